@@ -1,0 +1,30 @@
+/*
+ * deadline.h — the open deadlines of a candidacy (RULES.md §4).
+ *
+ * Deadlines are alerts, not blocks. deadlines_for() looks at one
+ * candidacy's steps as they stood on `as_of` (steps dated later do not
+ * count) and lists each deadline that is still open: its code, the due
+ * date, working days left (negative when overdue).
+ */
+#ifndef KN_DEADLINE_H
+#define KN_DEADLINE_H
+
+#include <stddef.h>
+
+#include "core/calendar.h"
+#include "core/model.h"
+#include "core/policy.h"
+
+struct deadline {
+	const char *code;	/* "DL-DECISION" (static) */
+	kn_date due;
+	int workdays_left;	/* < 0: overdue */
+};
+
+/* Appends to *out (a heap array, caller frees) and returns the count.
+ * `policy` is resolved for as_of. */
+size_t deadlines_for(const struct step *steps, size_t nsteps, kn_date as_of,
+		     const struct policy *policy, struct calendar *cal,
+		     struct deadline **out);
+
+#endif

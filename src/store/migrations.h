@@ -1,0 +1,13 @@
+/* migrations.h — the numbered schema migrations compiled into the binary. */
+#ifndef KN_MIGRATIONS_H
+#define KN_MIGRATIONS_H
+
+struct migration {
+	int version;		/* NNN of sql/NNN-name.sql; 0 ends the array */
+	const char *name;
+	const char *sql;
+};
+
+extern const struct migration kn_migrations[];
+
+#endif
