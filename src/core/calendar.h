@@ -45,8 +45,9 @@ void holidays_free(struct holiday *h, size_t n);
 /* The Nth working day after d (n >= 0; n == 0 returns d). */
 kn_date calendar_add_workdays(struct calendar *cal, kn_date d, int n);
 
-/* Working days after from, up to and including to (0 when to <= from;
- * negative, counted the same way backwards, when to < from). */
+/* Working days after from, up to and including to; 0 when to == from.
+ * When to < from: minus the working days from `to` up to, but not
+ * including, `from`. */
 int calendar_count_workdays(struct calendar *cal, kn_date from, kn_date to);
 
 #endif

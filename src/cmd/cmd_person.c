@@ -1,0 +1,349 @@
+/*
+ * cmd_person.c — `ketnap person find TEXT` and `ketnap person show REF`.
+ *
+ * find: accent- and case-insensitive search (the folded name is stored
+ * beside the name), sorted in Vietnamese order by given name, then middle
+ * and family names, with ICU's vi collation; table, csv or json.
+ * show: the person, each candidacy with its steps (overrides flagged),
+ * the open deadlines, and what the next step needs — including the rules
+ * that would refuse it if it were recorded today.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd/cmd.h"
+#include "core/deadline.h"
+#include "core/ledger.h"
+#include "io/csv.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/table.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct found {
+	struct person *p;
+	char *key;		/* Vietnamese name-order sort key */
+	const char *step;	/* last step, "member", "official" or "" */
+};
+
+static int found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->p->ref, y->p->ref);
+}
+
+/* What `step` shows for a person: the last step of the latest candidacy,
+ * or member/official for members without an open candidacy. */
+static const char *person_step(struct ledger *l, const struct person *p, const struct candidacy *c,
+			       size_t nc)
+{
+	kn_date ms, os;
+	if (nc && c[nc - 1].open)
+		return step_name(c[nc - 1].stage);
+	ledger_membership(l, p, c, nc, &ms, &os);
+	if (os != KN_DATE_NONE && os <= l->today)
+		return "official";
+	if (ms != KN_DATE_NONE)
+		return "member";
+	return nc ? step_name(c[nc - 1].stage) : "";
+}
+
+static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *format = "table";
+	struct store *s;
+	struct ledger l;
+	struct person *people;
+	struct found *f;
+	size_t n;
+	struct buf folded = BUF_INIT, err = BUF_INIT, out = BUF_INIT;
+	enum kn_err e;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'f')
+			return cmd_usage(&cmd_person);
+		format = optarg;
+	}
+	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json")) {
+		cmd_error(_("--format must be table, csv or json, not '%s'"), format);
+		return EXIT_USAGE;
+	}
+	if (argc - optind != 2)
+		return cmd_usage(&cmd_person);
+	if (!(s = ctx_store(ctx, 0)))
+		return ctx->open_status;
+	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+		cmd_error("%s", err.s);
+		buf_release(&err);
+		return kn_exit_status(e);
+	}
+	text_fold(argv[optind + 1], &folded);
+	e = store_person_find(s, folded.s, &people, &n);
+	buf_release(&folded);
+	if (e != KN_OK) {
+		cmd_error("%s", store_errmsg(s));
+		ledger_release(&l);
+		return kn_exit_status(e);
+	}
+	f = xcalloc(n ? n : 1, sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		struct buf key = BUF_INIT;
+		struct candidacy *cs;
+		size_t nc;
+		f[i].p = &people[i];
+		text_name_key(people[i].full_name, &key);
+		f[i].key = buf_detach(&key);
+		if (store_candidacies_of(s, people[i].id, &cs, &nc) == KN_OK) {
+			f[i].step = person_step(&l, &people[i], cs, nc);
+			store_candidacies_free(cs, nc);
+		} else {
+			f[i].step = "";
+		}
+	}
+	qsort(f, n, sizeof(*f), found_cmp);
+
+	if (strcmp(format, "csv") == 0) {
+		const char *hdr[] = { "ref", "full_name", "birth_date", "unit", "step" };
+		csv_write_row(&out, hdr, 5);
+		for (size_t i = 0; i < n; i++) {
+			char bd[11];
+			date_format_iso(f[i].p->birth_date, bd);
+			const char *row[] = { f[i].p->ref, f[i].p->full_name, bd, f[i].p->unit,
+					      f[i].step };
+			csv_write_row(&out, row, 5);
+		}
+	} else if (strcmp(format, "json") == 0) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			char bd[11];
+			date_format_iso(f[i].p->birth_date, bd);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+				"ref", f[i].p->ref, "full_name", f[i].p->full_name,
+				"birth_date", bd, "unit", f[i].p->unit, "step", f[i].step));
+		}
+		char *js = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		buf_adds(&out, js);
+		buf_addc(&out, '\n');
+		free(js);
+		json_decref(arr);
+	} else if (n == 0) {
+		buf_addf(&out, _("nobody matches '%s'\n"), argv[optind + 1]);
+	} else {
+		const char *hdr[] = { _("ref"), _("full name"), _("born"), _("unit"), _("step") };
+		struct table *t = table_new(5);
+		table_header(t, hdr);
+		for (size_t i = 0; i < n; i++) {
+			char bd[11];
+			date_format_user(f[i].p->birth_date, bd);
+			const char *row[] = { f[i].p->ref, f[i].p->full_name, bd, f[i].p->unit,
+					      f[i].step };
+			table_row(t, row);
+		}
+		table_render(t, &out);
+		table_free(t);
+	}
+	fputs(out.s, stdout);
+	buf_release(&out);
+	for (size_t i = 0; i < n; i++)
+		free(f[i].key);
+	free(f);
+	store_people_free(people, n);
+	ledger_release(&l);
+	return EXIT_DONE;
+}
+
+static const char *yes_no(int v)
+{
+	return v ? _("yes") : _("no");
+}
+
+static void show_person(const struct person *p, kn_date ms, kn_date os)
+{
+	char d[11];
+	date_format_user(p->birth_date, d);
+	printf("%s (%s)\n", p->full_name, p->ref);
+	printf("  %-16s %s\n", _("sex:"), p->sex == 'F' ? _("female") : _("male"));
+	printf("  %-16s %s\n", _("born:"), d);
+	printf("  %-16s %s\n", _("unit:"), p->unit);
+	printf("  %-16s %s\n", _("ethnicity:"), p->ethnicity ? p->ethnicity : "Kinh");
+	if (p->religion)
+		printf("  %-16s %s\n", _("religion:"), p->religion);
+	if (p->education)
+		printf("  %-16s %s\n", _("education:"), p->education);
+	if (p->qualification)
+		printf("  %-16s %s\n", _("qualification:"), p->qualification);
+	if (p->occupation)
+		printf("  %-16s %s\n", _("occupation:"), p->occupation);
+	printf("  %-16s %s\n", _("Youth Union:"), yes_no(p->youth_union));
+	printf("  %-16s %s\n", _("Trade Union:"), yes_no(p->trade_union));
+	if (ms != KN_DATE_NONE) {
+		date_format_user(ms, d);
+		printf("  %-16s %s\n", _("member since:"), d);
+	}
+	if (os != KN_DATE_NONE) {
+		date_format_user(os, d);
+		printf("  %-16s %s\n", _("full member:"), d);
+	}
+	if (p->phone)
+		printf("  %-16s %s\n", _("phone:"), p->phone);
+	if (p->note)
+		printf("  %-16s %s\n", _("note:"), p->note);
+}
+
+static void show_steps(const struct candidacy *c, size_t i)
+{
+	struct table *t = table_new(4);
+	const char *hdr[] = { _("date"), _("step"), _("details"), _("recorded by") };
+	struct buf out = BUF_INIT;
+
+	printf("\n");
+	printf(_("Candidacy %zu (%s), stage: %s\n"), i + 1, c->open ? _("open") : _("closed"),
+	       step_name(c->stage));
+	table_header(t, hdr);
+	for (size_t j = 0; j < c->nsteps; j++) {
+		const struct step *s = &c->steps[j];
+		struct buf det = BUF_INIT;
+		char d[11];
+		step_describe_facts(s, &det);
+		const char *facts = det.len ? det.s + 1 : "";
+		date_format_user(s->date, d);
+		struct buf who = BUF_INIT;
+		buf_adds(&who, s->recorded_by ? s->recorded_by : "");
+		if (s->override)
+			buf_addf(&who, " (%s: %s)", _("OVERRIDE"), s->override_by ? s->override_by : "");
+		const char *row[] = { d, step_name(s->code), facts, who.s };
+		table_row(t, row);
+		buf_release(&det);
+		buf_release(&who);
+	}
+	table_render(t, &out);
+	fputs(out.s, stdout);
+	buf_release(&out);
+	table_free(t);
+}
+
+static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct store *s;
+	struct ledger l;
+	struct person p;
+	struct candidacy *cs = NULL;
+	size_t nc = 0;
+	struct buf err = BUF_INIT;
+	enum kn_err e;
+	int status = EXIT_DONE;
+	kn_date ms, os;
+
+	if (argc != 3)
+		return cmd_usage(&cmd_person);
+	if (!(s = ctx_store(ctx, 0)))
+		return ctx->open_status;
+	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+		cmd_error("%s", err.s);
+		buf_release(&err);
+		return kn_exit_status(e);
+	}
+	e = store_person_get(s, argv[2], &p);
+	if (e != KN_OK) {
+		if (e == KN_ENOTFOUND)
+			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"),
+				  argv[2]);
+		else
+			cmd_error("%s", store_errmsg(s));
+		ledger_release(&l);
+		return kn_exit_status(e);
+	}
+	if ((e = store_candidacies_of(s, p.id, &cs, &nc)) != KN_OK) {
+		cmd_error("%s", store_errmsg(s));
+		status = kn_exit_status(e);
+		goto out;
+	}
+	ledger_membership(&l, &p, cs, nc, &ms, &os);
+	show_person(&p, ms, os);
+	for (size_t i = 0; i < nc; i++)
+		show_steps(&cs[i], i);
+
+	struct candidacy *open = nc && cs[nc - 1].open ? &cs[nc - 1] : NULL;
+	if (open) {
+		struct policy pol;
+		struct deadline *dl = NULL;
+		ledger_policy(&l, l.today, &pol);
+		size_t ndl = deadlines_for(open->steps, open->nsteps, l.today, &pol, l.cal, &dl);
+		printf("\n%s\n", ndl ? _("Open deadlines:") : _("No open deadlines."));
+		for (size_t i = 0; i < ndl; i++) {
+			char d[11];
+			date_format_user(dl[i].due, d);
+			if (dl[i].workdays_left < 0)
+				printf(_("  %s due %s: overdue by %d working days\n"), dl[i].code, d,
+				       -dl[i].workdays_left);
+			else
+				printf(_("  %s due %s: %d working days left\n"), dl[i].code, d,
+				       dl[i].workdays_left);
+		}
+		free(dl);
+	}
+	if (open || ms == KN_DATE_NONE) {
+		struct unode *un = unitree_find(&l.tree, p.unit);
+		enum step_code next = ledger_next_step(open, unitree_is_basic_cell(un));
+		if (next != STEP_NONE) {
+			struct step st;
+			struct violations v = { 0 };
+			struct buf need = BUF_INIT;
+			enum ledger_outcome oc;
+			step_init(&st);
+			st.code = next;
+			st.date = l.today;
+			printf("\n");
+			printf(_("Next step: %s (%s)\n"), step_name(next), step_info(next)->label_vi);
+			ledger_step(&l, p.ref, &st, LEDGER_CHECK, 0, &v, &need, &oc);
+			if (need.len) {
+				printf("  %s\n", _("it needs:"));
+				for (char *line = need.s; *line;) {
+					char *nl = strchr(line, '\n');
+					printf("    %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+					line = nl ? nl + 1 : line + strlen(line);
+				}
+			}
+			if (v.n) {
+				printf("  %s\n", _("recorded today, it would be refused by:"));
+				for (size_t i = 0; i < v.n; i++)
+					printf("    %s: %s\n", v.v[i].code, v.v[i].message);
+			} else {
+				printf("  %s\n", _("no rule would refuse it today."));
+			}
+			violations_release(&v);
+			buf_release(&need);
+			step_release(&st);
+		}
+	}
+out:
+	store_candidacies_free(cs, nc);
+	person_release(&p);
+	ledger_release(&l);
+	return status;
+}
+
+static int run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	if (argc >= 2 && strcmp(argv[1], "find") == 0)
+		return cmd_find(argc - 1, argv + 1, ctx);
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return cmd_show(argc, argv, ctx);
+	return cmd_usage(&cmd_person);
+}
+
+const struct command cmd_person = {
+	"person", "person find TEXT [--format table|csv|json] · person show REF", run,
+};

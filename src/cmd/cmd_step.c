@@ -1,0 +1,252 @@
+/*
+ * cmd_step.c — `ketnap step REF STEP …` records a step; `ketnap check REF
+ * [STEP] …` says, without writing, whether it could be recorded and every
+ * rule that would stop it. Both go through ledger_step(), the same path
+ * as the importer and the web pages.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/ledger.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* An option's text, NFC-normalised; NULL (with a message) if not UTF-8. */
+static char *opt_text(const char *name, const char *v, int *bad)
+{
+	struct buf b = BUF_INIT;
+	if (text_nfc(v, &b) != 0) {
+		cmd_error(_("--%s is not valid UTF-8 text"), name);
+		(*bad)++;
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+static int opt_count(const char *name, const char *v, int *bad)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < 0 || n > 100000) {
+		cmd_error(_("--%s must be a whole number >= 0, not '%s'"), name, v);
+		(*bad)++;
+		return -1;
+	}
+	return (int)n;
+}
+
+static kn_date opt_date(const char *name, const char *v, int *bad)
+{
+	kn_date d;
+	if (date_parse(v, &d) != 0) {
+		cmd_error(_("--%s: '%s' is not a date; write YYYY-MM-DD or DD/MM/YYYY"), name, v);
+		(*bad)++;
+		return KN_DATE_NONE;
+	}
+	return d;
+}
+
+/* Parse the step options into st; returns the number of bad options
+ * (already reported), or -1 for a usage error. */
+static int parse_step_opts(int argc, char **argv, struct step *st)
+{
+	static const struct option opts[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ "doc", required_argument, NULL, 'D' },
+		{ "org", required_argument, NULL, 'o' },
+		{ "member", required_argument, NULL, 'm' },
+		{ "introducer", required_argument, NULL, 'i' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "of", required_argument, NULL, 't' },
+		{ "consent", required_argument, NULL, 'c' },
+		{ "override", required_argument, NULL, 'O' },
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, bad = 0, nintro = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': st->date = opt_date("date", optarg, &bad); break;
+		case 'D': free(st->doc_no); st->doc_no = opt_text("doc", optarg, &bad); break;
+		case 'o': free(st->org); st->org = opt_text("org", optarg, &bad); break;
+		case 'm': free(st->member); st->member = opt_text("member", optarg, &bad); break;
+		case 'f': st->votes_for = opt_count("for", optarg, &bad); break;
+		case 't': st->votes_total = opt_count("of", optarg, &bad); break;
+		case 'c': free(st->consent); st->consent = opt_text("consent", optarg, &bad); break;
+		case 'O': free(st->override); st->override = opt_text("override", optarg, &bad); break;
+		case 'n': free(st->note); st->note = opt_text("note", optarg, &bad); break;
+		case 'i': {
+			const char *colon = strrchr(optarg, ':');
+			if (!colon || colon == optarg || nintro >= 2) {
+				cmd_error(nintro >= 2 ? _("at most two --introducer options")
+					  : _("--introducer takes REF:SINCE, e.g. 079123:2010-05-01"));
+				bad++;
+				break;
+			}
+			char *ref = xstrndup(optarg, (size_t)(colon - optarg));
+			kn_date since = opt_date("introducer", colon + 1, &bad);
+			if (nintro++ == 0) {
+				st->intro1 = ref;
+				st->intro1_since = since;
+			} else {
+				st->intro2 = ref;
+				st->intro2_since = since;
+			}
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return bad;
+}
+
+static void print_lines(FILE *f, const char *prefix, const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		int len = nl ? (int)(nl - text) : (int)strlen(text);
+		fprintf(f, "%s%.*s\n", prefix, len, text);
+		text += len + (nl ? 1 : 0);
+	}
+}
+
+static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
+{
+	const struct command *self = check ? &cmd_check : &cmd_step;
+	struct store *s;
+	struct ledger l;
+	struct step st;
+	struct violations v = { 0 };
+	struct buf err = BUF_INIT;
+	enum ledger_outcome oc;
+	enum kn_err e;
+	int bad, status;
+	const char *ref, *code = NULL;
+
+	step_init(&st);
+	bad = parse_step_opts(argc, argv, &st);
+	if (bad < 0 || argc - optind < (check ? 1 : 2) || argc - optind > 2) {
+		step_release(&st);
+		return cmd_usage(self);
+	}
+	if (bad > 0) {
+		step_release(&st);
+		return EXIT_REFUSED;
+	}
+	ref = argv[optind];
+	if (argc - optind == 2)
+		code = argv[optind + 1];
+	if (!(s = ctx_store(ctx, 0))) {
+		step_release(&st);
+		return ctx->open_status;
+	}
+	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+		cmd_error("%s", err.s);
+		step_release(&st);
+		buf_release(&err);
+		return kn_exit_status(e);
+	}
+	if (st.date == KN_DATE_NONE)
+		st.date = l.today;
+	if (code) {
+		st.code = step_from_name(code);
+		if (st.code == STEP_NONE) {
+			cmd_error(_("unknown step '%s'; the steps are source, mentor, trained, applied, "
+				    "verified, introduced, cell_vote, committee_vote, decision, ceremony, "
+				    "probation_vote, official, withdrawn, rejected, struck_off"), code);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	} else {
+		/* check without STEP: the next step of the open candidacy. */
+		struct person p;
+		struct candidacy *cs = NULL;
+		size_t nc = 0;
+		if ((e = store_person_get(s, ref, &p)) != KN_OK) {
+			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
+			status = kn_exit_status(e);
+			goto out;
+		}
+		store_candidacies_of(s, p.id, &cs, &nc);
+		struct unode *un = unitree_find(&l.tree, p.unit);
+		st.code = ledger_next_step(nc ? &cs[nc - 1] : NULL, unitree_is_basic_cell(un));
+		store_candidacies_free(cs, nc);
+		person_release(&p);
+		if (st.code == STEP_NONE) {
+			printf(_("%s: no next step; the candidacy is closed\n"), ref);
+			status = EXIT_DONE;
+			goto out;
+		}
+	}
+
+	e = ledger_step(&l, ref, &st, check ? LEDGER_CHECK : LEDGER_WRITE, 0, &v, &err, &oc);
+	for (size_t i = 0; i < v.n; i++)
+		fprintf(stderr, "%s: %s\n", v.v[i].code, v.v[i].message);
+	char d[11];
+	date_format_user(st.date, d);
+	if (check) {
+		if (err.len) {
+			printf(_("%s %s on %s still needs:\n"), ref, step_name(st.code), d);
+			print_lines(stdout, "  ", err.s);
+		}
+		if (e == KN_ERULE) {
+			fprintf(stderr, _("%s %s on %s would be refused.\n"), ref, step_name(st.code), d);
+			status = EXIT_REFUSED;
+		} else if (e != KN_OK) {
+			status = kn_exit_status(e);
+		} else {
+			printf(_("%s %s on %s: no rule refuses it.\n"), ref, step_name(st.code), d);
+			status = EXIT_DONE;
+		}
+		goto out;
+	}
+	if (e != KN_OK) {
+		print_lines(stderr, "", err.s);
+		if (e == KN_ERULE)
+			fprintf(stderr, _("%s %s on %s was refused; nothing was recorded. An approver "
+					  "may record it anyway with --override REASON.\n"),
+				ref, step_name(st.code), d);
+		status = kn_exit_status(e);
+		goto out;
+	}
+	if (v.n)
+		printf(_("recorded with an override by %s: %s %s on %s (reason: %s)\n"), ctx->user,
+		       ref, step_name(st.code), d, st.override);
+	else
+		printf(_("recorded: %s %s on %s\n"), ref, step_name(st.code), d);
+	status = EXIT_DONE;
+out:
+	violations_release(&v);
+	buf_release(&err);
+	step_release(&st);
+	ledger_release(&l);
+	return status;
+}
+
+static int run_step(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	return record(argc, argv, ctx, 0);
+}
+
+static int run_check(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	return record(argc, argv, ctx, 1);
+}
+
+const struct command cmd_step = {
+	"step", "step REF STEP [--date D] [--doc NO] [--org ORG] [--member REF] "
+	"[--introducer REF:SINCE]... [--for N --of N] [--consent NO] [--override REASON] "
+	"[--note TEXT]", run_step,
+};
+
+const struct command cmd_check = {
+	"check", "check REF [STEP] [--date D] (and the options of step)", run_check,
+};

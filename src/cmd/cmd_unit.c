@@ -1,0 +1,90 @@
+/*
+ * cmd_unit.c — `ketnap unit tree [CODE] [--depth N]`: the unit tree,
+ * indented, each unit with its name, kind and flags.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/unitree.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/banned.h"
+
+static void print_node(const struct unode *n, int level, int depth)
+{
+	printf("%*s%s  %s  [%s", level * 2, "", n->u.code, n->u.name, unit_kind_name(n->u.kind));
+	if (n->u.sector)
+		printf(", %s", n->u.sector);
+	if (n->u.may_admit)
+		printf(", may_admit");
+	if (n->u.special_area)
+		printf(", special_area");
+	printf("]\n");
+	if (level >= depth)
+		return;
+	for (size_t i = 0; i < n->nchildren; i++)
+		print_node(n->children[i], level + 1, depth);
+}
+
+static int run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "depth", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int depth = INT_MAX, c;
+	struct store *s;
+	struct unitree t;
+	struct unit *u;
+	size_t n;
+	enum kn_err e;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'd':
+			depth = (int)strtol(optarg, &end, 10);
+			if (*end || depth < 0) {
+				cmd_error(_("--depth must be a whole number >= 0, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			return cmd_usage(&cmd_unit);
+		}
+	}
+	if (optind >= argc || strcmp(argv[optind], "tree") != 0 || argc - optind > 2)
+		return cmd_usage(&cmd_unit);
+	if (!(s = ctx_store(ctx, 0)))
+		return ctx->open_status;
+	if ((e = store_unit_all(s, &u, &n)) != KN_OK) {
+		cmd_error("%s", store_errmsg(s));
+		return kn_exit_status(e);
+	}
+	unitree_build(&t, u, n);
+	if (argc - optind == 2) {
+		const struct unode *top = unitree_find(&t, argv[optind + 1]);
+		if (!top) {
+			cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"),
+				  argv[optind + 1]);
+			unitree_free(&t);
+			return EXIT_REFUSED;
+		}
+		print_node(top, 0, depth);
+	} else {
+		if (t.nroots == 0)
+			printf("%s\n", _("no units yet; load them with `ketnap import units FILE`"));
+		for (size_t i = 0; i < t.nroots; i++)
+			print_node(t.roots[i], 0, depth);
+	}
+	unitree_free(&t);
+	return EXIT_DONE;
+}
+
+const struct command cmd_unit = {
+	"unit", "unit tree [CODE] [--depth N]", run,
+};

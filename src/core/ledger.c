@@ -1,0 +1,543 @@
+/*
+ * ledger.c — see ledger.h. Gathers the facts of RULES.md for one step,
+ * runs the rule table, and writes the step, the candidacy's derived stage
+ * and the audit entry in one transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ledger.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
+			const char *actor, struct buf *err)
+{
+	enum kn_err e;
+
+	memset(l, 0, sizeof(*l));
+	l->store = s;
+	l->cal = cal;
+	l->actor = actor;
+	l->today = date_today();
+	if ((e = ledger_reload_units(l)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(s));
+		return e;
+	}
+	if ((e = store_policy_all(s, &l->policy, &l->npolicy)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(s));
+		return e;
+	}
+	return KN_OK;
+}
+
+void ledger_release(struct ledger *l)
+{
+	unitree_free(&l->tree);
+	store_policy_free(l->policy, l->npolicy);
+	l->policy = NULL;
+	l->npolicy = 0;
+}
+
+enum kn_err ledger_reload_units(struct ledger *l)
+{
+	struct unit *u;
+	size_t n;
+	enum kn_err e = store_unit_all(l->store, &u, &n);
+	if (e != KN_OK)
+		return e;
+	unitree_free(&l->tree);
+	unitree_build(&l->tree, u, n);
+	return KN_OK;
+}
+
+void ledger_policy(struct ledger *l, kn_date d, struct policy *out)
+{
+	struct buf err = BUF_INIT;
+	if (policy_resolve(l->policy, l->npolicy, d, out, &err) != 0) {
+		/* A bad row in the database: fall back to the defaults, which
+		 * policy_resolve always fills in for the keys it understood. */
+		size_t n;
+		const struct policy_row *def = policy_default_rows(&n);
+		buf_reset(&err);
+		policy_resolve(def, n, d, out, &err);
+	}
+	buf_release(&err);
+}
+
+int step_validate(const struct step *st, struct buf *err)
+{
+	int bad = 0;
+	const struct step_info *si = step_info(st->code);
+
+	if (!si) {
+		buf_addf(err, "step: %s\n", _("unknown step; use one of source, mentor, trained, "
+			"applied, verified, introduced, cell_vote, committee_vote, decision, ceremony, "
+			"probation_vote, official, withdrawn, rejected, struck_off"));
+		return 1;
+	}
+	if (st->date == KN_DATE_NONE) {
+		buf_addf(err, "date: %s\n", _("the date of the step is required"));
+		bad++;
+	}
+	if (si->needs_doc && !st->doc_no) {
+		buf_addf(err, "doc_no: %s\n", st->code == STEP_TRAINED
+			 ? _("the certificate number is required")
+			 : _("the decision number is required"));
+		bad++;
+	}
+	if (si->needs_votes) {
+		if (st->votes_for < 0) {
+			buf_addf(err, "votes_for: %s\n", _("the number of votes for is required"));
+			bad++;
+		}
+		if (st->votes_total < 0) {
+			buf_addf(err, "votes_total: %s\n",
+				 _("the number of members entitled to vote is required"));
+			bad++;
+		}
+	}
+	if (st->code == STEP_SOURCE && !st->org) {
+		buf_addf(err, "org: %s\n", _("the nominating organisation is required (youth_union, "
+			"trade_union, women_union, farmers_union, veterans_union, cell, other)"));
+		bad++;
+	}
+	if ((st->code == STEP_SOURCE || st->code == STEP_INTRODUCED) && st->org &&
+	    !org_valid(st->org)) {
+		buf_addf(err, "org: %s\n", _("unknown organisation; use youth_union, trade_union, "
+			"women_union, farmers_union, veterans_union, cell or other"));
+		bad++;
+	}
+	if (st->code == STEP_MENTOR && !st->member) {
+		buf_addf(err, "member: %s\n", _("the mentoring member's ref is required"));
+		bad++;
+	}
+	if (st->code == STEP_INTRODUCED) {
+		if (!st->intro1) {
+			buf_addf(err, "introducer1: %s\n", _("at least one introducer is required"));
+			bad++;
+		} else if (st->intro1_since == KN_DATE_NONE) {
+			buf_addf(err, "introducer1_since: %s\n",
+				 _("the date since the introducer has known the candidate is required"));
+			bad++;
+		}
+		if (st->intro2 && st->intro2_since == KN_DATE_NONE) {
+			buf_addf(err, "introducer2_since: %s\n",
+				 _("the date since the introducer has known the candidate is required"));
+			bad++;
+		}
+	}
+	if (si->ending && !st->note) {
+		buf_addf(err, "note: %s\n", _("the reason is required for an ending step"));
+		bad++;
+	}
+	if (st->override && !*st->override) {
+		buf_addf(err, "override: %s\n", _("an override needs a reason"));
+		bad++;
+	}
+	return bad;
+}
+
+static void derive_membership(struct ledger *l, const struct candidacy *c, size_t nc,
+			      kn_date *member, kn_date *official)
+{
+	for (size_t i = 0; i < nc; i++) {
+		kn_date dec = KN_DATE_NONE, cer = KN_DATE_NONE;
+		int off = 0, struck = 0;
+		for (size_t j = 0; j < c[i].nsteps; j++) {
+			const struct step *s = &c[i].steps[j];
+			if (s->code == STEP_DECISION)
+				dec = s->date;
+			else if (s->code == STEP_CEREMONY)
+				cer = s->date;
+			else if (s->code == STEP_OFFICIAL)
+				off = 1;
+			else if (s->code == STEP_STRUCK_OFF)
+				struck = 1;
+		}
+		if (dec == KN_DATE_NONE || struck)
+			continue;
+		*member = dec;
+		if (off && cer != KN_DATE_NONE) {
+			struct policy p;
+			ledger_policy(l, cer, &p);
+			*official = date_add_months(cer, p.probation_months);
+		}
+	}
+}
+
+void ledger_membership(struct ledger *l, const struct person *p, const struct candidacy *c,
+		       size_t nc, kn_date *member_since, kn_date *official_since)
+{
+	*member_since = p->member_since;
+	*official_since = p->official_since;
+	if (*member_since == KN_DATE_NONE || *official_since == KN_DATE_NONE) {
+		kn_date m = KN_DATE_NONE, o = KN_DATE_NONE;
+		derive_membership(l, c, nc, &m, &o);
+		if (*member_since == KN_DATE_NONE)
+			*member_since = m;
+		if (*official_since == KN_DATE_NONE)
+			*official_since = o;
+	}
+	if (*member_since == KN_DATE_NONE && *official_since != KN_DATE_NONE)
+		*member_since = *official_since;
+}
+
+enum step_code ledger_next_step(const struct candidacy *c, int basic_cell)
+{
+	enum step_code last = STEP_NONE;
+
+	if (!c || !c->open)
+		return c ? STEP_NONE : STEP_SOURCE;
+	for (size_t i = 0; i < c->nsteps; i++) {
+		const struct step_info *si = step_info(c->steps[i].code);
+		if (si && si->ordered && c->steps[i].code > last)
+			last = c->steps[i].code;
+	}
+	for (int s = last + 1; s <= STEP_OFFICIAL; s++) {
+		const struct step_info *si = step_info((enum step_code)s);
+		if (!si->ordered || (s == STEP_COMMITTEE_VOTE && basic_cell))
+			continue;
+		return (enum step_code)s;
+	}
+	return STEP_NONE;
+}
+
+static void describe_date(struct buf *out, const char *key, kn_date d)
+{
+	char iso[11];
+	if (d == KN_DATE_NONE)
+		return;
+	date_format_iso(d, iso);
+	buf_addf(out, " %s=%s", key, iso);
+}
+
+static void describe_text(struct buf *out, const char *key, const char *v)
+{
+	if (v)
+		buf_addf(out, " %s=%s", key, v);
+}
+
+void step_describe(const struct step *st, struct buf *out)
+{
+	buf_adds(out, step_name(st->code));
+	describe_date(out, "date", st->date);
+	step_describe_facts(st, out);
+}
+
+void step_describe_facts(const struct step *st, struct buf *out)
+{
+	describe_text(out, "doc_no", st->doc_no);
+	describe_text(out, "org", st->org);
+	describe_text(out, "member", st->member);
+	describe_text(out, "introducer1", st->intro1);
+	describe_date(out, "introducer1_since", st->intro1_since);
+	describe_text(out, "introducer2", st->intro2);
+	describe_date(out, "introducer2_since", st->intro2_since);
+	if (st->votes_for >= 0)
+		buf_addf(out, " votes_for=%d", st->votes_for);
+	if (st->votes_total >= 0)
+		buf_addf(out, " votes_total=%d", st->votes_total);
+	describe_text(out, "consent", st->consent);
+	describe_text(out, "override", st->override);
+	describe_text(out, "note", st->note);
+}
+
+static int streq0(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int same_facts(const struct step *a, const struct step *b)
+{
+	return a->date == b->date && streq0(a->doc_no, b->doc_no) && streq0(a->org, b->org) &&
+	       streq0(a->member, b->member) && streq0(a->intro1, b->intro1) &&
+	       a->intro1_since == b->intro1_since && streq0(a->intro2, b->intro2) &&
+	       a->intro2_since == b->intro2_since && a->votes_for == b->votes_for &&
+	       a->votes_total == b->votes_total && streq0(a->consent, b->consent) &&
+	       streq0(a->override, b->override) && streq0(a->note, b->note);
+}
+
+/* The stage a candidacy is in after `st`, and whether it stays open. */
+static enum step_code next_stage(enum step_code cur, const struct step *st, int *open)
+{
+	const struct step_info *si = step_info(st->code);
+	*open = 1;
+	if (si->ending) {
+		*open = 0;
+		return st->code;
+	}
+	if (st->code == STEP_OFFICIAL)
+		*open = 0;
+	if (!si->ordered)
+		return cur == STEP_NONE ? STEP_SOURCE : cur;
+	return st->code > cur ? st->code : cur;
+}
+
+/* In check mode, drop the violations of rules whose facts were not given:
+ * a vote rule without the votes, an introduction rule without introducers.
+ * The missing facts themselves are already listed by step_validate(). */
+static void drop_unjudged(const struct step *st, struct violations *v, size_t added)
+{
+	size_t keep = v->n - added;
+	for (size_t i = v->n - added; i < v->n; i++) {
+		const char *c = v->v[i].code;
+		int unjudged = ((strcmp(c, "KN-CELL-VOTE") == 0 ||
+				 strcmp(c, "KN-COMMITTEE-VOTE") == 0) &&
+				(st->votes_for < 0 || st->votes_total < 0)) ||
+			       (strncmp(c, "KN-INTRO-", 9) == 0 && !st->intro1);
+		if (unjudged) {
+			free(v->v[i].message);
+			continue;
+		}
+		v->v[keep++] = v->v[i];
+	}
+	v->n = keep;
+}
+
+/* Look up a referenced person; fills the introducer facts. */
+static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
+			       struct introducer_facts *f, struct person *hold,
+			       struct buf *err, const char *column)
+{
+	struct candidacy *c = NULL;
+	size_t nc = 0;
+	enum kn_err e;
+
+	memset(f, 0, sizeof(*f));
+	f->ref = ref;
+	f->since = since;
+	f->member_since = f->official_since = KN_DATE_NONE;
+	e = store_person_get(l->store, ref, hold);
+	if (e == KN_ENOTFOUND) {
+		buf_addf(err, "%s: ", column);
+		buf_addf(err, _("no person with ref %s; import the member first"), ref);
+		buf_addc(err, '\n');
+		return KN_EINVAL;
+	}
+	if (e != KN_OK)
+		return e;
+	f->found = 1;
+	f->full_name = hold->full_name;
+	if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
+		return e;
+	ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
+	store_candidacies_free(c, nc);
+	return KN_OK;
+}
+
+enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct step *in,
+			int dry_run, int upsert, struct violations *v, struct buf *err,
+			enum ledger_outcome *outcome)
+{
+	struct person p, intro_p[2], mentor;
+	struct candidacy *cands = NULL;
+	size_t ncands = 0;
+	struct candidacy *open = NULL;
+	struct rule_facts f;
+	struct policy pol;
+	struct step st;
+	enum kn_err e;
+	struct buf desc = BUF_INIT;
+	struct unode *un, *competent, *acting = NULL;
+
+	*outcome = LEDGER_RECORDED;
+	memset(&p, 0, sizeof(p));
+	memset(intro_p, 0, sizeof(intro_p));
+	memset(&mentor, 0, sizeof(mentor));
+	step_copy(&st, in);
+	free(st.recorded_by);
+	st.recorded_by = xstrdup(l->actor ? l->actor : "");
+	free(st.override_by);
+	st.override_by = NULL;
+
+	if (step_validate(&st, err) > 0 && dry_run != LEDGER_CHECK) {
+		e = KN_EINVAL;
+		goto out;
+	}
+	e = store_person_get(l->store, person_ref, &p);
+	if (e == KN_ENOTFOUND) {
+		buf_addf(err, "person: ");
+		buf_addf(err, _("no person with ref %s; check the ref or import the person first"),
+			 person_ref);
+		buf_addc(err, '\n');
+		goto out;
+	}
+	if (e != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
+	}
+	if ((e = store_candidacies_of(l->store, p.id, &cands, &ncands)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
+	}
+	if (ncands && cands[ncands - 1].open)
+		open = &cands[ncands - 1];
+
+	/* The importer's re-run: the same step already recorded. */
+	if (upsert) {
+		for (size_t i = 0; i < ncands; i++)
+			for (size_t j = 0; j < cands[i].nsteps; j++) {
+				struct step *old = &cands[i].steps[j];
+				if (old->code != st.code || old->date != st.date ||
+				    (st.code == STEP_MENTOR && !streq0(old->member, st.member)))
+					continue;
+				if (same_facts(old, &st)) {
+					*outcome = LEDGER_UNCHANGED;
+					goto out;
+				}
+				*outcome = LEDGER_UPDATED;
+				if (dry_run)
+					goto out;
+				step_describe(old, &desc);
+				struct buf after = BUF_INIT;
+				step_describe(&st, &after);
+				if ((e = store_begin(l->store)) == KN_OK &&
+				    (e = store_step_update(l->store, old->id, &st)) == KN_OK &&
+				    (e = store_audit(l->store, l->actor, "update", "step", person_ref,
+						     desc.s, after.s)) == KN_OK)
+					e = store_commit(l->store);
+				else
+					store_rollback(l->store);
+				buf_release(&after);
+				if (e != KN_OK)
+					buf_addf(err, "%s\n", store_errmsg(l->store));
+				goto out;
+			}
+	}
+
+	un = unitree_find(&l->tree, p.unit);
+	competent = un ? unitree_competent(un) : NULL;
+	if ((st.code == STEP_DECISION || st.code == STEP_OFFICIAL) && st.org) {
+		acting = unitree_find(&l->tree, st.org);
+		if (!acting) {
+			buf_addf(err, "org: ");
+			buf_addf(err, _("no unit with code %s; name the deciding committee by its unit code"),
+				 st.org);
+			buf_addc(err, '\n');
+			e = KN_EINVAL;
+			goto out;
+		}
+	}
+	memset(&f, 0, sizeof(f));
+	f.person = &p;
+	f.step = &st;
+	f.prior = open ? open->steps : NULL;
+	f.nprior = open ? open->nsteps : 0;
+	f.has_open_candidacy = open != NULL;
+	{
+		kn_date ms, os;
+		ledger_membership(l, &p, cands, ncands, &ms, &os);
+		f.is_member = ms != KN_DATE_NONE;
+	}
+	f.basic_cell = unitree_is_basic_cell(un);
+	f.special_area = unitree_special_area(un);
+	f.competent = competent ? competent->u.code : NULL;
+	f.acting_unit = acting ? acting->u.code : l->actor_unit;
+	f.youth_union_member = p.youth_union;
+	f.trade_union_member = p.trade_union;
+	f.today = l->today;
+	ledger_policy(l, st.date, &pol);
+	f.policy = &pol;
+	f.cal = l->cal;
+
+	if (st.code == STEP_INTRODUCED) {
+		const char *refs[2] = { st.intro1, st.intro2 };
+		kn_date since[2] = { st.intro1_since, st.intro2_since };
+		const char *cols[2] = { "introducer1", "introducer2" };
+		for (int i = 0; i < 2; i++) {
+			if (!refs[i])
+				continue;
+			e = intro_facts(l, refs[i], since[i], &f.intro[f.nintro], &intro_p[i], err,
+					cols[i]);
+			if (e != KN_OK)
+				goto out;
+			f.nintro++;
+		}
+	}
+	if (st.code == STEP_MENTOR) {
+		e = store_person_get(l->store, st.member, &mentor);
+		if (e == KN_ENOTFOUND) {
+			buf_addf(err, "member: ");
+			buf_addf(err, _("no person with ref %s; import the member first"), st.member);
+			buf_addc(err, '\n');
+			e = KN_EINVAL;
+			goto out;
+		}
+		if (e != KN_OK)
+			goto out;
+	}
+
+	size_t before = v->n;
+	if (dry_run == LEDGER_CHECK)
+		drop_unjudged(&st, v, rules_check(&f, v));
+	else
+		rules_check(&f, v);
+	if (v->n > before) {
+		if (!st.override) {
+			e = KN_ERULE;
+			goto out;
+		}
+		st.override_by = xstrdup(l->actor ? l->actor : "");
+	} else if (st.override) {
+		/* Nothing to override: keep no reason for a rule not broken. */
+		free(st.override);
+		st.override = NULL;
+	}
+	if (dry_run) {
+		e = KN_OK;
+		goto out;
+	}
+
+	/* Write: candidacy (for source), step, stage, audit — one transaction. */
+	if ((e = store_begin(l->store)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
+	}
+	{
+		int64_t cid, version = -1;
+		enum step_code cur = STEP_NONE;
+		int still_open;
+		if (st.code == STEP_SOURCE) {
+			e = store_candidacy_new(l->store, p.id, p.unit, &cid);
+		} else if (open) {
+			cid = open->id;
+			cur = open->stage;
+			e = store_candidacy_version(l->store, cid, &version);
+		} else {
+			/* Only reachable with an override of KN-ORDER. */
+			buf_addf(err, "step: ");
+			buf_addf(err, _("%s has no open candidacy; record `source` first"), p.full_name);
+			buf_addc(err, '\n');
+			e = KN_EINVAL;
+		}
+		if (e == KN_OK) {
+			enum step_code stage = next_stage(cur, &st, &still_open);
+			e = store_step_add(l->store, cid, &st, stage, still_open, version, NULL);
+		}
+		if (e == KN_OK) {
+			step_describe(&st, &desc);
+			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
+					"candidacy", person_ref, NULL, desc.s);
+		}
+		if (e == KN_OK)
+			e = store_commit(l->store);
+		else
+			store_rollback(l->store);
+		if (e != KN_OK && e != KN_EINVAL)
+			buf_addf(err, "%s\n", store_errmsg(l->store));
+	}
+out:
+	buf_release(&desc);
+	person_release(&p);
+	person_release(&intro_p[0]);
+	person_release(&intro_p[1]);
+	person_release(&mentor);
+	store_candidacies_free(cands, ncands);
+	step_release(&st);
+	return e;
+}

@@ -1,0 +1,96 @@
+/*
+ * ledger.h — recording steps: the one place where facts are gathered,
+ * the rules run, and a step is written with its audit entry.
+ *
+ * Every front end (the `step` and `check` commands, the importer, later
+ * the web server) goes through ledger_step(), so a rule is enforced the
+ * same way everywhere. A struct ledger holds what a command needs for
+ * many steps: the store, the unit tree, the calendar, the policy rows,
+ * the acting user and "today".
+ */
+#ifndef KN_LEDGER_H
+#define KN_LEDGER_H
+
+#include "core/calendar.h"
+#include "core/model.h"
+#include "core/policy.h"
+#include "core/rules.h"
+#include "core/unitree.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct store;
+
+struct ledger {
+	struct store *store;
+	struct unitree tree;
+	struct calendar *cal;		/* borrowed */
+	struct policy_row *policy;
+	size_t npolicy;
+	const char *actor;		/* user name for audit and recorded_by */
+	const char *actor_unit;		/* the user's unit code; NULL: local admin */
+	kn_date today;
+};
+
+/* Load the unit tree and policy rows. err gets the reason on failure. */
+enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
+			const char *actor, struct buf *err);
+void ledger_release(struct ledger *l);
+
+/* Reload the unit tree (after units were imported). */
+enum kn_err ledger_reload_units(struct ledger *l);
+
+/* The policy in force on date d. */
+void ledger_policy(struct ledger *l, kn_date d, struct policy *out);
+
+/* Check the facts a step must carry (RULES.md §2, "required facts"), one
+ * "column: message" line per problem appended to err. Returns the count. */
+int step_validate(const struct step *st, struct buf *err);
+
+/* dry_run values of ledger_step. */
+enum { LEDGER_WRITE = 0, LEDGER_DRY_RUN = 1, LEDGER_CHECK = 2 };
+
+/* What ledger_step did. */
+enum ledger_outcome {
+	LEDGER_RECORDED,	/* written (or would be, with dry_run) */
+	LEDGER_UNCHANGED,	/* the same step was already recorded */
+	LEDGER_UPDATED,		/* an existing step's facts were replaced */
+};
+
+/*
+ * Record step st for the person with ref person_ref.
+ *  - KN_ENOTFOUND / KN_EINVAL: message in err (unknown person, missing or
+ *    malformed facts, unknown introducer or unit);
+ *  - KN_ERULE: every broken rule in *v, nothing written (unless st has an
+ *    override reason, in which case the step is written with it and the
+ *    rules it broke are still listed in *v);
+ *  - KN_ECONFLICT: someone else moved the candidacy meanwhile.
+ * With `dry_run` nothing is written; dry_run == LEDGER_CHECK (the `check`
+ * command) also lets facts that the step would need be missing: they are
+ * listed in err as "column: message" lines and the rules that need them
+ * are left out of *v. With `upsert`
+ * (the importer), a step that matches an already recorded one (same code
+ * and date; same member for mentor) is left alone when identical and its
+ * facts replaced when not, instead of being recorded twice.
+ */
+enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct step *st,
+			int dry_run, int upsert, struct violations *v, struct buf *err,
+			enum ledger_outcome *outcome);
+
+/* The effective membership dates of a person: the recorded ones, or
+ * those derived from a candidacy (decision date; probation end once
+ * `official` is recorded). KN_DATE_NONE when not (yet) a member. */
+void ledger_membership(struct ledger *l, const struct person *p,
+		       const struct candidacy *c, size_t nc,
+		       kn_date *member_since, kn_date *official_since);
+
+/* The next pipeline step of an open candidacy (STEP_NONE when closed or
+ * complete); with no candidacy at all, STEP_SOURCE. */
+enum step_code ledger_next_step(const struct candidacy *c, int basic_cell);
+
+/* "date=2011-03-12 votes_for=5 …": a step's facts for the audit log. */
+void step_describe(const struct step *st, struct buf *out);
+/* The same without the step's name and date, each fact led by a space. */
+void step_describe_facts(const struct step *st, struct buf *out);
+
+#endif

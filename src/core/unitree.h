@@ -1,0 +1,53 @@
+/*
+ * unitree.h — the unit tree in memory.
+ *
+ * Loaded once per command from the store (a city has hundreds of units, a
+ * nation tens of thousands: a few MB), it answers the structural questions
+ * of RULES.md §1 without a query each: the considering cell's grassroots
+ * unit, whether it is a chi bộ cơ sở, the special-area flag up the tree,
+ * the competent committee, and subtree membership. The tree owns its
+ * units; pointers into it stay valid until unitree_free().
+ */
+#ifndef KN_UNITREE_H
+#define KN_UNITREE_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+
+struct unode {
+	struct unit u;
+	struct unode *parent;
+	struct unode **children;	/* sorted by code */
+	size_t nchildren;
+	int depth;			/* 0 for a root */
+};
+
+struct unitree {
+	struct unode *nodes;		/* sorted by code */
+	size_t n;
+	struct unode **roots;
+	size_t nroots;
+};
+
+/* Takes ownership of units (an array as store_unit_all returns, sorted by
+ * code) and links parents and children. */
+void unitree_build(struct unitree *t, struct unit *units, size_t n);
+void unitree_free(struct unitree *t);
+
+struct unode *unitree_find(const struct unitree *t, const char *code);
+
+/* The grassroots unit of a considering unit: itself when it is a
+ * grassroots unit, else its nearest grassroots ancestor; NULL if none. */
+struct unode *unitree_grassroots(struct unode *n);
+/* 1 when n is a grassroots unit without child cells (chi bộ cơ sở). */
+int unitree_is_basic_cell(const struct unode *n);
+/* 1 when n or an ancestor is flagged special_area. */
+int unitree_special_area(const struct unode *n);
+/* The competent committee: the nearest unit at or above n's grassroots
+ * unit whose may_admit is set; NULL when there is none. */
+struct unode *unitree_competent(struct unode *n);
+/* 1 when n is `top` or below it. */
+int unitree_within(const struct unode *n, const struct unode *top);
+
+#endif

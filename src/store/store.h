@@ -1,0 +1,138 @@
+/*
+ * store.h — the backend-neutral storage API. All SQL lives behind it.
+ *
+ * A struct store is one connection to one database: a SQLite file
+ * (store_sqlite.c) or, later, a PostgreSQL server. Nothing here exposes
+ * the backend: callers see model structs (core/model.h), enum kn_err and
+ * a message. Ownership: every struct filled by a store_* function is the
+ * caller's, released with the model's *_release(); arrays returned
+ * through `**out` are heap arrays the caller frees after releasing each
+ * element (the store_..._free helpers do both).
+ *
+ * Errors: KN_ENOTFOUND for a missing row, KN_ECONFLICT for a uniqueness
+ * or concurrency conflict, KN_EIO for anything the backend reports
+ * (store_errmsg() says what). Writes happen inside store_begin() /
+ * store_commit(); begin/commit nest (only the outermost pair reaches the
+ * database) and store_rollback() at any depth rolls everything back.
+ */
+#ifndef KN_STORE_H
+#define KN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/calendar.h"
+#include "core/model.h"
+#include "core/policy.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct store;
+
+/* Open the database named by url: a file path (SQLite) or a
+ * postgresql URL. Without `create`, a file that does not exist is
+ * KN_ENOTFOUND. On error *out is NULL and err holds the reason. */
+enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err);
+void store_close(struct store *s);
+
+/* The last backend error message (static until the next call). */
+const char *store_errmsg(struct store *s);
+
+/* Schema: apply every pending numbered migration, each in its own
+ * transaction. from and to get the versions before and after. */
+enum kn_err store_migrate(struct store *s, int *from, int *to);
+/* The schema version (0 for an empty database). */
+int store_schema_version(struct store *s);
+/* The newest version this program knows. */
+int store_latest_version(void);
+
+enum kn_err store_begin(struct store *s);
+enum kn_err store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* A consistent copy of the database into a new file. */
+enum kn_err store_backup(struct store *s, const char *path);
+
+/* ---- units ---- */
+enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out);
+/* Every unit, ordered by code. */
+enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
+/* Insert or update by code (the parent must exist). *changed: 0 same,
+ * 1 updated, 2 inserted. */
+enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
+void store_units_free(struct unit *u, size_t n);
+
+/* ---- people ---- */
+enum kn_err store_person_get(struct store *s, const char *ref, struct person *out);
+enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out);
+/* Insert or update by ref; search_name is the folded full name. */
+enum kn_err store_person_put(struct store *s, const struct person *p,
+			     const char *search_name, int *changed);
+/* People whose folded name contains `folded` (already folded by the
+ * caller). Unordered: the caller sorts in Vietnamese order. */
+enum kn_err store_person_find(struct store *s, const char *folded,
+			      struct person **out, size_t *n);
+/* Every person, ordered by ref. */
+enum kn_err store_person_all(struct store *s, struct person **out, size_t *n);
+void store_people_free(struct person *p, size_t n);
+
+/* ---- candidacies and steps ---- */
+/* Every candidacy of a person, oldest first, each with its steps in
+ * recorded order (person refs filled in for member/introducers). */
+enum kn_err store_candidacies_of(struct store *s, int64_t person_id,
+				 struct candidacy **out, size_t *n);
+void store_candidacies_free(struct candidacy *c, size_t n);
+/* A new open candidacy considered by unit_code. */
+enum kn_err store_candidacy_new(struct store *s, int64_t person_id,
+				const char *unit_code, int64_t *id);
+/* Append a step to a candidacy and set its derived stage and open flag,
+ * in the caller's transaction. Refs in st (member, introducers) must
+ * name people. expect_version: the candidacy's version the caller read
+ * (-1 to skip the check); KN_ECONFLICT when it moved meanwhile. */
+enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct step *st,
+			   enum step_code stage, int open, int64_t expect_version,
+			   int64_t *step_id);
+/* Replace the facts of a recorded step (a re-import of a changed row). */
+enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *st);
+/* The candidacy's version, for optimistic locking. */
+enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version);
+
+/* Every step of every candidacy for export: ordered by person ref, then
+ * candidacy, then recorded order. fn returns nonzero to stop. */
+typedef int (*store_step_fn)(void *arg, const char *person_ref, const struct step *st);
+enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg);
+
+/* ---- quotas ---- */
+struct quota {
+	char *unit;
+	int year;
+	char *category;
+	long long target;
+};
+enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed);
+/* Ordered by unit code, year, category. */
+enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n);
+void store_quotas_free(struct quota *q, size_t n);
+
+/* ---- holidays ---- */
+enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed);
+/* Ordered by date. Free with holidays_free(). */
+enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n);
+
+/* ---- policy ---- */
+/* Rows as stored (strings owned by the array, freed by store_policy_free). */
+enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n);
+enum kn_err store_policy_put(struct store *s, const struct policy_row *r);
+void store_policy_free(struct policy_row *r, size_t n);
+
+/* ---- audit ---- */
+/* One audit entry in the caller's transaction: who, what (action:
+ * "insert", "update", "step" …), which record (entity "unit", key its
+ * code), and the record before and after (text, NULL when absent). */
+enum kn_err store_audit(struct store *s, const char *actor, const char *action,
+			const char *entity, const char *key,
+			const char *before, const char *after);
+/* Count of audit entries (tests, verify). */
+enum kn_err store_audit_count(struct store *s, long long *n);
+
+#endif

@@ -1,0 +1,1097 @@
+/*
+ * store_sqlite.c — the SQLite backend of store.h.
+ *
+ * One connection per struct store, in WAL mode with foreign keys on and a
+ * busy timeout, so that a reader never blocks the writer and two writers
+ * queue instead of failing. Every statement is named in the table below,
+ * prepared once on first use and kept; parameters are always bound.
+ * Dates cross this boundary as kn_date and are stored as ISO text.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "store/migrations.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+enum stmt_id {
+	Q_UNIT_GET, Q_UNIT_ALL, Q_UNIT_INSERT, Q_UNIT_UPDATE, Q_UNIT_ID,
+	Q_PERSON_GET, Q_PERSON_GET_ID, Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_FIND,
+	Q_PERSON_ALL, Q_PERSON_ID,
+	Q_CAND_OF, Q_STEPS_OF, Q_CAND_NEW, Q_STEP_NEXT_SEQ, Q_STEP_INSERT, Q_CAND_STAGE,
+	Q_STEP_UPDATE, Q_CAND_VERSION, Q_STEP_EACH,
+	Q_QUOTA_GET, Q_QUOTA_PUT, Q_QUOTA_ALL,
+	Q_HOLIDAY_GET, Q_HOLIDAY_PUT, Q_HOLIDAY_ALL,
+	Q_POLICY_ALL, Q_POLICY_PUT,
+	Q_AUDIT, Q_AUDIT_COUNT,
+	Q__COUNT
+};
+
+#define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
+	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
+	"p.trade_union, p.member_since, p.official_since, p.phone, p.note"
+#define STEP_COLS "s.id, s.step, s.date, s.doc_no, s.org, m.ref, i1.ref, s.intro1_since, " \
+	"i2.ref, s.intro2_since, s.votes_for, s.votes_total, s.consent, s.override, " \
+	"s.override_by, s.note, s.recorded_by, s.recorded_at"
+#define STEP_JOINS " LEFT JOIN people m ON m.id = s.member_id" \
+	" LEFT JOIN people i1 ON i1.id = s.intro1_id LEFT JOIN people i2 ON i2.id = s.intro2_id"
+
+static const char *const sql[Q__COUNT] = {
+	[Q_UNIT_GET] = "SELECT u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, "
+		"u.special_area FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = ?1",
+	[Q_UNIT_ALL] = "SELECT u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, "
+		"u.special_area FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.code",
+	[Q_UNIT_INSERT] = "INSERT INTO units (code, parent_id, name, kind, may_admit, sector, "
+		"special_area) VALUES (?1, (SELECT id FROM units WHERE code = ?2), ?3, ?4, ?5, ?6, ?7)",
+	[Q_UNIT_UPDATE] = "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = ?2), "
+		"name = ?3, kind = ?4, may_admit = ?5, sector = ?6, special_area = ?7 WHERE code = ?1",
+	[Q_UNIT_ID] = "SELECT id FROM units WHERE code = ?1",
+	[Q_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
+		"WHERE p.ref = ?1",
+	[Q_PERSON_GET_ID] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
+		"WHERE p.id = ?1",
+	[Q_PERSON_INSERT] = "INSERT INTO people (ref, full_name, search_name, sex, birth_date, "
+		"unit_id, ethnicity, religion, education, qualification, occupation, youth_union, "
+		"trade_union, member_since, official_since, phone, note) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"(SELECT id FROM units WHERE code = ?6), ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[Q_PERSON_UPDATE] = "UPDATE people SET full_name = ?2, search_name = ?3, sex = ?4, "
+		"birth_date = ?5, unit_id = (SELECT id FROM units WHERE code = ?6), ethnicity = ?7, "
+		"religion = ?8, education = ?9, qualification = ?10, occupation = ?11, "
+		"youth_union = ?12, trade_union = ?13, member_since = ?14, official_since = ?15, "
+		"phone = ?16, note = ?17 WHERE ref = ?1",
+	[Q_PERSON_FIND] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
+		"WHERE p.search_name LIKE '%' || ?1 || '%' ESCAPE '\\'",
+	[Q_PERSON_ALL] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
+		"ORDER BY p.ref",
+	[Q_PERSON_ID] = "SELECT id FROM people WHERE ref = ?1",
+	[Q_CAND_OF] = "SELECT id, person_id, stage, is_open FROM candidacies WHERE person_id = ?1 "
+		"ORDER BY id",
+	[Q_STEPS_OF] = "SELECT " STEP_COLS " FROM steps s" STEP_JOINS
+		" WHERE s.candidacy_id = ?1 ORDER BY s.seq",
+	[Q_CAND_NEW] = "INSERT INTO candidacies (person_id, unit_id, stage, is_open) VALUES "
+		"(?1, (SELECT id FROM units WHERE code = ?2), 'source', 1) RETURNING id",
+	[Q_STEP_NEXT_SEQ] = "SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE candidacy_id = ?1",
+	[Q_STEP_INSERT] = "INSERT INTO steps (candidacy_id, seq, step, date, doc_no, org, member_id, "
+		"intro1_id, intro1_since, intro2_id, intro2_since, votes_for, votes_total, consent, "
+		"override, override_by, note, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		"(SELECT id FROM people WHERE ref = ?7), (SELECT id FROM people WHERE ref = ?8), ?9, "
+		"(SELECT id FROM people WHERE ref = ?10), ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
+		"RETURNING id",
+	[Q_CAND_STAGE] = "UPDATE candidacies SET stage = ?2, is_open = ?3, version = version + 1 "
+		"WHERE id = ?1 AND (?4 < 0 OR version = ?4)",
+	[Q_STEP_UPDATE] = "UPDATE steps SET date = ?2, doc_no = ?3, org = ?4, "
+		"member_id = (SELECT id FROM people WHERE ref = ?5), "
+		"intro1_id = (SELECT id FROM people WHERE ref = ?6), intro1_since = ?7, "
+		"intro2_id = (SELECT id FROM people WHERE ref = ?8), intro2_since = ?9, "
+		"votes_for = ?10, votes_total = ?11, consent = ?12, override = ?13, "
+		"override_by = ?14, note = ?15 WHERE id = ?1",
+	[Q_CAND_VERSION] = "SELECT version FROM candidacies WHERE id = ?1",
+	[Q_STEP_EACH] = "SELECT p.ref, " STEP_COLS " FROM steps s JOIN candidacies c ON "
+		"c.id = s.candidacy_id JOIN people p ON p.id = c.person_id" STEP_JOINS
+		" ORDER BY p.ref, c.id, s.seq",
+	[Q_QUOTA_GET] = "SELECT q.target FROM quotas q JOIN units u ON u.id = q.unit_id "
+		"WHERE u.code = ?1 AND q.year = ?2 AND q.category = ?3",
+	[Q_QUOTA_PUT] = "INSERT INTO quotas (unit_id, year, category, target) VALUES "
+		"((SELECT id FROM units WHERE code = ?1), ?2, ?3, ?4) ON CONFLICT (unit_id, year, "
+		"category) DO UPDATE SET target = excluded.target",
+	[Q_QUOTA_ALL] = "SELECT u.code, q.year, q.category, q.target FROM quotas q JOIN units u "
+		"ON u.id = q.unit_id ORDER BY u.code, q.year, q.category",
+	[Q_HOLIDAY_GET] = "SELECT workday, name FROM holidays WHERE date = ?1",
+	[Q_HOLIDAY_PUT] = "INSERT INTO holidays (date, workday, name) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name",
+	[Q_HOLIDAY_ALL] = "SELECT date, workday, name FROM holidays ORDER BY date",
+	[Q_POLICY_ALL] = "SELECT key, from_date, value FROM policy ORDER BY key, from_date",
+	[Q_POLICY_PUT] = "INSERT INTO policy (key, from_date, value) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (key, from_date) DO UPDATE SET value = excluded.value",
+	[Q_AUDIT] = "INSERT INTO audit (at, actor, action, entity, key, before, after) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_AUDIT_COUNT] = "SELECT COUNT(*) FROM audit",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[Q__COUNT];
+	int depth;		/* nesting of store_begin */
+	int failed;		/* an inner rollback happened */
+	char errmsg[512];
+};
+
+/* ---- plumbing ---- */
+
+static enum kn_err fail(struct store *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
+	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return KN_ECONFLICT;
+	if ((code & 0xff) == SQLITE_BUSY)
+		return KN_ECONFLICT;
+	return KN_EIO;
+}
+
+const char *store_errmsg(struct store *s)
+{
+	return s->errmsg;
+}
+
+/* The prepared statement for id, reset and with its bindings cleared. */
+static sqlite3_stmt *q(struct store *s, enum stmt_id id)
+{
+	if (!s->stmt[id]) {
+		if (sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+				       &s->stmt[id], NULL) != SQLITE_OK) {
+			fail(s, "prepare");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(s->stmt[id]);
+		sqlite3_clear_bindings(s->stmt[id]);
+	}
+	return s->stmt[id];
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_date(sqlite3_stmt *st, int i, kn_date d)
+{
+	char iso[11];
+	if (d == KN_DATE_NONE) {
+		sqlite3_bind_null(st, i);
+		return;
+	}
+	date_format_iso(d, iso);
+	sqlite3_bind_text(st, i, iso, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_count(sqlite3_stmt *st, int i, int v)
+{
+	if (v < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int(st, i, v);
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static kn_date col_date(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	kn_date d;
+	if (!t || date_parse((const char *)t, &d) != 0)
+		return KN_DATE_NONE;
+	return d;
+}
+
+static int col_count(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i);
+}
+
+static int streq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static void now_iso(char out[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static enum kn_err exec(struct store *s, const char *text)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return KN_EIO;
+	}
+	return KN_OK;
+}
+
+/* ---- open, close, migrate ---- */
+
+enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err)
+{
+	struct store *s;
+	struct stat stt;
+	const char *path = url;
+
+	*out = NULL;
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		buf_addf(err, "PostgreSQL is not supported by this build yet: %s", url);
+		return KN_EIO;
+	}
+	if (strncmp(url, "sqlite:", 7) == 0)
+		path = url + 7;
+	if (!create && stat(path, &stt) != 0) {
+		buf_addf(err, "%s: %s", path, strerror(errno));
+		return KN_ENOTFOUND;
+	}
+	s = xcalloc(1, sizeof(*s));
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+		    SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		buf_addf(err, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		sqlite3_close(s->db);
+		free(s);
+		return KN_EIO;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+		    "PRAGMA synchronous = NORMAL;") != KN_OK) {
+		buf_addf(err, "%s: %s", path, s->errmsg);
+		store_close(s);
+		return KN_EIO;
+	}
+	*out = s;
+	return KN_OK;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int store_latest_version(void)
+{
+	int v = 0;
+	for (const struct migration *m = kn_migrations; m->version; m++)
+		v = m->version;
+	return v;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM schema_migrations", -1, &st,
+			       NULL) != SQLITE_OK)
+		return 0;	/* no table yet: an empty database */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+enum kn_err store_migrate(struct store *s, int *from, int *to)
+{
+	enum kn_err e;
+	char at[32];
+
+	if ((e = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+		      "PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT")))
+		return e;
+	*from = store_schema_version(s);
+	*to = *from;
+	for (const struct migration *m = kn_migrations; m->version; m++) {
+		if (m->version <= *to)
+			continue;
+		if ((e = exec(s, "BEGIN IMMEDIATE")))
+			return e;
+		/* Someone else may have migrated while we waited for the lock. */
+		if (store_schema_version(s) >= m->version) {
+			exec(s, "COMMIT");
+			*to = m->version;
+			continue;
+		}
+		if ((e = exec(s, m->sql))) {
+			char msg[400];
+			snprintf(msg, sizeof(msg), "%.399s", s->errmsg);
+			exec(s, "ROLLBACK");
+			snprintf(s->errmsg, sizeof(s->errmsg), "migration %.64s: %s", m->name, msg);
+			return e;
+		}
+		sqlite3_stmt *st;
+		now_iso(at);
+		sqlite3_prepare_v2(s->db, "INSERT INTO schema_migrations VALUES (?1, ?2, ?3)", -1,
+				   &st, NULL);
+		sqlite3_bind_int(st, 1, m->version);
+		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			e = fail(s, "migration");
+			exec(s, "ROLLBACK");
+			return e;
+		}
+		if ((e = exec(s, "COMMIT")))
+			return e;
+		*to = m->version;
+	}
+	return KN_OK;
+}
+
+/* ---- transactions ---- */
+
+enum kn_err store_begin(struct store *s)
+{
+	if (s->depth++ > 0)
+		return KN_OK;
+	s->failed = 0;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		s->depth = 0;
+		return fail(s, "begin");
+	}
+	return KN_OK;
+}
+
+enum kn_err store_commit(struct store *s)
+{
+	if (s->depth == 0)
+		return KN_OK;
+	if (--s->depth > 0)
+		return KN_OK;
+	if (s->failed) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
+		return KN_EIO;
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		enum kn_err e = fail(s, "commit");
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return e;
+	}
+	return KN_OK;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->depth == 0)
+		return;
+	if (--s->depth > 0) {
+		s->failed = 1;
+		return;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum kn_err store_backup(struct store *s, const char *path)
+{
+	sqlite3 *dst;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open(path, &dst) != SQLITE_OK) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return KN_EIO;
+	}
+	b = sqlite3_backup_init(dst, "main", s->db, "main");
+	if (!b) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return KN_EIO;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return KN_EIO;
+	}
+	sqlite3_close(dst);
+	return KN_OK;
+}
+
+/* ---- units ---- */
+
+static void read_unit(sqlite3_stmt *st, struct unit *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	u->code = col_text(st, 1);
+	u->parent = col_text(st, 2);
+	u->name = col_text(st, 3);
+	unit_kind_parse((const char *)sqlite3_column_text(st, 4), &u->kind);
+	u->may_admit = sqlite3_column_int(st, 5);
+	u->sector = col_text(st, 6);
+	u->special_area = sqlite3_column_int(st, 7);
+}
+
+enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
+{
+	sqlite3_stmt *st = q(s, Q_UNIT_GET);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, code);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_unit(st, out);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "unit");
+}
+
+enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_UNIT_ALL);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		read_unit(st, &(*out)[(*n)++]);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "units");
+}
+
+void store_units_free(struct unit *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		unit_release(&u[i]);
+	free(u);
+}
+
+static int unit_same(const struct unit *a, const struct unit *b)
+{
+	return streq(a->parent, b->parent) && streq(a->name, b->name) && a->kind == b->kind &&
+	       !a->may_admit == !b->may_admit && streq(a->sector, b->sector) &&
+	       !a->special_area == !b->special_area;
+}
+
+enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
+{
+	struct unit old;
+	enum kn_err e = store_unit_get(s, u->code, &old);
+	sqlite3_stmt *st;
+
+	if (e == KN_OK) {
+		int same = unit_same(&old, u);
+		unit_release(&old);
+		if (same) {
+			*changed = 0;
+			return KN_OK;
+		}
+		st = q(s, Q_UNIT_UPDATE);
+		*changed = 1;
+	} else if (e == KN_ENOTFOUND) {
+		st = q(s, Q_UNIT_INSERT);
+		*changed = 2;
+	} else {
+		return e;
+	}
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, u->code);
+	bind_text(st, 2, u->parent);
+	bind_text(st, 3, u->name);
+	bind_text(st, 4, unit_kind_name(u->kind));
+	sqlite3_bind_int(st, 5, !!u->may_admit);
+	bind_text(st, 6, u->sector);
+	sqlite3_bind_int(st, 7, !!u->special_area);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "unit");
+}
+
+/* ---- people ---- */
+
+static void read_person(sqlite3_stmt *st, struct person *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(st, 0);
+	p->ref = col_text(st, 1);
+	p->full_name = col_text(st, 2);
+	const unsigned char *sex = sqlite3_column_text(st, 3);
+	p->sex = sex ? (char)sex[0] : 'M';
+	p->birth_date = col_date(st, 4);
+	p->unit = col_text(st, 5);
+	p->ethnicity = col_text(st, 6);
+	p->religion = col_text(st, 7);
+	p->education = col_text(st, 8);
+	p->qualification = col_text(st, 9);
+	p->occupation = col_text(st, 10);
+	p->youth_union = sqlite3_column_int(st, 11);
+	p->trade_union = sqlite3_column_int(st, 12);
+	p->member_since = col_date(st, 13);
+	p->official_since = col_date(st, 14);
+	p->phone = col_text(st, 15);
+	p->note = col_text(st, 16);
+}
+
+static enum kn_err person_one(struct store *s, sqlite3_stmt *st, struct person *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_person(st, out);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "person");
+}
+
+enum kn_err store_person_get(struct store *s, const char *ref, struct person *out)
+{
+	sqlite3_stmt *st = q(s, Q_PERSON_GET);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, ref);
+	return person_one(s, st, out);
+}
+
+enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
+{
+	sqlite3_stmt *st = q(s, Q_PERSON_GET_ID);
+	if (!st)
+		return KN_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	return person_one(s, st, out);
+}
+
+static int person_same(const struct person *a, const struct person *b)
+{
+	return streq(a->full_name, b->full_name) && a->sex == b->sex &&
+	       a->birth_date == b->birth_date && streq(a->unit, b->unit) &&
+	       streq(a->ethnicity, b->ethnicity) && streq(a->religion, b->religion) &&
+	       streq(a->education, b->education) && streq(a->qualification, b->qualification) &&
+	       streq(a->occupation, b->occupation) && !a->youth_union == !b->youth_union &&
+	       !a->trade_union == !b->trade_union && a->member_since == b->member_since &&
+	       a->official_since == b->official_since && streq(a->phone, b->phone) &&
+	       streq(a->note, b->note);
+}
+
+enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name,
+			     int *changed)
+{
+	struct person old;
+	enum kn_err e = store_person_get(s, p->ref, &old);
+	sqlite3_stmt *st;
+	char sex[2] = { p->sex, 0 };
+
+	if (e == KN_OK) {
+		int same = person_same(&old, p);
+		person_release(&old);
+		if (same) {
+			*changed = 0;
+			return KN_OK;
+		}
+		st = q(s, Q_PERSON_UPDATE);
+		*changed = 1;
+	} else if (e == KN_ENOTFOUND) {
+		st = q(s, Q_PERSON_INSERT);
+		*changed = 2;
+	} else {
+		return e;
+	}
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, p->ref);
+	bind_text(st, 2, p->full_name);
+	bind_text(st, 3, search_name);
+	bind_text(st, 4, sex);
+	bind_date(st, 5, p->birth_date);
+	bind_text(st, 6, p->unit);
+	bind_text(st, 7, p->ethnicity);
+	bind_text(st, 8, p->religion);
+	bind_text(st, 9, p->education);
+	bind_text(st, 10, p->qualification);
+	bind_text(st, 11, p->occupation);
+	sqlite3_bind_int(st, 12, !!p->youth_union);
+	sqlite3_bind_int(st, 13, !!p->trade_union);
+	bind_date(st, 14, p->member_since);
+	bind_date(st, 15, p->official_since);
+	bind_text(st, 16, p->phone);
+	bind_text(st, 17, p->note);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "person");
+}
+
+static enum kn_err person_list(struct store *s, sqlite3_stmt *st, struct person **out, size_t *n)
+{
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		read_person(st, &(*out)[(*n)++]);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "people");
+}
+
+enum kn_err store_person_find(struct store *s, const char *folded, struct person **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_PERSON_FIND);
+	struct buf pat = BUF_INIT;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	/* LIKE metacharacters in the search text match themselves. */
+	for (const char *p = folded; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addc(&pat, '\\');
+		buf_addc(&pat, *p);
+	}
+	bind_text(st, 1, pat.s);
+	buf_release(&pat);
+	return person_list(s, st, out, n);
+}
+
+enum kn_err store_person_all(struct store *s, struct person **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_PERSON_ALL);
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	return person_list(s, st, out, n);
+}
+
+void store_people_free(struct person *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		person_release(&p[i]);
+	free(p);
+}
+
+/* ---- candidacies and steps ---- */
+
+/* Columns of STEP_COLS starting at column `at`. */
+static void read_step(sqlite3_stmt *st, int at, struct step *s)
+{
+	step_init(s);
+	s->id = sqlite3_column_int64(st, at + 0);
+	s->code = step_from_name((const char *)sqlite3_column_text(st, at + 1));
+	s->date = col_date(st, at + 2);
+	s->doc_no = col_text(st, at + 3);
+	s->org = col_text(st, at + 4);
+	s->member = col_text(st, at + 5);
+	s->intro1 = col_text(st, at + 6);
+	s->intro1_since = col_date(st, at + 7);
+	s->intro2 = col_text(st, at + 8);
+	s->intro2_since = col_date(st, at + 9);
+	s->votes_for = col_count(st, at + 10);
+	s->votes_total = col_count(st, at + 11);
+	s->consent = col_text(st, at + 12);
+	s->override = col_text(st, at + 13);
+	s->override_by = col_text(st, at + 14);
+	s->note = col_text(st, at + 15);
+	s->recorded_by = col_text(st, at + 16);
+	s->recorded_at = col_text(st, at + 17);
+}
+
+enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct candidacy **out,
+				 size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_CAND_OF);
+	size_t cap = 0;
+	int rc;
+	enum kn_err e = KN_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	sqlite3_bind_int64(st, 1, person_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 4;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct candidacy *c = &(*out)[(*n)++];
+		memset(c, 0, sizeof(*c));
+		c->id = sqlite3_column_int64(st, 0);
+		c->person_id = sqlite3_column_int64(st, 1);
+		c->stage = step_from_name((const char *)sqlite3_column_text(st, 2));
+		c->open = sqlite3_column_int(st, 3);
+	}
+	if (rc != SQLITE_DONE)
+		return fail(s, "candidacies");
+	for (size_t i = 0; i < *n && e == KN_OK; i++) {
+		struct candidacy *c = &(*out)[i];
+		size_t scap = 0;
+		st = q(s, Q_STEPS_OF);
+		if (!st)
+			return KN_EIO;
+		sqlite3_bind_int64(st, 1, c->id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (c->nsteps == scap) {
+				scap = scap ? scap * 2 : 16;
+				c->steps = xreallocarray(c->steps, scap, sizeof(*c->steps));
+			}
+			read_step(st, 0, &c->steps[c->nsteps++]);
+		}
+		if (rc != SQLITE_DONE)
+			e = fail(s, "steps");
+	}
+	return e;
+}
+
+void store_candidacies_free(struct candidacy *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		candidacy_release(&c[i]);
+	free(c);
+}
+
+enum kn_err store_candidacy_new(struct store *s, int64_t person_id, const char *unit_code,
+				int64_t *id)
+{
+	sqlite3_stmt *st = q(s, Q_CAND_NEW);
+	if (!st)
+		return KN_EIO;
+	sqlite3_bind_int64(st, 1, person_id);
+	bind_text(st, 2, unit_code);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return fail(s, "candidacy");
+	*id = sqlite3_column_int64(st, 0);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "candidacy");
+}
+
+static void bind_step_facts(sqlite3_stmt *st, const struct step *x, int first)
+{
+	/* date, doc_no, org, member, intro1, intro1_since, intro2, intro2_since,
+	 * votes_for, votes_total, consent, override, override_by, note */
+	bind_date(st, first + 0, x->date);
+	bind_text(st, first + 1, x->doc_no);
+	bind_text(st, first + 2, x->org);
+	bind_text(st, first + 3, x->member);
+	bind_text(st, first + 4, x->intro1);
+	bind_date(st, first + 5, x->intro1_since);
+	bind_text(st, first + 6, x->intro2);
+	bind_date(st, first + 7, x->intro2_since);
+	bind_count(st, first + 8, x->votes_for);
+	bind_count(st, first + 9, x->votes_total);
+	bind_text(st, first + 10, x->consent);
+	bind_text(st, first + 11, x->override);
+	bind_text(st, first + 12, x->override_by);
+	bind_text(st, first + 13, x->note);
+}
+
+enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct step *x,
+			   enum step_code stage, int open, int64_t expect_version,
+			   int64_t *step_id)
+{
+	sqlite3_stmt *st = q(s, Q_CAND_STAGE);
+	char at[32];
+	int seq;
+
+	if (!st)
+		return KN_EIO;
+	/* Move the candidacy first: a concurrent writer that read the same
+	 * version finds it changed and gets KN_ECONFLICT. */
+	sqlite3_bind_int64(st, 1, candidacy_id);
+	bind_text(st, 2, step_name(stage));
+	sqlite3_bind_int(st, 3, !!open);
+	sqlite3_bind_int64(st, 4, expect_version);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(s, "candidacy");
+	if (sqlite3_changes(s->db) != 1) {
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			 "the candidacy was changed by someone else meanwhile");
+		return KN_ECONFLICT;
+	}
+	st = q(s, Q_STEP_NEXT_SEQ);
+	if (!st)
+		return KN_EIO;
+	sqlite3_bind_int64(st, 1, candidacy_id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return fail(s, "step");
+	seq = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+
+	st = q(s, Q_STEP_INSERT);
+	if (!st)
+		return KN_EIO;
+	now_iso(at);
+	sqlite3_bind_int64(st, 1, candidacy_id);
+	sqlite3_bind_int(st, 2, seq);
+	bind_text(st, 3, step_name(x->code));
+	bind_date(st, 4, x->date);
+	bind_text(st, 5, x->doc_no);
+	bind_text(st, 6, x->org);
+	bind_text(st, 7, x->member);
+	bind_text(st, 8, x->intro1);
+	bind_date(st, 9, x->intro1_since);
+	bind_text(st, 10, x->intro2);
+	bind_date(st, 11, x->intro2_since);
+	bind_count(st, 12, x->votes_for);
+	bind_count(st, 13, x->votes_total);
+	bind_text(st, 14, x->consent);
+	bind_text(st, 15, x->override);
+	bind_text(st, 16, x->override_by);
+	bind_text(st, 17, x->note);
+	bind_text(st, 18, x->recorded_by ? x->recorded_by : "");
+	bind_text(st, 19, at);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return fail(s, "step");
+	if (step_id)
+		*step_id = sqlite3_column_int64(st, 0);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "step");
+}
+
+enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *x)
+{
+	sqlite3_stmt *st = q(s, Q_STEP_UPDATE);
+	if (!st)
+		return KN_EIO;
+	sqlite3_bind_int64(st, 1, step_id);
+	bind_step_facts(st, x, 2);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "step");
+}
+
+enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version)
+{
+	sqlite3_stmt *st = q(s, Q_CAND_VERSION);
+	if (!st)
+		return KN_EIO;
+	sqlite3_bind_int64(st, 1, candidacy_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int64(st, 0);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "candidacy");
+}
+
+enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
+{
+	sqlite3_stmt *st = q(s, Q_STEP_EACH);
+	struct step x;
+	int rc;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_step(st, 1, &x);
+		int stop = fn(arg, (const char *)sqlite3_column_text(st, 0), &x);
+		step_release(&x);
+		if (stop) {
+			sqlite3_reset(st);
+			return KN_OK;
+		}
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "steps");
+}
+
+/* ---- quotas ---- */
+
+enum kn_err store_quota_put(struct store *s, const struct quota *qt, int *changed)
+{
+	sqlite3_stmt *st = q(s, Q_QUOTA_GET);
+	int rc;
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, qt->unit);
+	sqlite3_bind_int(st, 2, qt->year);
+	bind_text(st, 3, qt->category);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) == qt->target) {
+			*changed = 0;
+			return KN_OK;
+		}
+		*changed = 1;
+	} else if (rc == SQLITE_DONE) {
+		*changed = 2;
+	} else {
+		return fail(s, "quota");
+	}
+	st = q(s, Q_QUOTA_PUT);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, qt->unit);
+	sqlite3_bind_int(st, 2, qt->year);
+	bind_text(st, 3, qt->category);
+	sqlite3_bind_int64(st, 4, qt->target);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "quota");
+}
+
+enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_QUOTA_ALL);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct quota *qt = &(*out)[(*n)++];
+		qt->unit = col_text(st, 0);
+		qt->year = sqlite3_column_int(st, 1);
+		qt->category = col_text(st, 2);
+		qt->target = sqlite3_column_int64(st, 3);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "quotas");
+}
+
+void store_quotas_free(struct quota *qt, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(qt[i].unit);
+		free(qt[i].category);
+	}
+	free(qt);
+}
+
+/* ---- holidays ---- */
+
+enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed)
+{
+	sqlite3_stmt *st = q(s, Q_HOLIDAY_GET);
+	int rc;
+	if (!st)
+		return KN_EIO;
+	bind_date(st, 1, h->date);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 0) == !!h->workday &&
+		    streq((const char *)sqlite3_column_text(st, 1), h->name)) {
+			*changed = 0;
+			return KN_OK;
+		}
+		*changed = 1;
+	} else if (rc == SQLITE_DONE) {
+		*changed = 2;
+	} else {
+		return fail(s, "holiday");
+	}
+	st = q(s, Q_HOLIDAY_PUT);
+	if (!st)
+		return KN_EIO;
+	bind_date(st, 1, h->date);
+	sqlite3_bind_int(st, 2, !!h->workday);
+	bind_text(st, 3, h->name);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "holiday");
+}
+
+enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_HOLIDAY_ALL);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct holiday *h = &(*out)[(*n)++];
+		h->date = col_date(st, 0);
+		h->workday = sqlite3_column_int(st, 1);
+		h->name = col_text(st, 2);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "holidays");
+}
+
+/* ---- policy ---- */
+
+enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_POLICY_ALL);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct policy_row *r = &(*out)[(*n)++];
+		r->key = col_text(st, 0);
+		const unsigned char *from = sqlite3_column_text(st, 1);
+		if (!from || !*from || date_parse((const char *)from, &r->from) != 0)
+			r->from = KN_DATE_NONE;
+		r->value = col_text(st, 2);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "policy");
+}
+
+enum kn_err store_policy_put(struct store *s, const struct policy_row *r)
+{
+	sqlite3_stmt *st = q(s, Q_POLICY_PUT);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, r->key);
+	if (r->from == KN_DATE_NONE)
+		sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
+	else
+		bind_date(st, 2, r->from);
+	bind_text(st, 3, r->value);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "policy");
+}
+
+void store_policy_free(struct policy_row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)r[i].key);
+		free((char *)r[i].value);
+	}
+	free(r);
+}
+
+/* ---- audit ---- */
+
+enum kn_err store_audit(struct store *s, const char *actor, const char *action,
+			const char *entity, const char *key, const char *before,
+			const char *after)
+{
+	sqlite3_stmt *st = q(s, Q_AUDIT);
+	char at[32];
+	if (!st)
+		return KN_EIO;
+	now_iso(at);
+	bind_text(st, 1, at);
+	bind_text(st, 2, actor ? actor : "");
+	bind_text(st, 3, action);
+	bind_text(st, 4, entity);
+	bind_text(st, 5, key);
+	bind_text(st, 6, before);
+	bind_text(st, 7, after);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "audit");
+}
+
+enum kn_err store_audit_count(struct store *s, long long *n)
+{
+	sqlite3_stmt *st = q(s, Q_AUDIT_COUNT);
+	if (!st)
+		return KN_EIO;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return fail(s, "audit");
+	*n = sqlite3_column_int64(st, 0);
+	return KN_OK;
+}

@@ -1,0 +1,180 @@
+/*
+ * table.c — aligned terminal tables (see table.h).
+ *
+ * Reports and listings print columns of Vietnamese names next to numbers;
+ * padding by bytes would misalign every row with a diacritic (a "ễ" is three
+ * bytes, or five when decomposed, but one column). So widths come from
+ * text_width(), and padding is added by hand. Rows are kept as copies in one
+ * flat array (row-major), rendered only once all widths are known.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/table.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct table {
+	size_t ncols;
+	char **header;		/* ncols strings, or NULL when no header */
+	char **cells;		/* nrows * ncols strings */
+	size_t nrows, alloc;	/* alloc counts rows */
+	unsigned char *right;	/* per column: right-aligned? */
+};
+
+struct table *table_new(size_t ncols)
+{
+	struct table *t = xcalloc(1, sizeof(*t));
+
+	assert(ncols > 0);
+	t->ncols = ncols ? ncols : 1;
+	t->right = xcalloc(t->ncols, 1);
+	return t;
+}
+
+/* A copy of s with control characters turned into spaces. */
+static char *cell_dup(const char *s)
+{
+	char *c = xstrdup(s ? s : "");
+	unsigned char *p;
+
+	for (p = (unsigned char *)c; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			*p = ' ';
+	return c;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+}
+
+void table_header(struct table *t, const char *const *names)
+{
+	size_t i;
+
+	if (t->header)
+		free_strings(t->header, t->ncols);
+	else
+		t->header = xcalloc(t->ncols, sizeof(char *));
+	for (i = 0; i < t->ncols; i++)
+		t->header[i] = cell_dup(names ? names[i] : NULL);
+}
+
+void table_row(struct table *t, const char *const *cells)
+{
+	char **row;
+	size_t i;
+
+	if (t->nrows == t->alloc) {
+		t->alloc = t->alloc ? t->alloc * 2 : 16;
+		t->cells = xreallocarray(t->cells, t->alloc * t->ncols, sizeof(char *));
+	}
+	row = t->cells + t->nrows * t->ncols;
+	for (i = 0; i < t->ncols; i++)
+		row[i] = cell_dup(cells ? cells[i] : NULL);
+	t->nrows++;
+}
+
+void table_align_right(struct table *t, size_t col)
+{
+	assert(col < t->ncols);
+	if (col < t->ncols)
+		t->right[col] = 1;
+}
+
+size_t table_nrows(const struct table *t)
+{
+	return t->nrows;
+}
+
+static void add_spaces(struct buf *out, size_t n)
+{
+	while (n--)
+		buf_addc(out, ' ');
+}
+
+/* Drop the spaces at the end of the line that started at start. */
+static void trim_line(struct buf *out, size_t start)
+{
+	size_t len = out->len;
+
+	while (len > start && out->s[len - 1] == ' ')
+		len--;
+	buf_truncate(out, len);
+}
+
+static void render_line(const struct table *t, char *const *row,
+			const size_t *width, struct buf *out)
+{
+	size_t start = out->len, i;
+
+	for (i = 0; i < t->ncols; i++) {
+		size_t w = (size_t)text_width(row[i]);
+		size_t pad = width[i] > w ? width[i] - w : 0;
+
+		if (i)
+			buf_adds(out, "  ");
+		if (t->right[i])
+			add_spaces(out, pad);
+		buf_adds(out, row[i]);
+		if (!t->right[i] && i + 1 < t->ncols)
+			add_spaces(out, pad);
+	}
+	trim_line(out, start);
+	buf_addc(out, '\n');
+}
+
+void table_render(const struct table *t, struct buf *out)
+{
+	size_t *width = xcalloc(t->ncols, sizeof(size_t));
+	size_t i, j;
+
+	for (j = 0; j < t->ncols; j++) {
+		if (t->header)
+			width[j] = (size_t)text_width(t->header[j]);
+		for (i = 0; i < t->nrows; i++) {
+			size_t w = (size_t)text_width(t->cells[i * t->ncols + j]);
+			if (w > width[j])
+				width[j] = w;
+		}
+	}
+	if (t->header) {
+		size_t start;
+
+		render_line(t, t->header, width, out);
+		start = out->len;
+		for (j = 0; j < t->ncols; j++) {
+			if (j)
+				buf_adds(out, "  ");
+			for (i = 0; i < width[j]; i++)
+				buf_addc(out, '-');
+		}
+		trim_line(out, start);
+		buf_addc(out, '\n');
+	}
+	for (i = 0; i < t->nrows; i++)
+		render_line(t, t->cells + i * t->ncols, width, out);
+	free(width);
+}
+
+void table_free(struct table *t)
+{
+	if (!t)
+		return;
+	if (t->header) {
+		free_strings(t->header, t->ncols);
+		free(t->header);
+	}
+	free_strings(t->cells, t->nrows * t->ncols);
+	free(t->cells);
+	free(t->right);
+	free(t);
+}
