@@ -183,7 +183,7 @@ int date_months_between(kn_date a, kn_date b)
 	 * than one because of clamping. */
 	while (n > 0 && date_add_months(a, n) > b)
 		n--;
-	while (n < 0 && date_add_months(a, n) > b)
+	while (n <= 0 && date_add_months(a, n) > b)
 		n--;
 	return n;
 }
