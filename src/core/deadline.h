@@ -21,7 +21,7 @@ struct deadline {
 	int workdays_left;	/* < 0: overdue */
 };
 
-/* Appends to *out (a heap array, caller frees) and returns the count.
+/* Sets *out to a new heap array (NULL when none; caller frees) and returns the count.
  * `policy` is resolved for as_of. */
 size_t deadlines_for(const struct step *steps, size_t nsteps, kn_date as_of,
 		     const struct policy *policy, struct calendar *cal,

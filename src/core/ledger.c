@@ -426,8 +426,12 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	memset(&f, 0, sizeof(f));
 	f.person = &p;
 	f.step = &st;
-	f.prior = open ? open->steps : NULL;
-	f.nprior = open ? open->nsteps : 0;
+	/* A source step starts a new candidacy: an open one is KN-OPEN's
+	 * business, not an ordering question. */
+	if (open && st.code != STEP_SOURCE) {
+		f.prior = open->steps;
+		f.nprior = open->nsteps;
+	}
 	f.has_open_candidacy = open != NULL;
 	{
 		kn_date ms, os;
