@@ -80,7 +80,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_error(_("--format must be table, csv or json, not '%s'"), format);
 		return EXIT_USAGE;
 	}
-	if (argc - optind != 2)
+	if (argc - optind != 1)
 		return cmd_usage(&cmd_person);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
@@ -89,7 +89,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 		buf_release(&err);
 		return kn_exit_status(e);
 	}
-	text_fold(argv[optind + 1], &folded);
+	text_fold(argv[optind], &folded);
 	e = store_person_find(s, folded.s, &people, &n);
 	buf_release(&folded);
 	if (e != KN_OK) {
@@ -139,7 +139,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 		free(js);
 		json_decref(arr);
 	} else if (n == 0) {
-		buf_addf(&out, _("nobody matches '%s'\n"), argv[optind + 1]);
+		buf_addf(&out, _("nobody matches '%s'\n"), argv[optind]);
 	} else {
 		const char *hdr[] = { _("ref"), _("full name"), _("born"), _("unit"), _("step") };
 		struct table *t = table_new(5);
@@ -169,37 +169,44 @@ static const char *yes_no(int v)
 	return v ? _("yes") : _("no");
 }
 
+/* "  label:   value", the label padded to 16 columns of screen width. */
+static void field(const char *label, const char *value)
+{
+	int pad = 16 - text_width(label);
+	printf("  %s%*s %s\n", label, pad > 0 ? pad : 0, "", value);
+}
+
 static void show_person(const struct person *p, kn_date ms, kn_date os)
 {
 	char d[11];
 	date_format_user(p->birth_date, d);
 	printf("%s (%s)\n", p->full_name, p->ref);
-	printf("  %-16s %s\n", _("sex:"), p->sex == 'F' ? _("female") : _("male"));
-	printf("  %-16s %s\n", _("born:"), d);
-	printf("  %-16s %s\n", _("unit:"), p->unit);
-	printf("  %-16s %s\n", _("ethnicity:"), p->ethnicity ? p->ethnicity : "Kinh");
+	field(_("sex:"), p->sex == 'F' ? _("female") : _("male"));
+	field(_("born:"), d);
+	field(_("unit:"), p->unit);
+	field(_("ethnicity:"), p->ethnicity ? p->ethnicity : "Kinh");
 	if (p->religion)
-		printf("  %-16s %s\n", _("religion:"), p->religion);
+		field(_("religion:"), p->religion);
 	if (p->education)
-		printf("  %-16s %s\n", _("education:"), p->education);
+		field(_("education:"), p->education);
 	if (p->qualification)
-		printf("  %-16s %s\n", _("qualification:"), p->qualification);
+		field(_("qualification:"), p->qualification);
 	if (p->occupation)
-		printf("  %-16s %s\n", _("occupation:"), p->occupation);
-	printf("  %-16s %s\n", _("Youth Union:"), yes_no(p->youth_union));
-	printf("  %-16s %s\n", _("Trade Union:"), yes_no(p->trade_union));
+		field(_("occupation:"), p->occupation);
+	field(_("Youth Union:"), yes_no(p->youth_union));
+	field(_("Trade Union:"), yes_no(p->trade_union));
 	if (ms != KN_DATE_NONE) {
 		date_format_user(ms, d);
-		printf("  %-16s %s\n", _("member since:"), d);
+		field(_("member since:"), d);
 	}
 	if (os != KN_DATE_NONE) {
 		date_format_user(os, d);
-		printf("  %-16s %s\n", _("full member:"), d);
+		field(_("full member:"), d);
 	}
 	if (p->phone)
-		printf("  %-16s %s\n", _("phone:"), p->phone);
+		field(_("phone:"), p->phone);
 	if (p->note)
-		printf("  %-16s %s\n", _("note:"), p->note);
+		field(_("note:"), p->note);
 }
 
 static void show_steps(const struct candidacy *c, size_t i)

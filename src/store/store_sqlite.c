@@ -447,6 +447,7 @@ enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_unit(st, out);
+		sqlite3_reset(st);	/* end the read: no transaction left open */
 		return KN_OK;
 	}
 	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "unit");
@@ -491,6 +492,26 @@ enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 	enum kn_err e = store_unit_get(s, u->code, &old);
 	sqlite3_stmt *st;
 
+	if (u->parent) {
+		/* An unknown parent must not silently make a new root. */
+		sqlite3_stmt *pst = q(s, Q_UNIT_ID);
+		if (!pst)
+			return KN_EIO;
+		bind_text(pst, 1, u->parent);
+		int rc = sqlite3_step(pst);
+		sqlite3_reset(pst);
+		if (rc == SQLITE_DONE) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "no unit with code %.200s", u->parent);
+			if (e == KN_OK)
+				unit_release(&old);
+			return KN_ENOTFOUND;
+		}
+		if (rc != SQLITE_ROW) {
+			if (e == KN_OK)
+				unit_release(&old);
+			return fail(s, "unit");
+		}
+	}
 	if (e == KN_OK) {
 		int same = unit_same(&old, u);
 		unit_release(&old);
@@ -548,6 +569,7 @@ static enum kn_err person_one(struct store *s, sqlite3_stmt *st, struct person *
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		read_person(st, out);
+		sqlite3_reset(st);
 		return KN_OK;
 	}
 	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "person");
@@ -873,6 +895,7 @@ enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*version = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
 		return KN_OK;
 	}
 	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "candidacy");
@@ -910,7 +933,9 @@ enum kn_err store_quota_put(struct store *s, const struct quota *qt, int *change
 	bind_text(st, 3, qt->category);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 0) == qt->target) {
+		long long old = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (old == qt->target) {
 			*changed = 0;
 			return KN_OK;
 		}
@@ -973,8 +998,10 @@ enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *cha
 	bind_date(st, 1, h->date);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_int(st, 0) == !!h->workday &&
-		    streq((const char *)sqlite3_column_text(st, 1), h->name)) {
+		int same = sqlite3_column_int(st, 0) == !!h->workday &&
+			   streq((const char *)sqlite3_column_text(st, 1), h->name);
+		sqlite3_reset(st);
+		if (same) {
 			*changed = 0;
 			return KN_OK;
 		}
@@ -1093,5 +1120,6 @@ enum kn_err store_audit_count(struct store *s, long long *n)
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return fail(s, "audit");
 	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return KN_OK;
 }

@@ -1,0 +1,59 @@
+#!/bin/bash
+# import.sh — how fast `ketnap import` loads a city-year, against the
+# sqlite3 shell's bare `.import --csv` of the same steps file (no checks,
+# no rules, one table) as the baseline.
+#
+#   bash bench/import.sh [BUILD/ketnap] [SEED]
+#
+# Generates the city with bench/gen_city.py into a temporary directory,
+# times the import of units, people and steps (peak RSS by /usr/bin/time),
+# and prints e.g.
+#   import steps: 2.31 s, peak 38 MB; sqlite3 .import: 0.09 s; ratio 25.7x
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+ketnap=${1:-${KETNAP:-$here/../build/ketnap}}
+seed=${2:-1}
+export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_TODAY KETNAP_DB
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+python3 "$here/gen_city.py" "$tmp/city" --seed "$seed"
+"$ketnap" --db "$tmp/k.db" init >/dev/null
+
+# measure LABEL CMD…: prints "LABEL: S s, peak M MB" and keeps $secs.
+measure() {
+	local label=$1
+	shift
+	/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null
+	read -r secs kb <"$tmp/time"
+	echo "$label: $secs s, peak $((kb / 1024)) MB"
+}
+
+measure "import units" "$ketnap" --db "$tmp/k.db" import units "$tmp/city/units.csv"
+measure "import people" "$ketnap" --db "$tmp/k.db" import people "$tmp/city/people.csv"
+"$ketnap" --db "$tmp/k.db" import holidays "$tmp/city/holidays.csv" >/dev/null
+steps_line=$(measure "import steps" "$ketnap" --db "$tmp/k.db" import steps "$tmp/city/steps.csv")
+echo "$steps_line"
+steps_secs=$(echo "$steps_line" | awk '{ print $3 }')
+measure "re-import steps (no-op)" "$ketnap" --db "$tmp/k.db" import steps "$tmp/city/steps.csv"
+measure "export steps" "$ketnap" --db "$tmp/k.db" export steps -o "$tmp/steps.out"
+
+# Baseline: the sqlite3 shell loading the same file into a bare table.
+start=$(date +%s.%N)
+sqlite3 "$tmp/base.db" <<SQL
+CREATE TABLE steps (person TEXT, step TEXT, date TEXT, doc_no TEXT, org TEXT, member TEXT,
+  introducer1 TEXT, introducer1_since TEXT, introducer2 TEXT, introducer2_since TEXT,
+  votes_for TEXT, votes_total TEXT, consent TEXT, override TEXT, note TEXT);
+.import --csv --skip 1 $tmp/city/steps.csv steps
+SQL
+end=$(date +%s.%N)
+base=$(echo "$start $end" | awk '{ printf "%.2f", $2 - $1 }')
+rows=$(sqlite3 "$tmp/base.db" 'SELECT COUNT(*) FROM steps')
+
+echo "$(wc -l <"$tmp/city/steps.csv") lines in steps.csv, $rows rows loaded by sqlite3"
+awk -v a="$steps_line" -v s="$steps_secs" -v b="$base" 'BEGIN {
+	r = (b > 0) ? s / b : 0;
+	printf "%s; sqlite3 .import: %s s; ratio %.1fx\n", a, b, r }'

@@ -1,0 +1,45 @@
+/*
+ * export.h — writing the lists of the database as the CSV files of
+ * spec/FORMATS.md, and the CSV row of one record (which the importer also
+ * uses as the before/after text of its audit entries).
+ *
+ * Output is deterministic so that export → import into an empty database →
+ * export gives identical bytes: columns in the order FORMATS.md lists them,
+ * ',' separator, LF line ends, no byte-order mark, dates YYYY-MM-DD,
+ * booleans 1/0 (optional booleans always written), empty cells for no
+ * value. Rows: units depth-first from the roots with children sorted by
+ * code (parents precede children); people by ref; quotas by unit, year,
+ * category; steps by person ref then recorded order; holidays by date.
+ */
+#ifndef KN_EXPORT_H
+#define KN_EXPORT_H
+
+#include "core/calendar.h"
+#include "core/model.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* The five lists a CSV file can carry. */
+enum io_kind { IO_UNITS, IO_PEOPLE, IO_QUOTAS, IO_STEPS, IO_HOLIDAYS, IO__COUNT };
+
+/* "units" -> IO_UNITS; returns 0, or -1 for an unknown name. */
+int io_kind_parse(const char *name, enum io_kind *out);
+const char *io_kind_name(enum io_kind k);
+
+/* The header of kind k: its column names in FORMATS.md order. */
+const char *const *io_columns(enum io_kind k, size_t *n);
+
+/* Append the header line / one record's CSV line (with its "\n") to out. */
+void export_header(struct buf *out, enum io_kind k);
+void export_unit_row(struct buf *out, const struct unit *u);
+void export_person_row(struct buf *out, const struct person *p);
+void export_quota_row(struct buf *out, const struct quota *q);
+void export_step_row(struct buf *out, const char *person_ref, const struct step *st);
+void export_holiday_row(struct buf *out, const struct holiday *h);
+
+/* Append the whole CSV file of kind k (header and rows) to out. KN_EIO
+ * with store_errmsg() on a storage failure. */
+enum kn_err export_csv(struct store *s, enum io_kind k, struct buf *out);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * import.h — loading the CSV files of spec/FORMATS.md into the store.
+ *
+ * import_csv() reads one file's bytes as one of the five lists, checks
+ * every row (columns by header name, required values, dates, booleans,
+ * codes, references to units and people, NFC text) and writes the records
+ * through the store API; steps go through ledger_step(), so the rules are
+ * enforced exactly as on the command line. Every problem is reported, not
+ * just the first, as lines "FILE:LINE: column: message" in line order.
+ *
+ * Transactions: import_csv() works inside one store transaction of its
+ * own (nested in the caller's, if any: store_begin nests). When anything
+ * is refused, or with opts->dry_run, it rolls back, so a refused or
+ * dry-run import leaves the database as it was. Wrap several files in an
+ * outer store_begin()/store_commit() to make them one all-or-nothing unit.
+ */
+#ifndef KN_IMPORT_H
+#define KN_IMPORT_H
+
+#include <stddef.h>
+
+#include "core/calendar.h"
+#include "io/export.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct import_opts {
+	int dry_run;		/* validate and report, write nothing */
+	const char *override;	/* --override: the reason for step rows without one */
+	const char *actor;	/* user name for the audit log */
+	struct calendar *cal;	/* working-day calendar (steps), borrowed */
+	/* Called as rows are written (may be NULL). */
+	void (*progress)(const char *what, size_t done, size_t total);
+};
+
+struct import_stats {
+	size_t rows;		/* data rows read */
+	size_t added, updated, unchanged;
+	size_t problems;	/* lines appended to err */
+};
+
+/*
+ * Import data[0..len) as list k. `file` names the file in messages.
+ * Returns KN_OK (written, or validated with dry_run); KN_EINVAL when a row
+ * is refused (every problem in err, nothing written); KN_EIO for a storage
+ * failure (message in err). The stats are filled in either case.
+ */
+enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const char *data,
+		       size_t len, const struct import_opts *opts, struct import_stats *stats,
+		       struct buf *err);
+
+/* Parse a CSV boolean: 1/0, yes/no, có/không (any case). Returns 0 and
+ * sets *out, or -1. */
+int import_parse_bool(const char *s, int *out);
+
+/* Parse a sex: M/F, Nam/Nữ (any case). Returns 0 and sets *out to 'M' or
+ * 'F', or -1. */
+int import_parse_sex(const char *s, char *out);
+
+/* 1 when s is a structure category code of RULES.md §6. */
+int import_category_valid(const char *s);
+
+#endif

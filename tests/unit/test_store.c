@@ -1,0 +1,919 @@
+/*
+ * test_store.c — the SQLite backend of store.h against a real database
+ * file in a fresh mkdtemp directory.
+ *
+ * It covers what the rest of the program takes on trust from the store:
+ * that a missing file is not silently created, that migrations run once,
+ * that the schema's STRICT types, CHECKs and foreign keys really refuse
+ * bad rows, that the *_put functions report insert/update/no-change
+ * honestly (the importer's counts depend on it), that a person search
+ * treats LIKE metacharacters as plain text, that one person has at most
+ * one open candidacy, that store_step_add's optimistic lock refuses a
+ * stale writer without writing anything, that nested transactions
+ * roll back as a whole, and that a backup is a faithful copy. Expected
+ * values are written by hand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/calendar.h"
+#include "core/model.h"
+#include "core/policy.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "t.h"
+#include "util/banned.h"
+
+static char dir[64];
+static char dbpath[128];
+
+static kn_date D(int y, int m, int d)
+{
+	return date_from_ymd(y, m, d);
+}
+
+static void path_in_dir(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", dir, name);
+}
+
+static void remove_in_dir(const char *name)
+{
+	char p[160];
+	path_in_dir(p, sizeof(p), name);
+	unlink(p);
+}
+
+static struct unit mkunit(const char *code, const char *parent, enum unit_kind kind,
+			  int may_admit)
+{
+	struct unit u;
+	memset(&u, 0, sizeof(u));
+	u.code = (char *)code;
+	u.parent = (char *)parent;
+	u.name = (char *)code;
+	u.kind = kind;
+	u.may_admit = may_admit;
+	return u;
+}
+
+static struct person mkperson(const char *ref, const char *name, const char *unit)
+{
+	struct person p;
+	memset(&p, 0, sizeof(p));
+	p.ref = (char *)ref;
+	p.full_name = (char *)name;
+	p.sex = 'F';
+	p.birth_date = D(1995, 5, 5);
+	p.unit = (char *)unit;
+	p.education = "12/12";
+	p.member_since = KN_DATE_NONE;
+	p.official_since = KN_DATE_NONE;
+	return p;
+}
+
+static int64_t person_id(struct store *s, const char *ref)
+{
+	struct person p;
+	int64_t id;
+	if (store_person_get(s, ref, &p) != KN_OK)
+		return -1;
+	id = p.id;
+	person_release(&p);
+	return id;
+}
+
+static int unit_exists(struct store *s, const char *code)
+{
+	struct unit u;
+	if (store_unit_get(s, code, &u) != KN_OK)
+		return 0;
+	unit_release(&u);
+	return 1;
+}
+
+static size_t count_steps(struct store *s, int64_t pid)
+{
+	struct candidacy *c;
+	size_t nc, n = 0;
+	if (store_candidacies_of(s, pid, &c, &nc) != KN_OK)
+		return (size_t)-1;
+	for (size_t i = 0; i < nc; i++)
+		n += c[i].nsteps;
+	store_candidacies_free(c, nc);
+	return n;
+}
+
+static void test_open_missing(void)
+{
+	char p[160];
+	struct store *s = (struct store *)1;
+	struct buf err = BUF_INIT;
+	struct stat st;
+
+	path_in_dir(p, sizeof(p), "missing.db");
+	CHECK_EQ(store_open(p, 0, &s, &err), KN_ENOTFOUND);
+	CHECK(s == NULL);
+	CHECK(err.len > 0);
+	CHECK(stat(p, &st) != 0);	/* not created as a side effect */
+	buf_release(&err);
+}
+
+static struct store *test_create_migrate(void)
+{
+	struct store *s = NULL;
+	struct buf err = BUF_INIT;
+	int from = -1, to = -1;
+
+	CHECK_EQ(store_open(dbpath, 1, &s, &err), KN_OK);
+	buf_release(&err);
+	if (!s)
+		return NULL;
+	CHECK(store_latest_version() >= 1);
+	CHECK_EQ(store_schema_version(s), 0);
+	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
+	CHECK_EQ(from, 0);
+	CHECK_EQ(to, store_latest_version());
+	CHECK_EQ(store_schema_version(s), store_latest_version());
+	/* A second run has nothing to do. */
+	from = to = -1;
+	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
+	CHECK_EQ(from, store_latest_version());
+	CHECK_EQ(to, store_latest_version());
+	return s;
+}
+
+static void test_reopen_existing(void)
+{
+	struct store *s = NULL;
+	struct buf err = BUF_INIT;
+	int from = -1, to = -1;
+
+	/* Without create, an existing file opens and is already migrated. */
+	CHECK_EQ(store_open(dbpath, 0, &s, &err), KN_OK);
+	if (s) {
+		CHECK_EQ(store_schema_version(s), store_latest_version());
+		CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
+		CHECK_EQ(from, to);
+		store_close(s);
+	}
+	buf_release(&err);
+}
+
+static void test_units(struct store *s)
+{
+	struct unit u;
+	struct unit *all;
+	size_t n;
+	int ch = -1;
+
+	u = mkunit("P", NULL, UNIT_PROVINCE, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	ch = -1;
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+	u.name = "Đảng bộ tỉnh P";
+	ch = -1;
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	ch = -1;
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+
+	u = mkunit("P-H", "P", UNIT_UPPER, 1);
+	u.special_area = 1;
+	u.sector = "hamlet";
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	u.may_admit = 0;
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	u.may_admit = 1;
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	u = mkunit("P-G1", "P-H", UNIT_GRASSROOTS, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	u = mkunit("P-G1-C1", "P-G1", UNIT_CELL, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+
+	memset(&u, 0, sizeof(u));
+	CHECK_EQ(store_unit_get(s, "P-H", &u), KN_OK);
+	CHECK_STR(u.code, "P-H");
+	CHECK_STR(u.parent, "P");
+	CHECK_EQ(u.kind, UNIT_UPPER);
+	CHECK_EQ(u.may_admit, 1);
+	CHECK_EQ(u.special_area, 1);
+	CHECK_STR(u.sector, "hamlet");
+	unit_release(&u);
+	CHECK_EQ(store_unit_get(s, "P", &u), KN_OK);
+	CHECK(u.parent == NULL);
+	CHECK_STR(u.name, "Đảng bộ tỉnh P");
+	CHECK(u.sector == NULL);
+	unit_release(&u);
+	CHECK_EQ(store_unit_get(s, "NOPE", &u), KN_ENOTFOUND);
+
+	CHECK_EQ(store_unit_all(s, &all, &n), KN_OK);
+	CHECK_EQ(n, 4);
+	if (n == 4) {
+		CHECK_STR(all[0].code, "P");
+		CHECK_STR(all[1].code, "P-G1");
+		CHECK_STR(all[2].code, "P-G1-C1");
+		CHECK_STR(all[3].code, "P-H");
+		CHECK_STR(all[2].parent, "P-G1");
+	}
+	store_units_free(all, n);
+}
+
+/* store.h: "Insert or update by code (the parent must exist)". A unit
+ * naming a parent that is not there must be refused, not stored as a
+ * root of its own (the subquery for parent_id yields NULL). */
+static void test_unit_unknown_parent_refused(struct store *s)
+{
+	struct unit u = mkunit("ORPHAN", "NO-SUCH-PARENT", UNIT_CELL, 0);
+	int ch = -1;
+	CHECK(store_unit_put(s, &u, &ch) != KN_OK);
+	CHECK_EQ(unit_exists(s, "ORPHAN"), 0);
+}
+
+static void test_people(struct store *s)
+{
+	struct person p = mkperson("X001", "Nguyễn Văn An", "P-G1-C1"), got;
+	int ch = -1;
+
+	p.sex = 'M';
+	p.youth_union = 1;
+	p.ethnicity = "Tày";
+	p.member_since = KN_DATE_NONE;
+	CHECK_EQ(store_person_put(s, &p, "nguyen van an", &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	ch = -1;
+	CHECK_EQ(store_person_put(s, &p, "nguyen van an", &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+	p.phone = "0912345678";
+	ch = -1;
+	CHECK_EQ(store_person_put(s, &p, "nguyen van an", &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	p.birth_date = D(1995, 5, 6);
+	CHECK_EQ(store_person_put(s, &p, "nguyen van an", &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	ch = -1;
+	CHECK_EQ(store_person_put(s, &p, "nguyen van an", &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ(store_person_get(s, "X001", &got), KN_OK);
+	CHECK(got.id > 0);
+	CHECK_STR(got.ref, "X001");
+	CHECK_STR(got.full_name, "Nguyễn Văn An");
+	CHECK_EQ(got.sex, 'M');
+	CHECK_EQ(got.birth_date, D(1995, 5, 6));
+	CHECK_STR(got.unit, "P-G1-C1");
+	CHECK_STR(got.ethnicity, "Tày");
+	CHECK(got.religion == NULL);
+	CHECK_STR(got.education, "12/12");
+	CHECK_EQ(got.youth_union, 1);
+	CHECK_EQ(got.trade_union, 0);
+	CHECK_EQ(got.member_since, KN_DATE_NONE);
+	CHECK_EQ(got.official_since, KN_DATE_NONE);
+	CHECK_STR(got.phone, "0912345678");
+	{
+		struct person byid;
+		memset(&byid, 0, sizeof(byid));
+		CHECK_EQ(store_person_get_id(s, got.id, &byid), KN_OK);
+		CHECK_STR(byid.ref, "X001");
+		person_release(&byid);
+	}
+	person_release(&got);
+	CHECK_EQ(store_person_get(s, "X999", &got), KN_ENOTFOUND);
+	CHECK_EQ(store_person_get_id(s, 999999, &got), KN_ENOTFOUND);
+
+	/* Members for later steps. */
+	p = mkperson("M001", "Trần Thị Bình", "P-G1-C1");
+	p.member_since = D(2009, 1, 1);
+	p.official_since = D(2010, 1, 1);
+	CHECK_EQ(store_person_put(s, &p, "tran thi binh", &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	CHECK_EQ(store_person_get(s, "M001", &got), KN_OK);
+	CHECK_EQ(got.member_since, D(2009, 1, 1));
+	CHECK_EQ(got.official_since, D(2010, 1, 1));
+	person_release(&got);
+}
+
+/* The schema refuses what it should, through the store's own connection. */
+static void test_constraints(struct store *s)
+{
+	struct person p = mkperson("BAD1", "Lê Văn C", "NO-SUCH-UNIT");
+	struct quota qt = { "NO-SUCH-UNIT", 2024, "total", 5 };
+	struct quota neg = { "P", 2024, "total", -1 };
+	struct candidacy *c;
+	size_t nc;
+	int64_t cid = -1;
+	int ch = -1;
+
+	/* A person in an unknown unit: refused, not stored. */
+	CHECK(store_person_put(s, &p, "le van c", &ch) != KN_OK);
+	CHECK_EQ(store_person_get(s, "BAD1", &p), KN_ENOTFOUND);
+	/* sex outside ('M', 'F'): the CHECK refuses it. */
+	p = mkperson("BAD2", "Lê Văn D", "P");
+	p.sex = 'X';
+	CHECK(store_person_put(s, &p, "le van d", &ch) != KN_OK);
+	CHECK_EQ(person_id(s, "BAD2"), -1);
+	/* Quotas: an unknown unit, a negative target. */
+	CHECK(store_quota_put(s, &qt, &ch) != KN_OK);
+	CHECK(store_quota_put(s, &neg, &ch) != KN_OK);
+	/* A candidacy for a person id that does not exist: the foreign key
+	 * on candidacies.person_id refuses it. */
+	CHECK(store_candidacy_new(s, 999999, "P-G1-C1", &cid) != KN_OK);
+	CHECK_EQ(store_candidacies_of(s, 999999, &c, &nc), KN_OK);
+	CHECK_EQ(nc, 0);
+	store_candidacies_free(c, nc);
+}
+
+/* The schema itself, through a second raw connection with foreign keys
+ * on: STRICT types and foreign keys are part of the tables. */
+static void test_schema_raw(void)
+{
+	sqlite3 *db = NULL;
+	CHECK_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	if (!db)
+		return;
+	sqlite3_busy_timeout(db, 5000);
+	CHECK_EQ(sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL), SQLITE_OK);
+	/* STRICT: text in an INTEGER column. */
+	CHECK(sqlite3_exec(db, "INSERT INTO quotas (unit_id, year, category, target) "
+			   "VALUES (1, 'twenty', 'total', 1)", NULL, NULL, NULL) != SQLITE_OK);
+	/* Foreign key: a person in unit 999999. */
+	CHECK(sqlite3_exec(db, "INSERT INTO people (ref, full_name, search_name, sex, "
+			   "birth_date, unit_id) VALUES ('RAW1', 'x', 'x', 'M', '2000-01-01', "
+			   "999999)", NULL, NULL, NULL) != SQLITE_OK);
+	CHECK_EQ(sqlite3_extended_errcode(db), SQLITE_CONSTRAINT_FOREIGNKEY);
+	sqlite3_close(db);
+}
+
+static void test_quota_holiday(struct store *s)
+{
+	struct quota qt = { "P-H", 2024, "female", 10 };
+	struct quota q2 = { "P", 2024, "total", 100 };
+	struct quota *all;
+	struct holiday h = { 0, 0, NULL }, *hs;
+	size_t n;
+	int ch = -1;
+
+	CHECK_EQ(store_quota_put(s, &qt, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	CHECK_EQ(store_quota_put(s, &qt, &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+	qt.target = 12;
+	CHECK_EQ(store_quota_put(s, &qt, &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	CHECK_EQ(store_quota_put(s, &q2, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	CHECK_EQ(store_quota_all(s, &all, &n), KN_OK);
+	CHECK_EQ(n, 2);
+	if (n == 2) {
+		CHECK_STR(all[0].unit, "P");
+		CHECK_EQ(all[0].target, 100);
+		CHECK_STR(all[1].unit, "P-H");
+		CHECK_STR(all[1].category, "female");
+		CHECK_EQ(all[1].year, 2024);
+		CHECK_EQ(all[1].target, 12);
+	}
+	store_quotas_free(all, n);
+
+	h.date = D(2024, 4, 29);
+	h.name = "Nghỉ bù";
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+	h.name = "Nghỉ bù 30/4";
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	h.workday = 1;
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 1);
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+	h.date = D(2024, 1, 1);
+	h.workday = 0;
+	h.name = NULL;
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	CHECK_EQ(store_holiday_put(s, &h, &ch), KN_OK);
+	CHECK_EQ(ch, 0);
+	CHECK_EQ(store_holiday_all(s, &hs, &n), KN_OK);
+	CHECK_EQ(n, 2);
+	if (n == 2) {
+		CHECK_EQ(hs[0].date, D(2024, 1, 1));
+		CHECK(hs[0].name == NULL);
+		CHECK_EQ(hs[0].workday, 0);
+		CHECK_EQ(hs[1].date, D(2024, 4, 29));
+		CHECK_EQ(hs[1].workday, 1);
+		CHECK_STR(hs[1].name, "Nghỉ bù 30/4");
+	}
+	holidays_free(hs, n);
+}
+
+static int found_ref(const struct person *p, size_t n, const char *ref)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].ref, ref) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_person_find(struct store *s)
+{
+	static const struct {
+		const char *ref, *search;
+	} people[] = {
+		{ "F1", "tran 100% dat" },
+		{ "F2", "tran 1000 dat" },	/* would match "100%" if % were a wildcard */
+		{ "F3", "le_thi hoa" },
+		{ "F4", "lexthi hoa" },		/* would match "le_thi" if _ were a wildcard */
+		{ "F5", "dang a\\b" },
+		{ "F6", "dang ab" },
+	};
+	struct person *r;
+	size_t n;
+	int ch;
+
+	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		struct person p = mkperson(people[i].ref, people[i].search, "P-G1-C1");
+		CHECK_EQ(store_person_put(s, &p, people[i].search, &ch), KN_OK);
+	}
+	CHECK_EQ(store_person_find(s, "100%", &r, &n), KN_OK);
+	CHECK_EQ(n, 1);
+	CHECK(found_ref(r, n, "F1"));
+	store_people_free(r, n);
+
+	CHECK_EQ(store_person_find(s, "%", &r, &n), KN_OK);
+	CHECK_EQ(n, 1);
+	CHECK(found_ref(r, n, "F1"));
+	store_people_free(r, n);
+
+	CHECK_EQ(store_person_find(s, "le_thi", &r, &n), KN_OK);
+	CHECK_EQ(n, 1);
+	CHECK(found_ref(r, n, "F3"));
+	store_people_free(r, n);
+
+	CHECK_EQ(store_person_find(s, "_", &r, &n), KN_OK);
+	CHECK_EQ(n, 1);
+	CHECK(found_ref(r, n, "F3"));
+	store_people_free(r, n);
+
+	CHECK_EQ(store_person_find(s, "a\\b", &r, &n), KN_OK);
+	CHECK_EQ(n, 1);
+	CHECK(found_ref(r, n, "F5"));
+	store_people_free(r, n);
+
+	/* Plain text still matches as a substring. */
+	CHECK_EQ(store_person_find(s, "tran 10", &r, &n), KN_OK);
+	CHECK_EQ(n, 2);
+	CHECK(found_ref(r, n, "F1"));
+	CHECK(found_ref(r, n, "F2"));
+	store_people_free(r, n);
+
+	CHECK_EQ(store_person_find(s, "van an", &r, &n), KN_OK);
+	CHECK_EQ(n, 1);
+	CHECK(found_ref(r, n, "X001"));
+	store_people_free(r, n);
+
+	CHECK_EQ(store_person_find(s, "nobody", &r, &n), KN_OK);
+	CHECK_EQ(n, 0);
+	store_people_free(r, n);
+}
+
+static void fill_step(struct step *st, enum step_code c, kn_date d)
+{
+	step_init(st);
+	st->code = c;
+	st->date = d;
+	st->recorded_by = "tester";
+}
+
+static void test_candidacy(struct store *s)
+{
+	int64_t pid = person_id(s, "X001"), cid = -1, cid2 = -1, sid = -1, ver = -1;
+	struct candidacy *c;
+	size_t nc;
+	struct step st;
+
+	CHECK(pid > 0);
+	CHECK_EQ(store_candidacy_new(s, pid, "P-G1-C1", &cid), KN_OK);
+	CHECK(cid > 0);
+	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
+	CHECK_EQ(ver, 0);
+	CHECK_EQ(store_candidacy_version(s, 999999, &ver), KN_ENOTFOUND);
+
+	fill_step(&st, STEP_SOURCE, D(2023, 1, 10));
+	st.org = "youth_union";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, 0, &sid), KN_OK);
+	CHECK(sid > 0);
+	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
+	CHECK_EQ(ver, 1);
+
+	fill_step(&st, STEP_MENTOR, D(2023, 1, 15));
+	st.member = "M001";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, 1, NULL), KN_OK);
+
+	fill_step(&st, STEP_TRAINED, D(2023, 3, 1));
+	st.doc_no = "CN-0001";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
+	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
+	CHECK_EQ(ver, 3);
+
+	/* A stale version: refused, nothing written, nothing moved. */
+	fill_step(&st, STEP_APPLIED, D(2023, 4, 1));
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_APPLIED, 1, 1, NULL), KN_ECONFLICT);
+	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
+	CHECK_EQ(ver, 3);
+	CHECK_EQ(count_steps(s, pid), 3);
+
+	/* A step for a candidacy that does not exist. */
+	CHECK(store_step_add(s, 999999, &st, STEP_APPLIED, 1, -1, NULL) != KN_OK);
+
+	/* One open candidacy per person. */
+	CHECK_EQ(store_candidacy_new(s, pid, "P-G1-C1", &cid2), KN_ECONFLICT);
+
+	CHECK_EQ(store_candidacies_of(s, pid, &c, &nc), KN_OK);
+	CHECK_EQ(nc, 1);
+	if (nc == 1) {
+		CHECK_EQ(c[0].id, cid);
+		CHECK_EQ(c[0].person_id, pid);
+		CHECK_EQ(c[0].stage, STEP_TRAINED);
+		CHECK_EQ(c[0].open, 1);
+		CHECK_EQ(c[0].nsteps, 3);
+	}
+	if (nc == 1 && c[0].nsteps == 3) {
+		struct step *x = c[0].steps;
+		CHECK_EQ(x[0].id, sid);
+		CHECK_EQ(x[0].code, STEP_SOURCE);
+		CHECK_EQ(x[0].date, D(2023, 1, 10));
+		CHECK_STR(x[0].org, "youth_union");
+		CHECK_EQ(x[0].votes_for, -1);
+		CHECK_EQ(x[0].votes_total, -1);
+		CHECK_EQ(x[0].intro1_since, KN_DATE_NONE);
+		CHECK(x[0].doc_no == NULL);
+		CHECK_STR(x[0].recorded_by, "tester");
+		CHECK(x[0].recorded_at != NULL && strlen(x[0].recorded_at) == 20);
+		CHECK_EQ(x[1].code, STEP_MENTOR);
+		CHECK_STR(x[1].member, "M001");
+		CHECK_EQ(x[2].code, STEP_TRAINED);
+		CHECK_STR(x[2].doc_no, "CN-0001");
+	}
+	store_candidacies_free(c, nc);
+
+	/* A step's facts replaced (the importer's re-run). */
+	fill_step(&st, STEP_SOURCE, D(2023, 1, 11));
+	st.org = "cell";
+	st.note = "sửa ngày";
+	CHECK_EQ(store_step_update(s, sid, &st), KN_OK);
+	CHECK_EQ(store_candidacies_of(s, pid, &c, &nc), KN_OK);
+	if (nc == 1 && c[0].nsteps == 3) {
+		CHECK_EQ(c[0].steps[0].date, D(2023, 1, 11));
+		CHECK_STR(c[0].steps[0].org, "cell");
+		CHECK_STR(c[0].steps[0].note, "sửa ngày");
+		CHECK_EQ(c[0].steps[0].code, STEP_SOURCE);
+	}
+	store_candidacies_free(c, nc);
+
+	/* Once closed, a new candidacy may open. */
+	fill_step(&st, STEP_WITHDRAWN, D(2023, 5, 1));
+	st.note = "chuyển công tác";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_WITHDRAWN, 0, 3, NULL), KN_OK);
+	CHECK_EQ(store_candidacy_new(s, pid, "P-G1-C1", &cid2), KN_OK);
+	CHECK(cid2 > cid);
+	fill_step(&st, STEP_SOURCE, D(2024, 1, 8));
+	st.org = "trade_union";
+	CHECK_EQ(store_step_add(s, cid2, &st, STEP_SOURCE, 1, 0, NULL), KN_OK);
+	CHECK_EQ(store_candidacies_of(s, pid, &c, &nc), KN_OK);
+	CHECK_EQ(nc, 2);
+	if (nc == 2) {
+		CHECK_EQ(c[0].id, cid);
+		CHECK_EQ(c[0].open, 0);
+		CHECK_EQ(c[0].stage, STEP_WITHDRAWN);
+		CHECK_EQ(c[0].nsteps, 4);
+		CHECK_EQ(c[1].id, cid2);
+		CHECK_EQ(c[1].open, 1);
+		CHECK_EQ(c[1].nsteps, 1);
+	}
+	store_candidacies_free(c, nc);
+	/* Still only one open. */
+	CHECK_EQ(store_candidacy_new(s, pid, "P-G1-C1", &cid), KN_ECONFLICT);
+}
+
+static void test_transactions(struct store *s)
+{
+	struct unit u;
+	int ch;
+
+	/* Nested begin/commit: only the outer commit writes, both rows stay. */
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("T1", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(store_commit(s), KN_OK);
+	u = mkunit("T2", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(store_commit(s), KN_OK);
+	CHECK_EQ(unit_exists(s, "T1"), 1);
+	CHECK_EQ(unit_exists(s, "T2"), 1);
+
+	/* An inner rollback takes the whole transaction with it, including
+	 * the writes before the inner begin and after the inner rollback. */
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("T3", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("T4", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	store_rollback(s);
+	u = mkunit("T5", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK(store_commit(s) != KN_OK);
+	CHECK_EQ(unit_exists(s, "T3"), 0);
+	CHECK_EQ(unit_exists(s, "T4"), 0);
+	CHECK_EQ(unit_exists(s, "T5"), 0);
+
+	/* An outer rollback. */
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("T6", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	store_rollback(s);
+	CHECK_EQ(unit_exists(s, "T6"), 0);
+
+	/* And the store is usable again afterwards. */
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("T7", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	CHECK_EQ(store_commit(s), KN_OK);
+	CHECK_EQ(unit_exists(s, "T7"), 1);
+	/* Unbalanced commit/rollback outside a transaction are harmless. */
+	CHECK_EQ(store_commit(s), KN_OK);
+	store_rollback(s);
+	CHECK_EQ(unit_exists(s, "T7"), 1);
+}
+
+static int collect(void *arg, const char *ref, const struct step *st)
+{
+	struct buf *b = arg;
+	char iso[11];
+	date_format_iso(st->date, iso);
+	buf_addf(b, "%s:%s:%s\n", ref, step_name(st->code), iso);
+	return 0;
+}
+
+static int stop_after_two(void *arg, const char *ref, const struct step *st)
+{
+	int *n = arg;
+	return ++*n >= 2;
+}
+
+static void test_step_each(struct store *s)
+{
+	struct person p = mkperson("A000", "Phạm Văn A", "P-G1-C1");
+	struct buf b = BUF_INIT;
+	struct step st;
+	int64_t cid = -1;
+	int ch, n = 0;
+
+	/* A000 sorts before X001 although it is added later. */
+	CHECK_EQ(store_person_put(s, &p, "pham van a", &ch), KN_OK);
+	CHECK_EQ(store_candidacy_new(s, person_id(s, "A000"), "P-G1-C1", &cid), KN_OK);
+	fill_step(&st, STEP_SOURCE, D(2022, 2, 1));
+	st.org = "cell";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
+	/* Recorded order, not date order, within a candidacy. */
+	fill_step(&st, STEP_MENTOR, D(2022, 3, 1));
+	st.member = "M001";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
+	fill_step(&st, STEP_MENTOR, D(2022, 2, 15));
+	st.member = "M001";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
+
+	CHECK_EQ(store_step_each(s, collect, &b), KN_OK);
+	CHECK_STR(b.s,
+		  "A000:source:2022-02-01\n"
+		  "A000:mentor:2022-03-01\n"
+		  "A000:mentor:2022-02-15\n"
+		  "X001:source:2023-01-11\n"
+		  "X001:mentor:2023-01-15\n"
+		  "X001:trained:2023-03-01\n"
+		  "X001:withdrawn:2023-05-01\n"
+		  "X001:source:2024-01-08\n");
+	buf_release(&b);
+
+	CHECK_EQ(store_step_each(s, stop_after_two, &n), KN_OK);
+	CHECK_EQ(n, 2);
+}
+
+static void test_policy(struct store *s)
+{
+	size_t ndef, n;
+	const struct policy_row *def = policy_default_rows(&ndef);
+	struct policy_row *rows, extra = { "age.max_years", 0, "65" };
+
+	CHECK_EQ(store_policy_all(s, &rows, &n), KN_OK);
+	CHECK_EQ(n, 0);
+	store_policy_free(rows, n);
+	for (size_t i = 0; i < ndef; i++)
+		CHECK_EQ(store_policy_put(s, &def[i]), KN_OK);
+	/* Putting them again replaces, not duplicates. */
+	for (size_t i = 0; i < ndef; i++)
+		CHECK_EQ(store_policy_put(s, &def[i]), KN_OK);
+	extra.from = D(2030, 1, 1);
+	CHECK_EQ(store_policy_put(s, &extra), KN_OK);
+
+	CHECK_EQ(store_policy_all(s, &rows, &n), KN_OK);
+	CHECK_EQ(n, ndef + 1);
+	/* Ordered by key, then from ('' first). */
+	if (n == ndef + 1) {
+		CHECK_STR(rows[0].key, "age.max_years");
+		CHECK_EQ(rows[0].from, KN_DATE_NONE);
+		CHECK_STR(rows[0].value, "60");
+		CHECK_STR(rows[1].key, "age.max_years");
+		CHECK_EQ(rows[1].from, D(2030, 1, 1));
+		CHECK_STR(rows[1].value, "65");
+		CHECK_STR(rows[2].key, "age.min_years");
+		CHECK_STR(rows[2].value, "18");
+	}
+	for (size_t i = 0; i + 1 < n; i++)
+		if (strcmp(rows[i].key, "committee.vote_fraction") == 0) {
+			CHECK_EQ(rows[i].from, KN_DATE_NONE);
+			CHECK_STR(rows[i].value, ">1/2");
+			CHECK_STR(rows[i + 1].key, "committee.vote_fraction");
+			CHECK_EQ(rows[i + 1].from, D(2021, 7, 30));
+			CHECK_STR(rows[i + 1].value, ">=2/3");
+			break;
+		}
+	/* Every default row comes back as it went in. */
+	for (size_t i = 0; i < ndef; i++) {
+		int found = 0;
+		for (size_t j = 0; j < n; j++)
+			if (strcmp(rows[j].key, def[i].key) == 0 && rows[j].from == def[i].from &&
+			    strcmp(rows[j].value, def[i].value) == 0)
+				found = 1;
+		CHECK(found);
+	}
+	store_policy_free(rows, n);
+
+	extra.value = "62";
+	CHECK_EQ(store_policy_put(s, &extra), KN_OK);
+	CHECK_EQ(store_policy_all(s, &rows, &n), KN_OK);
+	CHECK_EQ(n, ndef + 1);
+	if (n > 1)
+		CHECK_STR(rows[1].value, "62");
+	store_policy_free(rows, n);
+}
+
+static void test_audit(struct store *s)
+{
+	long long n = -1;
+	CHECK_EQ(store_audit_count(s, &n), KN_OK);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(store_audit(s, "admin", "insert", "unit", "P", NULL, "code=P"), KN_OK);
+	CHECK_EQ(store_audit(s, NULL, "update", "unit", "P", "name=a", "name=b"), KN_OK);
+	CHECK_EQ(store_audit_count(s, &n), KN_OK);
+	CHECK_EQ(n, 2);
+	/* Inside a rolled-back transaction, nothing stays. */
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_audit(s, "admin", "step", "candidacy", "X001", NULL, "x"), KN_OK);
+	store_rollback(s);
+	CHECK_EQ(store_audit_count(s, &n), KN_OK);
+	CHECK_EQ(n, 2);
+}
+
+/* Two connections to one file, as the web server and a command have: a
+ * write by one must be visible to the other's next read, and the other
+ * must be able to write after it. A statement left stepped after a
+ * single-row read (store_audit_count, store_person_get, store_unit_get
+ * …) keeps a read transaction open: the connection then reads a stale
+ * snapshot and its BEGIN IMMEDIATE fails at once with SQLITE_BUSY_SNAPSHOT
+ * ("database is locked") instead of queueing. */
+static void test_second_connection_sees_writes(struct store *a)
+{
+	struct store *b = NULL;
+	struct buf err = BUF_INIT;
+	struct unit u, got;
+	long long n;
+	int ch;
+
+	CHECK_EQ(store_open(dbpath, 0, &b, &err), KN_OK);
+	buf_release(&err);
+	if (!b)
+		return;
+	CHECK_EQ(store_audit_count(a, &n), KN_OK);	/* a single-row read on a */
+	u = mkunit("CONC1", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(b, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ(store_unit_get(a, "CONC1", &got), KN_OK);	/* sees b's write */
+	unit_release(&got);
+	CHECK_EQ(store_begin(a), KN_OK);
+	u = mkunit("CONC2", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(a, &u, &ch), KN_OK);
+	CHECK_EQ(store_commit(a), KN_OK);
+	CHECK_EQ(unit_exists(b, "CONC2"), 1);
+	store_close(b);
+}
+
+static void test_backup(struct store *s)
+{
+	char p[160];
+	struct store *b = NULL;
+	struct buf err = BUF_INIT;
+	struct unit *u1, *u2;
+	struct person *p1, *p2;
+	size_t nu1, nu2, np1, np2;
+	long long a1 = -1, a2 = -2;
+	struct buf s1 = BUF_INIT, s2 = BUF_INIT;
+
+	path_in_dir(p, sizeof(p), "backup.db");
+	CHECK_EQ(store_backup(s, p), KN_OK);
+	CHECK_EQ(store_open(p, 0, &b, &err), KN_OK);
+	buf_release(&err);
+	if (!b)
+		return;
+	CHECK_EQ(store_schema_version(b), store_latest_version());
+	CHECK_EQ(store_unit_all(s, &u1, &nu1), KN_OK);
+	CHECK_EQ(store_unit_all(b, &u2, &nu2), KN_OK);
+	CHECK_EQ(nu2, nu1);
+	CHECK(nu1 >= 5);
+	for (size_t i = 0; i < nu1 && i < nu2; i++)
+		CHECK_STR(u2[i].code, u1[i].code);
+	store_units_free(u1, nu1);
+	store_units_free(u2, nu2);
+	CHECK_EQ(store_person_all(s, &p1, &np1), KN_OK);
+	CHECK_EQ(store_person_all(b, &p2, &np2), KN_OK);
+	CHECK_EQ(np2, np1);
+	CHECK(np1 >= 8);
+	for (size_t i = 0; i < np1 && i < np2; i++) {
+		CHECK_STR(p2[i].ref, p1[i].ref);
+		CHECK_STR(p2[i].full_name, p1[i].full_name);
+	}
+	store_people_free(p1, np1);
+	store_people_free(p2, np2);
+	CHECK_EQ(store_audit_count(s, &a1), KN_OK);
+	CHECK_EQ(store_audit_count(b, &a2), KN_OK);
+	CHECK_EQ(a2, a1);
+	CHECK_EQ(store_step_each(s, collect, &s1), KN_OK);
+	CHECK_EQ(store_step_each(b, collect, &s2), KN_OK);
+	CHECK(s1.len > 0);
+	CHECK_STR(s2.s, s1.s);
+	buf_release(&s1);
+	buf_release(&s2);
+	store_close(b);
+}
+
+int main(void)
+{
+	struct store *s;
+
+	snprintf(dir, sizeof(dir), "/tmp/kn-test-store-XXXXXX");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	path_in_dir(dbpath, sizeof(dbpath), "ketnap.db");
+
+	test_open_missing();
+	s = test_create_migrate();
+	if (s) {
+		test_reopen_existing();
+		test_units(s);
+		test_unit_unknown_parent_refused(s);
+		test_people(s);
+		test_constraints(s);
+		test_schema_raw();
+		test_quota_holiday(s);
+		test_person_find(s);
+		test_candidacy(s);
+		test_transactions(s);
+		test_step_each(s);
+		test_policy(s);
+		test_audit(s);
+		test_second_connection_sees_writes(s);
+		test_backup(s);
+		store_close(s);
+	}
+
+	remove_in_dir("ketnap.db");
+	remove_in_dir("ketnap.db-wal");
+	remove_in_dir("ketnap.db-shm");
+	remove_in_dir("backup.db");
+	remove_in_dir("backup.db-wal");
+	remove_in_dir("backup.db-shm");
+	rmdir(dir);
+	return T_DONE();
+}
