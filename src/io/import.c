@@ -1414,7 +1414,8 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 		buf_addf(err, "%s\n", store_errmsg(s));
 	}
 
-	qsort(im.probs, im.nprobs, sizeof(*im.probs), problem_cmp);
+	if (im.nprobs > 1)
+		qsort(im.probs, im.nprobs, sizeof(*im.probs), problem_cmp);
 	for (size_t i = 0; i < im.nprobs; i++) {
 		buf_addf(err, "%s\n", im.probs[i].text);
 		free(im.probs[i].text);
