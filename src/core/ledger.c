@@ -344,6 +344,9 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	enum kn_err e;
 	struct buf desc = BUF_INIT;
 	struct unode *un, *competent, *acting = NULL;
+	struct step *updating = NULL;	/* the recorded step a changed row replaces */
+	struct candidacy *upd_cand = NULL;
+	size_t upd_index = 0;
 
 	*outcome = LEDGER_RECORDED;
 	memset(&p, 0, sizeof(p));
@@ -378,9 +381,11 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	if (ncands && cands[ncands - 1].open)
 		open = &cands[ncands - 1];
 
-	/* The importer's re-run: the same step already recorded. */
+	/* The importer's re-run: the same step already recorded. A changed
+	 * row replaces that step's facts, judged by the rules against the
+	 * steps recorded before it. */
 	if (upsert) {
-		for (size_t i = 0; i < ncands; i++)
+		for (size_t i = 0; i < ncands && !updating; i++)
 			for (size_t j = 0; j < cands[i].nsteps; j++) {
 				struct step *old = &cands[i].steps[j];
 				if (old->code != st.code || old->date != st.date ||
@@ -391,22 +396,10 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 					goto out;
 				}
 				*outcome = LEDGER_UPDATED;
-				if (dry_run)
-					goto out;
-				step_describe(old, &desc);
-				struct buf after = BUF_INIT;
-				step_describe(&st, &after);
-				if ((e = store_begin(l->store)) == KN_OK &&
-				    (e = store_step_update(l->store, old->id, &st)) == KN_OK &&
-				    (e = store_audit(l->store, l->actor, "update", "step", person_ref,
-						     desc.s, after.s)) == KN_OK)
-					e = store_commit(l->store);
-				else
-					store_rollback(l->store);
-				buf_release(&after);
-				if (e != KN_OK)
-					buf_addf(err, "%s\n", store_errmsg(l->store));
-				goto out;
+				updating = old;
+				upd_cand = &cands[i];
+				upd_index = j;
+				break;
 			}
 	}
 
@@ -428,14 +421,20 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	f.step = &st;
 	/* A source step starts a new candidacy: an open one is KN-OPEN's
 	 * business, not an ordering question. */
-	if (open && st.code != STEP_SOURCE) {
+	if (updating) {
+		f.prior = upd_cand->steps;
+		f.nprior = upd_index;
+	} else if (open && st.code != STEP_SOURCE) {
 		f.prior = open->steps;
 		f.nprior = open->nsteps;
 	}
-	f.has_open_candidacy = open != NULL;
+	f.has_open_candidacy = open != NULL && !updating;
 	{
+		/* Membership from earlier candidacies only, when a step of an
+		 * existing one is being corrected. */
 		kn_date ms, os;
-		ledger_membership(l, &p, cands, ncands, &ms, &os);
+		size_t upto = updating ? (size_t)(upd_cand - cands) : ncands;
+		ledger_membership(l, &p, cands, upto, &ms, &os);
 		f.is_member = ms != KN_DATE_NONE;
 	}
 	f.basic_cell = unitree_is_basic_cell(un);
@@ -492,8 +491,30 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		free(st.override);
 		st.override = NULL;
 	}
+	if (updating && same_facts(updating, &st)) {
+		/* Only an unneeded override reason differed. */
+		*outcome = LEDGER_UNCHANGED;
+		e = KN_OK;
+		goto out;
+	}
 	if (dry_run) {
 		e = KN_OK;
+		goto out;
+	}
+	if (updating) {
+		struct buf after = BUF_INIT;
+		step_describe(updating, &desc);
+		step_describe(&st, &after);
+		if ((e = store_begin(l->store)) == KN_OK &&
+		    (e = store_step_update(l->store, updating->id, &st)) == KN_OK &&
+		    (e = store_audit(l->store, l->actor, "update", "step", person_ref,
+				     desc.s, after.s)) == KN_OK)
+			e = store_commit(l->store);
+		else
+			store_rollback(l->store);
+		buf_release(&after);
+		if (e != KN_OK)
+			buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
 

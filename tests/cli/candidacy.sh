@@ -151,5 +151,23 @@ if cmp -s steps1.csv steps2.csv; then ok; else bad "steps export differs after r
 "$K" --db "$dir/k2.db" export steps -o steps3.csv
 if cmp -s steps1.csv steps3.csv; then ok; else bad "re-import changed the steps"; fi
 
+# A changed row is judged by the rules like a new one: C1's cell vote
+# (5 of 7 on 2011-06-01) changed to 8 of 7 is refused, to 6 of 7 accepted.
+grep -c ',cell_vote,2011-06-01,' steps1.csv >count
+has count "2"
+sed 's/^C1,cell_vote,2011-06-01,\(.*\),5,7,/C1,cell_vote,2011-06-01,\1,8,7,/' steps1.csv >steps-bad.csv
+if cmp -s steps1.csv steps-bad.csv; then bad "the test's sed did not change the cell vote"; else ok; fi
+cp steps1.csv steps.before
+"$K" --db "$dir/k2.db" export steps -o steps.before
+expect 1 "$K" --db "$dir/k2.db" import steps steps-bad.csv
+has err "KN-CELL-VOTE:"
+"$K" --db "$dir/k2.db" export steps -o steps.now
+if cmp -s steps.before steps.now; then ok; else bad "a refused update changed the steps"; fi
+sed 's/^C1,cell_vote,2011-06-01,\(.*\),5,7,/C1,cell_vote,2011-06-01,\1,6,7,/' steps1.csv >steps-fix.csv
+expect 0 "$K" --db "$dir/k2.db" import steps steps-fix.csv
+has out "1 updated"
+"$K" --db "$dir/k2.db" export steps -o steps.now
+if cmp -s steps-fix.csv steps.now; then ok; else bad "the accepted update is not in the export"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
