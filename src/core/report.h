@@ -1,0 +1,97 @@
+/*
+ * report.h — the year-end reports of FORMATS.md as data.
+ *
+ * A report is built once from the recorded steps (report_build) as a
+ * table of typed cells, and rendered by format-specific writers that know
+ * nothing of the domain: io/report_text.c (table, csv, json), io/xlsx.c
+ * and io/html.c. So the same figures come out of every format.
+ *
+ * Ownership: a struct report owns every string in it; report_free()
+ * releases it. Cells are stored row-major (rows[r * ncols + c]).
+ */
+#ifndef KN_REPORT_H
+#define KN_REPORT_H
+
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/err.h"
+
+struct store;
+struct calendar;
+
+enum report_kind {
+	REPORT_ACHIEVEMENT,
+	REPORT_STRUCTURE,
+	REPORT_FUNNEL,
+	REPORT_DEADLINES,
+	REPORT_RANKING,
+	REPORT_SUMMARY,
+	REPORT__COUNT
+};
+
+enum rcol_type {
+	RC_TEXT,	/* free text (names): shown as is */
+	RC_CODE,	/* a machine code (unit code, step, category): shown as is */
+	RC_INT,		/* whole number: CSV "2669", vi table "2.669", JSON 2669 */
+	RC_PERCENT,	/* tenths of a percent: CSV "127.1", vi "127,1%", JSON 127.1 */
+	RC_DATE,	/* CSV/JSON "2012-01-15", vi table "15/01/2012" */
+	RC_YESNO,	/* num 1/0: CSV/JSON "yes"/"no", tables translated */
+};
+
+struct rcol {
+	const char *key;	/* CSV/JSON column name (FORMATS.md), static */
+	const char *label;	/* header for people, translated, static */
+	enum rcol_type type;
+};
+
+struct rcell {
+	int null;		/* no value: empty in CSV, null in JSON */
+	long long num;		/* RC_INT, RC_PERCENT (tenths), RC_YESNO */
+	kn_date date;		/* RC_DATE */
+	char *text;		/* RC_TEXT, RC_CODE (owned) */
+};
+
+struct report {
+	enum report_kind kind;
+	const char *name;	/* "achievement" (static) */
+	char *title;		/* translated, e.g. "Kết quả kết nạp đảng viên năm 2011" */
+	char *unit;		/* code of the report's unit */
+	char *unit_name;
+	kn_date from, to;	/* the period */
+	kn_date as_of;		/* the pipeline as it stood that day */
+	size_t ncols;
+	const struct rcol *cols;
+	size_t nrows;
+	struct rcell *rows;	/* nrows * ncols */
+	int *depth;		/* per row: tree depth (achievement), else NULL */
+	char *summary;		/* the prose paragraph (summary), else NULL */
+};
+
+struct report_opts {
+	const char *unit;	/* NULL: the root */
+	kn_date from, to;	/* the period (a year: 1/1 .. 31/12) */
+	kn_date as_of;		/* KN_DATE_NONE: today */
+	int depth;		/* achievement: levels below the unit (default 1) */
+	int level;		/* ranking: levels below the unit (default 1) */
+	const char *lang;	/* "vi" or "en": the summary's language */
+};
+
+const char *report_kind_name(enum report_kind k);
+/* -1 for an unknown name. */
+int report_kind_parse(const char *name);
+
+/* Build one report. KN_ENOTFOUND (with a message in err) for an unknown
+ * unit. *out is the caller's, freed with report_free(). */
+enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind kind,
+			 const struct report_opts *o, struct report **out, struct buf *err);
+void report_free(struct report *r);
+
+/* The cell at row r, column c. */
+static inline struct rcell *report_cell(const struct report *rp, size_t r, size_t c)
+{
+	return &rp->rows[r * rp->ncols + c];
+}
+
+#endif
