@@ -44,6 +44,8 @@ struct rcol {
 	const char *key;	/* CSV/JSON column name (FORMATS.md), static */
 	const char *label;	/* header for people, translated, static */
 	enum rcol_type type;
+	int human_only;		/* shown to people only: not in CSV or JSON, whose
+				   columns are the contract of FORMATS.md */
 };
 
 struct rcell {
@@ -51,6 +53,8 @@ struct rcell {
 	long long num;		/* RC_INT, RC_PERCENT (tenths), RC_YESNO */
 	kn_date date;		/* RC_DATE */
 	char *text;		/* RC_TEXT, RC_CODE (owned) */
+	char *label;		/* RC_CODE: what people read instead of the code
+				   (translated, owned), or NULL */
 };
 
 struct report {

@@ -41,11 +41,16 @@ static const char *const labels[STEP__COUNT] = {
 	[STEP_STRUCK_OFF] = N_("striking off"),
 };
 
-static const char *label(enum step_code c)
+const char *step_label(enum step_code c)
 {
 	if (c <= STEP_NONE || c >= STEP__COUNT)
 		return "?";
 	return _(labels[c]);
+}
+
+static const char *label(enum step_code c)
+{
+	return step_label(c);
 }
 
 /* The candidate as messages name them. */

@@ -73,6 +73,9 @@ struct rule_info {
 
 const struct rule_info *rules_table(size_t *n);
 
+/* A step as people name it, translated: "cell meeting" (static). */
+const char *step_label(enum step_code c);
+
 /* Run every rule that applies to f->step, in table order, appending each
  * broken one to out. Returns the number appended. */
 size_t rules_check(const struct rule_facts *f, struct violations *out);

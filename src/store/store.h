@@ -125,6 +125,49 @@ enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n
 enum kn_err store_policy_put(struct store *s, const struct policy_row *r);
 void store_policy_free(struct policy_row *r, size_t n);
 
+/* ---- reports ---- */
+/* One admission: a decision step and what the structure categories of
+ * RULES.md §6 need to know of the person. */
+struct admission {
+	char *unit;		/* the candidacy's considering unit */
+	kn_date decision;
+	char sex;
+	kn_date birth_date;
+	char *ethnicity;
+	char *religion;
+	int youth_union;
+	char *occupation;
+	char *qualification;
+};
+/* Every decision step dated from..to (inclusive), in no set order. */
+enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+			     struct admission **out, size_t *n);
+void store_admissions_free(struct admission *a, size_t n);
+
+/* How many candidacies of each considering unit have a step of each code
+ * dated from..to. */
+struct step_count {
+	char *unit;
+	enum step_code step;
+	long long n;
+};
+enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
+			      struct step_count **out, size_t *n);
+void store_step_counts_free(struct step_count *c, size_t n);
+
+/* Every candidacy with a source step dated on or before as_of that was
+ * still open then (is_open now, or has a step dated after as_of), with
+ * its person and steps in recorded order. fn returns nonzero to stop. */
+struct pipeline {
+	const char *person_ref;
+	const char *full_name;
+	const char *unit;	/* considering unit */
+	const struct step *steps;
+	size_t nsteps;
+};
+typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
+enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
+
 /* ---- audit ---- */
 /* One audit entry in the caller's transaction: who, what (action:
  * "insert", "update", "step" …), which record (entity "unit", key its

@@ -31,6 +31,7 @@ enum stmt_id {
 	Q_HOLIDAY_GET, Q_HOLIDAY_PUT, Q_HOLIDAY_ALL,
 	Q_POLICY_ALL, Q_POLICY_PUT,
 	Q_AUDIT, Q_AUDIT_COUNT,
+	Q_ADMISSIONS, Q_STEP_COUNTS, Q_PIPELINE,
 	Q__COUNT
 };
 
@@ -113,6 +114,22 @@ static const char *const sql[Q__COUNT] = {
 	[Q_AUDIT] = "INSERT INTO audit (at, actor, action, entity, key, before, after) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_AUDIT_COUNT] = "SELECT COUNT(*) FROM audit",
+	[Q_ADMISSIONS] = "SELECT u.code, s.date, p.sex, p.birth_date, p.ethnicity, p.religion, "
+		"p.youth_union, p.occupation, p.qualification FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
+		"JOIN units u ON u.id = c.unit_id "
+		"WHERE s.step = 'decision' AND s.date BETWEEN ?1 AND ?2",
+	[Q_STEP_COUNTS] = "SELECT u.code, s.step, COUNT(DISTINCT s.candidacy_id) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id JOIN units u ON u.id = c.unit_id "
+		"WHERE s.date BETWEEN ?1 AND ?2 GROUP BY u.code, s.step",
+	/* Candidacies open on as_of: source on or before it, and either still
+	 * open or closed by a step dated after it. */
+	[Q_PIPELINE] = "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS " FROM candidacies c "
+		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
+		"JOIN steps s ON s.candidacy_id = c.id" STEP_JOINS
+		" WHERE EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
+		"AND x.date <= ?1) AND (c.is_open = 1 OR EXISTS (SELECT 1 FROM steps y "
+		"WHERE y.candidacy_id = c.id AND y.date > ?1)) ORDER BY c.id, s.seq",
 };
 
 struct store {
@@ -1089,6 +1106,137 @@ void store_policy_free(struct policy_row *r, size_t n)
 		free((char *)r[i].value);
 	}
 	free(r);
+}
+
+/* ---- reports ---- */
+
+enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+			     struct admission **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_ADMISSIONS);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	bind_date(st, 1, from);
+	bind_date(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct admission *a = &(*out)[(*n)++];
+		a->unit = col_text(st, 0);
+		a->decision = col_date(st, 1);
+		const unsigned char *sex = sqlite3_column_text(st, 2);
+		a->sex = sex ? (char)sex[0] : 'M';
+		a->birth_date = col_date(st, 3);
+		a->ethnicity = col_text(st, 4);
+		a->religion = col_text(st, 5);
+		a->youth_union = sqlite3_column_int(st, 6);
+		a->occupation = col_text(st, 7);
+		a->qualification = col_text(st, 8);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "admissions");
+}
+
+void store_admissions_free(struct admission *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].unit);
+		free(a[i].ethnicity);
+		free(a[i].religion);
+		free(a[i].occupation);
+		free(a[i].qualification);
+	}
+	free(a);
+}
+
+enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
+			      struct step_count **out, size_t *n)
+{
+	sqlite3_stmt *st = q(s, Q_STEP_COUNTS);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	bind_date(st, 1, from);
+	bind_date(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct step_count *c = &(*out)[(*n)++];
+		c->unit = col_text(st, 0);
+		c->step = step_from_name((const char *)sqlite3_column_text(st, 1));
+		c->n = sqlite3_column_int64(st, 2);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "step counts");
+}
+
+void store_step_counts_free(struct step_count *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].unit);
+	free(c);
+}
+
+enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg)
+{
+	sqlite3_stmt *st = q(s, Q_PIPELINE);
+	struct step *steps = NULL;
+	size_t nsteps = 0, cap = 0;
+	int64_t cur = -1;
+	char *ref = NULL, *name = NULL, *unit = NULL;
+	int rc, stop = 0;
+
+	if (!st)
+		return KN_EIO;
+	bind_date(st, 1, as_of);
+	for (;;) {
+		rc = sqlite3_step(st);
+		int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2;
+		if (cur >= 0 && id != cur) {
+			struct pipeline p = { ref, name, unit, steps, nsteps };
+			stop = fn(arg, &p);
+			for (size_t i = 0; i < nsteps; i++)
+				step_release(&steps[i]);
+			nsteps = 0;
+			free(ref);
+			free(name);
+			free(unit);
+			ref = name = unit = NULL;
+		}
+		if (rc != SQLITE_ROW || stop)
+			break;
+		if (id != cur) {
+			cur = id;
+			ref = col_text(st, 1);
+			name = col_text(st, 2);
+			unit = col_text(st, 3);
+		}
+		if (nsteps == cap) {
+			cap = cap ? cap * 2 : 16;
+			steps = xreallocarray(steps, cap, sizeof(*steps));
+		}
+		read_step(st, 4, &steps[nsteps++]);
+	}
+	for (size_t i = 0; i < nsteps; i++)
+		step_release(&steps[i]);
+	free(steps);
+	free(ref);
+	free(name);
+	free(unit);
+	if (stop) {
+		sqlite3_reset(st);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "pipeline");
 }
 
 /* ---- audit ---- */

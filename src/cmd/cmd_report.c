@@ -1,0 +1,204 @@
+/*
+ * cmd_report.c — `ketnap report KIND …`: the six reports of FORMATS.md in
+ * table, csv, json, xlsx or html. For `summary`, xlsx and html carry the
+ * whole year-end review: the paragraph and every report, one sheet or
+ * section each.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "core/report.h"
+#include "io/html.h"
+#include "io/report_text.h"
+#include "io/xlsx.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/banned.h"
+
+enum format { F_TABLE, F_CSV, F_JSON, F_XLSX, F_HTML };
+
+static int parse_int(const char *opt, const char *v, int min, int max, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < min || n > max) {
+		cmd_error(_("--%s must be a whole number from %d to %d, not '%s'"), opt, min, max, v);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+static int parse_date_opt(const char *opt, const char *v, kn_date *out)
+{
+	if (date_parse(v, out) != 0) {
+		cmd_error(_("--%s: '%s' is not a date; write YYYY-MM-DD or DD/MM/YYYY"), opt, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Write text to path ("-" or NULL: standard output) through a temporary
+ * file and a rename, so a reader never sees half a report. */
+static int write_out(const char *path, const struct buf *b)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		if (fwrite(b->s, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+			cmd_error(_("cannot write the report: %s"), strerror(errno));
+			return EXIT_IO;
+		}
+		return EXIT_DONE;
+	}
+	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp.s, "wb");
+	int ok = f && fwrite(b->s, 1, b->len, f) == b->len;
+	if (f && fclose(f) != 0)
+		ok = 0;
+	if (!ok || rename(tmp.s, path) != 0) {
+		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
+		unlink(tmp.s);
+		buf_release(&tmp);
+		return EXIT_IO;
+	}
+	buf_release(&tmp);
+	return EXIT_DONE;
+}
+
+static int run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "unit", required_argument, NULL, 'u' },
+		{ "year", required_argument, NULL, 'y' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "depth", required_argument, NULL, 'd' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const fmt_names[] = { "table", "csv", "json", "xlsx", "html" };
+	struct report_opts o = { 0 };
+	enum format fmt = F_TABLE;
+	const char *out_path = NULL;
+	int year = 0, c, kind;
+	kn_date from = KN_DATE_NONE, to = KN_DATE_NONE;
+	struct report *reports[REPORT__COUNT] = { 0 };
+	size_t nrep = 0;
+	struct buf err = BUF_INIT, out = BUF_INIT;
+	struct store *s;
+	int status = EXIT_DONE;
+
+	o.as_of = KN_DATE_NONE;
+	o.depth = 1;
+	o.level = 1;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'u': o.unit = optarg; break;
+		case 'y': if (parse_int("year", optarg, 1900, 2100, &year)) return EXIT_USAGE; break;
+		case 'f': if (parse_date_opt("from", optarg, &from)) return EXIT_USAGE; break;
+		case 't': if (parse_date_opt("to", optarg, &to)) return EXIT_USAGE; break;
+		case 'a': if (parse_date_opt("as-of", optarg, &o.as_of)) return EXIT_USAGE; break;
+		case 'd': if (parse_int("depth", optarg, 0, 100, &o.depth)) return EXIT_USAGE; break;
+		case 'l': if (parse_int("level", optarg, 1, 100, &o.level)) return EXIT_USAGE; break;
+		case 'o': out_path = optarg; break;
+		case 'F': {
+			size_t i;
+			for (i = 0; i < 5 && strcmp(optarg, fmt_names[i]) != 0; i++)
+				;
+			if (i == 5) {
+				cmd_error(_("--format must be table, csv, json, xlsx or html, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			fmt = (enum format)i;
+			break;
+		}
+		default:
+			return cmd_usage(&cmd_report);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage(&cmd_report);
+	if ((kind = report_kind_parse(argv[optind])) < 0) {
+		cmd_error(_("unknown report '%s'; the reports are achievement, structure, funnel, "
+			    "deadlines, ranking and summary"), argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (year && (from != KN_DATE_NONE || to != KN_DATE_NONE)) {
+		cmd_error("%s", _("give either --year or --from and --to, not both"));
+		return EXIT_USAGE;
+	}
+	if ((from == KN_DATE_NONE) != (to == KN_DATE_NONE)) {
+		cmd_error("%s", _("--from and --to go together"));
+		return EXIT_USAGE;
+	}
+	if (from != KN_DATE_NONE && to < from) {
+		cmd_error("%s", _("--to is before --from"));
+		return EXIT_USAGE;
+	}
+	if (fmt == F_XLSX && (!out_path || strcmp(out_path, "-") == 0)) {
+		cmd_error("%s", _("an Excel workbook needs a file: add -o FILE.xlsx"));
+		return EXIT_USAGE;
+	}
+	if (from == KN_DATE_NONE) {
+		if (!year)
+			year = date_year(o.as_of != KN_DATE_NONE ? o.as_of : date_today());
+		from = date_from_ymd(year, 1, 1);
+		to = date_from_ymd(year, 12, 31);
+	}
+	o.from = from;
+	o.to = to;
+	/* Deadlines of a past period: as they stood at its end. */
+	if (o.as_of == KN_DATE_NONE && to < date_today())
+		o.as_of = to;
+
+	if (!(s = ctx_store(ctx, 0)))
+		return ctx->open_status;
+
+	/* The whole review for summary as a page or a workbook. */
+	int all = kind == REPORT_SUMMARY && (fmt == F_XLSX || fmt == F_HTML);
+	for (int k = all ? 0 : kind; k <= (all ? REPORT__COUNT - 1 : kind); k++) {
+		int kk = all ? (k == 0 ? REPORT_SUMMARY : k - 1) : k;
+		enum kn_err e = report_build(s, ctx_calendar(ctx), (enum report_kind)kk, &o,
+					     &reports[nrep], &err);
+		if (e != KN_OK) {
+			cmd_error("%s", err.s);
+			status = kn_exit_status(e);
+			goto done;
+		}
+		nrep++;
+	}
+
+	switch (fmt) {
+	case F_TABLE: report_write_table(reports[0], &out); break;
+	case F_CSV: report_write_csv(reports[0], &out); break;
+	case F_JSON: report_write_json(reports[0], &out); break;
+	case F_HTML: report_write_html(reports, nrep, &out); break;
+	case F_XLSX:
+		if (report_write_xlsx(reports, nrep, out_path, &err) != KN_OK) {
+			cmd_error("%s", err.s);
+			status = EXIT_IO;
+		}
+		goto done;
+	}
+	status = write_out(out_path, &out);
+done:
+	for (size_t i = 0; i < nrep; i++)
+		report_free(reports[i]);
+	buf_release(&err);
+	buf_release(&out);
+	return status;
+}
+
+const struct command cmd_report = {
+	"report", "report achievement|structure|funnel|deadlines|ranking|summary [--unit CODE] "
+	"[--year Y | --from D --to D] [--as-of D] [--depth N] [--level N] "
+	"[--format table|csv|json|xlsx|html] [-o FILE]", run,
+};
