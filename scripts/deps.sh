@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config gettext sqlite3 libsqlite3-dev libicu-dev
-clang libclang-rt-14-dev time libjansson-dev libxlsxwriter-dev libreoffice-calc-nogui chromium poppler-utils"
+clang libclang-rt-14-dev time bc libjansson-dev libxlsxwriter-dev libreoffice-calc-nogui chromium poppler-utils"
 
 missing=""
 for p in $PKGS; do
