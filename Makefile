@@ -21,9 +21,10 @@ $(BUILD)/Makefile: CMakeLists.txt | deps
 build: deps $(BUILD)/Makefile
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Build, load the sample city of examples/ into $(DB), and show it.
+# Build, create the demo city in $(DB) if there is none, and print its
+# year-end summary and achievement report.
 run: build
-	@sh scripts/run-example.sh $(BUILD)/ketnap $(DB)
+	@sh scripts/run-demo.sh $(BUILD)/ketnap $(DB)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

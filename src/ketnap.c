@@ -51,9 +51,12 @@ int main(int argc, char **argv)
 	/* Language first, so that option errors are translated too. */
 	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			lang = argv[i + 1];
+			lang = argv[++i];
 		else if (strncmp(argv[i], "--lang=", 7) == 0)
 			lang = argv[i] + 7;
+		else if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--user") == 0) &&
+			 i + 1 < argc)
+			i++;	/* skip the option's value */
 	}
 	if (i18n_init(lang) != 0) {
 		i18n_init(NULL);

@@ -125,7 +125,10 @@ expect 0 "$K" step C2 introduced --date 2011-04-01 --introducer M1:2009-01-01 --
 refused KN-AGE "$K" step C2 cell_vote --date 2011-06-01 --for 6 --of 7
 has err "Phạm Văn Tí"
 expect 1 "$K" --lang vi step C2 cell_vote --date 2011-06-01 --for 6 --of 7
-has err "KN-AGE:"
+has err "KN-AGE: Phạm Văn Tí mới 17 tuổi 11 tháng vào ngày 01/06/2011"
+# --lang after an option with a value (--db) is still the language
+expect 1 "$K" --db "$KETNAP_DB" --lang vi step C2 cell_vote --date 2011-06-01 --for 6 --of 7
+has err "mới 17 tuổi 11 tháng"
 # show: the next step and the rule that would refuse it today?  Today
 # (2013-06-30) he is 19: no refusal, and the dossier deadline is listed.
 expect 0 "$K" person show C2
