@@ -64,7 +64,7 @@ static const char *const cat_labels[CAT__COUNT] = {
 /* Plural nouns for the summary: "admissions in non-state enterprises". */
 static const char *const cat_phrases[CAT__COUNT] = {
 	N_("everyone"), N_("women"), N_("ethnic minority people"), N_("religious followers"),
-	N_("young people aged 30 or under"), N_("Youth Union members"),
+	N_("young people aged 30 or under"), N_("members of the Youth Union"),
 	N_("workers in direct production"), N_("farmers"), N_("students"), N_("civil servants"),
 	N_("workers of non-state enterprises"), N_("people in hamlets and residential areas"),
 	N_("people with higher education"),
