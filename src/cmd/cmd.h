@@ -41,6 +41,11 @@ extern const struct command cmd_init, cmd_import, cmd_export, cmd_unit, cmd_pers
  * there is no database, 3 when it cannot be opened). */
 struct store *ctx_store(struct cmd_ctx *ctx, int create);
 
+/* Create or migrate the schema of the opened ctx->store and, in a new
+ * database, write the default policy rows of RULES.md §7 (`init`,
+ * `demo`). from and to get the schema versions before and after. */
+enum kn_err ctx_init_db(struct cmd_ctx *ctx, int *from, int *to);
+
 /* The working-day calendar with the database's imported holidays when a
  * database exists at ctx->db_url, else the computed calendar alone.
  * Never NULL; owned by ctx. */

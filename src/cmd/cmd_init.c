@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
-#include "core/policy.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/banned.h"
@@ -15,8 +14,6 @@
 static int run(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct store *s;
-	struct policy_row *rows;
-	size_t n;
 	int from, to;
 	enum kn_err e;
 
@@ -24,32 +21,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_init);
 	if (!(s = ctx_store(ctx, 1)))
 		return ctx->open_status;
-	if ((e = store_migrate(s, &from, &to)) != KN_OK) {
+	if ((e = ctx_init_db(ctx, &from, &to)) != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		return kn_exit_status(e);
-	}
-	/* Seed the policy once; an organisation's own rows are kept. */
-	if ((e = store_policy_all(s, &rows, &n)) != KN_OK) {
-		cmd_error("%s", store_errmsg(s));
-		return kn_exit_status(e);
-	}
-	store_policy_free(rows, n);
-	if (n == 0) {
-		const struct policy_row *def = policy_default_rows(&n);
-		e = store_begin(s);
-		for (size_t i = 0; i < n && e == KN_OK; i++)
-			e = store_policy_put(s, &def[i]);
-		if (e == KN_OK)
-			e = store_audit(s, ctx->user, "init", "policy", "defaults", NULL,
-					"RULES.md §7 defaults");
-		if (e == KN_OK)
-			e = store_commit(s);
-		else
-			store_rollback(s);
-		if (e != KN_OK) {
-			cmd_error("%s", store_errmsg(s));
-			return kn_exit_status(e);
-		}
 	}
 	if (from == to)
 		printf(_("%s: schema is up to date (version %d)\n"), ctx->db_url, to);

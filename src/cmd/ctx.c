@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/policy.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/banned.h"
@@ -58,6 +59,35 @@ struct store *ctx_store(struct cmd_ctx *ctx, int create)
 	}
 	buf_release(&err);
 	return ctx->store;
+}
+
+enum kn_err ctx_init_db(struct cmd_ctx *ctx, int *from, int *to)
+{
+	struct store *s = ctx->store;
+	struct policy_row *rows;
+	size_t n;
+	enum kn_err e;
+
+	if ((e = store_migrate(s, from, to)) != KN_OK)
+		return e;
+	if ((e = store_policy_all(s, &rows, &n)) != KN_OK)
+		return e;
+	store_policy_free(rows, n);
+	if (n > 0)
+		return KN_OK;	/* the organisation's own rows are kept */
+	const struct policy_row *def = policy_default_rows(&n);
+	if ((e = store_begin(s)) != KN_OK)
+		return e;
+	for (size_t i = 0; i < n && e == KN_OK; i++)
+		e = store_policy_put(s, &def[i]);
+	if (e == KN_OK)
+		e = store_audit(s, ctx->user, "init", "policy", "defaults", NULL,
+				"RULES.md §7 defaults");
+	if (e == KN_OK)
+		e = store_commit(s);
+	else
+		store_rollback(s);
+	return e;
 }
 
 struct calendar *ctx_calendar(struct cmd_ctx *ctx)

@@ -230,7 +230,8 @@ static void set_date(struct report *r, size_t row, size_t col, kn_date d)
 	x->null = d == KN_DATE_NONE;
 }
 
-/* The period as words: "2011" (a calendar year) or "01/01/2011–30/06/2011". */
+/* The period as words: "in 2011" (a calendar year) or "from D to D", the dates
+ * written as the language in force writes them. */
 static void period_words(const struct report_opts *o, struct buf *out)
 {
 	int y1, m1, d1, y2, m2, d2;

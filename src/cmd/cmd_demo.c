@@ -1,0 +1,139 @@
+/*
+ * cmd_demo.c — `ketnap demo [--size small|city] [--seed N]`: create a
+ * realistic synthetic database (core/demo.c) to explore or benchmark.
+ * The database is created and initialised as `ketnap init` does
+ * (ctx_init_db); it must hold no units yet, or the command refuses (exit 1). A
+ * progress bar shows on a terminal; one summary line goes to stdout.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/demo.h"
+#include "core/ledger.h"
+#include "core/policy.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/banned.h"
+
+struct tally {
+	size_t steps, candidacies;
+};
+
+static int count_step(void *arg, const char *person_ref, const struct step *st)
+{
+	struct tally *t = arg;
+	(void)person_ref;
+	t->steps++;
+	t->candidacies += st->code == STEP_SOURCE;
+	return 0;
+}
+
+static int run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *size = "small";
+	unsigned long seed = 1;
+	struct store *s;
+	struct ledger l;
+	struct buf err = BUF_INIT, line = BUF_INIT;
+	struct unit *u = NULL;
+	struct person *p = NULL;
+	size_t nu = 0, np = 0;
+	struct tally t = { 0, 0 };
+	int c, status = EXIT_DONE;
+	enum kn_err e;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			size = optarg;
+			break;
+		case 'S':
+			errno = 0;
+			seed = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-') {
+				cmd_error(_("--seed needs a whole number, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			printf("%s ketnap %s\n", _("usage:"), cmd_demo.usage);
+			return EXIT_DONE;
+		default:
+			return cmd_usage(&cmd_demo);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(&cmd_demo);
+	if (strcmp(size, "small") != 0 && strcmp(size, "city") != 0) {
+		cmd_error(_("unknown demo size '%s'; use small or city"), size);
+		return EXIT_USAGE;
+	}
+	if (!(s = ctx_store(ctx, 1)))
+		return ctx->open_status;
+	int from, to;
+	if ((e = ctx_init_db(ctx, &from, &to)) != KN_OK) {
+		cmd_error("%s", store_errmsg(s));
+		return kn_exit_status(e);
+	}
+	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+		cmd_error("%s", err.s);
+		buf_release(&err);
+		return kn_exit_status(e);
+	}
+	e = demo_generate(s, &l, size, seed, progress, &err);
+	progress_done();
+	ledger_release(&l);
+	if (e != KN_OK) {
+		cmd_error("%s", err.s);
+		status = kn_exit_status(e);
+		goto out;
+	}
+
+	/* The summary, counted back from the database. */
+	if ((e = store_unit_all(s, &u, &nu)) != KN_OK ||
+	    (e = store_person_all(s, &p, &np)) != KN_OK ||
+	    (e = store_step_each(s, count_step, &t)) != KN_OK) {
+		cmd_error("%s", store_errmsg(s));
+		status = kn_exit_status(e);
+		goto out;
+	}
+	{
+		char today[11];
+		struct buf a = BUF_INIT, b = BUF_INIT, cc = BUF_INIT, d = BUF_INIT;
+		text_int(&a, (long long)nu);
+		text_int(&b, (long long)np);
+		text_int(&cc, (long long)t.candidacies);
+		text_int(&d, (long long)t.steps);
+		date_format_user(demo_today(), today);
+		buf_addf(&line, _("%s: demo %s (seed %lu): %s units, %s people, %s candidacies, "
+				  "%s steps, as of %s"),
+			 ctx->db_url, size, seed, a.s, b.s, cc.s, d.s, today);
+		buf_release(&a);
+		buf_release(&b);
+		buf_release(&cc);
+		buf_release(&d);
+	}
+	printf("%s\n", line.s);
+out:
+	store_units_free(u, nu);
+	store_people_free(p, np);
+	buf_release(&err);
+	buf_release(&line);
+	return status;
+}
+
+const struct command cmd_demo = {
+	"demo", "demo [--size small|city] [--seed N]", run,
+};
