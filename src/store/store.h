@@ -35,6 +35,9 @@ struct store;
 enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err);
 void store_close(struct store *s);
 
+/* "SQLite" or "PostgreSQL". */
+const char *store_backend(struct store *s);
+
 /* The last backend error message (static until the next call). */
 const char *store_errmsg(struct store *s);
 

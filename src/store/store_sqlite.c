@@ -17,7 +17,7 @@
 #include <sqlite3.h>
 
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/store_impl.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -132,7 +132,8 @@ static const char *const sql[Q__COUNT] = {
 		"WHERE y.candidacy_id = c.id AND y.date > ?1)) ORDER BY c.id, s.seq",
 };
 
-struct store {
+struct sq {
+	struct store base;	/* first: a struct sq is a struct store */
 	sqlite3 *db;
 	sqlite3_stmt *stmt[Q__COUNT];
 	int depth;		/* nesting of store_begin */
@@ -142,7 +143,7 @@ struct store {
 
 /* ---- plumbing ---- */
 
-static enum kn_err fail(struct store *s, const char *what)
+static enum kn_err fail(struct sq *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
 	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
@@ -153,13 +154,14 @@ static enum kn_err fail(struct store *s, const char *what)
 	return KN_EIO;
 }
 
-const char *store_errmsg(struct store *s)
+static const char *sq_errmsg(struct store *base)
 {
+	struct sq *s = (struct sq *)base;
 	return s->errmsg;
 }
 
 /* The prepared statement for id, reset and with its bindings cleared. */
-static sqlite3_stmt *q(struct store *s, enum stmt_id id)
+static sqlite3_stmt *q(struct sq *s, enum stmt_id id)
 {
 	if (!s->stmt[id]) {
 		if (sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -237,7 +239,7 @@ static void now_iso(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static enum kn_err exec(struct store *s, const char *text)
+static enum kn_err exec(struct sq *s, const char *text)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
@@ -250,24 +252,21 @@ static enum kn_err exec(struct store *s, const char *text)
 
 /* ---- open, close, migrate ---- */
 
-enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err)
+static const struct store_ops sqlite_ops;
+static void sq_close(struct store *base);
+
+enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err)
 {
-	struct store *s;
+	struct sq *s;
 	struct stat stt;
-	const char *path = url;
 
 	*out = NULL;
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-		buf_addf(err, "PostgreSQL is not supported by this build yet: %s", url);
-		return KN_EIO;
-	}
-	if (strncmp(url, "sqlite:", 7) == 0)
-		path = url + 7;
 	if (!create && stat(path, &stt) != 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		return KN_ENOTFOUND;
 	}
 	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &sqlite_ops;
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
 		    SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
@@ -281,15 +280,16 @@ enum kn_err store_open(const char *url, int create, struct store **out, struct b
 	if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
 		    "PRAGMA synchronous = NORMAL;") != KN_OK) {
 		buf_addf(err, "%s: %s", path, s->errmsg);
-		store_close(s);
+		sq_close(&s->base);
 		return KN_EIO;
 	}
-	*out = s;
+	*out = &s->base;
 	return KN_OK;
 }
 
-void store_close(struct store *s)
+static void sq_close(struct store *base)
 {
+	struct sq *s = (struct sq *)base;
 	if (!s)
 		return;
 	for (int i = 0; i < Q__COUNT; i++)
@@ -298,16 +298,9 @@ void store_close(struct store *s)
 	free(s);
 }
 
-int store_latest_version(void)
+static int sq_schema_version(struct store *base)
 {
-	int v = 0;
-	for (const struct migration *m = kn_migrations; m->version; m++)
-		v = m->version;
-	return v;
-}
-
-int store_schema_version(struct store *s)
-{
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st;
 	int v = 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT MAX(version) FROM schema_migrations", -1, &st,
@@ -319,15 +312,16 @@ int store_schema_version(struct store *s)
 	return v;
 }
 
-enum kn_err store_migrate(struct store *s, int *from, int *to)
+static enum kn_err sq_migrate(struct store *base, int *from, int *to)
 {
+	struct sq *s = (struct sq *)base;
 	enum kn_err e;
 	char at[32];
 
 	if ((e = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
 		      "PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT")))
 		return e;
-	*from = store_schema_version(s);
+	*from = sq_schema_version(&s->base);
 	*to = *from;
 	for (const struct migration *m = kn_migrations; m->version; m++) {
 		if (m->version <= *to)
@@ -335,7 +329,7 @@ enum kn_err store_migrate(struct store *s, int *from, int *to)
 		if ((e = exec(s, "BEGIN IMMEDIATE")))
 			return e;
 		/* Someone else may have migrated while we waited for the lock. */
-		if (store_schema_version(s) >= m->version) {
+		if (sq_schema_version(&s->base) >= m->version) {
 			exec(s, "COMMIT");
 			*to = m->version;
 			continue;
@@ -370,8 +364,9 @@ enum kn_err store_migrate(struct store *s, int *from, int *to)
 
 /* ---- transactions ---- */
 
-enum kn_err store_begin(struct store *s)
+static enum kn_err sq_begin(struct store *base)
 {
+	struct sq *s = (struct sq *)base;
 	if (s->depth++ > 0)
 		return KN_OK;
 	s->failed = 0;
@@ -382,8 +377,9 @@ enum kn_err store_begin(struct store *s)
 	return KN_OK;
 }
 
-enum kn_err store_commit(struct store *s)
+static enum kn_err sq_commit(struct store *base)
 {
+	struct sq *s = (struct sq *)base;
 	if (s->depth == 0)
 		return KN_OK;
 	if (--s->depth > 0)
@@ -401,8 +397,9 @@ enum kn_err store_commit(struct store *s)
 	return KN_OK;
 }
 
-void store_rollback(struct store *s)
+static void sq_rollback(struct store *base)
 {
+	struct sq *s = (struct sq *)base;
 	if (s->depth == 0)
 		return;
 	if (--s->depth > 0) {
@@ -412,8 +409,9 @@ void store_rollback(struct store *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-enum kn_err store_backup(struct store *s, const char *path)
+static enum kn_err sq_backup(struct store *base, const char *path)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3 *dst;
 	sqlite3_backup *b;
 	int rc;
@@ -455,8 +453,9 @@ static void read_unit(sqlite3_stmt *st, struct unit *u)
 	u->special_area = sqlite3_column_int(st, 7);
 }
 
-enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
+static enum kn_err sq_unit_get(struct store *base, const char *code, struct unit *out)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_UNIT_GET);
 	if (!st)
 		return KN_EIO;
@@ -470,8 +469,9 @@ enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
 	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "unit");
 }
 
-enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
+static enum kn_err sq_unit_all(struct store *base, struct unit **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_UNIT_ALL);
 	size_t cap = 0;
 	int rc;
@@ -489,13 +489,6 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "units");
 }
 
-void store_units_free(struct unit *u, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		unit_release(&u[i]);
-	free(u);
-}
-
 static int unit_same(const struct unit *a, const struct unit *b)
 {
 	return streq(a->parent, b->parent) && streq(a->name, b->name) && a->kind == b->kind &&
@@ -503,10 +496,11 @@ static int unit_same(const struct unit *a, const struct unit *b)
 	       !a->special_area == !b->special_area;
 }
 
-enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
+static enum kn_err sq_unit_put(struct store *base, const struct unit *u, int *changed)
 {
+	struct sq *s = (struct sq *)base;
 	struct unit old;
-	enum kn_err e = store_unit_get(s, u->code, &old);
+	enum kn_err e = sq_unit_get(&s->base, u->code, &old);
 	sqlite3_stmt *st;
 
 	if (u->parent) {
@@ -581,7 +575,7 @@ static void read_person(sqlite3_stmt *st, struct person *p)
 	p->note = col_text(st, 16);
 }
 
-static enum kn_err person_one(struct store *s, sqlite3_stmt *st, struct person *out)
+static enum kn_err person_one(struct sq *s, sqlite3_stmt *st, struct person *out)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -592,8 +586,9 @@ static enum kn_err person_one(struct store *s, sqlite3_stmt *st, struct person *
 	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "person");
 }
 
-enum kn_err store_person_get(struct store *s, const char *ref, struct person *out)
+static enum kn_err sq_person_get(struct store *base, const char *ref, struct person *out)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_PERSON_GET);
 	if (!st)
 		return KN_EIO;
@@ -601,8 +596,9 @@ enum kn_err store_person_get(struct store *s, const char *ref, struct person *ou
 	return person_one(s, st, out);
 }
 
-enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
+static enum kn_err sq_person_get_id(struct store *base, int64_t id, struct person *out)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_PERSON_GET_ID);
 	if (!st)
 		return KN_EIO;
@@ -622,11 +618,12 @@ static int person_same(const struct person *a, const struct person *b)
 	       streq(a->note, b->note);
 }
 
-enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name,
+static enum kn_err sq_person_put(struct store *base, const struct person *p, const char *search_name,
 			     int *changed)
 {
+	struct sq *s = (struct sq *)base;
 	struct person old;
-	enum kn_err e = store_person_get(s, p->ref, &old);
+	enum kn_err e = sq_person_get(&s->base, p->ref, &old);
 	sqlite3_stmt *st;
 	char sex[2] = { p->sex, 0 };
 
@@ -667,7 +664,7 @@ enum kn_err store_person_put(struct store *s, const struct person *p, const char
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "person");
 }
 
-static enum kn_err person_list(struct store *s, sqlite3_stmt *st, struct person **out, size_t *n)
+static enum kn_err person_list(struct sq *s, sqlite3_stmt *st, struct person **out, size_t *n)
 {
 	size_t cap = 0;
 	int rc;
@@ -681,8 +678,9 @@ static enum kn_err person_list(struct store *s, sqlite3_stmt *st, struct person 
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "people");
 }
 
-enum kn_err store_person_find(struct store *s, const char *folded, struct person **out, size_t *n)
+static enum kn_err sq_person_find(struct store *base, const char *folded, struct person **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_PERSON_FIND);
 	struct buf pat = BUF_INIT;
 	*out = NULL;
@@ -700,21 +698,15 @@ enum kn_err store_person_find(struct store *s, const char *folded, struct person
 	return person_list(s, st, out, n);
 }
 
-enum kn_err store_person_all(struct store *s, struct person **out, size_t *n)
+static enum kn_err sq_person_all(struct store *base, struct person **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_PERSON_ALL);
 	*out = NULL;
 	*n = 0;
 	if (!st)
 		return KN_EIO;
 	return person_list(s, st, out, n);
-}
-
-void store_people_free(struct person *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		person_release(&p[i]);
-	free(p);
 }
 
 /* ---- candidacies and steps ---- */
@@ -743,9 +735,10 @@ static void read_step(sqlite3_stmt *st, int at, struct step *s)
 	s->recorded_at = col_text(st, at + 17);
 }
 
-enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct candidacy **out,
+static enum kn_err sq_candidacies_of(struct store *base, int64_t person_id, struct candidacy **out,
 				 size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_CAND_OF);
 	size_t cap = 0;
 	int rc;
@@ -790,16 +783,10 @@ enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct cand
 	return e;
 }
 
-void store_candidacies_free(struct candidacy *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		candidacy_release(&c[i]);
-	free(c);
-}
-
-enum kn_err store_candidacy_new(struct store *s, int64_t person_id, const char *unit_code,
+static enum kn_err sq_candidacy_new(struct store *base, int64_t person_id, const char *unit_code,
 				int64_t *id)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_CAND_NEW);
 	if (!st)
 		return KN_EIO;
@@ -831,10 +818,11 @@ static void bind_step_facts(sqlite3_stmt *st, const struct step *x, int first)
 	bind_text(st, first + 13, x->note);
 }
 
-enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct step *x,
+static enum kn_err sq_step_add(struct store *base, int64_t candidacy_id, const struct step *x,
 			   enum step_code stage, int open, int64_t expect_version,
 			   int64_t *step_id)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_CAND_STAGE);
 	char at[32];
 	int seq;
@@ -893,8 +881,9 @@ enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct s
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "step");
 }
 
-enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *x)
+static enum kn_err sq_step_update(struct store *base, int64_t step_id, const struct step *x)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_STEP_UPDATE);
 	if (!st)
 		return KN_EIO;
@@ -903,8 +892,9 @@ enum kn_err store_step_update(struct store *s, int64_t step_id, const struct ste
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "step");
 }
 
-enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version)
+static enum kn_err sq_candidacy_version(struct store *base, int64_t candidacy_id, int64_t *version)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_CAND_VERSION);
 	if (!st)
 		return KN_EIO;
@@ -918,8 +908,9 @@ enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64
 	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "candidacy");
 }
 
-enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
+static enum kn_err sq_step_each(struct store *base, store_step_fn fn, void *arg)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_STEP_EACH);
 	struct step x;
 	int rc;
@@ -939,8 +930,9 @@ enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
 
 /* ---- quotas ---- */
 
-enum kn_err store_quota_put(struct store *s, const struct quota *qt, int *changed)
+static enum kn_err sq_quota_put(struct store *base, const struct quota *qt, int *changed)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_QUOTA_GET);
 	int rc;
 	if (!st)
@@ -972,8 +964,9 @@ enum kn_err store_quota_put(struct store *s, const struct quota *qt, int *change
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "quota");
 }
 
-enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
+static enum kn_err sq_quota_all(struct store *base, struct quota **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_QUOTA_ALL);
 	size_t cap = 0;
 	int rc;
@@ -995,19 +988,11 @@ enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "quotas");
 }
 
-void store_quotas_free(struct quota *qt, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(qt[i].unit);
-		free(qt[i].category);
-	}
-	free(qt);
-}
-
 /* ---- holidays ---- */
 
-enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed)
+static enum kn_err sq_holiday_put(struct store *base, const struct holiday *h, int *changed)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_HOLIDAY_GET);
 	int rc;
 	if (!st)
@@ -1037,8 +1022,9 @@ enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *cha
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "holiday");
 }
 
-enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
+static enum kn_err sq_holiday_all(struct store *base, struct holiday **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_HOLIDAY_ALL);
 	size_t cap = 0;
 	int rc;
@@ -1061,8 +1047,9 @@ enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
 
 /* ---- policy ---- */
 
-enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n)
+static enum kn_err sq_policy_all(struct store *base, struct policy_row **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_POLICY_ALL);
 	size_t cap = 0;
 	int rc;
@@ -1085,8 +1072,9 @@ enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "policy");
 }
 
-enum kn_err store_policy_put(struct store *s, const struct policy_row *r)
+static enum kn_err sq_policy_put(struct store *base, const struct policy_row *r)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_POLICY_PUT);
 	if (!st)
 		return KN_EIO;
@@ -1099,20 +1087,12 @@ enum kn_err store_policy_put(struct store *s, const struct policy_row *r)
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "policy");
 }
 
-void store_policy_free(struct policy_row *r, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free((char *)r[i].key);
-		free((char *)r[i].value);
-	}
-	free(r);
-}
-
 /* ---- reports ---- */
 
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+static enum kn_err sq_admissions(struct store *base, kn_date from, kn_date to,
 			     struct admission **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_ADMISSIONS);
 	size_t cap = 0;
 	int rc;
@@ -1142,21 +1122,10 @@ enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "admissions");
 }
 
-void store_admissions_free(struct admission *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(a[i].unit);
-		free(a[i].ethnicity);
-		free(a[i].religion);
-		free(a[i].occupation);
-		free(a[i].qualification);
-	}
-	free(a);
-}
-
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
+static enum kn_err sq_step_counts(struct store *base, kn_date from, kn_date to,
 			      struct step_count **out, size_t *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_STEP_COUNTS);
 	size_t cap = 0;
 	int rc;
@@ -1179,15 +1148,9 @@ enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "step counts");
 }
 
-void store_step_counts_free(struct step_count *c, size_t n)
+static enum kn_err sq_pipeline_each(struct store *base, kn_date as_of, store_pipeline_fn fn, void *arg)
 {
-	for (size_t i = 0; i < n; i++)
-		free(c[i].unit);
-	free(c);
-}
-
-enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg)
-{
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_PIPELINE);
 	struct step *steps = NULL;
 	size_t nsteps = 0, cap = 0;
@@ -1241,10 +1204,11 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
 
 /* ---- audit ---- */
 
-enum kn_err store_audit(struct store *s, const char *actor, const char *action,
+static enum kn_err sq_audit(struct store *base, const char *actor, const char *action,
 			const char *entity, const char *key, const char *before,
 			const char *after)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_AUDIT);
 	char at[32];
 	if (!st)
@@ -1260,8 +1224,9 @@ enum kn_err store_audit(struct store *s, const char *actor, const char *action,
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "audit");
 }
 
-enum kn_err store_audit_count(struct store *s, long long *n)
+static enum kn_err sq_audit_count(struct store *base, long long *n)
 {
+	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_AUDIT_COUNT);
 	if (!st)
 		return KN_EIO;
@@ -1271,3 +1236,40 @@ enum kn_err store_audit_count(struct store *s, long long *n)
 	sqlite3_reset(st);
 	return KN_OK;
 }
+
+static const struct store_ops sqlite_ops = {
+	.name = "SQLite",
+	.errmsg = sq_errmsg,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.migrate = sq_migrate,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.backup = sq_backup,
+	.unit_get = sq_unit_get,
+	.unit_all = sq_unit_all,
+	.unit_put = sq_unit_put,
+	.person_get = sq_person_get,
+	.person_get_id = sq_person_get_id,
+	.person_put = sq_person_put,
+	.person_find = sq_person_find,
+	.person_all = sq_person_all,
+	.candidacies_of = sq_candidacies_of,
+	.candidacy_new = sq_candidacy_new,
+	.step_add = sq_step_add,
+	.step_update = sq_step_update,
+	.candidacy_version = sq_candidacy_version,
+	.step_each = sq_step_each,
+	.quota_put = sq_quota_put,
+	.quota_all = sq_quota_all,
+	.holiday_put = sq_holiday_put,
+	.holiday_all = sq_holiday_all,
+	.policy_all = sq_policy_all,
+	.policy_put = sq_policy_put,
+	.admissions = sq_admissions,
+	.step_counts = sq_step_counts,
+	.pipeline_each = sq_pipeline_each,
+	.audit = sq_audit,
+	.audit_count = sq_audit_count,
+};

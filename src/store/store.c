@@ -1,0 +1,263 @@
+/*
+ * store.c — store.h's entry points: choose the backend from the URL and
+ * dispatch every call to it (store_impl.h); free what the store returned.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/migrations.h"
+#include "store/store_impl.h"
+#include "util/banned.h"
+
+static int is_pg(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err)
+{
+	if (is_pg(url))
+		return pg_open(url, create, out, err);
+	if (strncmp(url, "sqlite:", 7) == 0)
+		url += 7;
+	return sqlite_open(url, create, out, err);
+}
+
+const char *store_backend(struct store *s)
+{
+	return s->ops->name;
+}
+
+int store_latest_version(void)
+{
+	int v = 0;
+	for (const struct migration *m = kn_migrations; m->version; m++)
+		v = m->version;
+	return v;
+}
+
+void store_units_free(struct unit *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		unit_release(&u[i]);
+	free(u);
+}
+
+void store_people_free(struct person *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		person_release(&p[i]);
+	free(p);
+}
+
+void store_candidacies_free(struct candidacy *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		candidacy_release(&c[i]);
+	free(c);
+}
+
+void store_quotas_free(struct quota *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(q[i].unit);
+		free(q[i].category);
+	}
+	free(q);
+}
+
+void store_policy_free(struct policy_row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)r[i].key);
+		free((char *)r[i].value);
+	}
+	free(r);
+}
+
+void store_admissions_free(struct admission *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].unit);
+		free(a[i].ethnicity);
+		free(a[i].religion);
+		free(a[i].occupation);
+		free(a[i].qualification);
+	}
+	free(a);
+}
+
+void store_step_counts_free(struct step_count *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(c[i].unit);
+	free(c);
+}
+
+/* ---- dispatch ---- */
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+const char *store_errmsg(struct store *s)
+{
+	return s->ops->errmsg(s);
+}
+
+enum kn_err store_migrate(struct store *s, int *from, int *to)
+{
+	return s->ops->migrate(s, from, to);
+}
+
+int store_schema_version(struct store *s)
+{
+	return s->ops->schema_version(s);
+}
+
+enum kn_err store_begin(struct store *s)
+{
+	return s->ops->begin(s);
+}
+
+enum kn_err store_commit(struct store *s)
+{
+	return s->ops->commit(s);
+}
+
+void store_rollback(struct store *s)
+{
+	s->ops->rollback(s);
+}
+
+enum kn_err store_backup(struct store *s, const char *path)
+{
+	return s->ops->backup(s, path);
+}
+
+enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
+{
+	return s->ops->unit_get(s, code, out);
+}
+
+enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
+{
+	return s->ops->unit_all(s, out, n);
+}
+
+enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
+{
+	return s->ops->unit_put(s, u, changed);
+}
+
+enum kn_err store_person_get(struct store *s, const char *ref, struct person *out)
+{
+	return s->ops->person_get(s, ref, out);
+}
+
+enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
+{
+	return s->ops->person_get_id(s, id, out);
+}
+
+enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name, int *changed)
+{
+	return s->ops->person_put(s, p, search_name, changed);
+}
+
+enum kn_err store_person_find(struct store *s, const char *folded, struct person **out, size_t *n)
+{
+	return s->ops->person_find(s, folded, out, n);
+}
+
+enum kn_err store_person_all(struct store *s, struct person **out, size_t *n)
+{
+	return s->ops->person_all(s, out, n);
+}
+
+enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct candidacy **out, size_t *n)
+{
+	return s->ops->candidacies_of(s, person_id, out, n);
+}
+
+enum kn_err store_candidacy_new(struct store *s, int64_t person_id, const char *unit_code, int64_t *id)
+{
+	return s->ops->candidacy_new(s, person_id, unit_code, id);
+}
+
+enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id)
+{
+	return s->ops->step_add(s, candidacy_id, st, stage, open, expect_version, step_id);
+}
+
+enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *st)
+{
+	return s->ops->step_update(s, step_id, st);
+}
+
+enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version)
+{
+	return s->ops->candidacy_version(s, candidacy_id, version);
+}
+
+enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
+{
+	return s->ops->step_each(s, fn, arg);
+}
+
+enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed)
+{
+	return s->ops->quota_put(s, q, changed);
+}
+
+enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
+{
+	return s->ops->quota_all(s, out, n);
+}
+
+enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed)
+{
+	return s->ops->holiday_put(s, h, changed);
+}
+
+enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
+{
+	return s->ops->holiday_all(s, out, n);
+}
+
+enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n)
+{
+	return s->ops->policy_all(s, out, n);
+}
+
+enum kn_err store_policy_put(struct store *s, const struct policy_row *r)
+{
+	return s->ops->policy_put(s, r);
+}
+
+enum kn_err store_admissions(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n)
+{
+	return s->ops->admissions(s, from, to, out, n);
+}
+
+enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n)
+{
+	return s->ops->step_counts(s, from, to, out, n);
+}
+
+enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg)
+{
+	return s->ops->pipeline_each(s, as_of, fn, arg);
+}
+
+enum kn_err store_audit(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after)
+{
+	return s->ops->audit(s, actor, action, entity, key, before, after);
+}
+
+enum kn_err store_audit_count(struct store *s, long long *n)
+{
+	return s->ops->audit_count(s, n);
+}

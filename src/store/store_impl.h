@@ -1,0 +1,60 @@
+/*
+ * store_impl.h — what a storage backend provides (for store/ only).
+ *
+ * Each backend (store_sqlite.c, store_pg.c) embeds `struct store` as the
+ * first member of its own connection struct and fills a `struct store_ops`
+ * with its implementation of every function of store.h that touches the
+ * database; store.c dispatches to it. The functions that only free memory
+ * live in store.c, shared.
+ */
+#ifndef KN_STORE_IMPL_H
+#define KN_STORE_IMPL_H
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;	/* "SQLite", "PostgreSQL" */
+	void (*close)(struct store *s);
+	const char *(*errmsg)(struct store *s);
+	enum kn_err (*migrate)(struct store *s, int *from, int *to);
+	int (*schema_version)(struct store *s);
+	enum kn_err (*begin)(struct store *s);
+	enum kn_err (*commit)(struct store *s);
+	void (*rollback)(struct store *s);
+	enum kn_err (*backup)(struct store *s, const char *path);
+	enum kn_err (*unit_get)(struct store *s, const char *code, struct unit *out);
+	enum kn_err (*unit_all)(struct store *s, struct unit **out, size_t *n);
+	enum kn_err (*unit_put)(struct store *s, const struct unit *u, int *changed);
+	enum kn_err (*person_get)(struct store *s, const char *ref, struct person *out);
+	enum kn_err (*person_get_id)(struct store *s, int64_t id, struct person *out);
+	enum kn_err (*person_put)(struct store *s, const struct person *p, const char *search_name, int *changed);
+	enum kn_err (*person_find)(struct store *s, const char *folded, struct person **out, size_t *n);
+	enum kn_err (*person_all)(struct store *s, struct person **out, size_t *n);
+	enum kn_err (*candidacies_of)(struct store *s, int64_t person_id, struct candidacy **out, size_t *n);
+	enum kn_err (*candidacy_new)(struct store *s, int64_t person_id, const char *unit_code, int64_t *id);
+	enum kn_err (*step_add)(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id);
+	enum kn_err (*step_update)(struct store *s, int64_t step_id, const struct step *st);
+	enum kn_err (*candidacy_version)(struct store *s, int64_t candidacy_id, int64_t *version);
+	enum kn_err (*step_each)(struct store *s, store_step_fn fn, void *arg);
+	enum kn_err (*quota_put)(struct store *s, const struct quota *q, int *changed);
+	enum kn_err (*quota_all)(struct store *s, struct quota **out, size_t *n);
+	enum kn_err (*holiday_put)(struct store *s, const struct holiday *h, int *changed);
+	enum kn_err (*holiday_all)(struct store *s, struct holiday **out, size_t *n);
+	enum kn_err (*policy_all)(struct store *s, struct policy_row **out, size_t *n);
+	enum kn_err (*policy_put)(struct store *s, const struct policy_row *r);
+	enum kn_err (*admissions)(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n);
+	enum kn_err (*step_counts)(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n);
+	enum kn_err (*pipeline_each)(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
+	enum kn_err (*audit)(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after);
+	enum kn_err (*audit_count)(struct store *s, long long *n);
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/* Backends' constructors, chosen by store_open() from the URL. */
+enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err);
+enum kn_err pg_open(const char *url, int create, struct store **out, struct buf *err);
+
+#endif
