@@ -94,6 +94,45 @@ void store_step_counts_free(struct step_count *c, size_t n)
 	free(c);
 }
 
+void user_release(struct user *u)
+{
+	free(u->name);
+	free(u->unit);
+	free(u->role);
+	free(u->pw_hash);
+	free(u->created_at);
+	memset(u, 0, sizeof(*u));
+}
+
+void store_users_free(struct user *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		user_release(&u[i]);
+	free(u);
+}
+
+void session_release(struct session *x)
+{
+	free(x->token_hash);
+	free(x->user);
+	free(x->csrf);
+	memset(x, 0, sizeof(*x));
+}
+
+void store_audit_free(struct audit_entry *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].at);
+		free(a[i].actor);
+		free(a[i].action);
+		free(a[i].entity);
+		free(a[i].key);
+		free(a[i].before);
+		free(a[i].after);
+	}
+	free(a);
+}
+
 /* ---- dispatch ---- */
 
 void store_close(struct store *s)
@@ -260,4 +299,78 @@ enum kn_err store_audit(struct store *s, const char *actor, const char *action, 
 enum kn_err store_audit_count(struct store *s, long long *n)
 {
 	return s->ops->audit_count(s, n);
+}
+
+enum kn_err store_audit_list(struct store *s, const char *actor, const char *entity,
+			     const char *key_prefix, long long offset, long long limit,
+			     struct audit_entry **out, size_t *n)
+{
+	return s->ops->audit_list(s, actor, entity, key_prefix, offset, limit, out, n);
+}
+
+enum kn_err store_user_get(struct store *s, const char *name, struct user *out)
+{
+	return s->ops->user_get(s, name, out);
+}
+
+enum kn_err store_user_put(struct store *s, const struct user *u, int *changed)
+{
+	return s->ops->user_put(s, u, changed);
+}
+
+enum kn_err store_user_all(struct store *s, struct user **out, size_t *n)
+{
+	return s->ops->user_all(s, out, n);
+}
+
+enum kn_err store_user_set_token(struct store *s, const char *name, const char *token_hash)
+{
+	return s->ops->user_set_token(s, name, token_hash);
+}
+
+enum kn_err store_user_by_token(struct store *s, const char *token_hash, struct user *out)
+{
+	return s->ops->user_by_token(s, token_hash, out);
+}
+
+enum kn_err store_session_new(struct store *s, const struct session *x)
+{
+	return s->ops->session_new(s, x);
+}
+
+enum kn_err store_session_get(struct store *s, const char *token_hash, struct session *out)
+{
+	return s->ops->session_get(s, token_hash, out);
+}
+
+enum kn_err store_session_touch(struct store *s, const char *token_hash, long long last_seen)
+{
+	return s->ops->session_touch(s, token_hash, last_seen);
+}
+
+enum kn_err store_session_delete(struct store *s, const char *token_hash)
+{
+	return s->ops->session_delete(s, token_hash);
+}
+
+enum kn_err store_session_purge(struct store *s, long long idle_before)
+{
+	return s->ops->session_purge(s, idle_before);
+}
+
+enum kn_err store_login_failed(struct store *s, const char *key, long long now,
+			       long long window, long long *count)
+{
+	return s->ops->login_failed(s, key, now, window, count);
+}
+
+enum kn_err store_login_failures(struct store *s, const char *key, long long now,
+				 long long window, long long *count)
+{
+	return s->ops->login_failures(s, key, now, window, count);
+}
+
+enum kn_err store_login_reset(struct store *s, const char *key)
+{
+	return s->ops->login_reset(s, key);
 }

@@ -171,6 +171,54 @@ struct pipeline {
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
 
+/* ---- accounts (ketnap serve) ---- */
+struct user {
+	int64_t id;
+	char *name;
+	char *unit;		/* unit code: the user sees its subtree only */
+	char *role;		/* viewer, editor, approver, admin */
+	char *pw_hash;		/* argon2id string (crypto_pwhash_str) */
+	int disabled;
+	char *created_at;
+};
+void user_release(struct user *u);
+enum kn_err store_user_get(struct store *s, const char *name, struct user *out);
+/* Insert or update by name (pw_hash, unit, role, disabled). *changed as
+ * for units. */
+enum kn_err store_user_put(struct store *s, const struct user *u, int *changed);
+/* Every user, ordered by name. */
+enum kn_err store_user_all(struct store *s, struct user **out, size_t *n);
+void store_users_free(struct user *u, size_t n);
+/* The bearer token (hashed) of a user for scripts; NULL clears it. */
+enum kn_err store_user_set_token(struct store *s, const char *name, const char *token_hash);
+enum kn_err store_user_by_token(struct store *s, const char *token_hash, struct user *out);
+
+struct session {
+	char *token_hash;	/* hash of the cookie's token */
+	char *user;		/* user name */
+	char *csrf;		/* the session's CSRF token */
+	long long created;	/* unix seconds */
+	long long last_seen;
+};
+void session_release(struct session *x);
+enum kn_err store_session_new(struct store *s, const struct session *x);
+/* KN_ENOTFOUND when there is no such session. */
+enum kn_err store_session_get(struct store *s, const char *token_hash, struct session *out);
+enum kn_err store_session_touch(struct store *s, const char *token_hash, long long last_seen);
+enum kn_err store_session_delete(struct store *s, const char *token_hash);
+/* Delete sessions last seen before `idle_before`. */
+enum kn_err store_session_purge(struct store *s, long long idle_before);
+
+/* Login throttling: record a failed login for key (a user name or an
+ * address) at `now`; *count gets the failures since the first one that
+ * is at most `window` seconds old (older ones restart the count). */
+enum kn_err store_login_failed(struct store *s, const char *key, long long now,
+			       long long window, long long *count);
+/* The failures counted for key within window (0 when none). */
+enum kn_err store_login_failures(struct store *s, const char *key, long long now,
+				 long long window, long long *count);
+enum kn_err store_login_reset(struct store *s, const char *key);
+
 /* ---- audit ---- */
 /* One audit entry in the caller's transaction: who, what (action:
  * "insert", "update", "step" …), which record (entity "unit", key its
@@ -180,5 +228,16 @@ enum kn_err store_audit(struct store *s, const char *actor, const char *action,
 			const char *before, const char *after);
 /* Count of audit entries (tests, verify). */
 enum kn_err store_audit_count(struct store *s, long long *n);
+
+struct audit_entry {
+	int64_t id;
+	char *at, *actor, *action, *entity, *key, *before, *after;
+};
+/* Audit entries newest first, filtered (NULL/empty: any) by actor,
+ * entity and key prefix, skipping `offset`, at most `limit`. */
+enum kn_err store_audit_list(struct store *s, const char *actor, const char *entity,
+			     const char *key_prefix, long long offset, long long limit,
+			     struct audit_entry **out, size_t *n);
+void store_audit_free(struct audit_entry *a, size_t n);
 
 #endif

@@ -47,6 +47,20 @@ struct store_ops {
 	enum kn_err (*pipeline_each)(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
 	enum kn_err (*audit)(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after);
 	enum kn_err (*audit_count)(struct store *s, long long *n);
+	enum kn_err (*audit_list)(struct store *s, const char *actor, const char *entity, const char *key_prefix, long long offset, long long limit, struct audit_entry **out, size_t *n);
+	enum kn_err (*user_get)(struct store *s, const char *name, struct user *out);
+	enum kn_err (*user_put)(struct store *s, const struct user *u, int *changed);
+	enum kn_err (*user_all)(struct store *s, struct user **out, size_t *n);
+	enum kn_err (*user_set_token)(struct store *s, const char *name, const char *token_hash);
+	enum kn_err (*user_by_token)(struct store *s, const char *token_hash, struct user *out);
+	enum kn_err (*session_new)(struct store *s, const struct session *x);
+	enum kn_err (*session_get)(struct store *s, const char *token_hash, struct session *out);
+	enum kn_err (*session_touch)(struct store *s, const char *token_hash, long long last_seen);
+	enum kn_err (*session_delete)(struct store *s, const char *token_hash);
+	enum kn_err (*session_purge)(struct store *s, long long idle_before);
+	enum kn_err (*login_failed)(struct store *s, const char *key, long long now, long long window, long long *count);
+	enum kn_err (*login_failures)(struct store *s, const char *key, long long now, long long window, long long *count);
+	enum kn_err (*login_reset)(struct store *s, const char *key);
 };
 
 struct store {

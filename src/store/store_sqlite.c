@@ -32,6 +32,9 @@ enum stmt_id {
 	Q_POLICY_ALL, Q_POLICY_PUT,
 	Q_AUDIT, Q_AUDIT_COUNT,
 	Q_ADMISSIONS, Q_STEP_COUNTS, Q_PIPELINE,
+	Q_USER_GET, Q_USER_INSERT, Q_USER_UPDATE, Q_USER_ALL, Q_USER_TOKEN, Q_USER_BY_TOKEN,
+	Q_SESSION_NEW, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSION_PURGE,
+	Q_LOGIN_GET, Q_LOGIN_PUT, Q_LOGIN_RESET, Q_AUDIT_LIST,
 	Q__COUNT
 };
 
@@ -114,6 +117,33 @@ static const char *const sql[Q__COUNT] = {
 	[Q_AUDIT] = "INSERT INTO audit (at, actor, action, entity, key, before, after) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_AUDIT_COUNT] = "SELECT COUNT(*) FROM audit",
+#define USER_COLS "x.id, x.name, u.code, x.role, x.pw_hash, x.disabled, x.created_at"
+	[Q_USER_GET] = "SELECT " USER_COLS " FROM users x JOIN units u ON u.id = x.unit_id "
+		"WHERE x.name = ?1",
+	[Q_USER_INSERT] = "INSERT INTO users (name, unit_id, role, pw_hash, disabled, created_at) "
+		"VALUES (?1, (SELECT id FROM units WHERE code = ?2), ?3, ?4, ?5, ?6)",
+	[Q_USER_UPDATE] = "UPDATE users SET unit_id = (SELECT id FROM units WHERE code = ?2), "
+		"role = ?3, pw_hash = ?4, disabled = ?5 WHERE name = ?1",
+	[Q_USER_ALL] = "SELECT " USER_COLS " FROM users x JOIN units u ON u.id = x.unit_id "
+		"ORDER BY x.name",
+	[Q_USER_TOKEN] = "UPDATE users SET token_hash = ?2 WHERE name = ?1",
+	[Q_USER_BY_TOKEN] = "SELECT " USER_COLS " FROM users x JOIN units u ON u.id = x.unit_id "
+		"WHERE x.token_hash = ?1",
+	[Q_SESSION_NEW] = "INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen) "
+		"VALUES (?1, (SELECT id FROM users WHERE name = ?2), ?3, ?4, ?5)",
+	[Q_SESSION_GET] = "SELECT x.token_hash, u.name, x.csrf, x.created, x.last_seen FROM sessions x "
+		"JOIN users u ON u.id = x.user_id WHERE x.token_hash = ?1",
+	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[Q_SESSION_PURGE] = "DELETE FROM sessions WHERE last_seen < ?1",
+	[Q_LOGIN_GET] = "SELECT count, first_at FROM login_failures WHERE key = ?1",
+	[Q_LOGIN_PUT] = "INSERT INTO login_failures (key, count, first_at) VALUES (?1, ?2, ?3) "
+		"ON CONFLICT (key) DO UPDATE SET count = excluded.count, first_at = excluded.first_at",
+	[Q_LOGIN_RESET] = "DELETE FROM login_failures WHERE key = ?1",
+	[Q_AUDIT_LIST] = "SELECT id, at, actor, action, entity, key, before, after FROM audit "
+		"WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR entity = ?2) "
+		"AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3) "
+		"ORDER BY id DESC LIMIT ?5 OFFSET ?4",
 	[Q_ADMISSIONS] = "SELECT u.code, s.date, p.sex, p.birth_date, p.ethnicity, p.religion, "
 		"p.youth_union, p.occupation, p.qualification FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
@@ -1237,6 +1267,279 @@ static enum kn_err sq_audit_count(struct store *base, long long *n)
 	return KN_OK;
 }
 
+/* ---- accounts ---- */
+
+static void read_user(sqlite3_stmt *st, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	u->name = col_text(st, 1);
+	u->unit = col_text(st, 2);
+	u->role = col_text(st, 3);
+	u->pw_hash = col_text(st, 4);
+	u->disabled = sqlite3_column_int(st, 5);
+	u->created_at = col_text(st, 6);
+}
+
+static enum kn_err user_one(struct sq *s, sqlite3_stmt *st, struct user *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_user(st, out);
+		sqlite3_reset(st);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "user");
+}
+
+static enum kn_err sq_user_get(struct store *base, const char *name, struct user *out)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_USER_GET);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, name);
+	return user_one(s, st, out);
+}
+
+static enum kn_err sq_user_by_token(struct store *base, const char *token_hash, struct user *out)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_USER_BY_TOKEN);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, token_hash);
+	return user_one(s, st, out);
+}
+
+static enum kn_err sq_user_put(struct store *base, const struct user *u, int *changed)
+{
+	struct sq *s = (struct sq *)base;
+	struct user old;
+	sqlite3_stmt *st;
+	char at[32];
+	enum kn_err e = sq_user_get(base, u->name, &old);
+
+	if (e == KN_OK) {
+		int same = streq(old.unit, u->unit) && streq(old.role, u->role) &&
+			   streq(old.pw_hash, u->pw_hash) && !old.disabled == !u->disabled;
+		user_release(&old);
+		if (same) {
+			*changed = 0;
+			return KN_OK;
+		}
+		st = q(s, Q_USER_UPDATE);
+		*changed = 1;
+	} else if (e == KN_ENOTFOUND) {
+		st = q(s, Q_USER_INSERT);
+		*changed = 2;
+	} else {
+		return e;
+	}
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, u->name);
+	bind_text(st, 2, u->unit);
+	bind_text(st, 3, u->role);
+	bind_text(st, 4, u->pw_hash);
+	sqlite3_bind_int(st, 5, !!u->disabled);
+	if (*changed == 2) {
+		now_iso(at);
+		bind_text(st, 6, at);
+	}
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "user");
+}
+
+static enum kn_err sq_user_all(struct store *base, struct user **out, size_t *n)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_USER_ALL);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		read_user(st, &(*out)[(*n)++]);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "users");
+}
+
+static enum kn_err sq_user_set_token(struct store *base, const char *name, const char *token_hash)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_USER_TOKEN);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, name);
+	bind_text(st, 2, token_hash);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return fail(s, "user");
+	return sqlite3_changes(s->db) == 1 ? KN_OK : KN_ENOTFOUND;
+}
+
+static enum kn_err sq_session_new(struct store *base, const struct session *x)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_SESSION_NEW);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, x->token_hash);
+	bind_text(st, 2, x->user);
+	bind_text(st, 3, x->csrf);
+	sqlite3_bind_int64(st, 4, x->created);
+	sqlite3_bind_int64(st, 5, x->last_seen);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "session");
+}
+
+static enum kn_err sq_session_get(struct store *base, const char *token_hash, struct session *out)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_SESSION_GET);
+	int rc;
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, token_hash);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->token_hash = col_text(st, 0);
+		out->user = col_text(st, 1);
+		out->csrf = col_text(st, 2);
+		out->created = sqlite3_column_int64(st, 3);
+		out->last_seen = sqlite3_column_int64(st, 4);
+		sqlite3_reset(st);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "session");
+}
+
+/* Run a one-statement write bound to (text, int64). */
+static enum kn_err write_text_int(struct sq *s, enum stmt_id id, const char *t, long long v,
+				  int nbind)
+{
+	sqlite3_stmt *st = q(s, id);
+	if (!st)
+		return KN_EIO;
+	if (t)
+		bind_text(st, 1, t);
+	if (nbind == 2)
+		sqlite3_bind_int64(st, 2, v);
+	else if (!t)
+		sqlite3_bind_int64(st, 1, v);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "session");
+}
+
+static enum kn_err sq_session_touch(struct store *base, const char *token_hash, long long last_seen)
+{
+	return write_text_int((struct sq *)base, Q_SESSION_TOUCH, token_hash, last_seen, 2);
+}
+
+static enum kn_err sq_session_delete(struct store *base, const char *token_hash)
+{
+	return write_text_int((struct sq *)base, Q_SESSION_DELETE, token_hash, 0, 1);
+}
+
+static enum kn_err sq_session_purge(struct store *base, long long idle_before)
+{
+	return write_text_int((struct sq *)base, Q_SESSION_PURGE, NULL, idle_before, 1);
+}
+
+static enum kn_err login_get(struct sq *s, const char *key, long long *count, long long *first)
+{
+	sqlite3_stmt *st = q(s, Q_LOGIN_GET);
+	int rc;
+	*count = 0;
+	*first = 0;
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		*first = sqlite3_column_int64(st, 1);
+		sqlite3_reset(st);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "login");
+}
+
+static enum kn_err sq_login_failures(struct store *base, const char *key, long long now,
+				     long long window, long long *count)
+{
+	long long first;
+	enum kn_err e = login_get((struct sq *)base, key, count, &first);
+	if (e == KN_OK && *count && first < now - window)
+		*count = 0;
+	return e;
+}
+
+static enum kn_err sq_login_failed(struct store *base, const char *key, long long now,
+				   long long window, long long *count)
+{
+	struct sq *s = (struct sq *)base;
+	long long first;
+	enum kn_err e = login_get(s, key, count, &first);
+	if (e != KN_OK)
+		return e;
+	if (*count == 0 || first < now - window) {
+		*count = 0;
+		first = now;
+	}
+	(*count)++;
+	sqlite3_stmt *st = q(s, Q_LOGIN_PUT);
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, *count);
+	sqlite3_bind_int64(st, 3, first);
+	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "login");
+}
+
+static enum kn_err sq_login_reset(struct store *base, const char *key)
+{
+	return write_text_int((struct sq *)base, Q_LOGIN_RESET, key, 0, 1);
+}
+
+static enum kn_err sq_audit_list(struct store *base, const char *actor, const char *entity,
+				 const char *key_prefix, long long offset, long long limit,
+				 struct audit_entry **out, size_t *n)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_AUDIT_LIST);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, actor && *actor ? actor : NULL);
+	bind_text(st, 2, entity && *entity ? entity : NULL);
+	bind_text(st, 3, key_prefix && *key_prefix ? key_prefix : NULL);
+	sqlite3_bind_int64(st, 4, offset);
+	sqlite3_bind_int64(st, 5, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct audit_entry *a = &(*out)[(*n)++];
+		a->id = sqlite3_column_int64(st, 0);
+		a->at = col_text(st, 1);
+		a->actor = col_text(st, 2);
+		a->action = col_text(st, 3);
+		a->entity = col_text(st, 4);
+		a->key = col_text(st, 5);
+		a->before = col_text(st, 6);
+		a->after = col_text(st, 7);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "audit");
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "SQLite",
 	.errmsg = sq_errmsg,
@@ -1272,4 +1575,18 @@ static const struct store_ops sqlite_ops = {
 	.pipeline_each = sq_pipeline_each,
 	.audit = sq_audit,
 	.audit_count = sq_audit_count,
+	.audit_list = sq_audit_list,
+	.user_get = sq_user_get,
+	.user_put = sq_user_put,
+	.user_all = sq_user_all,
+	.user_set_token = sq_user_set_token,
+	.user_by_token = sq_user_by_token,
+	.session_new = sq_session_new,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_delete = sq_session_delete,
+	.session_purge = sq_session_purge,
+	.login_failed = sq_login_failed,
+	.login_failures = sq_login_failures,
+	.login_reset = sq_login_reset,
 };
