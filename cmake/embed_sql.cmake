@@ -1,4 +1,6 @@
-# Writes OUT: a C array of the migrations in FILES (sorted NNN-name.sql).
+# Writes OUT: a C array of the migrations in FILES (sorted NNN-name.sql,
+# joined by "|").
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "/* Generated from src/store/sql/ by cmake/embed_sql.cmake. */\n#include \"store/migrations.h\"\n\nconst struct migration kn_migrations[] = {\n")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)

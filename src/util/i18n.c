@@ -11,6 +11,8 @@
 #endif
 
 static const char *current = "en";
+/* -1: follow the process; 0: English; 1: Vietnamese. */
+static __thread int thread_vi = -1;
 
 int i18n_init(const char *lang)
 {
@@ -31,6 +33,9 @@ int i18n_init(const char *lang)
 	 * $LANGUAGE so that no vi_VN locale needs to be generated. */
 	if (!setlocale(LC_ALL, "C.UTF-8"))
 		setlocale(LC_ALL, "");
+	/* English bypasses the catalogue (message ids are English); $LANGUAGE
+	 * also picks the language of the C library's own messages
+	 * (strerror), so it follows the chosen language. */
 	setenv("LANGUAGE", current, 1);
 	dir = getenv("KETNAP_LOCALEDIR");
 	bindtextdomain("ketnap", dir && *dir ? dir : KN_LOCALEDIR);
@@ -41,10 +46,33 @@ int i18n_init(const char *lang)
 
 const char *i18n_lang(void)
 {
-	return current;
+	return i18n_is_vi() ? "vi" : "en";
 }
 
 int i18n_is_vi(void)
 {
-	return current[0] == 'v';
+	return thread_vi >= 0 ? thread_vi : current[0] == 'v';
+}
+
+void i18n_thread_langs(void)
+{
+	setenv("LANGUAGE", "vi", 1);
+}
+
+void i18n_set_thread_lang(const char *lang)
+{
+	thread_vi = !lang ? -1 : strcmp(lang, "vi") == 0;
+}
+
+#undef ngettext
+const char *i18n_gettext(const char *msgid)
+{
+	return i18n_is_vi() ? dgettext("ketnap", msgid) : msgid;
+}
+
+const char *i18n_ngettext(const char *one, const char *many, unsigned long n)
+{
+	if (i18n_is_vi())
+		return dngettext("ketnap", one, many, n);
+	return n == 1 ? one : many;
 }

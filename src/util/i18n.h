@@ -13,8 +13,25 @@
 
 #include <libintl.h>
 
-#define _(s) gettext(s)
+/* English is the language of the message ids, so English needs no
+ * catalogue: _() returns the id itself when the thread's language is
+ * English, and looks up the Vietnamese catalogue otherwise. That makes the
+ * language a per-thread choice (the web server answers each request in its
+ * user's language) while gettext's own state stays process-wide. */
+#define _(s) i18n_gettext(s)
 #define N_(s) (s)
+#undef ngettext
+#define ngettext(a, b, n) i18n_ngettext(a, b, n)
+
+const char *i18n_gettext(const char *msgid) __attribute__((format_arg(1)));
+const char *i18n_ngettext(const char *one, const char *many, unsigned long n)
+	__attribute__((format_arg(1))) __attribute__((format_arg(2)));
+
+/* The calling thread's language: "vi" or "en" (NULL: the process's).
+ * A process that mixes languages calls i18n_thread_langs() once first,
+ * which loads the Vietnamese catalogue whatever the process language. */
+void i18n_set_thread_lang(const char *lang);
+void i18n_thread_langs(void);
 
 /* lang: "vi", "en" or NULL for $LANG. Returns 0, or -1 for an unknown lang. */
 int i18n_init(const char *lang);
