@@ -1,0 +1,137 @@
+/*
+ * cmd_serve.c — `ketnap serve [--listen ADDR:PORT]`: the web application
+ * (src/web/) over the same database as the command line.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "store/store.h"
+#include "web/auth.h"
+#include "web/server.h"
+#include "util/i18n.h"
+#include "util/banned.h"
+
+static void ready(const struct server_opts *o)
+{
+	int v6 = strchr(o->addr, ':') != NULL;
+	printf(_("ketnap: serving %s on http://%s%s%s:%d/ with %d threads (Ctrl-C or SIGTERM stops)\n"),
+	       o->db_url, v6 ? "[" : "", o->addr, v6 ? "]" : "", o->port, o->threads);
+	fflush(stdout);
+}
+
+/* "ADDR:PORT", "[V6]:PORT" or ":PORT". */
+static int parse_listen(const char *s, char *addr, size_t n, int *port)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long p;
+	if (!colon)
+		return -1;
+	p = strtol(colon + 1, &end, 10);
+	if (*end || p < 1 || p > 65535)
+		return -1;
+	*port = (int)p;
+	size_t alen = (size_t)(colon - s);
+	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {
+		s++;
+		alen -= 2;
+	}
+	if (alen == 0) {
+		snprintf(addr, n, "127.0.0.1");
+		return 0;
+	}
+	if (alen >= n)
+		return -1;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	return 0;
+}
+
+static int run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "access-log", required_argument, NULL, 'a' },
+		{ "trust-proxy", no_argument, NULL, 'p' },
+		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct server_opts o = { 0 };
+	char addr[128] = "127.0.0.1";
+	const char *log_path = "-";
+	struct buf err = BUF_INIT;
+	int c;
+	long n;
+	char *end;
+
+	o.port = 8080;
+	o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o.threads < 1)
+		o.threads = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (parse_listen(optarg, addr, sizeof(addr), &o.port) != 0) {
+				cmd_error(_("--listen takes ADDR:PORT, e.g. 127.0.0.1:8080, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 't':
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 256) {
+				cmd_error(_("--threads must be from 1 to 256, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			o.threads = (int)n;
+			break;
+		case 'a': log_path = optarg; break;
+		case 'p': o.trust_proxy = 1; break;
+		case 'i':
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 24 * 60) {
+				cmd_error(_("--idle-timeout is in minutes, from 1 to 1440, not '%s'"), optarg);
+				return EXIT_USAGE;
+			}
+			auth_idle_seconds = n * 60;
+			break;
+		default:
+			return cmd_usage(&cmd_serve);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(&cmd_serve);
+	/* The database must exist and be current; workers open their own. */
+	if (!ctx_store(ctx, 0))
+		return ctx->open_status;
+	if (strcmp(log_path, "-") == 0) {
+		o.access_log = stderr;
+	} else if (strcmp(log_path, "off") != 0) {
+		o.access_log = fopen(log_path, "a");
+		if (!o.access_log) {
+			cmd_error(_("cannot open the access log %s"), log_path);
+			return EXIT_IO;
+		}
+	}
+	o.db_url = ctx->db_url;
+	o.addr = addr;
+	o.ready = ready;
+	if (server_run(&o, &err) != 0) {
+		cmd_error("%s", err.s);
+		buf_release(&err);
+		return EXIT_IO;
+	}
+	if (o.access_log && o.access_log != stderr)
+		fclose(o.access_log);
+	printf("%s\n", _("ketnap: stopped"));
+	return EXIT_DONE;
+}
+
+const struct command cmd_serve = {
+	"serve", "serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-|off] "
+	"[--trust-proxy] [--idle-timeout MINUTES]", run,
+};

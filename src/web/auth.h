@@ -1,0 +1,58 @@
+/*
+ * auth.h — accounts, sessions, CSRF and permissions for `ketnap serve`.
+ *
+ * Passwords are hashed with argon2id (libsodium crypto_pwhash_str). A
+ * session is a random 256-bit token in an HttpOnly, SameSite=Strict
+ * cookie (Secure behind TLS); the database keeps only its hash, so a
+ * stolen database holds no usable session. Each session has its own CSRF
+ * token, required on every state-changing form and API call made with
+ * the cookie. Scripts use a per-user bearer token instead (also stored
+ * hashed). Sessions expire after an idle period; repeated failed logins
+ * for a name or an address are refused for a while.
+ */
+#ifndef KN_AUTH_H
+#define KN_AUTH_H
+
+#include "util/buf.h"
+#include "util/err.h"
+#include "web/http.h"
+
+#define SESSION_COOKIE "kn_session"
+#define PRELOGIN_COOKIE "kn_pre"
+#define LANG_COOKIE "kn_lang"
+
+/* Settings, set once at start-up by cmd_serve. */
+extern long long auth_idle_seconds;	/* default 30 minutes */
+extern int auth_max_failures;		/* default 5 … */
+extern long long auth_failure_window;	/* … within 15 minutes */
+
+/* Hash a password (argon2id) into out; -1 when out of memory. */
+int auth_hash_password(const char *password, struct buf *out);
+/* 1 when the password matches the stored hash. */
+int auth_check_password(const char *hash, const char *password);
+
+/* 64 hex characters of fresh randomness (256 bits). */
+void auth_random_token(struct buf *out);
+/* The hex hash of a token, as stored. */
+void auth_token_hash(const char *token, struct buf *out);
+
+/* Authenticate the request from its session cookie or bearer token;
+ * fills rq->authed, user, sess, role. An expired session is deleted. */
+void auth_request(struct request *rq, const char *cookie_token, const char *bearer);
+
+/* Log in: on success a new session and its cookie (Set-Cookie on rs);
+ * KN_EPERM for bad credentials, KN_ECONFLICT when throttled. */
+enum kn_err auth_login(struct request *rq, struct response *rs, const char *name,
+		       const char *password);
+void auth_logout(struct request *rq, struct response *rs);
+
+/* 1 when token matches the session's CSRF token (constant time). */
+int auth_csrf_ok(struct request *rq, const char *token);
+
+/* Permission to record `step` for a person considered by unit_code:
+ * editor up to the committee vote (and ending steps before a decision),
+ * approver also decision and official where the user's unit is the
+ * competent committee, admin anything in the subtree. */
+int auth_may_record(struct request *rq, const char *unit_code, int step_code);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * page.c — see page.h. The layout is plain server-rendered HTML: a header
+ * with the user's unit and the menu, the page, a footer. The style sheet
+ * and the little JavaScript are static assets (web/app.css, web/app.js)
+ * served from the binary, so the strict Content-Security-Policy holds.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/html.h"
+#include "util/date.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "web/page.h"
+#include "util/banned.h"
+
+void html_printf(struct buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			buf_addc(out, *p);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			html_escape(out, s ? s : "");
+			break;
+		}
+		case 'S': {
+			const char *s = va_arg(ap, const char *);
+			buf_adds(out, s ? s : "");
+			break;
+		}
+		case 'd': buf_addf(out, "%d", va_arg(ap, int)); break;
+		case 'u': buf_addf(out, "%u", va_arg(ap, unsigned)); break;
+		case 'l':
+			if (p[1] == 'l' && p[2] == 'd') {
+				buf_addf(out, "%lld", va_arg(ap, long long));
+				p += 2;
+			} else if (p[1] == 'd') {
+				buf_addf(out, "%ld", va_arg(ap, long));
+				p += 1;
+			}
+			break;
+		case 'z':
+			if (p[1] == 'u') {
+				buf_addf(out, "%zu", va_arg(ap, size_t));
+				p++;
+			}
+			break;
+		case '%': buf_addc(out, '%'); break;
+		default:
+			/* An unknown conversion is a programming error: show it. */
+			buf_addc(out, '%');
+			if (*p)
+				buf_addc(out, *p);
+			else
+				p--;
+			break;
+		}
+	}
+	va_end(ap);
+}
+
+void url_encode(struct buf *out, const char *s)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~' ||
+		    *p == '/') {
+			buf_addc(out, (char)*p);
+		} else {
+			buf_addc(out, '%');
+			buf_addc(out, hexd[*p >> 4]);
+			buf_addc(out, hexd[*p & 15]);
+		}
+	}
+}
+
+void page_int(struct response *rs, long long v)
+{
+	text_int(&rs->body, v);
+}
+
+void page_percent(struct response *rs, long long tenths)
+{
+	text_tenths(&rs->body, tenths);
+	buf_addc(&rs->body, '%');
+}
+
+void page_date(struct response *rs, long long d)
+{
+	char s[11];
+	if (d == KN_DATE_NONE)
+		return;
+	date_format_user((kn_date)d, s);
+	buf_adds(&rs->body, s);
+}
+
+void page_csrf(struct request *rq, struct response *rs)
+{
+	html_printf(&rs->body, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+		    rq->sess.csrf ? rq->sess.csrf : "");
+}
+
+struct nav_item {
+	const char *key, *href, *label;
+	enum role min;
+};
+
+static const struct nav_item nav[] = {
+	{ "dashboard", "/", N_("Dashboard"), ROLE_VIEWER },
+	{ "candidates", "/candidates", N_("Candidates"), ROLE_VIEWER },
+	{ "decisions", "/decisions", N_("Decisions"), ROLE_APPROVER },
+	{ "reports", "/reports", N_("Reports"), ROLE_VIEWER },
+	{ "import", "/import", N_("Import"), ROLE_ADMIN },
+	{ "admin", "/admin", N_("Administration"), ROLE_ADMIN },
+};
+
+void page_begin(struct request *rq, struct response *rs, const char *active, const char *title)
+{
+	struct buf *b = &rs->body;
+	rs->ctype = "text/html; charset=utf-8";
+	html_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		    "<title>%s — ketnap</title>\n"
+		    "<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+		    "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n",
+		    rq->lang ? rq->lang : "vi", title);
+	html_printf(b, "<header class=\"top\"><a class=\"brand\" href=\"/\">ketnap</a>");
+	if (rq->authed) {
+		html_printf(b, "<nav>");
+		for (size_t i = 0; i < sizeof(nav) / sizeof(*nav); i++) {
+			if (rq->role < nav[i].min)
+				continue;
+			html_printf(b, "<a href=\"%s\"%S>%s</a>", nav[i].href,
+				    active && strcmp(active, nav[i].key) == 0 ? " class=\"active\"" : "",
+				    _(nav[i].label));
+		}
+		html_printf(b, "</nav><div class=\"who\">%s · %s · %s "
+			    "<form method=\"post\" action=\"/logout\" class=\"inline\">",
+			    rq->user.name, rq->user.unit, _(role_name(rq->role)));
+		page_csrf(rq, rs);
+		html_printf(b, "<button type=\"submit\" class=\"link\">%s</button></form></div>",
+			    _("Sign out"));
+	}
+	html_printf(b, "<div class=\"lang\"><a href=\"/lang/vi\">VI</a> · <a href=\"/lang/en\">EN</a>"
+		    "</div></header>\n<main>\n<h1>%s</h1>\n", title);
+}
+
+void page_end(struct request *rq, struct response *rs)
+{
+	(void)rq;
+	html_printf(&rs->body, "</main>\n<footer>ketnap · %s</footer>\n</body>\n</html>\n",
+		    _("admission of new party members"));
+}

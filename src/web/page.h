@@ -1,0 +1,36 @@
+/*
+ * page.h — writing HTML pages: the layout (head, navigation, footer) and a
+ * printf whose %s arguments are always escaped.
+ *
+ * html_printf() is the only way page code should put text into HTML:
+ * %s escapes its argument (& < > " '), %S inserts trusted markup as is
+ * (only ever a literal or markup built by html_printf), and %d %ld %lld
+ * %zu %u are numbers. So user text is escaped at the last moment, by the
+ * writer, and never by the caller.
+ */
+#ifndef KN_PAGE_H
+#define KN_PAGE_H
+
+#include "util/buf.h"
+#include "web/http.h"
+
+void html_printf(struct buf *out, const char *fmt, ...);
+
+/* The page head and navigation, with `title` (escaped) as the heading;
+ * `nav` names the active menu item ("dashboard", "candidates",
+ * "decisions", "reports", "import", "admin"). */
+void page_begin(struct request *rq, struct response *rs, const char *nav, const char *title);
+void page_end(struct request *rq, struct response *rs);
+
+/* A hidden CSRF field for a form of the signed-in session. */
+void page_csrf(struct request *rq, struct response *rs);
+
+/* A number / percent / date formatted for the user's language. */
+void page_int(struct response *rs, long long v);
+void page_percent(struct response *rs, long long tenths);
+void page_date(struct response *rs, long long kn_date_value);
+
+/* A URL-encoded copy of s appended to out (query parameters). */
+void url_encode(struct buf *out, const char *s);
+
+#endif

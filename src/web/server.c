@@ -1,0 +1,674 @@
+/*
+ * server.c — the HTTP server of `ketnap serve`, on GNU libmicrohttpd.
+ *
+ * libmicrohttpd runs a pool of worker threads (one per core by default)
+ * over epoll; each worker thread keeps its own database connection and
+ * calendar (struct worker, created on first use), so handlers never share
+ * a connection. A request's body is collected whole (up to a limit), its
+ * form fields parsed by libmicrohttpd's post processor (urlencoded and
+ * multipart), the session or bearer token checked, the route's role and
+ * CSRF rules enforced, and only then the handler called. Every response
+ * carries a strict Content-Security-Policy and the other security
+ * headers; large text responses are gzip-compressed when the client
+ * accepts it. SIGTERM stops accepting connections, lets in-flight
+ * requests finish, then exits.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+#include <zlib.h>
+
+#include "web/auth.h"
+#include "web/http.h"
+#include "web/page.h"
+#include "web/server.h"
+#include "util/i18n.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define MAX_BODY (32u * 1024 * 1024)	/* an import file of a whole city */
+
+static const struct server_opts *opts;
+static pthread_key_t worker_key;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t stopping;
+static int inflight;
+static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- key/value lists ---- */
+
+const struct kv *kv_find(const struct kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+const char *kv_get(const struct kvlist *l, const char *key)
+{
+	const struct kv *k = kv_find(l, key);
+	return k ? k->val : NULL;
+}
+
+static struct kv *kv_add(struct kvlist *l, const char *key, const char *val, size_t len)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	struct kv *k = &l->v[l->n++];
+	k->key = xstrdup(key);
+	k->val = xstrndup(val ? val : "", len);
+	k->len = len;
+	k->filename = NULL;
+	return k;
+}
+
+static void kv_free(struct kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].val);
+		free(l->v[i].filename);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* ---- roles ---- */
+
+static const char *const role_names[] = { "", "viewer", "editor", "approver", "admin" };
+
+enum role role_parse(const char *s)
+{
+	for (int i = 1; i <= ROLE_ADMIN; i++)
+		if (s && strcmp(s, role_names[i]) == 0)
+			return (enum role)i;
+	return ROLE_NONE;
+}
+
+const char *role_name(enum role r)
+{
+	return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "";
+}
+
+/* ---- responses ---- */
+
+void resp_header(struct response *rs, const char *name, const char *value)
+{
+	rs->h = xreallocarray(rs->h, rs->nh + 1, sizeof(*rs->h));
+	rs->h[rs->nh].name = xstrdup(name);
+	rs->h[rs->nh].value = xstrdup(value);
+	rs->nh++;
+}
+
+void resp_redirect(struct response *rs, const char *url)
+{
+	rs->status = 303;
+	resp_header(rs, "Location", url);
+}
+
+static void json_escape(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_addf(out, "\\%c", c);
+		else if (c < 0x20)
+			buf_addf(out, "\\u%04x", c);
+		else
+			buf_addc(out, (char)c);
+	}
+}
+
+int resp_error(struct request *rq, struct response *rs, int status, const char *message)
+{
+	rs->status = status;
+	buf_reset(&rs->body);
+	if (rq->is_api) {
+		rs->ctype = "application/json";
+		buf_addf(&rs->body, "{\"error\":{\"status\":%d,\"message\":\"", status);
+		json_escape(&rs->body, message);
+		buf_adds(&rs->body, "\"}}\n");
+		return 0;
+	}
+	rs->ctype = "text/html; charset=utf-8";
+	page_begin(rq, rs, "", _("Error"));
+	html_printf(&rs->body, "<p class=\"error\">%s</p>\n", message);
+	html_printf(&rs->body, "<p><a href=\"/\">%s</a></p>\n", _("Back to the dashboard"));
+	page_end(rq, rs);
+	return 0;
+}
+
+/* ---- per-thread state ---- */
+
+static void worker_free(void *p)
+{
+	struct worker *w = p;
+	if (!w)
+		return;
+	store_close(w->store);
+	if (w->cal)
+		calendar_free(w->cal);
+	free(w);
+}
+
+/* The calling thread's worker, its store opened on first use. NULL when
+ * the database cannot be opened (err says why). */
+static struct worker *worker_get(struct buf *err)
+{
+	struct worker *w = pthread_getspecific(worker_key);
+	if (w)
+		return w;
+	w = xcalloc(1, sizeof(*w));
+	if (store_open(opts->db_url, 0, &w->store, err) != KN_OK) {
+		free(w);
+		return NULL;
+	}
+	w->cal = calendar_new();
+	struct holiday *h;
+	size_t n;
+	if (store_holiday_all(w->store, &h, &n) == KN_OK) {
+		for (size_t i = 0; i < n; i++)
+			calendar_override(w->cal, h[i].date, h[i].workday, h[i].name);
+		holidays_free(h, n);
+	}
+	pthread_setspecific(worker_key, w);
+	return w;
+}
+
+void server_reload_calendar(struct request *rq)
+{
+	struct holiday *h;
+	size_t n;
+	calendar_free(rq->w->cal);
+	rq->w->cal = rq->cal = calendar_new();
+	if (store_holiday_all(rq->store, &h, &n) == KN_OK) {
+		for (size_t i = 0; i < n; i++)
+			calendar_override(rq->cal, h[i].date, h[i].workday, h[i].name);
+		holidays_free(h, n);
+	}
+}
+
+struct unitree *req_tree(struct request *rq)
+{
+	if (!rq->tree_loaded) {
+		struct unit *u;
+		size_t n;
+		if (store_unit_all(rq->store, &u, &n) != KN_OK)
+			return NULL;
+		unitree_build(&rq->tree, u, n);
+		rq->tree_loaded = 1;
+	}
+	return &rq->tree;
+}
+
+struct unode *req_scope(struct request *rq)
+{
+	struct unitree *t = req_tree(rq);
+	return t && rq->authed ? unitree_find(t, rq->user.unit) : NULL;
+}
+
+int req_can_see(struct request *rq, const char *unit_code)
+{
+	struct unitree *t = req_tree(rq);
+	struct unode *scope = req_scope(rq);
+	struct unode *n = t && unit_code ? unitree_find(t, unit_code) : NULL;
+	return scope && n && unitree_within(n, scope);
+}
+
+/* ---- one connection's request ---- */
+
+struct conn {
+	struct buf body;
+	int too_big;
+	struct MHD_PostProcessor *pp;
+	struct kvlist form;
+	struct timespec start;
+};
+
+static enum MHD_Result collect_kv(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	(void)kind;
+	if (key)
+		kv_add(cls, key, value, value ? strlen(value) : 0);
+	return MHD_YES;
+}
+
+/* Post processor callback: values arrive in pieces (off) per field. */
+static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *filename, const char *content_type,
+				  const char *transfer_encoding, const char *data, uint64_t off,
+				  size_t size)
+{
+	struct kvlist *l = cls;
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct kv *k = l->n ? &l->v[l->n - 1] : NULL;
+	if (off == 0 || !k || strcmp(k->key, key) != 0) {
+		k = kv_add(l, key, data, size);
+		if (filename)
+			k->filename = xstrdup(filename);
+		return MHD_YES;
+	}
+	k->val = xrealloc(k->val, k->len + size + 1);
+	memcpy(k->val + k->len, data, size);
+	k->len += size;
+	k->val[k->len] = '\0';
+	return MHD_YES;
+}
+
+static int route_match_path(const struct route *r, const char *path, const char **arg)
+{
+	size_t n = strlen(r->pattern);
+	if (n && r->pattern[n - 1] == '*') {
+		if (strncmp(path, r->pattern, n - 1) != 0 || !path[n - 1])
+			return 0;
+		*arg = path + n - 1;
+		return 1;
+	}
+	*arg = "";
+	return strcmp(r->pattern, path) == 0;
+}
+
+static void access_log(struct request *rq, int status, size_t bytes, const struct conn *c)
+{
+	struct timespec end;
+	char when[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	double ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
+		    (double)(end.tv_nsec - c->start.tv_nsec) / 1e6;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pthread_mutex_lock(&log_lock);
+	if (opts->access_log) {
+		fprintf(opts->access_log, "%s %s %s %s %d %zu %.1fms %s\n", when,
+			rq->remote ? rq->remote : "-", rq->method, rq->path, status, bytes, ms,
+			rq->authed ? rq->user.name : "-");
+		fflush(opts->access_log);
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+static int accepts_gzip(struct MHD_Connection *conn)
+{
+	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
+	return ae && strstr(ae, "gzip");
+}
+
+/* gzip body into out; -1 on failure (then send it plain). */
+static int gzip_body(const struct buf *in, struct buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	uLong bound = deflateBound(&z, in->len);
+	buf_grow(out, bound);
+	z.next_in = (Bytef *)in->s;
+	z.avail_in = (uInt)in->len;
+	z.next_out = (Bytef *)out->s;
+	z.avail_out = (uInt)bound;
+	int rc = deflate(&z, Z_FINISH);
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END)
+		return -1;
+	out->len = z.total_out;
+	return 0;
+}
+
+static const char *csp =
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *rq,
+			    struct response *rs, struct conn *c)
+{
+	struct MHD_Response *r;
+	struct buf gz = BUF_INIT;
+	const struct buf *body = &rs->body;
+	int zipped = 0;
+	int is_text = !rs->ctype || strncmp(rs->ctype, "text/", 5) == 0 ||
+		      strncmp(rs->ctype, "application/json", 16) == 0 ||
+		      strncmp(rs->ctype, "application/javascript", 22) == 0;
+
+	if (is_text && rs->body.len > 1024 && accepts_gzip(conn) && gzip_body(&rs->body, &gz) == 0) {
+		body = &gz;
+		zipped = 1;
+	}
+	size_t len = body->len;
+	r = MHD_create_response_from_buffer(len, len ? body->s : (void *)"",
+					    MHD_RESPMEM_MUST_COPY);
+	buf_release(&gz);
+	MHD_add_response_header(r, "Content-Type",
+				rs->ctype ? rs->ctype : "text/html; charset=utf-8");
+	if (zipped)
+		MHD_add_response_header(r, "Content-Encoding", "gzip");
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	int has_csp = 0;
+	for (size_t i = 0; i < rs->nh; i++) {
+		MHD_add_response_header(r, rs->h[i].name, rs->h[i].value);
+		has_csp |= strcasecmp(rs->h[i].name, "Content-Security-Policy") == 0;
+	}
+	if (!has_csp)
+		MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	if (!rs->cacheable)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (rq->secure)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+	int status = rs->status ? rs->status : 200;
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, r);
+	MHD_destroy_response(r);
+	access_log(rq, status, len, c);
+	return ret;
+}
+
+static void request_release(struct request *rq)
+{
+	kv_free(&rq->query);
+	user_release(&rq->user);
+	session_release(&rq->sess);
+	if (rq->tree_loaded)
+		unitree_free(&rq->tree);
+}
+
+static void response_release(struct response *rs)
+{
+	buf_release(&rs->body);
+	for (size_t i = 0; i < rs->nh; i++) {
+		free(rs->h[i].name);
+		free(rs->h[i].value);
+	}
+	free(rs->h);
+}
+
+static const char *client_address(struct MHD_Connection *conn, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	buf[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return buf;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, buf,
+			  (socklen_t)n);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, buf,
+			  (socklen_t)n);
+	return buf;
+}
+
+static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, const char *method,
+				struct conn *c)
+{
+	struct request rq;
+	struct response rs;
+	struct buf err = BUF_INIT;
+	char addr[64];
+	enum MHD_Result ret;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&rs, 0, sizeof(rs));
+	buf_init(&rs.body);
+	rq.method = method;
+	rq.path = url;
+	rq.arg = "";
+	rq.remote = client_address(conn, addr, sizeof(addr));
+	rq.is_api = strncmp(url, "/api/", 5) == 0;
+	rq.body = c->body.s;
+	rq.body_len = c->body.len;
+	rq.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+	rq.secure = opts->tls || (opts->trust_proxy && proto && strcmp(proto, "https") == 0);
+	if (opts->trust_proxy) {
+		const char *fwd = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Real-IP");
+		if (fwd)
+			rq.remote = fwd;
+	}
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_kv, &rq.query);
+	rq.prelogin = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, PRELOGIN_COOKIE);
+	rq.form = c->form;
+
+	/* Language: ?lang=, then the cookie, then Vietnamese. */
+	const char *lang = kv_get(&rq.query, "lang");
+	if (!lang || (strcmp(lang, "vi") && strcmp(lang, "en")))
+		lang = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, LANG_COOKIE);
+	rq.lang = lang && strcmp(lang, "en") == 0 ? "en" : "vi";
+	i18n_set_thread_lang(rq.lang);
+
+	if (c->too_big) {
+		resp_error(&rq, &rs, 413, _("The upload is too large."));
+		goto send;
+	}
+	rq.w = worker_get(&err);
+	if (!rq.w) {
+		resp_error(&rq, &rs, 503, _("The database cannot be opened."));
+		goto send;
+	}
+	rq.store = rq.w->store;
+	rq.cal = rq.w->cal;
+
+	const struct route *route = NULL;
+	int path_known = 0;
+	for (size_t i = 0; i < kn_nroutes && !route; i++) {
+		const char *arg;
+		if (!route_match_path(&kn_routes[i], url, &arg))
+			continue;
+		path_known = 1;
+		if (strcmp(kn_routes[i].method, method) == 0) {
+			route = &kn_routes[i];
+			rq.arg = arg;
+		}
+	}
+	if (!route) {
+		resp_error(&rq, &rs, path_known ? 405 : 404,
+			   path_known ? _("This method is not allowed here.") : _("No such page."));
+		goto send;
+	}
+
+	/* Who is asking. */
+	{
+		const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+		const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+		const char *bearer = authz && strncasecmp(authz, "Bearer ", 7) == 0 ? authz + 7 : NULL;
+		auth_request(&rq, cookie, bearer);
+	}
+	if (!(route->flags & R_PUBLIC)) {
+		if (!rq.authed) {
+			if (rq.is_api) {
+				resp_error(&rq, &rs, 401, _("Sign in first."));
+			} else {
+				struct buf to = BUF_INIT;
+				buf_adds(&to, "/login?next=");
+				url_encode(&to, url);
+				resp_redirect(&rs, to.s);
+				buf_release(&to);
+			}
+			goto send;
+		}
+		if (rq.role < route->min_role) {
+			resp_error(&rq, &rs, 403, _("Your role does not allow this."));
+			goto send;
+		}
+		/* CSRF: every state-changing request made with the cookie. */
+		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !rq.bearer &&
+		    !(route->flags & R_NO_CSRF)) {
+			const char *tok = kv_get(&rq.form, "csrf");
+			if (!tok)
+				tok = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+			if (!auth_csrf_ok(&rq, tok)) {
+				resp_error(&rq, &rs, 403, _("The form has expired or did not come from "
+							    "this site; reload the page and try again."));
+				goto send;
+			}
+		}
+	}
+	rs.status = 200;
+	route->fn(&rq, &rs);
+send:
+	ret = send_response(conn, &rq, &rs, c);
+	response_release(&rs);
+	rq.form.v = NULL;	/* owned by the connection */
+	rq.form.n = 0;
+	request_release(&rq);
+	buf_release(&err);
+	i18n_set_thread_lang(NULL);
+	return ret;
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
+			       const char *method, const char *version, const char *upload,
+			       size_t *upload_size, void **con_cls)
+{
+	struct conn *c = *con_cls;
+	(void)cls;
+	(void)version;
+
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		buf_init(&c->body);
+		clock_gettime(CLOCK_MONOTONIC, &c->start);
+		*con_cls = c;
+		pthread_mutex_lock(&inflight_lock);
+		inflight++;
+		pthread_mutex_unlock(&inflight_lock);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (c->body.len + *upload_size > MAX_BODY)
+			c->too_big = 1;
+		else
+			buf_add(&c->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	/* The whole body is in: parse form fields, then answer. */
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+	if (c->body.len && ct && (strncasecmp(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED, 33) == 0 ||
+				  strncasecmp(ct, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA, 19) == 0)) {
+		c->pp = MHD_create_post_processor(conn, 64 * 1024, post_field, &c->form);
+		if (c->pp) {
+			MHD_post_process(c->pp, c->body.s, c->body.len);
+			MHD_destroy_post_processor(c->pp);
+			c->pp = NULL;
+		}
+	}
+	return dispatch(conn, url, method, c);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct conn *c = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!c)
+		return;
+	buf_release(&c->body);
+	kv_free(&c->form);
+	free(c);
+	*con_cls = NULL;
+	pthread_mutex_lock(&inflight_lock);
+	inflight--;
+	pthread_mutex_unlock(&inflight_lock);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	pthread_mutex_lock(&log_lock);
+	fputs("ketnap serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	pthread_mutex_unlock(&log_lock);
+}
+
+int server_run(const struct server_opts *o, struct buf *err)
+{
+	struct sockaddr_in6 a6;
+	struct sockaddr_in a4;
+	struct sockaddr *sa;
+	struct MHD_Daemon *d;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+
+	opts = o;
+	i18n_thread_langs();
+	pthread_key_create(&worker_key, worker_free);
+	memset(&a4, 0, sizeof(a4));
+	memset(&a6, 0, sizeof(a6));
+	if (inet_pton(AF_INET, o->addr, &a4.sin_addr) == 1) {
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&a4;
+	} else if (inet_pton(AF_INET6, o->addr, &a6.sin6_addr) == 1) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&a6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		buf_addf(err, _("cannot listen on %s: not an IP address"), o->addr);
+		return -1;
+	}
+	d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, handler, NULL,
+			     MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+			     MHD_OPTION_SOCK_ADDR, sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+			     MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+			     MHD_OPTION_END);
+	if (!d) {
+		buf_addf(err, _("cannot listen on %s:%d: %s"), o->addr, o->port, strerror(errno));
+		return -1;
+	}
+	struct sigaction sact;
+	memset(&sact, 0, sizeof(sact));
+	sact.sa_handler = on_signal;
+	sigaction(SIGTERM, &sact, NULL);
+	sigaction(SIGINT, &sact, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (o->ready)
+		o->ready(o);
+	while (!stopping)
+		pause();
+
+	/* Graceful shutdown: no new connections; in-flight requests finish
+	 * (up to 10 s), then the workers stop. */
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 100; i++) {
+		pthread_mutex_lock(&inflight_lock);
+		int n = inflight;
+		pthread_mutex_unlock(&inflight_lock);
+		if (n <= 0)
+			break;
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(d);
+	return 0;
+}
