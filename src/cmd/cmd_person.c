@@ -24,6 +24,7 @@
 #include "util/table.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 struct found {
@@ -112,7 +113,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 			f[i].step = "";
 		}
 	}
-	qsort(f, n, sizeof(*f), found_cmp);
+	xqsort(f, n, sizeof(*f), found_cmp);
 
 	if (strcmp(format, "csv") == 0) {
 		const char *hdr[] = { "ref", "full_name", "birth_date", "unit", "step" };

@@ -26,6 +26,7 @@
 #include "core/lunar.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 /* Years cached in a table; others (far-off dates reached by adding many
@@ -138,7 +139,7 @@ static size_t law_holidays(int y, struct day_off *v)
 	add_day(v, &n, date_from_ymd(y, 9, 2), "Quốc khánh");
 	if (y >= 2021)
 		add_day(v, &n, date_from_ymd(y, 9, 3), "Quốc khánh");
-	qsort(v, n, sizeof(*v), day_off_cmp);
+	xqsort(v, n, sizeof(*v), day_off_cmp);
 	return n;
 }
 

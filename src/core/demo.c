@@ -29,6 +29,7 @@
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 #define Y_FIRST 2022		/* quota years */
@@ -1316,7 +1317,7 @@ static enum kn_err record_all(struct gen *g)
 			ev[k].idx = j;
 			k++;
 		}
-	qsort(ev, n, sizeof(*ev), event_cmp);
+	xqsort(ev, n, sizeof(*ev), event_cmp);
 	cnt.cert = xcalloc(g->nu, sizeof(*cnt.cert));
 	cnt.dec = xcalloc(g->nu, sizeof(*cnt.dec));
 	for (size_t i = 0; i < n && e == KN_OK; i++) {

@@ -21,6 +21,7 @@
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 static const char *const kind_names[REPORT__COUNT] = {
@@ -112,6 +113,33 @@ static void categorise(const struct admission *a, const struct unode *un, int in
 	in[CAT_HIGHER_EDU] = a->qualification && (strcmp(a->qualification, "college") == 0 ||
 		strcmp(a->qualification, "university") == 0 ||
 		strcmp(a->qualification, "postgraduate") == 0);
+}
+
+size_t report_category_count(void)
+{
+	return CAT__COUNT;
+}
+
+const char *report_category_code(size_t i)
+{
+	return i < CAT__COUNT ? cat_codes[i] : NULL;
+}
+
+const char *report_category_label(size_t i)
+{
+	return i < CAT__COUNT ? _(cat_labels[i]) : NULL;
+}
+
+int report_in_category(const struct admission *a, const struct unode *un, const char *code)
+{
+	int in[CAT__COUNT];
+	for (int k = 0; k < CAT__COUNT; k++) {
+		if (!code || strcmp(code, cat_codes[k]) != 0)
+			continue;
+		categorise(a, un, in);
+		return in[k];
+	}
+	return -1;
 }
 
 /* ---- what a build needs ---- */
@@ -456,7 +484,7 @@ static enum kn_err collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
-	qsort(a->rows, a->n, sizeof(*a->rows), dl_cmp);
+	xqsort(a->rows, a->n, sizeof(*a->rows), dl_cmp);
 	return KN_OK;
 }
 
@@ -544,7 +572,7 @@ static size_t ranked(const struct ctx *c, int level, struct rank_row **out)
 		r->admitted = c->adm[node_index(c, u)][CAT_TOTAL];
 		r->pct = q > 0 ? text_percent_tenths(r->admitted, q) : -1;
 	}
-	qsort(*out, n, sizeof(**out), rank_cmp);
+	xqsort(*out, n, sizeof(**out), rank_cmp);
 	return n;
 }
 

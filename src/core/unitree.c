@@ -4,6 +4,7 @@
 
 #include "core/unitree.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 static int node_cmp(const void *a, const void *b)
@@ -19,7 +20,7 @@ void unitree_build(struct unitree *t, struct unit *units, size_t n)
 	for (size_t i = 0; i < n; i++)
 		t->nodes[i].u = units[i];
 	free(units);
-	qsort(t->nodes, n, sizeof(*t->nodes), node_cmp);
+	xqsort(t->nodes, n, sizeof(*t->nodes), node_cmp);
 
 	/* Parents first; then children in code order (nodes are sorted). */
 	for (size_t i = 0; i < n; i++) {

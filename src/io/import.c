@@ -32,6 +32,7 @@
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 #define MAXCOLS 16
@@ -628,7 +629,7 @@ static enum kn_err import_units(struct imp *im, const char *data, size_t len, st
 	by = xreallocarray(NULL, uc.n + 1, sizeof(*by));
 	for (size_t i = 0; i < uc.n; i++)
 		by[i] = &uc.rows[i];
-	qsort(by, uc.n, sizeof(*by), urow_cmp_code);
+	xqsort(by, uc.n, sizeof(*by), urow_cmp_code);
 	for (size_t i = 1; i < uc.n; i++)
 		if (strcmp(by[i]->u.code, by[i - 1]->u.code) == 0) {
 			problem(im, by[i]->line, "code",
@@ -645,7 +646,7 @@ static enum kn_err import_units(struct imp *im, const char *data, size_t len, st
 							&uc.rows[i], -1, 0, -1 };
 	for (size_t i = 0; i < nold; i++)
 		nodes[nn++] = (struct unode_x){ old[i].code, old[i].parent, NULL, -1, 0, -1 };
-	qsort(nodes, nn, sizeof(*nodes), unode_x_cmp);
+	xqsort(nodes, nn, sizeof(*nodes), unode_x_cmp);
 	{
 		size_t w = 0;
 		for (size_t i = 0; i < nn; i++)
@@ -707,7 +708,7 @@ static enum kn_err import_units(struct imp *im, const char *data, size_t len, st
 			nodes[i].row->depth = nodes[i].depth;
 	for (size_t i = 0; i < uc.n; i++)
 		by[i] = &uc.rows[i];
-	qsort(by, uc.n, sizeof(*by), urow_cmp_depth);
+	xqsort(by, uc.n, sizeof(*by), urow_cmp_depth);
 	for (size_t i = 0; i < uc.n; i++) {
 		const struct unit *u = &by[i]->u;
 		const struct unit *was = nold ? bsearch(u->code, old, nold, sizeof(*old),
@@ -856,7 +857,7 @@ static enum kn_err import_people(struct imp *im, const char *data, size_t len, s
 	keys = xreallocarray(NULL, pc.n + 1, sizeof(*keys));
 	for (size_t i = 0; i < pc.n; i++)
 		keys[i] = (struct keyed){ pc.rows[i].ref, i };
-	qsort(keys, pc.n, sizeof(*keys), keyed_cmp);
+	xqsort(keys, pc.n, sizeof(*keys), keyed_cmp);
 	for (size_t i = 1; i < pc.n; i++)
 		if (strcmp(keys[i].key, keys[i - 1].key) == 0)
 			problem(im, pc.lines[keys[i].i], "ref",
@@ -1008,7 +1009,7 @@ static enum kn_err import_quotas(struct imp *im, const char *data, size_t len, s
 	idx = xreallocarray(NULL, qc.n + 1, sizeof(*idx));
 	for (size_t i = 0; i < qc.n; i++)
 		idx[i] = i;
-	qsort_r(idx, qc.n, sizeof(*idx), quota_idx_cmp, &qc);
+	xqsort_r(idx, qc.n, sizeof(*idx), quota_idx_cmp, &qc);
 	for (size_t i = 1; i < qc.n; i++)
 		if (quota_key_cmp(&qc.rows[idx[i]], &qc.rows[idx[i - 1]]) == 0)
 			problem(im, qc.lines[idx[i]], "unit",
@@ -1127,7 +1128,7 @@ static enum kn_err import_holidays(struct imp *im, const char *data, size_t len,
 	idx = xreallocarray(NULL, hc.n + 1, sizeof(*idx));
 	for (size_t i = 0; i < hc.n; i++)
 		idx[i] = i;
-	qsort_r(idx, hc.n, sizeof(*idx), holiday_idx_cmp, &hc);
+	xqsort_r(idx, hc.n, sizeof(*idx), holiday_idx_cmp, &hc);
 	for (size_t i = 1; i < hc.n; i++)
 		if (hc.rows[idx[i]].date == hc.rows[idx[i - 1]].date) {
 			char d[11];
@@ -1331,7 +1332,7 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	by = xreallocarray(NULL, sc.n + 1, sizeof(*by));
 	for (size_t i = 0; i < sc.n; i++)
 		by[i] = &sc.rows[i];
-	qsort(by, sc.n, sizeof(*by), srow_cmp);
+	xqsort(by, sc.n, sizeof(*by), srow_cmp);
 	for (size_t i = 0; i < sc.n; i++) {
 		struct srow *r = by[i];
 		if (!cur || strcmp(cur, r->person) != 0) {
@@ -1415,7 +1416,7 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	}
 
 	if (im.nprobs > 1)
-		qsort(im.probs, im.nprobs, sizeof(*im.probs), problem_cmp);
+		xqsort(im.probs, im.nprobs, sizeof(*im.probs), problem_cmp);
 	for (size_t i = 0; i < im.nprobs; i++) {
 		buf_addf(err, "%s\n", im.probs[i].text);
 		free(im.probs[i].text);

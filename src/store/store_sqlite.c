@@ -19,6 +19,7 @@
 #include "store/migrations.h"
 #include "store/store_impl.h"
 #include "util/xalloc.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 enum stmt_id {
@@ -31,10 +32,10 @@ enum stmt_id {
 	Q_HOLIDAY_GET, Q_HOLIDAY_PUT, Q_HOLIDAY_ALL,
 	Q_POLICY_ALL, Q_POLICY_PUT,
 	Q_AUDIT, Q_AUDIT_COUNT,
-	Q_ADMISSIONS, Q_STEP_COUNTS, Q_PIPELINE,
+	Q_ADMISSIONS, Q_STEP_COUNTS, Q_UNIT_CODES, Q_PIPELINE, Q_PIPELINE_DATES,
 	Q_USER_GET, Q_USER_INSERT, Q_USER_UPDATE, Q_USER_ALL, Q_USER_TOKEN, Q_USER_BY_TOKEN,
 	Q_SESSION_NEW, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSION_PURGE,
-	Q_LOGIN_GET, Q_LOGIN_PUT, Q_LOGIN_RESET, Q_AUDIT_LIST,
+	Q_LOGIN_GET, Q_LOGIN_PUT, Q_LOGIN_RESET, Q_AUDIT_LIST, Q_CAND_LIST,
 	Q__COUNT
 };
 
@@ -144,14 +145,29 @@ static const char *const sql[Q__COUNT] = {
 		"WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR entity = ?2) "
 		"AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3) "
 		"ORDER BY id DESC LIMIT ?5 OFFSET ?4",
+	/* The latest candidacy per person: no later candidacy of the same person.
+	 * "+d.step" keeps SQLite on the candidacy's own steps (the UNIQUE
+	 * (candidacy_id, seq) index) instead of steps_step_date, which made it
+	 * scan every decision of the database for each row (seconds on a city). */
+	[Q_CAND_LIST] = "SELECT c.id, p.ref, p.full_name, u.code, c.stage, c.is_open, "
+		"(SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), "
+		"(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id AND +d.step = 'decision'), "
+		"p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, p.occupation, "
+		"p.qualification FROM candidacies c JOIN people p ON p.id = c.person_id "
+		"JOIN units u ON u.id = c.unit_id WHERE NOT EXISTS (SELECT 1 FROM candidacies l "
+		"WHERE l.person_id = c.person_id AND l.id > c.id) "
+		"AND (?1 IS NULL OR p.search_name LIKE '%' || ?1 || '%' ESCAPE '\\')",
 	[Q_ADMISSIONS] = "SELECT u.code, s.date, p.sex, p.birth_date, p.ethnicity, p.religion, "
 		"p.youth_union, p.occupation, p.qualification FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = c.unit_id "
 		"WHERE s.step = 'decision' AND s.date BETWEEN ?1 AND ?2",
-	[Q_STEP_COUNTS] = "SELECT u.code, s.step, COUNT(DISTINCT s.candidacy_id) FROM steps s "
-		"JOIN candidacies c ON c.id = s.candidacy_id JOIN units u ON u.id = c.unit_id "
-		"WHERE s.date BETWEEN ?1 AND ?2 GROUP BY u.code, s.step",
+	/* The steps of the period with their candidacy's unit, counted in C
+	 * (sq_step_counts): a GROUP BY with COUNT(DISTINCT) over the join spent
+	 * most of its time in temporary b-trees. */
+	[Q_STEP_COUNTS] = "SELECT c.unit_id, s.step, s.candidacy_id FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id WHERE s.date BETWEEN ?1 AND ?2",
+	[Q_UNIT_CODES] = "SELECT id, code FROM units ORDER BY id",
 	/* Candidacies open on as_of: source on or before it, and either still
 	 * open or closed by a step dated after it. */
 	[Q_PIPELINE] = "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS " FROM candidacies c "
@@ -160,12 +176,30 @@ static const char *const sql[Q__COUNT] = {
 		" WHERE EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
 		"AND x.date <= ?1) AND (c.is_open = 1 OR EXISTS (SELECT 1 FROM steps y "
 		"WHERE y.candidacy_id = c.id AND y.date > ?1)) ORDER BY c.id, s.seq",
+	/* The same for the subtree of unit ?2 (NULL: every root), steps' code
+	 * and date only. A candidacy closed after as_of is found through the
+	 * step that closed it (official or an ending step: RULES.md §2), which
+	 * the (step, date) index reaches directly, rather than by reading
+	 * every step of every closed candidacy. */
+	[Q_PIPELINE_DATES] = "WITH RECURSIVE sub(id) AS (SELECT id FROM units "
+		"WHERE code = ?2 OR (?2 IS NULL AND parent_id IS NULL) "
+		"UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id), "
+		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
+		"UNION SELECT candidacy_id FROM steps "
+		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > ?1) "
+		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM candidacies c "
+		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
+		"JOIN steps s ON s.candidacy_id = c.id "
+		"WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
+		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
+		"AND x.date <= ?1) ORDER BY c.id, s.seq",
 };
 
 struct sq {
 	struct store base;	/* first: a struct sq is a struct store */
 	sqlite3 *db;
 	sqlite3_stmt *stmt[Q__COUNT];
+	sqlite3_stmt *raw_put[32];	/* store_row_put's, by store_tables() index */
 	int depth;		/* nesting of store_begin */
 	int failed;		/* an inner rollback happened */
 	char errmsg[512];
@@ -324,6 +358,8 @@ static void sq_close(struct store *base)
 		return;
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (size_t i = 0; i < sizeof(s->raw_put) / sizeof(s->raw_put[0]); i++)
+		sqlite3_finalize(s->raw_put[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -1152,13 +1188,35 @@ static enum kn_err sq_admissions(struct store *base, kn_date from, kn_date to,
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "admissions");
 }
 
+/* One step of the period: sq_step_counts sorts them by unit, step and
+ * candidacy, and counts the distinct candidacies of each unit and step. */
+struct sc_row {
+	int64_t unit_id, candidacy_id;
+	enum step_code step;
+};
+
+static int sc_cmp(const void *a, const void *b)
+{
+	const struct sc_row *x = a, *y = b;
+	if (x->unit_id != y->unit_id)
+		return x->unit_id < y->unit_id ? -1 : 1;
+	if (x->step != y->step)
+		return x->step < y->step ? -1 : 1;
+	return x->candidacy_id < y->candidacy_id ? -1 : x->candidacy_id > y->candidacy_id;
+}
+
 static enum kn_err sq_step_counts(struct store *base, kn_date from, kn_date to,
 			      struct step_count **out, size_t *n)
 {
 	struct sq *s = (struct sq *)base;
 	sqlite3_stmt *st = q(s, Q_STEP_COUNTS);
-	size_t cap = 0;
+	struct sc_row *rows = NULL;
+	size_t nrows = 0, cap = 0, ncap = 0, nunits = 0, ucap = 0, u = 0;
+	int64_t *ids = NULL;
+	char **codes = NULL;
+	enum kn_err e = KN_OK;
 	int rc;
+
 	*out = NULL;
 	*n = 0;
 	if (!st)
@@ -1166,16 +1224,69 @@ static enum kn_err sq_step_counts(struct store *base, kn_date from, kn_date to,
 	bind_date(st, 1, from);
 	bind_date(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*out = xreallocarray(*out, cap, sizeof(**out));
+		if (nrows == cap) {
+			cap = cap ? cap * 2 : 1024;
+			rows = xreallocarray(rows, cap, sizeof(*rows));
 		}
-		struct step_count *c = &(*out)[(*n)++];
-		c->unit = col_text(st, 0);
-		c->step = step_from_name((const char *)sqlite3_column_text(st, 1));
-		c->n = sqlite3_column_int64(st, 2);
+		rows[nrows].unit_id = sqlite3_column_int64(st, 0);
+		rows[nrows].step = step_from_name((const char *)sqlite3_column_text(st, 1));
+		rows[nrows].candidacy_id = sqlite3_column_int64(st, 2);
+		nrows++;
 	}
-	return rc == SQLITE_DONE ? KN_OK : fail(s, "step counts");
+	if (rc != SQLITE_DONE) {
+		e = fail(s, "step counts");
+		goto out;
+	}
+	/* The units' codes, by id. */
+	if (!(st = q(s, Q_UNIT_CODES))) {
+		e = KN_EIO;
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nunits == ucap) {
+			ucap = ucap ? ucap * 2 : 256;
+			ids = xreallocarray(ids, ucap, sizeof(*ids));
+			codes = xreallocarray(codes, ucap, sizeof(*codes));
+		}
+		ids[nunits] = sqlite3_column_int64(st, 0);
+		codes[nunits++] = col_text(st, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		e = fail(s, "step counts");
+		goto out;
+	}
+	xqsort(rows, nrows, sizeof(*rows), sc_cmp);
+	for (size_t i = 0; i < nrows;) {
+		size_t j = i;
+		long long distinct = 0;
+		for (; j < nrows && rows[j].unit_id == rows[i].unit_id && rows[j].step == rows[i].step; j++)
+			distinct += j == i || rows[j].candidacy_id != rows[j - 1].candidacy_id;
+		while (u < nunits && ids[u] < rows[i].unit_id)	/* both in unit id order */
+			u++;
+		if (u < nunits && ids[u] == rows[i].unit_id) {
+			if (*n == ncap) {
+				ncap = ncap ? ncap * 2 : 256;
+				*out = xreallocarray(*out, ncap, sizeof(**out));
+			}
+			struct step_count *c = &(*out)[(*n)++];
+			c->unit = xstrdup(codes[u]);
+			c->step = rows[i].step;
+			c->n = distinct;
+		}
+		i = j;
+	}
+out:
+	if (e != KN_OK) {
+		store_step_counts_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	free(rows);
+	for (size_t i = 0; i < nunits; i++)
+		free(codes[i]);
+	free(ids);
+	free(codes);
+	return e;
 }
 
 static enum kn_err sq_pipeline_each(struct store *base, kn_date as_of, store_pipeline_fn fn, void *arg)
@@ -1221,6 +1332,62 @@ static enum kn_err sq_pipeline_each(struct store *base, kn_date as_of, store_pip
 	}
 	for (size_t i = 0; i < nsteps; i++)
 		step_release(&steps[i]);
+	free(steps);
+	free(ref);
+	free(name);
+	free(unit);
+	if (stop) {
+		sqlite3_reset(st);
+		return KN_OK;
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "pipeline");
+}
+
+static enum kn_err sq_pipeline_dates(struct store *base, const char *top, kn_date as_of,
+				     store_pipeline_fn fn, void *arg)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_PIPELINE_DATES);
+	struct step *steps = NULL;
+	size_t nsteps = 0, cap = 0;
+	int64_t cur = -1;
+	char *ref = NULL, *name = NULL, *unit = NULL;
+	int rc, stop = 0;
+
+	if (!st)
+		return KN_EIO;
+	bind_date(st, 1, as_of);
+	bind_text(st, 2, top);
+	for (;;) {
+		rc = sqlite3_step(st);
+		int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2;
+		if (cur >= 0 && id != cur) {
+			struct pipeline p = { ref, name, unit, steps, nsteps };
+			stop = fn(arg, &p);
+			nsteps = 0;
+			free(ref);
+			free(name);
+			free(unit);
+			ref = name = unit = NULL;
+		}
+		if (rc != SQLITE_ROW || stop)
+			break;
+		if (id != cur) {
+			cur = id;
+			ref = col_text(st, 1);
+			name = col_text(st, 2);
+			unit = col_text(st, 3);
+		}
+		if (nsteps == cap) {
+			cap = cap ? cap * 2 : 16;
+			steps = xreallocarray(steps, cap, sizeof(*steps));
+		}
+		struct step *x = &steps[nsteps++];
+		step_init(x);
+		x->id = sqlite3_column_int64(st, 4);
+		x->code = step_from_name((const char *)sqlite3_column_text(st, 5));
+		x->date = col_date(st, 6);
+	}
 	free(steps);
 	free(ref);
 	free(name);
@@ -1540,6 +1707,130 @@ static enum kn_err sq_audit_list(struct store *base, const char *actor, const ch
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "audit");
 }
 
+/* ---- raw copy (ketnap migrate-to) ---- */
+
+static enum kn_err sq_rows_each(struct store *base, const struct store_table *t,
+				store_row_fn fn, void *arg)
+{
+	struct sq *s = (struct sq *)base;
+	struct buf text = BUF_INIT;
+	const char *vals[STORE_MAX_COLS];
+	sqlite3_stmt *st;
+	int rc, nc;
+
+	store_table_select(t, &text);
+	rc = sqlite3_prepare_v2(s->db, text.s, -1, &st, NULL);
+	buf_release(&text);
+	if (rc != SQLITE_OK)
+		return fail(s, t->name);
+	nc = sqlite3_column_count(st);
+	if (nc > STORE_MAX_COLS)
+		nc = STORE_MAX_COLS;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < nc; i++)
+			vals[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn(arg, vals, (size_t)nc)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	enum kn_err e = rc == SQLITE_DONE ? KN_OK : fail(s, t->name);
+	sqlite3_finalize(st);
+	return e;
+}
+
+static enum kn_err sq_raw_begin(struct store *base)
+{
+	struct sq *s = (struct sq *)base;
+	enum kn_err e = sq_begin(base);
+	/* Foreign keys checked at commit (reset by SQLite when it ends). */
+	if (e == KN_OK && s->depth == 1 && (e = exec(s, "PRAGMA defer_foreign_keys = ON")))
+		sq_rollback(base);
+	return e;
+}
+
+static enum kn_err sq_row_put(struct store *base, const struct store_table *t,
+			      const char *const *vals)
+{
+	struct sq *s = (struct sq *)base;
+	size_t n, ti;
+	const struct store_table *all = store_tables(&n);
+	sqlite3_stmt *st;
+
+	ti = (size_t)(t - all);
+	if (ti >= sizeof(s->raw_put) / sizeof(s->raw_put[0]))
+		return KN_EINVAL;
+	if (!s->raw_put[ti]) {
+		struct buf text = BUF_INIT;
+		store_table_insert(t, 0, &text);
+		int rc = sqlite3_prepare_v2(s->db, text.s, -1, &s->raw_put[ti], NULL);
+		buf_release(&text);
+		if (rc != SQLITE_OK)
+			return fail(s, t->name);
+	} else {
+		sqlite3_reset(s->raw_put[ti]);
+	}
+	st = s->raw_put[ti];
+	for (int i = 0; t->cols[i]; i++)
+		bind_text(st, i + 1, vals[i]);
+	enum kn_err e = sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, t->name);
+	sqlite3_reset(st);
+	return e;
+}
+
+/* SQLite's rowids need no moving: the next is always MAX + 1. */
+static enum kn_err sq_raw_commit(struct store *base)
+{
+	return sq_commit(base);
+}
+
+static enum kn_err sq_candidacy_list(struct store *base, const char *folded,
+				     struct cand_summary **out, size_t *n)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = q(s, Q_CAND_LIST);
+	struct buf pat = BUF_INIT;
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	if (folded && *folded) {
+		for (const char *p = folded; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_addc(&pat, '\\');
+			buf_addc(&pat, *p);
+		}
+		bind_text(st, 1, pat.s);
+	}
+	buf_release(&pat);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct cand_summary *c = &(*out)[(*n)++];
+		c->candidacy_id = sqlite3_column_int64(st, 0);
+		c->ref = col_text(st, 1);
+		c->full_name = col_text(st, 2);
+		c->unit = col_text(st, 3);
+		c->stage = step_from_name((const char *)sqlite3_column_text(st, 4));
+		c->open = sqlite3_column_int(st, 5);
+		c->last_date = col_date(st, 6);
+		c->decision = col_date(st, 7);
+		const unsigned char *sex = sqlite3_column_text(st, 8);
+		c->sex = sex ? (char)sex[0] : 'M';
+		c->birth_date = col_date(st, 9);
+		c->ethnicity = col_text(st, 10);
+		c->religion = col_text(st, 11);
+		c->youth_union = sqlite3_column_int(st, 12);
+		c->occupation = col_text(st, 13);
+		c->qualification = col_text(st, 14);
+	}
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "candidacies");
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "SQLite",
 	.errmsg = sq_errmsg,
@@ -1573,9 +1864,11 @@ static const struct store_ops sqlite_ops = {
 	.admissions = sq_admissions,
 	.step_counts = sq_step_counts,
 	.pipeline_each = sq_pipeline_each,
+	.pipeline_dates = sq_pipeline_dates,
 	.audit = sq_audit,
 	.audit_count = sq_audit_count,
 	.audit_list = sq_audit_list,
+	.candidacy_list = sq_candidacy_list,
 	.user_get = sq_user_get,
 	.user_put = sq_user_put,
 	.user_all = sq_user_all,
@@ -1589,4 +1882,8 @@ static const struct store_ops sqlite_ops = {
 	.login_failed = sq_login_failed,
 	.login_failures = sq_login_failures,
 	.login_reset = sq_login_reset,
+	.rows_each = sq_rows_each,
+	.raw_begin = sq_raw_begin,
+	.row_put = sq_row_put,
+	.raw_commit = sq_raw_commit,
 };

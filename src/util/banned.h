@@ -1,6 +1,7 @@
 /*
  * banned.h — functions ketnap must not use (as in git's banned.h).
  * Every .c file includes it as its last #include (after the system headers,
+#include "util/sort.h"
  * whose declarations the macros would otherwise break), so a use of one of
  * these is a compile error. scripts/check-banned.sh checks the include.
  */
@@ -25,5 +26,9 @@
 #define localtime(x) BANNED(localtime)
 #undef gmtime
 #define gmtime(x) BANNED(gmtime)
+#undef qsort
+#define qsort(...) BANNED(qsort)	/* use xqsort() of util/sort.h */
+#undef qsort_r
+#define qsort_r(...) BANNED(qsort_r)	/* use xqsort_r() */
 
 #endif

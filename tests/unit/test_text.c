@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "util/i18n.h"
 #include "util/text.h"
+#include "util/sort.h"
 #include "util/banned.h"
 
 static const char *nfc(struct buf *b, const char *s)
@@ -160,7 +161,7 @@ static void test_name_order(void)
 	size_t i, j;
 
 	memcpy(sorted, given, sizeof(sorted));
-	qsort(sorted, N, sizeof(sorted[0]), by_cmp);
+	xqsort(sorted, N, sizeof(sorted[0]), by_cmp);
 	for (i = 0; i < N; i++)
 		CHECK_STR(sorted[i], want[i]);
 
@@ -170,7 +171,7 @@ static void test_name_order(void)
 		keyed[i].key = buf_detach(&kb);
 		keyed[i].name = given[i];
 	}
-	qsort(keyed, N, sizeof(keyed[0]), by_key);
+	xqsort(keyed, N, sizeof(keyed[0]), by_key);
 	for (i = 0; i < N; i++)
 		CHECK_STR(keyed[i].name, want[i]);
 
