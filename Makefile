@@ -8,7 +8,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 DB     ?= ketnap.db
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test asan-test fuzz clean
+.PHONY: all deps build run test test-pg asan-test fuzz clean
 
 all: build
 
@@ -28,6 +28,21 @@ run: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The whole suite again with every store, command and report test also run
+# on PostgreSQL (pg/…): a private cluster (scripts/pg-cluster.sh: initdb in a
+# temporary directory, a unix socket there, no TCP), a separate build
+# configured with -DKN_TEST_PG, and the cluster stopped even when tests fail.
+# Only the pg/ tests run here (`make test` ran the rest); PG_TESTS= runs all.
+PG     ?= build-pg
+PG_TESTS ?= ^pg/
+test-pg: deps
+	@dir=$$(mktemp -d /tmp/kn-pg.XXXXXX); \
+	trap 'sh scripts/pg-cluster.sh stop "$$dir"' EXIT INT TERM; \
+	url=$$(sh scripts/pg-cluster.sh start "$$dir") && \
+	cmake -S . -B $(PG) -DKN_TEST_PG="$$url" $(CMAKE_FLAGS) >/dev/null && \
+	cmake --build $(PG) -j $(JOBS) && \
+	cd $(PG) && ctest --output-on-failure -j $(JOBS) -R '$(PG_TESTS)'
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan-test: deps
@@ -49,4 +64,4 @@ fuzz: deps
 	done
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+	rm -rf $(BUILD) $(ASAN) $(FUZZ) $(PG)

@@ -1,7 +1,10 @@
-# Writes OUT: a C array of the migrations in FILES (sorted NNN-name.sql,
-# joined by "|").
+# Writes OUT: a C array named VAR (default kn_migrations; kn_pg_migrations
+# for sql/pg/) of the migrations in FILES (sorted NNN-name.sql, joined by "|").
 string(REPLACE "|" ";" FILES "${FILES}")
-set(body "/* Generated from src/store/sql/ by cmake/embed_sql.cmake. */\n#include \"store/migrations.h\"\n\nconst struct migration kn_migrations[] = {\n")
+if(NOT VAR)
+  set(VAR kn_migrations)
+endif()
+set(body "/* Generated from src/store/sql/ by cmake/embed_sql.cmake. */\n#include \"store/migrations.h\"\n\nconst struct migration ${VAR}[] = {\n")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)
   string(REGEX MATCH "^[0-9]+" num ${name})

@@ -1,8 +1,11 @@
 /*
  * cmd_backup.c — `ketnap backup FILE`: a consistent copy of the database
- * while others keep working (SQLite's online backup API).
+ * while others keep working, with the backend's own tool: SQLite's online
+ * backup API (FILE is a database), or pg_dump's custom format for
+ * PostgreSQL (FILE is restored with pg_restore). The message says which.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "store/store.h"
@@ -12,6 +15,7 @@
 static int run(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct store *s;
+	struct buf url = BUF_INIT;
 	enum kn_err e;
 
 	if (argc != 2)
@@ -22,7 +26,13 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_error("%s", store_errmsg(s));
 		return kn_exit_status(e);
 	}
-	printf(_("%s: backed up to %s with SQLite's online backup\n"), ctx->db_url, argv[1]);
+	store_url_redact(ctx->db_url, &url);
+	if (strcmp(store_backend(s), "PostgreSQL") == 0)
+		printf(_("%s: backed up to %s with pg_dump (custom format; restore it with "
+			 "pg_restore)\n"), url.s, argv[1]);
+	else
+		printf(_("%s: backed up to %s with SQLite's online backup\n"), url.s, argv[1]);
+	buf_release(&url);
 	return EXIT_DONE;
 }
 

@@ -8,6 +8,9 @@ struct migration {
 	const char *sql;
 };
 
+/* sql/NNN-name.sql (SQLite) and sql/pg/NNN-name.sql (PostgreSQL): the
+ * same versions, one flavour per backend. */
 extern const struct migration kn_migrations[];
+extern const struct migration kn_pg_migrations[];
 
 #endif

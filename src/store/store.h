@@ -170,6 +170,42 @@ struct pipeline {
 };
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
+/* The candidacies considered by the unit `top` or a unit below it (NULL:
+ * every unit) that were open on as_of: source dated on or before it, and
+ * open now or closed (official or an ending step) by a step dated after
+ * it. Each comes with its person and its steps in recorded order, as from
+ * store_pipeline_each, except that a step carries only its id, code and
+ * date (the rest as step_init() leaves it): what deadlines_for() and
+ * ledger_next_step() need, read at a fraction of the cost of every fact
+ * (the dashboard of `ketnap serve`). fn returns nonzero to stop. */
+enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
+				 store_pipeline_fn fn, void *arg);
+
+/* The latest candidacy of each person who has one, with what a list of
+ * candidates shows and filters on (the structure categories need the
+ * person's facts and the unit). Restricted to people whose folded name
+ * contains `folded` (NULL or "": everyone). Unordered: callers sort in
+ * Vietnamese name order. */
+struct cand_summary {
+	int64_t candidacy_id;
+	char *ref;
+	char *full_name;
+	char *unit;		/* considering unit */
+	enum step_code stage;
+	int open;
+	kn_date last_date;	/* date of the latest step */
+	kn_date decision;	/* KN_DATE_NONE before the decision */
+	char sex;
+	kn_date birth_date;
+	char *ethnicity;
+	char *religion;
+	int youth_union;
+	char *occupation;
+	char *qualification;
+};
+enum kn_err store_candidacy_list(struct store *s, const char *folded,
+				 struct cand_summary **out, size_t *n);
+void store_cand_summaries_free(struct cand_summary *c, size_t n);
 
 /* ---- accounts (ketnap serve) ---- */
 struct user {
@@ -239,5 +275,47 @@ enum kn_err store_audit_list(struct store *s, const char *actor, const char *ent
 			     const char *key_prefix, long long offset, long long limit,
 			     struct audit_entry **out, size_t *n);
 void store_audit_free(struct audit_entry *a, size_t n);
+
+/* ---- the database URL in messages ---- */
+/* Append url to out with any password (postgresql://user:PASSWORD@…,
+ * ?password=…) replaced by "***"; a file path is copied as it is. */
+void store_url_redact(const char *url, struct buf *out);
+
+/* ---- raw copy between databases (ketnap migrate-to) ---- */
+/* A whole-database copy moves every table row by row, ids, versions and
+ * audit entries included, as text (NULL for SQL NULL), without going
+ * through the model: what it reads from one backend the other writes
+ * back unchanged. store_tables() lists the tables (all but
+ * schema_migrations, which each database keeps for itself), parents
+ * before children; cols is NULL-terminated, at most STORE_MAX_COLS. */
+#define STORE_MAX_COLS 24
+struct store_table {
+	const char *name;
+	const char *const *cols;
+	const char *order;	/* the primary key: rows are read in its order */
+	const char *serial;	/* the column an id sequence feeds, or NULL */
+};
+const struct store_table *store_tables(size_t *n);
+/* Every row of t, in primary-key order; vals[i] is cols[i] as text, valid
+ * only during the call. fn returns nonzero to stop. */
+typedef int (*store_row_fn)(void *arg, const char *const *vals, size_t n);
+enum kn_err store_rows_each(struct store *s, const struct store_table *t,
+			    store_row_fn fn, void *arg);
+/* Open the copy's transaction on the target (foreign keys then checked
+ * at commit only, so rows may come in id order whatever they point to);
+ * store_row_put() inserts one row as store_rows_each() gave it;
+ * store_raw_commit() moves the id generators past the copied ids and
+ * commits (store_rollback() abandons the copy). */
+enum kn_err store_raw_begin(struct store *s);
+enum kn_err store_row_put(struct store *s, const struct store_table *t,
+			  const char *const *vals);
+enum kn_err store_raw_commit(struct store *s);
+/* Copy every row of every table of `from` into `to`, a database already
+ * migrated to the same schema version and holding no rows yet (else
+ * KN_ECONFLICT), in one transaction on `to`. *rows gets the number of
+ * rows copied. On error nothing stays in `to`; store_errmsg() of the
+ * store that failed says why (*failed points at it). */
+enum kn_err store_copy(struct store *from, struct store *to, long long *rows,
+		       struct store **failed);
 
 #endif

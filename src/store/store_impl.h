@@ -45,8 +45,10 @@ struct store_ops {
 	enum kn_err (*admissions)(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n);
 	enum kn_err (*step_counts)(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n);
 	enum kn_err (*pipeline_each)(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
+	enum kn_err (*pipeline_dates)(struct store *s, const char *top, kn_date as_of, store_pipeline_fn fn, void *arg);
 	enum kn_err (*audit)(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after);
 	enum kn_err (*audit_count)(struct store *s, long long *n);
+	enum kn_err (*candidacy_list)(struct store *s, const char *folded, struct cand_summary **out, size_t *n);
 	enum kn_err (*audit_list)(struct store *s, const char *actor, const char *entity, const char *key_prefix, long long offset, long long limit, struct audit_entry **out, size_t *n);
 	enum kn_err (*user_get)(struct store *s, const char *name, struct user *out);
 	enum kn_err (*user_put)(struct store *s, const struct user *u, int *changed);
@@ -61,11 +63,21 @@ struct store_ops {
 	enum kn_err (*login_failed)(struct store *s, const char *key, long long now, long long window, long long *count);
 	enum kn_err (*login_failures)(struct store *s, const char *key, long long now, long long window, long long *count);
 	enum kn_err (*login_reset)(struct store *s, const char *key);
+	enum kn_err (*rows_each)(struct store *s, const struct store_table *t, store_row_fn fn, void *arg);
+	enum kn_err (*raw_begin)(struct store *s);
+	enum kn_err (*row_put)(struct store *s, const struct store_table *t, const char *const *vals);
+	enum kn_err (*raw_commit)(struct store *s);
 };
 
 struct store {
 	const struct store_ops *ops;
 };
+
+/* The raw copy's statements, built from a struct store_table (names
+ * only, never values): "SELECT cols FROM name ORDER BY order" and
+ * "INSERT INTO name (cols) VALUES (?1, …)" — with `dollar`, $1 for ?1. */
+void store_table_select(const struct store_table *t, struct buf *out);
+void store_table_insert(const struct store_table *t, int dollar, struct buf *out);
 
 /* Backends' constructors, chosen by store_open() from the URL. */
 enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err);

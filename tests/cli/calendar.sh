@@ -7,11 +7,12 @@
 set -eu
 
 : "${KETNAP:?set KETNAP to the ketnap binary}"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'kn_db_cleanup; rm -rf "$work"' EXIT
 cd "$work"
 # No database here, so ctx_calendar() uses the computed calendar alone.
-export KETNAP_DB="$work/none.db"
+export KETNAP_DB=$(KN_DB_DIR=$work kn_db_missing none)
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES LANGUAGE
 

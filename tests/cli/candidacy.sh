@@ -6,10 +6,13 @@
 # Expected dates and figures are worked out by hand in the comments.
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
-export KETNAP_DB="$dir/k.db" KETNAP_TODAY=2013-06-30 KETNAP_USER=tester LANG=C
+export KN_DB_DIR=$dir
+K2=$(kn_db k2)
+export KETNAP_DB=$(kn_db k) KETNAP_TODAY=2013-06-30 KETNAP_USER=tester LANG=C
 pass=0 fail=0
 
 ok() { pass=$((pass + 1)); }
@@ -143,15 +146,15 @@ has out "OVERRIDE"
 "$K" export steps -o steps1.csv
 "$K" export people -o people1.csv
 "$K" export units -o units1.csv
-expect 0 "$K" --db "$dir/k2.db" init
-expect 0 "$K" --db "$dir/k2.db" import units units1.csv
-expect 0 "$K" --db "$dir/k2.db" import people people1.csv
-expect 0 "$K" --db "$dir/k2.db" import steps steps1.csv
-"$K" --db "$dir/k2.db" export steps -o steps2.csv
+expect 0 "$K" --db "$K2" init
+expect 0 "$K" --db "$K2" import units units1.csv
+expect 0 "$K" --db "$K2" import people people1.csv
+expect 0 "$K" --db "$K2" import steps steps1.csv
+"$K" --db "$K2" export steps -o steps2.csv
 if cmp -s steps1.csv steps2.csv; then ok; else bad "steps export differs after round trip"; diff steps1.csv steps2.csv >&2; fi
 # and the re-import of the same file is a no-op
-"$K" --db "$dir/k2.db" import steps steps1.csv >out 2>&1
-"$K" --db "$dir/k2.db" export steps -o steps3.csv
+"$K" --db "$K2" import steps steps1.csv >out 2>&1
+"$K" --db "$K2" export steps -o steps3.csv
 if cmp -s steps1.csv steps3.csv; then ok; else bad "re-import changed the steps"; fi
 
 # A changed row is judged by the rules like a new one: C1's cell vote
@@ -161,15 +164,15 @@ has count "2"
 sed 's/^C1,cell_vote,2011-06-01,\(.*\),5,7,/C1,cell_vote,2011-06-01,\1,8,7,/' steps1.csv >steps-bad.csv
 if cmp -s steps1.csv steps-bad.csv; then bad "the test's sed did not change the cell vote"; else ok; fi
 cp steps1.csv steps.before
-"$K" --db "$dir/k2.db" export steps -o steps.before
-expect 1 "$K" --db "$dir/k2.db" import steps steps-bad.csv
+"$K" --db "$K2" export steps -o steps.before
+expect 1 "$K" --db "$K2" import steps steps-bad.csv
 has err "KN-CELL-VOTE:"
-"$K" --db "$dir/k2.db" export steps -o steps.now
+"$K" --db "$K2" export steps -o steps.now
 if cmp -s steps.before steps.now; then ok; else bad "a refused update changed the steps"; fi
 sed 's/^C1,cell_vote,2011-06-01,\(.*\),5,7,/C1,cell_vote,2011-06-01,\1,6,7,/' steps1.csv >steps-fix.csv
-expect 0 "$K" --db "$dir/k2.db" import steps steps-fix.csv
+expect 0 "$K" --db "$K2" import steps steps-fix.csv
 has out "1 updated"
-"$K" --db "$dir/k2.db" export steps -o steps.now
+"$K" --db "$K2" export steps -o steps.now
 if cmp -s steps-fix.csv steps.now; then ok; else bad "the accepted update is not in the export"; fi
 
 echo "$pass passed, $fail failed"

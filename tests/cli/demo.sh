@@ -16,9 +16,11 @@ export KETNAP_USER=tester
 export KETNAP_TODAY=2025-12-20
 KINDS="units people quotas steps"
 
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'kn_db_cleanup; rm -rf "$tmp"' EXIT
 cd "$tmp"
+A=$(kn_db a) B=$(kn_db b) C=$(kn_db c) R=$(kn_db r) CITY=$(kn_db city) X=$(kn_db_missing x)
 
 pass=0
 fail=0
@@ -40,17 +42,17 @@ dump() {
 }
 
 # ---- deterministic for a seed ----
-status 0 "$KETNAP" --db a.db demo --size small --seed 7
+status 0 "$KETNAP" --db "$A" demo --size small --seed 7
 if grep -q "units" out; then ok; else bad "no summary line: $(cat out)"; fi
-status 0 "$KETNAP" --db b.db demo --size small --seed 7
-dump a.db a
-dump b.db b
+status 0 "$KETNAP" --db "$B" demo --size small --seed 7
+dump "$A" a
+dump "$B" b
 for k in $KINDS; do
 	if cmp -s "a/$k.csv" "b/$k.csv"; then ok; else
 		bad "seed 7 twice: $k.csv differs"; diff "a/$k.csv" "b/$k.csv" | head -5 >&2 || true; fi
 done
-status 0 "$KETNAP" --db c.db demo --size small --seed 8
-dump c.db c
+status 0 "$KETNAP" --db "$C" demo --size small --seed 8
+dump "$C" c
 if cmp -s a/people.csv c/people.csv; then bad "seeds 7 and 8 gave the same people"; else ok; fi
 if cmp -s a/steps.csv c/steps.csv; then bad "seeds 7 and 8 gave the same steps"; else ok; fi
 
@@ -67,29 +69,29 @@ if grep -q ',Khmer,\|,Hoa,' a/people.csv c/people.csv; then ok; else bad "no Khm
 if awk -F, 'NR > 1 && $3 > "2025-12-20" { exit 1 }' a/steps.csv; then ok; else bad "a step dated after 2025-12-20"; fi
 
 # ---- every step obeys the rules: re-import into an empty database ----
-"$KETNAP" --db r.db init >/dev/null
-status 0 "$KETNAP" --db r.db import units a/units.csv
-status 0 "$KETNAP" --db r.db import people a/people.csv
-status 0 "$KETNAP" --db r.db import steps a/steps.csv
-status 0 "$KETNAP" --db r.db import quotas a/quotas.csv
-dump r.db r
+"$KETNAP" --db "$R" init >/dev/null
+status 0 "$KETNAP" --db "$R" import units a/units.csv
+status 0 "$KETNAP" --db "$R" import people a/people.csv
+status 0 "$KETNAP" --db "$R" import steps a/steps.csv
+status 0 "$KETNAP" --db "$R" import quotas a/quotas.csv
+dump "$R" r
 for k in $KINDS; do
 	if cmp -s "a/$k.csv" "r/$k.csv"; then ok; else bad "re-import: $k.csv differs"; fi
 done
 
 # ---- refusals ----
-status 1 "$KETNAP" --db a.db demo --size small --seed 9
+status 1 "$KETNAP" --db "$A" demo --size small --seed 9
 if grep -q "already has" err; then ok; else bad "no reason for the refusal: $(cat err)"; fi
-dump a.db a2
+dump "$A" a2
 if cmp -s a/steps.csv a2/steps.csv && cmp -s a/people.csv a2/people.csv; then ok; else
 	bad "a refused demo changed the database"; fi
-status 2 "$KETNAP" --db x.db demo --size huge
-status 2 "$KETNAP" --db x.db demo --seed abc
-status 2 "$KETNAP" --db x.db demo extra
+status 2 "$KETNAP" --db "$X" demo --size huge
+status 2 "$KETNAP" --db "$X" demo --seed abc
+status 2 "$KETNAP" --db "$X" demo extra
 
 # ---- the city ----
-status 0 "$KETNAP" --db city.db demo --size city --seed 1
-dump city.db city
+status 0 "$KETNAP" --db "$CITY" demo --size city --seed 1
+dump "$CITY" city
 units=$(($(wc -l <city/units.csv) - 1))
 cands=$(grep -c ',source,' city/steps.csv || true)
 adm=$(grep -c ',decision,2024-' city/steps.csv || true)

@@ -13,15 +13,17 @@ export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_TODAY KETNAP_DB
 export KETNAP_USER=tester
 
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'kn_db_cleanup; rm -rf "$tmp"' EXIT
 cd "$tmp"
+KDB=$(KN_DB_DIR=$tmp kn_db k)
 
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-kn() { "$KETNAP" --db "$tmp/k.db" "$@"; }
+kn() { "$KETNAP" --db "$KDB" "$@"; }
 # run CMD… : sets $rc, $out (stdout) and $err (stderr).
 run() {
 	rc=0
@@ -36,9 +38,10 @@ snapshot() {
 	for k in units people quotas holidays steps; do kn export "$k" -o "$1/$k.csv"; done
 }
 same_db() { if diff -r "$1" "$2" >/dev/null; then ok; else bad "$3: the database changed"; diff -r "$1" "$2" >&2 || true; fi; }
-audit_count() { sqlite3 "$tmp/k.db" 'SELECT COUNT(*) FROM audit'; }
+audit_count() { kn_sql "$KDB" 'SELECT COUNT(*) FROM audit'; }
 have_sqlite3=0
 command -v sqlite3 >/dev/null && have_sqlite3=1
+[ -n "${KN_TEST_PG:-}" ] && have_sqlite3=1	# psql answers instead
 
 # ---- the example city loads ----
 kn init >/dev/null
@@ -166,7 +169,7 @@ expect_eq "$out" "changed.csv: 44 rows, 0 added, 1 updated, 43 unchanged" "chang
 kn export people | grep -q '^092003000201,.*,0901 234 999,' && ok || bad "changed phone not exported"
 if [ $have_sqlite3 = 1 ]; then
 	expect_eq "$(audit_count)" "$((n0 + 1))" "one audit entry for one change"
-	expect_eq "$(sqlite3 "$tmp/k.db" "SELECT action || ' ' || entity || ' ' || key FROM audit ORDER BY rowid DESC LIMIT 1")" \
+	expect_eq "$(kn_sql "$KDB" "SELECT action || ' ' || entity || ' ' || key FROM audit ORDER BY id DESC LIMIT 1")" \
 		"update person 092003000201" "audit entry names the record"
 fi
 sed 's/^092001000205,cell_vote,2025-05-12,\(.*\),3,3,/092001000205,cell_vote,2025-05-12,\1,3,4,/' "$EX/steps.csv" >steps2.csv
@@ -203,7 +206,7 @@ run kn import people
 expect_rc 2 "no file"
 run kn export people extra
 expect_rc 2 "export usage"
-run "$KETNAP" --db "$tmp/none.db" import people good.csv
+run "$KETNAP" --db "$(KN_DB_DIR=$tmp kn_db_missing none)" import people good.csv
 expect_rc 1 "no database"
 
 echo "$pass passed, $fail failed"

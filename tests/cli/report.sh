@@ -7,11 +7,12 @@
 # the comments: none of it was copied from the program's output.
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
 # 2012-03-31 is a Saturday; every step of the dataset is on or before it.
-export KETNAP_DB="$dir/k.db" KETNAP_TODAY=2012-03-31 KETNAP_USER=tester LANG=C
+export KETNAP_DB=$(KN_DB_DIR=$dir kn_db k) KETNAP_TODAY=2012-03-31 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 pass=0 fail=0
 K=$KETNAP

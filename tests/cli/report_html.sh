@@ -17,15 +17,17 @@ unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_TODAY KETNAP_DB
 export KETNAP_USER=tester
 export KETNAP_TODAY=2026-01-15
 
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'kn_db_cleanup; rm -rf "$tmp"' EXIT
 cd "$tmp"
+KDB=$(KN_DB_DIR=$tmp kn_db k)
 
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-kn() { "$KETNAP" --db "$tmp/k.db" "$@"; }
+kn() { "$KETNAP" --db "$KDB" "$@"; }
 # has FILE TEXT WHAT / hasnt FILE TEXT WHAT: a fixed string is (not) in FILE.
 has() { if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; fi; }
 hasnt() { if grep -qF -- "$2" "$1"; then bad "$3: '$2' in $1"; else ok; fi; }

@@ -64,7 +64,9 @@ static void test_import(void)
 	CHECK(fd >= 0);
 	close(fd);
 	unlink(path);
-	CHECK_EQ(store_open(path, 1, &s, &err), KN_OK);
+	/* $KN_TEST_DB_URL: a fresh, empty database (PostgreSQL) instead. */
+	const char *url = getenv("KN_TEST_DB_URL");
+	CHECK_EQ(store_open(url && *url ? url : path, 1, &s, &err), KN_OK);
 	if (!s)
 		return;
 	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);

@@ -86,8 +86,12 @@ static int setup(void)
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/ketnap.db", dir);
-	if (store_open(path, 1, &s, &err) != KN_OK || store_migrate(s, &from, &to) != KN_OK) {
-		fprintf(stderr, "cannot create %s: %s\n", path, err.s);
+	/* $KN_TEST_DB_URL: a fresh, empty database (PostgreSQL) instead. */
+	const char *url = getenv("KN_TEST_DB_URL");
+	if (!url || !*url)
+		url = path;
+	if (store_open(url, 1, &s, &err) != KN_OK || store_migrate(s, &from, &to) != KN_OK) {
+		fprintf(stderr, "cannot create %s: %s\n", url, err.s);
 		buf_release(&err);
 		return -1;
 	}

@@ -12,6 +12,11 @@
  * stale writer without writing anything, that nested transactions
  * roll back as a whole, and that a backup is a faithful copy. Expected
  * values are written by hand.
+ *
+ * With $KN_TEST_DB_URL (a fresh, empty PostgreSQL database: ctest's pg/
+ * tests make one) the same checks run against that backend; the few
+ * that look under the store (the raw schema, the backup file, a missing
+ * database) check the PostgreSQL equivalent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "core/calendar.h"
@@ -31,7 +37,9 @@
 #include "util/banned.h"
 
 static char dir[64];
-static char dbpath[128];
+static char dbpath[512];
+static const char *url;	/* dbpath, or $KN_TEST_DB_URL */
+static int pg;		/* url is a PostgreSQL database */
 
 static kn_date D(int y, int m, int d)
 {
@@ -110,6 +118,43 @@ static size_t count_steps(struct store *s, int64_t pid)
 	return n;
 }
 
+/* url with its database name replaced by `name` (PostgreSQL URLs). */
+static void url_with_db(char *out, size_t n, const char *name)
+{
+	const char *auth = strstr(url, "://") + 3;
+	const char *slash = strchr(auth, '/');
+	const char *query = strchr(auth, '?');
+	if (!slash || (query && slash > query))
+		slash = query ? query : auth + strlen(auth);
+	snprintf(out, n, "%.*s/%s%s", (int)(slash - url), url, name, query ? query : "");
+}
+
+/* A database that does not exist: KN_ENOTFOUND, as a missing file. A
+ * server that cannot be reached: KN_EIO, and the message names the URL
+ * without its password. */
+static void test_open_missing_pg(void)
+{
+	char p[600];
+	struct store *s = (struct store *)1;
+	struct buf err = BUF_INIT;
+
+	url_with_db(p, sizeof(p), "kn_no_such_database");
+	CHECK_EQ(store_open(p, 0, &s, &err), KN_ENOTFOUND);
+	CHECK(s == NULL);
+	CHECK(strstr(err.s, "kn_no_such_database") != NULL);
+	buf_reset(&err);
+	s = (struct store *)1;
+	CHECK_EQ(store_open("postgresql://clerk:s3cret@/ketnap?host=/nonexistent-kn-dir", 1, &s,
+			    &err), KN_EIO);
+	CHECK(s == NULL);
+	CHECK(strstr(err.s, "postgresql://clerk:***@/ketnap?host=/nonexistent-kn-dir") != NULL);
+	CHECK(strstr(err.s, "s3cret") == NULL);
+	buf_reset(&err);
+	store_url_redact("postgresql://u:pw@h/db?sslmode=off&password=pw2&x=1", &err);
+	CHECK_STR(err.s, "postgresql://u:***@h/db?sslmode=off&password=***&x=1");
+	buf_release(&err);
+}
+
 static void test_open_missing(void)
 {
 	char p[160];
@@ -117,6 +162,10 @@ static void test_open_missing(void)
 	struct buf err = BUF_INIT;
 	struct stat st;
 
+	if (pg) {
+		test_open_missing_pg();
+		return;
+	}
 	path_in_dir(p, sizeof(p), "missing.db");
 	CHECK_EQ(store_open(p, 0, &s, &err), KN_ENOTFOUND);
 	CHECK(s == NULL);
@@ -131,7 +180,7 @@ static struct store *test_create_migrate(void)
 	struct buf err = BUF_INIT;
 	int from = -1, to = -1;
 
-	CHECK_EQ(store_open(dbpath, 1, &s, &err), KN_OK);
+	CHECK_EQ(store_open(url, 1, &s, &err), KN_OK);
 	buf_release(&err);
 	if (!s)
 		return NULL;
@@ -156,7 +205,7 @@ static void test_reopen_existing(void)
 	int from = -1, to = -1;
 
 	/* Without create, an existing file opens and is already migrated. */
-	CHECK_EQ(store_open(dbpath, 0, &s, &err), KN_OK);
+	CHECK_EQ(store_open(url, 0, &s, &err), KN_OK);
 	if (s) {
 		CHECK_EQ(store_schema_version(s), store_latest_version());
 		CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
@@ -340,9 +389,32 @@ static void test_constraints(struct store *s)
 
 /* The schema itself, through a second raw connection with foreign keys
  * on: STRICT types and foreign keys are part of the tables. */
+static void test_schema_raw_pg(void)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+	CHECK_EQ(PQstatus(c), CONNECTION_OK);
+	/* Types: text in an INTEGER column. */
+	r = PQexec(c, "INSERT INTO quotas (unit_id, year, category, target) "
+		   "VALUES (1, 'twenty', 'total', 1)");
+	CHECK_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);
+	PQclear(r);
+	/* Foreign key: a person in unit 999999. */
+	r = PQexec(c, "INSERT INTO people (ref, full_name, search_name, sex, birth_date, unit_id) "
+		   "VALUES ('RAW1', 'x', 'x', 'M', '2000-01-01', 999999)");
+	CHECK_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);
+	CHECK_STR(PQresultErrorField(r, PG_DIAG_SQLSTATE), "23503");
+	PQclear(r);
+	PQfinish(c);
+}
+
 static void test_schema_raw(void)
 {
 	sqlite3 *db = NULL;
+	if (pg) {
+		test_schema_raw_pg();
+		return;
+	}
 	CHECK_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	if (!db)
 		return;
@@ -809,7 +881,7 @@ static void test_second_connection_sees_writes(struct store *a)
 	long long n;
 	int ch;
 
-	CHECK_EQ(store_open(dbpath, 0, &b, &err), KN_OK);
+	CHECK_EQ(store_open(url, 0, &b, &err), KN_OK);
 	buf_release(&err);
 	if (!b)
 		return;
@@ -841,6 +913,18 @@ static void test_backup(struct store *s)
 
 	path_in_dir(p, sizeof(p), "backup.db");
 	CHECK_EQ(store_backup(s, p), KN_OK);
+	if (pg) {
+		/* pg_dump's custom format: restored with pg_restore, not opened. */
+		char magic[6] = { 0 };
+		FILE *f = fopen(p, "rb");
+		CHECK(f != NULL);
+		if (f) {
+			CHECK_EQ(fread(magic, 1, 5, f), 5);
+			fclose(f);
+		}
+		CHECK_STR(magic, "PGDMP");
+		return;
+	}
 	CHECK_EQ(store_open(p, 0, &b, &err), KN_OK);
 	buf_release(&err);
 	if (!b)
@@ -876,6 +960,114 @@ static void test_backup(struct store *s)
 	store_close(b);
 }
 
+/* PostgreSQL: a connection dropped between transactions (a server
+ * restart, an idle timeout) is reset once and the statement runs again;
+ * dropped inside a transaction, the transaction fails as a whole and the
+ * store works again afterwards. */
+static void drop_other_connections(void)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r = PQexec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+			     "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+	CHECK_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
+	PQclear(r);
+	PQfinish(c);
+	usleep(100 * 1000);	/* let the backends go */
+}
+
+static void test_reconnect_pg(struct store *s)
+{
+	struct unit u;
+	int ch;
+
+	if (!pg)
+		return;
+	drop_other_connections();
+	CHECK_EQ(unit_exists(s, "P"), 1);	/* reset, then run again */
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("RECONN1", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	drop_other_connections();
+	u = mkunit("RECONN2", "P", UNIT_UPPER, 0);
+	CHECK(store_unit_put(s, &u, &ch) != KN_OK);	/* never retried inside */
+	CHECK(store_commit(s) != KN_OK);
+	CHECK_EQ(unit_exists(s, "RECONN1"), 0);
+	CHECK_EQ(unit_exists(s, "RECONN2"), 0);
+	CHECK_EQ(store_begin(s), KN_OK);
+	u = mkunit("RECONN3", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
+	CHECK_EQ(store_commit(s), KN_OK);
+	CHECK_EQ(unit_exists(s, "RECONN3"), 1);
+}
+
+/* store_copy: every table into a fresh SQLite file (from SQLite or from
+ * PostgreSQL), then the copy reads back the same; copying again into a
+ * database that has rows is refused. */
+static int collect_audit(struct store *s, struct buf *b)
+{
+	struct audit_entry *a;
+	size_t n;
+	if (store_audit_list(s, NULL, NULL, NULL, 0, -1, &a, &n) != KN_OK)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		buf_addf(b, "%lld|%s|%s|%s|%s|%s|%s|%s\n", (long long)a[i].id, a[i].at, a[i].actor,
+			 a[i].action, a[i].entity, a[i].key, a[i].before ? a[i].before : "-",
+			 a[i].after ? a[i].after : "-");
+	store_audit_free(a, n);
+	return (int)n;
+}
+
+static void test_copy(struct store *s)
+{
+	char p[160];
+	struct store *c = NULL, *failed = NULL;
+	struct buf err = BUF_INIT, s1 = BUF_INIT, s2 = BUF_INIT;
+	long long rows = -1;
+	int from, to;
+	int64_t v1 = -1, v2 = -2, cid = -1;
+	struct unit u;
+	int ch;
+
+	path_in_dir(p, sizeof(p), "copy.db");
+	CHECK_EQ(store_open(p, 1, &c, &err), KN_OK);
+	buf_release(&err);
+	if (!c)
+		return;
+	CHECK_EQ(store_migrate(c, &from, &to), KN_OK);
+	CHECK_EQ(store_copy(s, c, &rows, &failed), KN_OK);
+	CHECK(rows > 50);
+	CHECK_EQ(store_step_each(s, collect, &s1), KN_OK);
+	CHECK_EQ(store_step_each(c, collect, &s2), KN_OK);
+	CHECK(s1.len > 0);
+	CHECK_STR(s2.s, s1.s);
+	buf_reset(&s1);
+	buf_reset(&s2);
+	CHECK(collect_audit(s, &s1) > 0);
+	CHECK(collect_audit(c, &s2) > 0);
+	CHECK_STR(s2.s, s1.s);
+	/* Ids and versions come along; new rows get new ids. */
+	{
+		struct candidacy *cs;
+		size_t nc;
+		CHECK_EQ(store_candidacies_of(s, person_id(s, "X001"), &cs, &nc), KN_OK);
+		if (nc > 0) {
+			cid = cs[nc - 1].id;
+			CHECK_EQ(store_candidacy_version(s, cid, &v1), KN_OK);
+			CHECK_EQ(store_candidacy_version(c, cid, &v2), KN_OK);
+			CHECK_EQ(v2, v1);
+		}
+		store_candidacies_free(cs, nc);
+	}
+	u = mkunit("AFTER-COPY", "P", UNIT_UPPER, 0);
+	CHECK_EQ(store_unit_put(c, &u, &ch), KN_OK);
+	CHECK_EQ(ch, 2);
+	/* The target must be empty. */
+	CHECK_EQ(store_copy(s, c, &rows, &failed), KN_ECONFLICT);
+	buf_release(&s1);
+	buf_release(&s2);
+	store_close(c);
+}
+
 int main(void)
 {
 	struct store *s;
@@ -886,6 +1078,13 @@ int main(void)
 		return 1;
 	}
 	path_in_dir(dbpath, sizeof(dbpath), "ketnap.db");
+	url = getenv("KN_TEST_DB_URL");
+	if (url && *url)
+		pg = strncmp(url, "postgres", 8) == 0;
+	if (url && *url && !pg)
+		snprintf(dbpath, sizeof(dbpath), "%s", url);	/* an SQLite file named */
+	if (!pg)
+		url = dbpath;
 
 	test_open_missing();
 	s = test_create_migrate();
@@ -905,6 +1104,8 @@ int main(void)
 		test_audit(s);
 		test_second_connection_sees_writes(s);
 		test_backup(s);
+		test_copy(s);
+		test_reconnect_pg(s);
 		store_close(s);
 	}
 
@@ -914,6 +1115,9 @@ int main(void)
 	remove_in_dir("backup.db");
 	remove_in_dir("backup.db-wal");
 	remove_in_dir("backup.db-shm");
+	remove_in_dir("copy.db");
+	remove_in_dir("copy.db-wal");
+	remove_in_dir("copy.db-shm");
 	rmdir(dir);
 	return T_DONE();
 }
