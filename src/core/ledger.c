@@ -22,6 +22,7 @@ enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
 	l->cal = cal;
 	l->actor = actor;
 	l->today = date_today();
+	l->expect_version = -1;
 	if ((e = ledger_reload_units(l)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(s));
 		return e;
@@ -526,13 +527,20 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	{
 		int64_t cid, version = -1;
 		enum step_code cur = STEP_NONE;
-		int still_open;
+		int still_open, told = 0;
 		if (st.code == STEP_SOURCE) {
 			e = store_candidacy_new(l->store, p.id, p.unit, &cid);
 		} else if (open) {
 			cid = open->id;
 			cur = open->stage;
 			e = store_candidacy_version(l->store, cid, &version);
+			/* The caller's version: what the user saw (web forms). */
+			if (e == KN_OK && l->expect_version >= 0 && version != l->expect_version) {
+				buf_addf(err, "%s\n", _("someone recorded a step for this candidate "
+					 "meanwhile; reload the page and try again"));
+				e = KN_ECONFLICT;
+				told = 1;
+			}
 		} else {
 			/* Only reachable with an override of KN-ORDER. */
 			buf_addf(err, "step: ");
@@ -553,7 +561,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 			e = store_commit(l->store);
 		else
 			store_rollback(l->store);
-		if (e != KN_OK && e != KN_EINVAL)
+		if (e != KN_OK && e != KN_EINVAL && !told)
 			buf_addf(err, "%s\n", store_errmsg(l->store));
 	}
 out:

@@ -30,6 +30,11 @@ struct ledger {
 	const char *actor;		/* user name for audit and recorded_by */
 	const char *actor_unit;		/* the user's unit code; NULL: local admin */
 	kn_date today;
+	/* The version of the open candidacy the caller showed the user
+	 * (store_candidacy_version), or -1 (ledger_open's default) for no
+	 * check. When set, ledger_step() refuses with KN_ECONFLICT if the
+	 * candidacy moved since, checked in the writing transaction. */
+	int64_t expect_version;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
@@ -64,7 +69,8 @@ enum ledger_outcome {
  *  - KN_ERULE: every broken rule in *v, nothing written (unless st has an
  *    override reason, in which case the step is written with it and the
  *    rules it broke are still listed in *v);
- *  - KN_ECONFLICT: someone else moved the candidacy meanwhile.
+ *  - KN_ECONFLICT: someone else moved the candidacy meanwhile (or since
+ *    l->expect_version, when set; a message in err).
  * With `dry_run` nothing is written; dry_run == LEDGER_CHECK (the `check`
  * command) also lets facts that the step would need be missing: they are
  * listed in err as "column: message" lines and the rules that need them

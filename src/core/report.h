@@ -92,6 +92,23 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 			 const struct report_opts *o, struct report **out, struct buf *err);
 void report_free(struct report *r);
 
+/* ---- structure categories (RULES.md §6) ---- */
+struct admission;
+struct unode;
+
+/* How many categories there are; the code ("female") and the translated
+ * label ("Women") of the i-th, in the structure report's order (NULL past
+ * the end). */
+size_t report_category_count(void);
+const char *report_category_code(size_t i);
+const char *report_category_label(size_t i);
+
+/* Whether the person of `a` (their facts, and the decision date: for a
+ * candidate not yet decided, the day to judge their age on), considered
+ * by unit un, counts in the category `code`, as the reports count it:
+ * 1 yes, 0 no, -1 for an unknown code. */
+int report_in_category(const struct admission *a, const struct unode *un, const char *code);
+
 /* The cell at row r, column c. */
 static inline struct rcell *report_cell(const struct report *rp, size_t r, size_t c)
 {

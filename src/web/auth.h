@@ -50,7 +50,8 @@ void auth_logout(struct request *rq, struct response *rs);
 int auth_csrf_ok(struct request *rq, const char *token);
 
 /* Permission to record `step` for a person considered by unit_code:
- * editor up to the committee vote (and ending steps before a decision),
+ * editor up to the committee vote (and withdrawn/rejected; striking off
+ * during probation is an approver's),
  * approver also decision and official where the user's unit is the
  * competent committee, admin anything in the subtree. */
 int auth_may_record(struct request *rq, const char *unit_code, int step_code);

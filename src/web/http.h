@@ -42,6 +42,7 @@ const char *role_name(enum role r);
 struct worker {
 	struct store *store;
 	struct calendar *cal;
+	int generation;		/* of the holidays its calendar was built from */
 };
 
 struct request {

@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 #include <zlib.h>
 
 #include "web/auth.h"
@@ -68,7 +69,11 @@ static struct kv *kv_add(struct kvlist *l, const char *key, const char *val, siz
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 	struct kv *k = &l->v[l->n++];
 	k->key = xstrdup(key);
-	k->val = xstrndup(val ? val : "", len);
+	/* Uploaded files may hold NUL bytes: copy len bytes, not a string. */
+	k->val = xmalloc(len + 1);
+	if (len)
+		memcpy(k->val, val, len);
+	k->val[len] = '\0';
 	k->len = len;
 	k->filename = NULL;
 	return k;
@@ -164,41 +169,50 @@ static void worker_free(void *p)
 	free(w);
 }
 
-/* The calling thread's worker, its store opened on first use. NULL when
- * the database cannot be opened (err says why). */
-static struct worker *worker_get(struct buf *err)
+/* Bumped when the holidays change, so that every worker reloads its
+ * calendar (each thread has its own). */
+static volatile int holiday_generation;
+
+static void load_calendar(struct worker *w)
 {
-	struct worker *w = pthread_getspecific(worker_key);
-	if (w)
-		return w;
-	w = xcalloc(1, sizeof(*w));
-	if (store_open(opts->db_url, 0, &w->store, err) != KN_OK) {
-		free(w);
-		return NULL;
-	}
-	w->cal = calendar_new();
 	struct holiday *h;
 	size_t n;
+	if (w->cal)
+		calendar_free(w->cal);
+	w->cal = calendar_new();
+	w->generation = __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE);
 	if (store_holiday_all(w->store, &h, &n) == KN_OK) {
 		for (size_t i = 0; i < n; i++)
 			calendar_override(w->cal, h[i].date, h[i].workday, h[i].name);
 		holidays_free(h, n);
 	}
+}
+
+/* The calling thread's worker, its store opened on first use. NULL when
+ * the database cannot be opened (err says why). */
+static struct worker *worker_get(struct buf *err)
+{
+	struct worker *w = pthread_getspecific(worker_key);
+	if (w) {
+		if (w->generation != __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE))
+			load_calendar(w);
+		return w;
+	}
+	w = xcalloc(1, sizeof(*w));
+	if (store_open(opts->db_url, 0, &w->store, err) != KN_OK) {
+		free(w);
+		return NULL;
+	}
+	load_calendar(w);
 	pthread_setspecific(worker_key, w);
 	return w;
 }
 
 void server_reload_calendar(struct request *rq)
 {
-	struct holiday *h;
-	size_t n;
-	calendar_free(rq->w->cal);
-	rq->w->cal = rq->cal = calendar_new();
-	if (store_holiday_all(rq->store, &h, &n) == KN_OK) {
-		for (size_t i = 0; i < n; i++)
-			calendar_override(rq->cal, h[i].date, h[i].workday, h[i].name);
-		holidays_free(h, n);
-	}
+	__atomic_add_fetch(&holiday_generation, 1, __ATOMIC_RELEASE);
+	load_calendar(rq->w);
+	rq->cal = rq->w->cal;
 }
 
 struct unitree *req_tree(struct request *rq)
@@ -613,9 +627,14 @@ int server_run(const struct server_opts *o, struct buf *err)
 	struct sockaddr_in a4;
 	struct sockaddr *sa;
 	struct MHD_Daemon *d;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_USE_ITC;	/* needed by MHD_quiesce_daemon */
 
 	opts = o;
+	if (sodium_init() < 0) {
+		buf_adds(err, "libsodium cannot start");
+		return -1;
+	}
 	i18n_thread_langs();
 	pthread_key_create(&worker_key, worker_free);
 	memset(&a4, 0, sizeof(a4));

@@ -24,7 +24,8 @@ struct server_opts {
 /* Serve until SIGTERM or SIGINT. -1 with err when it cannot start. */
 int server_run(const struct server_opts *o, struct buf *err);
 
-/* Reload the worker's calendar after holidays changed. */
+/* After holidays changed: reload this worker's calendar now and every
+ * other worker's before its next request. */
 void server_reload_calendar(struct request *rq);
 
 #endif

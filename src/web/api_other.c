@@ -1,0 +1,1033 @@
+/*
+ * api_other.c — the rest of the JSON API: who am I, the unit tree and one
+ * unit with its figures, the reports (the very JSON `ketnap report …
+ * --format json` prints), the dashboard, the decisions queue, CSV imports
+ * and the audit log.
+ *
+ * Everything is confined to the user's unit subtree: a unit outside it is
+ * answered 404 like one that does not exist, an import touching one is
+ * refused before anything is read into the database, and the audit log
+ * shows only entries about records inside it.
+ *
+ * The dashboard and the decisions queue walk every open candidacy (the
+ * deadlines), which costs a few hundred milliseconds on a city; many
+ * people open the same dashboard at once, so the JSON of each (unit,
+ * period, language, day) is kept in a small process-wide cache, valid
+ * while the newest audit entry is the one it was built after — every
+ * change to the database writes one in the same transaction, whichever
+ * process made it — and for at most CACHE_TTL seconds (a PostgreSQL
+ * sequence may commit its ids out of order). While one request rebuilds
+ * an entry, the others get the previous one rather than waiting.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/report.h"
+#include "io/csv.h"
+#include "io/export.h"
+#include "io/import.h"
+#include "io/report_text.h"
+#include "web/api_common.h"
+#include "web/auth.h"
+#include "web/handlers.h"
+#include "web/server.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/sort.h"
+#include "util/banned.h"
+
+/* ---- the cache ---- */
+
+#define CACHE_SLOTS 128
+#define CACHE_TTL 10
+
+struct cache_slot {
+	char *key;
+	int64_t head;		/* the newest audit id when it was built */
+	long long built;	/* monotonic seconds */
+	char *json;		/* NULL while the first build runs */
+	int building;
+	unsigned long long used;
+};
+
+static struct cache_slot cache[CACHE_SLOTS];
+static unsigned long long cache_clock;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cache_cond = PTHREAD_COND_INITIALIZER;
+
+static long long mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+/* The id of the newest audit entry: changes with every write. */
+static enum kn_err audit_head(struct store *s, int64_t *head)
+{
+	struct audit_entry *a;
+	size_t n;
+	enum kn_err e = store_audit_list(s, NULL, NULL, NULL, 0, 1, &a, &n);
+	*head = e == KN_OK && n ? a[0].id : 0;
+	if (e == KN_OK)
+		store_audit_free(a, n);
+	return e;
+}
+
+static struct cache_slot *cache_find(const char *key)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (cache[i].key && strcmp(cache[i].key, key) == 0)
+			return &cache[i];
+	return NULL;
+}
+
+/* A fresh copy of key's JSON (caller frees), or NULL when the caller is
+ * to build it and then call cache_put() (or cache_abandon()). */
+static char *cache_get(const char *key, int64_t head)
+{
+	char *out = NULL;
+	pthread_mutex_lock(&cache_lock);
+	for (;;) {
+		struct cache_slot *c = cache_find(key);
+		if (c && c->json && c->head == head && mono_seconds() - c->built < CACHE_TTL) {
+			c->used = ++cache_clock;
+			out = xstrdup(c->json);
+			break;
+		}
+		if (c && c->building) {
+			if (c->json) {	/* stale, being rebuilt: serve the old one */
+				out = xstrdup(c->json);
+				break;
+			}
+			pthread_cond_wait(&cache_cond, &cache_lock);
+			continue;
+		}
+		if (!c) {
+			/* A free slot, else the least recently used idle one. */
+			for (size_t i = 0; i < CACHE_SLOTS; i++) {
+				if (!cache[i].key) {
+					c = &cache[i];
+					break;
+				}
+				if (!cache[i].building && (!c || cache[i].used < c->used))
+					c = &cache[i];
+			}
+			if (!c)		/* every slot is being built: build uncached */
+				break;
+			free(c->key);
+			free(c->json);
+			c->key = xstrdup(key);
+			c->json = NULL;
+		}
+		c->building = 1;
+		c->used = ++cache_clock;
+		break;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return out;
+}
+
+static void cache_put(const char *key, int64_t head, const char *json)
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cache_slot *c = cache_find(key);
+	if (c) {
+		free(c->json);
+		c->json = json ? xstrdup(json) : NULL;
+		c->head = head;
+		c->built = mono_seconds();
+		c->building = 0;
+		if (!c->json) {
+			free(c->key);
+			c->key = NULL;
+		}
+	}
+	pthread_cond_broadcast(&cache_cond);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Answer a cached body (takes json). */
+static int answer_cached(struct response *rs, char *json)
+{
+	rs->status = 200;
+	rs->ctype = "application/json";
+	buf_reset(&rs->body);
+	buf_adds(&rs->body, json);
+	free(json);
+	return 0;
+}
+
+/* Build key's JSON with build() unless the cache has it; answer it. */
+static int cached(struct request *rq, struct response *rs, const char *key,
+		  int (*build)(struct request *rq, struct response *rs, void *arg), void *arg)
+{
+	int64_t head;
+	char *hit;
+	enum kn_err e = audit_head(rq->store, &head);
+	if (e != KN_OK)
+		return api_store_error(rq, rs, e);
+	if ((hit = cache_get(key, head)))
+		return answer_cached(rs, hit);
+	build(rq, rs, arg);
+	cache_put(key, head, rs->status == 200 ? rs->body.s : NULL);
+	return 0;
+}
+
+/* ---- me ---- */
+
+HANDLER(api_me)
+{
+	struct unode *scope = req_scope(rq);
+	json_t *unit = scope ? api_unit_json(&scope->u) : json_null();
+	return api_json(rs, 200, json_pack("{s:s, s:s, s:o, s:s, s:s, s:o}",
+		"user", rq->user.name, "role", role_name(rq->role), "unit", unit,
+		"lang", rq->lang, "auth", rq->bearer ? "bearer" : "cookie",
+		"csrf", api_str(!rq->bearer ? rq->sess.csrf : NULL)));
+}
+
+/* ---- units ---- */
+
+static json_t *unit_node_json(const struct unode *n, const struct unode *top)
+{
+	json_t *o = api_unit_json(&n->u);
+	json_object_set_new(o, "depth", json_integer(n->depth - top->depth));
+	json_object_set_new(o, "basic_cell", json_boolean(unitree_is_basic_cell(n)));
+	json_object_set_new(o, "child_count", json_integer((json_int_t)n->nchildren));
+	return o;
+}
+
+static void units_flat(json_t *out, const struct unode *n, const struct unode *top, int max)
+{
+	json_array_append_new(out, unit_node_json(n, top));
+	if (n->depth - top->depth >= max)
+		return;
+	for (size_t i = 0; i < n->nchildren; i++)
+		units_flat(out, n->children[i], top, max);
+}
+
+static json_t *units_tree(const struct unode *n, const struct unode *top, int max)
+{
+	json_t *o = unit_node_json(n, top), *ch = json_array();
+	if (n->depth - top->depth < max)
+		for (size_t i = 0; i < n->nchildren; i++)
+			json_array_append_new(ch, units_tree(n->children[i], top, max));
+	json_object_set_new(o, "children", ch);
+	return o;
+}
+
+HANDLER(api_units)
+{
+	const char *format = api_query(rq, "format");
+	struct unode *top;
+	long long depth;
+
+	if (format && strcmp(format, "flat") && strcmp(format, "tree"))
+		return api_error(rq, rs, 400, _("The parameter format must be flat or tree."),
+				 json_pack("{s:s}", "parameter", "format"));
+	if (api_query_int(rq, rs, "depth", 0, 1000, 1000, &depth) < 0)
+		return 0;
+	if (!(top = api_query_unit(rq, rs, "unit")))
+		return 0;
+	if (format && strcmp(format, "tree") == 0)
+		return api_json(rs, 200, json_pack("{s:s, s:o}", "root", top->u.code, "tree",
+						   units_tree(top, top, (int)depth)));
+	json_t *list = json_array();
+	units_flat(list, top, top, (int)depth);
+	return api_json(rs, 200, json_pack("{s:s, s:o}", "root", top->u.code, "units", list));
+}
+
+/* {quota, admitted, percent, met} of an achievement report row. */
+static json_t *figures(const struct report *r, size_t row)
+{
+	const struct rcell *q = report_cell(r, row, 3), *a = report_cell(r, row, 4),
+			   *p = report_cell(r, row, 5), *m = report_cell(r, row, 6);
+	return json_pack("{s:o, s:I, s:o, s:o}", "quota", q->null ? json_null() :
+			 json_integer(q->num), "admitted", (json_int_t)a->num, "percent",
+			 p->null ? json_null() : api_tenths(p->num), "met",
+			 m->null ? json_null() : json_boolean(m->num));
+}
+
+/* The report options of the request: the period, the unit. */
+static int report_opts_of(struct request *rq, struct response *rs, struct unode *unit,
+			  struct report_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->as_of = KN_DATE_NONE;
+	o->depth = 1;
+	o->level = 1;
+	o->unit = unit->u.code;
+	return api_query_period(rq, rs, &o->from, &o->to, &o->as_of);
+}
+
+HANDLER(api_unit)
+{
+	struct unitree *t = req_tree(rq);
+	struct unode *n, *scope = req_scope(rq);
+	struct report_opts o;
+	struct report *r = NULL;
+	struct buf err = BUF_INIT;
+	enum kn_err e;
+
+	if (!t)
+		return api_store_error(rq, rs, KN_EIO);
+	if (!req_can_see(rq, rq->arg) || !(n = unitree_find(t, rq->arg)))
+		return api_not_found(rq, rs);
+	if (report_opts_of(rq, rs, n, &o) < 0)
+		return 0;
+	if ((e = report_build(rq->store, rq->cal, REPORT_ACHIEVEMENT, &o, &r, &err)) != KN_OK) {
+		buf_release(&err);
+		return api_store_error(rq, rs, e);
+	}
+	json_t *unit = unit_node_json(n, n), *children = json_array(), *path = json_array();
+	struct unode *comp = unitree_competent(n);
+	json_object_set_new(unit, "figures", figures(r, 0));
+	/* The rows after the first are the children, in code order. */
+	for (size_t i = 0; i < n->nchildren; i++) {
+		json_t *c = unit_node_json(n->children[i], n);
+		if (i + 1 < r->nrows)
+			json_object_set_new(c, "figures", figures(r, i + 1));
+		json_array_append_new(children, c);
+	}
+	/* Ancestors the user may see, from their own unit down. */
+	for (struct unode *a = n->parent; a && scope && unitree_within(a, scope); a = a->parent)
+		json_array_insert_new(path, 0, json_pack("{s:s, s:s}", "code", a->u.code, "name",
+							 a->u.name));
+	api_json(rs, 200, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "unit", unit,
+		"path", path, "competent", api_str(comp ? comp->u.code : NULL),
+		"from", api_date(o.from), "to", api_date(o.to), "as_of", api_date(r->as_of),
+		"children", children));
+	report_free(r);
+	buf_release(&err);
+	return 0;
+}
+
+/* ---- reports ---- */
+
+HANDLER(api_report)
+{
+	int kind = report_kind_parse(rq->arg);
+	struct report_opts o;
+	struct report *r = NULL;
+	struct unode *unit;
+	struct buf err = BUF_INIT;
+	long long depth, level;
+	enum kn_err e;
+
+	if (kind < 0)
+		return api_error(rq, rs, 404, _("No such report: the reports are achievement, "
+						"structure, funnel, deadlines, ranking and summary."),
+				 NULL);
+	if (api_query_int(rq, rs, "depth", 0, 100, 1, &depth) < 0 ||
+	    api_query_int(rq, rs, "level", 1, 100, 1, &level) < 0)
+		return 0;
+	if (!(unit = api_query_unit(rq, rs, "unit")))
+		return 0;
+	if (report_opts_of(rq, rs, unit, &o) < 0)
+		return 0;
+	o.depth = (int)depth;
+	o.level = (int)level;
+	if ((e = report_build(rq->store, rq->cal, (enum report_kind)kind, &o, &r, &err)) != KN_OK) {
+		if (e == KN_ENOTFOUND)
+			api_not_found(rq, rs);
+		else
+			api_store_error(rq, rs, e);
+		buf_release(&err);
+		return 0;
+	}
+	rs->status = 200;
+	rs->ctype = "application/json";
+	buf_reset(&rs->body);
+	report_write_json(r, &rs->body);
+	report_free(r);
+	buf_release(&err);
+	return 0;
+}
+
+/* ---- dashboard ---- */
+
+struct dash_arg {
+	struct unit unit;
+	struct report_opts o;
+};
+
+static int dashboard_build(struct request *rq, struct response *rs, void *arg)
+{
+	struct dash_arg *d = arg;
+	struct report *ach = NULL, *fun = NULL, *dl = NULL;
+	struct buf err = BUF_INIT;
+	struct unitree *t = req_tree(rq);
+	enum kn_err e;
+
+	if (!t) {
+		api_store_error(rq, rs, KN_EIO);
+		goto out;
+	}
+	if ((e = report_build(rq->store, rq->cal, REPORT_ACHIEVEMENT, &d->o, &ach, &err)) ||
+	    (e = report_build(rq->store, rq->cal, REPORT_FUNNEL, &d->o, &fun, &err)) ||
+	    (e = report_build(rq->store, rq->cal, REPORT_DEADLINES, &d->o, &dl, &err))) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}", "unit", d->unit.code,
+			      "name", d->unit.name, "kind", unit_kind_name(d->unit.kind),
+			      "from", api_date(d->o.from), "to", api_date(d->o.to),
+			      "as_of", api_date(ach->as_of));
+	json_object_update_new(o, figures(ach, 0));
+
+	/* The achievement rows after the first: the children, by code. */
+	json_t *children = json_array();
+	for (size_t i = 1; i < ach->nrows; i++) {
+		const char *code = report_cell(ach, i, 0)->text;
+		struct unode *c = unitree_find(t, code);
+		json_t *x = json_pack("{s:s, s:s, s:o}", "code", code, "name",
+				      report_cell(ach, i, 1)->text, "kind",
+				      api_str(c ? unit_kind_name(c->u.kind) : NULL));
+		json_object_update_new(x, figures(ach, i));
+		json_array_append_new(children, x);
+	}
+	json_object_set_new(o, "children", children);
+
+	json_t *funnel = json_array();
+	for (size_t i = 0; i < fun->nrows; i++) {
+		const struct rcell *s = report_cell(fun, i, 0), *n = report_cell(fun, i, 1);
+		json_array_append_new(funnel, json_pack("{s:s, s:s, s:I}", "step", s->text,
+			"label", s->label ? s->label : s->text, "reached", (json_int_t)n->num));
+	}
+	json_object_set_new(o, "funnel", funnel);
+
+	/* Deadlines: rows of (… due, due_date, workdays_left, status). The
+	 * dossiers waiting for a decision are those with DL-DECISION running,
+	 * as the year-end summary counts them. */
+	long long open = 0, overdue = 0, week = 0, waiting = 0, waiting_overdue = 0;
+	for (size_t i = 0; i < dl->nrows; i++) {
+		const char *code = report_cell(dl, i, 3)->text;
+		long long left = report_cell(dl, i, 5)->num;
+		open++;
+		overdue += left < 0;
+		week += left >= 0 && left <= 5;
+		if (code && strcmp(code, "DL-DECISION") == 0) {
+			waiting++;
+			waiting_overdue += left < 0;
+		}
+	}
+	json_object_set_new(o, "deadlines", json_pack("{s:I, s:I, s:I}", "open",
+		(json_int_t)open, "overdue", (json_int_t)overdue, "due_within_5_workdays",
+		(json_int_t)week));
+	json_object_set_new(o, "waiting_decision", json_integer(waiting));
+	json_object_set_new(o, "waiting_decision_overdue", json_integer(waiting_overdue));
+	api_json(rs, 200, o);
+out:
+	report_free(ach);
+	report_free(fun);
+	report_free(dl);
+	buf_release(&err);
+	return 0;
+}
+
+/* The hot path: no unit tree unless the cache misses. */
+HANDLER(api_dashboard)
+{
+	struct dash_arg d;
+	struct buf key = BUF_INIT;
+	char f[11], t[11], a[11];
+	enum kn_err e;
+
+	memset(&d.o, 0, sizeof(d.o));
+	d.o.as_of = KN_DATE_NONE;
+	d.o.depth = 1;
+	d.o.level = 1;
+	if (api_query_period(rq, rs, &d.o.from, &d.o.to, &d.o.as_of) < 0)
+		return 0;
+	if ((e = api_unit_lookup(rq, api_query(rq, "unit"), &d.unit)) != KN_OK)
+		return e == KN_ENOTFOUND ? api_not_found(rq, rs) : api_store_error(rq, rs, e);
+	d.o.unit = d.unit.code;
+	date_format_iso(d.o.from, f);
+	date_format_iso(d.o.to, t);
+	date_format_iso(d.o.as_of != KN_DATE_NONE ? d.o.as_of : date_today(), a);
+	buf_addf(&key, "dashboard|%s|%s|%s|%s|%s", d.unit.code, f, t, a, rq->lang);
+	cached(rq, rs, key.s, dashboard_build, &d);
+	buf_release(&key);
+	unit_release(&d.unit);
+	return 0;
+}
+
+/* ---- decisions ---- */
+
+struct queue_item {
+	char *ref, *name, *unit;
+	const char *competent;
+	enum step_code awaiting, after;
+	kn_date since, due;
+	int left, has_due;
+};
+
+struct queue {
+	struct request *rq;
+	struct ledger *l;
+	struct unode *scope;	/* only dossiers considered within it */
+	enum step_code awaiting;	/* decision or official */
+	struct policy pol;
+	struct queue_item *items;
+	size_t n;
+};
+
+static int queue_collect(void *arg, const struct pipeline *p)
+{
+	struct queue *q = arg;
+	struct unode *un = unitree_find(&q->l->tree, p->unit);
+	struct unode *comp, *scope_here;
+	struct candidacy c;
+	struct deadline *dl = NULL;
+	enum step_code next;
+
+	if (!un || !(scope_here = unitree_find(&q->l->tree, q->scope->u.code)) ||
+	    !unitree_within(un, scope_here))
+		return 0;
+	/* The user's committee's dossiers; an administrator's: every one. */
+	comp = unitree_competent(un);
+	if (q->rq->role != ROLE_ADMIN && (!comp || strcmp(comp->u.code, q->rq->user.unit) != 0))
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.open = 1;
+	c.steps = (struct step *)p->steps;
+	c.nsteps = p->nsteps;
+	next = ledger_next_step(&c, unitree_is_basic_cell(un));
+	if (next != q->awaiting)
+		return 0;
+	q->items = xreallocarray(q->items, q->n + 1, sizeof(*q->items));
+	struct queue_item *it = &q->items[q->n++];
+	memset(it, 0, sizeof(*it));
+	it->ref = xstrdup(p->person_ref);
+	it->name = xstrdup(p->full_name);
+	it->unit = xstrdup(p->unit);
+	it->competent = comp ? comp->u.code : NULL;
+	it->awaiting = next;
+	it->since = KN_DATE_NONE;
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct step_info *si = step_info(p->steps[i].code);
+		if (si && si->ordered && p->steps[i].code < next) {
+			it->after = p->steps[i].code;
+			it->since = p->steps[i].date;
+		}
+	}
+	size_t n = deadlines_for(p->steps, p->nsteps, q->l->today, &q->pol, q->l->cal, &dl);
+	for (size_t i = 0; i < n; i++)
+		if ((next == STEP_DECISION && strcmp(dl[i].code, "DL-DECISION") == 0) ||
+		    (next == STEP_OFFICIAL && strcmp(dl[i].code, "DL-OFFICIAL") == 0)) {
+			it->due = dl[i].due;
+			it->left = dl[i].workdays_left;
+			it->has_due = 1;
+		}
+	free(dl);
+	return 0;
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct queue_item *x = a, *y = b;
+	kn_date dx = x->has_due ? x->due : INT32_MAX, dy = y->has_due ? y->due : INT32_MAX;
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return strcmp(x->ref, y->ref);
+}
+
+static int decisions_build(struct request *rq, struct response *rs, void *arg)
+{
+	struct queue *q = arg;
+	struct ledger l;
+	struct buf err = BUF_INIT;
+	enum kn_err e;
+
+	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
+		buf_release(&err);
+		return api_store_error(rq, rs, e);
+	}
+	q->l = &l;
+	ledger_policy(&l, l.today, &q->pol);
+	if ((e = store_pipeline_each(rq->store, l.today, queue_collect, q)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	xqsort(q->items, q->n, sizeof(*q->items), item_cmp);
+	json_t *list = json_array();
+	for (size_t i = 0; i < q->n; i++) {
+		const struct queue_item *it = &q->items[i];
+		struct unode *un = unitree_find(&l.tree, it->unit);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}",
+			"ref", it->ref, "full_name", it->name, "unit", it->unit,
+			"unit_name", api_str(un ? un->u.name : NULL),
+			"competent", api_str(it->competent),
+			"awaiting", step_name(it->awaiting), "label", step_label(it->awaiting),
+			"after", it->after ? step_name(it->after) : "",
+			"since", api_date(it->since),
+			"due", it->has_due ? api_date(it->due) : json_null(),
+			"workdays_left", it->has_due ? json_integer(it->left) : json_null(),
+			"status", it->has_due ? json_string(it->left < 0 ? "overdue" : "due") :
+						json_null(),
+			"may_record", auth_may_record(rq, it->unit, it->awaiting)));
+	}
+	api_json(rs, 200, json_pack("{s:s, s:o, s:s, s:o, s:I, s:o}", "unit", q->scope->u.code,
+		"committee", api_str(rq->role == ROLE_ADMIN ? NULL : rq->user.unit),
+		"awaiting", step_name(q->awaiting), "as_of", api_date(l.today),
+		"total", (json_int_t)q->n, "queue", list));
+out:
+	for (size_t i = 0; i < q->n; i++) {
+		free(q->items[i].ref);
+		free(q->items[i].name);
+		free(q->items[i].unit);
+	}
+	free(q->items);
+	q->items = NULL;
+	q->n = 0;
+	ledger_release(&l);
+	buf_release(&err);
+	return 0;
+}
+
+HANDLER(api_decisions)
+{
+	struct queue q;
+	const char *step = api_query(rq, "step");
+	struct buf key = BUF_INIT;
+	char today[11];
+
+	memset(&q, 0, sizeof(q));
+	q.rq = rq;
+	q.awaiting = step ? step_from_name(step) : STEP_DECISION;
+	if (q.awaiting != STEP_DECISION && q.awaiting != STEP_OFFICIAL)
+		return api_error(rq, rs, 400, _("The parameter step must be decision or official."),
+				 json_pack("{s:s}", "parameter", "step"));
+	/* ?unit=: dossiers of a part of the subtree (default: all of it). */
+	if (!(q.scope = api_query_unit(rq, rs, "unit")))
+		return 0;
+	date_format_iso(date_today(), today);
+	buf_addf(&key, "decisions|%s|%s|%s|%s|%s|%s", q.scope->u.code, step_name(q.awaiting),
+		 today, rq->lang, rq->user.unit, role_name(rq->role));
+	cached(rq, rs, key.s, decisions_build, &q);
+	buf_release(&key);
+	return 0;
+}
+
+/* ---- imports ---- */
+
+struct scope_check {
+	struct request *rq;
+	json_t *problems;
+};
+
+static void scope_problem(struct scope_check *sc, size_t line, const char *column,
+			  const char *fmt, const char *value)
+{
+	struct buf m = BUF_INIT;
+	buf_addf(&m, fmt, value);
+	json_array_append_new(sc->problems, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
+						      "column", column, "message", m.s));
+	buf_release(&m);
+}
+
+/* A cell with surrounding blanks dropped, as the importer reads codes. */
+static char *cell_code(const struct csv_row *row, int col)
+{
+	if (col < 0 || (size_t)col >= row->n)
+		return NULL;
+	const char *f = row->fields[col];
+	size_t n = strlen(f);
+	while (n && (*f == ' ' || *f == '\t'))
+		f++, n--;
+	while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
+		n--;
+	return n ? xstrndup(f, n) : NULL;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Refuse rows that touch units or people outside the user's subtree:
+ * problems like the importer's, before the importer runs. Returns the
+ * count. Rows the importer will refuse anyway are left to it. */
+static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char *data,
+			   size_t len)
+{
+	static const char *const nowhere = N_("no unit %s in your part of the organisation");
+	static const char *const nobody = N_("no person with ref %s in your part of the organisation");
+	struct request *rq = sc->rq;
+	struct unitree *t = req_tree(rq);
+	struct unode *scope = req_scope(rq);
+	struct csv_reader *r;
+	struct csv_row row;
+	struct buf err = BUF_INIT;
+	size_t before = json_array_size(sc->problems);
+	int c_code = -1, c_parent = -1, c_unit = -1, c_person = -1, c_ref = -1, c_step = -1,
+	    c_org = -1;
+	char **newcodes = NULL;
+	size_t nnew = 0;
+	char *last_ref = NULL;
+	int last_ok = 0;
+	int rc;
+
+	if (!t || !scope)
+		return 1;
+	if (kind == IO_HOLIDAYS)
+		return 0;
+	/* Pass 1 (units): the codes this file adds, which may be parents. */
+	for (int pass = kind == IO_UNITS ? 1 : 2; pass <= 2; pass++) {
+		r = csv_reader_new(data, len);
+		int header = 1;
+		while ((rc = csv_read_row(r, &row, &err)) != 0) {
+			if (rc < 0)
+				continue;
+			if (header) {
+				header = 0;
+				for (size_t i = 0; i < row.n; i++) {
+					const char *h = row.fields[i];
+					/* The importer skips a byte-order mark; so does the reader. */
+					int *col = strcmp(h, "code") == 0 ? &c_code :
+						   strcmp(h, "parent") == 0 ? &c_parent :
+						   strcmp(h, "unit") == 0 ? &c_unit :
+						   strcmp(h, "person") == 0 ? &c_person :
+						   strcmp(h, "ref") == 0 ? &c_ref :
+						   strcmp(h, "step") == 0 ? &c_step :
+						   strcmp(h, "org") == 0 ? &c_org : NULL;
+					if (col)
+						*col = (int)i;
+				}
+				continue;
+			}
+			if (kind == IO_UNITS) {
+				char *code = cell_code(&row, c_code), *parent = cell_code(&row, c_parent);
+				struct unode *n = code ? unitree_find(t, code) : NULL;
+				if (pass == 1) {
+					if (code && !n) {
+						newcodes = xreallocarray(newcodes, nnew + 1, sizeof(*newcodes));
+						newcodes[nnew++] = xstrdup(code);
+					}
+				} else if (code && n && !unitree_within(n, scope)) {
+					scope_problem(sc, row.line, "code", _(nowhere), code);
+				} else if (code && n == scope) {
+					/* The user's own unit stays where it is. */
+					const char *was = scope->u.parent ? scope->u.parent : "";
+					if (strcmp(parent ? parent : "", was) != 0)
+						scope_problem(sc, row.line, "parent", "%s",
+							      _("your own unit cannot be moved"));
+				} else if (code) {
+					int known = parent && nnew &&
+						    bsearch(&parent, newcodes, nnew, sizeof(*newcodes),
+							    str_cmp);
+					if (!parent)
+						scope_problem(sc, row.line, "parent", "%s",
+							      _("a unit needs a parent in your part of the organisation"));
+					else if (!known && !req_can_see(rq, parent))
+						scope_problem(sc, row.line, "parent", _(nowhere), parent);
+				}
+				free(code);
+				free(parent);
+			} else if (kind == IO_PEOPLE || kind == IO_QUOTAS) {
+				char *unit = cell_code(&row, c_unit);
+				if (unit && !req_can_see(rq, unit))
+					scope_problem(sc, row.line, "unit", _(nowhere), unit);
+				free(unit);
+				if (kind == IO_PEOPLE) {
+					char *ref = cell_code(&row, c_ref);
+					struct person p;
+					memset(&p, 0, sizeof(p));
+					if (ref && store_person_get(rq->store, ref, &p) == KN_OK &&
+					    !req_can_see(rq, p.unit))
+						scope_problem(sc, row.line, "ref", _(nobody), ref);
+					person_release(&p);
+					free(ref);
+				}
+			} else if (kind == IO_STEPS) {
+				char *ref = cell_code(&row, c_person), *step = cell_code(&row, c_step);
+				if (ref && (!last_ref || strcmp(ref, last_ref) != 0)) {
+					struct person p;
+					memset(&p, 0, sizeof(p));
+					enum kn_err e = store_person_get(rq->store, ref, &p);
+					/* An unknown person is the importer's to report. */
+					last_ok = e != KN_OK || req_can_see(rq, p.unit);
+					person_release(&p);
+					free(last_ref);
+					last_ref = xstrdup(ref);
+				}
+				if (ref && !last_ok)
+					scope_problem(sc, row.line, "person", _(nobody), ref);
+				enum step_code code = step ? step_from_name(step) : STEP_NONE;
+				if (code == STEP_DECISION || code == STEP_OFFICIAL) {
+					char *org = cell_code(&row, c_org);
+					if (org && !req_can_see(rq, org))
+						scope_problem(sc, row.line, "org", _(nowhere), org);
+					free(org);
+				}
+				free(ref);
+				free(step);
+			}
+		}
+		csv_reader_free(r);
+		if (pass == 1 && nnew)
+			xqsort(newcodes, nnew, sizeof(*newcodes), str_cmp);
+	}
+	for (size_t i = 0; i < nnew; i++)
+		free(newcodes[i]);
+	free(newcodes);
+	free(last_ref);
+	buf_release(&err);
+	return json_array_size(sc->problems) - before;
+}
+
+/* "FILE:LINE: column: message" lines into [{line, column, message}]. */
+static void import_problems(json_t *out, const char *file, const char *lines)
+{
+	size_t flen = strlen(file);
+	while (lines && *lines) {
+		const char *nl = strchr(lines, '\n');
+		size_t n = nl ? (size_t)(nl - lines) : strlen(lines);
+		char *line = xstrndup(lines, n);
+		char *p = line, *end;
+		json_t *lineno = json_null(), *column = json_null();
+		if (strncmp(p, file, flen) == 0 && p[flen] == ':') {
+			long long ln = strtoll(p + flen + 1, &end, 10);
+			if (end > p + flen + 1 && end[0] == ':' && end[1] == ' ') {
+				json_decref(lineno);
+				lineno = json_integer(ln);
+				p = end + 2;
+				char *sep = strstr(p, ": ");
+				if (sep && !memchr(p, ' ', (size_t)(sep - p))) {
+					*sep = '\0';
+					json_decref(column);
+					column = json_string(p);
+					p = sep + 2;
+				}
+			}
+		}
+		if (n)
+			json_array_append_new(out, json_pack("{s:o, s:o, s:s}", "line", lineno,
+							     "column", column, "message", p));
+		else {
+			json_decref(lineno);
+			json_decref(column);
+		}
+		free(line);
+		lines += n + (nl != NULL);
+	}
+}
+
+HANDLER(api_import)
+{
+	enum io_kind kind;
+	const char *data = rq->body ? rq->body : "";
+	size_t len = rq->body_len;
+	const char *dry = api_query(rq, "dry_run"), *override = api_query(rq, "override");
+	struct import_opts io;
+	struct import_stats st;
+	struct buf err = BUF_INIT, file = BUF_INIT, ovr = BUF_INIT;
+	struct scope_check sc;
+	enum kn_err e;
+
+	if (io_kind_parse(rq->arg, &kind) != 0)
+		return api_error(rq, rs, 404, _("No such list: import units, people, quotas, "
+						"steps or holidays."), NULL);
+	if (dry && strcmp(dry, "0") && strcmp(dry, "1"))
+		return api_error(rq, rs, 400, _("The parameter dry_run must be 0 or 1."),
+				 json_pack("{s:s}", "parameter", "dry_run"));
+	if (override && (text_nfc(override, &ovr) != 0 || !ovr.len)) {
+		buf_release(&ovr);
+		return api_error(rq, rs, 400, _("The override reason must be UTF-8 text."),
+				 json_pack("{s:s}", "parameter", "override"));
+	}
+	/* A file sent as a form field (multipart) rather than as the body. */
+	for (size_t i = 0; i < rq->form.n; i++)
+		if (rq->form.v[i].filename || strcmp(rq->form.v[i].key, "file") == 0) {
+			data = rq->form.v[i].val;
+			len = rq->form.v[i].len;
+			break;
+		}
+	buf_addf(&file, "%s.csv", io_kind_name(kind));
+	memset(&io, 0, sizeof(io));
+	memset(&st, 0, sizeof(st));
+	io.dry_run = dry && dry[0] == '1';
+	io.override = ovr.len ? ovr.s : NULL;
+	io.actor = rq->user.name;
+	io.cal = rq->cal;
+
+	sc.rq = rq;
+	sc.problems = json_array();
+	/* The calendar is the whole organisation's. */
+	if (kind == IO_HOLIDAYS && (!req_scope(rq) || req_scope(rq)->parent)) {
+		api_error(rq, rs, 403, _("Only an administrator of the whole organisation may "
+					 "import holidays."), NULL);
+		goto out;
+	}
+	if (import_scope(&sc, kind, data, len) > 0) {
+		api_error(rq, rs, 422, _("The file touches units or people outside your part of "
+					 "the organisation; nothing was written."),
+			  json_pack("{s:O, s:s}", "problems", sc.problems, "kind", io_kind_name(kind)));
+		goto out;
+	}
+	if ((e = store_begin(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	e = import_csv(rq->store, kind, file.s, data, len, &io, &st, &err);
+	if (e != KN_OK || io.dry_run)
+		store_rollback(rq->store);
+	else
+		e = store_commit(rq->store);
+	if (e == KN_EINVAL) {
+		import_problems(sc.problems, file.s, err.s);
+		api_error(rq, rs, 422, _("The file has problems; nothing was written."),
+			  json_pack("{s:O, s:s, s:I}", "problems", sc.problems, "kind",
+				    io_kind_name(kind), "rows", (json_int_t)st.rows));
+		goto out;
+	}
+	if (e != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	if (kind == IO_HOLIDAYS && !io.dry_run)
+		server_reload_calendar(rq);
+	api_json(rs, 200, json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:[]}",
+		"kind", io_kind_name(kind), "dry_run", io.dry_run, "ok", 1,
+		"rows", (json_int_t)st.rows, "added", (json_int_t)st.added,
+		"updated", (json_int_t)st.updated, "unchanged", (json_int_t)st.unchanged,
+		"problems"));
+out:
+	json_decref(sc.problems);
+	buf_release(&err);
+	buf_release(&file);
+	buf_release(&ovr);
+	return 0;
+}
+
+/* ---- audit ---- */
+
+struct audit_scope {
+	struct request *rq;
+	int everything;		/* the user's unit is a root: no filter */
+	char *ref;		/* the last person looked up … */
+	int ref_ok;		/* … and whether it is visible */
+};
+
+/* Whether the user may see an audit entry: the record it is about lies
+ * in their subtree. Records of no unit (holidays, policy, the database)
+ * only for administrators of the whole organisation. */
+static int audit_visible(struct audit_scope *as, const struct audit_entry *a)
+{
+	struct request *rq = as->rq;
+	const char *ent = a->entity ? a->entity : "", *key = a->key ? a->key : "";
+
+	if (as->everything)
+		return 1;
+	if (strcmp(ent, "unit") == 0)
+		return req_can_see(rq, key);
+	if (strcmp(ent, "quota") == 0) {
+		const char *slash = strchr(key, '/');
+		char *unit = xstrndup(key, slash ? (size_t)(slash - key) : strlen(key));
+		int ok = req_can_see(rq, unit);
+		free(unit);
+		return ok;
+	}
+	if (strcmp(ent, "person") == 0 || strcmp(ent, "candidacy") == 0 ||
+	    strcmp(ent, "step") == 0) {
+		if (!as->ref || strcmp(as->ref, key) != 0) {
+			struct person p;
+			memset(&p, 0, sizeof(p));
+			as->ref_ok = store_person_get(rq->store, key, &p) == KN_OK &&
+				     req_can_see(rq, p.unit);
+			person_release(&p);
+			free(as->ref);
+			as->ref = xstrdup(key);
+		}
+		return as->ref_ok;
+	}
+	if (strcmp(ent, "user") == 0) {
+		struct user u;
+		memset(&u, 0, sizeof(u));
+		int ok = store_user_get(rq->store, key, &u) == KN_OK && req_can_see(rq, u.unit);
+		user_release(&u);
+		return ok;
+	}
+	return 0;
+}
+
+static json_t *audit_json(const struct audit_entry *a)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+			 "at", api_str(a->at), "actor", api_str(a->actor), "action",
+			 api_str(a->action), "entity", api_str(a->entity), "key", api_str(a->key),
+			 "before", api_str(a->before), "after", api_str(a->after));
+}
+
+HANDLER(api_audit)
+{
+	const char *actor = api_query(rq, "actor"), *entity = api_query(rq, "entity"),
+		   *key = api_query(rq, "key");
+	long long page, per_page, skip, offset = 0;
+	struct audit_scope as;
+	struct unode *scope = req_scope(rq);
+	json_t *list;
+	int more = 0;
+	enum kn_err e = KN_OK;
+
+	if (api_query_int(rq, rs, "page", 1, 1000000, 1, &page) < 0 ||
+	    api_query_int(rq, rs, "per_page", 1, 500, API_PAGE_SIZE, &per_page) < 0)
+		return 0;
+	if (!scope)
+		return api_not_found(rq, rs);
+	memset(&as, 0, sizeof(as));
+	as.rq = rq;
+	as.everything = scope->parent == NULL;
+	list = json_array();
+	skip = (page - 1) * per_page;
+	if (as.everything) {
+		/* No filter: let the store page. */
+		struct audit_entry *a;
+		size_t n;
+		if ((e = store_audit_list(rq->store, actor, entity, key, skip, per_page + 1, &a,
+					  &n)) == KN_OK) {
+			for (size_t i = 0; i < n && (long long)i < per_page; i++)
+				json_array_append_new(list, audit_json(&a[i]));
+			more = (long long)n > per_page;
+			store_audit_free(a, n);
+		}
+	} else {
+		/* Filtered: read in batches, skipping the earlier pages' entries. */
+		for (;;) {
+			struct audit_entry *a;
+			size_t n;
+			const long long batch = 500;
+			if ((e = store_audit_list(rq->store, actor, entity, key, offset, batch, &a,
+						  &n)) != KN_OK)
+				break;
+			offset += (long long)n;
+			for (size_t i = 0; i < n && !more; i++) {
+				if (!audit_visible(&as, &a[i]))
+					continue;
+				if (skip > 0) {
+					skip--;
+					continue;
+				}
+				if ((long long)json_array_size(list) == per_page)
+					more = 1;
+				else
+					json_array_append_new(list, audit_json(&a[i]));
+			}
+			store_audit_free(a, n);
+			if (more || (long long)n < batch)
+				break;
+		}
+	}
+	free(as.ref);
+	if (e != KN_OK) {
+		json_decref(list);
+		return api_store_error(rq, rs, e);
+	}
+	return api_json(rs, 200, json_pack("{s:I, s:I, s:b, s:o}", "page", (json_int_t)page,
+					   "per_page", (json_int_t)per_page, "more", more,
+					   "entries", list));
+}

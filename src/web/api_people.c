@@ -1,0 +1,946 @@
+/*
+ * api_people.c — the people and steps of the JSON API: the list of
+ * candidates (search, filters, pages), one person with their candidacies,
+ * deadlines and next step, creating and editing a person, recording a
+ * step and checking one without writing.
+ *
+ * Everything is confined to the user's unit subtree: a person outside it
+ * is answered 404, exactly like one that does not exist. Steps go through
+ * ledger_step(), as on the command line; recording one is wrapped in a
+ * transaction that first compares the candidacy's version with the
+ * client's expect_version, so two people editing the same dossier never
+ * overwrite each other silently (409). A person's creation, its optional
+ * source step and their audit entries are one transaction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ledger.h"
+#include "io/export.h"
+#include "io/import.h"
+#include "web/api_common.h"
+#include "web/auth.h"
+#include "web/handlers.h"
+#include "web/page.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/sort.h"
+#include "util/banned.h"
+
+/* ---- the list ---- */
+
+struct row {
+	const char *ref, *full_name, *unit, *step;
+	kn_date birth_date, last_date, decision;
+	int open, has_candidacy;
+	char *key;		/* Vietnamese name-order sort key */
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : strcmp(x->ref, y->ref);
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int status_valid(const char *s)
+{
+	return step_from_name(s) != STEP_NONE || strcmp(s, "member") == 0 ||
+	       strcmp(s, "official") == 0;
+}
+
+HANDLER(api_people)
+{
+	const char *q = api_query(rq, "q"), *step = api_query(rq, "step");
+	const char *open_s = api_query(rq, "open");
+	struct unode *top;
+	struct cand_summary *cs = NULL;
+	struct person *pp = NULL;
+	size_t ncs = 0, npp = 0, nrows = 0;
+	struct row *rows = NULL;
+	const char **refs = NULL;
+	struct buf folded = BUF_INIT;
+	long long page, per_page;
+	enum kn_err e;
+	kn_date today = date_today();
+	struct unitree *t;
+	size_t byref_index = (size_t)-1;
+	const char *byref_step = NULL;
+	int byref_open = 0;
+
+	if (api_query_int(rq, rs, "page", 1, 1000000, 1, &page) < 0 ||
+	    api_query_int(rq, rs, "per_page", 1, 500, API_PAGE_SIZE, &per_page) < 0)
+		return 0;
+	if (step && !status_valid(step))
+		return api_error(rq, rs, 400, _("The parameter step must be a step code, member "
+						"or official."), json_pack("{s:s}", "parameter", "step"));
+	if (open_s && strcmp(open_s, "0") && strcmp(open_s, "1"))
+		return api_error(rq, rs, 400, _("The parameter open must be 0 or 1."),
+				 json_pack("{s:s}", "parameter", "open"));
+	if (!(top = api_query_unit(rq, rs, "unit")))
+		return 0;
+	t = req_tree(rq);
+	if (q) {
+		if (!text_is_valid_utf8(q))
+			return api_error(rq, rs, 400, _("The search text is not valid UTF-8."), NULL);
+		text_fold(q, &folded);
+	}
+	e = store_candidacy_list(rq->store, q ? folded.s : NULL, &cs, &ncs);
+	/* People without a candidacy (members) are found by name only: the
+	 * list without a search is the list of candidates. */
+	if (e == KN_OK && q && (!open_s || strcmp(open_s, "0") == 0))
+		e = store_person_find(rq->store, folded.s, &pp, &npp);
+	/* A search for a ref finds that person too. */
+	if (e == KN_OK && q) {
+		struct person byref;
+		memset(&byref, 0, sizeof(byref));
+		if (store_person_get(rq->store, q, &byref) == KN_OK) {
+			int dup = 0;
+			for (size_t i = 0; i < npp && !dup; i++)
+				dup = strcmp(pp[i].ref, byref.ref) == 0;
+			if (!dup) {
+				struct candidacy *bc = NULL;
+				size_t nbc = 0;
+				if (store_candidacies_of(rq->store, byref.id, &bc, &nbc) == KN_OK && nbc) {
+					byref_step = api_person_status(byref.member_since,
+								       byref.official_since, today,
+								       &bc[nbc - 1]);
+					byref_open = bc[nbc - 1].open;
+				}
+				store_candidacies_free(bc, nbc);
+				pp = xreallocarray(pp, npp + 1, sizeof(*pp));
+				byref_index = npp;
+				pp[npp++] = byref;
+			} else {
+				person_release(&byref);
+			}
+		}
+	}
+	if (e != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	rows = xcalloc(ncs + npp + 1, sizeof(*rows));
+	refs = xcalloc(ncs + 1, sizeof(*refs));
+	for (size_t i = 0; i < ncs; i++) {
+		struct unode *un = unitree_find(t, cs[i].unit);
+		refs[i] = cs[i].ref;
+		if (!un || !unitree_within(un, top))
+			continue;
+		struct row *r = &rows[nrows];
+		r->ref = cs[i].ref;
+		r->full_name = cs[i].full_name;
+		r->unit = cs[i].unit;
+		r->step = step_name(cs[i].stage);	/* "official" once full */
+		r->birth_date = cs[i].birth_date;
+		r->last_date = cs[i].last_date;
+		r->decision = cs[i].decision;
+		r->open = cs[i].open;
+		r->has_candidacy = 1;
+		if ((step && strcmp(step, r->step) != 0) ||
+		    (open_s && r->open != (open_s[0] == '1')))
+			continue;
+		nrows++;
+	}
+	xqsort(refs, ncs, sizeof(*refs), ref_cmp);
+	for (size_t i = 0; i < npp; i++) {
+		struct unode *un = unitree_find(t, pp[i].unit);
+		if (!un || !unitree_within(un, top) ||
+		    (ncs && bsearch(&pp[i].ref, refs, ncs, sizeof(*refs), ref_cmp)))
+			continue;
+		struct row *r = &rows[nrows];
+		r->ref = pp[i].ref;
+		r->full_name = pp[i].full_name;
+		r->unit = pp[i].unit;
+		r->step = api_person_status(pp[i].member_since, pp[i].official_since, today, NULL);
+		r->open = r->has_candidacy = 0;
+		if (i == byref_index && byref_step) {
+			r->step = byref_step;
+			r->open = byref_open;
+			r->has_candidacy = 1;
+		}
+		r->birth_date = pp[i].birth_date;
+		r->last_date = r->decision = KN_DATE_NONE;
+		if ((step && strcmp(step, r->step) != 0) ||
+		    (open_s && r->open != (open_s[0] == '1')))
+			continue;
+		nrows++;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		struct buf k = BUF_INIT;
+		text_name_key(rows[i].full_name, &k);
+		rows[i].key = buf_detach(&k);
+	}
+	xqsort(rows, nrows, sizeof(*rows), row_cmp);
+
+	json_t *items = json_array();
+	size_t first = (size_t)((page - 1) * per_page);
+	for (size_t i = first; i < nrows && i < first + (size_t)per_page; i++) {
+		const struct row *r = &rows[i];
+		struct unode *un = unitree_find(t, r->unit);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:b, s:b, s:o, s:o}",
+			"ref", r->ref, "full_name", r->full_name, "birth_date", api_date(r->birth_date),
+			"unit", r->unit, "unit_name", api_str(un ? un->u.name : NULL),
+			"step", r->step, "candidate", r->has_candidacy, "open", r->open,
+			"last_date", api_date(r->last_date), "decision", api_date(r->decision)));
+	}
+	api_json(rs, 200, json_pack("{s:s, s:I, s:I, s:I, s:o}", "unit", top->u.code,
+				    "total", (json_int_t)nrows, "page", (json_int_t)page,
+				    "per_page", (json_int_t)per_page, "people", items));
+out:
+	for (size_t i = 0; i < nrows; i++)
+		free(rows[i].key);
+	free(rows);
+	free(refs);
+	store_cand_summaries_free(cs, ncs);
+	store_people_free(pp, npp);
+	buf_release(&folded);
+	return 0;
+}
+
+/* ---- one person ---- */
+
+/* The person of rq->arg, visible to the user: KN_OK, or answered (404,
+ * 500) and something else returned. */
+static enum kn_err load_person(struct request *rq, struct response *rs, struct person *p)
+{
+	enum kn_err e;
+	memset(p, 0, sizeof(*p));
+	e = store_person_get(rq->store, rq->arg, p);
+	if (e == KN_OK && !req_can_see(rq, p->unit)) {
+		person_release(p);
+		memset(p, 0, sizeof(*p));
+		e = KN_ENOTFOUND;
+	}
+	if (e == KN_ENOTFOUND)
+		api_not_found(rq, rs);
+	else if (e != KN_OK)
+		api_store_error(rq, rs, e);
+	return e;
+}
+
+/* The version of a person's latest candidacy; 0 when there is none. */
+static enum kn_err latest_version(struct store *s, const struct candidacy *c, size_t n,
+				  int64_t *version)
+{
+	*version = 0;
+	if (!n)
+		return KN_OK;
+	return store_candidacy_version(s, c[n - 1].id, version);
+}
+
+/* What the next step needs and which rules would refuse it today. */
+static json_t *next_step_json(struct request *rq, struct ledger *l, const struct person *p,
+			      const struct candidacy *open)
+{
+	struct unode *un = unitree_find(&l->tree, p->unit);
+	enum step_code next = ledger_next_step(open, unitree_is_basic_cell(un));
+	struct step st;
+	struct violations v = { 0 };
+	struct buf need = BUF_INIT;
+	enum ledger_outcome oc;
+	json_t *o, *needs = json_array();
+
+	if (next == STEP_NONE) {
+		json_decref(needs);
+		return json_null();
+	}
+	step_init(&st);
+	st.code = next;
+	st.date = l->today;
+	ledger_step(l, p->ref, &st, LEDGER_CHECK, 0, &v, &need, &oc);
+	api_lines_errors(needs, need.s);
+	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "step", step_name(next), "label",
+		      step_label(next), "label_vi", step_info(next)->label_vi, "needs", needs,
+		      "violations", api_violations(&v), "may_record",
+		      auth_may_record(rq, p->unit, next));
+	violations_release(&v);
+	buf_release(&need);
+	step_release(&st);
+	return o;
+}
+
+HANDLER(api_person)
+{
+	struct person p;
+	struct candidacy *cs = NULL;
+	size_t nc = 0;
+	struct ledger l;
+	struct buf err = BUF_INIT;
+	kn_date ms, os;
+	int64_t version;
+	enum kn_err e;
+
+	if (load_person(rq, rs, &p) != KN_OK)
+		return 0;
+	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		person_release(&p);
+		buf_release(&err);
+		return 0;
+	}
+	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
+	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	ledger_membership(&l, &p, cs, nc, &ms, &os);
+	struct candidacy *open = nc && cs[nc - 1].open ? &cs[nc - 1] : NULL;
+
+	json_t *cands = json_array();
+	for (size_t i = 0; i < nc; i++) {
+		json_t *steps = json_array();
+		for (size_t j = 0; j < cs[i].nsteps; j++)
+			json_array_append_new(steps, api_step_json(&cs[i].steps[j]));
+		json_array_append_new(cands, json_pack("{s:I, s:b, s:s, s:o}", "number",
+						       (json_int_t)(i + 1), "open", cs[i].open,
+						       "stage", step_name(cs[i].stage), "steps", steps));
+	}
+	json_t *dls = json_array();
+	if (open) {
+		struct policy pol;
+		struct deadline *dl = NULL;
+		ledger_policy(&l, l.today, &pol);
+		size_t ndl = deadlines_for(open->steps, open->nsteps, l.today, &pol, l.cal, &dl);
+		json_decref(dls);
+		dls = api_deadlines(dl, ndl);
+		free(dl);
+	}
+	json_t *next = open || ms == KN_DATE_NONE ? next_step_json(rq, &l, &p, open) : json_null();
+	api_json(rs, 200, json_pack("{s:o, s:s, s:{s:o, s:o}, s:I, s:o, s:o, s:o}",
+		"person", api_person_json(rq, &p),
+		"status", api_person_status(ms, os, l.today, nc ? &cs[nc - 1] : NULL),
+		"membership", "member_since", api_date(ms), "official_since", api_date(os),
+		"version", (json_int_t)version, "candidacies", cands, "deadlines", dls,
+		"next", next));
+out:
+	store_candidacies_free(cs, nc);
+	person_release(&p);
+	ledger_release(&l);
+	buf_release(&err);
+	return 0;
+}
+
+/* ---- creating and editing ---- */
+
+static const char *const person_fields[] = {
+	"ref", "full_name", "sex", "birth_date", "unit", "ethnicity", "religion", "education",
+	"qualification", "occupation", "youth_union", "trade_union", "member_since",
+	"official_since", "phone", "note", "source", NULL,
+};
+
+/* An optional text member onto *field (null or "" clears it). */
+static void opt_text(json_t *obj, const char *key, char **field, json_t *errors)
+{
+	char *v;
+	if (api_get_text(obj, key, &v, errors)) {
+		free(*field);
+		*field = v;
+	}
+}
+
+/* A coded member (education, occupation …) checked by valid(). */
+static void opt_code(json_t *obj, const char *key, char **field, int (*valid)(const char *),
+		     const char *msg, json_t *errors)
+{
+	char *v;
+	if (!api_get_text(obj, key, &v, errors))
+		return;
+	if (v && !valid(v)) {
+		api_field_error(errors, key, msg, v);
+		free(v);
+		return;
+	}
+	free(*field);
+	*field = v;
+}
+
+/* 1 when member key of obj is null or "" (a required field emptied). */
+static int is_blank(json_t *obj, const char *key)
+{
+	json_t *x = json_object_get(obj, key);
+	return json_is_null(x) || (json_is_string(x) && json_string_length(x) == 0);
+}
+
+static int ref_valid(const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return n >= 1 && n <= 64;
+}
+
+/* Apply the members of obj to p (creating: ref and the required fields
+ * must be there). Field errors go to errors. */
+static void person_apply(struct request *rq, json_t *obj, struct person *p, int creating,
+			 json_t *errors)
+{
+	char *v;
+	kn_date d;
+	int present;
+
+	present = api_get_text(obj, "ref", &v, errors);
+	if (creating) {
+		if (!v)
+			api_field_error(errors, "ref", "%s", _("a value is required"));
+		else if (!ref_valid(v))
+			api_field_error(errors, "ref", "%s", _("a ref is 1 to 64 characters, "
+							       "without control characters"));
+		free(p->ref);
+		p->ref = v;
+	} else {
+		if (present && (!v || strcmp(v, p->ref) != 0))
+			api_field_error(errors, "ref", "%s", _("the ref of a person cannot change"));
+		free(v);
+	}
+
+	present = api_get_text(obj, "full_name", &v, errors);
+	if (v) {
+		free(p->full_name);
+		p->full_name = v;
+	} else if (present ? is_blank(obj, "full_name") : creating) {
+		api_field_error(errors, "full_name", "%s", _("a value is required"));
+	}
+
+	present = api_get_text(obj, "sex", &v, errors);
+	if (v) {
+		if (import_parse_sex(v, &p->sex) != 0)
+			api_field_error(errors, "sex", _("%s is not a sex; write M or F (Nam or Nữ)"), v);
+		free(v);
+	} else if (present ? is_blank(obj, "sex") : creating) {
+		api_field_error(errors, "sex", "%s", _("a value is required"));
+	}
+
+	present = api_get_date(obj, "birth_date", &d, errors);
+	if (d != KN_DATE_NONE)
+		p->birth_date = d;
+	else if (present ? json_is_null(json_object_get(obj, "birth_date")) : creating)
+		api_field_error(errors, "birth_date", "%s", _("a value is required"));
+
+	present = api_get_text(obj, "unit", &v, errors);
+	if (v) {
+		if (!req_can_see(rq, v)) {
+			api_field_error(errors, "unit", _("no unit %s in your part of the organisation"), v);
+			free(v);
+		} else {
+			free(p->unit);
+			p->unit = v;
+		}
+	} else if (present ? is_blank(obj, "unit") : creating) {
+		api_field_error(errors, "unit", "%s", _("a value is required"));
+	}
+
+	opt_text(obj, "ethnicity", &p->ethnicity, errors);
+	opt_text(obj, "religion", &p->religion, errors);
+	opt_code(obj, "education", &p->education, education_valid,
+		 _("%s is not an education level; write 5/12, 9/12 or 12/12"), errors);
+	opt_code(obj, "qualification", &p->qualification, qualification_valid,
+		 _("%s is not a qualification; use none, vocational, college, university or "
+		   "postgraduate"), errors);
+	opt_code(obj, "occupation", &p->occupation, occupation_valid,
+		 _("%s is not an occupation; use worker, farmer, civil_servant, public_employee, "
+		   "enterprise_manager, business_owner, armed_forces, student or other"), errors);
+	api_get_flag(obj, "youth_union", &p->youth_union, errors);
+	api_get_flag(obj, "trade_union", &p->trade_union, errors);
+	if (api_get_date(obj, "member_since", &d, errors))
+		p->member_since = d;
+	if (api_get_date(obj, "official_since", &d, errors))
+		p->official_since = d;
+	if (p->member_since != KN_DATE_NONE && p->official_since != KN_DATE_NONE &&
+	    p->official_since < p->member_since)
+		api_field_error(errors, "official_since", "%s",
+				_("a member cannot become a full member before being admitted; "
+				  "check official_since and member_since"));
+	opt_text(obj, "phone", &p->phone, errors);
+	opt_text(obj, "note", &p->note, errors);
+}
+
+/* The person's CSV line (people.csv), the audit's before/after text. */
+static char *person_line(const struct person *p)
+{
+	struct buf b = BUF_INIT;
+	export_person_row(&b, p);
+	if (b.len && b.s[b.len - 1] == '\n')
+		buf_truncate(&b, b.len - 1);
+	return buf_detach(&b);
+}
+
+/* Answer a failed ledger_step: 422 with the violations or the field
+ * errors, 404, 409 or 500. */
+static int step_failed(struct request *rq, struct response *rs, enum kn_err e,
+		       const struct violations *v, const char *err, const char *prefix)
+{
+	json_t *errors;
+	switch (e) {
+	case KN_ERULE:
+		return api_error(rq, rs, 422, _("The step breaks the rules below; nothing was "
+						"recorded. An approver or administrator above the "
+						"candidate's unit may record it with an override "
+						"reason."),
+				 json_pack("{s:o}", "violations", api_violations(v)));
+	case KN_EINVAL:
+		errors = json_array();
+		api_lines_errors(errors, err);
+		if (prefix) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(errors, i, x) {
+				const char *f = json_string_value(json_object_get(x, "field"));
+				struct buf b = BUF_INIT;
+				buf_addf(&b, "%s%s%s", prefix, f ? "." : "", f ? f : "");
+				json_object_set_new(x, "field", json_string(b.s));
+				buf_release(&b);
+			}
+		}
+		return api_error(rq, rs, 422, _("Some facts of the step are missing or wrong; "
+						"nothing was recorded."),
+				 json_pack("{s:o}", "errors", errors));
+	case KN_ENOTFOUND:
+		return api_not_found(rq, rs);
+	default:
+		return api_store_error(rq, rs, e);
+	}
+}
+
+/* Checks a step's permissions before recording: 403 (answered) → -1. */
+static int step_allowed(struct request *rq, struct response *rs, const char *unit,
+			const struct step *st, json_t *errors)
+{
+	if (!auth_may_record(rq, unit, st->code)) {
+		api_error(rq, rs, 403, _("Your role does not allow recording this step for this "
+					 "person."), NULL);
+		return -1;
+	}
+	if (st->override && *st->override && !api_may_override(rq, unit)) {
+		api_error(rq, rs, 403, _("Only an approver or administrator of a unit above the "
+					 "candidate's may record a step with an override."), NULL);
+		return -1;
+	}
+	/* The committee a decision is recorded for must be one the user
+	 * may act for. */
+	if ((st->code == STEP_DECISION || st->code == STEP_OFFICIAL) && st->org &&
+	    !req_can_see(rq, st->org))
+		api_field_error(errors, "org", _("no unit %s in your part of the organisation"),
+				st->org);
+	return 0;
+}
+
+HANDLER(api_person_create)
+{
+	json_t *body, *errors = json_array(), *src;
+	struct person p;
+	struct step st;
+	struct ledger l;
+	struct violations v = { 0 };
+	struct buf err = BUF_INIT, fold = BUF_INIT;
+	struct candidacy *cs = NULL;
+	size_t nc = 0;
+	int64_t ev, version = 0;
+	int changed, have_ledger = 0;
+	enum ledger_outcome oc;
+	enum kn_err e;
+	char *after = NULL;
+
+	memset(&p, 0, sizeof(p));
+	p.birth_date = p.member_since = p.official_since = KN_DATE_NONE;
+	step_init(&st);
+	if (!(body = api_body(rq, rs)))
+		goto out;
+	api_unknown_fields(body, person_fields, errors);
+	person_apply(rq, body, &p, 1, errors);
+	src = json_object_get(body, "source");
+	if (src && !json_is_null(src)) {
+		if (!json_is_object(src)) {
+			api_field_error(errors, "source", "%s", _("must be an object with the facts "
+								  "of the source step"));
+			src = NULL;
+		} else {
+			json_t *serr = json_array();
+			size_t i;
+			json_t *x;
+			api_step_from_json(src, &st, 1, &ev, serr);
+			if (st.code != STEP_NONE && st.code != STEP_SOURCE)
+				api_field_error(serr, "step", "%s", _("only a source step can be "
+								      "recorded with a new person"));
+			st.code = STEP_SOURCE;
+			if (st.date == KN_DATE_NONE && !json_object_get(src, "date"))
+				st.date = date_today();
+			if (json_array_size(serr) == 0) {
+				struct buf facts = BUF_INIT;
+				step_validate(&st, &facts);
+				api_lines_errors(serr, facts.s);
+				buf_release(&facts);
+			}
+			json_array_foreach(serr, i, x) {
+				const char *f = json_string_value(json_object_get(x, "field"));
+				struct buf b = BUF_INIT;
+				buf_addf(&b, "source%s%s", f ? "." : "", f ? f : "");
+				api_field_error(errors, b.s, "%s",
+						json_string_value(json_object_get(x, "message")));
+				buf_release(&b);
+			}
+			json_decref(serr);
+		}
+	} else {
+		src = NULL;
+	}
+	if (json_array_size(errors) == 0 && src && p.unit &&
+	    step_allowed(rq, rs, p.unit, &st, errors) < 0)
+		goto out;
+	if (json_array_size(errors)) {
+		api_error(rq, rs, 422, _("Some fields are missing or wrong; nothing was saved."),
+			  json_pack("{s:O}", "errors", errors));
+		goto out;
+	}
+	if (src) {
+		if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
+			api_store_error(rq, rs, e);
+			goto out;
+		}
+		have_ledger = 1;
+	}
+	text_fold(p.full_name, &fold);
+	if ((e = store_begin(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	{
+		struct person old;
+		memset(&old, 0, sizeof(old));
+		e = store_person_get(rq->store, p.ref, &old);
+		person_release(&old);
+		if (e == KN_OK) {
+			store_rollback(rq->store);
+			json_t *ce = json_array();
+			api_field_error(ce, "ref", "%s", _("a person with this ref already exists"));
+			api_error(rq, rs, 409, _("A person with this ref already exists."),
+				  json_pack("{s:o}", "errors", ce));
+			goto out;
+		}
+		if (e != KN_ENOTFOUND)
+			goto fail;
+	}
+	after = person_line(&p);
+	if ((e = store_person_put(rq->store, &p, fold.s, &changed)) != KN_OK ||
+	    (e = store_audit(rq->store, rq->user.name, "insert", "person", p.ref, NULL,
+			     after)) != KN_OK)
+		goto fail;
+	if (src) {
+		e = ledger_step(&l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
+		if (e != KN_OK) {
+			store_rollback(rq->store);
+			step_failed(rq, rs, e, &v, err.s, "source");
+			goto out;
+		}
+	}
+	{
+		/* Read back: the id, and the fields as stored. */
+		struct person np;
+		memset(&np, 0, sizeof(np));
+		if ((e = store_person_get(rq->store, p.ref, &np)) != KN_OK)
+			goto fail;
+		person_release(&p);
+		p = np;
+	}
+	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
+	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK)
+		goto fail;
+	if ((e = store_commit(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	{
+		json_t *o = json_pack("{s:o, s:I}", "person", api_person_json(rq, &p), "version",
+				      (json_int_t)version);
+		if (nc && cs[nc - 1].nsteps) {
+			json_object_set_new(o, "step", api_step_json(&cs[nc - 1].steps[0]));
+			json_object_set_new(o, "violations", api_violations(&v));
+		}
+		struct buf loc = BUF_INIT;
+		buf_adds(&loc, "/api/v1/people/");
+		url_encode(&loc, p.ref);
+		resp_header(rs, "Location", loc.s);
+		buf_release(&loc);
+		api_json(rs, 201, o);
+	}
+	goto out;
+fail:
+	store_rollback(rq->store);
+	api_store_error(rq, rs, e);
+out:
+	json_decref(body);
+	json_decref(errors);
+	free(after);
+	store_candidacies_free(cs, nc);
+	person_release(&p);
+	step_release(&st);
+	violations_release(&v);
+	if (have_ledger)
+		ledger_release(&l);
+	buf_release(&err);
+	buf_release(&fold);
+	return 0;
+}
+
+HANDLER(api_person_update)
+{
+	json_t *body = NULL, *errors = json_array();
+	struct person p;
+	struct candidacy *cs = NULL;
+	size_t nc = 0;
+	struct buf fold = BUF_INIT;
+	char *before = NULL, *after = NULL;
+	int changed = 0;
+	int64_t version = 0;
+	enum kn_err e;
+	static const char *const fields[] = {
+		"ref", "full_name", "sex", "birth_date", "unit", "ethnicity", "religion",
+		"education", "qualification", "occupation", "youth_union", "trade_union",
+		"member_since", "official_since", "phone", "note", NULL,
+	};
+
+	if (load_person(rq, rs, &p) != KN_OK) {
+		json_decref(errors);
+		return 0;
+	}
+	if (!(body = api_body(rq, rs)))
+		goto out;
+	before = person_line(&p);
+	api_unknown_fields(body, fields, errors);
+	person_apply(rq, body, &p, 0, errors);
+	if (json_array_size(errors)) {
+		api_error(rq, rs, 422, _("Some fields are missing or wrong; nothing was saved."),
+			  json_pack("{s:O}", "errors", errors));
+		goto out;
+	}
+	text_fold(p.full_name, &fold);
+	after = person_line(&p);
+	if ((e = store_begin(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	if ((e = store_person_put(rq->store, &p, fold.s, &changed)) != KN_OK ||
+	    (changed && (e = store_audit(rq->store, rq->user.name, "update", "person", p.ref,
+					 before, after)) != KN_OK) ||
+	    (e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
+	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+		store_rollback(rq->store);
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	if ((e = store_commit(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	api_json(rs, 200, json_pack("{s:o, s:I, s:b}", "person", api_person_json(rq, &p),
+				    "version", (json_int_t)version, "changed", changed != 0));
+out:
+	json_decref(body);
+	json_decref(errors);
+	free(before);
+	free(after);
+	store_candidacies_free(cs, nc);
+	person_release(&p);
+	buf_release(&fold);
+	return 0;
+}
+
+/* ---- steps ---- */
+
+HANDLER(api_step)
+{
+	json_t *body, *errors = json_array();
+	struct person p;
+	struct step st;
+	struct ledger l;
+	struct violations v = { 0 };
+	struct buf err = BUF_INIT;
+	struct candidacy *cs = NULL;
+	size_t nc = 0;
+	int64_t expect, version = 0;
+	int have_ledger = 0;
+	enum ledger_outcome oc;
+	enum kn_err e;
+
+	step_init(&st);
+	memset(&p, 0, sizeof(p));
+	if (!(body = api_body(rq, rs)))
+		goto out;
+	if (load_person(rq, rs, &p) != KN_OK)
+		goto out;
+	api_step_from_json(body, &st, 0, &expect, errors);
+	if (st.date == KN_DATE_NONE && !json_object_get(body, "date"))
+		st.date = date_today();
+	if (json_array_size(errors) == 0) {
+		struct buf facts = BUF_INIT;
+		step_validate(&st, &facts);
+		api_lines_errors(errors, facts.s);
+		buf_release(&facts);
+	}
+	if (json_array_size(errors) == 0 && step_allowed(rq, rs, p.unit, &st, errors) < 0)
+		goto out;
+	if (json_array_size(errors)) {
+		api_error(rq, rs, 422, _("Some facts of the step are missing or wrong; nothing was "
+					 "recorded."), json_pack("{s:O}", "errors", errors));
+		goto out;
+	}
+	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	have_ledger = 1;
+
+	/* One transaction: the version the client saw, the step, the
+	 * version after it. */
+	if ((e = store_begin(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	if (expect >= 0) {
+		if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
+		    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+			store_rollback(rq->store);
+			api_store_error(rq, rs, e);
+			goto out;
+		}
+		store_candidacies_free(cs, nc);
+		cs = NULL;
+		nc = 0;
+		if (version != expect) {
+			store_rollback(rq->store);
+			api_error(rq, rs, 409, _("Someone else recorded a step for this person "
+						 "meanwhile; nothing was recorded. Reload the "
+						 "person and try again."),
+				  json_pack("{s:I, s:I}", "version", (json_int_t)version,
+					    "expect_version", (json_int_t)expect));
+			goto out;
+		}
+	}
+	e = ledger_step(&l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
+	if (e != KN_OK) {
+		store_rollback(rq->store);
+		if (e == KN_ECONFLICT)
+			api_error(rq, rs, 409, _("Someone else recorded a step for this person "
+						 "meanwhile; nothing was recorded. Reload the "
+						 "person and try again."), NULL);
+		else
+			step_failed(rq, rs, e, &v, err.s, NULL);
+		goto out;
+	}
+	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
+	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK || !nc ||
+	    !cs[nc - 1].nsteps) {
+		store_rollback(rq->store);
+		api_store_error(rq, rs, e ? e : KN_EIO);
+		goto out;
+	}
+	if ((e = store_commit(rq->store)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	{
+		const struct candidacy *c = &cs[nc - 1];
+		api_json(rs, 201, json_pack("{s:s, s:o, s:I, s:s, s:b, s:o}", "person", p.ref,
+					    "step", api_step_json(&c->steps[c->nsteps - 1]),
+					    "version", (json_int_t)version, "stage",
+					    step_name(c->stage), "open", c->open, "overridden",
+					    api_violations(&v)));
+	}
+out:
+	json_decref(body);
+	json_decref(errors);
+	store_candidacies_free(cs, nc);
+	person_release(&p);
+	step_release(&st);
+	violations_release(&v);
+	if (have_ledger)
+		ledger_release(&l);
+	buf_release(&err);
+	return 0;
+}
+
+HANDLER(api_check)
+{
+	json_t *body, *errors = json_array(), *needs = NULL;
+	struct person p;
+	struct step st;
+	struct ledger l;
+	struct violations v = { 0 };
+	struct buf err = BUF_INIT;
+	struct candidacy *cs = NULL;
+	size_t nc = 0;
+	int64_t expect;
+	int have_ledger = 0;
+	enum ledger_outcome oc;
+	enum kn_err e;
+
+	step_init(&st);
+	memset(&p, 0, sizeof(p));
+	if (!(body = api_body(rq, rs)))
+		goto out;
+	if (load_person(rq, rs, &p) != KN_OK)
+		goto out;
+	api_step_from_json(body, &st, 1, &expect, errors);
+	if (json_array_size(errors)) {
+		api_error(rq, rs, 422, _("Some facts of the step are wrong."),
+			  json_pack("{s:O}", "errors", errors));
+		goto out;
+	}
+	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	have_ledger = 1;
+	if (st.date == KN_DATE_NONE)
+		st.date = l.today;
+	if (st.code == STEP_NONE) {
+		struct unode *un = unitree_find(&l.tree, p.unit);
+		if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK) {
+			api_store_error(rq, rs, e);
+			goto out;
+		}
+		st.code = ledger_next_step(nc ? &cs[nc - 1] : NULL, unitree_is_basic_cell(un));
+		if (st.code == STEP_NONE) {
+			api_json(rs, 200, json_pack("{s:s, s:n, s:o, s:b, s:s, s:[], s:[]}",
+				"person", p.ref, "step", "date", api_date(st.date), "ok", 0,
+				"message", _("There is no next step: the candidacy is closed."),
+				"needs", "violations"));
+			goto out;
+		}
+	}
+	e = ledger_step(&l, p.ref, &st, LEDGER_CHECK, 0, &v, &err, &oc);
+	if (e == KN_ENOTFOUND) {
+		api_not_found(rq, rs);
+		goto out;
+	}
+	if (e != KN_OK && e != KN_ERULE && e != KN_EINVAL) {
+		api_store_error(rq, rs, e);
+		goto out;
+	}
+	needs = json_array();
+	api_lines_errors(needs, err.s);
+	api_json(rs, 200, json_pack("{s:s, s:s, s:s, s:o, s:b, s:O, s:o, s:b}",
+		"person", p.ref, "step", step_name(st.code), "label", step_label(st.code),
+		"date", api_date(st.date), "ok", e == KN_OK && json_array_size(needs) == 0,
+		"needs", needs, "violations", api_violations(&v),
+		"may_record", auth_may_record(rq, p.unit, st.code)));
+out:
+	json_decref(body);
+	json_decref(errors);
+	json_decref(needs);
+	store_candidacies_free(cs, nc);
+	person_release(&p);
+	step_release(&st);
+	violations_release(&v);
+	if (have_ledger)
+		ledger_release(&l);
+	buf_release(&err);
+	return 0;
+}

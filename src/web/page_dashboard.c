@@ -1,0 +1,629 @@
+/*
+ * page_dashboard.c — the dashboard: what a commission looks at first. For
+ * the user's own unit (GET /) or a unit below it (GET /units/CODE): the
+ * year's quota bar and percent, the funnel of the year, the units directly
+ * below with their percents (a click goes down one level), the deadlines
+ * overdue or due within five working days in the subtree, and the
+ * dossiers waiting for this unit's decision.
+ *
+ * No figure is computed here: quota, admitted and percent come from the
+ * achievement report (depth 1) and the funnel from the funnel report,
+ * built by report_build() exactly as `ketnap report` builds them; the
+ * deadlines come from deadlines_for(), the function the deadlines report
+ * runs, over the candidacies open today. That walk is the dearest part of
+ * the page, so it is done once for both lists, and only over the unit's
+ * subtree (store_pipeline_under) rather than the whole organisation.
+ *
+ * A unit outside the user's subtree answers 404, as if it did not exist.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/deadline.h"
+#include "core/ledger.h"
+#include "core/policy.h"
+#include "core/report.h"
+#include "core/rules.h"
+#include "core/unitree.h"
+#include "io/report_text.h"
+#include "store/store.h"
+#include "util/date.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "web/handlers.h"
+#include "web/page.h"
+#include "web/page_charts.h"
+#include "util/sort.h"
+#include "util/banned.h"
+
+/* Deadlines due within this many working days are shown with the overdue
+ * ones ("due this week"). */
+#define SOON_WORKDAYS 5
+/* Rows shown in a list before "… more in the deadlines report". */
+#define MAX_ROWS 50
+
+/* ---- the deadlines and the decision queue, from one walk ---- */
+
+struct dl_item {
+	char *ref, *name, *unit;
+	const char *code;	/* "DL-DECISION" (static) */
+	kn_date due;
+	int left;
+};
+
+struct wait_item {
+	char *ref, *name, *unit;
+	kn_date cell_vote, committee_vote;
+	kn_date arrived;	/* the latest of the two votes */
+	kn_date due;		/* DL-DECISION, or KN_DATE_NONE */
+	int left;
+	char *key;		/* Vietnamese name order, for ties */
+};
+
+struct walk {
+	struct unitree *tree;
+	struct unode *top;
+	struct calendar *cal;
+	struct policy pol;
+	kn_date today;
+	struct dl_item *dl;
+	size_t ndl;
+	size_t overdue;		/* deadlines past due in the subtree */
+	struct wait_item *wait;
+	size_t nwait;
+};
+
+static int walk_one(void *arg, const struct pipeline *p)
+{
+	struct walk *w = arg;
+	struct unode *un = unitree_find(w->tree, p->unit);
+	struct deadline *dl = NULL;
+	const struct deadline *decision = NULL;
+	size_t n;
+
+	if (!un || !unitree_within(un, w->top))
+		return 0;
+	n = deadlines_for(p->steps, p->nsteps, w->today, &w->pol, w->cal, &dl);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(dl[i].code, "DL-DECISION") == 0)
+			decision = &dl[i];
+		if (dl[i].workdays_left < 0)
+			w->overdue++;
+		if (dl[i].workdays_left > SOON_WORKDAYS)
+			continue;
+		w->dl = xreallocarray(w->dl, w->ndl + 1, sizeof(*w->dl));
+		struct dl_item *d = &w->dl[w->ndl++];
+		d->ref = xstrdup(p->person_ref);
+		d->name = xstrdup(p->full_name);
+		d->unit = xstrdup(p->unit);
+		d->code = dl[i].code;
+		d->due = dl[i].due;
+		d->left = dl[i].workdays_left;
+	}
+
+	/* Waiting for this unit's decision: the next step is the decision
+	 * and this unit is the competent committee. */
+	struct candidacy c;
+	memset(&c, 0, sizeof(c));
+	c.open = 1;
+	c.steps = (struct step *)p->steps;
+	c.nsteps = p->nsteps;
+	if (ledger_next_step(&c, unitree_is_basic_cell(un)) == STEP_DECISION &&
+	    unitree_competent(un) == w->top) {
+		struct wait_item *x;
+		struct buf key = BUF_INIT;
+		w->wait = xreallocarray(w->wait, w->nwait + 1, sizeof(*w->wait));
+		x = &w->wait[w->nwait++];
+		memset(x, 0, sizeof(*x));
+		x->cell_vote = x->committee_vote = KN_DATE_NONE;
+		for (size_t i = 0; i < p->nsteps; i++) {
+			const struct step *s = &p->steps[i];
+			if (s->date > w->today)
+				continue;
+			if (s->code == STEP_CELL_VOTE &&
+			    (x->cell_vote == KN_DATE_NONE || s->date > x->cell_vote))
+				x->cell_vote = s->date;
+			if (s->code == STEP_COMMITTEE_VOTE &&
+			    (x->committee_vote == KN_DATE_NONE || s->date > x->committee_vote))
+				x->committee_vote = s->date;
+		}
+		x->arrived = x->committee_vote != KN_DATE_NONE ? x->committee_vote : x->cell_vote;
+		x->ref = xstrdup(p->person_ref);
+		x->name = xstrdup(p->full_name);
+		x->unit = xstrdup(p->unit);
+		x->due = decision ? decision->due : KN_DATE_NONE;
+		x->left = decision ? decision->workdays_left : 0;
+		text_name_key(p->full_name, &key);
+		x->key = buf_detach(&key);
+	}
+	free(dl);
+	return 0;
+}
+
+/* The order of the deadlines report: due date, person, code. */
+static int dl_cmp(const void *a, const void *b)
+{
+	const struct dl_item *x = a, *y = b;
+	int c;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	if ((c = strcmp(x->ref, y->ref)) != 0)
+		return c;
+	return strcmp(x->code, y->code);
+}
+
+/* Oldest vote first, then Vietnamese name order. */
+static int wait_cmp(const void *a, const void *b)
+{
+	const struct wait_item *x = a, *y = b;
+	int c;
+	if (x->arrived != y->arrived)
+		return x->arrived < y->arrived ? -1 : 1;
+	if ((c = strcmp(x->key, y->key)) != 0)
+		return c;
+	return strcmp(x->ref, y->ref);
+}
+
+static void walk_release(struct walk *w)
+{
+	for (size_t i = 0; i < w->ndl; i++) {
+		free(w->dl[i].ref);
+		free(w->dl[i].name);
+		free(w->dl[i].unit);
+	}
+	free(w->dl);
+	for (size_t i = 0; i < w->nwait; i++) {
+		free(w->wait[i].ref);
+		free(w->wait[i].name);
+		free(w->wait[i].unit);
+		free(w->wait[i].key);
+	}
+	free(w->wait);
+}
+
+/* The policy in force on `on`, as the deadlines report resolves it. */
+static enum kn_err policy_on(struct store *s, kn_date on, struct policy *out)
+{
+	struct policy_row *rows;
+	size_t n;
+	enum kn_err e = store_policy_all(s, &rows, &n);
+	if (e != KN_OK)
+		return e;
+	if (policy_resolve(rows, n, on, out, NULL) != 0) {
+		const struct policy_row *def = policy_default_rows(&n);
+		policy_resolve(def, n, on, out, NULL);
+	}
+	store_policy_free(rows, n);
+	return KN_OK;
+}
+
+static enum kn_err walk_run(struct request *rq, struct unode *top, kn_date today, struct walk *w)
+{
+	enum kn_err e;
+	memset(w, 0, sizeof(*w));
+	w->tree = req_tree(rq);
+	w->top = top;
+	w->cal = rq->cal;
+	w->today = today;
+	if ((e = policy_on(rq->store, today, &w->pol)) != KN_OK)
+		return e;
+	if ((e = store_pipeline_dates(rq->store, top->u.code, today, walk_one, w)) != KN_OK)
+		return e;
+	xqsort(w->dl, w->ndl, sizeof(*w->dl), dl_cmp);
+	xqsort(w->wait, w->nwait, sizeof(*w->wait), wait_cmp);
+	return KN_OK;
+}
+
+/* ---- the page ---- */
+
+static const struct {
+	const char *code, *label;
+} dl_labels[] = {
+	{ "DL-DECISION", N_("admission decision") },
+	{ "DL-CEREMONY", N_("admission ceremony") },
+	{ "DL-PROBATION-VOTE", N_("cell vote on full membership") },
+	{ "DL-OFFICIAL", N_("full membership decision") },
+	{ "DL-CERT-EXPIRY", N_("awareness class certificate expires") },
+	{ "DL-DOSSIER", N_("introductions expire") },
+};
+
+static const char *dl_label(const char *code)
+{
+	for (size_t i = 0; i < sizeof(dl_labels) / sizeof(*dl_labels); i++)
+		if (strcmp(dl_labels[i].code, code) == 0)
+			return _(dl_labels[i].label);
+	return code;
+}
+
+static const char *unit_name(struct request *rq, const char *code)
+{
+	struct unode *n = unitree_find(req_tree(rq), code);
+	return n ? n->u.name : code;
+}
+
+/* href of a unit's dashboard (the user's own unit is "/"), keeping the
+ * year when it is not the current one. */
+static void unit_href(struct request *rq, struct buf *out, const struct unode *n, int year,
+		      int this_year)
+{
+	buf_reset(out);
+	if (strcmp(n->u.code, rq->user.unit) == 0) {
+		buf_adds(out, "/");
+	} else {
+		buf_adds(out, "/units/");
+		url_encode(out, n->u.code);
+	}
+	if (year != this_year)
+		buf_addf(out, "?year=%d", year);
+}
+
+static void crumbs(struct request *rq, struct response *rs, struct unode *scope,
+		   struct unode *n, int year, int this_year)
+{
+	struct unode *path[64];
+	size_t np = 0;
+	struct buf href = BUF_INIT;
+
+	for (struct unode *p = n; p && np < sizeof(path) / sizeof(*path); p = p->parent) {
+		path[np++] = p;
+		if (p == scope)
+			break;
+	}
+	html_printf(&rs->body, "<nav class=\"crumbs\" aria-label=\"%s\">", _("Units"));
+	for (size_t i = np; i-- > 0;) {
+		if (i > 0) {
+			unit_href(rq, &href, path[i], year, this_year);
+			html_printf(&rs->body, "<a href=\"%s\">%s</a> › ", href.s, path[i]->u.name);
+		} else {
+			html_printf(&rs->body, "<span aria-current=\"page\">%s</span>", path[i]->u.name);
+		}
+	}
+	html_printf(&rs->body, "</nav>\n");
+	buf_release(&href);
+}
+
+static void person_link(struct response *rs, const char *ref, const char *name)
+{
+	struct buf href = BUF_INIT;
+	buf_adds(&href, "/people/");
+	url_encode(&href, ref);
+	html_printf(&rs->body, "<a href=\"%s\">%s</a> <span class=\"muted code\">%s</span>", href.s,
+		    name, ref);
+	buf_release(&href);
+}
+
+/* "3 working days left", "overdue by 2 working days", "due today". */
+static void workdays_left(struct response *rs, int left)
+{
+	struct buf n = BUF_INIT;
+	text_int(&n, left < 0 ? -left : left);
+	if (left < 0)
+		html_printf(&rs->body, ngettext("overdue by %s working day", "overdue by %s working days",
+						(unsigned long)-left), n.s);
+	else if (left == 0)
+		html_printf(&rs->body, "%s", _("due today"));
+	else
+		html_printf(&rs->body, ngettext("%s working day left", "%s working days left",
+						(unsigned long)left), n.s);
+	buf_release(&n);
+}
+
+/* The cards: admitted, quota, percent with its bar, from row 0 of the
+ * achievement report. */
+static void cards(struct response *rs, const struct report *ach, int year,
+		  const struct walk *w, int competent)
+{
+	struct buf *b = &rs->body;
+	const struct rcell *quota = report_cell(ach, 0, 3), *adm = report_cell(ach, 0, 4);
+	const struct rcell *pct = report_cell(ach, 0, 5), *met = report_cell(ach, 0, 6);
+	struct buf t = BUF_INIT;
+
+	html_printf(b, "<div class=\"cards dash\">\n<div class=\"card\"><div class=\"muted\">");
+	buf_addf(&t, _("Admitted in %d"), year);
+	html_printf(b, "%s</div><div class=\"big\" id=\"admitted\">", t.s);
+	page_int(rs, adm->num);
+	html_printf(b, "</div></div>\n<div class=\"card\"><div class=\"muted\">");
+	buf_reset(&t);
+	buf_addf(&t, _("Quota for %d"), year);
+	html_printf(b, "%s</div><div class=\"big\" id=\"quota\">", t.s);
+	if (quota->null)
+		html_printf(b, "—</div><div class=\"muted\">%s", _("no quota set"));
+	else
+		page_int(rs, quota->num);
+	html_printf(b, "</div></div>\n<div class=\"card\"><div class=\"muted\">%s</div>"
+		    "<div class=\"big\" id=\"percent\">", _("Percent of the quota"));
+	if (pct->null) {
+		html_printf(b, "—</div>");
+	} else {
+		page_percent(rs, pct->num);
+		html_printf(b, "</div>");
+		chart_quota_bar(b, pct->num, !met->null && met->num);
+	}
+	html_printf(b, "</div>\n<div class=\"card\"><div class=\"muted\">%s</div>"
+		    "<div class=\"big\" id=\"overdue\">", _("Overdue deadlines"));
+	page_int(rs, (long long)w->overdue);
+	html_printf(b, "</div><a href=\"#deadlines\">%s</a></div>\n", _("see below"));
+	if (competent) {
+		html_printf(b, "<div class=\"card\"><div class=\"muted\">%s</div>"
+			    "<div class=\"big\" id=\"waiting\">", _("Dossiers waiting for a decision"));
+		page_int(rs, (long long)w->nwait);
+		html_printf(b, "</div><a href=\"#waiting-list\">%s</a></div>\n", _("see below"));
+	}
+	html_printf(b, "</div>\n");
+	buf_release(&t);
+}
+
+static void children_table(struct request *rq, struct response *rs, const struct report *ach,
+			   int year, int this_year)
+{
+	struct buf *b = &rs->body;
+	struct buf href = BUF_INIT;
+	size_t nchild = 0;
+
+	for (size_t i = 0; i < ach->nrows; i++)
+		nchild += ach->depth && ach->depth[i] == 1;
+	if (!nchild)
+		return;
+	html_printf(b, "<h2>%s</h2>\n<div class=\"scroll\"><table class=\"units\">\n<thead><tr><th>%s</th>"
+		    "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+		    "<th class=\"barcell hide-narrow\"><span class=\"sr-only\">%s</span></th></tr></thead>\n<tbody>\n",
+		    _("Units directly below"), _("Unit"), _("Quota"), _("Admitted"),
+		    _("% of quota"), _("Bar"));
+	for (size_t i = 0; i < ach->nrows; i++) {
+		if (!ach->depth || ach->depth[i] != 1)
+			continue;
+		const struct rcell *code = report_cell(ach, i, 0), *name = report_cell(ach, i, 1);
+		const struct rcell *quota = report_cell(ach, i, 3), *adm = report_cell(ach, i, 4);
+		const struct rcell *pct = report_cell(ach, i, 5), *met = report_cell(ach, i, 6);
+		struct unode *n = unitree_find(req_tree(rq), code->text);
+		if (!n)
+			continue;
+		unit_href(rq, &href, n, year, this_year);
+		html_printf(b, "<tr><td><a href=\"%s\">%s</a></td><td class=\"num\">", href.s,
+			    name->text);
+		if (!quota->null)
+			page_int(rs, quota->num);
+		html_printf(b, "</td><td class=\"num\">");
+		page_int(rs, adm->num);
+		html_printf(b, "</td><td class=\"num\">");
+		if (!pct->null)
+			page_percent(rs, pct->num);
+		html_printf(b, "</td><td class=\"barcell hide-narrow\">");
+		if (!pct->null)
+			chart_quota_bar(b, pct->num, !met->null && met->num);
+		else
+			html_printf(b, "<span class=\"muted\">%s</span>", _("no quota"));
+		html_printf(b, "</td></tr>\n");
+	}
+	html_printf(b, "</tbody></table></div>\n");
+	buf_release(&href);
+}
+
+static void funnel_table(struct response *rs, const struct report *fun, int year)
+{
+	struct buf *b = &rs->body;
+	struct buf t = BUF_INIT;
+	long long max = 0;
+
+	for (size_t i = 0; i < fun->nrows; i++)
+		if (report_cell(fun, i, 1)->num > max)
+			max = report_cell(fun, i, 1)->num;
+	buf_addf(&t, _("From source to admission in %d"), year);
+	html_printf(b, "<h2>%s</h2>\n<table class=\"funnel\">\n<thead><tr><th>%s</th>"
+		    "<th class=\"num\">%s</th><th class=\"barcell\"><span class=\"sr-only\">%s</span>"
+		    "</th></tr></thead>\n<tbody>\n", t.s, _("Step"), _("Reached"), _("Bar"));
+	for (size_t i = 0; i < fun->nrows; i++) {
+		struct buf label = BUF_INIT;
+		report_cell_human(fun, i, 0, &label);
+		html_printf(b, "<tr><td>%s</td><td class=\"num\">", label.s);
+		page_int(rs, report_cell(fun, i, 1)->num);
+		html_printf(b, "</td><td class=\"barcell\">");
+		chart_count_bar(b, report_cell(fun, i, 1)->num, max);
+		html_printf(b, "</td></tr>\n");
+		buf_release(&label);
+	}
+	html_printf(b, "</tbody></table>\n");
+	buf_release(&t);
+}
+
+static void deadlines_table(struct request *rq, struct response *rs, const struct walk *w,
+			    const struct unode *n)
+{
+	struct buf *b = &rs->body;
+	struct buf href = BUF_INIT;
+
+	buf_adds(&href, "/reports?kind=deadlines&unit=");
+	url_encode(&href, n->u.code);
+	html_printf(b, "<h2 id=\"deadlines\">%s</h2>\n",
+		    _("Deadlines overdue or due within 5 working days"));
+	if (!w->ndl) {
+		html_printf(b, "<p class=\"notice\">%s</p>\n",
+			    _("Nothing is overdue or due within 5 working days."));
+	} else {
+		html_printf(b, "<div class=\"scroll\"><table class=\"deadlines\">\n<thead><tr><th>%s</th><th>%s</th>"
+			    "<th class=\"hide-narrow\">%s</th><th>%s</th><th>%s</th></tr></thead>\n"
+			    "<tbody>\n", _("Person"), _("Deadline"), _("Unit"), _("Due on"),
+			    _("Working days"));
+		for (size_t i = 0; i < w->ndl && i < MAX_ROWS; i++) {
+			const struct dl_item *d = &w->dl[i];
+			html_printf(b, "<tr%S><td>", d->left < 0 ? " class=\"overdue\"" : "");
+			person_link(rs, d->ref, d->name);
+			html_printf(b, "</td><td>%s <span class=\"muted code hide-narrow\">%s</span></td>"
+				    "<td class=\"hide-narrow\">%s</td><td class=\"nowrap\">", dl_label(d->code),
+				    d->code, unit_name(rq, d->unit));
+			page_date(rs, d->due);
+			html_printf(b, "</td><td>");
+			workdays_left(rs, d->left);
+			html_printf(b, "</td></tr>\n");
+		}
+		html_printf(b, "</tbody></table></div>\n");
+		if (w->ndl > MAX_ROWS) {
+			struct buf more = BUF_INIT;
+			text_int(&more, (long long)(w->ndl - MAX_ROWS));
+			html_printf(b, "<p class=\"muted\">");
+			html_printf(b, ngettext("%s more row is not shown.", "%s more rows are not shown.",
+						(unsigned long)(w->ndl - MAX_ROWS)), more.s);
+			html_printf(b, "</p>\n");
+			buf_release(&more);
+		}
+	}
+	html_printf(b, "<p><a href=\"%s\">%s</a></p>\n", href.s, _("Every open deadline"));
+	buf_release(&href);
+}
+
+static void waiting_table(struct request *rq, struct response *rs, const struct walk *w)
+{
+	struct buf *b = &rs->body;
+
+	html_printf(b, "<h2 id=\"waiting-list\">%s</h2>\n", _("Dossiers waiting for this unit's decision"));
+	if (!w->nwait) {
+		html_printf(b, "<p class=\"notice\">%s</p>\n", _("No dossier is waiting for a decision."));
+		return;
+	}
+	html_printf(b, "<div class=\"scroll\"><table class=\"waiting\">\n<thead><tr><th>%s</th>"
+		    "<th class=\"hide-narrow\">%s</th><th class=\"hide-narrow\">%s</th>"
+		    "<th class=\"hide-narrow\">%s</th><th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
+		    _("Person"), _("Considered by"), _("Cell vote"), _("Committee vote"),
+		    _("Decision due"), _("Working days"));
+	for (size_t i = 0; i < w->nwait && i < MAX_ROWS; i++) {
+		const struct wait_item *x = &w->wait[i];
+		html_printf(b, "<tr%S><td>", x->due != KN_DATE_NONE && x->left < 0 ? " class=\"overdue\"" : "");
+		person_link(rs, x->ref, x->name);
+		html_printf(b, "</td><td class=\"hide-narrow\">%s</td><td class=\"hide-narrow nowrap\">",
+			    unit_name(rq, x->unit));
+		page_date(rs, x->cell_vote);
+		html_printf(b, "</td><td class=\"hide-narrow nowrap\">");
+		if (x->committee_vote != KN_DATE_NONE)
+			page_date(rs, x->committee_vote);
+		else
+			html_printf(b, "<span class=\"muted\">—</span>");
+		html_printf(b, "</td><td class=\"nowrap\">");
+		page_date(rs, x->due);
+		html_printf(b, "</td><td>");
+		if (x->due != KN_DATE_NONE)
+			workdays_left(rs, x->left);
+		html_printf(b, "</td></tr>\n");
+	}
+	html_printf(b, "</tbody></table></div>\n");
+	if (w->nwait > MAX_ROWS) {
+		struct buf more = BUF_INIT;
+		text_int(&more, (long long)(w->nwait - MAX_ROWS));
+		html_printf(b, "<p class=\"muted\">");
+		html_printf(b, ngettext("%s more row is not shown.", "%s more rows are not shown.",
+					(unsigned long)(w->nwait - MAX_ROWS)), more.s);
+		html_printf(b, "</p>\n");
+		buf_release(&more);
+	}
+}
+
+/* ?year=: a year from 1900 to 2100, else the current one; -1 when given
+ * but not a year. */
+static int year_param(struct request *rq, int this_year)
+{
+	const char *y = kv_get(&rq->query, "year");
+	char *end;
+	long v;
+	if (!y || !*y)
+		return this_year;
+	v = strtol(y, &end, 10);
+	if (*end || v < 1900 || v > 2100)
+		return -1;
+	return (int)v;
+}
+
+static int dashboard(struct request *rq, struct response *rs, struct unode *n)
+{
+	struct unode *scope = req_scope(rq);
+	kn_date today = date_today();
+	int this_year = date_year(today);
+	int year = year_param(rq, this_year);
+	struct report_opts o;
+	struct report *ach = NULL, *fun = NULL;
+	struct buf err = BUF_INIT, href = BUF_INIT, t = BUF_INIT;
+	struct walk w;
+	enum kn_err e;
+
+	memset(&w, 0, sizeof(w));
+	if (year < 0)
+		return resp_error(rq, rs, 400, _("The year must be a number from 1900 to 2100."));
+	memset(&o, 0, sizeof(o));
+	o.unit = n->u.code;
+	o.from = date_from_ymd(year, 1, 1);
+	o.to = date_from_ymd(year, 12, 31);
+	/* As `ketnap report --year Y`: figures up to today, or to the end of
+	 * a past year. */
+	o.as_of = o.to < today ? o.to : today;
+	o.depth = 1;
+	o.level = 1;
+	o.lang = rq->lang;
+	if ((e = report_build(rq->store, rq->cal, REPORT_ACHIEVEMENT, &o, &ach, &err)) != KN_OK ||
+	    (e = report_build(rq->store, rq->cal, REPORT_FUNNEL, &o, &fun, &err)) != KN_OK ||
+	    (e = walk_run(rq, n, today, &w)) != KN_OK) {
+		resp_error(rq, rs, e == KN_ENOTFOUND ? 404 : 500,
+			   e == KN_ENOTFOUND ? _("No such page.")
+					     : _("The figures cannot be read from the database."));
+		goto out;
+	}
+
+	page_begin(rq, rs, "dashboard", n->u.name);
+	if (n != scope)
+		crumbs(rq, rs, scope, n, year, this_year);
+
+	/* The year, and the years either side. */
+	html_printf(&rs->body, "<p class=\"yearnav\">");
+	if (year > 1900) {
+		unit_href(rq, &href, n, year - 1, this_year);
+		html_printf(&rs->body, "<a href=\"%s\" rel=\"prev\">‹ %d</a> ", href.s, year - 1);
+	}
+	buf_addf(&t, _("Year %d"), year);
+	html_printf(&rs->body, "<strong>%s</strong>", t.s);
+	if (year < 2100) {
+		unit_href(rq, &href, n, year + 1, this_year);
+		html_printf(&rs->body, " <a href=\"%s\" rel=\"next\">%d ›</a>", href.s, year + 1);
+	}
+	html_printf(&rs->body, " <span class=\"muted\">· %s ", _("figures as of"));
+	page_date(rs, today < o.as_of ? today : o.as_of);
+	html_printf(&rs->body, "</span></p>\n");
+
+	cards(rs, ach, year, &w, n->u.may_admit);
+	children_table(rq, rs, ach, year, this_year);
+	funnel_table(rs, fun, year);
+	deadlines_table(rq, rs, &w, n);
+	if (n->u.may_admit)
+		waiting_table(rq, rs, &w);
+
+	buf_reset(&href);
+	buf_adds(&href, "/reports?unit=");
+	url_encode(&href, n->u.code);
+	buf_addf(&href, "&year=%d", year);
+	html_printf(&rs->body, "<p class=\"no-print\"><a class=\"button secondary\" href=\"%s\">%s</a></p>\n",
+		    href.s, _("Reports for this unit"));
+	page_end(rq, rs);
+out:
+	report_free(ach);
+	report_free(fun);
+	walk_release(&w);
+	buf_release(&err);
+	buf_release(&href);
+	buf_release(&t);
+	return 0;
+}
+
+int h_dashboard(struct request *rq, struct response *rs)
+{
+	struct unode *scope = req_scope(rq);
+	if (!scope)
+		return resp_error(rq, rs, 404, _("No such page."));
+	return dashboard(rq, rs, scope);
+}
+
+int h_unit_dashboard(struct request *rq, struct response *rs)
+{
+	struct unitree *t = req_tree(rq);
+	struct unode *n = t ? unitree_find(t, rq->arg) : NULL;
+	/* Outside the subtree is the same answer as no such unit. */
+	if (!n || !req_can_see(rq, n->u.code))
+		return resp_error(rq, rs, 404, _("No such page."));
+	return dashboard(rq, rs, n);
+}

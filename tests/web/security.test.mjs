@@ -1,0 +1,571 @@
+// security.test.mjs — what an attacker tries against `ketnap serve`:
+//   * CSRF: every state-changing route, with the token missing, wrong, of
+//     another session or only in the URL → 403 and nothing written (the
+//     CSV exports, the accounts and the candidacies compared before and
+//     after); with the right token the same request goes through;
+//   * XSS: `<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>` and
+//     `'` in people's names, step notes and search strings come back
+//     escaped in every HTML page, and chromium fires no dialog;
+//   * SQL metacharacters ' " ; -- % _ \ and `' OR 1=1 --` in every query
+//     parameter, path argument and posted field: no 5xx, no extra rows,
+//     nothing written by a GET, the database intact;
+//   * sessions: the cookie stops working after logout and after the idle
+//     timeout; login throttling (6 wrong passwords → 429 even with the
+//     right one); no open redirect after sign-in;
+//   * headers: a Content-Security-Policy without 'unsafe-inline', nosniff,
+//     HttpOnly + SameSite=Strict cookies, Secure and HSTS behind TLS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as L from './lib.mjs';
+
+const SCRIPT = '<script>alert(1)</script>';
+const IMG = '"><img src=x onerror=alert(1)>';
+const QUOTE = "'";
+// People whose names and notes carry the payloads (ward CT.BT.P01).
+const XSS = [
+  { ref: '099900000001', name: `Lê ${SCRIPT} An`, note: SCRIPT, raw: [SCRIPT, '<script>alert'] },
+  { ref: '099900000002', name: `Trần ${IMG} Bình`, note: IMG, raw: ['<img src=x', '"><img'] },
+  { ref: '099900000003', name: `Phạm O${QUOTE}Hara Chi`, note: `it${QUOTE}s a ${QUOTE}note${QUOTE}`, raw: ["O'Hara", "it's a"] },
+];
+const FORBIDDEN = ['<script>alert(1)</script>', '<img src=x onerror', '"><img', "O'Hara", "it's a 'note'"];
+const SQL_PAYLOADS = ["'", '"', ';', '--', '%', '_', '\\', "' OR 1=1 --", "'; DROP TABLE people; --"];
+const PARAMS = ['q', 'unit', 'step', 'overdue', 'category', 'page', 'per_page', 'open', 'kind', 'year',
+  'from', 'to', 'as_of', 'depth', 'level', 'format', 'next', 'lang', 'dry_run', 'user', 'action', 'date'];
+
+let d, srv;
+const ROUTES = L.routes();
+const EXTRA = [['viewer.p02', 'CT.BT.P02', 'viewer'], ['logout.p01', 'CT.BT.P01', 'editor'],
+  ['expiry.p01', 'CT.BT.P01', 'editor'], ['expiry2.p01', 'CT.BT.P01', 'editor'],
+  ['throttle.p01', 'CT.BT.P01', 'viewer'], ['bystander.p01', 'CT.BT.P01', 'viewer'],
+  ['proxy.p01', 'CT.BT.P01', 'viewer'], ['reader.ct', 'CT', 'admin']];
+let inPerson, inMember;
+
+before(async () => {
+  d = L.makeDatabase('security', { extraUsers: EXTRA });
+  const people = ['ref,full_name,sex,birth_date,unit,education,note',
+    ...XSS.map((x) => `${x.ref},"${x.name.replace(/"/g, '""')}",M,1990-01-01,CT.BT.P01.C01,12/12,"${x.note.replace(/"/g, '""')}"`)].join('\n') + '\n';
+  const steps = ['person,step,date,org,note',
+    ...XSS.map((x) => `${x.ref},source,2025-03-01,cell,"${x.note.replace(/"/g, '""')}"`)].join('\n') + '\n';
+  L.cli(d.db, ['import', 'people', L.writeFile(`${d.dir}/xss-people.csv`, people)]);
+  L.cli(d.db, ['import', 'steps', L.writeFile(`${d.dir}/xss-steps.csv`, steps)]);
+  inPerson = L.openCandidate(d.db, 'CT.BT.P01', ['applied', 'trained']);
+  inMember = L.fullMember(d.db, inPerson.unit);
+  srv = await L.startServer(d);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  if (d) d.drop();
+});
+
+const hex64 = () => randomBytes(32).toString('hex');
+let seq = 0;
+const uniq = () => `${process.pid % 1000}${String(++seq).padStart(5, '0')}`;
+
+// ---- a valid request for every state-changing route ----
+// kind: form | json | multipart | csv. A POST route missing here fails.
+const POSTS = {
+  'POST /logout': () => ({ path: '/logout', kind: 'form', fields: {} }),
+  'POST /candidates/new': () => {
+    const ref = `0981${uniq()}`;
+    return { path: '/candidates/new', kind: 'form', ref, fields: { ref, full_name: `Trần Thị Mới ${ref}`, sex: 'F', birth_date: '1995-05-05', unit: 'CT.BT.P01.C01', education: '12/12', source_date: '2025-12-01', org: 'cell' } };
+  },
+  'POST /step/*': async () => ({ path: `/step/${inPerson.ref}`, kind: 'form', fields: { ...(await hiddenOf(`/people/${inPerson.ref}?step=mentor`, `/step/${inPerson.ref}`)), action: 'record', step: 'mentor', date: L.TODAY, member: inMember.ref, note: 'kèm cặp' } }),
+  'POST /edit/*': async () => {
+    const p = L.parseCsv(L.cli(d.db, ['export', 'people']).stdout).find((r) => r.ref === inPerson.ref);
+    return { path: `/edit/${inPerson.ref}`, kind: 'form', fields: { ...p, ...(await hiddenOf(`/edit/${inPerson.ref}`, `/edit/${inPerson.ref}`)), phone: '0909123456' } };
+  },
+  'POST /decisions/*': () => ({ path: `/decisions/${inPerson.ref}`, kind: 'form', fields: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY } }),
+  'POST /import': () => {
+    const ref = `0982${uniq()}`;
+    return { path: '/import', kind: 'multipart', ref, fields: { kind: 'people' }, file: { field: 'file', name: 'people.csv', text: `ref,full_name,sex,birth_date,unit\n${ref},Lê Văn Nhập,M,1996-06-06,CT.BT.P01.C01\n` } };
+  },
+  'POST /admin/units': () => ({ path: '/admin/units', kind: 'form', fields: { mode: 'add', focus: 'CT.BT.P01', code: `CT.BT.P01.T${uniq()}`, parent: 'CT.BT.P01', name: 'Chi bộ thử', kind: 'cell', sector: 'other' } }),
+  'POST /admin/quotas': () => ({ path: '/admin/quotas', kind: 'form', fields: { year: '2026', focus: 'CT.BT.P01', 'q:total:CT.BT.P01': '9' } }),
+  'POST /admin/users': () => ({ path: '/admin/users', kind: 'form', fields: { action: 'add', name: `u${uniq()}`, unit: 'CT.BT.P01', role: 'viewer', password: 'mat-khau-moi-2025' } }),
+  'POST /admin/holidays': () => ({ path: '/admin/holidays', kind: 'form', fields: { date: '2026-01-02', name: 'Nghỉ bù thử', workday: '0' } }),
+  'POST /api/v1/people': () => {
+    const ref = `0983${uniq()}`;
+    return { path: '/api/v1/people', kind: 'json', ref, fields: { ref, full_name: `Đỗ Văn Mới ${ref}`, sex: 'M', birth_date: '1994-04-04', unit: 'CT.BT.P01.C01' } };
+  },
+  'POST /api/v1/people/*': () => ({ path: `/api/v1/people/${inPerson.ref}`, kind: 'json', fields: { phone: '0909654321' } }),
+  'POST /api/v1/steps/*': () => ({ path: `/api/v1/steps/${inPerson.ref}`, kind: 'json', fields: { step: 'mentor', date: L.TODAY, member: inMember.ref } }),
+  'POST /api/v1/check/*': () => ({ path: `/api/v1/check/${inPerson.ref}`, kind: 'json', fields: { step: 'mentor', date: L.TODAY, member: inMember.ref } }),
+  'POST /api/v1/imports/*': () => {
+    const ref = `0984${uniq()}`;
+    return { path: '/api/v1/imports/people', kind: 'csv', ref, text: `ref,full_name,sex,birth_date,unit\n${ref},Lê Văn Nhập,M,1996-06-06,CT.BT.P01.C01\n` };
+  },
+};
+
+// The hidden fields (version, stamp …) of a form as the city admin's page
+// has them, less its CSRF token (each request sets its own).
+let pageReader;
+async function hiddenOf(path, action) {
+  pageReader ??= await L.session(srv.url, 'reader.ct');
+  const { csrf: _, ...h } = L.formHidden((await pageReader.get(path)).text, action);
+  return h;
+}
+
+// csrf: the token to send (undefined: none); where: 'body' (form field or
+// header, as the page and the API do) or 'query' (only in the URL).
+function encode(req, csrf, where = 'body') {
+  const path = where === 'query' && csrf ? `${req.path}${req.path.includes('?') ? '&' : '?'}csrf=${csrf}` : req.path;
+  const inBody = where === 'body' && csrf !== undefined;
+  switch (req.kind) {
+  case 'form':
+    return { path, opts: { form: { ...req.fields, ...(inBody ? { csrf } : {}) } } };
+  case 'json':
+    return { path, opts: { json: req.fields, ...(inBody ? { csrf } : {}) } };
+  case 'csv':
+    return { path, opts: { body: req.text, headers: { 'Content-Type': 'text/csv', ...(inBody ? { 'X-CSRF-Token': csrf } : {}) } } };
+  case 'multipart': {
+    const b = `----kn${uniq()}`;
+    let s = '';
+    const fields = { ...req.fields, ...(inBody ? { csrf } : {}) };
+    for (const [k, v] of Object.entries(fields))
+      s += `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    s += `--${b}\r\nContent-Disposition: form-data; name="${req.file.field}"; filename="${req.file.name}"\r\nContent-Type: text/csv\r\n\r\n${req.file.text}\r\n--${b}--\r\n`;
+    return { path, opts: { body: s, headers: { 'Content-Type': `multipart/form-data; boundary=${b}` } } };
+  }
+  default: throw new Error(`unknown request kind ${req.kind}`);
+  }
+}
+
+const stateChanging = ROUTES.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && !r.public && !r.noCsrf);
+
+// ---- CSRF ----
+
+test('every state-changing route has a CSRF case', () => {
+  const missing = stateChanging.map((r) => `${r.method} ${r.pattern}`).filter((k) => !POSTS[k]);
+  assert.deepEqual(missing, [], 'POST routes of routes.c with no CSRF case in security.test.mjs');
+});
+
+test('CSRF: a missing, wrong, foreign or URL-only token → 403 and nothing written', async () => {
+  const admin = await L.session(srv.url, L.userName('admin', 'city'));
+  const token = await admin.csrfToken();
+  const other = await L.session(srv.url, L.userName('admin', 'district'));
+  const foreign = await other.csrfToken();
+  const beforeSnap = L.snapshot(d.db);
+  const bad = [];
+  for (const r of stateChanging) {
+    const key = `${r.method} ${r.pattern}`;
+    for (const [label, csrf, where] of [['missing', undefined, 'body'], ['empty', '', 'body'],
+      ['wrong', hex64(), 'body'], ['another session\'s', foreign, 'body'],
+      ['in the URL only', token, 'query'], ['not hex', 'x'.repeat(64), 'body'],
+      ['a prefix of the right one', token.slice(0, 63), 'body']]) {
+      const req = await POSTS[key]();
+      const { path, opts } = encode(req, csrf, where);
+      const res = await admin.send(r.method, path, opts);
+      if (res.status !== 403) bad.push(`${key} with the token ${label}: expected 403, got ${res.status} (${L.gist(res)})`);
+    }
+  }
+  const afterSnap = L.snapshot(d.db);
+  for (const k of Object.keys(beforeSnap))
+    if (beforeSnap[k] !== afterSnap[k]) bad.push(`the ${k} changed although every request was refused`);
+  // The refused logout did not end the session.
+  const still = await admin.get('/api/v1/me');
+  if (still.status === 401) bad.push('POST /logout without a token ended the session');
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('CSRF: the same requests with the session\'s token are not refused as forgeries', async () => {
+  const admin = await L.session(srv.url, L.userName('admin', 'city'));
+  const token = await admin.csrfToken();
+  const bad = [];
+  for (const r of stateChanging) {
+    const key = `${r.method} ${r.pattern}`;
+    if (key === 'POST /logout') continue;
+    const { path, opts } = encode(await POSTS[key](), token);
+    const res = await admin.send(r.method, path, opts);
+    if (!((res.status >= 200 && res.status < 400) || res.status === 422))
+      bad.push(`${key} with the right token: expected 2xx/3xx/422, got ${res.status} (${L.gist(res)})`);
+  }
+  const res = await admin.post('/logout', { form: { csrf: token } });
+  if (res.status !== 303) bad.push(`POST /logout with the right token: expected 303, got ${res.status}`);
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+// ---- XSS ----
+
+// Pages where the payload people, their notes or a payload search show.
+function xssPages() {
+  const pages = [];
+  for (const x of XSS)
+    pages.push(`/people/${x.ref}`, `/edit/${x.ref}`, `/candidates?q=${encodeURIComponent(x.name)}`,
+      `/candidates?q=${encodeURIComponent(x.note)}`, `/candidates?unit=CT.BT.P01.C01`);
+  for (const p of [SCRIPT, IMG, QUOTE, "O'Hara", `${IMG}${SCRIPT}`]) {
+    const e = encodeURIComponent(p);
+    pages.push(`/candidates?q=${e}`, `/candidates?unit=${e}`, `/candidates?step=${e}`, `/?q=${e}`, `/?unit=${e}`,
+      `/reports?kind=${e}`, `/reports?unit=${e}`, `/reports?kind=achievement&year=${e}`,
+      `/reports/${e}.html`, `/reports/deadlines.html?unit=${e}`, `/units/${e}`, `/people/${e}`, `/edit/${e}`,
+      `/admin/audit?q=${e}`, `/admin/audit?user=${e}`, `/admin/users?q=${e}`, `/decisions?q=${e}`,
+      `/login?next=${e}`, `/no-such-page/${e}`);
+  }
+  pages.push('/', '/candidates', '/reports/deadlines.html', '/reports?kind=deadlines', '/decisions', '/admin/audit');
+  return pages;
+}
+
+test('XSS: payloads in names, notes and search strings come back escaped in every HTML page', async () => {
+  const admin = await L.session(srv.url, L.userName('admin', 'city'));
+  const anon = new L.Client(srv.url);
+  const bad = [];
+  const seen = new Set();
+  for (const p of xssPages()) {
+    for (const [who, c] of [['admin', admin], ['anonymous', anon]]) {
+      if (who === 'anonymous' && !p.startsWith('/login') && !p.startsWith('/no-such')) continue;
+      const r = await c.get(p);
+      if (r.status >= 500) bad.push(`GET ${p} as ${who}: ${r.status} (${L.gist(r)})`);
+      if (!/html/.test(r.ctype)) continue;
+      for (const f of FORBIDDEN)
+        if (r.text.includes(f)) bad.push(`GET ${p} as ${who} (${r.status}) has ${JSON.stringify(f)} unescaped`);
+      if (r.status === 200) seen.add(p);
+    }
+  }
+  // The payloads are shown, escaped, where they belong.
+  const page1 = await admin.get(`/people/${XSS[0].ref}`);
+  if (!page1.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'))
+    bad.push(`GET /people/${XSS[0].ref} (${page1.status}) does not show the name escaped as &lt;script&gt;…`);
+  const page2 = await admin.get(`/people/${XSS[1].ref}`);
+  if (!page2.text.includes('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'))
+    bad.push(`GET /people/${XSS[1].ref} (${page2.status}) does not show the name escaped as &quot;&gt;&lt;img…`);
+  const page3 = await admin.get(`/people/${XSS[2].ref}`);
+  if (!page3.text.includes('O&#39;Hara') && !page3.text.includes('O&#x27;Hara'))
+    bad.push(`GET /people/${XSS[2].ref} (${page3.status}) does not show O'Hara escaped as O&#39;Hara`);
+  const search = await admin.get(`/candidates?q=${encodeURIComponent(SCRIPT)}`);
+  if (!search.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'))
+    bad.push(`GET /candidates?q=<script>… (${search.status}) does not echo the search string escaped`);
+  // JSON is JSON: the payload stays inside a string, served as JSON.
+  const api = await admin.get(`/api/v1/people/${XSS[0].ref}`);
+  if (api.status !== 200 || !/^application\/json/.test(api.ctype)) bad.push(`GET /api/v1/people/${XSS[0].ref}: ${api.status} ${api.ctype}`);
+  else if (JSON.parse(api.text).person?.full_name !== XSS[0].name && JSON.parse(api.text).full_name !== XSS[0].name)
+    bad.push(`GET /api/v1/people/${XSS[0].ref} does not give the name back as it was stored`);
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('XSS: payloads posted through the forms come back escaped, also in a form shown again with its errors', async () => {
+  const admin = await L.session(srv.url, L.userName('admin', 'city'));
+  const token = await admin.csrfToken();
+  const bad = [];
+  const look = (what, r) => {
+    if (r.status >= 500) bad.push(`${what}: ${r.status} (${L.gist(r)})`);
+    for (const f of FORBIDDEN)
+      if (r.text.includes(f)) bad.push(`${what} (${r.status}) has ${JSON.stringify(f)} unescaped`);
+  };
+  // A new candidate whose every text field holds a payload, with the birth
+  // date missing: the form comes back with the typed values.
+  const payload = `${IMG}${SCRIPT}O'Hara`;
+  look('POST /candidates/new (refused, shown again)', await admin.post('/candidates/new', {
+    form: { csrf: token, ref: `R${IMG}`, full_name: payload, sex: 'M', birth_date: `x${SCRIPT}`, unit: 'CT.BT.P01.C01',
+      ethnicity: payload, religion: payload, phone: payload, note: payload, source_date: '2025-12-01', org: 'cell', source_note: payload },
+  }));
+  // Accepted: a new candidate named with the payload, through the form.
+  const ref = '099900000009';
+  const created = await admin.post('/candidates/new', {
+    form: { csrf: token, ref, full_name: `Ngô ${SCRIPT} ${IMG} O'Hara`, sex: 'F', birth_date: '1999-09-09', unit: 'CT.BT.P01.C01',
+      source_date: '2025-12-01', org: 'cell', source_note: `it's a 'note' ${SCRIPT}` },
+  });
+  if (created.status !== 303) bad.push(`POST /candidates/new with a payload name: expected 303, got ${created.status} (${L.gist(created)})`);
+  look(`GET /people/${ref}`, await admin.get(`/people/${ref}`));
+  // A step note and an edit, refused and accepted.
+  const h = await hiddenOf(`/people/${ref}?step=mentor`, `/step/${ref}`);
+  look('POST /step (refused: no member)', await admin.post(`/step/${ref}`, { form: { ...h, csrf: token, action: 'record', step: 'mentor', date: L.TODAY, member: SCRIPT, note: payload } }));
+  look('POST /step (check)', await admin.post(`/step/${ref}`, { form: { ...h, csrf: token, action: 'check', step: 'mentor', date: L.TODAY, member: inMember.ref, note: payload } }));
+  const rec = await admin.post(`/step/${ref}`, { form: { ...h, csrf: token, action: 'record', step: 'mentor', date: L.TODAY, member: inMember.ref, note: payload } });
+  if (rec.status !== 303) bad.push(`POST /step mentor with a payload note: expected 303, got ${rec.status} (${L.gist(rec)})`);
+  const page = await admin.get(`/people/${ref}`);
+  look(`GET /people/${ref} with the note`, page);
+  if (!page.text.includes('&lt;script&gt;alert(1)&lt;/script&gt;')) bad.push(`GET /people/${ref}: the payload is not shown escaped`);
+  const e = await hiddenOf(`/edit/${ref}`, `/edit/${ref}`);
+  const p = L.parseCsv(L.cli(d.db, ['export', 'people']).stdout).find((r) => r.ref === ref);
+  look('POST /edit (refused, shown again)', await admin.post(`/edit/${ref}`, { form: { ...p, ...e, csrf: token, birth_date: payload, note: payload } }));
+  look('GET /decisions?done=…', await admin.get(`/decisions?done=${encodeURIComponent(payload)}`));
+  look('GET /admin/audit', await admin.get('/admin/audit'));
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('XSS: chromium opens the payload pages and no script runs, no dialog fires', async () => {
+  const browser = await L.launchBrowser();
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const dialogs = [];
+    page.on('dialog', async (dlg) => { dialogs.push(`${dlg.type()}: ${dlg.message()} on ${page.url()}`); await dlg.dismiss(); });
+    await L.browserLogin(page, srv.url, L.userName('admin', 'city'));
+    const urls = [...XSS.map((x) => `/people/${x.ref}`), ...XSS.map((x) => `/edit/${x.ref}`),
+      `/candidates?q=${encodeURIComponent(SCRIPT)}`, `/candidates?q=${encodeURIComponent(IMG)}`,
+      `/candidates?q=${encodeURIComponent("O'Hara")}`, '/candidates?unit=CT.BT.P01.C01', '/reports/deadlines.html'];
+    const bad = [];
+    const shots = { [`/people/${XSS[0].ref}`]: 'security-01-xss-name-script', [`/people/${XSS[1].ref}`]: 'security-02-xss-name-img',
+      [`/candidates?q=${encodeURIComponent(SCRIPT)}`]: 'security-03-xss-search-script' };
+    for (const u of urls) {
+      await page.goto(srv.url + u);
+      const injected = await page.evaluate(() => ({
+        img: document.querySelectorAll('img[src="x"]').length,
+        script: [...document.scripts].filter((s) => /alert/.test(s.textContent)).length,
+      }));
+      if (injected.img || injected.script) bad.push(`${u}: ${injected.img} injected <img>, ${injected.script} injected <script>`);
+      if (shots[u]) await L.screenshot(page, shots[u]);
+    }
+    await page.waitForTimeout(300);
+    assert.equal(dialogs.length + bad.length, 0, [...dialogs, ...bad].join('\n'));
+  } finally {
+    await browser.close();
+  }
+});
+
+// ---- SQL metacharacters ----
+
+test('SQL metacharacters in every query parameter and path argument: no 5xx, nothing written', async () => {
+  const admin = await L.session(srv.url, L.userName('admin', 'city'));
+  const viewer = await L.session(srv.url, 'viewer.p02');
+  const beforeSnap = L.snapshot(d.db);
+  const bad = [];
+  const jobs = [];
+  const gets = ROUTES.filter((r) => r.method === 'GET');
+  for (const r of gets) {
+    const base = r.pattern.endsWith('*') ? r.pattern.slice(0, -1) : r.pattern;
+    const arg = r.pattern.endsWith('*') ? ({ '/lang/': 'en', '/static/': 'app.css', '/reports/': 'deadlines.csv', '/api/v1/reports/': 'deadlines', '/units/': 'CT.BT', '/api/v1/units/': 'CT.BT' }[base] ?? inPerson.ref) : '';
+    for (const p of SQL_PAYLOADS) {
+      const e = encodeURIComponent(p);
+      if (r.pattern.endsWith('*')) {
+        jobs.push([admin, `${base}${e}`, r]);
+        jobs.push([admin, `${base}${encodeURIComponent(arg + p)}`, r]);
+      }
+      for (const k of PARAMS) jobs.push([admin, `${base}${arg}?${k}=${e}`, r]);
+    }
+  }
+  // 5xx answers, counted by route and status, with one example each.
+  const fails = new Map();
+  for (let i = 0; i < jobs.length; i += 8) {
+    const rs = await Promise.all(jobs.slice(i, i + 8).map(([c, p, r]) => c.get(p).then((res) => [p, r, res])));
+    for (const [p, r, res] of rs) {
+      if (res.status < 500) continue;
+      const k = `GET ${r.pattern} → ${res.status}`;
+      const f = fails.get(k) || { n: 0, example: `GET ${p} (${L.gist(res)})` };
+      f.n++;
+      fails.set(k, f);
+    }
+  }
+  for (const [k, f] of fails) bad.push(`${k} for ${f.n} request(s), e.g. ${f.example}`);
+  // No extra rows: no one's name holds these strings, so a search finds
+  // no one (not everyone, as an unescaped LIKE wildcard or an injected
+  // OR would).
+  const p02 = new Set(L.peopleUnder(d.db, 'CT.BT.P02').map((p) => p.ref));
+  for (const p of SQL_PAYLOADS) {
+    if (p === "'" || p === '"') continue; // the XSS people have them in their names (ward P01, not visible here)
+    const e = encodeURIComponent(p);
+    const api = await viewer.get(`/api/v1/people?q=${e}`);
+    if (api.status === 200) {
+      const j = JSON.parse(api.text);
+      const n = j.total ?? (j.people || []).length;
+      if (n !== 0) bad.push(`GET /api/v1/people?q=${p} as viewer of CT.BT.P02 found ${n} people (expected none)`);
+    } else if (api.status >= 500 || api.status === 501) bad.push(`GET /api/v1/people?q=${p}: ${api.status}`);
+    const html = await viewer.get(`/candidates?q=${e}`);
+    const shown = [...p02].filter((ref) => html.text.includes(ref));
+    if (html.status !== 200) bad.push(`GET /candidates?q=${p} as viewer of CT.BT.P02: ${html.status}, expected 200 with no rows`);
+    else if (shown.length) bad.push(`GET /candidates?q=${p} as viewer of CT.BT.P02 lists ${shown.length} people (expected none)`);
+  }
+  for (const p of ["'", '"']) {
+    const api = await viewer.get(`/api/v1/people?q=${encodeURIComponent(p)}`);
+    if (api.status === 200 && JSON.parse(api.text).total !== 0) bad.push(`GET /api/v1/people?q=${p} as viewer of CT.BT.P02 found people`);
+  }
+  const afterSnap = L.snapshot(d.db);
+  for (const k of Object.keys(beforeSnap))
+    if (beforeSnap[k] !== afterSnap[k]) bad.push(`GET requests changed the ${k}`);
+  assert.equal(bad.length, 0, `${bad.length} problem(s):\n${bad.slice(0, 60).join('\n')}`);
+});
+
+test('SQL metacharacters in every posted field: no 5xx, the database intact', async () => {
+  const admin = await L.session(srv.url, L.userName('admin', 'city'));
+  const token = await admin.csrfToken();
+  const count = () => Number(L.sql(d.db, 'SELECT count(*) FROM people')[0][0]);
+  const people = count();
+  const bad = [];
+  const fails = new Map();
+  const note = (k, example) => {
+    const f = fails.get(k) || { n: 0, example };
+    f.n++;
+    fails.set(k, f);
+  };
+  for (const r of stateChanging) {
+    const key = `${r.method} ${r.pattern}`;
+    if (key === 'POST /logout') continue;
+    for (const p of ["' OR 1=1 --", "'; DROP TABLE people; --", '%_\\";--']) {
+      const proto = await POSTS[key]();
+      const fields = proto.kind === 'csv' ? { text: null } : { ...proto.fields };
+      for (const f of Object.keys(fields)) {
+        const req = await POSTS[key]();
+        if (req.kind === 'csv') req.text = req.text.replace('Lê Văn Nhập', `"${p.replace(/"/g, '""')}"`);
+        else req.fields = { ...req.fields, [f]: p };
+        const { path, opts } = encode(req, token);
+        const res = await admin.send(r.method, path, opts);
+        if (res.status >= 500) note(`${key} → ${res.status}`, `${f}=${p} (${L.gist(res)})`);
+      }
+      // And in the path argument.
+      if (r.pattern.endsWith('*')) {
+        const req = await POSTS[key]();
+        req.path = r.pattern.slice(0, -1) + encodeURIComponent(`nope${p}`); // no one has this ref
+        const { path, opts } = encode(req, token);
+        const res = await admin.send(r.method, path, opts);
+        if (res.status >= 500) note(`${key} → ${res.status}`, `path ${path}`);
+        else if (res.status >= 200 && res.status < 300 && !key.includes('imports')) bad.push(`${r.method} ${path}: ${res.status} (expected 404: no such person)`);
+      }
+    }
+  }
+  for (const [k, f] of fails) bad.push(`${k} for ${f.n} request(s), e.g. ${f.example}`);
+  const integrity = /^postgres/.test(d.db) ? 'ok' : L.sql(d.db, 'PRAGMA integrity_check').map((x) => x[0]).join(' ');
+  if (integrity !== 'ok') bad.push(`integrity_check: ${integrity}`);
+  if (count() < people) bad.push(`people went from ${people} to ${count()}`);
+  for (const t of ['people', 'steps', 'units', 'users', 'sessions', 'audit'])
+    L.sql(d.db, `SELECT count(*) FROM ${t}`); // throws when a table is gone
+  assert.equal(bad.length, 0, `${bad.length} problem(s):\n${bad.slice(0, 60).join('\n')}`);
+});
+
+// ---- sessions ----
+
+const authed = async (c) => {
+  const r = await c.get('/api/v1/me');
+  const page = await c.get('/candidates');
+  return { api: r.status, page: page.status, pageLoc: page.location };
+};
+
+test('a session cookie stops working after logout', async () => {
+  const c = await L.session(srv.url, 'logout.p01');
+  const token = await c.csrfToken();
+  const cookie = c.cookies.kn_session;
+  const before = await authed(c);
+  assert.ok(before.api !== 401 && !(before.page === 303 && /^\/login/.test(before.pageLoc)), `signed in: ${JSON.stringify(before)}`);
+  const out = await c.post('/logout', { form: { csrf: token } });
+  assert.equal(out.status, 303);
+  assert.match(out.location, /^\/login/);
+  const sc = out.setCookies.kn_session;
+  assert.ok(sc && sc.value === '' && /Max-Age=0/i.test(sc.raw), `logout clears the cookie: ${sc && sc.raw}`);
+  // The old cookie, replayed, is refused everywhere.
+  const replay = new L.Client(srv.url);
+  replay.cookies.kn_session = cookie;
+  const page = await replay.get('/candidates');
+  assert.equal(page.status, 303, 'GET /candidates with the old cookie');
+  assert.match(page.location, /^\/login/);
+  assert.equal((await replay.get('/api/v1/me')).status, 401, 'GET /api/v1/me with the old cookie');
+  const snap = L.snapshot(d.db);
+  const post = await replay.post(`/step/${inPerson.ref}`, { form: { step: 'mentor', date: L.TODAY, member: inMember.ref, csrf: token } });
+  assert.equal(post.status, 303, 'POST with the old cookie and token');
+  const api = await replay.post(`/api/v1/steps/${inPerson.ref}`, { json: { step: 'mentor', date: L.TODAY, member: inMember.ref }, csrf: token });
+  assert.equal(api.status, 401, 'API POST with the old cookie and token');
+  assert.deepEqual(L.snapshot(d.db), snap, 'nothing written with the old cookie');
+  const rows = L.sql(d.db, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'logout.p01'");
+  assert.equal(rows[0][0], '0', 'the session row is gone');
+});
+
+test('a session idle longer than the timeout is refused (and one idle less is not)', async () => {
+  const ageSessions = (user, seconds) => L.sql(d.db,
+    `UPDATE sessions SET last_seen = last_seen - ${seconds}, created = created - ${seconds} WHERE user_id = (SELECT id FROM users WHERE name = '${user}')`);
+  // Default idle timeout: 30 minutes.
+  const fresh = await L.session(srv.url, 'expiry.p01');
+  ageSessions('expiry.p01', 29 * 60);
+  const ok = await fresh.get('/api/v1/me');
+  assert.notEqual(ok.status, 401, 'idle 29 minutes: still signed in');
+  const page = await fresh.get('/candidates');
+  assert.ok(!(page.status === 303 && /^\/login/.test(page.location)), 'idle 29 minutes: the page is shown');
+
+  const old = await L.session(srv.url, 'expiry2.p01');
+  ageSessions('expiry2.p01', 31 * 60);
+  const r = await old.get('/candidates');
+  assert.equal(r.status, 303, 'idle 31 minutes: sent to sign in');
+  assert.match(r.location, /^\/login/);
+  assert.equal((await old.get('/api/v1/me')).status, 401, 'idle 31 minutes: the API says 401');
+  const rows = L.sql(d.db, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.name = 'expiry2.p01'");
+  assert.equal(rows[0][0], '0', 'the expired session is deleted');
+
+  // `serve --idle-timeout 1`: one minute.
+  const short = await L.startServer(d, { extraArgs: ['--idle-timeout', '1'], label: 'idle1' });
+  try {
+    const c = await L.session(short.url, 'expiry.p01');
+    ageSessions('expiry.p01', 61);
+    const s = await c.get('/candidates');
+    assert.equal(s.status, 303, '--idle-timeout 1, idle 61 s: sent to sign in');
+    assert.match(s.location, /^\/login/);
+  } finally {
+    await short.stop();
+  }
+});
+
+test('login throttling: 6 wrong passwords, then 429 even with the right one; others unaffected', async () => {
+  const c = new L.Client(srv.url);
+  const statuses = [];
+  for (let i = 0; i < 6; i++) statuses.push((await c.login('throttle.p01', `wrong-password-${i}`)).status);
+  assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401], `the first wrong passwords: ${statuses}`);
+  assert.equal(statuses[5], 429, `the 6th try: ${statuses}`);
+  const right = await c.login('throttle.p01');
+  assert.equal(right.status, 429, 'the right password while throttled');
+  assert.ok(!c.cookies.kn_session, 'no session while throttled');
+  const other = new L.Client(srv.url);
+  const ok = await other.login('bystander.p01');
+  assert.equal(ok.status, 303, 'another user from the same address still signs in');
+});
+
+test('login: the pre-login token is required, and `next` never leaves the site', async () => {
+  const c = new L.Client(srv.url);
+  const noPre = await c.post('/login', { form: { name: 'bystander.p01', password: L.password('bystander.p01'), next: '/' } });
+  assert.equal(noPre.status, 403, 'POST /login without the pre-login token');
+  assert.ok(!c.cookies.kn_session);
+  for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)']) {
+    const c2 = new L.Client(srv.url);
+    const r = await c2.login('bystander.p01', L.password('bystander.p01'), next);
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/', `next=${next} → ${r.location}`);
+  }
+});
+
+// ---- headers ----
+
+test('headers: CSP without unsafe-inline, nosniff, no-store, HttpOnly + SameSite=Strict cookies', async () => {
+  const c = new L.Client(srv.url);
+  const form = await c.get('/login');
+  const pre = form.setCookies.kn_pre;
+  assert.ok(pre, 'GET /login sets the pre-login cookie');
+  assert.match(pre.raw, /HttpOnly/i);
+  assert.match(pre.raw, /SameSite=Strict/i);
+  const login = await c.login('bystander.p01');
+  const sc = login.setCookies.kn_session;
+  assert.ok(sc, 'login sets the session cookie');
+  assert.match(sc.raw, /;\s*HttpOnly/i);
+  assert.match(sc.raw, /;\s*SameSite=Strict/i);
+  assert.match(sc.raw, /;\s*Path=\//i);
+  assert.match(sc.value, /^[0-9a-f]{64}$/, 'a 256-bit random token');
+  const bad = [];
+  const responses = [['GET /login', form], ['POST /login', login]];
+  for (const p of ['/', '/candidates', `/people/${inPerson.ref}`, '/reports', '/reports/achievement.csv', '/reports/achievement.xlsx',
+    '/api/v1/me', '/api/v1/people', '/static/app.css', '/static/app.js', '/healthz', '/no-such-page', '/admin', '/api/v1/nothing'])
+    responses.push([`GET ${p}`, await c.get(p)]);
+  responses.push(['GET /candidates (anonymous)', await new L.Client(srv.url).get('/candidates')]);
+  for (const [what, r] of responses) {
+    const csp = r.headers.get('content-security-policy');
+    if (!csp) { bad.push(`${what}: no Content-Security-Policy`); continue; }
+    if (/unsafe-inline|unsafe-eval/.test(csp)) bad.push(`${what}: CSP allows ${csp}`);
+    if (!/default-src 'none'|default-src 'self'/.test(csp)) bad.push(`${what}: CSP has no restrictive default-src: ${csp}`);
+    if (!/frame-ancestors 'none'/.test(csp)) bad.push(`${what}: CSP lets other sites frame the page`);
+    if (r.headers.get('x-content-type-options') !== 'nosniff') bad.push(`${what}: X-Content-Type-Options is ${r.headers.get('x-content-type-options')}`);
+    if (!what.includes('/static/') && !/no-store/.test(r.headers.get('cache-control') || '')) bad.push(`${what}: Cache-Control ${r.headers.get('cache-control')} (expected no-store)`);
+  }
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('behind a TLS proxy (--trust-proxy, X-Forwarded-Proto: https): Secure cookies and HSTS', async () => {
+  const s = await L.startServer(d, { extraArgs: ['--trust-proxy'], label: 'proxy' });
+  try {
+    const c = new L.Client(s.url);
+    const h = { 'X-Forwarded-Proto': 'https' };
+    const form = await c.get('/login', { headers: h });
+    assert.match(form.setCookies.kn_pre.raw, /;\s*Secure/i, 'the pre-login cookie is Secure');
+    const pre = L.hiddenField(form.text, 'pre');
+    const r = await c.post('/login', { headers: h, form: { pre, name: 'proxy.p01', password: L.password('proxy.p01'), next: '/' } });
+    assert.equal(r.status, 303);
+    assert.match(r.setCookies.kn_session.raw, /;\s*Secure/i, 'the session cookie is Secure');
+    assert.match(r.setCookies.kn_session.raw, /HttpOnly/i);
+    assert.match(r.headers.get('strict-transport-security') || '', /max-age=\d+/, 'HSTS');
+  } finally {
+    await s.stop();
+  }
+});
