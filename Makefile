@@ -21,8 +21,8 @@ $(BUILD)/Makefile: CMakeLists.txt | deps
 build: deps $(BUILD)/Makefile
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Build, create the demo city in $(DB) if there is none, and print its
-# year-end summary and achievement report.
+# Build, create the demo city in $(DB) if there is none, print its summary,
+# give admin a one-time password and serve the web application.
 run: build
 	@sh scripts/run-demo.sh $(BUILD)/ketnap $(DB)
 

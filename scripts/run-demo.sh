@@ -1,19 +1,23 @@
 #!/bin/sh
 # run-demo.sh — what `make run` does after building: create the demo city
 # (a realistic synthetic Cần Thơ, `ketnap demo --size city`) in DBFILE when
-# there is no database there yet, then print the year-end summary and the
-# achievement report of its last year.
-#   sh scripts/run-demo.sh BUILD/ketnap DBFILE
+# there is no database there yet, print its year-end summary, give the
+# `admin` account a fresh one-time password, and serve the web application
+# until Ctrl-C.
+#   sh scripts/run-demo.sh BUILD/ketnap DBFILE [ADDR:PORT]
 set -eu
 
-if [ $# -ne 2 ]; then
-	echo "usage: sh scripts/run-demo.sh KETNAP DBFILE" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+	echo "usage: sh scripts/run-demo.sh KETNAP DBFILE [ADDR:PORT]" >&2
 	exit 2
 fi
 ketnap=$1
 db=$2
-# The demo's calendar stops on 20/12/2025 (core/demo.c), so its last full
-# year of figures is 2025.
+listen=${3:-127.0.0.1:8080}
+# The demo's calendar stops on 20/12/2025 (core/demo.c): seen from that day,
+# its dashboards, deadlines and decisions queue are current.
+: "${KETNAP_TODAY:=2025-12-20}"
+export KETNAP_TODAY
 year=2025
 # Vietnamese first; `make run LANG=en_US.UTF-8` shows it in English.
 case "${LANG:-}" in en*) lang=en ;; *) lang=vi ;; esac
@@ -21,10 +25,18 @@ case "${LANG:-}" in en*) lang=en ;; *) lang=vi ;; esac
 if [ ! -e "$db" ]; then
 	"$ketnap" --db "$db" demo --size city --seed 1
 	echo
-else
-	echo "$db exists: showing it (remove it to create the demo city afresh)"
-	echo
 fi
 "$ketnap" --db "$db" --lang "$lang" report summary --year "$year"
 echo
-"$ketnap" --db "$db" --lang "$lang" report achievement --year "$year"
+
+# A one-time password for the city's administrator, new at every start.
+root=$("$ketnap" --db "$db" unit tree --depth 0 | awk 'NR == 1 { print $1 }')
+password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+if "$ketnap" --db "$db" user list | awk 'NR > 2 { print $1 }' | grep -qx admin; then
+	echo "$password" | "$ketnap" --db "$db" user passwd admin >/dev/null
+else
+	echo "$password" | "$ketnap" --db "$db" user add admin --unit "$root" --role admin >/dev/null
+fi
+echo "Open http://$listen/ and sign in as: admin / $password"
+echo
+exec "$ketnap" --db "$db" --lang "$lang" serve --listen "$listen"
