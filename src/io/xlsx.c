@@ -219,7 +219,7 @@ static void set_widths(struct xlsx *x, lxw_worksheet *ws, const struct report *r
 
 	for (size_t c = 0; c < r->ncols; c++) {
 		const struct rcol *col = &r->cols[c];
-		int w = text_width(col->label ? col->label : "");
+		int w = text_width(col->label ? _(col->label) : "");
 		double width;
 
 		for (size_t i = 0; i < r->nrows; i++) {
@@ -382,7 +382,7 @@ static void write_sheet(struct xlsx *x, const struct report *r)
 
 	for (size_t c = 0; c < r->ncols; c++)
 		note(x, worksheet_write_string(ws, head, (lxw_col_t)c,
-					       r->cols[c].label ? r->cols[c].label : "",
+					       r->cols[c].label ? _(r->cols[c].label) : "",
 					       is_numeric(r->cols[c].type) ? x->head_num : x->head),
 		     sheet);
 	/* A tall paragraph above the table would not fit a frozen pane. */

@@ -1,7 +1,6 @@
 /*
  * banned.h — functions ketnap must not use (as in git's banned.h).
  * Every .c file includes it as its last #include (after the system headers,
-#include "util/sort.h"
  * whose declarations the macros would otherwise break), so a use of one of
  * these is a compile error. scripts/check-banned.sh checks the include.
  */
