@@ -38,7 +38,7 @@ PG     ?= build-pg
 PG_TESTS ?= ^pg/
 test-pg: deps
 	@dir=$$(mktemp -d /tmp/kn-pg.XXXXXX); \
-	trap 'sh scripts/pg-cluster.sh stop "$$dir"' EXIT INT TERM; \
+	trap 'sh $(CURDIR)/scripts/pg-cluster.sh stop "$$dir"' EXIT INT TERM; \
 	url=$$(sh scripts/pg-cluster.sh start "$$dir") && \
 	cmake -S . -B $(PG) -DKN_TEST_PG="$$url" $(CMAKE_FLAGS) >/dev/null && \
 	cmake --build $(PG) -j $(JOBS) && \
