@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/report.h"
+#include "io/chart.h"
 #include "io/html.h"
 #include "util/date.h"
 #include "util/i18n.h"
@@ -41,6 +42,58 @@ void html_escape(struct buf *out, const char *s)
 	buf_add(out, run, (size_t)(s - run));
 }
 
+void html_printf(struct buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			buf_addc(out, *p);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			html_escape(out, s ? s : "");
+			break;
+		}
+		case 'S': {
+			const char *s = va_arg(ap, const char *);
+			buf_adds(out, s ? s : "");
+			break;
+		}
+		case 'd': buf_addf(out, "%d", va_arg(ap, int)); break;
+		case 'u': buf_addf(out, "%u", va_arg(ap, unsigned)); break;
+		case 'l':
+			if (p[1] == 'l' && p[2] == 'd') {
+				buf_addf(out, "%lld", va_arg(ap, long long));
+				p += 2;
+			} else if (p[1] == 'd') {
+				buf_addf(out, "%ld", va_arg(ap, long));
+				p += 1;
+			}
+			break;
+		case 'z':
+			if (p[1] == 'u') {
+				buf_addf(out, "%zu", va_arg(ap, size_t));
+				p++;
+			}
+			break;
+		case '%': buf_addc(out, '%'); break;
+		default:
+			/* An unknown conversion is a programming error: show it. */
+			buf_addc(out, '%');
+			if (*p)
+				buf_addc(out, *p);
+			else
+				p--;
+			break;
+		}
+	}
+	va_end(ap);
+}
+
 static const char style[] =
 	"@page { size: A4; margin: 15mm }\n"
 	"* { box-sizing: border-box }\n"
@@ -57,23 +110,6 @@ static const char style[] =
 	"figure { margin: 0 0 1.2em; break-inside: avoid; page-break-inside: avoid }\n"
 	"figcaption { font-weight: bold; margin-bottom: .3em }\n"
 	"svg { display: block; width: 100%; height: auto }\n"
-	"svg text { font-size: 13px; fill: #222 }\n"
-	"svg .value { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round }\n"
-	"svg .lead { font-weight: bold }\n"
-	"svg .grid { stroke: #e0e0e0; stroke-width: 1 }\n"
-	"svg .axis { font-size: 11px; fill: #666 }\n"
-	"svg .target { stroke: #222; stroke-width: 1.5; stroke-dasharray: 5 4 }\n"
-	"svg .target-label { font-size: 12px; font-weight: bold }\n"
-	"svg .met { fill: #2e7d32 }\n"
-	"svg .unmet { fill: #e08a1e }\n"
-	"svg .step { fill: #1f5f9e }\n"
-	"svg .inbar { fill: #fff; font-weight: bold }\n"
-	".legend { font-size: 9.5pt; color: #444; margin-top: .3em }\n"
-	".legend span { display: inline-block; width: .9em; height: .9em;"
-	" vertical-align: -.1em; margin: 0 .3em 0 1em }\n"
-	".legend span:first-child { margin-left: 0 }\n"
-	".legend .met { background: #2e7d32 }\n"
-	".legend .unmet { background: #e08a1e }\n"
 	"table { border-collapse: collapse; width: 100%; font-size: 9.5pt; margin: 0 0 1em }\n"
 	"thead { display: table-header-group }\n"
 	"tr { break-inside: avoid; page-break-inside: avoid }\n"
@@ -142,237 +178,6 @@ static void add_cell(struct buf *out, const struct report *r, size_t row, size_t
 		html_escape(out, cell->num ? _("yes") : _("no"));
 		break;
 	}
-}
-
-/* The byte length of the UTF-8 sequence starting with lead byte c (1 for
- * an invalid byte, so that the walk always advances). */
-static size_t utf8_len(unsigned char c)
-{
-	if (c >= 0xf0 && c < 0xf8)
-		return 4;
-	if (c >= 0xe0)
-		return c < 0xf0 ? 3 : 1;
-	if (c >= 0xc0)
-		return 2;
-	return 1;
-}
-
-/* s escaped, cut to at most maxcols display columns with an ellipsis:
- * SVG text does not wrap, so a long unit name would run into the bars. */
-static void add_label(struct buf *out, const char *s, int maxcols)
-{
-	struct buf cut = BUF_INIT;
-	char one[5];
-	int w = 0;
-
-	if (!s)
-		return;
-	if (text_width(s) <= maxcols) {
-		html_escape(out, s);
-		return;
-	}
-	while (*s) {
-		size_t n = utf8_len((unsigned char)*s), k;
-
-		for (k = 0; k < n && s[k]; k++)
-			one[k] = s[k];
-		one[k] = '\0';
-		w += text_width(one);
-		if (w > maxcols - 1)
-			break;
-		buf_add(&cut, s, k);
-		s += k;
-	}
-	html_escape(out, cut.s);
-	buf_adds(out, "\xe2\x80\xa6");
-	buf_release(&cut);
-}
-
-/* One bar of a chart: label (report text, not yet escaped), value, and
- * for percent charts whether the quota was met. */
-struct bar {
-	const char *label;
-	long long v;
-	int met;
-	int lead;	/* the report's own unit: label in bold */
-};
-
-/* Chart geometry, in SVG user units (the viewBox is CHART_W wide). */
-enum {
-	CHART_W = 720,
-	LABEL_X = 262,		/* right edge of the labels */
-	PLOT_X = 270,		/* left edge of the plot */
-	PLOT_W = 370,
-	ROW_H = 24,
-	BAR_H = 16,
-	TOP = 24,		/* room for the 100% label */
-	BOTTOM = 22,		/* room for the axis */
-	LABEL_COLS = 36,
-};
-
-static int scale_x(long long v, long long scale)
-{
-	if (v < 0)
-		v = 0;
-	return PLOT_X + (int)(v * PLOT_W / scale);
-}
-
-static void svg_open(struct buf *out, int height, const char *title)
-{
-	buf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
-		 " width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-		 CHART_W, height, CHART_W, height);
-	html_escape(out, title);
-	buf_adds(out, "\">\n");
-}
-
-static void bar_label(struct buf *out, const struct bar *b, int y)
-{
-	buf_addf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\"%s><title>",
-		 LABEL_X, y + BAR_H - 4, b->lead ? " class=\"lead\"" : "");
-	html_escape(out, b->label);
-	buf_adds(out, "</title>");
-	add_label(out, b->label, LABEL_COLS);
-	buf_adds(out, "</text>\n");
-}
-
-/* Percent per unit as horizontal bars against a dashed 100% line; the
- * scale reaches past 100% when some unit does. */
-static void chart_percent(struct buf *out, const struct bar *bars, size_t n,
-			  const char *title)
-{
-	long long maxv = 1000, tick, scale;
-	int height = TOP + (int)n * ROW_H + BOTTOM, bottom = TOP + (int)n * ROW_H;
-	int x100;
-
-	for (size_t i = 0; i < n; i++)
-		if (bars[i].v > maxv)
-			maxv = bars[i].v;
-	tick = maxv <= 1500 ? 250 : maxv <= 3000 ? 500 : maxv <= 6000 ? 1000 : 2500;
-	scale = (maxv + tick - 1) / tick * tick;
-
-	buf_adds(out, "<figure>\n<figcaption>");
-	html_escape(out, title);
-	buf_adds(out, "</figcaption>\n");
-	svg_open(out, height, title);
-	for (long long t = 0; t <= scale; t += tick) {
-		int x = scale_x(t, scale);
-
-		buf_addf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-			 "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-			 x, TOP - 4, x, bottom, x, bottom + 14);
-		text_int(out, t / 10);
-		buf_adds(out, "%</text>\n");
-	}
-	for (size_t i = 0; i < n; i++) {
-		int y = TOP + (int)i * ROW_H + (ROW_H - BAR_H) / 2;
-		int x = scale_x(bars[i].v, scale), w = x - PLOT_X;
-
-		bar_label(out, &bars[i], y);
-		buf_addf(out, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
-			 "<text class=\"value\" x=\"%d\" y=\"%d\">",
-			 bars[i].met ? "met" : "unmet", PLOT_X, y, w > 1 ? w : 1, BAR_H,
-			 x + 5, y + BAR_H - 4);
-		add_percent(out, bars[i].v);
-		buf_adds(out, "</text>\n");
-	}
-	x100 = scale_x(1000, scale);
-	buf_addf(out, "<line class=\"target\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-		 "<text class=\"target-label\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">100%%</text>\n",
-		 x100, TOP - 8, x100, bottom + 2, x100, TOP - 11);
-	buf_adds(out, "</svg>\n<div class=\"legend\"><span class=\"met\"></span>");
-	html_escape(out, _("quota met"));
-	buf_adds(out, "<span class=\"unmet\"></span>");
-	html_escape(out, _("quota not met"));
-	buf_adds(out, "</div>\n</figure>\n");
-}
-
-/* The funnel: a centred bar per step, as wide as the number of
- * candidacies that reached it, labelled with the step and the count. */
-static void chart_funnel(struct buf *out, const struct bar *bars, size_t n, const char *title)
-{
-	long long maxv = 0;
-	int height = 8 + (int)n * ROW_H + 8, cx = PLOT_X + PLOT_W / 2;
-
-	for (size_t i = 0; i < n; i++)
-		if (bars[i].v > maxv)
-			maxv = bars[i].v;
-	buf_adds(out, "<figure>\n<figcaption>");
-	html_escape(out, title);
-	buf_adds(out, "</figcaption>\n");
-	svg_open(out, height, title);
-	for (size_t i = 0; i < n; i++) {
-		int y = 8 + (int)i * ROW_H + (ROW_H - BAR_H) / 2;
-		int w = maxv > 0 ? (int)(bars[i].v * PLOT_W / maxv) : 0;
-
-		if (w < 2)
-			w = 2;
-		bar_label(out, &bars[i], y);
-		buf_addf(out, "<rect class=\"step\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>",
-			 cx - w / 2, y, w, BAR_H);
-		/* The count inside the bar when it fits, else just after it. */
-		if (w >= 48)
-			buf_addf(out, "<text class=\"inbar\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
-				 cx, y + BAR_H - 4);
-		else
-			buf_addf(out, "<text class=\"value\" x=\"%d\" y=\"%d\">",
-				 cx + w / 2 + 5, y + BAR_H - 4);
-		text_int(out, bars[i].v);
-		buf_adds(out, "</text>\n");
-	}
-	buf_adds(out, "</svg>\n</figure>\n");
-}
-
-static void report_charts(struct buf *out, const struct report *r)
-{
-	int cname = col_find(r, "name"), cunit = col_find(r, "unit");
-	int cpct = col_find(r, "percent"), cmet = col_find(r, "met");
-	int cstep = col_find(r, "step"), creached = col_find(r, "reached");
-	struct bar *bars;
-	size_t n = 0;
-
-	if (r->nrows == 0)
-		return;
-	bars = xcalloc(r->nrows, sizeof(*bars));
-	if ((r->kind == REPORT_ACHIEVEMENT || r->kind == REPORT_RANKING) && cpct >= 0) {
-		for (size_t i = 0; i < r->nrows; i++) {
-			const struct rcell *p = report_cell(r, i, (size_t)cpct);
-			const struct rcell *lab = NULL;
-
-			if (p->null || (r->depth && r->depth[i] > 1))
-				continue;
-			if (cname >= 0 && !report_cell(r, i, (size_t)cname)->null)
-				lab = report_cell(r, i, (size_t)cname);
-			else if (cunit >= 0 && !report_cell(r, i, (size_t)cunit)->null)
-				lab = report_cell(r, i, (size_t)cunit);
-			bars[n].label = lab ? lab->text : "";
-			bars[n].v = p->num;
-			if (cmet >= 0 && !report_cell(r, i, (size_t)cmet)->null)
-				bars[n].met = report_cell(r, i, (size_t)cmet)->num != 0;
-			else
-				bars[n].met = p->num >= 1000;
-			bars[n].lead = r->depth && r->depth[i] == 0;
-			n++;
-		}
-		if (n > 0)
-			chart_percent(out, bars, n, r->kind == REPORT_RANKING
-				      ? _("Ranking: admissions as a percentage of the quota")
-				      : _("Admissions as a percentage of the quota, by unit"));
-	} else if (r->kind == REPORT_FUNNEL && cstep >= 0 && creached >= 0) {
-		for (size_t i = 0; i < r->nrows; i++) {
-			const struct rcell *s = report_cell(r, i, (size_t)cstep);
-			const struct rcell *v = report_cell(r, i, (size_t)creached);
-
-			if (s->null || v->null)
-				continue;
-			bars[n].label = s->label ? s->label : s->text;
-			bars[n].v = v->num;
-			n++;
-		}
-		if (n > 0)
-			chart_funnel(out, bars, n, _("Candidacies that reached each step in the period"));
-	}
-	free(bars);
 }
 
 static void report_table(struct buf *out, const struct report *r)
@@ -526,7 +331,7 @@ void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 			html_escape(out, r->title);
 			buf_adds(out, "</h2>\n");
 		}
-		report_charts(out, r);
+		chart_report(out, r);
 		report_table(out, r);
 		buf_adds(out, "</section>\n");
 	}

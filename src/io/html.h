@@ -24,6 +24,12 @@ struct report;
  * Every other byte is copied as is. NULL appends nothing. */
 void html_escape(struct buf *out, const char *s);
 
+/* printf for HTML whose %s arguments are always escaped: %s escapes (the
+ * only way page code puts text into HTML), %S inserts trusted markup as is
+ * (a literal, or markup built by html_printf), %d %ld %lld %zu %u are
+ * numbers. */
+void html_printf(struct buf *out, const char *fmt, ...);
+
 /* Append one self-contained UTF-8 page (no external resources, no script)
  * for reports[0..n): a heading from the first report (title, unit, period),
  * the summary paragraphs, then each report's title, chart (achievement and

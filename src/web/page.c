@@ -15,58 +15,6 @@
 #include "web/page.h"
 #include "util/banned.h"
 
-void html_printf(struct buf *out, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%') {
-			buf_addc(out, *p);
-			continue;
-		}
-		p++;
-		switch (*p) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			html_escape(out, s ? s : "");
-			break;
-		}
-		case 'S': {
-			const char *s = va_arg(ap, const char *);
-			buf_adds(out, s ? s : "");
-			break;
-		}
-		case 'd': buf_addf(out, "%d", va_arg(ap, int)); break;
-		case 'u': buf_addf(out, "%u", va_arg(ap, unsigned)); break;
-		case 'l':
-			if (p[1] == 'l' && p[2] == 'd') {
-				buf_addf(out, "%lld", va_arg(ap, long long));
-				p += 2;
-			} else if (p[1] == 'd') {
-				buf_addf(out, "%ld", va_arg(ap, long));
-				p += 1;
-			}
-			break;
-		case 'z':
-			if (p[1] == 'u') {
-				buf_addf(out, "%zu", va_arg(ap, size_t));
-				p++;
-			}
-			break;
-		case '%': buf_addc(out, '%'); break;
-		default:
-			/* An unknown conversion is a programming error: show it. */
-			buf_addc(out, '%');
-			if (*p)
-				buf_addc(out, *p);
-			else
-				p--;
-			break;
-		}
-	}
-	va_end(ap);
-}
-
 void url_encode(struct buf *out, const char *s)
 {
 	static const char hexd[] = "0123456789ABCDEF";

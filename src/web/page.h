@@ -11,10 +11,10 @@
 #ifndef KN_PAGE_H
 #define KN_PAGE_H
 
+#include "io/html.h"	/* html_printf */
 #include "util/buf.h"
 #include "web/http.h"
 
-void html_printf(struct buf *out, const char *fmt, ...);
 
 /* The page head and navigation, with `title` (escaped) as the heading;
  * `nav` names the active menu item ("dashboard", "candidates",

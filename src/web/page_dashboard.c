@@ -33,7 +33,7 @@
 #include "util/xalloc.h"
 #include "web/handlers.h"
 #include "web/page.h"
-#include "web/page_charts.h"
+#include "io/chart.h"
 #include "util/sort.h"
 #include "util/banned.h"
 

@@ -39,7 +39,7 @@
 #include "util/xalloc.h"
 #include "web/handlers.h"
 #include "web/page.h"
-#include "web/page_charts.h"
+#include "io/chart.h"
 #include "util/banned.h"
 
 /* Report kinds as people name them, in the order of the picker. */

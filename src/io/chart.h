@@ -1,15 +1,15 @@
 /*
- * page_charts.h — charts for the pages of `ketnap serve` as inline SVG.
+ * chart.h — the report charts as inline SVG, for the printable report page
+ * (io/html.c) and the pages of `ketnap serve` alike.
  *
- * The printable report page (io/html.c) styles its SVG with an inline
- * stylesheet, which the web application's Content-Security-Policy does not
- * allow; these charts carry their look in SVG presentation attributes
+ * The web application's Content-Security-Policy forbids inline styles, so
+ * these charts carry their look in SVG presentation attributes
  * (fill=, stroke=, font-size= …) instead, so they render under the strict
  * policy. Report text reaches the SVG only through html_printf's %s.
  * Everything is appended to the caller's buffer; nothing fails.
  */
-#ifndef KN_PAGE_CHARTS_H
-#define KN_PAGE_CHARTS_H
+#ifndef KN_CHART_H
+#define KN_CHART_H
 
 #include "core/report.h"
 #include "util/buf.h"

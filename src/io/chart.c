@@ -1,7 +1,8 @@
 /*
- * page_charts.c — see page_charts.h. The same charts as the printable
- * report (io/html.c: percent of quota per unit against the 100% line, the
- * funnel of steps) and the small bars of the dashboard, drawn with SVG
+ * chart.c — see chart.h. The charts of the reports (percent of quota per
+ * unit against the 100% line, the funnel of steps) for both the printable
+ * report page (io/html.c) and the web pages, and the small bars of the
+ * dashboard, drawn with SVG
  * presentation attributes only, because the pages' Content-Security-Policy
  * forbids inline styles. Columns are found by their FORMATS.md key, so
  * nothing here knows how a report is built; numbers are formatted for the
@@ -11,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/chart.h"
+#include "io/html.h"
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
-#include "web/page.h"
-#include "web/page_charts.h"
 #include "util/banned.h"
 
 #define C_MET "#2e7d32"
@@ -192,14 +193,15 @@ static void chart_percent(struct buf *out, const struct bar *bars, size_t n, con
 		int x = scale_x(bars[i].v, scale), w = x - PLOT_X;
 		bar_label(out, &bars[i], y, &tmp);
 		fmt_percent(&num, bars[i].v);
-		html_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%S\"/>"
+		html_printf(out, "<rect class=\"%S\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%S\"/>"
 			    "<text x=\"%d\" y=\"%d\" paint-order=\"stroke\" stroke=\"#ffffff\" "
 			    "stroke-width=\"3\" stroke-linejoin=\"round\">%s</text>\n",
-			    (int)PLOT_X, y, w > 1 ? w : 1, (int)BAR_H, bars[i].met ? C_MET : C_UNMET,
+			    bars[i].met ? "met" : "unmet", (int)PLOT_X, y, w > 1 ? w : 1, (int)BAR_H,
+			    bars[i].met ? C_MET : C_UNMET,
 			    x + 5, y + BAR_H - 4, num.s);
 	}
 	x100 = scale_x(1000, scale);
-	html_printf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" C_INK "\" "
+	html_printf(out, "<line class=\"target\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" C_INK "\" "
 		    "stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>"
 		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" "
 		    "font-weight=\"bold\">100%%</text>\n",
@@ -234,11 +236,11 @@ static void chart_funnel(struct buf *out, const struct bar *bars, size_t n, cons
 			w = 2;
 		bar_label(out, &bars[i], y, &tmp);
 		fmt_int(&num, bars[i].v);
-		html_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" C_STEP "\"/>",
+		html_printf(out, "<rect class=\"step\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" C_STEP "\"/>",
 			    cx - w / 2, y, w, (int)BAR_H);
 		/* The count inside the bar when it fits, else just after it. */
 		if (w >= 48)
-			html_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#ffffff\" "
+			html_printf(out, "<text class=\"inbar\" x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#ffffff\" "
 				    "font-weight=\"bold\">%s</text>\n", cx, y + BAR_H - 4, num.s);
 		else
 			html_printf(out, "<text x=\"%d\" y=\"%d\">%s</text>\n", cx + w / 2 + 5,
