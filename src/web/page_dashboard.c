@@ -31,6 +31,7 @@
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "web/cache.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "io/chart.h"
@@ -547,6 +548,29 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	memset(&w, 0, sizeof(w));
 	if (year < 0)
 		return resp_error(rq, rs, 400, _("The year must be a number from 1900 to 2100."));
+
+	/* The figures below the header are the same for everyone with the same
+	 * scope, unit, year, language and day, until the next write: serve them
+	 * from the cache (web/cache.h). The header carries the user's own name
+	 * and CSRF token, so it is never cached. */
+	struct buf key = BUF_INIT;
+	int64_t head = 0;
+	int building = 0;
+	size_t start = 0;
+	buf_addf(&key, "dashboard|%s|%s|%d|%s|%ld", scope ? scope->u.code : "", n->u.code, year,
+		 rq->lang, (long)today);
+	if (cache_head(rq->store, &head) == KN_OK) {
+		char *hit = cache_get(key.s, head);
+		if (hit) {
+			page_begin(rq, rs, "dashboard", n->u.name);
+			buf_adds(&rs->body, hit);
+			page_end(rq, rs);
+			free(hit);
+			buf_release(&key);
+			return 0;
+		}
+		building = 1;
+	}
 	memset(&o, 0, sizeof(o));
 	o.unit = n->u.code;
 	o.from = date_from_ymd(year, 1, 1);
@@ -567,6 +591,7 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	}
 
 	page_begin(rq, rs, "dashboard", n->u.name);
+	start = rs->body.len;
 	if (n != scope)
 		crumbs(rq, rs, scope, n, year, this_year);
 
@@ -599,8 +624,16 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	buf_addf(&href, "&year=%d", year);
 	html_printf(&rs->body, "<p class=\"no-print\"><a class=\"button secondary\" href=\"%s\">%s</a></p>\n",
 		    href.s, _("Reports for this unit"));
+	if (building) {
+		cache_put(key.s, head, rs->body.s + start);
+		building = 0;
+	}
 	page_end(rq, rs);
 out:
+	/* A failed build still releases the entry, or others would wait. */
+	if (building)
+		cache_put(key.s, head, NULL);
+	buf_release(&key);
 	report_free(ach);
 	report_free(fun);
 	walk_release(&w);
