@@ -97,7 +97,9 @@ enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct s
 			   int64_t *step_id);
 /* Replace the facts of a recorded step (a re-import of a changed row). */
 enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *st);
-/* The candidacy's version, for optimistic locking. */
+/* The candidacy's version, for optimistic locking. Read inside a write
+ * transaction it stays locked until commit (no other writer can move it
+ * meanwhile), on both backends. */
 enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version);
 
 /* Every step of every candidacy for export: ordered by person ref, then

@@ -151,7 +151,10 @@ static const char *const sql[Q__COUNT] = {
 		"intro2_id = (SELECT id FROM people WHERE ref = $8), intro2_since = $9, "
 		"votes_for = $10, votes_total = $11, consent = $12, override = $13, "
 		"override_by = $14, note = $15 WHERE id = $1",
-	[Q_CAND_VERSION] = "SELECT version FROM candidacies WHERE id = $1",
+	/* FOR UPDATE: read inside a write transaction, the version is locked
+	 * until commit, so a second writer that read the same version waits
+	 * and then sees it moved (SQLite's BEGIN IMMEDIATE gives the same). */
+	[Q_CAND_VERSION] = "SELECT version FROM candidacies WHERE id = $1 FOR UPDATE",
 	[Q_STEP_EACH] = "SELECT p.ref, " STEP_COLS " FROM steps s JOIN candidacies c ON "
 		"c.id = s.candidacy_id JOIN people p ON p.id = c.person_id" STEP_JOINS
 		" ORDER BY p.ref, c.id, s.seq",
