@@ -30,6 +30,12 @@ struct import_opts {
 	const char *override;	/* --override: the reason for step rows without one */
 	const char *actor;	/* user name for the audit log */
 	struct calendar *cal;	/* working-day calendar (steps), borrowed */
+	/* May the actor record a step that breaks a rule for a person
+	 * considered by unit_code (RULES.md §3: an approver or admin of a
+	 * unit above it)? Asked for every step row that carries an override,
+	 * its own or opts->override. NULL: yes (a database without accounts). */
+	int (*may_override)(void *arg, const char *unit_code);
+	void *may_override_arg;
 	/* Called as rows are written (may be NULL). */
 	void (*progress)(const char *what, size_t done, size_t total);
 };

@@ -555,7 +555,6 @@ enum kn_err api_ledger_open(struct request *rq, struct ledger *l, struct buf *er
 int api_may_override(struct request *rq, const char *unit_code)
 {
 	struct unitree *t = req_tree(rq);
-	struct unode *n = t ? unitree_find(t, unit_code) : NULL;
-	struct unode *scope = req_scope(rq);
-	return rq->role >= ROLE_APPROVER && n && scope && n != scope && unitree_within(n, scope);
+	struct actor a = { rq->user.name, rq->user.unit, rq->role };
+	return rq->authed && t && actor_may_override(&a, t, unitree_find(t, unit_code));
 }

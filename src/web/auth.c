@@ -214,27 +214,8 @@ int auth_csrf_ok(struct request *rq, const char *token)
 int auth_may_record(struct request *rq, const char *unit_code, int step_code)
 {
 	struct unitree *t = req_tree(rq);
-	struct unode *n, *scope;
+	struct actor a = { rq->user.name, rq->user.unit, rq->role };
 	if (!rq->authed || !t)
 		return 0;
-	n = unitree_find(t, unit_code);
-	scope = req_scope(rq);
-	if (!n || !scope || !unitree_within(n, scope))
-		return 0;
-	switch (rq->role) {
-	case ROLE_ADMIN:
-		return 1;
-	case ROLE_APPROVER:
-		if (step_code == STEP_DECISION || step_code == STEP_OFFICIAL) {
-			struct unode *c = unitree_competent(n);
-			return c && strcmp(c->u.code, rq->user.unit) == 0;
-		}
-		return 1;
-	case ROLE_EDITOR:
-		return step_code != STEP_DECISION && step_code != STEP_OFFICIAL &&
-		       step_code != STEP_CEREMONY && step_code != STEP_PROBATION_VOTE &&
-		       step_code != STEP_STRUCK_OFF;
-	default:
-		return 0;
-	}
+	return actor_may_record(&a, t, unitree_find(t, unit_code), step_code);
 }

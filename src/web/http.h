@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "core/actor.h"
 #include "core/calendar.h"
 #include "core/unitree.h"
 #include "store/store.h"
@@ -34,9 +35,6 @@ struct kvlist {
 const char *kv_get(const struct kvlist *l, const char *key);
 const struct kv *kv_find(const struct kvlist *l, const char *key);
 
-enum role { ROLE_NONE = 0, ROLE_VIEWER, ROLE_EDITOR, ROLE_APPROVER, ROLE_ADMIN };
-enum role role_parse(const char *s);
-const char *role_name(enum role r);
 
 /* Per worker thread: its own database connection and calendar. */
 struct worker {

@@ -510,13 +510,12 @@ static enum kn_err open_ledger(struct request *rq, struct ledger *l, struct buf 
 }
 
 /* An override needs an approver or admin of a unit above the
- * candidate's (RULES.md §3). */
+ * candidate's (RULES.md §3): core/actor.c decides. */
 static int may_override(struct request *rq, const char *unit_code)
 {
 	struct unitree *t = req_tree(rq);
-	struct unode *n = t ? unitree_find(t, unit_code) : NULL;
-	struct unode *scope = req_scope(rq);
-	return rq->role >= ROLE_APPROVER && n && scope && n != scope && unitree_within(n, scope);
+	struct actor a = { rq->user.name, rq->user.unit, rq->role };
+	return rq->authed && t && actor_may_override(&a, t, unitree_find(t, unit_code));
 }
 
 /* The person of ref when the user may see them: KN_OK, or KN_ENOTFOUND

@@ -93,21 +93,6 @@ static void kv_free(struct kvlist *l)
 
 /* ---- roles ---- */
 
-static const char *const role_names[] = { "", "viewer", "editor", "approver", "admin" };
-
-enum role role_parse(const char *s)
-{
-	for (int i = 1; i <= ROLE_ADMIN; i++)
-		if (s && strcmp(s, role_names[i]) == 0)
-			return (enum role)i;
-	return ROLE_NONE;
-}
-
-const char *role_name(enum role r)
-{
-	return (unsigned)r <= ROLE_ADMIN ? role_names[r] : "";
-}
-
 /* ---- responses ---- */
 
 void resp_header(struct response *rs, const char *name, const char *value)
