@@ -231,7 +231,30 @@ static int needs_quotes(const char *s)
 	return strpbrk(s, ",;\"\r\n") != NULL;
 }
 
-void csv_write_row(struct buf *out, const char *const *fields, size_t n)
+static int formula_char(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+int csv_formula_guard(const char *s)
+{
+	if (!s)
+		return 0;
+	while (*s == '\'')
+		s++;
+	return formula_char(*s);
+}
+
+int csv_unguard(char *s)
+{
+	if (!s || s[0] != '\'' || !csv_formula_guard(s + 1))
+		return 0;
+	memmove(s, s + 1, strlen(s));	/* the terminator too */
+	return 1;
+}
+
+void csv_write_row_guarded(struct buf *out, const char *const *fields, size_t n,
+			   unsigned text_cols)
 {
 	if (n == 1 && (!fields[0] || !fields[0][0])) {
 		buf_adds(out, "\"\"\n");
@@ -239,13 +262,18 @@ void csv_write_row(struct buf *out, const char *const *fields, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *s = fields[i] ? fields[i] : "";
+		int guard = i < 32 && (text_cols & (1u << i)) && csv_formula_guard(s);
 		if (i)
 			buf_addc(out, ',');
 		if (!needs_quotes(s)) {
+			if (guard)
+				buf_addc(out, '\'');
 			buf_adds(out, s);
 			continue;
 		}
 		buf_addc(out, '"');
+		if (guard)
+			buf_addc(out, '\'');
 		for (const char *q; (q = strchr(s, '"')); s = q + 1) {
 			buf_add(out, s, (size_t)(q - s) + 1);
 			buf_addc(out, '"');	/* "" for each quote */
@@ -254,4 +282,9 @@ void csv_write_row(struct buf *out, const char *const *fields, size_t n)
 		buf_addc(out, '"');
 	}
 	buf_addc(out, '\n');
+}
+
+void csv_write_row(struct buf *out, const char *const *fields, size_t n)
+{
+	csv_write_row_guarded(out, fields, n, 0);
 }

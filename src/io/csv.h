@@ -64,4 +64,26 @@ int csv_read_row(struct csv_reader *r, struct csv_row *row, struct buf *err);
  */
 void csv_write_row(struct buf *out, const char *const *fields, size_t n);
 
+/*
+ * Formula guard (OWASP's advice against CSV injection). A spreadsheet runs
+ * a cell whose text begins with '=', '+', '-', '@', a tab or a carriage
+ * return as a formula. csv_write_row_guarded() writes like csv_write_row()
+ * but puts a single quote before the text of every field i whose bit
+ * (1u << i) is set in `text_cols` and for which csv_formula_guard() says
+ * so; csv_unguard() removes exactly that quote again on import, so that
+ * export -> import -> export gives the same bytes.
+ *
+ * The guarded set is the text matching ^'*[=+\-@\t\r] (any number of
+ * single quotes, then one of those characters): one quote is added on
+ * export, and one removed on import from text matching ^'+[=+\-@\t\r].
+ * The mapping is one-to-one, so even a text that really begins with
+ * "'=" survives the round trip.
+ */
+int csv_formula_guard(const char *s);
+void csv_write_row_guarded(struct buf *out, const char *const *fields, size_t n,
+			   unsigned text_cols);
+/* Remove the guard's quote from s in place, when s matches ^'+[=+\-@\t\r]
+ * (returns 1), else leave s as it is (returns 0). */
+int csv_unguard(char *s);
+
 #endif

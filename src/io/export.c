@@ -37,6 +37,32 @@ static const char *const holiday_cols[] = { "date", "workday", "name" };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The free-text columns of each list, as bit sets over the column order
+ * above: their cells get the formula guard of csv.h (a leading "'" before
+ * text a spreadsheet would run as a formula). Codes, refs, dates and
+ * numbers never do. The importer removes the guard from the same columns
+ * (export_text_cols()). */
+#define COL(i) (1u << (i))
+enum {
+	UNIT_TEXT = COL(2),					/* name */
+	PERSON_TEXT = COL(1) | COL(5) | COL(6) | COL(14) | COL(15),	/* full_name, ethnicity,
+								   religion, phone, note */
+	STEP_TEXT = COL(3) | COL(4) | COL(12) | COL(13) | COL(14),	/* doc_no, org, consent,
+								   override, note */
+	HOLIDAY_TEXT = COL(2),					/* name */
+};
+
+unsigned io_text_columns(enum io_kind k)
+{
+	switch (k) {
+	case IO_UNITS: return UNIT_TEXT;
+	case IO_PEOPLE: return PERSON_TEXT;
+	case IO_STEPS: return STEP_TEXT;
+	case IO_HOLIDAYS: return HOLIDAY_TEXT;
+	default: return 0;
+	}
+}
+
 int io_kind_parse(const char *name, enum io_kind *out)
 {
 	for (int i = 0; i < IO__COUNT; i++)
@@ -108,7 +134,7 @@ void export_unit_row(struct buf *out, const struct unit *u)
 		u->code, u->parent, u->name, unit_kind_name(u->kind), cell_bool(u->may_admit),
 		u->sector, cell_bool(u->special_area),
 	};
-	csv_write_row(out, f, NELEM(f));
+	csv_write_row_guarded(out, f, NELEM(f), UNIT_TEXT);
 }
 
 void export_person_row(struct buf *out, const struct person *p)
@@ -121,7 +147,7 @@ void export_person_row(struct buf *out, const struct person *p)
 		cell_bool(p->youth_union), cell_bool(p->trade_union),
 		cell_date(&c, p->member_since), cell_date(&c, p->official_since), p->phone, p->note,
 	};
-	csv_write_row(out, f, NELEM(f));
+	csv_write_row_guarded(out, f, NELEM(f), PERSON_TEXT);
 }
 
 void export_quota_row(struct buf *out, const struct quota *q)
@@ -143,14 +169,14 @@ void export_step_row(struct buf *out, const char *person_ref, const struct step 
 		cell_date(&c, st->intro2_since), cell_int(&c, st->votes_for),
 		cell_int(&c, st->votes_total), st->consent, st->override, st->note,
 	};
-	csv_write_row(out, f, NELEM(f));
+	csv_write_row_guarded(out, f, NELEM(f), STEP_TEXT);
 }
 
 void export_holiday_row(struct buf *out, const struct holiday *h)
 {
 	struct cells c = { .ndate = 0 };
 	const char *f[] = { cell_date(&c, h->date), cell_bool(h->workday), h->name };
-	csv_write_row(out, f, NELEM(f));
+	csv_write_row_guarded(out, f, NELEM(f), HOLIDAY_TEXT);
 }
 
 /* Depth-first from n, children already sorted by code in the tree. */

@@ -7,7 +7,9 @@
  * export gives identical bytes: columns in the order FORMATS.md lists them,
  * ',' separator, LF line ends, no byte-order mark, dates YYYY-MM-DD,
  * booleans 1/0 (optional booleans always written), empty cells for no
- * value. Rows: units depth-first from the roots with children sorted by
+ * value; a free-text cell that a spreadsheet would run as a formula
+ * (leading '=', '+', '-', '@', tab or CR) gets a leading "'" (csv.h,
+ * "Formula guard"), which the importer removes. Rows: units depth-first from the roots with children sorted by
  * code (parents precede children); people by ref; quotas by unit, year,
  * category; steps by person ref then recorded order; holidays by date.
  */
@@ -29,6 +31,10 @@ const char *io_kind_name(enum io_kind k);
 
 /* The header of kind k: its column names in FORMATS.md order. */
 const char *const *io_columns(enum io_kind k, size_t *n);
+/* The free-text columns of kind k (names, notes, doc numbers, phone, org
+ * text…), as bits (1u << index into io_columns()): the cells that carry
+ * the formula guard of csv.h on export and lose it on import. */
+unsigned io_text_columns(enum io_kind k);
 
 /* Append the header line / one record's CSV line (with its "\n") to out. */
 void export_header(struct buf *out, enum io_kind k);

@@ -44,6 +44,60 @@ struct problem {
 	char *text;
 };
 
+/* What a cell of a column may hold (docs/formats.md, "Limits"): at most
+ * `max` characters (code points, after NFC); no control characters
+ * (C0, DEL, C1), except tab and line breaks in long free text. The same
+ * limits as the API where it has them (a ref is 1 to 64 characters
+ * without control characters, a unit code 1 to 64). */
+enum fclass { F_CODE, F_REF, F_TEXT, F_LONG };
+struct fspec {
+	unsigned short max;
+	unsigned char cls;
+};
+
+#define LIM_CODE 64		/* codes, dates, numbers, yes/no */
+#define LIM_REF 64		/* people's refs */
+#define LIM_NAME 200		/* full names, holiday names */
+#define LIM_UNIT_NAME 300	/* units' names (the web form's limit) */
+#define LIM_SHORT 100		/* ethnicity, religion, phone */
+#define LIM_DOC 200		/* doc_no, org, consent */
+#define LIM_LONG 2000		/* notes, override reasons */
+/* A cell longer than this many times its limit (in raw code points) is
+ * refused before it is normalised: the whole-field cap. */
+#define CAP_FACTOR 4
+/* How much of a name the file gives (an unknown column) is echoed. */
+#define SHOW_MAX 40
+
+#define CODE { LIM_CODE, F_CODE }
+static const struct fspec unit_spec[] = {
+	CODE, CODE, { LIM_UNIT_NAME, F_TEXT }, CODE, CODE, CODE, CODE,
+};
+static const struct fspec person_spec[] = {
+	{ LIM_REF, F_REF }, { LIM_NAME, F_TEXT }, CODE, CODE, CODE, { LIM_SHORT, F_TEXT },
+	{ LIM_SHORT, F_TEXT }, CODE, CODE, CODE, CODE, CODE, CODE, CODE, { LIM_SHORT, F_TEXT },
+	{ LIM_LONG, F_LONG },
+};
+static const struct fspec quota_spec[] = { CODE, CODE, CODE, CODE };
+static const struct fspec step_spec[] = {
+	{ LIM_REF, F_REF }, CODE, CODE, { LIM_DOC, F_TEXT }, { LIM_DOC, F_TEXT }, { LIM_REF, F_REF },
+	{ LIM_REF, F_REF }, CODE, { LIM_REF, F_REF }, CODE, CODE, CODE, { LIM_DOC, F_TEXT },
+	{ LIM_LONG, F_LONG }, { LIM_LONG, F_LONG },
+};
+static const struct fspec holiday_spec[] = { CODE, CODE, { LIM_NAME, F_TEXT } };
+#undef CODE
+
+static const struct fspec *const specs[IO__COUNT] = {
+	[IO_UNITS] = unit_spec, [IO_PEOPLE] = person_spec, [IO_QUOTAS] = quota_spec,
+	[IO_STEPS] = step_spec, [IO_HOLIDAYS] = holiday_spec,
+};
+static const size_t nspecs[IO__COUNT] = {
+	[IO_UNITS] = sizeof(unit_spec) / sizeof(unit_spec[0]),
+	[IO_PEOPLE] = sizeof(person_spec) / sizeof(person_spec[0]),
+	[IO_QUOTAS] = sizeof(quota_spec) / sizeof(quota_spec[0]),
+	[IO_STEPS] = sizeof(step_spec) / sizeof(step_spec[0]),
+	[IO_HOLIDAYS] = sizeof(holiday_spec) / sizeof(holiday_spec[0]),
+};
+
 /* The state of one file's import. */
 struct imp {
 	struct store *s;
@@ -52,8 +106,10 @@ struct imp {
 	enum io_kind kind;
 	const char *const *cols;
 	size_t ncols;
+	const struct fspec *spec;	/* limits of each known column */
+	unsigned text_cols;	/* free-text columns: formula guard removed */
 	int col[MAXCOLS];	/* field index of each known column; -1 absent */
-	int header_bad;		/* a required column is missing */
+	int header_bad;		/* the header refuses the file: no row is read */
 	struct csv_row row;	/* the row being read */
 	int rowbad;		/* problems found in the current row */
 	struct problem *probs;
@@ -110,6 +166,20 @@ static void problem(struct imp *im, size_t line, const char *column, const char 
 	problem_add(im, line, buf_detach(&b));
 }
 
+/* "FILE:LINE: message", for a problem of the whole header. */
+__attribute__((format(printf, 3, 4)))
+static void problem_text(struct imp *im, size_t line, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	buf_addf(&b, "%s:%zu: ", im->file, line);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	problem_add(im, line, buf_detach(&b));
+}
+
 /* Lines "column: message\n" (as ledger_step reports) as problems of line. */
 static void problem_lines(struct imp *im, size_t line, const char *text)
 {
@@ -152,14 +222,52 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* The number of code points of s[0..n) (continuation bytes not counted;
+ * an invalid byte counts as one). */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+/* The first control character of valid UTF-8 s (C0, DEL, or C1 U+0080 to
+ * U+009F; tab, LF and CR allowed when `lines`), or 0 when there is none. */
+static unsigned control_char(const char *s, int lines)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F) {
+			if (lines && (*p == '\t' || *p == '\n' || *p == '\r'))
+				continue;
+			return *p;
+		}
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return p[1];
+	}
+	return 0;
+}
+
+static void too_long(struct imp *im, int c, size_t chars)
+{
+	problem(im, im->row.line, im->cols[c],
+		_("%zu characters, longer than the %u allowed in this column; shorten it"), chars,
+		(unsigned)im->spec[c].max);
+}
+
 /* The cell of column c as a heap string in NFC (NULL when empty), with
- * surrounding spaces dropped when `trim` (codes, dates, numbers). Invalid
- * UTF-8 is reported and gives NULL. */
+ * surrounding spaces dropped when `trim` (codes, dates, numbers). A free
+ * text loses the formula guard of csv.h. Invalid UTF-8, a control
+ * character or a cell longer than its column's limit is reported and
+ * gives NULL. */
 static char *get(struct imp *im, int c, int trim)
 {
 	const char *f = cell(im, c);
-	size_t n;
+	const struct fspec *sp = &im->spec[c];
+	size_t n, chars;
 	int ascii = 1;
+	char *v;
+	unsigned cc;
 
 	if (!f)
 		return NULL;
@@ -172,23 +280,46 @@ static char *get(struct imp *im, int c, int trim)
 		if (!n)
 			return NULL;
 	}
+	/* The whole-field cap: a 50 MB cell is not normalised, only counted. */
+	chars = utf8_chars(f, n);
+	if (chars > (size_t)sp->max * CAP_FACTOR) {
+		too_long(im, c, chars);
+		return NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)f[i] >= 0x80) {
 			ascii = 0;
 			break;
 		}
-	if (ascii)	/* ASCII is already NFC: skip ICU for most cells */
-		return xstrndup(f, n);
-	char *tmp = xstrndup(f, n);
-	buf_reset(&im->scratch);
-	if (text_nfc(tmp, &im->scratch) != 0) {
-		problem(im, im->row.line, im->cols[c], "%s",
-			_("not valid UTF-8 text; save the file as UTF-8"));
+	if (ascii) {	/* ASCII is already NFC: skip ICU for most cells */
+		v = xstrndup(f, n);
+	} else {
+		char *tmp = xstrndup(f, n);
+		buf_reset(&im->scratch);
+		if (text_nfc(tmp, &im->scratch) != 0) {
+			problem(im, im->row.line, im->cols[c], "%s",
+				_("not valid UTF-8 text; save the file as UTF-8"));
+			free(tmp);
+			return NULL;
+		}
 		free(tmp);
+		v = xstrdup(im->scratch.s);
+	}
+	if (im->text_cols & (1u << c))
+		csv_unguard(v);
+	chars = utf8_chars(v, strlen(v));
+	if (chars > sp->max) {
+		too_long(im, c, chars);
+		free(v);
 		return NULL;
 	}
-	free(tmp);
-	return xstrdup(im->scratch.s);
+	if ((cc = control_char(v, sp->cls == F_LONG)) != 0) {
+		problem(im, im->row.line, im->cols[c],
+			_("contains a control character (U+%04X); remove it"), cc);
+		free(v);
+		return NULL;
+	}
+	return v;
 }
 
 /* Like get(), and report an empty cell of a column the header has (a
@@ -345,12 +476,155 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Map the header row; 0 when rows can be read, -1 when the file is empty. */
+/* A name from the file as it may be echoed in a message: at most
+ * SHOW_MAX characters and "…", invalid bytes and control characters as
+ * U+FFFD, so that a 50 MB header cell is not printed whole. */
+static void shown(const char *s, struct buf *out)
+{
+	size_t k = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 :
+			     (*p & 0xF8) == 0xF0 ? 4 : 0;
+		char one[5];
+		size_t i;
+		if (k == SHOW_MAX) {
+			buf_adds(out, "…");
+			return;
+		}
+		for (i = 1; len && i < len; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				len = 0;
+		if (len) {
+			memcpy(one, p, len);
+			one[len] = '\0';
+		}
+		if (!len || !text_is_valid_utf8(one) || control_char(one, 0)) {
+			buf_adds(out, "\xEF\xBF\xBD");	/* U+FFFD */
+			p += len ? len : 1;
+		} else {
+			buf_add(out, p, len);
+			p += len;
+		}
+		k++;
+	}
+}
+
+/* The header's names, trimmed, in new strings. */
+static char **header_names(const struct csv_row *row)
+{
+	char **v = xcalloc(row->n + 1, sizeof(*v));
+	for (size_t i = 0; i < row->n; i++) {
+		const char *f = row->fields[i];
+		size_t n = strlen(f);
+		while (n && is_blank(*f))
+			f++, n--;
+		while (n && is_blank(f[n - 1]))
+			n--;
+		v[i] = xstrndup(f, n);
+	}
+	return v;
+}
+
+static void names_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The index of name among the columns of kind k, or -1. */
+static int column_of(enum io_kind k, const char *name)
+{
+	size_t n;
+	const char *const *cols = io_columns(k, &n);
+	for (size_t i = 0; i < n && i < MAXCOLS; i++)
+		if (strcasecmp(name, cols[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* How many of the header's names are columns of kind k; *all_required set
+ * when every required column of k is among them. */
+static size_t header_fit(enum io_kind k, char **names, size_t n, int *all_required)
+{
+	unsigned have = 0;
+	size_t fit = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = column_of(k, names[i]);
+		if (c >= 0) {
+			fit++;
+			have |= BIT(c);
+		}
+	}
+	*all_required = (have & required_cols[k]) == required_cols[k];
+	return fit;
+}
+
+/* The other kind of file this header belongs to: one whose required
+ * columns are all there and which names more of the header's columns
+ * than kind k does. -1 when there is none. */
+static int guess_kind(enum io_kind k, char **names, size_t n)
+{
+	int all, best = -1;
+	size_t own = header_fit(k, names, n, &all), best_fit = own;
+	for (int g = 0; g < IO__COUNT; g++) {
+		if (g == (int)k)
+			continue;
+		size_t fit = header_fit((enum io_kind)g, names, n, &all);
+		if (all && fit > best_fit) {
+			best = g;
+			best_fit = fit;
+		}
+	}
+	return best;
+}
+
+/* `"a", "b", "c"` for a list of names (at most 5, then "…"). */
+static void quoted_list(struct buf *out, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i == 5) {
+			buf_adds(out, ", …");
+			return;
+		}
+		buf_adds(out, i ? ", \"" : "\"");
+		shown(names[i], out);
+		buf_addc(out, '"');
+	}
+}
+
+/* The hint that ends a header problem: the kind the file looks like, or
+ * the columns a file of this kind needs. */
+static void header_hint(struct buf *out, enum io_kind k, int guess)
+{
+	if (guess >= 0) {
+		buf_addf(out, _("this looks like a %s file: did you mean import %s?"),
+			 io_kind_name((enum io_kind)guess), io_kind_name((enum io_kind)guess));
+		return;
+	}
+	size_t n;
+	const char *const *cols = io_columns(k, &n);
+	struct buf req = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (required_cols[k] & BIT(i))
+			buf_addf(&req, "%s%s", req.len ? ", " : "", cols[i]);
+	buf_addf(out, _("a %s file needs the columns %s"), io_kind_name(k), req.s);
+	buf_release(&req);
+}
+
+/* Map the header row; 0 when rows can be read, -1 when they cannot (an
+ * empty or unreadable header, a required column missing, a file of
+ * another kind): the header's problem is then reported as one line. */
 static int read_header(struct imp *im, struct csv_reader *r)
 {
 	struct buf msg = BUF_INIT;
 	unsigned req = required_cols[im->kind];
-	int rc;
+	const char **missing = NULL, **unknown = NULL;
+	size_t nmissing = 0, nunknown = 0, ncells;
+	char **names;
+	int rc, guess, ret = 0;
 
 	for (size_t i = 0; i < MAXCOLS; i++)
 		im->col[i] = -1;
@@ -358,6 +632,7 @@ static int read_header(struct imp *im, struct csv_reader *r)
 	if (rc == 0) {
 		problem(im, 1, "header", "%s",
 			_("the file is empty; the first line must name the columns"));
+		im->header_bad = 1;
 		buf_release(&msg);
 		return -1;
 	}
@@ -365,49 +640,85 @@ static int read_header(struct imp *im, struct csv_reader *r)
 		while (msg.len && msg.s[msg.len - 1] == '\n')
 			buf_truncate(&msg, msg.len - 1);
 		problem(im, im->row.line, "header", "%s", _(msg.s));
+		im->header_bad = 1;
 		buf_release(&msg);
 		return -1;
 	}
 	buf_release(&msg);
-	for (size_t i = 0; i < im->row.n; i++) {
-		char *name = xstrdup(im->row.fields[i]);
-		size_t n = strlen(name), k;
-		while (n && is_blank(name[n - 1]))
-			name[--n] = '\0';
-		char *nm = name;
-		while (is_blank(*nm))
-			nm++;
-		for (k = 0; k < im->ncols; k++)
-			if (strcasecmp(nm, im->cols[k]) == 0)
-				break;
-		if (k == im->ncols) {
-			struct buf all = BUF_INIT;
-			for (size_t j = 0; j < im->ncols; j++)
-				buf_addf(&all, "%s%s", j ? ", " : "", im->cols[j]);
-			if (*nm)
-				problem(im, im->row.line, nm,
+	ncells = im->row.n;
+	for (size_t i = 0; i < ncells; i++)
+		if (!text_is_valid_utf8(im->row.fields[i])) {
+			problem(im, im->row.line, "header", "%s",
+				_("the column names are not UTF-8 text; is this a CSV file? Save "
+				  "the spreadsheet as \"CSV UTF-8\""));
+			im->header_bad = 1;
+			return -1;
+		}
+	names = header_names(&im->row);
+	missing = xcalloc(im->ncols + 1, sizeof(*missing));
+	unknown = xcalloc(ncells + 1, sizeof(*unknown));
+	for (size_t i = 0; i < ncells; i++) {
+		int k = column_of(im->kind, names[i]);
+		if (k < 0)
+			unknown[nunknown++] = names[i];
+		else if (im->col[k] >= 0)
+			problem(im, im->row.line, im->cols[k], "%s",
+				_("the column appears twice in the header"));
+		else
+			im->col[k] = (int)i;
+	}
+	for (size_t k = 0; k < im->ncols; k++)
+		if ((req & BIT(k)) && im->col[k] < 0)
+			missing[nmissing++] = im->cols[k];
+	guess = nmissing || nunknown ? guess_kind(im->kind, names, ncells) : -1;
+
+	if (nmissing || (nunknown && guess >= 0)) {
+		/* One line: the rows cannot be read as this kind. */
+		struct buf b = BUF_INIT, list = BUF_INIT;
+		if (nmissing) {
+			quoted_list(&list, missing, nmissing);
+			buf_addf(&b, ngettext("missing column %s", "missing columns %s", nmissing),
+				 list.s);
+		} else {
+			quoted_list(&list, unknown, nunknown);
+			buf_addf(&b, ngettext("unknown column %s", "unknown columns %s", nunknown),
+				 list.s);
+		}
+		buf_adds(&b, " (");
+		header_hint(&b, im->kind, guess);
+		buf_addc(&b, ')');
+		problem_text(im, im->row.line, "%s", b.s);
+		buf_release(&b);
+		buf_release(&list);
+		im->header_bad = 1;
+		ret = -1;
+	}
+	if (guess < 0) {
+		/* Misspelt or extra columns, each named. */
+		struct buf all = BUF_INIT, nm = BUF_INIT;
+		for (size_t j = 0; j < im->ncols; j++)
+			buf_addf(&all, "%s%s", j ? ", " : "", im->cols[j]);
+		for (size_t i = 0; i < ncells; i++) {
+			if (column_of(im->kind, names[i]) >= 0)
+				continue;
+			buf_reset(&nm);
+			shown(names[i], &nm);
+			if (*names[i])
+				problem(im, im->row.line, nm.s,
 					_("unknown column; the columns of %s files are %s"),
 					io_kind_name(im->kind), all.s);
 			else
 				problem(im, im->row.line, "header",
 					_("column %zu has no name; name it (one of %s) or delete it"),
 					i + 1, all.s);
-			buf_release(&all);
-		} else if (im->col[k] >= 0) {
-			problem(im, im->row.line, im->cols[k], "%s",
-				_("the column appears twice in the header"));
-		} else {
-			im->col[k] = (int)i;
 		}
-		free(name);
+		buf_release(&all);
+		buf_release(&nm);
 	}
-	for (size_t k = 0; k < im->ncols; k++)
-		if ((req & BIT(k)) && im->col[k] < 0) {
-			problem(im, im->row.line, im->cols[k], "%s",
-				_("this required column is missing from the header"));
-			im->header_bad = 1;
-		}
-	return 0;
+	free(missing);
+	free(unknown);
+	names_free(names, ncells);
+	return ret;
 }
 
 /* Read every data row, calling fn for each one that is not blank. */
@@ -1258,7 +1569,7 @@ static int srow_cmp(const void *a, const void *b)
 /* Run one row through the ledger. Returns the ledger's result; problems
  * of the row are already reported. */
 static enum kn_err step_one(struct imp *im, struct ledger *l, struct srow *r,
-			    struct buf *lerr)
+			    struct buf *lerr, const char *denied_unit)
 {
 	struct violations v = { 0 };
 	enum ledger_outcome out = LEDGER_RECORDED;
@@ -1266,11 +1577,32 @@ static enum kn_err step_one(struct imp *im, struct ledger *l, struct srow *r,
 	struct step with = r->st;
 
 	buf_reset(lerr);
+	if (!r->st.override && im->o->override)
+		with.override = (char *)im->o->override;
+	if (with.override && denied_unit) {
+		/* The actor may not override the rules for this person
+		 * (RULES.md §3): the row is refused, unless it is recorded
+		 * already exactly so (a re-import writes nothing). */
+		e = ledger_step(l, r->person, &with, 1, 1, &v, lerr, &out);
+		violations_release(&v);
+		if (!(e == KN_OK && out == LEDGER_UNCHANGED) && !r->st.override) {
+			buf_reset(lerr);
+			e = ledger_step(l, r->person, &r->st, 1, 1, &v, lerr, &out);
+			violations_release(&v);
+		}
+		buf_reset(lerr);
+		if (e == KN_OK && out == LEDGER_UNCHANGED)
+			goto done;
+		problem(im, r->line, "override",
+			_("only an approver or administrator of a unit above %s (the unit of %s) may "
+			  "record a step with an override; take the override reason out, or ask one "
+			  "of them to import the file"), denied_unit, r->person);
+		return KN_EPERM;
+	}
 	if (!r->st.override && im->o->override) {
 		/* --override applies only where a rule is broken, so that a
 		 * re-import finds the step as it was recorded: try the row as
 		 * it was (and as overridden) without writing first. */
-		with.override = (char *)im->o->override;
 		e = ledger_step(l, r->person, &with, 1, 1, &v, lerr, &out);
 		violations_release(&v);
 		buf_reset(lerr);
@@ -1317,6 +1649,8 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	struct ledger l;
 	struct buf lerr = BUF_INIT;
 	const char *cur = NULL;
+	char *denied = NULL;	/* cur's unit, when the actor may not override there */
+	int asked = 0;		/* denied is known for cur */
 	size_t refused = 0;
 	int have_ledger = 0;
 	enum kn_err e = KN_OK;
@@ -1338,6 +1672,9 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 		if (!cur || strcmp(cur, r->person) != 0) {
 			cur = r->person;
 			refused = 0;
+			asked = 0;
+			free(denied);
+			denied = NULL;
 		}
 		if (im->o->progress)
 			im->o->progress(im->file, i + 1, sc.n);
@@ -1351,8 +1688,18 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 			refused = r->line;
 			continue;
 		}
-		e = step_one(im, &l, r, &lerr);
-		if (e == KN_ERULE || e == KN_EINVAL || e == KN_ENOTFOUND) {
+		if (!asked && im->o->may_override && (r->st.override || im->o->override)) {
+			struct person p;
+			asked = 1;
+			/* An unknown person is the ledger's to report. */
+			if (store_person_get(im->s, r->person, &p) == KN_OK) {
+				if (!im->o->may_override(im->o->may_override_arg, p.unit))
+					denied = xstrdup(p.unit ? p.unit : "");
+				person_release(&p);
+			}
+		}
+		e = step_one(im, &l, r, &lerr, denied);
+		if (e == KN_ERULE || e == KN_EINVAL || e == KN_ENOTFOUND || e == KN_EPERM) {
 			refused = r->line;
 			e = KN_OK;
 		} else if (e != KN_OK) {
@@ -1370,11 +1717,43 @@ out:
 	}
 	free(sc.rows);
 	free(by);
+	free(denied);
 	buf_release(&lerr);
 	return e;
 }
 
 /* ---- entry ---- */
+
+enum kn_err import_check_header(enum io_kind k, const char *file, const char *data, size_t len,
+				struct buf *err)
+{
+	struct imp im;
+	struct import_stats stats;
+	struct csv_reader *r;
+	int rc;
+
+	memset(&im, 0, sizeof(im));
+	memset(&stats, 0, sizeof(stats));
+	im.file = file;
+	im.kind = k;
+	im.cols = io_columns(k, &im.ncols);
+	im.stats = &stats;
+	if (!im.cols || im.ncols > MAXCOLS || im.ncols != nspecs[k])
+		return KN_EINVAL;
+	im.spec = specs[k];
+	r = csv_reader_new(data, len);
+	rc = read_header(&im, r);
+	csv_reader_free(r);
+	if (im.nprobs > 1)
+		xqsort(im.probs, im.nprobs, sizeof(*im.probs), problem_cmp);
+	for (size_t i = 0; i < im.nprobs; i++) {
+		if (rc != 0)
+			buf_addf(err, "%s\n", im.probs[i].text);
+		free(im.probs[i].text);
+	}
+	free(im.probs);
+	return rc != 0 ? KN_EINVAL : KN_OK;
+}
 
 enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const char *data,
 		       size_t len, const struct import_opts *opts, struct import_stats *stats,
@@ -1392,8 +1771,10 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	im.cols = io_columns(k, &im.ncols);
 	im.stats = stats;
 	buf_init(&im.scratch);
-	if (!im.cols || im.ncols > MAXCOLS)
+	if (!im.cols || im.ncols > MAXCOLS || im.ncols != nspecs[k])
 		return KN_EINVAL;
+	im.spec = specs[k];
+	im.text_cols = io_text_columns(k);
 
 	if ((e = store_begin(s)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(s));

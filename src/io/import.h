@@ -56,6 +56,19 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 		       size_t len, const struct import_opts *opts, struct import_stats *stats,
 		       struct buf *err);
 
+/*
+ * Check only the header of data[0..len) as list k, as import_csv() does
+ * before it reads any row: KN_EINVAL, with its problems appended to err
+ * ("FILE:1: missing column "ref" (this looks like a units file: did you
+ * mean import units?)"), when no row can be read as list k (an empty or
+ * unreadable file, a required column missing, the header of another
+ * kind); KN_OK otherwise (misspelt extra columns are left to import_csv(),
+ * which reports them with the rows' problems). For the web front ends,
+ * which look at the rows themselves before the importer runs.
+ */
+enum kn_err import_check_header(enum io_kind k, const char *file, const char *data, size_t len,
+				struct buf *err);
+
 /* Parse a CSV boolean: 1/0, yes/no, có/không (any case). Returns 0 and
  * sets *out, or -1. */
 int import_parse_bool(const char *s, int *out);

@@ -113,7 +113,7 @@ same_db before after3 "good + bad file"
 printf 'code,name,parent\nX1,Chi bộ X,CT\n' >units.csv
 run kn import units units.csv
 expect_rc 1 "missing kind column"
-expect_eq "$err" "units.csv:1: kind: this required column is missing from the header
+expect_eq "$err" "units.csv:1: missing column \"kind\" (a units file needs the columns code, name, kind)
 ketnap: import refused: 1 problems; nothing was written" "missing column"
 printf 'code,parent,name,kind\nA1,B1,Chi bộ A,cell\nB1,A1,Chi bộ B,cell\nC1,CT.ZZ,Chi bộ C,cell\nD1,,Chi bộ D,cell\nE!,CT,Chi bộ E,cell\nF1,CT,Chi bộ F,town\n' >units.csv
 run kn import units units.csv
