@@ -1655,6 +1655,27 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	int have_ledger = 0;
 	enum kn_err e = KN_OK;
 
+	if (im->o->override) {
+		/* --override, or the web form's field: the same limits as the
+		 * override column. */
+		const char *o = im->o->override;
+		size_t n = utf8_chars(o, strlen(o));
+		unsigned cc;
+		if (!text_is_valid_utf8(o))
+			problem(im, 1, "override", "%s",
+				_("not valid UTF-8 text; save the file as UTF-8"));
+		else if (n > LIM_LONG)
+			problem(im, 1, "override",
+				_("the override reason is %zu characters, longer than the %u allowed; "
+				  "shorten it"), n, (unsigned)LIM_LONG);
+		else if ((cc = control_char(o, 1)) != 0)
+			problem(im, 1, "override",
+				_("contains a control character (U+%04X); remove it"), cc);
+		if (im->nprobs) {
+			im->header_bad = 1;
+			goto out;
+		}
+	}
 	read_rows(im, data, len, step_row, &sc);
 	if (im->header_bad)
 		goto out;

@@ -707,6 +707,13 @@ static void import_problems(json_t *out, const char *file, const char *lines)
 	}
 }
 
+/* import_opts.may_override: may this user override the rules for a
+ * person considered by unit_code (RULES.md §3)? */
+static int import_may_override(void *arg, const char *unit_code)
+{
+	return api_may_override(arg, unit_code);
+}
+
 HANDLER(api_import)
 {
 	enum io_kind kind;
@@ -744,6 +751,8 @@ HANDLER(api_import)
 	io.override = ovr.len ? ovr.s : NULL;
 	io.actor = rq->user.name;
 	io.cal = rq->cal;
+	io.may_override = import_may_override;
+	io.may_override_arg = rq;
 
 	sc.rq = rq;
 	sc.problems = json_array();
@@ -751,6 +760,15 @@ HANDLER(api_import)
 	if (kind == IO_HOLIDAYS && (!req_scope(rq) || req_scope(rq)->parent)) {
 		api_error(rq, rs, 403, _("Only an administrator of the whole organisation may "
 					 "import holidays."), NULL);
+		goto out;
+	}
+	/* A file of another kind, or no CSV at all, is refused on its header
+	 * before its rows are looked at. */
+	if (import_check_header(kind, file.s, data, len, &err) != KN_OK) {
+		import_problems(sc.problems, file.s, err.s);
+		api_error(rq, rs, 422, _("The file has problems; nothing was written."),
+			  json_pack("{s:O, s:s, s:I}", "problems", sc.problems, "kind",
+				    io_kind_name(kind), "rows", (json_int_t)0));
 		goto out;
 	}
 	if (import_scope(&sc, kind, data, len) > 0) {

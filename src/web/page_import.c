@@ -29,6 +29,7 @@
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "web/api_common.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/server.h"
@@ -376,6 +377,13 @@ static void check_scope(struct request *rq, enum io_kind k, const char *file, co
 
 /* ---- the page ---- */
 
+/* import_opts.may_override: may this user override the rules for a
+ * person considered by unit_code? */
+static int may_override(void *arg, const char *unit_code)
+{
+	return api_may_override(arg, unit_code);
+}
+
 /* The name the file is reported under: the upload's base name, without
  * any path a browser may send. */
 static void file_label(const char *name, struct buf *out)
@@ -535,12 +543,21 @@ int h_import(struct request *rq, struct response *rs)
 	io.actor = rq->user.name;
 	io.cal = rq->cal;
 	io.override = ovr.len ? ovr.s : NULL;
+	/* An override needs an approver or admin above the candidate's unit
+	 * (RULES.md §3), as on the step form. */
+	io.may_override = may_override;
+	io.may_override_arg = rq;
 
-	/* One transaction around the subtree check and the import, so that
-	 * what was checked is what is written. */
-	if ((e = store_begin(rq->store)) != KN_OK) {
+	memset(&st, 0, sizeof(st));
+	/* A file of another kind (or no CSV at all) is refused on its header
+	 * alone, before its rows are looked at. */
+	if ((e = import_check_header(k, file.s, data, len, &err)) != KN_OK) {
+		for (size_t i = 0; i < err.len; i++)
+			st.problems += err.s[i] == '\n';
+	} else if ((e = store_begin(rq->store)) != KN_OK) {
+		/* One transaction around the subtree check and the import, so
+		 * that what was checked is what is written. */
 		buf_addf(&err, "%s\n", store_errmsg(rq->store));
-		memset(&st, 0, sizeof(st));
 	} else {
 		check_scope(rq, k, file.s, data, len, &probs);
 		io.dry_run = !commit || probs.n;
