@@ -230,7 +230,9 @@ for p in $(seq 18700 18799 | shuf); do
 done
 [ -n "$port" ] || { echo "no free port in 18700-18799" >&2; exit 1; }
 URL=http://127.0.0.1:$port
-kn serve --listen "127.0.0.1:$port" --threads 2 --access-log off >"$tmp/serve.log" 2>&1 &
+# The binary itself in the background (not the kn function, whose
+# subshell would get the PID), so that $server is the server's own PID.
+"$KETNAP" --db "$KDB" serve --listen "127.0.0.1:$port" --threads 2 --access-log off >"$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do
 	curl -sf "$URL/healthz" >/dev/null && break
@@ -290,6 +292,7 @@ expect_eq "$(grep '^<li>' <<<"$body" | unhtml)" 'units.csv:1: thiếu cột "ref
 code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")
 expect_eq "$code" 200 "the server still serves"
 kill -0 "$server" 2>/dev/null && ok || bad "ketnap serve died"
+expect_in "$(tr '\0' ' ' </proc/$server/cmdline 2>/dev/null)" "serve --listen 127.0.0.1:$port" "\$server is the server's own PID"
 snapshot after
 same_db before after "refused uploads"
 
