@@ -444,3 +444,84 @@ test('unknown methods and paths: 405 / 404, never 5xx', async () => {
   }
   assert.equal(bad.length, 0, bad.join('\n'));
 });
+
+// ---- an override needs an approver or admin above the candidate's unit,
+// on every path: an import (API body, API ?override=, the import page's
+// field) is no back door (RULES.md §3) ----
+
+test('override by import: refused for the admin of the candidate\'s own unit, nothing written; accepted from the unit above', async () => {
+  // An open candidacy at stage "applied" in a unit below the ward, not the
+  // matrix's candidate; a background check dated the day before its
+  // application breaks KN-ORDER, so only an override records it.
+  const rows = L.sql(d.db, `SELECT p.ref, u.code, MAX(s.date) FROM candidacies c
+      JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id
+      JOIN steps s ON s.candidacy_id = c.id
+      WHERE c.is_open = 1 AND c.stage = 'applied' AND u.code LIKE 'CT.BT.P01.%'
+      GROUP BY p.ref, u.code ORDER BY p.ref`);
+  const pick = rows.find((r) => r[0] !== T.ward.inPerson.ref) || rows[0];
+  assert.ok(pick, 'an applied candidate below CT.BT.P01');
+  const [ref, unit, last] = pick;
+  const day = new Date(`${last}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  const date = day.toISOString().slice(0, 10);
+  const reason = 'Thường vụ đồng ý (thử)';
+  const withColumn = `person,step,date,override\n${ref},verified,${date},${reason}\n`;
+  const plain = `person,step,date\n${ref},verified,${date}\n`;
+  const stepLine = `${ref},verified,${date},`;
+  const stepsNow = () => L.cli(d.db, ['export', 'steps']).stdout;
+  assert.ok(!stepsNow().includes(stepLine), 'the step is not there yet');
+
+  // An admin of the candidate's own unit (not above it).
+  const own = `admin.own${uniq()}`;
+  L.cli(d.db, ['user', 'add', own, '--unit', unit, '--role', 'admin'], { input: L.password(own) + '\n' });
+  const ownC = await L.session(srv.url, own);
+  await ownC.csrfToken();
+  const before = L.snapshot(d.db);
+  const bad = [];
+  const expect = (what, r, status, test) => {
+    if (r.status !== status) bad.push(`${what}: expected ${status}, got ${r.status} (${L.gist(r)})`);
+    else if (test && !test(r)) bad.push(`${what}: ${L.gist(r)}`);
+  };
+  const namesOverride = (r) => /override/.test(r.text) && /only an approver or administrator of a unit above/.test(r.text);
+  const csv = { 'Content-Type': 'text/csv' };
+
+  for (const dry of ['1', '0']) {
+    expect(`own-unit admin, override column, dry_run=${dry}`,
+      await ownC.send('POST', `/api/v1/imports/steps?dry_run=${dry}&lang=en`, { body: withColumn, headers: csv, csrf: ownC.csrf }),
+      422, (r) => namesOverride(r) && JSON.parse(r.text).error.problems.some((p) => p.line === 2 && p.column === 'override'));
+    expect(`own-unit admin, ?override=, dry_run=${dry}`,
+      await ownC.send('POST', `/api/v1/imports/steps?dry_run=${dry}&lang=en&override=${encodeURIComponent(reason)}`, { body: plain, headers: csv, csrf: ownC.csrf }),
+      422, namesOverride);
+  }
+  // The import page, committing at once, with the override field and with
+  // the column.
+  for (const [text, fields] of [[plain, { override: reason }], [withColumn, {}]]) {
+    const m = multipart({ csrf: ownC.csrf, kind: 'steps', commit: '1', ...fields }, { field: 'file', name: 'steps.csv', text });
+    expect(`own-unit admin, import page${fields.override ? ' override field' : ' override column'}`,
+      await ownC.send('POST', '/import?lang=en', { body: m.body, headers: m.headers }), 422, namesOverride);
+  }
+  // An approver of the district may override, but imports are an admin's.
+  const approver = clients[L.userName('approver', 'district')];
+  expect('district approver, override column',
+    await approver.send('POST', '/api/v1/imports/steps?lang=en', { body: withColumn, headers: csv, csrf: approver.csrf }), 403);
+  const after = L.snapshot(d.db);
+  for (const k of Object.keys(before))
+    if (before[k] !== after[k]) bad.push(`a refused override import changed ${k}`);
+
+  // The admin of the ward, above the candidate's unit: recorded, with the
+  // reason and who gave it.
+  const above = clients[L.userName('admin', 'ward')];
+  expect('ward admin (above), override column',
+    await above.send('POST', '/api/v1/imports/steps?lang=en', { body: withColumn, headers: csv, csrf: above.csrf }),
+    200, (r) => JSON.parse(r.text).added === 1);
+  const line = stepsNow().split('\n').find((l) => l.startsWith(stepLine));
+  if (!line || !line.includes(reason)) bad.push(`the overridden step was not recorded: ${line}`);
+  const by = L.sql(d.db, `SELECT s.override_by FROM steps s JOIN candidacies c ON c.id = s.candidacy_id
+      JOIN people p ON p.id = c.person_id WHERE p.ref = '${ref}' AND s.step = 'verified'`);
+  if (!by.length || by[0][0] !== L.userName('admin', 'ward')) bad.push(`override_by: ${JSON.stringify(by)}`);
+  // Re-imported by the own-unit admin, the recorded row is unchanged, not refused.
+  expect('own-unit admin re-imports the recorded row',
+    await ownC.send('POST', '/api/v1/imports/steps?lang=en', { body: withColumn, headers: csv, csrf: ownC.csrf }),
+    200, (r) => JSON.parse(r.text).unchanged === 1);
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
