@@ -290,6 +290,61 @@ static void test_round_trip(void)
 	buf_release(&err);
 }
 
+/* The formula guard: which text gets a quote, that only the marked
+ * columns do, and that reading and unguarding gives the text back. */
+static void test_formula_guard(void)
+{
+	static const char *const risky[] = { "=1+1", "+84", "-", "@SUM(1)", "\tx", "\rx", "'=x",
+		"''@", NULL };
+	static const char *const safe[] = { "", "a=1", " =1", "'", "'a", "''", "1-2", "Nguyễn",
+		"x@y", NULL };
+	for (int i = 0; risky[i]; i++)
+		CHECK(csv_formula_guard(risky[i]));
+	for (int i = 0; safe[i]; i++)
+		CHECK(!csv_formula_guard(safe[i]));
+	CHECK(!csv_formula_guard(NULL));
+
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	const char *f[] = { "=HYPERLINK(\"http://x\",\"y\")", "@SUM(1)", "-5", "'=1", "'plain",
+		"\tt", "=code" };
+	/* Columns 0 to 5 are text; column 6 is a code and keeps its '='. */
+	csv_write_row_guarded(&out, f, 7, 0x3Fu);
+	CHECK_STR(out.s, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'@SUM(1),'-5,''=1,'plain,"
+		  "\"'\tt\",=code\n");
+	/* No column marked: csv_write_row(). */
+	buf_reset(&out);
+	csv_write_row_guarded(&out, f, 2, 0);
+	CHECK_STR(out.s, "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@SUM(1)\n");
+
+	/* Read back and unguarded: the original text. */
+	buf_reset(&out);
+	csv_write_row_guarded(&out, f, 7, 0x3Fu);
+	struct csv_reader *r = csv_reader_new(out.s, out.len);
+	struct csv_row row;
+	CHECK_EQ(csv_read_row(r, &row, &err), 1);
+	CHECK_EQ(row.n, 7);
+	for (size_t i = 0; i < 6 && i < row.n; i++) {
+		CHECK_EQ(csv_unguard(row.fields[i]), csv_formula_guard(f[i]));
+		CHECK_STR(row.fields[i], f[i]);
+	}
+	csv_reader_free(r);
+
+	char a[] = "'plain", b[] = "''", c[] = "'", d[] = "=x", e[] = "'''-";
+	CHECK_EQ(csv_unguard(a), 0);
+	CHECK_STR(a, "'plain");
+	CHECK_EQ(csv_unguard(b), 0);
+	CHECK_STR(b, "''");
+	CHECK_EQ(csv_unguard(c), 0);
+	CHECK_STR(c, "'");
+	CHECK_EQ(csv_unguard(d), 0);
+	CHECK_STR(d, "=x");
+	CHECK_EQ(csv_unguard(e), 1);
+	CHECK_STR(e, "''-");
+	CHECK_EQ(csv_unguard(NULL), 0);
+	buf_release(&out);
+	buf_release(&err);
+}
+
 int main(void)
 {
 	test_basic();
@@ -301,5 +356,6 @@ int main(void)
 	test_many_fields();
 	test_writer();
 	test_round_trip();
+	test_formula_guard();
 	return T_DONE();
 }
