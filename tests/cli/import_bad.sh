@@ -295,6 +295,15 @@ kill -0 "$server" 2>/dev/null && ok || bad "ketnap serve died"
 expect_in "$(tr '\0' ' ' </proc/$server/cmdline 2>/dev/null)" "serve --listen 127.0.0.1:$port" "\$server is the server's own PID"
 snapshot after
 same_db before after "refused uploads"
+# Stop it now, and read what it said (a sanitizer's report, a crash).
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+server=
+if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$tmp/serve.log"; then
+	bad "ketnap serve reported: $(grep -m1 -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$tmp/serve.log")"
+else
+	ok
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
