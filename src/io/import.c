@@ -1391,10 +1391,13 @@ static void holiday_row(struct imp *im, void *arg)
 	struct holidays_ctx *hc = arg;
 	struct holiday h;
 
+	memset(&h, 0, sizeof(h));
 	h.date = get_date(im, H_DATE, 1);
 	h.workday = get_bool(im, H_WORKDAY, 0);
 	h.name = get(im, H_NAME, 0);
-	if (im->rowbad) {
+	if (im->rowbad || h.date == KN_DATE_NONE) {
+		/* No date is no row: KN_DATE_NONE is no day to compare or
+		 * print (formatted, it gave ")*,/-06-23"). */
 		free(h.name);
 		return;
 	}
