@@ -1,6 +1,8 @@
 /*
  * import.c — see import.h. An import runs in two phases over a file read
- * whole into memory:
+ * whole into memory, after its header was checked against the kind of
+ * list (a required column missing, or the header of another kind, refuses
+ * the file in one line before any row is read):
  *
  *  1. read every row, map its cells by the header's column names, check
  *     each value (required, date, boolean, code, NFC text) and the
@@ -11,6 +13,12 @@
  *     first, steps sorted by person, date and pipeline order through
  *     ledger_step(), so the rule book judges each step as it would on the
  *     command line, seeing the steps recorded before it.
+ *
+ * Every cell is held to its column's limit (struct fspec: a length in
+ * characters, no control characters, valid UTF-8), and free text loses the
+ * formula guard that export puts on it (csv.h). A step row carrying an
+ * override is refused when opts->may_override says the actor may not
+ * override for that person's unit.
  *
  * Problems are kept with their line and printed sorted by line at the end,
  * so that a file's report reads top to bottom whichever phase found them.

@@ -2,8 +2,9 @@
  * import.h — loading the CSV files of spec/FORMATS.md into the store.
  *
  * import_csv() reads one file's bytes as one of the five lists, checks
- * every row (columns by header name, required values, dates, booleans,
- * codes, references to units and people, NFC text) and writes the records
+ * the header against the kind, then every row (columns by header name,
+ * required values, dates, booleans, codes, references to units and people,
+ * NFC text, the length limits of docs/formats.md) and writes the records
  * through the store API; steps go through ledger_step(), so the rules are
  * enforced exactly as on the command line. Every problem is reported, not
  * just the first, as lines "FILE:LINE: column: message" in line order.
