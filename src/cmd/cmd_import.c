@@ -496,7 +496,17 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		buf_reset(&err);
 		e = import_csv(s, kind, name, data[i], len[i], &io, &st, &err);
 		progress_done();
-		fputs(err.s, stderr);
+		/* The importer quotes cells: no terminal controls. */
+		for (const char *p = err.s; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			struct buf line = BUF_INIT, safe = BUF_INIT;
+			buf_add(&line, p, n);
+			fprintf(stderr, "%s\n", cmd_safe(&safe, line.s));
+			buf_release(&line);
+			buf_release(&safe);
+			p += n + (nl ? 1 : 0);
+		}
 		problems += st.problems;
 		if (e == KN_EIO || e == KN_ENOMEM || e == KN_ECONFLICT)
 			io_fail = 1;

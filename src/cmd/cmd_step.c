@@ -150,14 +150,20 @@ static int hidden_refs(struct cmd_ctx *ctx, const struct step *st, struct buf *e
 	return n;
 }
 
+/* Each line of text, made safe for a terminal (text_printable()). */
 static void print_lines(FILE *f, const char *prefix, const char *text)
 {
+	struct buf line = BUF_INIT, safe = BUF_INIT;
 	while (*text) {
 		const char *nl = strchr(text, '\n');
-		int len = nl ? (int)(nl - text) : (int)strlen(text);
-		fprintf(f, "%s%.*s\n", prefix, len, text);
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		buf_reset(&line);
+		buf_add(&line, text, len);
+		fprintf(f, "%s%s\n", prefix, cmd_safe(&safe, line.s));
 		text += len + (nl ? 1 : 0);
 	}
+	buf_release(&line);
+	buf_release(&safe);
 }
 
 static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
@@ -266,8 +272,10 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	else if (check && !may_override)
 		fprintf(stderr, _("note: %s, %s of %s, may not override the rules for %s.\n"),
 			ctx->user, role, unit, ref);
+	struct buf safe = BUF_INIT;
 	for (size_t i = 0; i < v.n; i++)
-		fprintf(stderr, "%s: %s\n", v.v[i].code, v.v[i].message);
+		fprintf(stderr, "%s: %s\n", v.v[i].code, cmd_safe(&safe, v.v[i].message));
+	buf_release(&safe);
 	char d[11];
 	date_format_user(st.date, d);
 	if (check) {
