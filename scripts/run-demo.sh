@@ -3,7 +3,8 @@
 # (a realistic synthetic Cần Thơ, `ketnap demo --size city`) in DBFILE when
 # there is no database there yet, print its year-end summary, give the
 # `admin` account a fresh one-time password, and serve the web application
-# until Ctrl-C.
+# until Ctrl-C. The commands after `demo` act as the `admin` account
+# (--user admin), which exists from the second start on.
 #   sh scripts/run-demo.sh BUILD/ketnap DBFILE [ADDR:PORT]
 set -eu
 
@@ -26,16 +27,16 @@ if [ ! -e "$db" ]; then
 	"$ketnap" --db "$db" demo --size city --seed 1
 	echo
 fi
-"$ketnap" --db "$db" --lang "$lang" report summary --year "$year"
+"$ketnap" --db "$db" --user admin --lang "$lang" report summary --year "$year"
 echo
 
 # A one-time password for the city's administrator, new at every start.
-root=$("$ketnap" --db "$db" unit tree --depth 0 | awk 'NR == 1 { print $1 }')
+root=$("$ketnap" --db "$db" --user admin unit tree --depth 0 | awk 'NR == 1 { print $1 }')
 password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-if "$ketnap" --db "$db" user list | awk 'NR > 2 { print $1 }' | grep -qx admin; then
-	echo "$password" | "$ketnap" --db "$db" user passwd admin >/dev/null
+if "$ketnap" --db "$db" --user admin user list | awk 'NR > 2 { print $1 }' | grep -qx admin; then
+	echo "$password" | "$ketnap" --db "$db" --user admin user passwd admin >/dev/null
 else
-	echo "$password" | "$ketnap" --db "$db" user add admin --unit "$root" --role admin >/dev/null
+	echo "$password" | "$ketnap" --db "$db" --user admin user add admin --unit "$root" --role admin >/dev/null
 fi
 echo "Open http://$listen/ and sign in as: admin / $password"
 echo

@@ -66,12 +66,13 @@ int main(int argc, char **argv)
 
 	ctx.db_url = getenv("KETNAP_DB");
 	ctx.user = getenv("KETNAP_USER");
+	ctx.user_from = "$KETNAP_USER";
 	/* '+': stop at the command name; the command parses the rest. */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': ctx.db_url = optarg; break;
 		case 'l': break;
-		case 'u': ctx.user = optarg; break;
+		case 'u': ctx.user = optarg; ctx.user_from = "--user"; break;
 		case 'h': usage(stdout); return EXIT_DONE;
 		case 'V': printf("ketnap %s\n", KN_VERSION); return EXIT_DONE;
 		default: usage(stderr); return EXIT_USAGE;
@@ -79,8 +80,12 @@ int main(int argc, char **argv)
 	}
 	if (!ctx.db_url || !*ctx.db_url)
 		ctx.db_url = "ketnap.db";
-	if (!ctx.user || !*ctx.user)
+	if (!ctx.user || !*ctx.user) {
+		/* The operating-system user name is looked up as an account
+		 * name (CLI.md: "which an admin may map to an account"). */
 		ctx.user = os_user();
+		ctx.user_from = _("the operating-system user");
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -10,19 +10,37 @@
 #ifndef KN_CMD_H
 #define KN_CMD_H
 
+#include "core/actor.h"
 #include "core/calendar.h"
+#include "core/unitree.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 struct store;
+struct ledger;
 
 enum { EXIT_DONE = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
 struct cmd_ctx {
 	const char *db_url;	/* --db, $KETNAP_DB, else "ketnap.db" */
 	const char *user;	/* --user, $KETNAP_USER, else the OS user */
+	const char *user_from;	/* where user came from, for messages */
 	struct store *store;	/* opened by ctx_store() */
 	struct calendar *cal;	/* loaded by ctx_calendar() */
 	int open_status;	/* exit status when ctx_store() failed */
+	/* Set by a command that needs no account (calendar, serve) before
+	 * it opens the store: no actor is resolved. */
+	int no_actor;
+	/* Who the command acts as, resolved by ctx_store() on an existing
+	 * database: the account named by user (its role and unit), or, on a
+	 * database without accounts, an administrator of every root
+	 * (actor_all). */
+	struct actor actor;
+	int actor_all;
+	int actor_known;	/* actor resolved */
+	char *actor_unit;	/* owns actor.unit */
+	struct unitree tree;	/* loaded by ctx_tree() */
+	int have_tree;
 };
 
 struct command {
@@ -39,8 +57,39 @@ extern const struct command cmd_init, cmd_import, cmd_export, cmd_unit, cmd_pers
 /* Open (once) the database of ctx->db_url, which must already be
  * initialised unless `create` is set. On failure prints the reason and
  * returns NULL; the command then exits with ctx->open_status (1 when
- * there is no database, 3 when it cannot be opened). */
+ * there is no database, 3 when it cannot be opened). Without `create`
+ * (and unless ctx->no_actor) it also resolves the actor (ctx_actor()),
+ * and fails with status 1 when ctx->user names no enabled account of a
+ * database that has accounts. */
 struct store *ctx_store(struct cmd_ctx *ctx, int create);
+
+/* Resolve ctx->actor on the opened store (once): EXIT_DONE, or the exit
+ * status after printing why not (1: no such account, disabled; 3: the
+ * store failed). */
+int ctx_actor(struct cmd_ctx *ctx);
+
+/* The unit tree (loaded once); NULL (reported) when the store fails. */
+struct unitree *ctx_tree(struct cmd_ctx *ctx);
+
+/* The actor's permissions (core/actor.h) for the unit with code `unit`;
+ * everything is allowed on a database without accounts. An unknown
+ * unit is outside every scope. */
+int ctx_may_see(struct cmd_ctx *ctx, const char *unit);
+int ctx_may_record(struct cmd_ctx *ctx, const char *unit, int step_code);
+int ctx_may_override(struct cmd_ctx *ctx, const char *unit);
+/* 1 for an administrator of a root unit (or no accounts). */
+int ctx_root_admin(struct cmd_ctx *ctx);
+/* EXIT_DONE when the actor is an administrator of a root unit, else
+ * EXIT_REFUSED after saying that `what` (a command) needs one. */
+int ctx_need_root_admin(struct cmd_ctx *ctx, const char *what);
+/* The actor's unit (the top of its scope), NULL without accounts. */
+const char *ctx_scope(struct cmd_ctx *ctx);
+/* ledger_open() acting as ctx's actor (its unit set for the rules). */
+enum kn_err ctx_ledger_open(struct cmd_ctx *ctx, struct ledger *l, struct buf *err);
+
+/* s made safe for a terminal (text_printable()) in b, which is reset
+ * first; returns b->s. For human output only, never CSV or JSON. */
+const char *cmd_safe(struct buf *b, const char *s);
 
 /* Create or migrate the schema of the opened ctx->store and, in a new
  * database, write the default policy rows of RULES.md §7 (`init`,

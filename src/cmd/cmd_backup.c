@@ -22,6 +22,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_backup);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	int st = ctx_need_root_admin(ctx, "backup");
+	if (st != EXIT_DONE)
+		return st;
 	if ((e = store_backup(s, argv[1])) != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		return kn_exit_status(e);

@@ -3,6 +3,11 @@
  * write one list as CSV (spec/FORMATS.md) through io/export.c, to standard
  * output or to FILE. A file is written as FILE.tmp and renamed over FILE
  * once complete, so a reader never sees half an export.
+ *
+ * An account exports its own subtree only (cmd/ctx.c): the units from its
+ * unit down, the people of those units and their steps, the quotas of
+ * those units; holidays are everyone's. The rows are the same as the
+ * whole export's (io/export.h), in the same order.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,6 +20,8 @@
 #include "io/export.h"
 #include "store/store.h"
 #include "util/i18n.h"
+#include "util/sort.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 /* Write data to path through path.tmp and a rename; 0 or -1 (reported). */
@@ -44,6 +51,82 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	}
 	buf_release(&tmp);
 	return 0;
+}
+
+/* Depth-first from n, children sorted by code, as io/export.c does. */
+static void units_walk(struct buf *out, const struct unode *n)
+{
+	export_unit_row(out, &n->u);
+	for (size_t i = 0; i < n->nchildren; i++)
+		units_walk(out, n->children[i]);
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct scoped_steps {
+	char **refs;		/* the visible people's refs, sorted by strcmp */
+	size_t n;
+	struct buf *out;
+};
+
+static int step_cb(void *arg, const char *person_ref, const struct step *st)
+{
+	struct scoped_steps *x = arg;
+	if (bsearch(&person_ref, x->refs, x->n, sizeof(*x->refs), ref_cmp))
+		export_step_row(x->out, person_ref, st);
+	return 0;
+}
+
+/* The export of kind for the actor's subtree only. */
+static enum kn_err export_scoped(struct cmd_ctx *ctx, enum io_kind kind, struct buf *out)
+{
+	struct store *s = ctx->store;
+	struct unitree *t = ctx_tree(ctx);
+	enum kn_err e = KN_OK;
+
+	if (!t)
+		return KN_EIO;
+	if (kind == IO_HOLIDAYS)
+		return export_csv(s, kind, out);
+	export_header(out, kind);
+	if (kind == IO_UNITS) {
+		struct unode *top = unitree_find(t, ctx_scope(ctx));
+		if (top)
+			units_walk(out, top);
+	} else if (kind == IO_QUOTAS) {
+		struct quota *q;
+		size_t n;
+		if ((e = store_quota_all(s, &q, &n)) != KN_OK)
+			return e;
+		for (size_t i = 0; i < n; i++)
+			if (ctx_may_see(ctx, q[i].unit))
+				export_quota_row(out, &q[i]);
+		store_quotas_free(q, n);
+	} else {
+		struct person *p;
+		size_t n;
+		struct scoped_steps x = { NULL, 0, out };
+		if ((e = store_person_all(s, &p, &n)) != KN_OK)
+			return e;
+		x.refs = xcalloc(n ? n : 1, sizeof(*x.refs));
+		for (size_t i = 0; i < n; i++) {
+			if (!ctx_may_see(ctx, p[i].unit))
+				continue;
+			if (kind == IO_PEOPLE)
+				export_person_row(out, &p[i]);
+			x.refs[x.n++] = p[i].ref;
+		}
+		if (kind == IO_STEPS) {
+			xqsort(x.refs, x.n, sizeof(*x.refs), ref_cmp);
+			e = store_step_each(s, step_cb, &x);
+		}
+		free(x.refs);
+		store_people_free(p, n);
+	}
+	return e;
 }
 
 static int run(int argc, char **argv, struct cmd_ctx *ctx)
@@ -81,7 +164,8 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = export_csv(s, kind, &out)) != KN_OK) {
+	e = ctx_scope(ctx) ? export_scoped(ctx, kind, &out) : export_csv(s, kind, &out);
+	if (e != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		status = kn_exit_status(e);
 	} else if (path) {

@@ -21,6 +21,15 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_init);
 	if (!(s = ctx_store(ctx, 1)))
 		return ctx->open_status;
+	/* An existing database with accounts (schema 2 has them) is an
+	 * administrator's to upgrade; a new one is anyone's to create. */
+	if (store_schema_version(s) >= 2) {
+		int st = ctx_actor(ctx);
+		if (st == EXIT_DONE)
+			st = ctx_need_root_admin(ctx, "init");
+		if (st != EXIT_DONE)
+			return st;
+	}
 	if ((e = ctx_init_db(ctx, &from, &to)) != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		return kn_exit_status(e);

@@ -27,6 +27,8 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_migrate);
 	if (!(src = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	if ((status = ctx_need_root_admin(ctx, "migrate-to")) != EXIT_DONE)
+		return status;
 	store_url_redact(ctx->db_url, &from_url);
 	store_url_redact(argv[1], &to_url);
 	if ((e = store_open(argv[1], 1, &dst, &err)) != KN_OK) {

@@ -7,6 +7,9 @@
  * show: the person, each candidacy with its steps (overrides flagged),
  * the open deadlines, and what the next step needs — including the rules
  * that would refuse it if it were recorded today.
+ * Both show only people of the actor's subtree (cmd/ctx.c); someone
+ * outside it is not found, as an unknown ref is. Human output goes
+ * through text_printable(), so that a name cannot drive the terminal.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -56,6 +59,18 @@ static const char *person_step(struct ledger *l, const struct person *p, const s
 	return nc ? step_name(c[nc - 1].stage) : "";
 }
 
+/* The longest search text: longer ones match no name anyway, and make
+ * the database's pattern matcher give up. */
+#define MAX_FIND_CHARS 200
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -83,9 +98,14 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_person);
+	if (utf8_chars(argv[optind]) > MAX_FIND_CHARS) {
+		cmd_error(_("the search text has %zu characters; give at most %d, e.g. a family and "
+			    "a given name"), utf8_chars(argv[optind]), MAX_FIND_CHARS);
+		return EXIT_REFUSED;
+	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+	if ((e = ctx_ledger_open(ctx, &l, &err)) != KN_OK) {
 		cmd_error("%s", err.s);
 		buf_release(&err);
 		return kn_exit_status(e);
@@ -98,6 +118,16 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 		ledger_release(&l);
 		return kn_exit_status(e);
 	}
+	/* Only the actor's subtree: the others are moved past n. */
+	size_t seen = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ctx_may_see(ctx, people[i].unit)) {
+			struct person tmp = people[seen];
+			people[seen++] = people[i];
+			people[i] = tmp;
+		}
+	size_t total = n;
+	n = seen;
 	f = xcalloc(n ? n : 1, sizeof(*f));
 	for (size_t i = 0; i < n; i++) {
 		struct buf key = BUF_INIT;
@@ -140,7 +170,9 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 		free(js);
 		json_decref(arr);
 	} else if (n == 0) {
-		buf_addf(&out, _("nobody matches '%s'\n"), argv[optind]);
+		struct buf safe = BUF_INIT;
+		buf_addf(&out, _("nobody matches '%s'\n"), cmd_safe(&safe, argv[optind]));
+		buf_release(&safe);
 	} else {
 		const char *hdr[] = { _("ref"), _("full name"), _("born"), _("unit"), _("step") };
 		struct table *t = table_new(5);
@@ -160,7 +192,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < n; i++)
 		free(f[i].key);
 	free(f);
-	store_people_free(people, n);
+	store_people_free(people, total);
 	ledger_release(&l);
 	return EXIT_DONE;
 }
@@ -173,15 +205,20 @@ static const char *yes_no(int v)
 /* "  label:   value", the label padded to 16 columns of screen width. */
 static void field(const char *label, const char *value)
 {
+	struct buf safe = BUF_INIT;
 	int pad = 16 - text_width(label);
-	printf("  %s%*s %s\n", label, pad > 0 ? pad : 0, "", value);
+	printf("  %s%*s %s\n", label, pad > 0 ? pad : 0, "", cmd_safe(&safe, value));
+	buf_release(&safe);
 }
 
 static void show_person(const struct person *p, kn_date ms, kn_date os)
 {
 	char d[11];
+	struct buf name = BUF_INIT, ref = BUF_INIT;
 	date_format_user(p->birth_date, d);
-	printf("%s (%s)\n", p->full_name, p->ref);
+	printf("%s (%s)\n", cmd_safe(&name, p->full_name), cmd_safe(&ref, p->ref));
+	buf_release(&name);
+	buf_release(&ref);
 	field(_("sex:"), p->sex == 'F' ? _("female") : _("male"));
 	field(_("born:"), d);
 	field(_("unit:"), p->unit);
@@ -258,12 +295,16 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_person);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+	if ((e = ctx_ledger_open(ctx, &l, &err)) != KN_OK) {
 		cmd_error("%s", err.s);
 		buf_release(&err);
 		return kn_exit_status(e);
 	}
 	e = store_person_get(s, argv[2], &p);
+	if (e == KN_OK && !ctx_may_see(ctx, p.unit)) {
+		person_release(&p);
+		e = KN_ENOTFOUND;
+	}
 	if (e != KN_OK) {
 		if (e == KN_ENOTFOUND)
 			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"),
@@ -320,14 +361,20 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 				printf("  %s\n", _("it needs:"));
 				for (char *line = need.s; *line;) {
 					char *nl = strchr(line, '\n');
-					printf("    %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+					struct buf one = BUF_INIT, safe = BUF_INIT;
+					buf_add(&one, line, nl ? (size_t)(nl - line) : strlen(line));
+					printf("    %s\n", cmd_safe(&safe, one.s));
+					buf_release(&one);
+					buf_release(&safe);
 					line = nl ? nl + 1 : line + strlen(line);
 				}
 			}
 			if (v.n) {
 				printf("  %s\n", _("recorded today, it would be refused by:"));
+				struct buf safe = BUF_INIT;
 				for (size_t i = 0; i < v.n; i++)
-					printf("    %s: %s\n", v.v[i].code, v.v[i].message);
+					printf("    %s: %s\n", v.v[i].code, cmd_safe(&safe, v.v[i].message));
+				buf_release(&safe);
 			} else {
 				printf("  %s\n", _("no rule would refuse it today."));
 			}

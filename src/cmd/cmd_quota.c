@@ -2,12 +2,16 @@
  * cmd_quota.c — `ketnap quota set UNIT YEAR TARGET [--category C]` and
  * `ketnap quota list [--unit CODE] [--year Y]`: yearly targets edited
  * from the command line (the same records as quotas.csv). A unit's quota
- * is its own, not the sum of its children's.
+ * is its own, not the sum of its children's. `set` needs an approver or
+ * administrator whose subtree holds the unit (cmd/ctx.c); `list` shows
+ * the actor's subtree only.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <ctype.h>
 
 #include "cmd/cmd.h"
 #include "store/store.h"
@@ -68,7 +72,18 @@ static int quota_set(int argc, char **argv, struct cmd_ctx *ctx, const char *cat
 	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = store_unit_get(s, argv[1], &u)) != KN_OK) {
+	e = store_unit_get(s, argv[1], &u);
+	if (e == KN_OK && !ctx_may_see(ctx, argv[1])) {
+		unit_release(&u);
+		e = KN_ENOTFOUND;	/* outside the subtree: as unknown */
+	}
+	if (e == KN_OK && !ctx_root_admin(ctx) && ctx->actor.role < ROLE_APPROVER) {
+		unit_release(&u);
+		cmd_error(_("%s, %s of %s, may not set quotas; that needs an approver or an "
+			    "administrator"), ctx->user, role_name(ctx->actor.role), ctx->actor.unit);
+		return EXIT_REFUSED;
+	}
+	if (e != KN_OK) {
 		if (e == KN_ENOTFOUND)
 			cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"), argv[1]);
 		else
@@ -121,7 +136,8 @@ static int quota_list(int argc, const char *unit, long long year, struct cmd_ctx
 	table_header(t, hdr);
 	table_align_right(t, 3);
 	for (size_t i = 0; i < n; i++) {
-		if ((unit && strcmp(q[i].unit, unit) != 0) || (year && q[i].year != year))
+		if ((unit && strcmp(q[i].unit, unit) != 0) || (year && q[i].year != year) ||
+		    !ctx_may_see(ctx, q[i].unit))
 			continue;
 		char y[8];
 		struct buf tg = BUF_INIT;
@@ -152,7 +168,28 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	const char *category = "total", *unit = NULL;
 	long long year = 0;
-	int c;
+	int c, pos = 0;
+
+	/* A negative number is an argument, not an option: getopt would
+	 * take `-5` for the options -5 ("invalid option -- '5'"). */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) == 0) {
+			if (!strchr(a, '=') && (strcmp(a, "--category") == 0 ||
+						strcmp(a, "--unit") == 0 || strcmp(a, "--year") == 0))
+				i++;
+			continue;
+		}
+		if (a[0] == '-' && isdigit((unsigned char)a[1])) {
+			if (pos == 2)
+				cmd_error(_("year: '%s' is not a year from 1900 to 2100"), a);
+			else
+				cmd_error(_("target: '%s' is not a whole number >= 0; a quota counts "
+					    "admissions, so it is 0 or more"), a);
+			return EXIT_REFUSED;
+		}
+		pos++;
+	}
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

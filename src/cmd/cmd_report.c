@@ -2,7 +2,9 @@
  * cmd_report.c — `ketnap report KIND …`: the six reports of FORMATS.md in
  * table, csv, json, xlsx or html. For `summary`, xlsx and html carry the
  * whole year-end review: the paragraph and every report, one sheet or
- * section each.
+ * section each. The unit defaults to the actor's own (cmd/ctx.c; the
+ * root on a database without accounts), and a unit outside the actor's
+ * subtree is not found. Tables on a terminal go through text_printable().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +20,7 @@
 #include "io/xlsx.h"
 #include "store/store.h"
 #include "util/i18n.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 enum format { F_TABLE, F_CSV, F_JSON, F_XLSX, F_HTML };
@@ -68,6 +71,23 @@ static int write_out(const char *path, const struct buf *b)
 	}
 	buf_release(&tmp);
 	return EXIT_DONE;
+}
+
+/* in with every line made safe for a terminal (text_printable()). */
+static void printable_lines(const struct buf *in, struct buf *out)
+{
+	struct buf line = BUF_INIT;
+	for (const char *p = in->s; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		buf_reset(&line);
+		buf_add(&line, p, n);
+		text_printable(line.s, out);
+		if (nl)
+			buf_addc(out, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+	buf_release(&line);
 }
 
 static int run(int argc, char **argv, struct cmd_ctx *ctx)
@@ -161,6 +181,16 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	/* The actor's subtree only: its own unit by default. */
+	if (!o.unit)
+		o.unit = ctx_scope(ctx);
+	else if (!ctx_may_see(ctx, o.unit)) {
+		struct buf safe = BUF_INIT;
+		cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"),
+			  cmd_safe(&safe, o.unit));
+		buf_release(&safe);
+		return EXIT_REFUSED;
+	}
 
 	/* The whole review for summary as a page or a workbook. */
 	int all = kind == REPORT_SUMMARY && (fmt == F_XLSX || fmt == F_HTML);
@@ -177,7 +207,13 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 
 	switch (fmt) {
-	case F_TABLE: report_write_table(reports[0], &out); break;
+	case F_TABLE: {
+		struct buf raw = BUF_INIT;
+		report_write_table(reports[0], &raw);
+		printable_lines(&raw, &out);
+		buf_release(&raw);
+		break;
+	}
 	case F_CSV: report_write_csv(reports[0], &out); break;
 	case F_JSON: report_write_json(reports[0], &out); break;
 	case F_HTML: report_write_html(reports, nrep, &out); break;

@@ -2,7 +2,12 @@
  * cmd_step.c — `ketnap step REF STEP …` records a step; `ketnap check REF
  * [STEP] …` says, without writing, whether it could be recorded and every
  * rule that would stop it. Both go through ledger_step(), the same path
- * as the importer and the web pages.
+ * as the importer and the web pages, and act as the account of --user
+ * (cmd/ctx.c): a person outside its subtree is "not found", and so is a
+ * member, introducer or committee named from outside it, so that nobody
+ * learns of other units' people by trying refs; the role must allow the
+ * step (core/actor.h), and an override needs an approver or administrator
+ * of a unit above the candidate's.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -108,14 +113,57 @@ static int parse_step_opts(int argc, char **argv, struct step *st)
 	return bad;
 }
 
+/* A person ref the actor may not see: it exists outside the scope. */
+static int hidden_ref(struct cmd_ctx *ctx, const char *ref)
+{
+	struct person p;
+	int hidden;
+	if (!ref || store_person_get(ctx->store, ref, &p) != KN_OK)
+		return 0;	/* unknown refs are the ledger's to report */
+	hidden = !ctx_may_see(ctx, p.unit);
+	person_release(&p);
+	return hidden;
+}
+
+/* The references of st to people and units outside the actor's scope,
+ * reported in err as the ledger reports unknown ones; returns how many. */
+static int hidden_refs(struct cmd_ctx *ctx, const struct step *st, struct buf *err)
+{
+	const char *cols[3] = { "member", "introducer1", "introducer2" };
+	const char *refs[3] = { st->member, st->intro1, st->intro2 };
+	int n = 0;
+	for (int i = 0; i < 3; i++)
+		if (hidden_ref(ctx, refs[i])) {
+			buf_addf(err, "%s: ", cols[i]);
+			buf_addf(err, _("no person with ref %s; import the member first"), refs[i]);
+			buf_addc(err, '\n');
+			n++;
+		}
+	if (st->org && ctx_tree(ctx) && unitree_find(ctx_tree(ctx), st->org) &&
+	    !ctx_may_see(ctx, st->org)) {
+		buf_addf(err, "org: ");
+		buf_addf(err, _("no unit with code %s; name the deciding committee by its unit code"),
+			 st->org);
+		buf_addc(err, '\n');
+		n++;
+	}
+	return n;
+}
+
+/* Each line of text, made safe for a terminal (text_printable()). */
 static void print_lines(FILE *f, const char *prefix, const char *text)
 {
+	struct buf line = BUF_INIT, safe = BUF_INIT;
 	while (*text) {
 		const char *nl = strchr(text, '\n');
-		int len = nl ? (int)(nl - text) : (int)strlen(text);
-		fprintf(f, "%s%.*s\n", prefix, len, text);
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		buf_reset(&line);
+		buf_add(&line, text, len);
+		fprintf(f, "%s%s\n", prefix, cmd_safe(&safe, line.s));
 		text += len + (nl ? 1 : 0);
 	}
+	buf_release(&line);
+	buf_release(&safe);
 }
 
 static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
@@ -126,6 +174,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	struct step st;
 	struct violations v = { 0 };
 	struct buf err = BUF_INIT;
+	struct person p;
 	enum ledger_outcome oc;
 	enum kn_err e;
 	int bad, status;
@@ -148,7 +197,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		step_release(&st);
 		return ctx->open_status;
 	}
-	if ((e = ledger_open(&l, s, ctx_calendar(ctx), ctx->user, &err)) != KN_OK) {
+	if ((e = ctx_ledger_open(ctx, &l, &err)) != KN_OK) {
 		cmd_error("%s", err.s);
 		step_release(&st);
 		buf_release(&err);
@@ -156,6 +205,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	}
 	if (st.date == KN_DATE_NONE)
 		st.date = l.today;
+	memset(&p, 0, sizeof(p));
 	if (code) {
 		st.code = step_from_name(code);
 		if (st.code == STEP_NONE) {
@@ -165,21 +215,28 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 			status = EXIT_USAGE;
 			goto out;
 		}
-	} else {
+	}
+	/* A person outside the actor's subtree is not found, as an unknown
+	 * ref is. */
+	e = store_person_get(s, ref, &p);
+	if (e == KN_OK && !ctx_may_see(ctx, p.unit))
+		e = KN_ENOTFOUND;
+	if (e != KN_OK) {
+		if (e == KN_ENOTFOUND)
+			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
+		else
+			cmd_error("%s", store_errmsg(s));
+		status = kn_exit_status(e);
+		goto out;
+	}
+	if (!code) {
 		/* check without STEP: the next step of the open candidacy. */
-		struct person p;
 		struct candidacy *cs = NULL;
 		size_t nc = 0;
-		if ((e = store_person_get(s, ref, &p)) != KN_OK) {
-			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
-			status = kn_exit_status(e);
-			goto out;
-		}
 		store_candidacies_of(s, p.id, &cs, &nc);
 		struct unode *un = unitree_find(&l.tree, p.unit);
 		st.code = ledger_next_step(nc ? &cs[nc - 1] : NULL, unitree_is_basic_cell(un));
 		store_candidacies_free(cs, nc);
-		person_release(&p);
 		if (st.code == STEP_NONE) {
 			printf(_("%s: no next step; the candidacy is closed\n"), ref);
 			status = EXIT_DONE;
@@ -187,9 +244,38 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		}
 	}
 
-	e = ledger_step(&l, ref, &st, check ? LEDGER_CHECK : LEDGER_WRITE, 0, &v, &err, &oc);
+	/* What the actor's role allows (core/actor.h, as on the web). */
+	const char *role = role_name(ctx->actor.role), *unit = ctx->actor.unit ? ctx->actor.unit : "";
+	int may_record = ctx_may_record(ctx, p.unit, st.code);
+	int may_override = !st.override || ctx_may_override(ctx, p.unit);
+	if (!check && !may_record) {
+		cmd_error(_("%s, %s of %s, may not record %s for %s; nothing was recorded. Ask "
+			    "someone whose role allows it, or name that account with --user NAME"),
+			  ctx->user, role, unit, step_name(st.code), ref);
+		status = EXIT_REFUSED;
+		goto out;
+	}
+	if (!check && !may_override) {
+		cmd_error(_("%s, %s of %s, may not override the rules for %s: only an approver or "
+			    "administrator of a unit above the candidate's may; nothing was recorded"),
+			  ctx->user, role, unit, ref);
+		status = EXIT_REFUSED;
+		goto out;
+	}
+	if (hidden_refs(ctx, &st, &err))
+		e = KN_EINVAL;
+	else
+		e = ledger_step(&l, ref, &st, check ? LEDGER_CHECK : LEDGER_WRITE, 0, &v, &err, &oc);
+	if (check && !may_record)
+		fprintf(stderr, _("note: %s, %s of %s, may not record %s for %s.\n"), ctx->user, role,
+			unit, step_name(st.code), ref);
+	else if (check && !may_override)
+		fprintf(stderr, _("note: %s, %s of %s, may not override the rules for %s.\n"),
+			ctx->user, role, unit, ref);
+	struct buf safe = BUF_INIT;
 	for (size_t i = 0; i < v.n; i++)
-		fprintf(stderr, "%s: %s\n", v.v[i].code, v.v[i].message);
+		fprintf(stderr, "%s: %s\n", v.v[i].code, cmd_safe(&safe, v.v[i].message));
+	buf_release(&safe);
 	char d[11];
 	date_format_user(st.date, d);
 	if (check) {
@@ -224,6 +310,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		printf(_("recorded: %s %s on %s\n"), ref, step_name(st.code), d);
 	status = EXIT_DONE;
 out:
+	person_release(&p);
 	violations_release(&v);
 	buf_release(&err);
 	step_release(&st);

@@ -1,6 +1,8 @@
 /*
  * cmd_unit.c — `ketnap unit tree [CODE] [--depth N]`: the unit tree,
- * indented, each unit with its name, kind and flags.
+ * indented, each unit with its name, kind and flags. It starts at the
+ * actor's own unit (cmd/ctx.c; every root on a database without
+ * accounts) and a CODE outside the actor's subtree is not found.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -12,13 +14,18 @@
 #include "core/unitree.h"
 #include "store/store.h"
 #include "util/i18n.h"
+#include "util/text.h"
 #include "util/banned.h"
 
 static void print_node(const struct unode *n, int level, int depth)
 {
-	printf("%*s%s  %s  [%s", level * 2, "", n->u.code, n->u.name, unit_kind_name(n->u.kind));
+	struct buf code = BUF_INIT, name = BUF_INIT;
+	printf("%*s%s  %s  [%s", level * 2, "", cmd_safe(&code, n->u.code),
+	       cmd_safe(&name, n->u.name), unit_kind_name(n->u.kind));
 	if (n->u.sector)
-		printf(", %s", n->u.sector);
+		printf(", %s", cmd_safe(&name, n->u.sector));
+	buf_release(&code);
+	buf_release(&name);
 	if (n->u.may_admit)
 		printf(", may_admit");
 	if (n->u.special_area)
@@ -38,10 +45,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	int depth = INT_MAX, c;
 	struct store *s;
-	struct unitree t;
-	struct unit *u;
-	size_t n;
-	enum kn_err e;
+	struct unitree *t;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end;
@@ -61,27 +65,25 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_unit);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = store_unit_all(s, &u, &n)) != KN_OK) {
-		cmd_error("%s", store_errmsg(s));
-		return kn_exit_status(e);
-	}
-	unitree_build(&t, u, n);
-	if (argc - optind == 2) {
-		const struct unode *top = unitree_find(&t, argv[optind + 1]);
-		if (!top) {
+	if (!(t = ctx_tree(ctx)))
+		return EXIT_IO;
+	const char *code = argc - optind == 2 ? argv[optind + 1] : ctx_scope(ctx);
+	if (code) {
+		const struct unode *top = unitree_find(t, code);
+		if (!top || !ctx_may_see(ctx, code)) {
+			struct buf safe = BUF_INIT;
 			cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"),
-				  argv[optind + 1]);
-			unitree_free(&t);
+				  cmd_safe(&safe, code));
+			buf_release(&safe);
 			return EXIT_REFUSED;
 		}
 		print_node(top, 0, depth);
 	} else {
-		if (t.nroots == 0)
+		if (t->nroots == 0)
 			printf("%s\n", _("no units yet; load them with `ketnap import units FILE`"));
-		for (size_t i = 0; i < t.nroots; i++)
-			print_node(t.roots[i], 0, depth);
+		for (size_t i = 0; i < t->nroots; i++)
+			print_node(t->roots[i], 0, depth);
 	}
-	unitree_free(&t);
 	return EXIT_DONE;
 }
 

@@ -4,6 +4,12 @@
  * `user list`, `user token NAME` (a bearer token for scripts, shown once),
  * `user disable|enable NAME`. Passwords are read from standard input:
  * asked twice, unechoed, on a terminal; one line when piped.
+ *
+ * Accounts are an administrator's business, and only those of units in
+ * the administrator's subtree (cmd/ctx.c); an account elsewhere is not
+ * found. A database without accounts lets anyone create the first one,
+ * which must be an administrator of a top unit, so that someone can
+ * manage the others.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -94,6 +100,16 @@ out:
 	return rc;
 }
 
+/* EXIT_DONE when the actor administers accounts, else the refusal. */
+static int need_admin(struct cmd_ctx *ctx)
+{
+	if (ctx->actor_all || ctx->actor.role == ROLE_ADMIN)
+		return EXIT_DONE;
+	cmd_error(_("%s, %s of %s, may not manage accounts; that needs an administrator"),
+		  ctx->user, role_name(ctx->actor.role), ctx->actor.unit ? ctx->actor.unit : "");
+	return EXIT_REFUSED;
+}
+
 static int save(struct cmd_ctx *ctx, struct store *s, const struct user *u, const char *action)
 {
 	int changed;
@@ -149,11 +165,26 @@ static int user_add(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if (store_unit_get(s, unit, &un) != KN_OK) {
+	if ((rc = need_admin(ctx)) != EXIT_DONE)
+		return rc;
+	if (store_unit_get(s, unit, &un) != KN_OK || !ctx_may_see(ctx, unit)) {
 		cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"), unit);
 		return EXIT_REFUSED;
 	}
 	unit_release(&un);
+	if (ctx->actor_all) {
+		/* The first account: an administrator of a top unit, or nobody
+		 * could manage the accounts after it. */
+		struct unitree *t = ctx_tree(ctx);
+		struct unode *n = t ? unitree_find(t, unit) : NULL;
+		if (!n || n->parent || role_parse(role) != ROLE_ADMIN) {
+			cmd_error(_("the first account must be an administrator of a top unit, so "
+				    "that someone can manage the others: `ketnap user add NAME --unit "
+				    "%s --role admin`"),
+				  t && t->nroots ? t->roots[0]->u.code : "CODE");
+			return EXIT_REFUSED;
+		}
+	}
 	if (store_user_get(s, name, &old) == KN_OK) {
 		user_release(&old);
 		cmd_error(_("the user %s exists already; `ketnap user passwd %s` changes the password"),
@@ -176,9 +207,18 @@ static int user_add(int argc, char **argv, struct cmd_ctx *ctx)
 
 static int with_user(const char *name, struct cmd_ctx *ctx, struct store **s, struct user *u)
 {
+	int rc;
 	if (!(*s = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	if ((rc = need_admin(ctx)) != EXIT_DONE)
+		return rc;
 	if (store_user_get(*s, name, u) != KN_OK) {
+		cmd_error(_("no user %s; `ketnap user list` lists them"), name);
+		return EXIT_REFUSED;
+	}
+	if (!ctx_may_see(ctx, u->unit)) {
+		/* An account outside the subtree: as unknown. */
+		user_release(u);
 		cmd_error(_("no user %s; `ketnap user list` lists them"), name);
 		return EXIT_REFUSED;
 	}
@@ -251,10 +291,13 @@ static int user_list(struct cmd_ctx *ctx)
 {
 	struct store *s;
 	struct user *u;
-	size_t n;
+	size_t n, shown = 0;
 	struct buf out = BUF_INIT;
+	int rc;
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	if ((rc = need_admin(ctx)) != EXIT_DONE)
+		return rc;
 	if (store_user_all(s, &u, &n) != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		return EXIT_IO;
@@ -263,11 +306,14 @@ static int user_list(struct cmd_ctx *ctx)
 	struct table *t = table_new(5);
 	table_header(t, hdr);
 	for (size_t i = 0; i < n; i++) {
+		if (!ctx_may_see(ctx, u[i].unit))
+			continue;
 		const char *row[] = { u[i].name, u[i].unit, u[i].role,
 				      u[i].disabled ? _("disabled") : _("active"), u[i].created_at };
 		table_row(t, row);
+		shown++;
 	}
-	if (n)
+	if (shown)
 		table_render(t, &out);
 	else
 		buf_addf(&out, "%s\n", _("no users yet; add one with `ketnap user add NAME --unit CODE --role admin`"));

@@ -1,6 +1,8 @@
 /*
- * ctx.c — what commands share: opening the database once, the calendar
- * with the database's imported holidays, error messages, progress bars.
+ * ctx.c — what commands share: opening the database once, who the
+ * command acts as (the account named by --user, with its role and unit,
+ * and the permissions of core/actor.h), the calendar with the database's
+ * imported holidays, error messages, progress bars.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,9 +12,12 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/ledger.h"
 #include "core/policy.h"
 #include "store/store.h"
 #include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 void cmd_error(const char *fmt, ...)
@@ -56,9 +61,153 @@ struct store *ctx_store(struct cmd_ctx *ctx, int create)
 		store_close(ctx->store);
 		ctx->store = NULL;
 		ctx->open_status = EXIT_REFUSED;
+	} else if (!create && !ctx->no_actor) {
+		int st = ctx_actor(ctx);
+		if (st != EXIT_DONE) {
+			store_close(ctx->store);
+			ctx->store = NULL;
+			ctx->open_status = st;
+		}
 	}
 	buf_release(&err);
 	return ctx->store;
+}
+
+int ctx_actor(struct cmd_ctx *ctx)
+{
+	struct user *u;
+	size_t n, i;
+	enum kn_err e;
+	int status = EXIT_DONE;
+
+	if (ctx->actor_known)
+		return EXIT_DONE;
+	if ((e = store_user_all(ctx->store, &u, &n)) != KN_OK) {
+		cmd_error("%s", store_errmsg(ctx->store));
+		return kn_exit_status(e) == EXIT_REFUSED ? EXIT_IO : kn_exit_status(e);
+	}
+	ctx->actor.name = ctx->user;
+	if (n == 0) {
+		/* A database without accounts: the local administrator. */
+		ctx->actor_all = 1;
+		ctx->actor.role = ROLE_ADMIN;
+		ctx->actor.unit = NULL;
+		ctx->actor_known = 1;
+		store_users_free(u, n);
+		return EXIT_DONE;
+	}
+	for (i = 0; i < n && strcmp(u[i].name, ctx->user) != 0; i++)
+		;
+	if (i == n) {
+		cmd_error(_("this database has accounts, and none is named %s (%s); name yours with "
+			    "--user NAME, or ask an administrator for one: `ketnap user add %s --unit "
+			    "CODE --role viewer|editor|approver|admin`"),
+			  ctx->user, ctx->user_from ? ctx->user_from : "--user", ctx->user);
+		status = EXIT_REFUSED;
+	} else if (u[i].disabled) {
+		cmd_error(_("the account %s is disabled; an administrator may enable it with "
+			    "`ketnap user enable %s`"), ctx->user, ctx->user);
+		status = EXIT_REFUSED;
+	} else if (role_parse(u[i].role) == ROLE_NONE) {
+		cmd_error(_("the account %s has no valid role ('%s'); an administrator may set one "
+			    "on the web page of accounts"), ctx->user, u[i].role ? u[i].role : "");
+		status = EXIT_REFUSED;
+	} else {
+		ctx->actor.role = role_parse(u[i].role);
+		ctx->actor_unit = xstrdup(u[i].unit ? u[i].unit : "");
+		ctx->actor.unit = ctx->actor_unit;
+		ctx->actor_known = 1;
+	}
+	store_users_free(u, n);
+	return status;
+}
+
+struct unitree *ctx_tree(struct cmd_ctx *ctx)
+{
+	struct unit *u;
+	size_t n;
+
+	if (ctx->have_tree)
+		return &ctx->tree;
+	if (!ctx->store)
+		return NULL;
+	if (store_unit_all(ctx->store, &u, &n) != KN_OK) {
+		cmd_error("%s", store_errmsg(ctx->store));
+		return NULL;
+	}
+	unitree_build(&ctx->tree, u, n);
+	ctx->have_tree = 1;
+	return &ctx->tree;
+}
+
+static struct unode *find_unit(struct cmd_ctx *ctx, const char *unit)
+{
+	struct unitree *t = ctx_tree(ctx);
+	return t && unit ? unitree_find(t, unit) : NULL;
+}
+
+int ctx_may_see(struct cmd_ctx *ctx, const char *unit)
+{
+	if (ctx->actor_all)
+		return 1;
+	return ctx->actor_known && actor_may_see(&ctx->actor, ctx_tree(ctx), find_unit(ctx, unit));
+}
+
+int ctx_may_record(struct cmd_ctx *ctx, const char *unit, int step_code)
+{
+	if (ctx->actor_all)
+		return 1;
+	return ctx->actor_known &&
+	       actor_may_record(&ctx->actor, ctx_tree(ctx), find_unit(ctx, unit), step_code);
+}
+
+int ctx_may_override(struct cmd_ctx *ctx, const char *unit)
+{
+	if (ctx->actor_all)
+		return 1;
+	return ctx->actor_known &&
+	       actor_may_override(&ctx->actor, ctx_tree(ctx), find_unit(ctx, unit));
+}
+
+int ctx_root_admin(struct cmd_ctx *ctx)
+{
+	struct unode *n;
+	if (ctx->actor_all)
+		return 1;
+	if (!ctx->actor_known || ctx->actor.role != ROLE_ADMIN)
+		return 0;
+	n = find_unit(ctx, ctx->actor.unit);
+	return n && !n->parent;
+}
+
+int ctx_need_root_admin(struct cmd_ctx *ctx, const char *what)
+{
+	if (ctx_root_admin(ctx))
+		return EXIT_DONE;
+	cmd_error(_("`ketnap %s` needs an administrator of a top unit, and %s is %s of %s; run it "
+		    "as such an account with --user NAME"), what, ctx->user,
+		  role_name(ctx->actor.role), ctx->actor.unit ? ctx->actor.unit : "");
+	return EXIT_REFUSED;
+}
+
+const char *ctx_scope(struct cmd_ctx *ctx)
+{
+	return ctx->actor_all || !ctx->actor_known ? NULL : ctx->actor.unit;
+}
+
+enum kn_err ctx_ledger_open(struct cmd_ctx *ctx, struct ledger *l, struct buf *err)
+{
+	enum kn_err e = ledger_open(l, ctx->store, ctx_calendar(ctx), ctx->user, err);
+	if (e == KN_OK)
+		l->actor_unit = ctx_scope(ctx);
+	return e;
+}
+
+const char *cmd_safe(struct buf *b, const char *s)
+{
+	buf_reset(b);
+	text_printable(s, b);
+	return b->s;
 }
 
 enum kn_err ctx_init_db(struct cmd_ctx *ctx, int *from, int *to)
@@ -119,6 +268,11 @@ void ctx_release(struct cmd_ctx *ctx)
 	ctx->cal = NULL;
 	store_close(ctx->store);
 	ctx->store = NULL;
+	if (ctx->have_tree)
+		unitree_free(&ctx->tree);
+	ctx->have_tree = 0;
+	free(ctx->actor_unit);
+	ctx->actor_unit = NULL;
 }
 
 static int progress_shown;

@@ -34,16 +34,14 @@ struct table *table_new(size_t ncols)
 	return t;
 }
 
-/* A copy of s with control characters turned into spaces. */
+/* A copy of s with control characters (C0, DEL, C1, bidi overrides)
+ * turned into spaces: text_printable(). */
 static char *cell_dup(const char *s)
 {
-	char *c = xstrdup(s ? s : "");
-	unsigned char *p;
+	struct buf b = BUF_INIT;
 
-	for (p = (unsigned char *)c; *p; p++)
-		if (*p < 0x20 || *p == 0x7F)
-			*p = ' ';
-	return c;
+	text_printable(s, &b);
+	return buf_detach(&b);
 }
 
 static void free_strings(char **v, size_t n)

@@ -7,7 +7,8 @@
  * ends in spaces. Cells are copied, so callers may free or reuse their
  * strings after table_header()/table_row(). A NULL cell is an empty one.
  * Tabs, newlines and other control characters in cells would break the
- * alignment, so they are shown as single spaces.
+ * alignment or drive the terminal (ESC sequences, C1 controls, bidi
+ * overrides), so they are shown as single spaces (text_printable()).
  *
  * The table owns everything it holds; table_free() releases it. Nothing
  * here fails (allocation aborts, see xalloc.h).

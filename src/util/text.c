@@ -600,3 +600,27 @@ int text_width(const char *s)
 	}
 	return w > INT_MAX ? INT_MAX : (int)w;
 }
+
+/* The characters a terminal would act on rather than show: C0 controls,
+ * DEL, C1 controls (U+0080..U+009F, ESC's 8-bit twins), and the bidi
+ * embeddings, overrides and isolates that reorder what follows. */
+static int is_terminal_control(UChar32 c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+void text_printable(const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	UChar32 c;
+
+	while (*p) {
+		size_t n = utf8_next(p, &c);
+		if (c < 0 || is_terminal_control(c))
+			buf_addc(out, c < 0 ? '?' : ' ');
+		else
+			buf_add(out, (const char *)p, n);
+		p += n;
+	}
+}

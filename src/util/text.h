@@ -69,4 +69,10 @@ long long text_percent_tenths(long long part, long long total);
  * invalid byte counts 1. */
 int text_width(const char *s);
 
+/* s made safe to show on a terminal, appended to out: control characters
+ * (C0, DEL, C1) and bidi embeddings, overrides and isolates become spaces,
+ * an invalid UTF-8 byte '?'; everything else is copied. For human output
+ * only (tables, `person show`): CSV and JSON keep the data as it is. */
+void text_printable(const char *s, struct buf *out);
+
 #endif

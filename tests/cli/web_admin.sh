@@ -33,7 +33,7 @@ pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-kn() { "$KETNAP" --db "$KDB" "$@"; }
+kn() { "$KETNAP" --db "$KDB" --user root "$@"; }
 expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
 expect_in() { if grep -qF -- "$2" <<<"$1"; then ok; else bad "$3: '$2' not found"; fi; }
 expect_not_in() { if grep -qF -- "$2" <<<"$1"; then bad "$3: '$2' found"; else ok; fi; }

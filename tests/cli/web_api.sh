@@ -43,6 +43,8 @@ base=http://127.0.0.1:$port
 api=$base/api/v1
 
 "$K" demo --size small >/dev/null || { echo "demo failed" >&2; exit 1; }
+# The command line acts as the account tester (KETNAP_USER), the first.
+echo 'tester-password-1' | "$K" user add tester --unit CT --role admin >/dev/null
 echo 'admin-password-1' | "$K" user add admin --unit CT --role admin >/dev/null
 echo 'viewer-password-1' | "$K" user add btview --unit CT.BT --role viewer >/dev/null
 echo 'editor-password-1' | "$K" user add dnedit --unit CT.DN --role editor >/dev/null

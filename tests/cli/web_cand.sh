@@ -23,7 +23,7 @@ cleanup() {
 trap cleanup EXIT
 cd "$dir"
 export KN_DB_DIR=$dir
-export KETNAP_DB=$(kn_db web) KETNAP_TODAY=2025-12-20 KETNAP_USER=tester LANG=C
+export KETNAP_DB=$(kn_db web) KETNAP_TODAY=2025-12-20 KETNAP_USER=admin LANG=C
 K=$KETNAP
 pass=0 fail=0
 

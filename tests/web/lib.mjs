@@ -51,7 +51,9 @@ const BASE_ENV = {
   KETNAP_TODAY: TODAY,
   KETNAP_LOCALEDIR: LOCALEDIR,
   LANG: 'C.UTF-8',
-  KETNAP_USER: '',
+  // The command line acts as an account once there are any (CLI.md):
+  // the city's administrator, the first account makeDatabase() adds.
+  KETNAP_USER: 'admin.ct',
 };
 
 // ---- the command line ----
@@ -158,8 +160,10 @@ export function makeDatabase(name, { extraUsers = [] } = {}) {
   const d = freshDb(name);
   cli(d.db, ['demo', '--size', 'small']);
   const users = [];
-  for (const level of Object.keys(UNITS))
-    for (const role of ROLES) users.push([userName(role, level), UNITS[level].code, role]);
+  // The city's administrator first: the first account must be an
+  // administrator of a top unit, and the others are added as it.
+  for (const level of Object.keys(UNITS).reverse())
+    for (const role of [...ROLES].reverse()) users.push([userName(role, level), UNITS[level].code, role]);
   for (const [n, unit, role] of [...users, ...extraUsers])
     cli(d.db, ['user', 'add', n, '--unit', unit, '--role', role], { input: password(n) + '\n' });
   return d;
