@@ -206,8 +206,12 @@ expect 1 "${A[@]}" person find "$(head -c 120000 /dev/zero | tr '\0' a)"
 has err "give at most 200"
 lacks err "pattern too complex"
 # Terminal escapes and a bidi override in a name and a note.
-printf 'ref,full_name,sex,birth_date,unit,note\nE1,Nguyễn \033[31mĐỏ\033[0m \342\200\256Văn,M,2000-01-01,CT.BT.HV,ghi \033]0;title\007chú\n' >esc.csv
+# Imports refuse control characters, so they are planted behind the
+# program's back, as in a database edited by another tool.
+printf 'ref,full_name,sex,birth_date,unit,note\nE1,Nguyễn Đỏ Văn,M,2000-01-01,CT.BT.HV,ghi chú\n' >esc.csv
 expect 0 "${A[@]}" import people esc.csv
+if [ -n "${KN_TEST_PG:-}" ]; then c=chr; else c=char; fi
+kn_sql "$KETNAP_DB" "UPDATE people SET full_name = 'Nguyễn ' || $c(27) || '[31mĐỏ' || $c(27) || '[0m ' || $c(8238) || 'Văn', note = 'ghi ' || $c(27) || ']0;title' || $c(7) || 'chú' WHERE ref = 'E1'" >/dev/null
 for cmd in "person show E1" "person find nguyen" "unit tree"; do
 	expect 0 "${A[@]}" $cmd
 	if LC_ALL=C grep -q $'\033\|\007\|\342\200\256' out; then bad "$cmd prints control characters"; else ok; fi

@@ -223,6 +223,8 @@ if ! command -v curl >/dev/null; then
 	exit 1
 fi
 echo 'mat-khau-admin-2025' | kn user add webadmin --unit CT --role admin >/dev/null
+# The database has an account now: the command line acts as it.
+export KETNAP_USER=webadmin
 TOKEN=$(kn user token webadmin)
 port=
 for p in $(seq 18700 18799 | shuf); do
