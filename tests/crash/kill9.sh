@@ -71,7 +71,7 @@ check_db() {
 		ic=$(sqlite3 "$url" 'PRAGMA integrity_check' 2>&1)
 		if [ "$ic" = ok ]; then ok; else bad "$what: integrity_check: $ic"; corrupt=$((corrupt + 1)); fi
 	fi
-	if "$K" --db "$url" verify >verify.out 2>&1; then ok; else
+	if "$K" --db "$url" --user admin verify >verify.out 2>&1; then ok; else
 		bad "$what: verify failed:"; head -5 verify.out >&2; unverified=$((unverified + 1))
 	fi
 }
@@ -147,7 +147,7 @@ for t in $(seq "$TRIALS"); do
 	kill -9 "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 	# Killed before the schema was made: nothing to check but that.
-	if ! "$K" --db "$db" verify >/dev/null 2>&1 && ! kn_sql "$db" "SELECT 1 FROM candidacies LIMIT 1" >/dev/null 2>&1; then
+	if ! "$K" --db "$db" --user admin verify >/dev/null 2>&1 && ! kn_sql "$db" "SELECT 1 FROM candidacies LIMIT 1" >/dev/null 2>&1; then
 		demo_none=$((demo_none + 1)); ok
 	else
 		n=$(kn_sql "$db" "SELECT count(*) FROM candidacies")
