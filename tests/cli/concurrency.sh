@@ -54,12 +54,12 @@ echo 'admin-password-1' | "$K" user add admin --unit X --role admin >/dev/null
 export KETNAP_USER=admin
 TA=$("$K" user token admin)
 port=
-for p in $(seq 18700 18799 | shuf); do
+for p in $(seq 18900 18999 | shuf); do
 	if python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', $p))" 2>/dev/null; then
 		port=$p; break
 	fi
 done
-[ -n "$port" ] || { echo "no free port in 18700-18799" >&2; exit 1; }
+[ -n "$port" ] || { echo "no free port in 18900-18999" >&2; exit 1; }
 "$K" serve --listen 127.0.0.1:$port --threads 4 --access-log off >serve.out 2>&1 &
 spid=$!
 for i in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
