@@ -17,6 +17,9 @@
 //     no open redirect after sign-in, whatever `next` holds;
 //   * bodies: before sign-in a request body is small (1 MiB → 413), and
 //     twenty parallel 31 MiB bodies leave the server's memory alone;
+//   * a busy database (SQLite locked by another process past the busy
+//     timeout): reads go on, a write is 503 with Retry-After, not 409 "someone
+//     else changed this record", and the command line exits 3;
 //   * scopes: a step that names a person outside the user's subtree is
 //     answered exactly as one naming no one (API check and record, the
 //     candidate page's form), and the person's name never shows;
@@ -26,6 +29,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import * as L from './lib.mjs';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -759,4 +763,41 @@ test('scopes: a step naming a person of another district is answered exactly as 
     }
   }
   assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('a busy database: reads go on, a write is 503 with Retry-After (not a conflict), the CLI exits 3', { skip: /^postgres/.test(process.env.KN_TEST_PG || '') && 'SQLite only' }, async () => {
+  const viewer = await L.session(srv.url, L.userName('viewer', 'ward'));
+  const editor = await L.session(srv.url, L.userName('editor', 'ward'));
+  const token = await editor.csrfToken();
+  // Sessions last seen 2 minutes ago: the next request touches them (a write).
+  L.sql(d.db, 'UPDATE sessions SET last_seen = last_seen - 120');
+  // Another process takes the write lock and keeps it.
+  const holder = spawn('sqlite3', [d.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const locked = new Promise((res) => holder.stdout.on('data', (b) => { if (String(b).includes('locked')) res(); }));
+  holder.stdin.write("BEGIN IMMEDIATE;\nUPDATE units SET name = name WHERE code = 'CT';\nSELECT 'locked';\n");
+  await locked;
+  try {
+    const t0 = Date.now();
+    const reads = await Promise.all([viewer.get('/api/v1/people?q=a'), viewer.get('/candidates'), viewer.get(`/people/${inPerson.ref}`)]);
+    const readMs = Date.now() - t0;
+    assert.deepEqual(reads.map((r) => r.status), [200, 200, 200], 'reads while another process writes');
+    assert.ok(readMs < 5000, `the reads waited ${readMs} ms for the writer's lock`);
+    // A write, through the API and through the command line, at once.
+    const cli = new Promise((res) => {
+      const p = spawn(L.KETNAP, ['--db', d.db, 'step', inPerson.ref, 'mentor', '--date', L.TODAY, '--member', inMember.ref],
+        { env: { ...process.env, KETNAP_TODAY: L.TODAY, KETNAP_LOCALEDIR: L.LOCALEDIR, LANG: 'C.UTF-8', KETNAP_USER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (b) => { err += b; });
+      p.on('exit', (code) => res({ code, err }));
+    });
+    const api = await editor.post(`/api/v1/steps/${inPerson.ref}`, { json: { step: 'mentor', date: L.TODAY, member: inMember.ref }, csrf: token });
+    assert.equal(api.status, 503, `a write while the database is locked: ${api.status} ${L.gist(api)}`);
+    assert.match(api.headers.get('retry-after') || '', /^\d+$/, 'Retry-After');
+    const c = await cli;
+    assert.equal(c.code, 3, `ketnap step while the database is locked exits ${c.code}: ${c.err}`);
+    assert.match(c.err, /busy/i, 'the CLI says the database is busy');
+  } finally {
+    holder.stdin.end('ROLLBACK;\n.quit\n');
+    await new Promise((res) => holder.on('exit', res));
+  }
 });
