@@ -30,6 +30,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import * as L from './lib.mjs';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -799,5 +800,42 @@ test('a busy database: reads go on, a write is 503 with Retry-After (not a confl
   } finally {
     holder.stdin.end('ROLLBACK;\n.quit\n');
     await new Promise((res) => holder.on('exit', res));
+  }
+});
+
+test('large uploads: at most two at once, the third gets 503 with Retry-After', async () => {
+  const s = await L.startServer(d, { label: 'uploads' });
+  const held = [];
+  try {
+    const admin = await L.session(s.url, L.userName('admin', 'city'));
+    const csrf = await admin.csrfToken();
+    const headers = { Cookie: `kn_session=${admin.cookies.kn_session}`, 'X-CSRF-Token': csrf, 'Content-Type': 'text/csv' };
+    const chunk = Buffer.alloc(2 << 20, 'a');
+    // Two uploads of 10 MiB that send 2 MiB and then wait: each holds a slot.
+    for (let i = 0; i < 2; i++) {
+      const sock = connect(s.port, '127.0.0.1');
+      sock.on('error', () => {});
+      await new Promise((res) => sock.once('connect', res));
+      sock.write(`POST /api/v1/imports/people?dry_run=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${10 << 20}\r\n\r\n`);
+      await new Promise((res) => sock.write(chunk, res));
+      held.push(sock);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const third = await admin.post('/api/v1/imports/people?dry_run=1', { body: chunk, headers: { 'Content-Type': 'text/csv' }, csrf });
+    assert.equal(third.status, 503, `a third large upload: ${third.status} ${L.gist(third)}`);
+    assert.match(third.headers.get('retry-after') || '', /^\d+$/, 'Retry-After');
+    // The two end: the slots are free again.
+    for (const sock of held) sock.destroy();
+    held.length = 0;
+    let again;
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      again = await admin.post('/api/v1/imports/people?dry_run=1', { body: chunk, headers: { 'Content-Type': 'text/csv' }, csrf });
+      if (again.status !== 503) break;
+    }
+    assert.ok(again.status !== 503 && again.status !== 413 && again.status < 500, `a large upload once the others ended: ${again.status} ${L.gist(again)}`);
+  } finally {
+    for (const sock of held) sock.destroy();
+    await s.stop();
   }
 });
