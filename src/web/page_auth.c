@@ -18,7 +18,7 @@
 #include "util/banned.h"
 
 /* Only a same-origin path is followed after signing in (no open
- * redirect): one leading '/', not "//" or "/\\" (both read as another
+ * redirect): one leading '/', not "//" or "/\" (both read as another
  * host by browsers), and nothing but printable ASCII without spaces,
  * backslashes or quotes, so that no control character, tab or CR/LF can
  * bend the Location header or the browser's parsing. Anything else: "/". */

@@ -577,6 +577,10 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, co
 	/* The database was busy (another process held its lock too long):
 	 * not the request's fault, and worth trying again. */
 	if (rs.status >= 500 && store_busy(rq.store)) {
+		response_release(&rs);	/* none of the handler's headers */
+		rs.h = NULL;
+		rs.nh = 0;
+		buf_init(&rs.body);
 		resp_header(&rs, "Retry-After", "5");
 		resp_error(&rq, &rs, 503, _("The database is busy; try again in a moment."));
 	}

@@ -767,6 +767,7 @@ test('scopes: a step naming a person of another district is answered exactly as 
 });
 
 test('a busy database: reads go on, a write is 503 with Retry-After (not a conflict), the CLI exits 3', { skip: /^postgres/.test(process.env.KN_TEST_PG || '') && 'SQLite only' }, async () => {
+  assert.equal(L.sql(d.db, 'PRAGMA journal_mode')[0][0], 'wal', 'the database is in WAL mode: readers never wait for the writer');
   const viewer = await L.session(srv.url, L.userName('viewer', 'ward'));
   const editor = await L.session(srv.url, L.userName('editor', 'ward'));
   const token = await editor.csrfToken();
