@@ -59,6 +59,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "access-log", required_argument, NULL, 'a' },
 		{ "trust-proxy", no_argument, NULL, 'p' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "session-lifetime", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct server_opts o = { 0 };
@@ -99,6 +100,15 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 			}
 			auth_idle_seconds = n * 60;
 			break;
+		case 's':
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 24 * 30) {
+				cmd_error(_("--session-lifetime is in hours, from 1 to 720, not '%s'"),
+					  optarg);
+				return EXIT_USAGE;
+			}
+			auth_session_lifetime = n * 3600;
+			break;
 		default:
 			return cmd_usage(&cmd_serve);
 		}
@@ -136,5 +146,5 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 
 const struct command cmd_serve = {
 	"serve", "serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-|off] "
-	"[--trust-proxy] [--idle-timeout MINUTES]", run,
+	"[--trust-proxy] [--idle-timeout MINUTES] [--session-lifetime HOURS]", run,
 };

@@ -118,6 +118,9 @@ static int save(struct cmd_ctx *ctx, struct store *s, const struct user *u, cons
 	buf_addf(&after, "name=%s unit=%s role=%s disabled=%d", u->name, u->unit, u->role,
 		 u->disabled);
 	if ((e = store_begin(s)) == KN_OK && (e = store_user_put(s, u, &changed)) == KN_OK &&
+	    /* A new password signs the user out of every web session. */
+	    (strcmp(action, "passwd") != 0 ||
+	     (e = store_session_end_user(s, u->name, NULL)) == KN_OK) &&
 	    (e = store_audit(s, ctx->user, action, "user", u->name, NULL, after.s)) == KN_OK)
 		e = store_commit(s);
 	else

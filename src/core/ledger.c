@@ -300,6 +300,24 @@ static void drop_unjudged(const struct step *st, struct violations *v, size_t ad
 	v->n = keep;
 }
 
+/* A person referenced by a step (introducer, mentor), as the acting user
+ * may know them: one outside the user's subtree (l->actor_unit set) is
+ * KN_ENOTFOUND, exactly like an unknown ref, so that no message names,
+ * or tells apart, people the user may not see. */
+static enum kn_err visible_person_get(struct ledger *l, const char *ref, struct person *out)
+{
+	enum kn_err e = store_person_get(l->store, ref, out);
+	if (e != KN_OK || !l->actor_unit)
+		return e;
+	struct unode *scope = unitree_find(&l->tree, l->actor_unit);
+	struct unode *n = out->unit ? unitree_find(&l->tree, out->unit) : NULL;
+	if (scope && n && unitree_within(n, scope))
+		return KN_OK;
+	person_release(out);
+	memset(out, 0, sizeof(*out));
+	return KN_ENOTFOUND;
+}
+
 /* Look up a referenced person; fills the introducer facts. */
 static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 			       struct introducer_facts *f, struct person *hold,
@@ -313,7 +331,7 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 	f->ref = ref;
 	f->since = since;
 	f->member_since = f->official_since = KN_DATE_NONE;
-	e = store_person_get(l->store, ref, hold);
+	e = visible_person_get(l, ref, hold);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "%s: ", column);
 		buf_addf(err, _("no person with ref %s; import the member first"), ref);
@@ -464,7 +482,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		}
 	}
 	if (st.code == STEP_MENTOR) {
-		e = store_person_get(l->store, st.member, &mentor);
+		e = visible_person_get(l, st.member, &mentor);
 		if (e == KN_ENOTFOUND) {
 			buf_addf(err, "member: ");
 			buf_addf(err, _("no person with ref %s; import the member first"), st.member);

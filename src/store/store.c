@@ -399,6 +399,24 @@ enum kn_err store_login_reset(struct store *s, const char *key)
 	return s->ops->login_reset(s, key);
 }
 
+/* ---- sessions and the login throttle, hardened ---- */
+
+enum kn_err store_session_end_user(struct store *s, const char *user, const char *keep)
+{
+	return s->ops->session_end_user(s, user, keep);
+}
+
+enum kn_err store_login_count(struct store *s, const char *key, long long now,
+			      long long window, int delta, long long *count)
+{
+	return s->ops->login_count(s, key, now, window, delta, count);
+}
+
+int store_busy(struct store *s)
+{
+	return s->ops->busy ? s->ops->busy(s) : 0;
+}
+
 /* ---- URLs in messages ---- */
 
 void store_url_redact(const char *url, struct buf *out)

@@ -257,6 +257,22 @@ enum kn_err store_login_failures(struct store *s, const char *key, long long now
 				 long long window, long long *count);
 enum kn_err store_login_reset(struct store *s, const char *key);
 
+/* ---- sessions and the login throttle, hardened ---- */
+/* End every session of user `user` except the one whose token hash is
+ * `keep` (NULL: all of them): a changed password signs the user out
+ * everywhere else. */
+enum kn_err store_session_end_user(struct store *s, const char *user, const char *keep);
+/* Count a login attempt for key in one atomic statement: delta 1 counts
+ * one more (restarting the count when its first attempt is older than
+ * `window` seconds), -1 takes one back (never below 0); *count gets the
+ * count after the change. Two racing attempts never read the same count. */
+enum kn_err store_login_count(struct store *s, const char *key, long long now,
+			      long long window, int delta, long long *count);
+/* 1 when the last failure on this store was the database being busy
+ * (another process held its lock past the busy timeout): try again
+ * later, not an error of the caller's data. Asking forgets it. */
+int store_busy(struct store *s);
+
 /* ---- audit ---- */
 /* One audit entry in the caller's transaction: who, what (action:
  * "insert", "update", "step" …), which record (entity "unit", key its

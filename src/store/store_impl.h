@@ -67,6 +67,10 @@ struct store_ops {
 	enum kn_err (*raw_begin)(struct store *s);
 	enum kn_err (*row_put)(struct store *s, const struct store_table *t, const char *const *vals);
 	enum kn_err (*raw_commit)(struct store *s);
+	/* sessions and the login throttle, hardened */
+	enum kn_err (*session_end_user)(struct store *s, const char *user, const char *keep);
+	enum kn_err (*login_count)(struct store *s, const char *key, long long now, long long window, int delta, long long *count);
+	int (*busy)(struct store *s);	/* may be NULL: never busy */
 };
 
 struct store {

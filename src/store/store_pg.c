@@ -1997,6 +1997,73 @@ static enum kn_err pg_raw_commit(struct store *base)
 	return pg_commit(base);
 }
 
+/* ---- sessions and the login throttle, hardened ---- */
+
+/* A one-off statement with parameters (these run seldom: a login, a
+ * password change); the result or NULL with *e set. */
+static PGresult *run_once(struct pg *s, const char *text, const struct params *p,
+			  const char *what, enum kn_err *e)
+{
+	PGresult *r;
+	for (int attempt = 0;; attempt++) {
+		if ((*e = ensure_conn(s)) != KN_OK)
+			return NULL;
+		r = PQexecParams(s->conn, text, p->n, NULL, p->v, NULL, NULL, 0);
+		if (ok_status(r)) {
+			*e = KN_OK;
+			return r;
+		}
+		if (attempt == 0 && conn_lost(s)) {
+			PQclear(r);
+			continue;
+		}
+		*e = fail_res(s, what, r);
+		PQclear(r);
+		return NULL;
+	}
+}
+
+static enum kn_err pg_session_end_user(struct store *base, const char *user, const char *keep)
+{
+	struct params p = { 0 };
+	enum kn_err e;
+	p_text(&p, user);
+	p_text(&p, keep);
+	PGresult *r = run_once((struct pg *)base,
+			       "DELETE FROM sessions WHERE user_id = "
+			       "(SELECT id FROM users WHERE name = $1) "
+			       "AND ($2::text IS NULL OR token_hash <> $2::text)", &p, "session", &e);
+	PQclear(r);
+	return e;
+}
+
+/* INSERT … ON CONFLICT takes the row's lock: racing attempts queue and
+ * each gets its own count. */
+static enum kn_err pg_login_count(struct store *base, const char *key, long long now,
+				  long long window, int delta, long long *count)
+{
+	struct params p = { 0 };
+	enum kn_err e;
+	*count = 0;
+	p_text(&p, key);
+	p_int(&p, now);
+	p_int(&p, window);
+	p_int(&p, delta);
+	PGresult *r = run_once((struct pg *)base,
+		"INSERT INTO login_failures (key, count, first_at) "
+		"VALUES ($1, GREATEST($4::bigint, 0), $2::bigint) "
+		"ON CONFLICT (key) DO UPDATE SET "
+		"count = GREATEST(CASE WHEN login_failures.first_at < $2::bigint - $3::bigint "
+		"THEN 0 ELSE login_failures.count END + $4::bigint, 0), "
+		"first_at = CASE WHEN login_failures.first_at < $2::bigint - $3::bigint "
+		"THEN $2::bigint ELSE login_failures.first_at END "
+		"RETURNING count", &p, "login", &e);
+	if (r && PQntuples(r) == 1)
+		*count = col_int(r, 0, 0);
+	PQclear(r);
+	return e;
+}
+
 static const struct store_ops pg_ops = {
 	.name = "PostgreSQL",
 	.errmsg = pg_errmsg,
@@ -2052,4 +2119,7 @@ static const struct store_ops pg_ops = {
 	.raw_begin = pg_raw_begin,
 	.row_put = pg_row_put,
 	.raw_commit = pg_raw_commit,
+	.session_end_user = pg_session_end_user,
+	.login_count = pg_login_count,
+	/* .busy: PostgreSQL waits for row locks; never "busy" */
 };

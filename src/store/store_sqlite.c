@@ -202,6 +202,7 @@ struct sq {
 	sqlite3_stmt *raw_put[32];	/* store_row_put's, by store_tables() index */
 	int depth;		/* nesting of store_begin */
 	int failed;		/* an inner rollback happened */
+	int busy;		/* the last failure was SQLITE_BUSY/LOCKED (store_busy) */
 	char errmsg[512];
 };
 
@@ -210,10 +211,16 @@ struct sq {
 static enum kn_err fail(struct sq *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
+	/* Busy past the busy timeout is not a conflict with the caller's
+	 * data: a storage failure, to be tried again later. */
+	s->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+	if (s->busy) {
+		snprintf(s->errmsg, sizeof(s->errmsg),
+			 "%s: database busy (another program is writing to it), try again", what);
+		return KN_EIO;
+	}
 	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
 	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return KN_ECONFLICT;
-	if ((code & 0xff) == SQLITE_BUSY)
 		return KN_ECONFLICT;
 	return KN_EIO;
 }
@@ -1601,9 +1608,23 @@ static enum kn_err write_text_int(struct sq *s, enum stmt_id id, const char *t, 
 	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "session");
 }
 
+/* Touching a session is a courtesy write made by every kind of request,
+ * reads included: it never waits for the lock (a read must not stall
+ * behind a long import), it is just skipped when the database is busy. */
 static enum kn_err sq_session_touch(struct store *base, const char *token_hash, long long last_seen)
 {
-	return write_text_int((struct sq *)base, Q_SESSION_TOUCH, token_hash, last_seen, 2);
+	struct sq *s = (struct sq *)base;
+	enum kn_err e;
+	if (s->depth == 0)
+		sqlite3_busy_timeout(s->db, 0);
+	e = write_text_int(s, Q_SESSION_TOUCH, token_hash, last_seen, 2);
+	if (s->depth == 0)
+		sqlite3_busy_timeout(s->db, 10000);
+	if (e != KN_OK && s->busy) {
+		s->busy = 0;
+		return KN_OK;
+	}
+	return e;
 }
 
 static enum kn_err sq_session_delete(struct store *base, const char *token_hash)
@@ -1831,6 +1852,75 @@ static enum kn_err sq_candidacy_list(struct store *base, const char *folded,
 	return rc == SQLITE_DONE ? KN_OK : fail(s, "candidacies");
 }
 
+/* ---- sessions and the login throttle, hardened ---- */
+
+/* A one-off statement (these run seldom: a login, a password change). */
+static sqlite3_stmt *prep_once(struct sq *s, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, text, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "prepare");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+static enum kn_err sq_session_end_user(struct store *base, const char *user, const char *keep)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = prep_once(s, "DELETE FROM sessions WHERE user_id = "
+				     "(SELECT id FROM users WHERE name = ?1) "
+				     "AND (?2 IS NULL OR token_hash <> ?2)");
+	enum kn_err e;
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, user);
+	bind_text(st, 2, keep);
+	e = sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "session");
+	sqlite3_finalize(st);
+	return e;
+}
+
+/* One statement: SQLite runs it under the database's write lock, so two
+ * connections never both read the same count. */
+static enum kn_err sq_login_count(struct store *base, const char *key, long long now,
+				  long long window, int delta, long long *count)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = prep_once(s,
+		"INSERT INTO login_failures (key, count, first_at) VALUES (?1, max(?4, 0), ?2) "
+		"ON CONFLICT (key) DO UPDATE SET "
+		"count = max(CASE WHEN first_at < ?2 - ?3 THEN 0 ELSE count END + ?4, 0), "
+		"first_at = CASE WHEN first_at < ?2 - ?3 THEN ?2 ELSE first_at END "
+		"RETURNING count");
+	enum kn_err e;
+	int rc;
+	*count = 0;
+	if (!st)
+		return KN_EIO;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, window);
+	sqlite3_bind_int(st, 4, delta);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	e = rc == SQLITE_DONE ? KN_OK : fail(s, "login");
+	sqlite3_finalize(st);
+	return e;
+}
+
+static int sq_busy(struct store *base)
+{
+	struct sq *s = (struct sq *)base;
+	int b = s->busy;
+	s->busy = 0;
+	return b;
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "SQLite",
 	.errmsg = sq_errmsg,
@@ -1886,4 +1976,7 @@ static const struct store_ops sqlite_ops = {
 	.raw_begin = sq_raw_begin,
 	.row_put = sq_row_put,
 	.raw_commit = sq_raw_commit,
+	.session_end_user = sq_session_end_user,
+	.login_count = sq_login_count,
+	.busy = sq_busy,
 };

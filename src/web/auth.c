@@ -19,6 +19,7 @@
 long long auth_idle_seconds = 30 * 60;
 int auth_max_failures = 5;
 long long auth_failure_window = 15 * 60;
+long long auth_session_lifetime = 12 * 60 * 60;
 
 /* A real hash to verify against when the user does not exist, so that the
  * time a failed login takes does not tell whether the name exists. */
@@ -99,8 +100,11 @@ void auth_request(struct request *rq, const char *cookie_token, const char *bear
 	} else if (cookie_token && token_shape_ok(cookie_token)) {
 		auth_token_hash(cookie_token, &h);
 		if (store_session_get(rq->store, h.s, &rq->sess) == KN_OK) {
-			if (rq->sess.last_seen < now - auth_idle_seconds) {
+			if (rq->sess.last_seen < now - auth_idle_seconds ||
+			    rq->sess.created < now - auth_session_lifetime ||
+			    rq->sess.created > now + 300) {
 				store_session_delete(rq->store, h.s);	/* expired */
+				session_release(&rq->sess);
 			} else if (store_user_get(rq->store, rq->sess.user, &rq->user) == KN_OK &&
 				   !rq->user.disabled) {
 				rq->authed = 1;
@@ -141,9 +145,19 @@ enum kn_err auth_login(struct request *rq, struct response *rs, const char *name
 
 	buf_addf(&kname, "user:%s", name ? name : "");
 	buf_addf(&kaddr, "addr:%s", rq->remote ? rq->remote : "");
-	store_login_failures(rq->store, kname.s, now, auth_failure_window, &n1);
-	store_login_failures(rq->store, kaddr.s, now, auth_failure_window, &n2);
-	if (n1 >= auth_max_failures || n2 >= auth_max_failures * 4) {
+	/* Count this attempt before checking anything, in one atomic
+	 * statement per key: of N parallel attempts exactly the first
+	 * auth_max_failures get a password check. An attempt refused for the
+	 * name does not count against the address (no password was tried). */
+	if ((e = store_login_count(rq->store, kname.s, now, auth_failure_window, 1, &n1)) != KN_OK)
+		goto out;
+	if (n1 > auth_max_failures) {
+		e = KN_ECONFLICT;
+		goto out;
+	}
+	if ((e = store_login_count(rq->store, kaddr.s, now, auth_failure_window, 1, &n2)) != KN_OK)
+		goto out;
+	if (n2 > auth_max_failures * 4) {
 		e = KN_ECONFLICT;
 		goto out;
 	}
@@ -158,12 +172,8 @@ enum kn_err auth_login(struct request *rq, struct response *rs, const char *name
 	}
 	user_release(&u);
 	if (!ok) {
-		store_begin(rq->store);
-		store_login_failed(rq->store, kname.s, now, auth_failure_window, &dummy);
-		store_login_failed(rq->store, kaddr.s, now, auth_failure_window, &dummy);
 		store_audit(rq->store, name ? name : "", "login-failed", "user", name ? name : "",
 			    NULL, rq->remote);
-		store_commit(rq->store);
 		e = KN_EPERM;
 		goto out;
 	}
@@ -174,6 +184,8 @@ enum kn_err auth_login(struct request *rq, struct response *rs, const char *name
 	if ((e = store_begin(rq->store)) == KN_OK &&
 	    (e = store_session_new(rq->store, &x)) == KN_OK &&
 	    (e = store_login_reset(rq->store, kname.s)) == KN_OK &&
+	    (e = store_login_count(rq->store, kaddr.s, now, auth_failure_window, -1,
+				   &dummy)) == KN_OK &&
 	    (e = store_audit(rq->store, name, "login", "user", name, NULL, rq->remote)) == KN_OK)
 		e = store_commit(rq->store);
 	else
@@ -200,6 +212,13 @@ void auth_logout(struct request *rq, struct response *rs)
 		store_audit(rq->store, rq->user.name, "logout", "user", rq->user.name, NULL, NULL);
 	}
 	set_cookie(rq, rs, SESSION_COOKIE, "", 0);
+}
+
+enum kn_err auth_end_other_sessions(struct request *rq, const char *user)
+{
+	int self = rq->authed && rq->sess.token_hash && rq->user.name &&
+		   strcmp(rq->user.name, user) == 0;
+	return store_session_end_user(rq->store, user, self ? rq->sess.token_hash : NULL);
 }
 
 int auth_csrf_ok(struct request *rq, const char *token)

@@ -7,8 +7,12 @@
  * stolen database holds no usable session. Each session has its own CSRF
  * token, required on every state-changing form and API call made with
  * the cookie. Scripts use a per-user bearer token instead (also stored
- * hashed). Sessions expire after an idle period; repeated failed logins
- * for a name or an address are refused for a while.
+ * hashed). Sessions expire after an idle period and, however busy, after
+ * an absolute lifetime; a changed password ends the user's other
+ * sessions. Every login attempt is counted, atomically, before its
+ * password is checked: past the limit for a name (or an address) the
+ * attempt is refused without checking, so parallel guesses get no more
+ * tries than sequential ones.
  */
 #ifndef KN_AUTH_H
 #define KN_AUTH_H
@@ -25,6 +29,7 @@
 extern long long auth_idle_seconds;	/* default 30 minutes */
 extern int auth_max_failures;		/* default 5 … */
 extern long long auth_failure_window;	/* … within 15 minutes */
+extern long long auth_session_lifetime;	/* default 12 hours, however active */
 
 /* Hash a password (argon2id) into out; -1 when out of memory. */
 int auth_hash_password(const char *password, struct buf *out);
@@ -41,10 +46,17 @@ void auth_token_hash(const char *token, struct buf *out);
 void auth_request(struct request *rq, const char *cookie_token, const char *bearer);
 
 /* Log in: on success a new session and its cookie (Set-Cookie on rs);
- * KN_EPERM for bad credentials, KN_ECONFLICT when throttled. */
+ * KN_EPERM for bad credentials, KN_ECONFLICT when throttled (the
+ * password then not even checked), KN_EIO when the attempt could not be
+ * counted. */
 enum kn_err auth_login(struct request *rq, struct response *rs, const char *name,
 		       const char *password);
 void auth_logout(struct request *rq, struct response *rs);
+
+/* After user's password changed: end every session of the user but the
+ * request's own when it is the user's (a self-change keeps you signed
+ * in). Call it in the transaction that stores the new hash. */
+enum kn_err auth_end_other_sessions(struct request *rq, const char *user);
 
 /* 1 when token matches the session's CSRF token (constant time). */
 int auth_csrf_ok(struct request *rq, const char *token);

@@ -1339,6 +1339,9 @@ int h_admin_user_save(struct request *rq, struct response *rs)
 		buf_adds(&after, " password=reset");
 	if ((e = store_begin(rq->store)) == KN_OK &&
 	    (e = store_user_put(rq->store, &u, &changed)) == KN_OK &&
+	    /* A new password ends the account's other sessions. */
+	    (strcmp(action, "passwd") != 0 ||
+	     (e = auth_end_other_sessions(rq, u.name)) == KN_OK) &&
 	    (e = store_audit(rq->store, rq->user.name, audit_action, "user", u.name,
 			     before.len ? before.s : NULL, after.s)) == KN_OK &&
 	    (e = store_commit(rq->store)) == KN_OK) {

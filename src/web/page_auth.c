@@ -17,10 +17,20 @@
 #include "util/i18n.h"
 #include "util/banned.h"
 
-/* Only local paths are followed after signing in (no open redirect). */
+/* Only a same-origin path is followed after signing in (no open
+ * redirect): one leading '/', not "//" or "/\" (both read as another
+ * host by browsers), and nothing but printable ASCII without spaces,
+ * backslashes or quotes, so that no control character, tab or CR/LF can
+ * bend the Location header or the browser's parsing. Anything else: "/". */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strstr(next, "://"))
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return "/";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '\\' || *p == '"' || *p == '\'' ||
+		    *p == '<' || *p == '>')
+			return "/";
+	if (strlen(next) > 2048)
 		return "/";
 	return next;
 }
@@ -82,6 +92,10 @@ int h_login(struct request *rq, struct response *rs)
 	case KN_ECONFLICT:
 		login_page(rq, rs, _("Too many failed sign-ins; wait 15 minutes and try again."),
 			   name, 429);
+		return 0;
+	case KN_EIO:
+		resp_header(rs, "Retry-After", "5");
+		login_page(rq, rs, _("The database is busy; try again in a moment."), name, 503);
 		return 0;
 	default:
 		login_page(rq, rs, _("Wrong user name or password."), name, 401);

@@ -4,13 +4,17 @@
  * libmicrohttpd runs a pool of worker threads (one per core by default)
  * over epoll; each worker thread keeps its own database connection and
  * calendar (struct worker, created on first use), so handlers never share
- * a connection. A request's body is collected whole (up to a limit), its
+ * a connection. A request's body is collected whole, up to a limit that
+ * depends on who asks (authenticated from the headers before the body is
+ * read: see SMALL_BODY below), its
  * form fields parsed by libmicrohttpd's post processor (urlencoded and
  * multipart), the session or bearer token checked, the route's role and
  * CSRF rules enforced, and only then the handler called. Every response
  * carries a strict Content-Security-Policy and the other security
  * headers; large text responses are gzip-compressed when the client
- * accepts it. SIGTERM stops accepting connections, lets in-flight
+ * accepts it. A database that stays busy (locked by another process past
+ * the busy timeout) is answered 503 with Retry-After, not as a conflict.
+ * SIGTERM stops accepting connections, lets in-flight
  * requests finish, then exits.
  */
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <zlib.h>
 
 #include "web/auth.h"
+#include "web/handlers.h"
 #include "web/http.h"
 #include "web/page.h"
 #include "web/server.h"
@@ -39,13 +44,24 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+/* Request bodies are limited by who asks, decided from the headers before
+ * a byte of the body is kept: an unauthenticated request (the sign-in
+ * form) gets SMALL_BODY; a signed-in one AUTHED_BODY; an upload route
+ * (R_UPLOAD: the imports) MAX_BODY, and then only MAX_LARGE of those
+ * large uploads at once (the next get 503 with Retry-After). Over the
+ * limit the rest of the body is read and dropped, and the answer is 413.
+ * The upload routes are those of the import handlers. */
+#define SMALL_BODY (16u * 1024)
+#define AUTHED_BODY (1024u * 1024)
 #define MAX_BODY (32u * 1024 * 1024)	/* an import file of a whole city */
+#define MAX_LARGE 2
 
 static const struct server_opts *opts;
 static pthread_key_t worker_key;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t stopping;
 static int inflight;
+static int large_uploads;	/* bodies over AUTHED_BODY being received */
 static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- key/value lists ---- */
@@ -231,7 +247,10 @@ int req_can_see(struct request *rq, const char *unit_code)
 
 struct conn {
 	struct buf body;
+	size_t limit;		/* SMALL_BODY, AUTHED_BODY or MAX_BODY */
 	int too_big;
+	int large;		/* holds one of the MAX_LARGE upload slots */
+	int no_slot;		/* a large upload refused: all slots taken */
 	struct MHD_PostProcessor *pp;
 	struct kvlist form;
 	struct timespec start;
@@ -281,6 +300,31 @@ static int route_match_path(const struct route *r, const char *path, const char 
 	}
 	*arg = "";
 	return strcmp(r->pattern, path) == 0;
+}
+
+/* The route for method and url (rq->arg into *arg); NULL when none, with
+ * *path_known telling whether another method would have matched. */
+static const struct route *route_find(const char *url, const char *method, const char **arg,
+				      int *path_known)
+{
+	*path_known = 0;
+	*arg = "";
+	for (size_t i = 0; i < kn_nroutes; i++) {
+		const char *a;
+		if (!route_match_path(&kn_routes[i], url, &a))
+			continue;
+		*path_known = 1;
+		if (strcmp(kn_routes[i].method, method) == 0) {
+			*arg = a;
+			return &kn_routes[i];
+		}
+	}
+	return NULL;
+}
+
+static int route_takes_uploads(const struct route *r)
+{
+	return r && (r->fn == h_import || r->fn == api_import);
 }
 
 static void access_log(struct request *rq, int status, size_t bytes, const struct conn *c)
@@ -453,8 +497,25 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, co
 	rq.lang = lang && strcmp(lang, "en") == 0 ? "en" : "vi";
 	i18n_set_thread_lang(rq.lang);
 
+	if (c->no_slot) {
+		resp_header(&rs, "Retry-After", "30");
+		resp_error(&rq, &rs, 503, _("Other large uploads are being received; try again in "
+					    "a minute."));
+		goto send;
+	}
 	if (c->too_big) {
-		resp_error(&rq, &rs, 413, _("The upload is too large."));
+		struct buf m = BUF_INIT;
+		if (c->limit == SMALL_BODY)
+			buf_addf(&m, _("The request is too large: at most %u KiB before signing "
+				       "in."), SMALL_BODY / 1024);
+		else if (c->limit == AUTHED_BODY)
+			buf_addf(&m, _("The request is too large: at most %u MiB here."),
+				 AUTHED_BODY / 1024 / 1024);
+		else
+			buf_addf(&m, _("The upload is too large: at most %u MiB."),
+				 MAX_BODY / 1024 / 1024);
+		resp_error(&rq, &rs, 413, m.s);
+		buf_release(&m);
 		goto send;
 	}
 	rq.w = worker_get(&err);
@@ -465,18 +526,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, co
 	rq.store = rq.w->store;
 	rq.cal = rq.w->cal;
 
-	const struct route *route = NULL;
-	int path_known = 0;
-	for (size_t i = 0; i < kn_nroutes && !route; i++) {
-		const char *arg;
-		if (!route_match_path(&kn_routes[i], url, &arg))
-			continue;
-		path_known = 1;
-		if (strcmp(kn_routes[i].method, method) == 0) {
-			route = &kn_routes[i];
-			rq.arg = arg;
-		}
-	}
+	int path_known;
+	const struct route *route = route_find(url, method, &rq.arg, &path_known);
 	if (!route) {
 		resp_error(&rq, &rs, path_known ? 405 : 404,
 			   path_known ? _("This method is not allowed here.") : _("No such page."));
@@ -521,7 +572,18 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, co
 		}
 	}
 	rs.status = 200;
+	store_busy(rq.store);	/* forget an earlier request's */
 	route->fn(&rq, &rs);
+	/* The database was busy (another process held its lock too long):
+	 * not the request's fault, and worth trying again. */
+	if (rs.status >= 500 && store_busy(rq.store)) {
+		response_release(&rs);	/* none of the handler's headers */
+		rs.h = NULL;
+		rs.nh = 0;
+		buf_init(&rs.body);
+		resp_header(&rs, "Retry-After", "5");
+		resp_error(&rq, &rs, 503, _("The database is busy; try again in a moment."));
+	}
 send:
 	ret = send_response(conn, &rq, &rs, c);
 	response_release(&rs);
@@ -531,6 +593,40 @@ send:
 	buf_release(&err);
 	i18n_set_thread_lang(NULL);
 	return ret;
+}
+
+/* The body limit of a request, from its headers alone: a signed-in user
+ * (session cookie or bearer token, as dispatch() will check them) of the
+ * route's role gets more, the import routes most. */
+static size_t body_limit(struct MHD_Connection *conn, const char *url, const char *method)
+{
+	struct request rq;
+	struct buf err = BUF_INIT;
+	const char *arg;
+	int known;
+	size_t limit = SMALL_BODY;
+
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return SMALL_BODY;
+	const struct route *route = route_find(url, method, &arg, &known);
+	if (!route || (route->flags & R_PUBLIC))
+		return SMALL_BODY;
+	const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	const char *authz = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	const char *bearer = authz && strncasecmp(authz, "Bearer ", 7) == 0 ? authz + 7 : NULL;
+	if (!cookie && !bearer)
+		return SMALL_BODY;
+	memset(&rq, 0, sizeof(rq));
+	rq.w = worker_get(&err);
+	buf_release(&err);
+	if (!rq.w)
+		return SMALL_BODY;
+	rq.store = rq.w->store;
+	auth_request(&rq, cookie, bearer);
+	if (rq.authed && rq.role >= route->min_role)
+		limit = route_takes_uploads(route) ? MAX_BODY : AUTHED_BODY;
+	request_release(&rq);
+	return limit;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -549,14 +645,33 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		pthread_mutex_lock(&inflight_lock);
 		inflight++;
 		pthread_mutex_unlock(&inflight_lock);
+		c->limit = body_limit(conn, url, method);
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (c->body.len + *upload_size > MAX_BODY)
-			c->too_big = 1;
-		else
-			buf_add(&c->body, upload, *upload_size);
+		size_t n = *upload_size;
 		*upload_size = 0;
+		if (c->too_big || c->no_slot)
+			return MHD_YES;	/* read and dropped */
+		if (c->body.len + n > c->limit) {
+			c->too_big = 1;
+			buf_release(&c->body);
+			return MHD_YES;
+		}
+		if (c->body.len + n > AUTHED_BODY && !c->large) {
+			pthread_mutex_lock(&inflight_lock);
+			if (large_uploads < MAX_LARGE) {
+				large_uploads++;
+				c->large = 1;
+			}
+			pthread_mutex_unlock(&inflight_lock);
+			if (!c->large) {
+				c->no_slot = 1;
+				buf_release(&c->body);
+				return MHD_YES;
+			}
+		}
+		buf_add(&c->body, upload, n);
 		return MHD_YES;
 	}
 	/* The whole body is in: parse form fields, then answer. */
@@ -582,13 +697,15 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (!c)
 		return;
+	pthread_mutex_lock(&inflight_lock);
+	inflight--;
+	if (c->large)
+		large_uploads--;
+	pthread_mutex_unlock(&inflight_lock);
 	buf_release(&c->body);
 	kv_free(&c->form);
 	free(c);
 	*con_cls = NULL;
-	pthread_mutex_lock(&inflight_lock);
-	inflight--;
-	pthread_mutex_unlock(&inflight_lock);
 }
 
 static void on_signal(int sig)

@@ -8,7 +8,8 @@
 # an account outside the district; quota, account, unit and holiday edits
 # reach the database (checked with the CLI); a POST without the CSRF token
 # is refused and writes nothing; the audit page lists the changes with
-# their actor. Needs $KETNAP (the binary) and curl.
+# their actor. Needs $KETNAP (the binary) and curl; the server is started
+# and always stopped by tests/lib/web.sh.
 set -u
 
 : "${KETNAP:?set KETNAP to the ketnap binary}"
@@ -18,10 +19,9 @@ unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_DB
 export KETNAP_TODAY=2025-12-20
 
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 tmp=$(mktemp -d)
-server=
 cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
 	kn_db_cleanup
 	rm -rf "$tmp"
 }
@@ -51,30 +51,13 @@ echo 'secret123' | kn user add root --unit CT --role admin >/dev/null
 echo 'secret123' | kn user add bt --unit CT.BT --role admin >/dev/null
 echo 'secret123' | kn user add dn --unit CT.DN --role admin >/dev/null
 
-port=
-for p in $(seq 18400 18499 | shuf); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || { echo "no free port in 18400-18499" >&2; exit 1; }
-URL=http://127.0.0.1:$port
-kn serve --listen "127.0.0.1:$port" --threads 2 --access-log off >"$tmp/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-	curl -sf "$URL/healthz" >/dev/null && break
-	sleep 0.1
-done
-curl -sf "$URL/healthz" >/dev/null || { echo "the server did not start:" >&2; cat "$tmp/serve.log" >&2; exit 1; }
+KN_WEB_LOG=$tmp/serve.log kn_web_start "$KDB" --threads 2 --access-log off || exit 1
+URL=$KN_WEB_URL
 
 # login JAR USER PASSWORD: prints the status of the sign-in POST.
-login() {
-	local jar=$1 pre
-	rm -f "$jar"
-	pre=$(curl -s -c "$jar" -b "$jar" "$URL/login" | grep -o 'name="pre" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-	curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "pre=$pre" \
-		--data-urlencode "name=$2" --data-urlencode "password=$3" "$URL/login"
-}
+login() { kn_web_login "$@"; }
 # The CSRF token of the session in JAR.
-csrf_of() { curl -s -b "$1" "$URL/admin" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+csrf_of() { kn_web_csrf "$1" /admin; }
 # get JAR PATH: $code and $body.
 get() {
 	body=$(curl -s -b "$1" -w '\n%{http_code}' "$URL$2")

@@ -8,14 +8,14 @@
 # stale version, exactly one step written, also when two clients race), a
 # refused step (422 with the rule code), field errors, imports (problems
 # with line and column, dry run, all-or-nothing) and SQL metacharacters in
-# searches and refs.
+# searches and refs. The server is started and always stopped by
+# tests/lib/web.sh.
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 dir=$(mktemp -d)
-spid=
 cleanup() {
-	[ -n "$spid" ] && kill "$spid" 2>/dev/null && wait "$spid" 2>/dev/null
 	kn_db_cleanup
 	rm -rf "$dir"
 }
@@ -30,18 +30,6 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
-# A free port of this test's range (18500–18599).
-port=
-for p in $(seq 18500 18599 | shuf); do
-	if python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $p))" 2>/dev/null; then
-		port=$p
-		break
-	fi
-done
-[ -n "$port" ] || { echo "no free port in 18500-18599" >&2; exit 1; }
-base=http://127.0.0.1:$port
-api=$base/api/v1
-
 "$K" demo --size small >/dev/null || { echo "demo failed" >&2; exit 1; }
 # The command line acts as the account tester (KETNAP_USER), the first.
 echo 'tester-password-1' | "$K" user add tester --unit CT --role admin >/dev/null
@@ -52,9 +40,9 @@ TA=$("$K" user token admin)
 TV=$("$K" user token btview)
 TE=$("$K" user token dnedit)
 
-"$K" serve --listen 127.0.0.1:$port --access-log off >serve.out 2>&1 &
-spid=$!
-for i in $(seq 100); do curl -fs "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+kn_web_start "$KETNAP_DB" --access-log off || exit 1
+base=$KN_WEB_URL
+api=$base/api/v1
 
 # req TOKEN METHOD URL [curl args…]: body in ./body, status in $code.
 req() {
@@ -91,10 +79,7 @@ status 401 "GET me without credentials"
 
 # ---- cookie session: the CSRF header on every POST ----
 
-curl -s -c jar -b jar "$base/login" >login.html
-pre=$(grep -o 'name="pre" value="[0-9a-f]*"' login.html | sed 's/.*value="//; s/"$//')
-curl -s -c jar -b jar -o /dev/null --data-urlencode name=admin \
-	--data-urlencode password=admin-password-1 --data-urlencode "pre=$pre" "$base/login"
+kn_web_login jar admin admin-password-1 >/dev/null
 code=$(curl -s -o body -w '%{http_code}' -b jar "$api/me")
 status 200 "GET me with the session cookie"
 is "me: cookie session" 'd["auth"], len(d["csrf"] or "")' "cookie 64"
@@ -361,9 +346,7 @@ is "no extra rows" 'd["total"]' 0
 "$K" export people | wc -l >count
 [ "$(cat count)" = "$((before_people + 1))" ] && ok || bad "people changed after the metacharacter requests"
 
-kill "$spid" 2>/dev/null
-wait "$spid" 2>/dev/null
-spid=
+kn_web_stop
 if grep -qi "assert\|sanitizer\|segmentation" serve.out; then bad "server log: $(head -3 serve.out)"; else ok; fi
 
 echo "$pass passed, $fail failed"

@@ -9,14 +9,14 @@
 # 422 and writes nothing; an editor may not record the decision; the
 # competent committee's approver clears it from /decisions); a POST
 # without or with a wrong CSRF token is 403 and writes nothing; a stale
-# form is 409; user text comes back escaped.
+# form is 409; user text comes back escaped. The server is started and
+# always stopped by tests/lib/web.sh.
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 dir=$(mktemp -d)
-server=
 cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
 	kn_db_cleanup
 	rm -rf "$dir"
 }
@@ -47,31 +47,18 @@ for u in "admin CT admin" "bt CT.BT approver" "ed1 CT.BT.P01 editor" "vw1 CT.BT.
 	echo secret123 | "$K" user add "$1" --unit "$2" --role "$3" >/dev/null || bad "user add $1"
 done
 
-port=
-for p in $(seq 18300 18399 | shuf); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || { echo "no free port"; exit 1; }
-base=http://127.0.0.1:$port
-"$K" serve --listen "127.0.0.1:$port" --access-log "$dir/access.log" >serve.out 2>&1 &
-server=$!
-for _ in $(seq 50); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
+kn_web_start "$KETNAP_DB" --access-log "$dir/access.log" || exit 1
+base=$KN_WEB_URL
 
 login() { # login USER : cookies in USER.jar
-	local pre
-	rm -f "$1.jar"
-	pre=$(curl -s -c "$1.jar" -b "$1.jar" "$base/login" | grep -o 'name="pre" value="[^"]*"' |
-	      sed 's/.*value="//;s/"$//')
-	curl -s -o /dev/null -c "$1.jar" -b "$1.jar" --data-urlencode "pre=$pre" \
-		--data-urlencode "name=$1" --data-urlencode "password=secret123" "$base/login"
+	kn_web_login "$1.jar" "$1" secret123 >/dev/null
 }
 # get USER PATH [OUT] : GET, body in OUT (page.html), status in $code
 get() {
 	code=$(curl -s -o "${3:-page.html}" -w '%{http_code}' -b "$1.jar" "$base$2")
 }
 csrf_of() { # the CSRF token of USER's session, from a page
-	curl -s -b "$1.jar" "$base/candidates" | grep -o 'name="csrf" value="[^"]*"' | head -1 |
-		sed 's/.*value="//;s/"$//'
+	kn_web_csrf "$1.jar" /candidates
 }
 # post USER PATH FIELD=VALUE... : POST with USER's CSRF token; status in
 # $code, body in page.html, Location in $loc

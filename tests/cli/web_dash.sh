@@ -13,7 +13,8 @@
 # reads (when soffice is installed); the printable page carries its own
 # Content-Security-Policy of hashes; bad parameters answer 400; the pages
 # speak English with ?lang=en; a POST without the CSRF token is refused
-# with 403 and writes nothing. Needs $KETNAP (the binary) and curl.
+# with 403 and writes nothing. Needs $KETNAP (the binary) and curl; the
+# server is started and always stopped by tests/lib/web.sh.
 set -u
 
 : "${KETNAP:?set KETNAP to the ketnap binary}"
@@ -23,10 +24,9 @@ unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_DB
 export KETNAP_TODAY=2025-12-20
 
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 tmp=$(mktemp -d)
-server=
 cleanup() {
-	[ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
 	kn_db_cleanup
 	rm -rf "$tmp"
 }
@@ -53,28 +53,11 @@ kn demo --size small >/dev/null || { echo "demo failed" >&2; exit 1; }
 echo 'secret123' | kn user add root --unit CT --role admin >/dev/null
 echo 'secret123' | kn user add btview --unit CT.BT --role viewer >/dev/null
 
-port=
-for p in $(seq 18200 18299 | shuf); do
-	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || { echo "no free port in 18200-18299" >&2; exit 1; }
-URL=http://127.0.0.1:$port
-kn serve --listen "127.0.0.1:$port" --threads 2 --access-log off >"$tmp/serve.log" 2>&1 &
-server=$!
-for _ in $(seq 100); do
-	curl -sf "$URL/healthz" >/dev/null && break
-	sleep 0.1
-done
-curl -sf "$URL/healthz" >/dev/null || { echo "the server did not start:" >&2; cat "$tmp/serve.log" >&2; exit 1; }
+KN_WEB_LOG=$tmp/serve.log kn_web_start "$KDB" --threads 2 --access-log off || exit 1
+URL=$KN_WEB_URL
 
 # login JAR USER: prints the status of the sign-in POST.
-login() {
-	local jar=$1 pre
-	rm -f "$jar"
-	pre=$(curl -s -c "$jar" -b "$jar" "$URL/login" | grep -o 'name="pre" value="[^"]*"' | sed 's/.*value="//;s/"$//')
-	curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "pre=$pre" \
-		--data-urlencode "name=$2" --data-urlencode "password=secret123" "$URL/login"
-}
+login() { kn_web_login "$1" "$2" secret123; }
 # get JAR PATH: $code and $body.
 get() {
 	body=$(curl -s -b "$1" -w '\n%{http_code}' "$URL$2")

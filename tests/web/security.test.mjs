@@ -9,14 +9,28 @@
 //   * SQL metacharacters ' " ; -- % _ \ and `' OR 1=1 --` in every query
 //     parameter, path argument and posted field: no 5xx, no extra rows,
 //     nothing written by a GET, the database intact;
-//   * sessions: the cookie stops working after logout and after the idle
-//     timeout; login throttling (6 wrong passwords → 429 even with the
-//     right one); no open redirect after sign-in;
+//   * sessions: the cookie stops working after logout, after the idle
+//     timeout, after its absolute lifetime and after the password changes
+//     (an admin's reset, the user's own change, `ketnap user passwd`);
+//     login throttling (6 wrong passwords → 429 even with the right one;
+//     40 parallel wrong passwords on a 16-thread server get 5 checked);
+//     no open redirect after sign-in, whatever `next` holds;
+//   * bodies: before sign-in a request body is small (1 MiB → 413), and
+//     twenty parallel 31 MiB bodies leave the server's memory alone;
+//   * a busy database (SQLite locked by another process past the busy
+//     timeout): reads go on, a write is 503 with Retry-After, not 409 "someone
+//     else changed this record", and the command line exits 3;
+//   * scopes: a step that names a person outside the user's subtree is
+//     answered exactly as one naming no one (API check and record, the
+//     candidate page's form), and the person's name never shows;
 //   * headers: a Content-Security-Policy without 'unsafe-inline', nosniff,
 //     HttpOnly + SameSite=Strict cookies, Secure and HSTS behind TLS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import * as L from './lib.mjs';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -38,7 +52,10 @@ const ROUTES = L.routes();
 const EXTRA = [['viewer.p02', 'CT.BT.P02', 'viewer'], ['logout.p01', 'CT.BT.P01', 'editor'],
   ['expiry.p01', 'CT.BT.P01', 'editor'], ['expiry2.p01', 'CT.BT.P01', 'editor'],
   ['throttle.p01', 'CT.BT.P01', 'viewer'], ['bystander.p01', 'CT.BT.P01', 'viewer'],
-  ['proxy.p01', 'CT.BT.P01', 'viewer'], ['reader.ct', 'CT', 'admin']];
+  ['proxy.p01', 'CT.BT.P01', 'viewer'], ['reader.ct', 'CT', 'admin'],
+  ['race.p01', 'CT.BT.P01', 'viewer'], ['reset.p01', 'CT.BT.P01', 'viewer'],
+  ['selfpw.p01', 'CT.BT.P01', 'admin'], ['clipw.p01', 'CT.BT.P01', 'viewer'],
+  ['lifetime.p01', 'CT.BT.P01', 'viewer'], ['lifetime2.p01', 'CT.BT.P01', 'viewer']];
 let inPerson, inMember;
 
 before(async () => {
@@ -566,6 +583,260 @@ test('behind a TLS proxy (--trust-proxy, X-Forwarded-Proto: https): Secure cooki
     assert.match(r.setCookies.kn_session.raw, /HttpOnly/i);
     assert.match(r.headers.get('strict-transport-security') || '', /max-age=\d+/, 'HSTS');
   } finally {
+    await s.stop();
+  }
+});
+
+// ---- hardening (issue 11): redirects, throttle race, sessions, bodies, scopes ----
+
+test('login: `next` from a crafted link never leaves the site (tab, backslash, CR/LF, scheme)', async () => {
+  // As an attacker's link carries them: the query of GET /login.
+  const links = ['%2F%09%2Fevil.com', '%2F%2Fevil.com', '%2F%5Cevil.com', 'https%3A%2F%2Fevil.com',
+    '%2F%0d%0aSet-Cookie%3Ax', '%2F%0aevil', '%2F%20%2Fevil.com', '%2F%5C%2Fevil.com', '%09%2F%2Fevil.com'];
+  const bad = [];
+  for (const q of links) {
+    const c = new L.Client(srv.url);
+    const form = await c.get(`/login?next=${q}`);
+    const hidden = L.hiddenField(form.text, 'next');
+    if (hidden !== '/') bad.push(`GET /login?next=${q}: the form carries next=${JSON.stringify(hidden)}`);
+    const r = await c.login('bystander.p01', L.password('bystander.p01'), decodeURIComponent(q));
+    if (r.status !== 303 || r.location !== '/') bad.push(`next=${q}: ${r.status} → ${JSON.stringify(r.location)}`);
+    if (r.setCookies.x) bad.push(`next=${q} set a cookie x`);
+  }
+  // A plain local path is still followed.
+  const c = new L.Client(srv.url);
+  const ok = await c.login('bystander.p01', L.password('bystander.p01'), '/candidates?unit=CT.BT.P01');
+  if (ok.location !== '/candidates?unit=CT.BT.P01') bad.push(`a local next: → ${ok.location}`);
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('login throttling holds under a race: 40 parallel wrong passwords on 16 threads get at most 5 checked', async () => {
+  const s = await L.startServer(d, { extraArgs: ['--threads', '16'], label: 'race' });
+  try {
+    const clients = [];
+    for (let i = 0; i < 40; i++) {
+      const c = new L.Client(s.url);
+      const form = await c.get('/login');
+      clients.push([c, L.hiddenField(form.text, 'pre')]);
+    }
+    const answers = await Promise.all(clients.map(([c, pre], i) =>
+      c.post('/login', { form: { pre, name: 'race.p01', password: `wrong-${i}`, next: '/' } })));
+    const wrong = answers.filter((r) => r.status === 401).length;
+    const throttled = answers.filter((r) => r.status === 429).length;
+    assert.equal(wrong + throttled, 40, `every answer is 401 or 429: ${answers.map((r) => r.status)}`);
+    assert.ok(wrong <= 5, `${wrong} passwords were checked (told "wrong password"), at most 5 may be`);
+    const audited = Number(L.sql(d.db, "SELECT count(*) FROM audit WHERE action = 'login-failed' AND key = 'race.p01'")[0][0]);
+    assert.ok(audited <= 5, `${audited} failed sign-ins in the audit, at most 5 may be`);
+    const right = await new L.Client(s.url).login('race.p01');
+    assert.equal(right.status, 429, 'the right password while throttled');
+  } finally {
+    await s.stop();
+  }
+});
+
+const signedIn = async (c) => (await c.get('/api/v1/me')).status === 200;
+
+test('an admin\'s password reset ends the user\'s sessions', async () => {
+  const victim = await L.session(srv.url, 'reset.p01');
+  assert.ok(await signedIn(victim), 'signed in before the reset');
+  const admin = await L.session(srv.url, L.userName('admin', 'ward'));
+  const r = await admin.post('/admin/users', { form: { csrf: await admin.csrfToken(), action: 'passwd', name: 'reset.p01', password: 'mat-khau-moi-2026' } });
+  assert.equal(r.status, 303, `the reset: ${r.status} ${L.gist(r)}`);
+  assert.ok(!(await signedIn(victim)), 'the old session still works after the reset');
+  assert.ok(await signedIn(admin), 'the admin\'s own session goes on');
+  const again = await new L.Client(srv.url).login('reset.p01', 'mat-khau-moi-2026');
+  assert.equal(again.status, 303, 'the new password signs in');
+});
+
+test('changing one\'s own password ends one\'s other sessions, not this one', async () => {
+  const here = await L.session(srv.url, 'selfpw.p01');
+  const there = await L.session(srv.url, 'selfpw.p01');
+  const r = await here.post('/admin/users', { form: { csrf: await here.csrfToken(), action: 'passwd', name: 'selfpw.p01', password: 'mat-khau-moi-2026' } });
+  assert.equal(r.status, 303, `the change: ${r.status} ${L.gist(r)}`);
+  assert.ok(await signedIn(here), 'the session that changed the password goes on');
+  assert.ok(!(await signedIn(there)), 'the second session still works after the change');
+});
+
+test('`ketnap user passwd` ends the user\'s web sessions', async () => {
+  const c = await L.session(srv.url, 'clipw.p01');
+  assert.ok(await signedIn(c));
+  L.cli(d.db, ['user', 'passwd', 'clipw.p01'], { input: 'mat-khau-moi-2026\n' });
+  assert.ok(!(await signedIn(c)), 'the session still works after `user passwd`');
+});
+
+test('a session older than its absolute lifetime is refused, however active', async () => {
+  const old = await L.session(srv.url, 'lifetime.p01');
+  const young = await L.session(srv.url, 'lifetime2.p01');
+  // Created 13 hours ago (the default lifetime is 12), seen just now.
+  L.sql(d.db, "UPDATE sessions SET created = created - 13 * 3600 WHERE user_id = (SELECT id FROM users WHERE name = 'lifetime.p01')");
+  L.sql(d.db, "UPDATE sessions SET created = created - 11 * 3600 WHERE user_id = (SELECT id FROM users WHERE name = 'lifetime2.p01')");
+  assert.equal((await old.get('/api/v1/me')).status, 401, 'a 13-hour-old session');
+  const page = await old.get('/candidates');
+  assert.equal(page.status, 303);
+  assert.match(page.location, /^\/login/);
+  assert.ok(await signedIn(young), 'an 11-hour-old session still works');
+  // `serve --session-lifetime 1`: one hour.
+  const short = await L.startServer(d, { extraArgs: ['--session-lifetime', '1'], label: 'lifetime1' });
+  try {
+    const c = await L.session(short.url, 'lifetime2.p01');
+    L.sql(d.db, "UPDATE sessions SET created = created - 3700 WHERE user_id = (SELECT id FROM users WHERE name = 'lifetime2.p01')");
+    assert.equal((await c.get('/api/v1/me')).status, 401, '--session-lifetime 1, a session of 62 minutes');
+  } finally {
+    await short.stop();
+  }
+});
+
+// Peak and current resident memory of a process, in MiB.
+function memoryOf(pid) {
+  const t = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number((t.match(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm')) || [0, 0])[1]);
+  return { hwm: kb('VmHWM') / 1024, rss: kb('VmRSS') / 1024 };
+}
+
+test('bodies before sign-in are small: 1 MiB → 413, twenty parallel 31 MiB bodies leave memory alone', async () => {
+  const s = await L.startServer(d, { label: 'bodies' });
+  try {
+    const c = new L.Client(s.url);
+    const form = await c.get('/login');
+    const pre = L.hiddenField(form.text, 'pre');
+    const big = `pre=${pre}&name=bystander.p01&password=${'x'.repeat(1 << 20)}`;
+    const r = await c.post('/login', { body: big, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.status, 413, `1 MiB to /login: ${r.status}`);
+    assert.match(L.gist(r), /KiB|large|lớn/i, `the 413 says why: ${L.gist(r)}`);
+    const api = await new L.Client(s.url).post('/api/v1/imports/people', { body: 'x'.repeat(1 << 20), headers: { 'Content-Type': 'text/csv' } });
+    assert.equal(api.status, 413, `1 MiB to an import without signing in: ${api.status}`);
+    const before = memoryOf(s.proc.pid);
+    const huge = Buffer.alloc(31 << 20, 'a');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      fetch(`${s.url}${i % 2 ? '/login' : '/api/v1/imports/people'}`, {
+        method: 'POST', body: huge, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }).then((x) => x.status, (e) => `error ${e.cause?.code || e.message}`)));
+    const after = memoryOf(s.proc.pid);
+    assert.ok(answers.every((x) => x === 413), `the 31 MiB bodies: ${answers}`);
+    assert.ok(after.hwm - before.rss < 64, `the server grew from ${before.rss.toFixed(0)} to a peak of ${after.hwm.toFixed(0)} MiB`);
+    if (!process.env.ASAN_OPTIONS) assert.ok(after.hwm < 120, `the server's peak memory: ${after.hwm.toFixed(0)} MiB`);
+    // Signed in, an admin's import may still be large.
+    const admin = await L.session(s.url, L.userName('admin', 'city'));
+    const csv = 'ref,full_name,sex,birth_date,unit\n' + Array.from({ length: 25000 }, (_, i) =>
+      `0985${String(i).padStart(8, '0')},Lê Văn Lớn,M,1996-06-06,CT.BT.P01.C01`).join('\n') + '\n';
+    assert.ok(csv.length > 1 << 20);
+    const imp = await admin.post('/api/v1/imports/people?dry_run=1', { body: csv, headers: { 'Content-Type': 'text/csv' }, csrf: await admin.csrfToken() });
+    assert.ok(imp.status !== 413 && imp.status < 500, `a signed-in admin's 1.5 MiB import: ${imp.status} ${L.gist(imp)}`);
+    // But not to a route that takes no uploads.
+    const json = await admin.post('/api/v1/people', { json: { ref: '098600000001', full_name: 'x'.repeat(2 << 20) }, csrf: await admin.csrfToken() });
+    assert.equal(json.status, 413, `2 MiB of JSON to POST /api/v1/people: ${json.status}`);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('scopes: a step naming a person of another district is answered exactly as one naming no one', async () => {
+  const viewer = await L.session(srv.url, L.userName('viewer', 'ward'));
+  const editor = await L.session(srv.url, L.userName('editor', 'ward'));
+  const far = L.fullMember(d.db, 'CT.DN');
+  assert.ok(far, 'a member of CT.DN');
+  const nobody = '099999999998';
+  const bad = [];
+  const same = (what, a, b) => {
+    if (a.status !== b.status) bad.push(`${what}: ${a.status} for another district's member, ${b.status} for no one`);
+    const ta = a.text.split(far.ref).join('REF'), tb = b.text.split(nobody).join('REF');
+    if (ta !== tb) bad.push(`${what}: the answers differ:\n  ${L.gist(a)}\n  ${L.gist(b)}`);
+    for (const r of [a, b])
+      if (L.readable(r).includes(far.name.normalize('NFC'))) bad.push(`${what}: the answer names ${far.name}`);
+  };
+  const intro = (ref) => ({ step: 'introduced', date: L.TODAY, introducer1: ref, introducer1_since: '2023-01-01' });
+  const mentor = (ref) => ({ step: 'mentor', date: L.TODAY, member: ref });
+  for (const [label, body] of [['introducer', intro], ['mentor', mentor]]) {
+    same(`POST /api/v1/check (${label}) as a viewer`,
+      await viewer.post(`/api/v1/check/${inPerson.ref}`, { json: body(far.ref), csrf: await viewer.csrfToken() }),
+      await viewer.post(`/api/v1/check/${inPerson.ref}`, { json: body(nobody), csrf: await viewer.csrfToken() }));
+    const snap = L.snapshot(d.db);
+    same(`POST /api/v1/steps (${label}) as an editor`,
+      await editor.post(`/api/v1/steps/${inPerson.ref}`, { json: body(far.ref), csrf: await editor.csrfToken() }),
+      await editor.post(`/api/v1/steps/${inPerson.ref}`, { json: body(nobody), csrf: await editor.csrfToken() }));
+    if (JSON.stringify(L.snapshot(d.db)) !== JSON.stringify(snap)) bad.push(`POST /api/v1/steps (${label}) wrote a step`);
+    for (const action of ['check', 'record']) {
+      const h = L.formHidden((await editor.get(`/people/${inPerson.ref}?step=${body('').step}`)).text, `/step/${inPerson.ref}`);
+      const form = (ref) => ({ ...h, csrf: h.csrf || editor.csrf, action, ...Object.fromEntries(Object.entries(body(ref)).map(([k, v]) => [k, String(v)])) });
+      same(`POST /step (${label}, ${action}) on the candidate's page`,
+        await editor.post(`/step/${inPerson.ref}`, { form: form(far.ref) }),
+        await editor.post(`/step/${inPerson.ref}`, { form: form(nobody) }));
+    }
+  }
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+test('a busy database: reads go on, a write is 503 with Retry-After (not a conflict), the CLI exits 3', { skip: /^postgres/.test(process.env.KN_TEST_PG || '') && 'SQLite only' }, async () => {
+  assert.equal(L.sql(d.db, 'PRAGMA journal_mode')[0][0], 'wal', 'the database is in WAL mode: readers never wait for the writer');
+  const viewer = await L.session(srv.url, L.userName('viewer', 'ward'));
+  const editor = await L.session(srv.url, L.userName('editor', 'ward'));
+  const token = await editor.csrfToken();
+  // Sessions last seen 2 minutes ago: the next request touches them (a write).
+  L.sql(d.db, 'UPDATE sessions SET last_seen = last_seen - 120');
+  // Another process takes the write lock and keeps it.
+  const holder = spawn('sqlite3', [d.db], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const locked = new Promise((res) => holder.stdout.on('data', (b) => { if (String(b).includes('locked')) res(); }));
+  holder.stdin.write("BEGIN IMMEDIATE;\nUPDATE units SET name = name WHERE code = 'CT';\nSELECT 'locked';\n");
+  await locked;
+  try {
+    const t0 = Date.now();
+    const reads = await Promise.all([viewer.get('/api/v1/people?q=a'), viewer.get('/candidates'), viewer.get(`/people/${inPerson.ref}`)]);
+    const readMs = Date.now() - t0;
+    assert.deepEqual(reads.map((r) => r.status), [200, 200, 200], 'reads while another process writes');
+    assert.ok(readMs < 5000, `the reads waited ${readMs} ms for the writer's lock`);
+    // A write, through the API and through the command line, at once.
+    const cli = new Promise((res) => {
+      const p = spawn(L.KETNAP, ['--db', d.db, 'step', inPerson.ref, 'mentor', '--date', L.TODAY, '--member', inMember.ref],
+        { env: { ...process.env, KETNAP_TODAY: L.TODAY, KETNAP_LOCALEDIR: L.LOCALEDIR, LANG: 'C.UTF-8', KETNAP_USER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (b) => { err += b; });
+      p.on('exit', (code) => res({ code, err }));
+    });
+    const api = await editor.post(`/api/v1/steps/${inPerson.ref}`, { json: { step: 'mentor', date: L.TODAY, member: inMember.ref }, csrf: token });
+    assert.equal(api.status, 503, `a write while the database is locked: ${api.status} ${L.gist(api)}`);
+    assert.match(api.headers.get('retry-after') || '', /^\d+$/, 'Retry-After');
+    const c = await cli;
+    assert.equal(c.code, 3, `ketnap step while the database is locked exits ${c.code}: ${c.err}`);
+    assert.match(c.err, /busy/i, 'the CLI says the database is busy');
+  } finally {
+    holder.stdin.end('ROLLBACK;\n.quit\n');
+    await new Promise((res) => holder.on('exit', res));
+  }
+});
+
+test('large uploads: at most two at once, the third gets 503 with Retry-After', async () => {
+  const s = await L.startServer(d, { label: 'uploads' });
+  const held = [];
+  try {
+    const admin = await L.session(s.url, L.userName('admin', 'city'));
+    const csrf = await admin.csrfToken();
+    const headers = { Cookie: `kn_session=${admin.cookies.kn_session}`, 'X-CSRF-Token': csrf, 'Content-Type': 'text/csv' };
+    const chunk = Buffer.alloc(2 << 20, 'a');
+    // Two uploads of 10 MiB that send 2 MiB and then wait: each holds a slot.
+    for (let i = 0; i < 2; i++) {
+      const sock = connect(s.port, '127.0.0.1');
+      sock.on('error', () => {});
+      await new Promise((res) => sock.once('connect', res));
+      sock.write(`POST /api/v1/imports/people?dry_run=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Content-Length: ${10 << 20}\r\n\r\n`);
+      await new Promise((res) => sock.write(chunk, res));
+      held.push(sock);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const third = await admin.post('/api/v1/imports/people?dry_run=1', { body: chunk, headers: { 'Content-Type': 'text/csv' }, csrf });
+    assert.equal(third.status, 503, `a third large upload: ${third.status} ${L.gist(third)}`);
+    assert.match(third.headers.get('retry-after') || '', /^\d+$/, 'Retry-After');
+    // The two end: the slots are free again.
+    for (const sock of held) sock.destroy();
+    held.length = 0;
+    let again;
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      again = await admin.post('/api/v1/imports/people?dry_run=1', { body: chunk, headers: { 'Content-Type': 'text/csv' }, csrf });
+      if (again.status !== 503) break;
+    }
+    assert.ok(again.status !== 503 && again.status !== 413 && again.status < 500, `a large upload once the others ended: ${again.status} ${L.gist(again)}`);
+  } finally {
+    for (const sock of held) sock.destroy();
     await s.stop();
   }
 });
