@@ -787,7 +787,7 @@ test('a busy database: reads go on, a write is 503 with Retry-After (not a confl
     // A write, through the API and through the command line, at once.
     const cli = new Promise((res) => {
       const p = spawn(L.KETNAP, ['--db', d.db, 'step', inPerson.ref, 'mentor', '--date', L.TODAY, '--member', inMember.ref],
-        { env: { ...process.env, KETNAP_TODAY: L.TODAY, KETNAP_LOCALEDIR: L.LOCALEDIR, LANG: 'C.UTF-8', KETNAP_USER: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        { env: { ...process.env, KETNAP_TODAY: L.TODAY, KETNAP_LOCALEDIR: L.LOCALEDIR, LANG: 'C.UTF-8', KETNAP_USER: 'admin.ct' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
       p.stderr.on('data', (b) => { err += b; });
       p.on('exit', (code) => res({ code, err }));
