@@ -67,6 +67,11 @@ struct store_ops {
 	enum kn_err (*raw_begin)(struct store *s);
 	enum kn_err (*row_put)(struct store *s, const struct store_table *t, const char *const *vals);
 	enum kn_err (*raw_commit)(struct store *s);
+	/* ---- verify ---- */
+	enum kn_err (*audit_head)(struct store *s, struct audit_head *out);
+	enum kn_err (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
+	enum kn_err (*unit_links)(struct store *s, struct unit_link **out, size_t *n);
+	enum kn_err (*candidacy_each)(struct store *s, store_cand_fn fn, void *arg);
 };
 
 struct store {
@@ -78,6 +83,33 @@ struct store {
  * "INSERT INTO name (cols) VALUES (?1, …)" — with `dollar`, $1 for ?1. */
 void store_table_select(const struct store_table *t, struct buf *out);
 void store_table_insert(const struct store_table *t, int dollar, struct buf *out);
+
+/* ---- verify: shared by the backends' store_candidacy_each ---- */
+/* One row of the candidacies-with-steps query, as text (NULL for SQL
+ * NULL). step_id 0: a candidacy without steps (a LEFT JOIN's row). */
+struct cand_row {
+	int64_t id, person_id;
+	const char *ref, *name, *member_since, *official_since, *unit, *stage;
+	int open;
+	int64_t step_id;
+	const char *step, *date, *override;
+};
+/* Gathers rows, ordered by candidacy, into one struct cand_facts at a
+ * time and hands each to fn. Start with CAND_ACC_INIT(fn, arg); call
+ * cand_acc_add() per row (nonzero once fn asked to stop: read no more)
+ * and cand_acc_finish() once (deliver: hand over the last candidacy). */
+struct cand_acc {
+	store_cand_fn fn;
+	void *arg;
+	int have, stop;
+	struct cand_facts f;
+	char *ref, *name, *unit, *stage;
+	struct step *steps;
+	size_t n, cap;
+};
+#define CAND_ACC_INIT(fn, arg) { (fn), (arg), 0, 0, { 0 }, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+int cand_acc_add(struct cand_acc *a, const struct cand_row *r);
+void cand_acc_finish(struct cand_acc *a, int deliver);
 
 /* Backends' constructors, chosen by store_open() from the URL. */
 enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err);
