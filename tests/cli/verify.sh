@@ -108,18 +108,38 @@ head2=$(sql 'SELECT hash FROM audit WHERE id = 167')
 expect_eq "$out" "ok: 167 audit entries, head $head2 (18 units, 12 candidacies, 84 steps checked)" \
 	"verify's line after one more step"
 
+# ---- writers at once never chain onto the same head ----
+# 6 processes × 10 quota changes (one audit entry each), all at once.
+n0=$(sql 'SELECT COUNT(*) FROM audit')
+pids=
+for w in 1 2 3 4 5 6; do
+	( for i in 1 2 3 4 5 6 7 8 9 10; do
+		"$KETNAP" --db "$DB" quota set CT.BT $((2030 + w)) $i >/dev/null 2>>"$tmp/race.err" ||
+			echo "writer $w, change $i failed" >>"$tmp/race.err"
+	done ) &
+	pids="$pids $!"
+done
+wait $pids
+if [ -s "$tmp/race.err" ]; then bad "concurrent writers: $(cat "$tmp/race.err")"; else ok; fi
+expect_eq "$(sql 'SELECT COUNT(*) FROM audit')" $((n0 + 60)) "concurrent writers: every entry written"
+verify
+expect_rc 0 "verify after concurrent writers"
+expect_eq "$(sql 'SELECT n FROM audit_head')" $((n0 + 60)) "concurrent writers: the head's count"
+head2=$(sql 'SELECT hash FROM audit ORDER BY id DESC LIMIT 1')
+n2=$((n0 + 60))
+
 # ---- the year-end review carries the head in its footer ----
 run "$KETNAP" --db "$DB" report summary --year 2025 --format html -o review.html
 expect_rc 0 "report summary html"
-if grep -qF "<footer class=\"anchor\">Audit log: 167 entries; chain head $head2</footer>" review.html
+if grep -qF "<footer class=\"anchor\">Audit log: $n2 entries; chain head $head2</footer>" review.html
 then ok; else bad "review.html has no footer with the head: $(grep -o '<footer.*' review.html)"; fi
 run "$KETNAP" --db "$DB" --lang vi report summary --year 2025 --format xlsx -o review.xlsx
 expect_rc 0 "report summary xlsx"
-if python3 - "$head2" <<'PY'
+if python3 - "$head2" "$n2" <<'PY'
 import re, sys, zipfile
 z = zipfile.ZipFile("review.xlsx")
 sheets = [n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", n)]
-want = "Nhật ký thao tác: 167 mục; mã băm đầu chuỗi " + sys.argv[1]
+want = "Nhật ký thao tác: %s mục; mã băm đầu chuỗi %s" % (sys.argv[2], sys.argv[1])
 ok = sheets and all(want in z.read(n).decode() for n in sheets)
 sys.exit(0 if ok and "<oddFooter>" in z.read(sheets[0]).decode() else 1)
 PY
