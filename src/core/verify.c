@@ -49,6 +49,11 @@ static void finding(struct vctx *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	/* Text read from the database may hold anything (a stage or a code
+	 * written by hand): no control character reaches the terminal. */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.s[i] < 0x20 || b.s[i] == 0x7f)
+			b.s[i] = '?';
 	v->c->findings++;
 	v->fn(v->arg, b.s);
 	buf_release(&b);
@@ -255,9 +260,10 @@ static int check_candidacy(void *arg, const struct cand_facts *f)
 		c.steps = (struct step *)f->steps;
 		c.nsteps = f->nsteps;
 		ledger_membership(&v->l, &none, &c, 1, &m, &o);
-		if (m != KN_DATE_NONE) {
+		if (m != KN_DATE_NONE) {	/* as ledger_membership over them all */
 			v->member = m;
-			v->official = o;
+			if (o != KN_DATE_NONE)
+				v->official = o;
 		}
 	}
 	return 0;

@@ -197,6 +197,19 @@ has "092000000204 (candidacy $cand), step $sid (cell_vote): KN-ORDER: The cell m
 has "092000000204 (candidacy $cand): the stored stage is introduced, but its steps make it cell_vote" "step out of order: the stage too"
 hasnt "(candidacy $cand), step 1" "step out of order: only that step"
 
+city members
+# Quách Mỹ Linh: decision 2023-11-13, ceremony 2023-11-23, official
+# recorded, so a full member from 2024-11-23 (12 months of probation).
+sql "UPDATE people SET member_since = '2023-11-14', official_since = '2024-12-16' WHERE ref = '092094000212'"
+# Trương Thị Mỹ Tiên: decision 2023-09-11, ceremony 2023-09-21: right.
+sql "UPDATE people SET member_since = '2023-09-11', official_since = '2024-09-21' WHERE ref = '092095000210'"
+verify
+expect_rc 1 "verify after member dates were changed"
+has "092094000212: member_since is 2023-11-14, but the admission decision is dated 2023-11-13; correct the person's date or the step" "member_since"
+has "092094000212: official_since is 2024-12-16, but the steps make the person a full member on 2024-11-23; correct the person's date or the steps" "official_since"
+hasnt "092095000210" "member dates that agree"
+has "verify: 2 problems found" "member dates: two findings"
+
 city cycle
 sql "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = 'CT.BT.TN.KV3') WHERE code = 'CT.BT'"
 verify
