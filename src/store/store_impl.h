@@ -50,6 +50,11 @@ struct store_ops {
 	enum kn_err (*audit_count)(struct store *s, long long *n);
 	enum kn_err (*candidacy_list)(struct store *s, const char *folded, struct cand_summary **out, size_t *n);
 	enum kn_err (*audit_list)(struct store *s, const char *actor, const char *entity, const char *key_prefix, long long offset, long long limit, struct audit_entry **out, size_t *n);
+	/* ---- verify ---- */
+	enum kn_err (*audit_head)(struct store *s, struct audit_head *out);
+	enum kn_err (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
+	enum kn_err (*unit_links)(struct store *s, struct unit_link **out, size_t *n);
+	enum kn_err (*candidacy_each)(struct store *s, store_cand_fn fn, void *arg);
 	enum kn_err (*user_get)(struct store *s, const char *name, struct user *out);
 	enum kn_err (*user_put)(struct store *s, const struct user *u, int *changed);
 	enum kn_err (*user_all)(struct store *s, struct user **out, size_t *n);
@@ -67,11 +72,6 @@ struct store_ops {
 	enum kn_err (*raw_begin)(struct store *s);
 	enum kn_err (*row_put)(struct store *s, const struct store_table *t, const char *const *vals);
 	enum kn_err (*raw_commit)(struct store *s);
-	/* ---- verify ---- */
-	enum kn_err (*audit_head)(struct store *s, struct audit_head *out);
-	enum kn_err (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
-	enum kn_err (*unit_links)(struct store *s, struct unit_link **out, size_t *n);
-	enum kn_err (*candidacy_each)(struct store *s, store_cand_fn fn, void *arg);
 };
 
 struct store {

@@ -1644,7 +1644,314 @@ static enum kn_err pg_pipeline_each(struct store *base, kn_date as_of, store_pip
 
 /* ---- audit ---- */
 
-/* store_audit: see the verify section below (the hash chain). */
+/* ---- verify: the audit chain, and the iterators of `ketnap verify` ---- */
+
+static PGresult *vrun(struct pg *s, enum vstmt_id id, const struct params *p, const char *what,
+		      enum kn_err *e)
+{
+	return run_named(s, &s->vprepared[id], vnames[id], vsql[id], p, what, e);
+}
+
+static void copy_hash(char out[STORE_HASH_HEX], const PGresult *r, int row, int col)
+{
+	snprintf(out, STORE_HASH_HEX, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+static enum kn_err pg_audit_head(struct store *base, struct audit_head *out)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+	PGresult *r = vrun(s, V_HEAD_GET, NULL, "audit head", &e);
+	if (!r)
+		return e;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return KN_ENOTFOUND;
+	}
+	out->id = col_int(r, 0, 0);
+	copy_hash(out->hash, r, 0, 1);
+	out->n = col_int(r, 0, 2);
+	PQclear(r);
+	return KN_OK;
+}
+
+static void audit_pend_drop(struct pg *s)
+{
+	for (size_t i = 0; i < s->npend; i++) {
+		struct audit_pend *a = &s->pend[i];
+		free(a->actor);
+		free(a->action);
+		free(a->entity);
+		free(a->key);
+		free(a->before);
+		free(a->after);
+	}
+	s->npend = 0;
+}
+
+/* Chain the transaction's entries onto the head and write them, with the
+ * head row locked until the commit (called by pg_commit, the transaction
+ * still open). The lock is taken this late so that a transaction that
+ * holds it takes no other row lock afterwards: two writers cannot
+ * deadlock over it, and they hold it only while they commit. A failure
+ * marks the transaction failed, and pg_commit rolls it back. */
+static enum kn_err audit_flush(struct pg *s)
+{
+	struct params p = { 0 };
+	struct audit_head h;
+	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+	long long max;
+	enum kn_err e;
+	PGresult *r;
+
+	if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
+		return e;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		p_text(&p, store_audit_genesis);
+		if (!(r = vrun(s, V_HEAD_INIT, &p, "audit head", &e)))
+			return e;
+		PQclear(r);
+		if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
+			return e;
+		if (PQntuples(r) == 0) {
+			PQclear(r);
+			snprintf(s->errmsg, sizeof(s->errmsg), "audit head: no row");
+			s->txerr = 1;
+			return KN_EIO;
+		}
+	}
+	h.id = col_int(r, 0, 0);
+	copy_hash(h.hash, r, 0, 1);
+	h.n = col_int(r, 0, 2);
+	max = col_int(r, 0, 3);
+	PQclear(r);
+	if (max < h.id)
+		max = h.id;
+	memcpy(prev, h.hash, STORE_HASH_HEX);
+	for (size_t i = 0; i < s->npend; i++) {
+		struct audit_pend *x = &s->pend[i];
+		struct audit_entry a = { ++max, x->at, x->actor, x->action, x->entity, x->key,
+					 x->before, x->after };
+		store_audit_hash(prev, &a, hash);
+		memcpy(prev, hash, STORE_HASH_HEX);
+		memset(&p, 0, sizeof(p));
+		p_int(&p, a.id);
+		p_text(&p, a.at);
+		p_text(&p, a.actor);
+		p_text(&p, a.action);
+		p_text(&p, a.entity);
+		p_text(&p, a.key);
+		p_text(&p, a.before);
+		p_text(&p, a.after);
+		p_text(&p, hash);
+		if (!(r = vrun(s, V_AUDIT_INSERT, &p, "audit", &e)))
+			return e;
+		PQclear(r);
+	}
+	memset(&p, 0, sizeof(p));
+	p_int(&p, max);
+	p_text(&p, prev);
+	p_int(&p, h.n + (long long)s->npend);
+	if (!(r = vrun(s, V_HEAD_SET, &p, "audit head", &e)))
+		return e;
+	PQclear(r);
+	return KN_OK;
+}
+
+/* At the outermost commit, the transaction still open: write the
+ * pending entries if all went well so far, and forget them either way. */
+static void audit_settle(struct pg *s)
+{
+	if (s->npend && !s->failed && !s->txerr)
+		audit_flush(s);
+	audit_pend_drop(s);
+}
+
+/* An audit entry is kept in memory until its transaction commits (see
+ * audit_flush); outside a transaction it gets one of its own. */
+static enum kn_err pg_audit(struct store *base, const char *actor, const char *action,
+			    const char *entity, const char *key, const char *before,
+			    const char *after)
+{
+	struct pg *s = (struct pg *)base;
+	struct audit_pend *a;
+	enum kn_err e;
+
+	if ((e = pg_begin(base)) != KN_OK)
+		return e;
+	if (s->npend == s->cappend) {
+		s->cappend = s->cappend ? s->cappend * 2 : 16;
+		s->pend = xreallocarray(s->pend, s->cappend, sizeof(*s->pend));
+	}
+	a = &s->pend[s->npend++];
+	now_iso(a->at);
+	a->actor = xstrdup(actor ? actor : "");
+	a->action = xstrdup(action ? action : "");
+	a->entity = xstrdup(entity ? entity : "");
+	a->key = xstrdup(key ? key : "");
+	a->before = before ? xstrdup(before) : NULL;
+	a->after = after ? xstrdup(after) : NULL;
+	return pg_commit(base);
+}
+
+struct audit_each_arg {
+	store_audit_fn fn;
+	void *arg;
+};
+
+static int audit_each_row(void *arg, const PGresult *r)
+{
+	struct audit_each_arg *x = arg;
+	struct audit_entry a;
+	const char *v[9];
+	for (int i = 0; i < 9; i++)
+		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
+	a.id = strtoll(v[0], NULL, 10);
+	a.at = (char *)v[1];
+	a.actor = (char *)v[2];
+	a.action = (char *)v[3];
+	a.entity = (char *)v[4];
+	a.key = (char *)v[5];
+	a.before = (char *)v[6];
+	a.after = (char *)v[7];
+	return x->fn(x->arg, &a, v[8]);
+}
+
+static enum kn_err pg_audit_each(struct store *base, store_audit_fn fn, void *arg)
+{
+	struct pg *s = (struct pg *)base;
+	struct audit_each_arg x = { fn, arg };
+	return each_row(s, &s->vprepared[V_AUDIT_EACH], vnames[V_AUDIT_EACH],
+			vsql[V_AUDIT_EACH], NULL, "audit", audit_each_row, &x);
+}
+
+/* Migration 004: the chain over the entries already there, in id order,
+ * in the migration's transaction, a batch at a time; then the head. */
+static enum kn_err pg_chain_build(struct pg *s)
+{
+	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+	long long last = 0, n = 0;
+	enum kn_err e = KN_OK;
+	struct buf ids = BUF_INIT, hashes = BUF_INIT;
+	PGresult *r;
+
+	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
+	for (;;) {
+		struct params p = { 0 };
+		int got;
+		p_int(&p, last);
+		if (!(r = vrun(s, V_AUDIT_BATCH, &p, "audit chain", &e)))
+			break;
+		got = PQntuples(r);
+		buf_reset(&ids);
+		buf_reset(&hashes);
+		for (int i = 0; i < got; i++) {
+			struct audit_entry a;
+			a.id = col_int(r, i, 0);
+			a.at = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+			a.actor = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
+			a.action = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
+			a.entity = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
+			a.key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5);
+			a.before = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
+			a.after = PQgetisnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7);
+			store_audit_hash(prev, &a, hash);
+			memcpy(prev, hash, STORE_HASH_HEX);
+			/* Array literals of numbers and hex digits: nothing to quote. */
+			buf_addf(&ids, "%s%lld", i ? "," : "{", (long long)a.id);
+			buf_addf(&hashes, "%s%s", i ? "," : "{", hash);
+			last = a.id;
+		}
+		PQclear(r);
+		if (got == 0)
+			break;
+		buf_addc(&ids, '}');
+		buf_addc(&hashes, '}');
+		memset(&p, 0, sizeof(p));
+		p_text(&p, ids.s);
+		p_text(&p, hashes.s);
+		if (!(r = vrun(s, V_AUDIT_SET_HASH, &p, "audit chain", &e)))
+			break;
+		PQclear(r);
+		n += got;
+	}
+	buf_release(&ids);
+	buf_release(&hashes);
+	if (e != KN_OK || n == 0)
+		return e;	/* no entry: the first store_audit makes the head */
+	{
+		struct params p = { 0 };
+		p_int(&p, last);
+		p_text(&p, prev);
+		p_int(&p, n);
+		r = PQexecParams(s->conn, "INSERT INTO audit_head (one, id, hash, n) "
+				 "VALUES (1, $1, $2, $3)", p.n, NULL, p.v, NULL, NULL, 0);
+		if (!ok_status(r))
+			e = fail_res(s, "audit head", r);
+		PQclear(r);
+	}
+	return e;
+}
+
+/* What a migration needs done in C, in its transaction, after its SQL. */
+static enum kn_err pg_migrate_after(struct pg *s, int version)
+{
+	return version == 4 ? pg_chain_build(s) : KN_OK;
+}
+
+static enum kn_err pg_unit_links(struct store *base, struct unit_link **out, size_t *n)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+	PGresult *r = vrun(s, V_UNIT_LINKS, NULL, "units", &e);
+	*out = NULL;
+	*n = 0;
+	if (!r)
+		return e;
+	*n = (size_t)PQntuples(r);
+	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++) {
+		(*out)[i].id = col_int(r, (int)i, 0);
+		(*out)[i].code = col_text(r, (int)i, 1);
+		(*out)[i].parent_id = col_int(r, (int)i, 2);
+	}
+	PQclear(r);
+	return KN_OK;
+}
+
+static int cand_each_row(void *arg, const PGresult *r)
+{
+	struct cand_acc *acc = arg;
+	const char *v[13];
+	struct cand_row x;
+	for (int i = 0; i < 13; i++)
+		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
+	x.id = strtoll(v[0], NULL, 10);
+	x.person_id = strtoll(v[1], NULL, 10);
+	x.ref = v[2];
+	x.name = v[3];
+	x.member_since = v[4];
+	x.official_since = v[5];
+	x.unit = v[6];
+	x.stage = v[7];
+	x.open = v[8] ? (int)strtol(v[8], NULL, 10) : 0;
+	x.step_id = v[9] ? strtoll(v[9], NULL, 10) : 0;
+	x.step = v[10];
+	x.date = v[11];
+	x.override = v[12];
+	return cand_acc_add(acc, &x);
+}
+
+static enum kn_err pg_candidacy_each(struct store *base, store_cand_fn fn, void *arg)
+{
+	struct pg *s = (struct pg *)base;
+	struct cand_acc acc = CAND_ACC_INIT(fn, arg);
+	enum kn_err e = each_row(s, &s->vprepared[V_CAND_EACH], vnames[V_CAND_EACH],
+				 vsql[V_CAND_EACH], NULL, "candidacies", cand_each_row, &acc);
+	cand_acc_finish(&acc, e == KN_OK);
+	return e;
+}
 
 static enum kn_err pg_audit_count(struct store *base, long long *n)
 {
@@ -2045,315 +2352,6 @@ static enum kn_err pg_raw_commit(struct store *base)
 	return pg_commit(base);
 }
 
-/* ---- verify: the audit chain, and the iterators of `ketnap verify` ---- */
-
-static PGresult *vrun(struct pg *s, enum vstmt_id id, const struct params *p, const char *what,
-		      enum kn_err *e)
-{
-	return run_named(s, &s->vprepared[id], vnames[id], vsql[id], p, what, e);
-}
-
-static void copy_hash(char out[STORE_HASH_HEX], const PGresult *r, int row, int col)
-{
-	snprintf(out, STORE_HASH_HEX, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
-static enum kn_err pg_audit_head(struct store *base, struct audit_head *out)
-{
-	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	PGresult *r = vrun(s, V_HEAD_GET, NULL, "audit head", &e);
-	if (!r)
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return KN_ENOTFOUND;
-	}
-	out->id = col_int(r, 0, 0);
-	copy_hash(out->hash, r, 0, 1);
-	out->n = col_int(r, 0, 2);
-	PQclear(r);
-	return KN_OK;
-}
-
-static void audit_pend_drop(struct pg *s)
-{
-	for (size_t i = 0; i < s->npend; i++) {
-		struct audit_pend *a = &s->pend[i];
-		free(a->actor);
-		free(a->action);
-		free(a->entity);
-		free(a->key);
-		free(a->before);
-		free(a->after);
-	}
-	s->npend = 0;
-}
-
-/* Chain the transaction's entries onto the head and write them, with the
- * head row locked until the commit (called by pg_commit, the transaction
- * still open). The lock is taken this late so that a transaction that
- * holds it takes no other row lock afterwards: two writers cannot
- * deadlock over it, and they hold it only while they commit. A failure
- * marks the transaction failed, and pg_commit rolls it back. */
-static enum kn_err audit_flush(struct pg *s)
-{
-	struct params p = { 0 };
-	struct audit_head h;
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	long long max;
-	enum kn_err e;
-	PGresult *r;
-
-	if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		p_text(&p, store_audit_genesis);
-		if (!(r = vrun(s, V_HEAD_INIT, &p, "audit head", &e)))
-			return e;
-		PQclear(r);
-		if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
-			return e;
-		if (PQntuples(r) == 0) {
-			PQclear(r);
-			snprintf(s->errmsg, sizeof(s->errmsg), "audit head: no row");
-			s->txerr = 1;
-			return KN_EIO;
-		}
-	}
-	h.id = col_int(r, 0, 0);
-	copy_hash(h.hash, r, 0, 1);
-	h.n = col_int(r, 0, 2);
-	max = col_int(r, 0, 3);
-	PQclear(r);
-	if (max < h.id)
-		max = h.id;
-	memcpy(prev, h.hash, STORE_HASH_HEX);
-	for (size_t i = 0; i < s->npend; i++) {
-		struct audit_pend *x = &s->pend[i];
-		struct audit_entry a = { ++max, x->at, x->actor, x->action, x->entity, x->key,
-					 x->before, x->after };
-		store_audit_hash(prev, &a, hash);
-		memcpy(prev, hash, STORE_HASH_HEX);
-		memset(&p, 0, sizeof(p));
-		p_int(&p, a.id);
-		p_text(&p, a.at);
-		p_text(&p, a.actor);
-		p_text(&p, a.action);
-		p_text(&p, a.entity);
-		p_text(&p, a.key);
-		p_text(&p, a.before);
-		p_text(&p, a.after);
-		p_text(&p, hash);
-		if (!(r = vrun(s, V_AUDIT_INSERT, &p, "audit", &e)))
-			return e;
-		PQclear(r);
-	}
-	memset(&p, 0, sizeof(p));
-	p_int(&p, max);
-	p_text(&p, prev);
-	p_int(&p, h.n + (long long)s->npend);
-	if (!(r = vrun(s, V_HEAD_SET, &p, "audit head", &e)))
-		return e;
-	PQclear(r);
-	return KN_OK;
-}
-
-/* At the outermost commit, the transaction still open: write the
- * pending entries if all went well so far, and forget them either way. */
-static void audit_settle(struct pg *s)
-{
-	if (s->npend && !s->failed && !s->txerr)
-		audit_flush(s);
-	audit_pend_drop(s);
-}
-
-/* An audit entry is kept in memory until its transaction commits (see
- * audit_flush); outside a transaction it gets one of its own. */
-static enum kn_err pg_audit(struct store *base, const char *actor, const char *action,
-			    const char *entity, const char *key, const char *before,
-			    const char *after)
-{
-	struct pg *s = (struct pg *)base;
-	struct audit_pend *a;
-	enum kn_err e;
-
-	if ((e = pg_begin(base)) != KN_OK)
-		return e;
-	if (s->npend == s->cappend) {
-		s->cappend = s->cappend ? s->cappend * 2 : 16;
-		s->pend = xreallocarray(s->pend, s->cappend, sizeof(*s->pend));
-	}
-	a = &s->pend[s->npend++];
-	now_iso(a->at);
-	a->actor = xstrdup(actor ? actor : "");
-	a->action = xstrdup(action ? action : "");
-	a->entity = xstrdup(entity ? entity : "");
-	a->key = xstrdup(key ? key : "");
-	a->before = before ? xstrdup(before) : NULL;
-	a->after = after ? xstrdup(after) : NULL;
-	return pg_commit(base);
-}
-
-struct audit_each_arg {
-	store_audit_fn fn;
-	void *arg;
-};
-
-static int audit_each_row(void *arg, const PGresult *r)
-{
-	struct audit_each_arg *x = arg;
-	struct audit_entry a;
-	const char *v[9];
-	for (int i = 0; i < 9; i++)
-		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
-	a.id = strtoll(v[0], NULL, 10);
-	a.at = (char *)v[1];
-	a.actor = (char *)v[2];
-	a.action = (char *)v[3];
-	a.entity = (char *)v[4];
-	a.key = (char *)v[5];
-	a.before = (char *)v[6];
-	a.after = (char *)v[7];
-	return x->fn(x->arg, &a, v[8]);
-}
-
-static enum kn_err pg_audit_each(struct store *base, store_audit_fn fn, void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct audit_each_arg x = { fn, arg };
-	return each_row(s, &s->vprepared[V_AUDIT_EACH], vnames[V_AUDIT_EACH],
-			vsql[V_AUDIT_EACH], NULL, "audit", audit_each_row, &x);
-}
-
-/* Migration 004: the chain over the entries already there, in id order,
- * in the migration's transaction, a batch at a time; then the head. */
-static enum kn_err pg_chain_build(struct pg *s)
-{
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	long long last = 0, n = 0;
-	enum kn_err e = KN_OK;
-	struct buf ids = BUF_INIT, hashes = BUF_INIT;
-	PGresult *r;
-
-	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
-	for (;;) {
-		struct params p = { 0 };
-		int got;
-		p_int(&p, last);
-		if (!(r = vrun(s, V_AUDIT_BATCH, &p, "audit chain", &e)))
-			break;
-		got = PQntuples(r);
-		buf_reset(&ids);
-		buf_reset(&hashes);
-		for (int i = 0; i < got; i++) {
-			struct audit_entry a;
-			a.id = col_int(r, i, 0);
-			a.at = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-			a.actor = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
-			a.action = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
-			a.entity = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
-			a.key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5);
-			a.before = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
-			a.after = PQgetisnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7);
-			store_audit_hash(prev, &a, hash);
-			memcpy(prev, hash, STORE_HASH_HEX);
-			/* Array literals of numbers and hex digits: nothing to quote. */
-			buf_addf(&ids, "%s%lld", i ? "," : "{", (long long)a.id);
-			buf_addf(&hashes, "%s%s", i ? "," : "{", hash);
-			last = a.id;
-		}
-		PQclear(r);
-		if (got == 0)
-			break;
-		buf_addc(&ids, '}');
-		buf_addc(&hashes, '}');
-		memset(&p, 0, sizeof(p));
-		p_text(&p, ids.s);
-		p_text(&p, hashes.s);
-		if (!(r = vrun(s, V_AUDIT_SET_HASH, &p, "audit chain", &e)))
-			break;
-		PQclear(r);
-		n += got;
-	}
-	buf_release(&ids);
-	buf_release(&hashes);
-	if (e != KN_OK || n == 0)
-		return e;	/* no entry: the first store_audit makes the head */
-	{
-		struct params p = { 0 };
-		p_int(&p, last);
-		p_text(&p, prev);
-		p_int(&p, n);
-		r = PQexecParams(s->conn, "INSERT INTO audit_head (one, id, hash, n) "
-				 "VALUES (1, $1, $2, $3)", p.n, NULL, p.v, NULL, NULL, 0);
-		if (!ok_status(r))
-			e = fail_res(s, "audit head", r);
-		PQclear(r);
-	}
-	return e;
-}
-
-/* What a migration needs done in C, in its transaction, after its SQL. */
-static enum kn_err pg_migrate_after(struct pg *s, int version)
-{
-	return version == 4 ? pg_chain_build(s) : KN_OK;
-}
-
-static enum kn_err pg_unit_links(struct store *base, struct unit_link **out, size_t *n)
-{
-	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	PGresult *r = vrun(s, V_UNIT_LINKS, NULL, "units", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].id = col_int(r, (int)i, 0);
-		(*out)[i].code = col_text(r, (int)i, 1);
-		(*out)[i].parent_id = col_int(r, (int)i, 2);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-static int cand_each_row(void *arg, const PGresult *r)
-{
-	struct cand_acc *acc = arg;
-	const char *v[13];
-	struct cand_row x;
-	for (int i = 0; i < 13; i++)
-		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
-	x.id = strtoll(v[0], NULL, 10);
-	x.person_id = strtoll(v[1], NULL, 10);
-	x.ref = v[2];
-	x.name = v[3];
-	x.member_since = v[4];
-	x.official_since = v[5];
-	x.unit = v[6];
-	x.stage = v[7];
-	x.open = v[8] ? (int)strtol(v[8], NULL, 10) : 0;
-	x.step_id = v[9] ? strtoll(v[9], NULL, 10) : 0;
-	x.step = v[10];
-	x.date = v[11];
-	x.override = v[12];
-	return cand_acc_add(acc, &x);
-}
-
-static enum kn_err pg_candidacy_each(struct store *base, store_cand_fn fn, void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct cand_acc acc = CAND_ACC_INIT(fn, arg);
-	enum kn_err e = each_row(s, &s->vprepared[V_CAND_EACH], vnames[V_CAND_EACH],
-				 vsql[V_CAND_EACH], NULL, "candidacies", cand_each_row, &acc);
-	cand_acc_finish(&acc, e == KN_OK);
-	return e;
-}
-
 static const struct store_ops pg_ops = {
 	.name = "PostgreSQL",
 	.errmsg = pg_errmsg,
@@ -2390,6 +2388,10 @@ static const struct store_ops pg_ops = {
 	.audit = pg_audit,
 	.audit_count = pg_audit_count,
 	.audit_list = pg_audit_list,
+	.audit_head = pg_audit_head,
+	.audit_each = pg_audit_each,
+	.unit_links = pg_unit_links,
+	.candidacy_each = pg_candidacy_each,
 	.user_get = pg_user_get,
 	.user_put = pg_user_put,
 	.user_all = pg_user_all,
@@ -2409,8 +2411,4 @@ static const struct store_ops pg_ops = {
 	.raw_begin = pg_raw_begin,
 	.row_put = pg_row_put,
 	.raw_commit = pg_raw_commit,
-	.audit_head = pg_audit_head,
-	.audit_each = pg_audit_each,
-	.unit_links = pg_unit_links,
-	.candidacy_each = pg_candidacy_each,
 };
