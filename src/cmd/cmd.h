@@ -53,6 +53,7 @@ struct command {
 extern const struct command cmd_init, cmd_import, cmd_export, cmd_unit, cmd_person,
 	cmd_step, cmd_check, cmd_calendar, cmd_backup, cmd_report, cmd_quota, cmd_demo, cmd_serve, cmd_user,
 	cmd_migrate;
+extern const struct command cmd_verify;
 
 /* Open (once) the database of ctx->db_url, which must already be
  * initialised unless `create` is set. On failure prints the reason and

@@ -279,6 +279,16 @@ static enum step_code next_stage(enum step_code cur, const struct step *st, int 
 	return st->code > cur ? st->code : cur;
 }
 
+enum step_code ledger_stage(const struct step *steps, size_t n, int *open)
+{
+	enum step_code stage = STEP_NONE;
+	*open = 1;
+	for (size_t i = 0; i < n; i++)
+		if (step_info(steps[i].code))
+			stage = next_stage(stage, &steps[i], open);
+	return stage;
+}
+
 /* In check mode, drop the violations of rules whose facts were not given:
  * a vote rule without the votes, an introduction rule without introducers.
  * The missing facts themselves are already listed by step_validate(). */

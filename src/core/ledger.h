@@ -90,6 +90,11 @@ void ledger_membership(struct ledger *l, const struct person *p,
 		       const struct candidacy *c, size_t nc,
 		       kn_date *member_since, kn_date *official_since);
 
+/* The stage and open flag that steps[0..n), in recorded order, give a
+ * candidacy: what ledger_step() stores step by step (`ketnap verify`
+ * compares them with what is stored). Unknown codes are skipped. */
+enum step_code ledger_stage(const struct step *steps, size_t n, int *open);
+
 /* The next pipeline step of an open candidacy (STEP_NONE when closed or
  * complete); with no candidacy at all, STEP_SOURCE. */
 enum step_code ledger_next_step(const struct candidacy *c, int basic_cell);

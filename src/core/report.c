@@ -17,6 +17,7 @@
 #include "core/report.h"
 #include "core/rules.h"
 #include "core/unitree.h"
+#include "core/verify.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -785,6 +786,18 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 	case REPORT_SUMMARY: e = build_summary(&c, out, err); break;
 	default: e = KN_EINVAL; break;
 	}
+	/* The year-end review names the data it was made from. */
+	if (e == KN_OK && kind == REPORT_SUMMARY && *out) {
+		struct buf a = BUF_INIT;
+		if ((e = verify_anchor(s, &a)) == KN_OK) {
+			(*out)->anchor = buf_detach(&a);
+		} else {
+			buf_addf(err, "%s", store_errmsg(s));
+			report_free(*out);
+			*out = NULL;
+		}
+		buf_release(&a);
+	}
 out:
 	free(c.adm);
 	store_quotas_free(c.quotas, c.nquotas);
@@ -806,5 +819,6 @@ void report_free(struct report *r)
 	free(r->unit);
 	free(r->unit_name);
 	free(r->summary);
+	free(r->anchor);
 	free(r);
 }

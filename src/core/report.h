@@ -71,6 +71,9 @@ struct report {
 	struct rcell *rows;	/* nrows * ncols */
 	int *depth;		/* per row: tree depth (achievement), else NULL */
 	char *summary;		/* the prose paragraph (summary), else NULL */
+	char *anchor;		/* summary: the audit chain's head and count
+				   (verify_anchor), for a printed review's
+				   footer; else NULL */
 };
 
 struct report_opts {

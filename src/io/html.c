@@ -120,6 +120,8 @@ static const char style[] =
 	"td.yes { color: #1b5e20 }\n"
 	"td.no { color: #a61b1b }\n"
 	".empty { color: #666; font-style: italic }\n"
+	"footer.anchor { margin-top: 2em; border-top: 1px solid #c4c4c4; padding-top: .4em;"
+	" font-size: 8pt; color: #444; overflow-wrap: anywhere }\n"
 	"@media print { body { max-width: none; padding: 0 } }\n";
 
 /* The index of the column keyed key, or -1. */
@@ -335,5 +337,14 @@ void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 		report_table(out, r);
 		buf_adds(out, "</section>\n");
 	}
+	/* The audit chain's head: a printed, signed review names the data it
+	 * was made from (`ketnap verify` prints the same hash). */
+	for (size_t i = 0; i < n; i++)
+		if (reports[i]->anchor) {
+			buf_adds(out, "<footer class=\"anchor\">");
+			html_escape(out, reports[i]->anchor);
+			buf_adds(out, "</footer>\n");
+			break;
+		}
 	buf_adds(out, "</body>\n</html>\n");
 }

@@ -54,6 +54,7 @@ struct xlsx {
 	const char *where;			/* the sheet it happened in */
 	char **names;				/* sheet names used so far */
 	size_t nnames;
+	const char *anchor;			/* the review's audit anchor, or NULL */
 };
 
 static void note(struct xlsx *x, lxw_error e, const char *sheet)
@@ -358,6 +359,17 @@ static void write_sheet(struct xlsx *x, const struct report *r)
 	worksheet_set_paper(ws, 9);	/* A4 */
 	worksheet_set_landscape(ws);
 	worksheet_fit_to_pages(ws, 1, 0);
+	/* The audit chain's head in every printed page's footer, so that a
+	 * signed printout names the data it was made from ("&&": a literal &
+	 * in Excel's header and footer codes; 255 bytes at most). */
+	if (x->anchor) {
+		struct buf f = BUF_INIT;
+		buf_adds(&f, "&L&8");
+		for (const char *p = x->anchor; *p && f.len < 250; p++)
+			buf_adds(&f, *p == '&' ? "&&" : (char[]){ *p, 0 });
+		note(x, worksheet_set_footer(ws, f.s), sheet);
+		buf_release(&f);
+	}
 
 	note(x, worksheet_write_string(ws, 0, 0, r->title ? r->title : "", x->title), sheet);
 	subtitle(&b, r);
@@ -429,11 +441,14 @@ enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const cha
 	}
 	x.names = xcalloc(n, sizeof(*x.names));
 	make_formats(&x);
+	for (size_t i = 0; i < n && !x.anchor; i++)
+		x.anchor = reports[i]->anchor;
 
 	memset(&props, 0, sizeof(props));
 	props.title = reports[0]->title;
 	props.subject = reports[0]->unit_name;
 	props.author = "ketnap";
+	props.comments = (char *)x.anchor;
 	note(&x, workbook_set_properties(x.wb, &props), "");
 
 	for (size_t i = 0; i < n; i++)

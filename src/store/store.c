@@ -2,11 +2,16 @@
  * store.c — store.h's entry points: choose the backend from the URL and
  * dispatch every call to it (store_impl.h); free what the store returned.
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "store/migrations.h"
 #include "store/store_impl.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
 static int is_pg(const char *url)
@@ -476,14 +481,15 @@ static const char *const quotas_cols[] = { "unit_id", "year", "category", "targe
 static const char *const holidays_cols[] = { "date", "workday", "name", NULL };
 static const char *const policy_cols[] = { "key", "from_date", "value", NULL };
 static const char *const audit_cols[] = { "id", "at", "actor", "action", "entity", "key",
-	"before", "after", NULL };
+	"before", "after", "hash", NULL };
+static const char *const audit_head_cols[] = { "one", "id", "hash", "n", NULL };
 static const char *const users_cols[] = { "id", "name", "unit_id", "role", "pw_hash",
 	"token_hash", "disabled", "created_at", NULL };
 static const char *const sessions_cols[] = { "token_hash", "user_id", "csrf", "created",
 	"last_seen", NULL };
 static const char *const login_failures_cols[] = { "key", "count", "first_at", NULL };
 
-/* Every table of migrations 001 and 002; a new migration that adds a
+/* Every table of migrations 001 to 004; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices). */
 static const struct store_table tables[] = {
 	{ "units", units_cols, "id", "id" },
@@ -494,6 +500,7 @@ static const struct store_table tables[] = {
 	{ "holidays", holidays_cols, "date", NULL },
 	{ "policy", policy_cols, "key, from_date", NULL },
 	{ "audit", audit_cols, "id", "id" },
+	{ "audit_head", audit_head_cols, "one", NULL },
 	{ "users", users_cols, "id", "id" },
 	{ "sessions", sessions_cols, "token_hash", NULL },
 	{ "login_failures", login_failures_cols, "key", NULL },
@@ -607,4 +614,163 @@ enum kn_err store_candidacy_list(struct store *s, const char *folded,
 				 struct cand_summary **out, size_t *n)
 {
 	return s->ops->candidacy_list(s, folded, out, n);
+}
+
+/* ---- verify ---- */
+
+const char store_audit_genesis[STORE_HASH_HEX] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+static void hash_field(crypto_generichash_state *st, const char *v)
+{
+	unsigned char head[9];
+	size_t len;
+
+	if (!v) {
+		head[0] = 0;
+		crypto_generichash_update(st, head, 1);
+		return;
+	}
+	len = strlen(v);
+	head[0] = 1;
+	for (int i = 0; i < 8; i++)
+		head[1 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	crypto_generichash_update(st, head, sizeof(head));
+	crypto_generichash_update(st, (const unsigned char *)v, len);
+}
+
+static void sodium_ready(void)
+{
+	if (sodium_init() < 0)
+		abort();
+}
+
+void store_audit_hash(const char *prev, const struct audit_entry *a, char out[STORE_HASH_HEX])
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	crypto_generichash_state st;
+	unsigned char h[32];
+	char id[24];
+
+	pthread_once(&once, sodium_ready);
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	hash_field(&st, "ketnap audit v1");
+	hash_field(&st, prev);
+	hash_field(&st, id);
+	hash_field(&st, a->at);
+	hash_field(&st, a->actor);
+	hash_field(&st, a->action);
+	hash_field(&st, a->entity);
+	hash_field(&st, a->key);
+	hash_field(&st, a->before);
+	hash_field(&st, a->after);
+	crypto_generichash_final(&st, h, sizeof(h));
+	sodium_bin2hex(out, STORE_HASH_HEX, h, sizeof(h));
+}
+
+enum kn_err store_audit_head(struct store *s, struct audit_head *out)
+{
+	return s->ops->audit_head(s, out);
+}
+
+enum kn_err store_audit_each(struct store *s, store_audit_fn fn, void *arg)
+{
+	return s->ops->audit_each(s, fn, arg);
+}
+
+enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)
+{
+	return s->ops->unit_links(s, out, n);
+}
+
+void store_unit_links_free(struct unit_link *u, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(u[i].code);
+	free(u);
+}
+
+enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
+{
+	return s->ops->candidacy_each(s, fn, arg);
+}
+
+static kn_date text_date(const char *t)
+{
+	kn_date d;
+	return t && date_parse(t, &d) == 0 ? d : KN_DATE_NONE;
+}
+
+static void cand_acc_clear(struct cand_acc *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		step_release(&a->steps[i]);
+	a->n = 0;
+	free(a->ref);
+	free(a->name);
+	free(a->unit);
+	free(a->stage);
+	a->ref = a->name = a->unit = a->stage = NULL;
+	a->have = 0;
+}
+
+static void cand_acc_deliver(struct cand_acc *a)
+{
+	if (!a->have || a->stop)
+		return;
+	a->f.person_ref = a->ref;
+	a->f.full_name = a->name;
+	a->f.unit = a->unit;
+	a->f.stage = a->stage;
+	a->f.steps = a->steps;
+	a->f.nsteps = a->n;
+	a->stop = a->fn(a->arg, &a->f);
+}
+
+int cand_acc_add(struct cand_acc *a, const struct cand_row *r)
+{
+	if (a->stop)
+		return 1;
+	if (!a->have || a->f.id != r->id) {
+		cand_acc_deliver(a);
+		cand_acc_clear(a);
+		if (a->stop)
+			return 1;
+		memset(&a->f, 0, sizeof(a->f));
+		a->have = 1;
+		a->f.id = r->id;
+		a->f.person_id = r->person_id;
+		a->ref = r->ref ? xstrdup(r->ref) : NULL;
+		a->name = r->name ? xstrdup(r->name) : NULL;
+		a->unit = r->unit ? xstrdup(r->unit) : NULL;
+		a->stage = r->stage ? xstrdup(r->stage) : NULL;
+		a->f.member_since = text_date(r->member_since);
+		a->f.official_since = text_date(r->official_since);
+		a->f.open = r->open;
+	}
+	if (r->step_id) {
+		struct step *st;
+		if (a->n == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 16;
+			a->steps = xreallocarray(a->steps, a->cap, sizeof(*a->steps));
+		}
+		st = &a->steps[a->n++];
+		step_init(st);
+		st->id = r->step_id;
+		st->code = r->step ? step_from_name(r->step) : STEP_NONE;
+		st->date = text_date(r->date);
+		st->override = r->override ? xstrdup(r->override) : NULL;
+	}
+	return 0;
+}
+
+void cand_acc_finish(struct cand_acc *a, int deliver)
+{
+	if (deliver)
+		cand_acc_deliver(a);
+	cand_acc_clear(a);
+	free(a->steps);
+	a->steps = NULL;
+	a->cap = 0;
 }

@@ -336,4 +336,71 @@ enum kn_err store_raw_commit(struct store *s);
 enum kn_err store_copy(struct store *from, struct store *to, long long *rows,
 		       struct store **failed);
 
+
+/* ---- verify: the audit chain and what `ketnap verify` reads ---- */
+/* Every audit entry carries hash = BLAKE2b-256 (libsodium's
+ * crypto_generichash, 32 bytes, as 64 lowercase hex digits) of the
+ * previous entry's hash and of its own content, in id order; the first
+ * entry's predecessor is store_audit_genesis (64 zeros). store_audit()
+ * computes it under the write lock (SQLite's BEGIN IMMEDIATE; on
+ * PostgreSQL the audit_head row, locked at commit), so two writers never
+ * chain onto the same head. */
+#define STORE_HASH_HEX 65	/* 64 hex digits and the NUL */
+extern const char store_audit_genesis[STORE_HASH_HEX];
+/* hash of entry a (its id, at, actor, action, entity, key, before, after)
+ * chained onto prev: the input is the domain tag "ketnap audit v1", prev
+ * and those eight fields, each field a 0x00 byte when NULL, else a 0x01
+ * byte, its length in bytes as 8 bytes big-endian and its bytes — so no
+ * two different entries have the same input. id is in decimal. */
+void store_audit_hash(const char *prev, const struct audit_entry *a,
+		      char out[STORE_HASH_HEX]);
+
+/* The chain's head: the last entry's id and hash, and how many entries
+ * the chain has. KN_ENOTFOUND when the database holds no head (no audit
+ * entry was ever written; or the head row was deleted). */
+struct audit_head {
+	int64_t id;
+	long long n;
+	char hash[STORE_HASH_HEX];
+};
+enum kn_err store_audit_head(struct store *s, struct audit_head *out);
+
+/* Every audit entry in id order with its stored hash (NULL when it has
+ * none), streamed: a and hash are valid during the call only. fn returns
+ * nonzero to stop. */
+typedef int (*store_audit_fn)(void *arg, const struct audit_entry *a, const char *hash);
+enum kn_err store_audit_each(struct store *s, store_audit_fn fn, void *arg);
+
+/* Every unit as stored: its id, code and parent's id (0 for none), even
+ * when that parent does not exist. Ordered by id. */
+struct unit_link {
+	int64_t id;
+	char *code;
+	int64_t parent_id;
+};
+enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n);
+void store_unit_links_free(struct unit_link *u, size_t n);
+
+/* Every candidacy as stored, ordered by person id then candidacy id, with
+ * its steps in recorded order (each with only id, code, date and override
+ * filled; an unknown step name is STEP_NONE), streamed: one candidacy in
+ * memory at a time. Strings and steps are valid during the call only.
+ * person_ref, full_name and unit are NULL when the row they name is
+ * missing; stage is the stored text. fn returns nonzero to stop. */
+struct cand_facts {
+	int64_t id;
+	int64_t person_id;
+	const char *person_ref;
+	const char *full_name;
+	kn_date member_since;	/* the person's recorded dates */
+	kn_date official_since;
+	const char *unit;	/* the considering unit's code */
+	const char *stage;
+	int open;
+	const struct step *steps;
+	size_t nsteps;
+};
+typedef int (*store_cand_fn)(void *arg, const struct cand_facts *c);
+enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
+
 #endif

@@ -50,6 +50,11 @@ struct store_ops {
 	enum kn_err (*audit_count)(struct store *s, long long *n);
 	enum kn_err (*candidacy_list)(struct store *s, const char *folded, struct cand_summary **out, size_t *n);
 	enum kn_err (*audit_list)(struct store *s, const char *actor, const char *entity, const char *key_prefix, long long offset, long long limit, struct audit_entry **out, size_t *n);
+	/* ---- verify ---- */
+	enum kn_err (*audit_head)(struct store *s, struct audit_head *out);
+	enum kn_err (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
+	enum kn_err (*unit_links)(struct store *s, struct unit_link **out, size_t *n);
+	enum kn_err (*candidacy_each)(struct store *s, store_cand_fn fn, void *arg);
 	enum kn_err (*user_get)(struct store *s, const char *name, struct user *out);
 	enum kn_err (*user_put)(struct store *s, const struct user *u, int *changed);
 	enum kn_err (*user_all)(struct store *s, struct user **out, size_t *n);
@@ -82,6 +87,33 @@ struct store {
  * "INSERT INTO name (cols) VALUES (?1, …)" — with `dollar`, $1 for ?1. */
 void store_table_select(const struct store_table *t, struct buf *out);
 void store_table_insert(const struct store_table *t, int dollar, struct buf *out);
+
+/* ---- verify: shared by the backends' store_candidacy_each ---- */
+/* One row of the candidacies-with-steps query, as text (NULL for SQL
+ * NULL). step_id 0: a candidacy without steps (a LEFT JOIN's row). */
+struct cand_row {
+	int64_t id, person_id;
+	const char *ref, *name, *member_since, *official_since, *unit, *stage;
+	int open;
+	int64_t step_id;
+	const char *step, *date, *override;
+};
+/* Gathers rows, ordered by candidacy, into one struct cand_facts at a
+ * time and hands each to fn. Start with CAND_ACC_INIT(fn, arg); call
+ * cand_acc_add() per row (nonzero once fn asked to stop: read no more)
+ * and cand_acc_finish() once (deliver: hand over the last candidacy). */
+struct cand_acc {
+	store_cand_fn fn;
+	void *arg;
+	int have, stop;
+	struct cand_facts f;
+	char *ref, *name, *unit, *stage;
+	struct step *steps;
+	size_t n, cap;
+};
+#define CAND_ACC_INIT(fn, arg) { (fn), (arg), 0, 0, { 0 }, NULL, NULL, NULL, NULL, NULL, 0, 0 }
+int cand_acc_add(struct cand_acc *a, const struct cand_row *r);
+void cand_acc_finish(struct cand_acc *a, int deliver);
 
 /* Backends' constructors, chosen by store_open() from the URL. */
 enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err);

@@ -231,6 +231,57 @@ static const char *const sql[Q__COUNT] = {
 
 #define MAX_TABLES 32
 
+/* The verify section's statements (the audit chain, the iterators of
+ * `ketnap verify`), kept apart from the table above. */
+enum vstmt_id {
+	V_HEAD_GET, V_HEAD_LOCK, V_HEAD_INIT, V_HEAD_SET, V_AUDIT_INSERT, V_AUDIT_EACH,
+	V_AUDIT_BATCH, V_AUDIT_SET_HASH, V_UNIT_LINKS, V_CAND_EACH,
+	V__COUNT
+};
+
+static const char *const vnames[V__COUNT] = {
+	[V_HEAD_GET] = "v_head_get", [V_HEAD_LOCK] = "v_head_lock", [V_HEAD_INIT] = "v_head_init",
+	[V_HEAD_SET] = "v_head_set", [V_AUDIT_INSERT] = "v_audit_insert",
+	[V_AUDIT_EACH] = "v_audit_each", [V_AUDIT_BATCH] = "v_audit_batch",
+	[V_AUDIT_SET_HASH] = "v_audit_set_hash", [V_UNIT_LINKS] = "v_unit_links",
+	[V_CAND_EACH] = "v_cand_each",
+};
+
+static const char *const vsql[V__COUNT] = {
+	[V_HEAD_GET] = "SELECT id, hash, n FROM audit_head WHERE one = 1",
+	/* The row lock that serialises appends to the chain, with the last
+	 * id there is (a row added by hand must not make the insert fail). */
+	[V_HEAD_LOCK] = "SELECT h.id, h.hash, h.n, (SELECT COALESCE(MAX(id), 0) FROM audit) "
+		"FROM audit_head h WHERE h.one = 1 FOR UPDATE",
+	/* Made on the first entry (two first writers: the second waits on
+	 * the first's row, then does nothing); from the last entry there is
+	 * if any (a head row deleted by hand), else the empty chain. */
+	[V_HEAD_INIT] = "INSERT INTO audit_head (one, id, hash, n) SELECT 1, COALESCE(MAX(id), 0), "
+		"COALESCE((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), $1), COUNT(*) "
+		"FROM audit ON CONFLICT (one) DO NOTHING",
+	[V_HEAD_SET] = "UPDATE audit_head SET id = $1, hash = $2, n = $3 WHERE one = 1",
+	[V_AUDIT_INSERT] = "INSERT INTO audit (id, at, actor, action, entity, key, before, after, "
+		"hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	[V_AUDIT_EACH] = "SELECT id, at, actor, action, entity, key, before, after, hash "
+		"FROM audit ORDER BY id",
+	[V_AUDIT_BATCH] = "SELECT id, at, actor, action, entity, key, before, after "
+		"FROM audit WHERE id > $1 ORDER BY id LIMIT 4096",
+	[V_AUDIT_SET_HASH] = "UPDATE audit a SET hash = v.h FROM unnest($1::bigint[], $2::text[]) "
+		"AS v(id, h) WHERE a.id = v.id",
+	[V_UNIT_LINKS] = "SELECT id, code, parent_id FROM units ORDER BY id",
+	[V_CAND_EACH] = "SELECT c.id, c.person_id, p.ref, p.full_name, p.member_since, "
+		"p.official_since, u.code, c.stage, c.is_open, s.id, s.step, s.date, s.override "
+		"FROM candidacies c LEFT JOIN people p ON p.id = c.person_id "
+		"LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN steps s ON s.candidacy_id = c.id "
+		"ORDER BY c.person_id, c.id, s.seq",
+};
+
+/* An audit entry waiting for the commit (see pg_audit). */
+struct audit_pend {
+	char at[32];
+	char *actor, *action, *entity, *key, *before, *after;
+};
+
 struct pg {
 	struct store base;	/* first: a struct pg is a struct store */
 	PGconn *conn;
@@ -243,6 +294,9 @@ struct pg {
 	int txerr;		/* a statement failed: PostgreSQL aborted the transaction */
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
+	unsigned char vprepared[V__COUNT];	/* the verify section's statements */
+	struct audit_pend *pend;	/* audit entries of the open transaction */
+	size_t npend, cappend;
 	char errmsg[512];
 };
 
@@ -391,6 +445,7 @@ static enum kn_err ensure_conn(struct pg *s)
 	PQreset(s->conn);
 	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
+	memset(s->vprepared, 0, sizeof(s->vprepared));
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->errmsg, sizeof(s->errmsg), "cannot reconnect to %.200s: %.280s",
@@ -602,6 +657,9 @@ static void quiet(void *arg, const char *message)
 }
 
 static const struct store_ops pg_ops;
+static void audit_pend_drop(struct pg *s);
+static void audit_settle(struct pg *s);
+static enum kn_err pg_migrate_after(struct pg *s, int version);
 
 enum kn_err pg_open(const char *url, int create, struct store **out, struct buf *err)
 {
@@ -656,6 +714,8 @@ static void pg_close(struct store *base)
 	if (!s)
 		return;
 	PQfinish(s->conn);
+	audit_pend_drop(s);
+	free(s->pend);
 	free(s->url);
 	free(s->safe_url);
 	free(s);
@@ -715,7 +775,7 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 			*to = m->version;
 			continue;
 		}
-		if ((e = exec_text(s, m->sql, m->name)))
+		if ((e = exec_text(s, m->sql, m->name)) || (e = pg_migrate_after(s, m->version)))
 			goto fail;
 		{
 			struct params p = { 0 };
@@ -778,6 +838,8 @@ static enum kn_err pg_commit(struct store *base)
 	enum kn_err e;
 	if (s->depth == 0)
 		return KN_OK;
+	if (s->depth == 1)
+		audit_settle(s);
 	if (--s->depth > 0)
 		return KN_OK;
 	if (s->failed || s->txerr) {
@@ -815,6 +877,7 @@ static void pg_rollback(struct store *base)
 		s->failed = 1;
 		return;
 	}
+	audit_pend_drop(s);
 	PQclear(PQexec(s->conn, "ROLLBACK"));
 	s->failed = s->txerr = 0;
 }
@@ -1581,21 +1644,313 @@ static enum kn_err pg_pipeline_each(struct store *base, kn_date as_of, store_pip
 
 /* ---- audit ---- */
 
+/* ---- verify: the audit chain, and the iterators of `ketnap verify` ---- */
+
+static PGresult *vrun(struct pg *s, enum vstmt_id id, const struct params *p, const char *what,
+		      enum kn_err *e)
+{
+	return run_named(s, &s->vprepared[id], vnames[id], vsql[id], p, what, e);
+}
+
+static void copy_hash(char out[STORE_HASH_HEX], const PGresult *r, int row, int col)
+{
+	snprintf(out, STORE_HASH_HEX, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+static enum kn_err pg_audit_head(struct store *base, struct audit_head *out)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+	PGresult *r = vrun(s, V_HEAD_GET, NULL, "audit head", &e);
+	if (!r)
+		return e;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return KN_ENOTFOUND;
+	}
+	out->id = col_int(r, 0, 0);
+	copy_hash(out->hash, r, 0, 1);
+	out->n = col_int(r, 0, 2);
+	PQclear(r);
+	return KN_OK;
+}
+
+static void audit_pend_drop(struct pg *s)
+{
+	for (size_t i = 0; i < s->npend; i++) {
+		struct audit_pend *a = &s->pend[i];
+		free(a->actor);
+		free(a->action);
+		free(a->entity);
+		free(a->key);
+		free(a->before);
+		free(a->after);
+	}
+	s->npend = 0;
+}
+
+/* Chain the transaction's entries onto the head and write them, with the
+ * head row locked until the commit (called by pg_commit, the transaction
+ * still open). The lock is taken this late so that a transaction that
+ * holds it takes no other row lock afterwards: two writers cannot
+ * deadlock over it, and they hold it only while they commit. A failure
+ * marks the transaction failed, and pg_commit rolls it back. */
+static enum kn_err audit_flush(struct pg *s)
+{
+	struct params p = { 0 };
+	struct audit_head h;
+	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+	long long max;
+	enum kn_err e;
+	PGresult *r;
+
+	if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
+		return e;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		p_text(&p, store_audit_genesis);
+		if (!(r = vrun(s, V_HEAD_INIT, &p, "audit head", &e)))
+			return e;
+		PQclear(r);
+		if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
+			return e;
+		if (PQntuples(r) == 0) {
+			PQclear(r);
+			snprintf(s->errmsg, sizeof(s->errmsg), "audit head: no row");
+			s->txerr = 1;
+			return KN_EIO;
+		}
+	}
+	h.id = col_int(r, 0, 0);
+	copy_hash(h.hash, r, 0, 1);
+	h.n = col_int(r, 0, 2);
+	max = col_int(r, 0, 3);
+	PQclear(r);
+	if (max < h.id)
+		max = h.id;
+	memcpy(prev, h.hash, STORE_HASH_HEX);
+	for (size_t i = 0; i < s->npend; i++) {
+		struct audit_pend *x = &s->pend[i];
+		struct audit_entry a = { ++max, x->at, x->actor, x->action, x->entity, x->key,
+					 x->before, x->after };
+		store_audit_hash(prev, &a, hash);
+		memcpy(prev, hash, STORE_HASH_HEX);
+		memset(&p, 0, sizeof(p));
+		p_int(&p, a.id);
+		p_text(&p, a.at);
+		p_text(&p, a.actor);
+		p_text(&p, a.action);
+		p_text(&p, a.entity);
+		p_text(&p, a.key);
+		p_text(&p, a.before);
+		p_text(&p, a.after);
+		p_text(&p, hash);
+		if (!(r = vrun(s, V_AUDIT_INSERT, &p, "audit", &e)))
+			return e;
+		PQclear(r);
+	}
+	memset(&p, 0, sizeof(p));
+	p_int(&p, max);
+	p_text(&p, prev);
+	p_int(&p, h.n + (long long)s->npend);
+	if (!(r = vrun(s, V_HEAD_SET, &p, "audit head", &e)))
+		return e;
+	PQclear(r);
+	return KN_OK;
+}
+
+/* At the outermost commit, the transaction still open: write the
+ * pending entries if all went well so far, and forget them either way. */
+static void audit_settle(struct pg *s)
+{
+	if (s->npend && !s->failed && !s->txerr)
+		audit_flush(s);
+	audit_pend_drop(s);
+}
+
+/* An audit entry is kept in memory until its transaction commits (see
+ * audit_flush); outside a transaction it gets one of its own. */
 static enum kn_err pg_audit(struct store *base, const char *actor, const char *action,
 			    const char *entity, const char *key, const char *before,
 			    const char *after)
 {
-	struct params p = { 0 };
-	char at[32];
-	now_iso(at);
-	p_text(&p, at);
-	p_text(&p, actor ? actor : "");
-	p_text(&p, action);
-	p_text(&p, entity);
-	p_text(&p, key);
-	p_text(&p, before);
-	p_text(&p, after);
-	return run_write((struct pg *)base, Q_AUDIT, &p, "audit", NULL);
+	struct pg *s = (struct pg *)base;
+	struct audit_pend *a;
+	enum kn_err e;
+
+	if ((e = pg_begin(base)) != KN_OK)
+		return e;
+	if (s->npend == s->cappend) {
+		s->cappend = s->cappend ? s->cappend * 2 : 16;
+		s->pend = xreallocarray(s->pend, s->cappend, sizeof(*s->pend));
+	}
+	a = &s->pend[s->npend++];
+	now_iso(a->at);
+	a->actor = xstrdup(actor ? actor : "");
+	a->action = xstrdup(action ? action : "");
+	a->entity = xstrdup(entity ? entity : "");
+	a->key = xstrdup(key ? key : "");
+	a->before = before ? xstrdup(before) : NULL;
+	a->after = after ? xstrdup(after) : NULL;
+	return pg_commit(base);
+}
+
+struct audit_each_arg {
+	store_audit_fn fn;
+	void *arg;
+};
+
+static int audit_each_row(void *arg, const PGresult *r)
+{
+	struct audit_each_arg *x = arg;
+	struct audit_entry a;
+	const char *v[9];
+	for (int i = 0; i < 9; i++)
+		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
+	a.id = strtoll(v[0], NULL, 10);
+	a.at = (char *)v[1];
+	a.actor = (char *)v[2];
+	a.action = (char *)v[3];
+	a.entity = (char *)v[4];
+	a.key = (char *)v[5];
+	a.before = (char *)v[6];
+	a.after = (char *)v[7];
+	return x->fn(x->arg, &a, v[8]);
+}
+
+static enum kn_err pg_audit_each(struct store *base, store_audit_fn fn, void *arg)
+{
+	struct pg *s = (struct pg *)base;
+	struct audit_each_arg x = { fn, arg };
+	return each_row(s, &s->vprepared[V_AUDIT_EACH], vnames[V_AUDIT_EACH],
+			vsql[V_AUDIT_EACH], NULL, "audit", audit_each_row, &x);
+}
+
+/* Migration 004: the chain over the entries already there, in id order,
+ * in the migration's transaction, a batch at a time; then the head. */
+static enum kn_err pg_chain_build(struct pg *s)
+{
+	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+	long long last = 0, n = 0;
+	enum kn_err e = KN_OK;
+	struct buf ids = BUF_INIT, hashes = BUF_INIT;
+	PGresult *r;
+
+	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
+	for (;;) {
+		struct params p = { 0 };
+		int got;
+		p_int(&p, last);
+		if (!(r = vrun(s, V_AUDIT_BATCH, &p, "audit chain", &e)))
+			break;
+		got = PQntuples(r);
+		buf_reset(&ids);
+		buf_reset(&hashes);
+		for (int i = 0; i < got; i++) {
+			struct audit_entry a;
+			a.id = col_int(r, i, 0);
+			a.at = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+			a.actor = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
+			a.action = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
+			a.entity = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
+			a.key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5);
+			a.before = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
+			a.after = PQgetisnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7);
+			store_audit_hash(prev, &a, hash);
+			memcpy(prev, hash, STORE_HASH_HEX);
+			/* Array literals of numbers and hex digits: nothing to quote. */
+			buf_addf(&ids, "%s%lld", i ? "," : "{", (long long)a.id);
+			buf_addf(&hashes, "%s%s", i ? "," : "{", hash);
+			last = a.id;
+		}
+		PQclear(r);
+		if (got == 0)
+			break;
+		buf_addc(&ids, '}');
+		buf_addc(&hashes, '}');
+		memset(&p, 0, sizeof(p));
+		p_text(&p, ids.s);
+		p_text(&p, hashes.s);
+		if (!(r = vrun(s, V_AUDIT_SET_HASH, &p, "audit chain", &e)))
+			break;
+		PQclear(r);
+		n += got;
+	}
+	buf_release(&ids);
+	buf_release(&hashes);
+	if (e != KN_OK || n == 0)
+		return e;	/* no entry: the first store_audit makes the head */
+	{
+		struct params p = { 0 };
+		p_int(&p, last);
+		p_text(&p, prev);
+		p_int(&p, n);
+		r = PQexecParams(s->conn, "INSERT INTO audit_head (one, id, hash, n) "
+				 "VALUES (1, $1, $2, $3)", p.n, NULL, p.v, NULL, NULL, 0);
+		if (!ok_status(r))
+			e = fail_res(s, "audit head", r);
+		PQclear(r);
+	}
+	return e;
+}
+
+/* What a migration needs done in C, in its transaction, after its SQL. */
+static enum kn_err pg_migrate_after(struct pg *s, int version)
+{
+	return version == 4 ? pg_chain_build(s) : KN_OK;
+}
+
+static enum kn_err pg_unit_links(struct store *base, struct unit_link **out, size_t *n)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+	PGresult *r = vrun(s, V_UNIT_LINKS, NULL, "units", &e);
+	*out = NULL;
+	*n = 0;
+	if (!r)
+		return e;
+	*n = (size_t)PQntuples(r);
+	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++) {
+		(*out)[i].id = col_int(r, (int)i, 0);
+		(*out)[i].code = col_text(r, (int)i, 1);
+		(*out)[i].parent_id = col_int(r, (int)i, 2);
+	}
+	PQclear(r);
+	return KN_OK;
+}
+
+static int cand_each_row(void *arg, const PGresult *r)
+{
+	struct cand_acc *acc = arg;
+	const char *v[13];
+	struct cand_row x;
+	for (int i = 0; i < 13; i++)
+		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
+	x.id = strtoll(v[0], NULL, 10);
+	x.person_id = strtoll(v[1], NULL, 10);
+	x.ref = v[2];
+	x.name = v[3];
+	x.member_since = v[4];
+	x.official_since = v[5];
+	x.unit = v[6];
+	x.stage = v[7];
+	x.open = v[8] ? (int)strtol(v[8], NULL, 10) : 0;
+	x.step_id = v[9] ? strtoll(v[9], NULL, 10) : 0;
+	x.step = v[10];
+	x.date = v[11];
+	x.override = v[12];
+	return cand_acc_add(acc, &x);
+}
+
+static enum kn_err pg_candidacy_each(struct store *base, store_cand_fn fn, void *arg)
+{
+	struct pg *s = (struct pg *)base;
+	struct cand_acc acc = CAND_ACC_INIT(fn, arg);
+	enum kn_err e = each_row(s, &s->vprepared[V_CAND_EACH], vnames[V_CAND_EACH],
+				 vsql[V_CAND_EACH], NULL, "candidacies", cand_each_row, &acc);
+	cand_acc_finish(&acc, e == KN_OK);
+	return e;
 }
 
 static enum kn_err pg_audit_count(struct store *base, long long *n)
@@ -2100,6 +2455,10 @@ static const struct store_ops pg_ops = {
 	.audit = pg_audit,
 	.audit_count = pg_audit_count,
 	.audit_list = pg_audit_list,
+	.audit_head = pg_audit_head,
+	.audit_each = pg_audit_each,
+	.unit_links = pg_unit_links,
+	.candidacy_each = pg_candidacy_each,
 	.user_get = pg_user_get,
 	.user_put = pg_user_put,
 	.user_all = pg_user_all,

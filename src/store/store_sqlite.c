@@ -195,11 +195,46 @@ static const char *const sql[Q__COUNT] = {
 		"AND x.date <= ?1) ORDER BY c.id, s.seq",
 };
 
+/* The verify section's statements (the audit chain, the iterators of
+ * `ketnap verify`), kept apart from the table above. */
+enum vstmt_id {
+	V_HEAD_GET, V_HEAD_INIT, V_HEAD_SET, V_AUDIT_MAX, V_AUDIT_INSERT, V_AUDIT_EACH,
+	V_AUDIT_BATCH, V_AUDIT_SET_HASH, V_UNIT_LINKS, V_CAND_EACH,
+	V__COUNT
+};
+
+static const char *const vsql[V__COUNT] = {
+	[V_HEAD_GET] = "SELECT id, hash, n FROM audit_head WHERE one = 1",
+	/* The head row, made on the first entry: from the last entry there
+	 * is, if any (a head row deleted by hand), else the empty chain. */
+	[V_HEAD_INIT] = "INSERT INTO audit_head (one, id, hash, n) SELECT 1, COALESCE(MAX(id), 0), "
+		"COALESCE((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), ?1), COUNT(*) "
+		"FROM audit WHERE true ON CONFLICT (one) DO NOTHING",
+	[V_HEAD_SET] = "UPDATE audit_head SET id = ?1, hash = ?2, n = ?3 WHERE one = 1",
+	[V_AUDIT_MAX] = "SELECT COALESCE(MAX(id), 0) FROM audit",
+	[V_AUDIT_INSERT] = "INSERT INTO audit (id, at, actor, action, entity, key, before, after, "
+		"hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[V_AUDIT_EACH] = "SELECT id, at, actor, action, entity, key, before, after, hash "
+		"FROM audit ORDER BY id",
+	[V_AUDIT_BATCH] = "SELECT id, at, actor, action, entity, key, before, after "
+		"FROM audit WHERE id > ?1 ORDER BY id LIMIT 4096",
+	[V_AUDIT_SET_HASH] = "UPDATE audit SET hash = ?2 WHERE id = ?1",
+	[V_UNIT_LINKS] = "SELECT id, code, parent_id FROM units ORDER BY id",
+	/* LEFT JOINs: a candidacy whose person, unit or steps are gone still
+	 * comes, for verify to report. */
+	[V_CAND_EACH] = "SELECT c.id, c.person_id, p.ref, p.full_name, p.member_since, "
+		"p.official_since, u.code, c.stage, c.is_open, s.id, s.step, s.date, s.override "
+		"FROM candidacies c LEFT JOIN people p ON p.id = c.person_id "
+		"LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN steps s ON s.candidacy_id = c.id "
+		"ORDER BY c.person_id, c.id, s.seq",
+};
+
 struct sq {
 	struct store base;	/* first: a struct sq is a struct store */
 	sqlite3 *db;
 	sqlite3_stmt *stmt[Q__COUNT];
 	sqlite3_stmt *raw_put[32];	/* store_row_put's, by store_tables() index */
+	sqlite3_stmt *vstmt[V__COUNT];	/* the verify section's */
 	int depth;		/* nesting of store_begin */
 	int failed;		/* an inner rollback happened */
 	int busy;		/* the last failure was SQLITE_BUSY/LOCKED (store_busy) */
@@ -367,6 +402,8 @@ static void sq_close(struct store *base)
 		sqlite3_finalize(s->stmt[i]);
 	for (size_t i = 0; i < sizeof(s->raw_put) / sizeof(s->raw_put[0]); i++)
 		sqlite3_finalize(s->raw_put[i]);
+	for (int i = 0; i < V__COUNT; i++)
+		sqlite3_finalize(s->vstmt[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -384,6 +421,8 @@ static int sq_schema_version(struct store *base)
 	sqlite3_finalize(st);
 	return v;
 }
+
+static enum kn_err sq_migrate_after(struct sq *s, int version);
 
 static enum kn_err sq_migrate(struct store *base, int *from, int *to)
 {
@@ -407,7 +446,7 @@ static enum kn_err sq_migrate(struct store *base, int *from, int *to)
 			*to = m->version;
 			continue;
 		}
-		if ((e = exec(s, m->sql))) {
+		if ((e = exec(s, m->sql)) || (e = sq_migrate_after(s, m->version))) {
 			char msg[400];
 			snprintf(msg, sizeof(msg), "%.399s", s->errmsg);
 			exec(s, "ROLLBACK");
@@ -1408,24 +1447,296 @@ static enum kn_err sq_pipeline_dates(struct store *base, const char *top, kn_dat
 
 /* ---- audit ---- */
 
+/* ---- verify: the audit chain, and the iterators of `ketnap verify` ---- */
+
+/* The verify statement id, prepared once, reset and unbound. */
+static sqlite3_stmt *vq(struct sq *s, enum vstmt_id id)
+{
+	if (!s->vstmt[id]) {
+		if (sqlite3_prepare_v3(s->db, vsql[id], -1, SQLITE_PREPARE_PERSISTENT,
+				       &s->vstmt[id], NULL) != SQLITE_OK) {
+			fail(s, "prepare");
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(s->vstmt[id]);
+		sqlite3_clear_bindings(s->vstmt[id]);
+	}
+	return s->vstmt[id];
+}
+
+static void col_hash(sqlite3_stmt *st, int i, char out[STORE_HASH_HEX])
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(out, STORE_HASH_HEX, "%s", t ? (const char *)t : "");
+}
+
+static enum kn_err sq_audit_head(struct store *base, struct audit_head *out)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = vq(s, V_HEAD_GET);
+	int rc;
+	if (!st)
+		return KN_EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		col_hash(st, 1, out->hash);
+		out->n = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return KN_OK;
+	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "audit head");
+}
+
+/* Append one entry to the chain. The write transaction (BEGIN IMMEDIATE:
+ * one writer at a time on the whole database) is what keeps two writers
+ * from chaining onto the same head; store_audit opens one when the
+ * caller has none. The id is the next after both the head and the last
+ * row, so a row added by hand cannot make the insert fail. */
 static enum kn_err sq_audit(struct store *base, const char *actor, const char *action,
 			const char *entity, const char *key, const char *before,
 			const char *after)
 {
 	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_AUDIT);
-	char at[32];
+	struct audit_head h;
+	struct audit_entry a = { 0 };
+	char at[32], hash[STORE_HASH_HEX];
+	int64_t max = 0;
+	sqlite3_stmt *st;
+	enum kn_err e;
+
+	if ((e = sq_begin(base)) != KN_OK)
+		return e;
+	if ((e = sq_audit_head(base, &h)) == KN_ENOTFOUND) {
+		if (!(st = vq(s, V_HEAD_INIT))) {
+			e = KN_EIO;
+			goto out;
+		}
+		bind_text(st, 1, store_audit_genesis);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			e = fail(s, "audit head");
+			goto out;
+		}
+		e = sq_audit_head(base, &h);
+	}
+	if (e != KN_OK)
+		goto out;
+	if (!(st = vq(s, V_AUDIT_MAX)) || sqlite3_step(st) != SQLITE_ROW) {
+		e = st ? fail(s, "audit") : KN_EIO;
+		goto out;
+	}
+	max = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	now_iso(at);
+	a.id = (h.id > max ? h.id : max) + 1;
+	a.at = at;
+	a.actor = (char *)(actor ? actor : "");
+	a.action = (char *)action;
+	a.entity = (char *)entity;
+	a.key = (char *)key;
+	a.before = (char *)before;
+	a.after = (char *)after;
+	store_audit_hash(h.hash, &a, hash);
+	if (!(st = vq(s, V_AUDIT_INSERT))) {
+		e = KN_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, a.id);
+	bind_text(st, 2, a.at);
+	bind_text(st, 3, a.actor);
+	bind_text(st, 4, a.action);
+	bind_text(st, 5, a.entity);
+	bind_text(st, 6, a.key);
+	bind_text(st, 7, a.before);
+	bind_text(st, 8, a.after);
+	bind_text(st, 9, hash);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		e = fail(s, "audit");
+		goto out;
+	}
+	if (!(st = vq(s, V_HEAD_SET))) {
+		e = KN_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, a.id);
+	bind_text(st, 2, hash);
+	sqlite3_bind_int64(st, 3, h.n + 1);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		e = fail(s, "audit head");
+out:
+	if (e == KN_OK)
+		return sq_commit(base);
+	sq_rollback(base);
+	return e;
+}
+
+static void read_audit(sqlite3_stmt *st, struct audit_entry *a)
+{
+	a->id = sqlite3_column_int64(st, 0);
+	a->at = (char *)sqlite3_column_text(st, 1);
+	a->actor = (char *)sqlite3_column_text(st, 2);
+	a->action = (char *)sqlite3_column_text(st, 3);
+	a->entity = (char *)sqlite3_column_text(st, 4);
+	a->key = (char *)sqlite3_column_text(st, 5);
+	a->before = (char *)sqlite3_column_text(st, 6);
+	a->after = (char *)sqlite3_column_text(st, 7);
+}
+
+static enum kn_err sq_audit_each(struct store *base, store_audit_fn fn, void *arg)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = vq(s, V_AUDIT_EACH);
+	struct audit_entry a;
+	int rc;
 	if (!st)
 		return KN_EIO;
-	now_iso(at);
-	bind_text(st, 1, at);
-	bind_text(st, 2, actor ? actor : "");
-	bind_text(st, 3, action);
-	bind_text(st, 4, entity);
-	bind_text(st, 5, key);
-	bind_text(st, 6, before);
-	bind_text(st, 7, after);
-	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "audit");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_audit(st, &a);
+		if (fn(arg, &a, (const char *)sqlite3_column_text(st, 8))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	enum kn_err e = rc == SQLITE_DONE ? KN_OK : fail(s, "audit");
+	sqlite3_reset(st);
+	return e;
+}
+
+/* Migration 004: the chain over the entries already there, in id order,
+ * in the migration's transaction; then the head. Read in batches, so
+ * that no row is updated under a running SELECT. */
+static enum kn_err sq_chain_build(struct sq *s)
+{
+	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
+	int64_t last = 0, *ids = NULL;
+	char (*hashes)[STORE_HASH_HEX] = NULL;
+	long long n = 0;
+	enum kn_err e = KN_OK;
+	sqlite3_stmt *st;
+
+	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
+	ids = xreallocarray(NULL, 4096, sizeof(*ids));
+	hashes = xreallocarray(NULL, 4096, sizeof(*hashes));
+	for (;;) {
+		size_t got = 0;
+		int rc;
+		if (!(st = vq(s, V_AUDIT_BATCH))) {
+			e = KN_EIO;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, last);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < 4096) {
+			struct audit_entry a;
+			read_audit(st, &a);
+			store_audit_hash(prev, &a, hash);
+			memcpy(prev, hash, STORE_HASH_HEX);
+			ids[got] = a.id;
+			memcpy(hashes[got], hash, STORE_HASH_HEX);
+			got++;
+		}
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+			e = fail(s, "audit chain");
+			break;
+		}
+		sqlite3_reset(st);
+		for (size_t i = 0; i < got && e == KN_OK; i++) {
+			if (!(st = vq(s, V_AUDIT_SET_HASH))) {
+				e = KN_EIO;
+				break;
+			}
+			sqlite3_bind_int64(st, 1, ids[i]);
+			bind_text(st, 2, hashes[i]);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				e = fail(s, "audit chain");
+		}
+		if (e != KN_OK || got == 0)
+			break;
+		last = ids[got - 1];
+		n += (long long)got;
+	}
+	free(ids);
+	free(hashes);
+	if (e != KN_OK || n == 0)
+		return e;	/* no entry: the first store_audit makes the head */
+	{
+		sqlite3_stmt *h;
+		if (sqlite3_prepare_v2(s->db, "INSERT INTO audit_head (one, id, hash, n) "
+				       "VALUES (1, ?1, ?2, ?3)", -1, &h, NULL) != SQLITE_OK)
+			return fail(s, "audit head");
+		sqlite3_bind_int64(h, 1, last);
+		bind_text(h, 2, prev);
+		sqlite3_bind_int64(h, 3, n);
+		e = sqlite3_step(h) == SQLITE_DONE ? KN_OK : fail(s, "audit head");
+		sqlite3_finalize(h);
+	}
+	return e;
+}
+
+/* What a migration needs done in C, in its transaction, after its SQL. */
+static enum kn_err sq_migrate_after(struct sq *s, int version)
+{
+	return version == 4 ? sq_chain_build(s) : KN_OK;
+}
+
+static enum kn_err sq_unit_links(struct store *base, struct unit_link **out, size_t *n)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = vq(s, V_UNIT_LINKS);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct unit_link *u = &(*out)[(*n)++];
+		u->id = sqlite3_column_int64(st, 0);
+		u->code = col_text(st, 1);
+		u->parent_id = sqlite3_column_int64(st, 2);	/* NULL reads 0 */
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? KN_OK : fail(s, "units");
+}
+
+static enum kn_err sq_candidacy_each(struct store *base, store_cand_fn fn, void *arg)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = vq(s, V_CAND_EACH);
+	struct cand_acc acc = CAND_ACC_INIT(fn, arg);
+	int rc;
+	if (!st)
+		return KN_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct cand_row r;
+		r.id = sqlite3_column_int64(st, 0);
+		r.person_id = sqlite3_column_int64(st, 1);
+		r.ref = (const char *)sqlite3_column_text(st, 2);
+		r.name = (const char *)sqlite3_column_text(st, 3);
+		r.member_since = (const char *)sqlite3_column_text(st, 4);
+		r.official_since = (const char *)sqlite3_column_text(st, 5);
+		r.unit = (const char *)sqlite3_column_text(st, 6);
+		r.stage = (const char *)sqlite3_column_text(st, 7);
+		r.open = sqlite3_column_int(st, 8);
+		r.step_id = sqlite3_column_int64(st, 9);
+		r.step = (const char *)sqlite3_column_text(st, 10);
+		r.date = (const char *)sqlite3_column_text(st, 11);
+		r.override = (const char *)sqlite3_column_text(st, 12);
+		if (cand_acc_add(&acc, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	cand_acc_finish(&acc, rc == SQLITE_DONE);
+	enum kn_err e = rc == SQLITE_DONE ? KN_OK : fail(s, "candidacies");
+	sqlite3_reset(st);
+	return e;
 }
 
 static enum kn_err sq_audit_count(struct store *base, long long *n)
@@ -1958,6 +2269,10 @@ static const struct store_ops sqlite_ops = {
 	.audit = sq_audit,
 	.audit_count = sq_audit_count,
 	.audit_list = sq_audit_list,
+	.audit_head = sq_audit_head,
+	.audit_each = sq_audit_each,
+	.unit_links = sq_unit_links,
+	.candidacy_each = sq_candidacy_each,
 	.candidacy_list = sq_candidacy_list,
 	.user_get = sq_user_get,
 	.user_put = sq_user_put,

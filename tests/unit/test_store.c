@@ -866,6 +866,87 @@ static void test_audit(struct store *s)
 	CHECK_EQ(n, 2);
 }
 
+/* ---- verify: the audit hash chain ---- */
+
+/* The format of store.h, against hashes computed by Python's hashlib
+ * (blake2b, digest_size=32) from the same bytes. */
+static void test_audit_hash_known(void)
+{
+	struct audit_entry a = { 1, "2026-01-15T08:00:00Z", "admin", "insert", "unit", "CT", NULL,
+				 "code=CT name=Cần Thơ" };
+	struct audit_entry b = { 2, "2026-01-15T08:00:01Z", "", "update", "unit", "CT", "", NULL };
+	char h1[STORE_HASH_HEX], h2[STORE_HASH_HEX];
+	store_audit_hash(store_audit_genesis, &a, h1);
+	CHECK_STR(h1, "03f4e3fbff29bb0d8a94800d00a1af88a3715c03b90e72bc8e738cc5c9e2af69");
+	store_audit_hash(h1, &b, h2);
+	CHECK_STR(h2, "db99d068f63e8d66a2e5ff391bc4cad035a3eb8036365d41b8d09cb3a399eef0");
+	/* NULL and "" differ. */
+	b.after = "";
+	store_audit_hash(h1, &b, h2);
+	CHECK(strcmp(h2, "db99d068f63e8d66a2e5ff391bc4cad035a3eb8036365d41b8d09cb3a399eef0") != 0);
+}
+
+struct chain_walk {
+	char prev[STORE_HASH_HEX];
+	int64_t last;
+	long long n, bad;
+};
+
+static int chain_row(void *arg, const struct audit_entry *a, const char *hash)
+{
+	struct chain_walk *w = arg;
+	char want[STORE_HASH_HEX];
+	store_audit_hash(w->prev, a, want);
+	if (!hash || strcmp(hash, want) != 0)
+		w->bad++;
+	snprintf(w->prev, sizeof(w->prev), "%s", hash ? hash : "");
+	w->last = a->id;
+	w->n++;
+	return 0;
+}
+
+/* Every entry chains onto the one before it and the head is the last;
+ * entries of a transaction rolled back, at the top or inside, leave the
+ * head where it was; entries of nested transactions chain in order. */
+static void test_audit_chain(struct store *s)
+{
+	struct chain_walk w;
+	struct audit_head h0, h;
+
+	test_audit_hash_known();
+	CHECK_EQ(store_audit_head(s, &h0), KN_OK);
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_audit(s, "admin", "step", "candidacy", "X001", NULL, "gone"), KN_OK);
+	store_rollback(s);
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_audit(s, "admin", "step", "candidacy", "X001", NULL, "gone too"), KN_OK);
+	store_rollback(s);
+	CHECK(store_commit(s) != KN_OK);	/* an inner rollback fails the whole */
+	CHECK_EQ(store_audit_head(s, &h), KN_OK);
+	CHECK_EQ(h.id, h0.id);
+	CHECK_EQ(h.n, h0.n);
+	CHECK_STR(h.hash, h0.hash);
+
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_audit(s, "a", "x", "unit", "P", NULL, "one"), KN_OK);
+	CHECK_EQ(store_begin(s), KN_OK);
+	CHECK_EQ(store_audit(s, "a", "x", "unit", "P", "one", "two"), KN_OK);
+	CHECK_EQ(store_commit(s), KN_OK);
+	CHECK_EQ(store_audit(s, "a", "x", "unit", "P", "two", NULL), KN_OK);
+	CHECK_EQ(store_commit(s), KN_OK);
+
+	memset(&w, 0, sizeof(w));
+	snprintf(w.prev, sizeof(w.prev), "%s", store_audit_genesis);
+	CHECK_EQ(store_audit_each(s, chain_row, &w), KN_OK);
+	CHECK_EQ(w.bad, 0);
+	CHECK_EQ(w.n, h0.n + 3);
+	CHECK_EQ(store_audit_head(s, &h), KN_OK);
+	CHECK_EQ(h.n, h0.n + 3);
+	CHECK_EQ(h.id, w.last);
+	CHECK_STR(h.hash, w.prev);
+}
+
 /* Two connections to one file, as the web server and a command have: a
  * write by one must be visible to the other's next read, and the other
  * must be able to write after it. A statement left stepped after a
@@ -1102,6 +1183,7 @@ int main(void)
 		test_step_each(s);
 		test_policy(s);
 		test_audit(s);
+		test_audit_chain(s);
 		test_second_connection_sees_writes(s);
 		test_backup(s);
 		test_copy(s);
