@@ -31,6 +31,10 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_verify);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	/* Its findings name records of the whole organisation. */
+	int st = ctx_need_root_admin(ctx, "verify");
+	if (st != EXIT_DONE)
+		return st;
 	e = verify_run(s, ctx_calendar(ctx), print_finding, NULL, &c, &err);
 	if (e != KN_OK) {
 		cmd_error("%s", err.s);

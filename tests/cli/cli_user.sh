@@ -92,6 +92,13 @@ expect 1 "$K" --user tna person show 092001000205
 has err "disabled"
 expect 0 "${A[@]}" user enable tna
 
+# verify names records of the whole organisation: an admin of the root
+# only (a district admin is refused, the city admin verifies).
+expect 1 "$K" --user bta verify
+lacks out "ok:"
+expect 0 "${A[@]}" verify
+has out "ok:"
+
 # ---- a viewer of one cell (CT.BT.TN.KV3) ----
 # 092004000208 is in another district: not found, word for word as an
 # unknown ref, and nothing written.
