@@ -256,6 +256,8 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
+	if (!key)
+		return MHD_YES;	/* a multipart part without a name: no field */
 	struct kv *k = l->n ? &l->v[l->n - 1] : NULL;
 	if (off == 0 || !k || strcmp(k->key, key) != 0) {
 		k = kv_add(l, key, data, size);
