@@ -43,6 +43,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 
 #include <microhttpd.h>
 
@@ -248,8 +249,9 @@ static void exchange(const struct buf *rq, struct buf *out)
 			buf_add(out, chunk, (size_t)n);
 			progress = 1;
 		}
-		/* Bytes the daemon has not read yet. */
-		if (ioctl(sv[1], FIONREAD, &pending) == 0 && pending != last_pending) {
+		/* Bytes sent that the daemon has not read yet (asked on our own
+		 * end: the daemon may have closed and reused its descriptor). */
+		if (ioctl(sv[0], SIOCOUTQ, &pending) == 0 && pending != last_pending) {
 			last_pending = pending;
 			progress = 1;
 		}
