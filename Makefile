@@ -54,16 +54,27 @@ asan-test: deps
 	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS) -E '^crash/'
 
-# libFuzzer targets over the CSV reader and the date parser (clang).
+# Every libFuzzer target (tests/fuzz/fuzz_*.c: CSV reader, dates, the whole
+# import of each list, the web server's requests, the API's JSON bodies, the
+# command line's values) for FUZZ_SECONDS each (clang, ASan + UBSan), from its
+# seed corpus in tests/fuzz/corpus/NAME plus what earlier runs found in
+# $(FUZZ)/corpus-NAME. A crash stops with its input in $(FUZZ)/crash-*: fix
+# it, then add the input to tests/fuzz/corpus/NAME for good (make test
+# replays every corpus). Inputs up to FUZZ_MAX_LEN bytes.
 FUZZ_SECONDS ?= 30
+FUZZ_MAX_LEN ?= 16384
 fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ) -DKN_FUZZ=ON -DKN_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	@cmake --build $(FUZZ) -j $(JOBS)
 	@for f in $(FUZZ)/fuzz_*; do \
+		[ -f "$$f" ] && [ -x "$$f" ] || continue; \
 		name=$$(basename $$f); \
 		mkdir -p $(FUZZ)/corpus-$$name; \
 		echo "fuzz: $$name for $(FUZZ_SECONDS)s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) $(FUZZ)/corpus-$$name tests/fuzz/corpus/$$name || exit 1; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ)/ $(FUZZ)/corpus-$$name tests/fuzz/corpus/$$name \
+			2>$(FUZZ)/$$name.log || { tail -n 60 $(FUZZ)/$$name.log; exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' $(FUZZ)/$$name.log; \
 	done
 
 clean:

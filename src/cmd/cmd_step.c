@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/step_opts.h"
 #include "core/ledger.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -59,7 +60,7 @@ static kn_date opt_date(const char *name, const char *v, int *bad)
 
 /* Parse the step options into st; returns the number of bad options
  * (already reported), or -1 for a usage error. */
-static int parse_step_opts(int argc, char **argv, struct step *st)
+int parse_step_opts(int argc, char **argv, struct step *st)
 {
 	static const struct option opts[] = {
 		{ "date", required_argument, NULL, 'd' },

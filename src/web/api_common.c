@@ -80,6 +80,12 @@ json_t *api_body(struct request *rq, struct response *rs)
 	v = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (!v) {
 		struct buf m = BUF_INIT;
+		/* jansson quotes the bytes near the error, maybe half a UTF-8
+		 * character: then the message would be no JSON string at all. */
+		if (!text_is_valid_utf8(je.text))
+			for (char *p = je.text; *p; p++)
+				if ((unsigned char)*p >= 0x80)
+					*p = '?';
 		buf_addf(&m, _("The request body is not valid JSON: %s (line %d, column %d)."),
 			 je.text, je.line, je.column);
 		api_error(rq, rs, 400, m.s, json_pack("{s:i, s:i, s:i}", "line", je.line,

@@ -275,6 +275,8 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
+	if (!key)
+		return MHD_YES;	/* a multipart part without a name: no field */
 	struct kv *k = l->n ? &l->v[l->n - 1] : NULL;
 	if (off == 0 || !k || strcmp(k->key, key) != 0) {
 		k = kv_add(l, key, data, size);
@@ -792,4 +794,26 @@ int server_run(const struct server_opts *o, struct buf *err)
 	}
 	MHD_stop_daemon(d);
 	return 0;
+}
+
+/* ---- without a socket or threads (tests/fuzz/fuzz_http.c) ---- */
+
+struct MHD_Daemon *server_start_embedded(const struct server_opts *o)
+{
+	opts = o;
+	if (sodium_init() < 0)
+		return NULL;
+	i18n_thread_langs();
+	pthread_key_create(&worker_key, worker_free);
+	return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, handler, NULL,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+}
+
+struct store *server_thread_store(void)
+{
+	struct buf err = BUF_INIT;
+	struct worker *w = worker_get(&err);
+	buf_release(&err);
+	return w ? w->store : NULL;
 }

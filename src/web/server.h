@@ -28,4 +28,15 @@ int server_run(const struct server_opts *o, struct buf *err);
  * other worker's before its next request. */
 void server_reload_calendar(struct request *rq);
 
+/* The same request handling as server_run(), for the fuzz target
+ * (tests/fuzz/fuzz_http.c): no listening socket and no threads of its
+ * own; the caller hands connections in with MHD_add_connection() and
+ * drives the daemon with MHD_run() from one thread. NULL when it cannot
+ * start. */
+struct MHD_Daemon;
+struct MHD_Daemon *server_start_embedded(const struct server_opts *o);
+/* The database connection of the calling thread's worker (opened on
+ * first use; NULL when it cannot be). */
+struct store *server_thread_store(void);
+
 #endif
