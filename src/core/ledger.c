@@ -515,6 +515,18 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 			goto out;
 		}
 		st.override_by = xstrdup(l->actor ? l->actor : "");
+		/* RULES.md §2: a person has at most one open candidacy. That is
+		 * the shape of the record (one open dossier to carry on), not a
+		 * rule an override can lift: a second `source` would have no
+		 * candidacy to belong to. */
+		if (st.code == STEP_SOURCE && open && !updating) {
+			buf_addf(err, "override: ");
+			buf_addf(err, _("%s already has an open candidacy, and even an override cannot "
+					"open a second one; end it (withdrawn or rejected) first"), p.full_name);
+			buf_addc(err, '\n');
+			e = KN_EINVAL;
+			goto out;
+		}
 	} else if (st.override) {
 		/* Nothing to override: keep no reason for a rule not broken. */
 		free(st.override);

@@ -141,6 +141,9 @@ expect 0 "$K" step C2 cell_vote --date 2011-06-01 --for 6 --of 7 --override "Quy
 has out "override"
 expect 0 "$K" person show C2
 has out "OVERRIDE"
+# ... but not a second open candidacy (it was a storage error, exit 3)
+expect 1 "$K" step C2 source --date 2011-06-02 --org cell --override "Theo chỉ đạo"
+has err "even an override cannot open a second one"
 
 # export -> import into an empty database -> export: identical
 "$K" export steps -o steps1.csv
