@@ -41,8 +41,11 @@ run() { "$K" "$@" >/dev/null 2>err || { bad "exit $?: ketnap $*"; sed 's/^/  | /
 #     HG.LM.TH   grassroots without cells: a chi bộ cơ sở
 #   HG.VT     upper    "Đảng bộ huyện Vị Thủy"           may_admit
 #     HG.VT.UB   grassroots without cells: a chi bộ cơ sở
+#     HG.VT.CT   grassroots đảng bộ that may admit itself, with a cell
+#       HG.VT.CT.P1 cell
 # Competent committee (nearest may_admit at or above the grassroots unit):
-# HG.LM for everything under HG.LM, HG.VT under HG.VT.
+# HG.LM for everything under HG.LM, HG.VT for HG.VT.UB, HG.VT.CT for its
+# own cell.
 cat >units.csv <<'CSV'
 code,parent,name,kind,may_admit,sector,special_area
 HG,,Đảng bộ tỉnh Hậu Giang,province,1,,0
@@ -53,6 +56,8 @@ HG.LM.XP.A2,HG.LM.XP,Chi bộ ấp 2,cell,0,hamlet,0
 HG.LM.TH,HG.LM,Chi bộ Trường THCS Long Mỹ,grassroots,0,school,0
 HG.VT,HG,Đảng bộ huyện Vị Thủy,upper,1,,0
 HG.VT.UB,HG.VT,Chi bộ Văn phòng Huyện ủy Vị Thủy,grassroots,0,agency,0
+HG.VT.CT,HG.VT,Đảng bộ Công ty Cấp thoát nước,grassroots,1,nonstate_enterprise,0
+HG.VT.CT.P1,HG.VT.CT,Chi bộ Phân xưởng 1,cell,0,,0
 CSV
 
 cat >people.csv <<'CSV'
@@ -66,6 +71,7 @@ W4,Lê Thị Bốn,F,1995-01-01,HG.VT.UB,,,12/12,,civil_servant,1,0,,
 W5,Phạm Văn Năm,M,1995-01-01,HG.LM.XP.A1,,,12/12,,farmer,1,0,,
 W6,Võ Thị Sáu,F,1995-01-01,HG.LM.XP.A2,,,12/12,,farmer,1,0,,
 W7,Đặng Văn Bảy,M,1995-01-01,HG.LM.XP.A1,,,12/12,,farmer,1,0,,
+W8,Hồ Văn Tám,M,1995-01-01,HG.VT.CT.P1,,,12/12,,worker,1,1,,
 CSV
 
 # The candidacies, on Fri 2025-08-15 (DL-DECISION = 60 working days after
@@ -83,11 +89,13 @@ CSV
 #   W6 A2: committee vote 26/5, withdrawn 1/7 — not waiting.
 #   W7 A1: committee vote 26/5, decision Mon 11/8 — not waiting today; on
 #      Fri 1/8 it was (due 4/8: 1 working day left, not overdue).
-# Waiting today:  HG: W2 W3 W4 = 3, 1 overdue (W2).  HG.LM: W2 W3 = 2, 1
-# overdue.  HG.VT: W4 = 1, 0 overdue.  HG.LM.XP: 0 (its committee is HG.LM,
-# above it).
-# Waiting on 2025-08-01, for HG: W2 W3 W4 W7 = 4, none overdue (W2 and W7
-# are due 4/8).
+#   W8 HG.VT.CT.P1: cell vote Mon 2/6, committee vote 16/6 — WAITING for
+#      HG.VT.CT (which may admit), so also for HG.VT and HG; due 25/8.
+# Waiting today:  HG: W2 W3 W4 W8 = 4, 1 overdue (W2).  HG.LM: W2 W3 = 2, 1
+# overdue.  HG.VT: W4 W8 = 2, 0 overdue.  HG.VT.CT: W8 = 1.  HG.LM.XP: 0
+# (its committee is HG.LM, above it).
+# Waiting on 2025-08-01, for HG: W2 W3 W4 W7 W8 = 5, none overdue (W2 and
+# W7 are due 4/8).
 {
 echo "person,step,date,doc_no,org,member,introducer1,introducer1_since,introducer2,introducer2_since,votes_for,votes_total,note"
 s() { echo "$1,$2,$3,${4:-},${5:-},,,,,,,,"; }
@@ -110,6 +118,7 @@ pre W6; vote W6 cell_vote 2025-05-12 5 7; vote W6 committee_vote 2025-05-26 7 9
 echo "W6,withdrawn,2025-07-01,,,,,,,,,,Chuyển đi nơi khác"
 pre W7; vote W7 cell_vote 2025-05-12 5 7; vote W7 committee_vote 2025-05-26 7 9
 s W7 decision 2025-08-11 12-QĐ/HU HG.LM
+pre W8; vote W8 cell_vote 2025-06-02 5 7; vote W8 committee_vote 2025-06-16 7 9
 } >steps.csv
 
 run init
@@ -125,24 +134,26 @@ echo 'secret-vt-1' | run user add vt --unit HG.VT --role approver
 # ---- report summary: the paragraph's sentence ----
 summary() { "$K" report summary --year 2025 "$@" 2>err | tr '\n' ' ' | tr -s ' '; }
 out=$(summary)
-has "$out" "3 complete dossiers are waiting for the competent committee's decision, 1 of them past the deadline." "summary HG"
+has "$out" "4 complete dossiers are waiting for the competent committee's decision, 1 of them past the deadline." "summary HG"
 out=$(summary --unit HG.LM)
 has "$out" "2 complete dossiers are waiting for the competent committee's decision, 1 of them past the deadline." "summary HG.LM"
 out=$(summary --unit HG.VT)
-has "$out" "1 complete dossier is waiting for the competent committee's decision." "summary HG.VT"
+has "$out" "2 complete dossiers are waiting for the competent committee's decision." "summary HG.VT"
+out=$(summary --unit HG.VT.CT)
+has "$out" "1 complete dossier is waiting for the competent committee's decision." "summary HG.VT.CT"
 out=$(summary --unit HG.LM.XP)
 has "$out" "No dossier is waiting for a decision." "summary HG.LM.XP (its committee is above it)"
 out=$(summary --as-of 2025-08-01)
-has "$out" "4 complete dossiers are waiting for the competent committee's decision." "summary HG as of 2025-08-01"
+has "$out" "5 complete dossiers are waiting for the competent committee's decision." "summary HG as of 2025-08-01"
 lacks "$out" "past the deadline" "summary HG as of 2025-08-01: none overdue"
 out=$("$K" --lang vi report summary --year 2025 2>err | tr '\n' ' ' | tr -s ' ')
-has "$out" "Có 3 hồ sơ đã hoàn chỉnh đang chờ cấp ủy có thẩm quyền ra quyết định kết nạp, trong đó 1 hồ sơ đã quá thời hạn." "summary HG in Vietnamese"
+has "$out" "Có 4 hồ sơ đã hoàn chỉnh đang chờ cấp ủy có thẩm quyền ra quyết định kết nạp, trong đó 1 hồ sơ đã quá thời hạn." "summary HG in Vietnamese"
 
 # ---- the deadlines report: DL-DECISION rows ----
-# Every dossier with a cell vote and no decision: the three waiting ones
+# Every dossier with a cell vote and no decision: the four waiting ones
 # and W1, which waits for the grassroots committee; overdue: W1 and W2.
 dl=$("$K" report deadlines --year 2025 --format csv 2>err)
-eq "$(awk -F, '$4 == "DL-DECISION" { print $1 }' <<<"$dl" | sort | tr '\n' ' ')" "W1 W2 W3 W4 " "deadlines: the DL-DECISION rows"
+eq "$(awk -F, '$4 == "DL-DECISION" { print $1 }' <<<"$dl" | sort | tr '\n' ' ')" "W1 W2 W3 W4 W8 " "deadlines: the DL-DECISION rows"
 eq "$(awk -F, '$4 == "DL-DECISION" && $7 == "overdue" { print $1 ":" $6 }' <<<"$dl" | sort | tr '\n' ' ')" "W1:-9 W2:-9 " "deadlines: DL-DECISION overdue"
 eq "$(awk -F, '$1 == "W3" && $4 == "DL-DECISION" { print $5 "," $6 }' <<<"$dl")" "2025-08-25,6" "deadlines: W3 due 25/8, 6 left"
 
@@ -180,9 +191,15 @@ check() {
 	eq "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"], " ".join(sorted(x["ref"] for x in d["queue"])) + " ", sum(x["status"] == "overdue" for x in d["queue"]))' <<<"$api")" \
 		"$n $refs $overdue" "/api/v1/decisions of $unit"
 }
-check city.jar HG 3 1 "W2 W3 W4 "
+check city.jar HG 4 1 "W2 W3 W4 W8 "
 check lm.jar HG.LM 2 1 "W2 W3 "
-check vt.jar HG.VT 1 0 "W4 "
+check vt.jar HG.VT 2 0 "W4 W8 "
+# W8 is HG.VT.CT's to decide: HG.VT's approver sees it, named, without a
+# form to decide it; W4 is HG.VT's own, with its form.
+page=$(get vt.jar /decisions)
+eq "$(grep -c 'action="/decisions/' <<<"$page")" 1 "HG.VT's approver may decide one of the two"
+has "$page" 'action="/decisions/W4"' "HG.VT decides W4"
+has "$page" "Đảng bộ Công ty Cấp thoát nước" "W8's row names its committee"
 
 # The dashboard of a unit below: the district's, seen by the province.
 page=$(get city.jar /units/HG.LM)
