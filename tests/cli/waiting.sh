@@ -212,9 +212,22 @@ lacks "$page" 'id="waiting"' "no waiting card for HG.LM.XP"
 page=$(get city.jar /)
 has "$page" "Các bước đã ghi nhận năm 2025" "dashboard funnel title"
 has "$page" "không phải một nhóm người được theo dõi" "dashboard funnel caption"
+page=$(get city.jar "/reports?kind=funnel&unit=HG&year=2025")
+has "$page" "Các bước đã ghi nhận — Đảng bộ tỉnh Hậu Giang năm 2025" "report page: funnel title"
+has "$page" "không phải một nhóm người được theo dõi" "report page: funnel caption"
+lacks "$page" "so với bước trước" "report page: no % of the previous step"
 out=$("$K" report funnel --year 2025 2>err)
 lacks "$out" "previous step" "funnel table: no % of the previous step"
 has "$out" "Steps recorded — Đảng bộ tỉnh Hậu Giang in 2025" "funnel title"
+# The printable review: the funnel's section says what it counts.
+out=$("$K" report summary --year 2025 --format html 2>err)
+has "$out" "<h2>Steps recorded — Đảng bộ tỉnh Hậu Giang in 2025</h2>" "printable review: funnel title"
+has "$out" '<p class="note">Each step counts the candidacies that reached it on a date in the period' "printable review: funnel caption"
+# The CSV keeps its contract (FORMATS.md): step,reached, the steps dated
+# in 2025 — every candidacy W1-W8 through the cell vote; committee vote
+# W2 W5 W6 W7 W8; decision W5 W7.
+eq "$("$K" report funnel --year 2025 --format csv 2>err | tr '\n' ' ')" \
+	"step,reached source,8 trained,8 applied,8 verified,8 introduced,8 cell_vote,8 committee_vote,5 decision,2 ceremony,0 probation_vote,0 official,0 " "funnel csv"
 
 echo "waiting: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
