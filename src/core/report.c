@@ -4,7 +4,8 @@
  * Every figure comes from three store queries — the decisions of the
  * period (admissions, RULES.md §2), the steps of the period counted per
  * unit and step (the funnel), and the candidacies open on the as-of date
- * (deadlines, dossiers waiting) — rolled up the unit tree in memory, so a
+ * (deadlines; the dossiers waiting for the decision as core/queue.h defines
+ * them) — rolled up the unit tree in memory, so a
  * report over a unit covers its whole subtree and only it. Nothing here
  * formats numbers for people: that is the writers' job (io/).
  */
@@ -14,6 +15,7 @@
 #include "core/deadline.h"
 #include "core/model.h"
 #include "core/policy.h"
+#include "core/queue.h"
 #include "core/report.h"
 #include "core/rules.h"
 #include "core/unitree.h"
@@ -217,6 +219,7 @@ static struct report *report_new(enum report_kind kind, const struct rcol *cols,
 	r->from = c->o->from;
 	r->to = c->o->to;
 	r->as_of = c->as_of;
+	r->waiting = r->waiting_overdue = -1;
 	return r;
 }
 
@@ -367,10 +370,13 @@ static const enum step_code funnel_steps[] = {
 };
 #define NFUNNEL (sizeof(funnel_steps) / sizeof(*funnel_steps))
 
+/* No "% of the previous step": a step dated in the period is reached by
+ * candidacies that started in earlier years too, so one step can count
+ * more than the step before it (250%), and the share would mean nothing.
+ * The note under the title says what the figures are. */
 static const struct rcol funnel_cols[] = {
 	{ "step", N_("step"), RC_CODE, 0 },
 	{ "reached", N_("reached"), RC_INT, 0 },
-	{ "conversion", N_("% of previous step"), RC_PERCENT, 1 },
 };
 
 static enum kn_err build_funnel(const struct ctx *c, struct report **out, struct buf *err)
@@ -389,16 +395,17 @@ static enum kn_err build_funnel(const struct ctx *c, struct report **out, struct
 			reached[sc[i].step] += sc[i].n;
 	}
 	store_step_counts_free(sc, n);
-	struct report *r = report_new(REPORT_FUNNEL, funnel_cols, 3, c);
-	set_title(r, _("From source to admission"), c);
+	struct report *r = report_new(REPORT_FUNNEL, funnel_cols, 2, c);
+	set_title(r, _("Steps recorded"), c);
+	r->note = xstrdup(_("Each step counts the candidacies that reached it on a date in the "
+			    "period, whatever year they entered the source; they are not one "
+			    "group followed from the source, so a step can count more than the "
+			    "step before it."));
 	for (size_t i = 0; i < NFUNNEL; i++) {
 		size_t row = add_row(r);
-		long long prev = i ? reached[funnel_steps[i - 1]] : 0;
-		long long conv = i && prev > 0 ? text_percent_tenths(reached[funnel_steps[i]], prev) : -1;
 		set_text(r, row, 0, step_name(funnel_steps[i]));
 		set_label(r, row, 0, step_label(funnel_steps[i]));
 		set_num(r, row, 1, reached[funnel_steps[i]], 0);
-		set_num(r, row, 2, conv, conv < 0);
 	}
 	*out = r;
 	return KN_OK;
@@ -426,7 +433,7 @@ struct dl_acc {
 	struct policy pol;
 	struct dl_row *rows;
 	size_t n;
-	long long waiting;	/* dossiers waiting for the decision */
+	long long waiting;	/* dossiers waiting for the decision (core/queue.h) */
 	long long waiting_overdue;
 };
 
@@ -435,8 +442,16 @@ static int dl_collect(void *arg, const struct pipeline *p)
 	struct dl_acc *a = arg;
 	struct unode *un = unitree_find(&a->c->tree, p->unit);
 	struct deadline *dl = NULL;
+	struct queue_dossier qd;
 	if (!un || !unitree_within(un, a->c->top))
 		return 0;
+	/* Waiting for the decision: the one definition of core/queue.h,
+	 * counted for the report's unit. */
+	if (queue_waiting(un, p->steps, p->nsteps, a->c->as_of, &a->pol, a->c->cal, &qd) &&
+	    queue_counts_for(&qd, a->c->top)) {
+		a->waiting++;
+		a->waiting_overdue += queue_overdue(&qd);
+	}
 	size_t n = deadlines_for(p->steps, p->nsteps, a->c->as_of, &a->pol, a->c->cal, &dl);
 	for (size_t i = 0; i < n; i++) {
 		a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
@@ -447,10 +462,6 @@ static int dl_collect(void *arg, const struct pipeline *p)
 		r->code = dl[i].code;
 		r->due = dl[i].due;
 		r->left = dl[i].workdays_left;
-		if (strcmp(dl[i].code, "DL-DECISION") == 0) {
-			a->waiting++;
-			a->waiting_overdue += dl[i].workdays_left < 0;
-		}
 	}
 	free(dl);
 	return 0;
@@ -524,6 +535,8 @@ static enum kn_err build_deadlines(const struct ctx *c, struct report **out, str
 		set_text(r, row, 6, a.rows[i].left < 0 ? "overdue" : "due");
 		set_label(r, row, 6, a.rows[i].left < 0 ? _("overdue") : _("due"));
 	}
+	r->waiting = a.waiting;
+	r->waiting_overdue = a.waiting_overdue;
 	dl_release(&a);
 	*out = r;
 	return KN_OK;
@@ -727,6 +740,8 @@ static enum kn_err build_summary(const struct ctx *c, struct report **out, struc
 	} else {
 		buf_adds(&p, _(" No dossier is waiting for a decision."));
 	}
+	r->waiting = dl.waiting;
+	r->waiting_overdue = dl.waiting_overdue;
 	dl_release(&dl);
 	buf_release(&num);
 	r->summary = buf_detach(&p);
@@ -820,5 +835,6 @@ void report_free(struct report *r)
 	free(r->unit_name);
 	free(r->summary);
 	free(r->anchor);
+	free(r->note);
 	free(r);
 }

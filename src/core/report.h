@@ -74,6 +74,12 @@ struct report {
 	char *anchor;		/* summary: the audit chain's head and count
 				   (verify_anchor), for a printed review's
 				   footer; else NULL */
+	char *note;		/* a sentence under the title saying what the
+				   figures count (funnel), else NULL; translated */
+	long long waiting;	/* deadlines, summary: the dossiers waiting for the
+				   decision that count for the unit on as_of
+				   (core/queue.h); -1 for the other reports */
+	long long waiting_overdue;	/* of them, past DL-DECISION; -1 likewise */
 };
 
 struct report_opts {

@@ -333,6 +333,11 @@ void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 			html_escape(out, r->title);
 			buf_adds(out, "</h2>\n");
 		}
+		if (r->note) {
+			buf_adds(out, "<p class=\"note\">");
+			html_escape(out, r->note);
+			buf_adds(out, "</p>\n");
+		}
 		chart_report(out, r);
 		report_table(out, r);
 		buf_adds(out, "</section>\n");

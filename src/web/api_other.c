@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/queue.h"
 #include "core/report.h"
 #include "io/csv.h"
 #include "io/export.h"
@@ -291,19 +292,16 @@ static int dashboard_build(struct request *rq, struct response *rs, void *arg)
 	json_object_set_new(o, "funnel", funnel);
 
 	/* Deadlines: rows of (… due, due_date, workdays_left, status). The
-	 * dossiers waiting for a decision are those with DL-DECISION running,
-	 * as the year-end summary counts them. */
-	long long open = 0, overdue = 0, week = 0, waiting = 0, waiting_overdue = 0;
+	 * dossiers waiting for a decision are counted by the deadlines report
+	 * with the one definition of core/queue.h, as the year-end summary,
+	 * the dashboard page and the decisions queue count them. */
+	long long open = 0, overdue = 0, week = 0;
+	long long waiting = dl->waiting, waiting_overdue = dl->waiting_overdue;
 	for (size_t i = 0; i < dl->nrows; i++) {
-		const char *code = report_cell(dl, i, 3)->text;
 		long long left = report_cell(dl, i, 5)->num;
 		open++;
 		overdue += left < 0;
 		week += left >= 0 && left <= 5;
-		if (code && strcmp(code, "DL-DECISION") == 0) {
-			waiting++;
-			waiting_overdue += left < 0;
-		}
 	}
 	json_object_set_new(o, "deadlines", json_pack("{s:I, s:I, s:I}", "open",
 		(json_int_t)open, "overdue", (json_int_t)overdue, "due_within_5_workdays",
@@ -378,17 +376,29 @@ static int queue_collect(void *arg, const struct pipeline *p)
 	if (!un || !(scope_here = unitree_find(&q->l->tree, q->scope->u.code)) ||
 	    !unitree_within(un, scope_here))
 		return 0;
-	/* The user's committee's dossiers; an administrator's: every one. */
 	comp = unitree_competent(un);
-	if (q->rq->role != ROLE_ADMIN && (!comp || strcmp(comp->u.code, q->rq->user.unit) != 0))
-		return 0;
-	memset(&c, 0, sizeof(c));
-	c.open = 1;
-	c.steps = (struct step *)p->steps;
-	c.nsteps = p->nsteps;
-	next = ledger_next_step(&c, unitree_is_basic_cell(un));
-	if (next != q->awaiting)
-		return 0;
+	if (q->awaiting == STEP_DECISION) {
+		/* The one definition of core/queue.h, counted for the user's
+		 * unit (an administrator's is the top of their subtree). */
+		struct queue_dossier qd;
+		struct unode *mine = unitree_find(&q->l->tree, q->rq->user.unit);
+		if (!queue_waiting(un, p->steps, p->nsteps, q->l->today, NULL, NULL, &qd) ||
+		    !queue_counts_for(&qd, mine))
+			return 0;
+		next = STEP_DECISION;
+	} else {
+		/* The user's committee's dossiers; an administrator's: every one. */
+		if (q->rq->role != ROLE_ADMIN &&
+		    (!comp || strcmp(comp->u.code, q->rq->user.unit) != 0))
+			return 0;
+		memset(&c, 0, sizeof(c));
+		c.open = 1;
+		c.steps = (struct step *)p->steps;
+		c.nsteps = p->nsteps;
+		next = ledger_next_step(&c, unitree_is_basic_cell(un));
+		if (next != q->awaiting)
+			return 0;
+	}
 	q->items = xreallocarray(q->items, q->n + 1, sizeof(*q->items));
 	struct queue_item *it = &q->items[q->n++];
 	memset(it, 0, sizeof(*it));

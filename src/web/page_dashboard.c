@@ -4,7 +4,8 @@
  * year's quota bar and percent, the funnel of the year, the units directly
  * below with their percents (a click goes down one level), the deadlines
  * overdue or due within five working days in the subtree, and the
- * dossiers waiting for this unit's decision.
+ * dossiers waiting for a decision that count for this unit (core/queue.h:
+ * its own committee's and those of the committees below it).
  *
  * No figure is computed here: quota, admitted and percent come from the
  * achievement report (depth 1) and the funnel from the funnel report,
@@ -22,6 +23,7 @@
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/policy.h"
+#include "core/queue.h"
 #include "core/report.h"
 #include "core/rules.h"
 #include "core/unitree.h"
@@ -80,15 +82,12 @@ static int walk_one(void *arg, const struct pipeline *p)
 	struct walk *w = arg;
 	struct unode *un = unitree_find(w->tree, p->unit);
 	struct deadline *dl = NULL;
-	const struct deadline *decision = NULL;
 	size_t n;
 
 	if (!un || !unitree_within(un, w->top))
 		return 0;
 	n = deadlines_for(p->steps, p->nsteps, w->today, &w->pol, w->cal, &dl);
 	for (size_t i = 0; i < n; i++) {
-		if (strcmp(dl[i].code, "DL-DECISION") == 0)
-			decision = &dl[i];
 		if (dl[i].workdays_left < 0)
 			w->overdue++;
 		if (dl[i].workdays_left > SOON_WORKDAYS)
@@ -103,38 +102,25 @@ static int walk_one(void *arg, const struct pipeline *p)
 		d->left = dl[i].workdays_left;
 	}
 
-	/* Waiting for this unit's decision: the next step is the decision
-	 * and this unit is the competent committee. */
-	struct candidacy c;
-	memset(&c, 0, sizeof(c));
-	c.open = 1;
-	c.steps = (struct step *)p->steps;
-	c.nsteps = p->nsteps;
-	if (ledger_next_step(&c, unitree_is_basic_cell(un)) == STEP_DECISION &&
-	    unitree_competent(un) == w->top) {
+	/* Waiting for the decision, counted for this unit: the one
+	 * definition of core/queue.h (the summary and the decisions page
+	 * read it too). */
+	struct queue_dossier qd;
+	if (queue_waiting(un, p->steps, p->nsteps, w->today, &w->pol, w->cal, &qd) &&
+	    queue_counts_for(&qd, w->top)) {
 		struct wait_item *x;
 		struct buf key = BUF_INIT;
 		w->wait = xreallocarray(w->wait, w->nwait + 1, sizeof(*w->wait));
 		x = &w->wait[w->nwait++];
 		memset(x, 0, sizeof(*x));
-		x->cell_vote = x->committee_vote = KN_DATE_NONE;
-		for (size_t i = 0; i < p->nsteps; i++) {
-			const struct step *s = &p->steps[i];
-			if (s->date > w->today)
-				continue;
-			if (s->code == STEP_CELL_VOTE &&
-			    (x->cell_vote == KN_DATE_NONE || s->date > x->cell_vote))
-				x->cell_vote = s->date;
-			if (s->code == STEP_COMMITTEE_VOTE &&
-			    (x->committee_vote == KN_DATE_NONE || s->date > x->committee_vote))
-				x->committee_vote = s->date;
-		}
-		x->arrived = x->committee_vote != KN_DATE_NONE ? x->committee_vote : x->cell_vote;
+		x->cell_vote = qd.cell_vote;
+		x->committee_vote = qd.committee_vote;
+		x->arrived = qd.arrived;
 		x->ref = xstrdup(p->person_ref);
 		x->name = xstrdup(p->full_name);
 		x->unit = xstrdup(p->unit);
-		x->due = decision ? decision->due : KN_DATE_NONE;
-		x->left = decision ? decision->workdays_left : 0;
+		x->due = qd.has_due ? qd.due : KN_DATE_NONE;
+		x->left = qd.has_due ? qd.workdays_left : 0;
 		text_name_key(p->full_name, &key);
 		x->key = buf_detach(&key);
 	}
@@ -410,10 +396,13 @@ static void funnel_table(struct response *rs, const struct report *fun, int year
 	for (size_t i = 0; i < fun->nrows; i++)
 		if (report_cell(fun, i, 1)->num > max)
 			max = report_cell(fun, i, 1)->num;
-	buf_addf(&t, _("From source to admission in %d"), year);
-	html_printf(b, "<h2>%s</h2>\n<table class=\"funnel\">\n<thead><tr><th>%s</th>"
+	buf_addf(&t, _("Steps recorded in %d"), year);
+	html_printf(b, "<h2>%s</h2>\n", t.s);
+	if (fun->note)
+		html_printf(b, "<p class=\"muted note\">%s</p>\n", fun->note);
+	html_printf(b, "<table class=\"funnel\">\n<thead><tr><th>%s</th>"
 		    "<th class=\"num\">%s</th><th class=\"barcell\"><span class=\"sr-only\">%s</span>"
-		    "</th></tr></thead>\n<tbody>\n", t.s, _("Step"), _("Reached"), _("Bar"));
+		    "</th></tr></thead>\n<tbody>\n", _("Step"), _("Reached"), _("Bar"));
 	for (size_t i = 0; i < fun->nrows; i++) {
 		struct buf label = BUF_INIT;
 		report_cell_human(fun, i, 0, &label);
@@ -477,7 +466,7 @@ static void waiting_table(struct request *rq, struct response *rs, const struct 
 {
 	struct buf *b = &rs->body;
 
-	html_printf(b, "<h2 id=\"waiting-list\">%s</h2>\n", _("Dossiers waiting for this unit's decision"));
+	html_printf(b, "<h2 id=\"waiting-list\">%s</h2>\n", _("Dossiers waiting for a decision"));
 	if (!w->nwait) {
 		html_printf(b, "<p class=\"notice\">%s</p>\n", _("No dossier is waiting for a decision."));
 		return;
@@ -516,6 +505,18 @@ static void waiting_table(struct request *rq, struct response *rs, const struct 
 		html_printf(b, "</p>\n");
 		buf_release(&more);
 	}
+}
+
+/* 1 when n or a unit below it may admit: a dossier can then count as
+ * waiting for n (core/queue.h), and the card and list are shown. */
+static int subtree_decides(const struct unode *n)
+{
+	if (n->u.may_admit)
+		return 1;
+	for (size_t i = 0; i < n->nchildren; i++)
+		if (subtree_decides(n->children[i]))
+			return 1;
+	return 0;
 }
 
 /* ?year=: a year from 1900 to 2100, else the current one; -1 when given
@@ -611,11 +612,12 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	page_date(rs, today < o.as_of ? today : o.as_of);
 	html_printf(&rs->body, "</span></p>\n");
 
-	cards(rs, ach, year, &w, n->u.may_admit);
+	int decides = subtree_decides(n) || w.nwait;
+	cards(rs, ach, year, &w, decides);
 	children_table(rq, rs, ach, year, this_year);
 	funnel_table(rs, fun, year);
 	deadlines_table(rq, rs, &w, n);
-	if (n->u.may_admit)
+	if (decides)
 		waiting_table(rq, rs, &w);
 
 	buf_reset(&href);

@@ -4,11 +4,12 @@
  * dossiers are waiting for the bloc committee's decision"), each with a
  * small form that records the decision on the spot.
  *
- * A dossier is in the queue when its candidacy is open, lies in the
- * user's subtree, its next step (ledger_next_step) is `decision`, and the
- * competent committee of its considering unit (unitree_competent) is the
- * user's own unit — an administrator sees every one of the subtree. The
- * oldest vote comes first, with the working days left against
+ * A dossier is in the queue when it waits for the decision as
+ * core/queue.h defines it (the definition the summary paragraph and the
+ * dashboard read) and counts for the user's unit: its competent committee
+ * is that unit or one below it. Where the committee is one below, the row
+ * names it instead of offering the form (an administrator may record for
+ * any). The oldest vote comes first, with the working days left against
  * DL-DECISION (deadlines_for, as `ketnap person show` and the deadlines
  * report count them). The decision itself goes through ledger_step() like
  * every other step, recorded for the user's committee.
@@ -17,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/deadline.h"
 #include "core/ledger.h"
+#include "core/queue.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -38,6 +39,8 @@ struct dossier {
 	kn_date due;		/* DL-DECISION, KN_DATE_NONE if none */
 	int left;		/* working days left (< 0 overdue) */
 	int has_due;
+	const struct unode *decider;	/* the competent committee, when it is
+					   not the user's own (no form then) */
 };
 
 struct queue {
@@ -62,22 +65,14 @@ static int queue_each(void *arg, const struct pipeline *p)
 {
 	struct queue *q = arg;
 	struct unode *un = unitree_find(&q->l->tree, p->unit);
-	struct candidacy c;
-	struct deadline *dl = NULL;
+	struct queue_dossier qd;
 	struct buf key = BUF_INIT;
 
 	if (!un || !unitree_within(un, q->scope))
 		return 0;
-	if (q->rq->role != ROLE_ADMIN) {
-		struct unode *comp = unitree_competent(un);
-		if (!comp || strcmp(comp->u.code, q->rq->user.unit) != 0)
-			return 0;
-	}
-	memset(&c, 0, sizeof(c));
-	c.open = 1;
-	c.steps = (struct step *)p->steps;
-	c.nsteps = p->nsteps;
-	if (ledger_next_step(&c, unitree_is_basic_cell(un)) != STEP_DECISION)
+	/* The one definition of core/queue.h, counted for the user's unit. */
+	if (!queue_waiting(un, p->steps, p->nsteps, q->l->today, &q->pol, q->l->cal, &qd) ||
+	    !queue_counts_for(&qd, q->scope))
 		return 0;
 	if (q->n == q->cap) {
 		q->cap = q->cap ? q->cap * 2 : 32;
@@ -90,19 +85,13 @@ static int queue_each(void *arg, const struct pipeline *p)
 	d->unit = xstrdup(p->unit);
 	text_name_key(p->full_name, &key);
 	d->key = buf_detach(&key);
-	d->vote = KN_DATE_NONE;
-	for (size_t i = 0; i < p->nsteps; i++)
-		if ((p->steps[i].code == STEP_CELL_VOTE || p->steps[i].code == STEP_COMMITTEE_VOTE) &&
-		    (d->vote == KN_DATE_NONE || p->steps[i].date > d->vote))
-			d->vote = p->steps[i].date;
-	size_t nd = deadlines_for(p->steps, p->nsteps, q->l->today, &q->pol, q->l->cal, &dl);
-	for (size_t i = 0; i < nd; i++)
-		if (strcmp(dl[i].code, "DL-DECISION") == 0) {
-			d->due = dl[i].due;
-			d->left = dl[i].workdays_left;
-			d->has_due = 1;
-		}
-	free(dl);
+	d->vote = qd.arrived;
+	d->due = qd.has_due ? qd.due : KN_DATE_NONE;
+	d->left = qd.workdays_left;
+	d->has_due = qd.has_due;
+	/* A committee below the user's decides it: shown, not decided here. */
+	d->decider = q->rq->role == ROLE_ADMIN || !qd.competent ||
+		     strcmp(qd.competent->u.code, q->rq->user.unit) == 0 ? NULL : qd.competent;
 	return 0;
 }
 
@@ -212,9 +201,9 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 	}
 	text_int(&num, (long long)q.n);
 	html_printf(b, "<div class=\"cards\"><div class=\"card\"><div class=\"big\">%s</div>", num.s);
-	html_printf(b, ngettext("dossier waiting for the decision of %s",
-				"dossiers waiting for the decision of %s", q.n),
-		    rq->role == ROLE_ADMIN ? _("the competent committees") : q.scope->u.name);
+	html_printf(b, ngettext("dossier waiting for the admission decision in %s",
+				"dossiers waiting for the admission decision in %s", q.n),
+		    q.scope->u.name);
 	html_printf(b, "</div></div>\n");
 	if (q.n) {
 		html_printf(b, "<table class=\"list decisions\">\n<thead><tr><th>%s</th><th>%s</th>"
@@ -244,7 +233,10 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 				buf_release(&n);
 			}
 			html_printf(b, "</td><td class=\"no-print\">");
-			row_form(rq, rs, d, r, l.today);
+			if (d->decider)
+				html_printf(b, "<span class=\"muted\">%s</span>", d->decider->u.name);
+			else
+				row_form(rq, rs, d, r, l.today);
 			html_printf(b, "</td></tr>\n");
 			buf_release(&href);
 		}

@@ -46,7 +46,7 @@
 static const char *const kind_labels[REPORT__COUNT] = {
 	N_("Admissions against quota"),
 	N_("Admissions by structure category"),
-	N_("From source to admission"),
+	N_("Steps recorded in the period"),
 	N_("Open deadlines"),
 	N_("Ranking of units"),
 	N_("Summary of the year"),
@@ -437,6 +437,8 @@ int h_reports(struct request *rq, struct response *rs)
 		downloads(rs, &p);
 		if (r[0]->summary)
 			summary(&rs->body, r[0]->summary);
+		if (r[0]->note)
+			html_printf(&rs->body, "<p class=\"muted note\">%s</p>\n", r[0]->note);
 		chart_report(&rs->body, r[0]);
 		table(rq, rs, r[0]);
 	}
