@@ -394,7 +394,7 @@ static void batch_result(struct response *rs, const struct batch *bt)
 	text_int(&n1, (long long)bt->recorded);
 	text_int(&n2, (long long)refused);
 	html_printf(b, "<div class=\"batch-result%S\" role=\"status\"><p><strong>",
-		    refused ? " violations" : " notice");
+		    bt->recorded ? " notice" : " violations");
 	html_printf(b, ngettext("%s decision was recorded", "%s decisions were recorded",
 				bt->recorded), n1.s);
 	html_printf(b, ", ");
@@ -407,7 +407,10 @@ static void batch_result(struct response *rs, const struct batch *bt)
 		const struct batch_item *it = &bt->it[i];
 		html_printf(b, "<tr class=\"%S\"><td>%s <span class=\"muted code\">%s</span></td>"
 			    "<td class=\"code\">%s</td><td>", it->doc_no ? "recorded" : "refused",
-			    it->full_name ? it->full_name : "", it->ref,
+			    it->full_name ? it->full_name : _("unknown person"),
+			    /* A ref outside the user's subtree is not echoed:
+			     * the page says nothing of who is there. */
+			    it->full_name ? it->ref : "",
 			    it->doc_no ? it->doc_no : "—");
 		if (it->doc_no) {
 			html_printf(b, "%s", _("recorded"));
@@ -772,7 +775,9 @@ static enum kn_err batch_one(struct request *rq, struct ledger *l, struct batch_
 }
 
 /* POST /decisions: the ticked dossiers (ref, repeated), date, first,
- * suffix. Answers the queue with the list of what was recorded. */
+ * suffix. Answers the queue with the list of what was recorded: 200 when
+ * at least one was, 422 when none was (a bad date or series, nothing
+ * ticked, or every dossier refused). */
 int h_decisions_batch(struct request *rq, struct response *rs)
 {
 	const char *date = kv_get(&rq->form, "date");
@@ -839,6 +844,8 @@ int h_decisions_batch(struct request *rq, struct response *rs)
 	}
 	ledger_release(&l);
 	bt.next = next;
+	if (bt.recorded == 0)
+		status = 422;	/* every one refused: nothing was done */
 answer:
 	queue_page(rq, rs, NULL, &bt, status);
 out:
