@@ -173,8 +173,21 @@ struct batch {
 	long next;			/* the number the next decision would take */
 };
 
+/* The queue's filters, as read from the query string. */
+struct filters {
+	const char *unit;		/* a unit code, or NULL */
+	struct unode *top;		/* its node, or the scope */
+	enum waited waited;
+	long page;
+};
+
+/* The query string of the filters (without page), "?unit=…&waited=…" or "". */
+static void filters_query(const struct filters *f, struct buf *q);
+
+/* A row's own form; its action carries the filters and the page, so that
+ * the answer comes back to the same view. */
 static void row_form(struct request *rq, struct response *rs, const struct dossier *d,
-		     const struct refusal *r, kn_date today)
+		     const struct refusal *r, const struct filters *f, kn_date today)
 {
 	struct buf *b = &rs->body, action = BUF_INIT;
 	char iso[11];
@@ -182,6 +195,9 @@ static void row_form(struct request *rq, struct response *rs, const struct dossi
 	date_format_iso(today, iso);
 	buf_adds(&action, "/decisions/");
 	url_encode(&action, d->ref);
+	filters_query(f, &action);
+	if (f->page > 1)
+		buf_addf(&action, "%cpage=%ld", strchr(action.s, '?') ? '&' : '?', f->page);
 	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"decide\">", action.s);
 	page_csrf(rq, rs);
 	html_printf(b, "<label>%s <input name=\"doc_no\" required maxlength=\"64\" value=\"%s\" "
@@ -193,29 +209,21 @@ static void row_form(struct request *rq, struct response *rs, const struct dossi
 	buf_release(&action);
 }
 
-/* The queue's filters, as read from the query string. */
-struct filters {
-	const char *unit;		/* a unit code, or NULL */
-	struct unode *top;		/* its node, or the scope */
-	enum waited waited;
-	long page;
-};
-
 static const char *waited_name(enum waited w)
 {
 	static const char *const names[] = { "", "30", "60", "overdue" };
 	return names[w];
 }
 
-/* The query string of the filters (without page), "?unit=…&waited=…" or "". */
 static void filters_query(const struct filters *f, struct buf *q)
 {
+	size_t start = q->len;
 	if (f->unit) {
 		buf_adds(q, "?unit=");
 		url_encode(q, f->unit);
 	}
 	if (f->waited != WAITED_ANY) {
-		buf_adds(q, q->len ? "&waited=" : "?waited=");
+		buf_adds(q, q->len > start ? "&waited=" : "?waited=");
 		buf_adds(q, waited_name(f->waited));
 	}
 }
@@ -591,7 +599,7 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 				buf_release(&n);
 			}
 			html_printf(b, "</td><td class=\"no-print\">");
-			row_form(rq, rs, d, r, l.today);
+			row_form(rq, rs, d, r, &f, l.today);
 			html_printf(b, "</td></tr>\n");
 			buf_release(&href);
 			buf_release(&lbl);
@@ -684,6 +692,14 @@ int h_decision_record(struct request *rq, struct response *rs)
 	case KN_OK:
 		buf_adds(&to, "/decisions?done=");
 		url_encode(&to, p.ref);
+		for (size_t i = 0; i < 3; i++) {
+			static const char *const keep[] = { "unit", "waited", "page" };
+			const char *val = kv_get(&rq->query, keep[i]);
+			if (val && *val) {
+				buf_addf(&to, "&%s=", keep[i]);
+				url_encode(&to, val);
+			}
+		}
 		resp_redirect(rs, to.s);
 		break;
 	case KN_ERULE:

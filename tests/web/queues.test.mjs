@@ -186,6 +186,21 @@ test('decisions: a batch of 4 records 3 under consecutive numbers and refuses th
   // The series goes on from 48; the three left the queue.
   assert.equal(await page.locator('form#batch input[name="first"]').inputValue(), '48');
   assert.equal(await page.locator('.card .big').first().textContent(), '21');
+  // A row's own form, on page 2 of a filtered view: typed dd/mm/yyyy,
+  // recorded, and back to the same view.
+  await go(page, '/decisions?unit=CT.BT.P03&page=2');
+  assert.deepEqual(await rowRefs(page), [LATE], '21 left: page 2 holds the last');
+  const own = page.locator(`form.decide[action^="/decisions/${LATE}"]`);
+  await own.locator('input[name="doc_no"]').fill('50-QĐ/HU');
+  await own.locator('input[name="date"]').fill('19/12/2025');
+  await Promise.all([page.waitForNavigation(), own.locator('button[type="submit"]').click()]);
+  const back = new URL(page.url());
+  assert.equal(back.pathname, '/decisions');
+  assert.equal(back.searchParams.get('unit'), 'CT.BT.P03');
+  assert.match(await page.locator('p.notice').textContent(), /Lý Văn Loan/);
+  const late = decisionsOf()[LATE];
+  assert.equal(late.date, '2025-12-19');
+  assert.equal(late.doc_no, '50-QĐ/HU');
   await page.context().close();
 });
 
