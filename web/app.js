@@ -1,6 +1,7 @@
 /* ketnap — the little JavaScript of the web application. Everything works
  * without it; it only adds conveniences: a confirmation before irreversible
- * submissions, and a guard against double submission. */
+ * submissions, a guard against double submission, and on the decisions
+ * queue a box that ticks every dossier of the page at once. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form").forEach(function (form) {
@@ -17,6 +18,14 @@ document.addEventListener("DOMContentLoaded", function () {
       }
       form.dataset.submitted = "1";
       setTimeout(function () { form.dataset.submitted = ""; }, 3000);
+    });
+  });
+  document.querySelectorAll("input.tick-all").forEach(function (all) {
+    var boxes = document.querySelectorAll('input[type="checkbox"][name="ref"][form="' +
+      all.getAttribute("form") + '"]');
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      boxes.forEach(function (b) { b.checked = all.checked; });
     });
   });
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {

@@ -467,6 +467,14 @@ static void span_key(const UCollator *c, struct span sp, struct buf *out)
 	free(u);
 }
 
+void text_sort_key(const char *s, struct buf *out)
+{
+	struct span sp;
+	sp.s = s;
+	sp.n = strlen(s);
+	span_key(collator(), sp, out);
+}
+
 void text_name_key(const char *full_name, struct buf *out)
 {
 	const UCollator *c = collator();

@@ -47,6 +47,11 @@ int text_name_cmp(const char *a, const char *b);
  * are only comparable within one ICU version (do not store them). */
 void text_name_key(const char *full_name, struct buf *out);
 
+/* A binary sort key of the whole text in ICU's "vi" order (Ánh < Bình <
+ * Dung < Đức < Hà; a < ă < â), appended to out: compare with strcmp().
+ * For unit names and other text that is not a person's name. */
+void text_sort_key(const char *s, struct buf *out);
+
 /* Integers with thousands separators: vi "2.669", "1.234.567", "-5"; en
  * "2,669". text_int() uses i18n_is_vi(); text_int_lang() takes lang "vi" or
  * anything else for English. */

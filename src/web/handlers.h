@@ -36,6 +36,7 @@ HANDLER(h_person_edit);			/* POST /edit/REF */
 /* page_decisions.c: the decisions queue of an approver's committee */
 HANDLER(h_decisions);
 HANDLER(h_decision_record);		/* POST /decisions/REF */
+HANDLER(h_decisions_batch);		/* POST /decisions: several at once */
 
 /* page_reports.c: reports with period and unit pickers, downloads */
 HANDLER(h_reports);			/* GET /reports?kind=&unit=&year=&from=&to=&as_of= */

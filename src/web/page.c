@@ -51,6 +51,21 @@ void page_date(struct response *rs, long long d)
 	buf_adds(&rs->body, s);
 }
 
+void page_date_input(struct buf *b, const char *name, const char *value, const char *extra)
+{
+	char vn[11];
+	kn_date d;
+	if (value && date_parse(value, &d) == 0) {
+		date_format_vn(d, vn);
+		value = vn;
+	}
+	html_printf(b, "<input type=\"text\" inputmode=\"numeric\" class=\"date\" name=\"%s\" "
+		    "value=\"%s\" placeholder=\"%s\" maxlength=\"10\" autocomplete=\"off\" "
+		    "pattern=\"%S\" title=\"%s\"%S>", name, value ? value : "", _("dd/mm/yyyy"),
+		    "\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2}",
+		    _("a date written dd/mm/yyyy, e.g. 15/01/2025"), extra ? extra : "");
+}
+
 void page_csrf(struct request *rq, struct response *rs)
 {
 	html_printf(&rs->body, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",

@@ -30,6 +30,14 @@ void page_int(struct response *rs, long long v);
 void page_percent(struct response *rs, long long tenths);
 void page_date(struct response *rs, long long kn_date_value);
 
+/* A date field typed and shown as dd/mm/yyyy whatever the browser's
+ * locale (an <input type=date> follows the browser's own spelling): a text
+ * input with inputmode numeric, a placeholder and a pattern that also lets
+ * scripts' yyyy-mm-dd through; the server reads both (date_parse). `value`
+ * is what was typed or stored: a date it parses is shown back as
+ * dd/mm/yyyy, anything else as typed. `extra` is trusted markup (" required"). */
+void page_date_input(struct buf *b, const char *name, const char *value, const char *extra);
+
 /* A URL-encoded copy of s appended to out (query parameters). */
 void url_encode(struct buf *out, const char *s);
 

@@ -1446,14 +1446,15 @@ static void holidays_page(struct request *rq, struct response *rs, int year, con
 		html_printf(&rs->body, "<h2>%s</h2>\n", _("Add a change"));
 		html_printf(&rs->body, "<form method=\"post\" action=\"/admin/holidays\" class=\"grid admin\">\n");
 		page_csrf(rq, rs);
-		html_printf(&rs->body,
-			    "<label>%s <input name=\"date\" type=\"date\" required value=\"%s\"></label>\n"
+		html_printf(&rs->body, "<label>%s ", _("Date"));
+		page_date_input(&rs->body, "date", again_date, " required");
+		html_printf(&rs->body, "</label>\n"
 			    "<label>%s <select name=\"workday\"><option value=\"0\">%s</option>"
 			    "<option value=\"1\"%S>%s</option></select></label>\n"
 			    "<label>%s <input name=\"name\" maxlength=\"200\" value=\"%s\" "
 			    "placeholder=\"Nghỉ bù Tết\"></label>\n"
 			    "<div><button type=\"submit\">%s</button></div>\n</form>\n",
-			    _("Date"), again_date, _("Change"), _("day off"),
+			    _("Change"), _("day off"),
 			    errs && strcmp(form(rq, "workday"), "1") == 0 ? " selected" : "",
 			    _("working day (swapped)"), _("Name"), errs ? form(rq, "name") : "",
 			    _("Add"));

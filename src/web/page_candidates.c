@@ -352,23 +352,28 @@ static void field_attrs(struct buf *b, const struct form *f, const char *name)
 }
 
 /* <label>Label <input …> error</label>; type is a literal ("text",
- * "date", "number", "tel"); extra is trusted markup (attributes). */
+ * "date", "number", "tel"); extra is trusted markup (attributes). A "date"
+ * is a text field typed and shown as dd/mm/yyyy (page_date_input), not the
+ * browser's date control, which follows the browser's locale. */
 static void input(struct buf *b, const struct form *f, const char *name, const char *label,
 		  const char *type, const char *extra)
 {
 	const char *v = form_get(f, name);
-	kn_date d;
-	char iso[11];
-	/* A date typed as 15/01/2012 is shown back in the date control's own
-	 * spelling, so the browser keeps it. */
-	if (v && strcmp(type, "date") == 0 && date_parse(v, &d) == 0) {
-		date_format_iso(d, iso);
-		v = iso;
+	struct buf attrs = BUF_INIT;
+	if (strcmp(type, "date") == 0) {
+		html_printf(b, "<label>%s ", label);
+		buf_adds(&attrs, extra ? extra : "");
+		if (form_errmsg(f, name)) {
+			html_printf(&attrs, " aria-invalid=\"true\" aria-describedby=\"err-%s\"", name);
+		}
+		page_date_input(b, name, v, attrs.s);
+		buf_release(&attrs);
+	} else {
+		html_printf(b, "<label>%s <input type=\"%S\" name=\"%s\" value=\"%s\"%S", label,
+			    type, name, nz(v), extra ? extra : "");
+		field_attrs(b, f, name);
+		html_printf(b, ">");
 	}
-	html_printf(b, "<label>%s <input type=\"%S\" name=\"%s\" value=\"%s\"%S", label, type, name,
-		    nz(v), extra ? extra : "");
-	field_attrs(b, f, name);
-	html_printf(b, ">");
 	field_error(b, f, name);
 	html_printf(b, "</label>\n");
 }
@@ -466,16 +471,76 @@ static void walk_considering(struct unode *n, struct unit_walk *w)
 		walk_considering(n->children[i], w);
 }
 
-/* Options of the list's unit filter: every unit of the subtree, indented. */
-static void walk_all(struct unode *n, struct unit_walk *w)
+/* The list's unit picker: every unit of the subtree in a <datalist>, the
+ * code as the value and the name as the label, so the browser suggests
+ * units as one types a part of either — with or without JavaScript. */
+static void walk_datalist(struct buf *b, const struct unode *n)
 {
-	int sel = w->selected && strcmp(w->selected, n->u.code) == 0;
-	html_printf(w->b, "<option value=\"%s\"%S>", n->u.code, sel ? " selected" : "");
-	for (int i = w->top_depth; i < n->depth; i++)
-		buf_adds(w->b, "\xe2\x80\x83");	/* an em space per level */
-	html_printf(w->b, "%s</option>", n->u.name);
+	html_printf(b, "<option value=\"%s\">%s</option>", n->u.code, n->u.name);
 	for (size_t i = 0; i < n->nchildren; i++)
-		walk_all(n->children[i], w);
+		walk_datalist(b, n->children[i]);
+}
+
+struct unit_match {
+	const char *nfc, *fold;		/* the typed name, NFC and folded */
+	struct unode *hit;
+	size_t exact, folded;		/* matches of each kind */
+	struct unode *fold_hit;
+};
+
+static void walk_match(struct unode *n, struct unit_match *m)
+{
+	if (strcmp(n->u.name, m->nfc) == 0) {
+		m->exact++;
+		m->hit = n;
+	} else {
+		struct buf f = BUF_INIT;
+		text_fold(n->u.name, &f);
+		if (strcmp(f.s, m->fold) == 0) {
+			m->folded++;
+			m->fold_hit = n;
+		}
+		buf_release(&f);
+	}
+	for (size_t i = 0; i < n->nchildren; i++)
+		walk_match(n->children[i], m);
+}
+
+/* The unit the picker names: a code, "Name (CODE)" as some browsers fill
+ * it, or a unit's name (exact, else without accents and case) within the
+ * scope. NULL when nothing or several units match (*several set). */
+static struct unode *unit_pick(struct unitree *t, struct unode *scope, const char *typed,
+			       int *several)
+{
+	struct buf nfc = BUF_INIT, fold = BUF_INIT;
+	struct unode *n = unitree_find(t, typed);
+	size_t len = strlen(typed);
+	*several = 0;
+	if (!n && len > 2 && typed[len - 1] == ')') {
+		const char *open = strrchr(typed, '(');
+		if (open) {
+			char *code = xstrndup(open + 1, (size_t)(typed + len - 1 - open - 1));
+			n = unitree_find(t, code);
+			free(code);
+		}
+	}
+	if (n)
+		return unitree_within(n, scope) ? n : NULL;
+	if (text_nfc(typed, &nfc) == 0) {
+		struct unit_match m = { nfc.s, NULL, NULL, 0, 0, NULL };
+		text_fold(nfc.s, &fold);
+		m.fold = fold.s;
+		walk_match(scope, &m);
+		if (m.exact == 1)
+			n = m.hit;
+		else if (m.exact == 0 && m.folded == 1)
+			n = m.fold_hit;
+		else if (m.exact || m.folded)
+			*several = 1;
+	}
+	buf_release(&nfc);
+	buf_release(&fold);
+	return n;
 }
 
 static void select_unit(struct request *rq, struct buf *b, const struct form *f)
@@ -756,10 +821,34 @@ static int cached_overdue(const struct cand_cache *k, const struct cand_summary 
 	       bsearch(&ref, k->overdue, k->noverdue, sizeof(*k->overdue), str_cmp) != NULL;
 }
 
+/* Whom the list shows: it opens on the open candidacies; party members
+ * (admitted: a decision recorded), the candidacies closed without
+ * admission, or everyone are a filter away. */
+enum list_status { LIST_OPEN, LIST_MEMBERS, LIST_CLOSED, LIST_ALL, LIST__COUNT };
+static const char *const list_status_names[LIST__COUNT] = { "open", "members", "closed", "all" };
+static const char *const list_status_labels[LIST__COUNT] = {
+	N_("open candidacies"), N_("party members (admitted)"),
+	N_("closed without admission"), N_("everyone"),
+};
+
+static int list_status_keeps(enum list_status st, const struct cand_summary *c)
+{
+	switch (st) {
+	case LIST_OPEN:
+		return c->open;
+	case LIST_MEMBERS:
+		return c->decision != KN_DATE_NONE;
+	case LIST_CLOSED:
+		return !c->open && c->decision == KN_DATE_NONE;
+	default:
+		return 1;
+	}
+}
+
 /* The query string of the list without `page` (for the pager). */
 static void list_query(struct request *rq, struct buf *q)
 {
-	static const char *const keys[] = { "q", "unit", "step", "category", "overdue" };
+	static const char *const keys[] = { "q", "unit", "status", "step", "category", "overdue" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
 		const char *v = kv_get(&rq->query, keys[i]);
 		if (!v || !*v)
@@ -772,17 +861,24 @@ static void list_query(struct request *rq, struct buf *q)
 }
 
 static void list_filters(struct request *rq, struct response *rs, struct unode *scope,
-			 const char *unit, enum step_code step, const char *category, int overdue)
+			 const char *unit, enum list_status status, enum step_code step,
+			 const char *category, int overdue)
 {
 	struct buf *b = &rs->body;
-	struct unit_walk w = { b, unit && *unit ? unit : scope->u.code, NULL, 0, scope->depth };
 
 	html_printf(b, "<form method=\"get\" action=\"/candidates\" class=\"grid filters\" "
 		    "role=\"search\">\n<label>%s <input type=\"search\" name=\"q\" value=\"%s\" "
 		    "placeholder=\"%s\"></label>\n", _("Name"), nz(kv_get(&rq->query, "q")),
 		    _("e.g. nguyen van dung"));
-	html_printf(b, "<label>%s <select name=\"unit\">", _("Unit"));
-	walk_all(scope, &w);
+	html_printf(b, "<label>%s <input type=\"search\" name=\"unit\" list=\"units-in-scope\" "
+		    "value=\"%s\" placeholder=\"%s\" autocomplete=\"off\" class=\"unit-pick\">"
+		    "</label>\n<datalist id=\"units-in-scope\">", _("Unit (name or code)"), nz(unit),
+		    _("e.g. Bình Thủy or CT.BT"));
+	walk_datalist(b, scope);
+	html_printf(b, "</datalist>\n<label>%s <select name=\"status\">", _("Show"));
+	for (int i = 0; i < LIST__COUNT; i++)
+		html_printf(b, "<option value=\"%s\"%S>%s</option>", list_status_names[i],
+			    i == (int)status ? " selected" : "", _(list_status_labels[i]));
 	html_printf(b, "</select></label>\n<label>%s <select name=\"step\"><option value=\"\">%s"
 		    "</option>", _("Stage"), _("any"));
 	for (int s = STEP_SOURCE; s < STEP__COUNT; s++)
@@ -865,6 +961,8 @@ int h_candidates(struct request *rq, struct response *rs)
 	const char *category = kv_get(&rq->query, "category");
 	const char *ov = kv_get(&rq->query, "overdue");
 	const char *pg = kv_get(&rq->query, "page");
+	const char *stname = kv_get(&rq->query, "status");
+	enum list_status lstatus = LIST_OPEN;
 	int overdue = ov && *ov && strcmp(ov, "0") != 0;
 	enum step_code step = STEP_NONE;
 	struct cand_cache *k;
@@ -879,9 +977,21 @@ int h_candidates(struct request *rq, struct response *rs)
 		return store_failed(rq, rs);
 	top = scope;
 	if (unit && *unit) {
-		top = unitree_find(t, unit);
-		if (!top || !unitree_within(top, scope))
+		int several;
+		top = unit_pick(t, scope, unit, &several);
+		if (several)
+			return resp_error(rq, rs, 400, _("Several units bear this name; choose one "
+							 "from the list or type its code."));
+		if (!top)
 			return resp_error(rq, rs, 404, _("No such unit."));
+	}
+	if (stname && *stname) {
+		int i;
+		for (i = 0; i < LIST__COUNT && strcmp(stname, list_status_names[i]) != 0; i++)
+			;
+		if (i == LIST__COUNT)
+			return resp_error(rq, rs, 400, _("No such choice of whom to show."));
+		lstatus = (enum list_status)i;
 	}
 	if (stepname && *stepname && (step = step_from_name(stepname)) == STEP_NONE)
 		return resp_error(rq, rs, 400, _("No such step."));
@@ -921,6 +1031,8 @@ int h_candidates(struct request *rq, struct response *rs)
 		if (step != STEP_NONE && c->stage != step)
 			continue;
 		if (overdue && !c->open)
+			continue;
+		if (!list_status_keeps(lstatus, c))
 			continue;
 		un = unitree_find(t, c->unit);
 		if (!un || !unitree_within(un, top))
@@ -978,7 +1090,7 @@ int h_candidates(struct request *rq, struct response *rs)
 	if (rq->role >= ROLE_EDITOR)
 		html_printf(b, "<p class=\"no-print\"><a class=\"button\" href=\"/candidates/new\">%s"
 			    "</a></p>\n", _("New candidate"));
-	list_filters(rq, rs, scope, unit, step, category, overdue);
+	list_filters(rq, rs, scope, unit, lstatus, step, category, overdue);
 	if (nrows == 0) {
 		html_printf(b, "<p class=\"muted\">%s</p>\n", _("Nobody matches these filters."));
 	} else {

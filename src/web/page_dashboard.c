@@ -341,25 +341,108 @@ static void cards(struct response *rs, const struct report *ach, int year,
 	buf_release(&t);
 }
 
-static void children_table(struct request *rq, struct response *rs, const struct report *ach,
-			   int year, int this_year)
+/* The order of the units below: by name in Vietnamese order (ICU "vi"),
+ * or by percent of the quota, highest first, those with no quota last. */
+enum child_order { ORDER_NAME, ORDER_PERCENT };
+
+struct child_row {
+	size_t i;		/* row of the achievement report */
+	char *key;		/* text_sort_key() of the name */
+	int has_pct;
+	long long pct;
+};
+
+static int child_name_cmp(const void *a, const void *b)
+{
+	const struct child_row *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+static int child_pct_cmp(const void *a, const void *b)
+{
+	const struct child_row *x = a, *y = b;
+	if (x->has_pct != y->has_pct)
+		return x->has_pct ? -1 : 1;
+	if (x->has_pct && x->pct != y->pct)
+		return x->pct > y->pct ? -1 : 1;
+	return child_name_cmp(a, b);
+}
+
+static enum child_order order_param(struct request *rq)
+{
+	const char *o = kv_get(&rq->query, "sort");
+	return o && strcmp(o, "percent") == 0 ? ORDER_PERCENT : ORDER_NAME;
+}
+
+/* What the quota bar shows, in words beside small copies of its parts. */
+static void quota_legend(struct buf *b)
+{
+	html_printf(b, "<p class=\"legend qlegend\"><span class=\"sr-only\">%s</span>",
+		    _("How to read the quota bars:"));
+	html_printf(b, "<span><svg class=\"swatch\" viewBox=\"0 0 20 14\" aria-hidden=\"true\">"
+		    "<rect width=\"20\" height=\"14\" fill=\"#2e7d32\"/></svg> %s</span> ",
+		    _("admitted, quota reached"));
+	html_printf(b, "<span><svg class=\"swatch\" viewBox=\"0 0 20 14\" aria-hidden=\"true\">"
+		    "<rect width=\"20\" height=\"14\" fill=\"#e08a1e\"/></svg> %s</span> ",
+		    _("admitted, quota not yet reached"));
+	html_printf(b, "<span><svg class=\"swatch\" viewBox=\"0 0 20 14\" aria-hidden=\"true\">"
+		    "<rect width=\"20\" height=\"14\" fill=\"#eceff2\"/><line x1=\"10\" x2=\"10\" "
+		    "y1=\"0\" y2=\"14\" stroke=\"#1d1d1f\" stroke-width=\"2\"/></svg> %s</span> ",
+		    _("the mark: 100% of the quota"));
+	html_printf(b, "<span class=\"muted\">%s</span></p>\n",
+		    _("The bar runs from 0 to 150% of the quota; beyond, it stays full and the "
+		      "figure says how far."));
+}
+
+/* The units below, in the order the user chose; 0 if there are none. */
+static int children_table(struct request *rq, struct response *rs, const struct report *ach,
+			  struct unode *unit, int year, int this_year)
 {
 	struct buf *b = &rs->body;
 	struct buf href = BUF_INIT;
 	size_t nchild = 0;
+	enum child_order order = order_param(rq);
+	struct child_row *rows;
 
 	for (size_t i = 0; i < ach->nrows; i++)
 		nchild += ach->depth && ach->depth[i] == 1;
 	if (!nchild)
-		return;
-	html_printf(b, "<h2>%s</h2>\n<div class=\"scroll\"><table class=\"units\">\n<thead><tr><th>%s</th>"
-		    "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
-		    "<th class=\"barcell hide-narrow\"><span class=\"sr-only\">%s</span></th></tr></thead>\n<tbody>\n",
-		    _("Units directly below"), _("Unit"), _("Quota"), _("Admitted"),
-		    _("% of quota"), _("Bar"));
+		return 0;
+	rows = xcalloc(nchild, sizeof(*rows));
+	nchild = 0;
 	for (size_t i = 0; i < ach->nrows; i++) {
 		if (!ach->depth || ach->depth[i] != 1)
 			continue;
+		struct buf k = BUF_INIT;
+		const struct rcell *pct = report_cell(ach, i, 5);
+		text_sort_key(report_cell(ach, i, 1)->text, &k);
+		rows[nchild].i = i;
+		rows[nchild].key = buf_detach(&k);
+		rows[nchild].has_pct = !pct->null;
+		rows[nchild].pct = pct->null ? 0 : pct->num;
+		nchild++;
+	}
+	xqsort(rows, nchild, sizeof(*rows), order == ORDER_PERCENT ? child_pct_cmp : child_name_cmp);
+
+	html_printf(b, "<h2>%s</h2>\n<p class=\"sortby no-print\">%s ", _("Units directly below"),
+		    _("Order:"));
+	unit_href(rq, &href, unit, year, this_year);
+	buf_adds(&href, strchr(href.s, '?') ? "&sort=" : "?sort=");
+	if (order == ORDER_NAME)
+		html_printf(b, "<strong aria-current=\"true\">%s</strong> · <a href=\"%spercent\" "
+			    "rel=\"nofollow\">%s</a>", _("by name"), href.s, _("by percent of the quota"));
+	else
+		html_printf(b, "<a href=\"%sname\" rel=\"nofollow\">%s</a> · <strong "
+			    "aria-current=\"true\">%s</strong>", href.s, _("by name"),
+			    _("by percent of the quota"));
+	html_printf(b, "</p>\n");
+	html_printf(b, "<div class=\"scroll\"><table class=\"units\">\n<thead><tr><th>%s</th>"
+		    "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+		    "<th class=\"barcell hide-narrow\"><span class=\"sr-only\">%s</span></th></tr></thead>\n<tbody>\n",
+		    _("Unit"), _("Quota"), _("Admitted"), _("% of quota"), _("Bar"));
+	for (size_t r = 0; r < nchild; r++) {
+		size_t i = rows[r].i;
 		const struct rcell *code = report_cell(ach, i, 0), *name = report_cell(ach, i, 1);
 		const struct rcell *quota = report_cell(ach, i, 3), *adm = report_cell(ach, i, 4);
 		const struct rcell *pct = report_cell(ach, i, 5), *met = report_cell(ach, i, 6);
@@ -367,6 +450,8 @@ static void children_table(struct request *rq, struct response *rs, const struct
 		if (!n)
 			continue;
 		unit_href(rq, &href, n, year, this_year);
+		if (order == ORDER_PERCENT)
+			buf_adds(&href, strchr(href.s, '?') ? "&sort=percent" : "?sort=percent");
 		html_printf(b, "<tr><td><a href=\"%s\">%s</a></td><td class=\"num\">", href.s,
 			    name->text);
 		if (!quota->null)
@@ -384,7 +469,12 @@ static void children_table(struct request *rq, struct response *rs, const struct
 		html_printf(b, "</td></tr>\n");
 	}
 	html_printf(b, "</tbody></table></div>\n");
+	quota_legend(b);
+	for (size_t r = 0; r < nchild; r++)
+		free(rows[r].key);
+	free(rows);
 	buf_release(&href);
+	return 1;
 }
 
 static void funnel_table(struct response *rs, const struct report *fun, int year)
@@ -558,8 +648,8 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	int64_t head = 0;
 	int building = 0;
 	size_t start = 0;
-	buf_addf(&key, "dashboard|%s|%s|%d|%s|%ld", scope ? scope->u.code : "", n->u.code, year,
-		 rq->lang, (long)today);
+	buf_addf(&key, "dashboard|%s|%s|%d|%s|%ld|%d", scope ? scope->u.code : "", n->u.code, year,
+		 rq->lang, (long)today, (int)order_param(rq));
 	if (cache_head(rq->store, &head) == KN_OK) {
 		char *hit = cache_get(key.s, head);
 		if (hit) {
@@ -614,7 +704,8 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 
 	int decides = subtree_decides(n) || w.nwait;
 	cards(rs, ach, year, &w, decides);
-	children_table(rq, rs, ach, year, this_year);
+	if (!children_table(rq, rs, ach, n, year, this_year) && !report_cell(ach, 0, 5)->null)
+		quota_legend(&rs->body);
 	funnel_table(rs, fun, year);
 	deadlines_table(rq, rs, &w, n);
 	if (decides)

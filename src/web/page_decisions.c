@@ -13,11 +13,29 @@
  * DL-DECISION (deadlines_for, as `ketnap person show` and the deadlines
  * report count them). The decision itself goes through ledger_step() like
  * every other step, recorded for the user's committee.
+ *
+ * A district's queue runs to a few hundred dossiers, so the page shows 20
+ * at a time, filtered by unit (the subtree of a unit that has dossiers) and
+ * by how long a dossier has waited since its vote (over 30 or 60 working
+ * days, or past DL-DECISION). Queue membership is judged by the domain
+ * functions above over the open candidacies, so the filters and the paging
+ * run over that computed list, not in SQL; a national-scale store would
+ * need the queue as a query first.
+ *
+ * An approver may also decide several dossiers at once (POST /decisions):
+ * the ticked rows, one decision date and a number series — a first number
+ * and the commission's suffix, 45 and "QĐ/HU" giving 45-QĐ/HU, 46-QĐ/HU …
+ * Each dossier goes through the same checks and the same ledger_step() as a
+ * single decision, one by one in the order of the list; a refused dossier
+ * takes no number, so the register has no gaps. The answer lists what was
+ * recorded under which number and what was refused, and why.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
+#include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/queue.h"
 #include "store/store.h"
@@ -41,7 +59,15 @@ struct dossier {
 	int has_due;
 	const struct unode *decider;	/* the competent committee, when it is
 					   not the user's own (no form then) */
+	int waited;		/* working days since the vote */
 };
+
+#define PAGE_SIZE 20
+/* Numbers of a series: a district numbers its decisions within the year. */
+#define SERIES_MAX 9999999L
+
+/* The `waited` filter. */
+enum waited { WAITED_ANY, WAITED_30, WAITED_60, WAITED_OVERDUE };
 
 struct queue {
 	struct request *rq;
@@ -121,36 +147,323 @@ struct refusal {
 	const char *lines;		/* "column: message" lines */
 };
 
+/* One dossier of a batch decision: recorded under doc_no, or refused. */
+struct batch_item {
+	char *ref;
+	char *full_name;		/* NULL if not found */
+	char *doc_no;			/* recorded under, or NULL */
+	struct buf why;			/* the reasons of a refusal */
+};
+
+struct batch {
+	struct batch_item *it;
+	size_t n;
+	size_t recorded;
+	const char *error;		/* the whole batch refused (bad date, series) */
+	long next;			/* the number the next decision would take */
+};
+
+/* The queue's filters, as read from the query string. */
+struct filters {
+	const char *unit;		/* a unit code, or NULL */
+	struct unode *top;		/* its node, or the scope */
+	enum waited waited;
+	long page;
+};
+
+/* The query string of the filters (without page), "?unit=…&waited=…" or "". */
+static void filters_query(const struct filters *f, struct buf *q);
+
+/* A row's own form; its action carries the filters and the page, so that
+ * the answer comes back to the same view. */
 static void row_form(struct request *rq, struct response *rs, const struct dossier *d,
-		     const struct refusal *r, kn_date today)
+		     const struct refusal *r, const struct filters *f, kn_date today)
 {
 	struct buf *b = &rs->body, action = BUF_INIT;
 	char iso[11];
 	int mine = r && strcmp(r->ref, d->ref) == 0;
-	kn_date typed;
 	date_format_iso(today, iso);
-	if (mine && r->date && date_parse(r->date, &typed) == 0)
-		date_format_iso(typed, iso);
 	buf_adds(&action, "/decisions/");
 	url_encode(&action, d->ref);
+	filters_query(f, &action);
+	if (f->page > 1)
+		buf_addf(&action, "%cpage=%ld", strchr(action.s, '?') ? '&' : '?', f->page);
 	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"decide\">", action.s);
 	page_csrf(rq, rs);
 	html_printf(b, "<label>%s <input name=\"doc_no\" required maxlength=\"64\" value=\"%s\" "
-		    "placeholder=\"%s\"></label><label>%s <input type=\"date\" name=\"date\" "
-		    "required value=\"%s\"></label><button type=\"submit\">%s</button></form>",
-		    _("Decision no."), mine && r->doc_no ? r->doc_no : "", _("e.g. 123-QĐ/QU"),
-		    _("Date"), iso, _("Record the decision"));
+		    "placeholder=\"%s\"></label><label>%s ", _("Decision no."),
+		    mine && r->doc_no ? r->doc_no : "", _("e.g. 123-QĐ/QU"), _("Date"));
+	page_date_input(b, "date", mine && r->date ? r->date : iso, " required");
+	html_printf(b, "</label><button type=\"submit\">%s</button></form>",
+		    _("Record the decision"));
 	buf_release(&action);
 }
 
+static const char *waited_name(enum waited w)
+{
+	static const char *const names[] = { "", "30", "60", "overdue" };
+	return names[w];
+}
+
+static void filters_query(const struct filters *f, struct buf *q)
+{
+	size_t start = q->len;
+	if (f->unit) {
+		buf_adds(q, "?unit=");
+		url_encode(q, f->unit);
+	}
+	if (f->waited != WAITED_ANY) {
+		buf_adds(q, q->len > start ? "&waited=" : "?waited=");
+		buf_adds(q, waited_name(f->waited));
+	}
+}
+
+static int filters_read(struct request *rq, struct ledger *l, struct unode *scope,
+			const struct kvlist *kv, struct filters *f)
+{
+	const char *unit = kv_get(kv, "unit");
+	const char *w = kv_get(kv, "waited");
+	const char *pg = kv_get(kv, "page");
+	(void)rq;
+	memset(f, 0, sizeof(*f));
+	f->top = scope;
+	f->page = 1;
+	if (unit && *unit) {
+		struct unode *n = unitree_find(&l->tree, unit);
+		if (!n || !unitree_within(n, scope))
+			return 404;
+		f->unit = n->u.code;
+		f->top = n;
+	}
+	if (w && *w) {
+		for (int i = WAITED_30; i <= WAITED_OVERDUE; i++)
+			if (strcmp(w, waited_name((enum waited)i)) == 0)
+				f->waited = (enum waited)i;
+		if (f->waited == WAITED_ANY && strcmp(w, "any") != 0)
+			return 400;
+	}
+	if (pg && *pg) {
+		char *end;
+		long v = strtol(pg, &end, 10);
+		if (!*end && v >= 1 && v <= 1000000)
+			f->page = v;
+	}
+	return 0;
+}
+
+static int dossier_passes(struct ledger *l, const struct dossier *d, const struct filters *f)
+{
+	struct unode *un = unitree_find(&l->tree, d->unit);
+	if (!un || !unitree_within(un, f->top))
+		return 0;
+	switch (f->waited) {
+	case WAITED_30:
+		return d->waited > 30;
+	case WAITED_60:
+		return d->waited > 60;
+	case WAITED_OVERDUE:
+		return d->has_due && d->left < 0;
+	default:
+		return 1;
+	}
+}
+
+struct pick {
+	struct unode **n;
+	size_t len, cap;
+};
+
+static int node_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct unode *const *)a)->u.code, (*(struct unode *const *)b)->u.code);
+}
+
+/* The unit filter: the units with a dossier in the queue and the units
+ * between them and the scope, in tree order (codes sort parents first). */
+static void unit_select(struct response *rs, struct ledger *l, const struct queue *q,
+			const struct filters *f)
+{
+	struct buf *b = &rs->body;
+	struct pick pk = { NULL, 0, 0 };
+	for (size_t i = 0; i < q->n; i++) {
+		for (struct unode *n = unitree_find(&l->tree, q->d[i].unit);
+		     n && unitree_within(n, q->scope); n = n->parent) {
+			size_t j;
+			for (j = 0; j < pk.len && pk.n[j] != n; j++)
+				;
+			if (j < pk.len)
+				break;
+			if (pk.len == pk.cap) {
+				pk.cap = pk.cap ? pk.cap * 2 : 16;
+				pk.n = xreallocarray(pk.n, pk.cap, sizeof(*pk.n));
+			}
+			pk.n[pk.len++] = n;
+			if (n == q->scope)
+				break;
+		}
+	}
+	xqsort(pk.n, pk.len, sizeof(*pk.n), node_cmp);
+	html_printf(b, "<label>%s <select name=\"unit\"><option value=\"\">%s</option>", _("Unit"),
+		    _("all"));
+	for (size_t i = 0; i < pk.len; i++) {
+		struct buf label = BUF_INIT;
+		for (int d = q->scope->depth; d < pk.n[i]->depth && d < q->scope->depth + 12; d++)
+			buf_adds(&label, "\xc2\xa0\xc2\xa0");
+		buf_addf(&label, "%s (%s)", pk.n[i]->u.name, pk.n[i]->u.code);
+		html_printf(b, "<option value=\"%s\"%S>%s</option>", pk.n[i]->u.code,
+			    f->unit && strcmp(f->unit, pk.n[i]->u.code) == 0 ? " selected" : "",
+			    label.s);
+		buf_release(&label);
+	}
+	html_printf(b, "</select></label>\n");
+	free(pk.n);
+}
+
+static void filter_form(struct response *rs, struct ledger *l, const struct queue *q,
+			const struct filters *f)
+{
+	struct buf *b = &rs->body;
+	const char *labels[] = { _("any"), _("over 30 working days"), _("over 60 working days"),
+				 _("past the deadline") };
+	html_printf(b, "<form method=\"get\" action=\"/decisions\" class=\"grid filters\" "
+		    "role=\"search\">\n");
+	unit_select(rs, l, q, f);
+	html_printf(b, "<label>%s <select name=\"waited\">", _("Waiting since the vote"));
+	for (int i = WAITED_ANY; i <= WAITED_OVERDUE; i++)
+		html_printf(b, "<option value=\"%s\"%S>%s</option>",
+			    i == WAITED_ANY ? "any" : waited_name((enum waited)i),
+			    (int)f->waited == i ? " selected" : "", labels[i]);
+	html_printf(b, "</select></label>\n<div class=\"actions\"><button type=\"submit\">%s</button> "
+		    "<a class=\"button secondary\" href=\"/decisions\">%s</a></div>\n</form>\n",
+		    _("Filter"), _("Clear"));
+}
+
+static void batch_form(struct request *rq, struct response *rs, const struct filters *f,
+		       const struct batch *bt, kn_date today)
+{
+	struct buf *b = &rs->body, nx = BUF_INIT;
+	char iso[11];
+	const char *d = bt ? kv_get(&rq->form, "date") : NULL;
+	const char *first = bt ? kv_get(&rq->form, "first") : NULL;
+	const char *suffix = bt ? kv_get(&rq->form, "suffix") : NULL;
+	if (bt && !bt->error) {
+		/* Recorded: the series goes on from the next number. */
+		buf_addf(&nx, "%ld", bt->next);
+		first = nx.s;
+	}
+	date_format_iso(today, iso);
+	html_printf(b, "<form id=\"batch\" method=\"post\" action=\"/decisions\" class=\"batch "
+		    "no-print\">");
+	page_csrf(rq, rs);
+	if (f->unit)
+		html_printf(b, "<input type=\"hidden\" name=\"unit\" value=\"%s\">", f->unit);
+	if (f->waited != WAITED_ANY)
+		html_printf(b, "<input type=\"hidden\" name=\"waited\" value=\"%s\">",
+			    waited_name(f->waited));
+	html_printf(b, "<fieldset><legend>%s</legend>\n<p class=\"muted\">%s</p>\n",
+		    _("Decide the ticked dossiers together"),
+		    _("Tick the dossiers below, then give the date of the decisions and the number "
+		      "of the first one. The ticked dossiers are numbered one after another in the "
+		      "order of the list: first number 45 with the suffix QĐ/HU gives 45-QĐ/HU, "
+		      "46-QĐ/HU, 47-QĐ/HU… Each dossier is still checked against the rules on its "
+		      "own: one that breaks a rule is refused and takes no number, so the numbers "
+		      "recorded have no gaps."));
+	html_printf(b, "<label>%s ", _("Date of the decisions"));
+	page_date_input(b, "date", d && *d ? d : iso, " required");
+	html_printf(b, "</label>\n<label>%s <input name=\"first\" required inputmode=\"numeric\" "
+		    "pattern=\"[0-9]{1,7}\" maxlength=\"7\" value=\"%s\" placeholder=\"45\" "
+		    "class=\"series\"></label>\n<label>%s <input name=\"suffix\" maxlength=\"40\" "
+		    "value=\"%s\" placeholder=\"QĐ/HU\"></label>\n<div class=\"actions\">"
+		    "<button type=\"submit\">%s</button></div></fieldset></form>\n",
+		    _("First number"), first ? first : "", _("Number suffix"),
+		    suffix ? suffix : "", _("Record the ticked decisions"));
+	buf_release(&nx);
+}
+
+static void batch_result(struct response *rs, const struct batch *bt)
+{
+	struct buf *b = &rs->body, n1 = BUF_INIT, n2 = BUF_INIT;
+	size_t refused = bt->n - bt->recorded;
+	if (bt->error) {
+		html_printf(b, "<div class=\"violations\" role=\"alert\"><p><strong>%s</strong></p>"
+			    "</div>\n", bt->error);
+		return;
+	}
+	text_int(&n1, (long long)bt->recorded);
+	text_int(&n2, (long long)refused);
+	html_printf(b, "<div class=\"batch-result%S\" role=\"status\"><p><strong>",
+		    bt->recorded ? " notice" : " violations");
+	html_printf(b, ngettext("%s decision was recorded", "%s decisions were recorded",
+				bt->recorded), n1.s);
+	html_printf(b, ", ");
+	html_printf(b, ngettext("%s dossier was refused.", "%s dossiers were refused.", refused),
+		    n2.s);
+	html_printf(b, "</strong></p>\n<table class=\"list\"><thead><tr><th>%s</th><th>%s</th>"
+		    "<th>%s</th></tr></thead><tbody>\n", _("Full name"), _("Decision no."),
+		    _("Result"));
+	for (size_t i = 0; i < bt->n; i++) {
+		const struct batch_item *it = &bt->it[i];
+		html_printf(b, "<tr class=\"%S\"><td>%s <span class=\"muted code\">%s</span></td>"
+			    "<td class=\"code\">%s</td><td>", it->doc_no ? "recorded" : "refused",
+			    it->full_name ? it->full_name : _("unknown person"),
+			    /* A ref outside the user's subtree is not echoed:
+			     * the page says nothing of who is there. */
+			    it->full_name ? it->ref : "",
+			    it->doc_no ? it->doc_no : "—");
+		if (it->doc_no) {
+			html_printf(b, "%s", _("recorded"));
+		} else {
+			html_printf(b, "%s<ul>", _("refused:"));
+			for (const char *line = it->why.s; line && *line;) {
+				const char *nl = strchr(line, '\n');
+				size_t len = nl ? (size_t)(nl - line) : strlen(line);
+				char *one = xstrndup(line, len);
+				html_printf(b, "<li>%s</li>", one);
+				free(one);
+				line += len + (nl ? 1 : 0);
+			}
+			html_printf(b, "</ul>");
+		}
+		html_printf(b, "</td></tr>\n");
+	}
+	html_printf(b, "</tbody></table></div>\n");
+	buf_release(&n1);
+	buf_release(&n2);
+}
+
+static void pager(struct response *rs, const struct filters *f, long page, size_t pages)
+{
+	struct buf *b = &rs->body, qs = BUF_INIT, p1 = BUF_INIT, p2 = BUF_INIT;
+	filters_query(f, &qs);
+	text_int(&p1, page);
+	text_int(&p2, (long long)pages);
+	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
+	if (page > 1)
+		html_printf(b, "<a href=\"/decisions%s%Spage=%ld\" rel=\"prev\">‹ %s</a>", qs.s,
+			    qs.len ? "&amp;" : "?", page - 1, _("Previous"));
+	html_printf(b, "<span>");
+	html_printf(b, _("page %s of %s"), p1.s, p2.s);
+	html_printf(b, "</span>");
+	if ((size_t)page < pages)
+		html_printf(b, "<a href=\"/decisions%s%Spage=%ld\" rel=\"next\">%s ›</a>", qs.s,
+			    qs.len ? "&amp;" : "?", page + 1, _("Next"));
+	html_printf(b, "</nav>\n");
+	buf_release(&qs);
+	buf_release(&p1);
+	buf_release(&p2);
+}
+
 static void queue_page(struct request *rq, struct response *rs, const struct refusal *r,
-		       int status)
+		       const struct batch *bt, int status)
 {
 	struct ledger l;
 	struct queue q;
+	struct filters f;
 	struct buf err = BUF_INIT, num = BUF_INIT;
 	struct buf *b = &rs->body;
 	const char *done = kv_get(&rq->query, "done");
+	size_t *shown = NULL, nshown = 0;
+	int bad;
 
 	memset(&q, 0, sizeof(q));
 	if (ledger_open(&l, rq->store, rq->cal, rq->user.name, &err) != KN_OK) {
@@ -166,11 +479,31 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
 		goto out;
 	}
+	/* A batch answer keeps the filters it was sent from. */
+	bad = filters_read(rq, &l, q.scope, bt ? &rq->form : &rq->query, &f);
+	if (bad) {
+		resp_error(rq, rs, bad, bad == 404 ? _("No such unit.")
+			   : _("Unknown value of the waiting filter."));
+		goto out;
+	}
 	xqsort(q.d, q.n, sizeof(*q.d), dossier_cmp);
+	shown = xcalloc(q.n ? q.n : 1, sizeof(*shown));
+	for (size_t i = 0; i < q.n; i++) {
+		struct dossier *d = &q.d[i];
+		d->waited = d->vote == KN_DATE_NONE ? 0
+			: calendar_count_workdays(l.cal, d->vote, l.today);
+		if (dossier_passes(&l, d, &f))
+			shown[nshown++] = i;
+	}
+	size_t pages = nshown ? (nshown + PAGE_SIZE - 1) / PAGE_SIZE : 1;
+	if ((size_t)f.page > pages)
+		f.page = (long)pages;
+	size_t first = (size_t)(f.page - 1) * PAGE_SIZE;
+	size_t last = first + PAGE_SIZE < nshown ? first + PAGE_SIZE : nshown;
 
 	rs->status = status;
 	page_begin(rq, rs, "decisions", _("Decisions"));
-	if (done && !r) {
+	if (done && !r && !bt) {
 		struct person p;
 		if (store_person_get(rq->store, done, &p) == KN_OK) {
 			if (req_can_see(rq, p.unit)) {
@@ -182,6 +515,8 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 			person_release(&p);
 		}
 	}
+	if (bt)
+		batch_result(rs, bt);
 	if (r) {
 		html_printf(b, "<div class=\"violations\" role=\"alert\"><p><strong>");
 		html_printf(b, _("The decision for %s was refused; nothing was recorded."), r->ref);
@@ -205,21 +540,42 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 				"dossiers waiting for the admission decision in %s", q.n),
 		    q.scope->u.name);
 	html_printf(b, "</div></div>\n");
-	if (q.n) {
-		html_printf(b, "<table class=\"list decisions\">\n<thead><tr><th>%s</th><th>%s</th>"
+	if (q.n)
+		filter_form(rs, &l, &q, &f);
+	if (nshown) {
+		struct buf a = BUF_INIT, z = BUF_INIT, cnt = BUF_INIT;
+		text_int(&cnt, (long long)nshown);
+		text_int(&a, (long long)first + 1);
+		text_int(&z, (long long)last);
+		html_printf(b, "<p class=\"count\">");
+		html_printf(b, ngettext("%s dossier matches", "%s dossiers match", nshown), cnt.s);
+		html_printf(b, " · ");
+		html_printf(b, _("showing %s–%s"), a.s, z.s);
+		html_printf(b, "</p>\n");
+		buf_release(&a);
+		buf_release(&z);
+		buf_release(&cnt);
+		batch_form(rq, rs, &f, bt, l.today);
+		html_printf(b, "<table class=\"list decisions\">\n<thead><tr><th class=\"no-print "
+			    "tick\"><input type=\"checkbox\" form=\"batch\" class=\"tick-all\" "
+			    "aria-label=\"%s\" hidden></th><th>%s</th><th>%s</th>"
 			    "<th>%s</th><th>%s</th><th class=\"num\">%s</th><th class=\"no-print\">"
-			    "%s</th></tr></thead>\n<tbody>\n", _("Full name"), _("Unit"),
-			    _("Voted on"), _("Decide by"), _("Working days"), _("Decision"));
-		for (size_t i = 0; i < q.n; i++) {
-			const struct dossier *d = &q.d[i];
-			struct buf href = BUF_INIT;
+			    "%s</th></tr></thead>\n<tbody>\n", _("Tick every dossier of this page"),
+			    _("Full name"), _("Unit"), _("Voted on"), _("Decide by"),
+			    _("Working days"), _("Decision"));
+		for (size_t k = first; k < last; k++) {
+			const struct dossier *d = &q.d[shown[k]];
+			struct buf href = BUF_INIT, lbl = BUF_INIT;
 			buf_adds(&href, "/people/");
 			url_encode(&href, d->ref);
-			html_printf(b, "<tr%S><td><a href=\"%s\">%s</a> <span class=\"muted code\">%s"
+			buf_addf(&lbl, _("Decide %s together"), d->full_name);
+			html_printf(b, "<tr%S><td class=\"no-print tick\"><input type=\"checkbox\" "
+				    "name=\"ref\" value=\"%s\" form=\"batch\" aria-label=\"%s\"></td>"
+				    "<td><a href=\"%s\">%s</a> <span class=\"muted code\">%s"
 				    "</span></td><td>%s <span class=\"muted code\">%s</span></td>"
 				    "<td data-label=\"%s\">", d->has_due && d->left < 0
-				    ? " class=\"overdue\"" : "", href.s, d->full_name, d->ref,
-				    unit_name(&l, d->unit), d->unit, _("Voted on"));
+				    ? " class=\"overdue\"" : "", d->ref, lbl.s, href.s, d->full_name,
+				    d->ref, unit_name(&l, d->unit), d->unit, _("Voted on"));
 			page_date(rs, d->vote);
 			html_printf(b, "</td><td data-label=\"%s\">", _("Decide by"));
 			if (d->has_due)
@@ -236,16 +592,22 @@ static void queue_page(struct request *rq, struct response *rs, const struct ref
 			if (d->decider)
 				html_printf(b, "<span class=\"muted\">%s</span>", d->decider->u.name);
 			else
-				row_form(rq, rs, d, r, l.today);
+				row_form(rq, rs, d, r, &f, l.today);
 			html_printf(b, "</td></tr>\n");
 			buf_release(&href);
+			buf_release(&lbl);
 		}
 		html_printf(b, "</tbody></table>\n");
+		if (pages > 1)
+			pager(rs, &f, f.page, pages);
+	} else if (q.n) {
+		html_printf(b, "<p class=\"muted\">%s</p>\n", _("No dossier matches these filters."));
 	} else {
 		html_printf(b, "<p class=\"muted\">%s</p>\n", _("No dossier is waiting."));
 	}
 	page_end(rq, rs);
 out:
+	free(shown);
 	queue_release(&q);
 	ledger_release(&l);
 	buf_release(&err);
@@ -254,7 +616,7 @@ out:
 
 int h_decisions(struct request *rq, struct response *rs)
 {
-	queue_page(rq, rs, NULL, 200);
+	queue_page(rq, rs, NULL, NULL, 200);
 	return 0;
 }
 
@@ -297,7 +659,7 @@ int h_decision_record(struct request *rq, struct response *rs)
 	if (date && *date && date_parse(date, &st.date) != 0) {
 		buf_addf(&err, "date: %s\n", _("not a date; write DD/MM/YYYY"));
 		r.lines = err.s;
-		queue_page(rq, rs, &r, 422);
+		queue_page(rq, rs, &r, NULL, 422);
 		goto out;
 	}
 	if (st.date == KN_DATE_NONE)
@@ -306,7 +668,7 @@ int h_decision_record(struct request *rq, struct response *rs)
 		if (text_nfc(doc, &docn) != 0 || docn.len > 64) {
 			buf_addf(&err, "doc_no: %s\n", _("this is not valid text"));
 			r.lines = err.s;
-			queue_page(rq, rs, &r, 422);
+			queue_page(rq, rs, &r, NULL, 422);
 			goto out;
 		}
 		st.doc_no = xstrdup(docn.s);
@@ -323,13 +685,21 @@ int h_decision_record(struct request *rq, struct response *rs)
 	case KN_OK:
 		buf_adds(&to, "/decisions?done=");
 		url_encode(&to, p.ref);
+		for (size_t i = 0; i < 3; i++) {
+			static const char *const keep[] = { "unit", "waited", "page" };
+			const char *val = kv_get(&rq->query, keep[i]);
+			if (val && *val) {
+				buf_addf(&to, "&%s=", keep[i]);
+				url_encode(&to, val);
+			}
+		}
 		resp_redirect(rs, to.s);
 		break;
 	case KN_ERULE:
 	case KN_EINVAL:
 		r.v = &v;
 		r.lines = err.s;
-		queue_page(rq, rs, &r, 422);
+		queue_page(rq, rs, &r, NULL, 422);
 		break;
 	case KN_ECONFLICT:
 		resp_error(rq, rs, 409, _("Someone recorded a step for this candidate meanwhile; "
@@ -349,5 +719,153 @@ out:
 	buf_release(&err);
 	buf_release(&to);
 	buf_release(&docn);
+	return 0;
+}
+
+/* The most dossiers one batch may carry (a page shows PAGE_SIZE). */
+#define BATCH_MAX 100
+
+/* One dossier of a batch: the checks of a single decision, then
+ * ledger_step(); recorded under `doc`, or the reasons in it->why. */
+static enum kn_err batch_one(struct request *rq, struct ledger *l, struct batch_item *it,
+			     kn_date date, const char *doc)
+{
+	struct person p;
+	struct step st;
+	struct violations v = { 0 };
+	struct buf err = BUF_INIT;
+	enum ledger_outcome oc;
+	enum kn_err e;
+
+	memset(&p, 0, sizeof(p));
+	if (store_person_get(rq->store, it->ref, &p) != KN_OK || !req_can_see(rq, p.unit)) {
+		person_release(&p);
+		buf_adds(&it->why, _("No such person."));
+		return KN_ENOTFOUND;
+	}
+	it->full_name = xstrdup(p.full_name);
+	if (!auth_may_record(rq, p.unit, STEP_DECISION)) {
+		person_release(&p);
+		buf_adds(&it->why, _("Your role or unit may not record this step."));
+		return KN_EPERM;
+	}
+	step_init(&st);
+	st.code = STEP_DECISION;
+	st.date = date;
+	st.doc_no = xstrdup(doc);
+	{
+		/* As for a single decision: the user's committee, or for an
+		 * administrator the candidate's own competent committee. */
+		struct unode *un = unitree_find(&l->tree, p.unit);
+		struct unode *c = un ? unitree_competent(un) : NULL;
+		st.org = xstrdup(rq->role == ROLE_ADMIN && c ? c->u.code : rq->user.unit);
+	}
+	e = ledger_step(l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
+	if (e == KN_OK) {
+		it->doc_no = xstrdup(doc);
+	} else {
+		for (size_t i = 0; i < v.n; i++)
+			buf_addf(&it->why, "%s: %s\n", v.v[i].code, v.v[i].message);
+		if (e == KN_ERULE || e == KN_EINVAL)
+			buf_adds(&it->why, err.s);
+		else if (e == KN_ECONFLICT)
+			buf_adds(&it->why, _("Someone recorded a step for this candidate meanwhile; "
+					     "nothing was recorded."));
+		else {
+			fprintf(stderr, "ketnap serve: %s: %s: %s\n", rq->path, it->ref, err.s);
+			buf_adds(&it->why, _("The database could not be read or written; try again."));
+		}
+	}
+	step_release(&st);
+	violations_release(&v);
+	person_release(&p);
+	buf_release(&err);
+	return e;
+}
+
+/* POST /decisions: the ticked dossiers (ref, repeated), date, first,
+ * suffix. Answers the queue with the list of what was recorded: 200 when
+ * at least one was, 422 when none was (a bad date or series, nothing
+ * ticked, or every dossier refused). */
+int h_decisions_batch(struct request *rq, struct response *rs)
+{
+	const char *date = kv_get(&rq->form, "date");
+	const char *first = kv_get(&rq->form, "first");
+	const char *suffix = kv_get(&rq->form, "suffix");
+	struct batch bt;
+	struct ledger l;
+	struct buf err = BUF_INIT, sfx = BUF_INIT;
+	kn_date d = KN_DATE_NONE;
+	long next = 0;
+	int status = 200;
+
+	memset(&bt, 0, sizeof(bt));
+	bt.it = xcalloc(BATCH_MAX, sizeof(*bt.it));
+	for (size_t i = 0; i < rq->form.n; i++) {
+		const char *ref = rq->form.v[i].val;
+		size_t j;
+		if (strcmp(rq->form.v[i].key, "ref") != 0 || !*ref)
+			continue;
+		for (j = 0; j < bt.n && strcmp(bt.it[j].ref, ref) != 0; j++)
+			;
+		if (j < bt.n)
+			continue;	/* ticked twice: once is enough */
+		if (bt.n == BATCH_MAX) {
+			bt.error = _("Too many dossiers at once; decide at most 100 together.");
+			break;
+		}
+		bt.it[bt.n].ref = xstrdup(ref);
+		buf_init(&bt.it[bt.n].why);
+		bt.n++;
+	}
+	if (!bt.error) {
+		char *end = NULL;
+		if (bt.n == 0)
+			bt.error = _("Tick at least one dossier to decide.");
+		else if (!date || date_parse(date, &d) != 0)
+			bt.error = _("The date of the decisions is not a date; write DD/MM/YYYY.");
+		else if (!first || !*first || (next = strtol(first, &end, 10), *end) || next < 1 ||
+			 next > SERIES_MAX || first[0] < '0' || first[0] > '9')
+			bt.error = _("The first number must be a whole number from 1 to 9999999.");
+		else if (suffix && *suffix && (text_nfc(suffix, &sfx) != 0 || sfx.len > 40 ||
+					       strpbrk(sfx.s, "\r\n\t")))
+			bt.error = _("The number suffix is not valid text (at most 40 characters).");
+	}
+	if (bt.error) {
+		status = 422;
+		goto answer;
+	}
+	if (ledger_open(&l, rq->store, rq->cal, rq->user.name, &err) != KN_OK) {
+		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
+		goto out;
+	}
+	l.actor_unit = rq->user.unit;
+	for (size_t i = 0; i < bt.n; i++) {
+		struct buf doc = BUF_INIT;
+		buf_addf(&doc, "%ld", next);
+		if (sfx.len)
+			buf_addf(&doc, "-%s", sfx.s);
+		if (batch_one(rq, &l, &bt.it[i], d, doc.s) == KN_OK) {
+			bt.recorded++;
+			next++;		/* a refused dossier takes no number */
+		}
+		buf_release(&doc);
+	}
+	ledger_release(&l);
+	bt.next = next;
+	if (bt.recorded == 0)
+		status = 422;	/* every one refused: nothing was done */
+answer:
+	queue_page(rq, rs, NULL, &bt, status);
+out:
+	for (size_t i = 0; i < bt.n; i++) {
+		free(bt.it[i].ref);
+		free(bt.it[i].full_name);
+		free(bt.it[i].doc_no);
+		buf_release(&bt.it[i].why);
+	}
+	free(bt.it);
+	buf_release(&err);
+	buf_release(&sfx);
 	return 0;
 }

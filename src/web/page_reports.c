@@ -241,8 +241,9 @@ static void date_value(struct buf *b, const char *name, const char *label, kn_da
 	char iso[11] = "";
 	if (show && d != KN_DATE_NONE)
 		date_format_iso(d, iso);
-	html_printf(b, "<label>%s <input type=\"date\" name=\"%s\" value=\"%s\"></label>\n", label,
-		    name, iso);
+	html_printf(b, "<label>%s ", label);
+	page_date_input(b, name, iso, NULL);
+	html_printf(b, "</label>\n");
 }
 
 static void form(struct request *rq, struct response *rs, const struct params *p)

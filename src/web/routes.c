@@ -29,6 +29,7 @@ const struct route kn_routes[] = {
 	{ "POST", "/edit/*", 0, ROLE_EDITOR, h_person_edit },
 
 	{ "GET", "/decisions", 0, ROLE_APPROVER, h_decisions },
+	{ "POST", "/decisions", 0, ROLE_APPROVER, h_decisions_batch },
 	{ "POST", "/decisions/*", 0, ROLE_APPROVER, h_decision_record },
 
 	{ "GET", "/reports", 0, ROLE_VIEWER, h_reports },

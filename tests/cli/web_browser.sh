@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # web_browser.sh — the web application's tests: the journey in Debian's
 # chromium (tests/web/browser.test.mjs), the authorisation matrix
-# (authz.test.mjs) and the security tests (security.test.mjs), run by
+# (authz.test.mjs), the security tests (security.test.mjs) and the queues
+# and lists on real data (queues.test.mjs), run by
 # node's test runner; playwright-core (npm) drives /usr/bin/chromium
 # headless. Each test file starts its own `ketnap serve` on a free port over
 # a fresh demo database; screenshots go to $KN_BUILD/screenshots/.
@@ -41,7 +42,7 @@ mkdir -p "$KN_BUILD/web-tests"
 rm -rf "$KN_BUILD/screenshots${KN_TEST_PG:+-pg}"	# only this run's pictures
 log=$KN_BUILD/web-tests/${KN_TEST_PG:+pg-}node-test.tap
 cd "$web" || fail "no $web"
-node --test --test-reporter=tap browser.test.mjs authz.test.mjs security.test.mjs 2>&1 | tee "$log"
+node --test --test-reporter=tap browser.test.mjs authz.test.mjs security.test.mjs queues.test.mjs 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 count() { sed -n "s/^# $1 \([0-9]*\)$/\1/p" "$log" | tail -1; }

@@ -208,6 +208,38 @@ static void test_name_order(void)
 	CHECK_EQ(text_name_cmp(NULL, ""), 0);
 }
 
+/* text_sort_key: whole texts (unit names) in ICU's Vietnamese order, which
+ * byte order and code order both get wrong. */
+static void test_sort_key(void)
+{
+	static const char *const want[] = {
+		"Chi bộ Ánh", "Chi bộ Bình", "Chi bộ Dung", "Chi bộ Đức", "Chi bộ Hà",
+		"Đảng bộ phường Bình Thủy", "Đảng bộ phường Long Hòa", "Đảng bộ phường Trà An",
+	};
+	enum { N = sizeof(want) / sizeof(*want) };
+	struct buf k[N];
+	size_t i;
+
+	for (i = 0; i < N; i++) {
+		buf_init(&k[i]);
+		text_sort_key(want[i], &k[i]);
+		CHECK_EQ(strlen(k[i].s), k[i].len);	/* no embedded NUL */
+	}
+	for (i = 0; i + 1 < N; i++)
+		CHECK(strcmp(k[i].s, k[i + 1].s) < 0);
+	for (i = 0; i < N; i++)
+		buf_release(&k[i]);
+	/* Composed and decomposed spellings share a key. */
+	{
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		text_sort_key("Chi bộ \xc4\x90u\xcc\x9b\xcc\x81" "c", &a);
+		text_sort_key("Chi bộ Đức", &b);
+		CHECK_STR(a.s, b.s);
+		buf_release(&a);
+		buf_release(&b);
+	}
+}
+
 static const char *num(struct buf *b, long long v, const char *lang)
 {
 	buf_reset(b);
@@ -320,6 +352,7 @@ int main(void)
 	test_valid();
 	test_fold();
 	test_name_order();
+	test_sort_key();
 	test_numbers();
 	test_percent();
 	test_width();

@@ -122,6 +122,7 @@ const PLAN = {
   'GET /edit/*': (t) => ({ path: `/edit/${refOf(t.person)}`, outside: '404' }),
   'POST /edit/*': async (t) => ({ path: `/edit/${refOf(t.person)}`, form: { ...currentPerson(refOf(t.person)), ...(await hiddenOf(`/edit/${refOf(t.person)}`, `/edit/${refOf(t.person)}`)) }, outside: '404' }),
   'GET /decisions': () => ({ path: '/decisions' }),
+  'POST /decisions': (t) => ({ path: '/decisions', form: { ref: refOf(t.person), date: L.TODAY, first: uniq(), suffix: 'QĐ/QU' }, outside: 'refuse', decision: true, written: () => hasDecision(refOf(t.person)) }),
   'POST /decisions/*': (t) => ({ path: `/decisions/${refOf(t.person)}`, form: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY }, outside: '404', decision: true }),
   'GET /reports': (t) => ({ path: `/reports?kind=achievement&unit=${t.unit}`, outside: '404' }),
   'GET /reports/*': (t) => ({ path: `/reports/achievement.csv?unit=${t.unit}`, outside: '404' }),
@@ -180,6 +181,12 @@ async function hiddenOf(path, action) {
   const admin = clients[L.userName('admin', 'city')];
   const r = await admin.get(path);
   return L.formHidden(r.text, action);
+}
+
+// Whether a decision dated today is recorded for ref (a batch decision
+// through POST /decisions writes one).
+function hasDecision(ref) {
+  return L.cli(d.db, ['export', 'steps']).stdout.includes(`\n${ref},decision,${L.TODAY},`);
 }
 
 function personExists(ref) {

@@ -93,6 +93,7 @@ const POSTS = {
     const p = L.parseCsv(L.cli(d.db, ['export', 'people']).stdout).find((r) => r.ref === inPerson.ref);
     return { path: `/edit/${inPerson.ref}`, kind: 'form', fields: { ...p, ...(await hiddenOf(`/edit/${inPerson.ref}`, `/edit/${inPerson.ref}`)), phone: '0909123456' } };
   },
+  'POST /decisions': () => ({ path: '/decisions', kind: 'form', fields: { ref: inPerson.ref, date: L.TODAY, first: uniq(), suffix: 'QĐ/QU' } }),
   'POST /decisions/*': () => ({ path: `/decisions/${inPerson.ref}`, kind: 'form', fields: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY } }),
   'POST /import': () => {
     const ref = `0982${uniq()}`;
