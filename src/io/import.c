@@ -1151,6 +1151,78 @@ static int person_ref_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct person *)elem)->ref);
 }
 
+/* The membership dates of a people row must agree with the person's
+ * recorded steps (spec/FORMATS.md, people.csv): where a candidacy records
+ * a decision, a member_since or official_since given in the file must be
+ * the one `export people` writes (ledger_membership_recorded()); an empty
+ * cell always agrees. A person without such steps (a member admitted
+ * before the program, or a file imported before its steps) is not
+ * checked. Returns 0, or an error of the store (message in err). */
+static enum kn_err member_dates_check(struct imp *im, struct ledger *l, const struct person *p,
+				      const struct person *was, size_t line, struct buf *err)
+{
+	struct candidacy *c = NULL;
+	size_t nc = 0;
+	kn_date ms, os, decision = KN_DATE_NONE, struck = KN_DATE_NONE;
+	char a[11], b[11], d[11];
+	enum kn_err e;
+
+	if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
+		return KN_OK;
+	if ((e = store_candidacies_of(im->s, was->id, &c, &nc)) != KN_OK) {
+		buf_addf(err, "%s:%zu: %s\n", im->file, line, store_errmsg(im->s));
+		return e;
+	}
+	if (!ledger_membership_recorded(l, was, c, nc, &ms, &os))
+		goto out;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < c[i].nsteps; j++) {
+			if (c[i].steps[j].code == STEP_DECISION)
+				decision = c[i].steps[j].date;
+			else if (c[i].steps[j].code == STEP_STRUCK_OFF)
+				struck = c[i].steps[j].date;
+		}
+	if (ms == KN_DATE_NONE) {
+		/* Admitted, then struck off: not a member now. */
+		int col_ms = p->member_since != KN_DATE_NONE;
+		date_format_user(col_ms ? p->member_since : p->official_since, a);
+		date_format_user(decision, b);
+		date_format_user(struck, d);
+		problem(im, line, col_ms ? "member_since" : "official_since",
+			_("%s is %s, but the recorded steps show %s struck off on %s after the admission "
+			  "decision of %s, so no longer a member; leave it empty, or correct the steps"),
+			col_ms ? "member_since" : "official_since", a, p->full_name, d, b);
+		goto out;
+	}
+	if (p->member_since != KN_DATE_NONE && p->member_since != ms) {
+		date_format_user(p->member_since, a);
+		date_format_user(ms, b);
+		problem(im, line, "member_since",
+			_("member_since is %s, but the recorded steps admit %s on %s (the admission "
+			  "decision); write %s, leave it empty, or correct the decision's date"),
+			a, p->full_name, b, b);
+	}
+	if (p->official_since != KN_DATE_NONE && p->official_since != os) {
+		date_format_user(p->official_since, a);
+		date_format_user(ms, b);
+		if (os == KN_DATE_NONE) {
+			problem(im, line, "official_since",
+				_("official_since is %s, but the recorded steps admit %s on %s and record "
+				  "no full-membership decision yet; leave official_since empty until the "
+				  "official step is recorded"), a, p->full_name, b);
+		} else {
+			date_format_user(os, d);
+			problem(im, line, "official_since",
+				_("official_since is %s, but by the recorded steps %s is a full member from "
+				  "%s (the end of probation); write %s, leave it empty, or correct the steps"),
+				a, p->full_name, d, d);
+		}
+	}
+out:
+	store_candidacies_free(c, nc);
+	return KN_OK;
+}
+
 static enum kn_err import_people(struct imp *im, const char *data, size_t len, struct buf *err)
 {
 	struct people_ctx pc;
@@ -1159,6 +1231,8 @@ static enum kn_err import_people(struct imp *im, const char *data, size_t len, s
 	size_t nunits = 0, nold = 0;
 	struct keyed *keys = NULL;
 	struct buf fold = BUF_INIT;
+	struct ledger l;
+	int have_ledger = 0;
 	enum kn_err e;
 
 	memset(&pc, 0, sizeof(pc));
@@ -1182,7 +1256,28 @@ static enum kn_err import_people(struct imp *im, const char *data, size_t len, s
 			problem(im, pc.lines[keys[i].i], "ref",
 				_("%s is also on line %zu; a person appears once per file"),
 				keys[i].key, pc.lines[keys[i - 1].i]);
-	if (im->nprobs || im->header_bad)
+	if (im->header_bad)
+		goto out;
+	for (size_t i = 0; i < pc.n; i++) {
+		const struct person *p = &pc.rows[i];
+		const struct person *was;
+
+		if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
+			continue;
+		was = nold ? bsearch(p->ref, old, nold, sizeof(*old), person_ref_cmp) : NULL;
+		if (!was)
+			continue;
+		if (!have_ledger) {
+			if ((e = ledger_open(&l, im->s, im->o->cal, im->o->actor, err)) != KN_OK) {
+				buf_addc(err, '\n');
+				goto out;
+			}
+			have_ledger = 1;
+		}
+		if ((e = member_dates_check(im, &l, p, was, pc.lines[i], err)) != KN_OK)
+			goto out;
+	}
+	if (im->nprobs)
 		goto out;
 
 	for (size_t i = 0; i < pc.n; i++) {
@@ -1227,6 +1322,8 @@ out:
 	free(pc.units.v);
 	free(keys);
 	buf_release(&fold);
+	if (have_ledger)
+		ledger_release(&l);
 	store_units_free(units, nunits);
 	store_people_free(old, nold);
 	return e;
