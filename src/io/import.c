@@ -1750,6 +1750,59 @@ done:
 	return KN_OK;
 }
 
+/* After a person's steps were recorded: a `decision` or `official` this
+ * import wrote must agree with the member_since / official_since stored
+ * for the person (an exported people list imported before its steps),
+ * as a people row must agree with recorded steps (member_dates_check()).
+ * dec_line / off_line: the line of the decision / official row written
+ * (0: none). Returns a store error (message in err), else KN_OK. */
+static enum kn_err steps_dates_check(struct imp *im, struct ledger *l, const char *ref,
+				     size_t dec_line, size_t off_line, struct buf *err)
+{
+	struct person p;
+	struct candidacy *c = NULL;
+	size_t nc = 0;
+	kn_date ms, os;
+	char a[11], b[11];
+	enum kn_err e;
+
+	if (!dec_line && !off_line)
+		return KN_OK;
+	if ((e = store_person_get(im->s, ref, &p)) != KN_OK) {
+		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
+		return e;
+	}
+	if (p.member_since == KN_DATE_NONE && p.official_since == KN_DATE_NONE)
+		goto out;
+	if ((e = store_candidacies_of(im->s, p.id, &c, &nc)) != KN_OK) {
+		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
+		goto out;
+	}
+	if (!ledger_membership_recorded(l, &p, c, nc, &ms, &os) || ms == KN_DATE_NONE)
+		goto out;
+	if (dec_line && p.member_since != KN_DATE_NONE && p.member_since != ms) {
+		date_format_user(ms, a);
+		date_format_user(p.member_since, b);
+		problem(im, dec_line, "date",
+			_("the admission decision of %s is dated %s, but the people list gives "
+			  "member_since %s; correct the decision's date or member_since"),
+			p.full_name, a, b);
+	}
+	if (off_line && os != KN_DATE_NONE && p.official_since != KN_DATE_NONE &&
+	    p.official_since != os) {
+		date_format_user(os, a);
+		date_format_user(p.official_since, b);
+		problem(im, off_line, "date",
+			_("by the recorded steps %s is a full member from %s (the end of "
+			  "probation), but the people list gives official_since %s; correct the "
+			  "ceremony's date or official_since"), p.full_name, a, b);
+	}
+out:
+	store_candidacies_free(c, nc);
+	person_release(&p);
+	return e;
+}
+
 static enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct buf *err)
 {
 	struct steps_ctx sc = { 0 };
@@ -1760,6 +1813,8 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	char *denied = NULL;	/* cur's unit, when the actor may not override there */
 	int asked = 0;		/* denied is known for cur */
 	size_t refused = 0;
+	size_t dec_line = 0, off_line = 0;	/* cur's decision / official written */
+	size_t written;
 	int have_ledger = 0;
 	enum kn_err e = KN_OK;
 
@@ -1799,6 +1854,9 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	for (size_t i = 0; i < sc.n; i++) {
 		struct srow *r = by[i];
 		if (!cur || strcmp(cur, r->person) != 0) {
+			if (cur && (e = steps_dates_check(im, &l, cur, dec_line, off_line, err)) != KN_OK)
+				goto out;
+			dec_line = off_line = 0;
 			cur = r->person;
 			refused = 0;
 			asked = 0;
@@ -1827,7 +1885,14 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 				person_release(&p);
 			}
 		}
+		written = im->stats->added + im->stats->updated;
 		e = step_one(im, &l, r, &lerr, denied);
+		if (e == KN_OK && im->stats->added + im->stats->updated > written) {
+			if (r->st.code == STEP_DECISION)
+				dec_line = r->line;
+			else if (r->st.code == STEP_OFFICIAL)
+				off_line = r->line;
+		}
 		if (e == KN_ERULE || e == KN_EINVAL || e == KN_ENOTFOUND || e == KN_EPERM) {
 			refused = r->line;
 			e = KN_OK;
@@ -1837,6 +1902,8 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 			goto out;
 		}
 	}
+	if (cur)
+		e = steps_dates_check(im, &l, cur, dec_line, off_line, err);
 out:
 	if (have_ledger)
 		ledger_release(&l);

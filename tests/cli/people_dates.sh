@@ -183,5 +183,27 @@ for k in $KINDS; do
 	if cmp -s "one/$k.csv" "three/$k.csv"; then ok; else bad "$k.csv differs after a re-import"; fi
 done
 
+# ---- a people list imported before its steps, then steps that disagree ----
+# Into an empty database the people list is taken as it is (no steps to
+# compare with); the steps whose decision (2011-07-01) disagrees with the
+# member_since given (2011-07-02) are then refused on the decision's line.
+K3=$(kn_db k3)
+expect 0 "$K" --db "$K3" init
+expect 0 "$K" --db "$K3" import units one/units.csv
+expect 0 "$K" --db "$K3" import people bad-member.csv
+expect 1 "$K" --db "$K3" import steps one/steps.csv
+line=$(grep -n '^C1,decision,' one/steps.csv | cut -d: -f1)
+has err "steps.csv:$line: date:"
+has err "2011-07-01"
+has err "2011-07-02"
+"$K" --db "$K3" export steps -o k3-steps.csv
+is "steps written after the refusal" "$(wc -l <k3-steps.csv)" 1
+# and an official_since that is not the probation end (2012-08-12)
+expect 0 "$K" --db "$K3" import people bad-official.csv
+expect 1 "$K" --db "$K3" import steps one/steps.csv
+line=$(grep -n '^C1,official,' one/steps.csv | cut -d: -f1)
+has err "steps.csv:$line: date:"
+has err "2012-08-20"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
