@@ -12,7 +12,9 @@
  *     refused), write the records in one transaction: units parents
  *     first, steps sorted by person, date and pipeline order through
  *     ledger_step(), so the rule book judges each step as it would on the
- *     command line, seeing the steps recorded before it.
+ *     command line, seeing the steps recorded before it (a candidacy that
+ *     ends on the day the next starts keeps the file's order that day:
+ *     srow_candidacy_days()).
  *
  * Every cell is held to its column's limit (struct fspec: a length in
  * characters, no control characters, valid UTF-8), and free text loses the
@@ -1674,6 +1676,48 @@ static int srow_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* A candidacy that ends on the day the next one starts: sorted by
+ * pipeline order, the new `source` would come before the step that ends
+ * the old one (`withdrawn`, `rejected`, `struck_off`, `official`) and be
+ * refused by KN-OPEN. Where a day's rows of one person hold a source and
+ * such an ending step listed before it in the file (as the export lists
+ * the older candidacy first), the rows listed before the source are
+ * recorded first, each part in pipeline order. by[0..n) is sorted by
+ * srow_cmp. */
+static void srow_candidacy_days(struct srow **by, size_t n)
+{
+	struct srow **tmp = NULL;
+
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct srow *src = NULL;
+		int ends_before = 0;
+
+		for (j = i; j < n && strcmp(by[j]->person, by[i]->person) == 0 &&
+			    by[j]->st.date == by[i]->st.date; j++)
+			if (by[j]->st.code == STEP_SOURCE && (!src || by[j]->line < src->line))
+				src = by[j];
+		if (!src)
+			continue;
+		for (size_t k = i; k < j; k++) {
+			const struct step_info *si = step_info(by[k]->st.code);
+			if (si && (si->ending || si->code == STEP_OFFICIAL) && by[k]->line < src->line)
+				ends_before = 1;
+		}
+		if (!ends_before)
+			continue;
+		size_t m = 0;
+		tmp = xreallocarray(tmp, j - i, sizeof(*tmp));
+		for (size_t k = i; k < j; k++)
+			if (by[k]->line < src->line)
+				tmp[m++] = by[k];
+		for (size_t k = i; k < j; k++)
+			if (by[k]->line >= src->line)
+				tmp[m++] = by[k];
+		memcpy(by + i, tmp, (j - i) * sizeof(*tmp));
+	}
+	free(tmp);
+}
+
 /* Run one row through the ledger. Returns the ledger's result; problems
  * of the row are already reported. */
 static enum kn_err step_one(struct imp *im, struct ledger *l, struct srow *r,
@@ -1851,6 +1895,7 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	for (size_t i = 0; i < sc.n; i++)
 		by[i] = &sc.rows[i];
 	xqsort(by, sc.n, sizeof(*by), srow_cmp);
+	srow_candidacy_days(by, sc.n);
 	for (size_t i = 0; i < sc.n; i++) {
 		struct srow *r = by[i];
 		if (!cur || strcmp(cur, r->person) != 0) {

@@ -59,6 +59,7 @@ C1,Nguyễn Thị Kim Thảo,F,1990-05-10,CT.BT.P1.KV1,12/12,1,,
 C3,Đặng Văn Lâm,M,1991-02-03,CT.BT.P1.KV1,12/12,0,,
 C4,Hồ Thị Thu,F,1992-04-05,CT.BT.P1.KV1,12/12,0,,
 C5,Mai Văn Phúc,M,1989-06-07,CT.BT.P1.KV1,12/12,0,,
+C6,Lý Thị Hoa,F,1994-08-09,CT.BT.P1.KV1,12/12,0,,
 CSV
 expect 0 "$K" init
 expect 0 "$K" import units units.csv
@@ -99,6 +100,13 @@ expect 0 "$K" step C5 introduced --date 2012-05-10 --introducer M1:2009-01-01 --
 expect 0 "$K" step C5 cell_vote --date 2012-06-01 --for 5 --of 7
 expect 0 "$K" step C5 committee_vote --date 2012-06-15 --for 5 --of 9
 expect 0 "$K" step C5 decision --date 2012-10-01 --doc QĐ-C5b --org CT.BT
+# C6: a candidacy withdrawn on 2011-02-01 and a new one started that same
+# day, with its training on that day too: the export lists the first
+# candidacy's steps first, and the import must record them so.
+expect 0 "$K" step C6 source --date 2011-01-10 --org cell
+expect 0 "$K" step C6 withdrawn --date 2011-02-01 --note "chuyển nơi ở"
+expect 0 "$K" step C6 source --date 2011-02-01 --org youth_union
+expect 0 "$K" step C6 trained --date 2011-02-01 --doc CN-C6
 
 # ---- export people: the dates from the steps (columns 13 and 14) ----
 expect 0 "$K" export people -o people1.csv
@@ -161,6 +169,8 @@ if cmp -s c4.order c4.want; then ok; else bad "C4's steps are not in date order"
 # C5's first candidacy (withdrawn) comes before the second one
 grep '^C5,' steps1.csv | cut -d, -f2 | head -3 | tr '\n' ' ' >c5.order
 is "C5's candidacies in order" "$(cat c5.order)" "source withdrawn source "
+grep '^C6,' steps1.csv | cut -d, -f2 | tr '\n' ' ' >c6.order
+is "C6's candidacies in order" "$(cat c6.order)" "source withdrawn source trained "
 
 # ---- the round trip: people (with dates), then steps, into an empty database ----
 mkdir -p one two three
