@@ -186,25 +186,19 @@ void ledger_membership(struct ledger *l, const struct person *p, const struct ca
 		*member_since = *official_since;
 }
 
-/* What one candidacy records of an admission: the decision and ceremony
- * dates, whether `official` is recorded, and the struck_off date. */
+/* What one candidacy records of an admission: the decision date and the
+ * struck_off date (the probation end is derive_membership()'s). */
 struct admission_facts {
-	kn_date decision, ceremony, struck_off;
-	int official;
+	kn_date decision, struck_off;
 };
 
 static void admission_of(const struct candidacy *c, struct admission_facts *a)
 {
-	a->decision = a->ceremony = a->struck_off = KN_DATE_NONE;
-	a->official = 0;
+	a->decision = a->struck_off = KN_DATE_NONE;
 	for (size_t j = 0; j < c->nsteps; j++) {
 		const struct step *s = &c->steps[j];
 		if (s->code == STEP_DECISION)
 			a->decision = s->date;
-		else if (s->code == STEP_CEREMONY)
-			a->ceremony = s->date;
-		else if (s->code == STEP_OFFICIAL)
-			a->official = 1;
 		else if (s->code == STEP_STRUCK_OFF)
 			a->struck_off = s->date;
 	}
