@@ -111,6 +111,10 @@ static enum kn_err export_scoped(struct cmd_ctx *ctx, enum io_kind kind, struct 
 		struct scoped_steps x = { NULL, 0, out };
 		if ((e = store_person_all(s, &p, &n)) != KN_OK)
 			return e;
+		if (kind == IO_PEOPLE && (e = export_people_dates(s, p, n)) != KN_OK) {
+			store_people_free(p, n);
+			return e;
+		}
 		x.refs = xcalloc(n ? n : 1, sizeof(*x.refs));
 		for (size_t i = 0; i < n; i++) {
 			if (!ctx_may_see(ctx, p[i].unit))

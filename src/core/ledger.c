@@ -186,6 +186,68 @@ void ledger_membership(struct ledger *l, const struct person *p, const struct ca
 		*member_since = *official_since;
 }
 
+/* What one candidacy records of an admission: the decision date and the
+ * struck_off date (the probation end is derive_membership()'s). */
+struct admission_facts {
+	kn_date decision, struck_off;
+};
+
+static void admission_of(const struct candidacy *c, struct admission_facts *a)
+{
+	a->decision = a->struck_off = KN_DATE_NONE;
+	for (size_t j = 0; j < c->nsteps; j++) {
+		const struct step *s = &c->steps[j];
+		if (s->code == STEP_DECISION)
+			a->decision = s->date;
+		else if (s->code == STEP_STRUCK_OFF)
+			a->struck_off = s->date;
+	}
+}
+
+int ledger_membership_recorded(struct ledger *l, const struct person *p,
+			       const struct candidacy *c, size_t nc,
+			       kn_date *member_since, kn_date *official_since)
+{
+	int admitted = 0;
+
+	for (size_t i = 0; i < nc && !admitted; i++) {
+		struct admission_facts a;
+		admission_of(&c[i], &a);
+		admitted = a.decision != KN_DATE_NONE;
+	}
+	if (!admitted) {
+		*member_since = p->member_since;
+		*official_since = p->official_since;
+		return 0;
+	}
+	*member_since = *official_since = KN_DATE_NONE;
+	derive_membership(l, c, nc, member_since, official_since);
+	return 1;
+}
+
+int ledger_member_on(const struct person *p, const struct candidacy *c, size_t nc,
+		     kn_date d, kn_date *since)
+{
+	int admitted = 0;
+
+	*since = KN_DATE_NONE;
+	for (size_t i = 0; i < nc; i++) {
+		struct admission_facts a;
+		admission_of(&c[i], &a);
+		if (a.decision == KN_DATE_NONE)
+			continue;
+		admitted = 1;
+		if (a.decision <= d && (a.struck_off == KN_DATE_NONE || a.struck_off > d))
+			*since = a.decision;
+	}
+	if (!admitted) {
+		kn_date ms = p->member_since != KN_DATE_NONE ? p->member_since : p->official_since;
+		if (ms != KN_DATE_NONE && ms <= d)
+			*since = ms;
+	}
+	return *since != KN_DATE_NONE;
+}
+
 enum step_code ledger_next_step(const struct candidacy *c, int basic_cell)
 {
 	enum step_code last = STEP_NONE;
@@ -461,10 +523,12 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	{
 		/* Membership from earlier candidacies only, when a step of an
 		 * existing one is being corrected. */
-		kn_date ms, os;
 		size_t upto = updating ? (size_t)(upd_cand - cands) : ncands;
-		ledger_membership(l, &p, cands, upto, &ms, &os);
-		f.is_member = ms != KN_DATE_NONE;
+		/* KN-OPEN judges membership on the step's date: a person
+		 * whose member_since (say, from an exported people list
+		 * imported before the steps) is after it was not yet a
+		 * member then. */
+		f.is_member = ledger_member_on(&p, cands, upto, st.date, &f.member_since);
 	}
 	f.basic_cell = unitree_is_basic_cell(un);
 	f.special_area = unitree_special_area(un);

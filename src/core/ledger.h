@@ -95,6 +95,23 @@ void ledger_membership(struct ledger *l, const struct person *p,
  * compares them with what is stored). Unknown codes are skipped. */
 enum step_code ledger_stage(const struct step *steps, size_t n, int *open);
 
+/* The membership dates the record shows, as `export people` writes them
+ * (spec/FORMATS.md, people.csv): when a candidacy records a `decision`,
+ * the steps are the truth (the decision date, the probation end once
+ * `official` is recorded, none after `struck_off`) and the result is 1;
+ * otherwise the person's stored dates, and 0. */
+int ledger_membership_recorded(struct ledger *l, const struct person *p,
+			       const struct candidacy *c, size_t nc,
+			       kn_date *member_since, kn_date *official_since);
+
+/* 1 when the record shows the person a member on date d (KN-OPEN), with
+ * *since the date of that admission: a candidacy's decision dated on or
+ * before d and not struck off by then; or, when no candidacy records a
+ * decision, the stored member_since (else official_since) on or before d.
+ * 0 with *since = KN_DATE_NONE otherwise. */
+int ledger_member_on(const struct person *p, const struct candidacy *c, size_t nc,
+		     kn_date d, kn_date *since);
+
 /* The next pipeline step of an open candidacy (STEP_NONE when closed or
  * complete); with no candidacy at all, STEP_SOURCE. */
 enum step_code ledger_next_step(const struct candidacy *c, int basic_cell);

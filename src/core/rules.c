@@ -209,9 +209,16 @@ static int check_order(const struct rule_facts *f, struct buf *msg)
 	return 0;
 }
 
-/* KN-OPEN: one open candidacy at a time, and none for a member. */
+/* KN-OPEN: one open candidacy at a time, and none for a member. The
+ * ledger judges membership on the step's date (a person admitted later
+ * was not yet a member then). */
 static int check_open(const struct rule_facts *f, struct buf *msg)
 {
+	if (f->is_member && f->member_since != KN_DATE_NONE) {
+		buf_addf(msg, _("%s has been a Party member since %s and cannot start a candidacy on %s; check that this is the right person and the dates."),
+			 who(f), ds(f->member_since).s, ds(f->step->date).s);
+		return 1;
+	}
 	if (f->is_member) {
 		buf_addf(msg, _("%s is already a Party member and cannot start a candidacy; check that this is the right person."),
 			 who(f));

@@ -36,7 +36,8 @@ struct rule_facts {
 	const struct step *prior;	/* the open candidacy's steps, in order */
 	size_t nprior;			/* 0 for a source step */
 	int has_open_candidacy;		/* KN-OPEN: an open candidacy exists */
-	int is_member;			/* KN-OPEN: already admitted */
+	int is_member;			/* KN-OPEN: a member on the step's date */
+	kn_date member_since;		/* KN-OPEN: admitted on, when is_member */
 	int basic_cell;			/* considering unit is a chi bộ cơ sở:
 					   committee_vote does not apply */
 	int special_area;		/* considering unit or an ancestor */

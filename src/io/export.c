@@ -3,15 +3,19 @@
  * (a city-year is a few MB), turned into rows by the export_*_row writers
  * and appended to one buffer; the caller decides where the bytes go. The
  * row writers are shared with the importer, whose audit entries record a
- * record's before and after as its CSV line.
+ * record's before and after as its CSV line. People's member_since and
+ * official_since are written as the record shows them: from the recorded
+ * steps for anyone admitted through them (export_people_dates()).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ledger.h"
 #include "core/unitree.h"
 #include "io/csv.h"
 #include "io/export.h"
+#include "util/sort.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -204,12 +208,77 @@ static enum kn_err export_units(struct store *s, struct buf *out)
 	return KN_OK;
 }
 
+struct admitted_refs {
+	char **v;
+	size_t n, cap;
+};
+
+/* Collect the refs of people with a recorded decision step (the steps
+ * come grouped by person ref, so a ref is added once). */
+static int admitted_cb(void *arg, const char *person_ref, const struct step *st)
+{
+	struct admitted_refs *a = arg;
+
+	if (st->code != STEP_DECISION || (a->n && strcmp(a->v[a->n - 1], person_ref) == 0))
+		return 0;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->v = xreallocarray(a->v, a->cap, sizeof(*a->v));
+	}
+	a->v[a->n++] = xstrdup(person_ref);
+	return 0;
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum kn_err export_people_dates(struct store *s, struct person *p, size_t n)
+{
+	struct admitted_refs a = { NULL, 0, 0 };
+	struct ledger l;
+	struct buf err = BUF_INIT;
+	int have_ledger = 0;
+	enum kn_err e;
+
+	if ((e = store_step_each(s, admitted_cb, &a)) != KN_OK || a.n == 0)
+		goto out;
+	xqsort(a.v, a.n, sizeof(*a.v), ref_cmp);
+	if ((e = ledger_open(&l, s, NULL, NULL, &err)) != KN_OK)
+		goto out;
+	have_ledger = 1;
+	for (size_t i = 0; i < n; i++) {
+		struct candidacy *c = NULL;
+		size_t nc = 0;
+		const char *ref = p[i].ref;
+
+		if (!ref || !bsearch(&ref, a.v, a.n, sizeof(*a.v), ref_cmp))
+			continue;
+		if ((e = store_candidacies_of(s, p[i].id, &c, &nc)) != KN_OK)
+			goto out;
+		ledger_membership_recorded(&l, &p[i], c, nc, &p[i].member_since,
+					   &p[i].official_since);
+		store_candidacies_free(c, nc);
+	}
+out:
+	if (have_ledger)
+		ledger_release(&l);
+	for (size_t i = 0; i < a.n; i++)
+		free(a.v[i]);
+	free(a.v);
+	buf_release(&err);
+	return e;
+}
+
 static enum kn_err export_people(struct store *s, struct buf *out)
 {
 	struct person *p;
 	size_t n;
 	enum kn_err e = store_person_all(s, &p, &n);
 
+	if (e == KN_OK)
+		e = export_people_dates(s, p, n);
 	if (e == KN_OK)
 		for (size_t i = 0; i < n; i++)
 			export_person_row(out, &p[i]);

@@ -11,7 +11,8 @@
  * (leading '=', '+', '-', '@', tab or CR) gets a leading "'" (csv.h,
  * "Formula guard"), which the importer removes. Rows: units depth-first from the roots with children sorted by
  * code (parents precede children); people by ref; quotas by unit, year,
- * category; steps by person ref then recorded order; holidays by date.
+ * category; steps by person ref,
+ * candidacy, date, pipeline order, recorded id (store_step_each()); holidays by date.
  */
 #ifndef KN_EXPORT_H
 #define KN_EXPORT_H
@@ -43,6 +44,15 @@ void export_person_row(struct buf *out, const struct person *p);
 void export_quota_row(struct buf *out, const struct quota *q);
 void export_step_row(struct buf *out, const char *person_ref, const struct step *st);
 void export_holiday_row(struct buf *out, const struct holiday *h);
+
+/* Set member_since and official_since of each of the n people (from
+ * store_person_all(), ids filled) to what the record shows, as people.csv
+ * carries them (spec/FORMATS.md): for a person with a recorded `decision`,
+ * the decision date and, once `official` is recorded, the probation end
+ * (ceremony + probation.months), or none after `struck_off`
+ * (ledger_membership_recorded()); the stored dates of everyone else are
+ * left as they are. KN_EIO with store_errmsg() on a storage failure. */
+enum kn_err export_people_dates(struct store *s, struct person *p, size_t n);
 
 /* Append the whole CSV file of kind k (header and rows) to out. KN_EIO
  * with store_errmsg() on a storage failure. */

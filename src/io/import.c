@@ -12,7 +12,9 @@
  *     refused), write the records in one transaction: units parents
  *     first, steps sorted by person, date and pipeline order through
  *     ledger_step(), so the rule book judges each step as it would on the
- *     command line, seeing the steps recorded before it.
+ *     command line, seeing the steps recorded before it (a candidacy that
+ *     ends on the day the next starts keeps the file's order that day:
+ *     srow_candidacy_days()).
  *
  * Every cell is held to its column's limit (struct fspec: a length in
  * characters, no control characters, valid UTF-8), and free text loses the
@@ -1151,6 +1153,78 @@ static int person_ref_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct person *)elem)->ref);
 }
 
+/* The membership dates of a people row must agree with the person's
+ * recorded steps (spec/FORMATS.md, people.csv): where a candidacy records
+ * a decision, a member_since or official_since given in the file must be
+ * the one `export people` writes (ledger_membership_recorded()); an empty
+ * cell always agrees. A person without such steps (a member admitted
+ * before the program, or a file imported before its steps) is not
+ * checked. Returns 0, or an error of the store (message in err). */
+static enum kn_err member_dates_check(struct imp *im, struct ledger *l, const struct person *p,
+				      const struct person *was, size_t line, struct buf *err)
+{
+	struct candidacy *c = NULL;
+	size_t nc = 0;
+	kn_date ms, os, decision = KN_DATE_NONE, struck = KN_DATE_NONE;
+	char a[11], b[11], d[11];
+	enum kn_err e;
+
+	if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
+		return KN_OK;
+	if ((e = store_candidacies_of(im->s, was->id, &c, &nc)) != KN_OK) {
+		buf_addf(err, "%s:%zu: %s\n", im->file, line, store_errmsg(im->s));
+		return e;
+	}
+	if (!ledger_membership_recorded(l, was, c, nc, &ms, &os))
+		goto out;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < c[i].nsteps; j++) {
+			if (c[i].steps[j].code == STEP_DECISION)
+				decision = c[i].steps[j].date;
+			else if (c[i].steps[j].code == STEP_STRUCK_OFF)
+				struck = c[i].steps[j].date;
+		}
+	if (ms == KN_DATE_NONE) {
+		/* Admitted, then struck off: not a member now. */
+		int col_ms = p->member_since != KN_DATE_NONE;
+		date_format_user(col_ms ? p->member_since : p->official_since, a);
+		date_format_user(decision, b);
+		date_format_user(struck, d);
+		problem(im, line, col_ms ? "member_since" : "official_since",
+			_("%s is %s, but the recorded steps show %s struck off on %s after the admission "
+			  "decision of %s, so no longer a member; leave it empty, or correct the steps"),
+			col_ms ? "member_since" : "official_since", a, p->full_name, d, b);
+		goto out;
+	}
+	if (p->member_since != KN_DATE_NONE && p->member_since != ms) {
+		date_format_user(p->member_since, a);
+		date_format_user(ms, b);
+		problem(im, line, "member_since",
+			_("member_since is %s, but the recorded steps admit %s on %s (the admission "
+			  "decision); write %s, leave it empty, or correct the decision's date"),
+			a, p->full_name, b, b);
+	}
+	if (p->official_since != KN_DATE_NONE && p->official_since != os) {
+		date_format_user(p->official_since, a);
+		date_format_user(ms, b);
+		if (os == KN_DATE_NONE) {
+			problem(im, line, "official_since",
+				_("official_since is %s, but the recorded steps admit %s on %s and record "
+				  "no full-membership decision yet; leave official_since empty until the "
+				  "official step is recorded"), a, p->full_name, b);
+		} else {
+			date_format_user(os, d);
+			problem(im, line, "official_since",
+				_("official_since is %s, but by the recorded steps %s is a full member from "
+				  "%s (the end of probation); write %s, leave it empty, or correct the steps"),
+				a, p->full_name, d, d);
+		}
+	}
+out:
+	store_candidacies_free(c, nc);
+	return KN_OK;
+}
+
 static enum kn_err import_people(struct imp *im, const char *data, size_t len, struct buf *err)
 {
 	struct people_ctx pc;
@@ -1159,6 +1233,8 @@ static enum kn_err import_people(struct imp *im, const char *data, size_t len, s
 	size_t nunits = 0, nold = 0;
 	struct keyed *keys = NULL;
 	struct buf fold = BUF_INIT;
+	struct ledger l;
+	int have_ledger = 0;
 	enum kn_err e;
 
 	memset(&pc, 0, sizeof(pc));
@@ -1182,7 +1258,28 @@ static enum kn_err import_people(struct imp *im, const char *data, size_t len, s
 			problem(im, pc.lines[keys[i].i], "ref",
 				_("%s is also on line %zu; a person appears once per file"),
 				keys[i].key, pc.lines[keys[i - 1].i]);
-	if (im->nprobs || im->header_bad)
+	if (im->header_bad)
+		goto out;
+	for (size_t i = 0; i < pc.n; i++) {
+		const struct person *p = &pc.rows[i];
+		const struct person *was;
+
+		if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
+			continue;
+		was = nold ? bsearch(p->ref, old, nold, sizeof(*old), person_ref_cmp) : NULL;
+		if (!was)
+			continue;
+		if (!have_ledger) {
+			if ((e = ledger_open(&l, im->s, im->o->cal, im->o->actor, err)) != KN_OK) {
+				buf_addc(err, '\n');
+				goto out;
+			}
+			have_ledger = 1;
+		}
+		if ((e = member_dates_check(im, &l, p, was, pc.lines[i], err)) != KN_OK)
+			goto out;
+	}
+	if (im->nprobs)
 		goto out;
 
 	for (size_t i = 0; i < pc.n; i++) {
@@ -1227,6 +1324,8 @@ out:
 	free(pc.units.v);
 	free(keys);
 	buf_release(&fold);
+	if (have_ledger)
+		ledger_release(&l);
 	store_units_free(units, nunits);
 	store_people_free(old, nold);
 	return e;
@@ -1577,6 +1676,48 @@ static int srow_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* A candidacy that ends on the day the next one starts: sorted by
+ * pipeline order, the new `source` would come before the step that ends
+ * the old one (`withdrawn`, `rejected`, `struck_off`, `official`) and be
+ * refused by KN-OPEN. Where a day's rows of one person hold a source and
+ * such an ending step listed before it in the file (as the export lists
+ * the older candidacy first), the rows listed before the source are
+ * recorded first, each part in pipeline order. by[0..n) is sorted by
+ * srow_cmp. */
+static void srow_candidacy_days(struct srow **by, size_t n)
+{
+	struct srow **tmp = NULL;
+
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct srow *src = NULL;
+		int ends_before = 0;
+
+		for (j = i; j < n && strcmp(by[j]->person, by[i]->person) == 0 &&
+			    by[j]->st.date == by[i]->st.date; j++)
+			if (by[j]->st.code == STEP_SOURCE && (!src || by[j]->line < src->line))
+				src = by[j];
+		if (!src)
+			continue;
+		for (size_t k = i; k < j; k++) {
+			const struct step_info *si = step_info(by[k]->st.code);
+			if (si && (si->ending || si->code == STEP_OFFICIAL) && by[k]->line < src->line)
+				ends_before = 1;
+		}
+		if (!ends_before)
+			continue;
+		size_t m = 0;
+		tmp = xreallocarray(tmp, j - i, sizeof(*tmp));
+		for (size_t k = i; k < j; k++)
+			if (by[k]->line < src->line)
+				tmp[m++] = by[k];
+		for (size_t k = i; k < j; k++)
+			if (by[k]->line >= src->line)
+				tmp[m++] = by[k];
+		memcpy(by + i, tmp, (j - i) * sizeof(*tmp));
+	}
+	free(tmp);
+}
+
 /* Run one row through the ledger. Returns the ledger's result; problems
  * of the row are already reported. */
 static enum kn_err step_one(struct imp *im, struct ledger *l, struct srow *r,
@@ -1653,6 +1794,59 @@ done:
 	return KN_OK;
 }
 
+/* After a person's steps were recorded: a `decision` or `official` this
+ * import wrote must agree with the member_since / official_since stored
+ * for the person (an exported people list imported before its steps),
+ * as a people row must agree with recorded steps (member_dates_check()).
+ * dec_line / off_line: the line of the decision / official row written
+ * (0: none). Returns a store error (message in err), else KN_OK. */
+static enum kn_err steps_dates_check(struct imp *im, struct ledger *l, const char *ref,
+				     size_t dec_line, size_t off_line, struct buf *err)
+{
+	struct person p;
+	struct candidacy *c = NULL;
+	size_t nc = 0;
+	kn_date ms, os;
+	char a[11], b[11];
+	enum kn_err e;
+
+	if (!dec_line && !off_line)
+		return KN_OK;
+	if ((e = store_person_get(im->s, ref, &p)) != KN_OK) {
+		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
+		return e;
+	}
+	if (p.member_since == KN_DATE_NONE && p.official_since == KN_DATE_NONE)
+		goto out;
+	if ((e = store_candidacies_of(im->s, p.id, &c, &nc)) != KN_OK) {
+		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
+		goto out;
+	}
+	if (!ledger_membership_recorded(l, &p, c, nc, &ms, &os) || ms == KN_DATE_NONE)
+		goto out;
+	if (dec_line && p.member_since != KN_DATE_NONE && p.member_since != ms) {
+		date_format_user(ms, a);
+		date_format_user(p.member_since, b);
+		problem(im, dec_line, "date",
+			_("the admission decision of %s is dated %s, but the people list gives "
+			  "member_since %s; correct the decision's date or member_since"),
+			p.full_name, a, b);
+	}
+	if (off_line && os != KN_DATE_NONE && p.official_since != KN_DATE_NONE &&
+	    p.official_since != os) {
+		date_format_user(os, a);
+		date_format_user(p.official_since, b);
+		problem(im, off_line, "date",
+			_("by the recorded steps %s is a full member from %s (the end of "
+			  "probation), but the people list gives official_since %s; correct the "
+			  "ceremony's date or official_since"), p.full_name, a, b);
+	}
+out:
+	store_candidacies_free(c, nc);
+	person_release(&p);
+	return e;
+}
+
 static enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct buf *err)
 {
 	struct steps_ctx sc = { 0 };
@@ -1663,6 +1857,8 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	char *denied = NULL;	/* cur's unit, when the actor may not override there */
 	int asked = 0;		/* denied is known for cur */
 	size_t refused = 0;
+	size_t dec_line = 0, off_line = 0;	/* cur's decision / official written */
+	size_t written;
 	int have_ledger = 0;
 	enum kn_err e = KN_OK;
 
@@ -1699,9 +1895,13 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 	for (size_t i = 0; i < sc.n; i++)
 		by[i] = &sc.rows[i];
 	xqsort(by, sc.n, sizeof(*by), srow_cmp);
+	srow_candidacy_days(by, sc.n);
 	for (size_t i = 0; i < sc.n; i++) {
 		struct srow *r = by[i];
 		if (!cur || strcmp(cur, r->person) != 0) {
+			if (cur && (e = steps_dates_check(im, &l, cur, dec_line, off_line, err)) != KN_OK)
+				goto out;
+			dec_line = off_line = 0;
 			cur = r->person;
 			refused = 0;
 			asked = 0;
@@ -1730,7 +1930,14 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 				person_release(&p);
 			}
 		}
+		written = im->stats->added + im->stats->updated;
 		e = step_one(im, &l, r, &lerr, denied);
+		if (e == KN_OK && im->stats->added + im->stats->updated > written) {
+			if (r->st.code == STEP_DECISION)
+				dec_line = r->line;
+			else if (r->st.code == STEP_OFFICIAL)
+				off_line = r->line;
+		}
 		if (e == KN_ERULE || e == KN_EINVAL || e == KN_ENOTFOUND || e == KN_EPERM) {
 			refused = r->line;
 			e = KN_OK;
@@ -1740,6 +1947,8 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 			goto out;
 		}
 	}
+	if (cur)
+		e = steps_dates_check(im, &l, cur, dec_line, off_line, err);
 out:
 	if (have_ledger)
 		ledger_release(&l);

@@ -102,8 +102,13 @@ enum kn_err store_step_update(struct store *s, int64_t step_id, const struct ste
  * meanwhile), on both backends. */
 enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version);
 
-/* Every step of every candidacy for export: ordered by person ref, then
- * candidacy, then recorded order. fn returns nonzero to stop. */
+/* Every step of every candidacy for export, in the canonical order of
+ * the steps list: by person ref, then candidacy (oldest first), then step
+ * date, then the pipeline order of the step code (enum step_code), then
+ * the recorded id. The importer sorts a file by person, date and pipeline
+ * order, so an exported file is recorded again in the same order and a
+ * second export is identical (a `mentor` recorded out of date order comes
+ * back in its date's place). fn returns nonzero to stop. */
 typedef int (*store_step_fn)(void *arg, const char *person_ref, const struct step *st);
 enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg);
 

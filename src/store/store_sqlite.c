@@ -100,7 +100,14 @@ static const char *const sql[Q__COUNT] = {
 	[Q_CAND_VERSION] = "SELECT version FROM candidacies WHERE id = ?1",
 	[Q_STEP_EACH] = "SELECT p.ref, " STEP_COLS " FROM steps s JOIN candidacies c ON "
 		"c.id = s.candidacy_id JOIN people p ON p.id = c.person_id" STEP_JOINS
-		" ORDER BY p.ref, c.id, s.seq",
+		" ORDER BY p.ref, c.id, s.date, "
+		/* the canonical order of the export (store.h): the
+		 * pipeline order of model.h, then the recorded id */
+		"CASE s.step WHEN 'source' THEN 1 WHEN 'mentor' THEN 2 WHEN 'trained' THEN 3 "
+		"WHEN 'applied' THEN 4 WHEN 'verified' THEN 5 WHEN 'introduced' THEN 6 "
+		"WHEN 'cell_vote' THEN 7 WHEN 'committee_vote' THEN 8 WHEN 'decision' THEN 9 "
+		"WHEN 'ceremony' THEN 10 WHEN 'probation_vote' THEN 11 WHEN 'official' THEN 12 "
+		"WHEN 'withdrawn' THEN 13 WHEN 'rejected' THEN 14 WHEN 'struck_off' THEN 15 END, s.id",
 	[Q_QUOTA_GET] = "SELECT q.target FROM quotas q JOIN units u ON u.id = q.unit_id "
 		"WHERE u.code = ?1 AND q.year = ?2 AND q.category = ?3",
 	[Q_QUOTA_PUT] = "INSERT INTO quotas (unit_id, year, category, target) VALUES "

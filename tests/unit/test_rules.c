@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
+#include "core/ledger.h"
 #include "core/model.h"
 #include "core/policy.h"
 #include "core/rules.h"
@@ -410,8 +411,77 @@ static void test_open(void)
 	FAIL(&x, "KN-OPEN");
 	x.f.has_open_candidacy = 0;
 	x.f.is_member = 1;
+	x.f.member_since = KN_DATE_NONE;
 	FAIL(&x, "KN-OPEN");
+	/* A member since a date: the message names it and the step's date. */
+	x.f.member_since = D(2015, 3, 2);
+	FAIL(&x, "KN-OPEN");
+	CHECK(strstr(msg0(&x), "2015-03-02") != NULL);
+	CHECK(strstr(msg0(&x), "2022-01-10") != NULL);
 	violations_release(&x.v);
+}
+
+/* KN-OPEN's fact, membership on the source step's date, as the ledger
+ * gathers it (ledger_member_on()). */
+static void test_open_member_on(void)
+{
+	struct person p;
+	struct step s1[3], s2[1];
+	struct candidacy c[2];
+	kn_date since;
+
+	memset(&p, 0, sizeof(p));
+	memset(c, 0, sizeof(c));
+	memset(s1, 0, sizeof(s1));
+	memset(s2, 0, sizeof(s2));
+	p.member_since = p.official_since = KN_DATE_NONE;
+
+	/* No steps, nothing stored: never a member. */
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2022, 1, 10), &since), 0);
+	CHECK_EQ(since, KN_DATE_NONE);
+	/* Stored member_since 2023-05-01 (an exported list imported before
+	 * the steps): not yet a member on a source dated before it. */
+	p.member_since = D(2023, 5, 1);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2022, 1, 10), &since), 0);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2023, 4, 30), &since), 0);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2023, 5, 1), &since), 1);
+	CHECK_EQ(since, D(2023, 5, 1));
+	/* Only official_since stored: a member from that date. */
+	p.member_since = KN_DATE_NONE;
+	p.official_since = D(2000, 1, 1);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(1999, 12, 31), &since), 0);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2001, 1, 1), &since), 1);
+	CHECK_EQ(since, D(2000, 1, 1));
+
+	/* Recorded steps: admitted 2020-03-01, struck off 2021-01-05. Once
+	 * the steps record a decision they are the truth: the stored date
+	 * (1999) no longer makes a member. */
+	p.member_since = D(1999, 1, 1);
+	p.official_since = KN_DATE_NONE;
+	s1[0].code = STEP_SOURCE;
+	s1[0].date = D(2019, 1, 10);
+	s1[1].code = STEP_DECISION;
+	s1[1].date = D(2020, 3, 1);
+	s1[2].code = STEP_STRUCK_OFF;
+	s1[2].date = D(2021, 1, 5);
+	c[0].steps = s1;
+	c[0].nsteps = 3;
+	CHECK_EQ(ledger_member_on(&p, c, 1, D(2015, 1, 1), &since), 0);
+	CHECK_EQ(ledger_member_on(&p, c, 1, D(2020, 2, 29), &since), 0);
+	CHECK_EQ(ledger_member_on(&p, c, 1, D(2020, 3, 1), &since), 1);
+	CHECK_EQ(since, D(2020, 3, 1));
+	CHECK_EQ(ledger_member_on(&p, c, 1, D(2021, 1, 4), &since), 1);
+	/* struck off that day: no longer a member */
+	CHECK_EQ(ledger_member_on(&p, c, 1, D(2021, 1, 5), &since), 0);
+	CHECK_EQ(since, KN_DATE_NONE);
+	/* Admitted again on 2024-02-01 by a second candidacy. */
+	s2[0].code = STEP_DECISION;
+	s2[0].date = D(2024, 2, 1);
+	c[1].steps = s2;
+	c[1].nsteps = 1;
+	CHECK_EQ(ledger_member_on(&p, c, 2, D(2023, 6, 1), &since), 0);
+	CHECK_EQ(ledger_member_on(&p, c, 2, D(2024, 2, 1), &since), 1);
+	CHECK_EQ(since, D(2024, 2, 1));
 }
 
 static void test_age(void)
@@ -875,6 +945,7 @@ int main(void)
 	test_base_passes();
 	test_order();
 	test_open();
+	test_open_member_on();
 	test_age();
 	test_age_max();
 	test_edu();

@@ -742,7 +742,10 @@ static int collect(void *arg, const char *ref, const struct step *st)
 	struct buf *b = arg;
 	char iso[11];
 	date_format_iso(st->date, iso);
-	buf_addf(b, "%s:%s:%s\n", ref, step_name(st->code), iso);
+	buf_addf(b, "%s:%s:%s", ref, step_name(st->code), iso);
+	if (st->code == STEP_MENTOR && st->date == D(2022, 3, 10))
+		buf_addf(b, ":%s", st->member);	/* the two of one day */
+	buf_addc(b, '\n');
 	return 0;
 }
 
@@ -766,19 +769,32 @@ static void test_step_each(struct store *s)
 	fill_step(&st, STEP_SOURCE, D(2022, 2, 1));
 	st.org = "cell";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
-	/* Recorded order, not date order, within a candidacy. */
+	/* The canonical order within a candidacy: date, then pipeline
+	 * order, then recorded id; not the recorded order. */
 	fill_step(&st, STEP_MENTOR, D(2022, 3, 1));
 	st.member = "M001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
 	fill_step(&st, STEP_MENTOR, D(2022, 2, 15));
 	st.member = "M001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
+	fill_step(&st, STEP_TRAINED, D(2022, 3, 10));
+	st.doc_no = "CN-1";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
+	fill_step(&st, STEP_MENTOR, D(2022, 3, 10));	/* same day, recorded after */
+	st.member = "X001";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
+	fill_step(&st, STEP_MENTOR, D(2022, 3, 10));	/* a second one: by id */
+	st.member = "M001";
+	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
 
 	CHECK_EQ(store_step_each(s, collect, &b), KN_OK);
 	CHECK_STR(b.s,
 		  "A000:source:2022-02-01\n"
-		  "A000:mentor:2022-03-01\n"
 		  "A000:mentor:2022-02-15\n"
+		  "A000:mentor:2022-03-01\n"
+		  "A000:mentor:2022-03-10:X001\n"
+		  "A000:mentor:2022-03-10:M001\n"
+		  "A000:trained:2022-03-10\n"
 		  "X001:source:2023-01-11\n"
 		  "X001:mentor:2023-01-15\n"
 		  "X001:trained:2023-03-01\n"
