@@ -134,6 +134,13 @@ out:
 	return status;
 }
 
+static const struct cmd_option demo_options[] = {
+	{ "size", 0, "small|city", N_("how big a synthetic organisation to create (default: small)") },
+	{ "seed", 0, "N", N_("the random seed; the same seed makes the same city (default: 1)") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_demo = {
-	"demo", "demo [--size small|city] [--seed N]", run,
+	"demo", "demo [--size small|city] [--seed N]", run, demo_options,
+	N_("create a realistic synthetic database to explore or benchmark"),
 };

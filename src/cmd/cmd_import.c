@@ -546,8 +546,15 @@ out:
 	return status;
 }
 
+static const struct cmd_option import_options[] = {
+	{ "dry-run", 0, NULL, N_("check every row and report, but write nothing") },
+	{ "override", 0, "REASON", N_("record steps that break a rule, with this reason (approvers only)") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_import = {
 	"import",
 	"import units|people|quotas|steps|holidays FILE... [--dry-run] [--override REASON]",
-	run,
+	run, import_options,
+	N_("load CSV files; all or nothing, every bad row is named"),
 };

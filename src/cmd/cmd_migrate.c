@@ -62,5 +62,6 @@ out:
 }
 
 const struct command cmd_migrate = {
-	"migrate-to", "migrate-to URL", run,
+	"migrate-to", "migrate-to URL", run, NULL,
+	N_("copy this SQLite database, audit log included, into the PostgreSQL database at URL"),
 };

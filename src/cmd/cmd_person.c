@@ -399,6 +399,12 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return cmd_usage(&cmd_person);
 }
 
+static const struct cmd_option person_options[] = {
+	{ "format", 0, "table|csv|json", N_("output format of find (default: table)") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_person = {
-	"person", "person find TEXT [--format table|csv|json] · person show REF", run,
+	"person", "person find TEXT [--format table|csv|json] · person show REF", run, person_options,
+	N_("find people by name; show a person, their candidacy and what comes next"),
 };

@@ -186,9 +186,9 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		step_release(&st);
 		return cmd_usage(self);
 	}
-	if (bad > 0) {
+	if (bad > 0) {	/* a malformed value: a usage error (ketnap.1) */
 		step_release(&st);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	ref = argv[optind];
 	if (argc - optind == 2)
@@ -328,12 +328,28 @@ static int run_check(int argc, char **argv, struct cmd_ctx *ctx)
 	return record(argc, argv, ctx, 1);
 }
 
+static const struct cmd_option step_options[] = {
+	{ "date", 0, "D", N_("the date of the step, YYYY-MM-DD or DD/MM/YYYY (default: today)") },
+	{ "doc", 0, "NO", N_("the number of the document (decision, minutes) that records it") },
+	{ "org", 0, "ORG", N_("source: the organisation that nominates the person") },
+	{ "member", 0, "REF", N_("mentor: the party member assigned to the candidate") },
+	{ "introducer", 0, "REF:SINCE", N_("introduced: an introducer and the date they became official (twice)") },
+	{ "for", 0, "N", N_("a vote: how many voted for") },
+	{ "of", 0, "N", N_("a vote: how many had the right to vote") },
+	{ "consent", 0, "NO", N_("the document of consent where a rule asks for one") },
+	{ "override", 0, "REASON", N_("record although a rule refuses it, with this reason (approvers only)") },
+	{ "note", 0, "TEXT", N_("a note kept with the step") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_step = {
 	"step", "step REF STEP [--date D] [--doc NO] [--org ORG] [--member REF] "
 	"[--introducer REF:SINCE]... [--for N --of N] [--consent NO] [--override REASON] "
-	"[--note TEXT]", run_step,
+	"[--note TEXT]", run_step, step_options,
+	N_("record a step of a candidacy, checked against every rule"),
 };
 
 const struct command cmd_check = {
-	"check", "check REF [STEP] [--date D] (and the options of step)", run_check,
+	"check", "check REF [STEP] [--date D] (and the options of step)", run_check, step_options,
+	N_("say whether a step could be recorded, and every rule that would stop it"),
 };

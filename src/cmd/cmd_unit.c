@@ -87,6 +87,12 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return EXIT_DONE;
 }
 
+static const struct cmd_option unit_options[] = {
+	{ "depth", 0, "N", N_("how many levels below the unit to show") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_unit = {
-	"unit", "unit tree [CODE] [--depth N]", run,
+	"unit", "unit tree [CODE] [--depth N]", run, unit_options,
+	N_("show the unit tree"),
 };
