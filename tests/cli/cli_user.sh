@@ -199,7 +199,7 @@ expect 0 "${A[@]}" export steps
 has out "092001000205,committee_vote,2025-12-10"
 
 # ---- odd errors ----
-expect 1 "${A[@]}" quota set CT 2025 -5
+expect 2 "${A[@]}" quota set CT 2025 -5
 has err "target: '-5' is not a whole number >= 0"
 lacks err "invalid option"
 expect 1 "${A[@]}" person find "$(head -c 120000 /dev/zero | tr '\0' a)"
