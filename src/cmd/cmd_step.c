@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/label.h"
 #include "core/ledger.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -150,10 +151,13 @@ static int hidden_refs(struct cmd_ctx *ctx, const struct step *st, struct buf *e
 	return n;
 }
 
-/* Each line of text, made safe for a terminal (text_printable()). */
+/* Each line of text, made safe for a terminal (text_printable()), a
+ * missing fact named by the option that gives it (label.h). */
 static void print_lines(FILE *f, const char *prefix, const char *text)
 {
-	struct buf line = BUF_INIT, safe = BUF_INIT;
+	struct buf line = BUF_INIT, safe = BUF_INIT, named = BUF_INIT;
+	label_need_lines(text, &named);
+	text = named.len ? named.s : "";
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
@@ -164,6 +168,7 @@ static void print_lines(FILE *f, const char *prefix, const char *text)
 	}
 	buf_release(&line);
 	buf_release(&safe);
+	buf_release(&named);
 }
 
 static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
