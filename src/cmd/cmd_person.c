@@ -182,7 +182,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 			char bd[11];
 			date_format_user(f[i].p->birth_date, bd);
 			const char *row[] = { f[i].p->ref, f[i].p->full_name, bd, f[i].p->unit,
-					      f[i].step };
+					      label_stage(f[i].step) };
 			table_row(t, row);
 		}
 		table_render(t, &out);

@@ -124,6 +124,19 @@ const char *label_step(enum step_code c)
 	return i18n_is_vi() ? si->label_vi : si->name;
 }
 
+const char *label_stage(const char *code)
+{
+	enum step_code c;
+	if (!i18n_is_vi() || !code || !*code)
+		return code ? code : "";
+	if (strcmp(code, "member") == 0)
+		return _("probationary member");
+	if (strcmp(code, "official") == 0)
+		return _("full member");
+	c = step_from_name(code);
+	return c == STEP_NONE ? code : label_step(c);
+}
+
 static void fact(struct buf *out, const char *label, const char *value)
 {
 	if (!value || !*value)

@@ -22,6 +22,10 @@ const char *label_unit_kind(enum unit_kind k);
  * the code in English (the word a user types). */
 const char *label_step(enum step_code c);
 
+/* What `person find` shows in its step column: a step code, "member" or
+ * "official", in words in Vietnamese (the code itself in English). */
+const char *label_stage(const char *code);
+
 /* The facts of st in words ("tổ chức: Đoàn Thanh niên; số phiếu: 5/7")
  * appended to out. */
 void label_step_facts(const struct step *st, struct buf *out);
