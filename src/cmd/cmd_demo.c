@@ -119,7 +119,8 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		date_format_user(demo_today(), today);
 		buf_addf(&line, _("%s: demo %s (seed %lu): %s units, %s people, %s candidacies, "
 				  "%s steps, as of %s"),
-			 ctx->db_url, size, seed, a.s, b.s, cc.s, d.s, today);
+			 ctx->db_url, strcmp(size, "city") == 0 ? _("city") : _("small"), seed, a.s,
+			 b.s, cc.s, d.s, today);
 		buf_release(&a);
 		buf_release(&b);
 		buf_release(&cc);
