@@ -79,6 +79,16 @@ done
 # init import export unit person step check calendar report quota demo user
 # serve backup migrate-to: 15 commands at least.
 [ "$ncmd" -ge 15 ] && ok || bad "only $ncmd commands found in src/cmd"
+# The man page names every option of every command (as \-\-name).
+for f in "$src"/src/cmd/cmd_*.c; do
+	for o in $(grep -o '{ "[a-z-]*", \(required\|no\|optional\)_argument' "$f" |
+		   sed 's/{ "\([a-z-]*\)".*/\1/' | sort -u); do
+		m=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+		if grep -q -- "\\\\-\\\\-$m" "$src/docs/ketnap.1"; then ok; else
+			bad "docs/ketnap.1 does not name --$o ($(basename "$f"))"; fi
+	done
+done
+grep -q 'ketnap help' "$src/docs/ketnap.1" && ok || bad "docs/ketnap.1 lacks ketnap help"
 # The option lines of step, and their Vietnamese.
 expect 0 "$K" step --help
 has out "--for N"
