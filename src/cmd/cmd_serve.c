@@ -18,7 +18,10 @@
 static void ready(const struct server_opts *o)
 {
 	int v6 = strchr(o->addr, ':') != NULL;
-	printf(_("ketnap: serving %s on http://%s%s%s:%d/ with %d threads (Ctrl-C or SIGTERM stops)\n"),
+	printf(ngettext("ketnap: serving %s on http://%s%s%s:%d/ with %d thread (Ctrl-C or SIGTERM "
+			"stops)\n",
+			"ketnap: serving %s on http://%s%s%s:%d/ with %d threads (Ctrl-C or SIGTERM "
+			"stops)\n", (unsigned long)o->threads),
 	       o->db_url, v6 ? "[" : "", o->addr, v6 ? "]" : "", o->port, o->threads);
 	fflush(stdout);
 }
