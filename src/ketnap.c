@@ -33,6 +33,12 @@ static void usage(FILE *f)
 	fprintf(f, "%s\n", _("Exit status: 0 done; 1 refused; 2 usage error; 3 storage or I/O failure."));
 }
 
+/* `ketnap help [COMMAND]`, answered by main() itself; here only so that
+ * global options after it are taken as after any command. */
+static const struct command help_command = {
+	"help", "help [COMMAND]", NULL, NULL, NULL,
+};
+
 static const struct command *command_find(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -201,7 +207,9 @@ int main(int argc, char **argv)
 
 	/* Global options after the command are moved before it (CLI.md). */
 	cmdi = command_index(argc, argv);
-	if (cmdi < argc && (cmd = command_find(argv[cmdi]))) {
+	if (cmdi < argc && !(cmd = command_find(argv[cmdi])) && strcmp(argv[cmdi], "help") == 0)
+		cmd = &help_command;
+	if (cmd) {
 		argv = hoist_globals(argc, argv, cmdi, cmd, &help);
 		for (argc = 0; argv[argc]; argc++)
 			;
@@ -265,7 +273,7 @@ int main(int argc, char **argv)
 		command_help(hc);
 		return EXIT_DONE;
 	}
-	if (cmd && strcmp(argv[optind], cmd->name) == 0) {
+	if (cmd && cmd->run && strcmp(argv[optind], cmd->name) == 0) {
 		int cargc = argc - optind;
 		char **cargv = argv + optind;
 		if (help) {
