@@ -50,9 +50,9 @@ has out "help [COMMAND]"
 expect 0 "$K" --lang vi help
 has out "cách dùng: ketnap"
 expect 2 "$K" help nonsense
+has err "unknown command 'nonsense'"
 expect 0 "$K" help step --lang vi
 has out "ketnap step — ghi một bước của hồ sơ kết nạp"
-has err "unknown command 'nonsense'"
 
 # Each command file's command names and its getopt table's long options.
 ncmd=0
