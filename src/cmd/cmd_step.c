@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
-#include "cmd/label.h"
 #include "core/ledger.h"
+#include "cmd/label.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
