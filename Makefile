@@ -6,6 +6,7 @@ ASAN   ?= build-asan
 FUZZ   ?= build-fuzz
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 DB     ?= ketnap.db
+LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build run test test-pg asan-test fuzz clean
@@ -23,8 +24,15 @@ build: deps $(BUILD)/Makefile
 
 # Build, create the demo city in $(DB) if there is none, print its summary,
 # give admin a one-time password and serve the web application.
-run: build
-	@sh scripts/run-demo.sh $(BUILD)/ketnap $(DB)
+# Quietly: the build's output is shown only when it fails.
+run: deps
+	@log=$$(mktemp); \
+	if ! { cmake -S . -B $(BUILD) $(CMAKE_FLAGS) && \
+	       MAKEFLAGS=--no-print-directory cmake --build $(BUILD) -j $(JOBS); } >$$log 2>&1; then \
+		cat $$log; rm -f $$log; exit 1; \
+	fi; \
+	rm -f $$log
+	@sh scripts/run-demo.sh $(BUILD)/ketnap $(DB) $(LISTEN)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

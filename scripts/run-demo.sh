@@ -23,8 +23,19 @@ year=2025
 # Vietnamese first; `make run LANG=en_US.UTF-8` shows it in English.
 case "${LANG:-}" in en*) lang=en ;; *) lang=vi ;; esac
 
+# The greeting's lines, in the language of the rest (gettext, the ketnap
+# catalogue built beside the binary; English when it cannot be found).
+locale=${KETNAP_LOCALEDIR:-$(dirname "$ketnap")/locale}
+say() { # say MSGID ARGS…: printf of the translated MSGID, then a newline
+	fmt=$(LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$locale gettext -d ketnap -- "$1" 2>/dev/null) ||
+		fmt=$1
+	shift
+	# shellcheck disable=SC2059
+	printf "$fmt\n" "$@"
+}
+
 if [ ! -e "$db" ]; then
-	"$ketnap" --db "$db" demo --size city --seed 1
+	"$ketnap" --db "$db" --lang "$lang" demo --size city --seed 1
 	echo
 fi
 "$ketnap" --db "$db" --user admin --lang "$lang" report summary --year "$year"
@@ -38,6 +49,10 @@ if "$ketnap" --db "$db" --user admin user list | awk 'NR > 2 { print $1 }' | gre
 else
 	echo "$password" | "$ketnap" --db "$db" --user admin user add admin --unit "$root" --role admin >/dev/null
 fi
-echo "Open http://$listen/ and sign in as: admin / $password"
+dbpath=$(cd "$(dirname "$db")" && pwd)/$(basename "$db")
+today=$(echo "$KETNAP_TODAY" | awk -F- -v lang="$lang" '{ print lang == "vi" ? $3 "/" $2 "/" $1 : $0 }')
+say "The database: %s (the demo city, seen as of %s)." "$dbpath" "$today"
+say "Sign in as admin with the one-time password: %s" "$password"
+say "Open http://%s/ in a browser; Ctrl-C stops the server." "$listen"
 echo
 exec "$ketnap" --db "$db" --lang "$lang" serve --listen "$listen"

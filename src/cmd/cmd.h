@@ -43,10 +43,24 @@ struct cmd_ctx {
 	int have_tree;
 };
 
+/* One option of a command, for `ketnap help` and for main(), which pulls
+ * the global options (--db, --lang, --user) out of a command's arguments
+ * unless the command has an option of that name. The list mirrors the
+ * command's getopt table (tests/cli/help.sh checks that each option there
+ * appears in the help); it ends with an entry whose name is NULL. */
+struct cmd_option {
+	const char *name;	/* the long name, without "--" */
+	char shortname;		/* its one-letter form, 0 if none */
+	const char *arg;	/* the value's placeholder, NULL for a flag */
+	const char *help;	/* one line, N_() (translated when shown) */
+};
+
 struct command {
 	const char *name;
 	const char *usage;	/* one line, after "ketnap " */
 	int (*run)(int argc, char **argv, struct cmd_ctx *ctx);
+	const struct cmd_option *options;	/* NULL: none */
+	const char *about;	/* what it does, one line, N_() */
 };
 
 /* The commands, one per src/cmd/cmd_NAME.c. */

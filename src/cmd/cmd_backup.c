@@ -40,5 +40,6 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 }
 
 const struct command cmd_backup = {
-	"backup", "backup FILE", run,
+	"backup", "backup FILE", run, NULL,
+	N_("a consistent copy of the database in FILE, even while the server runs"),
 };

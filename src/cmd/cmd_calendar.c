@@ -57,7 +57,7 @@ static int holidays(char **argv, struct cmd_ctx *ctx)
 	if (parse_int(argv[2], KN_YEAR_MIN, KN_YEAR_MAX, &year) < 0) {
 		cmd_error(_("invalid year: %s (expected a year from %d to %d)"),
 			  argv[2], KN_YEAR_MIN, KN_YEAR_MAX);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	calendar_holidays(ctx_calendar(ctx), year, &h, &n);
 	struct buf safe = BUF_INIT;
@@ -77,7 +77,7 @@ static int workdays(char **argv, struct cmd_ctx *ctx)
 	kn_date from, to;
 
 	if (parse_date(argv[2], &from) < 0 || parse_date(argv[3], &to) < 0)
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	printf("%d\n", calendar_count_workdays(ctx_calendar(ctx), from, to));
 	return EXIT_DONE;
 }
@@ -89,12 +89,12 @@ static int add(char **argv, struct cmd_ctx *ctx)
 	int n;
 
 	if (parse_date(argv[2], &d) < 0)
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	/* A negative N counts backwards: the Nth working day before DATE. */
 	if (parse_int(argv[3], -MAX_WORKDAYS, MAX_WORKDAYS, &n) < 0) {
 		cmd_error(_("invalid number of working days: %s (expected a whole number from %d to %d)"),
 			  argv[3], -MAX_WORKDAYS, MAX_WORKDAYS);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	date_format_iso(calendar_add_workdays(ctx_calendar(ctx), d, n), iso);
 	printf("%s\n", iso);
@@ -107,7 +107,7 @@ static int lunar(char **argv)
 	kn_date d;
 
 	if (parse_date(argv[2], &d) < 0)
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	if (lunar_from_solar(d, &l) < 0) {
 		cmd_error(_("no lunar date for %s: the lunar calendar covers the years %d to %d"),
 			  argv[2], 1900, 2100);
@@ -138,5 +138,6 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 const struct command cmd_calendar = {
 	"calendar",
 	"calendar holidays YEAR | workdays FROM TO | add DATE N | lunar DATE",
-	run,
+	run, NULL,
+	N_("the working-day calendar: days off, working days between dates, the lunar date"),
 };

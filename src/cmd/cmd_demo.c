@@ -119,7 +119,8 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		date_format_user(demo_today(), today);
 		buf_addf(&line, _("%s: demo %s (seed %lu): %s units, %s people, %s candidacies, "
 				  "%s steps, as of %s"),
-			 ctx->db_url, size, seed, a.s, b.s, cc.s, d.s, today);
+			 ctx->db_url, strcmp(size, "city") == 0 ? _("city") : _("small"), seed, a.s,
+			 b.s, cc.s, d.s, today);
 		buf_release(&a);
 		buf_release(&b);
 		buf_release(&cc);
@@ -134,6 +135,13 @@ out:
 	return status;
 }
 
+static const struct cmd_option demo_options[] = {
+	{ "size", 0, "small|city", N_("how big a synthetic organisation to create (default: small)") },
+	{ "seed", 0, "N", N_("the random seed; the same seed makes the same city (default: 1)") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_demo = {
-	"demo", "demo [--size small|city] [--seed N]", run,
+	"demo", "demo [--size small|city] [--seed N]", run, demo_options,
+	N_("create a realistic synthetic database to explore or benchmark"),
 };

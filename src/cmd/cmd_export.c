@@ -183,8 +183,14 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return status;
 }
 
+static const struct cmd_option export_options[] = {
+	{ "output", 'o', "FILE", N_("write to FILE instead of standard output") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_export = {
 	"export",
 	"export units|people|quotas|steps|holidays [-o FILE]",
-	run,
+	run, export_options,
+	N_("write one kind of record as CSV"),
 };

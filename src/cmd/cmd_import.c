@@ -473,8 +473,11 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 		if (sc.n) {
 			fputs(sc.out.s, stderr);
-			cmd_error(_("import refused: %zu problems reach outside %s and the units below "
-				    "it; nothing was written"), sc.n, sc.scope->u.code);
+			cmd_error(ngettext("import refused: %zu problem reaches outside %s and the "
+					   "units below it; nothing was written",
+					   "import refused: %zu problems reach outside %s and the "
+					   "units below it; nothing was written", sc.n),
+				  sc.n, sc.scope->u.code);
 			buf_release(&sc.out);
 			status = EXIT_REFUSED;
 			goto out;
@@ -512,8 +515,21 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 			io_fail = 1;
 		else if (e != KN_OK)
 			refused = 1;
-		buf_addf(&out, _("%s: %zu rows, %zu added, %zu updated, %zu unchanged"), name,
-			 st.rows, st.added, st.updated, st.unchanged);
+		{
+			/* Vietnamese digit grouping (2.669), one row or many. */
+			struct buf r = BUF_INIT, a = BUF_INIT, u = BUF_INIT, k = BUF_INIT;
+			text_int(&r, (long long)st.rows);
+			text_int(&a, (long long)st.added);
+			text_int(&u, (long long)st.updated);
+			text_int(&k, (long long)st.unchanged);
+			buf_addf(&out, ngettext("%s: %s row, %s added, %s updated, %s unchanged",
+						"%s: %s rows, %s added, %s updated, %s unchanged",
+						st.rows), name, r.s, a.s, u.s, k.s);
+			buf_release(&r);
+			buf_release(&a);
+			buf_release(&u);
+			buf_release(&k);
+		}
 		buf_addc(&out, '\n');
 		free(data[i]);
 		data[i] = NULL;
@@ -528,7 +544,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_error("%s", _("import failed; nothing was written"));
 		status = EXIT_IO;
 	} else if (refused) {
-		cmd_error(_("import refused: %zu problems; nothing was written"), problems);
+		cmd_error(ngettext("import refused: %zu problem; nothing was written",
+				   "import refused: %zu problems; nothing was written", problems),
+			  problems);
 		status = EXIT_REFUSED;
 	} else {
 		fputs(out.s, stdout);
@@ -546,8 +564,15 @@ out:
 	return status;
 }
 
+static const struct cmd_option import_options[] = {
+	{ "dry-run", 0, NULL, N_("check every row and report, but write nothing") },
+	{ "override", 0, "REASON", N_("record steps that break a rule, with this reason (approvers only)") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_import = {
 	"import",
 	"import units|people|quotas|steps|holidays FILE... [--dry-run] [--override REASON]",
-	run,
+	run, import_options,
+	N_("load CSV files; all or nothing, every bad row is named"),
 };

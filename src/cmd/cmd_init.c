@@ -44,5 +44,6 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 }
 
 const struct command cmd_init = {
-	"init", "init", run,
+	"init", "init", run, NULL,
+	N_("create the database, or upgrade it to the current schema (safe to repeat)"),
 };

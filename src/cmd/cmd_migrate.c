@@ -50,8 +50,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_error("%s: %s", failed == src ? from_url.s : to_url.s, store_errmsg(failed));
 		status = kn_exit_status(e);
 	} else {
-		printf(_("%s: copied %lld rows into %s (%s, schema version %d)\n"), from_url.s,
-		       rows, to_url.s, store_backend(dst), to);
+		printf(ngettext("%s: copied %lld row into %s (%s, schema version %d)\n",
+				"%s: copied %lld rows into %s (%s, schema version %d)\n",
+				(unsigned long)rows), from_url.s, rows, to_url.s, store_backend(dst), to);
 	}
 out:
 	store_close(dst);
@@ -62,5 +63,6 @@ out:
 }
 
 const struct command cmd_migrate = {
-	"migrate-to", "migrate-to URL", run,
+	"migrate-to", "migrate-to URL", run, NULL,
+	N_("copy this SQLite database, audit log included, into the PostgreSQL database at URL"),
 };

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
+#include "cmd/label.h"
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "io/csv.h"
@@ -181,7 +182,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 			char bd[11];
 			date_format_user(f[i].p->birth_date, bd);
 			const char *row[] = { f[i].p->ref, f[i].p->full_name, bd, f[i].p->unit,
-					      f[i].step };
+					      label_stage(f[i].step) };
 			table_row(t, row);
 		}
 		table_render(t, &out);
@@ -228,9 +229,9 @@ static void show_person(const struct person *p, kn_date ms, kn_date os)
 	if (p->education)
 		field(_("education:"), p->education);
 	if (p->qualification)
-		field(_("qualification:"), p->qualification);
+		field(_("qualification:"), label_qualification(p->qualification));
 	if (p->occupation)
-		field(_("occupation:"), p->occupation);
+		field(_("occupation:"), label_occupation(p->occupation));
 	field(_("Youth Union:"), yes_no(p->youth_union));
 	field(_("Trade Union:"), yes_no(p->trade_union));
 	if (ms != KN_DATE_NONE) {
@@ -255,20 +256,20 @@ static void show_steps(const struct candidacy *c, size_t i)
 
 	printf("\n");
 	printf(_("Candidacy %zu (%s), stage: %s\n"), i + 1, c->open ? _("open") : _("closed"),
-	       step_name(c->stage));
+	       label_step(c->stage));
 	table_header(t, hdr);
 	for (size_t j = 0; j < c->nsteps; j++) {
 		const struct step *s = &c->steps[j];
 		struct buf det = BUF_INIT;
 		char d[11];
-		step_describe_facts(s, &det);
-		const char *facts = det.len ? det.s + 1 : "";
+		label_step_facts(s, &det);
+		const char *facts = det.len ? det.s : "";
 		date_format_user(s->date, d);
 		struct buf who = BUF_INIT;
 		buf_adds(&who, s->recorded_by ? s->recorded_by : "");
 		if (s->override)
 			buf_addf(&who, " (%s: %s)", _("OVERRIDE"), s->override_by ? s->override_by : "");
-		const char *row[] = { d, step_name(s->code), facts, who.s };
+		const char *row[] = { d, label_step(s->code), facts, who.s };
 		table_row(t, row);
 		buf_release(&det);
 		buf_release(&who);
@@ -333,13 +334,19 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("\n%s\n", ndl ? _("Open deadlines:") : _("No open deadlines."));
 		for (size_t i = 0; i < ndl; i++) {
 			char d[11];
+			struct buf name = BUF_INIT;
+			int left = dl[i].workdays_left;
 			date_format_user(dl[i].due, d);
-			if (dl[i].workdays_left < 0)
-				printf(_("  %s due %s: overdue by %d working days\n"), dl[i].code, d,
-				       -dl[i].workdays_left);
+			label_deadline(dl[i].code, &name);
+			if (left < 0)
+				printf(ngettext("  %s, due %s: overdue by %d working day\n",
+						"  %s, due %s: overdue by %d working days\n",
+						(unsigned long)-left), name.s, d, -left);
 			else
-				printf(_("  %s due %s: %d working days left\n"), dl[i].code, d,
-				       dl[i].workdays_left);
+				printf(ngettext("  %s, due %s: %d working day left\n",
+						"  %s, due %s: %d working days left\n",
+						(unsigned long)left), name.s, d, left);
+			buf_release(&name);
 		}
 		free(dl);
 	}
@@ -358,6 +365,12 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 			printf(_("Next step: %s (%s)\n"), step_name(next), step_info(next)->label_vi);
 			ledger_step(&l, p.ref, &st, LEDGER_CHECK, 0, &v, &need, &oc);
 			if (need.len) {
+				struct buf opts = BUF_INIT;
+				/* Each missing fact named by the option that gives it. */
+				label_need_lines(need.s, &opts);
+				struct buf tmp = need;
+				need = opts;
+				buf_release(&tmp);
 				printf("  %s\n", _("it needs:"));
 				for (char *line = need.s; *line;) {
 					char *nl = strchr(line, '\n');
@@ -399,6 +412,12 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return cmd_usage(&cmd_person);
 }
 
+static const struct cmd_option person_options[] = {
+	{ "format", 0, "table|csv|json", N_("output format of find (default: table)") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_person = {
-	"person", "person find TEXT [--format table|csv|json] · person show REF", run,
+	"person", "person find TEXT [--format table|csv|json] · person show REF", run, person_options,
+	N_("find people by name; show a person, their candidacy and what comes next"),
 };

@@ -57,18 +57,18 @@ static int quota_set(int argc, char **argv, struct cmd_ctx *ctx, const char *cat
 		return cmd_usage(&cmd_quota);
 	if (whole(argv[2], 1900, 2100, &year) != 0) {
 		cmd_error(_("year: '%s' is not a year from 1900 to 2100"), argv[2]);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	if (whole(argv[3], 0, 100000000, &target) != 0) {
 		cmd_error(_("target: '%s' is not a whole number >= 0"), argv[3]);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	if (!category_valid(category)) {
 		cmd_error(_("category: unknown category '%s'; use total or a structure category of "
 			    "RULES.md §6 (female, ethnic_minority, religious, youth, youth_union, worker, "
 			    "farmer, student, civil_servant, nonstate_enterprise, hamlet, higher_education)"),
 			  category);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
@@ -186,7 +186,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 			else
 				cmd_error(_("target: '%s' is not a whole number >= 0; a quota counts "
 					    "admissions, so it is 0 or more"), a);
-			return EXIT_REFUSED;
+			return EXIT_USAGE;
 		}
 		pos++;
 	}
@@ -213,7 +213,15 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return cmd_usage(&cmd_quota);
 }
 
+static const struct cmd_option quota_options[] = {
+	{ "category", 0, "C", N_("set: the structure category of the target (default: total)") },
+	{ "unit", 0, "CODE", N_("list: only this unit") },
+	{ "year", 0, "Y", N_("list: only this year") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_quota = {
 	"quota", "quota set UNIT YEAR TARGET [--category C] · quota list [--unit CODE] [--year Y]",
-	run,
+	run, quota_options,
+	N_("yearly admission targets of the units"),
 };

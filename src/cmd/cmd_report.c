@@ -233,8 +233,22 @@ done:
 	return status;
 }
 
+static const struct cmd_option report_options[] = {
+	{ "unit", 0, "CODE", N_("the unit the report is about (default: the top of your scope)") },
+	{ "year", 0, "Y", N_("the period: a calendar year") },
+	{ "from", 0, "D", N_("the period: from this date (with --to)") },
+	{ "to", 0, "D", N_("the period: up to this date") },
+	{ "as-of", 0, "D", N_("the state on this date (default: today)") },
+	{ "depth", 0, "N", N_("how many levels below the unit to list") },
+	{ "level", 0, "N", N_("ranking: compare the units of this level") },
+	{ "format", 0, "table|csv|json|xlsx|html", N_("output format (default: table)") },
+	{ "output", 'o', "FILE", N_("write to FILE instead of standard output") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_report = {
 	"report", "report achievement|structure|funnel|deadlines|ranking|summary [--unit CODE] "
 	"[--year Y | --from D --to D] [--as-of D] [--depth N] [--level N] "
-	"[--format table|csv|json|xlsx|html] [-o FILE]", run,
+	"[--format table|csv|json|xlsx|html] [-o FILE]", run, report_options,
+	N_("the reports: achievement, structure, funnel, deadlines, ranking, the year-end summary"),
 };

@@ -18,7 +18,10 @@
 static void ready(const struct server_opts *o)
 {
 	int v6 = strchr(o->addr, ':') != NULL;
-	printf(_("ketnap: serving %s on http://%s%s%s:%d/ with %d threads (Ctrl-C or SIGTERM stops)\n"),
+	printf(ngettext("ketnap: serving %s on http://%s%s%s:%d/ with %d thread (Ctrl-C or SIGTERM "
+			"stops)\n",
+			"ketnap: serving %s on http://%s%s%s:%d/ with %d threads (Ctrl-C or SIGTERM "
+			"stops)\n", (unsigned long)o->threads),
 	       o->db_url, v6 ? "[" : "", o->addr, v6 ? "]" : "", o->port, o->threads);
 	fflush(stdout);
 }
@@ -144,7 +147,18 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return EXIT_DONE;
 }
 
+static const struct cmd_option serve_options[] = {
+	{ "listen", 0, "ADDR:PORT", N_("the address to serve on (default: 127.0.0.1:8080)") },
+	{ "threads", 0, "N", N_("how many requests to answer at once") },
+	{ "access-log", 0, "FILE|-|off", N_("where to log each request (- is standard error)") },
+	{ "trust-proxy", 0, NULL, N_("take the client address from the reverse proxy's X-Forwarded-For") },
+	{ "idle-timeout", 0, "MINUTES", N_("sign a user out after this long without a request") },
+	{ "session-lifetime", 0, "HOURS", N_("sign a user out after this long in any case") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_serve = {
 	"serve", "serve [--listen ADDR:PORT] [--threads N] [--access-log FILE|-|off] "
-	"[--trust-proxy] [--idle-timeout MINUTES] [--session-lifetime HOURS]", run,
+	"[--trust-proxy] [--idle-timeout MINUTES] [--session-lifetime HOURS]", run, serve_options,
+	N_("the web application"),
 };

@@ -17,6 +17,7 @@
 #include "cmd/cmd.h"
 #include "cmd/step_opts.h"
 #include "core/ledger.h"
+#include "cmd/label.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -151,10 +152,13 @@ static int hidden_refs(struct cmd_ctx *ctx, const struct step *st, struct buf *e
 	return n;
 }
 
-/* Each line of text, made safe for a terminal (text_printable()). */
+/* Each line of text, made safe for a terminal (text_printable()), a
+ * missing fact named by the option that gives it (label.h). */
 static void print_lines(FILE *f, const char *prefix, const char *text)
 {
-	struct buf line = BUF_INIT, safe = BUF_INIT;
+	struct buf line = BUF_INIT, safe = BUF_INIT, named = BUF_INIT;
+	label_need_lines(text, &named);
+	text = named.len ? named.s : "";
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
@@ -165,6 +169,7 @@ static void print_lines(FILE *f, const char *prefix, const char *text)
 	}
 	buf_release(&line);
 	buf_release(&safe);
+	buf_release(&named);
 }
 
 static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
@@ -187,9 +192,9 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		step_release(&st);
 		return cmd_usage(self);
 	}
-	if (bad > 0) {
+	if (bad > 0) {	/* a malformed value: a usage error (ketnap.1) */
 		step_release(&st);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	ref = argv[optind];
 	if (argc - optind == 2)
@@ -329,12 +334,28 @@ static int run_check(int argc, char **argv, struct cmd_ctx *ctx)
 	return record(argc, argv, ctx, 1);
 }
 
+static const struct cmd_option step_options[] = {
+	{ "date", 0, "D", N_("the date of the step, YYYY-MM-DD or DD/MM/YYYY (default: today)") },
+	{ "doc", 0, "NO", N_("the number of the document (decision, minutes) that records it") },
+	{ "org", 0, "ORG", N_("source: the organisation that nominates the person") },
+	{ "member", 0, "REF", N_("mentor: the party member assigned to the candidate") },
+	{ "introducer", 0, "REF:SINCE", N_("introduced: an introducer and the date they became official (twice)") },
+	{ "for", 0, "N", N_("a vote: how many voted for") },
+	{ "of", 0, "N", N_("a vote: how many had the right to vote") },
+	{ "consent", 0, "NO", N_("the document of consent where a rule asks for one") },
+	{ "override", 0, "REASON", N_("record although a rule refuses it, with this reason (approvers only)") },
+	{ "note", 0, "TEXT", N_("a note kept with the step") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_step = {
 	"step", "step REF STEP [--date D] [--doc NO] [--org ORG] [--member REF] "
 	"[--introducer REF:SINCE]... [--for N --of N] [--consent NO] [--override REASON] "
-	"[--note TEXT]", run_step,
+	"[--note TEXT]", run_step, step_options,
+	N_("record a step of a candidacy, checked against every rule"),
 };
 
 const struct command cmd_check = {
-	"check", "check REF [STEP] [--date D] (and the options of step)", run_check,
+	"check", "check REF [STEP] [--date D] (and the options of step)", run_check, step_options,
+	N_("say whether a step could be recorded, and every rule that would stop it"),
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/label.h"
 #include "core/unitree.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -20,16 +21,17 @@
 static void print_node(const struct unode *n, int level, int depth)
 {
 	struct buf code = BUF_INIT, name = BUF_INIT;
+	/* The kind, sector and flags in words (label.h); CSV keeps codes. */
 	printf("%*s%s  %s  [%s", level * 2, "", cmd_safe(&code, n->u.code),
-	       cmd_safe(&name, n->u.name), unit_kind_name(n->u.kind));
+	       cmd_safe(&name, n->u.name), label_unit_kind(n->u.kind));
 	if (n->u.sector)
-		printf(", %s", cmd_safe(&name, n->u.sector));
+		printf("; %s", cmd_safe(&name, label_sector(n->u.sector)));
 	buf_release(&code);
 	buf_release(&name);
 	if (n->u.may_admit)
-		printf(", may_admit");
+		printf("; %s", _("decides admissions"));
 	if (n->u.special_area)
-		printf(", special_area");
+		printf("; %s", _("special area"));
 	printf("]\n");
 	if (level >= depth)
 		return;
@@ -87,6 +89,12 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return EXIT_DONE;
 }
 
+static const struct cmd_option unit_options[] = {
+	{ "depth", 0, "N", N_("how many levels below the unit to show") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_unit = {
-	"unit", "unit tree [CODE] [--depth N]", run,
+	"unit", "unit tree [CODE] [--depth N]", run, unit_options,
+	N_("show the unit tree"),
 };

@@ -164,7 +164,7 @@ static int user_add(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (role_parse(role) == ROLE_NONE) {
 		cmd_error(_("role: '%s' is not a role; use viewer, editor, approver or admin"), role);
-		return EXIT_REFUSED;
+		return EXIT_USAGE;
 	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
@@ -346,7 +346,14 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	return cmd_usage(&cmd_user);
 }
 
+static const struct cmd_option user_options[] = {
+	{ "unit", 0, "CODE", N_("add: the unit whose subtree the account sees and changes") },
+	{ "role", 0, "viewer|editor|approver|admin", N_("add: what the account may do") },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct command cmd_user = {
 	"user", "user add NAME --unit CODE --role viewer|editor|approver|admin · user passwd NAME "
-	"· user list · user token NAME · user disable|enable NAME", run,
+	"· user list · user token NAME · user disable|enable NAME", run, user_options,
+	N_("accounts of the web application and the command line"),
 };

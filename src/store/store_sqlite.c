@@ -18,6 +18,7 @@
 
 #include "store/migrations.h"
 #include "store/store_impl.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/sort.h"
 #include "util/banned.h"
@@ -257,8 +258,9 @@ static enum kn_err fail(struct sq *s, const char *what)
 	 * data: a storage failure, to be tried again later. */
 	s->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
 	if (s->busy) {
-		snprintf(s->errmsg, sizeof(s->errmsg),
-			 "%s: database busy (another program is writing to it), try again", what);
+		/* No statement name: the user can do nothing with it. */
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+			 _("database busy (another program is writing to it), try again"));
 		return KN_EIO;
 	}
 	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
@@ -356,7 +358,16 @@ static enum kn_err exec(struct sq *s, const char *text)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "error");
+		int code = sqlite3_errcode(s->db);
+		/* The failures a user meets, in the user's language. */
+		if (code == SQLITE_NOTADB)
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+				 _("not a ketnap database (the file is not an SQLite database)"));
+		else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+				 _("database busy (another program is writing to it), try again"));
+		else
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "error");
 		sqlite3_free(msg);
 		return KN_EIO;
 	}
@@ -957,8 +968,8 @@ static enum kn_err sq_step_add(struct store *base, int64_t candidacy_id, const s
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return fail(s, "candidacy");
 	if (sqlite3_changes(s->db) != 1) {
-		snprintf(s->errmsg, sizeof(s->errmsg),
-			 "the candidacy was changed by someone else meanwhile");
+		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+			 _("the candidacy was changed by someone else meanwhile"));
 		return KN_ECONFLICT;
 	}
 	st = q(s, Q_STEP_NEXT_SEQ);

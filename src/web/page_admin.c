@@ -1642,22 +1642,73 @@ static int audit_visible(struct request *rq, const struct audit_entry *a, int ro
 	return 0;
 }
 
-/* An audit timestamp "2025-12-20T10:00:00Z" as the user's date and the
- * time (UTC, as stored). */
+/* An audit timestamp "2025-12-20T10:00:00Z" (UTC, as stored) as the local
+ * time of the organisation, Asia/Ho_Chi_Minh: UTC+7 all year (no summer
+ * time since 1975), so a fixed offset is exact; "20/12/2025 17:00" in
+ * Vietnamese, "2025-12-20 17:00" in English. */
 static void audit_when(struct response *rs, const char *at)
 {
-	char day[11];
-	kn_date d;
-	if (at && strlen(at) >= 16) {
-		memcpy(day, at, 10);
-		day[10] = '\0';
-		if (date_parse(day, &d) == 0) {
-			page_date(rs, d);
-			html_printf(&rs->body, " %s", at + 11);
-			return;
+	int y, mo, d, h, mi;
+	char rest;
+	if (at && sscanf(at, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &rest) == 6 &&
+	    date_valid_ymd(y, mo, d) && h >= 0 && h < 24 && mi >= 0 && mi < 60) {
+		kn_date day = date_from_ymd(y, mo, d);
+		int minutes = h * 60 + mi + 7 * 60;
+		if (minutes >= 24 * 60) {
+			minutes -= 24 * 60;
+			day++;
 		}
+		char hm[24];
+		snprintf(hm, sizeof(hm), "%02d:%02d", minutes / 60, minutes % 60);
+		page_date(rs, day);
+		html_printf(&rs->body, " %s", hm);
+		return;
 	}
 	html_printf(&rs->body, "%s", at ? at : "");
+}
+
+/* The audit log's action and record codes in words (the codes stay in the
+ * database and in the filter's query). */
+struct audit_word {
+	const char *code, *label;
+};
+
+static const struct audit_word audit_actions[] = {
+	{ "insert", N_("added") },
+	{ "update", N_("changed") },
+	{ "step", N_("step recorded") },
+	{ "step-override", N_("step recorded with an override") },
+	{ "login", N_("signed in") },
+	{ "login-failed", N_("failed sign-in") },
+	{ "logout", N_("signed out") },
+	{ "passwd", N_("password changed") },
+	{ "disable", N_("account disabled") },
+	{ "enable", N_("account enabled") },
+	{ "token", N_("API token issued") },
+	{ "init", N_("database created") },
+	{ "demo", N_("demo created") },
+	{ NULL, NULL },
+};
+
+static const struct audit_word audit_entities[] = {
+	{ "person", N_("person") },
+	{ "user", N_("account") },
+	{ "unit", N_("unit") },
+	{ "quota", N_("quota") },
+	{ "policy", N_("policy") },
+	{ "holiday", N_("holiday") },
+	{ "candidacy", N_("candidacy") },
+	{ "step", N_("step") },
+	{ "database", N_("database") },
+	{ NULL, NULL },
+};
+
+static const char *audit_word(const struct audit_word *t, const char *code)
+{
+	for (; code && t->code; t++)
+		if (strcmp(t->code, code) == 0)
+			return _(t->label);
+	return code ? code : "";
 }
 
 int h_admin_audit(struct request *rq, struct response *rs)
@@ -1739,7 +1790,9 @@ int h_admin_audit(struct request *rq, struct response *rs)
 		audit_when(rs, a->at);
 		html_printf(&rs->body, "</td><td>%s</td><td>%s</td><td>%s</td><td class=\"code\">%s</td>"
 			    "<td class=\"code wrap\">%s</td><td class=\"code wrap\">%s</td></tr>\n",
-			    a->actor, a->action, a->entity, a->key, a->before ? a->before : "",
+			    a->actor, audit_word(audit_actions, a->action),
+			    audit_word(audit_entities, a->entity), a->key,
+			    a->before ? a->before : "",
 			    a->after ? a->after : "");
 	}
 	if (!nshown)

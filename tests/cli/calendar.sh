@@ -2,7 +2,8 @@
 # calendar.sh — end-to-end test of `ketnap calendar holidays|workdays|add|lunar`:
 # exact output of each subcommand (expected values worked out by hand from
 # RULES.md §5, as in tests/unit/test_calendar.c), exit 2 on usage errors and
-# exit 1 on a bad date or number. Runs without a database: the computed
+# exit 2 on a malformed date or number (ketnap.1: a usage error), 1 on a
+# well-formed date the lunar calendar does not cover. Runs without a database: the computed
 # calendar alone. $KETNAP is the built binary.
 set -eu
 
@@ -133,12 +134,12 @@ expect 2 "" calendar workdays 2024-01-01
 expect 2 "" calendar add 2024-01-01
 expect 2 "" calendar lunar
 expect 2 "" calendar lunar 2024-01-01 2024-01-02
-expect_err 1 "31/02/2011" calendar lunar 31/02/2011
-expect_err 1 "31/02/2011" calendar add 31/02/2011 3
-expect_err 1 "2024-13-01" calendar workdays 2024-01-01 2024-13-01
-expect_err 1 "yesterday" calendar workdays yesterday 2024-01-01
-expect_err 1 "x" calendar add 2024-01-01 x
-expect_err 1 "abc" calendar holidays abc
+expect_err 2 "31/02/2011" calendar lunar 31/02/2011
+expect_err 2 "31/02/2011" calendar add 31/02/2011 3
+expect_err 2 "2024-13-01" calendar workdays 2024-01-01 2024-13-01
+expect_err 2 "yesterday" calendar workdays yesterday 2024-01-01
+expect_err 2 "x" calendar add 2024-01-01 x
+expect_err 2 "abc" calendar holidays abc
 expect_err 1 "1899-12-31" calendar lunar 1899-12-31
 
 echo "$pass passed, $fail failed"

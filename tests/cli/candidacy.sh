@@ -72,7 +72,7 @@ refused KN-OPEN "$K" step C1 source --date 2011-01-11 --org cell
 expect 0 "$K" step C1 mentor --date 2011-01-15 --member M1
 # trained: the certificate number is required (a validation error, exit 1)
 expect 1 "$K" step C1 trained --date 2011-03-01
-has err "doc_no"
+has err "--doc: "
 expect 0 "$K" step C1 trained --date 2011-03-01 --doc CN-123
 # a date earlier than the latest step is out of order
 refused KN-ORDER "$K" step C1 applied --date 2011-02-28
@@ -88,7 +88,7 @@ expect 0 "$K" step C1 introduced --date 2011-05-10 --introducer M1:2010-05-10 --
 # check says what the cell vote still needs, writes nothing
 "$K" export steps >steps.before
 expect 0 "$K" check C1 cell_vote --date 2011-06-01
-has out "votes_for"
+has out "--for: "
 same_steps "check"
 # 4 of 7: 12 < 14, short of 2/3; 5 of 7: 15 >= 14
 refused KN-CELL-VOTE "$K" step C1 cell_vote --date 2011-06-01 --for 4 --of 7

@@ -148,7 +148,7 @@ same "audit entries after the editor's step outside" "$(audits)" "$before"
 # member of CT.TL.TX.TH), not named.
 expect 1 "$K" --user ed check 092000000204 introduced --date 2025-12-10 \
 	--introducer 092063000130:2020-01-01
-has out "introducer1: no person with ref 092063000130"
+has out "--introducer: no person with ref 092063000130"
 lacks out "introducer1: 092063000130"
 # Reports default to the district and refuse the city.
 expect 0 "$K" --user ed report achievement --year 2025 --format csv
@@ -206,7 +206,7 @@ expect 0 "${A[@]}" export steps
 has out "092001000205,committee_vote,2025-12-10"
 
 # ---- odd errors ----
-expect 1 "${A[@]}" quota set CT 2025 -5
+expect 2 "${A[@]}" quota set CT 2025 -5
 has err "target: '-5' is not a whole number >= 0"
 lacks err "invalid option"
 expect 1 "${A[@]}" person find "$(head -c 120000 /dev/zero | tr '\0' a)"

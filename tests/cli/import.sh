@@ -105,7 +105,7 @@ printf 'ref,full_name,sex,birth_date,unit\n092005000402,Nguyễn Văn Ba,M,2005-
 run kn import people good.csv bad.csv
 expect_rc 1 "good + bad file"
 expect_eq "$err" "bad.csv:2: birth_date: 2005-13-02 is not a date; write YYYY-MM-DD or DD/MM/YYYY
-ketnap: import refused: 1 problems; nothing was written" "good + bad problems"
+ketnap: import refused: 1 problem; nothing was written" "good + bad problems"
 snapshot after3
 same_db before after3 "good + bad file"
 
@@ -114,7 +114,7 @@ printf 'code,name,parent\nX1,Chi bộ X,CT\n' >units.csv
 run kn import units units.csv
 expect_rc 1 "missing kind column"
 expect_eq "$err" "units.csv:1: missing column \"kind\" (a units file needs the columns code, name, kind)
-ketnap: import refused: 1 problems; nothing was written" "missing column"
+ketnap: import refused: 1 problem; nothing was written" "missing column"
 printf 'code,parent,name,kind\nA1,B1,Chi bộ A,cell\nB1,A1,Chi bộ B,cell\nC1,CT.ZZ,Chi bộ C,cell\nD1,,Chi bộ D,cell\nE!,CT,Chi bộ E,cell\nF1,CT,Chi bộ F,town\n' >units.csv
 run kn import units units.csv
 expect_rc 1 "bad units"
@@ -131,20 +131,20 @@ printf 'ref,full_name,sex,birth_date,unit\n092005000501,Nguy\xffn,M,2005-01-02,C
 run kn import people utf.csv
 expect_rc 1 "invalid UTF-8"
 expect_eq "$err" "utf.csv:2: full_name: not valid UTF-8 text; save the file as UTF-8
-ketnap: import refused: 1 problems; nothing was written" "invalid UTF-8 message"
+ketnap: import refused: 1 problem; nothing was written" "invalid UTF-8 message"
 
 # ---- BOM, ';', CRLF, DD/MM/YYYY, có/không, Nữ, NFD text ----
 nfd_name=$(printf 'Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Hoa')
 printf '\xef\xbb\xbfref;full_name;sex;birth_date;unit;youth_union;trade_union;note\r\n092005000601;%s;Nữ;05/09/2004;CT.BT.BTH.KV1;có;không;"ghi chú; có dấu chấm phẩy"\r\n' "$nfd_name" >bom.csv
 run kn import people bom.csv
 expect_rc 0 "BOM ; CRLF"
-expect_eq "$out" "bom.csv: 1 rows, 1 added, 0 updated, 0 unchanged" "BOM summary"
+expect_eq "$out" "bom.csv: 1 row, 1 added, 0 updated, 0 unchanged" "BOM summary"
 line=$(kn export people | grep "^092005000601," || true)
 expect_eq "$line" '092005000601,Nguyễn Thị Hoa,F,2004-09-05,CT.BT.BTH.KV1,,,,,,1,0,,,,"ghi chú; có dấu chấm phẩy"' "BOM row stored NFC"
 # Blank rows (",,,,") that spreadsheets leave are not rows.
 printf 'date,workday,name\n,,\n2025-12-31,0,Nghỉ cuối năm\n' >hol.csv
 run kn import holidays hol.csv
-expect_eq "$out" "hol.csv: 1 rows, 1 added, 0 updated, 0 unchanged" "blank row skipped"
+expect_eq "$out" "hol.csv: 1 row, 1 added, 0 updated, 0 unchanged" "blank row skipped"
 snapshot before
 
 # ---- re-import is a no-op ----
@@ -182,7 +182,7 @@ snapshot before
 printf 'ref,full_name,sex,birth_date,unit\n092005000701,Đặng Thị Thu,F,2001-02-03,CT.DCD.STC\n' >dry.csv
 run kn import people dry.csv --dry-run
 expect_rc 0 "dry run"
-expect_eq "$out" "dry.csv: 1 rows, 1 added, 0 updated, 0 unchanged
+expect_eq "$out" "dry.csv: 1 row, 1 added, 0 updated, 0 unchanged
 dry run: the files are valid; nothing was written" "dry run summary"
 snapshot after4
 same_db before after4 "dry run"
@@ -191,9 +191,9 @@ same_db before after4 "dry run"
 printf 'person,step,date\n092002000202,applied,2025-05-01\n' >late.csv
 run kn import steps late.csv --override "Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận"
 expect_rc 0 "override"
-expect_eq "$out" "late.csv: 1 rows, 1 added, 0 updated, 0 unchanged" "override summary"
+expect_eq "$out" "late.csv: 1 row, 1 added, 0 updated, 0 unchanged" "override summary"
 run kn import steps late.csv --override "Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận"
-expect_eq "$out" "late.csv: 1 rows, 0 added, 0 updated, 1 unchanged" "override re-import"
+expect_eq "$out" "late.csv: 1 row, 0 added, 0 updated, 1 unchanged" "override re-import"
 kn export steps | grep -q '^092002000202,applied,2025-05-01,,,,,,,,,,,"Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận",$' && ok || bad "override reason exported"
 
 # ---- exit statuses ----

@@ -106,13 +106,13 @@ for k in $kinds; do
 		run kn import "$k" "$f.csv"
 		expect_rc 1 "import $k $f.csv"
 		expect_eq "$err" "$f.csv:1: $(want "$k" "$f")
-ketnap: import refused: 1 problems; nothing was written" "import $k $f.csv: one line"
+ketnap: import refused: 1 problem; nothing was written" "import $k $f.csv: one line"
 	done
 	for f in empty.csv garbage-nul.csv garbage-utf.csv; do
 		run kn import "$k" "$f"
 		expect_rc 1 "import $k $f"
 		expect_eq "$err" "$f:1: $(want_garbage "$f")
-ketnap: import refused: 1 problems; nothing was written" "import $k $f"
+ketnap: import refused: 1 problem; nothing was written" "import $k $f"
 	done
 	run kn import "$k" garbage-random.csv
 	expect_rc 1 "import $k of random bytes"
@@ -138,7 +138,7 @@ printf 'workday,name\n0,Nghỉ A\n0,Nghỉ B\n' >hol-nodate.csv
 run kn import holidays hol-nodate.csv
 expect_rc 1 "holidays without date"
 expect_eq "$err" 'hol-nodate.csv:1: missing column "date" (a holidays file needs the columns date)
-ketnap: import refused: 1 problems; nothing was written' "holidays without date"
+ketnap: import refused: 1 problem; nothing was written' "holidays without date"
 
 # ---- limits ----
 python3 - <<'PY'
@@ -165,7 +165,7 @@ ketnap: import refused: 5 problems; nothing was written" "over-long cells"
 run kn import people bighead.csv
 expect_rc 1 "a 50 MB header name"
 expect_eq "$err" "bighead.csv:1: XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX…: unknown column; the columns of people files are ref, full_name, sex, birth_date, unit, ethnicity, religion, education, qualification, occupation, youth_union, trade_union, member_since, official_since, phone, note
-ketnap: import refused: 1 problems; nothing was written" "the header name is cut at 40 characters"
+ketnap: import refused: 1 problem; nothing was written" "the header name is cut at 40 characters"
 # Invalid UTF-8 in a column that is not a name.
 printf 'person,step,date,doc_no,note\n092003000201,trained,2025-10-01,CN\xe1\x80,\n092003000201,applied,2025-10-02,,gh\xffi\n' >utf.csv
 run kn import steps utf.csv

@@ -816,12 +816,12 @@ has out "1,000"
 expect 0 "$K" quota list --unit AG --year 2011
 lacks out "AG.CT"
 has out "female"
-expect 1 "$K" quota set AG.TT 2011 5 --category nonsense
+expect 2 "$K" quota set AG.TT 2011 5 --category nonsense
 has err "nonsense"
 expect 1 "$K" quota set AG.XX 2011 5
-expect 1 "$K" quota set AG.TT 2011 abc
-expect 1 "$K" quota set AG.TT 2011 -- -3
-expect 1 "$K" quota set AG.TT 20x1 5
+expect 2 "$K" quota set AG.TT 2011 abc
+expect 2 "$K" quota set AG.TT 2011 -- -3
+expect 2 "$K" quota set AG.TT 20x1 5
 expect 0 "$K" quota set AG.TT 2011 5
 # AG.TT 1 of 5 = 20.0, not met
 cat >want <<'CSV'

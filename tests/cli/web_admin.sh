@@ -297,11 +297,11 @@ same_db before after "POSTs without CSRF"
 get root.jar "/admin/audit"
 expect_eq "$code" 200 "root: audit page"
 a=$(unhtml <<<"$body")
-expect_in "$body" "<td>root</td><td>insert</td><td>quota</td><td class=\"code\">CT.BT.P01/2026/total</td>" "the quota change with its actor"
-expect_in "$body" "<td>bt</td><td>insert</td><td>user</td><td class=\"code\">cell1</td>" "the account with its actor"
-expect_in "$body" "<td>root</td><td>insert</td><td>holiday</td><td class=\"code\">2026-01-02</td>" "the holiday with its actor"
-expect_in "$body" "<td>bt</td><td>insert</td><td>unit</td><td class=\"code\">CT.BT.P09</td>" "the unit with its actor"
-expect_in "$body" "<td>root</td><td>insert</td><td>person</td><td class=\"code\">092005000302</td>" "the import with its actor"
+expect_in "$body" "<td>root</td><td>thêm mới</td><td>chỉ tiêu</td><td class=\"code\">CT.BT.P01/2026/total</td>" "the quota change with its actor"
+expect_in "$body" "<td>bt</td><td>thêm mới</td><td>tài khoản</td><td class=\"code\">cell1</td>" "the account with its actor"
+expect_in "$body" "<td>root</td><td>thêm mới</td><td>ngày nghỉ</td><td class=\"code\">2026-01-02</td>" "the holiday with its actor"
+expect_in "$body" "<td>bt</td><td>thêm mới</td><td>đơn vị</td><td class=\"code\">CT.BT.P09</td>" "the unit with its actor"
+expect_in "$body" "<td>root</td><td>thêm mới</td><td>người</td><td class=\"code\">092005000302</td>" "the import with its actor"
 expect_not_in "$a" "password=longpassword" "no password in the log"
 get root.jar "/admin/audit?actor=bt&entity=quota"
 expect_in "$body" "CT.BT.P02/2026/total" "filter by actor and entity"
@@ -313,6 +313,13 @@ expect_not_in "$body" "2026-01-02" "bt does not see the city's holidays"
 expect_not_in "$body" "092005000302" "bt does not see a person of CT.DN"
 get bt.jar "/admin/audit?key=092005000301"
 expect_in "$body" "092005000301" "bt sees a person of its district"
+# Local time (Asia/Ho_Chi_Minh, UTC+7) and the action in words: an entry
+# stored at 20:30 UTC on New Year's Eve is 03:30 on 1 January in Cần Thơ.
+kn_sql "$KDB" "INSERT INTO audit (at, actor, action, entity, key, before, after) VALUES ('2025-12-31T20:30:00Z', 'root', 'step-override', 'candidacy', '092005000301', NULL, 'x')" >/dev/null
+get root.jar "/admin/audit?key=092005000301"
+expect_in "$body" "<td class=\"nowrap\">01/01/2026 03:30</td><td>root</td><td>ghi bước vượt quy định</td><td>hồ sơ kết nạp</td>" "the audit time in Vietnam, the action in words"
+get root.jar "/admin/audit?key=092005000301&lang=en"
+expect_in "$body" "<td class=\"nowrap\">2026-01-01 03:30</td><td>root</td><td>step recorded with an override</td><td>candidacy</td>" "the same in English"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -213,7 +213,7 @@ status 303 "a new candidate"
 same "redirect to the person" "$loc" "$base/people/WEB-0001?done=created"
 "$K" person show WEB-0001 >show.txt 2>&1
 has show.txt "Nguyễn Văn <script>alert(\"x\")</script> Dũng (WEB-0001)"
-has show.txt "source  org=youth_union"
+has show.txt "organisation: Youth Union"
 has show.txt "CT.BT.P01.C01"
 # the same ref again
 post ed1 /candidates/new ref=WEB-0001 "full_name=Lê Văn B" sex=M birth_date=1990-01-01 \
@@ -344,7 +344,7 @@ get bt /decisions?done=WEB-0001
 has page.html 'class="notice"'
 lacks page.html 'action="/decisions/WEB-0001"'
 "$K" person show WEB-0001 >show.txt 2>&1
-has show.txt "decision        doc_no=12-QĐ/QU org=CT.BT"
+has show.txt "document: 12-QĐ/QU; organisation: CT.BT"
 has show.txt "ceremony"
 
 # ---- ending a candidacy, editing a person ----
@@ -359,7 +359,7 @@ step ed1 WEB-0002 withdrawn date=2025-02-01 "note=Chuyển công tác"
 status 303 "withdrawn"
 "$K" person show WEB-0002 >show.txt 2>&1
 has show.txt "withdrawn"
-has show.txt "note=Chuyển công tác"
+has show.txt "note: Chuyển công tác"
 list_refs admin "đặng thị ánh" >web.e
 same "search finds the withdrawn candidate" "$(cat web.e)" "WEB-0002"
 
