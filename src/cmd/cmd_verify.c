@@ -57,5 +57,6 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 }
 
 const struct command cmd_verify = {
-	"verify", "verify", run,
+	"verify", "verify", run, NULL,
+	N_("check the database: invariants and the audit log's hash chain"),
 };
