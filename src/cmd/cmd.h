@@ -124,6 +124,12 @@ void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "usage: ketnap USAGE" on stderr and return EXIT_USAGE. */
 int cmd_usage(const struct command *c);
 
+/* Write data to the file at path (-o FILE): a regular file (or a new one)
+ * through a temporary file beside it and a rename, so nobody sees half of
+ * it; a device, pipe or link is written through and left what it is.
+ * 0, or -1 with the reason printed. */
+int cmd_write_file(const char *path, const char *data, size_t len);
+
 /* Progress bar on stderr, only when stderr is a terminal. */
 void progress(const char *what, size_t done, size_t total);
 void progress_done(void);

@@ -24,35 +24,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* Write data to path through path.tmp and a rename; 0 or -1 (reported). */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-	struct buf tmp = BUF_INIT;
-	FILE *f;
-	int ok;
-
-	buf_addf(&tmp, "%s.tmp", path);
-	f = fopen(tmp.s, "wb");
-	if (!f) {
-		cmd_error(_("cannot write %s: %s"), tmp.s, strerror(errno));
-		buf_release(&tmp);
-		return -1;
-	}
-	ok = fwrite(data, 1, len, f) == len;
-	ok = fflush(f) == 0 && ok;
-	ok = fsync(fileno(f)) == 0 && ok;
-	if (fclose(f) != 0)
-		ok = 0;
-	if (!ok || rename(tmp.s, path) != 0) {
-		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
-		unlink(tmp.s);
-		buf_release(&tmp);
-		return -1;
-	}
-	buf_release(&tmp);
-	return 0;
-}
-
 /* Depth-first from n, children sorted by code, as io/export.c does. */
 static void units_walk(struct buf *out, const struct unode *n)
 {
@@ -173,7 +144,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_error("%s", store_errmsg(s));
 		status = kn_exit_status(e);
 	} else if (path) {
-		if (write_atomic(path, out.s, out.len) != 0)
+		if (cmd_write_file(path, out.s, out.len) != 0)
 			status = EXIT_IO;
 	} else if (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
 		cmd_error(_("cannot write the export: %s"), strerror(errno));

@@ -46,8 +46,8 @@ static int parse_date_opt(const char *opt, const char *v, kn_date *out)
 	return 0;
 }
 
-/* Write text to path ("-" or NULL: standard output) through a temporary
- * file and a rename, so a reader never sees half a report. */
+/* Write text to path ("-" or NULL: standard output; else as
+ * cmd_write_file() writes files). */
 static int write_out(const char *path, const struct buf *b)
 {
 	if (!path || strcmp(path, "-") == 0) {
@@ -57,20 +57,7 @@ static int write_out(const char *path, const struct buf *b)
 		}
 		return EXIT_DONE;
 	}
-	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp.s, "wb");
-	int ok = f && fwrite(b->s, 1, b->len, f) == b->len;
-	if (f && fclose(f) != 0)
-		ok = 0;
-	if (!ok || rename(tmp.s, path) != 0) {
-		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
-		unlink(tmp.s);
-		buf_release(&tmp);
-		return EXIT_IO;
-	}
-	buf_release(&tmp);
-	return EXIT_DONE;
+	return cmd_write_file(path, b->s, b->len) == 0 ? EXIT_DONE : EXIT_IO;
 }
 
 /* in with every line made safe for a terminal (text_printable()). */

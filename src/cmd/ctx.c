@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -304,4 +306,48 @@ void progress_done(void)
 		fputs("\r\033[K", stderr);
 		progress_shown = 0;
 	}
+}
+
+int cmd_write_file(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	struct buf tmp = BUF_INIT;
+	FILE *f;
+	int fd, ok;
+
+	/* A device, a pipe or a link is written through, never replaced: a
+	 * rename over /dev/null would make it a plain file for everyone. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		f = fopen(path, "wb");
+		ok = f && fwrite(data, 1, len, f) == len;
+		if (f && fclose(f) != 0)
+			ok = 0;
+		if (!ok)
+			cmd_error(_("cannot write %s: %s"), path, strerror(errno));
+		return ok ? 0 : -1;
+	}
+	/* A file: through a temporary file beside it and a rename, so that a
+	 * reader (or a crash) never sees half of it. */
+	buf_addf(&tmp, "%s.XXXXXX", path);
+	fd = mkstemp(tmp.s);
+	if (fd < 0) {
+		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
+		buf_release(&tmp);
+		return -1;
+	}
+	fchmod(fd, 0644);
+	f = fdopen(fd, "wb");
+	ok = f && fwrite(data, 1, len, f) == len;
+	ok = f && fflush(f) == 0 && ok;
+	ok = f && fsync(fileno(f)) == 0 && ok;
+	if (f ? fclose(f) != 0 : close(fd) != 0)
+		ok = 0;
+	if (!ok || rename(tmp.s, path) != 0) {
+		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
+		unlink(tmp.s);
+		buf_release(&tmp);
+		return -1;
+	}
+	buf_release(&tmp);
+	return 0;
 }
