@@ -267,13 +267,12 @@ static void check_people(struct scope_check *c, struct csv_reader *r, char **h, 
 	buf_release(&msg);
 }
 
-/* steps.csv: the person must be one the actor sees (else "not found", as
- * the ledger says of an unknown ref), the step one its role may record,
- * and the member, introducers and deciding committee named must be in
- * the subtree too. */
+/* steps.csv: the step must be one the actor's role may record for the
+ * person, and the deciding committee named must be in the subtree. The
+ * people named (person, member, introducers) are judged by the importer,
+ * whose ledger answers one out of scope exactly as an unknown ref. */
 static void check_steps(struct scope_check *c, struct csv_reader *r, char **h, size_t nh)
 {
-	static const char *const refcols[] = { "member", "introducer1", "introducer2" };
 	int cperson = column(h, nh, "person"), cstep = column(h, nh, "step");
 	int corg = column(h, nh, "org");
 	struct buf ref = BUF_INIT, code = BUF_INIT, v = BUF_INIT, msg = BUF_INIT;
@@ -285,24 +284,15 @@ static void check_steps(struct scope_check *c, struct csv_reader *r, char **h, s
 		if (rc < 0)
 			continue;
 		enum step_code sc = field(&row, cstep, &code) ? step_from_name(code.s) : STEP_NONE;
+		/* A person out of scope is the importer's to report, as an
+		 * unknown ref (its ledger acts with the actor's unit); so are
+		 * the member and the introducers. */
 		if (field(&row, cperson, &ref)) {
 			char *pu = person_unit(c->ctx, ref.s);
-			if (pu && !ctx_may_see(c->ctx, pu))
-				problem(c, row.line, "person",
-					_("no person with ref %s; check the ref or import the person first"),
-					ref.s);
-			else if (pu && sc != STEP_NONE && !ctx_may_record(c->ctx, pu, sc))
+			if (pu && ctx_may_see(c->ctx, pu) && sc != STEP_NONE &&
+			    !ctx_may_record(c->ctx, pu, sc))
 				problem(c, row.line, "step", _("%s, %s of %s, may not record %s for %s"),
 					c->ctx->user, role, c->scope->u.code, step_name(sc), ref.s);
-			free(pu);
-		}
-		for (size_t i = 0; i < sizeof(refcols) / sizeof(*refcols); i++) {
-			if (!field(&row, column(h, nh, refcols[i]), &v))
-				continue;
-			char *pu = person_unit(c->ctx, v.s);
-			if (pu && !ctx_may_see(c->ctx, pu))
-				problem(c, row.line, refcols[i],
-					_("no person with ref %s; import the member first"), v.s);
 			free(pu);
 		}
 		if ((sc == STEP_DECISION || sc == STEP_OFFICIAL) && field(&row, corg, &v) &&
@@ -485,6 +475,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		buf_release(&sc.out);
 		io.may_override = may_override;
 		io.may_override_arg = ctx;
+		io.actor_unit = ctx_scope(ctx);
 	}
 
 	if (store_begin(s) != KN_OK) {

@@ -376,7 +376,7 @@ static void drop_unjudged(const struct step *st, struct violations *v, size_t ad
  * may know them: one outside the user's subtree (l->actor_unit set) is
  * KN_ENOTFOUND, exactly like an unknown ref, so that no message names,
  * or tells apart, people the user may not see. */
-static enum kn_err visible_person_get(struct ledger *l, const char *ref, struct person *out)
+enum kn_err ledger_person_get(struct ledger *l, const char *ref, struct person *out)
 {
 	enum kn_err e = store_person_get(l->store, ref, out);
 	if (e != KN_OK || !l->actor_unit)
@@ -403,7 +403,7 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 	f->ref = ref;
 	f->since = since;
 	f->member_since = f->official_since = KN_DATE_NONE;
-	e = visible_person_get(l, ref, hold);
+	e = ledger_person_get(l, ref, hold);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "%s: ", column);
 		buf_addf(err, _("no person with ref %s; import the member first"), ref);
@@ -453,7 +453,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		e = KN_EINVAL;
 		goto out;
 	}
-	e = store_person_get(l->store, person_ref, &p);
+	e = ledger_person_get(l, person_ref, &p);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "person: ");
 		buf_addf(err, _("no person with ref %s; check the ref or import the person first"),
@@ -556,7 +556,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		}
 	}
 	if (st.code == STEP_MENTOR) {
-		e = visible_person_get(l, st.member, &mentor);
+		e = ledger_person_get(l, st.member, &mentor);
 		if (e == KN_ENOTFOUND) {
 			buf_addf(err, "member: ");
 			buf_addf(err, _("no person with ref %s; import the member first"), st.member);

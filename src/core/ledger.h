@@ -112,6 +112,12 @@ int ledger_membership_recorded(struct ledger *l, const struct person *p,
 int ledger_member_on(const struct person *p, const struct candidacy *c, size_t nc,
 		     kn_date d, kn_date *since);
 
+/* The person of ref as the acting user may know them (a person outside
+ * the subtree of l->actor_unit is KN_ENOTFOUND, exactly like an unknown
+ * ref, so that no message names or tells apart people the user may not
+ * see); out is the caller's to person_release(). */
+enum kn_err ledger_person_get(struct ledger *l, const char *ref, struct person *out);
+
 /* The next pipeline step of an open candidacy (STEP_NONE when closed or
  * complete); with no candidacy at all, STEP_SOURCE. */
 enum step_code ledger_next_step(const struct candidacy *c, int basic_cell);

@@ -1274,6 +1274,7 @@ static enum kn_err import_people(struct imp *im, const char *data, size_t len, s
 				buf_addc(err, '\n');
 				goto out;
 			}
+			l.actor_unit = im->o->actor_unit;
 			have_ledger = 1;
 		}
 		if ((e = member_dates_check(im, &l, p, was, pc.lines[i], err)) != KN_OK)
@@ -1890,6 +1891,7 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 		buf_addc(err, '\n');
 		goto out;
 	}
+	l.actor_unit = im->o->actor_unit;
 	have_ledger = 1;
 	by = xreallocarray(NULL, sc.n + 1, sizeof(*by));
 	for (size_t i = 0; i < sc.n; i++)
@@ -1923,8 +1925,9 @@ static enum kn_err import_steps(struct imp *im, const char *data, size_t len, st
 		if (!asked && im->o->may_override && (r->st.override || im->o->override)) {
 			struct person p;
 			asked = 1;
-			/* An unknown person is the ledger's to report. */
-			if (store_person_get(im->s, r->person, &p) == KN_OK) {
+			/* An unknown person (or one the actor may not see) is
+			 * the ledger's to report. */
+			if (ledger_person_get(&l, r->person, &p) == KN_OK) {
 				if (!im->o->may_override(im->o->may_override_arg, p.unit))
 					denied = xstrdup(p.unit ? p.unit : "");
 				person_release(&p);

@@ -36,6 +36,10 @@ struct import_opts {
 	 * unit above it)? Asked for every step row that carries an override,
 	 * its own or opts->override. NULL: yes (a database without accounts). */
 	int (*may_override)(void *arg, const char *unit_code);
+	/* The acting user's unit: a person outside its subtree, named in any
+	 * column of a steps file, is an unknown ref (ledger_person_get()).
+	 * NULL: every person (a database without accounts). */
+	const char *actor_unit;
 	void *may_override_arg;
 	/* Called as rows are written (may be NULL). */
 	void (*progress)(const char *what, size_t done, size_t total);

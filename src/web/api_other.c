@@ -564,12 +564,10 @@ static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char
 	struct csv_row row;
 	struct buf err = BUF_INIT;
 	size_t before = json_array_size(sc->problems);
-	int c_code = -1, c_parent = -1, c_unit = -1, c_person = -1, c_ref = -1, c_step = -1,
+	int c_code = -1, c_parent = -1, c_unit = -1, c_ref = -1, c_step = -1,
 	    c_org = -1;
 	char **newcodes = NULL;
 	size_t nnew = 0;
-	char *last_ref = NULL;
-	int last_ok = 0;
 	int rc;
 
 	if (!t || !scope)
@@ -591,7 +589,6 @@ static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char
 					int *col = strcmp(h, "code") == 0 ? &c_code :
 						   strcmp(h, "parent") == 0 ? &c_parent :
 						   strcmp(h, "unit") == 0 ? &c_unit :
-						   strcmp(h, "person") == 0 ? &c_person :
 						   strcmp(h, "ref") == 0 ? &c_ref :
 						   strcmp(h, "step") == 0 ? &c_step :
 						   strcmp(h, "org") == 0 ? &c_org : NULL;
@@ -644,19 +641,10 @@ static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char
 					free(ref);
 				}
 			} else if (kind == IO_STEPS) {
-				char *ref = cell_code(&row, c_person), *step = cell_code(&row, c_step);
-				if (ref && (!last_ref || strcmp(ref, last_ref) != 0)) {
-					struct person p;
-					memset(&p, 0, sizeof(p));
-					enum kn_err e = store_person_get(rq->store, ref, &p);
-					/* An unknown person is the importer's to report. */
-					last_ok = e != KN_OK || req_can_see(rq, p.unit);
-					person_release(&p);
-					free(last_ref);
-					last_ref = xstrdup(ref);
-				}
-				if (ref && !last_ok)
-					scope_problem(sc, row.line, "person", _(nobody), ref);
+				/* The person, member and introducers are the importer's
+				 * to judge: its ledger acts with the user's unit, so one
+				 * out of scope is answered exactly as an unknown ref. */
+				char *step = cell_code(&row, c_step);
 				enum step_code code = step ? step_from_name(step) : STEP_NONE;
 				if (code == STEP_DECISION || code == STEP_OFFICIAL) {
 					char *org = cell_code(&row, c_org);
@@ -664,7 +652,6 @@ static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char
 						scope_problem(sc, row.line, "org", _(nowhere), org);
 					free(org);
 				}
-				free(ref);
 				free(step);
 			}
 		}
@@ -675,7 +662,6 @@ static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char
 	for (size_t i = 0; i < nnew; i++)
 		free(newcodes[i]);
 	free(newcodes);
-	free(last_ref);
 	buf_release(&err);
 	return json_array_size(sc->problems) - before;
 }
@@ -763,6 +749,7 @@ HANDLER(api_import)
 	io.cal = rq->cal;
 	io.may_override = import_may_override;
 	io.may_override_arg = rq;
+	io.actor_unit = rq->user.unit;
 
 	sc.rq = rq;
 	sc.problems = json_array();

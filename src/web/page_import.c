@@ -277,14 +277,16 @@ static char *person_unit(struct request *rq, const char *ref)
 	return unit;
 }
 
-/* people.csv (ref, unit) and steps.csv (person): every unit named must be
- * in the subtree, and so must every existing person a row changes. */
+/* people.csv (ref, unit): every unit named must be in the subtree, and so
+ * must every existing person a row changes. steps.csv's people are the
+ * importer's to judge: its ledger acts with the user's unit, so a person
+ * out of scope is answered exactly as an unknown ref. */
 static void check_people(struct request *rq, struct csv_reader *r, const struct csv_row *hdr,
 			 const char *file, enum io_kind k, struct plist *out)
 {
 	struct unitree *t = req_tree(rq);
 	struct unode *scope = req_scope(rq);
-	int cref = column(hdr, k == IO_PEOPLE ? "ref" : "person");
+	int cref = k == IO_PEOPLE ? column(hdr, "ref") : -1;
 	int cunit = k == IO_PEOPLE ? column(hdr, "unit") : -1;
 	struct buf ref = BUF_INIT, unit = BUF_INIT, msg = BUF_INIT;
 	struct csv_row row;
@@ -547,6 +549,7 @@ int h_import(struct request *rq, struct response *rs)
 	 * (RULES.md §3), as on the step form. */
 	io.may_override = may_override;
 	io.may_override_arg = rq;
+	io.actor_unit = rq->user.unit;
 
 	memset(&st, 0, sizeof(st));
 	/* A file of another kind (or no CSV at all) is refused on its header

@@ -170,9 +170,9 @@ has out "X1,source,2025-12-01"
 # import steps: a row outside the district refuses the file, named by its
 # line, and nothing is written.
 cat >steps.csv <<'CSV'
-person,step,date,org
-X1,trained,2025-12-05,
-092004000208,withdrawn,2025-12-05,
+person,step,date,org,doc_no,note
+X1,trained,2025-12-05,,CN 1/2025,
+092004000208,withdrawn,2025-12-05,,,Chuyển công tác
 CSV
 before=$(audits)
 expect 1 "$K" --user ed import steps steps.csv
@@ -227,6 +227,40 @@ expect 0 "${A[@]}" person show E1
 has out "Nguyễn  [31mĐỏ [0m  Văn"
 expect 0 "${A[@]}" export people
 if LC_ALL=C grep -q $'\033\[31m' out; then ok; else bad "the CSV export lost the name's bytes"; fi
+
+# ---- people of another district named in a steps import ----
+# bta (admin of CT.BT) names 092063000130 (Nguyễn Văn Út, a member in
+# CT.TL) as an introducer or a mentor: the answer is word for word the
+# one for an unknown ref, on the command line and through the API, and
+# the name never shows (it did through the API: KN-INTRO-TIME named him).
+xrow() { # xrow REF: an introduction of 092000000204 (CT.BT.TN.KCN) naming REF
+	printf 'person,step,date,introducer1,introducer1_since,introducer2,introducer2_since\n092000000204,introduced,2025-12-10,%s,2025-11-01,092074000115,2022-03-01\n' "$1"
+}
+mrow() { printf 'person,step,date,member\n092000000204,mentor,2025-12-10,%s\n' "$1"; }
+xrow 092063000130 >x-out.csv; xrow NO-SUCH-REF >x-none.csv
+mrow 092063000130 >m-out.csv; mrow NO-SUCH-REF >m-none.csv
+for f in x m; do
+	expect 1 "$K" --user bta import steps --dry-run $f-out.csv
+	sed 's/092063000130/REF/; s/'$f'-out/F/' err >err.out
+	expect 1 "$K" --user bta import steps --dry-run $f-none.csv
+	sed 's/NO-SUCH-REF/REF/; s/'$f'-none/F/' err >err.none
+	if cmp -s err.out err.none; then ok; else bad "import $f: a person of another district is told apart from an unknown ref"; diff err.out err.none >&2; fi
+	lacks err.out "Út"
+done
+. "$src/tests/lib/web.sh"
+KN_WEB_LOG=$dir/serve.out kn_web_start "$KETNAP_DB" --threads 2 --access-log off || exit 1
+TB=$("${A[@]}" user token bta)
+for f in x m; do
+	for who in out none; do
+		curl -s -o api-$who.json -H "Authorization: Bearer $TB" -H 'Content-Type: text/csv' \
+			--data-binary @$f-$who.csv "$KN_WEB_URL/api/v1/imports/steps?dry_run=1&lang=en"
+	done
+	sed 's/092063000130/REF/g' api-out.json >api-out.n; sed 's/NO-SUCH-REF/REF/g' api-none.json >api-none.n
+	if cmp -s api-out.n api-none.n; then ok; else bad "API import $f: a person of another district is told apart from an unknown ref"; cat api-out.json api-none.json >&2; fi
+	lacks api-out.json "Út"
+	has api-out.json '"status":422'
+done
+kn_web_stop
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
