@@ -154,7 +154,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 			date_format_iso(f[i].p->birth_date, bd);
 			const char *row[] = { f[i].p->ref, f[i].p->full_name, bd, f[i].p->unit,
 					      f[i].step };
-			csv_write_row(&out, row, 5);
+			csv_write_row_guarded(&out, row, 5, 1u << 1);	/* full_name */
 		}
 	} else if (strcmp(format, "json") == 0) {
 		json_t *arr = json_array();

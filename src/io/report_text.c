@@ -63,7 +63,7 @@ void report_write_csv(const struct report *r, struct buf *out)
 	if (r->summary) {
 		const char *h = "summary";
 		csv_write_row(out, &h, 1);
-		csv_write_row(out, (const char *const *)&r->summary, 1);
+		csv_write_row_guarded(out, (const char *const *)&r->summary, 1, 1u);
 		free(fields);
 		free(cells);
 		return;
@@ -72,6 +72,17 @@ void report_write_csv(const struct report *r, struct buf *out)
 		if (!r->cols[c].human_only)
 			fields[n++] = r->cols[c].key;
 	csv_write_row(out, fields, n);
+	/* Names are guarded against spreadsheet formulas, as in exports
+	 * (io/csv.h); codes, numbers and dates need not be. */
+	unsigned text_cols = 0;
+	n = 0;
+	for (size_t c = 0; c < r->ncols; c++) {
+		if (r->cols[c].human_only)
+			continue;
+		if (r->cols[c].type == RC_TEXT && n < 32)
+			text_cols |= 1u << n;
+		n++;
+	}
 	for (size_t row = 0; row < r->nrows; row++) {
 		n = 0;
 		for (size_t c = 0; c < r->ncols; c++) {
@@ -81,7 +92,7 @@ void report_write_csv(const struct report *r, struct buf *out)
 			cell_machine(r, row, c, &cells[c]);
 			fields[n++] = cells[c].s;
 		}
-		csv_write_row(out, fields, n);
+		csv_write_row_guarded(out, fields, n, text_cols);
 	}
 	for (size_t c = 0; c < r->ncols; c++)
 		buf_release(&cells[c]);

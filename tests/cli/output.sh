@@ -6,7 +6,8 @@
 # file for every program on the machine (found when a test run left
 # /dev/null a regular file). Checked here with a FIFO, so the test never
 # risks the real /dev/null; an unwritable place is a storage failure
-# (exit 3) that names the path.
+# (exit 3) that names the path. Report and search CSVs guard names
+# against spreadsheet formulas, as exports do.
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
@@ -50,6 +51,18 @@ echo "old content" >d/units.csv
 "$K" export units -o "$dir/no/such/dir/u.csv" 2>err
 [ $? -eq 3 ] && ok || bad "export to a missing directory: wanted exit 3"
 grep -q "no/such/dir/u.csv" err && ok || bad "the message does not name the path: $(cat err)"
+
+# Report CSVs and `person find --format csv` guard names against
+# spreadsheet formulas, as exports do (a leading ' before = + - @).
+child=$(kn_sql "$KETNAP_DB" "SELECT code FROM units WHERE parent_id = (SELECT id FROM units WHERE parent_id IS NULL) ORDER BY code LIMIT 1")
+kn_sql "$KETNAP_DB" "UPDATE units SET name = '=SUM(1)' WHERE code = '$child'" >/dev/null
+"$K" report achievement --year 2025 --format csv >ach.csv
+grep -q "^$child,'=SUM(1)," ach.csv && ok || bad "achievement CSV: the unit name is not guarded: $(grep "^$child," ach.csv)"
+cell=$(kn_sql "$KETNAP_DB" "SELECT code FROM units WHERE kind = 'cell' ORDER BY code LIMIT 1")
+printf 'ref,full_name,sex,birth_date,unit\nF1,"=HYPERLINK(""http://x"",""y"")",F,1990-01-01,%s\n' "$cell" >f.csv
+"$K" import people f.csv >/dev/null && ok || bad "import of a formula-like name"
+"$K" person find hyperlink --format csv >find.csv
+grep -qF "F1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" find.csv && ok || bad "person find CSV: the name is not guarded: $(cat find.csv)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
