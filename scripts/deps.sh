@@ -1,11 +1,11 @@
 #!/bin/sh
 # Install the Debian packages that building, testing and benchmarking ketnap
-# need. Idempotent: quiet and quick when everything is already there.
+# need (the test scripts also use python3, curl and pgrep). Idempotent: quiet and quick when everything is already there.
 set -eu
 
 PKGS="build-essential cmake pkg-config gettext sqlite3 libsqlite3-dev libicu-dev
 clang libclang-rt-14-dev time bc libjansson-dev libmicrohttpd-dev libsodium-dev zlib1g-dev libxlsxwriter-dev libreoffice-calc-nogui chromium poppler-utils
-libpq-dev postgresql-15 postgresql-client-15"
+libpq-dev postgresql-15 postgresql-client-15 python3 curl procps"
 # The web tests (tests/web: node's test runner, playwright-core from npm);
 # a node already on PATH, from wherever, will do.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
