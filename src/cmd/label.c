@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/label.h"
+#include "core/deadline.h"
 #include "util/date.h"
 #include "util/i18n.h"
 #include "util/banned.h"
@@ -62,15 +63,6 @@ static const struct code_label sectors[] = {
 	{ NULL, NULL },
 };
 
-static const struct code_label deadlines[] = {
-	{ "DL-DECISION", N_("Deadline for the admission decision") },
-	{ "DL-CEREMONY", N_("Deadline for the admission ceremony") },
-	{ "DL-PROBATION-VOTE", N_("Deadline for the cell's vote on full membership") },
-	{ "DL-OFFICIAL", N_("Deadline for the full membership decision") },
-	{ "DL-CERT-EXPIRY", N_("The awareness class certificate expires") },
-	{ "DL-DOSSIER", N_("The introductions expire") },
-	{ NULL, NULL },
-};
 
 /* The fact names of the ledger's messages and the options that give them. */
 static const struct code_label fact_options[] = {
@@ -185,11 +177,7 @@ void label_step_facts(const struct step *st, struct buf *out)
 
 void label_deadline(const char *code, struct buf *out)
 {
-	const char *words = lookup(deadlines, code);
-	if (words == code)
-		buf_adds(out, code);
-	else
-		buf_addf(out, "%s (%s)", words, code);
+	deadline_label(code, out);
 }
 
 const char *label_fact_option(const char *fact)

@@ -12,8 +12,10 @@
  * Deadlines come out in the order of the table of RULES.md §4.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/deadline.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -79,4 +81,32 @@ size_t deadlines_for(const struct step *steps, size_t nsteps, kn_date as_of,
 		    date_add_months(last[STEP_INTRODUCED]->date, policy->dossier_max_age_months),
 		    as_of, cal);
 	return n;
+}
+
+static const struct {
+	const char *code, *words;
+} words_of[] = {
+	{ "DL-DECISION", N_("Deadline for the admission decision") },
+	{ "DL-CEREMONY", N_("Deadline for the admission ceremony") },
+	{ "DL-PROBATION-VOTE", N_("Deadline for the cell's vote on full membership") },
+	{ "DL-OFFICIAL", N_("Deadline for the full membership decision") },
+	{ "DL-CERT-EXPIRY", N_("The awareness class certificate expires") },
+	{ "DL-DOSSIER", N_("The introductions expire") },
+};
+
+const char *deadline_words(const char *code)
+{
+	for (size_t i = 0; code && i < sizeof(words_of) / sizeof(*words_of); i++)
+		if (strcmp(words_of[i].code, code) == 0)
+			return _(words_of[i].words);
+	return code;
+}
+
+void deadline_label(const char *code, struct buf *out)
+{
+	const char *words = deadline_words(code);
+	if (words == code)
+		buf_adds(out, code ? code : "");
+	else
+		buf_addf(out, "%s (%s)", words, code);
 }

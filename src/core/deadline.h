@@ -9,6 +9,8 @@
 #ifndef KN_DEADLINE_H
 #define KN_DEADLINE_H
 
+#include "util/buf.h"
+
 #include <stddef.h>
 
 #include "core/calendar.h"
@@ -26,5 +28,12 @@ struct deadline {
 size_t deadlines_for(const struct step *steps, size_t nsteps, kn_date as_of,
 		     const struct policy *policy, struct calendar *cal,
 		     struct deadline **out);
+
+/* A deadline named in words, in the user's language, for people: "The
+ * awareness class certificate expires"; the code itself when unknown. */
+const char *deadline_words(const char *code);
+/* The words with the code beside, "Deadline for the admission decision
+ * (DL-DECISION)", appended to out. */
+void deadline_label(const char *code, struct buf *out);
 
 #endif

@@ -530,11 +530,15 @@ static enum kn_err build_deadlines(const struct ctx *c, struct report **out, str
 		set_text(r, row, 1, a.rows[i].name);
 		set_text(r, row, 2, a.rows[i].unit);
 		set_text(r, row, 3, a.rows[i].code);
+		buf_reset(&t);
+		deadline_label(a.rows[i].code, &t);
+		set_label(r, row, 3, t.s);
 		set_date(r, row, 4, a.rows[i].due);
 		set_num(r, row, 5, a.rows[i].left, 0);
 		set_text(r, row, 6, a.rows[i].left < 0 ? "overdue" : "due");
 		set_label(r, row, 6, a.rows[i].left < 0 ? _("overdue") : _("due"));
 	}
+	buf_release(&t);
 	r->waiting = a.waiting;
 	r->waiting_overdue = a.waiting_overdue;
 	dl_release(&a);

@@ -1773,8 +1773,9 @@ static void deadlines_section(struct response *rs, struct ledger *l, const struc
 		    "<th class=\"num\">%s</th></tr></thead>\n<tbody>\n", _("Open deadlines"),
 		    _("Deadline"), _("Due"), _("Working days"));
 	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr%S><td class=\"code\">%s</td><td>",
-			    dl[i].workdays_left < 0 ? " class=\"overdue\"" : "", dl[i].code);
+		html_printf(b, "<tr%S><td>%s <span class=\"muted code\">%s</span></td><td>",
+			    dl[i].workdays_left < 0 ? " class=\"overdue\"" : "",
+			    deadline_words(dl[i].code), dl[i].code);
 		page_date(rs, dl[i].due);
 		html_printf(b, "</td><td class=\"num\">");
 		workdays_phrase(rs, dl[i].workdays_left);

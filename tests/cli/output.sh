@@ -64,5 +64,14 @@ printf 'ref,full_name,sex,birth_date,unit\nF1,"=HYPERLINK(""http://x"",""y"")",F
 "$K" person find hyperlink --format csv >find.csv
 grep -qF "F1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" find.csv && ok || bad "person find CSV: the name is not guarded: $(cat find.csv)"
 
+# Deadlines are named in words with the code beside for people, by code
+# in CSV (FORMATS.md).
+"$K" --lang vi report deadlines --unit CT >dl.txt
+grep -q "Hạn cấp ủy có thẩm quyền quyết định kết nạp (DL-DECISION)\|(DL-" dl.txt && ok || bad "deadlines table: no deadline in words: $(head -3 dl.txt)"
+if grep -q "^ *[0-9]* .* DL-[A-Z-]* " dl.txt; then bad "deadlines table: a bare code"; else ok; fi
+"$K" report deadlines --unit CT --format csv >dl.csv
+if grep -q "Deadline\|Hạn" dl.csv; then bad "deadlines CSV carries words"; else ok; fi
+grep -q ",DL-" dl.csv && ok || bad "deadlines CSV lacks the codes"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
