@@ -109,7 +109,7 @@ nsteps() { kn_sql "$1" "SELECT count(*) FROM steps"; }
 # One uninterrupted import, timed, to know when to kill.
 t0=$(now_ms)
 db=$(copy_db "$base" imp) && "$K" --db "$db" import steps steps.csv >/dev/null || { echo "import failed" >&2; exit 1; }
-dur=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.3f", ms / 1000 * 1.1 }')
+dur=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.3f", ms / 1000 * 1.3 }')
 [ "$(nsteps "$db")" -eq $NSTEPS ] && ok || bad "an uninterrupted import wrote $(nsteps "$db") of $NSTEPS steps"
 imp_none=0 imp_all=0 imp_partial=0
 for t in $(seq "$TRIALS"); do
@@ -146,6 +146,10 @@ for t in $(seq "$TRIALS"); do
 	sleep "$(rnd "$dur")"
 	kill -9 "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
+	# Killed during `init`'s migrations (each its own transaction, on
+	# PostgreSQL): the schema stops at an earlier version, and the
+	# documented recovery, `ketnap init` again, completes it.
+	"$K" --db "$db" --user admin init >/dev/null 2>&1
 	# Killed before the schema was made: nothing to check but that.
 	if ! "$K" --db "$db" --user admin verify >/dev/null 2>&1 && ! kn_sql "$db" "SELECT 1 FROM candidacies LIMIT 1" >/dev/null 2>&1; then
 		demo_none=$((demo_none + 1)); ok
