@@ -9,7 +9,7 @@ DB     ?= ketnap.db
 LISTEN ?= 127.0.0.1:8080
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test test-pg asan-test fuzz clean
+.PHONY: all deps build run test test-pg asan-test valgrind-test fuzz clean
 
 all: build
 
@@ -61,6 +61,23 @@ asan-test: deps
 	@cmake --build $(ASAN) -j $(JOBS)
 	@cd $(ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS) -E '^crash/'
+
+# Every unit test program and every fuzz corpus replay under valgrind's
+# memcheck: any invalid read or write, use of uninitialised memory or
+# definite leak fails it (the end-to-end scripts run the binary thousands
+# of times; ASan covers those in asan-test).
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+valgrind-test: build
+	@cd $(BUILD) && for t in test_*; do \
+		KETNAP_LOCALEDIR=$$PWD/locale $(VALGRIND) ./$$t >/dev/null 2>$$t.valgrind || \
+			{ echo "valgrind: $$t"; cat $$t.valgrind; exit 1; }; \
+		echo "valgrind: $$t clean"; \
+	done; \
+	for t in replay_fuzz_*; do n=$${t#replay_}; \
+		KETNAP_LOCALEDIR=$$PWD/locale $(VALGRIND) ./$$t $(CURDIR)/tests/fuzz/corpus/$$n >/dev/null 2>$$t.valgrind || \
+			{ echo "valgrind: $$t"; cat $$t.valgrind; exit 1; }; \
+		echo "valgrind: $$t clean"; \
+	done
 
 # Every libFuzzer target (tests/fuzz/fuzz_*.c: CSV reader, dates, the whole
 # import of each list, the web server's requests, the API's JSON bodies, the

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config gettext sqlite3 libsqlite3-dev libicu-dev
 clang libclang-rt-14-dev time bc libjansson-dev libmicrohttpd-dev libsodium-dev zlib1g-dev libxlsxwriter-dev libreoffice-calc-nogui chromium poppler-utils
-libpq-dev postgresql-15 postgresql-client-15 python3 curl procps"
+libpq-dev postgresql-15 postgresql-client-15 python3 curl procps valgrind"
 # The web tests (tests/web: node's test runner, playwright-core from npm);
 # a node already on PATH, from wherever, will do.
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
