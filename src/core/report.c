@@ -510,6 +510,76 @@ static void dl_release(struct dl_acc *a)
 	free(a->rows);
 }
 
+/* The overdue deadlines per unit, for the year-end review: a commission
+ * prints a few pages, so the full list stays in the deadlines report. The
+ * kinds are those of core/deadline.c, with short labels (a printed A4
+ * column is narrow). Units with nothing overdue are left out; the last row
+ * is the total for the report's unit. */
+static const struct rcol overdue_cols[] = {
+	{ "unit", N_("unit"), RC_CODE, 0 },
+	{ "name", N_("name"), RC_TEXT, 0 },
+	{ "DL-DECISION", N_("admission decision"), RC_INT, 0 },
+	{ "DL-CEREMONY", N_("ceremony"), RC_INT, 0 },
+	{ "DL-PROBATION-VOTE", N_("vote on full membership"), RC_INT, 0 },
+	{ "DL-OFFICIAL", N_("full membership"), RC_INT, 0 },
+	{ "DL-CERT-EXPIRY", N_("certificate"), RC_INT, 0 },
+	{ "DL-DOSSIER", N_("introductions"), RC_INT, 0 },
+	{ "overdue", N_("overdue, in all"), RC_INT, 0 },
+};
+#define NOVERDUE (sizeof(overdue_cols) / sizeof(*overdue_cols))
+#define OVERDUE_KIND0 2		/* the first kind's column */
+#define OVERDUE_TOTAL (NOVERDUE - 1)
+
+static int dl_unit_cmp(const void *x, const void *y)
+{
+	const struct dl_row *const *a = x, *const *b = y;
+	return strcmp((*a)->unit, (*b)->unit);
+}
+
+/* Add one overdue deadline of kind code to row (its column and the total). */
+static void overdue_count(struct report *r, size_t row, const char *code)
+{
+	for (size_t k = OVERDUE_KIND0; k < OVERDUE_TOTAL; k++)
+		if (strcmp(overdue_cols[k].key, code) == 0) {
+			report_cell(r, row, k)->num++;
+			break;
+		}
+	report_cell(r, row, OVERDUE_TOTAL)->num++;
+}
+
+static struct report *build_overdue(const struct ctx *c, const struct dl_acc *a)
+{
+	struct report *r = report_new(REPORT_DEADLINES, overdue_cols, NOVERDUE, c);
+	struct dl_row **late = xcalloc(a->n ? a->n : 1, sizeof(*late));
+	struct buf t = BUF_INIT;
+	size_t nlate = 0, total;
+	char d[11];
+
+	date_format_user(c->as_of, d);
+	buf_addf(&t, _("Overdue deadlines by unit — %s, as of %s"), c->top->u.name, d);
+	r->title = buf_detach(&t);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->rows[i].left < 0)
+			late[nlate++] = &a->rows[i];
+	xqsort(late, nlate, sizeof(*late), dl_unit_cmp);
+	for (size_t i = 0; i < nlate; i++) {
+		if (i == 0 || strcmp(late[i]->unit, late[i - 1]->unit) != 0) {
+			const struct unode *un = unitree_find(&c->tree, late[i]->unit);
+			size_t row = add_row(r);
+			set_text(r, row, 0, late[i]->unit);
+			set_text(r, row, 1, un ? un->u.name : NULL);
+		}
+		overdue_count(r, r->nrows - 1, late[i]->code);
+	}
+	total = add_row(r);
+	set_text(r, total, 0, c->top->u.code);
+	set_text(r, total, 1, _("Total"));
+	for (size_t i = 0; i < nlate; i++)
+		overdue_count(r, total, late[i]->code);
+	free(late);
+	return r;
+}
+
 static enum kn_err build_deadlines(const struct ctx *c, struct report **out, struct buf *err)
 {
 	struct dl_acc a;
@@ -541,6 +611,7 @@ static enum kn_err build_deadlines(const struct ctx *c, struct report **out, str
 	buf_release(&t);
 	r->waiting = a.waiting;
 	r->waiting_overdue = a.waiting_overdue;
+	r->overdue = build_overdue(c, &a);
 	dl_release(&a);
 	*out = r;
 	return KN_OK;
@@ -834,6 +905,7 @@ void report_free(struct report *r)
 	}
 	free(r->rows);
 	free(r->depth);
+	report_free(r->overdue);
 	free(r->title);
 	free(r->unit);
 	free(r->unit_name);

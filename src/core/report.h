@@ -80,6 +80,11 @@ struct report {
 				   decision that count for the unit on as_of
 				   (core/queue.h); -1 for the other reports */
 	long long waiting_overdue;	/* of them, past DL-DECISION; -1 likewise */
+	struct report *overdue;	/* deadlines: the overdue ones counted per unit
+				   where the dossier sits, one column per kind
+				   and a total row (the printed review and its
+				   workbook show this instead of every open
+				   deadline); owned; else NULL */
 };
 
 struct report_opts {

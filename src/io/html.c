@@ -6,7 +6,11 @@
  * are found by their FORMATS.md key, so the writer knows nothing of how a
  * report is built; every piece of report text goes through html_escape()
  * here, at the last moment. Chart geometry is in whole SVG user units on a
- * fixed viewBox that the stylesheet scales to the page width.
+ * fixed viewBox that the stylesheet scales to the page width. The whole
+ * review shows the deadlines as the overdue ones counted per unit (the
+ * report's `overdue`), so that it prints on a few A4 pages; the print
+ * rules keep codes and figures on one line and let names wrap between
+ * words only, in a column of a readable width.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +120,10 @@ static const char style[] =
 	"th, td { border: 1px solid #c4c4c4; padding: .22em .5em; vertical-align: top }\n"
 	"th { background: #eeeeee; text-align: left }\n"
 	".num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums }\n"
+	"td, th { overflow-wrap: normal; word-break: normal; hyphens: manual }\n"
+	"th.num { white-space: normal; min-width: 4.2em }\n"
+	"th.text { min-width: 14em }\n"
+	"th.code { white-space: nowrap }\n"
 	"tr.d0 td { font-weight: bold; background: #f6f6f6 }\n"
 	"td.yes { color: #1b5e20 }\n"
 	"td.no { color: #a61b1b }\n"
@@ -204,7 +212,10 @@ static void report_table(struct buf *out, const struct report *r)
 		/* The tree depth shows as indentation, not as a number. */
 		if ((int)c == cdepth)
 			continue;
-		buf_adds(out, is_numeric(col->type) ? "<th class=\"num\">" : "<th>");
+		/* The header cell sets its column's print width: codes and
+		 * dates do not wrap, names wrap between words only. */
+		buf_adds(out, is_numeric(col->type) ? "<th class=\"num\">"
+			 : col->type == RC_TEXT ? "<th class=\"text\">" : "<th class=\"code\">");
 		/* Labels are msgids (N_), translated here; _("") would be
 		 * the catalogue's header. */
 		html_escape(out, col->label && *col->label ? _(col->label) : col->key);
@@ -298,6 +309,20 @@ static void page_header(struct buf *out, const struct report *r)
 	buf_adds(out, "</p>\n</header>\n");
 }
 
+/* The i-th report as the page shows it. In the whole review (a summary
+ * first, then the others) the deadlines show as the overdue ones counted
+ * per unit: a commission prints a few pages, and the full list of open
+ * deadlines (thousands in a city) stays in the deadlines report. */
+static const struct report *review_report(struct report *const *reports, size_t n, size_t i)
+{
+	const struct report *r = reports[i];
+
+	if (n > 1 && reports[0]->kind == REPORT_SUMMARY && r->kind == REPORT_DEADLINES &&
+	    r->overdue)
+		return r->overdue;
+	return r;
+}
+
 void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 {
 	const char *title = n > 0 && reports[0]->title ? reports[0]->title : _("Report");
@@ -322,7 +347,7 @@ void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 		if (reports[i]->summary)
 			add_summary(out, reports[i]->summary);
 	for (size_t i = 0; i < n; i++) {
-		const struct report *r = reports[i];
+		const struct report *r = review_report(reports, n, i);
 
 		buf_adds(out, "<section class=\"report report-");
 		html_escape(out, r->name);

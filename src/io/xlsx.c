@@ -7,7 +7,11 @@
  * the longest label or cell as a Vietnamese reader sees it, since a
  * writer cannot ask Excel to autofit. The first libxlsxwriter error is
  * kept and reported after the file is closed, so a failed cell never
- * leaves a half-written workbook open.
+ * leaves a half-written workbook open. The achievement and funnel sheets
+ * carry a chart beside the table, drawn from the table's own cells (a
+ * reader who corrects a figure sees the bar move). In the whole review the
+ * deadlines sheet holds the overdue ones counted per unit, as the printed
+ * review does (io/html.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -343,6 +347,72 @@ static void write_summary(struct xlsx *x, lxw_worksheet *ws, const struct report
 	note(x, worksheet_set_row(ws, 2, height, NULL), sheet);
 }
 
+/* The index of the column keyed key, or -1. */
+static int col_find(const struct report *r, const char *key)
+{
+	for (size_t c = 0; c < r->ncols; c++)
+		if (r->cols[c].key && strcmp(r->cols[c].key, key) == 0)
+			return (int)c;
+	return -1;
+}
+
+/* A chart beside the table of sheet: one series, the cells of column vcol
+ * against the categories in column ccol, over the table's rows (the
+ * header in row head, the rows below it). Its title is the sheet's title
+ * cell and its series is named by the column's header cell, so it says
+ * what the table says in the workbook's language. Achievement: a bar per
+ * unit row of its percent of the quota (percents, since the report's own
+ * unit dwarfs its parts in numbers); funnel: a column per step. */
+static void write_chart(struct xlsx *x, lxw_worksheet *ws, const struct report *r,
+			const char *sheet, lxw_row_t head)
+{
+	int ccol, vcol, bar = r->kind == REPORT_ACHIEVEMENT;
+	lxw_row_t first = head + 1, last = head + (lxw_row_t)r->nrows;
+	lxw_chart_options opt;
+	lxw_chart_series *series;
+	lxw_chart *chart;
+
+	if (r->kind == REPORT_ACHIEVEMENT) {
+		ccol = col_find(r, "name");
+		vcol = col_find(r, "percent");
+	} else if (r->kind == REPORT_FUNNEL) {
+		ccol = col_find(r, "step");
+		vcol = col_find(r, "reached");
+	} else {
+		return;
+	}
+	if (ccol < 0 || vcol < 0 || r->nrows == 0)
+		return;
+	chart = workbook_add_chart(x->wb, bar ? LXW_CHART_BAR : LXW_CHART_COLUMN);
+	if (!chart) {
+		note(x, LXW_ERROR_MEMORY_MALLOC_FAILED, sheet);
+		return;
+	}
+	series = chart_add_series(chart, NULL, NULL);
+	if (!series) {
+		note(x, LXW_ERROR_MEMORY_MALLOC_FAILED, sheet);
+		return;
+	}
+	chart_series_set_categories(series, sheet, first, (lxw_col_t)ccol, last, (lxw_col_t)ccol);
+	chart_series_set_values(series, sheet, first, (lxw_col_t)vcol, last, (lxw_col_t)vcol);
+	chart_series_set_name_range(series, sheet, head, (lxw_col_t)vcol);
+	chart_title_set_name_range(chart, sheet, 0, 0);
+	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+	if (bar) {
+		/* The first row on top, as in the table. */
+		chart_axis_set_reverse(chart->y_axis);
+		chart_axis_set_min(chart->x_axis, 0);
+	}
+	memset(&opt, 0, sizeof(opt));
+	opt.x_scale = 1.25;
+	/* A bar chart grows with its rows: some 20 px a bar. */
+	opt.y_scale = bar && r->nrows > 10 ? (double)r->nrows * 20.0 / 288.0 : 1.0;
+	if (opt.y_scale > 12.0)
+		opt.y_scale = 12.0;
+	note(x, worksheet_insert_chart_opt(ws, head, (lxw_col_t)(r->ncols + 1), chart, &opt),
+	     sheet);
+}
+
 static void write_sheet(struct xlsx *x, const struct report *r)
 {
 	const char *sheet = sheet_name(x, r);
@@ -409,6 +479,7 @@ static void write_sheet(struct xlsx *x, const struct report *r)
 			write_cell(x, ws, head + 1 + (lxw_row_t)i, (lxw_col_t)c, &r->cols[c],
 				   report_cell(r, i, c), c == indent_col ? indent : NULL, sheet);
 	}
+	write_chart(x, ws, r, sheet, head);
 }
 
 enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const char *path,
@@ -451,8 +522,12 @@ enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const cha
 	props.comments = (char *)x.anchor;
 	note(&x, workbook_set_properties(x.wb, &props), "");
 
+	/* The whole review (a summary first): its deadlines sheet counts the
+	 * overdue ones per unit, as the printed review does. */
 	for (size_t i = 0; i < n; i++)
-		write_sheet(&x, reports[i]);
+		write_sheet(&x, n > 1 && reports[0]->kind == REPORT_SUMMARY &&
+			    reports[i]->kind == REPORT_DEADLINES && reports[i]->overdue
+			    ? reports[i]->overdue : reports[i]);
 
 	e = workbook_close(x.wb);	/* frees the workbook in every case */
 	if (x.first != LXW_NO_ERROR) {
