@@ -315,7 +315,7 @@ get bt.jar "/admin/audit?key=092005000301"
 expect_in "$body" "092005000301" "bt sees a person of its district"
 # Local time (Asia/Ho_Chi_Minh, UTC+7) and the action in words: an entry
 # stored at 20:30 UTC on New Year's Eve is 03:30 on 1 January in Cần Thơ.
-kn_sql "$KDB" "INSERT INTO audit (at, actor, action, entity, key, before, after) VALUES ('2025-12-31T20:30:00Z', 'root', 'step-override', 'candidacy', '092005000301', NULL, 'x')" >/dev/null
+kn_sql "$KDB" "INSERT INTO audit (id, at, actor, action, entity, key, before, after) VALUES ((SELECT max(id) + 1 FROM audit), '2025-12-31T20:30:00Z', 'root', 'step-override', 'candidacy', '092005000301', NULL, 'x')" >/dev/null
 get root.jar "/admin/audit?key=092005000301"
 expect_in "$body" "<td class=\"nowrap\">01/01/2026 03:30</td><td>root</td><td>ghi bước vượt quy định</td><td>hồ sơ kết nạp</td>" "the audit time in Vietnam, the action in words"
 get root.jar "/admin/audit?key=092005000301&lang=en"
