@@ -123,3 +123,24 @@ void page_end(struct request *rq, struct response *rs)
 	html_printf(&rs->body, "</main>\n<footer>ketnap · %s</footer>\n</body>\n</html>\n",
 		    _("admission of new party members"));
 }
+
+void page_pager(struct response *rs, const char *path, const struct buf *qs, long page,
+		size_t pages)
+{
+	struct buf *b = &rs->body, p1 = BUF_INIT, p2 = BUF_INIT;
+	text_int(&p1, page);
+	text_int(&p2, (long long)pages);
+	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
+	if (page > 1)
+		html_printf(b, "<a href=\"%S%s%Spage=%ld\" rel=\"prev\">‹ %s</a>", path, qs->s,
+			    qs->len ? "&amp;" : "?", page - 1, _("Previous"));
+	html_printf(b, "<span>");
+	html_printf(b, _("page %s of %s"), p1.s, p2.s);
+	html_printf(b, "</span>");
+	if ((size_t)page < pages)
+		html_printf(b, "<a href=\"%S%s%Spage=%ld\" rel=\"next\">%s ›</a>", path, qs->s,
+			    qs->len ? "&amp;" : "?", page + 1, _("Next"));
+	html_printf(b, "</nav>\n");
+	buf_release(&p1);
+	buf_release(&p2);
+}

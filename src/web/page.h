@@ -25,6 +25,12 @@ void page_end(struct request *rq, struct response *rs);
 /* A hidden CSRF field for a form of the signed-in session. */
 void page_csrf(struct request *rq, struct response *rs);
 
+/* The "‹ Previous · page P of N · Next ›" links of a paged list at path
+ * (trusted, a literal), whose other parameters are the query string qs
+ * ("" or "?a=b&c=d", escaped here). */
+void page_pager(struct response *rs, const char *path, const struct buf *qs, long page,
+		size_t pages);
+
 /* A number / percent / date formatted for the user's language. */
 void page_int(struct response *rs, long long v);
 void page_percent(struct response *rs, long long tenths);

@@ -433,24 +433,10 @@ static void batch_result(struct response *rs, const struct batch *bt)
 
 static void pager(struct response *rs, const struct filters *f, long page, size_t pages)
 {
-	struct buf *b = &rs->body, qs = BUF_INIT, p1 = BUF_INIT, p2 = BUF_INIT;
+	struct buf qs = BUF_INIT;
 	filters_query(f, &qs);
-	text_int(&p1, page);
-	text_int(&p2, (long long)pages);
-	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
-	if (page > 1)
-		html_printf(b, "<a href=\"/decisions%s%Spage=%ld\" rel=\"prev\">‹ %s</a>", qs.s,
-			    qs.len ? "&amp;" : "?", page - 1, _("Previous"));
-	html_printf(b, "<span>");
-	html_printf(b, _("page %s of %s"), p1.s, p2.s);
-	html_printf(b, "</span>");
-	if ((size_t)page < pages)
-		html_printf(b, "<a href=\"/decisions%s%Spage=%ld\" rel=\"next\">%s ›</a>", qs.s,
-			    qs.len ? "&amp;" : "?", page + 1, _("Next"));
-	html_printf(b, "</nav>\n");
+	page_pager(rs, "/decisions", &qs, page, pages);
 	buf_release(&qs);
-	buf_release(&p1);
-	buf_release(&p2);
 }
 
 static void queue_page(struct request *rq, struct response *rs, const struct refusal *r,
