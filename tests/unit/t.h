@@ -5,7 +5,9 @@
  * CHECK/CHECK_EQ/CHECK_STR for each expectation, prints every failure with
  * its file and line, and returns T_DONE() (0 when all passed). Expected
  * values are written by hand in the tests, never computed by the code
- * under test.
+ * under test. The counters are defined once, in t.c (linked into every
+ * test program), so that the checks made by the shared set-up of
+ * fixture.c count with the test's own.
  */
 #ifndef KN_T_H
 #define KN_T_H
@@ -13,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int t_fail, t_count;
+extern int t_fail, t_count;
 
 #define CHECK(cond) do { t_count++; if (!(cond)) { t_fail++; \
 	fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); } } while (0)

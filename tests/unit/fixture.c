@@ -1,0 +1,345 @@
+/*
+ * fixture.c — the unit tests' shared set-up: a fresh store on either
+ * backend, a unit tree from a spec, people, a candidacy with its steps.
+ * What each function gives is in fixture.h.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "core/model.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "fixture.h"
+#include "t.h"
+#include "util/banned.h"
+
+void fx_url_with_db(const char *url, const char *db, char *out, size_t n)
+{
+	const char *auth = strstr(url, "://");
+	const char *slash, *query;
+
+	auth = auth ? auth + 3 : url;
+	slash = strchr(auth, '/');
+	query = strchr(auth, '?');
+	if (!slash || (query && slash > query))
+		slash = query ? query : auth + strlen(auth);
+	snprintf(out, n, "%.*s/%s%s", (int)(slash - url), url, db, query ? query : "");
+}
+
+void fx_path(const struct fx *fx, const char *file, char *out, size_t n)
+{
+	snprintf(out, n, "%s/%s", fx->dir, file);
+}
+
+/* Run sql on the database of url; 0 when it went through. */
+static int pg_exec(const char *url, const char *sql, char *db, size_t ndb)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+	int ok;
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "fixture: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return -1;
+	}
+	if (db)
+		snprintf(db, ndb, "%s", PQdb(c));
+	r = PQexec(c, "SET client_min_messages = warning");
+	PQclear(r);
+	r = PQexec(c, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		fprintf(stderr, "fixture: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+/* A new, empty database next to the one of $KN_TEST_DB_URL. */
+static int pg_fresh(struct fx *fx)
+{
+	static int seq;
+	char base[80], sql[256];
+
+	if (pg_exec(fx->pgbase, "SELECT 1", base, sizeof(base)) != 0)
+		return -1;
+	if (strlen(base) > 50) {
+		fprintf(stderr, "fixture: database name %s too long to add to\n", base);
+		return -1;
+	}
+	snprintf(fx->pgdb, sizeof(fx->pgdb), "%s_fx%d", base, ++seq);
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", fx->pgdb);
+	if (pg_exec(fx->pgbase, sql, NULL, 0) != 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\"", fx->pgdb);
+	if (pg_exec(fx->pgbase, sql, NULL, 0) != 0) {
+		fx->pgdb[0] = '\0';
+		return -1;
+	}
+	fx_url_with_db(fx->pgbase, fx->pgdb, fx->pgurl, sizeof(fx->pgurl));
+	return 0;
+}
+
+int fx_init(struct fx *fx, const char *name)
+{
+	const char *env = getenv("KN_TEST_DB_URL");
+
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/kn-test-%s-XXXXXX", name);
+	if (!mkdtemp(fx->dir)) {
+		perror("mkdtemp");
+		fx->dir[0] = '\0';
+		return -1;
+	}
+	fx_path(fx, "ketnap.db", fx->file, sizeof(fx->file));
+	fx->url = fx->file;
+	if (env && *env && strncmp(env, "postgres", 8) == 0) {
+		fx->pg = 1;
+		snprintf(fx->pgbase, sizeof(fx->pgbase), "%s", env);
+		fx->url = fx->pgurl;
+		return pg_fresh(fx);
+	}
+	if (env && *env)
+		snprintf(fx->file, sizeof(fx->file), "%s", env);	/* an SQLite file named */
+	return 0;
+}
+
+int fx_open(struct fx *fx, const char *name)
+{
+	struct buf err = BUF_INIT;
+	int from = -1, to = -1;
+
+	if (fx_init(fx, name) != 0)
+		return -1;
+	CHECK_EQ(store_open(fx->url, 1, &fx->s, &err), KN_OK);
+	if (!fx->s) {
+		fprintf(stderr, "fixture: cannot open %s: %s\n", fx->url, err.s);
+		buf_release(&err);
+		return -1;
+	}
+	buf_release(&err);
+	CHECK_EQ(store_migrate(fx->s, &from, &to), KN_OK);
+	if (to != store_latest_version()) {
+		fprintf(stderr, "fixture: cannot migrate %s: %s\n", fx->url,
+			store_errmsg(fx->s));
+		return -1;
+	}
+	return 0;
+}
+
+void fx_close(struct fx *fx)
+{
+	DIR *d;
+	struct dirent *e;
+	char p[600];
+
+	if (fx->s)
+		store_close(fx->s);
+	fx->s = NULL;
+	if (fx->pg && fx->pgdb[0]) {
+		snprintf(p, sizeof(p), "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", fx->pgdb);
+		pg_exec(fx->pgbase, p, NULL, 0);
+		fx->pgdb[0] = '\0';
+	}
+	if (!fx->dir[0])
+		return;
+	if ((d = opendir(fx->dir))) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+				fx_path(fx, e->d_name, p, sizeof(p));
+				unlink(p);
+			}
+		closedir(d);
+	}
+	rmdir(fx->dir);
+	fx->dir[0] = '\0';
+}
+
+/* ---- units ---- */
+
+struct unit fx_unit_of(const char *code, const char *parent, enum unit_kind kind,
+		       int may_admit)
+{
+	struct unit u;
+	memset(&u, 0, sizeof(u));
+	u.code = (char *)code;
+	u.parent = (char *)parent;
+	u.name = (char *)code;
+	u.kind = kind;
+	u.may_admit = may_admit;
+	return u;
+}
+
+/* Call fn for each unit of spec (strings valid during the call only). */
+static size_t each_unit(const char *spec, void (*fn)(void *, const struct unit *), void *arg)
+{
+	char *copy = xstrdup(spec), *chain, *next_chain, *node, *next_node;
+	char parent[64], code[64];
+	size_t n = 0;
+
+	for (chain = copy; chain; chain = next_chain) {
+		if ((next_chain = strchr(chain, ';')))
+			*next_chain++ = '\0';
+		parent[0] = '\0';
+		for (node = chain; node; node = next_node) {
+			char *w[6];
+			int nw = 0;
+			if ((next_node = strchr(node, '>')))
+				*next_node++ = '\0';
+			for (char *t = node; *t && nw < 6;) {
+				while (*t == ' ')
+					*t++ = '\0';
+				if (!*t)
+					break;
+				w[nw++] = t;
+				while (*t && *t != ' ')
+					t++;
+			}
+			if (nw == 0) {
+				fprintf(stderr, "fixture: an empty unit in \"%s\"\n", spec);
+				abort();
+			}
+			snprintf(code, sizeof(code), "%s", w[0]);
+			if (nw > 1) {
+				struct unit u = fx_unit_of(code, parent[0] ? parent : NULL,
+							   UNIT_PROVINCE, 0);
+				if (unit_kind_parse(w[1], &u.kind) != 0) {
+					fprintf(stderr, "fixture: no kind %s in \"%s\"\n", w[1], spec);
+					abort();
+				}
+				for (int i = 2; i < nw; i++) {
+					if (strcmp(w[i], "may_admit") == 0) {
+						u.may_admit = 1;
+					} else if (strcmp(w[i], "special_area") == 0) {
+						u.special_area = 1;
+					} else {
+						fprintf(stderr, "fixture: no flag %s in \"%s\"\n", w[i],
+							spec);
+						abort();
+					}
+				}
+				fn(arg, &u);
+				n++;
+			}
+			snprintf(parent, sizeof(parent), "%s", code);
+		}
+	}
+	free(copy);
+	return n;
+}
+
+static void put_unit(void *arg, const struct unit *u)
+{
+	int ch = -1;
+	CHECK_EQ(store_unit_put(arg, u, &ch), KN_OK);
+}
+
+size_t fx_units(struct store *s, const char *spec)
+{
+	return each_unit(spec, put_unit, s);
+}
+
+struct unit_array {
+	struct unit *u;
+	size_t n;
+};
+
+static void count_unit(void *arg, const struct unit *u)
+{
+	(void)arg;
+	(void)u;
+}
+
+static void copy_unit(void *arg, const struct unit *u)
+{
+	struct unit_array *a = arg;
+	struct unit *c = &a->u[a->n++];
+	*c = *u;
+	c->code = xstrdup(u->code);
+	c->parent = u->parent ? xstrdup(u->parent) : NULL;
+	c->name = xstrdup(u->name);
+}
+
+struct unit *fx_unit_array(const char *spec, size_t *n)
+{
+	struct unit_array a;
+	a.u = xcalloc(each_unit(spec, count_unit, NULL) + 1, sizeof(*a.u));
+	a.n = 0;
+	each_unit(spec, copy_unit, &a);
+	*n = a.n;
+	return a.u;
+}
+
+/* ---- people ---- */
+
+struct person fx_person_of(const char *ref, const char *name, const char *unit)
+{
+	struct person p;
+	memset(&p, 0, sizeof(p));
+	p.ref = (char *)ref;
+	p.full_name = (char *)name;
+	p.sex = 'F';
+	p.birth_date = date_from_ymd(1995, 5, 5);
+	p.unit = (char *)unit;
+	p.education = "12/12";
+	p.member_since = KN_DATE_NONE;
+	p.official_since = KN_DATE_NONE;
+	return p;
+}
+
+int64_t fx_person(struct store *s, const char *ref, const char *name, const char *unit,
+		  kn_date birth, kn_date member, kn_date official)
+{
+	struct person p = fx_person_of(ref, name, unit), got;
+	struct buf folded = BUF_INIT;
+	int64_t id = -1;
+	int ch = -1;
+
+	p.birth_date = birth;
+	p.member_since = member;
+	p.official_since = official;
+	text_fold(name, &folded);
+	CHECK_EQ(store_person_put(s, &p, folded.s, &ch), KN_OK);
+	buf_release(&folded);
+	if (store_person_get(s, ref, &got) == KN_OK) {
+		id = got.id;
+		person_release(&got);
+	}
+	return id;
+}
+
+/* ---- candidacies and steps ---- */
+
+struct step fx_step_of(enum step_code code, kn_date date)
+{
+	struct step st;
+	step_init(&st);
+	st.code = code;
+	st.date = date;
+	st.recorded_by = "tester";
+	return st;
+}
+
+int64_t fx_candidacy(struct store *s, int64_t person_id, const char *unit,
+		     const struct step *steps, size_t n)
+{
+	enum step_code stage = STEP_SOURCE;
+	int64_t cid = -1;
+
+	CHECK_EQ(store_candidacy_new(s, person_id, unit, &cid), KN_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].code != STEP_MENTOR)
+			stage = steps[i].code;
+		CHECK_EQ(store_step_add(s, cid, &steps[i], stage, 1, -1, NULL), KN_OK);
+	}
+	return cid;
+}
