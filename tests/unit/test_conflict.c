@@ -15,9 +15,10 @@
  * version per round. A last round passes no version (-1): both must then
  * succeed, one after the other, with two distinct step numbers.
  *
- * Runs on the SQLite file of a fresh mkdtemp directory, or on the empty
- * database of $KN_TEST_DB_URL (PostgreSQL: ctest's pg/unit/test_conflict
- * and tests/cli/conflict.sh make one).
+ * Runs on the store of fixture.h's fx_open(): the SQLite file of a fresh
+ * mkdtemp directory or of $KN_TEST_DB_URL (tests/cli/conflict.sh), or a
+ * fresh database on the PostgreSQL server of $KN_TEST_DB_URL (ctest's
+ * pg/unit/test_conflict and pg/cli/conflict).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,14 +31,13 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "fixture.h"
 #include "t.h"
 #include "util/banned.h"
 
 #define ROUNDS 4
 
-static char dir[64];
-static char path[128];
-static const char *url;
+static struct fx fx;
 
 enum { CLERK_OK = 0, CLERK_CONFLICT = 1, CLERK_OTHER = 2 };
 
@@ -59,7 +59,7 @@ static void clerk(int id, int64_t cid, int use_version, int ready, int go)
 	char c = 'r';
 	double t0;
 
-	if (store_open(url, 0, &s, &err) != KN_OK) {
+	if (store_open(fx.url, 0, &s, &err) != KN_OK) {
 		fprintf(stderr, "clerk %d: %s\n", id, err.s);
 		_exit(CLERK_OTHER);
 	}
@@ -128,8 +128,8 @@ static struct store *open_store(int create)
 {
 	struct store *s = NULL;
 	struct buf err = BUF_INIT;
-	if (store_open(url, create, &s, &err) != KN_OK)
-		fprintf(stderr, "%s: %s\n", url, err.s);
+	if (store_open(fx.url, create, &s, &err) != KN_OK)
+		fprintf(stderr, "%s: %s\n", fx.url, err.s);
 	buf_release(&err);
 	return s;
 }
@@ -161,55 +161,24 @@ static void state(int64_t pid, int64_t cid, size_t *nsteps, int64_t *version, in
 
 int main(void)
 {
-	struct store *s;
-	struct unit u;
-	struct person p;
-	struct step st;
+	struct step st = fx_step_of(STEP_SOURCE, date_from_ymd(2024, 1, 10));
 	int64_t pid = -1, cid = -1, version;
 	size_t nsteps;
-	int ch, from, to, seq_ok, res[2];
-
-	snprintf(dir, sizeof(dir), "/tmp/kn-test-conflict-XXXXXX");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/ketnap.db", dir);
-	url = getenv("KN_TEST_DB_URL");
-	if (!url || !*url)
-		url = path;
+	int seq_ok, res[2];
 
 	/* A unit, a member, a person with an open candidacy and its source. */
-	if (!(s = open_store(1)))
+	if (fx_open(&fx, "conflict") != 0)
 		return 1;
-	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
-	memset(&u, 0, sizeof(u));
-	u.code = "P";
-	u.name = "P";
-	u.kind = UNIT_PROVINCE;
-	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
-	memset(&p, 0, sizeof(p));
-	p.sex = 'F';
-	p.birth_date = date_from_ymd(1990, 1, 1);
-	p.unit = "P";
-	p.member_since = p.official_since = KN_DATE_NONE;
-	p.ref = "M001";
-	p.full_name = "Trần Thị Bình";
-	CHECK_EQ(store_person_put(s, &p, "tran thi binh", &ch), KN_OK);
-	p.ref = "X001";
-	p.full_name = "Nguyễn Văn An";
-	CHECK_EQ(store_person_put(s, &p, "nguyen van an", &ch), KN_OK);
-	CHECK_EQ(store_person_get(s, "X001", &p), KN_OK);
-	pid = p.id;
-	person_release(&p);
-	CHECK_EQ(store_candidacy_new(s, pid, "P", &cid), KN_OK);
-	step_init(&st);
-	st.code = STEP_SOURCE;
-	st.date = date_from_ymd(2024, 1, 10);
+	fx_units(fx.s, "P province");
+	fx_person(fx.s, "M001", "Trần Thị Bình", "P", date_from_ymd(1990, 1, 1), KN_DATE_NONE,
+		  KN_DATE_NONE);
+	pid = fx_person(fx.s, "X001", "Nguyễn Văn An", "P", date_from_ymd(1990, 1, 1),
+			KN_DATE_NONE, KN_DATE_NONE);
+	CHECK(pid > 0);
 	st.org = "cell";
-	st.recorded_by = "setup";
-	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, 0, NULL), KN_OK);
-	store_close(s);	/* no connection crosses fork() */
+	cid = fx_candidacy(fx.s, pid, "P", &st, 1);
+	store_close(fx.s);	/* no connection crosses fork() */
+	fx.s = NULL;
 
 	for (int r = 0; r < ROUNDS; r++) {
 		round_of_two(cid, 1, res);
@@ -232,14 +201,6 @@ int main(void)
 	CHECK_EQ(version, 1 + ROUNDS + 2);
 	CHECK(seq_ok);
 
-	if (url == path) {
-		static const char *const files[] = { "ketnap.db", "ketnap.db-wal", "ketnap.db-shm" };
-		char f[160];
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-			snprintf(f, sizeof(f), "%s/%s", dir, files[i]);
-			unlink(f);
-		}
-	}
-	rmdir(dir);
+	fx_close(&fx);
 	return T_DONE();
 }
