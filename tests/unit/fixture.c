@@ -95,8 +95,9 @@ int fx_init(struct fx *fx, const char *name)
 
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/kn-test-%s-XXXXXX", name);
-	if (!mkdtemp(fx->dir)) {
-		perror("mkdtemp");
+	CHECK(mkdtemp(fx->dir) != NULL);
+	if (!*fx->dir || access(fx->dir, W_OK) != 0) {
+		perror(fx->dir);
 		fx->dir[0] = '\0';
 		return -1;
 	}
@@ -106,7 +107,12 @@ int fx_init(struct fx *fx, const char *name)
 		fx->pg = 1;
 		snprintf(fx->pgbase, sizeof(fx->pgbase), "%s", env);
 		fx->url = fx->pgurl;
-		return pg_fresh(fx);
+		CHECK_EQ(pg_fresh(fx), 0);
+		if (!fx->pgdb[0]) {
+			fx_close(fx);
+			return -1;
+		}
+		return 0;
 	}
 	if (env && *env)
 		snprintf(fx->file, sizeof(fx->file), "%s", env);	/* an SQLite file named */
@@ -124,6 +130,7 @@ int fx_open(struct fx *fx, const char *name)
 	if (!fx->s) {
 		fprintf(stderr, "fixture: cannot open %s: %s\n", fx->url, err.s);
 		buf_release(&err);
+		fx_close(fx);
 		return -1;
 	}
 	buf_release(&err);
@@ -131,6 +138,7 @@ int fx_open(struct fx *fx, const char *name)
 	if (to != store_latest_version()) {
 		fprintf(stderr, "fixture: cannot migrate %s: %s\n", fx->url,
 			store_errmsg(fx->s));
+		fx_close(fx);
 		return -1;
 	}
 	return 0;

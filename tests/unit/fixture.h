@@ -6,7 +6,8 @@
  *   struct fx fx;
  *   fx_open(&fx, "ledger")  a scratch directory /tmp/kn-test-ledger-XXXXXX
  *                           and in fx.s a fresh store, migrated; 0, or -1
- *                           (said on stderr) when there is none. Where:
+ *                           (said on stderr, nothing left behind) when
+ *                           there is none. Where:
  *                           - $KN_TEST_DB_URL a postgresql URL (ctest's
  *                             pg/unit/…: tests/lib/with-db.sh): a new
  *                             database on that server, named after the one
@@ -17,7 +18,9 @@
  *                             file it names, used as it is and kept;
  *                           - else ketnap.db in the scratch directory.
  *                           fx.url names it for second connections; fx.pg
- *                           says PostgreSQL. Two CHECKs: open and migrate.
+ *                           says PostgreSQL. CHECKs: the directory (and
+ *                           on PostgreSQL the database) made, the store
+ *                           opened, migrated.
  *   fx_init(&fx, "store")   the same, without opening anything (fx.s NULL):
  *                           for a test of opening and migrating itself.
  *   fx_close(&fx)           close fx.s (if open), drop the PostgreSQL

@@ -1,19 +1,20 @@
 /*
  * test_import.c — the importer's value parsers (booleans, sex, structure
- * categories) and import_csv() against an in-memory-sized SQLite file:
- * header mapping, every problem reported by line, all-or-nothing, and the
- * no-op re-import. The end-to-end behaviour is in tests/cli/import.sh.
+ * categories) and import_csv() against a small fresh store (fixture.h:
+ * SQLite, or PostgreSQL with $KN_TEST_DB_URL): header mapping, every
+ * problem reported by line, all-or-nothing, and the no-op re-import. The
+ * end-to-end behaviour is in tests/cli/import.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "io/export.h"
 #include "io/import.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
+#include "fixture.h"
 #include "t.h"
 #include "util/banned.h"
 
@@ -55,22 +56,14 @@ static enum kn_err imp(struct store *s, enum io_kind k, const char *csv, int dry
 
 static void test_import(void)
 {
-	char path[] = "/tmp/test_import_XXXXXX";
-	int fd = mkstemp(path);
-	struct store *s = NULL;
+	struct fx fx;
+	struct store *s;
 	struct buf err = BUF_INIT, out = BUF_INIT;
 	struct import_stats st;
-	int from, to;
 
-	CHECK(fd >= 0);
-	close(fd);
-	unlink(path);
-	/* $KN_TEST_DB_URL: a fresh, empty database (PostgreSQL) instead. */
-	const char *url = getenv("KN_TEST_DB_URL");
-	CHECK_EQ(store_open(url && *url ? url : path, 1, &s, &err), KN_OK);
-	if (!s)
+	if (fx_open(&fx, "import") != 0)
 		return;
-	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
+	s = fx.s;
 
 	/* Children before their parents; columns in any order. */
 	CHECK_EQ(imp(s, IO_UNITS, "kind,name,parent,code\n"
@@ -156,8 +149,7 @@ static void test_import(void)
 		 KN_OK);
 	CHECK_STR(err.s, "");
 
-	store_close(s);
-	unlink(path);
+	fx_close(&fx);
 	buf_release(&err);
 	buf_release(&out);
 }
@@ -165,21 +157,14 @@ static void test_import(void)
 /* Limits, control characters and the formula guard of free text. */
 static void test_limits(void)
 {
-	char path[] = "/tmp/test_import_XXXXXX";
-	int fd = mkstemp(path);
-	struct store *s = NULL;
+	struct fx fx;
+	struct store *s;
 	struct buf err = BUF_INIT, out = BUF_INIT, csv = BUF_INIT;
 	struct import_stats st;
-	int from, to;
 
-	CHECK(fd >= 0);
-	close(fd);
-	unlink(path);
-	const char *url = getenv("KN_TEST_DB_URL");
-	CHECK_EQ(store_open(url && *url ? url : path, 1, &s, &err), KN_OK);
-	if (!s)
+	if (fx_open(&fx, "import") != 0)
 		return;
-	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
+	s = fx.s;
 	CHECK_EQ(imp(s, IO_UNITS, "code,parent,name,kind\nX,,Tỉnh X,province\n", 0, &st, &err),
 		 KN_OK);
 
@@ -267,8 +252,7 @@ static void test_limits(void)
 	CHECK_STR(out.s, first);
 	free(first);
 
-	store_close(s);
-	unlink(path);
+	fx_close(&fx);
 	buf_release(&err);
 	buf_release(&out);
 	buf_release(&csv);
@@ -291,28 +275,21 @@ static int ask_override(void *arg, const char *unit_code)
 
 static void test_override(void)
 {
-	char path[] = "/tmp/test_import_XXXXXX";
-	int fd = mkstemp(path);
-	struct store *s = NULL;
+	struct fx fx;
+	struct store *s;
 	struct buf err = BUF_INIT, out = BUF_INIT;
 	struct import_stats st;
 	struct ovr_ask ask = { 0, 0, "" };
 	struct import_opts o = { .actor = "test", .may_override = ask_override,
 				 .may_override_arg = &ask };
-	int from, to;
 	static const char late[] = "person,step,date,doc_no,override\n"
 				   "C1,trained,2025-01-05,CN-1,Đồng ý của Thường vụ\n";
 	static const char late_plain[] = "person,step,date,doc_no\n"
 					 "C1,trained,2025-01-05,CN-1\n";
 
-	CHECK(fd >= 0);
-	close(fd);
-	unlink(path);
-	const char *url = getenv("KN_TEST_DB_URL");
-	CHECK_EQ(store_open(url && *url ? url : path, 1, &s, &err), KN_OK);
-	if (!s)
+	if (fx_open(&fx, "import") != 0)
 		return;
-	CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
+	s = fx.s;
 	CHECK_EQ(imp(s, IO_UNITS, "code,parent,name,kind,may_admit\nX,,Tỉnh X,province,1\n"
 		     "X.G,X,Đảng bộ G,grassroots,0\nX.G.C1,X.G,Chi bộ 1,cell,0\n", 0, &st, &err),
 		 KN_OK);
@@ -364,8 +341,7 @@ static void test_override(void)
 	buf_reset(&err);
 	CHECK_EQ(import_csv(s, IO_STEPS, "f.csv", late, strlen(late), &o, &st, &err), KN_OK);
 
-	store_close(s);
-	unlink(path);
+	fx_close(&fx);
 	buf_release(&err);
 	buf_release(&out);
 }
