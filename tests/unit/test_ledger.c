@@ -1,10 +1,11 @@
 /*
  * test_ledger.c — recording steps through ledger_step() against a real
- * SQLite database in a fresh mkdtemp directory.
+ * database: fixture.h's fresh store (SQLite in a mkdtemp directory, or
+ * PostgreSQL with $KN_TEST_DB_URL).
  *
  * The database is built the way `init` and the importer build it: the
- * migrations, the default policy rows, then units and people through the
- * store. "Today" is pinned with KETNAP_TODAY to 2024-06-30. The tree is a
+ * migrations, the default policy rows, then units (fixture.h's FX_TREE)
+ * and people through the store. "Today" is pinned with KETNAP_TODAY to 2024-06-30. The tree is a
  * province P, an upper unit P-H that may admit, a đảng bộ cơ sở P-G1 with
  * the cell P-G1-C1, and a chi bộ cơ sở P-G2. What is checked is the
  * contract of ledger.h: a step and its audit entry are written together
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/calendar.h"
 #include "core/ledger.h"
@@ -29,11 +29,12 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/i18n.h"
+#include "fixture.h"
 #include "t.h"
 #include "util/banned.h"
 
-static char dir[64];
-static struct store *s;
+static struct fx fx;
+static struct store *s;	/* fx.s */
 static struct ledger l;
 static struct calendar *cal;
 
@@ -42,71 +43,23 @@ static kn_date D(int y, int m, int d)
 	return date_from_ymd(y, m, d);
 }
 
-static void put_unit(const char *code, const char *parent, enum unit_kind kind, int may_admit)
-{
-	struct unit u;
-	int ch;
-	memset(&u, 0, sizeof(u));
-	u.code = (char *)code;
-	u.parent = (char *)parent;
-	u.name = (char *)code;
-	u.kind = kind;
-	u.may_admit = may_admit;
-	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
-}
-
-static void put_person(const char *ref, const char *name, const char *unit, kn_date birth,
-		       kn_date member, kn_date official)
-{
-	struct person p;
-	int ch;
-	memset(&p, 0, sizeof(p));
-	p.ref = (char *)ref;
-	p.full_name = (char *)name;
-	p.sex = 'M';
-	p.birth_date = birth;
-	p.unit = (char *)unit;
-	p.education = "12/12";
-	p.member_since = member;
-	p.official_since = official;
-	CHECK_EQ(store_person_put(s, &p, name, &ch), KN_OK);
-}
-
 static int setup(void)
 {
 	struct buf err = BUF_INIT;
-	char path[128];
-	int from, to;
 	size_t n;
 	const struct policy_row *rows = policy_default_rows(&n);
 
-	snprintf(dir, sizeof(dir), "/tmp/kn-test-ledger-XXXXXX");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
+	if (fx_open(&fx, "ledger") != 0)
 		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/ketnap.db", dir);
-	/* $KN_TEST_DB_URL: a fresh, empty database (PostgreSQL) instead. */
-	const char *url = getenv("KN_TEST_DB_URL");
-	if (!url || !*url)
-		url = path;
-	if (store_open(url, 1, &s, &err) != KN_OK || store_migrate(s, &from, &to) != KN_OK) {
-		fprintf(stderr, "cannot create %s: %s\n", url, err.s);
-		buf_release(&err);
-		return -1;
-	}
+	s = fx.s;
 	for (size_t i = 0; i < n; i++)
 		CHECK_EQ(store_policy_put(s, &rows[i]), KN_OK);
-	put_unit("P", NULL, UNIT_PROVINCE, 0);
-	put_unit("P-H", "P", UNIT_UPPER, 1);
-	put_unit("P-G1", "P-H", UNIT_GRASSROOTS, 0);
-	put_unit("P-G1-C1", "P-G1", UNIT_CELL, 0);
-	put_unit("P-G2", "P-H", UNIT_GRASSROOTS, 0);
-	put_person("M001", "Trần Văn Một", "P-G1-C1", D(1980, 1, 1), D(2009, 1, 1), D(2010, 1, 1));
-	put_person("M002", "Lê Thị Hai", "P-G1-C1", D(1981, 1, 1), D(2008, 1, 1), D(2009, 1, 1));
-	put_person("X001", "Nguyễn Văn An", "P-G1-C1", D(2000, 2, 2), KN_DATE_NONE, KN_DATE_NONE);
-	put_person("Y001", "Phạm Thị Bình", "P-G2", D(1995, 5, 5), KN_DATE_NONE, KN_DATE_NONE);
-	put_person("Z001", "Hoàng Văn Cường", "P-G1-C1", D(1990, 3, 3), KN_DATE_NONE, KN_DATE_NONE);
+	fx_units(s, FX_TREE);
+	fx_person(s, "M001", "Trần Văn Một", "P-G1-C1", D(1980, 1, 1), D(2009, 1, 1), D(2010, 1, 1));
+	fx_person(s, "M002", "Lê Thị Hai", "P-G1-C1", D(1981, 1, 1), D(2008, 1, 1), D(2009, 1, 1));
+	fx_person(s, "X001", "Nguyễn Văn An", "P-G1-C1", D(2000, 2, 2), KN_DATE_NONE, KN_DATE_NONE);
+	fx_person(s, "Y001", "Phạm Thị Bình", "P-G2", D(1995, 5, 5), KN_DATE_NONE, KN_DATE_NONE);
+	fx_person(s, "Z001", "Hoàng Văn Cường", "P-G1-C1", D(1990, 3, 3), KN_DATE_NONE, KN_DATE_NONE);
 
 	cal = calendar_new();
 	setenv("KETNAP_TODAY", "2024-06-30", 1);
@@ -121,17 +74,9 @@ static int setup(void)
 
 static void teardown(void)
 {
-	char path[160];
-	static const char *const files[] = { "ketnap.db", "ketnap.db-wal", "ketnap.db-shm" };
-
 	ledger_release(&l);
-	store_close(s);
 	calendar_free(cal);
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	fx_close(&fx);
 }
 
 /* A step of code c on date d with the facts it requires. */
