@@ -304,12 +304,22 @@ struct person fx_person_of(const char *ref, const char *name, const char *unit)
 	return p;
 }
 
+int64_t fx_person_id(struct store *s, const char *ref)
+{
+	struct person p;
+	int64_t id;
+	if (store_person_get(s, ref, &p) != KN_OK)
+		return -1;
+	id = p.id;
+	person_release(&p);
+	return id;
+}
+
 int64_t fx_person(struct store *s, const char *ref, const char *name, const char *unit,
 		  kn_date birth, kn_date member, kn_date official)
 {
-	struct person p = fx_person_of(ref, name, unit), got;
+	struct person p = fx_person_of(ref, name, unit);
 	struct buf folded = BUF_INIT;
-	int64_t id = -1;
 	int ch = -1;
 
 	p.birth_date = birth;
@@ -318,11 +328,7 @@ int64_t fx_person(struct store *s, const char *ref, const char *name, const char
 	text_fold(name, &folded);
 	CHECK_EQ(store_person_put(s, &p, folded.s, &ch), KN_OK);
 	buf_release(&folded);
-	if (store_person_get(s, ref, &got) == KN_OK) {
-		id = got.id;
-		person_release(&got);
-	}
-	return id;
+	return fx_person_id(s, ref);
 }
 
 /* ---- candidacies and steps ---- */
@@ -350,4 +356,17 @@ int64_t fx_candidacy(struct store *s, int64_t person_id, const char *unit,
 		CHECK_EQ(store_step_add(s, cid, &steps[i], stage, 1, -1, NULL), KN_OK);
 	}
 	return cid;
+}
+
+long long fx_step_count(struct store *s, int64_t person_id)
+{
+	struct candidacy *c;
+	size_t nc;
+	long long n = 0;
+	if (store_candidacies_of(s, person_id, &c, &nc) != KN_OK)
+		return -1;
+	for (size_t i = 0; i < nc; i++)
+		n += (long long)c[i].nsteps;
+	store_candidacies_free(c, nc);
+	return n;
 }

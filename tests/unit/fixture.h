@@ -53,6 +53,7 @@
  *                           dates (KN_DATE_NONE: none), its search name the
  *                           folded full name; one CHECK. Returns its id
  *                           (-1 when it was not stored).
+ *   fx_person_id(s, ref)    the id of the person ref (-1: none).
  *
  * Candidacies and steps:
  *   fx_step_of(code, date)  step_init() with code, date and recorded_by
@@ -63,6 +64,8 @@
  *                           mentor step keeping the stage before it); one
  *                           CHECK for the candidacy and one a step. Returns
  *                           its id (-1 when it was not created).
+ *   fx_step_count(s, person_id)  how many steps the person's candidacies
+ *                           have in all (-1 when they cannot be read).
  *
  * Failures of these CHECKs are counted with the test's own (t.h, t.c) and
  * name fixture.c's line.
@@ -106,9 +109,11 @@ struct unit fx_unit_of(const char *code, const char *parent, enum unit_kind kind
 struct person fx_person_of(const char *ref, const char *name, const char *unit);
 int64_t fx_person(struct store *s, const char *ref, const char *name, const char *unit,
 		  kn_date birth, kn_date member, kn_date official);
+int64_t fx_person_id(struct store *s, const char *ref);
 
 struct step fx_step_of(enum step_code code, kn_date date);
 int64_t fx_candidacy(struct store *s, int64_t person_id, const char *unit,
 		     const struct step *steps, size_t n);
+long long fx_step_count(struct store *s, int64_t person_id);
 
 #endif

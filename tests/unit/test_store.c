@@ -1,6 +1,7 @@
 /*
  * test_store.c — the SQLite backend of store.h against a real database
- * file in a fresh mkdtemp directory.
+ * file in a fresh mkdtemp directory (fixture.h's fx_init: the test opens
+ * and migrates it itself).
  *
  * It covers what the rest of the program takes on trust from the store:
  * that a missing file is not silently created, that migrations run once,
@@ -13,8 +14,8 @@
  * roll back as a whole, and that a backup is a faithful copy. Expected
  * values are written by hand.
  *
- * With $KN_TEST_DB_URL (a fresh, empty PostgreSQL database: ctest's pg/
- * tests make one) the same checks run against that backend; the few
+ * With $KN_TEST_DB_URL (a PostgreSQL database: ctest's pg/ tests make one,
+ * fx_init a fresh one next to it) the same checks run against that backend; the few
  * that look under the store (the raw schema, the backup file, a missing
  * database) check the PostgreSQL equivalent.
  */
@@ -33,68 +34,15 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "fixture.h"
 #include "t.h"
 #include "util/banned.h"
 
-static char dir[64];
-static char dbpath[512];
-static const char *url;	/* dbpath, or $KN_TEST_DB_URL */
-static int pg;		/* url is a PostgreSQL database */
+static struct fx fx;	/* fx.url: the database; fx.pg: PostgreSQL */
 
 static kn_date D(int y, int m, int d)
 {
 	return date_from_ymd(y, m, d);
-}
-
-static void path_in_dir(char *out, size_t n, const char *name)
-{
-	snprintf(out, n, "%s/%s", dir, name);
-}
-
-static void remove_in_dir(const char *name)
-{
-	char p[160];
-	path_in_dir(p, sizeof(p), name);
-	unlink(p);
-}
-
-static struct unit mkunit(const char *code, const char *parent, enum unit_kind kind,
-			  int may_admit)
-{
-	struct unit u;
-	memset(&u, 0, sizeof(u));
-	u.code = (char *)code;
-	u.parent = (char *)parent;
-	u.name = (char *)code;
-	u.kind = kind;
-	u.may_admit = may_admit;
-	return u;
-}
-
-static struct person mkperson(const char *ref, const char *name, const char *unit)
-{
-	struct person p;
-	memset(&p, 0, sizeof(p));
-	p.ref = (char *)ref;
-	p.full_name = (char *)name;
-	p.sex = 'F';
-	p.birth_date = D(1995, 5, 5);
-	p.unit = (char *)unit;
-	p.education = "12/12";
-	p.member_since = KN_DATE_NONE;
-	p.official_since = KN_DATE_NONE;
-	return p;
-}
-
-static int64_t person_id(struct store *s, const char *ref)
-{
-	struct person p;
-	int64_t id;
-	if (store_person_get(s, ref, &p) != KN_OK)
-		return -1;
-	id = p.id;
-	person_release(&p);
-	return id;
 }
 
 static int unit_exists(struct store *s, const char *code)
@@ -106,29 +54,6 @@ static int unit_exists(struct store *s, const char *code)
 	return 1;
 }
 
-static size_t count_steps(struct store *s, int64_t pid)
-{
-	struct candidacy *c;
-	size_t nc, n = 0;
-	if (store_candidacies_of(s, pid, &c, &nc) != KN_OK)
-		return (size_t)-1;
-	for (size_t i = 0; i < nc; i++)
-		n += c[i].nsteps;
-	store_candidacies_free(c, nc);
-	return n;
-}
-
-/* url with its database name replaced by `name` (PostgreSQL URLs). */
-static void url_with_db(char *out, size_t n, const char *name)
-{
-	const char *auth = strstr(url, "://") + 3;
-	const char *slash = strchr(auth, '/');
-	const char *query = strchr(auth, '?');
-	if (!slash || (query && slash > query))
-		slash = query ? query : auth + strlen(auth);
-	snprintf(out, n, "%.*s/%s%s", (int)(slash - url), url, name, query ? query : "");
-}
-
 /* A database that does not exist: KN_ENOTFOUND, as a missing file. A
  * server that cannot be reached: KN_EIO, and the message names the URL
  * without its password. */
@@ -138,7 +63,7 @@ static void test_open_missing_pg(void)
 	struct store *s = (struct store *)1;
 	struct buf err = BUF_INIT;
 
-	url_with_db(p, sizeof(p), "kn_no_such_database");
+	fx_url_with_db(fx.url, "kn_no_such_database", p, sizeof(p));
 	CHECK_EQ(store_open(p, 0, &s, &err), KN_ENOTFOUND);
 	CHECK(s == NULL);
 	CHECK(strstr(err.s, "kn_no_such_database") != NULL);
@@ -162,11 +87,11 @@ static void test_open_missing(void)
 	struct buf err = BUF_INIT;
 	struct stat st;
 
-	if (pg) {
+	if (fx.pg) {
 		test_open_missing_pg();
 		return;
 	}
-	path_in_dir(p, sizeof(p), "missing.db");
+	fx_path(&fx, "missing.db", p, sizeof(p));
 	CHECK_EQ(store_open(p, 0, &s, &err), KN_ENOTFOUND);
 	CHECK(s == NULL);
 	CHECK(err.len > 0);
@@ -180,7 +105,7 @@ static struct store *test_create_migrate(void)
 	struct buf err = BUF_INIT;
 	int from = -1, to = -1;
 
-	CHECK_EQ(store_open(url, 1, &s, &err), KN_OK);
+	CHECK_EQ(store_open(fx.url, 1, &s, &err), KN_OK);
 	buf_release(&err);
 	if (!s)
 		return NULL;
@@ -205,7 +130,7 @@ static void test_reopen_existing(void)
 	int from = -1, to = -1;
 
 	/* Without create, an existing file opens and is already migrated. */
-	CHECK_EQ(store_open(url, 0, &s, &err), KN_OK);
+	CHECK_EQ(store_open(fx.url, 0, &s, &err), KN_OK);
 	if (s) {
 		CHECK_EQ(store_schema_version(s), store_latest_version());
 		CHECK_EQ(store_migrate(s, &from, &to), KN_OK);
@@ -222,7 +147,7 @@ static void test_units(struct store *s)
 	size_t n;
 	int ch = -1;
 
-	u = mkunit("P", NULL, UNIT_PROVINCE, 0);
+	u = fx_unit_of("P", NULL, UNIT_PROVINCE, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 2);
 	ch = -1;
@@ -236,7 +161,7 @@ static void test_units(struct store *s)
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 0);
 
-	u = mkunit("P-H", "P", UNIT_UPPER, 1);
+	u = fx_unit_of("P-H", "P", UNIT_UPPER, 1);
 	u.special_area = 1;
 	u.sector = "hamlet";
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
@@ -247,10 +172,10 @@ static void test_units(struct store *s)
 	u.may_admit = 1;
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 1);
-	u = mkunit("P-G1", "P-H", UNIT_GRASSROOTS, 0);
+	u = fx_unit_of("P-G1", "P-H", UNIT_GRASSROOTS, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 2);
-	u = mkunit("P-G1-C1", "P-G1", UNIT_CELL, 0);
+	u = fx_unit_of("P-G1-C1", "P-G1", UNIT_CELL, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 2);
 
@@ -287,7 +212,7 @@ static void test_units(struct store *s)
  * root of its own (the subquery for parent_id yields NULL). */
 static void test_unit_unknown_parent_refused(struct store *s)
 {
-	struct unit u = mkunit("ORPHAN", "NO-SUCH-PARENT", UNIT_CELL, 0);
+	struct unit u = fx_unit_of("ORPHAN", "NO-SUCH-PARENT", UNIT_CELL, 0);
 	int ch = -1;
 	CHECK(store_unit_put(s, &u, &ch) != KN_OK);
 	CHECK_EQ(unit_exists(s, "ORPHAN"), 0);
@@ -295,7 +220,7 @@ static void test_unit_unknown_parent_refused(struct store *s)
 
 static void test_people(struct store *s)
 {
-	struct person p = mkperson("X001", "Nguyễn Văn An", "P-G1-C1"), got;
+	struct person p = fx_person_of("X001", "Nguyễn Văn An", "P-G1-C1"), got;
 	int ch = -1;
 
 	p.sex = 'M';
@@ -346,7 +271,7 @@ static void test_people(struct store *s)
 	CHECK_EQ(store_person_get_id(s, 999999, &got), KN_ENOTFOUND);
 
 	/* Members for later steps. */
-	p = mkperson("M001", "Trần Thị Bình", "P-G1-C1");
+	p = fx_person_of("M001", "Trần Thị Bình", "P-G1-C1");
 	p.member_since = D(2009, 1, 1);
 	p.official_since = D(2010, 1, 1);
 	CHECK_EQ(store_person_put(s, &p, "tran thi binh", &ch), KN_OK);
@@ -360,7 +285,7 @@ static void test_people(struct store *s)
 /* The schema refuses what it should, through the store's own connection. */
 static void test_constraints(struct store *s)
 {
-	struct person p = mkperson("BAD1", "Lê Văn C", "NO-SUCH-UNIT");
+	struct person p = fx_person_of("BAD1", "Lê Văn C", "NO-SUCH-UNIT");
 	struct quota qt = { "NO-SUCH-UNIT", 2024, "total", 5 };
 	struct quota neg = { "P", 2024, "total", -1 };
 	struct candidacy *c;
@@ -372,10 +297,10 @@ static void test_constraints(struct store *s)
 	CHECK(store_person_put(s, &p, "le van c", &ch) != KN_OK);
 	CHECK_EQ(store_person_get(s, "BAD1", &p), KN_ENOTFOUND);
 	/* sex outside ('M', 'F'): the CHECK refuses it. */
-	p = mkperson("BAD2", "Lê Văn D", "P");
+	p = fx_person_of("BAD2", "Lê Văn D", "P");
 	p.sex = 'X';
 	CHECK(store_person_put(s, &p, "le van d", &ch) != KN_OK);
-	CHECK_EQ(person_id(s, "BAD2"), -1);
+	CHECK_EQ(fx_person_id(s, "BAD2"), -1);
 	/* Quotas: an unknown unit, a negative target. */
 	CHECK(store_quota_put(s, &qt, &ch) != KN_OK);
 	CHECK(store_quota_put(s, &neg, &ch) != KN_OK);
@@ -391,7 +316,7 @@ static void test_constraints(struct store *s)
  * on: STRICT types and foreign keys are part of the tables. */
 static void test_schema_raw_pg(void)
 {
-	PGconn *c = PQconnectdb(url);
+	PGconn *c = PQconnectdb(fx.url);
 	PGresult *r;
 	CHECK_EQ(PQstatus(c), CONNECTION_OK);
 	/* Types: text in an INTEGER column. */
@@ -411,11 +336,11 @@ static void test_schema_raw_pg(void)
 static void test_schema_raw(void)
 {
 	sqlite3 *db = NULL;
-	if (pg) {
+	if (fx.pg) {
 		test_schema_raw_pg();
 		return;
 	}
-	CHECK_EQ(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	CHECK_EQ(sqlite3_open_v2(fx.url, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	if (!db)
 		return;
 	sqlite3_busy_timeout(db, 5000);
@@ -520,7 +445,7 @@ static void test_person_find(struct store *s)
 	int ch;
 
 	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
-		struct person p = mkperson(people[i].ref, people[i].search, "P-G1-C1");
+		struct person p = fx_person_of(people[i].ref, people[i].search, "P-G1-C1");
 		CHECK_EQ(store_person_put(s, &p, people[i].search, &ch), KN_OK);
 	}
 	CHECK_EQ(store_person_find(s, "100%", &r, &n), KN_OK);
@@ -565,17 +490,9 @@ static void test_person_find(struct store *s)
 	store_people_free(r, n);
 }
 
-static void fill_step(struct step *st, enum step_code c, kn_date d)
-{
-	step_init(st);
-	st->code = c;
-	st->date = d;
-	st->recorded_by = "tester";
-}
-
 static void test_candidacy(struct store *s)
 {
-	int64_t pid = person_id(s, "X001"), cid = -1, cid2 = -1, sid = -1, ver = -1;
+	int64_t pid = fx_person_id(s, "X001"), cid = -1, cid2 = -1, sid = -1, ver = -1;
 	struct candidacy *c;
 	size_t nc;
 	struct step st;
@@ -587,29 +504,29 @@ static void test_candidacy(struct store *s)
 	CHECK_EQ(ver, 0);
 	CHECK_EQ(store_candidacy_version(s, 999999, &ver), KN_ENOTFOUND);
 
-	fill_step(&st, STEP_SOURCE, D(2023, 1, 10));
+	st = fx_step_of(STEP_SOURCE, D(2023, 1, 10));
 	st.org = "youth_union";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, 0, &sid), KN_OK);
 	CHECK(sid > 0);
 	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
 	CHECK_EQ(ver, 1);
 
-	fill_step(&st, STEP_MENTOR, D(2023, 1, 15));
+	st = fx_step_of(STEP_MENTOR, D(2023, 1, 15));
 	st.member = "M001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, 1, NULL), KN_OK);
 
-	fill_step(&st, STEP_TRAINED, D(2023, 3, 1));
+	st = fx_step_of(STEP_TRAINED, D(2023, 3, 1));
 	st.doc_no = "CN-0001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
 	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
 	CHECK_EQ(ver, 3);
 
 	/* A stale version: refused, nothing written, nothing moved. */
-	fill_step(&st, STEP_APPLIED, D(2023, 4, 1));
+	st = fx_step_of(STEP_APPLIED, D(2023, 4, 1));
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_APPLIED, 1, 1, NULL), KN_ECONFLICT);
 	CHECK_EQ(store_candidacy_version(s, cid, &ver), KN_OK);
 	CHECK_EQ(ver, 3);
-	CHECK_EQ(count_steps(s, pid), 3);
+	CHECK_EQ(fx_step_count(s, pid), 3);
 
 	/* A step for a candidacy that does not exist. */
 	CHECK(store_step_add(s, 999999, &st, STEP_APPLIED, 1, -1, NULL) != KN_OK);
@@ -646,7 +563,7 @@ static void test_candidacy(struct store *s)
 	store_candidacies_free(c, nc);
 
 	/* A step's facts replaced (the importer's re-run). */
-	fill_step(&st, STEP_SOURCE, D(2023, 1, 11));
+	st = fx_step_of(STEP_SOURCE, D(2023, 1, 11));
 	st.org = "cell";
 	st.note = "sửa ngày";
 	CHECK_EQ(store_step_update(s, sid, &st), KN_OK);
@@ -660,12 +577,12 @@ static void test_candidacy(struct store *s)
 	store_candidacies_free(c, nc);
 
 	/* Once closed, a new candidacy may open. */
-	fill_step(&st, STEP_WITHDRAWN, D(2023, 5, 1));
+	st = fx_step_of(STEP_WITHDRAWN, D(2023, 5, 1));
 	st.note = "chuyển công tác";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_WITHDRAWN, 0, 3, NULL), KN_OK);
 	CHECK_EQ(store_candidacy_new(s, pid, "P-G1-C1", &cid2), KN_OK);
 	CHECK(cid2 > cid);
-	fill_step(&st, STEP_SOURCE, D(2024, 1, 8));
+	st = fx_step_of(STEP_SOURCE, D(2024, 1, 8));
 	st.org = "trade_union";
 	CHECK_EQ(store_step_add(s, cid2, &st, STEP_SOURCE, 1, 0, NULL), KN_OK);
 	CHECK_EQ(store_candidacies_of(s, pid, &c, &nc), KN_OK);
@@ -692,10 +609,10 @@ static void test_transactions(struct store *s)
 	/* Nested begin/commit: only the outer commit writes, both rows stay. */
 	CHECK_EQ(store_begin(s), KN_OK);
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("T1", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T1", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(store_commit(s), KN_OK);
-	u = mkunit("T2", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T2", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(store_commit(s), KN_OK);
 	CHECK_EQ(unit_exists(s, "T1"), 1);
@@ -704,13 +621,13 @@ static void test_transactions(struct store *s)
 	/* An inner rollback takes the whole transaction with it, including
 	 * the writes before the inner begin and after the inner rollback. */
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("T3", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T3", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("T4", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T4", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	store_rollback(s);
-	u = mkunit("T5", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T5", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK(store_commit(s) != KN_OK);
 	CHECK_EQ(unit_exists(s, "T3"), 0);
@@ -719,14 +636,14 @@ static void test_transactions(struct store *s)
 
 	/* An outer rollback. */
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("T6", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T6", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	store_rollback(s);
 	CHECK_EQ(unit_exists(s, "T6"), 0);
 
 	/* And the store is usable again afterwards. */
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("T7", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("T7", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 2);
 	CHECK_EQ(store_commit(s), KN_OK);
@@ -757,7 +674,7 @@ static int stop_after_two(void *arg, const char *ref, const struct step *st)
 
 static void test_step_each(struct store *s)
 {
-	struct person p = mkperson("A000", "Phạm Văn A", "P-G1-C1");
+	struct person p = fx_person_of("A000", "Phạm Văn A", "P-G1-C1");
 	struct buf b = BUF_INIT;
 	struct step st;
 	int64_t cid = -1;
@@ -765,25 +682,25 @@ static void test_step_each(struct store *s)
 
 	/* A000 sorts before X001 although it is added later. */
 	CHECK_EQ(store_person_put(s, &p, "pham van a", &ch), KN_OK);
-	CHECK_EQ(store_candidacy_new(s, person_id(s, "A000"), "P-G1-C1", &cid), KN_OK);
-	fill_step(&st, STEP_SOURCE, D(2022, 2, 1));
+	CHECK_EQ(store_candidacy_new(s, fx_person_id(s, "A000"), "P-G1-C1", &cid), KN_OK);
+	st = fx_step_of(STEP_SOURCE, D(2022, 2, 1));
 	st.org = "cell";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
 	/* The canonical order within a candidacy: date, then pipeline
 	 * order, then recorded id; not the recorded order. */
-	fill_step(&st, STEP_MENTOR, D(2022, 3, 1));
+	st = fx_step_of(STEP_MENTOR, D(2022, 3, 1));
 	st.member = "M001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
-	fill_step(&st, STEP_MENTOR, D(2022, 2, 15));
+	st = fx_step_of(STEP_MENTOR, D(2022, 2, 15));
 	st.member = "M001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_SOURCE, 1, -1, NULL), KN_OK);
-	fill_step(&st, STEP_TRAINED, D(2022, 3, 10));
+	st = fx_step_of(STEP_TRAINED, D(2022, 3, 10));
 	st.doc_no = "CN-1";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
-	fill_step(&st, STEP_MENTOR, D(2022, 3, 10));	/* same day, recorded after */
+	st = fx_step_of(STEP_MENTOR, D(2022, 3, 10));	/* same day, recorded after */
 	st.member = "X001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
-	fill_step(&st, STEP_MENTOR, D(2022, 3, 10));	/* a second one: by id */
+	st = fx_step_of(STEP_MENTOR, D(2022, 3, 10));	/* a second one: by id */
 	st.member = "M001";
 	CHECK_EQ(store_step_add(s, cid, &st, STEP_TRAINED, 1, -1, NULL), KN_OK);
 
@@ -978,19 +895,19 @@ static void test_second_connection_sees_writes(struct store *a)
 	long long n;
 	int ch;
 
-	CHECK_EQ(store_open(url, 0, &b, &err), KN_OK);
+	CHECK_EQ(store_open(fx.url, 0, &b, &err), KN_OK);
 	buf_release(&err);
 	if (!b)
 		return;
 	CHECK_EQ(store_audit_count(a, &n), KN_OK);	/* a single-row read on a */
-	u = mkunit("CONC1", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("CONC1", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(b, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 2);
 	memset(&got, 0, sizeof(got));
 	CHECK_EQ(store_unit_get(a, "CONC1", &got), KN_OK);	/* sees b's write */
 	unit_release(&got);
 	CHECK_EQ(store_begin(a), KN_OK);
-	u = mkunit("CONC2", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("CONC2", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(a, &u, &ch), KN_OK);
 	CHECK_EQ(store_commit(a), KN_OK);
 	CHECK_EQ(unit_exists(b, "CONC2"), 1);
@@ -1008,9 +925,9 @@ static void test_backup(struct store *s)
 	long long a1 = -1, a2 = -2;
 	struct buf s1 = BUF_INIT, s2 = BUF_INIT;
 
-	path_in_dir(p, sizeof(p), "backup.db");
+	fx_path(&fx, "backup.db", p, sizeof(p));
 	CHECK_EQ(store_backup(s, p), KN_OK);
-	if (pg) {
+	if (fx.pg) {
 		/* pg_dump's custom format: restored with pg_restore, not opened. */
 		char magic[6] = { 0 };
 		FILE *f = fopen(p, "rb");
@@ -1063,7 +980,7 @@ static void test_backup(struct store *s)
  * store works again afterwards. */
 static void drop_other_connections(void)
 {
-	PGconn *c = PQconnectdb(url);
+	PGconn *c = PQconnectdb(fx.url);
 	PGresult *r = PQexec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
 			     "WHERE datname = current_database() AND pid <> pg_backend_pid()");
 	CHECK_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
@@ -1077,21 +994,21 @@ static void test_reconnect_pg(struct store *s)
 	struct unit u;
 	int ch;
 
-	if (!pg)
+	if (!fx.pg)
 		return;
 	drop_other_connections();
 	CHECK_EQ(unit_exists(s, "P"), 1);	/* reset, then run again */
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("RECONN1", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("RECONN1", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	drop_other_connections();
-	u = mkunit("RECONN2", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("RECONN2", "P", UNIT_UPPER, 0);
 	CHECK(store_unit_put(s, &u, &ch) != KN_OK);	/* never retried inside */
 	CHECK(store_commit(s) != KN_OK);
 	CHECK_EQ(unit_exists(s, "RECONN1"), 0);
 	CHECK_EQ(unit_exists(s, "RECONN2"), 0);
 	CHECK_EQ(store_begin(s), KN_OK);
-	u = mkunit("RECONN3", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("RECONN3", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(s, &u, &ch), KN_OK);
 	CHECK_EQ(store_commit(s), KN_OK);
 	CHECK_EQ(unit_exists(s, "RECONN3"), 1);
@@ -1125,7 +1042,7 @@ static void test_copy(struct store *s)
 	struct unit u;
 	int ch;
 
-	path_in_dir(p, sizeof(p), "copy.db");
+	fx_path(&fx, "copy.db", p, sizeof(p));
 	CHECK_EQ(store_open(p, 1, &c, &err), KN_OK);
 	buf_release(&err);
 	if (!c)
@@ -1146,7 +1063,7 @@ static void test_copy(struct store *s)
 	{
 		struct candidacy *cs;
 		size_t nc;
-		CHECK_EQ(store_candidacies_of(s, person_id(s, "X001"), &cs, &nc), KN_OK);
+		CHECK_EQ(store_candidacies_of(s, fx_person_id(s, "X001"), &cs, &nc), KN_OK);
 		if (nc > 0) {
 			cid = cs[nc - 1].id;
 			CHECK_EQ(store_candidacy_version(s, cid, &v1), KN_OK);
@@ -1155,7 +1072,7 @@ static void test_copy(struct store *s)
 		}
 		store_candidacies_free(cs, nc);
 	}
-	u = mkunit("AFTER-COPY", "P", UNIT_UPPER, 0);
+	u = fx_unit_of("AFTER-COPY", "P", UNIT_UPPER, 0);
 	CHECK_EQ(store_unit_put(c, &u, &ch), KN_OK);
 	CHECK_EQ(ch, 2);
 	/* The target must be empty. */
@@ -1167,25 +1084,12 @@ static void test_copy(struct store *s)
 
 int main(void)
 {
-	struct store *s;
-
-	snprintf(dir, sizeof(dir), "/tmp/kn-test-store-XXXXXX");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
+	if (fx_init(&fx, "store") != 0)
 		return 1;
-	}
-	path_in_dir(dbpath, sizeof(dbpath), "ketnap.db");
-	url = getenv("KN_TEST_DB_URL");
-	if (url && *url)
-		pg = strncmp(url, "postgres", 8) == 0;
-	if (url && *url && !pg)
-		snprintf(dbpath, sizeof(dbpath), "%s", url);	/* an SQLite file named */
-	if (!pg)
-		url = dbpath;
-
 	test_open_missing();
-	s = test_create_migrate();
-	if (s) {
+	fx.s = test_create_migrate();
+	if (fx.s) {
+		struct store *s = fx.s;
 		test_reopen_existing();
 		test_units(s);
 		test_unit_unknown_parent_refused(s);
@@ -1204,18 +1108,7 @@ int main(void)
 		test_backup(s);
 		test_copy(s);
 		test_reconnect_pg(s);
-		store_close(s);
 	}
-
-	remove_in_dir("ketnap.db");
-	remove_in_dir("ketnap.db-wal");
-	remove_in_dir("ketnap.db-shm");
-	remove_in_dir("backup.db");
-	remove_in_dir("backup.db-wal");
-	remove_in_dir("backup.db-shm");
-	remove_in_dir("copy.db");
-	remove_in_dir("copy.db-wal");
-	remove_in_dir("copy.db-shm");
-	rmdir(dir);
+	fx_close(&fx);	/* the store, and ketnap.db, backup.db, copy.db */
 	return T_DONE();
 }
