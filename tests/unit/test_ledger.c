@@ -127,28 +127,9 @@ static long long audit_count(void)
 	return n;
 }
 
-static int64_t pid_of(const char *ref)
-{
-	struct person p;
-	int64_t id = -1;
-	if (store_person_get(s, ref, &p) == KN_OK) {
-		id = p.id;
-		person_release(&p);
-	}
-	return id;
-}
-
 static long long step_count(const char *ref)
 {
-	struct candidacy *c;
-	size_t nc;
-	long long n = 0;
-	if (store_candidacies_of(s, pid_of(ref), &c, &nc) != KN_OK)
-		return -1;
-	for (size_t i = 0; i < nc; i++)
-		n += (long long)c[i].nsteps;
-	store_candidacies_free(c, nc);
-	return n;
+	return fx_step_count(s, fx_person_id(s, ref));
 }
 
 /* The last step recorded for ref, copied into out; 0 when there is one. */
@@ -158,7 +139,7 @@ static int last_step(const char *ref, struct step *out)
 	size_t nc;
 	int r = -1;
 	step_init(out);
-	if (store_candidacies_of(s, pid_of(ref), &c, &nc) != KN_OK)
+	if (store_candidacies_of(s, fx_person_id(s, ref), &c, &nc) != KN_OK)
 		return -1;
 	if (nc && c[nc - 1].nsteps) {
 		step_copy(out, &c[nc - 1].steps[c[nc - 1].nsteps - 1]);
@@ -227,7 +208,7 @@ static void test_record_and_refuse(void)
 
 	/* A step and its audit entry, in one go. */
 	rec_ok("X001", &st, __LINE__);
-	CHECK_EQ(store_candidacies_of(s, pid_of("X001"), &c, &nc), KN_OK);
+	CHECK_EQ(store_candidacies_of(s, fx_person_id(s, "X001"), &c, &nc), KN_OK);
 	CHECK_EQ(nc, 1);
 	if (nc == 1) {
 		CHECK_EQ(c[0].open, 1);
@@ -317,7 +298,7 @@ static void test_override(void)
 	CHECK_STR(got.override, "hồ sơ nộp trước khi học lớp");
 	CHECK_STR(got.override_by, "tester");
 	step_release(&got);
-	CHECK_EQ(store_candidacies_of(s, pid_of("Z001"), &c, &nc), KN_OK);
+	CHECK_EQ(store_candidacies_of(s, fx_person_id(s, "Z001"), &c, &nc), KN_OK);
 	CHECK(nc == 1 && c[0].stage == STEP_APPLIED && c[0].open == 1);
 	store_candidacies_free(c, nc);
 	violations_release(&v);
@@ -419,7 +400,7 @@ static void test_upsert(void)
 	CHECK_EQ(o, LEDGER_UPDATED);
 	CHECK_EQ(audit_count(), a + 1);
 	CHECK_EQ(step_count("X001"), n);
-	CHECK_EQ(store_candidacies_of(s, pid_of("X001"), &c, &nc), KN_OK);
+	CHECK_EQ(store_candidacies_of(s, fx_person_id(s, "X001"), &c, &nc), KN_OK);
 	if (nc == 1 && c[0].nsteps > 0) {
 		CHECK_EQ(c[0].steps[0].code, STEP_SOURCE);
 		CHECK_STR(c[0].steps[0].org, "cell");
@@ -522,7 +503,7 @@ static enum step_code next_of(const char *ref, int basic_cell)
 	struct candidacy *c = NULL;
 	size_t nc = 0;
 	enum step_code r;
-	CHECK_EQ(store_candidacies_of(s, pid_of(ref), &c, &nc), KN_OK);
+	CHECK_EQ(store_candidacies_of(s, fx_person_id(s, ref), &c, &nc), KN_OK);
 	r = ledger_next_step(nc ? &c[nc - 1] : NULL, basic_cell);
 	store_candidacies_free(c, nc);
 	return r;

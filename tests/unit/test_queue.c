@@ -15,20 +15,9 @@
 #include "core/calendar.h"
 #include "core/policy.h"
 #include "core/queue.h"
-#include "util/xalloc.h"
+#include "fixture.h"
 #include "t.h"
 #include "util/banned.h"
-
-static void set_unit(struct unit *u, const char *code, const char *parent,
-		     enum unit_kind kind, int may_admit)
-{
-	memset(u, 0, sizeof(*u));
-	u->code = xstrdup(code);
-	u->parent = parent ? xstrdup(parent) : NULL;
-	u->name = xstrdup(code);
-	u->kind = kind;
-	u->may_admit = may_admit;
-}
 
 static struct step st[16];
 static size_t nst;
@@ -62,7 +51,10 @@ static void before_vote(void)
 int main(void)
 {
 	struct unitree t;
-	struct unit *u = xcalloc(8, sizeof(*u));
+	size_t nu;
+	struct unit *u = fx_unit_array("P province may_admit > P-H upper may_admit > "
+					"P-H-G1 grassroots > P-H-G1-C1 cell; P-H > P-H-G2 grassroots; "
+					"Q province > Q-G3 grassroots > Q-G3-C3 cell", &nu);
 	struct queue_dossier d;
 	struct calendar *cal = calendar_new();
 	struct policy pol;
@@ -71,15 +63,7 @@ int main(void)
 	kn_date today = date_from_ymd(2025, 8, 15);
 
 	policy_resolve(rows, n, today, &pol, NULL);
-	set_unit(&u[0], "P", NULL, UNIT_PROVINCE, 1);
-	set_unit(&u[1], "P-H", "P", UNIT_UPPER, 1);
-	set_unit(&u[2], "P-H-G1", "P-H", UNIT_GRASSROOTS, 0);
-	set_unit(&u[3], "P-H-G1-C1", "P-H-G1", UNIT_CELL, 0);
-	set_unit(&u[4], "P-H-G2", "P-H", UNIT_GRASSROOTS, 0);
-	set_unit(&u[5], "Q", NULL, UNIT_PROVINCE, 0);
-	set_unit(&u[6], "Q-G3", "Q", UNIT_GRASSROOTS, 0);
-	set_unit(&u[7], "Q-G3-C3", "Q-G3", UNIT_CELL, 0);
-	unitree_build(&t, u, 8);
+	unitree_build(&t, u, nu);
 	struct unode *p = unitree_find(&t, "P"), *h = unitree_find(&t, "P-H");
 	struct unode *g1 = unitree_find(&t, "P-H-G1"), *c1 = unitree_find(&t, "P-H-G1-C1");
 	struct unode *g2 = unitree_find(&t, "P-H-G2"), *q = unitree_find(&t, "Q");

@@ -17,34 +17,18 @@
 #include "core/model.h"
 #include "core/unitree.h"
 #include "util/xalloc.h"
+#include "fixture.h"
 #include "t.h"
 #include "util/banned.h"
 
-static void set_unit(struct unit *u, const char *code, const char *parent,
-		     enum unit_kind kind, int may_admit, int special_area)
-{
-	memset(u, 0, sizeof(*u));
-	u->code = xstrdup(code);
-	u->parent = parent ? xstrdup(parent) : NULL;
-	u->name = xstrdup(code);
-	u->kind = kind;
-	u->may_admit = may_admit;
-	u->special_area = special_area;
-}
-
 static void build(struct unitree *t)
 {
-	struct unit *u = xcalloc(9, sizeof(*u));
-	set_unit(&u[0], "P-C2", "P-G1", UNIT_CELL, 0, 0);	/* out of order on purpose */
-	set_unit(&u[1], "P", NULL, UNIT_PROVINCE, 1, 0);
-	set_unit(&u[2], "P-H", "P", UNIT_UPPER, 1, 1);
-	set_unit(&u[3], "P-G1", "P-H", UNIT_GRASSROOTS, 0, 0);
-	set_unit(&u[4], "P-G2", "P-H", UNIT_GRASSROOTS, 0, 0);
-	set_unit(&u[5], "P-G1-C1", "P-G1", UNIT_CELL, 0, 0);
-	set_unit(&u[6], "Q", NULL, UNIT_PROVINCE, 0, 0);
-	set_unit(&u[7], "Q-G3", "Q", UNIT_GRASSROOTS, 0, 0);
-	set_unit(&u[8], "Q-G3-C1", "Q-G3", UNIT_CELL, 0, 0);
-	unitree_build(t, u, 9);
+	size_t n;
+	struct unit *u = fx_unit_array("P-G1 > P-C2 cell; "	/* out of order on purpose */
+				       "P province may_admit > P-H upper may_admit special_area > "
+				       "P-G1 grassroots; P-H > P-G2 grassroots; P-G1 > P-G1-C1 cell; "
+				       "Q province > Q-G3 grassroots > Q-G3-C1 cell", &n);
+	unitree_build(t, u, n);
 }
 
 static void test_find_and_shape(struct unitree *t)
@@ -154,12 +138,10 @@ static void test_competent_on_grassroots(void)
 	 * power) is its own cells' competent committee; a may_admit on a
 	 * cell below the grassroots unit does not count. */
 	struct unitree t;
-	struct unit *u = xcalloc(4, sizeof(*u));
-	set_unit(&u[0], "A", NULL, UNIT_PROVINCE, 1, 0);
-	set_unit(&u[1], "A-G", "A", UNIT_GRASSROOTS, 1, 0);
-	set_unit(&u[2], "A-G-C", "A-G", UNIT_CELL, 1, 0);
-	set_unit(&u[3], "A-G-D", "A-G", UNIT_CELL, 0, 0);
-	unitree_build(&t, u, 4);
+	size_t n;
+	struct unit *u = fx_unit_array("A province may_admit > A-G grassroots may_admit > "
+				       "A-G-C cell may_admit; A-G > A-G-D cell", &n);
+	unitree_build(&t, u, n);
 	CHECK(unitree_competent(unitree_find(&t, "A-G-C")) == unitree_find(&t, "A-G"));
 	CHECK(unitree_competent(unitree_find(&t, "A-G-D")) == unitree_find(&t, "A-G"));
 	CHECK(unitree_competent(unitree_find(&t, "A-G")) == unitree_find(&t, "A-G"));
