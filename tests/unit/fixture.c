@@ -81,10 +81,8 @@ static int pg_fresh(struct fx *fx)
 	if (pg_exec(fx->pgbase, sql, NULL, 0) != 0)
 		return -1;
 	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\"", fx->pgdb);
-	if (pg_exec(fx->pgbase, sql, NULL, 0) != 0) {
-		fx->pgdb[0] = '\0';
+	if (pg_exec(fx->pgbase, sql, NULL, 0) != 0)
 		return -1;
-	}
 	fx_url_with_db(fx->pgbase, fx->pgdb, fx->pgurl, sizeof(fx->pgurl));
 	return 0;
 }
@@ -96,7 +94,7 @@ int fx_init(struct fx *fx, const char *name)
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/kn-test-%s-XXXXXX", name);
 	CHECK(mkdtemp(fx->dir) != NULL);
-	if (!*fx->dir || access(fx->dir, W_OK) != 0) {
+	if (access(fx->dir, W_OK) != 0) {
 		perror(fx->dir);
 		fx->dir[0] = '\0';
 		return -1;
@@ -107,8 +105,10 @@ int fx_init(struct fx *fx, const char *name)
 		fx->pg = 1;
 		snprintf(fx->pgbase, sizeof(fx->pgbase), "%s", env);
 		fx->url = fx->pgurl;
-		CHECK_EQ(pg_fresh(fx), 0);
-		if (!fx->pgdb[0]) {
+		int made = pg_fresh(fx) == 0;
+		CHECK(made);
+		if (!made) {
+			fx->pgdb[0] = '\0';
 			fx_close(fx);
 			return -1;
 		}
