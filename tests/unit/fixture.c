@@ -68,7 +68,7 @@ static int pg_exec(const char *url, const char *sql, char *db, size_t ndb)
 static int pg_fresh(struct fx *fx)
 {
 	static int seq;
-	char base[80], sql[256];
+	char base[64], sql[256];
 
 	if (pg_exec(fx->pgbase, "SELECT 1", base, sizeof(base)) != 0)
 		return -1;

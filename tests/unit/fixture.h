@@ -87,7 +87,7 @@ struct fx {
 	char file[512];		/* url when it is SQLite */
 	char pgurl[512];	/* url when it is PostgreSQL */
 	char pgbase[512];	/* $KN_TEST_DB_URL, where pgurl's database is made */
-	char pgdb[80];		/* pgurl's database, dropped by fx_close */
+	char pgdb[96];		/* pgurl's database, dropped by fx_close */
 };
 
 /* The province P, the upper unit P-H that may admit, the đảng bộ cơ sở
