@@ -187,104 +187,72 @@ struct unit fx_unit_of(const char *code, const char *parent, enum unit_kind kind
 	return u;
 }
 
-/* Call fn for each unit of spec (strings valid during the call only). */
-static size_t each_unit(const char *spec, void (*fn)(void *, const struct unit *), void *arg)
+/* Die on a spec that is not one (a mistake in the test). */
+static void bad_spec(const char *what, const char *word, const char *spec)
+{
+	fprintf(stderr, "fixture: %s%s in \"%s\"\n", what, word, spec);
+	abort();
+}
+
+struct unit *fx_unit_array(const char *spec, size_t *n)
 {
 	char *copy = xstrdup(spec), *chain, *next_chain, *node, *next_node;
-	char parent[64], code[64];
-	size_t n = 0;
+	struct unit *u = xcalloc(1, sizeof(*u));
 
+	*n = 0;
 	for (chain = copy; chain; chain = next_chain) {
+		const char *parent = NULL;
 		if ((next_chain = strchr(chain, ';')))
 			*next_chain++ = '\0';
-		parent[0] = '\0';
 		for (node = chain; node; node = next_node) {
 			char *w[6];
 			int nw = 0;
 			if ((next_node = strchr(node, '>')))
 				*next_node++ = '\0';
-			for (char *t = node; *t && nw < 6;) {
+			for (char *t = node; *t && nw < 6;) {	/* the words */
 				while (*t == ' ')
 					*t++ = '\0';
-				if (!*t)
-					break;
-				w[nw++] = t;
+				if (*t)
+					w[nw++] = t;
 				while (*t && *t != ' ')
 					t++;
 			}
-			if (nw == 0) {
-				fprintf(stderr, "fixture: an empty unit in \"%s\"\n", spec);
-				abort();
+			if (nw == 0)
+				bad_spec("an empty unit", "", spec);
+			if (nw > 1) {	/* a unit, not only a parent's code */
+				struct unit *x;
+				u = xreallocarray(u, *n + 1, sizeof(*u));
+				x = &u[(*n)++];
+				*x = fx_unit_of(xstrdup(w[0]), parent ? xstrdup(parent) : NULL,
+						UNIT_PROVINCE, 0);
+				x->name = xstrdup(w[0]);
+				if (unit_kind_parse(w[1], &x->kind) != 0)
+					bad_spec("no kind ", w[1], spec);
+				for (int i = 2; i < nw; i++)
+					if (strcmp(w[i], "may_admit") == 0)
+						x->may_admit = 1;
+					else if (strcmp(w[i], "special_area") == 0)
+						x->special_area = 1;
+					else
+						bad_spec("no flag ", w[i], spec);
 			}
-			snprintf(code, sizeof(code), "%s", w[0]);
-			if (nw > 1) {
-				struct unit u = fx_unit_of(code, parent[0] ? parent : NULL,
-							   UNIT_PROVINCE, 0);
-				if (unit_kind_parse(w[1], &u.kind) != 0) {
-					fprintf(stderr, "fixture: no kind %s in \"%s\"\n", w[1], spec);
-					abort();
-				}
-				for (int i = 2; i < nw; i++) {
-					if (strcmp(w[i], "may_admit") == 0) {
-						u.may_admit = 1;
-					} else if (strcmp(w[i], "special_area") == 0) {
-						u.special_area = 1;
-					} else {
-						fprintf(stderr, "fixture: no flag %s in \"%s\"\n", w[i],
-							spec);
-						abort();
-					}
-				}
-				fn(arg, &u);
-				n++;
-			}
-			snprintf(parent, sizeof(parent), "%s", code);
+			parent = w[0];
 		}
 	}
 	free(copy);
-	return n;
-}
-
-static void put_unit(void *arg, const struct unit *u)
-{
-	int ch = -1;
-	CHECK_EQ(store_unit_put(arg, u, &ch), KN_OK);
+	return u;
 }
 
 size_t fx_units(struct store *s, const char *spec)
 {
-	return each_unit(spec, put_unit, s);
-}
-
-struct unit_array {
-	struct unit *u;
 	size_t n;
-};
-
-static void count_unit(void *arg, const struct unit *u)
-{
-	(void)arg;
-	(void)u;
-}
-
-static void copy_unit(void *arg, const struct unit *u)
-{
-	struct unit_array *a = arg;
-	struct unit *c = &a->u[a->n++];
-	*c = *u;
-	c->code = xstrdup(u->code);
-	c->parent = u->parent ? xstrdup(u->parent) : NULL;
-	c->name = xstrdup(u->name);
-}
-
-struct unit *fx_unit_array(const char *spec, size_t *n)
-{
-	struct unit_array a;
-	a.u = xcalloc(each_unit(spec, count_unit, NULL) + 1, sizeof(*a.u));
-	a.n = 0;
-	each_unit(spec, copy_unit, &a);
-	*n = a.n;
-	return a.u;
+	struct unit *u = fx_unit_array(spec, &n);
+	for (size_t i = 0; i < n; i++) {
+		int ch = -1;
+		CHECK_EQ(store_unit_put(s, &u[i], &ch), KN_OK);
+	}
+	store_units_free(u, n);
+	return n;
 }
 
 /* ---- people ---- */
