@@ -1,0 +1,276 @@
+/*
+ * import_people.c — importing a people list (import_impl.h): each row read
+ * into a person (a ref once per file, its unit one of the database's), and
+ * a person already recorded is held to the steps recorded for them: the
+ * member_since and official_since a row gives must be the dates those
+ * steps make (member_dates_check()). When nothing is refused, every person
+ * is written with the folded name the search looks people up by.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ledger.h"
+#include "io/export.h"
+#include "io/import_impl.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/sort.h"
+#include "util/banned.h"
+
+struct people_ctx {
+	struct codeset units;
+	struct person *rows;
+	size_t *lines;
+	size_t n, cap;
+};
+
+static void person_row(struct imp *im, void *arg)
+{
+	struct people_ctx *pc = arg;
+	struct person p;
+	char *v;
+
+	memset(&p, 0, sizeof(p));
+	p.ref = imp_get_req(im, P_REF, 1);
+	p.full_name = imp_get_req(im, P_NAME, 0);
+	v = imp_get_req(im, P_SEX, 1);
+	if (v && import_parse_sex(v, &p.sex) != 0)
+		imp_problem(im, im->row.line, "sex", _("%s is not a sex; write M or F (Nam or Nữ)"), v);
+	free(v);
+	p.birth_date = imp_get_date(im, P_BIRTH, 1);
+	p.unit = imp_get_unit_code(im, P_UNIT, 1);
+	if (p.unit && !codeset_has(&pc->units, p.unit))
+		imp_problem(im, im->row.line, "unit",
+			_("no unit %s in the database; import the units first"), p.unit);
+	p.ethnicity = imp_get(im, P_ETHNICITY, 1);
+	p.religion = imp_get(im, P_RELIGION, 1);
+	p.education = imp_get_code(im, P_EDUCATION, education_valid,
+			       _("%s is not an education level; write 5/12, 9/12 or 12/12"));
+	p.qualification = imp_get_code(im, P_QUALIFICATION, qualification_valid,
+				   _("%s is not a qualification; use none, vocational, college, "
+				     "university or postgraduate"));
+	p.occupation = imp_get_code(im, P_OCCUPATION, occupation_valid,
+				_("%s is not an occupation; use worker, farmer, civil_servant, "
+				  "public_employee, enterprise_manager, business_owner, armed_forces, "
+				  "student or other"));
+	p.youth_union = imp_get_bool(im, P_YOUTH, 0);
+	p.trade_union = imp_get_bool(im, P_TRADE, 0);
+	p.member_since = imp_get_date(im, P_MEMBER, 0);
+	p.official_since = imp_get_date(im, P_OFFICIAL, 0);
+	if (p.member_since != KN_DATE_NONE && p.official_since != KN_DATE_NONE &&
+	    p.official_since < p.member_since)
+		imp_problem(im, im->row.line, "official_since", "%s",
+			_("a member cannot become a full member before being admitted; "
+			  "check official_since and member_since"));
+	p.phone = imp_get(im, P_PHONE, 1);
+	p.note = imp_get(im, P_NOTE, 0);
+	if (im->rowbad) {
+		person_release(&p);
+		return;
+	}
+	if (pc->n == pc->cap) {
+		pc->cap = pc->cap ? pc->cap * 2 : 256;
+		pc->rows = xreallocarray(pc->rows, pc->cap, sizeof(*pc->rows));
+		pc->lines = xreallocarray(pc->lines, pc->cap, sizeof(*pc->lines));
+	}
+	pc->rows[pc->n] = p;
+	pc->lines[pc->n] = im->row.line;
+	pc->n++;
+}
+
+struct keyed {
+	const char *key;
+	size_t i;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+static int person_ref_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct person *)elem)->ref);
+}
+
+/* The membership dates of a people row must agree with the person's
+ * recorded steps (spec/FORMATS.md, people.csv): where a candidacy records
+ * a decision, a member_since or official_since given in the file must be
+ * the one `export people` writes (ledger_membership_recorded()); an empty
+ * cell always agrees. A person without such steps (a member admitted
+ * before the program, or a file imported before its steps) is not
+ * checked. Returns 0, or an error of the store (message in err). */
+static enum kn_err member_dates_check(struct imp *im, struct ledger *l, const struct person *p,
+				      const struct person *was, size_t line, struct buf *err)
+{
+	struct candidacy *c = NULL;
+	size_t nc = 0;
+	kn_date ms, os, decision = KN_DATE_NONE, struck = KN_DATE_NONE;
+	char a[11], b[11], d[11];
+	enum kn_err e;
+
+	if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
+		return KN_OK;
+	if ((e = store_candidacies_of(im->s, was->id, &c, &nc)) != KN_OK) {
+		buf_addf(err, "%s:%zu: %s\n", im->file, line, store_errmsg(im->s));
+		return e;
+	}
+	if (!ledger_membership_recorded(l, was, c, nc, &ms, &os))
+		goto out;
+	for (size_t i = 0; i < nc; i++)
+		for (size_t j = 0; j < c[i].nsteps; j++) {
+			if (c[i].steps[j].code == STEP_DECISION)
+				decision = c[i].steps[j].date;
+			else if (c[i].steps[j].code == STEP_STRUCK_OFF)
+				struck = c[i].steps[j].date;
+		}
+	if (ms == KN_DATE_NONE) {
+		/* Admitted, then struck off: not a member now. */
+		int col_ms = p->member_since != KN_DATE_NONE;
+		date_format_user(col_ms ? p->member_since : p->official_since, a);
+		date_format_user(decision, b);
+		date_format_user(struck, d);
+		imp_problem(im, line, col_ms ? "member_since" : "official_since",
+			_("%s is %s, but the recorded steps show %s struck off on %s after the admission "
+			  "decision of %s, so no longer a member; leave it empty, or correct the steps"),
+			col_ms ? "member_since" : "official_since", a, p->full_name, d, b);
+		goto out;
+	}
+	if (p->member_since != KN_DATE_NONE && p->member_since != ms) {
+		date_format_user(p->member_since, a);
+		date_format_user(ms, b);
+		imp_problem(im, line, "member_since",
+			_("member_since is %s, but the recorded steps admit %s on %s (the admission "
+			  "decision); write %s, leave it empty, or correct the decision's date"),
+			a, p->full_name, b, b);
+	}
+	if (p->official_since != KN_DATE_NONE && p->official_since != os) {
+		date_format_user(p->official_since, a);
+		date_format_user(ms, b);
+		if (os == KN_DATE_NONE) {
+			imp_problem(im, line, "official_since",
+				_("official_since is %s, but the recorded steps admit %s on %s and record "
+				  "no full-membership decision yet; leave official_since empty until the "
+				  "official step is recorded"), a, p->full_name, b);
+		} else {
+			date_format_user(os, d);
+			imp_problem(im, line, "official_since",
+				_("official_since is %s, but by the recorded steps %s is a full member from "
+				  "%s (the end of probation); write %s, leave it empty, or correct the steps"),
+				a, p->full_name, d, d);
+		}
+	}
+out:
+	store_candidacies_free(c, nc);
+	return KN_OK;
+}
+
+enum kn_err import_people(struct imp *im, const char *data, size_t len, struct buf *err)
+{
+	struct people_ctx pc;
+	struct unit *units = NULL;
+	struct person *old = NULL;
+	size_t nunits = 0, nold = 0;
+	struct keyed *keys = NULL;
+	struct buf fold = BUF_INIT;
+	struct ledger l;
+	int have_ledger = 0;
+	enum kn_err e;
+
+	memset(&pc, 0, sizeof(pc));
+	if ((e = store_unit_all(im->s, &units, &nunits)) != KN_OK ||
+	    (e = store_person_all(im->s, &old, &nold)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+		goto out;
+	}
+	pc.units.v = xreallocarray(NULL, nunits + 1, sizeof(char *));
+	for (size_t i = 0; i < nunits; i++)
+		pc.units.v[i] = units[i].code;	/* already sorted by code */
+	pc.units.n = nunits;
+	imp_read_rows(im, data, len, person_row, &pc);
+
+	keys = xreallocarray(NULL, pc.n + 1, sizeof(*keys));
+	for (size_t i = 0; i < pc.n; i++)
+		keys[i] = (struct keyed){ pc.rows[i].ref, i };
+	xqsort(keys, pc.n, sizeof(*keys), keyed_cmp);
+	for (size_t i = 1; i < pc.n; i++)
+		if (strcmp(keys[i].key, keys[i - 1].key) == 0)
+			imp_problem(im, pc.lines[keys[i].i], "ref",
+				_("%s is also on line %zu; a person appears once per file"),
+				keys[i].key, pc.lines[keys[i - 1].i]);
+	if (im->header_bad)
+		goto out;
+	for (size_t i = 0; i < pc.n; i++) {
+		const struct person *p = &pc.rows[i];
+		const struct person *was;
+
+		if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
+			continue;
+		was = nold ? bsearch(p->ref, old, nold, sizeof(*old), person_ref_cmp) : NULL;
+		if (!was)
+			continue;
+		if (!have_ledger) {
+			if ((e = ledger_open(&l, im->s, im->o->cal, im->o->actor, err)) != KN_OK) {
+				buf_addc(err, '\n');
+				goto out;
+			}
+			l.actor_unit = im->o->actor_unit;
+			have_ledger = 1;
+		}
+		if ((e = member_dates_check(im, &l, p, was, pc.lines[i], err)) != KN_OK)
+			goto out;
+	}
+	if (im->nprobs)
+		goto out;
+
+	for (size_t i = 0; i < pc.n; i++) {
+		const struct person *p = &pc.rows[i];
+		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),
+							   person_ref_cmp) : NULL;
+		struct buf b = BUF_INIT;
+		char *before = NULL, *after;
+		int changed;
+
+		buf_reset(&fold);
+		text_fold(p->full_name, &fold);
+		if ((e = store_person_put(im->s, p, fold.s, &changed)) != KN_OK) {
+			buf_addf(err, "%s:%zu: %s\n", im->file, pc.lines[i], store_errmsg(im->s));
+			goto out;
+		}
+		if (changed) {
+			if (was) {
+				export_person_row(&b, was);
+				before = imp_line_text(&b);
+			}
+			export_person_row(&b, p);
+			after = imp_line_text(&b);
+			e = imp_audit_change(im, changed, "person", p->ref, before, after);
+			free(before);
+			free(after);
+			if (e != KN_OK) {
+				buf_addf(err, "%s\n", store_errmsg(im->s));
+				goto out;
+			}
+		} else {
+			im->stats->unchanged++;
+		}
+		if (im->o->progress)
+			im->o->progress(im->file, i + 1, pc.n);
+	}
+out:
+	for (size_t i = 0; i < pc.n; i++)
+		person_release(&pc.rows[i]);
+	free(pc.rows);
+	free(pc.lines);
+	free(pc.units.v);
+	free(keys);
+	buf_release(&fold);
+	if (have_ledger)
+		ledger_release(&l);
+	store_units_free(units, nunits);
+	store_people_free(old, nold);
+	return e;
+}
