@@ -478,26 +478,39 @@ int codeset_has(const struct codeset *cs, const char *code)
 /* ---- writing ---- */
 
 /* The CSV line of a record without its "\n" (audit text). */
-char *imp_line_text(struct buf *b)
+static char *line_text(struct buf *b)
 {
 	if (b->len && b->s[b->len - 1] == '\n')
 		buf_truncate(b, b->len - 1);
 	return buf_detach(b);
 }
 
-enum kn_err imp_audit_change(struct imp *im, int changed, const char *entity,
-				const char *key, const char *before, const char *after)
+enum kn_err imp_after_put(struct imp *im, int changed, const char *entity, const char *key,
+			  struct buf *before, struct buf *after, size_t done, size_t total,
+			  struct buf *err)
 {
-	if (changed == 2)
-		im->stats->added++;
-	else if (changed == 1)
-		im->stats->updated++;
-	else
+	enum kn_err e;
+
+	if (changed) {
+		char *b = before ? line_text(before) : NULL, *a = line_text(after);
+		if (changed == 2)
+			im->stats->added++;
+		else
+			im->stats->updated++;
+		e = store_audit(im->s, im->o->actor, changed == 2 ? "insert" : "update", entity,
+				key, changed == 2 ? NULL : b, a);
+		free(b);
+		free(a);
+		if (e != KN_OK) {
+			buf_addf(err, "%s\n", store_errmsg(im->s));
+			return e;
+		}
+	} else {
 		im->stats->unchanged++;
-	if (!changed)
-		return KN_OK;
-	return store_audit(im->s, im->o->actor, changed == 2 ? "insert" : "update", entity, key,
-			   changed == 2 ? NULL : before, after);
+	}
+	if (im->o->progress)
+		im->o->progress(im->file, done, total);
+	return KN_OK;
 }
 
 /* ---- entry ---- */

@@ -230,8 +230,7 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 		const struct person *p = &pc.rows[i];
 		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),
 							   person_ref_cmp) : NULL;
-		struct buf b = BUF_INIT;
-		char *before = NULL, *after;
+		struct buf before = BUF_INIT, after = BUF_INIT;
 		int changed;
 
 		buf_reset(&fold);
@@ -241,24 +240,13 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 			goto out;
 		}
 		if (changed) {
-			if (was) {
-				export_person_row(&b, was);
-				before = imp_line_text(&b);
-			}
-			export_person_row(&b, p);
-			after = imp_line_text(&b);
-			e = imp_audit_change(im, changed, "person", p->ref, before, after);
-			free(before);
-			free(after);
-			if (e != KN_OK) {
-				buf_addf(err, "%s\n", store_errmsg(im->s));
-				goto out;
-			}
-		} else {
-			im->stats->unchanged++;
+			if (was)
+				export_person_row(&before, was);
+			export_person_row(&after, p);
 		}
-		if (im->o->progress)
-			im->o->progress(im->file, i + 1, pc.n);
+		if ((e = imp_after_put(im, changed, "person", p->ref, was ? &before : NULL, &after,
+				       i + 1, pc.n, err)) != KN_OK)
+			goto out;
 	}
 out:
 	for (size_t i = 0; i < pc.n; i++)

@@ -125,8 +125,7 @@ enum kn_err import_quotas(struct imp *im, const char *data, size_t len, struct b
 		const struct quota *q = &qc.rows[i];
 		const struct quota *was = nold ? bsearch(q, old, nold, sizeof(*old), quota_cmp)
 					       : NULL;
-		struct buf b = BUF_INIT, key = BUF_INIT;
-		char *before = NULL, *after;
+		struct buf before = BUF_INIT, after = BUF_INIT, key = BUF_INIT;
 		int changed;
 
 		if ((e = store_quota_put(im->s, q, &changed)) != KN_OK) {
@@ -134,26 +133,16 @@ enum kn_err import_quotas(struct imp *im, const char *data, size_t len, struct b
 			goto out;
 		}
 		if (changed) {
-			if (was) {
-				export_quota_row(&b, was);
-				before = imp_line_text(&b);
-			}
-			export_quota_row(&b, q);
-			after = imp_line_text(&b);
+			if (was)
+				export_quota_row(&before, was);
+			export_quota_row(&after, q);
 			buf_addf(&key, "%s/%d/%s", q->unit, q->year, q->category);
-			e = imp_audit_change(im, changed, "quota", key.s, before, after);
-			free(before);
-			free(after);
-			buf_release(&key);
-			if (e != KN_OK) {
-				buf_addf(err, "%s\n", store_errmsg(im->s));
-				goto out;
-			}
-		} else {
-			im->stats->unchanged++;
 		}
-		if (im->o->progress)
-			im->o->progress(im->file, i + 1, qc.n);
+		e = imp_after_put(im, changed, "quota", key.s, was ? &before : NULL, &after, i + 1,
+				  qc.n, err);
+		buf_release(&key);
+		if (e != KN_OK)
+			goto out;
 	}
 out:
 	for (size_t i = 0; i < qc.n; i++) {
@@ -248,34 +237,23 @@ enum kn_err import_holidays(struct imp *im, const char *data, size_t len,
 		const struct holiday *h = &hc.rows[i];
 		const struct holiday *was = nold ? bsearch(h, old, nold, sizeof(*old),
 							    holiday_cmp) : NULL;
-		struct buf b = BUF_INIT;
-		char *before = NULL, *after, key[11];
+		struct buf before = BUF_INIT, after = BUF_INIT;
+		char key[11];
 		int changed;
 
 		if ((e = store_holiday_put(im->s, h, &changed)) != KN_OK) {
 			buf_addf(err, "%s:%zu: %s\n", im->file, hc.lines[i], store_errmsg(im->s));
 			goto out;
 		}
+		date_format_iso(h->date, key);
 		if (changed) {
-			if (was) {
-				export_holiday_row(&b, was);
-				before = imp_line_text(&b);
-			}
-			export_holiday_row(&b, h);
-			after = imp_line_text(&b);
-			date_format_iso(h->date, key);
-			e = imp_audit_change(im, changed, "holiday", key, before, after);
-			free(before);
-			free(after);
-			if (e != KN_OK) {
-				buf_addf(err, "%s\n", store_errmsg(im->s));
-				goto out;
-			}
-		} else {
-			im->stats->unchanged++;
+			if (was)
+				export_holiday_row(&before, was);
+			export_holiday_row(&after, h);
 		}
-		if (im->o->progress)
-			im->o->progress(im->file, i + 1, hc.n);
+		if ((e = imp_after_put(im, changed, "holiday", key, was ? &before : NULL, &after,
+				       i + 1, hc.n, err)) != KN_OK)
+			goto out;
 	}
 out:
 	for (size_t i = 0; i < hc.n; i++)

@@ -234,8 +234,7 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 		const struct unit *u = &by[i]->u;
 		const struct unit *was = nold ? bsearch(u->code, old, nold, sizeof(*old),
 							 unit_code_cmp) : NULL;
-		struct buf b = BUF_INIT;
-		char *before = NULL, *after;
+		struct buf before = BUF_INIT, after = BUF_INIT;
 		int changed;
 
 		if ((e = store_unit_put(im->s, u, &changed)) != KN_OK) {
@@ -243,24 +242,13 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 			goto out;
 		}
 		if (changed) {
-			if (was) {
-				export_unit_row(&b, was);
-				before = imp_line_text(&b);
-			}
-			export_unit_row(&b, u);
-			after = imp_line_text(&b);
-			e = imp_audit_change(im, changed, "unit", u->code, before, after);
-			free(before);
-			free(after);
-			if (e != KN_OK) {
-				buf_addf(err, "%s\n", store_errmsg(im->s));
-				goto out;
-			}
-		} else {
-			im->stats->unchanged++;
+			if (was)
+				export_unit_row(&before, was);
+			export_unit_row(&after, u);
 		}
-		if (im->o->progress)
-			im->o->progress(im->file, i + 1, uc.n);
+		if ((e = imp_after_put(im, changed, "unit", u->code, was ? &before : NULL, &after,
+				       i + 1, uc.n, err)) != KN_OK)
+			goto out;
 	}
 out:
 	for (size_t i = 0; i < uc.n; i++)
