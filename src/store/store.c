@@ -156,13 +156,16 @@ void store_cand_summaries_free(struct cand_summary *c, size_t n)
 
 void store_close(struct store *s)
 {
-	if (s)
-		s->ops->close(s);
+	if (!s)
+		return;
+	audit_pend_drop(s);
+	free(s->pend);
+	s->ops->close(s);
 }
 
 const char *store_errmsg(struct store *s)
 {
-	return s->ops->errmsg(s);
+	return s->errmsg;
 }
 
 enum kn_err store_migrate(struct store *s, int *from, int *to)
@@ -175,19 +178,58 @@ int store_schema_version(struct store *s)
 	return s->ops->schema_version(s);
 }
 
+/* Nesting: only the outermost pair reaches the backend. An inner
+ * rollback marks the transaction failed; the outermost commit then rolls
+ * it back. The audit entries of the transaction are written by the
+ * outermost commit, before the backend's COMMIT (store_audit.c). */
 enum kn_err store_begin(struct store *s)
 {
-	return s->ops->begin(s);
+	enum kn_err e;
+	if (s->depth > 0) {
+		s->depth++;
+		return KN_OK;
+	}
+	s->failed = 0;
+	if ((e = s->ops->tx_begin(s)) != KN_OK)
+		return e;
+	s->depth = 1;
+	return KN_OK;
 }
 
 enum kn_err store_commit(struct store *s)
 {
-	return s->ops->commit(s);
+	enum kn_err e = KN_OK;
+	if (s->depth == 0)
+		return KN_OK;
+	if (s->depth > 1) {
+		s->depth--;
+		return KN_OK;
+	}
+	if (!s->failed && !s->txerr && s->npend)
+		e = audit_flush(s);
+	audit_pend_drop(s);
+	s->depth = 0;
+	if (s->failed || e != KN_OK) {
+		s->ops->tx_rollback(s);
+		if (s->failed)
+			snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
+		s->failed = 0;
+		return e != KN_OK ? e : KN_EIO;
+	}
+	return s->ops->tx_commit(s);
 }
 
 void store_rollback(struct store *s)
 {
-	s->ops->rollback(s);
+	if (s->depth == 0)
+		return;
+	if (--s->depth > 0) {
+		s->failed = 1;
+		return;
+	}
+	audit_pend_drop(s);
+	s->failed = 0;
+	s->ops->tx_rollback(s);
 }
 
 enum kn_err store_backup(struct store *s, const char *path)
@@ -318,23 +360,6 @@ enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of
 	if (!s->ops->pipeline_dates)
 		return s->ops->pipeline_each(s, as_of, fn, arg);
 	return s->ops->pipeline_dates(s, top, as_of, fn, arg);
-}
-
-enum kn_err store_audit(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after)
-{
-	return s->ops->audit(s, actor, action, entity, key, before, after);
-}
-
-enum kn_err store_audit_count(struct store *s, long long *n)
-{
-	return s->ops->audit_count(s, n);
-}
-
-enum kn_err store_audit_list(struct store *s, const char *actor, const char *entity,
-			     const char *key_prefix, long long offset, long long limit,
-			     struct audit_entry **out, size_t *n)
-{
-	return s->ops->audit_list(s, actor, entity, key_prefix, offset, limit, out, n);
 }
 
 enum kn_err store_user_get(struct store *s, const char *name, struct user *out)
@@ -667,16 +692,6 @@ void store_audit_hash(const char *prev, const struct audit_entry *a, char out[ST
 	hash_field(&st, a->after);
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(out, STORE_HASH_HEX, h, sizeof(h));
-}
-
-enum kn_err store_audit_head(struct store *s, struct audit_head *out)
-{
-	return s->ops->audit_head(s, out);
-}
-
-enum kn_err store_audit_each(struct store *s, store_audit_fn fn, void *arg)
-{
-	return s->ops->audit_each(s, fn, arg);
 }
 
 enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)

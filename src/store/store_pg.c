@@ -43,7 +43,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-enum stmt_id {
+enum qid {
 	Q_UNIT_GET, Q_UNIT_ALL, Q_UNIT_INSERT, Q_UNIT_UPDATE, Q_UNIT_ID,
 	Q_PERSON_GET, Q_PERSON_GET_ID, Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_FIND,
 	Q_PERSON_ALL, Q_PERSON_ID,
@@ -283,12 +283,6 @@ static const char *const vsql[V__COUNT] = {
 		"ORDER BY c.person_id, c.id, s.seq",
 };
 
-/* An audit entry waiting for the commit (see pg_audit). */
-struct audit_pend {
-	char at[32];
-	char *actor, *action, *entity, *key, *before, *after;
-};
-
 struct pg {
 	struct store base;	/* first: a struct pg is a struct store */
 	PGconn *conn;
@@ -296,15 +290,10 @@ struct pg {
 	char *safe_url;		/* password blanked, for messages */
 	unsigned char prepared[Q__COUNT];
 	unsigned char raw_prepared[MAX_TABLES][2];	/* [table][0 get, 1 put] */
-	int depth;		/* nesting of store_begin */
-	int failed;		/* an inner rollback happened */
-	int txerr;		/* a statement failed: PostgreSQL aborted the transaction */
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
 	unsigned char vprepared[V__COUNT];	/* the verify section's statements */
-	struct audit_pend *pend;	/* audit entries of the open transaction */
-	size_t npend, cappend;
-	char errmsg[512];
+	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
 };
 
 /* Parameters of one statement, as text (NULL for SQL NULL). */
@@ -423,15 +412,10 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 	if (!msg || !*msg)
 		msg = PQerrorMessage(s->conn);
 	one_line(line, sizeof(line), msg);
-	snprintf(s->errmsg, sizeof(s->errmsg), "%.100s: %.399s", what, line);
-	if (s->depth > 0)
-		s->txerr = 1;
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%.100s: %.399s", what, line);
+	if (s->base.depth > 0)
+		s->base.txerr = 1;
 	return is_conflict(state) ? KN_ECONFLICT : KN_EIO;
-}
-
-static const char *pg_errmsg(struct store *base)
-{
-	return ((struct pg *)base)->errmsg;
 }
 
 /* ---- connection ---- */
@@ -443,19 +427,20 @@ static enum kn_err ensure_conn(struct pg *s)
 	char line[400];
 	if (PQstatus(s->conn) == CONNECTION_OK)
 		return KN_OK;
-	if (s->depth > 0) {
-		snprintf(s->errmsg, sizeof(s->errmsg),
+	if (s->base.depth > 0) {
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
 			 "the connection to %.300s was lost inside a transaction", s->safe_url);
-		s->txerr = 1;
+		s->base.txerr = 1;
 		return KN_EIO;
 	}
 	PQreset(s->conn);
 	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->vprepared, 0, sizeof(s->vprepared));
+	memset(s->tprep, 0, sizeof(s->tprep));
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
-		snprintf(s->errmsg, sizeof(s->errmsg), "cannot reconnect to %.200s: %.280s",
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
 			 s->safe_url, line);
 		return KN_EIO;
 	}
@@ -466,7 +451,7 @@ static enum kn_err ensure_conn(struct pg *s)
  * reset), rather than from the statement? */
 static int conn_lost(struct pg *s)
 {
-	return PQstatus(s->conn) == CONNECTION_BAD && s->depth == 0;
+	return PQstatus(s->conn) == CONNECTION_BAD && s->base.depth == 0;
 }
 
 static int ok_status(const PGresult *r)
@@ -528,7 +513,7 @@ static enum kn_err prepare(struct pg *s, unsigned char *flag, const char *name,
 static void analyze_if_due(struct pg *s)
 {
 	static const char *const tables[] = { "units", "people", "candidacies", "steps" };
-	if (s->depth > 0 || s->written < s->next_analyze)
+	if (s->base.depth > 0 || s->written < s->next_analyze)
 		return;
 	s->next_analyze = s->written + 1000;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
@@ -590,14 +575,14 @@ static PGresult *run_named(struct pg *s, unsigned char *flag, const char *name,
 	}
 }
 
-static PGresult *run(struct pg *s, enum stmt_id id, const struct params *p, const char *what,
+static PGresult *run(struct pg *s, enum qid id, const struct params *p, const char *what,
 		     enum kn_err *e)
 {
 	return run_named(s, &s->prepared[id], names[id], sql[id], p, what, e);
 }
 
 /* A statement that returns no rows the caller needs. */
-static enum kn_err run_write(struct pg *s, enum stmt_id id, const struct params *p,
+static enum kn_err run_write(struct pg *s, enum qid id, const struct params *p,
 			     const char *what, long *changes)
 {
 	enum kn_err e;
@@ -664,8 +649,6 @@ static void quiet(void *arg, const char *message)
 }
 
 static const struct store_ops pg_ops;
-static void audit_pend_drop(struct pg *s);
-static void audit_settle(struct pg *s);
 static enum kn_err pg_migrate_after(struct pg *s, int version);
 
 enum kn_err pg_open(const char *url, int create, struct store **out, struct buf *err)
@@ -721,8 +704,6 @@ static void pg_close(struct store *base)
 	if (!s)
 		return;
 	PQfinish(s->conn);
-	audit_pend_drop(s);
-	free(s->pend);
 	free(s->url);
 	free(s->safe_url);
 	free(s);
@@ -769,14 +750,14 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 		 * program that migrates at the same time wait, then skip. */
 		if ((e = exec_text(s, "BEGIN", "migration")))
 			return e;
-		s->depth = 1;
+		s->base.depth = 1;
 		if ((e = exec_text(s, "SELECT pg_advisory_xact_lock(7037039375); "
 				   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
 				   "PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
 				   "migration")))
 			goto fail;
 		if (pg_schema_version(base) >= m->version) {
-			s->depth = 0;
+			s->base.depth = 0;
 			if ((e = exec_text(s, "COMMIT", "migration")))
 				return e;
 			*to = m->version;
@@ -800,8 +781,8 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 			}
 			PQclear(r);
 		}
-		s->depth = 0;
-		s->txerr = 0;
+		s->base.depth = 0;
+		s->base.txerr = 0;
 		if ((e = exec_text(s, "COMMIT", "migration")))
 			return e;
 		*to = m->version;
@@ -810,50 +791,33 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 fail:
 	{
 		char msg[400];
-		snprintf(msg, sizeof(msg), "%.399s", s->errmsg);
+		snprintf(msg, sizeof(msg), "%.399s", s->base.errmsg);
 		PQclear(PQexec(s->conn, "ROLLBACK"));
-		s->depth = 0;
-		s->txerr = 0;
-		snprintf(s->errmsg, sizeof(s->errmsg), "migration %.64s: %s", m->name, msg);
+		s->base.depth = 0;
+		s->base.txerr = 0;
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "migration %.64s: %s", m->name, msg);
 	}
 	return e;
 }
 
 /* ---- transactions ---- */
 
-static enum kn_err pg_begin(struct store *base)
+static enum kn_err pg_tx_begin(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	if (s->depth > 0) {
-		s->depth++;
-		return KN_OK;
-	}
-	s->failed = 0;
-	s->txerr = 0;
+	s->base.txerr = 0;
 	/* READ COMMITTED: see the head of the file for why it suffices. */
-	if ((e = exec_text(s, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin")) != KN_OK)
-		return e;
-	s->depth = 1;
-	return KN_OK;
+	return exec_text(s, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin");
 }
 
-static enum kn_err pg_commit(struct store *base)
+static enum kn_err pg_tx_commit(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
 	PGresult *r;
 	enum kn_err e;
-	if (s->depth == 0)
-		return KN_OK;
-	if (s->depth == 1)
-		audit_settle(s);
-	if (--s->depth > 0)
-		return KN_OK;
-	if (s->failed || s->txerr) {
+	if (s->base.txerr) {
 		PQclear(PQexec(s->conn, "ROLLBACK"));
-		if (s->failed)
-			snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
-		s->failed = s->txerr = 0;
+		s->base.txerr = 0;
 		return KN_EIO;
 	}
 	r = PQexec(s->conn, "COMMIT");
@@ -861,13 +825,13 @@ static enum kn_err pg_commit(struct store *base)
 		e = fail_res(s, "commit", r);
 		PQclear(r);
 		PQclear(PQexec(s->conn, "ROLLBACK"));
-		s->txerr = 0;
+		s->base.txerr = 0;
 		return e;
 	}
 	/* A COMMIT of an aborted transaction answers ROLLBACK. */
 	if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
 		PQclear(r);
-		snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "transaction was rolled back");
 		return KN_EIO;
 	}
 	PQclear(r);
@@ -875,18 +839,150 @@ static enum kn_err pg_commit(struct store *base)
 	return KN_OK;
 }
 
-static void pg_rollback(struct store *base)
+static void pg_tx_rollback(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
-	if (s->depth == 0)
-		return;
-	if (--s->depth > 0) {
-		s->failed = 1;
-		return;
-	}
-	audit_pend_drop(s);
 	PQclear(PQexec(s->conn, "ROLLBACK"));
-	s->failed = s->txerr = 0;
+	s->base.txerr = 0;
+}
+
+/* ---- the driver of the statement table ---- */
+
+/* The parameters' types, from the table's letters, so that PostgreSQL
+ * needs no cast ("$1 IS NULL" of a text). */
+#define PG_INT8 20
+#define PG_TEXT 25
+
+static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
+			     struct srows *r)
+{
+	struct pg *s = (struct pg *)base;
+	const struct stmt *t = &store_stmts[id];
+	const char *text = t->sql_pg ? t->sql_pg : t->sql;
+	const char *v[STORE_MAX_ARGS];
+	char num[STORE_MAX_ARGS][24];
+	enum kn_err e;
+	int sent = 0;
+
+	for (int i = 0; i < a->n; i++) {
+		if (a->v[i].kind == 'i') {
+			snprintf(num[i], sizeof(num[i]), "%lld", (long long)a->v[i].i);
+			v[i] = num[i];
+		} else {
+			v[i] = a->v[i].kind == 't' ? a->v[i].t : NULL;
+		}
+	}
+	for (int attempt = 0; attempt < 2 && !sent; attempt++) {
+		if ((e = ensure_conn(s)) != KN_OK)
+			return e;
+		if (!s->tprep[id]) {
+			Oid types[STORE_MAX_ARGS];
+			int n = 0;
+			for (; t->params[n]; n++)
+				types[n] = t->params[n] == 'i' ? PG_INT8 : PG_TEXT;
+			PGresult *p = PQprepare(s->conn, t->name, text, n, types);
+			if (!ok_status(p)) {
+				if (attempt == 0 && conn_lost(s)) {
+					PQclear(p);
+					continue;
+				}
+				e = fail_res(s, t->name, p);
+				PQclear(p);
+				return e;
+			}
+			PQclear(p);
+			s->tprep[id] = 1;
+		}
+		if (t->flags & ST_STREAM) {
+			if (PQsendQueryPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0)) {
+				PQsetSingleRowMode(s->conn);
+				sent = 1;
+				r->live = 2;	/* results still coming */
+			} else if (!(attempt == 0 && conn_lost(s))) {
+				return fail_res(s, t->name, NULL);
+			}
+			continue;
+		}
+		PGresult *res = PQexecPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0);
+		if (ok_status(res)) {
+			count_written(s, res);
+			r->h = res;
+			r->nrows = PQntuples(res);
+			r->row = -1;
+			r->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			r->live = 1;
+			sent = 1;
+			continue;
+		}
+		if (attempt == 0 && conn_lost(s)) {
+			PQclear(res);
+			continue;
+		}
+		e = fail_res(s, t->name, res);
+		PQclear(res);
+		return e;
+	}
+	return sent ? KN_OK : fail_res(s, t->name, NULL);
+}
+
+static void fill_row(struct srows *r, const PGresult *res, int row)
+{
+	for (int i = 0; i < r->ncols; i++)
+		r->col[i] = PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
+}
+
+/* Read and drop what is left of a streamed result. */
+static void drain(struct pg *s, struct srows *r)
+{
+	PGresult *res;
+	while ((res = PQgetResult(s->conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
+		    r->err == KN_OK)
+			r->err = fail_res(s, store_stmts[r->id].name, res);
+		PQclear(res);
+	}
+	r->live = 0;
+}
+
+static int pg_q_next(struct srows *r)
+{
+	struct pg *s = (struct pg *)r->s;
+	PGresult *res;
+	if (r->live == 1) {
+		if (++r->row < r->nrows) {
+			fill_row(r, r->h, r->row);
+			return 1;
+		}
+		return 0;
+	}
+	if (r->live != 2)
+		return r->err ? -1 : 0;
+	PQclear(r->h);
+	r->h = NULL;
+	res = PQgetResult(s->conn);
+	if (res && PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		r->h = res;
+		fill_row(r, res, 0);
+		return 1;
+	}
+	if (res && PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+		r->err = fail_res(s, store_stmts[r->id].name, res);
+	else if (res)
+		count_written(s, res);
+	PQclear(res);
+	drain(s, r);
+	return r->err ? -1 : 0;
+}
+
+static void pg_q_close(struct srows *r)
+{
+	struct pg *s = (struct pg *)r->s;
+	PQclear(r->h);
+	r->h = NULL;
+	if (r->live == 2)
+		drain(s, r);
+	r->live = 0;
 }
 
 /* pg_dump -Fc of the database into path (restore with pg_restore). */
@@ -897,7 +993,7 @@ static enum kn_err pg_backup(struct store *base, const char *path)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "fork: %s", strerror(errno));
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "fork: %s", strerror(errno));
 		return KN_EIO;
 	}
 	if (pid == 0) {
@@ -909,12 +1005,12 @@ static enum kn_err pg_backup(struct store *base, const char *path)
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			snprintf(s->errmsg, sizeof(s->errmsg), "waitpid: %s", strerror(errno));
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "waitpid: %s", strerror(errno));
 			return KN_EIO;
 		}
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "pg_dump of %.300s into %.150s failed (%s %d)",
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "pg_dump of %.300s into %.150s failed (%s %d)",
 			 s->safe_url, path, WIFEXITED(status) ? "exit status" : "signal",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		return KN_EIO;
@@ -939,7 +1035,7 @@ static void read_unit(const PGresult *r, int i, struct unit *u)
 
 /* Run a statement expected to return at most one row: KN_OK with the
  * result (caller clears), KN_ENOTFOUND without, or the error. */
-static enum kn_err one(struct pg *s, enum stmt_id id, const struct params *p, const char *what,
+static enum kn_err one(struct pg *s, enum qid id, const struct params *p, const char *what,
 		       PGresult **out)
 {
 	enum kn_err e;
@@ -999,7 +1095,7 @@ static enum kn_err pg_unit_put(struct store *base, const struct unit *u, int *ch
 	struct unit old;
 	struct params p = { 0 };
 	enum kn_err e = pg_unit_get(base, u->code, &old);
-	enum stmt_id id;
+	enum qid id;
 
 	if (e != KN_OK && e != KN_ENOTFOUND)
 		return e;
@@ -1013,7 +1109,7 @@ static enum kn_err pg_unit_put(struct store *base, const struct unit *u, int *ch
 		PQclear(r);
 		if (pe != KN_OK) {
 			if (pe == KN_ENOTFOUND)
-				snprintf(s->errmsg, sizeof(s->errmsg), "no unit with code %.200s",
+				snprintf(s->base.errmsg, sizeof(s->base.errmsg), "no unit with code %.200s",
 					 u->parent);
 			if (e == KN_OK)
 				unit_release(&old);
@@ -1067,7 +1163,7 @@ static void read_person(const PGresult *r, int i, struct person *p)
 	p->note = col_text(r, i, 16);
 }
 
-static enum kn_err person_one(struct pg *s, enum stmt_id id, const struct params *p,
+static enum kn_err person_one(struct pg *s, enum qid id, const struct params *p,
 			      struct person *out)
 {
 	PGresult *r;
@@ -1112,7 +1208,7 @@ static enum kn_err pg_person_put(struct store *base, const struct person *x,
 	struct person old;
 	struct params p = { 0 };
 	enum kn_err e = pg_person_get(base, x->ref, &old);
-	enum stmt_id id;
+	enum qid id;
 	char sex[2] = { x->sex, 0 };
 
 	if (e == KN_OK) {
@@ -1150,7 +1246,7 @@ static enum kn_err pg_person_put(struct store *base, const struct person *x,
 	return run_write(s, id, &p, "person", NULL);
 }
 
-static enum kn_err person_list(struct pg *s, enum stmt_id id, const struct params *p,
+static enum kn_err person_list(struct pg *s, enum qid id, const struct params *p,
 			       struct person **out, size_t *n)
 {
 	enum kn_err e;
@@ -1312,7 +1408,7 @@ static enum kn_err pg_step_add(struct store *base, int64_t candidacy_id, const s
 	if ((e = run_write(s, Q_CAND_STAGE, &p, "candidacy", &changes)) != KN_OK)
 		return e;
 	if (changes != 1) {
-		snprintf(s->errmsg, sizeof(s->errmsg),
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
 			 "the candidacy was changed by someone else meanwhile");
 		return KN_ECONFLICT;
 	}
@@ -1659,252 +1755,10 @@ static PGresult *vrun(struct pg *s, enum vstmt_id id, const struct params *p, co
 	return run_named(s, &s->vprepared[id], vnames[id], vsql[id], p, what, e);
 }
 
-static void copy_hash(char out[STORE_HASH_HEX], const PGresult *r, int row, int col)
-{
-	snprintf(out, STORE_HASH_HEX, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
-static enum kn_err pg_audit_head(struct store *base, struct audit_head *out)
-{
-	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	PGresult *r = vrun(s, V_HEAD_GET, NULL, "audit head", &e);
-	if (!r)
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return KN_ENOTFOUND;
-	}
-	out->id = col_int(r, 0, 0);
-	copy_hash(out->hash, r, 0, 1);
-	out->n = col_int(r, 0, 2);
-	PQclear(r);
-	return KN_OK;
-}
-
-static void audit_pend_drop(struct pg *s)
-{
-	for (size_t i = 0; i < s->npend; i++) {
-		struct audit_pend *a = &s->pend[i];
-		free(a->actor);
-		free(a->action);
-		free(a->entity);
-		free(a->key);
-		free(a->before);
-		free(a->after);
-	}
-	s->npend = 0;
-}
-
-/* Chain the transaction's entries onto the head and write them, with the
- * head row locked until the commit (called by pg_commit, the transaction
- * still open). The lock is taken this late so that a transaction that
- * holds it takes no other row lock afterwards: two writers cannot
- * deadlock over it, and they hold it only while they commit. A failure
- * marks the transaction failed, and pg_commit rolls it back. */
-static enum kn_err audit_flush(struct pg *s)
-{
-	struct params p = { 0 };
-	struct audit_head h;
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	long long max;
-	enum kn_err e;
-	PGresult *r;
-
-	if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		p_text(&p, store_audit_genesis);
-		if (!(r = vrun(s, V_HEAD_INIT, &p, "audit head", &e)))
-			return e;
-		PQclear(r);
-		if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
-			return e;
-		if (PQntuples(r) == 0) {
-			PQclear(r);
-			snprintf(s->errmsg, sizeof(s->errmsg), "audit head: no row");
-			s->txerr = 1;
-			return KN_EIO;
-		}
-	}
-	h.id = col_int(r, 0, 0);
-	copy_hash(h.hash, r, 0, 1);
-	h.n = col_int(r, 0, 2);
-	max = col_int(r, 0, 3);
-	PQclear(r);
-	if (max < h.id)
-		max = h.id;
-	memcpy(prev, h.hash, STORE_HASH_HEX);
-	for (size_t i = 0; i < s->npend; i++) {
-		struct audit_pend *x = &s->pend[i];
-		struct audit_entry a = { ++max, x->at, x->actor, x->action, x->entity, x->key,
-					 x->before, x->after };
-		store_audit_hash(prev, &a, hash);
-		memcpy(prev, hash, STORE_HASH_HEX);
-		memset(&p, 0, sizeof(p));
-		p_int(&p, a.id);
-		p_text(&p, a.at);
-		p_text(&p, a.actor);
-		p_text(&p, a.action);
-		p_text(&p, a.entity);
-		p_text(&p, a.key);
-		p_text(&p, a.before);
-		p_text(&p, a.after);
-		p_text(&p, hash);
-		if (!(r = vrun(s, V_AUDIT_INSERT, &p, "audit", &e)))
-			return e;
-		PQclear(r);
-	}
-	memset(&p, 0, sizeof(p));
-	p_int(&p, max);
-	p_text(&p, prev);
-	p_int(&p, h.n + (long long)s->npend);
-	if (!(r = vrun(s, V_HEAD_SET, &p, "audit head", &e)))
-		return e;
-	PQclear(r);
-	return KN_OK;
-}
-
-/* At the outermost commit, the transaction still open: write the
- * pending entries if all went well so far, and forget them either way. */
-static void audit_settle(struct pg *s)
-{
-	if (s->npend && !s->failed && !s->txerr)
-		audit_flush(s);
-	audit_pend_drop(s);
-}
-
-/* An audit entry is kept in memory until its transaction commits (see
- * audit_flush); outside a transaction it gets one of its own. */
-static enum kn_err pg_audit(struct store *base, const char *actor, const char *action,
-			    const char *entity, const char *key, const char *before,
-			    const char *after)
-{
-	struct pg *s = (struct pg *)base;
-	struct audit_pend *a;
-	enum kn_err e;
-
-	if ((e = pg_begin(base)) != KN_OK)
-		return e;
-	if (s->npend == s->cappend) {
-		s->cappend = s->cappend ? s->cappend * 2 : 16;
-		s->pend = xreallocarray(s->pend, s->cappend, sizeof(*s->pend));
-	}
-	a = &s->pend[s->npend++];
-	now_iso(a->at);
-	a->actor = xstrdup(actor ? actor : "");
-	a->action = xstrdup(action ? action : "");
-	a->entity = xstrdup(entity ? entity : "");
-	a->key = xstrdup(key ? key : "");
-	a->before = before ? xstrdup(before) : NULL;
-	a->after = after ? xstrdup(after) : NULL;
-	return pg_commit(base);
-}
-
-struct audit_each_arg {
-	store_audit_fn fn;
-	void *arg;
-};
-
-static int audit_each_row(void *arg, const PGresult *r)
-{
-	struct audit_each_arg *x = arg;
-	struct audit_entry a;
-	const char *v[9];
-	for (int i = 0; i < 9; i++)
-		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
-	a.id = strtoll(v[0], NULL, 10);
-	a.at = (char *)v[1];
-	a.actor = (char *)v[2];
-	a.action = (char *)v[3];
-	a.entity = (char *)v[4];
-	a.key = (char *)v[5];
-	a.before = (char *)v[6];
-	a.after = (char *)v[7];
-	return x->fn(x->arg, &a, v[8]);
-}
-
-static enum kn_err pg_audit_each(struct store *base, store_audit_fn fn, void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct audit_each_arg x = { fn, arg };
-	return each_row(s, &s->vprepared[V_AUDIT_EACH], vnames[V_AUDIT_EACH],
-			vsql[V_AUDIT_EACH], NULL, "audit", audit_each_row, &x);
-}
-
-/* Migration 004: the chain over the entries already there, in id order,
- * in the migration's transaction, a batch at a time; then the head. */
-static enum kn_err pg_chain_build(struct pg *s)
-{
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	long long last = 0, n = 0;
-	enum kn_err e = KN_OK;
-	struct buf ids = BUF_INIT, hashes = BUF_INIT;
-	PGresult *r;
-
-	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
-	for (;;) {
-		struct params p = { 0 };
-		int got;
-		p_int(&p, last);
-		if (!(r = vrun(s, V_AUDIT_BATCH, &p, "audit chain", &e)))
-			break;
-		got = PQntuples(r);
-		buf_reset(&ids);
-		buf_reset(&hashes);
-		for (int i = 0; i < got; i++) {
-			struct audit_entry a;
-			a.id = col_int(r, i, 0);
-			a.at = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-			a.actor = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
-			a.action = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
-			a.entity = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
-			a.key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5);
-			a.before = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
-			a.after = PQgetisnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7);
-			store_audit_hash(prev, &a, hash);
-			memcpy(prev, hash, STORE_HASH_HEX);
-			/* Array literals of numbers and hex digits: nothing to quote. */
-			buf_addf(&ids, "%s%lld", i ? "," : "{", (long long)a.id);
-			buf_addf(&hashes, "%s%s", i ? "," : "{", hash);
-			last = a.id;
-		}
-		PQclear(r);
-		if (got == 0)
-			break;
-		buf_addc(&ids, '}');
-		buf_addc(&hashes, '}');
-		memset(&p, 0, sizeof(p));
-		p_text(&p, ids.s);
-		p_text(&p, hashes.s);
-		if (!(r = vrun(s, V_AUDIT_SET_HASH, &p, "audit chain", &e)))
-			break;
-		PQclear(r);
-		n += got;
-	}
-	buf_release(&ids);
-	buf_release(&hashes);
-	if (e != KN_OK || n == 0)
-		return e;	/* no entry: the first store_audit makes the head */
-	{
-		struct params p = { 0 };
-		p_int(&p, last);
-		p_text(&p, prev);
-		p_int(&p, n);
-		r = PQexecParams(s->conn, "INSERT INTO audit_head (one, id, hash, n) "
-				 "VALUES (1, $1, $2, $3)", p.n, NULL, p.v, NULL, NULL, 0);
-		if (!ok_status(r))
-			e = fail_res(s, "audit head", r);
-		PQclear(r);
-	}
-	return e;
-}
-
 /* What a migration needs done in C, in its transaction, after its SQL. */
 static enum kn_err pg_migrate_after(struct pg *s, int version)
 {
-	return version == 4 ? pg_chain_build(s) : KN_OK;
+	return version == 4 ? audit_chain_build(&s->base) : KN_OK;
 }
 
 static enum kn_err pg_unit_links(struct store *base, struct unit_link **out, size_t *n)
@@ -1960,54 +1814,6 @@ static enum kn_err pg_candidacy_each(struct store *base, store_cand_fn fn, void 
 	return e;
 }
 
-static enum kn_err pg_audit_count(struct store *base, long long *n)
-{
-	PGresult *r;
-	enum kn_err e = one((struct pg *)base, Q_AUDIT_COUNT, NULL, "audit", &r);
-	if (e != KN_OK)
-		return e == KN_ENOTFOUND ? KN_EIO : e;
-	*n = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_audit_list(struct store *base, const char *actor, const char *entity,
-				 const char *key_prefix, long long offset, long long limit,
-				 struct audit_entry **out, size_t *n)
-{
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-	*out = NULL;
-	*n = 0;
-	p_text(&p, actor && *actor ? actor : NULL);
-	p_text(&p, entity && *entity ? entity : NULL);
-	p_text(&p, key_prefix && *key_prefix ? key_prefix : NULL);
-	p_int(&p, offset > 0 ? offset : 0);
-	if (limit < 0)
-		p_text(&p, NULL);	/* as SQLite's LIMIT -1: no limit */
-	else
-		p_int(&p, limit);
-	if (!(r = run((struct pg *)base, Q_AUDIT_LIST, &p, "audit", &e)))
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct audit_entry *a = &(*out)[i];
-		int k = (int)i;
-		a->id = col_int(r, k, 0);
-		a->at = col_text(r, k, 1);
-		a->actor = col_text(r, k, 2);
-		a->action = col_text(r, k, 3);
-		a->entity = col_text(r, k, 4);
-		a->key = col_text(r, k, 5);
-		a->before = col_text(r, k, 6);
-		a->after = col_text(r, k, 7);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
 /* ---- accounts ---- */
 
 static void read_user(const PGresult *r, int i, struct user *u)
@@ -2022,7 +1828,7 @@ static void read_user(const PGresult *r, int i, struct user *u)
 	u->created_at = col_text(r, i, 6);
 }
 
-static enum kn_err user_one(struct pg *s, enum stmt_id id, const char *v, struct user *out)
+static enum kn_err user_one(struct pg *s, enum qid id, const char *v, struct user *out)
 {
 	struct params p = { 0 };
 	PGresult *r;
@@ -2050,7 +1856,7 @@ static enum kn_err pg_user_put(struct store *base, const struct user *u, int *ch
 	struct pg *s = (struct pg *)base;
 	struct user old;
 	struct params p = { 0 };
-	enum stmt_id id;
+	enum qid id;
 	char at[32];
 	enum kn_err e = pg_user_get(base, u->name, &old);
 
@@ -2306,8 +2112,8 @@ static enum kn_err pg_rows_each(struct store *base, const struct store_table *t,
 static enum kn_err pg_raw_begin(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
-	enum kn_err e = pg_begin(base);
-	if (e == KN_OK && s->depth == 1)
+	enum kn_err e = store_begin(base);
+	if (e == KN_OK && s->base.depth == 1)
 		e = exec_text(s, "SET CONSTRAINTS ALL DEFERRED", "copy");
 	return e;
 }
@@ -2353,10 +2159,10 @@ static enum kn_err pg_raw_commit(struct store *base)
 		buf_release(&q);
 	}
 	if (e != KN_OK) {
-		pg_rollback(base);
+		store_rollback(base);
 		return e;
 	}
-	return pg_commit(base);
+	return store_commit(base);
 }
 
 /* ---- sessions and the login throttle, hardened ---- */
@@ -2428,13 +2234,15 @@ static enum kn_err pg_login_count(struct store *base, const char *key, long long
 
 static const struct store_ops pg_ops = {
 	.name = "PostgreSQL",
-	.errmsg = pg_errmsg,
 	.close = pg_close,
 	.schema_version = pg_schema_version,
 	.migrate = pg_migrate,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
+	.tx_begin = pg_tx_begin,
+	.tx_commit = pg_tx_commit,
+	.tx_rollback = pg_tx_rollback,
+	.q_open = pg_q_open,
+	.q_next = pg_q_next,
+	.q_close = pg_q_close,
 	.backup = pg_backup,
 	.unit_get = pg_unit_get,
 	.unit_all = pg_unit_all,
@@ -2459,11 +2267,6 @@ static const struct store_ops pg_ops = {
 	.admissions = pg_admissions,
 	.step_counts = pg_step_counts,
 	.pipeline_each = pg_pipeline_each,
-	.audit = pg_audit,
-	.audit_count = pg_audit_count,
-	.audit_list = pg_audit_list,
-	.audit_head = pg_audit_head,
-	.audit_each = pg_audit_each,
 	.unit_links = pg_unit_links,
 	.candidacy_each = pg_candidacy_each,
 	.user_get = pg_user_get,

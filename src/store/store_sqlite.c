@@ -23,7 +23,7 @@
 #include "util/sort.h"
 #include "util/banned.h"
 
-enum stmt_id {
+enum qid {
 	Q_UNIT_GET, Q_UNIT_ALL, Q_UNIT_INSERT, Q_UNIT_UPDATE, Q_UNIT_ID,
 	Q_PERSON_GET, Q_PERSON_GET_ID, Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_FIND,
 	Q_PERSON_ALL, Q_PERSON_ID,
@@ -243,10 +243,9 @@ struct sq {
 	sqlite3_stmt *stmt[Q__COUNT];
 	sqlite3_stmt *raw_put[32];	/* store_row_put's, by store_tables() index */
 	sqlite3_stmt *vstmt[V__COUNT];	/* the verify section's */
-	int depth;		/* nesting of store_begin */
-	int failed;		/* an inner rollback happened */
+	sqlite3_stmt *tab[S__COUNT];	/* the statement table's, prepared on first use */
+	unsigned char pmap[S__COUNT][STORE_MAX_ARGS];	/* $n's bind index */
 	int busy;		/* the last failure was SQLITE_BUSY/LOCKED (store_busy) */
-	char errmsg[512];
 };
 
 /* ---- plumbing ---- */
@@ -259,24 +258,18 @@ static enum kn_err fail(struct sq *s, const char *what)
 	s->busy = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
 	if (s->busy) {
 		/* No statement name: the user can do nothing with it. */
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s",
 			 _("database busy (another program is writing to it), try again"));
 		return KN_EIO;
 	}
-	snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s: %s", what, sqlite3_errmsg(s->db));
 	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return KN_ECONFLICT;
 	return KN_EIO;
 }
 
-static const char *sq_errmsg(struct store *base)
-{
-	struct sq *s = (struct sq *)base;
-	return s->errmsg;
-}
-
 /* The prepared statement for id, reset and with its bindings cleared. */
-static sqlite3_stmt *q(struct sq *s, enum stmt_id id)
+static sqlite3_stmt *q(struct sq *s, enum qid id)
 {
 	if (!s->stmt[id]) {
 		if (sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -361,13 +354,13 @@ static enum kn_err exec(struct sq *s, const char *text)
 		int code = sqlite3_errcode(s->db);
 		/* The failures a user meets, in the user's language. */
 		if (code == SQLITE_NOTADB)
-			snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s",
 				 _("not a ketnap database (the file is not an SQLite database)"));
 		else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-			snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s",
 				 _("database busy (another program is writing to it), try again"));
 		else
-			snprintf(s->errmsg, sizeof(s->errmsg), "%s", msg ? msg : "error");
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s", msg ? msg : "error");
 		sqlite3_free(msg);
 		return KN_EIO;
 	}
@@ -403,7 +396,7 @@ enum kn_err sqlite_open(const char *path, int create, struct store **out, struct
 	sqlite3_busy_timeout(s->db, 10000);
 	if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
 		    "PRAGMA synchronous = NORMAL;") != KN_OK) {
-		buf_addf(err, "%s: %s", path, s->errmsg);
+		buf_addf(err, "%s: %s", path, s->base.errmsg);
 		sq_close(&s->base);
 		return KN_EIO;
 	}
@@ -422,6 +415,8 @@ static void sq_close(struct store *base)
 		sqlite3_finalize(s->raw_put[i]);
 	for (int i = 0; i < V__COUNT; i++)
 		sqlite3_finalize(s->vstmt[i]);
+	for (int i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(s->tab[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -466,9 +461,9 @@ static enum kn_err sq_migrate(struct store *base, int *from, int *to)
 		}
 		if ((e = exec(s, m->sql)) || (e = sq_migrate_after(s, m->version))) {
 			char msg[400];
-			snprintf(msg, sizeof(msg), "%.399s", s->errmsg);
+			snprintf(msg, sizeof(msg), "%.399s", s->base.errmsg);
 			exec(s, "ROLLBACK");
-			snprintf(s->errmsg, sizeof(s->errmsg), "migration %.64s: %s", m->name, msg);
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "migration %.64s: %s", m->name, msg);
 			return e;
 		}
 		sqlite3_stmt *st;
@@ -494,31 +489,17 @@ static enum kn_err sq_migrate(struct store *base, int *from, int *to)
 
 /* ---- transactions ---- */
 
-static enum kn_err sq_begin(struct store *base)
+static enum kn_err sq_tx_begin(struct store *base)
 {
 	struct sq *s = (struct sq *)base;
-	if (s->depth++ > 0)
-		return KN_OK;
-	s->failed = 0;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		s->depth = 0;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(s, "begin");
-	}
 	return KN_OK;
 }
 
-static enum kn_err sq_commit(struct store *base)
+static enum kn_err sq_tx_commit(struct store *base)
 {
 	struct sq *s = (struct sq *)base;
-	if (s->depth == 0)
-		return KN_OK;
-	if (--s->depth > 0)
-		return KN_OK;
-	if (s->failed) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
-		return KN_EIO;
-	}
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		enum kn_err e = fail(s, "commit");
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -527,16 +508,93 @@ static enum kn_err sq_commit(struct store *base)
 	return KN_OK;
 }
 
-static void sq_rollback(struct store *base)
+static void sq_tx_rollback(struct store *base)
 {
 	struct sq *s = (struct sq *)base;
-	if (s->depth == 0)
-		return;
-	if (--s->depth > 0) {
-		s->failed = 1;
-		return;
-	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- the driver of the statement table ---- */
+
+/* Statement id, prepared once and kept, with the index of each $n (SQLite
+ * numbers named parameters in the order they first appear). */
+static sqlite3_stmt *prepared(struct sq *s, enum stmt_id id)
+{
+	const struct stmt *t = &store_stmts[id];
+	if (s->tab[id])
+		return s->tab[id];
+	if (sqlite3_prepare_v3(s->db, t->sql, -1, SQLITE_PREPARE_PERSISTENT, &s->tab[id],
+			       NULL) != SQLITE_OK) {
+		fail(s, t->name);
+		sqlite3_finalize(s->tab[id]);
+		s->tab[id] = NULL;
+		return NULL;
+	}
+	for (int i = 0; t->params[i]; i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		s->pmap[id][i] = (unsigned char)sqlite3_bind_parameter_index(s->tab[id], name);
+	}
+	return s->tab[id];
+}
+
+static enum kn_err sq_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
+			     struct srows *r)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = prepared(s, id);
+	if (!st)
+		return KN_EIO;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (int i = 0; i < a->n; i++) {
+		int at = s->pmap[id][i];
+		if (!at)
+			continue;	/* a parameter the text does not use */
+		if (a->v[i].kind == 't')
+			sqlite3_bind_text(st, at, a->v[i].t, -1, SQLITE_TRANSIENT);
+		else if (a->v[i].kind == 'i')
+			sqlite3_bind_int64(st, at, a->v[i].i);
+	}
+	/* A courtesy write never waits for the lock (stmt.h ST_NOWAIT). */
+	if ((store_stmts[id].flags & ST_NOWAIT) && base->depth == 0)
+		sqlite3_busy_timeout(s->db, 0);
+	r->h = st;
+	r->live = 1;
+	return KN_OK;
+}
+
+static int sq_q_next(struct srows *r)
+{
+	struct sq *s = (struct sq *)r->s;
+	sqlite3_stmt *st = r->h;
+	int rc;
+	if (!r->live)
+		return r->err ? -1 : 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		for (int i = 0; i < r->ncols; i++)
+			r->col[i] = (const char *)sqlite3_column_text(st, i);
+		return 1;
+	}
+	r->live = 0;
+	if (rc == SQLITE_DONE) {
+		r->changes = sqlite3_changes(s->db);
+		return 0;
+	}
+	r->err = fail(s, store_stmts[r->id].name);
+	return -1;
+}
+
+static void sq_q_close(struct srows *r)
+{
+	struct sq *s = (struct sq *)r->s;
+	if (r->h)
+		sqlite3_reset(r->h);	/* end the read: no transaction left open */
+	if ((store_stmts[r->id].flags & ST_NOWAIT) && r->s->depth == 0)
+		sqlite3_busy_timeout(s->db, 10000);
+	r->h = NULL;
+	r->live = 0;
 }
 
 static enum kn_err sq_backup(struct store *base, const char *path)
@@ -547,20 +605,20 @@ static enum kn_err sq_backup(struct store *base, const char *path)
 	int rc;
 
 	if (sqlite3_open(path, &dst) != SQLITE_OK) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", path, sqlite3_errmsg(dst));
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
 		return KN_EIO;
 	}
 	b = sqlite3_backup_init(dst, "main", s->db, "main");
 	if (!b) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", path, sqlite3_errmsg(dst));
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
 		return KN_EIO;
 	}
 	rc = sqlite3_backup_step(b, -1);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s: %s", path, sqlite3_errmsg(dst));
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
 		return KN_EIO;
 	}
@@ -642,7 +700,7 @@ static enum kn_err sq_unit_put(struct store *base, const struct unit *u, int *ch
 		int rc = sqlite3_step(pst);
 		sqlite3_reset(pst);
 		if (rc == SQLITE_DONE) {
-			snprintf(s->errmsg, sizeof(s->errmsg), "no unit with code %.200s", u->parent);
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "no unit with code %.200s", u->parent);
 			if (e == KN_OK)
 				unit_release(&old);
 			return KN_ENOTFOUND;
@@ -968,7 +1026,7 @@ static enum kn_err sq_step_add(struct store *base, int64_t candidacy_id, const s
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return fail(s, "candidacy");
 	if (sqlite3_changes(s->db) != 1) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s",
 			 _("the candidacy was changed by someone else meanwhile"));
 		return KN_ECONFLICT;
 	}
@@ -1483,220 +1541,10 @@ static sqlite3_stmt *vq(struct sq *s, enum vstmt_id id)
 	return s->vstmt[id];
 }
 
-static void col_hash(sqlite3_stmt *st, int i, char out[STORE_HASH_HEX])
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	snprintf(out, STORE_HASH_HEX, "%s", t ? (const char *)t : "");
-}
-
-static enum kn_err sq_audit_head(struct store *base, struct audit_head *out)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = vq(s, V_HEAD_GET);
-	int rc;
-	if (!st)
-		return KN_EIO;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		col_hash(st, 1, out->hash);
-		out->n = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return KN_OK;
-	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "audit head");
-}
-
-/* Append one entry to the chain. The write transaction (BEGIN IMMEDIATE:
- * one writer at a time on the whole database) is what keeps two writers
- * from chaining onto the same head; store_audit opens one when the
- * caller has none. The id is the next after both the head and the last
- * row, so a row added by hand cannot make the insert fail. */
-static enum kn_err sq_audit(struct store *base, const char *actor, const char *action,
-			const char *entity, const char *key, const char *before,
-			const char *after)
-{
-	struct sq *s = (struct sq *)base;
-	struct audit_head h;
-	struct audit_entry a = { 0 };
-	char at[32], hash[STORE_HASH_HEX];
-	int64_t max = 0;
-	sqlite3_stmt *st;
-	enum kn_err e;
-
-	if ((e = sq_begin(base)) != KN_OK)
-		return e;
-	if ((e = sq_audit_head(base, &h)) == KN_ENOTFOUND) {
-		if (!(st = vq(s, V_HEAD_INIT))) {
-			e = KN_EIO;
-			goto out;
-		}
-		bind_text(st, 1, store_audit_genesis);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			e = fail(s, "audit head");
-			goto out;
-		}
-		e = sq_audit_head(base, &h);
-	}
-	if (e != KN_OK)
-		goto out;
-	if (!(st = vq(s, V_AUDIT_MAX)) || sqlite3_step(st) != SQLITE_ROW) {
-		e = st ? fail(s, "audit") : KN_EIO;
-		goto out;
-	}
-	max = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-
-	now_iso(at);
-	a.id = (h.id > max ? h.id : max) + 1;
-	a.at = at;
-	a.actor = (char *)(actor ? actor : "");
-	a.action = (char *)action;
-	a.entity = (char *)entity;
-	a.key = (char *)key;
-	a.before = (char *)before;
-	a.after = (char *)after;
-	store_audit_hash(h.hash, &a, hash);
-	if (!(st = vq(s, V_AUDIT_INSERT))) {
-		e = KN_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, a.id);
-	bind_text(st, 2, a.at);
-	bind_text(st, 3, a.actor);
-	bind_text(st, 4, a.action);
-	bind_text(st, 5, a.entity);
-	bind_text(st, 6, a.key);
-	bind_text(st, 7, a.before);
-	bind_text(st, 8, a.after);
-	bind_text(st, 9, hash);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		e = fail(s, "audit");
-		goto out;
-	}
-	if (!(st = vq(s, V_HEAD_SET))) {
-		e = KN_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, a.id);
-	bind_text(st, 2, hash);
-	sqlite3_bind_int64(st, 3, h.n + 1);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		e = fail(s, "audit head");
-out:
-	if (e == KN_OK)
-		return sq_commit(base);
-	sq_rollback(base);
-	return e;
-}
-
-static void read_audit(sqlite3_stmt *st, struct audit_entry *a)
-{
-	a->id = sqlite3_column_int64(st, 0);
-	a->at = (char *)sqlite3_column_text(st, 1);
-	a->actor = (char *)sqlite3_column_text(st, 2);
-	a->action = (char *)sqlite3_column_text(st, 3);
-	a->entity = (char *)sqlite3_column_text(st, 4);
-	a->key = (char *)sqlite3_column_text(st, 5);
-	a->before = (char *)sqlite3_column_text(st, 6);
-	a->after = (char *)sqlite3_column_text(st, 7);
-}
-
-static enum kn_err sq_audit_each(struct store *base, store_audit_fn fn, void *arg)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = vq(s, V_AUDIT_EACH);
-	struct audit_entry a;
-	int rc;
-	if (!st)
-		return KN_EIO;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_audit(st, &a);
-		if (fn(arg, &a, (const char *)sqlite3_column_text(st, 8))) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	enum kn_err e = rc == SQLITE_DONE ? KN_OK : fail(s, "audit");
-	sqlite3_reset(st);
-	return e;
-}
-
-/* Migration 004: the chain over the entries already there, in id order,
- * in the migration's transaction; then the head. Read in batches, so
- * that no row is updated under a running SELECT. */
-static enum kn_err sq_chain_build(struct sq *s)
-{
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	int64_t last = 0, *ids = NULL;
-	char (*hashes)[STORE_HASH_HEX] = NULL;
-	long long n = 0;
-	enum kn_err e = KN_OK;
-	sqlite3_stmt *st;
-
-	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
-	ids = xreallocarray(NULL, 4096, sizeof(*ids));
-	hashes = xreallocarray(NULL, 4096, sizeof(*hashes));
-	for (;;) {
-		size_t got = 0;
-		int rc;
-		if (!(st = vq(s, V_AUDIT_BATCH))) {
-			e = KN_EIO;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, last);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < 4096) {
-			struct audit_entry a;
-			read_audit(st, &a);
-			store_audit_hash(prev, &a, hash);
-			memcpy(prev, hash, STORE_HASH_HEX);
-			ids[got] = a.id;
-			memcpy(hashes[got], hash, STORE_HASH_HEX);
-			got++;
-		}
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			e = fail(s, "audit chain");
-			break;
-		}
-		sqlite3_reset(st);
-		for (size_t i = 0; i < got && e == KN_OK; i++) {
-			if (!(st = vq(s, V_AUDIT_SET_HASH))) {
-				e = KN_EIO;
-				break;
-			}
-			sqlite3_bind_int64(st, 1, ids[i]);
-			bind_text(st, 2, hashes[i]);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				e = fail(s, "audit chain");
-		}
-		if (e != KN_OK || got == 0)
-			break;
-		last = ids[got - 1];
-		n += (long long)got;
-	}
-	free(ids);
-	free(hashes);
-	if (e != KN_OK || n == 0)
-		return e;	/* no entry: the first store_audit makes the head */
-	{
-		sqlite3_stmt *h;
-		if (sqlite3_prepare_v2(s->db, "INSERT INTO audit_head (one, id, hash, n) "
-				       "VALUES (1, ?1, ?2, ?3)", -1, &h, NULL) != SQLITE_OK)
-			return fail(s, "audit head");
-		sqlite3_bind_int64(h, 1, last);
-		bind_text(h, 2, prev);
-		sqlite3_bind_int64(h, 3, n);
-		e = sqlite3_step(h) == SQLITE_DONE ? KN_OK : fail(s, "audit head");
-		sqlite3_finalize(h);
-	}
-	return e;
-}
-
 /* What a migration needs done in C, in its transaction, after its SQL. */
 static enum kn_err sq_migrate_after(struct sq *s, int version)
 {
-	return version == 4 ? sq_chain_build(s) : KN_OK;
+	return version == 4 ? audit_chain_build(&s->base) : KN_OK;
 }
 
 static enum kn_err sq_unit_links(struct store *base, struct unit_link **out, size_t *n)
@@ -1755,19 +1603,6 @@ static enum kn_err sq_candidacy_each(struct store *base, store_cand_fn fn, void 
 	enum kn_err e = rc == SQLITE_DONE ? KN_OK : fail(s, "candidacies");
 	sqlite3_reset(st);
 	return e;
-}
-
-static enum kn_err sq_audit_count(struct store *base, long long *n)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_AUDIT_COUNT);
-	if (!st)
-		return KN_EIO;
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return fail(s, "audit");
-	*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return KN_OK;
 }
 
 /* ---- accounts ---- */
@@ -1922,7 +1757,7 @@ static enum kn_err sq_session_get(struct store *base, const char *token_hash, st
 }
 
 /* Run a one-statement write bound to (text, int64). */
-static enum kn_err write_text_int(struct sq *s, enum stmt_id id, const char *t, long long v,
+static enum kn_err write_text_int(struct sq *s, enum qid id, const char *t, long long v,
 				  int nbind)
 {
 	sqlite3_stmt *st = q(s, id);
@@ -1944,10 +1779,10 @@ static enum kn_err sq_session_touch(struct store *base, const char *token_hash, 
 {
 	struct sq *s = (struct sq *)base;
 	enum kn_err e;
-	if (s->depth == 0)
+	if (s->base.depth == 0)
 		sqlite3_busy_timeout(s->db, 0);
 	e = write_text_int(s, Q_SESSION_TOUCH, token_hash, last_seen, 2);
-	if (s->depth == 0)
+	if (s->base.depth == 0)
 		sqlite3_busy_timeout(s->db, 10000);
 	if (e != KN_OK && s->busy) {
 		s->busy = 0;
@@ -2022,41 +1857,6 @@ static enum kn_err sq_login_reset(struct store *base, const char *key)
 	return write_text_int((struct sq *)base, Q_LOGIN_RESET, key, 0, 1);
 }
 
-static enum kn_err sq_audit_list(struct store *base, const char *actor, const char *entity,
-				 const char *key_prefix, long long offset, long long limit,
-				 struct audit_entry **out, size_t *n)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_AUDIT_LIST);
-	size_t cap = 0;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return KN_EIO;
-	bind_text(st, 1, actor && *actor ? actor : NULL);
-	bind_text(st, 2, entity && *entity ? entity : NULL);
-	bind_text(st, 3, key_prefix && *key_prefix ? key_prefix : NULL);
-	sqlite3_bind_int64(st, 4, offset);
-	sqlite3_bind_int64(st, 5, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*out = xreallocarray(*out, cap, sizeof(**out));
-		}
-		struct audit_entry *a = &(*out)[(*n)++];
-		a->id = sqlite3_column_int64(st, 0);
-		a->at = col_text(st, 1);
-		a->actor = col_text(st, 2);
-		a->action = col_text(st, 3);
-		a->entity = col_text(st, 4);
-		a->key = col_text(st, 5);
-		a->before = col_text(st, 6);
-		a->after = col_text(st, 7);
-	}
-	return rc == SQLITE_DONE ? KN_OK : fail(s, "audit");
-}
-
 /* ---- raw copy (ketnap migrate-to) ---- */
 
 static enum kn_err sq_rows_each(struct store *base, const struct store_table *t,
@@ -2092,10 +1892,10 @@ static enum kn_err sq_rows_each(struct store *base, const struct store_table *t,
 static enum kn_err sq_raw_begin(struct store *base)
 {
 	struct sq *s = (struct sq *)base;
-	enum kn_err e = sq_begin(base);
+	enum kn_err e = store_begin(base);
 	/* Foreign keys checked at commit (reset by SQLite when it ends). */
-	if (e == KN_OK && s->depth == 1 && (e = exec(s, "PRAGMA defer_foreign_keys = ON")))
-		sq_rollback(base);
+	if (e == KN_OK && s->base.depth == 1 && (e = exec(s, "PRAGMA defer_foreign_keys = ON")))
+		store_rollback(base);
 	return e;
 }
 
@@ -2131,7 +1931,7 @@ static enum kn_err sq_row_put(struct store *base, const struct store_table *t,
 /* SQLite's rowids need no moving: the next is always MAX + 1. */
 static enum kn_err sq_raw_commit(struct store *base)
 {
-	return sq_commit(base);
+	return store_commit(base);
 }
 
 static enum kn_err sq_candidacy_list(struct store *base, const char *folded,
@@ -2252,13 +2052,15 @@ static int sq_busy(struct store *base)
 
 static const struct store_ops sqlite_ops = {
 	.name = "SQLite",
-	.errmsg = sq_errmsg,
 	.close = sq_close,
 	.schema_version = sq_schema_version,
 	.migrate = sq_migrate,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
+	.tx_begin = sq_tx_begin,
+	.tx_commit = sq_tx_commit,
+	.tx_rollback = sq_tx_rollback,
+	.q_open = sq_q_open,
+	.q_next = sq_q_next,
+	.q_close = sq_q_close,
 	.backup = sq_backup,
 	.unit_get = sq_unit_get,
 	.unit_all = sq_unit_all,
@@ -2284,11 +2086,6 @@ static const struct store_ops sqlite_ops = {
 	.step_counts = sq_step_counts,
 	.pipeline_each = sq_pipeline_each,
 	.pipeline_dates = sq_pipeline_dates,
-	.audit = sq_audit,
-	.audit_count = sq_audit_count,
-	.audit_list = sq_audit_list,
-	.audit_head = sq_audit_head,
-	.audit_each = sq_audit_each,
 	.unit_links = sq_unit_links,
 	.candidacy_each = sq_candidacy_each,
 	.candidacy_list = sq_candidacy_list,
