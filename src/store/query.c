@@ -115,6 +115,11 @@ enum kn_err q_first(struct store *s, enum stmt_id id, const struct sargs *a, str
 	return rc == 0 ? KN_ENOTFOUND : e;
 }
 
+enum kn_err q_describe(struct store *s, enum stmt_id id, int *nparams, int *ncols)
+{
+	return s->ops->q_describe(s, id, nparams, ncols);
+}
+
 enum kn_err q_all(struct store *s, enum stmt_id id, const struct sargs *a, void **out,
 		  size_t *n, size_t size, void (*fn)(const struct srows *r, void *item))
 {

@@ -100,7 +100,7 @@ const struct stmt store_stmts[S__COUNT] = {
 		"member_id = " BY_REF(5) ", intro1_id = " BY_REF(6) ", intro1_since = $7, "
 		"intro2_id = " BY_REF(8) ", intro2_since = $9, votes_for = $10, votes_total = $11, "
 		"consent = $12, override = $13, override_by = $14, note = $15 WHERE id = $1", 0,
-		"itttttttttiitttt", "", 0 },
+		"ittttttttiitttt", "", 0 },
 	/* PostgreSQL: FOR UPDATE, so that inside a write transaction the
 	 * version is locked until the commit and a second writer that read
 	 * the same version waits, then sees it moved (SQLite's BEGIN

@@ -12,6 +12,7 @@
  * deadlock over it, and they hold it only while they commit. An entry
  * made outside a transaction gets one of its own.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,8 +235,8 @@ enum kn_err store_audit_list(struct store *s, const char *actor, const char *ent
 	arg_text(&a, actor && *actor ? actor : NULL);
 	arg_text(&a, entity && *entity ? entity : NULL);
 	arg_text(&a, key_prefix && *key_prefix ? key_prefix : NULL);
-	arg_int(&a, offset);
-	arg_int(&a, limit);
+	arg_int(&a, offset > 0 ? offset : 0);
+	arg_int(&a, limit < 0 ? INT64_MAX : limit);	/* < 0: no limit, as SQLite's LIMIT -1 */
 	e = q_all(s, S_AUDIT_LIST, &a, (void **)out, n, sizeof(**out), audit_row);
 	if (e != KN_OK) {
 		store_audit_free(*out, *n);

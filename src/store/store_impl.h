@@ -65,6 +65,8 @@ enum kn_err q_exec(struct store *s, enum stmt_id id, const struct sargs *a, long
 /* At most one row: KN_OK with r on it (read it, then q_close()),
  * KN_ENOTFOUND without (closed), or the error (closed). */
 enum kn_err q_first(struct store *s, enum stmt_id id, const struct sargs *a, struct srows *r);
+/* The database's own count of statement id's parameters and columns. */
+enum kn_err q_describe(struct store *s, enum stmt_id id, int *nparams, int *ncols);
 /* A fetch of all rows into a growable array: *out grows by `size` bytes
  * per row (zeroed), fn reads the row into it. */
 enum kn_err q_all(struct store *s, enum stmt_id id, const struct sargs *a, void **out,
@@ -114,6 +116,9 @@ struct store_ops {
 			      struct srows *r);
 	int (*q_next)(struct srows *r);
 	void (*q_close)(struct srows *r);
+	/* Prepare statement id and say how many parameters and result
+	 * columns the database found in its text (tests/unit/test_stmt.c). */
+	enum kn_err (*q_describe)(struct store *s, enum stmt_id id, int *nparams, int *ncols);
 	enum kn_err (*backup)(struct store *s, const char *path);
 	enum kn_err (*unit_get)(struct store *s, const char *code, struct unit *out);
 	enum kn_err (*unit_all)(struct store *s, struct unit **out, size_t *n);

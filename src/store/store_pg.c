@@ -853,12 +853,52 @@ static void pg_tx_rollback(struct store *base)
 #define PG_INT8 20
 #define PG_TEXT 25
 
+/* Prepare statement id once per connection, with its parameters' types. */
+static enum kn_err table_prepare(struct pg *s, enum stmt_id id)
+{
+	const struct stmt *t = &store_stmts[id];
+	Oid types[STORE_MAX_ARGS];
+	int n = 0;
+	enum kn_err e;
+	if (s->tprep[id])
+		return KN_OK;
+	for (; t->params[n]; n++)
+		types[n] = t->params[n] == 'i' ? PG_INT8 : PG_TEXT;
+	PGresult *p = PQprepare(s->conn, t->name, t->sql_pg ? t->sql_pg : t->sql, n, types);
+	if (!ok_status(p)) {
+		e = fail_res(s, t->name, p);
+		PQclear(p);
+		return e;
+	}
+	PQclear(p);
+	s->tprep[id] = 1;
+	return KN_OK;
+}
+
+static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *nparams, int *ncols)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+	PGresult *r;
+	if ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, id)) != KN_OK)
+		return e;
+	r = PQdescribePrepared(s->conn, store_stmts[id].name);
+	if (!ok_status(r)) {
+		e = fail_res(s, store_stmts[id].name, r);
+		PQclear(r);
+		return e;
+	}
+	*nparams = PQnparams(r);
+	*ncols = PQnfields(r);
+	PQclear(r);
+	return KN_OK;
+}
+
 static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
 			     struct srows *r)
 {
 	struct pg *s = (struct pg *)base;
 	const struct stmt *t = &store_stmts[id];
-	const char *text = t->sql_pg ? t->sql_pg : t->sql;
 	const char *v[STORE_MAX_ARGS];
 	char num[STORE_MAX_ARGS][24];
 	enum kn_err e;
@@ -875,23 +915,10 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 	for (int attempt = 0; attempt < 2 && !sent; attempt++) {
 		if ((e = ensure_conn(s)) != KN_OK)
 			return e;
-		if (!s->tprep[id]) {
-			Oid types[STORE_MAX_ARGS];
-			int n = 0;
-			for (; t->params[n]; n++)
-				types[n] = t->params[n] == 'i' ? PG_INT8 : PG_TEXT;
-			PGresult *p = PQprepare(s->conn, t->name, text, n, types);
-			if (!ok_status(p)) {
-				if (attempt == 0 && conn_lost(s)) {
-					PQclear(p);
-					continue;
-				}
-				e = fail_res(s, t->name, p);
-				PQclear(p);
-				return e;
-			}
-			PQclear(p);
-			s->tprep[id] = 1;
+		if ((e = table_prepare(s, id)) != KN_OK) {
+			if (attempt == 0 && conn_lost(s))
+				continue;
+			return e;
 		}
 		if (t->flags & ST_STREAM) {
 			if (PQsendQueryPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0)) {
@@ -2243,6 +2270,7 @@ static const struct store_ops pg_ops = {
 	.q_open = pg_q_open,
 	.q_next = pg_q_next,
 	.q_close = pg_q_close,
+	.q_describe = pg_q_describe,
 	.backup = pg_backup,
 	.unit_get = pg_unit_get,
 	.unit_all = pg_unit_all,

@@ -586,6 +586,20 @@ static int sq_q_next(struct srows *r)
 	return -1;
 }
 
+static enum kn_err sq_q_describe(struct store *base, enum stmt_id id, int *nparams, int *ncols)
+{
+	struct sq *s = (struct sq *)base;
+	sqlite3_stmt *st = prepared(s, id);
+	if (!st)
+		return KN_EIO;
+	*nparams = sqlite3_bind_parameter_count(st);
+	for (int i = 0; store_stmts[id].params[i]; i++)
+		if (!s->pmap[id][i])
+			*nparams = -1;	/* a $n the text lacks */
+	*ncols = sqlite3_column_count(st);
+	return KN_OK;
+}
+
 static void sq_q_close(struct srows *r)
 {
 	struct sq *s = (struct sq *)r->s;
@@ -2061,6 +2075,7 @@ static const struct store_ops sqlite_ops = {
 	.q_open = sq_q_open,
 	.q_next = sq_q_next,
 	.q_close = sq_q_close,
+	.q_describe = sq_q_describe,
 	.backup = sq_backup,
 	.unit_get = sq_unit_get,
 	.unit_all = sq_unit_all,
