@@ -9,6 +9,7 @@
  * dialects differ.
  */
 #include "store/stmt.h"
+#include "util/banned.h"
 
 #define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
 	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
