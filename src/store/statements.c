@@ -14,7 +14,7 @@
 #define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
 	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
 	"p.trade_union, p.member_since, p.official_since, p.phone, p.note"
-#define PERSON_TYPES "itttttttttttiittt"
+#define PERSON_TYPES "ittttttttttiitttt"
 #define PERSON_FROM " FROM people p JOIN units u ON u.id = p.unit_id "
 #define STEP_COLS "s.id, s.step, s.date, s.doc_no, s.org, m.ref, i1.ref, s.intro1_since, " \
 	"i2.ref, s.intro2_since, s.votes_for, s.votes_total, s.consent, s.override, " \
@@ -101,7 +101,7 @@ const struct stmt store_stmts[S__COUNT] = {
 		"member_id = " BY_REF(5) ", intro1_id = " BY_REF(6) ", intro1_since = $7, "
 		"intro2_id = " BY_REF(8) ", intro2_since = $9, votes_for = $10, votes_total = $11, "
 		"consent = $12, override = $13, override_by = $14, note = $15 WHERE id = $1", 0,
-		"itttttttttiitttt", "", 0 },
+		"ittttttttiitttt", "", 0 },
 	/* PostgreSQL: FOR UPDATE, so that inside a write transaction the
 	 * version is locked until the commit and a second writer that read
 	 * the same version waits, then sees it moved (SQLite's BEGIN
