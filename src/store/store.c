@@ -237,46 +237,6 @@ enum kn_err store_backup(struct store *s, const char *path)
 	return s->ops->backup(s, path);
 }
 
-enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
-{
-	return s->ops->unit_get(s, code, out);
-}
-
-enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
-{
-	return s->ops->unit_all(s, out, n);
-}
-
-enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
-{
-	return s->ops->unit_put(s, u, changed);
-}
-
-enum kn_err store_person_get(struct store *s, const char *ref, struct person *out)
-{
-	return s->ops->person_get(s, ref, out);
-}
-
-enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
-{
-	return s->ops->person_get_id(s, id, out);
-}
-
-enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name, int *changed)
-{
-	return s->ops->person_put(s, p, search_name, changed);
-}
-
-enum kn_err store_person_find(struct store *s, const char *folded, struct person **out, size_t *n)
-{
-	return s->ops->person_find(s, folded, out, n);
-}
-
-enum kn_err store_person_all(struct store *s, struct person **out, size_t *n)
-{
-	return s->ops->person_all(s, out, n);
-}
-
 enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct candidacy **out, size_t *n)
 {
 	return s->ops->candidacies_of(s, person_id, out, n);
@@ -305,36 +265,6 @@ enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64
 enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
 {
 	return s->ops->step_each(s, fn, arg);
-}
-
-enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed)
-{
-	return s->ops->quota_put(s, q, changed);
-}
-
-enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
-{
-	return s->ops->quota_all(s, out, n);
-}
-
-enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed)
-{
-	return s->ops->holiday_put(s, h, changed);
-}
-
-enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
-{
-	return s->ops->holiday_all(s, out, n);
-}
-
-enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n)
-{
-	return s->ops->policy_all(s, out, n);
-}
-
-enum kn_err store_policy_put(struct store *s, const struct policy_row *r)
-{
-	return s->ops->policy_put(s, r);
 }
 
 enum kn_err store_admissions(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n)
