@@ -237,31 +237,6 @@ enum kn_err store_backup(struct store *s, const char *path)
 	return s->ops->backup(s, path);
 }
 
-enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct candidacy **out, size_t *n)
-{
-	return s->ops->candidacies_of(s, person_id, out, n);
-}
-
-enum kn_err store_candidacy_new(struct store *s, int64_t person_id, const char *unit_code, int64_t *id)
-{
-	return s->ops->candidacy_new(s, person_id, unit_code, id);
-}
-
-enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id)
-{
-	return s->ops->step_add(s, candidacy_id, st, stage, open, expect_version, step_id);
-}
-
-enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *st)
-{
-	return s->ops->step_update(s, step_id, st);
-}
-
-enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version)
-{
-	return s->ops->candidacy_version(s, candidacy_id, version);
-}
-
 enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
 {
 	return s->ops->step_each(s, fn, arg);

@@ -124,11 +124,6 @@ struct store_ops {
 	int (*q_next)(struct srows *r);
 	void (*q_close)(struct srows *r);
 	enum kn_err (*backup)(struct store *s, const char *path);
-	enum kn_err (*candidacies_of)(struct store *s, int64_t person_id, struct candidacy **out, size_t *n);
-	enum kn_err (*candidacy_new)(struct store *s, int64_t person_id, const char *unit_code, int64_t *id);
-	enum kn_err (*step_add)(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id);
-	enum kn_err (*step_update)(struct store *s, int64_t step_id, const struct step *st);
-	enum kn_err (*candidacy_version)(struct store *s, int64_t candidacy_id, int64_t *version);
 	enum kn_err (*step_each)(struct store *s, store_step_fn fn, void *arg);
 	enum kn_err (*admissions)(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n);
 	enum kn_err (*step_counts)(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n);

@@ -326,14 +326,6 @@ static void p_date(struct params *p, kn_date d)
 	p->n++;
 }
 
-static void p_count(struct params *p, int v)
-{
-	if (v < 0)
-		p->v[p->n++] = NULL;
-	else
-		p_int(p, v);
-}
-
 static char *col_text(const PGresult *r, int row, int col)
 {
 	return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
@@ -1064,156 +1056,6 @@ static void read_step(const PGresult *r, int i, int at, struct step *x)
 	x->recorded_at = col_text(r, i, at + 17);
 }
 
-static enum kn_err pg_candidacies_of(struct store *base, int64_t person_id,
-				     struct candidacy **out, size_t *n)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-
-	*out = NULL;
-	*n = 0;
-	p_int(&p, person_id);
-	if (!(r = run(s, Q_CAND_OF, &p, "candidacies", &e)))
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct candidacy *c = &(*out)[i];
-		memset(c, 0, sizeof(*c));
-		c->id = col_int(r, (int)i, 0);
-		c->person_id = col_int(r, (int)i, 1);
-		c->stage = step_from_name(PQgetvalue(r, (int)i, 2));
-		c->open = (int)col_int(r, (int)i, 3);
-	}
-	PQclear(r);
-	for (size_t i = 0; i < *n; i++) {
-		struct candidacy *c = &(*out)[i];
-		struct params q = { 0 };
-		p_int(&q, c->id);
-		if (!(r = run(s, Q_STEPS_OF, &q, "steps", &e)))
-			return e;
-		c->nsteps = (size_t)PQntuples(r);
-		c->steps = xreallocarray(NULL, c->nsteps + 1, sizeof(*c->steps));
-		for (size_t j = 0; j < c->nsteps; j++)
-			read_step(r, (int)j, 0, &c->steps[j]);
-		PQclear(r);
-	}
-	return KN_OK;
-}
-
-static enum kn_err pg_candidacy_new(struct store *base, int64_t person_id, const char *unit_code,
-				    int64_t *id)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_int(&p, person_id);
-	p_text(&p, unit_code);
-	if ((e = one(s, Q_CAND_NEW, &p, "candidacy", &r)) != KN_OK)
-		return e == KN_ENOTFOUND ? KN_EIO : e;
-	*id = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-static void p_step_facts(struct params *p, const struct step *x)
-{
-	/* date, doc_no, org, member, intro1, intro1_since, intro2, intro2_since,
-	 * votes_for, votes_total, consent, override, override_by, note */
-	p_date(p, x->date);
-	p_text(p, x->doc_no);
-	p_text(p, x->org);
-	p_text(p, x->member);
-	p_text(p, x->intro1);
-	p_date(p, x->intro1_since);
-	p_text(p, x->intro2);
-	p_date(p, x->intro2_since);
-	p_count(p, x->votes_for);
-	p_count(p, x->votes_total);
-	p_text(p, x->consent);
-	p_text(p, x->override);
-	p_text(p, x->override_by);
-	p_text(p, x->note);
-}
-
-static enum kn_err pg_step_add(struct store *base, int64_t candidacy_id, const struct step *x,
-			       enum step_code stage, int open, int64_t expect_version,
-			       int64_t *step_id)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	long changes = 0;
-	char at[32];
-
-	/* Move the candidacy first: the UPDATE takes the row lock, so a
-	 * concurrent writer that read the same version waits here, then
-	 * finds it changed and gets KN_ECONFLICT. */
-	p_int(&p, candidacy_id);
-	p_text(&p, step_name(stage));
-	p_int(&p, !!open);
-	p_int(&p, expect_version);
-	if ((e = run_write(s, Q_CAND_STAGE, &p, "candidacy", &changes)) != KN_OK)
-		return e;
-	if (changes != 1) {
-		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-			 "the candidacy was changed by someone else meanwhile");
-		return KN_ECONFLICT;
-	}
-	now_iso(at);
-	p.n = 0;
-	p_int(&p, candidacy_id);
-	p_text(&p, step_name(x->code));
-	p_date(&p, x->date);
-	p_text(&p, x->doc_no);
-	p_text(&p, x->org);
-	p_text(&p, x->member);
-	p_text(&p, x->intro1);
-	p_date(&p, x->intro1_since);
-	p_text(&p, x->intro2);
-	p_date(&p, x->intro2_since);
-	p_count(&p, x->votes_for);
-	p_count(&p, x->votes_total);
-	p_text(&p, x->consent);
-	p_text(&p, x->override);
-	p_text(&p, x->override_by);
-	p_text(&p, x->note);
-	p_text(&p, x->recorded_by ? x->recorded_by : "");
-	p_text(&p, at);
-	if ((e = one(s, Q_STEP_INSERT, &p, "step", &r)) != KN_OK)
-		return e == KN_ENOTFOUND ? KN_EIO : e;
-	if (step_id)
-		*step_id = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_step_update(struct store *base, int64_t step_id, const struct step *x)
-{
-	struct params p = { 0 };
-	p_int(&p, step_id);
-	p_step_facts(&p, x);
-	return run_write((struct pg *)base, Q_STEP_UPDATE, &p, "step", NULL);
-}
-
-static enum kn_err pg_candidacy_version(struct store *base, int64_t candidacy_id,
-					int64_t *version)
-{
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_int(&p, candidacy_id);
-	if ((e = one((struct pg *)base, Q_CAND_VERSION, &p, "candidacy", &r)) != KN_OK)
-		return e;
-	*version = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
 struct step_each_arg {
 	store_step_fn fn;
 	void *arg;
@@ -1859,11 +1701,6 @@ static const struct store_ops pg_ops = {
 	.q_next = pg_q_next,
 	.q_close = pg_q_close,
 	.backup = pg_backup,
-	.candidacies_of = pg_candidacies_of,
-	.candidacy_new = pg_candidacy_new,
-	.step_add = pg_step_add,
-	.step_update = pg_step_update,
-	.candidacy_version = pg_candidacy_version,
 	.step_each = pg_step_each,
 	.admissions = pg_admissions,
 	.step_counts = pg_step_counts,

@@ -303,14 +303,6 @@ static void bind_date(sqlite3_stmt *st, int i, kn_date d)
 	sqlite3_bind_text(st, i, iso, -1, SQLITE_TRANSIENT);
 }
 
-static void bind_count(sqlite3_stmt *st, int i, int v)
-{
-	if (v < 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int(st, i, v);
-}
-
 static char *col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
@@ -650,179 +642,6 @@ static void read_step(sqlite3_stmt *st, int at, struct step *s)
 	s->note = col_text(st, at + 15);
 	s->recorded_by = col_text(st, at + 16);
 	s->recorded_at = col_text(st, at + 17);
-}
-
-static enum kn_err sq_candidacies_of(struct store *base, int64_t person_id, struct candidacy **out,
-				 size_t *n)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_CAND_OF);
-	size_t cap = 0;
-	int rc;
-	enum kn_err e = KN_OK;
-
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return KN_EIO;
-	sqlite3_bind_int64(st, 1, person_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			*out = xreallocarray(*out, cap, sizeof(**out));
-		}
-		struct candidacy *c = &(*out)[(*n)++];
-		memset(c, 0, sizeof(*c));
-		c->id = sqlite3_column_int64(st, 0);
-		c->person_id = sqlite3_column_int64(st, 1);
-		c->stage = step_from_name((const char *)sqlite3_column_text(st, 2));
-		c->open = sqlite3_column_int(st, 3);
-	}
-	if (rc != SQLITE_DONE)
-		return fail(s, "candidacies");
-	for (size_t i = 0; i < *n && e == KN_OK; i++) {
-		struct candidacy *c = &(*out)[i];
-		size_t scap = 0;
-		st = q(s, Q_STEPS_OF);
-		if (!st)
-			return KN_EIO;
-		sqlite3_bind_int64(st, 1, c->id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (c->nsteps == scap) {
-				scap = scap ? scap * 2 : 16;
-				c->steps = xreallocarray(c->steps, scap, sizeof(*c->steps));
-			}
-			read_step(st, 0, &c->steps[c->nsteps++]);
-		}
-		if (rc != SQLITE_DONE)
-			e = fail(s, "steps");
-	}
-	return e;
-}
-
-static enum kn_err sq_candidacy_new(struct store *base, int64_t person_id, const char *unit_code,
-				int64_t *id)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_CAND_NEW);
-	if (!st)
-		return KN_EIO;
-	sqlite3_bind_int64(st, 1, person_id);
-	bind_text(st, 2, unit_code);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return fail(s, "candidacy");
-	*id = sqlite3_column_int64(st, 0);
-	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "candidacy");
-}
-
-static void bind_step_facts(sqlite3_stmt *st, const struct step *x, int first)
-{
-	/* date, doc_no, org, member, intro1, intro1_since, intro2, intro2_since,
-	 * votes_for, votes_total, consent, override, override_by, note */
-	bind_date(st, first + 0, x->date);
-	bind_text(st, first + 1, x->doc_no);
-	bind_text(st, first + 2, x->org);
-	bind_text(st, first + 3, x->member);
-	bind_text(st, first + 4, x->intro1);
-	bind_date(st, first + 5, x->intro1_since);
-	bind_text(st, first + 6, x->intro2);
-	bind_date(st, first + 7, x->intro2_since);
-	bind_count(st, first + 8, x->votes_for);
-	bind_count(st, first + 9, x->votes_total);
-	bind_text(st, first + 10, x->consent);
-	bind_text(st, first + 11, x->override);
-	bind_text(st, first + 12, x->override_by);
-	bind_text(st, first + 13, x->note);
-}
-
-static enum kn_err sq_step_add(struct store *base, int64_t candidacy_id, const struct step *x,
-			   enum step_code stage, int open, int64_t expect_version,
-			   int64_t *step_id)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_CAND_STAGE);
-	char at[32];
-	int seq;
-
-	if (!st)
-		return KN_EIO;
-	/* Move the candidacy first: a concurrent writer that read the same
-	 * version finds it changed and gets KN_ECONFLICT. */
-	sqlite3_bind_int64(st, 1, candidacy_id);
-	bind_text(st, 2, step_name(stage));
-	sqlite3_bind_int(st, 3, !!open);
-	sqlite3_bind_int64(st, 4, expect_version);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return fail(s, "candidacy");
-	if (sqlite3_changes(s->db) != 1) {
-		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s",
-			 _("the candidacy was changed by someone else meanwhile"));
-		return KN_ECONFLICT;
-	}
-	st = q(s, Q_STEP_NEXT_SEQ);
-	if (!st)
-		return KN_EIO;
-	sqlite3_bind_int64(st, 1, candidacy_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return fail(s, "step");
-	seq = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-
-	st = q(s, Q_STEP_INSERT);
-	if (!st)
-		return KN_EIO;
-	now_iso(at);
-	sqlite3_bind_int64(st, 1, candidacy_id);
-	sqlite3_bind_int(st, 2, seq);
-	bind_text(st, 3, step_name(x->code));
-	bind_date(st, 4, x->date);
-	bind_text(st, 5, x->doc_no);
-	bind_text(st, 6, x->org);
-	bind_text(st, 7, x->member);
-	bind_text(st, 8, x->intro1);
-	bind_date(st, 9, x->intro1_since);
-	bind_text(st, 10, x->intro2);
-	bind_date(st, 11, x->intro2_since);
-	bind_count(st, 12, x->votes_for);
-	bind_count(st, 13, x->votes_total);
-	bind_text(st, 14, x->consent);
-	bind_text(st, 15, x->override);
-	bind_text(st, 16, x->override_by);
-	bind_text(st, 17, x->note);
-	bind_text(st, 18, x->recorded_by ? x->recorded_by : "");
-	bind_text(st, 19, at);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return fail(s, "step");
-	if (step_id)
-		*step_id = sqlite3_column_int64(st, 0);
-	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "step");
-}
-
-static enum kn_err sq_step_update(struct store *base, int64_t step_id, const struct step *x)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_STEP_UPDATE);
-	if (!st)
-		return KN_EIO;
-	sqlite3_bind_int64(st, 1, step_id);
-	bind_step_facts(st, x, 2);
-	return sqlite3_step(st) == SQLITE_DONE ? KN_OK : fail(s, "step");
-}
-
-static enum kn_err sq_candidacy_version(struct store *base, int64_t candidacy_id, int64_t *version)
-{
-	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = q(s, Q_CAND_VERSION);
-	if (!st)
-		return KN_EIO;
-	sqlite3_bind_int64(st, 1, candidacy_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*version = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		return KN_OK;
-	}
-	return rc == SQLITE_DONE ? KN_ENOTFOUND : fail(s, "candidacy");
 }
 
 static enum kn_err sq_step_each(struct store *base, store_step_fn fn, void *arg)
@@ -1632,11 +1451,6 @@ static const struct store_ops sqlite_ops = {
 	.q_next = sq_q_next,
 	.q_close = sq_q_close,
 	.backup = sq_backup,
-	.candidacies_of = sq_candidacies_of,
-	.candidacy_new = sq_candidacy_new,
-	.step_add = sq_step_add,
-	.step_update = sq_step_update,
-	.candidacy_version = sq_candidacy_version,
 	.step_each = sq_step_each,
 	.admissions = sq_admissions,
 	.step_counts = sq_step_counts,
