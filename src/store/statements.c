@@ -14,7 +14,7 @@
 #define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
 	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
 	"p.trade_union, p.member_since, p.official_since, p.phone, p.note"
-#define PERSON_TYPES "itttttttttttiittt"
+#define PERSON_TYPES "ittttttttttiitttt"
 #define PERSON_FROM " FROM people p JOIN units u ON u.id = p.unit_id "
 #define STEP_COLS "s.id, s.step, s.date, s.doc_no, s.org, m.ref, i1.ref, s.intro1_since, " \
 	"i2.ref, s.intro2_since, s.votes_for, s.votes_total, s.consent, s.override, " \

@@ -71,6 +71,15 @@ enum kn_err q_describe(struct store *s, enum stmt_id id, int *nparams, int *ncol
  * per row (zeroed), fn reads the row into it. */
 enum kn_err q_all(struct store *s, enum stmt_id id, const struct sargs *a, void **out,
 		  size_t *n, size_t size, void (*fn)(const struct srows *r, void *item));
+/* After q_all() into *out, *n: on failure (e not KN_OK) none, the rows
+ * read so far freed with drop(*out, *n) — the type's store_*_free(). */
+#define Q_ALL_OR_NONE(e, out, n, drop) do { \
+		if ((e) != KN_OK) { \
+			drop(*(out), *(n)); \
+			*(out) = NULL; \
+			*(n) = 0; \
+		} \
+	} while (0)
 
 /* Typed readers of column i of the current row. */
 const char *row_str(const struct srows *r, int i);	/* borrowed; NULL for NULL */
@@ -120,26 +129,7 @@ struct store_ops {
 	 * columns the database found in its text (tests/unit/test_stmt.c). */
 	enum kn_err (*q_describe)(struct store *s, enum stmt_id id, int *nparams, int *ncols);
 	enum kn_err (*backup)(struct store *s, const char *path);
-	enum kn_err (*unit_get)(struct store *s, const char *code, struct unit *out);
-	enum kn_err (*unit_all)(struct store *s, struct unit **out, size_t *n);
-	enum kn_err (*unit_put)(struct store *s, const struct unit *u, int *changed);
-	enum kn_err (*person_get)(struct store *s, const char *ref, struct person *out);
-	enum kn_err (*person_get_id)(struct store *s, int64_t id, struct person *out);
-	enum kn_err (*person_put)(struct store *s, const struct person *p, const char *search_name, int *changed);
-	enum kn_err (*person_find)(struct store *s, const char *folded, struct person **out, size_t *n);
-	enum kn_err (*person_all)(struct store *s, struct person **out, size_t *n);
-	enum kn_err (*candidacies_of)(struct store *s, int64_t person_id, struct candidacy **out, size_t *n);
-	enum kn_err (*candidacy_new)(struct store *s, int64_t person_id, const char *unit_code, int64_t *id);
-	enum kn_err (*step_add)(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id);
-	enum kn_err (*step_update)(struct store *s, int64_t step_id, const struct step *st);
-	enum kn_err (*candidacy_version)(struct store *s, int64_t candidacy_id, int64_t *version);
 	enum kn_err (*step_each)(struct store *s, store_step_fn fn, void *arg);
-	enum kn_err (*quota_put)(struct store *s, const struct quota *q, int *changed);
-	enum kn_err (*quota_all)(struct store *s, struct quota **out, size_t *n);
-	enum kn_err (*holiday_put)(struct store *s, const struct holiday *h, int *changed);
-	enum kn_err (*holiday_all)(struct store *s, struct holiday **out, size_t *n);
-	enum kn_err (*policy_all)(struct store *s, struct policy_row **out, size_t *n);
-	enum kn_err (*policy_put)(struct store *s, const struct policy_row *r);
 	enum kn_err (*admissions)(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n);
 	enum kn_err (*step_counts)(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n);
 	enum kn_err (*pipeline_each)(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
