@@ -17,14 +17,21 @@
 
 /* ---- users ---- */
 
+/* q_first() of statement id with the one text argument t. */
+static enum kn_err first_by_text(struct store *s, enum stmt_id id, const char *t,
+				 struct srows *r)
+{
+	struct sargs a = SARGS_INIT;
+	arg_text(&a, t);
+	return q_first(s, id, &a, r);
+}
+
 /* The user of statement id with the one text argument v. */
 static enum kn_err user_one(struct store *s, enum stmt_id id, const char *v, struct user *out)
 {
-	struct sargs a = SARGS_INIT;
 	struct srows r;
-	enum kn_err e;
-	arg_text(&a, v);
-	if ((e = q_first(s, id, &a, &r)) != KN_OK)
+	enum kn_err e = first_by_text(s, id, v, &r);
+	if (e != KN_OK)
 		return e;
 	row_user(&r, 0, out);
 	return q_close(&r);
@@ -116,11 +123,9 @@ enum kn_err store_session_new(struct store *s, const struct session *x)
 
 enum kn_err store_session_get(struct store *s, const char *token_hash, struct session *out)
 {
-	struct sargs a = SARGS_INIT;
 	struct srows r;
-	enum kn_err e;
-	arg_text(&a, token_hash);
-	if ((e = q_first(s, S_SESSION_GET, &a, &r)) != KN_OK)
+	enum kn_err e = first_by_text(s, S_SESSION_GET, token_hash, &r);
+	if (e != KN_OK)
 		return e;
 	out->token_hash = row_dup(&r, 0);
 	out->user = row_dup(&r, 1);
@@ -179,13 +184,11 @@ enum kn_err store_session_end_user(struct store *s, const char *user, const char
 static enum kn_err login_get(struct store *s, const char *key, long long *count,
 			     long long *first)
 {
-	struct sargs a = SARGS_INIT;
 	struct srows r;
-	enum kn_err e;
+	enum kn_err e = first_by_text(s, S_LOGIN_GET, key, &r);
 	*count = 0;
 	*first = 0;
-	arg_text(&a, key);
-	if ((e = q_first(s, S_LOGIN_GET, &a, &r)) != KN_OK)
+	if (e != KN_OK)
 		return e == KN_ENOTFOUND ? KN_OK : e;
 	*count = row_int(&r, 0);
 	*first = row_int(&r, 1);

@@ -19,6 +19,37 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+/* q_all(), and on a failure no rows: those read are freed with drop
+ * (the array's free function of store.h). */
+static enum kn_err all_rows(struct store *s, enum stmt_id id, const struct sargs *a,
+			    void **out, size_t *n, size_t size,
+			    void (*fn)(const struct srows *r, void *item),
+			    void (*drop)(void *rows, size_t n))
+{
+	enum kn_err e = q_all(s, id, a, out, n, size, fn);
+	if (e != KN_OK) {
+		drop(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return e;
+}
+
+static void admissions_drop(void *rows, size_t n)
+{
+	store_admissions_free(rows, n);
+}
+
+static void cand_summaries_drop(void *rows, size_t n)
+{
+	store_cand_summaries_free(rows, n);
+}
+
+static void unit_links_drop(void *rows, size_t n)
+{
+	store_unit_links_free(rows, n);
+}
+
 enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
 {
 	struct srows r;
@@ -39,34 +70,45 @@ enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
 
 /* ---- reports ---- */
 
+/* What the structure categories (RULES.md §6) need of a person, as
+ * S_ADMISSIONS and S_CAND_LIST have it from column at: sex, birth date,
+ * ethnicity, religion, youth union, occupation, qualification. */
+struct cats {
+	char *sex;
+	kn_date *birth_date;
+	char **ethnicity, **religion;
+	int *youth_union;
+	char **occupation, **qualification;
+};
+
+static void row_cats(const struct srows *r, int at, const struct cats *c)
+{
+	*c->sex = row_sex(r, at);
+	*c->birth_date = row_date(r, at + 1);
+	*c->ethnicity = row_dup(r, at + 2);
+	*c->religion = row_dup(r, at + 3);
+	*c->youth_union = (int)row_int(r, at + 4);
+	*c->occupation = row_dup(r, at + 5);
+	*c->qualification = row_dup(r, at + 6);
+}
+
 static void admission_row(const struct srows *r, void *item)
 {
 	struct admission *a = item;
 	a->unit = row_dup(r, 0);
 	a->decision = row_date(r, 1);
-	a->sex = row_sex(r, 2);
-	a->birth_date = row_date(r, 3);
-	a->ethnicity = row_dup(r, 4);
-	a->religion = row_dup(r, 5);
-	a->youth_union = (int)row_int(r, 6);
-	a->occupation = row_dup(r, 7);
-	a->qualification = row_dup(r, 8);
+	row_cats(r, 2, &(struct cats){ &a->sex, &a->birth_date, &a->ethnicity, &a->religion,
+				       &a->youth_union, &a->occupation, &a->qualification });
 }
 
 enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
 			     struct admission **out, size_t *n)
 {
 	struct sargs a = SARGS_INIT;
-	enum kn_err e;
 	arg_date(&a, from);
 	arg_date(&a, to);
-	e = q_all(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row);
-	if (e != KN_OK) {
-		store_admissions_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
-	return e;
+	return all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
+			admissions_drop);
 }
 
 /* One step of the period: store_step_counts sorts them by unit, step and
@@ -247,13 +289,8 @@ static void cand_summary_row(const struct srows *r, void *item)
 	c->open = (int)row_int(r, 5);
 	c->last_date = row_date(r, 6);
 	c->decision = row_date(r, 7);
-	c->sex = row_sex(r, 8);
-	c->birth_date = row_date(r, 9);
-	c->ethnicity = row_dup(r, 10);
-	c->religion = row_dup(r, 11);
-	c->youth_union = (int)row_int(r, 12);
-	c->occupation = row_dup(r, 13);
-	c->qualification = row_dup(r, 14);
+	row_cats(r, 8, &(struct cats){ &c->sex, &c->birth_date, &c->ethnicity, &c->religion,
+				       &c->youth_union, &c->occupation, &c->qualification });
 }
 
 enum kn_err store_candidacy_list(struct store *s, const char *folded,
@@ -270,13 +307,9 @@ enum kn_err store_candidacy_list(struct store *s, const char *folded,
 	} else {
 		arg_null(&a);
 	}
-	e = q_all(s, S_CAND_LIST, &a, (void **)out, n, sizeof(**out), cand_summary_row);
+	e = all_rows(s, S_CAND_LIST, &a, (void **)out, n, sizeof(**out), cand_summary_row,
+		     cand_summaries_drop);
 	buf_release(&pat);
-	if (e != KN_OK) {
-		store_cand_summaries_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
 	return e;
 }
 
@@ -292,14 +325,8 @@ static void unit_link_row(const struct srows *r, void *item)
 
 enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)
 {
-	enum kn_err e = q_all(s, S_UNIT_LINKS, NULL, (void **)out, n, sizeof(**out),
-			      unit_link_row);
-	if (e != KN_OK) {
-		store_unit_links_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
-	return e;
+	return all_rows(s, S_UNIT_LINKS, NULL, (void **)out, n, sizeof(**out), unit_link_row,
+			unit_links_drop);
 }
 
 enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
