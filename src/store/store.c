@@ -237,115 +237,6 @@ enum kn_err store_backup(struct store *s, const char *path)
 	return s->ops->backup(s, path);
 }
 
-enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
-{
-	return s->ops->step_each(s, fn, arg);
-}
-
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n)
-{
-	return s->ops->admissions(s, from, to, out, n);
-}
-
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n)
-{
-	return s->ops->step_counts(s, from, to, out, n);
-}
-
-enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg)
-{
-	return s->ops->pipeline_each(s, as_of, fn, arg);
-}
-
-enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
-				 store_pipeline_fn fn, void *arg)
-{
-	/* Until a backend has the subtree query, the whole pipeline with
-	 * every fact: more than asked, which callers filter by unit. */
-	if (!s->ops->pipeline_dates)
-		return s->ops->pipeline_each(s, as_of, fn, arg);
-	return s->ops->pipeline_dates(s, top, as_of, fn, arg);
-}
-
-enum kn_err store_user_get(struct store *s, const char *name, struct user *out)
-{
-	return s->ops->user_get(s, name, out);
-}
-
-enum kn_err store_user_put(struct store *s, const struct user *u, int *changed)
-{
-	return s->ops->user_put(s, u, changed);
-}
-
-enum kn_err store_user_all(struct store *s, struct user **out, size_t *n)
-{
-	return s->ops->user_all(s, out, n);
-}
-
-enum kn_err store_user_set_token(struct store *s, const char *name, const char *token_hash)
-{
-	return s->ops->user_set_token(s, name, token_hash);
-}
-
-enum kn_err store_user_by_token(struct store *s, const char *token_hash, struct user *out)
-{
-	return s->ops->user_by_token(s, token_hash, out);
-}
-
-enum kn_err store_session_new(struct store *s, const struct session *x)
-{
-	return s->ops->session_new(s, x);
-}
-
-enum kn_err store_session_get(struct store *s, const char *token_hash, struct session *out)
-{
-	return s->ops->session_get(s, token_hash, out);
-}
-
-enum kn_err store_session_touch(struct store *s, const char *token_hash, long long last_seen)
-{
-	return s->ops->session_touch(s, token_hash, last_seen);
-}
-
-enum kn_err store_session_delete(struct store *s, const char *token_hash)
-{
-	return s->ops->session_delete(s, token_hash);
-}
-
-enum kn_err store_session_purge(struct store *s, long long idle_before)
-{
-	return s->ops->session_purge(s, idle_before);
-}
-
-enum kn_err store_login_failed(struct store *s, const char *key, long long now,
-			       long long window, long long *count)
-{
-	return s->ops->login_failed(s, key, now, window, count);
-}
-
-enum kn_err store_login_failures(struct store *s, const char *key, long long now,
-				 long long window, long long *count)
-{
-	return s->ops->login_failures(s, key, now, window, count);
-}
-
-enum kn_err store_login_reset(struct store *s, const char *key)
-{
-	return s->ops->login_reset(s, key);
-}
-
-/* ---- sessions and the login throttle, hardened ---- */
-
-enum kn_err store_session_end_user(struct store *s, const char *user, const char *keep)
-{
-	return s->ops->session_end_user(s, user, keep);
-}
-
-enum kn_err store_login_count(struct store *s, const char *key, long long now,
-			      long long window, int delta, long long *count)
-{
-	return s->ops->login_count(s, key, now, window, delta, count);
-}
 
 int store_busy(struct store *s)
 {
@@ -540,12 +431,6 @@ enum kn_err store_copy(struct store *from, struct store *to, long long *rows,
 	return KN_OK;
 }
 
-enum kn_err store_candidacy_list(struct store *s, const char *folded,
-				 struct cand_summary **out, size_t *n)
-{
-	return s->ops->candidacy_list(s, folded, out, n);
-}
-
 /* ---- verify ---- */
 
 const char store_audit_genesis[STORE_HASH_HEX] =
@@ -599,21 +484,11 @@ void store_audit_hash(const char *prev, const struct audit_entry *a, char out[ST
 	sodium_bin2hex(out, STORE_HASH_HEX, h, sizeof(h));
 }
 
-enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)
-{
-	return s->ops->unit_links(s, out, n);
-}
-
 void store_unit_links_free(struct unit_link *u, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(u[i].code);
 	free(u);
-}
-
-enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
-{
-	return s->ops->candidacy_each(s, fn, arg);
 }
 
 static kn_date text_date(const char *t)

@@ -129,40 +129,17 @@ struct store_ops {
 	 * columns the database found in its text (tests/unit/test_stmt.c). */
 	enum kn_err (*q_describe)(struct store *s, enum stmt_id id, int *nparams, int *ncols);
 	enum kn_err (*backup)(struct store *s, const char *path);
-	enum kn_err (*step_each)(struct store *s, store_step_fn fn, void *arg);
-	enum kn_err (*admissions)(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n);
-	enum kn_err (*step_counts)(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n);
-	enum kn_err (*pipeline_each)(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
-	enum kn_err (*pipeline_dates)(struct store *s, const char *top, kn_date as_of, store_pipeline_fn fn, void *arg);
 	enum kn_err (*audit)(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after);
 	enum kn_err (*audit_count)(struct store *s, long long *n);
-	enum kn_err (*candidacy_list)(struct store *s, const char *folded, struct cand_summary **out, size_t *n);
 	enum kn_err (*audit_list)(struct store *s, const char *actor, const char *entity, const char *key_prefix, long long offset, long long limit, struct audit_entry **out, size_t *n);
 	/* ---- verify ---- */
 	enum kn_err (*audit_head)(struct store *s, struct audit_head *out);
 	enum kn_err (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
-	enum kn_err (*unit_links)(struct store *s, struct unit_link **out, size_t *n);
-	enum kn_err (*candidacy_each)(struct store *s, store_cand_fn fn, void *arg);
-	enum kn_err (*user_get)(struct store *s, const char *name, struct user *out);
-	enum kn_err (*user_put)(struct store *s, const struct user *u, int *changed);
-	enum kn_err (*user_all)(struct store *s, struct user **out, size_t *n);
-	enum kn_err (*user_set_token)(struct store *s, const char *name, const char *token_hash);
-	enum kn_err (*user_by_token)(struct store *s, const char *token_hash, struct user *out);
-	enum kn_err (*session_new)(struct store *s, const struct session *x);
-	enum kn_err (*session_get)(struct store *s, const char *token_hash, struct session *out);
-	enum kn_err (*session_touch)(struct store *s, const char *token_hash, long long last_seen);
-	enum kn_err (*session_delete)(struct store *s, const char *token_hash);
-	enum kn_err (*session_purge)(struct store *s, long long idle_before);
-	enum kn_err (*login_failed)(struct store *s, const char *key, long long now, long long window, long long *count);
-	enum kn_err (*login_failures)(struct store *s, const char *key, long long now, long long window, long long *count);
-	enum kn_err (*login_reset)(struct store *s, const char *key);
 	enum kn_err (*rows_each)(struct store *s, const struct store_table *t, store_row_fn fn, void *arg);
 	enum kn_err (*raw_begin)(struct store *s);
 	enum kn_err (*row_put)(struct store *s, const struct store_table *t, const char *const *vals);
 	enum kn_err (*raw_commit)(struct store *s);
-	/* sessions and the login throttle, hardened */
-	enum kn_err (*session_end_user)(struct store *s, const char *user, const char *keep);
-	enum kn_err (*login_count)(struct store *s, const char *key, long long now, long long window, int delta, long long *count);
+	/* store_busy(): the last failure was the database being busy */
 	int (*busy)(struct store *s);	/* may be NULL: never busy */
 };
 
