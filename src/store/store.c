@@ -156,13 +156,16 @@ void store_cand_summaries_free(struct cand_summary *c, size_t n)
 
 void store_close(struct store *s)
 {
-	if (s)
-		s->ops->close(s);
+	if (!s)
+		return;
+	audit_pend_drop(s);
+	free(s->pend);
+	s->ops->close(s);
 }
 
 const char *store_errmsg(struct store *s)
 {
-	return s->ops->errmsg(s);
+	return s->errmsg;
 }
 
 enum kn_err store_migrate(struct store *s, int *from, int *to)
@@ -175,19 +178,58 @@ int store_schema_version(struct store *s)
 	return s->ops->schema_version(s);
 }
 
+/* Nesting: only the outermost pair reaches the backend. An inner
+ * rollback marks the transaction failed; the outermost commit then rolls
+ * it back. The audit entries of the transaction are written by the
+ * outermost commit, before the backend's COMMIT (store_audit.c). */
 enum kn_err store_begin(struct store *s)
 {
-	return s->ops->begin(s);
+	enum kn_err e;
+	if (s->depth > 0) {
+		s->depth++;
+		return KN_OK;
+	}
+	s->failed = 0;
+	if ((e = s->ops->tx_begin(s)) != KN_OK)
+		return e;
+	s->depth = 1;
+	return KN_OK;
 }
 
 enum kn_err store_commit(struct store *s)
 {
-	return s->ops->commit(s);
+	enum kn_err e = KN_OK;
+	if (s->depth == 0)
+		return KN_OK;
+	if (s->depth > 1) {
+		s->depth--;
+		return KN_OK;
+	}
+	if (!s->failed && !s->txerr && s->npend)
+		e = audit_flush(s);
+	audit_pend_drop(s);
+	s->depth = 0;
+	if (s->failed || e != KN_OK) {
+		s->ops->tx_rollback(s);
+		if (s->failed)
+			snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
+		s->failed = 0;
+		return e != KN_OK ? e : KN_EIO;
+	}
+	return s->ops->tx_commit(s);
 }
 
 void store_rollback(struct store *s)
 {
-	s->ops->rollback(s);
+	if (s->depth == 0)
+		return;
+	if (--s->depth > 0) {
+		s->failed = 1;
+		return;
+	}
+	audit_pend_drop(s);
+	s->failed = 0;
+	s->ops->tx_rollback(s);
 }
 
 enum kn_err store_backup(struct store *s, const char *path)
@@ -195,227 +237,6 @@ enum kn_err store_backup(struct store *s, const char *path)
 	return s->ops->backup(s, path);
 }
 
-enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
-{
-	return s->ops->unit_get(s, code, out);
-}
-
-enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
-{
-	return s->ops->unit_all(s, out, n);
-}
-
-enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
-{
-	return s->ops->unit_put(s, u, changed);
-}
-
-enum kn_err store_person_get(struct store *s, const char *ref, struct person *out)
-{
-	return s->ops->person_get(s, ref, out);
-}
-
-enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
-{
-	return s->ops->person_get_id(s, id, out);
-}
-
-enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name, int *changed)
-{
-	return s->ops->person_put(s, p, search_name, changed);
-}
-
-enum kn_err store_person_find(struct store *s, const char *folded, struct person **out, size_t *n)
-{
-	return s->ops->person_find(s, folded, out, n);
-}
-
-enum kn_err store_person_all(struct store *s, struct person **out, size_t *n)
-{
-	return s->ops->person_all(s, out, n);
-}
-
-enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct candidacy **out, size_t *n)
-{
-	return s->ops->candidacies_of(s, person_id, out, n);
-}
-
-enum kn_err store_candidacy_new(struct store *s, int64_t person_id, const char *unit_code, int64_t *id)
-{
-	return s->ops->candidacy_new(s, person_id, unit_code, id);
-}
-
-enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id)
-{
-	return s->ops->step_add(s, candidacy_id, st, stage, open, expect_version, step_id);
-}
-
-enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *st)
-{
-	return s->ops->step_update(s, step_id, st);
-}
-
-enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version)
-{
-	return s->ops->candidacy_version(s, candidacy_id, version);
-}
-
-enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
-{
-	return s->ops->step_each(s, fn, arg);
-}
-
-enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed)
-{
-	return s->ops->quota_put(s, q, changed);
-}
-
-enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
-{
-	return s->ops->quota_all(s, out, n);
-}
-
-enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed)
-{
-	return s->ops->holiday_put(s, h, changed);
-}
-
-enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
-{
-	return s->ops->holiday_all(s, out, n);
-}
-
-enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n)
-{
-	return s->ops->policy_all(s, out, n);
-}
-
-enum kn_err store_policy_put(struct store *s, const struct policy_row *r)
-{
-	return s->ops->policy_put(s, r);
-}
-
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n)
-{
-	return s->ops->admissions(s, from, to, out, n);
-}
-
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n)
-{
-	return s->ops->step_counts(s, from, to, out, n);
-}
-
-enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg)
-{
-	return s->ops->pipeline_each(s, as_of, fn, arg);
-}
-
-enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
-				 store_pipeline_fn fn, void *arg)
-{
-	/* Until a backend has the subtree query, the whole pipeline with
-	 * every fact: more than asked, which callers filter by unit. */
-	if (!s->ops->pipeline_dates)
-		return s->ops->pipeline_each(s, as_of, fn, arg);
-	return s->ops->pipeline_dates(s, top, as_of, fn, arg);
-}
-
-enum kn_err store_audit(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after)
-{
-	return s->ops->audit(s, actor, action, entity, key, before, after);
-}
-
-enum kn_err store_audit_count(struct store *s, long long *n)
-{
-	return s->ops->audit_count(s, n);
-}
-
-enum kn_err store_audit_list(struct store *s, const char *actor, const char *entity,
-			     const char *key_prefix, long long offset, long long limit,
-			     struct audit_entry **out, size_t *n)
-{
-	return s->ops->audit_list(s, actor, entity, key_prefix, offset, limit, out, n);
-}
-
-enum kn_err store_user_get(struct store *s, const char *name, struct user *out)
-{
-	return s->ops->user_get(s, name, out);
-}
-
-enum kn_err store_user_put(struct store *s, const struct user *u, int *changed)
-{
-	return s->ops->user_put(s, u, changed);
-}
-
-enum kn_err store_user_all(struct store *s, struct user **out, size_t *n)
-{
-	return s->ops->user_all(s, out, n);
-}
-
-enum kn_err store_user_set_token(struct store *s, const char *name, const char *token_hash)
-{
-	return s->ops->user_set_token(s, name, token_hash);
-}
-
-enum kn_err store_user_by_token(struct store *s, const char *token_hash, struct user *out)
-{
-	return s->ops->user_by_token(s, token_hash, out);
-}
-
-enum kn_err store_session_new(struct store *s, const struct session *x)
-{
-	return s->ops->session_new(s, x);
-}
-
-enum kn_err store_session_get(struct store *s, const char *token_hash, struct session *out)
-{
-	return s->ops->session_get(s, token_hash, out);
-}
-
-enum kn_err store_session_touch(struct store *s, const char *token_hash, long long last_seen)
-{
-	return s->ops->session_touch(s, token_hash, last_seen);
-}
-
-enum kn_err store_session_delete(struct store *s, const char *token_hash)
-{
-	return s->ops->session_delete(s, token_hash);
-}
-
-enum kn_err store_session_purge(struct store *s, long long idle_before)
-{
-	return s->ops->session_purge(s, idle_before);
-}
-
-enum kn_err store_login_failed(struct store *s, const char *key, long long now,
-			       long long window, long long *count)
-{
-	return s->ops->login_failed(s, key, now, window, count);
-}
-
-enum kn_err store_login_failures(struct store *s, const char *key, long long now,
-				 long long window, long long *count)
-{
-	return s->ops->login_failures(s, key, now, window, count);
-}
-
-enum kn_err store_login_reset(struct store *s, const char *key)
-{
-	return s->ops->login_reset(s, key);
-}
-
-/* ---- sessions and the login throttle, hardened ---- */
-
-enum kn_err store_session_end_user(struct store *s, const char *user, const char *keep)
-{
-	return s->ops->session_end_user(s, user, keep);
-}
-
-enum kn_err store_login_count(struct store *s, const char *key, long long now,
-			      long long window, int delta, long long *count)
-{
-	return s->ops->login_count(s, key, now, window, delta, count);
-}
 
 int store_busy(struct store *s)
 {
@@ -610,12 +431,6 @@ enum kn_err store_copy(struct store *from, struct store *to, long long *rows,
 	return KN_OK;
 }
 
-enum kn_err store_candidacy_list(struct store *s, const char *folded,
-				 struct cand_summary **out, size_t *n)
-{
-	return s->ops->candidacy_list(s, folded, out, n);
-}
-
 /* ---- verify ---- */
 
 const char store_audit_genesis[STORE_HASH_HEX] =
@@ -669,31 +484,11 @@ void store_audit_hash(const char *prev, const struct audit_entry *a, char out[ST
 	sodium_bin2hex(out, STORE_HASH_HEX, h, sizeof(h));
 }
 
-enum kn_err store_audit_head(struct store *s, struct audit_head *out)
-{
-	return s->ops->audit_head(s, out);
-}
-
-enum kn_err store_audit_each(struct store *s, store_audit_fn fn, void *arg)
-{
-	return s->ops->audit_each(s, fn, arg);
-}
-
-enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)
-{
-	return s->ops->unit_links(s, out, n);
-}
-
 void store_unit_links_free(struct unit_link *u, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(u[i].code);
 	free(u);
-}
-
-enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
-{
-	return s->ops->candidacy_each(s, fn, arg);
 }
 
 static kn_date text_date(const char *t)

@@ -1,85 +1,162 @@
 /*
- * store_impl.h — what a storage backend provides (for store/ only).
+ * store_impl.h — what a storage backend provides, and the shared
+ * machinery the store's functions are written with (for store/ only).
  *
- * Each backend (store_sqlite.c, store_pg.c) embeds `struct store` as the
- * first member of its own connection struct and fills a `struct store_ops`
- * with its implementation of every function of store.h that touches the
- * database; store.c dispatches to it. The functions that only free memory
- * live in store.c, shared.
+ * The store's functions (store.c, store_*.c) are written once, for both
+ * backends: they run the statements of the table (stmt.h) by id, with
+ * arguments built by the arg_*() functions, and read each result row
+ * with the typed readers row_*(). A backend (store_sqlite.c, store_pg.c)
+ * is a driver: it opens and closes the connection, runs the migrations'
+ * DDL, begins, commits and rolls back the outermost transaction, and
+ * prepares, binds, steps and reads the columns of a statement (q_open,
+ * q_next, q_close). It embeds `struct store` as the first member of its
+ * own connection struct. Nesting of transactions and the audit chain's
+ * pending entries are kept here, in struct store, the same for both.
  */
 #ifndef KN_STORE_IMPL_H
 #define KN_STORE_IMPL_H
 
+#include "store/stmt.h"
 #include "store/store.h"
+
+/* ---- arguments of a statement ---- */
+#define STORE_MAX_ARGS 24
+struct sarg {
+	char kind;		/* 't' text, 'i' integer, 0 SQL NULL */
+	const char *t;		/* 't': the text (borrowed) */
+	int64_t i;		/* 'i': the value */
+};
+struct sargs {
+	int n;
+	struct sarg v[STORE_MAX_ARGS];
+	char iso[STORE_MAX_ARGS][11];	/* arg_date()'s text */
+};
+#define SARGS_INIT { 0 }
+void arg_text(struct sargs *a, const char *t);	/* NULL: SQL NULL */
+void arg_int(struct sargs *a, int64_t v);
+void arg_date(struct sargs *a, kn_date d);	/* KN_DATE_NONE: SQL NULL */
+void arg_count(struct sargs *a, int v);		/* < 0: SQL NULL */
+void arg_null(struct sargs *a);
+
+/* ---- reading a statement's rows ---- */
+#define STORE_MAX_RESULT 32
+struct srows {
+	struct store *s;
+	enum stmt_id id;
+	int ncols;
+	const char *col[STORE_MAX_RESULT];	/* the row, as text; NULL for SQL NULL */
+	long long changes;	/* rows written, once q_next() said 0 */
+	enum kn_err err;	/* why q_next() said -1 */
+	/* the backend's */
+	void *h;
+	int row, nrows, live;
+};
+
+/* Run statement id with a (NULL: none). KN_OK: read the rows with
+ * q_next() and call q_close() whatever happens. An error closes it. */
+enum kn_err q_open(struct store *s, enum stmt_id id, const struct sargs *a, struct srows *r);
+/* 1: the next row is in r->col; 0: no more; -1: failed (r->err). */
+int q_next(struct srows *r);
+/* End the reading (the rest unread); r->err, or KN_OK. */
+enum kn_err q_close(struct srows *r);
+/* A statement whose rows nobody reads; *changes (may be NULL) gets the
+ * rows it wrote. */
+enum kn_err q_exec(struct store *s, enum stmt_id id, const struct sargs *a, long long *changes);
+/* At most one row: KN_OK with r on it (read it, then q_close()),
+ * KN_ENOTFOUND without (closed), or the error (closed). */
+enum kn_err q_first(struct store *s, enum stmt_id id, const struct sargs *a, struct srows *r);
+/* The database's own count of statement id's parameters and columns. */
+enum kn_err q_describe(struct store *s, enum stmt_id id, int *nparams, int *ncols);
+/* A fetch of all rows into a growable array: *out grows by `size` bytes
+ * per row (zeroed), fn reads the row into it. */
+enum kn_err q_all(struct store *s, enum stmt_id id, const struct sargs *a, void **out,
+		  size_t *n, size_t size, void (*fn)(const struct srows *r, void *item));
+/* After q_all() into *out, *n: on failure (e not KN_OK) none, the rows
+ * read so far freed with drop(*out, *n) — the type's store_*_free(). */
+#define Q_ALL_OR_NONE(e, out, n, drop) do { \
+		if ((e) != KN_OK) { \
+			drop(*(out), *(n)); \
+			*(out) = NULL; \
+			*(n) = 0; \
+		} \
+	} while (0)
+
+/* Typed readers of column i of the current row. */
+const char *row_str(const struct srows *r, int i);	/* borrowed; NULL for NULL */
+char *row_dup(const struct srows *r, int i);		/* heap copy; NULL for NULL */
+int64_t row_int(const struct srows *r, int i);		/* NULL reads 0 */
+int row_count(const struct srows *r, int i);		/* NULL reads -1 */
+kn_date row_date(const struct srows *r, int i);		/* NULL, '' read KN_DATE_NONE */
+char row_sex(const struct srows *r, int i);		/* first letter; NULL reads 'M' */
+/* The records (columns as in statements.c's *_COLS, from column at). */
+void row_unit(const struct srows *r, int at, struct unit *u);
+void row_person(const struct srows *r, int at, struct person *p);
+void row_step(const struct srows *r, int at, struct step *x);
+void row_user(const struct srows *r, int at, struct user *u);
+void row_audit(const struct srows *r, int at, struct audit_entry *a);	/* borrowed texts */
+
+/* Shared small helpers. */
+int store_streq(const char *a, const char *b);	/* NULL equals only NULL */
+void store_now_iso(char out[32]);		/* UTC, 2024-01-31T08:00:00Z */
+void store_like_escape(const char *folded, struct buf *out);	/* %, _, \ escaped with \ */
+/* Set the store's message (printf-like) and return e. */
+enum kn_err store_fail(struct store *s, enum kn_err e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- the audit chain (store_audit.c) ---- */
+/* The pending entries of the open transaction, chained and written by
+ * the outermost store_commit() before the backend commits. */
+enum kn_err audit_flush(struct store *s);
+void audit_pend_drop(struct store *s);
+/* Migration 004's work in C: the chain over the entries already there. */
+enum kn_err audit_chain_build(struct store *s);
 
 struct store_ops {
 	const char *name;	/* "SQLite", "PostgreSQL" */
 	void (*close)(struct store *s);
-	const char *(*errmsg)(struct store *s);
 	enum kn_err (*migrate)(struct store *s, int *from, int *to);
 	int (*schema_version)(struct store *s);
-	enum kn_err (*begin)(struct store *s);
-	enum kn_err (*commit)(struct store *s);
-	void (*rollback)(struct store *s);
+	/* The outermost transaction only (store.c keeps the nesting). */
+	enum kn_err (*tx_begin)(struct store *s);
+	enum kn_err (*tx_commit)(struct store *s);
+	void (*tx_rollback)(struct store *s);
+	/* The driver: see q_open() and friends above. */
+	enum kn_err (*q_open)(struct store *s, enum stmt_id id, const struct sargs *a,
+			      struct srows *r);
+	int (*q_next)(struct srows *r);
+	void (*q_close)(struct srows *r);
+	/* Prepare statement id and say how many parameters and result
+	 * columns the database found in its text (tests/unit/test_stmt.c). */
+	enum kn_err (*q_describe)(struct store *s, enum stmt_id id, int *nparams, int *ncols);
 	enum kn_err (*backup)(struct store *s, const char *path);
-	enum kn_err (*unit_get)(struct store *s, const char *code, struct unit *out);
-	enum kn_err (*unit_all)(struct store *s, struct unit **out, size_t *n);
-	enum kn_err (*unit_put)(struct store *s, const struct unit *u, int *changed);
-	enum kn_err (*person_get)(struct store *s, const char *ref, struct person *out);
-	enum kn_err (*person_get_id)(struct store *s, int64_t id, struct person *out);
-	enum kn_err (*person_put)(struct store *s, const struct person *p, const char *search_name, int *changed);
-	enum kn_err (*person_find)(struct store *s, const char *folded, struct person **out, size_t *n);
-	enum kn_err (*person_all)(struct store *s, struct person **out, size_t *n);
-	enum kn_err (*candidacies_of)(struct store *s, int64_t person_id, struct candidacy **out, size_t *n);
-	enum kn_err (*candidacy_new)(struct store *s, int64_t person_id, const char *unit_code, int64_t *id);
-	enum kn_err (*step_add)(struct store *s, int64_t candidacy_id, const struct step *st, enum step_code stage, int open, int64_t expect_version, int64_t *step_id);
-	enum kn_err (*step_update)(struct store *s, int64_t step_id, const struct step *st);
-	enum kn_err (*candidacy_version)(struct store *s, int64_t candidacy_id, int64_t *version);
-	enum kn_err (*step_each)(struct store *s, store_step_fn fn, void *arg);
-	enum kn_err (*quota_put)(struct store *s, const struct quota *q, int *changed);
-	enum kn_err (*quota_all)(struct store *s, struct quota **out, size_t *n);
-	enum kn_err (*holiday_put)(struct store *s, const struct holiday *h, int *changed);
-	enum kn_err (*holiday_all)(struct store *s, struct holiday **out, size_t *n);
-	enum kn_err (*policy_all)(struct store *s, struct policy_row **out, size_t *n);
-	enum kn_err (*policy_put)(struct store *s, const struct policy_row *r);
-	enum kn_err (*admissions)(struct store *s, kn_date from, kn_date to, struct admission **out, size_t *n);
-	enum kn_err (*step_counts)(struct store *s, kn_date from, kn_date to, struct step_count **out, size_t *n);
-	enum kn_err (*pipeline_each)(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
-	enum kn_err (*pipeline_dates)(struct store *s, const char *top, kn_date as_of, store_pipeline_fn fn, void *arg);
 	enum kn_err (*audit)(struct store *s, const char *actor, const char *action, const char *entity, const char *key, const char *before, const char *after);
 	enum kn_err (*audit_count)(struct store *s, long long *n);
-	enum kn_err (*candidacy_list)(struct store *s, const char *folded, struct cand_summary **out, size_t *n);
 	enum kn_err (*audit_list)(struct store *s, const char *actor, const char *entity, const char *key_prefix, long long offset, long long limit, struct audit_entry **out, size_t *n);
 	/* ---- verify ---- */
 	enum kn_err (*audit_head)(struct store *s, struct audit_head *out);
 	enum kn_err (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
-	enum kn_err (*unit_links)(struct store *s, struct unit_link **out, size_t *n);
-	enum kn_err (*candidacy_each)(struct store *s, store_cand_fn fn, void *arg);
-	enum kn_err (*user_get)(struct store *s, const char *name, struct user *out);
-	enum kn_err (*user_put)(struct store *s, const struct user *u, int *changed);
-	enum kn_err (*user_all)(struct store *s, struct user **out, size_t *n);
-	enum kn_err (*user_set_token)(struct store *s, const char *name, const char *token_hash);
-	enum kn_err (*user_by_token)(struct store *s, const char *token_hash, struct user *out);
-	enum kn_err (*session_new)(struct store *s, const struct session *x);
-	enum kn_err (*session_get)(struct store *s, const char *token_hash, struct session *out);
-	enum kn_err (*session_touch)(struct store *s, const char *token_hash, long long last_seen);
-	enum kn_err (*session_delete)(struct store *s, const char *token_hash);
-	enum kn_err (*session_purge)(struct store *s, long long idle_before);
-	enum kn_err (*login_failed)(struct store *s, const char *key, long long now, long long window, long long *count);
-	enum kn_err (*login_failures)(struct store *s, const char *key, long long now, long long window, long long *count);
-	enum kn_err (*login_reset)(struct store *s, const char *key);
 	enum kn_err (*rows_each)(struct store *s, const struct store_table *t, store_row_fn fn, void *arg);
 	enum kn_err (*raw_begin)(struct store *s);
 	enum kn_err (*row_put)(struct store *s, const struct store_table *t, const char *const *vals);
 	enum kn_err (*raw_commit)(struct store *s);
-	/* sessions and the login throttle, hardened */
-	enum kn_err (*session_end_user)(struct store *s, const char *user, const char *keep);
-	enum kn_err (*login_count)(struct store *s, const char *key, long long now, long long window, int delta, long long *count);
+	/* store_busy(): the last failure was the database being busy */
 	int (*busy)(struct store *s);	/* may be NULL: never busy */
+};
+
+/* An audit entry waiting for its transaction's commit. */
+struct audit_pend {
+	char at[32];
+	char *actor, *action, *entity, *key, *before, *after;
 };
 
 struct store {
 	const struct store_ops *ops;
+	int depth;		/* nesting of store_begin() */
+	int failed;		/* an inner rollback happened */
+	int txerr;		/* a statement failed: PostgreSQL aborted the transaction */
+	struct audit_pend *pend;	/* audit entries of the open transaction */
+	size_t npend, cappend;
+	char errmsg[512];	/* store_errmsg() */
 };
 
 /* The raw copy's statements, built from a struct store_table (names

@@ -43,268 +43,17 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-enum stmt_id {
-	Q_UNIT_GET, Q_UNIT_ALL, Q_UNIT_INSERT, Q_UNIT_UPDATE, Q_UNIT_ID,
-	Q_PERSON_GET, Q_PERSON_GET_ID, Q_PERSON_INSERT, Q_PERSON_UPDATE, Q_PERSON_FIND,
-	Q_PERSON_ALL, Q_PERSON_ID,
-	Q_CAND_OF, Q_STEPS_OF, Q_CAND_NEW, Q_STEP_INSERT, Q_CAND_STAGE,
-	Q_STEP_UPDATE, Q_CAND_VERSION, Q_STEP_EACH,
-	Q_QUOTA_GET, Q_QUOTA_PUT, Q_QUOTA_ALL,
-	Q_HOLIDAY_GET, Q_HOLIDAY_PUT, Q_HOLIDAY_ALL,
-	Q_POLICY_ALL, Q_POLICY_PUT,
-	Q_AUDIT, Q_AUDIT_COUNT,
-	Q_ADMISSIONS, Q_STEP_COUNTS, Q_PIPELINE,
-	Q_USER_GET, Q_USER_INSERT, Q_USER_UPDATE, Q_USER_ALL, Q_USER_TOKEN, Q_USER_BY_TOKEN,
-	Q_SESSION_NEW, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSION_PURGE,
-	Q_LOGIN_GET, Q_LOGIN_PUT, Q_LOGIN_RESET, Q_AUDIT_LIST, Q_CAND_LIST,
-	Q__COUNT
-};
-
-static const char *const names[Q__COUNT] = {
-	[Q_UNIT_GET] = "unit_get", [Q_UNIT_ALL] = "unit_all", [Q_UNIT_INSERT] = "unit_insert",
-	[Q_UNIT_UPDATE] = "unit_update", [Q_UNIT_ID] = "unit_id",
-	[Q_PERSON_GET] = "person_get", [Q_PERSON_GET_ID] = "person_get_id",
-	[Q_PERSON_INSERT] = "person_insert", [Q_PERSON_UPDATE] = "person_update",
-	[Q_PERSON_FIND] = "person_find", [Q_PERSON_ALL] = "person_all", [Q_PERSON_ID] = "person_id",
-	[Q_CAND_OF] = "cand_of", [Q_STEPS_OF] = "steps_of", [Q_CAND_NEW] = "cand_new",
-	[Q_STEP_INSERT] = "step_insert",
-	[Q_CAND_STAGE] = "cand_stage", [Q_STEP_UPDATE] = "step_update",
-	[Q_CAND_VERSION] = "cand_version", [Q_STEP_EACH] = "step_each",
-	[Q_QUOTA_GET] = "quota_get", [Q_QUOTA_PUT] = "quota_put", [Q_QUOTA_ALL] = "quota_all",
-	[Q_HOLIDAY_GET] = "holiday_get", [Q_HOLIDAY_PUT] = "holiday_put",
-	[Q_HOLIDAY_ALL] = "holiday_all", [Q_POLICY_ALL] = "policy_all",
-	[Q_POLICY_PUT] = "policy_put", [Q_AUDIT] = "audit", [Q_AUDIT_COUNT] = "audit_count",
-	[Q_ADMISSIONS] = "admissions", [Q_STEP_COUNTS] = "step_counts", [Q_PIPELINE] = "pipeline",
-	[Q_USER_GET] = "user_get", [Q_USER_INSERT] = "user_insert", [Q_USER_UPDATE] = "user_update",
-	[Q_USER_ALL] = "user_all", [Q_USER_TOKEN] = "user_token",
-	[Q_USER_BY_TOKEN] = "user_by_token", [Q_SESSION_NEW] = "session_new",
-	[Q_SESSION_GET] = "session_get", [Q_SESSION_TOUCH] = "session_touch",
-	[Q_SESSION_DELETE] = "session_delete", [Q_SESSION_PURGE] = "session_purge",
-	[Q_LOGIN_GET] = "login_get", [Q_LOGIN_PUT] = "login_put", [Q_LOGIN_RESET] = "login_reset",
-	[Q_AUDIT_LIST] = "audit_list", [Q_CAND_LIST] = "cand_list",
-};
-
-#define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
-	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
-	"p.trade_union, p.member_since, p.official_since, p.phone, p.note"
-#define STEP_COLS "s.id, s.step, s.date, s.doc_no, s.org, m.ref, i1.ref, s.intro1_since, " \
-	"i2.ref, s.intro2_since, s.votes_for, s.votes_total, s.consent, s.override, " \
-	"s.override_by, s.note, s.recorded_by, s.recorded_at"
-#define STEP_JOINS " LEFT JOIN people m ON m.id = s.member_id" \
-	" LEFT JOIN people i1 ON i1.id = s.intro1_id LEFT JOIN people i2 ON i2.id = s.intro2_id"
-#define USER_COLS "x.id, x.name, u.code, x.role, x.pw_hash, x.disabled, x.created_at"
-
-/* The statements of store_sqlite.c, in PostgreSQL's dialect ($n for ?n;
- * casts where a parameter's type cannot be inferred). */
-static const char *const sql[Q__COUNT] = {
-	[Q_UNIT_GET] = "SELECT u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, "
-		"u.special_area FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = $1",
-	[Q_UNIT_ALL] = "SELECT u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, "
-		"u.special_area FROM units u LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.code",
-	[Q_UNIT_INSERT] = "INSERT INTO units (code, parent_id, name, kind, may_admit, sector, "
-		"special_area) VALUES ($1, (SELECT id FROM units WHERE code = $2), $3, $4, $5, $6, $7)",
-	[Q_UNIT_UPDATE] = "UPDATE units SET parent_id = (SELECT id FROM units WHERE code = $2), "
-		"name = $3, kind = $4, may_admit = $5, sector = $6, special_area = $7 WHERE code = $1",
-	[Q_UNIT_ID] = "SELECT id FROM units WHERE code = $1",
-	[Q_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
-		"WHERE p.ref = $1",
-	[Q_PERSON_GET_ID] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
-		"WHERE p.id = $1",
-	[Q_PERSON_INSERT] = "INSERT INTO people (ref, full_name, search_name, sex, birth_date, "
-		"unit_id, ethnicity, religion, education, qualification, occupation, youth_union, "
-		"trade_union, member_since, official_since, phone, note) VALUES ($1, $2, $3, $4, $5, "
-		"(SELECT id FROM units WHERE code = $6), $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-	[Q_PERSON_UPDATE] = "UPDATE people SET full_name = $2, search_name = $3, sex = $4, "
-		"birth_date = $5, unit_id = (SELECT id FROM units WHERE code = $6), ethnicity = $7, "
-		"religion = $8, education = $9, qualification = $10, occupation = $11, "
-		"youth_union = $12, trade_union = $13, member_since = $14, official_since = $15, "
-		"phone = $16, note = $17 WHERE ref = $1",
-	[Q_PERSON_FIND] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
-		"WHERE p.search_name LIKE '%' || $1::text || '%' ESCAPE '\\'",
-	[Q_PERSON_ALL] = "SELECT " PERSON_COLS " FROM people p JOIN units u ON u.id = p.unit_id "
-		"ORDER BY p.ref",
-	[Q_PERSON_ID] = "SELECT id FROM people WHERE ref = $1",
-	/* Two simple statements rather than one join: a database filled in
-	 * one long transaction (an import, the demo) has no statistics yet,
-	 * and the planner then hash-joins a sequential scan of all steps. */
-	[Q_CAND_OF] = "SELECT id, person_id, stage, is_open FROM candidacies WHERE person_id = $1 "
-		"ORDER BY id",
-	[Q_STEPS_OF] = "SELECT " STEP_COLS " FROM steps s" STEP_JOINS
-		" WHERE s.candidacy_id = $1 ORDER BY s.seq",
-	[Q_CAND_NEW] = "INSERT INTO candidacies (person_id, unit_id, stage, is_open) VALUES "
-		"($1, (SELECT id FROM units WHERE code = $2), 'source', 1) RETURNING id",
-	[Q_STEP_INSERT] = "INSERT INTO steps (candidacy_id, seq, step, date, doc_no, org, member_id, "
-		"intro1_id, intro1_since, intro2_id, intro2_since, votes_for, votes_total, consent, "
-		"override, override_by, note, recorded_by, recorded_at) VALUES ($1, "
-		/* the next number, read by this statement's own snapshot: taken
-		 * after the candidacy's row lock was granted, so it sees the step
-		 * of a writer that committed meanwhile */
-		"(SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE candidacy_id = $1), $2, $3, $4, $5, "
-		"(SELECT id FROM people WHERE ref = $6), (SELECT id FROM people WHERE ref = $7), $8, "
-		"(SELECT id FROM people WHERE ref = $9), $10, $11, $12, $13, $14, $15, $16, $17, $18) "
-		"RETURNING id",
-	[Q_CAND_STAGE] = "UPDATE candidacies SET stage = $2, is_open = $3, version = version + 1 "
-		"WHERE id = $1 AND ($4::bigint < 0 OR version = $4::bigint)",
-	[Q_STEP_UPDATE] = "UPDATE steps SET date = $2, doc_no = $3, org = $4, "
-		"member_id = (SELECT id FROM people WHERE ref = $5), "
-		"intro1_id = (SELECT id FROM people WHERE ref = $6), intro1_since = $7, "
-		"intro2_id = (SELECT id FROM people WHERE ref = $8), intro2_since = $9, "
-		"votes_for = $10, votes_total = $11, consent = $12, override = $13, "
-		"override_by = $14, note = $15 WHERE id = $1",
-	/* FOR UPDATE: read inside a write transaction, the version is locked
-	 * until commit, so a second writer that read the same version waits
-	 * and then sees it moved (SQLite's BEGIN IMMEDIATE gives the same). */
-	[Q_CAND_VERSION] = "SELECT version FROM candidacies WHERE id = $1 FOR UPDATE",
-	[Q_STEP_EACH] = "SELECT p.ref, " STEP_COLS " FROM steps s JOIN candidacies c ON "
-		"c.id = s.candidacy_id JOIN people p ON p.id = c.person_id" STEP_JOINS
-		" ORDER BY p.ref, c.id, s.date, "
-		/* the canonical order of the export (store.h): the
-		 * pipeline order of model.h, then the recorded id */
-		"CASE s.step WHEN 'source' THEN 1 WHEN 'mentor' THEN 2 WHEN 'trained' THEN 3 "
-		"WHEN 'applied' THEN 4 WHEN 'verified' THEN 5 WHEN 'introduced' THEN 6 "
-		"WHEN 'cell_vote' THEN 7 WHEN 'committee_vote' THEN 8 WHEN 'decision' THEN 9 "
-		"WHEN 'ceremony' THEN 10 WHEN 'probation_vote' THEN 11 WHEN 'official' THEN 12 "
-		"WHEN 'withdrawn' THEN 13 WHEN 'rejected' THEN 14 WHEN 'struck_off' THEN 15 END, s.id",
-	[Q_QUOTA_GET] = "SELECT q.target FROM quotas q JOIN units u ON u.id = q.unit_id "
-		"WHERE u.code = $1 AND q.year = $2 AND q.category = $3",
-	[Q_QUOTA_PUT] = "INSERT INTO quotas (unit_id, year, category, target) VALUES "
-		"((SELECT id FROM units WHERE code = $1), $2, $3, $4) ON CONFLICT (unit_id, year, "
-		"category) DO UPDATE SET target = excluded.target",
-	[Q_QUOTA_ALL] = "SELECT u.code, q.year, q.category, q.target FROM quotas q JOIN units u "
-		"ON u.id = q.unit_id ORDER BY u.code, q.year, q.category",
-	[Q_HOLIDAY_GET] = "SELECT workday, name FROM holidays WHERE date = $1",
-	[Q_HOLIDAY_PUT] = "INSERT INTO holidays (date, workday, name) VALUES ($1, $2, $3) "
-		"ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, name = excluded.name",
-	[Q_HOLIDAY_ALL] = "SELECT date, workday, name FROM holidays ORDER BY date",
-	[Q_POLICY_ALL] = "SELECT key, from_date, value FROM policy ORDER BY key, from_date",
-	[Q_POLICY_PUT] = "INSERT INTO policy (key, from_date, value) VALUES ($1, $2, $3) "
-		"ON CONFLICT (key, from_date) DO UPDATE SET value = excluded.value",
-	[Q_AUDIT] = "INSERT INTO audit (at, actor, action, entity, key, before, after) "
-		"VALUES ($1, $2, $3, $4, $5, $6, $7)",
-	[Q_AUDIT_COUNT] = "SELECT COUNT(*) FROM audit",
-	[Q_USER_GET] = "SELECT " USER_COLS " FROM users x JOIN units u ON u.id = x.unit_id "
-		"WHERE x.name = $1",
-	[Q_USER_INSERT] = "INSERT INTO users (name, unit_id, role, pw_hash, disabled, created_at) "
-		"VALUES ($1, (SELECT id FROM units WHERE code = $2), $3, $4, $5, $6)",
-	[Q_USER_UPDATE] = "UPDATE users SET unit_id = (SELECT id FROM units WHERE code = $2), "
-		"role = $3, pw_hash = $4, disabled = $5 WHERE name = $1",
-	[Q_USER_ALL] = "SELECT " USER_COLS " FROM users x JOIN units u ON u.id = x.unit_id "
-		"ORDER BY x.name",
-	[Q_USER_TOKEN] = "UPDATE users SET token_hash = $2 WHERE name = $1",
-	[Q_USER_BY_TOKEN] = "SELECT " USER_COLS " FROM users x JOIN units u ON u.id = x.unit_id "
-		"WHERE x.token_hash = $1",
-	[Q_SESSION_NEW] = "INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen) "
-		"VALUES ($1, (SELECT id FROM users WHERE name = $2), $3, $4, $5)",
-	[Q_SESSION_GET] = "SELECT x.token_hash, u.name, x.csrf, x.created, x.last_seen FROM sessions x "
-		"JOIN users u ON u.id = x.user_id WHERE x.token_hash = $1",
-	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1",
-	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
-	[Q_SESSION_PURGE] = "DELETE FROM sessions WHERE last_seen < $1",
-	[Q_LOGIN_GET] = "SELECT count, first_at FROM login_failures WHERE key = $1",
-	[Q_LOGIN_PUT] = "INSERT INTO login_failures (key, count, first_at) VALUES ($1, $2, $3) "
-		"ON CONFLICT (key) DO UPDATE SET count = excluded.count, first_at = excluded.first_at",
-	[Q_LOGIN_RESET] = "DELETE FROM login_failures WHERE key = $1",
-	[Q_AUDIT_LIST] = "SELECT id, at, actor, action, entity, key, before, after FROM audit "
-		"WHERE ($1::text IS NULL OR actor = $1::text) AND ($2::text IS NULL OR entity = $2::text) "
-		"AND ($3::text IS NULL OR starts_with(key, $3::text)) "
-		"ORDER BY id DESC LIMIT $5::bigint OFFSET $4::bigint",
-	/* Each person's latest candidacy with what the candidates page shows
-	 * (store_candidacy_list). */
-	[Q_CAND_LIST] = "SELECT c.id, p.ref, p.full_name, u.code, c.stage, c.is_open, "
-		"(SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), "
-		"(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id AND d.step = 'decision'), "
-		"p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, p.occupation, "
-		"p.qualification FROM candidacies c JOIN people p ON p.id = c.person_id "
-		"JOIN units u ON u.id = c.unit_id WHERE NOT EXISTS (SELECT 1 FROM candidacies l "
-		"WHERE l.person_id = c.person_id AND l.id > c.id) "
-		"AND ($1::text IS NULL OR p.search_name LIKE '%' || $1::text || '%' ESCAPE '\\')",
-	[Q_ADMISSIONS] = "SELECT u.code, s.date, p.sex, p.birth_date, p.ethnicity, p.religion, "
-		"p.youth_union, p.occupation, p.qualification FROM steps s "
-		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
-		"JOIN units u ON u.id = c.unit_id "
-		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2",
-	[Q_STEP_COUNTS] = "SELECT u.code, s.step, COUNT(DISTINCT s.candidacy_id) FROM steps s "
-		"JOIN candidacies c ON c.id = s.candidacy_id JOIN units u ON u.id = c.unit_id "
-		"WHERE s.date BETWEEN $1 AND $2 GROUP BY u.code, s.step",
-	/* Candidacies open on as_of: source on or before it, and either still
-	 * open or closed by a step dated after it. */
-	[Q_PIPELINE] = "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS " FROM candidacies c "
-		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
-		"JOIN steps s ON s.candidacy_id = c.id" STEP_JOINS
-		" WHERE EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
-		"AND x.date <= $1) AND (c.is_open = 1 OR EXISTS (SELECT 1 FROM steps y "
-		"WHERE y.candidacy_id = c.id AND y.date > $1)) ORDER BY c.id, s.seq",
-};
-
 #define MAX_TABLES 32
-
-/* The verify section's statements (the audit chain, the iterators of
- * `ketnap verify`), kept apart from the table above. */
-enum vstmt_id {
-	V_HEAD_GET, V_HEAD_LOCK, V_HEAD_INIT, V_HEAD_SET, V_AUDIT_INSERT, V_AUDIT_EACH,
-	V_AUDIT_BATCH, V_AUDIT_SET_HASH, V_UNIT_LINKS, V_CAND_EACH,
-	V__COUNT
-};
-
-static const char *const vnames[V__COUNT] = {
-	[V_HEAD_GET] = "v_head_get", [V_HEAD_LOCK] = "v_head_lock", [V_HEAD_INIT] = "v_head_init",
-	[V_HEAD_SET] = "v_head_set", [V_AUDIT_INSERT] = "v_audit_insert",
-	[V_AUDIT_EACH] = "v_audit_each", [V_AUDIT_BATCH] = "v_audit_batch",
-	[V_AUDIT_SET_HASH] = "v_audit_set_hash", [V_UNIT_LINKS] = "v_unit_links",
-	[V_CAND_EACH] = "v_cand_each",
-};
-
-static const char *const vsql[V__COUNT] = {
-	[V_HEAD_GET] = "SELECT id, hash, n FROM audit_head WHERE one = 1",
-	/* The row lock that serialises appends to the chain, with the last
-	 * id there is (a row added by hand must not make the insert fail). */
-	[V_HEAD_LOCK] = "SELECT h.id, h.hash, h.n, (SELECT COALESCE(MAX(id), 0) FROM audit) "
-		"FROM audit_head h WHERE h.one = 1 FOR UPDATE",
-	/* Made on the first entry (two first writers: the second waits on
-	 * the first's row, then does nothing); from the last entry there is
-	 * if any (a head row deleted by hand), else the empty chain. */
-	[V_HEAD_INIT] = "INSERT INTO audit_head (one, id, hash, n) SELECT 1, COALESCE(MAX(id), 0), "
-		"COALESCE((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), $1), COUNT(*) "
-		"FROM audit ON CONFLICT (one) DO NOTHING",
-	[V_HEAD_SET] = "UPDATE audit_head SET id = $1, hash = $2, n = $3 WHERE one = 1",
-	[V_AUDIT_INSERT] = "INSERT INTO audit (id, at, actor, action, entity, key, before, after, "
-		"hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-	[V_AUDIT_EACH] = "SELECT id, at, actor, action, entity, key, before, after, hash "
-		"FROM audit ORDER BY id",
-	[V_AUDIT_BATCH] = "SELECT id, at, actor, action, entity, key, before, after "
-		"FROM audit WHERE id > $1 ORDER BY id LIMIT 4096",
-	[V_AUDIT_SET_HASH] = "UPDATE audit a SET hash = v.h FROM unnest($1::bigint[], $2::text[]) "
-		"AS v(id, h) WHERE a.id = v.id",
-	[V_UNIT_LINKS] = "SELECT id, code, parent_id FROM units ORDER BY id",
-	[V_CAND_EACH] = "SELECT c.id, c.person_id, p.ref, p.full_name, p.member_since, "
-		"p.official_since, u.code, c.stage, c.is_open, s.id, s.step, s.date, s.override "
-		"FROM candidacies c LEFT JOIN people p ON p.id = c.person_id "
-		"LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN steps s ON s.candidacy_id = c.id "
-		"ORDER BY c.person_id, c.id, s.seq",
-};
-
-/* An audit entry waiting for the commit (see pg_audit). */
-struct audit_pend {
-	char at[32];
-	char *actor, *action, *entity, *key, *before, *after;
-};
 
 struct pg {
 	struct store base;	/* first: a struct pg is a struct store */
 	PGconn *conn;
 	char *url;		/* as given, for pg_dump */
 	char *safe_url;		/* password blanked, for messages */
-	unsigned char prepared[Q__COUNT];
 	unsigned char raw_prepared[MAX_TABLES][2];	/* [table][0 get, 1 put] */
-	int depth;		/* nesting of store_begin */
-	int failed;		/* an inner rollback happened */
-	int txerr;		/* a statement failed: PostgreSQL aborted the transaction */
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
-	unsigned char vprepared[V__COUNT];	/* the verify section's statements */
-	struct audit_pend *pend;	/* audit entries of the open transaction */
-	size_t npend, cappend;
-	char errmsg[512];
+	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
 };
 
 /* Parameters of one statement, as text (NULL for SQL NULL). */
@@ -324,64 +73,6 @@ static void p_int(struct params *p, long long x)
 	snprintf(p->num[p->n], sizeof(p->num[p->n]), "%lld", x);
 	p->v[p->n] = p->num[p->n];
 	p->n++;
-}
-
-static void p_date(struct params *p, kn_date d)
-{
-	if (d == KN_DATE_NONE) {
-		p->v[p->n++] = NULL;
-		return;
-	}
-	date_format_iso(d, p->num[p->n]);
-	p->v[p->n] = p->num[p->n];
-	p->n++;
-}
-
-static void p_count(struct params *p, int v)
-{
-	if (v < 0)
-		p->v[p->n++] = NULL;
-	else
-		p_int(p, v);
-}
-
-static char *col_text(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : xstrdup(PQgetvalue(r, row, col));
-}
-
-static long long col_int(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static int col_count(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? -1 : (int)strtol(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static kn_date col_date(const PGresult *r, int row, int col)
-{
-	kn_date d;
-	if (PQgetisnull(r, row, col) || date_parse(PQgetvalue(r, row, col), &d) != 0)
-		return KN_DATE_NONE;
-	return d;
-}
-
-static int streq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-static void now_iso(char out[32])
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* libpq's messages end with a newline and may span lines: one line. */
@@ -423,15 +114,10 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 	if (!msg || !*msg)
 		msg = PQerrorMessage(s->conn);
 	one_line(line, sizeof(line), msg);
-	snprintf(s->errmsg, sizeof(s->errmsg), "%.100s: %.399s", what, line);
-	if (s->depth > 0)
-		s->txerr = 1;
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%.100s: %.399s", what, line);
+	if (s->base.depth > 0)
+		s->base.txerr = 1;
 	return is_conflict(state) ? KN_ECONFLICT : KN_EIO;
-}
-
-static const char *pg_errmsg(struct store *base)
-{
-	return ((struct pg *)base)->errmsg;
 }
 
 /* ---- connection ---- */
@@ -443,19 +129,18 @@ static enum kn_err ensure_conn(struct pg *s)
 	char line[400];
 	if (PQstatus(s->conn) == CONNECTION_OK)
 		return KN_OK;
-	if (s->depth > 0) {
-		snprintf(s->errmsg, sizeof(s->errmsg),
+	if (s->base.depth > 0) {
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
 			 "the connection to %.300s was lost inside a transaction", s->safe_url);
-		s->txerr = 1;
+		s->base.txerr = 1;
 		return KN_EIO;
 	}
 	PQreset(s->conn);
-	memset(s->prepared, 0, sizeof(s->prepared));
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
-	memset(s->vprepared, 0, sizeof(s->vprepared));
+	memset(s->tprep, 0, sizeof(s->tprep));
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
-		snprintf(s->errmsg, sizeof(s->errmsg), "cannot reconnect to %.200s: %.280s",
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
 			 s->safe_url, line);
 		return KN_EIO;
 	}
@@ -466,7 +151,7 @@ static enum kn_err ensure_conn(struct pg *s)
  * reset), rather than from the statement? */
 static int conn_lost(struct pg *s)
 {
-	return PQstatus(s->conn) == CONNECTION_BAD && s->depth == 0;
+	return PQstatus(s->conn) == CONNECTION_BAD && s->base.depth == 0;
 }
 
 static int ok_status(const PGresult *r)
@@ -528,7 +213,7 @@ static enum kn_err prepare(struct pg *s, unsigned char *flag, const char *name,
 static void analyze_if_due(struct pg *s)
 {
 	static const char *const tables[] = { "units", "people", "candidacies", "steps" };
-	if (s->depth > 0 || s->written < s->next_analyze)
+	if (s->base.depth > 0 || s->written < s->next_analyze)
 		return;
 	s->next_analyze = s->written + 1000;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
@@ -590,26 +275,6 @@ static PGresult *run_named(struct pg *s, unsigned char *flag, const char *name,
 	}
 }
 
-static PGresult *run(struct pg *s, enum stmt_id id, const struct params *p, const char *what,
-		     enum kn_err *e)
-{
-	return run_named(s, &s->prepared[id], names[id], sql[id], p, what, e);
-}
-
-/* A statement that returns no rows the caller needs. */
-static enum kn_err run_write(struct pg *s, enum stmt_id id, const struct params *p,
-			     const char *what, long *changes)
-{
-	enum kn_err e;
-	PGresult *r = run(s, id, p, what, &e);
-	if (!r)
-		return e;
-	if (changes)
-		*changes = strtol(PQcmdTuples(r), NULL, 10);
-	PQclear(r);
-	return KN_OK;
-}
-
 /* Row-by-row reading of a large result (single-row mode): fn gets each
  * row's PGresult (one row) and returns nonzero to stop; the rest of the
  * result is then read and dropped. */
@@ -664,8 +329,6 @@ static void quiet(void *arg, const char *message)
 }
 
 static const struct store_ops pg_ops;
-static void audit_pend_drop(struct pg *s);
-static void audit_settle(struct pg *s);
 static enum kn_err pg_migrate_after(struct pg *s, int version);
 
 enum kn_err pg_open(const char *url, int create, struct store **out, struct buf *err)
@@ -721,8 +384,6 @@ static void pg_close(struct store *base)
 	if (!s)
 		return;
 	PQfinish(s->conn);
-	audit_pend_drop(s);
-	free(s->pend);
 	free(s->url);
 	free(s->safe_url);
 	free(s);
@@ -769,14 +430,14 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 		 * program that migrates at the same time wait, then skip. */
 		if ((e = exec_text(s, "BEGIN", "migration")))
 			return e;
-		s->depth = 1;
+		s->base.depth = 1;
 		if ((e = exec_text(s, "SELECT pg_advisory_xact_lock(7037039375); "
 				   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
 				   "PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
 				   "migration")))
 			goto fail;
 		if (pg_schema_version(base) >= m->version) {
-			s->depth = 0;
+			s->base.depth = 0;
 			if ((e = exec_text(s, "COMMIT", "migration")))
 				return e;
 			*to = m->version;
@@ -787,7 +448,7 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 		{
 			struct params p = { 0 };
 			PGresult *r;
-			now_iso(at);
+			store_now_iso(at);
 			p_int(&p, m->version);
 			p_text(&p, m->name);
 			p_text(&p, at);
@@ -800,8 +461,8 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 			}
 			PQclear(r);
 		}
-		s->depth = 0;
-		s->txerr = 0;
+		s->base.depth = 0;
+		s->base.txerr = 0;
 		if ((e = exec_text(s, "COMMIT", "migration")))
 			return e;
 		*to = m->version;
@@ -810,50 +471,33 @@ static enum kn_err pg_migrate(struct store *base, int *from, int *to)
 fail:
 	{
 		char msg[400];
-		snprintf(msg, sizeof(msg), "%.399s", s->errmsg);
+		snprintf(msg, sizeof(msg), "%.399s", s->base.errmsg);
 		PQclear(PQexec(s->conn, "ROLLBACK"));
-		s->depth = 0;
-		s->txerr = 0;
-		snprintf(s->errmsg, sizeof(s->errmsg), "migration %.64s: %s", m->name, msg);
+		s->base.depth = 0;
+		s->base.txerr = 0;
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "migration %.64s: %s", m->name, msg);
 	}
 	return e;
 }
 
 /* ---- transactions ---- */
 
-static enum kn_err pg_begin(struct store *base)
+static enum kn_err pg_tx_begin(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	if (s->depth > 0) {
-		s->depth++;
-		return KN_OK;
-	}
-	s->failed = 0;
-	s->txerr = 0;
+	s->base.txerr = 0;
 	/* READ COMMITTED: see the head of the file for why it suffices. */
-	if ((e = exec_text(s, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin")) != KN_OK)
-		return e;
-	s->depth = 1;
-	return KN_OK;
+	return exec_text(s, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin");
 }
 
-static enum kn_err pg_commit(struct store *base)
+static enum kn_err pg_tx_commit(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
 	PGresult *r;
 	enum kn_err e;
-	if (s->depth == 0)
-		return KN_OK;
-	if (s->depth == 1)
-		audit_settle(s);
-	if (--s->depth > 0)
-		return KN_OK;
-	if (s->failed || s->txerr) {
+	if (s->base.txerr) {
 		PQclear(PQexec(s->conn, "ROLLBACK"));
-		if (s->failed)
-			snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
-		s->failed = s->txerr = 0;
+		s->base.txerr = 0;
 		return KN_EIO;
 	}
 	r = PQexec(s->conn, "COMMIT");
@@ -861,13 +505,13 @@ static enum kn_err pg_commit(struct store *base)
 		e = fail_res(s, "commit", r);
 		PQclear(r);
 		PQclear(PQexec(s->conn, "ROLLBACK"));
-		s->txerr = 0;
+		s->base.txerr = 0;
 		return e;
 	}
 	/* A COMMIT of an aborted transaction answers ROLLBACK. */
 	if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0) {
 		PQclear(r);
-		snprintf(s->errmsg, sizeof(s->errmsg), "transaction was rolled back");
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "transaction was rolled back");
 		return KN_EIO;
 	}
 	PQclear(r);
@@ -875,18 +519,177 @@ static enum kn_err pg_commit(struct store *base)
 	return KN_OK;
 }
 
-static void pg_rollback(struct store *base)
+static void pg_tx_rollback(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
-	if (s->depth == 0)
-		return;
-	if (--s->depth > 0) {
-		s->failed = 1;
-		return;
-	}
-	audit_pend_drop(s);
 	PQclear(PQexec(s->conn, "ROLLBACK"));
-	s->failed = s->txerr = 0;
+	s->base.txerr = 0;
+}
+
+/* ---- the driver of the statement table ---- */
+
+/* The parameters' types, from the table's letters, so that PostgreSQL
+ * needs no cast ("$1 IS NULL" of a text). */
+#define PG_INT8 20
+#define PG_TEXT 25
+
+/* Prepare statement id once per connection, with its parameters' types. */
+static enum kn_err table_prepare(struct pg *s, enum stmt_id id)
+{
+	const struct stmt *t = &store_stmts[id];
+	Oid types[STORE_MAX_ARGS];
+	int n = 0;
+	enum kn_err e;
+	if (s->tprep[id])
+		return KN_OK;
+	for (; t->params[n]; n++)
+		types[n] = t->params[n] == 'i' ? PG_INT8 : PG_TEXT;
+	PGresult *p = PQprepare(s->conn, t->name, t->sql_pg ? t->sql_pg : t->sql, n, types);
+	if (!ok_status(p)) {
+		e = fail_res(s, t->name, p);
+		PQclear(p);
+		return e;
+	}
+	PQclear(p);
+	s->tprep[id] = 1;
+	return KN_OK;
+}
+
+static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *nparams, int *ncols)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+	PGresult *r;
+	if ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, id)) != KN_OK)
+		return e;
+	r = PQdescribePrepared(s->conn, store_stmts[id].name);
+	if (!ok_status(r)) {
+		e = fail_res(s, store_stmts[id].name, r);
+		PQclear(r);
+		return e;
+	}
+	*nparams = PQnparams(r);
+	*ncols = PQnfields(r);
+	PQclear(r);
+	return KN_OK;
+}
+
+static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
+			     struct srows *r)
+{
+	struct pg *s = (struct pg *)base;
+	const struct stmt *t = &store_stmts[id];
+	const char *v[STORE_MAX_ARGS];
+	char num[STORE_MAX_ARGS][24];
+	enum kn_err e;
+	int sent = 0;
+
+	for (int i = 0; i < a->n; i++) {
+		if (a->v[i].kind == 'i') {
+			snprintf(num[i], sizeof(num[i]), "%lld", (long long)a->v[i].i);
+			v[i] = num[i];
+		} else {
+			v[i] = a->v[i].kind == 't' ? a->v[i].t : NULL;
+		}
+	}
+	for (int attempt = 0; attempt < 2 && !sent; attempt++) {
+		if ((e = ensure_conn(s)) != KN_OK)
+			return e;
+		if ((e = table_prepare(s, id)) != KN_OK) {
+			if (attempt == 0 && conn_lost(s))
+				continue;
+			return e;
+		}
+		if (t->flags & ST_STREAM) {
+			if (PQsendQueryPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0)) {
+				PQsetSingleRowMode(s->conn);
+				sent = 1;
+				r->live = 2;	/* results still coming */
+			} else if (!(attempt == 0 && conn_lost(s))) {
+				return fail_res(s, t->name, NULL);
+			}
+			continue;
+		}
+		PGresult *res = PQexecPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0);
+		if (ok_status(res)) {
+			count_written(s, res);
+			r->h = res;
+			r->nrows = PQntuples(res);
+			r->row = -1;
+			r->changes = strtoll(PQcmdTuples(res), NULL, 10);
+			r->live = 1;
+			sent = 1;
+			continue;
+		}
+		if (attempt == 0 && conn_lost(s)) {
+			PQclear(res);
+			continue;
+		}
+		e = fail_res(s, t->name, res);
+		PQclear(res);
+		return e;
+	}
+	return sent ? KN_OK : fail_res(s, t->name, NULL);
+}
+
+static void fill_row(struct srows *r, const PGresult *res, int row)
+{
+	for (int i = 0; i < r->ncols; i++)
+		r->col[i] = PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
+}
+
+/* Read and drop what is left of a streamed result. */
+static void drain(struct pg *s, struct srows *r)
+{
+	PGresult *res;
+	while ((res = PQgetResult(s->conn))) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
+		    r->err == KN_OK)
+			r->err = fail_res(s, store_stmts[r->id].name, res);
+		PQclear(res);
+	}
+	r->live = 0;
+}
+
+static int pg_q_next(struct srows *r)
+{
+	struct pg *s = (struct pg *)r->s;
+	PGresult *res;
+	if (r->live == 1) {
+		if (++r->row < r->nrows) {
+			fill_row(r, r->h, r->row);
+			return 1;
+		}
+		return 0;
+	}
+	if (r->live != 2)
+		return r->err ? -1 : 0;
+	PQclear(r->h);
+	r->h = NULL;
+	res = PQgetResult(s->conn);
+	if (res && PQresultStatus(res) == PGRES_SINGLE_TUPLE) {
+		r->h = res;
+		fill_row(r, res, 0);
+		return 1;
+	}
+	if (res && PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
+		r->err = fail_res(s, store_stmts[r->id].name, res);
+	else if (res)
+		count_written(s, res);
+	PQclear(res);
+	drain(s, r);
+	return r->err ? -1 : 0;
+}
+
+static void pg_q_close(struct srows *r)
+{
+	struct pg *s = (struct pg *)r->s;
+	PQclear(r->h);
+	r->h = NULL;
+	if (r->live == 2)
+		drain(s, r);
+	r->live = 0;
 }
 
 /* pg_dump -Fc of the database into path (restore with pg_restore). */
@@ -897,7 +700,7 @@ static enum kn_err pg_backup(struct store *base, const char *path)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "fork: %s", strerror(errno));
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "fork: %s", strerror(errno));
 		return KN_EIO;
 	}
 	if (pid == 0) {
@@ -909,12 +712,12 @@ static enum kn_err pg_backup(struct store *base, const char *path)
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			snprintf(s->errmsg, sizeof(s->errmsg), "waitpid: %s", strerror(errno));
+			snprintf(s->base.errmsg, sizeof(s->base.errmsg), "waitpid: %s", strerror(errno));
 			return KN_EIO;
 		}
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(s->errmsg, sizeof(s->errmsg), "pg_dump of %.300s into %.150s failed (%s %d)",
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "pg_dump of %.300s into %.150s failed (%s %d)",
 			 s->safe_url, path, WIFEXITED(status) ? "exit status" : "signal",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		return KN_EIO;
@@ -922,1344 +725,13 @@ static enum kn_err pg_backup(struct store *base, const char *path)
 	return KN_OK;
 }
 
-/* ---- units ---- */
-
-static void read_unit(const PGresult *r, int i, struct unit *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->id = col_int(r, i, 0);
-	u->code = col_text(r, i, 1);
-	u->parent = col_text(r, i, 2);
-	u->name = col_text(r, i, 3);
-	unit_kind_parse(PQgetvalue(r, i, 4), &u->kind);
-	u->may_admit = (int)col_int(r, i, 5);
-	u->sector = col_text(r, i, 6);
-	u->special_area = (int)col_int(r, i, 7);
-}
-
-/* Run a statement expected to return at most one row: KN_OK with the
- * result (caller clears), KN_ENOTFOUND without, or the error. */
-static enum kn_err one(struct pg *s, enum stmt_id id, const struct params *p, const char *what,
-		       PGresult **out)
-{
-	enum kn_err e;
-	PGresult *r = run(s, id, p, what, &e);
-	*out = NULL;
-	if (!r)
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return KN_ENOTFOUND;
-	}
-	*out = r;
-	return KN_OK;
-}
-
-static enum kn_err pg_unit_get(struct store *base, const char *code, struct unit *out)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_text(&p, code);
-	if ((e = one(s, Q_UNIT_GET, &p, "unit", &r)) != KN_OK)
-		return e;
-	read_unit(r, 0, out);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_unit_all(struct store *base, struct unit **out, size_t *n)
-{
-	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	PGresult *r = run(s, Q_UNIT_ALL, NULL, "units", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++)
-		read_unit(r, (int)i, &(*out)[i]);
-	PQclear(r);
-	return KN_OK;
-}
-
-static int unit_same(const struct unit *a, const struct unit *b)
-{
-	return streq(a->parent, b->parent) && streq(a->name, b->name) && a->kind == b->kind &&
-	       !a->may_admit == !b->may_admit && streq(a->sector, b->sector) &&
-	       !a->special_area == !b->special_area;
-}
-
-static enum kn_err pg_unit_put(struct store *base, const struct unit *u, int *changed)
-{
-	struct pg *s = (struct pg *)base;
-	struct unit old;
-	struct params p = { 0 };
-	enum kn_err e = pg_unit_get(base, u->code, &old);
-	enum stmt_id id;
-
-	if (e != KN_OK && e != KN_ENOTFOUND)
-		return e;
-	if (u->parent) {
-		/* An unknown parent must not silently make a new root. */
-		struct params pp = { 0 };
-		PGresult *r;
-		enum kn_err pe;
-		p_text(&pp, u->parent);
-		pe = one(s, Q_UNIT_ID, &pp, "unit", &r);
-		PQclear(r);
-		if (pe != KN_OK) {
-			if (pe == KN_ENOTFOUND)
-				snprintf(s->errmsg, sizeof(s->errmsg), "no unit with code %.200s",
-					 u->parent);
-			if (e == KN_OK)
-				unit_release(&old);
-			return pe;
-		}
-	}
-	if (e == KN_OK) {
-		int same = unit_same(&old, u);
-		unit_release(&old);
-		if (same) {
-			*changed = 0;
-			return KN_OK;
-		}
-		id = Q_UNIT_UPDATE;
-		*changed = 1;
-	} else {
-		id = Q_UNIT_INSERT;
-		*changed = 2;
-	}
-	p_text(&p, u->code);
-	p_text(&p, u->parent);
-	p_text(&p, u->name);
-	p_text(&p, unit_kind_name(u->kind));
-	p_int(&p, !!u->may_admit);
-	p_text(&p, u->sector);
-	p_int(&p, !!u->special_area);
-	return run_write(s, id, &p, "unit", NULL);
-}
-
-/* ---- people ---- */
-
-static void read_person(const PGresult *r, int i, struct person *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->id = col_int(r, i, 0);
-	p->ref = col_text(r, i, 1);
-	p->full_name = col_text(r, i, 2);
-	p->sex = PQgetisnull(r, i, 3) ? 'M' : PQgetvalue(r, i, 3)[0];
-	p->birth_date = col_date(r, i, 4);
-	p->unit = col_text(r, i, 5);
-	p->ethnicity = col_text(r, i, 6);
-	p->religion = col_text(r, i, 7);
-	p->education = col_text(r, i, 8);
-	p->qualification = col_text(r, i, 9);
-	p->occupation = col_text(r, i, 10);
-	p->youth_union = (int)col_int(r, i, 11);
-	p->trade_union = (int)col_int(r, i, 12);
-	p->member_since = col_date(r, i, 13);
-	p->official_since = col_date(r, i, 14);
-	p->phone = col_text(r, i, 15);
-	p->note = col_text(r, i, 16);
-}
-
-static enum kn_err person_one(struct pg *s, enum stmt_id id, const struct params *p,
-			      struct person *out)
-{
-	PGresult *r;
-	enum kn_err e = one(s, id, p, "person", &r);
-	if (e != KN_OK)
-		return e;
-	read_person(r, 0, out);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_person_get(struct store *base, const char *ref, struct person *out)
-{
-	struct params p = { 0 };
-	p_text(&p, ref);
-	return person_one((struct pg *)base, Q_PERSON_GET, &p, out);
-}
-
-static enum kn_err pg_person_get_id(struct store *base, int64_t id, struct person *out)
-{
-	struct params p = { 0 };
-	p_int(&p, id);
-	return person_one((struct pg *)base, Q_PERSON_GET_ID, &p, out);
-}
-
-static int person_same(const struct person *a, const struct person *b)
-{
-	return streq(a->full_name, b->full_name) && a->sex == b->sex &&
-	       a->birth_date == b->birth_date && streq(a->unit, b->unit) &&
-	       streq(a->ethnicity, b->ethnicity) && streq(a->religion, b->religion) &&
-	       streq(a->education, b->education) && streq(a->qualification, b->qualification) &&
-	       streq(a->occupation, b->occupation) && !a->youth_union == !b->youth_union &&
-	       !a->trade_union == !b->trade_union && a->member_since == b->member_since &&
-	       a->official_since == b->official_since && streq(a->phone, b->phone) &&
-	       streq(a->note, b->note);
-}
-
-static enum kn_err pg_person_put(struct store *base, const struct person *x,
-				 const char *search_name, int *changed)
-{
-	struct pg *s = (struct pg *)base;
-	struct person old;
-	struct params p = { 0 };
-	enum kn_err e = pg_person_get(base, x->ref, &old);
-	enum stmt_id id;
-	char sex[2] = { x->sex, 0 };
-
-	if (e == KN_OK) {
-		int same = person_same(&old, x);
-		person_release(&old);
-		if (same) {
-			*changed = 0;
-			return KN_OK;
-		}
-		id = Q_PERSON_UPDATE;
-		*changed = 1;
-	} else if (e == KN_ENOTFOUND) {
-		id = Q_PERSON_INSERT;
-		*changed = 2;
-	} else {
-		return e;
-	}
-	p_text(&p, x->ref);
-	p_text(&p, x->full_name);
-	p_text(&p, search_name);
-	p_text(&p, sex);
-	p_date(&p, x->birth_date);
-	p_text(&p, x->unit);
-	p_text(&p, x->ethnicity);
-	p_text(&p, x->religion);
-	p_text(&p, x->education);
-	p_text(&p, x->qualification);
-	p_text(&p, x->occupation);
-	p_int(&p, !!x->youth_union);
-	p_int(&p, !!x->trade_union);
-	p_date(&p, x->member_since);
-	p_date(&p, x->official_since);
-	p_text(&p, x->phone);
-	p_text(&p, x->note);
-	return run_write(s, id, &p, "person", NULL);
-}
-
-static enum kn_err person_list(struct pg *s, enum stmt_id id, const struct params *p,
-			       struct person **out, size_t *n)
-{
-	enum kn_err e;
-	PGresult *r = run(s, id, p, "people", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++)
-		read_person(r, (int)i, &(*out)[i]);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_person_find(struct store *base, const char *folded, struct person **out,
-				  size_t *n)
-{
-	struct buf pat = BUF_INIT;
-	struct params p = { 0 };
-	enum kn_err e;
-	/* LIKE metacharacters in the search text match themselves. */
-	for (const char *c = folded; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			buf_addc(&pat, '\\');
-		buf_addc(&pat, *c);
-	}
-	p_text(&p, pat.s);
-	e = person_list((struct pg *)base, Q_PERSON_FIND, &p, out, n);
-	buf_release(&pat);
-	return e;
-}
-
-static enum kn_err pg_person_all(struct store *base, struct person **out, size_t *n)
-{
-	return person_list((struct pg *)base, Q_PERSON_ALL, NULL, out, n);
-}
-
-/* ---- candidacies and steps ---- */
-
-/* Columns of STEP_COLS starting at column `at`. */
-static void read_step(const PGresult *r, int i, int at, struct step *x)
-{
-	step_init(x);
-	x->id = col_int(r, i, at + 0);
-	x->code = step_from_name(PQgetvalue(r, i, at + 1));
-	x->date = col_date(r, i, at + 2);
-	x->doc_no = col_text(r, i, at + 3);
-	x->org = col_text(r, i, at + 4);
-	x->member = col_text(r, i, at + 5);
-	x->intro1 = col_text(r, i, at + 6);
-	x->intro1_since = col_date(r, i, at + 7);
-	x->intro2 = col_text(r, i, at + 8);
-	x->intro2_since = col_date(r, i, at + 9);
-	x->votes_for = col_count(r, i, at + 10);
-	x->votes_total = col_count(r, i, at + 11);
-	x->consent = col_text(r, i, at + 12);
-	x->override = col_text(r, i, at + 13);
-	x->override_by = col_text(r, i, at + 14);
-	x->note = col_text(r, i, at + 15);
-	x->recorded_by = col_text(r, i, at + 16);
-	x->recorded_at = col_text(r, i, at + 17);
-}
-
-static enum kn_err pg_candidacies_of(struct store *base, int64_t person_id,
-				     struct candidacy **out, size_t *n)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-
-	*out = NULL;
-	*n = 0;
-	p_int(&p, person_id);
-	if (!(r = run(s, Q_CAND_OF, &p, "candidacies", &e)))
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct candidacy *c = &(*out)[i];
-		memset(c, 0, sizeof(*c));
-		c->id = col_int(r, (int)i, 0);
-		c->person_id = col_int(r, (int)i, 1);
-		c->stage = step_from_name(PQgetvalue(r, (int)i, 2));
-		c->open = (int)col_int(r, (int)i, 3);
-	}
-	PQclear(r);
-	for (size_t i = 0; i < *n; i++) {
-		struct candidacy *c = &(*out)[i];
-		struct params q = { 0 };
-		p_int(&q, c->id);
-		if (!(r = run(s, Q_STEPS_OF, &q, "steps", &e)))
-			return e;
-		c->nsteps = (size_t)PQntuples(r);
-		c->steps = xreallocarray(NULL, c->nsteps + 1, sizeof(*c->steps));
-		for (size_t j = 0; j < c->nsteps; j++)
-			read_step(r, (int)j, 0, &c->steps[j]);
-		PQclear(r);
-	}
-	return KN_OK;
-}
-
-static enum kn_err pg_candidacy_new(struct store *base, int64_t person_id, const char *unit_code,
-				    int64_t *id)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_int(&p, person_id);
-	p_text(&p, unit_code);
-	if ((e = one(s, Q_CAND_NEW, &p, "candidacy", &r)) != KN_OK)
-		return e == KN_ENOTFOUND ? KN_EIO : e;
-	*id = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-static void p_step_facts(struct params *p, const struct step *x)
-{
-	/* date, doc_no, org, member, intro1, intro1_since, intro2, intro2_since,
-	 * votes_for, votes_total, consent, override, override_by, note */
-	p_date(p, x->date);
-	p_text(p, x->doc_no);
-	p_text(p, x->org);
-	p_text(p, x->member);
-	p_text(p, x->intro1);
-	p_date(p, x->intro1_since);
-	p_text(p, x->intro2);
-	p_date(p, x->intro2_since);
-	p_count(p, x->votes_for);
-	p_count(p, x->votes_total);
-	p_text(p, x->consent);
-	p_text(p, x->override);
-	p_text(p, x->override_by);
-	p_text(p, x->note);
-}
-
-static enum kn_err pg_step_add(struct store *base, int64_t candidacy_id, const struct step *x,
-			       enum step_code stage, int open, int64_t expect_version,
-			       int64_t *step_id)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	long changes = 0;
-	char at[32];
-
-	/* Move the candidacy first: the UPDATE takes the row lock, so a
-	 * concurrent writer that read the same version waits here, then
-	 * finds it changed and gets KN_ECONFLICT. */
-	p_int(&p, candidacy_id);
-	p_text(&p, step_name(stage));
-	p_int(&p, !!open);
-	p_int(&p, expect_version);
-	if ((e = run_write(s, Q_CAND_STAGE, &p, "candidacy", &changes)) != KN_OK)
-		return e;
-	if (changes != 1) {
-		snprintf(s->errmsg, sizeof(s->errmsg),
-			 "the candidacy was changed by someone else meanwhile");
-		return KN_ECONFLICT;
-	}
-	now_iso(at);
-	p.n = 0;
-	p_int(&p, candidacy_id);
-	p_text(&p, step_name(x->code));
-	p_date(&p, x->date);
-	p_text(&p, x->doc_no);
-	p_text(&p, x->org);
-	p_text(&p, x->member);
-	p_text(&p, x->intro1);
-	p_date(&p, x->intro1_since);
-	p_text(&p, x->intro2);
-	p_date(&p, x->intro2_since);
-	p_count(&p, x->votes_for);
-	p_count(&p, x->votes_total);
-	p_text(&p, x->consent);
-	p_text(&p, x->override);
-	p_text(&p, x->override_by);
-	p_text(&p, x->note);
-	p_text(&p, x->recorded_by ? x->recorded_by : "");
-	p_text(&p, at);
-	if ((e = one(s, Q_STEP_INSERT, &p, "step", &r)) != KN_OK)
-		return e == KN_ENOTFOUND ? KN_EIO : e;
-	if (step_id)
-		*step_id = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_step_update(struct store *base, int64_t step_id, const struct step *x)
-{
-	struct params p = { 0 };
-	p_int(&p, step_id);
-	p_step_facts(&p, x);
-	return run_write((struct pg *)base, Q_STEP_UPDATE, &p, "step", NULL);
-}
-
-static enum kn_err pg_candidacy_version(struct store *base, int64_t candidacy_id,
-					int64_t *version)
-{
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_int(&p, candidacy_id);
-	if ((e = one((struct pg *)base, Q_CAND_VERSION, &p, "candidacy", &r)) != KN_OK)
-		return e;
-	*version = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-struct step_each_arg {
-	store_step_fn fn;
-	void *arg;
-};
-
-static int step_each_row(void *arg, const PGresult *r)
-{
-	struct step_each_arg *a = arg;
-	struct step x;
-	int stop;
-	read_step(r, 0, 1, &x);
-	stop = a->fn(a->arg, PQgetvalue(r, 0, 0), &x);
-	step_release(&x);
-	return stop;
-}
-
-static enum kn_err pg_step_each(struct store *base, store_step_fn fn, void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct step_each_arg a = { fn, arg };
-	return each_row(s, &s->prepared[Q_STEP_EACH], names[Q_STEP_EACH], sql[Q_STEP_EACH], NULL,
-			"steps", step_each_row, &a);
-}
-
-/* ---- quotas ---- */
-
-static enum kn_err pg_quota_put(struct store *base, const struct quota *qt, int *changed)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-
-	p_text(&p, qt->unit);
-	p_int(&p, qt->year);
-	p_text(&p, qt->category);
-	e = one(s, Q_QUOTA_GET, &p, "quota", &r);
-	if (e == KN_OK) {
-		long long old = col_int(r, 0, 0);
-		PQclear(r);
-		if (old == qt->target) {
-			*changed = 0;
-			return KN_OK;
-		}
-		*changed = 1;
-	} else if (e == KN_ENOTFOUND) {
-		*changed = 2;
-	} else {
-		return e;
-	}
-	p_int(&p, qt->target);
-	return run_write(s, Q_QUOTA_PUT, &p, "quota", NULL);
-}
-
-static enum kn_err pg_quota_all(struct store *base, struct quota **out, size_t *n)
-{
-	enum kn_err e;
-	PGresult *r = run((struct pg *)base, Q_QUOTA_ALL, NULL, "quotas", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct quota *qt = &(*out)[i];
-		qt->unit = col_text(r, (int)i, 0);
-		qt->year = (int)col_int(r, (int)i, 1);
-		qt->category = col_text(r, (int)i, 2);
-		qt->target = col_int(r, (int)i, 3);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-/* ---- holidays ---- */
-
-static enum kn_err pg_holiday_put(struct store *base, const struct holiday *h, int *changed)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-
-	p_date(&p, h->date);
-	e = one(s, Q_HOLIDAY_GET, &p, "holiday", &r);
-	if (e == KN_OK) {
-		int same = col_int(r, 0, 0) == !!h->workday &&
-			   streq(PQgetisnull(r, 0, 1) ? NULL : PQgetvalue(r, 0, 1), h->name);
-		PQclear(r);
-		if (same) {
-			*changed = 0;
-			return KN_OK;
-		}
-		*changed = 1;
-	} else if (e == KN_ENOTFOUND) {
-		*changed = 2;
-	} else {
-		return e;
-	}
-	p_int(&p, !!h->workday);
-	p_text(&p, h->name);
-	return run_write(s, Q_HOLIDAY_PUT, &p, "holiday", NULL);
-}
-
-static enum kn_err pg_holiday_all(struct store *base, struct holiday **out, size_t *n)
-{
-	enum kn_err e;
-	PGresult *r = run((struct pg *)base, Q_HOLIDAY_ALL, NULL, "holidays", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct holiday *h = &(*out)[i];
-		h->date = col_date(r, (int)i, 0);
-		h->workday = (int)col_int(r, (int)i, 1);
-		h->name = col_text(r, (int)i, 2);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-/* ---- policy ---- */
-
-static enum kn_err pg_policy_all(struct store *base, struct policy_row **out, size_t *n)
-{
-	enum kn_err e;
-	PGresult *r = run((struct pg *)base, Q_POLICY_ALL, NULL, "policy", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct policy_row *row = &(*out)[i];
-		const char *from = PQgetvalue(r, (int)i, 1);
-		row->key = col_text(r, (int)i, 0);
-		if (!*from || date_parse(from, &row->from) != 0)
-			row->from = KN_DATE_NONE;
-		row->value = col_text(r, (int)i, 2);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_policy_put(struct store *base, const struct policy_row *row)
-{
-	struct params p = { 0 };
-	p_text(&p, row->key);
-	if (row->from == KN_DATE_NONE)
-		p_text(&p, "");
-	else
-		p_date(&p, row->from);
-	p_text(&p, row->value);
-	return run_write((struct pg *)base, Q_POLICY_PUT, &p, "policy", NULL);
-}
-
-/* ---- reports ---- */
-
-static enum kn_err pg_admissions(struct store *base, kn_date from, kn_date to,
-				 struct admission **out, size_t *n)
-{
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-	*out = NULL;
-	*n = 0;
-	p_date(&p, from);
-	p_date(&p, to);
-	if (!(r = run((struct pg *)base, Q_ADMISSIONS, &p, "admissions", &e)))
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct admission *a = &(*out)[i];
-		int k = (int)i;
-		a->unit = col_text(r, k, 0);
-		a->decision = col_date(r, k, 1);
-		a->sex = PQgetisnull(r, k, 2) ? 'M' : PQgetvalue(r, k, 2)[0];
-		a->birth_date = col_date(r, k, 3);
-		a->ethnicity = col_text(r, k, 4);
-		a->religion = col_text(r, k, 5);
-		a->youth_union = (int)col_int(r, k, 6);
-		a->occupation = col_text(r, k, 7);
-		a->qualification = col_text(r, k, 8);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_step_counts(struct store *base, kn_date from, kn_date to,
-				  struct step_count **out, size_t *n)
-{
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-	*out = NULL;
-	*n = 0;
-	p_date(&p, from);
-	p_date(&p, to);
-	if (!(r = run((struct pg *)base, Q_STEP_COUNTS, &p, "step counts", &e)))
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct step_count *c = &(*out)[i];
-		c->unit = col_text(r, (int)i, 0);
-		c->step = step_from_name(PQgetvalue(r, (int)i, 1));
-		c->n = col_int(r, (int)i, 2);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-/* pipeline_each: rows come one step at a time, grouped by candidacy. */
-struct pipe_acc {
-	store_pipeline_fn fn;
-	void *arg;
-	int64_t cur;
-	char *ref, *name, *unit;
-	struct step *steps;
-	size_t nsteps, cap;
-	int stop;
-};
-
-static void pipe_flush(struct pipe_acc *a)
-{
-	if (a->cur >= 0 && !a->stop) {
-		struct pipeline p = { a->ref, a->name, a->unit, a->steps, a->nsteps };
-		a->stop = a->fn(a->arg, &p);
-	}
-	for (size_t i = 0; i < a->nsteps; i++)
-		step_release(&a->steps[i]);
-	a->nsteps = 0;
-	free(a->ref);
-	free(a->name);
-	free(a->unit);
-	a->ref = a->name = a->unit = NULL;
-	a->cur = -1;
-}
-
-static int pipe_row(void *arg, const PGresult *r)
-{
-	struct pipe_acc *a = arg;
-	int64_t id = col_int(r, 0, 0);
-	if (id != a->cur) {
-		pipe_flush(a);
-		if (a->stop)
-			return 1;
-		a->cur = id;
-		a->ref = col_text(r, 0, 1);
-		a->name = col_text(r, 0, 2);
-		a->unit = col_text(r, 0, 3);
-	}
-	if (a->nsteps == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 16;
-		a->steps = xreallocarray(a->steps, a->cap, sizeof(*a->steps));
-	}
-	read_step(r, 0, 4, &a->steps[a->nsteps++]);
-	return 0;
-}
-
-static enum kn_err pg_pipeline_each(struct store *base, kn_date as_of, store_pipeline_fn fn,
-				    void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct pipe_acc a = { fn, arg, -1, NULL, NULL, NULL, NULL, 0, 0, 0 };
-	struct params p = { 0 };
-	enum kn_err e;
-	p_date(&p, as_of);
-	e = each_row(s, &s->prepared[Q_PIPELINE], names[Q_PIPELINE], sql[Q_PIPELINE], &p,
-		     "pipeline", pipe_row, &a);
-	if (e != KN_OK)
-		a.stop = 1;	/* drop what was gathered, call fn no more */
-	pipe_flush(&a);
-	free(a.steps);
-	return e;
-}
-
-/* ---- audit ---- */
 
 /* ---- verify: the audit chain, and the iterators of `ketnap verify` ---- */
-
-static PGresult *vrun(struct pg *s, enum vstmt_id id, const struct params *p, const char *what,
-		      enum kn_err *e)
-{
-	return run_named(s, &s->vprepared[id], vnames[id], vsql[id], p, what, e);
-}
-
-static void copy_hash(char out[STORE_HASH_HEX], const PGresult *r, int row, int col)
-{
-	snprintf(out, STORE_HASH_HEX, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
-static enum kn_err pg_audit_head(struct store *base, struct audit_head *out)
-{
-	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	PGresult *r = vrun(s, V_HEAD_GET, NULL, "audit head", &e);
-	if (!r)
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		return KN_ENOTFOUND;
-	}
-	out->id = col_int(r, 0, 0);
-	copy_hash(out->hash, r, 0, 1);
-	out->n = col_int(r, 0, 2);
-	PQclear(r);
-	return KN_OK;
-}
-
-static void audit_pend_drop(struct pg *s)
-{
-	for (size_t i = 0; i < s->npend; i++) {
-		struct audit_pend *a = &s->pend[i];
-		free(a->actor);
-		free(a->action);
-		free(a->entity);
-		free(a->key);
-		free(a->before);
-		free(a->after);
-	}
-	s->npend = 0;
-}
-
-/* Chain the transaction's entries onto the head and write them, with the
- * head row locked until the commit (called by pg_commit, the transaction
- * still open). The lock is taken this late so that a transaction that
- * holds it takes no other row lock afterwards: two writers cannot
- * deadlock over it, and they hold it only while they commit. A failure
- * marks the transaction failed, and pg_commit rolls it back. */
-static enum kn_err audit_flush(struct pg *s)
-{
-	struct params p = { 0 };
-	struct audit_head h;
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	long long max;
-	enum kn_err e;
-	PGresult *r;
-
-	if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
-		return e;
-	if (PQntuples(r) == 0) {
-		PQclear(r);
-		p_text(&p, store_audit_genesis);
-		if (!(r = vrun(s, V_HEAD_INIT, &p, "audit head", &e)))
-			return e;
-		PQclear(r);
-		if (!(r = vrun(s, V_HEAD_LOCK, NULL, "audit head", &e)))
-			return e;
-		if (PQntuples(r) == 0) {
-			PQclear(r);
-			snprintf(s->errmsg, sizeof(s->errmsg), "audit head: no row");
-			s->txerr = 1;
-			return KN_EIO;
-		}
-	}
-	h.id = col_int(r, 0, 0);
-	copy_hash(h.hash, r, 0, 1);
-	h.n = col_int(r, 0, 2);
-	max = col_int(r, 0, 3);
-	PQclear(r);
-	if (max < h.id)
-		max = h.id;
-	memcpy(prev, h.hash, STORE_HASH_HEX);
-	for (size_t i = 0; i < s->npend; i++) {
-		struct audit_pend *x = &s->pend[i];
-		struct audit_entry a = { ++max, x->at, x->actor, x->action, x->entity, x->key,
-					 x->before, x->after };
-		store_audit_hash(prev, &a, hash);
-		memcpy(prev, hash, STORE_HASH_HEX);
-		memset(&p, 0, sizeof(p));
-		p_int(&p, a.id);
-		p_text(&p, a.at);
-		p_text(&p, a.actor);
-		p_text(&p, a.action);
-		p_text(&p, a.entity);
-		p_text(&p, a.key);
-		p_text(&p, a.before);
-		p_text(&p, a.after);
-		p_text(&p, hash);
-		if (!(r = vrun(s, V_AUDIT_INSERT, &p, "audit", &e)))
-			return e;
-		PQclear(r);
-	}
-	memset(&p, 0, sizeof(p));
-	p_int(&p, max);
-	p_text(&p, prev);
-	p_int(&p, h.n + (long long)s->npend);
-	if (!(r = vrun(s, V_HEAD_SET, &p, "audit head", &e)))
-		return e;
-	PQclear(r);
-	return KN_OK;
-}
-
-/* At the outermost commit, the transaction still open: write the
- * pending entries if all went well so far, and forget them either way. */
-static void audit_settle(struct pg *s)
-{
-	if (s->npend && !s->failed && !s->txerr)
-		audit_flush(s);
-	audit_pend_drop(s);
-}
-
-/* An audit entry is kept in memory until its transaction commits (see
- * audit_flush); outside a transaction it gets one of its own. */
-static enum kn_err pg_audit(struct store *base, const char *actor, const char *action,
-			    const char *entity, const char *key, const char *before,
-			    const char *after)
-{
-	struct pg *s = (struct pg *)base;
-	struct audit_pend *a;
-	enum kn_err e;
-
-	if ((e = pg_begin(base)) != KN_OK)
-		return e;
-	if (s->npend == s->cappend) {
-		s->cappend = s->cappend ? s->cappend * 2 : 16;
-		s->pend = xreallocarray(s->pend, s->cappend, sizeof(*s->pend));
-	}
-	a = &s->pend[s->npend++];
-	now_iso(a->at);
-	a->actor = xstrdup(actor ? actor : "");
-	a->action = xstrdup(action ? action : "");
-	a->entity = xstrdup(entity ? entity : "");
-	a->key = xstrdup(key ? key : "");
-	a->before = before ? xstrdup(before) : NULL;
-	a->after = after ? xstrdup(after) : NULL;
-	return pg_commit(base);
-}
-
-struct audit_each_arg {
-	store_audit_fn fn;
-	void *arg;
-};
-
-static int audit_each_row(void *arg, const PGresult *r)
-{
-	struct audit_each_arg *x = arg;
-	struct audit_entry a;
-	const char *v[9];
-	for (int i = 0; i < 9; i++)
-		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
-	a.id = strtoll(v[0], NULL, 10);
-	a.at = (char *)v[1];
-	a.actor = (char *)v[2];
-	a.action = (char *)v[3];
-	a.entity = (char *)v[4];
-	a.key = (char *)v[5];
-	a.before = (char *)v[6];
-	a.after = (char *)v[7];
-	return x->fn(x->arg, &a, v[8]);
-}
-
-static enum kn_err pg_audit_each(struct store *base, store_audit_fn fn, void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct audit_each_arg x = { fn, arg };
-	return each_row(s, &s->vprepared[V_AUDIT_EACH], vnames[V_AUDIT_EACH],
-			vsql[V_AUDIT_EACH], NULL, "audit", audit_each_row, &x);
-}
-
-/* Migration 004: the chain over the entries already there, in id order,
- * in the migration's transaction, a batch at a time; then the head. */
-static enum kn_err pg_chain_build(struct pg *s)
-{
-	char prev[STORE_HASH_HEX], hash[STORE_HASH_HEX];
-	long long last = 0, n = 0;
-	enum kn_err e = KN_OK;
-	struct buf ids = BUF_INIT, hashes = BUF_INIT;
-	PGresult *r;
-
-	memcpy(prev, store_audit_genesis, STORE_HASH_HEX);
-	for (;;) {
-		struct params p = { 0 };
-		int got;
-		p_int(&p, last);
-		if (!(r = vrun(s, V_AUDIT_BATCH, &p, "audit chain", &e)))
-			break;
-		got = PQntuples(r);
-		buf_reset(&ids);
-		buf_reset(&hashes);
-		for (int i = 0; i < got; i++) {
-			struct audit_entry a;
-			a.id = col_int(r, i, 0);
-			a.at = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
-			a.actor = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
-			a.action = PQgetisnull(r, i, 3) ? NULL : PQgetvalue(r, i, 3);
-			a.entity = PQgetisnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4);
-			a.key = PQgetisnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5);
-			a.before = PQgetisnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6);
-			a.after = PQgetisnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7);
-			store_audit_hash(prev, &a, hash);
-			memcpy(prev, hash, STORE_HASH_HEX);
-			/* Array literals of numbers and hex digits: nothing to quote. */
-			buf_addf(&ids, "%s%lld", i ? "," : "{", (long long)a.id);
-			buf_addf(&hashes, "%s%s", i ? "," : "{", hash);
-			last = a.id;
-		}
-		PQclear(r);
-		if (got == 0)
-			break;
-		buf_addc(&ids, '}');
-		buf_addc(&hashes, '}');
-		memset(&p, 0, sizeof(p));
-		p_text(&p, ids.s);
-		p_text(&p, hashes.s);
-		if (!(r = vrun(s, V_AUDIT_SET_HASH, &p, "audit chain", &e)))
-			break;
-		PQclear(r);
-		n += got;
-	}
-	buf_release(&ids);
-	buf_release(&hashes);
-	if (e != KN_OK || n == 0)
-		return e;	/* no entry: the first store_audit makes the head */
-	{
-		struct params p = { 0 };
-		p_int(&p, last);
-		p_text(&p, prev);
-		p_int(&p, n);
-		r = PQexecParams(s->conn, "INSERT INTO audit_head (one, id, hash, n) "
-				 "VALUES (1, $1, $2, $3)", p.n, NULL, p.v, NULL, NULL, 0);
-		if (!ok_status(r))
-			e = fail_res(s, "audit head", r);
-		PQclear(r);
-	}
-	return e;
-}
 
 /* What a migration needs done in C, in its transaction, after its SQL. */
 static enum kn_err pg_migrate_after(struct pg *s, int version)
 {
-	return version == 4 ? pg_chain_build(s) : KN_OK;
-}
-
-static enum kn_err pg_unit_links(struct store *base, struct unit_link **out, size_t *n)
-{
-	struct pg *s = (struct pg *)base;
-	enum kn_err e;
-	PGresult *r = vrun(s, V_UNIT_LINKS, NULL, "units", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].id = col_int(r, (int)i, 0);
-		(*out)[i].code = col_text(r, (int)i, 1);
-		(*out)[i].parent_id = col_int(r, (int)i, 2);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-static int cand_each_row(void *arg, const PGresult *r)
-{
-	struct cand_acc *acc = arg;
-	const char *v[13];
-	struct cand_row x;
-	for (int i = 0; i < 13; i++)
-		v[i] = PQgetisnull(r, 0, i) ? NULL : PQgetvalue(r, 0, i);
-	x.id = strtoll(v[0], NULL, 10);
-	x.person_id = strtoll(v[1], NULL, 10);
-	x.ref = v[2];
-	x.name = v[3];
-	x.member_since = v[4];
-	x.official_since = v[5];
-	x.unit = v[6];
-	x.stage = v[7];
-	x.open = v[8] ? (int)strtol(v[8], NULL, 10) : 0;
-	x.step_id = v[9] ? strtoll(v[9], NULL, 10) : 0;
-	x.step = v[10];
-	x.date = v[11];
-	x.override = v[12];
-	return cand_acc_add(acc, &x);
-}
-
-static enum kn_err pg_candidacy_each(struct store *base, store_cand_fn fn, void *arg)
-{
-	struct pg *s = (struct pg *)base;
-	struct cand_acc acc = CAND_ACC_INIT(fn, arg);
-	enum kn_err e = each_row(s, &s->vprepared[V_CAND_EACH], vnames[V_CAND_EACH],
-				 vsql[V_CAND_EACH], NULL, "candidacies", cand_each_row, &acc);
-	cand_acc_finish(&acc, e == KN_OK);
-	return e;
-}
-
-static enum kn_err pg_audit_count(struct store *base, long long *n)
-{
-	PGresult *r;
-	enum kn_err e = one((struct pg *)base, Q_AUDIT_COUNT, NULL, "audit", &r);
-	if (e != KN_OK)
-		return e == KN_ENOTFOUND ? KN_EIO : e;
-	*n = col_int(r, 0, 0);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_audit_list(struct store *base, const char *actor, const char *entity,
-				 const char *key_prefix, long long offset, long long limit,
-				 struct audit_entry **out, size_t *n)
-{
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-	*out = NULL;
-	*n = 0;
-	p_text(&p, actor && *actor ? actor : NULL);
-	p_text(&p, entity && *entity ? entity : NULL);
-	p_text(&p, key_prefix && *key_prefix ? key_prefix : NULL);
-	p_int(&p, offset > 0 ? offset : 0);
-	if (limit < 0)
-		p_text(&p, NULL);	/* as SQLite's LIMIT -1: no limit */
-	else
-		p_int(&p, limit);
-	if (!(r = run((struct pg *)base, Q_AUDIT_LIST, &p, "audit", &e)))
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct audit_entry *a = &(*out)[i];
-		int k = (int)i;
-		a->id = col_int(r, k, 0);
-		a->at = col_text(r, k, 1);
-		a->actor = col_text(r, k, 2);
-		a->action = col_text(r, k, 3);
-		a->entity = col_text(r, k, 4);
-		a->key = col_text(r, k, 5);
-		a->before = col_text(r, k, 6);
-		a->after = col_text(r, k, 7);
-	}
-	PQclear(r);
-	return KN_OK;
-}
-
-/* ---- accounts ---- */
-
-static void read_user(const PGresult *r, int i, struct user *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->id = col_int(r, i, 0);
-	u->name = col_text(r, i, 1);
-	u->unit = col_text(r, i, 2);
-	u->role = col_text(r, i, 3);
-	u->pw_hash = col_text(r, i, 4);
-	u->disabled = (int)col_int(r, i, 5);
-	u->created_at = col_text(r, i, 6);
-}
-
-static enum kn_err user_one(struct pg *s, enum stmt_id id, const char *v, struct user *out)
-{
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_text(&p, v);
-	if ((e = one(s, id, &p, "user", &r)) != KN_OK)
-		return e;
-	read_user(r, 0, out);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_user_get(struct store *base, const char *name, struct user *out)
-{
-	return user_one((struct pg *)base, Q_USER_GET, name, out);
-}
-
-static enum kn_err pg_user_by_token(struct store *base, const char *token_hash, struct user *out)
-{
-	return user_one((struct pg *)base, Q_USER_BY_TOKEN, token_hash, out);
-}
-
-static enum kn_err pg_user_put(struct store *base, const struct user *u, int *changed)
-{
-	struct pg *s = (struct pg *)base;
-	struct user old;
-	struct params p = { 0 };
-	enum stmt_id id;
-	char at[32];
-	enum kn_err e = pg_user_get(base, u->name, &old);
-
-	if (e == KN_OK) {
-		int same = streq(old.unit, u->unit) && streq(old.role, u->role) &&
-			   streq(old.pw_hash, u->pw_hash) && !old.disabled == !u->disabled;
-		user_release(&old);
-		if (same) {
-			*changed = 0;
-			return KN_OK;
-		}
-		id = Q_USER_UPDATE;
-		*changed = 1;
-	} else if (e == KN_ENOTFOUND) {
-		id = Q_USER_INSERT;
-		*changed = 2;
-	} else {
-		return e;
-	}
-	p_text(&p, u->name);
-	p_text(&p, u->unit);
-	p_text(&p, u->role);
-	p_text(&p, u->pw_hash);
-	p_int(&p, !!u->disabled);
-	if (*changed == 2) {
-		now_iso(at);
-		p_text(&p, at);
-	}
-	return run_write(s, id, &p, "user", NULL);
-}
-
-static enum kn_err pg_user_all(struct store *base, struct user **out, size_t *n)
-{
-	enum kn_err e;
-	PGresult *r = run((struct pg *)base, Q_USER_ALL, NULL, "users", &e);
-	*out = NULL;
-	*n = 0;
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++)
-		read_user(r, (int)i, &(*out)[i]);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_user_set_token(struct store *base, const char *name, const char *token_hash)
-{
-	struct params p = { 0 };
-	long changes = 0;
-	enum kn_err e;
-	p_text(&p, name);
-	p_text(&p, token_hash);
-	if ((e = run_write((struct pg *)base, Q_USER_TOKEN, &p, "user", &changes)) != KN_OK)
-		return e;
-	return changes == 1 ? KN_OK : KN_ENOTFOUND;
-}
-
-static enum kn_err pg_session_new(struct store *base, const struct session *x)
-{
-	struct params p = { 0 };
-	p_text(&p, x->token_hash);
-	p_text(&p, x->user);
-	p_text(&p, x->csrf);
-	p_int(&p, x->created);
-	p_int(&p, x->last_seen);
-	return run_write((struct pg *)base, Q_SESSION_NEW, &p, "session", NULL);
-}
-
-static enum kn_err pg_session_get(struct store *base, const char *token_hash, struct session *out)
-{
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	p_text(&p, token_hash);
-	if ((e = one((struct pg *)base, Q_SESSION_GET, &p, "session", &r)) != KN_OK)
-		return e;
-	out->token_hash = col_text(r, 0, 0);
-	out->user = col_text(r, 0, 1);
-	out->csrf = col_text(r, 0, 2);
-	out->created = col_int(r, 0, 3);
-	out->last_seen = col_int(r, 0, 4);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_session_touch(struct store *base, const char *token_hash, long long last_seen)
-{
-	struct params p = { 0 };
-	p_text(&p, token_hash);
-	p_int(&p, last_seen);
-	return run_write((struct pg *)base, Q_SESSION_TOUCH, &p, "session", NULL);
-}
-
-static enum kn_err pg_session_delete(struct store *base, const char *token_hash)
-{
-	struct params p = { 0 };
-	p_text(&p, token_hash);
-	return run_write((struct pg *)base, Q_SESSION_DELETE, &p, "session", NULL);
-}
-
-static enum kn_err pg_session_purge(struct store *base, long long idle_before)
-{
-	struct params p = { 0 };
-	p_int(&p, idle_before);
-	return run_write((struct pg *)base, Q_SESSION_PURGE, &p, "session", NULL);
-}
-
-static enum kn_err login_get(struct pg *s, const char *key, long long *count, long long *first)
-{
-	struct params p = { 0 };
-	PGresult *r;
-	enum kn_err e;
-	*count = 0;
-	*first = 0;
-	p_text(&p, key);
-	e = one(s, Q_LOGIN_GET, &p, "login", &r);
-	if (e == KN_ENOTFOUND)
-		return KN_OK;
-	if (e != KN_OK)
-		return e;
-	*count = col_int(r, 0, 0);
-	*first = col_int(r, 0, 1);
-	PQclear(r);
-	return KN_OK;
-}
-
-static enum kn_err pg_login_failures(struct store *base, const char *key, long long now,
-				     long long window, long long *count)
-{
-	long long first;
-	enum kn_err e = login_get((struct pg *)base, key, count, &first);
-	if (e == KN_OK && *count && first < now - window)
-		*count = 0;
-	return e;
-}
-
-static enum kn_err pg_login_failed(struct store *base, const char *key, long long now,
-				   long long window, long long *count)
-{
-	struct pg *s = (struct pg *)base;
-	struct params p = { 0 };
-	long long first;
-	enum kn_err e = login_get(s, key, count, &first);
-	if (e != KN_OK)
-		return e;
-	if (*count == 0 || first < now - window) {
-		*count = 0;
-		first = now;
-	}
-	(*count)++;
-	p_text(&p, key);
-	p_int(&p, *count);
-	p_int(&p, first);
-	return run_write(s, Q_LOGIN_PUT, &p, "login", NULL);
-}
-
-static enum kn_err pg_login_reset(struct store *base, const char *key)
-{
-	struct params p = { 0 };
-	p_text(&p, key);
-	return run_write((struct pg *)base, Q_LOGIN_RESET, &p, "login", NULL);
-}
-
-static enum kn_err pg_candidacy_list(struct store *base, const char *folded,
-				     struct cand_summary **out, size_t *n)
-{
-	struct buf pat = BUF_INIT;
-	struct params p = { 0 };
-	enum kn_err e;
-	PGresult *r;
-
-	*out = NULL;
-	*n = 0;
-	/* LIKE metacharacters in the search text match themselves. */
-	for (const char *c = folded ? folded : ""; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			buf_addc(&pat, '\\');
-		buf_addc(&pat, *c);
-	}
-	p_text(&p, folded && *folded ? pat.s : NULL);
-	r = run((struct pg *)base, Q_CAND_LIST, &p, "candidacies", &e);
-	buf_release(&pat);
-	if (!r)
-		return e;
-	*n = (size_t)PQntuples(r);
-	*out = xreallocarray(NULL, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		struct cand_summary *c = &(*out)[i];
-		int k = (int)i;
-		c->candidacy_id = col_int(r, k, 0);
-		c->ref = col_text(r, k, 1);
-		c->full_name = col_text(r, k, 2);
-		c->unit = col_text(r, k, 3);
-		c->stage = step_from_name(PQgetvalue(r, k, 4));
-		c->open = (int)col_int(r, k, 5);
-		c->last_date = col_date(r, k, 6);
-		c->decision = col_date(r, k, 7);
-		c->sex = PQgetisnull(r, k, 8) ? 'M' : PQgetvalue(r, k, 8)[0];
-		c->birth_date = col_date(r, k, 9);
-		c->ethnicity = col_text(r, k, 10);
-		c->religion = col_text(r, k, 11);
-		c->youth_union = (int)col_int(r, k, 12);
-		c->occupation = col_text(r, k, 13);
-		c->qualification = col_text(r, k, 14);
-	}
-	PQclear(r);
-	return KN_OK;
+	return version == 4 ? audit_chain_build(&s->base) : KN_OK;
 }
 
 /* ---- raw copy (ketnap migrate-to) ---- */
@@ -2306,8 +778,8 @@ static enum kn_err pg_rows_each(struct store *base, const struct store_table *t,
 static enum kn_err pg_raw_begin(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
-	enum kn_err e = pg_begin(base);
-	if (e == KN_OK && s->depth == 1)
+	enum kn_err e = store_begin(base);
+	if (e == KN_OK && s->base.depth == 1)
 		e = exec_text(s, "SET CONSTRAINTS ALL DEFERRED", "copy");
 	return e;
 }
@@ -2353,139 +825,29 @@ static enum kn_err pg_raw_commit(struct store *base)
 		buf_release(&q);
 	}
 	if (e != KN_OK) {
-		pg_rollback(base);
+		store_rollback(base);
 		return e;
 	}
-	return pg_commit(base);
-}
-
-/* ---- sessions and the login throttle, hardened ---- */
-
-/* A one-off statement with parameters (these run seldom: a login, a
- * password change); the result or NULL with *e set. */
-static PGresult *run_once(struct pg *s, const char *text, const struct params *p,
-			  const char *what, enum kn_err *e)
-{
-	PGresult *r;
-	for (int attempt = 0;; attempt++) {
-		if ((*e = ensure_conn(s)) != KN_OK)
-			return NULL;
-		r = PQexecParams(s->conn, text, p->n, NULL, p->v, NULL, NULL, 0);
-		if (ok_status(r)) {
-			*e = KN_OK;
-			return r;
-		}
-		if (attempt == 0 && conn_lost(s)) {
-			PQclear(r);
-			continue;
-		}
-		*e = fail_res(s, what, r);
-		PQclear(r);
-		return NULL;
-	}
-}
-
-static enum kn_err pg_session_end_user(struct store *base, const char *user, const char *keep)
-{
-	struct params p = { 0 };
-	enum kn_err e;
-	p_text(&p, user);
-	p_text(&p, keep);
-	PGresult *r = run_once((struct pg *)base,
-			       "DELETE FROM sessions WHERE user_id = "
-			       "(SELECT id FROM users WHERE name = $1) "
-			       "AND ($2::text IS NULL OR token_hash <> $2::text)", &p, "session", &e);
-	PQclear(r);
-	return e;
-}
-
-/* INSERT … ON CONFLICT takes the row's lock: racing attempts queue and
- * each gets its own count. */
-static enum kn_err pg_login_count(struct store *base, const char *key, long long now,
-				  long long window, int delta, long long *count)
-{
-	struct params p = { 0 };
-	enum kn_err e;
-	*count = 0;
-	p_text(&p, key);
-	p_int(&p, now);
-	p_int(&p, window);
-	p_int(&p, delta);
-	PGresult *r = run_once((struct pg *)base,
-		"INSERT INTO login_failures (key, count, first_at) "
-		"VALUES ($1, GREATEST($4::bigint, 0), $2::bigint) "
-		"ON CONFLICT (key) DO UPDATE SET "
-		"count = GREATEST(CASE WHEN login_failures.first_at < $2::bigint - $3::bigint "
-		"THEN 0 ELSE login_failures.count END + $4::bigint, 0), "
-		"first_at = CASE WHEN login_failures.first_at < $2::bigint - $3::bigint "
-		"THEN $2::bigint ELSE login_failures.first_at END "
-		"RETURNING count", &p, "login", &e);
-	if (r && PQntuples(r) == 1)
-		*count = col_int(r, 0, 0);
-	PQclear(r);
-	return e;
+	return store_commit(base);
 }
 
 static const struct store_ops pg_ops = {
 	.name = "PostgreSQL",
-	.errmsg = pg_errmsg,
 	.close = pg_close,
 	.schema_version = pg_schema_version,
 	.migrate = pg_migrate,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
+	.tx_begin = pg_tx_begin,
+	.tx_commit = pg_tx_commit,
+	.tx_rollback = pg_tx_rollback,
+	.q_open = pg_q_open,
+	.q_next = pg_q_next,
+	.q_close = pg_q_close,
+	.q_describe = pg_q_describe,
 	.backup = pg_backup,
-	.unit_get = pg_unit_get,
-	.unit_all = pg_unit_all,
-	.unit_put = pg_unit_put,
-	.person_get = pg_person_get,
-	.person_get_id = pg_person_get_id,
-	.person_put = pg_person_put,
-	.person_find = pg_person_find,
-	.person_all = pg_person_all,
-	.candidacies_of = pg_candidacies_of,
-	.candidacy_new = pg_candidacy_new,
-	.step_add = pg_step_add,
-	.step_update = pg_step_update,
-	.candidacy_version = pg_candidacy_version,
-	.step_each = pg_step_each,
-	.quota_put = pg_quota_put,
-	.quota_all = pg_quota_all,
-	.holiday_put = pg_holiday_put,
-	.holiday_all = pg_holiday_all,
-	.policy_all = pg_policy_all,
-	.policy_put = pg_policy_put,
-	.admissions = pg_admissions,
-	.step_counts = pg_step_counts,
-	.pipeline_each = pg_pipeline_each,
-	.audit = pg_audit,
-	.audit_count = pg_audit_count,
-	.audit_list = pg_audit_list,
-	.audit_head = pg_audit_head,
-	.audit_each = pg_audit_each,
-	.unit_links = pg_unit_links,
-	.candidacy_each = pg_candidacy_each,
-	.user_get = pg_user_get,
-	.user_put = pg_user_put,
-	.user_all = pg_user_all,
-	.user_set_token = pg_user_set_token,
-	.user_by_token = pg_user_by_token,
-	.session_new = pg_session_new,
-	.session_get = pg_session_get,
-	.session_touch = pg_session_touch,
-	.session_delete = pg_session_delete,
-	.session_purge = pg_session_purge,
-	.login_failed = pg_login_failed,
-	.login_failures = pg_login_failures,
-	.login_reset = pg_login_reset,
-	.candidacy_list = pg_candidacy_list,
 	/* .pipeline_dates: store.c falls back to pipeline_each */
 	.rows_each = pg_rows_each,
 	.raw_begin = pg_raw_begin,
 	.row_put = pg_row_put,
 	.raw_commit = pg_raw_commit,
-	.session_end_user = pg_session_end_user,
-	.login_count = pg_login_count,
 	/* .busy: PostgreSQL waits for row locks; never "busy" */
 };

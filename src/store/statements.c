@@ -1,0 +1,299 @@
+/*
+ * statements.c — the statement table (stmt.h): every SQL text of the
+ * store, written once for both backends.
+ *
+ * Parameters are $1 … $n; their types (the `params` letters) are given to
+ * PostgreSQL when it prepares, so that "$1 IS NULL" needs no cast there.
+ * Dates are ISO text on both backends; booleans are integers 0/1. Where a
+ * row has a second text, it is PostgreSQL's, and the comment says why the
+ * dialects differ.
+ */
+#include "store/stmt.h"
+#include "util/banned.h"
+
+#define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
+	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
+	"p.trade_union, p.member_since, p.official_since, p.phone, p.note"
+#define PERSON_TYPES "ittttttttttiitttt"
+#define PERSON_FROM " FROM people p JOIN units u ON u.id = p.unit_id "
+#define STEP_COLS "s.id, s.step, s.date, s.doc_no, s.org, m.ref, i1.ref, s.intro1_since, " \
+	"i2.ref, s.intro2_since, s.votes_for, s.votes_total, s.consent, s.override, " \
+	"s.override_by, s.note, s.recorded_by, s.recorded_at"
+#define STEP_TYPES "itttttttttiitttttt"
+#define STEP_JOINS " LEFT JOIN people m ON m.id = s.member_id" \
+	" LEFT JOIN people i1 ON i1.id = s.intro1_id LEFT JOIN people i2 ON i2.id = s.intro2_id"
+#define UNIT_COLS "u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, u.special_area " \
+	"FROM units u LEFT JOIN units p ON p.id = u.parent_id"
+#define UNIT_TYPES "itttti" "ti"
+#define USER_COLS "x.id, x.name, u.code, x.role, x.pw_hash, x.disabled, x.created_at " \
+	"FROM users x JOIN units u ON u.id = x.unit_id"
+#define USER_TYPES "itttt" "it"
+#define AUDIT_COLS "id, at, actor, action, entity, key, before, after"
+#define AUDIT_TYPES "ittttttt"
+#define BY_CODE(n) "(SELECT id FROM units WHERE code = $" #n ")"
+#define BY_REF(n) "(SELECT id FROM people WHERE ref = $" #n ")"
+
+const struct stmt store_stmts[S__COUNT] = {
+	/* ---- units ---- */
+	[S_UNIT_GET] = { "unit_get", "SELECT " UNIT_COLS " WHERE u.code = $1", 0, "t", UNIT_TYPES, 0 },
+	[S_UNIT_ALL] = { "unit_all", "SELECT " UNIT_COLS " ORDER BY u.code", 0, "", UNIT_TYPES, 0 },
+	[S_UNIT_INSERT] = { "unit_insert", "INSERT INTO units (code, parent_id, name, kind, "
+		"may_admit, sector, special_area) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6, $7)",
+		0, "tttti" "ti", "", 0 },
+	[S_UNIT_UPDATE] = { "unit_update", "UPDATE units SET parent_id = " BY_CODE(2) ", "
+		"name = $3, kind = $4, may_admit = $5, sector = $6, special_area = $7 WHERE code = $1",
+		0, "tttti" "ti", "", 0 },
+	[S_UNIT_ID] = { "unit_id", "SELECT id FROM units WHERE code = $1", 0, "t", "i", 0 },
+	[S_UNIT_CODES] = { "unit_codes", "SELECT id, code FROM units ORDER BY id", 0, "", "it", 0 },
+	[S_UNIT_LINKS] = { "unit_links", "SELECT id, code, parent_id FROM units ORDER BY id", 0,
+		"", "iti", 0 },
+
+	/* ---- people ---- */
+	[S_PERSON_GET] = { "person_get", "SELECT " PERSON_COLS PERSON_FROM "WHERE p.ref = $1", 0,
+		"t", PERSON_TYPES, 0 },
+	[S_PERSON_GET_ID] = { "person_get_id", "SELECT " PERSON_COLS PERSON_FROM
+		"WHERE p.id = $1", 0, "i", PERSON_TYPES, 0 },
+	[S_PERSON_INSERT] = { "person_insert", "INSERT INTO people (ref, full_name, search_name, "
+		"sex, birth_date, unit_id, ethnicity, religion, education, qualification, occupation, "
+		"youth_union, trade_union, member_since, official_since, phone, note) VALUES ($1, $2, "
+		"$3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)", 0,
+		"tttttttttttiitttt", "", 0 },
+	[S_PERSON_UPDATE] = { "person_update", "UPDATE people SET full_name = $2, "
+		"search_name = $3, sex = $4, birth_date = $5, unit_id = " BY_CODE(6) ", "
+		"ethnicity = $7, religion = $8, education = $9, qualification = $10, "
+		"occupation = $11, youth_union = $12, trade_union = $13, member_since = $14, "
+		"official_since = $15, phone = $16, note = $17 WHERE ref = $1", 0,
+		"tttttttttttiitttt", "", 0 },
+	/* $1 is a LIKE pattern: the caller escapes %, _ and \ with \. */
+	[S_PERSON_FIND] = { "person_find", "SELECT " PERSON_COLS PERSON_FROM
+		"WHERE p.search_name LIKE '%' || $1 || '%' ESCAPE '\\'", 0, "t", PERSON_TYPES, 0 },
+	[S_PERSON_ALL] = { "person_all", "SELECT " PERSON_COLS PERSON_FROM "ORDER BY p.ref", 0,
+		"", PERSON_TYPES, 0 },
+
+	/* ---- candidacies and steps ---- */
+	/* Two simple statements rather than one join: a database filled in
+	 * one long transaction (an import, the demo) has no statistics yet,
+	 * and PostgreSQL's planner then hash-joins a sequential scan of all
+	 * steps. */
+	[S_CAND_OF] = { "cand_of", "SELECT id, person_id, stage, is_open FROM candidacies "
+		"WHERE person_id = $1 ORDER BY id", 0, "i", "iiti", 0 },
+	[S_STEPS_OF] = { "steps_of", "SELECT " STEP_COLS " FROM steps s" STEP_JOINS
+		" WHERE s.candidacy_id = $1 ORDER BY s.seq", 0, "i", STEP_TYPES, 0 },
+	[S_CAND_NEW] = { "cand_new", "INSERT INTO candidacies (person_id, unit_id, stage, "
+		"is_open) VALUES ($1, " BY_CODE(2) ", 'source', 1) RETURNING id", 0, "it", "i", 0 },
+	/* The next number is read by this statement itself, after the
+	 * candidacy's row was moved by S_CAND_STAGE: on PostgreSQL the row
+	 * lock was granted by then, so it sees the step of a writer that
+	 * committed meanwhile; SQLite has one writer at a time. */
+	[S_STEP_INSERT] = { "step_insert", "INSERT INTO steps (candidacy_id, seq, step, date, "
+		"doc_no, org, member_id, intro1_id, intro1_since, intro2_id, intro2_since, votes_for, "
+		"votes_total, consent, override, override_by, note, recorded_by, recorded_at) VALUES "
+		"($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE candidacy_id = $1), $2, $3, "
+		"$4, $5, " BY_REF(6) ", " BY_REF(7) ", $8, " BY_REF(9) ", $10, $11, $12, $13, $14, "
+		"$15, $16, $17, $18) RETURNING id", 0, "itttttttttiitttttt", "i", 0 },
+	/* Move the candidacy first: a concurrent writer that read the same
+	 * version finds it changed (no row updated: KN_ECONFLICT). $4 < 0:
+	 * no version expected. */
+	[S_CAND_STAGE] = { "cand_stage", "UPDATE candidacies SET stage = $2, is_open = $3, "
+		"version = version + 1 WHERE id = $1 AND ($4 < 0 OR version = $4)", 0, "itii", "",
+		0 },
+	[S_STEP_UPDATE] = { "step_update", "UPDATE steps SET date = $2, doc_no = $3, org = $4, "
+		"member_id = " BY_REF(5) ", intro1_id = " BY_REF(6) ", intro1_since = $7, "
+		"intro2_id = " BY_REF(8) ", intro2_since = $9, votes_for = $10, votes_total = $11, "
+		"consent = $12, override = $13, override_by = $14, note = $15 WHERE id = $1", 0,
+		"ittttttttiitttt", "", 0 },
+	/* PostgreSQL: FOR UPDATE, so that inside a write transaction the
+	 * version is locked until the commit and a second writer that read
+	 * the same version waits, then sees it moved (SQLite's BEGIN
+	 * IMMEDIATE gives the same). */
+	[S_CAND_VERSION] = { "cand_version", "SELECT version FROM candidacies WHERE id = $1",
+		"SELECT version FROM candidacies WHERE id = $1 FOR UPDATE", "i", "i", 0 },
+	/* The canonical order of the export (store.h): the pipeline order of
+	 * model.h, then the recorded id. */
+	[S_STEP_EACH] = { "step_each", "SELECT p.ref, " STEP_COLS " FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id"
+		STEP_JOINS " ORDER BY p.ref, c.id, s.date, "
+		"CASE s.step WHEN 'source' THEN 1 WHEN 'mentor' THEN 2 WHEN 'trained' THEN 3 "
+		"WHEN 'applied' THEN 4 WHEN 'verified' THEN 5 WHEN 'introduced' THEN 6 "
+		"WHEN 'cell_vote' THEN 7 WHEN 'committee_vote' THEN 8 WHEN 'decision' THEN 9 "
+		"WHEN 'ceremony' THEN 10 WHEN 'probation_vote' THEN 11 WHEN 'official' THEN 12 "
+		"WHEN 'withdrawn' THEN 13 WHEN 'rejected' THEN 14 WHEN 'struck_off' THEN 15 END, s.id",
+		0, "", "t" STEP_TYPES, ST_STREAM },
+	/* Each person's latest candidacy (no later one of the same person)
+	 * with what the candidates page shows. "+d.step" keeps SQLite on the
+	 * candidacy's own steps (the UNIQUE (candidacy_id, seq) index) instead
+	 * of steps_step_date, which made it scan every decision of the
+	 * database for each row; PostgreSQL has no unary +. */
+#define CAND_LIST(plus) "SELECT c.id, p.ref, p.full_name, u.code, c.stage, c.is_open, " \
+	"(SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
+	"(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id AND " plus "d.step = " \
+	"'decision'), p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, p.occupation, " \
+	"p.qualification FROM candidacies c JOIN people p ON p.id = c.person_id " \
+	"JOIN units u ON u.id = c.unit_id WHERE NOT EXISTS (SELECT 1 FROM candidacies l " \
+	"WHERE l.person_id = c.person_id AND l.id > c.id) " \
+	"AND ($1 IS NULL OR p.search_name LIKE '%' || $1 || '%' ESCAPE '\\')"
+	[S_CAND_LIST] = { "cand_list", CAND_LIST("+"), CAND_LIST(""), "t", "itttti" "ttttttitt",
+		0 },
+	/* `ketnap verify`'s candidacies with their steps. LEFT JOINs: a
+	 * candidacy whose person, unit or steps are gone still comes, for
+	 * verify to report. */
+	[S_CAND_EACH] = { "cand_each", "SELECT c.id, c.person_id, p.ref, p.full_name, "
+		"p.member_since, p.official_since, u.code, c.stage, c.is_open, s.id, s.step, s.date, "
+		"s.override FROM candidacies c LEFT JOIN people p ON p.id = c.person_id "
+		"LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN steps s ON s.candidacy_id = c.id "
+		"ORDER BY c.person_id, c.id, s.seq", 0, "", "iittttttiittt", ST_STREAM },
+
+	/* ---- quotas, holidays, policy ---- */
+	[S_QUOTA_GET] = { "quota_get", "SELECT q.target FROM quotas q JOIN units u "
+		"ON u.id = q.unit_id WHERE u.code = $1 AND q.year = $2 AND q.category = $3", 0,
+		"tit", "i", 0 },
+	[S_QUOTA_PUT] = { "quota_put", "INSERT INTO quotas (unit_id, year, category, target) "
+		"VALUES (" BY_CODE(1) ", $2, $3, $4) ON CONFLICT (unit_id, year, category) "
+		"DO UPDATE SET target = excluded.target", 0, "titi", "", 0 },
+	[S_QUOTA_ALL] = { "quota_all", "SELECT u.code, q.year, q.category, q.target FROM quotas q "
+		"JOIN units u ON u.id = q.unit_id ORDER BY u.code, q.year, q.category", 0, "", "titi",
+		0 },
+	[S_HOLIDAY_GET] = { "holiday_get", "SELECT workday, name FROM holidays WHERE date = $1",
+		0, "t", "it", 0 },
+	[S_HOLIDAY_PUT] = { "holiday_put", "INSERT INTO holidays (date, workday, name) VALUES "
+		"($1, $2, $3) ON CONFLICT (date) DO UPDATE SET workday = excluded.workday, "
+		"name = excluded.name", 0, "tit", "", 0 },
+	[S_HOLIDAY_ALL] = { "holiday_all", "SELECT date, workday, name FROM holidays ORDER BY date",
+		0, "", "tit", 0 },
+	[S_POLICY_ALL] = { "policy_all", "SELECT key, from_date, value FROM policy "
+		"ORDER BY key, from_date", 0, "", "ttt", 0 },
+	[S_POLICY_PUT] = { "policy_put", "INSERT INTO policy (key, from_date, value) VALUES "
+		"($1, $2, $3) ON CONFLICT (key, from_date) DO UPDATE SET value = excluded.value", 0,
+		"ttt", "", 0 },
+
+	/* ---- reports ---- */
+	[S_ADMISSIONS] = { "admissions", "SELECT u.code, s.date, p.sex, p.birth_date, "
+		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
+		"JOIN units u ON u.id = c.unit_id WHERE s.step = 'decision' AND s.date BETWEEN $1 "
+		"AND $2", 0, "tt", "ttttttitt", 0 },
+	/* The steps of the period with their candidacy's unit, counted in C
+	 * (store_step_counts): a GROUP BY with COUNT(DISTINCT) over the join
+	 * spent most of SQLite's time in temporary b-trees. */
+	[S_STEP_COUNTS] = { "step_counts", "SELECT c.unit_id, s.step, s.candidacy_id FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id WHERE s.date BETWEEN $1 AND $2", 0,
+		"tt", "iti", ST_STREAM },
+	/* Candidacies open on as_of: source on or before it, and either
+	 * still open or closed by a step dated after it. */
+	[S_PIPELINE] = { "pipeline", "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS
+		" FROM candidacies c JOIN people p ON p.id = c.person_id JOIN units u "
+		"ON u.id = c.unit_id JOIN steps s ON s.candidacy_id = c.id" STEP_JOINS
+		" WHERE EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
+		"AND x.date <= $1) AND (c.is_open = 1 OR EXISTS (SELECT 1 FROM steps y "
+		"WHERE y.candidacy_id = c.id AND y.date > $1)) ORDER BY c.id, s.seq", 0, "t",
+		"ittt" STEP_TYPES, ST_STREAM },
+	/* The same for the subtree of unit $2 (NULL: every root), steps' code
+	 * and date only. A candidacy closed after as_of is found through the
+	 * step that closed it (official or an ending step: RULES.md §2), which
+	 * the (step, date) index reaches directly, rather than by reading
+	 * every step of every closed candidacy. */
+	[S_PIPELINE_DATES] = { "pipeline_dates", "WITH RECURSIVE sub(id) AS (SELECT id FROM units "
+		"WHERE code = $2 OR ($2 IS NULL AND parent_id IS NULL) "
+		"UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id), "
+		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
+		"UNION SELECT candidacy_id FROM steps "
+		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1) "
+		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM candidacies c "
+		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
+		"JOIN steps s ON s.candidacy_id = c.id "
+		"WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
+		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "tt", "itttitt", ST_STREAM },
+
+	/* ---- audit ---- */
+	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },
+	/* NULL filters match everything. */
+	[S_AUDIT_LIST] = { "audit_list", "SELECT " AUDIT_COLS " FROM audit "
+		"WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR entity = $2) "
+		"AND ($3 IS NULL OR substr(key, 1, length($3)) = $3) "
+		"ORDER BY id DESC LIMIT $5 OFFSET $4", 0, "tttii", AUDIT_TYPES, 0 },
+	[S_HEAD_GET] = { "head_get", "SELECT id, hash, n FROM audit_head WHERE one = 1", 0, "",
+		"iti", 0 },
+	/* The head with the last id there is (a row added by hand must not
+	 * make the insert fail). On PostgreSQL, the row lock that serialises
+	 * appends to the chain; SQLite's BEGIN IMMEDIATE already did. */
+#define HEAD_LOCK "SELECT h.id, h.hash, h.n, (SELECT COALESCE(MAX(id), 0) FROM audit) " \
+	"FROM audit_head h WHERE h.one = 1"
+	[S_HEAD_LOCK] = { "head_lock", HEAD_LOCK, HEAD_LOCK " FOR UPDATE", "", "itii", 0 },
+	/* Made on the first entry (two first writers on PostgreSQL: the second
+	 * waits on the first's row, then does nothing); from the last entry
+	 * there is if any (a head row deleted by hand), else the empty chain
+	 * $1. "WHERE true": SQLite's parser needs it before ON CONFLICT. */
+	[S_HEAD_INIT] = { "head_init", "INSERT INTO audit_head (one, id, hash, n) SELECT 1, "
+		"COALESCE(MAX(id), 0), COALESCE((SELECT hash FROM audit ORDER BY id DESC LIMIT 1), $1), "
+		"COUNT(*) FROM audit WHERE true ON CONFLICT (one) DO NOTHING", 0, "t", "", 0 },
+	[S_HEAD_SET] = { "head_set", "UPDATE audit_head SET id = $1, hash = $2, n = $3 "
+		"WHERE one = 1", 0, "iti", "", 0 },
+	[S_HEAD_NEW] = { "head_new", "INSERT INTO audit_head (one, id, hash, n) "
+		"VALUES (1, $1, $2, $3)", 0, "iti", "", 0 },
+	[S_AUDIT_INSERT] = { "audit_insert", "INSERT INTO audit (id, at, actor, action, entity, key, before, after, hash) "
+		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 0, "itttttttt", "", 0 },
+	[S_AUDIT_EACH] = { "audit_each", "SELECT " AUDIT_COLS ", hash FROM audit ORDER BY id", 0,
+		"", AUDIT_TYPES "t", ST_STREAM },
+	[S_AUDIT_BATCH] = { "audit_batch", "SELECT " AUDIT_COLS " FROM audit WHERE id > $1 "
+		"ORDER BY id LIMIT 4096", 0, "i", AUDIT_TYPES, 0 },
+	[S_AUDIT_SET_HASH] = { "audit_set_hash", "UPDATE audit SET hash = $2 WHERE id = $1", 0,
+		"it", "", 0 },
+
+	/* ---- accounts ---- */
+	[S_USER_GET] = { "user_get", "SELECT " USER_COLS " WHERE x.name = $1", 0, "t", USER_TYPES,
+		0 },
+	[S_USER_INSERT] = { "user_insert", "INSERT INTO users (name, unit_id, role, pw_hash, "
+		"disabled, created_at) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6)", 0, "ttttit", "",
+		0 },
+	[S_USER_UPDATE] = { "user_update", "UPDATE users SET unit_id = " BY_CODE(2) ", role = $3, "
+		"pw_hash = $4, disabled = $5 WHERE name = $1", 0, "tttti", "", 0 },
+	[S_USER_ALL] = { "user_all", "SELECT " USER_COLS " ORDER BY x.name", 0, "", USER_TYPES, 0 },
+	[S_USER_TOKEN] = { "user_token", "UPDATE users SET token_hash = $2 WHERE name = $1", 0,
+		"tt", "", 0 },
+	[S_USER_BY_TOKEN] = { "user_by_token", "SELECT " USER_COLS " WHERE x.token_hash = $1", 0,
+		"t", USER_TYPES, 0 },
+	[S_SESSION_NEW] = { "session_new", "INSERT INTO sessions (token_hash, user_id, csrf, "
+		"created, last_seen) VALUES ($1, (SELECT id FROM users WHERE name = $2), $3, $4, $5)",
+		0, "tttii", "", 0 },
+	[S_SESSION_GET] = { "session_get", "SELECT x.token_hash, u.name, x.csrf, x.created, "
+		"x.last_seen FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.token_hash = $1",
+		0, "t", "tttii", 0 },
+	/* A courtesy write made by every kind of request, reads included: it
+	 * never waits for the lock (a read must not stall behind a long
+	 * import); the caller skips it when the database is busy. */
+	[S_SESSION_TOUCH] = { "session_touch", "UPDATE sessions SET last_seen = $2 "
+		"WHERE token_hash = $1", 0, "ti", "", ST_NOWAIT },
+	[S_SESSION_DELETE] = { "session_delete", "DELETE FROM sessions WHERE token_hash = $1", 0,
+		"t", "", 0 },
+	[S_SESSION_PURGE] = { "session_purge", "DELETE FROM sessions WHERE last_seen < $1", 0, "i",
+		"", 0 },
+	[S_SESSION_END_USER] = { "session_end_user", "DELETE FROM sessions WHERE user_id = "
+		"(SELECT id FROM users WHERE name = $1) AND ($2 IS NULL OR token_hash <> $2)", 0, "tt",
+		"", 0 },
+	[S_LOGIN_GET] = { "login_get", "SELECT count, first_at FROM login_failures WHERE key = $1",
+		0, "t", "ii", 0 },
+	[S_LOGIN_PUT] = { "login_put", "INSERT INTO login_failures (key, count, first_at) VALUES "
+		"($1, $2, $3) ON CONFLICT (key) DO UPDATE SET count = excluded.count, "
+		"first_at = excluded.first_at", 0, "tii", "", 0 },
+	[S_LOGIN_RESET] = { "login_reset", "DELETE FROM login_failures WHERE key = $1", 0, "t", "",
+		0 },
+	/* One statement, so that two connections never both read the same
+	 * count: SQLite runs it under the database's write lock; PostgreSQL's
+	 * INSERT … ON CONFLICT takes the row's lock, and racing attempts queue.
+	 * SQLite's scalar max() is PostgreSQL's GREATEST(); PostgreSQL needs
+	 * the table named in the DO UPDATE. */
+	[S_LOGIN_COUNT] = { "login_count",
+		"INSERT INTO login_failures (key, count, first_at) VALUES ($1, max($4, 0), $2) "
+		"ON CONFLICT (key) DO UPDATE SET "
+		"count = max(CASE WHEN first_at < $2 - $3 THEN 0 ELSE count END + $4, 0), "
+		"first_at = CASE WHEN first_at < $2 - $3 THEN $2 ELSE first_at END "
+		"RETURNING count",
+		"INSERT INTO login_failures (key, count, first_at) VALUES ($1, GREATEST($4, 0), $2) "
+		"ON CONFLICT (key) DO UPDATE SET "
+		"count = GREATEST(CASE WHEN login_failures.first_at < $2 - $3 "
+		"THEN 0 ELSE login_failures.count END + $4, 0), "
+		"first_at = CASE WHEN login_failures.first_at < $2 - $3 "
+		"THEN $2 ELSE login_failures.first_at END RETURNING count",
+		"tiii", "i", 0 },
+};

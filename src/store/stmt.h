@@ -1,0 +1,68 @@
+/*
+ * stmt.h — the statement table: every SQL statement of the store, once
+ * (for store/ only).
+ *
+ * Each row names a statement, gives its text with $1 … $n parameters
+ * (SQLite takes "$1" as a named parameter; PostgreSQL as positional),
+ * the type of each parameter and of each result column, and flags. Where
+ * the two dialects really differ (a row lock, an upsert's details, an
+ * array parameter), the row holds PostgreSQL's own text beside the common
+ * one, so that the difference is visible in one place. The backends only
+ * prepare, bind, step and read columns (store_impl.h's driver functions);
+ * the store's functions (store_*.c) run the statements by id and read
+ * their rows with the typed readers of store_impl.h.
+ *
+ * Adding a query: one row here (and its id in the enum), then the
+ * function of store.h that runs it. tests/unit/test_store.c prepares
+ * every row on the backend it runs on and checks its parameter and column
+ * counts against the row.
+ */
+#ifndef KN_STMT_H
+#define KN_STMT_H
+
+enum stmt_id {
+	/* units */
+	S_UNIT_GET, S_UNIT_ALL, S_UNIT_INSERT, S_UNIT_UPDATE, S_UNIT_ID, S_UNIT_CODES,
+	S_UNIT_LINKS,
+	/* people */
+	S_PERSON_GET, S_PERSON_GET_ID, S_PERSON_INSERT, S_PERSON_UPDATE, S_PERSON_FIND,
+	S_PERSON_ALL,
+	/* candidacies and steps */
+	S_CAND_OF, S_STEPS_OF, S_CAND_NEW, S_STEP_INSERT, S_CAND_STAGE, S_STEP_UPDATE,
+	S_CAND_VERSION, S_STEP_EACH, S_CAND_LIST, S_CAND_EACH,
+	/* quotas, holidays, policy */
+	S_QUOTA_GET, S_QUOTA_PUT, S_QUOTA_ALL, S_HOLIDAY_GET, S_HOLIDAY_PUT, S_HOLIDAY_ALL,
+	S_POLICY_ALL, S_POLICY_PUT,
+	/* reports */
+	S_ADMISSIONS, S_STEP_COUNTS, S_PIPELINE, S_PIPELINE_DATES,
+	/* audit */
+	S_AUDIT_COUNT, S_AUDIT_LIST, S_HEAD_GET, S_HEAD_LOCK, S_HEAD_INIT, S_HEAD_SET,
+	S_AUDIT_INSERT, S_AUDIT_EACH, S_AUDIT_BATCH, S_AUDIT_SET_HASH, S_HEAD_NEW,
+	/* accounts */
+	S_USER_GET, S_USER_INSERT, S_USER_UPDATE, S_USER_ALL, S_USER_TOKEN, S_USER_BY_TOKEN,
+	S_SESSION_NEW, S_SESSION_GET, S_SESSION_TOUCH, S_SESSION_DELETE, S_SESSION_PURGE,
+	S_SESSION_END_USER,
+	S_LOGIN_GET, S_LOGIN_PUT, S_LOGIN_RESET, S_LOGIN_COUNT,
+	S__COUNT
+};
+
+/* Many rows, read one at a time (PostgreSQL's single-row mode): no other
+ * statement may run on the same store until every row was read or the
+ * reading was closed. */
+#define ST_STREAM 1u
+/* A courtesy write that never waits for another writer's lock: when the
+ * database is busy it fails at once, and store_busy() says so. */
+#define ST_NOWAIT 2u
+
+struct stmt {
+	const char *name;	/* PostgreSQL's prepared statement name; messages */
+	const char *sql;	/* both backends' text, $1 … $n */
+	const char *sql_pg;	/* NULL, or PostgreSQL's own text */
+	const char *params;	/* one letter per $n: t text, i integer */
+	const char *cols;	/* one letter per column: t text, i integer */
+	unsigned flags;		/* ST_… */
+};
+
+extern const struct stmt store_stmts[S__COUNT];
+
+#endif

@@ -1,0 +1,365 @@
+/*
+ * store_reads.c — the store's reads and reports (store.h): the export's
+ * steps, the reports' admissions, step counts and pipelines, the list of
+ * candidates, and `ketnap verify`'s iterators. Written once for both
+ * backends: each runs its statement of the table (statements.c) and
+ * reads the rows with store_impl.h's typed readers.
+ *
+ * The streamed statements (ST_STREAM) hand their rows to the caller's
+ * function one at a time, or one candidacy at a time for the pipelines;
+ * on PostgreSQL no other statement may run on the store meanwhile, so a
+ * caller's function must not use the store (as before the port: these
+ * were single-row reads there already).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+#include "util/sort.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* q_all(), and on a failure no rows: those read are freed with drop
+ * (the array's free function of store.h). */
+static enum kn_err all_rows(struct store *s, enum stmt_id id, const struct sargs *a,
+			    void **out, size_t *n, size_t size,
+			    void (*fn)(const struct srows *r, void *item),
+			    void (*drop)(void *rows, size_t n))
+{
+	enum kn_err e = q_all(s, id, a, out, n, size, fn);
+	if (e != KN_OK) {
+		drop(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return e;
+}
+
+static void admissions_drop(void *rows, size_t n)
+{
+	store_admissions_free(rows, n);
+}
+
+static void cand_summaries_drop(void *rows, size_t n)
+{
+	store_cand_summaries_free(rows, n);
+}
+
+static void unit_links_drop(void *rows, size_t n)
+{
+	store_unit_links_free(rows, n);
+}
+
+enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
+{
+	struct srows r;
+	enum kn_err e = q_open(s, S_STEP_EACH, NULL, &r);
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		struct step x;
+		int stop;
+		row_step(&r, 1, &x);
+		stop = fn(arg, row_str(&r, 0), &x);
+		step_release(&x);
+		if (stop)
+			break;
+	}
+	return q_close(&r);
+}
+
+/* ---- reports ---- */
+
+/* What the structure categories (RULES.md §6) need of a person, as
+ * S_ADMISSIONS and S_CAND_LIST have it from column at: sex, birth date,
+ * ethnicity, religion, youth union, occupation, qualification. */
+struct cats {
+	char *sex;
+	kn_date *birth_date;
+	char **ethnicity, **religion;
+	int *youth_union;
+	char **occupation, **qualification;
+};
+
+static void row_cats(const struct srows *r, int at, const struct cats *c)
+{
+	*c->sex = row_sex(r, at);
+	*c->birth_date = row_date(r, at + 1);
+	*c->ethnicity = row_dup(r, at + 2);
+	*c->religion = row_dup(r, at + 3);
+	*c->youth_union = (int)row_int(r, at + 4);
+	*c->occupation = row_dup(r, at + 5);
+	*c->qualification = row_dup(r, at + 6);
+}
+
+static void admission_row(const struct srows *r, void *item)
+{
+	struct admission *a = item;
+	a->unit = row_dup(r, 0);
+	a->decision = row_date(r, 1);
+	row_cats(r, 2, &(struct cats){ &a->sex, &a->birth_date, &a->ethnicity, &a->religion,
+				       &a->youth_union, &a->occupation, &a->qualification });
+}
+
+enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+			     struct admission **out, size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	arg_date(&a, from);
+	arg_date(&a, to);
+	return all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
+			admissions_drop);
+}
+
+/* One step of the period: store_step_counts sorts them by unit, step and
+ * candidacy, and counts the distinct candidacies of each unit and step. */
+struct sc_row {
+	int64_t unit_id, candidacy_id;
+	enum step_code step;
+};
+
+static int sc_cmp(const void *a, const void *b)
+{
+	const struct sc_row *x = a, *y = b;
+	if (x->unit_id != y->unit_id)
+		return x->unit_id < y->unit_id ? -1 : 1;
+	if (x->step != y->step)
+		return x->step < y->step ? -1 : 1;
+	return x->candidacy_id < y->candidacy_id ? -1 : x->candidacy_id > y->candidacy_id;
+}
+
+static void sc_read(const struct srows *r, void *item)
+{
+	struct sc_row *x = item;
+	x->unit_id = row_int(r, 0);
+	x->step = step_from_name(row_str(r, 1));
+	x->candidacy_id = row_int(r, 2);
+}
+
+/* A unit's id and code (S_UNIT_CODES), to name the counted units. */
+struct unit_code {
+	int64_t id;
+	char *code;
+};
+
+static void unit_code_read(const struct srows *r, void *item)
+{
+	struct unit_code *u = item;
+	u->id = row_int(r, 0);
+	u->code = row_dup(r, 1);
+}
+
+/* Counted in C rather than by a GROUP BY (statements.c says why): the
+ * rows in unit id, step and candidacy order, one count per run of the
+ * same unit and step. The result is in unit id, then step order; its
+ * users add the counts up and need no order. */
+enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
+			      struct step_count **out, size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	struct sc_row *rows = NULL;
+	struct unit_code *units = NULL;
+	size_t nrows = 0, nunits = 0, cap = 0, u = 0;
+	enum kn_err e;
+
+	*out = NULL;
+	*n = 0;
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if ((e = q_all(s, S_STEP_COUNTS, &a, (void **)&rows, &nrows, sizeof(*rows),
+		       sc_read)) != KN_OK)
+		goto out;
+	/* Only once the steps were read: S_STEP_COUNTS is streamed. */
+	if ((e = q_all(s, S_UNIT_CODES, NULL, (void **)&units, &nunits, sizeof(*units),
+		       unit_code_read)) != KN_OK)
+		goto out;
+	xqsort(rows, nrows, sizeof(*rows), sc_cmp);
+	for (size_t i = 0, j; i < nrows; i = j) {
+		long long distinct = 0;
+		for (j = i; j < nrows && rows[j].unit_id == rows[i].unit_id &&
+			    rows[j].step == rows[i].step; j++)
+			distinct += j == i || rows[j].candidacy_id != rows[j - 1].candidacy_id;
+		while (u < nunits && units[u].id < rows[i].unit_id)	/* both in unit id order */
+			u++;
+		if (u == nunits || units[u].id != rows[i].unit_id)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		struct step_count *c = &(*out)[(*n)++];
+		c->unit = xstrdup(units[u].code ? units[u].code : "");
+		c->step = rows[i].step;
+		c->n = distinct;
+	}
+out:
+	free(rows);
+	for (size_t i = 0; i < nunits; i++)
+		free(units[i].code);
+	free(units);
+	return e;
+}
+
+/* Rows of S_PIPELINE or S_PIPELINE_DATES (candidacy id, person's ref and
+ * name, unit, then the step), gathered into one candidacy at a time for
+ * fn. `facts`: the step has every fact (STEP_COLS), else only its id,
+ * code and date. A candidacy is handed over once its last row was read:
+ * after a failure, the one being gathered is dropped. */
+static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct sargs *a,
+				int facts, store_pipeline_fn fn, void *arg)
+{
+	struct srows r;
+	struct step *steps = NULL;
+	size_t nsteps = 0, cap = 0;
+	int64_t cur = -1;
+	char *ref = NULL, *name = NULL, *unit = NULL;
+	int rc, stop = 0;
+	enum kn_err e = q_open(s, id, a, &r);
+
+	if (e != KN_OK)
+		return e;
+	do {
+		rc = q_next(&r);
+		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
+		if (cur >= 0 && at != cur) {
+			if (rc >= 0) {
+				struct pipeline p = { ref, name, unit, steps, nsteps };
+				stop = fn(arg, &p);
+			}
+			for (size_t i = 0; i < nsteps; i++)
+				step_release(&steps[i]);
+			nsteps = 0;
+			free(ref);
+			free(name);
+			free(unit);
+			ref = name = unit = NULL;
+		}
+		if (rc <= 0 || stop)
+			break;
+		if (at != cur) {
+			cur = at;
+			ref = row_dup(&r, 1);
+			name = row_dup(&r, 2);
+			unit = row_dup(&r, 3);
+		}
+		if (nsteps == cap) {
+			cap = cap ? cap * 2 : 16;
+			steps = xreallocarray(steps, cap, sizeof(*steps));
+		}
+		struct step *x = &steps[nsteps++];
+		if (facts) {
+			row_step(&r, 4, x);
+		} else {
+			step_init(x);
+			x->id = row_int(&r, 4);
+			x->code = step_from_name(row_str(&r, 5));
+			x->date = row_date(&r, 6);
+		}
+	} while (rc > 0);
+	free(steps);
+	return q_close(&r);
+}
+
+enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	arg_date(&a, as_of);
+	return pipeline_run(s, S_PIPELINE, &a, 1, fn, arg);
+}
+
+enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
+				 store_pipeline_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	arg_date(&a, as_of);
+	arg_text(&a, top);
+	return pipeline_run(s, S_PIPELINE_DATES, &a, 0, fn, arg);
+}
+
+/* ---- the list of candidates ---- */
+
+static void cand_summary_row(const struct srows *r, void *item)
+{
+	struct cand_summary *c = item;
+	c->candidacy_id = row_int(r, 0);
+	c->ref = row_dup(r, 1);
+	c->full_name = row_dup(r, 2);
+	c->unit = row_dup(r, 3);
+	c->stage = step_from_name(row_str(r, 4));
+	c->open = (int)row_int(r, 5);
+	c->last_date = row_date(r, 6);
+	c->decision = row_date(r, 7);
+	row_cats(r, 8, &(struct cats){ &c->sex, &c->birth_date, &c->ethnicity, &c->religion,
+				       &c->youth_union, &c->occupation, &c->qualification });
+}
+
+enum kn_err store_candidacy_list(struct store *s, const char *folded,
+				 struct cand_summary **out, size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf pat = BUF_INIT;
+	enum kn_err e;
+
+	/* LIKE metacharacters in the search text match themselves. */
+	if (folded && *folded) {
+		store_like_escape(folded, &pat);
+		arg_text(&a, pat.s);
+	} else {
+		arg_null(&a);
+	}
+	e = all_rows(s, S_CAND_LIST, &a, (void **)out, n, sizeof(**out), cand_summary_row,
+		     cand_summaries_drop);
+	buf_release(&pat);
+	return e;
+}
+
+/* ---- verify ---- */
+
+static void unit_link_row(const struct srows *r, void *item)
+{
+	struct unit_link *u = item;
+	u->id = row_int(r, 0);
+	u->code = row_dup(r, 1);
+	u->parent_id = row_int(r, 2);	/* NULL reads 0 */
+}
+
+enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)
+{
+	return all_rows(s, S_UNIT_LINKS, NULL, (void **)out, n, sizeof(**out), unit_link_row,
+			unit_links_drop);
+}
+
+enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
+{
+	struct cand_acc acc = CAND_ACC_INIT(fn, arg);
+	struct srows r;
+	int rc;
+	enum kn_err e = q_open(s, S_CAND_EACH, NULL, &r);
+
+	if (e != KN_OK)
+		return e;
+	while ((rc = q_next(&r)) > 0) {
+		struct cand_row x = {
+			.id = row_int(&r, 0),
+			.person_id = row_int(&r, 1),
+			.ref = row_str(&r, 2),
+			.name = row_str(&r, 3),
+			.member_since = row_str(&r, 4),
+			.official_since = row_str(&r, 5),
+			.unit = row_str(&r, 6),
+			.stage = row_str(&r, 7),
+			.open = (int)row_int(&r, 8),
+			.step_id = row_int(&r, 9),
+			.step = row_str(&r, 10),
+			.date = row_str(&r, 11),
+			.override = row_str(&r, 12),
+		};
+		if (cand_acc_add(&acc, &x)) {
+			rc = 0;	/* fn asked to stop */
+			break;
+		}
+	}
+	cand_acc_finish(&acc, rc == 0);
+	e = q_close(&r);
+	return e;
+}

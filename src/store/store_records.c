@@ -1,0 +1,332 @@
+/*
+ * store_records.c — the records put by key (store.h): units by code,
+ * people by ref, quotas by unit, year and category, holidays by date and
+ * the policy by key and start date. Written once for both backends with
+ * the statement table (stmt.h) and its readers.
+ *
+ * A put reads the record first and writes only what differs, so that
+ * the caller can tell "unchanged" (0) from "updated" (1) and "inserted"
+ * (2) without a second query, and an unchanged re-import writes nothing.
+ * Records name their unit by code: the statements look the id up
+ * themselves. A unit's parent must exist: an unknown one would make the
+ * statement store NULL, a new root, so it is refused beforehand. A
+ * policy row in force since always is stored with from_date ''.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* The write of a put, once the old record (got: KN_OK, KN_ENOTFOUND or
+ * the error of reading it) was compared: nothing when same, else an
+ * update or an insert (the same statement for an upsert) with the same
+ * arguments. */
+static enum kn_err put_write(struct store *s, enum kn_err got, int same, enum stmt_id update,
+			     enum stmt_id insert, const struct sargs *a, int *changed)
+{
+	if (got != KN_OK && got != KN_ENOTFOUND)
+		return got;
+	if (got == KN_OK && same) {
+		*changed = 0;
+		return KN_OK;
+	}
+	*changed = got == KN_OK ? 1 : 2;
+	return q_exec(s, got == KN_OK ? update : insert, a, NULL);
+}
+
+/* ---- units ---- */
+
+enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e;
+	arg_text(&a, code);
+	if ((e = q_first(s, S_UNIT_GET, &a, &r)) != KN_OK)
+		return e;
+	row_unit(&r, 0, out);
+	return q_close(&r);
+}
+
+static void unit_row(const struct srows *r, void *item)
+{
+	row_unit(r, 0, item);
+}
+
+enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
+{
+	enum kn_err e = q_all(s, S_UNIT_ALL, NULL, (void **)out, n, sizeof(**out), unit_row);
+	Q_ALL_OR_NONE(e, out, n, store_units_free);
+	return e;
+}
+
+static int unit_same(const struct unit *a, const struct unit *b)
+{
+	return store_streq(a->parent, b->parent) && store_streq(a->name, b->name) &&
+	       a->kind == b->kind && !a->may_admit == !b->may_admit &&
+	       store_streq(a->sector, b->sector) && !a->special_area == !b->special_area;
+}
+
+/* An unknown parent must not silently make a new root. */
+static enum kn_err parent_known(struct store *s, const char *parent)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e;
+	if (!parent)
+		return KN_OK;
+	arg_text(&a, parent);
+	e = q_first(s, S_UNIT_ID, &a, &r);
+	if (e == KN_ENOTFOUND)
+		return store_fail(s, KN_ENOTFOUND, "no unit with code %.200s", parent);
+	return e == KN_OK ? q_close(&r) : e;
+}
+
+enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
+{
+	struct unit old;
+	struct sargs a = SARGS_INIT;
+	enum kn_err e = store_unit_get(s, u->code, &old), pe;
+	int same = 0;
+
+	if (e == KN_OK) {
+		same = unit_same(&old, u);
+		unit_release(&old);
+	}
+	if ((e == KN_OK || e == KN_ENOTFOUND) && (pe = parent_known(s, u->parent)) != KN_OK)
+		return pe;
+	arg_text(&a, u->code);
+	arg_text(&a, u->parent);
+	arg_text(&a, u->name);
+	arg_text(&a, unit_kind_name(u->kind));
+	arg_int(&a, !!u->may_admit);
+	arg_text(&a, u->sector);
+	arg_int(&a, !!u->special_area);
+	return put_write(s, e, same, S_UNIT_UPDATE, S_UNIT_INSERT, &a, changed);
+}
+
+/* ---- people ---- */
+
+static enum kn_err person_one(struct store *s, enum stmt_id id, const struct sargs *a,
+			      struct person *out)
+{
+	struct srows r;
+	enum kn_err e = q_first(s, id, a, &r);
+	if (e != KN_OK)
+		return e;
+	row_person(&r, 0, out);
+	return q_close(&r);
+}
+
+enum kn_err store_person_get(struct store *s, const char *ref, struct person *out)
+{
+	struct sargs a = SARGS_INIT;
+	arg_text(&a, ref);
+	return person_one(s, S_PERSON_GET, &a, out);
+}
+
+enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
+{
+	struct sargs a = SARGS_INIT;
+	arg_int(&a, id);
+	return person_one(s, S_PERSON_GET_ID, &a, out);
+}
+
+static int person_same(const struct person *a, const struct person *b)
+{
+	return store_streq(a->full_name, b->full_name) && a->sex == b->sex &&
+	       a->birth_date == b->birth_date && store_streq(a->unit, b->unit) &&
+	       store_streq(a->ethnicity, b->ethnicity) && store_streq(a->religion, b->religion) &&
+	       store_streq(a->education, b->education) &&
+	       store_streq(a->qualification, b->qualification) &&
+	       store_streq(a->occupation, b->occupation) && !a->youth_union == !b->youth_union &&
+	       !a->trade_union == !b->trade_union && a->member_since == b->member_since &&
+	       a->official_since == b->official_since && store_streq(a->phone, b->phone) &&
+	       store_streq(a->note, b->note);
+}
+
+enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name,
+			     int *changed)
+{
+	struct person old;
+	struct sargs a = SARGS_INIT;
+	enum kn_err e = store_person_get(s, p->ref, &old);
+	char sex[2] = { p->sex, 0 };
+	int same = 0;
+
+	if (e == KN_OK) {
+		same = person_same(&old, p);
+		person_release(&old);
+	}
+	arg_text(&a, p->ref);
+	arg_text(&a, p->full_name);
+	arg_text(&a, search_name);
+	arg_text(&a, sex);
+	arg_date(&a, p->birth_date);
+	arg_text(&a, p->unit);
+	arg_text(&a, p->ethnicity);
+	arg_text(&a, p->religion);
+	arg_text(&a, p->education);
+	arg_text(&a, p->qualification);
+	arg_text(&a, p->occupation);
+	arg_int(&a, !!p->youth_union);
+	arg_int(&a, !!p->trade_union);
+	arg_date(&a, p->member_since);
+	arg_date(&a, p->official_since);
+	arg_text(&a, p->phone);
+	arg_text(&a, p->note);
+	return put_write(s, e, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
+}
+
+static void person_row(const struct srows *r, void *item)
+{
+	row_person(r, 0, item);
+}
+
+static enum kn_err person_list(struct store *s, enum stmt_id id, const struct sargs *a,
+			       struct person **out, size_t *n)
+{
+	enum kn_err e = q_all(s, id, a, (void **)out, n, sizeof(**out), person_row);
+	Q_ALL_OR_NONE(e, out, n, store_people_free);
+	return e;
+}
+
+enum kn_err store_person_find(struct store *s, const char *folded, struct person **out,
+			      size_t *n)
+{
+	struct buf pat = BUF_INIT;
+	struct sargs a = SARGS_INIT;
+	enum kn_err e;
+	/* LIKE metacharacters in the search text match themselves. */
+	store_like_escape(folded, &pat);
+	arg_text(&a, pat.s);
+	e = person_list(s, S_PERSON_FIND, &a, out, n);
+	buf_release(&pat);
+	return e;
+}
+
+enum kn_err store_person_all(struct store *s, struct person **out, size_t *n)
+{
+	return person_list(s, S_PERSON_ALL, NULL, out, n);
+}
+
+/* An upsert by key: get, run with the first nkey arguments of a, reads
+ * the record stored, which same() compares with the new one x; put
+ * writes all of a unless it is the same. */
+static enum kn_err upsert(struct store *s, enum stmt_id get, enum stmt_id put,
+			  const struct sargs *a, int nkey,
+			  int (*same)(const struct srows *r, const void *x), const void *x,
+			  int *changed)
+{
+	struct sargs key = *a;	/* dates' texts still point into a */
+	struct srows r;
+	enum kn_err e;
+	int is_same = 0;
+
+	key.n = nkey;
+	if ((e = q_first(s, get, &key, &r)) == KN_OK) {
+		is_same = same(&r, x);
+		e = q_close(&r);
+	}
+	return put_write(s, e, is_same, put, put, a, changed);
+}
+
+/* ---- quotas ---- */
+
+static int quota_same(const struct srows *r, const void *x)
+{
+	const struct quota *qt = x;
+	return row_int(r, 0) == qt->target;
+}
+
+enum kn_err store_quota_put(struct store *s, const struct quota *qt, int *changed)
+{
+	struct sargs a = SARGS_INIT;
+	arg_text(&a, qt->unit);
+	arg_int(&a, qt->year);
+	arg_text(&a, qt->category);
+	arg_int(&a, qt->target);
+	return upsert(s, S_QUOTA_GET, S_QUOTA_PUT, &a, 3, quota_same, qt, changed);
+}
+
+static void quota_row(const struct srows *r, void *item)
+{
+	struct quota *qt = item;
+	qt->unit = row_dup(r, 0);
+	qt->year = (int)row_int(r, 1);
+	qt->category = row_dup(r, 2);
+	qt->target = row_int(r, 3);
+}
+
+enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
+{
+	enum kn_err e = q_all(s, S_QUOTA_ALL, NULL, (void **)out, n, sizeof(**out), quota_row);
+	Q_ALL_OR_NONE(e, out, n, store_quotas_free);
+	return e;
+}
+
+/* ---- holidays ---- */
+
+static int holiday_same(const struct srows *r, const void *x)
+{
+	const struct holiday *h = x;
+	return row_int(r, 0) == !!h->workday && store_streq(row_str(r, 1), h->name);
+}
+
+enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *changed)
+{
+	struct sargs a = SARGS_INIT;
+	arg_date(&a, h->date);
+	arg_int(&a, !!h->workday);
+	arg_text(&a, h->name);
+	return upsert(s, S_HOLIDAY_GET, S_HOLIDAY_PUT, &a, 1, holiday_same, h, changed);
+}
+
+static void holiday_row(const struct srows *r, void *item)
+{
+	struct holiday *h = item;
+	h->date = row_date(r, 0);
+	h->workday = (int)row_int(r, 1);
+	h->name = row_dup(r, 2);
+}
+
+enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n)
+{
+	enum kn_err e = q_all(s, S_HOLIDAY_ALL, NULL, (void **)out, n, sizeof(**out),
+			      holiday_row);
+	Q_ALL_OR_NONE(e, out, n, holidays_free);
+	return e;
+}
+
+/* ---- policy ---- */
+
+enum kn_err store_policy_put(struct store *s, const struct policy_row *p)
+{
+	struct sargs a = SARGS_INIT;
+	arg_text(&a, p->key);
+	if (p->from == KN_DATE_NONE)
+		arg_text(&a, "");	/* from_date is NOT NULL: '' for since always */
+	else
+		arg_date(&a, p->from);
+	arg_text(&a, p->value);
+	return q_exec(s, S_POLICY_PUT, &a, NULL);
+}
+
+static void policy_row(const struct srows *r, void *item)
+{
+	struct policy_row *p = item;
+	p->key = row_dup(r, 0);
+	p->from = row_date(r, 1);	/* '': since always */
+	p->value = row_dup(r, 2);
+}
+
+enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n)
+{
+	enum kn_err e = q_all(s, S_POLICY_ALL, NULL, (void **)out, n, sizeof(**out),
+			      policy_row);
+	Q_ALL_OR_NONE(e, out, n, store_policy_free);
+	return e;
+}
