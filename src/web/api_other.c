@@ -27,7 +27,7 @@
 
 #include "core/queue.h"
 #include "core/report.h"
-#include "io/csv.h"
+#include "core/svc_import.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "io/report_text.h"
@@ -515,155 +515,51 @@ HANDLER(api_decisions)
 
 /* ---- imports ---- */
 
-struct scope_check {
-	struct request *rq;
-	json_t *problems;
-};
-
-static void scope_problem(struct scope_check *sc, size_t line, const char *column,
-			  const char *fmt, const char *value)
-{
-	struct buf m = BUF_INIT;
-	buf_addf(&m, fmt, value);
-	json_array_append_new(sc->problems, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)line,
-						      "column", column, "message", m.s));
-	buf_release(&m);
-}
-
-/* A cell with surrounding blanks dropped, as the importer reads codes. */
-static char *cell_code(const struct csv_row *row, int col)
-{
-	if (col < 0 || (size_t)col >= row->n)
-		return NULL;
-	const char *f = row->fields[col];
-	size_t n = strlen(f);
-	while (n && (*f == ' ' || *f == '\t'))
-		f++, n--;
-	while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
-		n--;
-	return n ? xstrndup(f, n) : NULL;
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Refuse rows that touch units or people outside the user's subtree:
- * problems like the importer's, before the importer runs. Returns the
- * count. Rows the importer will refuse anyway are left to it. */
-static size_t import_scope(struct scope_check *sc, enum io_kind kind, const char *data,
-			   size_t len)
+/* The subtree check (core/svc_import.h) of the file, as problems
+ * {line, column, message} appended to out; the count. A unit outside and
+ * one that does not exist are answered alike, so that the answer does not
+ * tell which codes exist elsewhere. */
+static size_t import_scope(const struct svc_import_scope *sc, enum io_kind kind, const char *data,
+			   size_t len, json_t *out)
 {
 	static const char *const nowhere = N_("no unit %s in your part of the organisation");
 	static const char *const nobody = N_("no person with ref %s in your part of the organisation");
-	struct request *rq = sc->rq;
-	struct unitree *t = req_tree(rq);
-	struct unode *scope = req_scope(rq);
-	struct csv_reader *r;
-	struct csv_row row;
-	struct buf err = BUF_INIT;
-	size_t before = json_array_size(sc->problems);
-	int c_code = -1, c_parent = -1, c_unit = -1, c_ref = -1, c_step = -1,
-	    c_org = -1;
-	char **newcodes = NULL;
-	size_t nnew = 0;
-	int rc;
+	struct svc_import_problems p = { 0 };
+	struct buf m = BUF_INIT;
+	size_t n;
 
-	if (!t || !scope)
+	if (!sc->tree || svc_import_check(sc, kind, data, len, &p) != KN_OK)
 		return 1;
-	if (kind == IO_HOLIDAYS)
-		return 0;
-	/* Pass 1 (units): the codes this file adds, which may be parents. */
-	for (int pass = kind == IO_UNITS ? 1 : 2; pass <= 2; pass++) {
-		r = csv_reader_new(data, len);
-		int header = 1;
-		while ((rc = csv_read_row(r, &row, &err)) != 0) {
-			if (rc < 0)
-				continue;
-			if (header) {
-				header = 0;
-				for (size_t i = 0; i < row.n; i++) {
-					const char *h = row.fields[i];
-					/* The importer skips a byte-order mark; so does the reader. */
-					int *col = strcmp(h, "code") == 0 ? &c_code :
-						   strcmp(h, "parent") == 0 ? &c_parent :
-						   strcmp(h, "unit") == 0 ? &c_unit :
-						   strcmp(h, "ref") == 0 ? &c_ref :
-						   strcmp(h, "step") == 0 ? &c_step :
-						   strcmp(h, "org") == 0 ? &c_org : NULL;
-					if (col)
-						*col = (int)i;
-				}
-				continue;
-			}
-			if (kind == IO_UNITS) {
-				char *code = cell_code(&row, c_code), *parent = cell_code(&row, c_parent);
-				struct unode *n = code ? unitree_find(t, code) : NULL;
-				if (pass == 1) {
-					if (code && !n) {
-						newcodes = xreallocarray(newcodes, nnew + 1, sizeof(*newcodes));
-						newcodes[nnew++] = xstrdup(code);
-					}
-				} else if (code && n && !unitree_within(n, scope)) {
-					scope_problem(sc, row.line, "code", _(nowhere), code);
-				} else if (code && n == scope) {
-					/* The user's own unit stays where it is. */
-					const char *was = scope->u.parent ? scope->u.parent : "";
-					if (strcmp(parent ? parent : "", was) != 0)
-						scope_problem(sc, row.line, "parent", "%s",
-							      _("your own unit cannot be moved"));
-				} else if (code) {
-					int known = parent && nnew &&
-						    bsearch(&parent, newcodes, nnew, sizeof(*newcodes),
-							    str_cmp);
-					if (!parent)
-						scope_problem(sc, row.line, "parent", "%s",
-							      _("a unit needs a parent in your part of the organisation"));
-					else if (!known && !req_can_see(rq, parent))
-						scope_problem(sc, row.line, "parent", _(nowhere), parent);
-				}
-				free(code);
-				free(parent);
-			} else if (kind == IO_PEOPLE || kind == IO_QUOTAS) {
-				char *unit = cell_code(&row, c_unit);
-				if (unit && !req_can_see(rq, unit))
-					scope_problem(sc, row.line, "unit", _(nowhere), unit);
-				free(unit);
-				if (kind == IO_PEOPLE) {
-					char *ref = cell_code(&row, c_ref);
-					struct person p;
-					memset(&p, 0, sizeof(p));
-					if (ref && store_person_get(rq->store, ref, &p) == KN_OK &&
-					    !req_can_see(rq, p.unit))
-						scope_problem(sc, row.line, "ref", _(nobody), ref);
-					person_release(&p);
-					free(ref);
-				}
-			} else if (kind == IO_STEPS) {
-				/* The person, member and introducers are the importer's
-				 * to judge: its ledger acts with the user's unit, so one
-				 * out of scope is answered exactly as an unknown ref. */
-				char *step = cell_code(&row, c_step);
-				enum step_code code = step ? step_from_name(step) : STEP_NONE;
-				if (code == STEP_DECISION || code == STEP_OFFICIAL) {
-					char *org = cell_code(&row, c_org);
-					if (org && !req_can_see(rq, org))
-						scope_problem(sc, row.line, "org", _(nowhere), org);
-					free(org);
-				}
-				free(step);
-			}
+	for (size_t i = 0; i < p.n; i++) {
+		const struct svc_import_problem *q = &p.v[i];
+		buf_reset(&m);
+		switch (q->why) {
+		case SVC_IMPORT_OWN_UNIT_MOVED:
+			buf_addf(&m, "%s", _("your own unit cannot be moved"));
+			break;
+		case SVC_IMPORT_NO_PARENT:
+			buf_addf(&m, "%s", _("a unit needs a parent in your part of the organisation"));
+			break;
+		case SVC_IMPORT_PERSON_ELSEWHERE:
+			buf_addf(&m, _(nobody), q->value);
+			break;
+		case SVC_IMPORT_UNIT_ELSEWHERE:
+		case SVC_IMPORT_PARENT_ELSEWHERE:
+		case SVC_IMPORT_UNIT_OUTSIDE:
+		case SVC_IMPORT_ORG_ELSEWHERE:
+			buf_addf(&m, _(nowhere), q->value);
+			break;
+		default:	/* the step form's words (an admin may record any step) */
+			svc_import_describe(sc, q, &m);
+			break;
 		}
-		csv_reader_free(r);
-		if (pass == 1 && nnew)
-			xqsort(newcodes, nnew, sizeof(*newcodes), str_cmp);
+		json_array_append_new(out, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)q->line,
+						     "column", q->column, "message", m.s));
 	}
-	for (size_t i = 0; i < nnew; i++)
-		free(newcodes[i]);
-	free(newcodes);
-	buf_release(&err);
-	return json_array_size(sc->problems) - before;
+	n = p.n;
+	svc_import_problems_release(&p);
+	buf_release(&m);
+	return n;
 }
 
 /* "FILE:LINE: column: message" lines into [{line, column, message}]. */
@@ -719,7 +615,9 @@ HANDLER(api_import)
 	struct import_opts io;
 	struct import_stats st;
 	struct buf err = BUF_INIT, file = BUF_INIT, ovr = BUF_INIT;
-	struct scope_check sc;
+	struct actor a = { rq->user.name, rq->user.unit, rq->role };
+	struct svc_import_scope sc = { rq->store, req_tree(rq), &a, 1 };
+	json_t *problems;
 	enum kn_err e;
 
 	if (io_kind_parse(rq->arg, &kind) != 0)
@@ -751,10 +649,9 @@ HANDLER(api_import)
 	io.may_override_arg = rq;
 	io.actor_unit = rq->user.unit;
 
-	sc.rq = rq;
-	sc.problems = json_array();
+	problems = json_array();
 	/* The calendar is the whole organisation's. */
-	if (kind == IO_HOLIDAYS && (!req_scope(rq) || req_scope(rq)->parent)) {
+	if (kind == IO_HOLIDAYS && !svc_import_holidays_ok(&sc)) {
 		api_error(rq, rs, 403, _("Only an administrator of the whole organisation may "
 					 "import holidays."), NULL);
 		goto out;
@@ -762,16 +659,16 @@ HANDLER(api_import)
 	/* A file of another kind, or no CSV at all, is refused on its header
 	 * before its rows are looked at. */
 	if (import_check_header(kind, file.s, data, len, &err) != KN_OK) {
-		import_problems(sc.problems, file.s, err.s);
+		import_problems(problems, file.s, err.s);
 		api_error(rq, rs, 422, _("The file has problems; nothing was written."),
-			  json_pack("{s:O, s:s, s:I}", "problems", sc.problems, "kind",
+			  json_pack("{s:O, s:s, s:I}", "problems", problems, "kind",
 				    io_kind_name(kind), "rows", (json_int_t)0));
 		goto out;
 	}
-	if (import_scope(&sc, kind, data, len) > 0) {
+	if (import_scope(&sc, kind, data, len, problems) > 0) {
 		api_error(rq, rs, 422, _("The file touches units or people outside your part of "
 					 "the organisation; nothing was written."),
-			  json_pack("{s:O, s:s}", "problems", sc.problems, "kind", io_kind_name(kind)));
+			  json_pack("{s:O, s:s}", "problems", problems, "kind", io_kind_name(kind)));
 		goto out;
 	}
 	if ((e = store_begin(rq->store)) != KN_OK) {
@@ -784,9 +681,9 @@ HANDLER(api_import)
 	else
 		e = store_commit(rq->store);
 	if (e == KN_EINVAL) {
-		import_problems(sc.problems, file.s, err.s);
+		import_problems(problems, file.s, err.s);
 		api_error(rq, rs, 422, _("The file has problems; nothing was written."),
-			  json_pack("{s:O, s:s, s:I}", "problems", sc.problems, "kind",
+			  json_pack("{s:O, s:s, s:I}", "problems", problems, "kind",
 				    io_kind_name(kind), "rows", (json_int_t)st.rows));
 		goto out;
 	}
@@ -802,7 +699,7 @@ HANDLER(api_import)
 		"updated", (json_int_t)st.updated, "unchanged", (json_int_t)st.unchanged,
 		"problems"));
 out:
-	json_decref(sc.problems);
+	json_decref(problems);
 	buf_release(&err);
 	buf_release(&file);
 	buf_release(&ovr);
