@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "core/label.h"
 #include "core/unitree.h"
 #include "io/export.h"
 #include "io/import.h"
@@ -31,39 +32,6 @@
 #include "web/server.h"
 #include "web/page_admin_impl.h"
 #include "util/banned.h"
-
-
-/* ---- labels ---- */
-
-static const char *const kind_labels[] = {
-	[UNIT_PROVINCE] = N_("Province or city committee"),
-	[UNIT_UPPER] = N_("Upper level (district, bloc)"),
-	[UNIT_GRASSROOTS] = N_("Grassroots organisation"),
-	[UNIT_CELL] = N_("Cell"),
-};
-
-static const struct {
-	const char *code, *label;
-} sectors[] = {
-	{ "agency", N_("Agency") },
-	{ "state_enterprise", N_("State enterprise") },
-	{ "nonstate_enterprise", N_("Non-state enterprise") },
-	{ "ward", N_("Ward") },
-	{ "commune", N_("Commune") },
-	{ "hamlet", N_("Hamlet or neighbourhood") },
-	{ "school", N_("School") },
-	{ "armed_forces", N_("Armed forces") },
-	{ "other", N_("Other") },
-};
-#define NSECTORS (sizeof(sectors) / sizeof(*sectors))
-
-static const char *sector_label(const char *code)
-{
-	for (size_t i = 0; code && i < NSECTORS; i++)
-		if (strcmp(sectors[i].code, code) == 0)
-			return _(sectors[i].label);
-	return code ? code : "";
-}
 
 /* The unit-code pattern of FORMATS.md (the importer's). */
 static int unit_code_valid(const char *s)
@@ -98,8 +66,8 @@ static void unit_row(struct request *rq, struct response *rs, struct unode *n, i
 		    rel, n->u.name);
 	if (cut)
 		admin_below_link(rs, "/admin/units", n, NULL, NULL);
-	html_printf(&rs->body, "</td><td>%s</td><td>%s</td><td>", _(kind_labels[n->u.kind]),
-		    sector_label(n->u.sector));
+	html_printf(&rs->body, "</td><td>%s</td><td>%s</td><td>", label_unit_kind(n->u.kind),
+		    label_sector(n->u.sector));
 	if (n->u.may_admit)
 		html_printf(&rs->body, "<span class=\"unit-flag\">%s</span> ", _("decides admissions"));
 	if (n->u.special_area)
@@ -148,13 +116,13 @@ static void unit_form_html(struct request *rq, struct response *rs, const struct
 	for (int k = UNIT_PROVINCE; k <= UNIT_CELL; k++)
 		html_printf(&rs->body, "<option value=\"%s\"%S>%s</option>", unit_kind_name(k),
 			    f->kind && strcmp(f->kind, unit_kind_name(k)) == 0 ? " selected" : "",
-			    _(kind_labels[k]));
+			    label_unit_kind(k));
 	html_printf(&rs->body, "</select></label>\n<label>%s <select name=\"sector\">"
 		    "<option value=\"\">—</option>", _("Sector"));
-	for (size_t i = 0; i < NSECTORS; i++)
-		html_printf(&rs->body, "<option value=\"%s\"%S>%s</option>", sectors[i].code,
-			    f->sector && strcmp(f->sector, sectors[i].code) == 0 ? " selected" : "",
-			    _(sectors[i].label));
+	for (const struct code_label *sec = label_sectors; sec->code; sec++)
+		html_printf(&rs->body, "<option value=\"%s\"%S>%s</option>", sec->code,
+			    f->sector && strcmp(f->sector, sec->code) == 0 ? " selected" : "",
+			    _(sec->label));
 	html_printf(&rs->body, "</select></label>\n"
 		    "<label class=\"check\"><input type=\"checkbox\" name=\"may_admit\" value=\"1\"%S> %s</label>\n"
 		    "<label class=\"check\"><input type=\"checkbox\" name=\"special_area\" value=\"1\"%S> %s</label>\n"
