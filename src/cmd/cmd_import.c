@@ -7,8 +7,8 @@
  * FILE:LINE: column: message, a one-line summary per file to stdout.
  *
  * An account imports into its own subtree only (cmd/ctx.c), as on the
- * web's import page: before the importer runs, every file is read with
- * io/csv.h and each unit and person a row touches is looked up; a row
+ * web's import page: before the importer runs, every file goes through
+ * the subtree check of core/svc_import.h (the web's too); a row
  * reaching outside the subtree refuses the whole command, named by its
  * line. People referred to from outside the subtree are "not found", as
  * unknown refs are. Units need an administrator, people an editor, quotas
@@ -18,18 +18,15 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cmd/cmd.h"
-#include "io/csv.h"
+#include "core/svc_import.h"
 #include "io/import.h"
 #include "store/store.h"
 #include "util/i18n.h"
-#include "util/sort.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -60,310 +57,20 @@ static int read_file(const char *path, char **data, size_t *len)
 	return 0;
 }
 
-/* ---- the subtree check ---- */
-
-struct scope_check {
-	struct cmd_ctx *ctx;
-	struct unitree *t;
-	struct unode *scope;	/* the actor's unit */
-	const char *file;
-	struct buf out;		/* "FILE:LINE: column: message" lines */
-	size_t n;
-};
-
-static void problem(struct scope_check *c, size_t line, const char *col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void problem(struct scope_check *c, size_t line, const char *col, const char *fmt, ...)
+/* The problems of the subtree check (core/svc_import.h), as
+ * "FILE:LINE: column: message" lines into out. */
+static void scope_lines(const struct svc_import_scope *sc, const char *file,
+			const struct svc_import_problems *p, struct buf *out)
 {
-	va_list ap;
 	struct buf msg = BUF_INIT;
-	buf_addf(&c->out, "%s:%zu: %s: ", c->file, line, col);
-	va_start(ap, fmt);
-	buf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	text_printable(msg.s, &c->out);
-	buf_addc(&c->out, '\n');
+	for (size_t i = 0; i < p->n; i++) {
+		buf_addf(out, "%s:%zu: %s: ", file, p->v[i].line, p->v[i].column);
+		buf_reset(&msg);
+		svc_import_describe(sc, &p->v[i], &msg);
+		text_printable(msg.s, out);
+		buf_addc(out, '\n');
+	}
 	buf_release(&msg);
-	c->n++;
-}
-
-static int blank(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-/* Field i of row, trimmed, NFC, into out; 0 when empty or absent or not
- * UTF-8 (the importer reports those). */
-static int field(const struct csv_row *row, int i, struct buf *out)
-{
-	buf_reset(out);
-	if (i < 0 || (size_t)i >= row->n)
-		return 0;
-	const char *f = row->fields[i];
-	size_t n = strlen(f);
-	while (n && blank(*f))
-		f++, n--;
-	while (n && blank(f[n - 1]))
-		n--;
-	if (!n)
-		return 0;
-	char *tmp = xstrndup(f, n);
-	int rc = text_nfc(tmp, out);
-	free(tmp);
-	return rc == 0 && out->len;
-}
-
-/* The index of column `name` in the header (as the importer matches it:
- * any case, spaces around ignored); -1 when absent. */
-static int column(char **h, size_t nh, const char *name)
-{
-	size_t want = strlen(name);
-	for (size_t i = 0; i < nh; i++) {
-		const char *f = h[i];
-		size_t n = strlen(f);
-		while (n && blank(*f))
-			f++, n--;
-		while (n && blank(f[n - 1]))
-			n--;
-		if (n == want && strncasecmp(f, name, n) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* A unit row of the file: its code and parent (NULL for none). */
-struct frow {
-	char *code, *parent;
-	size_t line;
-};
-
-static int frow_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct frow *)a)->code, ((const struct frow *)b)->code);
-}
-
-/* Where the parent chain of a file row, followed through units the file
- * creates, reaches the database's tree: that unit, or NULL (unknown code
- * or a cycle: the importer reports those). */
-static struct unode *chain_top(struct unitree *t, struct frow *sorted, size_t n, const char *parent)
-{
-	for (size_t hops = 0; parent && hops <= n; hops++) {
-		struct unode *u = unitree_find(t, parent);
-		if (u)
-			return u;
-		struct frow key = { .code = (char *)parent };
-		struct frow *r = bsearch(&key, sorted, n, sizeof(*sorted), frow_cmp);
-		if (!r)
-			return NULL;
-		parent = r->parent;
-	}
-	return NULL;
-}
-
-static void check_units(struct scope_check *c, struct csv_reader *r, char **h, size_t nh)
-{
-	int ccode = column(h, nh, "code"), cparent = column(h, nh, "parent");
-	struct frow *rows = NULL, *sorted;
-	size_t n = 0;
-	struct buf a = BUF_INIT, b = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0 || !field(&row, ccode, &a))
-			continue;
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		rows[n].code = xstrdup(a.s);
-		rows[n].parent = field(&row, cparent, &b) ? xstrdup(b.s) : NULL;
-		rows[n].line = row.line;
-		n++;
-	}
-	sorted = xreallocarray(NULL, n + 1, sizeof(*sorted));
-	if (n)
-		memcpy(sorted, rows, n * sizeof(*rows));
-	xqsort(sorted, n, sizeof(*sorted), frow_cmp);
-	for (size_t i = 0; i < n; i++) {
-		struct frow *f = &rows[i];
-		struct unode *u = unitree_find(c->t, f->code);
-		if (u && !unitree_within(u, c->scope)) {
-			problem(c, f->line, "code",
-				_("unit %s belongs to another part of the organisation; you "
-				  "administer %s and the units below it"), f->code, c->scope->u.code);
-			continue;
-		}
-		if (u == c->scope) {
-			/* One's own unit stays where the level above put it. */
-			const char *now = c->scope->parent ? c->scope->parent->u.code : NULL;
-			if ((now == NULL) != (f->parent == NULL) || (now && strcmp(now, f->parent) != 0))
-				problem(c, f->line, "parent",
-					_("your own unit %s cannot be moved; its parent is set "
-					  "by the level above"), f->code);
-			continue;
-		}
-		if (!f->parent) {
-			problem(c, f->line, "parent", _("a unit must be placed under %s or a unit below it"),
-				c->scope->u.code);
-			continue;
-		}
-		struct unode *top = chain_top(c->t, sorted, n, f->parent);
-		if (top && !unitree_within(top, c->scope))
-			problem(c, f->line, "parent", _("%s is not %s or a unit below it"), f->parent,
-				c->scope->u.code);
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].code);
-		free(rows[i].parent);
-	}
-	free(rows);
-	free(sorted);
-	buf_release(&a);
-	buf_release(&b);
-	buf_release(&msg);
-}
-
-/* The unit of the person with this ref: a copy the caller frees, or NULL
- * when there is no such person. */
-static char *person_unit(struct cmd_ctx *ctx, const char *ref)
-{
-	struct person p;
-	char *unit = NULL;
-	if (store_person_get(ctx->store, ref, &p) == KN_OK) {
-		unit = xstrdup(p.unit ? p.unit : "");
-		person_release(&p);
-	}
-	return unit;
-}
-
-/* people.csv: the unit named must be in the subtree, and so must the
- * person a row changes. */
-static void check_people(struct scope_check *c, struct csv_reader *r, char **h, size_t nh)
-{
-	int cref = column(h, nh, "ref"), cunit = column(h, nh, "unit");
-	struct buf ref = BUF_INIT, unit = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0)
-			continue;
-		if (field(&row, cunit, &unit)) {
-			struct unode *u = unitree_find(c->t, unit.s);
-			if (u && !unitree_within(u, c->scope))
-				problem(c, row.line, "unit", _("%s is not %s or a unit below it"), unit.s,
-					c->scope->u.code);
-		}
-		if (field(&row, cref, &ref)) {
-			char *pu = person_unit(c->ctx, ref.s);
-			if (pu && !ctx_may_see(c->ctx, pu))
-				problem(c, row.line, "ref",
-					_("%s is a person of another part of the organisation, "
-					  "outside %s"), ref.s, c->scope->u.code);
-			free(pu);
-		}
-	}
-	buf_release(&ref);
-	buf_release(&unit);
-	buf_release(&msg);
-}
-
-/* steps.csv: the step must be one the actor's role may record for the
- * person, and the deciding committee named must be in the subtree. The
- * people named (person, member, introducers) are judged by the importer,
- * whose ledger answers one out of scope exactly as an unknown ref. */
-static void check_steps(struct scope_check *c, struct csv_reader *r, char **h, size_t nh)
-{
-	int cperson = column(h, nh, "person"), cstep = column(h, nh, "step");
-	int corg = column(h, nh, "org");
-	struct buf ref = BUF_INIT, code = BUF_INIT, v = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-	const char *role = role_name(c->ctx->actor.role);
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0)
-			continue;
-		enum step_code sc = field(&row, cstep, &code) ? step_from_name(code.s) : STEP_NONE;
-		/* A person out of scope is the importer's to report, as an
-		 * unknown ref (its ledger acts with the actor's unit); so are
-		 * the member and the introducers. */
-		if (field(&row, cperson, &ref)) {
-			char *pu = person_unit(c->ctx, ref.s);
-			if (pu && ctx_may_see(c->ctx, pu) && sc != STEP_NONE &&
-			    !ctx_may_record(c->ctx, pu, sc))
-				problem(c, row.line, "step", _("%s, %s of %s, may not record %s for %s"),
-					c->ctx->user, role, c->scope->u.code, step_name(sc), ref.s);
-			free(pu);
-		}
-		if ((sc == STEP_DECISION || sc == STEP_OFFICIAL) && field(&row, corg, &v) &&
-		    unitree_find(c->t, v.s) && !ctx_may_see(c->ctx, v.s))
-			problem(c, row.line, "org",
-				_("no unit with code %s; name the deciding committee by its unit code"),
-				v.s);
-	}
-	buf_release(&ref);
-	buf_release(&code);
-	buf_release(&v);
-	buf_release(&msg);
-}
-
-static void check_quotas(struct scope_check *c, struct csv_reader *r, char **h, size_t nh)
-{
-	int cunit = column(h, nh, "unit");
-	struct buf unit = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0 || !field(&row, cunit, &unit))
-			continue;
-		struct unode *u = unitree_find(c->t, unit.s);
-		if (u && !unitree_within(u, c->scope))
-			problem(c, row.line, "unit", _("%s is not %s or a unit below it"), unit.s,
-				c->scope->u.code);
-	}
-	buf_release(&unit);
-	buf_release(&msg);
-}
-
-/* Every row of the file that reaches outside the actor's subtree, into
- * c->out. A file whose header cannot be read is left to the importer. */
-static void check_scope(struct scope_check *c, enum io_kind k, const char *data, size_t len)
-{
-	struct csv_reader *r = csv_reader_new(data, len);
-	struct csv_row hdr;
-	struct buf msg = BUF_INIT;
-
-	if (csv_read_row(r, &hdr, &msg) == 1) {
-		/* The header's fields live until the next read: keep a copy. */
-		size_t nh = hdr.n;
-		char **h = xcalloc(nh + 1, sizeof(char *));
-		for (size_t i = 0; i < nh; i++)
-			h[i] = xstrdup(hdr.fields[i]);
-		switch (k) {
-		case IO_UNITS: check_units(c, r, h, nh); break;
-		case IO_PEOPLE: check_people(c, r, h, nh); break;
-		case IO_STEPS: check_steps(c, r, h, nh); break;
-		case IO_QUOTAS: check_quotas(c, r, h, nh); break;
-		default: break;
-		}
-		for (size_t i = 0; i < nh; i++)
-			free(h[i]);
-		free(h);
-	}
-	csv_reader_free(r);
-	buf_release(&msg);
-}
-
-/* The role an import of kind k needs (steps: checked row by row). */
-static enum role kind_role(enum io_kind k)
-{
-	switch (k) {
-	case IO_UNITS: return ROLE_ADMIN;
-	case IO_PEOPLE: return ROLE_EDITOR;
-	case IO_QUOTAS: return ROLE_APPROVER;
-	default: return ROLE_EDITOR;
-	}
 }
 
 /* import_opts.may_override: RULES.md §3, as on the web. */
@@ -443,36 +150,39 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	if (kind == IO_HOLIDAYS && (status = ctx_need_root_admin(ctx, "import holidays")) != EXIT_DONE)
 		goto out;
 	if (ctx_scope(ctx)) {
-		struct scope_check sc = { ctx, ctx_tree(ctx), NULL, NULL, BUF_INIT, 0 };
-		if (!sc.t) {
+		struct svc_import_scope sc = { s, ctx_tree(ctx), &ctx->actor, 0 };
+		struct buf lines = BUF_INIT;
+		size_t n = 0;
+		if (!sc.tree) {
 			status = EXIT_IO;
 			goto out;
 		}
-		sc.scope = unitree_find(sc.t, ctx_scope(ctx));
-		if (!sc.scope || ctx->actor.role < kind_role(kind)) {
+		if (!unitree_find(sc.tree, ctx_scope(ctx)) || ctx->actor.role < svc_import_role(kind)) {
 			cmd_error(_("%s, %s of %s, may not import %s; that needs the role %s or above"),
 				  ctx->user, role_name(ctx->actor.role), ctx_scope(ctx),
-				  io_kind_name(kind), role_name(kind_role(kind)));
-			buf_release(&sc.out);
+				  io_kind_name(kind), role_name(svc_import_role(kind)));
 			status = EXIT_REFUSED;
 			goto out;
 		}
 		for (size_t i = 0; i < nfiles; i++) {
-			sc.file = argv[optind + i];
-			check_scope(&sc, kind, data[i], len[i]);
+			struct svc_import_problems p = { 0 };
+			svc_import_check(&sc, kind, data[i], len[i], &p);
+			scope_lines(&sc, argv[optind + i], &p, &lines);
+			n += p.n;
+			svc_import_problems_release(&p);
 		}
-		if (sc.n) {
-			fputs(sc.out.s, stderr);
+		if (n) {
+			fputs(lines.s, stderr);
 			cmd_error(ngettext("import refused: %zu problem reaches outside %s and the "
 					   "units below it; nothing was written",
 					   "import refused: %zu problems reach outside %s and the "
-					   "units below it; nothing was written", sc.n),
-				  sc.n, sc.scope->u.code);
-			buf_release(&sc.out);
+					   "units below it; nothing was written", n),
+				  n, ctx_scope(ctx));
+			buf_release(&lines);
 			status = EXIT_REFUSED;
 			goto out;
 		}
-		buf_release(&sc.out);
+		buf_release(&lines);
 		io.may_override = may_override;
 		io.may_override_arg = ctx;
 		io.actor_unit = ctx_scope(ctx);

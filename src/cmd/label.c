@@ -2,7 +2,8 @@
  * label.c — the code tables of label.h: each code with the English words
  * (the gettext message id, translated when shown). The message ids are the
  * web pages' own where the web shows the same thing, so that both say it in
- * the same words.
+ * the same words; the tables of a person's and a unit's codes are
+ * core/label.c's, shared with the web pages.
  */
 #include <string.h>
 
@@ -11,58 +12,6 @@
 #include "util/date.h"
 #include "util/i18n.h"
 #include "util/banned.h"
-
-struct code_label {
-	const char *code;
-	const char *label;	/* N_() */
-};
-
-static const struct code_label occupations[] = {
-	{ "worker", N_("Worker in direct production") },
-	{ "farmer", N_("Farmer") },
-	{ "civil_servant", N_("Civil servant") },
-	{ "public_employee", N_("Public employee") },
-	{ "enterprise_manager", N_("Enterprise manager") },
-	{ "business_owner", N_("Business owner") },
-	{ "armed_forces", N_("Armed forces") },
-	{ "student", N_("Student") },
-	{ "other", N_("Other occupation") },
-	{ NULL, NULL },
-};
-
-static const struct code_label qualifications[] = {
-	{ "none", N_("No vocational training") },
-	{ "vocational", N_("Vocational") },
-	{ "college", N_("College") },
-	{ "university", N_("University") },
-	{ "postgraduate", N_("Postgraduate") },
-	{ NULL, NULL },
-};
-
-static const struct code_label orgs[] = {
-	{ "youth_union", N_("Youth Union") },
-	{ "trade_union", N_("Trade Union") },
-	{ "women_union", N_("Women's Union") },
-	{ "farmers_union", N_("Farmers' Union") },
-	{ "veterans_union", N_("Veterans' Association") },
-	{ "cell", N_("Party cell") },
-	{ "other", N_("Other organisation") },
-	{ NULL, NULL },
-};
-
-static const struct code_label sectors[] = {
-	{ "agency", N_("Agency") },
-	{ "state_enterprise", N_("State enterprise") },
-	{ "nonstate_enterprise", N_("Non-state enterprise") },
-	{ "ward", N_("Ward") },
-	{ "commune", N_("Commune") },
-	{ "hamlet", N_("Hamlet or neighbourhood") },
-	{ "school", N_("School") },
-	{ "armed_forces", N_("Armed forces") },
-	{ "other", N_("Other") },
-	{ NULL, NULL },
-};
-
 
 /* The fact names of the ledger's messages and the options that give them. */
 static const struct code_label fact_options[] = {
@@ -81,32 +30,6 @@ static const struct code_label fact_options[] = {
 	{ "date", "--date" },
 	{ NULL, NULL },
 };
-
-static const char *lookup(const struct code_label *t, const char *code)
-{
-	if (!code)
-		return "";
-	for (; t->code; t++)
-		if (strcmp(t->code, code) == 0)
-			return _(t->label);
-	return code;
-}
-
-const char *label_occupation(const char *code) { return lookup(occupations, code); }
-const char *label_qualification(const char *code) { return lookup(qualifications, code); }
-const char *label_org(const char *code) { return lookup(orgs, code); }
-const char *label_sector(const char *code) { return lookup(sectors, code); }
-
-const char *label_unit_kind(enum unit_kind k)
-{
-	switch (k) {
-	case UNIT_PROVINCE: return _("Province or city committee");
-	case UNIT_UPPER: return _("Upper level (district, bloc)");
-	case UNIT_GRASSROOTS: return _("Grassroots organisation");
-	case UNIT_CELL: return _("Cell");
-	}
-	return unit_kind_name(k);
-}
 
 const char *label_step(enum step_code c)
 {

@@ -9,14 +9,9 @@
 #ifndef KN_LABEL_H
 #define KN_LABEL_H
 
+#include "core/label.h"	/* occupations, qualifications, organisations, sectors, unit kinds */
 #include "core/model.h"
 #include "util/buf.h"
-
-const char *label_occupation(const char *code);
-const char *label_qualification(const char *code);
-const char *label_org(const char *code);		/* youth_union, …, or a unit code */
-const char *label_sector(const char *code);
-const char *label_unit_kind(enum unit_kind k);
 
 /* A step in words: the Vietnamese name of the step table in Vietnamese,
  * the code in English (the word a user types). */

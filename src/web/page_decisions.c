@@ -22,7 +22,8 @@
  * run over that computed list, not in SQL; a national-scale store would
  * need the queue as a query first.
  *
- * An approver may also decide several dossiers at once (POST /decisions):
+ * An approver may also decide several dossiers at once (POST /decisions,
+ * page_decision_batch.c; page_decisions_impl.h is what the two share):
  * the ticked rows, one decision date and a number series — a first number
  * and the commission's suffix, 45 and "QĐ/HU" giving 45-QĐ/HU, 46-QĐ/HU …
  * Each dossier goes through the same checks and the same ledger_step() as a
@@ -46,6 +47,7 @@
 #include "web/handlers.h"
 #include "web/page.h"
 #include "util/sort.h"
+#include "web/page_decisions_impl.h"
 #include "util/banned.h"
 
 struct dossier {
@@ -63,8 +65,6 @@ struct dossier {
 };
 
 #define PAGE_SIZE 20
-/* Numbers of a series: a district numbers its decisions within the year. */
-#define SERIES_MAX 9999999L
 
 /* The `waited` filter. */
 enum waited { WAITED_ANY, WAITED_30, WAITED_60, WAITED_OVERDUE };
@@ -145,22 +145,6 @@ struct refusal {
 	const char *date;
 	const struct violations *v;
 	const char *lines;		/* "column: message" lines */
-};
-
-/* One dossier of a batch decision: recorded under doc_no, or refused. */
-struct batch_item {
-	char *ref;
-	char *full_name;		/* NULL if not found */
-	char *doc_no;			/* recorded under, or NULL */
-	struct buf why;			/* the reasons of a refusal */
-};
-
-struct batch {
-	struct batch_item *it;
-	size_t n;
-	size_t recorded;
-	const char *error;		/* the whole batch refused (bad date, series) */
-	long next;			/* the number the next decision would take */
 };
 
 /* The queue's filters, as read from the query string. */
@@ -439,8 +423,8 @@ static void pager(struct response *rs, const struct filters *f, long page, size_
 	buf_release(&qs);
 }
 
-static void queue_page(struct request *rq, struct response *rs, const struct refusal *r,
-		       const struct batch *bt, int status)
+void decisions_queue_page(struct request *rq, struct response *rs, const struct refusal *r,
+			  const struct batch *bt, int status)
 {
 	struct ledger l;
 	struct queue q;
@@ -602,7 +586,7 @@ out:
 
 int h_decisions(struct request *rq, struct response *rs)
 {
-	queue_page(rq, rs, NULL, NULL, 200);
+	decisions_queue_page(rq, rs, NULL, NULL, 200);
 	return 0;
 }
 
@@ -645,7 +629,7 @@ int h_decision_record(struct request *rq, struct response *rs)
 	if (date && *date && date_parse(date, &st.date) != 0) {
 		buf_addf(&err, "date: %s\n", _("not a date; write DD/MM/YYYY"));
 		r.lines = err.s;
-		queue_page(rq, rs, &r, NULL, 422);
+		decisions_queue_page(rq, rs, &r, NULL, 422);
 		goto out;
 	}
 	if (st.date == KN_DATE_NONE)
@@ -654,7 +638,7 @@ int h_decision_record(struct request *rq, struct response *rs)
 		if (text_nfc(doc, &docn) != 0 || docn.len > 64) {
 			buf_addf(&err, "doc_no: %s\n", _("this is not valid text"));
 			r.lines = err.s;
-			queue_page(rq, rs, &r, NULL, 422);
+			decisions_queue_page(rq, rs, &r, NULL, 422);
 			goto out;
 		}
 		st.doc_no = xstrdup(docn.s);
@@ -685,7 +669,7 @@ int h_decision_record(struct request *rq, struct response *rs)
 	case KN_EINVAL:
 		r.v = &v;
 		r.lines = err.s;
-		queue_page(rq, rs, &r, NULL, 422);
+		decisions_queue_page(rq, rs, &r, NULL, 422);
 		break;
 	case KN_ECONFLICT:
 		resp_error(rq, rs, 409, _("Someone recorded a step for this candidate meanwhile; "
@@ -705,153 +689,5 @@ out:
 	buf_release(&err);
 	buf_release(&to);
 	buf_release(&docn);
-	return 0;
-}
-
-/* The most dossiers one batch may carry (a page shows PAGE_SIZE). */
-#define BATCH_MAX 100
-
-/* One dossier of a batch: the checks of a single decision, then
- * ledger_step(); recorded under `doc`, or the reasons in it->why. */
-static enum kn_err batch_one(struct request *rq, struct ledger *l, struct batch_item *it,
-			     kn_date date, const char *doc)
-{
-	struct person p;
-	struct step st;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
-	enum ledger_outcome oc;
-	enum kn_err e;
-
-	memset(&p, 0, sizeof(p));
-	if (store_person_get(rq->store, it->ref, &p) != KN_OK || !req_can_see(rq, p.unit)) {
-		person_release(&p);
-		buf_adds(&it->why, _("No such person."));
-		return KN_ENOTFOUND;
-	}
-	it->full_name = xstrdup(p.full_name);
-	if (!auth_may_record(rq, p.unit, STEP_DECISION)) {
-		person_release(&p);
-		buf_adds(&it->why, _("Your role or unit may not record this step."));
-		return KN_EPERM;
-	}
-	step_init(&st);
-	st.code = STEP_DECISION;
-	st.date = date;
-	st.doc_no = xstrdup(doc);
-	{
-		/* As for a single decision: the user's committee, or for an
-		 * administrator the candidate's own competent committee. */
-		struct unode *un = unitree_find(&l->tree, p.unit);
-		struct unode *c = un ? unitree_competent(un) : NULL;
-		st.org = xstrdup(rq->role == ROLE_ADMIN && c ? c->u.code : rq->user.unit);
-	}
-	e = ledger_step(l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
-	if (e == KN_OK) {
-		it->doc_no = xstrdup(doc);
-	} else {
-		for (size_t i = 0; i < v.n; i++)
-			buf_addf(&it->why, "%s: %s\n", v.v[i].code, v.v[i].message);
-		if (e == KN_ERULE || e == KN_EINVAL)
-			buf_adds(&it->why, err.s);
-		else if (e == KN_ECONFLICT)
-			buf_adds(&it->why, _("Someone recorded a step for this candidate meanwhile; "
-					     "nothing was recorded."));
-		else {
-			fprintf(stderr, "ketnap serve: %s: %s: %s\n", rq->path, it->ref, err.s);
-			buf_adds(&it->why, _("The database could not be read or written; try again."));
-		}
-	}
-	step_release(&st);
-	violations_release(&v);
-	person_release(&p);
-	buf_release(&err);
-	return e;
-}
-
-/* POST /decisions: the ticked dossiers (ref, repeated), date, first,
- * suffix. Answers the queue with the list of what was recorded: 200 when
- * at least one was, 422 when none was (a bad date or series, nothing
- * ticked, or every dossier refused). */
-int h_decisions_batch(struct request *rq, struct response *rs)
-{
-	const char *date = kv_get(&rq->form, "date");
-	const char *first = kv_get(&rq->form, "first");
-	const char *suffix = kv_get(&rq->form, "suffix");
-	struct batch bt;
-	struct ledger l;
-	struct buf err = BUF_INIT, sfx = BUF_INIT;
-	kn_date d = KN_DATE_NONE;
-	long next = 0;
-	int status = 200;
-
-	memset(&bt, 0, sizeof(bt));
-	bt.it = xcalloc(BATCH_MAX, sizeof(*bt.it));
-	for (size_t i = 0; i < rq->form.n; i++) {
-		const char *ref = rq->form.v[i].val;
-		size_t j;
-		if (strcmp(rq->form.v[i].key, "ref") != 0 || !*ref)
-			continue;
-		for (j = 0; j < bt.n && strcmp(bt.it[j].ref, ref) != 0; j++)
-			;
-		if (j < bt.n)
-			continue;	/* ticked twice: once is enough */
-		if (bt.n == BATCH_MAX) {
-			bt.error = _("Too many dossiers at once; decide at most 100 together.");
-			break;
-		}
-		bt.it[bt.n].ref = xstrdup(ref);
-		buf_init(&bt.it[bt.n].why);
-		bt.n++;
-	}
-	if (!bt.error) {
-		char *end = NULL;
-		if (bt.n == 0)
-			bt.error = _("Tick at least one dossier to decide.");
-		else if (!date || date_parse(date, &d) != 0)
-			bt.error = _("The date of the decisions is not a date; write DD/MM/YYYY.");
-		else if (!first || !*first || (next = strtol(first, &end, 10), *end) || next < 1 ||
-			 next > SERIES_MAX || first[0] < '0' || first[0] > '9')
-			bt.error = _("The first number must be a whole number from 1 to 9999999.");
-		else if (suffix && *suffix && (text_nfc(suffix, &sfx) != 0 || sfx.len > 40 ||
-					       strpbrk(sfx.s, "\r\n\t")))
-			bt.error = _("The number suffix is not valid text (at most 40 characters).");
-	}
-	if (bt.error) {
-		status = 422;
-		goto answer;
-	}
-	if (ledger_open(&l, rq->store, rq->cal, rq->user.name, &err) != KN_OK) {
-		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
-		goto out;
-	}
-	l.actor_unit = rq->user.unit;
-	for (size_t i = 0; i < bt.n; i++) {
-		struct buf doc = BUF_INIT;
-		buf_addf(&doc, "%ld", next);
-		if (sfx.len)
-			buf_addf(&doc, "-%s", sfx.s);
-		if (batch_one(rq, &l, &bt.it[i], d, doc.s) == KN_OK) {
-			bt.recorded++;
-			next++;		/* a refused dossier takes no number */
-		}
-		buf_release(&doc);
-	}
-	ledger_release(&l);
-	bt.next = next;
-	if (bt.recorded == 0)
-		status = 422;	/* every one refused: nothing was done */
-answer:
-	queue_page(rq, rs, NULL, &bt, status);
-out:
-	for (size_t i = 0; i < bt.n; i++) {
-		free(bt.it[i].ref);
-		free(bt.it[i].full_name);
-		free(bt.it[i].doc_no);
-		buf_release(&bt.it[i].why);
-	}
-	free(bt.it);
-	buf_release(&err);
-	buf_release(&sfx);
 	return 0;
 }

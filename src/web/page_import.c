@@ -9,21 +9,19 @@
  * and the commit validates everything again).
  *
  * An import is confined to the admin's subtree: before the importer runs,
- * the file is read with io/csv.h and every unit and person it touches is
- * looked up; a row that would change something outside the subtree (or
- * move a unit out of it) refuses the whole file, named by its line like
- * the importer's own problems. The holiday calendar applies to everyone,
- * so only an admin of a root unit may import holidays.
+ * the file goes through the subtree check of core/svc_import.h (the one
+ * `ketnap import` runs); a row that would change something outside the
+ * subtree (or move a unit out of it) refuses the whole file, named by its
+ * line like the importer's own problems. The holiday calendar applies to
+ * everyone, so only an admin of a root unit may import holidays.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <sodium.h>
 
-#include "io/csv.h"
+#include "core/svc_import.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "util/i18n.h"
@@ -33,7 +31,6 @@
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/server.h"
-#include "util/sort.h"
 #include "util/banned.h"
 
 static const char *const kind_labels[IO__COUNT] = {
@@ -61,19 +58,6 @@ static void plist_add(struct plist *l, size_t line, char *text)
 	l->v[l->n].line = line;
 	l->v[l->n].text = text;
 	l->n++;
-}
-
-__attribute__((format(printf, 5, 6)))
-static void scope_problem(struct plist *l, const char *file, size_t line, const char *column,
-			  const char *fmt, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-	buf_addf(&b, "%s:%zu: %s: ", file, line, column);
-	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
-	va_end(ap);
-	plist_add(l, line, buf_detach(&b));
 }
 
 static void plist_free(struct plist *l)
@@ -119,262 +103,22 @@ static void plist_sort(struct plist *l)
 	}
 }
 
-/* ---- the subtree check ---- */
-
-static int blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Field i of row, trimmed, NFC, into out; 0 when empty or absent or not
- * UTF-8 (the importer reports those). */
-static int field(const struct csv_row *row, int i, struct buf *out)
-{
-	buf_reset(out);
-	if (i < 0 || (size_t)i >= row->n)
-		return 0;
-	const char *f = row->fields[i];
-	size_t n = strlen(f);
-	while (n && blank(*f))
-		f++, n--;
-	while (n && blank(f[n - 1]))
-		n--;
-	if (!n)
-		return 0;
-	char *tmp = xstrndup(f, n);
-	int rc = text_nfc(tmp, out);
-	free(tmp);
-	return rc == 0 && out->len;
-}
-
-/* The index of column `name` in the header row (as the importer matches
- * it: any case, spaces around ignored); -1 when absent. */
-static int column(const struct csv_row *h, const char *name)
-{
-	size_t want = strlen(name);
-	for (size_t i = 0; i < h->n; i++) {
-		const char *f = h->fields[i];
-		size_t n = strlen(f);
-		while (n && blank(*f))
-			f++, n--;
-		while (n && blank(f[n - 1]))
-			n--;
-		if (n == want && strncasecmp(f, name, n) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* A unit row of the file: its code and parent (NULL for none). */
-struct frow {
-	char *code, *parent;
-	size_t line;
-};
-
-static int frow_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct frow *)a)->code, ((const struct frow *)b)->code);
-}
-
-/* Where the parent chain of a file row, followed through units the file
- * creates, reaches the database's tree: that unit, or NULL (unknown code
- * or a cycle: the importer reports those). */
-static struct unode *chain_top(struct unitree *t, struct frow *sorted, size_t n, const char *parent)
-{
-	for (size_t hops = 0; parent && hops <= n; hops++) {
-		struct unode *u = unitree_find(t, parent);
-		if (u)
-			return u;
-		struct frow key = { .code = (char *)parent };
-		struct frow *r = bsearch(&key, sorted, n, sizeof(*sorted), frow_cmp);
-		if (!r)
-			return NULL;
-		parent = r->parent;
-	}
-	return NULL;
-}
-
-static void check_units(struct request *rq, struct csv_reader *r, const struct csv_row *hdr,
-			const char *file, struct plist *out)
-{
-	struct unitree *t = req_tree(rq);
-	struct unode *scope = req_scope(rq);
-	int ccode = column(hdr, "code"), cparent = column(hdr, "parent");
-	struct frow *rows = NULL, *sorted = NULL;
-	size_t n = 0;
-	struct buf a = BUF_INIT, b = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0 || !field(&row, ccode, &a))
-			continue;
-		rows = xreallocarray(rows, n + 1, sizeof(*rows));
-		rows[n].code = xstrdup(a.s);
-		rows[n].parent = field(&row, cparent, &b) ? xstrdup(b.s) : NULL;
-		rows[n].line = row.line;
-		n++;
-	}
-	sorted = xreallocarray(NULL, n + 1, sizeof(*sorted));
-	if (n)
-		memcpy(sorted, rows, n * sizeof(*rows));
-	xqsort(sorted, n, sizeof(*sorted), frow_cmp);
-
-	for (size_t i = 0; i < n; i++) {
-		struct frow *f = &rows[i];
-		struct unode *u = unitree_find(t, f->code);
-		if (u && !unitree_within(u, scope)) {
-			scope_problem(out, file, f->line, "code",
-				      _("unit %s belongs to another part of the organisation; you "
-					"administer %s and the units below it"),
-				      f->code, scope->u.code);
-			continue;
-		}
-		if (u == scope) {
-			/* One's own unit stays where the level above put it. */
-			const char *now = scope->parent ? scope->parent->u.code : NULL;
-			if ((now == NULL) != (f->parent == NULL) ||
-			    (now && strcmp(now, f->parent) != 0))
-				scope_problem(out, file, f->line, "parent",
-					      _("your own unit %s cannot be moved; its parent is set "
-						"by the level above"), f->code);
-			continue;
-		}
-		if (!f->parent) {
-			/* A new root, or a unit taken out of the tree. */
-			scope_problem(out, file, f->line, "parent",
-				      _("a unit must be placed under %s or a unit below it"),
-				      scope->u.code);
-			continue;
-		}
-		struct unode *top = chain_top(t, sorted, n, f->parent);
-		if (top && !unitree_within(top, scope))
-			scope_problem(out, file, f->line, "parent",
-				      _("%s is not %s or a unit below it"), f->parent,
-				      scope->u.code);
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(rows[i].code);
-		free(rows[i].parent);
-	}
-	free(rows);
-	free(sorted);
-	buf_release(&a);
-	buf_release(&b);
-	buf_release(&msg);
-}
-
-/* The unit of the person with this ref, from the store: a copy the caller
- * frees, or NULL when there is no such person. */
-static char *person_unit(struct request *rq, const char *ref)
-{
-	struct person p;
-	char *unit = NULL;
-	if (store_person_get(rq->store, ref, &p) == KN_OK) {
-		unit = xstrdup(p.unit ? p.unit : "");
-		person_release(&p);
-	}
-	return unit;
-}
-
-/* people.csv (ref, unit): every unit named must be in the subtree, and so
- * must every existing person a row changes. steps.csv's people are the
- * importer's to judge: its ledger acts with the user's unit, so a person
- * out of scope is answered exactly as an unknown ref. */
-static void check_people(struct request *rq, struct csv_reader *r, const struct csv_row *hdr,
-			 const char *file, enum io_kind k, struct plist *out)
-{
-	struct unitree *t = req_tree(rq);
-	struct unode *scope = req_scope(rq);
-	int cref = k == IO_PEOPLE ? column(hdr, "ref") : -1;
-	int cunit = k == IO_PEOPLE ? column(hdr, "unit") : -1;
-	struct buf ref = BUF_INIT, unit = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0)
-			continue;
-		if (field(&row, cunit, &unit)) {
-			struct unode *u = unitree_find(t, unit.s);
-			if (u && !unitree_within(u, scope))
-				scope_problem(out, file, row.line, "unit",
-					      _("%s is not %s or a unit below it"), unit.s,
-					      scope->u.code);
-		}
-		if (field(&row, cref, &ref)) {
-			char *pu = person_unit(rq, ref.s);
-			struct unode *u = pu ? unitree_find(t, pu) : NULL;
-			if (pu && (!u || !unitree_within(u, scope)))
-				scope_problem(out, file, row.line, k == IO_PEOPLE ? "ref" : "person",
-					      _("%s is a person of another part of the organisation, "
-						"outside %s"), ref.s, scope->u.code);
-			free(pu);
-		}
-	}
-	buf_release(&ref);
-	buf_release(&unit);
-	buf_release(&msg);
-}
-
-static void check_quotas(struct request *rq, struct csv_reader *r, const struct csv_row *hdr,
-			 const char *file, struct plist *out)
-{
-	struct unitree *t = req_tree(rq);
-	struct unode *scope = req_scope(rq);
-	int cunit = column(hdr, "unit");
-	struct buf unit = BUF_INIT, msg = BUF_INIT;
-	struct csv_row row;
-	int rc;
-
-	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
-		if (rc < 0 || !field(&row, cunit, &unit))
-			continue;
-		struct unode *u = unitree_find(t, unit.s);
-		if (u && !unitree_within(u, scope))
-			scope_problem(out, file, row.line, "unit", _("%s is not %s or a unit below it"),
-				      unit.s, scope->u.code);
-	}
-	buf_release(&unit);
-	buf_release(&msg);
-}
-
-/* Every row of the file that reaches outside the admin's subtree, as
- * problems. A file whose header cannot be read is left to the importer. */
+/* The subtree check (core/svc_import.h) of the file, as problems. */
 static void check_scope(struct request *rq, enum io_kind k, const char *file, const char *data,
 			size_t len, struct plist *out)
 {
-	struct unode *scope = req_scope(rq);
-	struct csv_reader *r;
-	struct csv_row hdr;
-	struct buf msg = BUF_INIT;
+	struct actor a = { rq->user.name, rq->user.unit, rq->role };
+	struct svc_import_scope sc = { rq->store, req_tree(rq), &a, 0 };
+	struct svc_import_problems p = { 0 };
 
-	if (k == IO_HOLIDAYS) {
-		if (scope->parent)
-			scope_problem(out, file, 1, "header",
-				      _("the holiday calendar applies to everyone; only an "
-					"administrator of the top unit may change it"));
-		return;
+	svc_import_check(&sc, k, data, len, &p);
+	for (size_t i = 0; i < p.n; i++) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s:%zu: %s: ", file, p.v[i].line, p.v[i].column);
+		svc_import_describe(&sc, &p.v[i], &b);
+		plist_add(out, p.v[i].line, buf_detach(&b));
 	}
-	r = csv_reader_new(data, len);
-	if (csv_read_row(r, &hdr, &msg) == 1) {
-		/* The header's fields live until the next read: keep a copy. */
-		struct csv_row h = { xcalloc(hdr.n + 1, sizeof(char *)), hdr.n, hdr.line };
-		for (size_t i = 0; i < hdr.n; i++)
-			h.fields[i] = xstrdup(hdr.fields[i]);
-		switch (k) {
-		case IO_UNITS: check_units(rq, r, &h, file, out); break;
-		case IO_PEOPLE:
-		case IO_STEPS: check_people(rq, r, &h, file, k, out); break;
-		case IO_QUOTAS: check_quotas(rq, r, &h, file, out); break;
-		default: break;
-		}
-		for (size_t i = 0; i < h.n; i++)
-			free(h.fields[i]);
-		free(h.fields);
-	}
-	csv_reader_free(r);
-	buf_release(&msg);
+	svc_import_problems_release(&p);
 }
 
 /* ---- the page ---- */

@@ -1,0 +1,165 @@
+/*
+ * demo_impl.h — what the demo generator's files share (private to demo.c,
+ * demo_units.c and demo_people.c): the years and counters, the seeded
+ * generator (splitmix64), the occupations, qualifications and kinds of
+ * cell, and the generator's state (struct gen) with the passes each file
+ * runs for demo.c's demo_generate().
+ */
+#ifndef KN_DEMO_IMPL_H
+#define KN_DEMO_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/err.h"
+
+struct store;
+struct ledger;
+
+#define Y_FIRST 2022		/* quota years */
+#define Y_LAST 2025
+#define NYEARS (Y_LAST - Y_FIRST + 1)
+#define YEAR_BASE 2019		/* counters of documents per year */
+#define NCOUNT 9		/* 2019 … 2027 */
+
+/* ---- a small deterministic generator (splitmix64) ---- */
+
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A whole number from lo to hi inclusive. */
+static inline int rng_int(struct rng *r, int lo, int hi)
+{
+	if (hi <= lo)
+		return lo;
+	return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+/* 1 with probability permille/1000. */
+static inline int rng_chance(struct rng *r, int permille)
+{
+	return (int)(rng_next(r) % 1000) < permille;
+}
+
+#define NELEM(a) (sizeof(a) / sizeof(*(a)))
+#define PICK(r, a) ((a)[rng_int((r), 0, (int)NELEM(a) - 1)])
+
+/* ---- the vocabulary the unit tables and the people share ---- */
+
+enum occ { O_WORKER, O_FARMER, O_CIVIL, O_PUBLIC, O_MANAGER, O_BUSINESS, O_ARMED, O_STUDENT,
+	   O_OTHER };
+enum qual { Q_NONE, Q_VOC, Q_COLLEGE, Q_UNIV, Q_POST };
+
+enum profile { PR_WARD, PR_COMMUNE, PR_AGENCY, PR_HEALTH, PR_SCHOOL, PR_UNIVERSITY, PR_STATE,
+	       PR_NONSTATE, PR_ARMY, PR_POLICE, PR__COUNT };
+
+/* The people of a kind of cell: who is considered there, and who are its
+ * members. Occupations and qualifications are drawn from ten slots each. */
+struct profile_info {
+	int female;			/* permille of candidates */
+	int age_lo, age_hi;		/* at the cell meeting */
+	unsigned char occ[10];		/* candidates */
+	unsigned char member_occ[10];
+	unsigned char qual[10];
+	int edu9;			/* permille with 9/12 rather than 12/12 */
+	int weight;			/* share of candidacies per considering unit */
+};
+
+/* The kinds of cell (demo_units.c). */
+extern const struct profile_info demo_profiles[PR__COUNT];
+
+/* ---- the generator's state ---- */
+
+struct dunit {
+	struct unit u;		/* owned strings */
+	int parent;		/* index; -1 for the root */
+	int considering;	/* a cell, or a grassroots unit without cells */
+	int basic;		/* chi bộ cơ sở */
+	enum profile prof;
+	int khmer, hoa;		/* permille */
+	int member0, nmembers;	/* its full members in g->members */
+	int committee;		/* committee size (grassroots) */
+	int upper;		/* the upper unit above: its training centre */
+	int competent;		/* index of the competent committee */
+	const char *suffix;	/* decision numbers "N-QĐ/SUFFIX", may_admit units */
+	int ncands;
+};
+
+/* A planned step. Member indexes are into g->members; -1 for none. */
+struct pstep {
+	kn_date date;
+	unsigned char code;
+	unsigned char vf, vt;	/* votes */
+	const char *org;
+	const char *note;
+	int m1, m2;
+	kn_date s1, s2;
+};
+
+#define MAXSTEPS 16
+
+struct cand {
+	int unit;
+	char ref[16];
+	char sex;
+	kn_date birth;
+	unsigned char occ, minority, youth_union, trade_union;
+	kn_date decision;	/* KN_DATE_NONE: not admitted */
+	struct pstep st[MAXSTEPS];
+	int n;
+};
+
+struct event {
+	kn_date date;
+	int cand, idx;
+};
+
+struct gen {
+	struct rng r;
+	struct store *s;
+	struct ledger *l;
+	struct buf *err;
+	void (*progress)(const char *, size_t, size_t);
+	kn_date today;
+	int small;
+	struct dunit *u;
+	size_t nu, capu;
+	char (*members)[16];
+	size_t nm, capm;
+	struct cand *c;
+	size_t nc;
+	unsigned serial;	/* people's ref serial */
+	size_t npeople, nsteps;
+	struct buf nb, fb;	/* scratch: names, folding */
+};
+
+
+/* The store's message into g->err; returns e. */
+enum kn_err demo_store_failed(struct gen *g, enum kn_err e);
+
+/* The unit tables (demo_units.c): the city's units into g->u. */
+void demo_build_units(struct gen *g);
+
+/* The people (demo_people.c): the full members of every considering
+ * unit; the plan of one candidacy; the candidate written as a person. */
+enum kn_err demo_add_members(struct gen *g);
+/* d, or the next working day after it. */
+kn_date demo_next_workday(struct gen *g, kn_date d);
+void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source);
+enum kn_err demo_put_candidate(struct gen *g, struct cand *c);
+/* qsort order of struct event: by date, then candidacy and step. */
+int demo_event_cmp(const void *a, const void *b);
+
+#endif

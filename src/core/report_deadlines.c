@@ -1,0 +1,217 @@
+/*
+ * report_deadlines.c — the deadlines report (FORMATS.md): the open
+ * deadlines of the candidacies open on the as-of date in the unit's
+ * subtree, from deadlines_for() under the policy in force then (as the
+ * dashboard's), with the dossiers waiting for the decision as core/queue.h
+ * counts them and the table of overdue deadlines per unit and kind. The
+ * summary (report_summary.c) reuses the same walk.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/deadline.h"
+#include "core/model.h"
+#include "core/policy.h"
+#include "core/queue.h"
+#include "core/report.h"
+#include "core/rules.h"
+#include "core/unitree.h"
+#include "core/verify.h"
+#include "store/store.h"
+#include "util/i18n.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/sort.h"
+#include "core/report_impl.h"
+#include "util/banned.h"
+
+
+static const struct rcol deadline_cols[] = {
+	{ "person", N_("ref"), RC_CODE, 0 },
+	{ "full_name", N_("full name"), RC_TEXT, 0 },
+	{ "unit", N_("unit"), RC_CODE, 0 },
+	{ "due", N_("deadline"), RC_CODE, 0 },
+	{ "due_date", N_("due on"), RC_DATE, 0 },
+	{ "workdays_left", N_("working days left"), RC_INT, 0 },
+	{ "status", N_("status"), RC_CODE, 0 },
+};
+
+static int dl_collect(void *arg, const struct pipeline *p)
+{
+	struct dl_acc *a = arg;
+	struct unode *un = unitree_find(&a->c->tree, p->unit);
+	struct deadline *dl = NULL;
+	struct queue_dossier qd;
+	if (!un || !unitree_within(un, a->c->top))
+		return 0;
+	/* Waiting for the decision: the one definition of core/queue.h,
+	 * counted for the report's unit. */
+	if (queue_waiting(un, p->steps, p->nsteps, a->c->as_of, &a->pol, a->c->cal, &qd) &&
+	    queue_counts_for(&qd, a->c->top)) {
+		a->waiting++;
+		a->waiting_overdue += queue_overdue(&qd);
+	}
+	size_t n = deadlines_for(p->steps, p->nsteps, a->c->as_of, &a->pol, a->c->cal, &dl);
+	for (size_t i = 0; i < n; i++) {
+		a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
+		struct dl_row *r = &a->rows[a->n++];
+		r->person = xstrdup(p->person_ref);
+		r->name = xstrdup(p->full_name);
+		r->unit = xstrdup(p->unit);
+		r->code = dl[i].code;
+		r->due = dl[i].due;
+		r->left = dl[i].workdays_left;
+	}
+	free(dl);
+	return 0;
+}
+
+static int dl_cmp(const void *x, const void *y)
+{
+	const struct dl_row *a = x, *b = y;
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	int c = strcmp(a->person, b->person);
+	return c ? c : strcmp(a->code, b->code);
+}
+
+enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err)
+{
+	struct policy_row *rows;
+	size_t n;
+	enum kn_err e;
+	memset(a, 0, sizeof(*a));
+	a->c = c;
+	if ((e = store_policy_all(c->s, &rows, &n)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(c->s));
+		return e;
+	}
+	if (policy_resolve(rows, n, c->as_of, &a->pol, NULL) != 0) {
+		const struct policy_row *def = policy_default_rows(&n);
+		policy_resolve(def, n, c->as_of, &a->pol, NULL);
+	}
+	store_policy_free(rows, n);
+	if ((e = store_pipeline_each(c->s, c->as_of, dl_collect, a)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(c->s));
+		return e;
+	}
+	xqsort(a->rows, a->n, sizeof(*a->rows), dl_cmp);
+	return KN_OK;
+}
+
+void report_dl_release(struct dl_acc *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->rows[i].person);
+		free(a->rows[i].name);
+		free(a->rows[i].unit);
+	}
+	free(a->rows);
+}
+
+/* The overdue deadlines per unit, for the year-end review: a commission
+ * prints a few pages, so the full list stays in the deadlines report. The
+ * kinds are those of core/deadline.c, with short labels (a printed A4
+ * column is narrow). Units with nothing overdue are left out; the last row
+ * is the total for the report's unit. */
+static const struct rcol overdue_cols[] = {
+	{ "unit", N_("unit"), RC_CODE, 0 },
+	{ "name", N_("name"), RC_TEXT, 0 },
+	{ "DL-DECISION", N_("admission decision"), RC_INT, 0 },
+	{ "DL-CEREMONY", N_("ceremony"), RC_INT, 0 },
+	{ "DL-PROBATION-VOTE", N_("vote on full membership"), RC_INT, 0 },
+	{ "DL-OFFICIAL", N_("full membership"), RC_INT, 0 },
+	{ "DL-CERT-EXPIRY", N_("certificate"), RC_INT, 0 },
+	{ "DL-DOSSIER", N_("introductions"), RC_INT, 0 },
+	{ "overdue", N_("overdue, in all"), RC_INT, 0 },
+};
+#define NOVERDUE (sizeof(overdue_cols) / sizeof(*overdue_cols))
+#define OVERDUE_KIND0 2		/* the first kind's column */
+#define OVERDUE_TOTAL (NOVERDUE - 1)
+
+static int dl_unit_cmp(const void *x, const void *y)
+{
+	const struct dl_row *const *a = x, *const *b = y;
+	return strcmp((*a)->unit, (*b)->unit);
+}
+
+/* Add one overdue deadline of kind code to row (its column and the total). */
+static void overdue_count(struct report *r, size_t row, const char *code)
+{
+	for (size_t k = OVERDUE_KIND0; k < OVERDUE_TOTAL; k++)
+		if (strcmp(overdue_cols[k].key, code) == 0) {
+			report_cell(r, row, k)->num++;
+			break;
+		}
+	report_cell(r, row, OVERDUE_TOTAL)->num++;
+}
+
+static struct report *build_overdue(const struct ctx *c, const struct dl_acc *a)
+{
+	struct report *r = report_new(REPORT_DEADLINES, overdue_cols, NOVERDUE, c);
+	struct dl_row **late = xcalloc(a->n ? a->n : 1, sizeof(*late));
+	struct buf t = BUF_INIT;
+	size_t nlate = 0, total;
+	char d[11];
+
+	date_format_user(c->as_of, d);
+	buf_addf(&t, _("Overdue deadlines by unit — %s, as of %s"), c->top->u.name, d);
+	r->title = buf_detach(&t);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->rows[i].left < 0)
+			late[nlate++] = &a->rows[i];
+	xqsort(late, nlate, sizeof(*late), dl_unit_cmp);
+	for (size_t i = 0; i < nlate; i++) {
+		if (i == 0 || strcmp(late[i]->unit, late[i - 1]->unit) != 0) {
+			const struct unode *un = unitree_find(&c->tree, late[i]->unit);
+			size_t row = report_add_row(r);
+			report_set_text(r, row, 0, late[i]->unit);
+			report_set_text(r, row, 1, un ? un->u.name : NULL);
+		}
+		overdue_count(r, r->nrows - 1, late[i]->code);
+	}
+	total = report_add_row(r);
+	report_set_text(r, total, 0, c->top->u.code);
+	report_set_text(r, total, 1, _("Total"));
+	for (size_t i = 0; i < nlate; i++)
+		overdue_count(r, total, late[i]->code);
+	free(late);
+	return r;
+}
+
+enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err)
+{
+	struct dl_acc a;
+	enum kn_err e = report_collect_deadlines(c, &a, err);
+	if (e != KN_OK) {
+		report_dl_release(&a);
+		return e;
+	}
+	struct report *r = report_new(REPORT_DEADLINES, deadline_cols, 7, c);
+	struct buf t = BUF_INIT;
+	char d[11];
+	date_format_user(c->as_of, d);
+	buf_addf(&t, _("Open deadlines — %s, as of %s"), c->top->u.name, d);
+	r->title = buf_detach(&t);
+	for (size_t i = 0; i < a.n; i++) {
+		size_t row = report_add_row(r);
+		report_set_text(r, row, 0, a.rows[i].person);
+		report_set_text(r, row, 1, a.rows[i].name);
+		report_set_text(r, row, 2, a.rows[i].unit);
+		report_set_text(r, row, 3, a.rows[i].code);
+		buf_reset(&t);
+		deadline_label(a.rows[i].code, &t);
+		report_set_label(r, row, 3, t.s);
+		report_set_date(r, row, 4, a.rows[i].due);
+		report_set_num(r, row, 5, a.rows[i].left, 0);
+		report_set_text(r, row, 6, a.rows[i].left < 0 ? "overdue" : "due");
+		report_set_label(r, row, 6, a.rows[i].left < 0 ? _("overdue") : _("due"));
+	}
+	buf_release(&t);
+	r->waiting = a.waiting;
+	r->waiting_overdue = a.waiting_overdue;
+	r->overdue = build_overdue(c, &a);
+	report_dl_release(&a);
+	*out = r;
+	return KN_OK;
+}

@@ -1,0 +1,98 @@
+/*
+ * report_impl.h — what the report builders share (private to report.c,
+ * report_deadlines.c and report_summary.c): the categories of RULES.md §6,
+ * the context a build loads once (struct ctx: the tree, the quotas, the
+ * admissions rolled up per unit and category), the functions that fill a
+ * report's table, and the deadlines the summary reuses.
+ */
+#ifndef KN_REPORT_IMPL_H
+#define KN_REPORT_IMPL_H
+
+#include "core/calendar.h"
+#include "core/policy.h"
+#include "core/report.h"
+#include "core/unitree.h"
+#include "store/store.h"
+#include "util/buf.h"
+
+/* The categories of RULES.md §6, in report_cat_codes[] order. */
+enum category {
+	CAT_TOTAL, CAT_FEMALE, CAT_ETHNIC, CAT_RELIGIOUS, CAT_YOUTH, CAT_YOUTH_UNION,
+	CAT_WORKER, CAT_FARMER, CAT_STUDENT, CAT_CIVIL_SERVANT, CAT_NONSTATE, CAT_HAMLET,
+	CAT_HIGHER_EDU, CAT__COUNT
+};
+
+extern const char *const report_cat_codes[CAT__COUNT];
+
+/* What a build needs (report.c loads it). */
+struct ctx {
+	struct store *s;
+	struct calendar *cal;
+	const struct report_opts *o;
+	struct unitree tree;
+	struct unode *top;
+	kn_date to;		/* min(period end, as_of) */
+	kn_date as_of;
+	int quota_year;		/* 0 when the period spans years */
+	struct quota *quotas;
+	size_t nquotas;
+	/* per node index: admissions of the subtree, per category */
+	long long (*adm)[CAT__COUNT];
+};
+
+/* The index of n in c->tree.nodes (and c->adm). */
+size_t report_node_index(const struct ctx *c, const struct unode *n);
+/* The quota of unit for the period's year and category; -1 when none. */
+long long report_quota_of(const struct ctx *c, const char *unit, const char *category);
+
+/* ---- building the table (report.c) ---- */
+
+/* A new report of kind with these columns, for c's unit and period (no
+ * title, no rows). */
+struct report *report_new(enum report_kind kind, const struct rcol *cols, size_t ncols,
+			  const struct ctx *c);
+/* Append an empty row; returns its index. */
+size_t report_add_row(struct report *r);
+/* Set a cell: text (copied; NULL for none), a label beside it, a number
+ * (null: none), a date. */
+void report_set_text(struct report *r, size_t row, size_t col, const char *s);
+void report_set_label(struct report *r, size_t row, size_t col, const char *label);
+void report_set_num(struct report *r, size_t row, size_t col, long long v, int null);
+void report_set_date(struct report *r, size_t row, size_t col, kn_date d);
+/* The period as words: "in 2011" (a calendar year) or "from D to D", the
+ * dates written as the language in force writes them. */
+void report_period_words(const struct report_opts *o, struct buf *out);
+/* The report's title: what, the unit and the period. */
+void report_set_title(struct report *r, const char *what, const struct ctx *c);
+
+/* ---- deadlines (report_deadlines.c) ---- */
+
+struct dl_row {
+	char *person, *name, *unit;
+	const char *code;
+	kn_date due;
+	int left;
+};
+
+struct dl_acc {
+	const struct ctx *c;
+	struct policy pol;
+	struct dl_row *rows;
+	size_t n;
+	long long waiting;	/* dossiers waiting for the decision (core/queue.h) */
+	long long waiting_overdue;
+};
+
+/* Every deadline of the candidacies open on c->as_of in the subtree, and
+ * the dossiers waiting for the decision, into a (sorted by person and
+ * deadline); report_dl_release() frees them. */
+enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err);
+void report_dl_release(struct dl_acc *a);
+enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err);
+
+/* ---- the ranking and the summary (report_summary.c) ---- */
+
+struct report *report_build_ranking(const struct ctx *c);
+enum kn_err report_build_summary(const struct ctx *c, struct report **out, struct buf *err);
+
+#endif
