@@ -1,6 +1,11 @@
 /*
- * store.c — store.h's entry points: choose the backend from the URL and
- * dispatch every call to it (store_impl.h); free what the store returned.
+ * store.c — store.h's entry points that are not queries: choose the
+ * backend from the URL, open, migrate, keep the nesting of transactions
+ * (only the outermost pair reaches the backend; its commit writes the
+ * audit entries first, store_audit.c), back up, copy between databases,
+ * hash audit entries, redact URLs, and free what the store returned. The
+ * queries are in store_records.c, store_steps.c, store_reads.c,
+ * store_accounts.c and store_audit.c.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -152,7 +157,7 @@ void store_cand_summaries_free(struct cand_summary *c, size_t n)
 	free(c);
 }
 
-/* ---- dispatch ---- */
+/* ---- open, transactions, backup ---- */
 
 void store_close(struct store *s)
 {

@@ -2,7 +2,8 @@
  * store.h — the backend-neutral storage API. All SQL lives behind it.
  *
  * A struct store is one connection to one database: a SQLite file
- * (store_sqlite.c) or, later, a PostgreSQL server. Nothing here exposes
+ * (store_sqlite.c) or a PostgreSQL server (store_pg.c), both running the
+ * one statement table of statements.c (store_impl.h). Nothing here exposes
  * the backend: callers see model structs (core/model.h), enum kn_err and
  * a message. Ownership: every struct filled by a store_* function is the
  * caller's, released with the model's *_release(); arrays returned
