@@ -37,6 +37,7 @@
 #include "web/auth.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/server.h"
 #include "util/sort.h"
 #include "util/banned.h"
 
@@ -564,39 +565,36 @@ static void select_unit(struct request *rq, struct buf *b, const struct form *f)
 	html_printf(b, "</label>\n");
 }
 
-/* ---- the ledger for this request ---- */
+/* ---- the service, as the signed-in user (core/svc.h) ---- */
 
 static enum kn_err open_ledger(struct request *rq, struct ledger *l, struct buf *err)
 {
-	enum kn_err e = ledger_open(l, rq->store, rq->cal, rq->user.name, err);
-	if (e == KN_OK)
-		l->actor_unit = rq->user.unit;
+	struct svc sv;
+	req_svc(rq, &sv);
+	enum kn_err e = svc_ledger_open(&sv, l, err);
+	svc_release(&sv);
 	return e;
 }
 
 /* An override needs an approver or admin of a unit above the
- * candidate's (RULES.md §3): core/actor.c decides. */
+ * candidate's (RULES.md §3). */
 static int may_override(struct request *rq, const char *unit_code)
 {
-	struct unitree *t = req_tree(rq);
-	struct actor a = { rq->user.name, rq->user.unit, rq->role };
-	return rq->authed && t && actor_may_override(&a, t, unitree_find(t, unit_code));
+	struct svc sv;
+	req_svc(rq, &sv);
+	int may = svc_may_override(&sv, unit_code);
+	svc_release(&sv);
+	return may;
 }
 
 /* The person of ref when the user may see them: KN_OK, or KN_ENOTFOUND
  * (also for a person outside the subtree), or a storage error. */
 static enum kn_err visible_person(struct request *rq, const char *ref, struct person *p)
 {
-	enum kn_err e;
-	memset(p, 0, sizeof(*p));
-	if (!ref || !*ref)
-		return KN_ENOTFOUND;
-	e = store_person_get(rq->store, ref, p);
-	if (e == KN_OK && !req_can_see(rq, p->unit)) {
-		person_release(p);
-		memset(p, 0, sizeof(*p));
-		return KN_ENOTFOUND;
-	}
+	struct svc sv;
+	req_svc(rq, &sv);
+	enum kn_err e = svc_person_find(&sv, ref, p);
+	svc_release(&sv);
 	return e;
 }
 
@@ -1546,25 +1544,15 @@ struct step_view {
 	kn_date date;			/* the date the step was judged for */
 };
 
-/* "ID:VERSION" of the person's latest candidacy ("-" without one): the
- * state the step form was drawn for. *open_version: its version when it
- * is open, else -1. */
-static enum kn_err version_token(struct store *s, const struct candidacy *cs, size_t nc,
+/* "ID:VERSION" of the person's latest candidacy: svc_version_token(). */
+static enum kn_err version_token(struct request *rq, const struct candidacy *cs, size_t nc,
 				 struct buf *out, int64_t *open_version)
 {
-	int64_t v = -1;
-	*open_version = -1;
-	if (!nc) {
-		buf_adds(out, "-");
-		return KN_OK;
-	}
-	enum kn_err e = store_candidacy_version(s, cs[nc - 1].id, &v);
-	if (e != KN_OK)
-		return e;
-	buf_addf(out, "%lld:%lld", (long long)cs[nc - 1].id, (long long)v);
-	if (cs[nc - 1].open)
-		*open_version = v;
-	return KN_OK;
+	struct svc sv;
+	req_svc(rq, &sv);
+	enum kn_err e = svc_version_token(&sv, cs, nc, out, open_version);
+	svc_release(&sv);
+	return e;
 }
 
 /* A person's name linked to their page when the user may see them. */
@@ -2032,7 +2020,7 @@ static int person_page(struct request *rq, struct response *rs, const char *ref,
 		return store_failed(rq, rs);
 	}
 	if (store_candidacies_of(rq->store, p.id, &cs, &nc) != KN_OK ||
-	    version_token(rq->store, cs, nc, &version, &open_version) != KN_OK) {
+	    version_token(rq, cs, nc, &version, &open_version) != KN_OK) {
 		store_failed(rq, rs);
 		goto out;
 	}
@@ -2174,91 +2162,86 @@ int h_person_step(struct request *rq, struct response *rs)
 		"introducer1_since", "introducer2", "introducer2", "introducer2_since",
 		"introducer2_since", "votes_for", "votes_for", "votes_total", "votes_total",
 		"consent", "consent", "note", "note", "override", "override", NULL };
+	static const char *const override_refused = N_("Only an approver or administrator of a "
+		"unit above the candidate's may override a rule.");
 	const char *action = kv_get(&rq->form, "action");
 	const char *stepname = kv_get(&rq->form, "step");
-	const char *sent_version = kv_get(&rq->form, "version");
+	struct svc svc;
 	struct person p;
-	struct candidacy *cs = NULL;
-	size_t nc = 0;
 	struct form f = { 0 };
 	struct step st;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT, version = BUF_INIT, other = BUF_INIT, to = BUF_INIT;
-	struct ledger l;
+	struct svc_step_req req;
+	struct svc_step_res res;
+	struct buf other = BUF_INIT, to = BUF_INIT;
 	struct step_view sv;
-	enum ledger_outcome oc;
 	enum step_code code;
-	int64_t open_version;
-	int check, have_ledger = 0;
-	enum kn_err e = visible_person(rq, rq->arg, &p);
+	int check;
+	enum kn_err e;
 
-	if (e == KN_ENOTFOUND)
-		return not_found(rq, rs);
-	if (e != KN_OK)
-		return store_failed(rq, rs);
+	req_svc(rq, &svc);
 	memset(&sv, 0, sizeof(sv));
+	memset(&res, 0, sizeof(res));
+	res.err = (struct buf)BUF_INIT;
 	step_init(&st);
+	e = svc_person_find(&svc, rq->arg, &p);
+	if (e == KN_ENOTFOUND) {
+		not_found(rq, rs);
+		goto out;
+	}
+	if (e != KN_OK) {
+		store_failed(rq, rs);
+		goto out;
+	}
 	check = action && strcmp(action, "check") == 0;
 	code = stepname ? step_from_name(stepname) : STEP_NONE;
 	if (code == STEP_NONE || (!check && (!action || strcmp(action, "record") != 0))) {
 		resp_error(rq, rs, 400, _("The form is incomplete; reload the page and try again."));
 		goto out;
 	}
-	if (!check && !auth_may_record(rq, p.unit, code)) {
-		resp_error(rq, rs, 403, _("Your role or unit may not record this step."));
-		goto out;
-	}
 	form_copy(&f, &rq->form);
 	step_from_form(&f, &st);
 	st.code = code;
-	if (st.override && !may_override(rq, p.unit)) {
-		resp_error(rq, rs, 403, _("Only an approver or administrator of a unit above the "
-					  "candidate's may override a rule."));
+	/* The check button too refuses an override the user may not give. */
+	if (check && st.override && !svc_may_override(&svc, p.unit)) {
+		resp_error(rq, rs, 403, _(override_refused));
 		goto out;
 	}
-	if (store_candidacies_of(rq->store, p.id, &cs, &nc) != KN_OK ||
-	    version_token(rq->store, cs, nc, &version, &open_version) != KN_OK) {
-		store_failed(rq, rs);
+	memset(&req, 0, sizeof(req));
+	req.ref = p.ref;
+	req.st = &st;
+	req.check = check;
+	req.use_token = 1;	/* the version the form was drawn for */
+	req.token = kv_get(&rq->form, "version");
+	req.expect_version = -1;
+	req.invalid = f.nerr > 0;
+	req.committee_org = 1;
+	e = svc_step(&svc, &req, &res);
+	sv.form = &f;
+	sv.code = code;
+	sv.date = st.date;
+	if (e == KN_EPERM) {
+		resp_error(rq, rs, 403, res.deny == SVC_DENY_OVERRIDE ? _(override_refused)
+			   : _("Your role or unit may not record this step."));
 		goto out;
 	}
-	/* Someone recorded a step since the form was drawn. */
-	if (!check && (!sent_version || strcmp(sent_version, version.s) != 0)) {
+	if (e == KN_ECONFLICT) {
+		memset(&sv, 0, sizeof(sv));
 		sv.error = _("Someone recorded a step for this candidate meanwhile; nothing was "
 			     "recorded. Reload the page, check the timeline and try again.");
 		person_page(rq, rs, p.ref, &sv, 409);
 		goto out;
 	}
-	if (open_ledger(rq, &l, &err) != KN_OK) {
-		store_failed(rq, rs);
-		goto out;
-	}
-	have_ledger = 1;
-	if (st.date == KN_DATE_NONE && !form_errmsg(&f, "date"))
-		st.date = l.today;	/* as `ketnap step`: today unless said */
-	if (code == STEP_DECISION || code == STEP_OFFICIAL) {
-		/* Recorded for the competent committee: the approver's own unit;
-		 * an administrator acts for the candidate's committee. */
-		struct unode *un = unitree_find(&l.tree, p.unit);
-		struct unode *c = un ? unitree_competent(un) : NULL;
-		free(st.org);
-		st.org = xstrdup(rq->role == ROLE_ADMIN && c ? c->u.code : rq->user.unit);
-	}
-	sv.form = &f;
-	sv.code = code;
-	sv.date = st.date;
-	if (f.nerr) {
+	if (req.invalid && e == KN_EINVAL) {
 		sv.refused = !check;
 		sv.error = _("Some fields need correcting; see the messages beside them.");
 		person_page(rq, rs, p.ref, &sv, 422);
 		goto out;
 	}
-	l.expect_version = open_version;
-	e = ledger_step(&l, p.ref, &st, check ? LEDGER_CHECK : LEDGER_WRITE, 0, &v, &err, &oc);
 	if (check) {
 		sv.checked = 1;
-		sv.v = &v;
-		sv.need = err.s;
-		lines_to_form(&f, err.s, map, &other);
+		sv.v = &res.v;
+		sv.need = res.err.s;
+		lines_to_form(&f, res.err.s, map, &other);
 		person_page(rq, rs, p.ref, &sv, e == KN_OK || e == KN_ERULE || e == KN_EINVAL
 			    ? 200 : e == KN_ENOTFOUND ? 404 : 500);
 		goto out;
@@ -2266,25 +2249,20 @@ int h_person_step(struct request *rq, struct response *rs)
 	switch (e) {
 	case KN_OK:
 		person_href(&to, p.ref);
-		buf_addf(&to, "?done=%s&step=%s", v.n ? "override" : "recorded", step_name(code));
+		buf_addf(&to, "?done=%s&step=%s", res.v.n ? "override" : "recorded",
+			 step_name(code));
 		resp_redirect(rs, to.s);
 		break;
 	case KN_ERULE:
 	case KN_EINVAL:
 		sv.refused = 1;
-		sv.v = &v;
-		sv.need = err.s;
-		lines_to_form(&f, err.s, map, &other);
-		if (e == KN_ERULE && may_override(rq, p.unit))
+		sv.v = &res.v;
+		sv.need = res.err.s;
+		lines_to_form(&f, res.err.s, map, &other);
+		if (e == KN_ERULE && res.may_override)
 			sv.error = _("A rule refuses this step. You may record it anyway by giving an "
 				     "override reason.");
 		person_page(rq, rs, p.ref, &sv, 422);
-		break;
-	case KN_ECONFLICT:
-		memset(&sv, 0, sizeof(sv));
-		sv.error = _("Someone recorded a step for this candidate meanwhile; nothing was "
-			     "recorded. Reload the page, check the timeline and try again.");
-		person_page(rq, rs, p.ref, &sv, 409);
 		break;
 	case KN_ENOTFOUND:
 		not_found(rq, rs);
@@ -2294,15 +2272,11 @@ int h_person_step(struct request *rq, struct response *rs)
 		break;
 	}
 out:
-	if (have_ledger)
-		ledger_release(&l);
-	store_candidacies_free(cs, nc);
+	svc_step_res_release(&res);
+	svc_release(&svc);
 	person_release(&p);
-	violations_release(&v);
 	step_release(&st);
 	form_release(&f);
-	buf_release(&err);
-	buf_release(&version);
 	buf_release(&other);
 	buf_release(&to);
 	return 0;

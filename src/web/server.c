@@ -243,6 +243,12 @@ int req_can_see(struct request *rq, const char *unit_code)
 	return scope && n && unitree_within(n, scope);
 }
 
+void req_svc(struct request *rq, struct svc *sv)
+{
+	struct actor a = { rq->user.name, rq->user.unit, rq->authed ? rq->role : ROLE_NONE };
+	svc_init(sv, rq->store, rq->cal, &a, 0, req_tree(rq));
+}
+
 /* ---- one connection's request ---- */
 
 struct conn {
