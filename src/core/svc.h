@@ -113,6 +113,9 @@ struct svc_step_req {
 	 * unknown one, all at once, before the ledger runs (the command
 	 * line); otherwise the ledger reports the first one. */
 	int hidden_refs;
+	/* After a write, read the person's candidacies and the version
+	 * into the result, in the write's transaction. */
+	int result;
 };
 
 /* What svc_step() found and did; svc_step_res_release() frees it. */
@@ -126,9 +129,10 @@ struct svc_step_res {
 	enum ledger_outcome outcome;
 	int stale;			/* KN_ECONFLICT: the token or version was
 					   already stale before the ledger ran */
-	int64_t version;		/* latest version: after a write, or the
-					   current one when stale */
-	struct candidacy *cs;		/* after a write: the person's candidacies */
+	int64_t version;		/* latest version: after a write (with
+					   req->result), or the current one when stale */
+	struct candidacy *cs;		/* after a write (req->result): the
+					   person's candidacies */
 	size_t nc;
 };
 
@@ -141,8 +145,9 @@ struct svc_step_res {
  *  - KN_ECONFLICT with stale set: the token or version is not current;
  *  - KN_EINVAL with req->invalid;
  *  - then ledger_step()'s own answers (KN_ERULE, KN_EINVAL, KN_ECONFLICT …).
- * A write runs in one transaction: the version read, the step, its audit
- * entry and the version after it. Storage errors: store_errmsg().
+ * A write with a token, a version or req->result runs in one
+ * transaction: the version read, the step, its audit entry and the
+ * version after it. Storage errors: store_errmsg().
  */
 enum kn_err svc_step(struct svc *sv, const struct svc_step_req *req, struct svc_step_res *res);
 void svc_step_res_release(struct svc_step_res *res);

@@ -139,12 +139,17 @@ enum kn_err svc_step(struct svc *sv, const struct svc_step_req *req, struct svc_
 	if ((e = svc_ledger_open(sv, &l, &res->err)) != KN_OK)
 		return e;
 	have_ledger = 1;
-	if (!req->check) {
+	/* The version read, the step and the version after it in one
+	 * transaction; without either, the ledger's own is enough. */
+	if (!req->check && (req->use_token || req->expect_version >= 0 || req->result)) {
 		if ((e = store_begin(sv->store)) != KN_OK)
-			goto out;
+			goto failed;
 		in_tx = 1;
-		if ((e = fresh(sv, req, &l, res)) != KN_OK)
-			goto out;
+		if ((e = fresh(sv, req, &l, res)) != KN_OK) {
+			if (e == KN_ECONFLICT)
+				goto out;
+			goto failed;
+		}
 	}
 	if (req->invalid) {
 		e = KN_EINVAL;
@@ -156,18 +161,24 @@ enum kn_err svc_step(struct svc *sv, const struct svc_step_req *req, struct svc_
 		committee_org(sv, &l, &res->person, st);
 	e = ledger_step(&l, res->person.ref, st, req->check ? LEDGER_CHECK : LEDGER_WRITE, 0,
 			&res->v, &res->err, &res->outcome);
-	if (e != KN_OK || req->check)
+	if (e != KN_OK || req->check || !in_tx)
 		goto out;
 	/* The version after it, read in the same transaction. */
 	if ((e = store_candidacies_of(sv->store, res->person.id, &res->cs, &res->nc)) != KN_OK ||
 	    (e = svc_latest_version(sv, res->cs, res->nc, &res->version)) != KN_OK)
-		goto out;
+		goto failed;
 	if (!res->nc || !res->cs[res->nc - 1].nsteps) {
 		e = KN_EIO;
 		goto out;
 	}
 	e = store_commit(sv->store);
 	in_tx = 0;
+	if (e == KN_OK)
+		goto out;
+failed:
+	/* A storage error (the database busy, say), said as the ledger
+	 * says its own. */
+	buf_addf(&res->err, "%s\n", store_errmsg(sv->store));
 out:
 	if (in_tx)
 		store_rollback(sv->store);

@@ -22,6 +22,7 @@
 #include "web/auth.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/server.h"
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -210,14 +211,11 @@ out:
  * 500) and something else returned. */
 static enum kn_err load_person(struct request *rq, struct response *rs, struct person *p)
 {
+	struct svc sv;
 	enum kn_err e;
-	memset(p, 0, sizeof(*p));
-	e = store_person_get(rq->store, rq->arg, p);
-	if (e == KN_OK && !req_can_see(rq, p->unit)) {
-		person_release(p);
-		memset(p, 0, sizeof(*p));
-		e = KN_ENOTFOUND;
-	}
+	req_svc(rq, &sv);
+	e = svc_person_find(&sv, rq->arg, p);
+	svc_release(&sv);
 	if (e == KN_ENOTFOUND)
 		api_not_found(rq, rs);
 	else if (e != KN_OK)
@@ -226,13 +224,14 @@ static enum kn_err load_person(struct request *rq, struct response *rs, struct p
 }
 
 /* The version of a person's latest candidacy; 0 when there is none. */
-static enum kn_err latest_version(struct store *s, const struct candidacy *c, size_t n,
+static enum kn_err latest_version(struct request *rq, const struct candidacy *c, size_t n,
 				  int64_t *version)
 {
-	*version = 0;
-	if (!n)
-		return KN_OK;
-	return store_candidacy_version(s, c[n - 1].id, version);
+	struct svc sv;
+	req_svc(rq, &sv);
+	enum kn_err e = svc_latest_version(&sv, c, n, version);
+	svc_release(&sv);
+	return e;
 }
 
 /* What the next step needs and which rules would refuse it today. */
@@ -286,7 +285,7 @@ HANDLER(api_person)
 		return 0;
 	}
 	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+	    (e = latest_version(rq, cs, nc, &version)) != KN_OK) {
 		api_store_error(rq, rs, e);
 		goto out;
 	}
@@ -509,27 +508,44 @@ static int step_failed(struct request *rq, struct response *rs, enum kn_err e,
 	}
 }
 
-/* Checks a step's permissions before recording: 403 (answered) → -1. */
+/* The 403 answers of a step the user may not record (svc.h's deny). */
+static int step_denied(struct request *rq, struct response *rs, enum svc_deny deny)
+{
+	if (deny == SVC_DENY_OVERRIDE)
+		return api_error(rq, rs, 403, _("Only an approver or administrator of a unit above "
+						"the candidate's may record a step with an "
+						"override."), NULL);
+	return api_error(rq, rs, 403, _("Your role does not allow recording this step for this "
+					"person."), NULL);
+}
+
+/* The committee a decision is recorded for must be one the user may act
+ * for: its field error. */
+static void hidden_org(json_t *errors, const struct step *st)
+{
+	api_field_error(errors, "org", _("no unit %s in your part of the organisation"), st->org);
+}
+
+/* Checks a new person's source step's permissions before recording: 403
+ * (answered) → -1. */
 static int step_allowed(struct request *rq, struct response *rs, const char *unit,
 			const struct step *st, json_t *errors)
 {
-	if (!auth_may_record(rq, unit, st->code)) {
-		api_error(rq, rs, 403, _("Your role does not allow recording this step for this "
-					 "person."), NULL);
-		return -1;
+	struct svc sv;
+	int r = 0;
+	req_svc(rq, &sv);
+	if (!svc_may_record(&sv, unit, st->code)) {
+		step_denied(rq, rs, SVC_DENY_RECORD);
+		r = -1;
+	} else if (st->override && *st->override && !svc_may_override(&sv, unit)) {
+		step_denied(rq, rs, SVC_DENY_OVERRIDE);
+		r = -1;
+	} else if ((st->code == STEP_DECISION || st->code == STEP_OFFICIAL) && st->org &&
+		   !svc_may_see(&sv, st->org)) {
+		hidden_org(errors, st);
 	}
-	if (st->override && *st->override && !api_may_override(rq, unit)) {
-		api_error(rq, rs, 403, _("Only an approver or administrator of a unit above the "
-					 "candidate's may record a step with an override."), NULL);
-		return -1;
-	}
-	/* The committee a decision is recorded for must be one the user
-	 * may act for. */
-	if ((st->code == STEP_DECISION || st->code == STEP_OFFICIAL) && st->org &&
-	    !req_can_see(rq, st->org))
-		api_field_error(errors, "org", _("no unit %s in your part of the organisation"),
-				st->org);
-	return 0;
+	svc_release(&sv);
+	return r;
 }
 
 HANDLER(api_person_create)
@@ -650,7 +666,7 @@ HANDLER(api_person_create)
 		p = np;
 	}
 	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK)
+	    (e = latest_version(rq, cs, nc, &version)) != KN_OK)
 		goto fail;
 	if ((e = store_commit(rq->store)) != KN_OK) {
 		api_store_error(rq, rs, e);
@@ -730,7 +746,7 @@ HANDLER(api_person_update)
 	    (changed && (e = store_audit(rq->store, rq->user.name, "update", "person", p.ref,
 					 before, after)) != KN_OK) ||
 	    (e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+	    (e = latest_version(rq, cs, nc, &version)) != KN_OK) {
 		store_rollback(rq->store);
 		api_store_error(rq, rs, e);
 		goto out;
@@ -757,20 +773,19 @@ out:
 HANDLER(api_step)
 {
 	json_t *body, *errors = json_array();
+	struct svc svc;
 	struct person p;
 	struct step st;
-	struct ledger l;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
-	struct candidacy *cs = NULL;
-	size_t nc = 0;
-	int64_t expect, version = 0;
-	int have_ledger = 0;
-	enum ledger_outcome oc;
+	struct svc_step_req req;
+	struct svc_step_res res;
+	int64_t expect;
 	enum kn_err e;
 
+	req_svc(rq, &svc);
 	step_init(&st);
 	memset(&p, 0, sizeof(p));
+	memset(&res, 0, sizeof(res));
+	res.err = (struct buf)BUF_INIT;
 	if (!(body = api_body(rq, rs)))
 		goto out;
 	if (load_person(rq, rs, &p) != KN_OK)
@@ -784,105 +799,64 @@ HANDLER(api_step)
 		api_lines_errors(errors, facts.s);
 		buf_release(&facts);
 	}
-	if (json_array_size(errors) == 0 && step_allowed(rq, rs, p.unit, &st, errors) < 0)
-		goto out;
 	if (json_array_size(errors)) {
 		api_error(rq, rs, 422, _("Some facts of the step are missing or wrong; nothing was "
 					 "recorded."), json_pack("{s:O}", "errors", errors));
 		goto out;
 	}
-	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	have_ledger = 1;
-
-	/* One transaction: the version the client saw, the step, the
-	 * version after it. */
-	if ((e = store_begin(rq->store)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	if (expect >= 0) {
-		if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-		    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
-			store_rollback(rq->store);
-			api_store_error(rq, rs, e);
-			goto out;
-		}
-		store_candidacies_free(cs, nc);
-		cs = NULL;
-		nc = 0;
-		if (version != expect) {
-			store_rollback(rq->store);
-			api_error(rq, rs, 409, _("Someone else recorded a step for this person "
-						 "meanwhile; nothing was recorded. Reload the "
-						 "person and try again."),
-				  json_pack("{s:I, s:I}", "version", (json_int_t)version,
-					    "expect_version", (json_int_t)expect));
-			goto out;
-		}
-	}
-	e = ledger_step(&l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
-	if (e != KN_OK) {
-		store_rollback(rq->store);
-		if (e == KN_ECONFLICT)
-			api_error(rq, rs, 409, _("Someone else recorded a step for this person "
-						 "meanwhile; nothing was recorded. Reload the "
-						 "person and try again."), NULL);
-		else
-			step_failed(rq, rs, e, &v, err.s, NULL);
-		goto out;
-	}
-	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK || !nc ||
-	    !cs[nc - 1].nsteps) {
-		store_rollback(rq->store);
-		api_store_error(rq, rs, e ? e : KN_EIO);
-		goto out;
-	}
-	if ((e = store_commit(rq->store)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	{
-		const struct candidacy *c = &cs[nc - 1];
+	memset(&req, 0, sizeof(req));
+	req.ref = p.ref;
+	req.st = &st;
+	req.expect_version = expect;	/* the version the client saw, or -1 */
+	req.result = 1;
+	e = svc_step(&svc, &req, &res);
+	if (e == KN_EPERM) {
+		step_denied(rq, rs, res.deny);
+	} else if (e == KN_EINVAL && res.deny == SVC_HIDDEN_ORG) {
+		hidden_org(errors, &st);
+		api_error(rq, rs, 422, _("Some facts of the step are missing or wrong; nothing was "
+					 "recorded."), json_pack("{s:O}", "errors", errors));
+	} else if (e == KN_ECONFLICT) {
+		api_error(rq, rs, 409, _("Someone else recorded a step for this person meanwhile; "
+					 "nothing was recorded. Reload the person and try again."),
+			  res.stale ? json_pack("{s:I, s:I}", "version", (json_int_t)res.version,
+						"expect_version", (json_int_t)expect) : NULL);
+	} else if (e != KN_OK) {
+		step_failed(rq, rs, e, &res.v, res.err.s, NULL);
+	} else {
+		const struct candidacy *c = &res.cs[res.nc - 1];
 		api_json(rs, 201, json_pack("{s:s, s:o, s:I, s:s, s:b, s:o}", "person", p.ref,
 					    "step", api_step_json(&c->steps[c->nsteps - 1]),
-					    "version", (json_int_t)version, "stage",
+					    "version", (json_int_t)res.version, "stage",
 					    step_name(c->stage), "open", c->open, "overridden",
-					    api_violations(&v)));
+					    api_violations(&res.v)));
 	}
 out:
 	json_decref(body);
 	json_decref(errors);
-	store_candidacies_free(cs, nc);
 	person_release(&p);
 	step_release(&st);
-	violations_release(&v);
-	if (have_ledger)
-		ledger_release(&l);
-	buf_release(&err);
+	svc_step_res_release(&res);
+	svc_release(&svc);
 	return 0;
 }
 
 HANDLER(api_check)
 {
 	json_t *body, *errors = json_array(), *needs = NULL;
+	struct svc svc;
 	struct person p;
 	struct step st;
-	struct ledger l;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
-	struct candidacy *cs = NULL;
-	size_t nc = 0;
+	struct svc_step_req req;
+	struct svc_step_res res;
 	int64_t expect;
-	int have_ledger = 0;
-	enum ledger_outcome oc;
 	enum kn_err e;
 
+	req_svc(rq, &svc);
 	step_init(&st);
 	memset(&p, 0, sizeof(p));
+	memset(&res, 0, sizeof(res));
+	res.err = (struct buf)BUF_INIT;
 	if (!(body = api_body(rq, rs)))
 		goto out;
 	if (load_person(rq, rs, &p) != KN_OK)
@@ -893,20 +867,13 @@ HANDLER(api_check)
 			  json_pack("{s:O}", "errors", errors));
 		goto out;
 	}
-	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	have_ledger = 1;
 	if (st.date == KN_DATE_NONE)
-		st.date = l.today;
+		st.date = date_today();		/* the ledger's today */
 	if (st.code == STEP_NONE) {
-		struct unode *un = unitree_find(&l.tree, p.unit);
-		if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK) {
+		if ((e = svc_next_step(&svc, &p, &st.code)) != KN_OK) {
 			api_store_error(rq, rs, e);
 			goto out;
 		}
-		st.code = ledger_next_step(nc ? &cs[nc - 1] : NULL, unitree_is_basic_cell(un));
 		if (st.code == STEP_NONE) {
 			api_json(rs, 200, json_pack("{s:s, s:n, s:o, s:b, s:s, s:[], s:[]}",
 				"person", p.ref, "step", "date", api_date(st.date), "ok", 0,
@@ -915,7 +882,12 @@ HANDLER(api_check)
 			goto out;
 		}
 	}
-	e = ledger_step(&l, p.ref, &st, LEDGER_CHECK, 0, &v, &err, &oc);
+	memset(&req, 0, sizeof(req));
+	req.ref = p.ref;
+	req.st = &st;
+	req.check = 1;
+	req.expect_version = -1;
+	e = svc_step(&svc, &req, &res);
 	if (e == KN_ENOTFOUND) {
 		api_not_found(rq, rs);
 		goto out;
@@ -925,22 +897,19 @@ HANDLER(api_check)
 		goto out;
 	}
 	needs = json_array();
-	api_lines_errors(needs, err.s);
+	api_lines_errors(needs, res.err.s);
 	api_json(rs, 200, json_pack("{s:s, s:s, s:s, s:o, s:b, s:O, s:o, s:b}",
 		"person", p.ref, "step", step_name(st.code), "label", step_label(st.code),
 		"date", api_date(st.date), "ok", e == KN_OK && json_array_size(needs) == 0,
-		"needs", needs, "violations", api_violations(&v),
-		"may_record", auth_may_record(rq, p.unit, st.code)));
+		"needs", needs, "violations", api_violations(&res.v),
+		"may_record", res.may_record));
 out:
 	json_decref(body);
 	json_decref(errors);
 	json_decref(needs);
-	store_candidacies_free(cs, nc);
 	person_release(&p);
 	step_release(&st);
-	violations_release(&v);
-	if (have_ledger)
-		ledger_release(&l);
-	buf_release(&err);
+	svc_step_res_release(&res);
+	svc_release(&svc);
 	return 0;
 }
