@@ -551,6 +551,20 @@ void api_step_from_json(json_t *obj, struct step *st, int step_optional,
 		*expect_version = n;
 }
 
+enum kn_err api_person_load(struct request *rq, struct response *rs, struct person *p)
+{
+	struct svc sv;
+	enum kn_err e;
+	req_svc(rq, &sv);
+	e = svc_person_find(&sv, rq->arg, p);
+	svc_release(&sv);
+	if (e == KN_ENOTFOUND)
+		api_not_found(rq, rs);
+	else if (e != KN_OK)
+		api_store_error(rq, rs, e);
+	return e;
+}
+
 enum kn_err api_ledger_open(struct request *rq, struct ledger *l, struct buf *err)
 {
 	struct svc sv;
