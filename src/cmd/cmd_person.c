@@ -7,7 +7,7 @@
  * show: the person, each candidacy with its steps (overrides flagged),
  * the open deadlines, and what the next step needs — including the rules
  * that would refuse it if it were recorded today.
- * Both show only people of the actor's subtree (cmd/ctx.c); someone
+ * Both show only people of the actor's subtree (core/svc.h); someone
  * outside it is not found, as an unknown ref is. Human output goes
  * through text_printable(), so that a name cannot drive the terminal.
  */
@@ -19,9 +19,11 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
+#include "cmd/ctx.h"
 #include "cmd/label.h"
 #include "core/deadline.h"
 #include "core/ledger.h"
+#include "core/svc.h"
 #include "io/csv.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -80,6 +82,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	const char *format = "table";
 	struct store *s;
+	struct svc sv;
 	struct ledger l;
 	struct person *people;
 	struct found *f;
@@ -106,9 +109,11 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = ctx_ledger_open(ctx, &l, &err)) != KN_OK) {
+	ctx_svc(ctx, &sv);
+	if ((e = svc_ledger_open(&sv, &l, &err)) != KN_OK) {
 		cmd_error("%s", err.s);
 		buf_release(&err);
+		svc_release(&sv);
 		return kn_exit_status(e);
 	}
 	text_fold(argv[optind], &folded);
@@ -117,12 +122,13 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 	if (e != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		ledger_release(&l);
+		svc_release(&sv);
 		return kn_exit_status(e);
 	}
 	/* Only the actor's subtree: the others are moved past n. */
 	size_t seen = 0;
 	for (size_t i = 0; i < n; i++)
-		if (ctx_may_see(ctx, people[i].unit)) {
+		if (svc_may_see(&sv, people[i].unit)) {
 			struct person tmp = people[seen];
 			people[seen++] = people[i];
 			people[i] = tmp;
@@ -195,6 +201,7 @@ static int cmd_find(int argc, char **argv, struct cmd_ctx *ctx)
 	free(f);
 	store_people_free(people, total);
 	ledger_release(&l);
+	svc_release(&sv);
 	return EXIT_DONE;
 }
 
@@ -283,6 +290,7 @@ static void show_steps(const struct candidacy *c, size_t i)
 static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct store *s;
+	struct svc sv;
 	struct ledger l;
 	struct person p;
 	struct candidacy *cs = NULL;
@@ -296,16 +304,18 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_person);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
-	if ((e = ctx_ledger_open(ctx, &l, &err)) != KN_OK) {
+	ctx_svc(ctx, &sv);
+	e = svc_ledger_open(&sv, &l, &err);
+	if (e != KN_OK) {
 		cmd_error("%s", err.s);
 		buf_release(&err);
+		svc_release(&sv);
 		return kn_exit_status(e);
 	}
-	e = store_person_get(s, argv[2], &p);
-	if (e == KN_OK && !ctx_may_see(ctx, p.unit)) {
-		person_release(&p);
-		e = KN_ENOTFOUND;
-	}
+	/* A person outside the actor's subtree is not found, as an unknown
+	 * ref is. */
+	e = svc_person_find(&sv, argv[2], &p);
+	svc_release(&sv);
 	if (e != KN_OK) {
 		if (e == KN_ENOTFOUND)
 			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"),

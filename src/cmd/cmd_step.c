@@ -16,7 +16,9 @@
 
 #include "cmd/cmd.h"
 #include "cmd/step_opts.h"
+#include "cmd/ctx.h"
 #include "core/ledger.h"
+#include "core/svc.h"
 #include "cmd/label.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -115,43 +117,6 @@ int parse_step_opts(int argc, char **argv, struct step *st)
 	return bad;
 }
 
-/* A person ref the actor may not see: it exists outside the scope. */
-static int hidden_ref(struct cmd_ctx *ctx, const char *ref)
-{
-	struct person p;
-	int hidden;
-	if (!ref || store_person_get(ctx->store, ref, &p) != KN_OK)
-		return 0;	/* unknown refs are the ledger's to report */
-	hidden = !ctx_may_see(ctx, p.unit);
-	person_release(&p);
-	return hidden;
-}
-
-/* The references of st to people and units outside the actor's scope,
- * reported in err as the ledger reports unknown ones; returns how many. */
-static int hidden_refs(struct cmd_ctx *ctx, const struct step *st, struct buf *err)
-{
-	const char *cols[3] = { "member", "introducer1", "introducer2" };
-	const char *refs[3] = { st->member, st->intro1, st->intro2 };
-	int n = 0;
-	for (int i = 0; i < 3; i++)
-		if (hidden_ref(ctx, refs[i])) {
-			buf_addf(err, "%s: ", cols[i]);
-			buf_addf(err, _("no person with ref %s; import the member first"), refs[i]);
-			buf_addc(err, '\n');
-			n++;
-		}
-	if (st->org && ctx_tree(ctx) && unitree_find(ctx_tree(ctx), st->org) &&
-	    !ctx_may_see(ctx, st->org)) {
-		buf_addf(err, "org: ");
-		buf_addf(err, _("no unit with code %s; name the deciding committee by its unit code"),
-			 st->org);
-		buf_addc(err, '\n');
-		n++;
-	}
-	return n;
-}
-
 /* Each line of text, made safe for a terminal (text_printable()), a
  * missing fact named by the option that gives it (label.h). */
 static void print_lines(FILE *f, const char *prefix, const char *text)
@@ -175,13 +140,11 @@ static void print_lines(FILE *f, const char *prefix, const char *text)
 static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 {
 	const struct command *self = check ? &cmd_check : &cmd_step;
-	struct store *s;
-	struct ledger l;
+	struct svc svc;
 	struct step st;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
+	struct svc_step_req req;
+	struct svc_step_res res;
 	struct person p;
-	enum ledger_outcome oc;
 	enum kn_err e;
 	int bad, status;
 	const char *ref, *code = NULL;
@@ -199,19 +162,26 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	ref = argv[optind];
 	if (argc - optind == 2)
 		code = argv[optind + 1];
-	if (!(s = ctx_store(ctx, 0))) {
+	if (!ctx_store(ctx, 0)) {
 		step_release(&st);
 		return ctx->open_status;
 	}
-	if ((e = ctx_ledger_open(ctx, &l, &err)) != KN_OK) {
-		cmd_error("%s", err.s);
-		step_release(&st);
-		buf_release(&err);
-		return kn_exit_status(e);
-	}
-	if (st.date == KN_DATE_NONE)
-		st.date = l.today;
+	ctx_svc(ctx, &svc);
 	memset(&p, 0, sizeof(p));
+	memset(&res, 0, sizeof(res));
+	res.err = (struct buf)BUF_INIT;
+	{
+		/* The database must be readable as the ledger reads it. */
+		struct ledger l;
+		if ((e = svc_ledger_open(&svc, &l, &res.err)) != KN_OK) {
+			cmd_error("%s", res.err.s);
+			status = kn_exit_status(e);
+			goto out;
+		}
+		if (st.date == KN_DATE_NONE)
+			st.date = l.today;
+		ledger_release(&l);
+	}
 	if (code) {
 		st.code = step_from_name(code);
 		if (st.code == STEP_NONE) {
@@ -224,25 +194,17 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	}
 	/* A person outside the actor's subtree is not found, as an unknown
 	 * ref is. */
-	e = store_person_get(s, ref, &p);
-	if (e == KN_OK && !ctx_may_see(ctx, p.unit))
-		e = KN_ENOTFOUND;
-	if (e != KN_OK) {
+	if ((e = svc_person_find(&svc, ref, &p)) != KN_OK) {
 		if (e == KN_ENOTFOUND)
 			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
 		else
-			cmd_error("%s", store_errmsg(s));
+			cmd_error("%s", store_errmsg(ctx->store));
 		status = kn_exit_status(e);
 		goto out;
 	}
 	if (!code) {
 		/* check without STEP: the next step of the open candidacy. */
-		struct candidacy *cs = NULL;
-		size_t nc = 0;
-		store_candidacies_of(s, p.id, &cs, &nc);
-		struct unode *un = unitree_find(&l.tree, p.unit);
-		st.code = ledger_next_step(nc ? &cs[nc - 1] : NULL, unitree_is_basic_cell(un));
-		store_candidacies_free(cs, nc);
+		svc_next_step(&svc, &p, &st.code);
 		if (st.code == STEP_NONE) {
 			printf(_("%s: no next step; the candidacy is closed\n"), ref);
 			status = EXIT_DONE;
@@ -250,44 +212,43 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		}
 	}
 
+	memset(&req, 0, sizeof(req));
+	req.ref = ref;
+	req.st = &st;
+	req.check = check;
+	req.expect_version = -1;
+	req.hidden_refs = 1;
+	e = svc_step(&svc, &req, &res);
 	/* What the actor's role allows (core/actor.h, as on the web). */
 	const char *role = role_name(ctx->actor.role), *unit = ctx->actor.unit ? ctx->actor.unit : "";
-	int may_record = ctx_may_record(ctx, p.unit, st.code);
-	int may_override = !st.override || ctx_may_override(ctx, p.unit);
-	if (!check && !may_record) {
-		cmd_error(_("%s, %s of %s, may not record %s for %s; nothing was recorded. Ask "
-			    "someone whose role allows it, or name that account with --user NAME"),
-			  ctx->user, role, unit, step_name(st.code), ref);
+	if (e == KN_EPERM) {
+		if (res.deny == SVC_DENY_RECORD)
+			cmd_error(_("%s, %s of %s, may not record %s for %s; nothing was recorded. Ask "
+				    "someone whose role allows it, or name that account with --user NAME"),
+				  ctx->user, role, unit, step_name(st.code), ref);
+		else
+			cmd_error(_("%s, %s of %s, may not override the rules for %s: only an approver or "
+				    "administrator of a unit above the candidate's may; nothing was recorded"),
+				  ctx->user, role, unit, ref);
 		status = EXIT_REFUSED;
 		goto out;
 	}
-	if (!check && !may_override) {
-		cmd_error(_("%s, %s of %s, may not override the rules for %s: only an approver or "
-			    "administrator of a unit above the candidate's may; nothing was recorded"),
-			  ctx->user, role, unit, ref);
-		status = EXIT_REFUSED;
-		goto out;
-	}
-	if (hidden_refs(ctx, &st, &err))
-		e = KN_EINVAL;
-	else
-		e = ledger_step(&l, ref, &st, check ? LEDGER_CHECK : LEDGER_WRITE, 0, &v, &err, &oc);
-	if (check && !may_record)
+	if (check && !res.may_record)
 		fprintf(stderr, _("note: %s, %s of %s, may not record %s for %s.\n"), ctx->user, role,
 			unit, step_name(st.code), ref);
-	else if (check && !may_override)
+	else if (check && st.override && !res.may_override)
 		fprintf(stderr, _("note: %s, %s of %s, may not override the rules for %s.\n"),
 			ctx->user, role, unit, ref);
 	struct buf safe = BUF_INIT;
-	for (size_t i = 0; i < v.n; i++)
-		fprintf(stderr, "%s: %s\n", v.v[i].code, cmd_safe(&safe, v.v[i].message));
+	for (size_t i = 0; i < res.v.n; i++)
+		fprintf(stderr, "%s: %s\n", res.v.v[i].code, cmd_safe(&safe, res.v.v[i].message));
 	buf_release(&safe);
 	char d[11];
 	date_format_user(st.date, d);
 	if (check) {
-		if (err.len) {
+		if (res.err.len) {
 			printf(_("%s %s on %s still needs:\n"), ref, step_name(st.code), d);
-			print_lines(stdout, "  ", err.s);
+			print_lines(stdout, "  ", res.err.s);
 		}
 		if (e == KN_ERULE) {
 			fprintf(stderr, _("%s %s on %s would be refused.\n"), ref, step_name(st.code), d);
@@ -301,7 +262,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		goto out;
 	}
 	if (e != KN_OK) {
-		print_lines(stderr, "", err.s);
+		print_lines(stderr, "", res.err.s);
 		if (e == KN_ERULE)
 			fprintf(stderr, _("%s %s on %s was refused; nothing was recorded. An approver "
 					  "may record it anyway with --override REASON.\n"),
@@ -309,7 +270,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 		status = kn_exit_status(e);
 		goto out;
 	}
-	if (v.n)
+	if (res.v.n)
 		printf(_("recorded with an override by %s: %s %s on %s (reason: %s)\n"), ctx->user,
 		       ref, step_name(st.code), d, st.override);
 	else
@@ -317,10 +278,9 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	status = EXIT_DONE;
 out:
 	person_release(&p);
-	violations_release(&v);
-	buf_release(&err);
+	svc_step_res_release(&res);
+	svc_release(&svc);
 	step_release(&st);
-	ledger_release(&l);
 	return status;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/ctx.h"
 #include "core/ledger.h"
 #include "core/policy.h"
 #include "store/store.h"
@@ -203,6 +204,15 @@ enum kn_err ctx_ledger_open(struct cmd_ctx *ctx, struct ledger *l, struct buf *e
 	if (e == KN_OK)
 		l->actor_unit = ctx_scope(ctx);
 	return e;
+}
+
+void ctx_svc(struct cmd_ctx *ctx, struct svc *sv)
+{
+	struct actor a = ctx->actor;
+	a.name = ctx->user;
+	if (!ctx->actor_known)
+		a.role = ROLE_NONE;
+	svc_init(sv, ctx->store, ctx_calendar(ctx), &a, ctx->actor_all, ctx_tree(ctx));
 }
 
 const char *cmd_safe(struct buf *b, const char *s)

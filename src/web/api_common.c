@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "web/api_common.h"
+#include "web/server.h"
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -550,17 +551,34 @@ void api_step_from_json(json_t *obj, struct step *st, int step_optional,
 		*expect_version = n;
 }
 
+enum kn_err api_person_load(struct request *rq, struct response *rs, struct person *p)
+{
+	struct svc sv;
+	enum kn_err e;
+	req_svc(rq, &sv);
+	e = svc_person_find(&sv, rq->arg, p);
+	svc_release(&sv);
+	if (e == KN_ENOTFOUND)
+		api_not_found(rq, rs);
+	else if (e != KN_OK)
+		api_store_error(rq, rs, e);
+	return e;
+}
+
 enum kn_err api_ledger_open(struct request *rq, struct ledger *l, struct buf *err)
 {
-	enum kn_err e = ledger_open(l, rq->store, rq->cal, rq->user.name, err);
-	if (e == KN_OK)
-		l->actor_unit = rq->user.unit;
+	struct svc sv;
+	req_svc(rq, &sv);
+	enum kn_err e = svc_ledger_open(&sv, l, err);
+	svc_release(&sv);
 	return e;
 }
 
 int api_may_override(struct request *rq, const char *unit_code)
 {
-	struct unitree *t = req_tree(rq);
-	struct actor a = { rq->user.name, rq->user.unit, rq->role };
-	return rq->authed && t && actor_may_override(&a, t, unitree_find(t, unit_code));
+	struct svc sv;
+	req_svc(rq, &sv);
+	int may = svc_may_override(&sv, unit_code);
+	svc_release(&sv);
+	return may;
 }

@@ -150,4 +150,21 @@ enum kn_err api_ledger_open(struct request *rq, struct ledger *l, struct buf *er
  * admin of a unit above the candidate's (RULES.md §3). */
 int api_may_override(struct request *rq, const char *unit_code);
 
+/* ---- people and steps ---- */
+
+/* The person of rq->arg as the user may see them (svc_person_find): KN_OK,
+ * or answered (404 also for a person outside the subtree, 500) and
+ * something else returned. p is the caller's to person_release(). */
+enum kn_err api_person_load(struct request *rq, struct response *rs, struct person *p);
+/* Answer a failed ledger_step: 422 with the violations or the field
+ * errors (their fields led by prefix, when given), 404, 409 or 500.
+ * Returns 0. (api_steps.c) */
+int api_step_failed(struct request *rq, struct response *rs, enum kn_err e,
+		    const struct violations *v, const char *err, const char *prefix);
+/* A new person's source step's permissions before recording it: 403
+ * answered and -1; or 0, with a field error when the committee named is
+ * outside the subtree. (api_steps.c) */
+int api_step_allowed(struct request *rq, struct response *rs, const char *unit,
+		     const struct step *st, json_t *errors);
+
 #endif

@@ -1,16 +1,13 @@
 /*
- * api_people.c — the people and steps of the JSON API: the list of
- * candidates (search, filters, pages), one person with their candidacies,
- * deadlines and next step, creating and editing a person, recording a
- * step and checking one without writing.
+ * api_people.c — the people of the JSON API: the list of candidates
+ * (search, filters, pages), one person with their candidacies, deadlines
+ * and next step, and creating and editing a person.
  *
  * Everything is confined to the user's unit subtree: a person outside it
- * is answered 404, exactly like one that does not exist. Steps go through
- * ledger_step(), as on the command line; recording one is wrapped in a
- * transaction that first compares the candidacy's version with the
- * client's expect_version, so two people editing the same dossier never
- * overwrite each other silently (409). A person's creation, its optional
- * source step and their audit entries are one transaction.
+ * is answered 404, exactly like one that does not exist (the service's
+ * svc_person_find, core/svc.h). A person's creation, its optional source
+ * step and their audit entries are one transaction. Recording and
+ * checking a step of an existing person is api_steps.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +19,7 @@
 #include "web/auth.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/server.h"
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -206,33 +204,16 @@ out:
 
 /* ---- one person ---- */
 
-/* The person of rq->arg, visible to the user: KN_OK, or answered (404,
- * 500) and something else returned. */
-static enum kn_err load_person(struct request *rq, struct response *rs, struct person *p)
-{
-	enum kn_err e;
-	memset(p, 0, sizeof(*p));
-	e = store_person_get(rq->store, rq->arg, p);
-	if (e == KN_OK && !req_can_see(rq, p->unit)) {
-		person_release(p);
-		memset(p, 0, sizeof(*p));
-		e = KN_ENOTFOUND;
-	}
-	if (e == KN_ENOTFOUND)
-		api_not_found(rq, rs);
-	else if (e != KN_OK)
-		api_store_error(rq, rs, e);
-	return e;
-}
 
 /* The version of a person's latest candidacy; 0 when there is none. */
-static enum kn_err latest_version(struct store *s, const struct candidacy *c, size_t n,
+static enum kn_err latest_version(struct request *rq, const struct candidacy *c, size_t n,
 				  int64_t *version)
 {
-	*version = 0;
-	if (!n)
-		return KN_OK;
-	return store_candidacy_version(s, c[n - 1].id, version);
+	struct svc sv;
+	req_svc(rq, &sv);
+	enum kn_err e = svc_latest_version(&sv, c, n, version);
+	svc_release(&sv);
+	return e;
 }
 
 /* What the next step needs and which rules would refuse it today. */
@@ -277,7 +258,7 @@ HANDLER(api_person)
 	int64_t version;
 	enum kn_err e;
 
-	if (load_person(rq, rs, &p) != KN_OK)
+	if (api_person_load(rq, rs, &p) != KN_OK)
 		return 0;
 	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
 		api_store_error(rq, rs, e);
@@ -286,7 +267,7 @@ HANDLER(api_person)
 		return 0;
 	}
 	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+	    (e = latest_version(rq, cs, nc, &version)) != KN_OK) {
 		api_store_error(rq, rs, e);
 		goto out;
 	}
@@ -472,65 +453,6 @@ static char *person_line(const struct person *p)
 	return buf_detach(&b);
 }
 
-/* Answer a failed ledger_step: 422 with the violations or the field
- * errors, 404, 409 or 500. */
-static int step_failed(struct request *rq, struct response *rs, enum kn_err e,
-		       const struct violations *v, const char *err, const char *prefix)
-{
-	json_t *errors;
-	switch (e) {
-	case KN_ERULE:
-		return api_error(rq, rs, 422, _("The step breaks the rules below; nothing was "
-						"recorded. An approver or administrator above the "
-						"candidate's unit may record it with an override "
-						"reason."),
-				 json_pack("{s:o}", "violations", api_violations(v)));
-	case KN_EINVAL:
-		errors = json_array();
-		api_lines_errors(errors, err);
-		if (prefix) {
-			size_t i;
-			json_t *x;
-			json_array_foreach(errors, i, x) {
-				const char *f = json_string_value(json_object_get(x, "field"));
-				struct buf b = BUF_INIT;
-				buf_addf(&b, "%s%s%s", prefix, f ? "." : "", f ? f : "");
-				json_object_set_new(x, "field", json_string(b.s));
-				buf_release(&b);
-			}
-		}
-		return api_error(rq, rs, 422, _("Some facts of the step are missing or wrong; "
-						"nothing was recorded."),
-				 json_pack("{s:o}", "errors", errors));
-	case KN_ENOTFOUND:
-		return api_not_found(rq, rs);
-	default:
-		return api_store_error(rq, rs, e);
-	}
-}
-
-/* Checks a step's permissions before recording: 403 (answered) → -1. */
-static int step_allowed(struct request *rq, struct response *rs, const char *unit,
-			const struct step *st, json_t *errors)
-{
-	if (!auth_may_record(rq, unit, st->code)) {
-		api_error(rq, rs, 403, _("Your role does not allow recording this step for this "
-					 "person."), NULL);
-		return -1;
-	}
-	if (st->override && *st->override && !api_may_override(rq, unit)) {
-		api_error(rq, rs, 403, _("Only an approver or administrator of a unit above the "
-					 "candidate's may record a step with an override."), NULL);
-		return -1;
-	}
-	/* The committee a decision is recorded for must be one the user
-	 * may act for. */
-	if ((st->code == STEP_DECISION || st->code == STEP_OFFICIAL) && st->org &&
-	    !req_can_see(rq, st->org))
-		api_field_error(errors, "org", _("no unit %s in your part of the organisation"),
-				st->org);
-	return 0;
-}
 
 HANDLER(api_person_create)
 {
@@ -592,7 +514,7 @@ HANDLER(api_person_create)
 		src = NULL;
 	}
 	if (json_array_size(errors) == 0 && src && p.unit &&
-	    step_allowed(rq, rs, p.unit, &st, errors) < 0)
+	    api_step_allowed(rq, rs, p.unit, &st, errors) < 0)
 		goto out;
 	if (json_array_size(errors)) {
 		api_error(rq, rs, 422, _("Some fields are missing or wrong; nothing was saved."),
@@ -636,7 +558,7 @@ HANDLER(api_person_create)
 		e = ledger_step(&l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
 		if (e != KN_OK) {
 			store_rollback(rq->store);
-			step_failed(rq, rs, e, &v, err.s, "source");
+			api_step_failed(rq, rs, e, &v, err.s, "source");
 			goto out;
 		}
 	}
@@ -650,7 +572,7 @@ HANDLER(api_person_create)
 		p = np;
 	}
 	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK)
+	    (e = latest_version(rq, cs, nc, &version)) != KN_OK)
 		goto fail;
 	if ((e = store_commit(rq->store)) != KN_OK) {
 		api_store_error(rq, rs, e);
@@ -706,7 +628,7 @@ HANDLER(api_person_update)
 		"member_since", "official_since", "phone", "note", NULL,
 	};
 
-	if (load_person(rq, rs, &p) != KN_OK) {
+	if (api_person_load(rq, rs, &p) != KN_OK) {
 		json_decref(errors);
 		return 0;
 	}
@@ -730,7 +652,7 @@ HANDLER(api_person_update)
 	    (changed && (e = store_audit(rq->store, rq->user.name, "update", "person", p.ref,
 					 before, after)) != KN_OK) ||
 	    (e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
+	    (e = latest_version(rq, cs, nc, &version)) != KN_OK) {
 		store_rollback(rq->store);
 		api_store_error(rq, rs, e);
 		goto out;
@@ -749,198 +671,5 @@ out:
 	store_candidacies_free(cs, nc);
 	person_release(&p);
 	buf_release(&fold);
-	return 0;
-}
-
-/* ---- steps ---- */
-
-HANDLER(api_step)
-{
-	json_t *body, *errors = json_array();
-	struct person p;
-	struct step st;
-	struct ledger l;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
-	struct candidacy *cs = NULL;
-	size_t nc = 0;
-	int64_t expect, version = 0;
-	int have_ledger = 0;
-	enum ledger_outcome oc;
-	enum kn_err e;
-
-	step_init(&st);
-	memset(&p, 0, sizeof(p));
-	if (!(body = api_body(rq, rs)))
-		goto out;
-	if (load_person(rq, rs, &p) != KN_OK)
-		goto out;
-	api_step_from_json(body, &st, 0, &expect, errors);
-	if (st.date == KN_DATE_NONE && !json_object_get(body, "date"))
-		st.date = date_today();
-	if (json_array_size(errors) == 0) {
-		struct buf facts = BUF_INIT;
-		step_validate(&st, &facts);
-		api_lines_errors(errors, facts.s);
-		buf_release(&facts);
-	}
-	if (json_array_size(errors) == 0 && step_allowed(rq, rs, p.unit, &st, errors) < 0)
-		goto out;
-	if (json_array_size(errors)) {
-		api_error(rq, rs, 422, _("Some facts of the step are missing or wrong; nothing was "
-					 "recorded."), json_pack("{s:O}", "errors", errors));
-		goto out;
-	}
-	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	have_ledger = 1;
-
-	/* One transaction: the version the client saw, the step, the
-	 * version after it. */
-	if ((e = store_begin(rq->store)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	if (expect >= 0) {
-		if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-		    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK) {
-			store_rollback(rq->store);
-			api_store_error(rq, rs, e);
-			goto out;
-		}
-		store_candidacies_free(cs, nc);
-		cs = NULL;
-		nc = 0;
-		if (version != expect) {
-			store_rollback(rq->store);
-			api_error(rq, rs, 409, _("Someone else recorded a step for this person "
-						 "meanwhile; nothing was recorded. Reload the "
-						 "person and try again."),
-				  json_pack("{s:I, s:I}", "version", (json_int_t)version,
-					    "expect_version", (json_int_t)expect));
-			goto out;
-		}
-	}
-	e = ledger_step(&l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
-	if (e != KN_OK) {
-		store_rollback(rq->store);
-		if (e == KN_ECONFLICT)
-			api_error(rq, rs, 409, _("Someone else recorded a step for this person "
-						 "meanwhile; nothing was recorded. Reload the "
-						 "person and try again."), NULL);
-		else
-			step_failed(rq, rs, e, &v, err.s, NULL);
-		goto out;
-	}
-	if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK ||
-	    (e = latest_version(rq->store, cs, nc, &version)) != KN_OK || !nc ||
-	    !cs[nc - 1].nsteps) {
-		store_rollback(rq->store);
-		api_store_error(rq, rs, e ? e : KN_EIO);
-		goto out;
-	}
-	if ((e = store_commit(rq->store)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	{
-		const struct candidacy *c = &cs[nc - 1];
-		api_json(rs, 201, json_pack("{s:s, s:o, s:I, s:s, s:b, s:o}", "person", p.ref,
-					    "step", api_step_json(&c->steps[c->nsteps - 1]),
-					    "version", (json_int_t)version, "stage",
-					    step_name(c->stage), "open", c->open, "overridden",
-					    api_violations(&v)));
-	}
-out:
-	json_decref(body);
-	json_decref(errors);
-	store_candidacies_free(cs, nc);
-	person_release(&p);
-	step_release(&st);
-	violations_release(&v);
-	if (have_ledger)
-		ledger_release(&l);
-	buf_release(&err);
-	return 0;
-}
-
-HANDLER(api_check)
-{
-	json_t *body, *errors = json_array(), *needs = NULL;
-	struct person p;
-	struct step st;
-	struct ledger l;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
-	struct candidacy *cs = NULL;
-	size_t nc = 0;
-	int64_t expect;
-	int have_ledger = 0;
-	enum ledger_outcome oc;
-	enum kn_err e;
-
-	step_init(&st);
-	memset(&p, 0, sizeof(p));
-	if (!(body = api_body(rq, rs)))
-		goto out;
-	if (load_person(rq, rs, &p) != KN_OK)
-		goto out;
-	api_step_from_json(body, &st, 1, &expect, errors);
-	if (json_array_size(errors)) {
-		api_error(rq, rs, 422, _("Some facts of the step are wrong."),
-			  json_pack("{s:O}", "errors", errors));
-		goto out;
-	}
-	if ((e = api_ledger_open(rq, &l, &err)) != KN_OK) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	have_ledger = 1;
-	if (st.date == KN_DATE_NONE)
-		st.date = l.today;
-	if (st.code == STEP_NONE) {
-		struct unode *un = unitree_find(&l.tree, p.unit);
-		if ((e = store_candidacies_of(rq->store, p.id, &cs, &nc)) != KN_OK) {
-			api_store_error(rq, rs, e);
-			goto out;
-		}
-		st.code = ledger_next_step(nc ? &cs[nc - 1] : NULL, unitree_is_basic_cell(un));
-		if (st.code == STEP_NONE) {
-			api_json(rs, 200, json_pack("{s:s, s:n, s:o, s:b, s:s, s:[], s:[]}",
-				"person", p.ref, "step", "date", api_date(st.date), "ok", 0,
-				"message", _("There is no next step: the candidacy is closed."),
-				"needs", "violations"));
-			goto out;
-		}
-	}
-	e = ledger_step(&l, p.ref, &st, LEDGER_CHECK, 0, &v, &err, &oc);
-	if (e == KN_ENOTFOUND) {
-		api_not_found(rq, rs);
-		goto out;
-	}
-	if (e != KN_OK && e != KN_ERULE && e != KN_EINVAL) {
-		api_store_error(rq, rs, e);
-		goto out;
-	}
-	needs = json_array();
-	api_lines_errors(needs, err.s);
-	api_json(rs, 200, json_pack("{s:s, s:s, s:s, s:o, s:b, s:O, s:o, s:b}",
-		"person", p.ref, "step", step_name(st.code), "label", step_label(st.code),
-		"date", api_date(st.date), "ok", e == KN_OK && json_array_size(needs) == 0,
-		"needs", needs, "violations", api_violations(&v),
-		"may_record", auth_may_record(rq, p.unit, st.code)));
-out:
-	json_decref(body);
-	json_decref(errors);
-	json_decref(needs);
-	store_candidacies_free(cs, nc);
-	person_release(&p);
-	step_release(&st);
-	violations_release(&v);
-	if (have_ledger)
-		ledger_release(&l);
-	buf_release(&err);
 	return 0;
 }

@@ -24,7 +24,8 @@ HANDLER(h_static);
 HANDLER(h_dashboard);
 HANDLER(h_unit_dashboard);		/* /units/CODE */
 
-/* page_candidates.c: list, new candidate, candidate page, steps, edit */
+/* page_cand_list.c, page_cand.c, page_step.c, page_person.c: the list, the
+ * candidate page, its steps, new candidate and edit */
 HANDLER(h_candidates);			/* GET /candidates?q=&unit=&step=&overdue=&category=&page= */
 HANDLER(h_candidate_new_form);		/* GET /candidates/new */
 HANDLER(h_candidate_new);		/* POST /candidates/new */

@@ -235,12 +235,21 @@ struct unode *req_scope(struct request *rq)
 	return t && rq->authed ? unitree_find(t, rq->user.unit) : NULL;
 }
 
+/* The service decides (svc_may_see), as for every other front end. */
 int req_can_see(struct request *rq, const char *unit_code)
 {
-	struct unitree *t = req_tree(rq);
-	struct unode *scope = req_scope(rq);
-	struct unode *n = t && unit_code ? unitree_find(t, unit_code) : NULL;
-	return scope && n && unitree_within(n, scope);
+	struct svc sv;
+	int may;
+	req_svc(rq, &sv);
+	may = svc_may_see(&sv, unit_code);
+	svc_release(&sv);
+	return may;
+}
+
+void req_svc(struct request *rq, struct svc *sv)
+{
+	struct actor a = { rq->user.name, rq->user.unit, rq->authed ? rq->role : ROLE_NONE };
+	svc_init(sv, rq->store, rq->cal, &a, 0, req_tree(rq));
 }
 
 /* ---- one connection's request ---- */

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "core/svc.h"
 #include "util/buf.h"
 #include "web/http.h"
 
@@ -27,6 +28,12 @@ int server_run(const struct server_opts *o, struct buf *err);
 /* After holidays changed: reload this worker's calendar now and every
  * other worker's before its next request. */
 void server_reload_calendar(struct request *rq);
+
+/* The service layer (core/svc.h) as the request's signed-in user, with
+ * the request's store, calendar and unit tree (all borrowed: sv must not
+ * outlive rq). Without a signed-in user the actor has no role and sees
+ * nothing. svc_release() when done. */
+void req_svc(struct request *rq, struct svc *sv);
 
 /* The same request handling as server_run(), for the fuzz target
  * (tests/fuzz/fuzz_http.c): no listening socket and no threads of its
