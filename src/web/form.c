@@ -17,28 +17,6 @@
 
 /* ---- code tables: what people read instead of the codes ---- */
 
-const struct code_label form_occupations[] = {
-	{ "worker", N_("Worker in direct production") },
-	{ "farmer", N_("Farmer") },
-	{ "civil_servant", N_("Civil servant") },
-	{ "public_employee", N_("Public employee") },
-	{ "enterprise_manager", N_("Enterprise manager") },
-	{ "business_owner", N_("Business owner") },
-	{ "armed_forces", N_("Armed forces") },
-	{ "student", N_("Student") },
-	{ "other", N_("Other occupation") },
-	{ NULL, NULL },
-};
-
-const struct code_label form_qualifications[] = {
-	{ "none", N_("No vocational training") },
-	{ "vocational", N_("Vocational") },
-	{ "college", N_("College") },
-	{ "university", N_("University") },
-	{ "postgraduate", N_("Postgraduate") },
-	{ NULL, NULL },
-};
-
 const struct code_label form_educations[] = {
 	{ "5/12", "5/12" },
 	{ "9/12", "9/12" },
@@ -49,18 +27,6 @@ const struct code_label form_educations[] = {
 const struct code_label form_sexes[] = {
 	{ "M", N_("Male") },
 	{ "F", N_("Female") },
-	{ NULL, NULL },
-};
-
-/* Nominating / introducing organisations (steps.csv `org`). */
-const struct code_label form_orgs[] = {
-	{ "youth_union", N_("Youth Union") },
-	{ "trade_union", N_("Trade Union") },
-	{ "women_union", N_("Women's Union") },
-	{ "farmers_union", N_("Farmers' Union") },
-	{ "veterans_union", N_("Veterans' Association") },
-	{ "cell", N_("Party cell") },
-	{ "other", N_("Other organisation") },
 	{ NULL, NULL },
 };
 
@@ -86,13 +52,6 @@ const char *const form_religions[] = {
 	NULL,
 };
 
-const char *form_label(const struct code_label *t, const char *code)
-{
-	for (; code && t->code; t++)
-		if (strcmp(t->code, code) == 0)
-			return _(t->label);
-	return code ? code : "";
-}
 
 
 /* ---- form values and their errors ---- */

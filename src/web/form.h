@@ -14,27 +14,19 @@
 
 #include <stddef.h>
 
+#include "core/label.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "web/http.h"
 
-/* A code and what people read instead (N_(): translated when shown). */
-struct code_label {
-	const char *code;
-	const char *label;
-};
-
-extern const struct code_label form_occupations[];
-extern const struct code_label form_qualifications[];
+/* The forms' own code tables (struct code_label, core/label.h; the
+ * occupations, qualifications and organisations are core/label.c's,
+ * shared with the command line; label_lookup() reads any of them). */
 extern const struct code_label form_educations[];
 extern const struct code_label form_sexes[];
-extern const struct code_label form_orgs[];		/* nominating (steps.csv `org`) */
 extern const struct code_label form_intro_orgs[];	/* introducing organisations */
 extern const char *const form_ethnicities[];		/* suggestions, NULL-terminated */
 extern const char *const form_religions[];
-
-/* The label of code in t, translated; the code itself when unknown. */
-const char *form_label(const struct code_label *t, const char *code);
 
 static inline const char *nz(const char *s)
 {

@@ -140,7 +140,7 @@ static void step_facts(struct request *rq, struct response *rs, const struct ste
 				    _("Deciding committee"), cand_unit_name(rq, s->org), s->org);
 		else
 			html_printf(b, "%s: %s", s->code == STEP_SOURCE ? _("Nominated by")
-				    : _("Introduced by"), form_label(form_orgs, s->org));
+				    : _("Introduced by"), label_lookup(label_orgs, s->org));
 	}
 	if (s->member) {
 		NEXT();
@@ -224,10 +224,10 @@ static void person_card(struct request *rq, struct response *rs, const struct pe
 			    p->education);
 	if (p->qualification)
 		html_printf(b, "<tr><th>%s</th><td>%s</td></tr>\n", _("Qualification"),
-			    form_label(form_qualifications, p->qualification));
+			    label_lookup(label_qualifications, p->qualification));
 	if (p->occupation)
 		html_printf(b, "<tr><th>%s</th><td>%s</td></tr>\n", _("Occupation"),
-			    form_label(form_occupations, p->occupation));
+			    label_lookup(label_occupations, p->occupation));
 	html_printf(b, "<tr><th>%s</th><td>%s</td></tr>\n<tr><th>%s</th><td>%s</td></tr>\n",
 		    _("Youth Union member"), p->youth_union ? _("yes") : _("no"),
 		    _("Trade Union member"), p->trade_union ? _("yes") : _("no"));

@@ -140,8 +140,8 @@ static void person_from_form(struct request *rq, struct form *f, struct person *
 	p->education = form_text(f, "education", 1, 8);
 	if (p->education && !education_valid(p->education))
 		form_err(f, "education", "%s", _("write 5/12, 9/12 or 12/12"));
-	p->qualification = form_code(f, "qualification", form_qualifications);
-	p->occupation = form_code(f, "occupation", form_occupations);
+	p->qualification = form_code(f, "qualification", label_qualifications);
+	p->occupation = form_code(f, "occupation", label_occupations);
 	p->youth_union = form_flag(f, "youth_union");
 	p->trade_union = form_flag(f, "trade_union");
 	p->phone = form_text(f, "phone", 1, 40);
@@ -187,8 +187,8 @@ static void person_fields(struct request *rq, struct response *rs, const struct 
 	form_input(b, f, "religion", _("Religion"), "text",
 	      " list=\"religions\" maxlength=\"60\"");
 	form_select(b, f, "education", _("General education"), form_educations, "—", NULL);
-	form_select(b, f, "qualification", _("Qualification"), form_qualifications, "—", NULL);
-	form_select(b, f, "occupation", _("Occupation"), form_occupations, "—", NULL);
+	form_select(b, f, "qualification", _("Qualification"), label_qualifications, "—", NULL);
+	form_select(b, f, "occupation", _("Occupation"), label_occupations, "—", NULL);
 	form_checkbox(b, f, "youth_union", _("Youth Union member"));
 	form_checkbox(b, f, "trade_union", _("Trade Union member"));
 	form_input(b, f, "phone", _("Phone"), "tel", " maxlength=\"40\"");
@@ -225,7 +225,7 @@ static void new_page(struct request *rq, struct response *rs, struct form *f, in
 	html_printf(b, "</fieldset>\n<fieldset class=\"wide grid\"><legend>%s</legend>\n",
 		    step_label(STEP_SOURCE));
 	form_input(b, f, "source_date", _("Date of the cell's resolution"), "date", " required");
-	form_select(b, f, "org", _("Nominating organisation"), form_orgs, _("— choose —"),
+	form_select(b, f, "org", _("Nominating organisation"), label_orgs, _("— choose —"),
 		     " required");
 	form_textarea(b, f, "source_note", _("Movement, remarks"), " maxlength=\"2000\"");
 	html_printf(b, "</fieldset>\n<div class=\"actions wide\"><button type=\"submit\">%s</button> "
@@ -267,7 +267,7 @@ int h_candidate_new(struct request *rq, struct response *rs)
 	step_init(&st);
 	st.code = STEP_SOURCE;
 	st.date = form_date(&f, "source_date", 1);
-	st.org = form_code(&f, "org", form_orgs);
+	st.org = form_code(&f, "org", label_orgs);
 	if (!st.org && !form_errmsg(&f, "org"))
 		form_err(&f, "org", "%s", _("this is required"));
 	st.note = form_text(&f, "source_note", 0, 2000);

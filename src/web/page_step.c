@@ -91,7 +91,7 @@ static void step_fields(struct request *rq, struct response *rs, const struct fo
 	form_input(b, f, "date", _("Date"), "date", " required");
 	switch (code) {
 	case STEP_SOURCE:
-		form_select(b, f, "org", _("Nominating organisation"), form_orgs, _("— choose —"),
+		form_select(b, f, "org", _("Nominating organisation"), label_orgs, _("— choose —"),
 			     " required");
 		break;
 	case STEP_MENTOR:
