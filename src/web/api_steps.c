@@ -96,6 +96,27 @@ int api_step_allowed(struct request *rq, struct response *rs, const char *unit,
 	return r;
 }
 
+/* What api_step and api_check start with: the service as the user, the
+ * body, and the person of the URL; NULL when an answer was sent (the
+ * rest is then still to release, as after a success). */
+static json_t *step_request(struct request *rq, struct response *rs, struct svc *svc,
+			    struct person *p, struct step *st, struct svc_step_res *res)
+{
+	json_t *body;
+	req_svc(rq, svc);
+	step_init(st);
+	memset(p, 0, sizeof(*p));
+	memset(res, 0, sizeof(*res));
+	res->err = (struct buf)BUF_INIT;
+	if (!(body = api_body(rq, rs)))
+		return NULL;
+	if (api_person_load(rq, rs, p) != KN_OK) {
+		json_decref(body);
+		return NULL;
+	}
+	return body;
+}
+
 HANDLER(api_step)
 {
 	json_t *body, *errors = json_array();
@@ -107,14 +128,7 @@ HANDLER(api_step)
 	int64_t expect;
 	enum kn_err e;
 
-	req_svc(rq, &svc);
-	step_init(&st);
-	memset(&p, 0, sizeof(p));
-	memset(&res, 0, sizeof(res));
-	res.err = (struct buf)BUF_INIT;
-	if (!(body = api_body(rq, rs)))
-		goto out;
-	if (api_person_load(rq, rs, &p) != KN_OK)
+	if (!(body = step_request(rq, rs, &svc, &p, &st, &res)))
 		goto out;
 	api_step_from_json(body, &st, 0, &expect, errors);
 	if (st.date == KN_DATE_NONE && !json_object_get(body, "date"))
@@ -178,14 +192,7 @@ HANDLER(api_check)
 	int64_t expect;
 	enum kn_err e;
 
-	req_svc(rq, &svc);
-	step_init(&st);
-	memset(&p, 0, sizeof(p));
-	memset(&res, 0, sizeof(res));
-	res.err = (struct buf)BUF_INIT;
-	if (!(body = api_body(rq, rs)))
-		goto out;
-	if (api_person_load(rq, rs, &p) != KN_OK)
+	if (!(body = step_request(rq, rs, &svc, &p, &st, &res)))
 		goto out;
 	api_step_from_json(body, &st, 1, &expect, errors);
 	if (json_array_size(errors)) {
