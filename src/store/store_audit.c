@@ -3,7 +3,9 @@
  * backends.
  *
  * store_audit() keeps the entry in memory (struct store's pend) until the
- * outermost store_commit() of its transaction, which calls audit_flush()
+ * outermost store_commit() of its transaction (on SQLite, whose
+ * transaction holds the only write lock from its BEGIN IMMEDIATE, it is
+ * written at once: ops->audit_eager), which calls audit_flush()
  * with the transaction still open: the head is read (on PostgreSQL, row-
  * locked: S_HEAD_LOCK's FOR UPDATE; SQLite's BEGIN IMMEDIATE already holds
  * the only write lock), the entries are chained onto it, written, and the
@@ -42,6 +44,14 @@ enum kn_err store_audit(struct store *s, const char *actor, const char *action,
 	a->key = xstrdup(key ? key : "");
 	a->before = before ? xstrdup(before) : NULL;
 	a->after = after ? xstrdup(after) : NULL;
+	if (s->ops->audit_eager) {
+		e = audit_flush(s);
+		audit_pend_drop(s);
+		if (e != KN_OK) {
+			store_rollback(s);
+			return e;
+		}
+	}
 	return store_commit(s);
 }
 

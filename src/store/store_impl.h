@@ -113,6 +113,10 @@ enum kn_err audit_chain_build(struct store *s);
 
 struct store_ops {
 	const char *name;	/* "SQLite", "PostgreSQL" */
+	/* Write each audit entry at once rather than at the commit: the
+	 * transaction already holds the only write lock (SQLite), so nothing
+	 * is gained by waiting, and a big import keeps nothing in memory. */
+	int audit_eager;
 	void (*close)(struct store *s);
 	enum kn_err (*migrate)(struct store *s, int *from, int *to);
 	int (*schema_version)(struct store *s);

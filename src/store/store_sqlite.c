@@ -443,6 +443,7 @@ static int sq_busy(struct store *base)
 
 static const struct store_ops sqlite_ops = {
 	.name = "SQLite",
+	.audit_eager = 1,
 	.close = sq_close,
 	.schema_version = sq_schema_version,
 	.migrate = sq_migrate,
