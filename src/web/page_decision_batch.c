@@ -3,8 +3,8 @@
  * queue at once (POST /decisions, approvers): the ticked rows, one
  * decision date and a number series — a first number and the commission's
  * suffix, 45 and "QĐ/HU" giving 45-QĐ/HU, 46-QĐ/HU … Each dossier goes
- * through the same checks and the same ledger_step() as a single decision
- * (page_decisions.c), one by one in the order of the list; a refused
+ * through svc_step() as a single decision does (page_decisions.c), one
+ * by one in the order of the list; a refused
  * dossier takes no number, so the register has no gaps. The answer is the
  * queue page with the list of what was recorded under which number and
  * what was refused, and why.
@@ -17,6 +17,7 @@
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/queue.h"
+#include "core/svc.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -24,6 +25,7 @@
 #include "web/auth.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/server.h"
 #include "util/sort.h"
 #include "web/page_decisions_impl.h"
 #include "util/banned.h"
@@ -31,61 +33,50 @@
 /* The most dossiers one batch may carry (a page shows PAGE_SIZE). */
 #define BATCH_MAX 100
 
-/* One dossier of a batch: the checks of a single decision, then
- * ledger_step(); recorded under `doc`, or the reasons in it->why. */
-static enum kn_err batch_one(struct request *rq, struct ledger *l, struct batch_item *it,
+/* One dossier of a batch: svc_step() as for a single decision (scope,
+ * role, the committee, the rules); recorded under `doc`, or the reasons
+ * in it->why. */
+static enum kn_err batch_one(struct request *rq, struct svc *sv, struct batch_item *it,
 			     kn_date date, const char *doc)
 {
-	struct person p;
 	struct step st;
-	struct violations v = { 0 };
-	struct buf err = BUF_INIT;
-	enum ledger_outcome oc;
+	struct svc_step_req req;
+	struct svc_step_res res;
 	enum kn_err e;
 
-	memset(&p, 0, sizeof(p));
-	if (store_person_get(rq->store, it->ref, &p) != KN_OK || !req_can_see(rq, p.unit)) {
-		person_release(&p);
-		buf_adds(&it->why, _("No such person."));
-		return KN_ENOTFOUND;
-	}
-	it->full_name = xstrdup(p.full_name);
-	if (!auth_may_record(rq, p.unit, STEP_DECISION)) {
-		person_release(&p);
-		buf_adds(&it->why, _("Your role or unit may not record this step."));
-		return KN_EPERM;
-	}
 	step_init(&st);
 	st.code = STEP_DECISION;
 	st.date = date;
 	st.doc_no = xstrdup(doc);
-	{
-		/* As for a single decision: the user's committee, or for an
-		 * administrator the candidate's own competent committee. */
-		struct unode *un = unitree_find(&l->tree, p.unit);
-		struct unode *c = un ? unitree_competent(un) : NULL;
-		st.org = xstrdup(rq->role == ROLE_ADMIN && c ? c->u.code : rq->user.unit);
-	}
-	e = ledger_step(l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
+	memset(&req, 0, sizeof(req));
+	req.ref = it->ref;
+	req.st = &st;
+	req.expect_version = -1;
+	req.committee_org = 1;	/* the user's committee; an admin's: the candidate's */
+	e = svc_step(sv, &req, &res);
+	if (res.person.full_name)
+		it->full_name = xstrdup(res.person.full_name);
 	if (e == KN_OK) {
 		it->doc_no = xstrdup(doc);
+	} else if (e == KN_ENOTFOUND) {
+		buf_adds(&it->why, _("No such person."));
+	} else if (e == KN_EPERM) {
+		buf_adds(&it->why, _("Your role or unit may not record this step."));
 	} else {
-		for (size_t i = 0; i < v.n; i++)
-			buf_addf(&it->why, "%s: %s\n", v.v[i].code, v.v[i].message);
+		for (size_t i = 0; i < res.v.n; i++)
+			buf_addf(&it->why, "%s: %s\n", res.v.v[i].code, res.v.v[i].message);
 		if (e == KN_ERULE || e == KN_EINVAL)
-			buf_adds(&it->why, err.s);
+			buf_adds(&it->why, res.err.s);
 		else if (e == KN_ECONFLICT)
 			buf_adds(&it->why, _("Someone recorded a step for this candidate meanwhile; "
 					     "nothing was recorded."));
 		else {
-			fprintf(stderr, "ketnap serve: %s: %s: %s\n", rq->path, it->ref, err.s);
+			fprintf(stderr, "ketnap serve: %s: %s: %s\n", rq->path, it->ref, res.err.s);
 			buf_adds(&it->why, _("The database could not be read or written; try again."));
 		}
 	}
 	step_release(&st);
-	violations_release(&v);
-	person_release(&p);
-	buf_release(&err);
+	svc_step_res_release(&res);
 	return e;
 }
 
@@ -99,8 +90,8 @@ int h_decisions_batch(struct request *rq, struct response *rs)
 	const char *first = kv_get(&rq->form, "first");
 	const char *suffix = kv_get(&rq->form, "suffix");
 	struct batch bt;
-	struct ledger l;
-	struct buf err = BUF_INIT, sfx = BUF_INIT;
+	struct svc sv;
+	struct buf sfx = BUF_INIT;
 	kn_date d = KN_DATE_NONE;
 	long next = 0;
 	int status = 200;
@@ -141,29 +132,24 @@ int h_decisions_batch(struct request *rq, struct response *rs)
 		status = 422;
 		goto answer;
 	}
-	if (ledger_open(&l, rq->store, rq->cal, rq->user.name, &err) != KN_OK) {
-		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
-		goto out;
-	}
-	l.actor_unit = rq->user.unit;
+	req_svc(rq, &sv);
 	for (size_t i = 0; i < bt.n; i++) {
 		struct buf doc = BUF_INIT;
 		buf_addf(&doc, "%ld", next);
 		if (sfx.len)
 			buf_addf(&doc, "-%s", sfx.s);
-		if (batch_one(rq, &l, &bt.it[i], d, doc.s) == KN_OK) {
+		if (batch_one(rq, &sv, &bt.it[i], d, doc.s) == KN_OK) {
 			bt.recorded++;
 			next++;		/* a refused dossier takes no number */
 		}
 		buf_release(&doc);
 	}
-	ledger_release(&l);
+	svc_release(&sv);
 	bt.next = next;
 	if (bt.recorded == 0)
 		status = 422;	/* every one refused: nothing was done */
 answer:
 	decisions_queue_page(rq, rs, NULL, &bt, status);
-out:
 	for (size_t i = 0; i < bt.n; i++) {
 		free(bt.it[i].ref);
 		free(bt.it[i].full_name);
@@ -171,7 +157,6 @@ out:
 		buf_release(&bt.it[i].why);
 	}
 	free(bt.it);
-	buf_release(&err);
 	buf_release(&sfx);
 	return 0;
 }

@@ -39,6 +39,7 @@
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/queue.h"
+#include "core/svc.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -46,6 +47,7 @@
 #include "web/auth.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/server.h"
 #include "util/sort.h"
 #include "web/page_decisions_impl.h"
 #include "util/banned.h"
@@ -594,67 +596,50 @@ int h_decision_record(struct request *rq, struct response *rs)
 {
 	const char *doc = kv_get(&rq->form, "doc_no");
 	const char *date = kv_get(&rq->form, "date");
-	struct person p;
-	struct ledger l;
+	struct svc sv;
 	struct step st;
-	struct violations v = { 0 };
+	struct svc_step_req req;
+	struct svc_step_res res;
 	struct buf err = BUF_INIT, to = BUF_INIT, docn = BUF_INIT;
 	struct refusal r;
-	enum ledger_outcome oc;
 	enum kn_err e;
 
-	memset(&p, 0, sizeof(p));
-	if (!*rq->arg || store_person_get(rq->store, rq->arg, &p) != KN_OK ||
-	    !req_can_see(rq, p.unit)) {
-		person_release(&p);
-		return resp_error(rq, rs, 404, _("No such person."));
-	}
-	if (!auth_may_record(rq, p.unit, STEP_DECISION)) {
-		person_release(&p);
-		return resp_error(rq, rs, 403, _("Your role or unit may not record this step."));
-	}
-	if (ledger_open(&l, rq->store, rq->cal, rq->user.name, &err) != KN_OK) {
-		person_release(&p);
-		buf_release(&err);
-		return resp_error(rq, rs, 500,
-				  _("The database could not be read or written; try again."));
-	}
-	l.actor_unit = rq->user.unit;
 	step_init(&st);
 	st.code = STEP_DECISION;
-	memset(&r, 0, sizeof(r));
-	r.ref = p.ref;
-	r.doc_no = doc;
-	r.date = date;
+	memset(&req, 0, sizeof(req));
+	req.ref = rq->arg;
+	req.st = &st;
+	req.expect_version = -1;
+	req.committee_org = 1;	/* the user's committee; an admin's: the candidate's */
+	/* A wrong date or number is answered after the scope and the role
+	 * (req.invalid: svc_step stops before the ledger). */
 	if (date && *date && date_parse(date, &st.date) != 0) {
 		buf_addf(&err, "date: %s\n", _("not a date; write DD/MM/YYYY"));
-		r.lines = err.s;
-		decisions_queue_page(rq, rs, &r, NULL, 422);
-		goto out;
-	}
-	if (st.date == KN_DATE_NONE)
-		st.date = l.today;
-	if (doc && *doc) {
+		req.invalid = 1;
+	} else if (doc && *doc) {
 		if (text_nfc(doc, &docn) != 0 || docn.len > 64) {
 			buf_addf(&err, "doc_no: %s\n", _("this is not valid text"));
-			r.lines = err.s;
-			decisions_queue_page(rq, rs, &r, NULL, 422);
-			goto out;
+			req.invalid = 1;
+		} else {
+			st.doc_no = xstrdup(docn.s);
 		}
-		st.doc_no = xstrdup(docn.s);
 	}
-	{
-		/* For the user's committee; an administrator acts for the
-		 * candidate's own competent committee. */
-		struct unode *un = unitree_find(&l.tree, p.unit);
-		struct unode *c = un ? unitree_competent(un) : NULL;
-		st.org = xstrdup(rq->role == ROLE_ADMIN && c ? c->u.code : rq->user.unit);
-	}
-	e = ledger_step(&l, p.ref, &st, LEDGER_WRITE, 0, &v, &err, &oc);
-	switch (e) {
-	case KN_OK:
+	req_svc(rq, &sv);
+	e = svc_step(&sv, &req, &res);
+	memset(&r, 0, sizeof(r));
+	r.ref = res.person.ref;
+	r.doc_no = doc;
+	r.date = date;
+	if (e == KN_ENOTFOUND) {
+		resp_error(rq, rs, 404, _("No such person."));
+	} else if (e == KN_EPERM) {
+		resp_error(rq, rs, 403, _("Your role or unit may not record this step."));
+	} else if (e == KN_EINVAL && req.invalid) {
+		r.lines = err.s;
+		decisions_queue_page(rq, rs, &r, NULL, 422);
+	} else if (e == KN_OK) {
 		buf_adds(&to, "/decisions?done=");
-		url_encode(&to, p.ref);
+		url_encode(&to, res.person.ref);
 		for (size_t i = 0; i < 3; i++) {
 			static const char *const keep[] = { "unit", "waited", "page" };
 			const char *val = kv_get(&rq->query, keep[i]);
@@ -664,28 +649,21 @@ int h_decision_record(struct request *rq, struct response *rs)
 			}
 		}
 		resp_redirect(rs, to.s);
-		break;
-	case KN_ERULE:
-	case KN_EINVAL:
-		r.v = &v;
-		r.lines = err.s;
+	} else if (e == KN_ERULE || e == KN_EINVAL) {
+		r.v = &res.v;
+		r.lines = res.err.s;
 		decisions_queue_page(rq, rs, &r, NULL, 422);
-		break;
-	case KN_ECONFLICT:
+	} else if (e == KN_ECONFLICT) {
 		resp_error(rq, rs, 409, _("Someone recorded a step for this candidate meanwhile; "
 					  "nothing was recorded. Reload the page, check the "
 					  "timeline and try again."));
-		break;
-	default:
-		fprintf(stderr, "ketnap serve: %s: %s\n", rq->path, err.s);
+	} else {
+		fprintf(stderr, "ketnap serve: %s: %s\n", rq->path, res.err.s);
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
-		break;
 	}
-out:
 	step_release(&st);
-	violations_release(&v);
-	ledger_release(&l);
-	person_release(&p);
+	svc_step_res_release(&res);
+	svc_release(&sv);
 	buf_release(&err);
 	buf_release(&to);
 	buf_release(&docn);
