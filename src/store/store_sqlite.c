@@ -239,7 +239,7 @@ static sqlite3_stmt *prepared(struct sq *s, enum stmt_id id)
 		return NULL;
 	}
 	for (int i = 0; t->params[i]; i++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof(name), "$%d", i + 1);
 		s->pmap[id][i] = (unsigned char)sqlite3_bind_parameter_index(s->tab[id], name);
 	}
