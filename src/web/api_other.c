@@ -513,55 +513,6 @@ HANDLER(api_decisions)
 
 /* ---- audit ---- */
 
-struct audit_scope {
-	struct request *rq;
-	int everything;		/* the user's unit is a root: no filter */
-	char *ref;		/* the last person looked up … */
-	int ref_ok;		/* … and whether it is visible */
-};
-
-/* Whether the user may see an audit entry: the record it is about lies
- * in their subtree. Records of no unit (holidays, policy, the database)
- * only for administrators of the whole organisation. */
-static int audit_visible(struct audit_scope *as, const struct audit_entry *a)
-{
-	struct request *rq = as->rq;
-	const char *ent = a->entity ? a->entity : "", *key = a->key ? a->key : "";
-
-	if (as->everything)
-		return 1;
-	if (strcmp(ent, "unit") == 0)
-		return req_can_see(rq, key);
-	if (strcmp(ent, "quota") == 0) {
-		const char *slash = strchr(key, '/');
-		char *unit = xstrndup(key, slash ? (size_t)(slash - key) : strlen(key));
-		int ok = req_can_see(rq, unit);
-		free(unit);
-		return ok;
-	}
-	if (strcmp(ent, "person") == 0 || strcmp(ent, "candidacy") == 0 ||
-	    strcmp(ent, "step") == 0) {
-		if (!as->ref || strcmp(as->ref, key) != 0) {
-			struct person p;
-			memset(&p, 0, sizeof(p));
-			as->ref_ok = store_person_get(rq->store, key, &p) == KN_OK &&
-				     req_can_see(rq, p.unit);
-			person_release(&p);
-			free(as->ref);
-			as->ref = xstrdup(key);
-		}
-		return as->ref_ok;
-	}
-	if (strcmp(ent, "user") == 0) {
-		struct user u;
-		memset(&u, 0, sizeof(u));
-		int ok = store_user_get(rq->store, key, &u) == KN_OK && req_can_see(rq, u.unit);
-		user_release(&u);
-		return ok;
-	}
-	return 0;
-}
-
 static json_t *audit_json(const struct audit_entry *a)
 {
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
@@ -575,7 +526,8 @@ HANDLER(api_audit)
 	const char *actor = api_query(rq, "actor"), *entity = api_query(rq, "entity"),
 		   *key = api_query(rq, "key");
 	long long page, per_page, skip, offset = 0;
-	struct audit_scope as;
+	struct audit_memo memo = { 0 };
+	int everything;
 	struct unode *scope = req_scope(rq);
 	json_t *list;
 	int more = 0;
@@ -586,12 +538,10 @@ HANDLER(api_audit)
 		return 0;
 	if (!scope)
 		return api_not_found(rq, rs);
-	memset(&as, 0, sizeof(as));
-	as.rq = rq;
-	as.everything = scope->parent == NULL;
+	everything = scope->parent == NULL;	/* a root's user: no filter */
 	list = json_array();
 	skip = (page - 1) * per_page;
-	if (as.everything) {
+	if (everything) {
 		/* No filter: let the store page. */
 		struct audit_entry *a;
 		size_t n;
@@ -613,7 +563,7 @@ HANDLER(api_audit)
 				break;
 			offset += (long long)n;
 			for (size_t i = 0; i < n && !more; i++) {
-				if (!audit_visible(&as, &a[i]))
+				if (!auth_audit_visible(rq, &a[i], &memo))
 					continue;
 				if (skip > 0) {
 					skip--;
@@ -629,7 +579,7 @@ HANDLER(api_audit)
 				break;
 		}
 	}
-	free(as.ref);
+	auth_audit_memo_release(&memo);
 	if (e != KN_OK) {
 		json_decref(list);
 		return api_store_error(rq, rs, e);

@@ -11,7 +11,9 @@
 
 #include "core/ledger.h"
 #include "core/unitree.h"
+#include "store/store.h"
 #include "web/auth.h"
+#include "web/server.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -237,4 +239,76 @@ int auth_may_record(struct request *rq, const char *unit_code, int step_code)
 	if (!rq->authed || !t)
 		return 0;
 	return actor_may_record(&a, t, unitree_find(t, unit_code), step_code);
+}
+
+/* ---- the audit log's scope ---- */
+
+static int memo_get(struct audit_memo *m, const char *key, int user, int *ok)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].user == user && strcmp(m->v[i].key, key) == 0) {
+			*ok = m->v[i].ok;
+			return 1;
+		}
+	return 0;
+}
+
+static int memo_put(struct audit_memo *m, const char *key, int user, int ok)
+{
+	size_t i;
+	if (m->n < 64) {
+		i = m->n++;
+	} else {	/* full: replace the oldest */
+		i = m->next++ % 64;
+		free(m->v[i].key);
+	}
+	m->v[i].key = xstrdup(key);
+	m->v[i].user = user;
+	m->v[i].ok = ok;
+	return ok;
+}
+
+void auth_audit_memo_release(struct audit_memo *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].key);
+	m->n = m->next = 0;
+}
+
+int auth_audit_visible(struct request *rq, const struct audit_entry *a, struct audit_memo *memo)
+{
+	const char *ent = a->entity ? a->entity : "", *key = a->key ? a->key : "";
+	if (strcmp(ent, "unit") == 0)
+		return req_can_see(rq, key);
+	if (strcmp(ent, "quota") == 0) {
+		const char *slash = strchr(key, '/');
+		char *unit = xstrndup(key, slash ? (size_t)(slash - key) : strlen(key));
+		int ok = req_can_see(rq, unit);
+		free(unit);
+		return ok;
+	}
+	if (strcmp(ent, "person") == 0 || strcmp(ent, "candidacy") == 0 ||
+	    strcmp(ent, "step") == 0) {
+		struct person p;
+		int ok = 0;
+		if (memo_get(memo, key, 0, &ok))
+			return ok;
+		if (store_person_get(rq->store, key, &p) == KN_OK) {
+			ok = req_can_see(rq, p.unit);
+			person_release(&p);
+		}
+		return memo_put(memo, key, 0, ok);
+	}
+	if (strcmp(ent, "user") == 0) {
+		struct user u;
+		int ok = 0;
+		if (memo_get(memo, key, 1, &ok))
+			return ok;
+		if (store_user_get(rq->store, key, &u) == KN_OK) {
+			ok = req_can_see(rq, u.unit);
+			user_release(&u);
+		}
+		return memo_put(memo, key, 1, ok);
+	}
+	return 0;
 }

@@ -68,4 +68,23 @@ int auth_csrf_ok(struct request *rq, const char *token);
  * competent committee, admin anything in the subtree. */
 int auth_may_record(struct request *rq, const char *unit_code, int step_code);
 
+/* Whether an audit entry concerns the user's subtree: a unit, a quota of
+ * a unit, a person (and their candidacy and steps) or an account bound to
+ * a unit of it. Entries about the whole database (holidays, policy, the
+ * demo) are the top unit's admins', whom the callers let see everything.
+ * The audit page and GET /api/v1/audit both ask it. memo (zeroed before
+ * the first call, auth_audit_memo_release() after the last) remembers the
+ * people and accounts already looked up: a person's steps come in runs. */
+struct audit_entry;
+struct audit_memo {
+	struct {
+		char *key;
+		int user;	/* 1: an account, 0: a person */
+		int ok;
+	} v[64];
+	size_t n, next;
+};
+int auth_audit_visible(struct request *rq, const struct audit_entry *a, struct audit_memo *memo);
+void auth_audit_memo_release(struct audit_memo *memo);
+
 #endif

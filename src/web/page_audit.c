@@ -40,93 +40,6 @@
 
 /* ---- the audit log ---- */
 
-/* Whether an audit entry concerns the admin's subtree: a unit, a quota
- * of a unit, a person (and their candidacy and steps) or an account bound
- * to a unit of it. Entries about the whole database (holidays, policy,
- * the demo) are the top unit's admins'. */
-/* People and accounts already looked up for this page: a person's steps
- * come in runs, so a small cache saves most lookups. */
-struct audit_memo {
-	struct {
-		char *key;
-		int user;	/* 1: an account, 0: a person */
-		int ok;
-	} v[64];
-	size_t n, next;
-};
-
-static int memo_get(struct audit_memo *m, const char *key, int user, int *ok)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (m->v[i].user == user && strcmp(m->v[i].key, key) == 0) {
-			*ok = m->v[i].ok;
-			return 1;
-		}
-	return 0;
-}
-
-static int memo_put(struct audit_memo *m, const char *key, int user, int ok)
-{
-	size_t i;
-	if (m->n < 64) {
-		i = m->n++;
-	} else {	/* full: replace the oldest */
-		i = m->next++ % 64;
-		free(m->v[i].key);
-	}
-	m->v[i].key = xstrdup(key);
-	m->v[i].user = user;
-	m->v[i].ok = ok;
-	return ok;
-}
-
-static void memo_free(struct audit_memo *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->v[i].key);
-}
-
-static int audit_visible(struct request *rq, const struct audit_entry *a, int root,
-			 struct audit_memo *memo)
-{
-	if (root)
-		return 1;
-	const char *ent = a->entity ? a->entity : "", *key = a->key ? a->key : "";
-	if (strcmp(ent, "unit") == 0)
-		return req_can_see(rq, key);
-	if (strcmp(ent, "quota") == 0) {
-		const char *slash = strchr(key, '/');
-		char *unit = xstrndup(key, slash ? (size_t)(slash - key) : strlen(key));
-		int ok = req_can_see(rq, unit);
-		free(unit);
-		return ok;
-	}
-	if (strcmp(ent, "person") == 0 || strcmp(ent, "candidacy") == 0 ||
-	    strcmp(ent, "step") == 0) {
-		struct person p;
-		int ok = 0;
-		if (memo_get(memo, key, 0, &ok))
-			return ok;
-		if (store_person_get(rq->store, key, &p) == KN_OK) {
-			ok = req_can_see(rq, p.unit);
-			person_release(&p);
-		}
-		return memo_put(memo, key, 0, ok);
-	}
-	if (strcmp(ent, "user") == 0) {
-		struct user u;
-		int ok = 0;
-		if (memo_get(memo, key, 1, &ok))
-			return ok;
-		if (store_user_get(rq->store, key, &u) == KN_OK) {
-			ok = req_can_see(rq, u.unit);
-			user_release(&u);
-		}
-		return memo_put(memo, key, 1, ok);
-	}
-	return 0;
-}
-
 /* An audit timestamp "2025-12-20T10:00:00Z" (UTC, as stored) as the local
  * time of the organisation, Asia/Ho_Chi_Minh: UTC+7 all year (no summer
  * time since 1975), so a fixed offset is exact; "20/12/2025 17:00" in
@@ -223,12 +136,12 @@ int h_admin_audit(struct request *rq, struct response *rs)
 		if (store_audit_list(rq->store, *actor ? actor : NULL, *entity ? entity : NULL,
 				     *key ? key : NULL, off, AUDIT_BATCH, &a, &n) != KN_OK) {
 			store_audit_free(shown, nshown);
-			memo_free(&memo);
+			auth_audit_memo_release(&memo);
 			return resp_error(rq, rs, 500, store_errmsg(rq->store));
 		}
 		size_t i;
 		for (i = 0; i < n && nshown < AUDIT_PAGE; i++) {
-			if (audit_visible(rq, &a[i], root, &memo)) {
+			if (root || auth_audit_visible(rq, &a[i], &memo)) {
 				shown[nshown++] = a[i];
 				memset(&a[i], 0, sizeof(a[i]));
 			}
@@ -302,7 +215,7 @@ int h_admin_audit(struct request *rq, struct response *rs)
 	html_printf(&rs->body, "</p>\n");
 	page_end(rq, rs);
 	store_audit_free(shown, nshown);
-	memo_free(&memo);
+	auth_audit_memo_release(&memo);
 	buf_release(&href);
 	buf_release(&q);
 	return 0;
