@@ -656,7 +656,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 			enum step_code stage = next_stage(cur, &st, &still_open);
 			e = store_step_add(l->store, cid, &st, stage, still_open, version, NULL);
 		}
-		if (e == KN_OK) {
+		if (e == KN_OK && (!l->bulk || st.override)) {
 			step_describe(&st, &desc);
 			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
 					"candidacy", person_ref, NULL, desc.s);

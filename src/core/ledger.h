@@ -35,6 +35,13 @@ struct ledger {
 	 * check. When set, ledger_step() refuses with KN_ECONFLICT if the
 	 * candidacy moved since, checked in the writing transaction. */
 	int64_t expect_version;
+	/* Set by a bulk writer (an import, the demo) that audits the whole
+	 * batch in one entry of its own: a new step is then not audited one
+	 * by one (the step row carries recorded_by and recorded_at), except
+	 * an overridden one, whose reason is worth its own entry. An edit
+	 * of an existing step is audited whatever this says, with its before
+	 * and after. 0 by default (ledger_open). */
+	int bulk;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
