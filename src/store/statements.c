@@ -55,15 +55,15 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE p.id = $1", 0, "i", PERSON_TYPES, 0 },
 	[S_PERSON_INSERT] = { "person_insert", "INSERT INTO people (ref, full_name, search_name, "
 		"sex, birth_date, unit_id, ethnicity, religion, education, qualification, occupation, "
-		"youth_union, trade_union, member_since, official_since, phone, note) VALUES ($1, $2, "
-		"$3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)", 0,
-		"tttttttttttiitttt", "", 0 },
+		"youth_union, trade_union, member_since, official_since, phone, note, name_key) "
+		"VALUES ($1, $2, $3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+		"$16, $17, $18)", 0, "tttttttttttiitttt" "t", "", 0 },
 	[S_PERSON_UPDATE] = { "person_update", "UPDATE people SET full_name = $2, "
 		"search_name = $3, sex = $4, birth_date = $5, unit_id = " BY_CODE(6) ", "
 		"ethnicity = $7, religion = $8, education = $9, qualification = $10, "
 		"occupation = $11, youth_union = $12, trade_union = $13, member_since = $14, "
-		"official_since = $15, phone = $16, note = $17 WHERE ref = $1", 0,
-		"tttttttttttiitttt", "", 0 },
+		"official_since = $15, phone = $16, note = $17, name_key = $18 WHERE ref = $1", 0,
+		"tttttttttttiitttt" "t", "", 0 },
 	/* $1 is a LIKE pattern: the caller escapes %, _ and \ with \. */
 	[S_PERSON_FIND] = { "person_find", "SELECT " PERSON_COLS PERSON_FROM
 		"WHERE p.search_name LIKE '%' || $1 || '%' ESCAPE '\\'", 0, "t", PERSON_TYPES, 0 },
@@ -119,21 +119,68 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHEN 'ceremony' THEN 10 WHEN 'probation_vote' THEN 11 WHEN 'official' THEN 12 "
 		"WHEN 'withdrawn' THEN 13 WHEN 'rejected' THEN 14 WHEN 'struck_off' THEN 15 END, s.id",
 		0, "", "t" STEP_TYPES, ST_STREAM },
-	/* Each person's latest candidacy (no later one of the same person)
-	 * with what the candidates page shows. "+d.step" keeps SQLite on the
-	 * candidacy's own steps (the UNIQUE (candidacy_id, seq) index) instead
-	 * of steps_step_date, which made it scan every decision of the
-	 * database for each row; PostgreSQL has no unary +. */
-#define CAND_LIST(plus) "SELECT c.id, p.ref, p.full_name, u.code, c.stage, c.is_open, " \
-	"(SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
-	"(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id AND " plus "d.step = " \
-	"'decision'), p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, p.occupation, " \
-	"p.qualification FROM candidacies c JOIN people p ON p.id = c.person_id " \
-	"JOIN units u ON u.id = c.unit_id WHERE NOT EXISTS (SELECT 1 FROM candidacies l " \
-	"WHERE l.person_id = c.person_id AND l.id > c.id) " \
-	"AND ($1 IS NULL OR p.search_name LIKE '%' || $1 || '%' ESCAPE '\\')"
-	[S_CAND_LIST] = { "cand_list", CAND_LIST("+"), CAND_LIST(""), "t", "itttti" "ttttttitt",
+	/* The candidates' list and /api/v1/people, one page at a time: each
+	 * person's latest candidacy (or none, when $6 = 1 lets people without
+	 * one in), walked in Vietnamese name order along people_name_key
+	 * (007) from the person whose ref is $8 (the last row of the previous
+	 * page; NULL: from the start), with the filters in the query so that
+	 * only the page's rows are read:
+	 *   $1 the folded search (a LIKE pattern, %, _ and \ escaped with \),
+	 *   $2 a ref typed as the search (that person is found too),
+	 *   $3 the top unit of the subtree (NULL: the whole organisation),
+	 *   $4 the stage (for people without a candidacy: 'official' once
+	 *      official_since <= $7, today; 'member' with member_since),
+	 *   $5 whom: 0 all, 1 open, 2 not open (or no candidacy), 3 decided
+	 *      (a decision step), 4 closed undecided,
+	 *   $9 rows, $10 rows skipped first (a page number without a cursor).
+	 * The subtree is a recursive walk down units.parent_id for now.
+	 * "+d.step" keeps SQLite on the candidacy's own steps (the UNIQUE
+	 * (candidacy_id, seq) index) instead of steps_step_date; PostgreSQL
+	 * has no unary +, and compares the ref as bytes, as SQLite does and as
+	 * its index people_name_key is built. */
+#define CAND_SUB "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = $3 " \
+	"UNION ALL SELECT x.id FROM units x JOIN sub ON x.parent_id = sub.id) "
+#define CAND_DECISION(plus) "(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id " \
+	"AND " plus "d.step = 'decision')"
+#define CAND_WHERE(plus) "FROM people p LEFT JOIN candidacies c ON c.id = (SELECT MAX(l.id) " \
+	"FROM candidacies l WHERE l.person_id = p.id) " \
+	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) " \
+	"WHERE (c.id IS NOT NULL OR $6 = 1 OR p.ref = $2) " \
+	"AND ($1 IS NULL OR p.search_name LIKE '%' || $1 || '%' ESCAPE '\\' OR p.ref = $2) " \
+	"AND ($3 IS NULL OR u.id IN (SELECT id FROM sub)) " \
+	"AND ($4 IS NULL OR c.stage = $4 OR (c.id IS NULL AND CASE WHEN " \
+	"COALESCE(p.official_since, '') <> '' AND p.official_since <= $7 THEN 'official' " \
+	"WHEN COALESCE(p.member_since, '') <> '' THEN 'member' ELSE '' END = $4)) " \
+	"AND ($5 = 0 OR ($5 = 1 AND c.is_open = 1) OR ($5 = 2 AND COALESCE(c.is_open, 0) = 0) " \
+	"OR ($5 = 3 AND " CAND_DECISION(plus) " IS NOT NULL) " \
+	"OR ($5 = 4 AND c.is_open = 0 AND " CAND_DECISION(plus) " IS NULL)) "
+#define CAND_PAGE(plus, collate) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, c.stage, " \
+	"c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
+	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
+	"p.occupation, p.qualification, p.member_since, p.official_since " CAND_WHERE(plus) \
+	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
+	"WHERE k.ref = $8), $8" collate ")) ORDER BY p.name_key, p.ref" collate " LIMIT $9 " \
+	"OFFSET $10"
+	[S_CAND_PAGE] = { "cand_page", CAND_PAGE("+", ""), CAND_PAGE("", " COLLATE \"C\""),
+		"tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", 0 },
+	/* How many rows the same filters let through, counted up to $8 (a
+	 * cap: counting a national list to the end costs a walk of it all). */
+#define CAND_COUNT(plus) CAND_SUB "SELECT COUNT(*) FROM (SELECT 1 " CAND_WHERE(plus) \
+	"LIMIT $8) n"
+	[S_CAND_COUNT] = { "cand_count", CAND_COUNT("+"), CAND_COUNT(""), "tttti" "it" "i", "i",
 		0 },
+	/* The name keys (007) made in C: those missing, or all of them by id
+	 * when the collator changed, in batches. */
+	[S_NAMEKEY_MISSING] = { "namekey_missing", "SELECT id, full_name FROM people "
+		"WHERE name_key = '' ORDER BY id LIMIT $1", 0, "i", "it", 0 },
+	[S_NAMEKEY_FROM] = { "namekey_from", "SELECT id, full_name FROM people WHERE id > $1 "
+		"ORDER BY id LIMIT $2", 0, "ii", "it", 0 },
+	[S_NAMEKEY_SET] = { "namekey_set", "UPDATE people SET name_key = $2 WHERE id = $1", 0,
+		"it", "", 0 },
+	[S_NAMEKEY_VERSION] = { "namekey_version", "SELECT collator FROM name_key_version "
+		"WHERE id = 1", 0, "", "t", 0 },
+	[S_NAMEKEY_VERSION_SET] = { "namekey_version_set", "UPDATE name_key_version "
+		"SET collator = $1 WHERE id = 1", 0, "t", "", 0 },
 	/* `ketnap verify`'s candidacies with their steps. LEFT JOINs: a
 	 * candidacy whose person, unit or steps are gone still comes, for
 	 * verify to report. */

@@ -24,13 +24,28 @@ static int is_pg(const char *url)
 	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
 }
 
+/* Migration 007 gave people their name-order keys, which only C makes. */
+#define NAME_KEYS_SINCE 7
+
 enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err)
 {
-	if (is_pg(url))
-		return pg_open(url, create, out, err);
-	if (strncmp(url, "sqlite:", 7) == 0)
-		url += 7;
-	return sqlite_open(url, create, out, err);
+	enum kn_err e;
+	if (is_pg(url)) {
+		e = pg_open(url, create, out, err);
+	} else {
+		if (strncmp(url, "sqlite:", 7) == 0)
+			url += 7;
+		e = sqlite_open(url, create, out, err);
+	}
+	/* Keys missing (people written by a bulk path) or made by another
+	 * ICU (the system was upgraded) are made now, so that the lists keep
+	 * their order: two indexed reads when there is nothing to do. A
+	 * failure (a busy or read-only database) leaves them to the next
+	 * opening; meanwhile the people without a key come first. */
+	if (e == KN_OK && store_schema_version(*out) >= NAME_KEYS_SINCE &&
+	    store_name_keys_refresh(*out, NULL) != KN_OK)
+		(*out)->errmsg[0] = '\0';
+	return e;
 }
 
 const char *store_backend(struct store *s)
@@ -175,7 +190,11 @@ const char *store_errmsg(struct store *s)
 
 enum kn_err store_migrate(struct store *s, int *from, int *to)
 {
-	return s->ops->migrate(s, from, to);
+	enum kn_err e = s->ops->migrate(s, from, to);
+	/* 007's work in C: the keys of the people already there. */
+	if (e == KN_OK && *to >= NAME_KEYS_SINCE)
+		e = store_name_keys_refresh(s, NULL);
+	return e;
 }
 
 int store_schema_version(struct store *s)

@@ -69,7 +69,8 @@ void store_units_free(struct unit *u, size_t n);
 /* ---- people ---- */
 enum kn_err store_person_get(struct store *s, const char *ref, struct person *out);
 enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out);
-/* Insert or update by ref; search_name is the folded full name. */
+/* Insert or update by ref; search_name is the folded full name. The
+ * person's name-order key (people.name_key) is written with it. */
 enum kn_err store_person_put(struct store *s, const struct person *p,
 			     const char *search_name, int *changed);
 /* People whose folded name contains `folded` (already folded by the
@@ -189,11 +190,10 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg);
 
-/* The latest candidacy of each person who has one, with what a list of
- * candidates shows and filters on (the structure categories need the
- * person's facts and the unit). Restricted to people whose folded name
- * contains `folded` (NULL or "": everyone). Unordered: callers sort in
- * Vietnamese name order. */
+/* A person's latest candidacy (or the person alone: candidacy_id 0,
+ * stage STEP_NONE, open 0), with what a list of candidates shows and
+ * filters on (the structure categories need the person's facts and the
+ * unit: the candidacy's, or the person's when there is none). */
 struct cand_summary {
 	int64_t candidacy_id;
 	char *ref;
@@ -210,10 +210,50 @@ struct cand_summary {
 	int youth_union;
 	char *occupation;
 	char *qualification;
+	kn_date member_since, official_since;
 };
-enum kn_err store_candidacy_list(struct store *s, const char *folded,
-				 struct cand_summary **out, size_t *n);
+
+/* Whom a list keeps, by their latest candidacy. */
+enum cand_whom {
+	CAND_ALL, CAND_OPEN,
+	CAND_NOT_OPEN,		/* closed, or no candidacy */
+	CAND_DECIDED,		/* a decision step recorded (admitted) */
+	CAND_CLOSED,		/* closed without a decision */
+};
+/* The filters of a list, all judged by the database. */
+struct cand_filter {
+	const char *folded;	/* the folded name contains it; NULL or "": any */
+	const char *ref;	/* this ref is found whatever its name; NULL: none */
+	const char *unit;	/* the subtree of this unit code; NULL: everyone */
+	const char *stage;	/* a step name the candidacy is at, or for people
+				 * without one "member" or "official" (as of
+				 * today); NULL: any */
+	enum cand_whom whom;
+	int people;		/* 1: people without a candidacy come too */
+	kn_date today;
+};
+/* One page of the list in Vietnamese name order (text_name_key(), then
+ * the ref as bytes): up to `limit` rows after the person whose ref is
+ * `after` (NULL: from the first), `offset` rows skipped first. Reads only
+ * what it returns (people_name_key's order; the filters in the query),
+ * so that a page costs the same at any depth when walked by `after`.
+ * *out is the caller's (store_cand_summaries_free). */
+enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
+			    long long offset, size_t limit, struct cand_summary **out, size_t *n);
+/* How many rows the filters let through, counted up to `cap` (*n = cap
+ * means "cap or more"): the cost grows with the rows counted. */
+enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long long cap,
+			     long long *n);
 void store_cand_summaries_free(struct cand_summary *c, size_t n);
+
+/* The people's name-order keys (people.name_key, migration 007): made
+ * for every person when the running ICU collator differs from the one
+ * they were made with, else for those who have none ('': written by a
+ * path that does not make keys, or before 007). Batches of 5,000 people,
+ * each one transaction; *made (may be NULL) gets how many were written.
+ * store_open() and store_migrate() call it; a bulk writer of people that
+ * does not fill name_key calls it when done. */
+enum kn_err store_name_keys_refresh(struct store *s, long long *made);
 
 /* ---- accounts (ketnap serve) ---- */
 struct user {

@@ -1,8 +1,8 @@
 /*
  * store_reads.c — the store's reads and reports (store.h): the export's
  * steps, the reports' admissions, step counts and pipelines, the list of
- * candidates, and `ketnap verify`'s iterators. Written once for both
- * backends: each runs its statement of the table (statements.c) and
+ * candidates (a page at a time) and `ketnap verify`'s iterators. Written
+ * once for both backends: each runs its statement of the table (statements.c) and
  * reads the rows with store_impl.h's typed readers.
  *
  * The streamed statements (ST_STREAM) hand their rows to the caller's
@@ -71,7 +71,7 @@ enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg)
 /* ---- reports ---- */
 
 /* What the structure categories (RULES.md §6) need of a person, as
- * S_ADMISSIONS and S_CAND_LIST have it from column at: sex, birth date,
+ * S_ADMISSIONS and S_CAND_PAGE have it from column at: sex, birth date,
  * ethnicity, religion, youth union, occupation, qualification. */
 struct cats {
 	char *sex;
@@ -281,34 +281,70 @@ enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of
 static void cand_summary_row(const struct srows *r, void *item)
 {
 	struct cand_summary *c = item;
-	c->candidacy_id = row_int(r, 0);
+	c->candidacy_id = row_int(r, 0);	/* NULL (no candidacy) reads 0 */
 	c->ref = row_dup(r, 1);
 	c->full_name = row_dup(r, 2);
 	c->unit = row_dup(r, 3);
-	c->stage = step_from_name(row_str(r, 4));
+	c->stage = row_str(r, 4) ? step_from_name(row_str(r, 4)) : STEP_NONE;
 	c->open = (int)row_int(r, 5);
 	c->last_date = row_date(r, 6);
 	c->decision = row_date(r, 7);
 	row_cats(r, 8, &(struct cats){ &c->sex, &c->birth_date, &c->ethnicity, &c->religion,
 				       &c->youth_union, &c->occupation, &c->qualification });
+	c->member_since = row_date(r, 15);
+	c->official_since = row_date(r, 16);
 }
 
-enum kn_err store_candidacy_list(struct store *s, const char *folded,
-				 struct cand_summary **out, size_t *n)
+/* $1 … $7 of S_CAND_PAGE and S_CAND_COUNT; pat holds $1's text. */
+static void cand_filter_args(const struct cand_filter *f, struct buf *pat, struct sargs *a)
+{
+	/* LIKE metacharacters in the search text match themselves. */
+	if (f->folded && *f->folded) {
+		store_like_escape(f->folded, pat);
+		arg_text(a, pat->s);
+	} else {
+		arg_null(a);
+	}
+	arg_text(a, f->ref && *f->ref ? f->ref : NULL);
+	arg_text(a, f->unit);
+	arg_text(a, f->stage);
+	arg_int(a, (int64_t)f->whom);
+	arg_int(a, f->people ? 1 : 0);
+	arg_date(a, f->today);
+}
+
+enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
+			    long long offset, size_t limit, struct cand_summary **out, size_t *n)
 {
 	struct sargs a = SARGS_INIT;
 	struct buf pat = BUF_INIT;
 	enum kn_err e;
 
-	/* LIKE metacharacters in the search text match themselves. */
-	if (folded && *folded) {
-		store_like_escape(folded, &pat);
-		arg_text(&a, pat.s);
-	} else {
-		arg_null(&a);
-	}
-	e = all_rows(s, S_CAND_LIST, &a, (void **)out, n, sizeof(**out), cand_summary_row,
+	cand_filter_args(f, &pat, &a);
+	arg_text(&a, after && *after ? after : NULL);
+	arg_int(&a, (int64_t)limit);
+	arg_int(&a, offset > 0 ? offset : 0);
+	e = all_rows(s, S_CAND_PAGE, &a, (void **)out, n, sizeof(**out), cand_summary_row,
 		     cand_summaries_drop);
+	buf_release(&pat);
+	return e;
+}
+
+enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long long cap,
+			     long long *n)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf pat = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	cand_filter_args(f, &pat, &a);
+	arg_int(&a, cap);
+	*n = 0;
+	if ((e = q_first(s, S_CAND_COUNT, &a, &r)) == KN_OK) {
+		*n = row_int(&r, 0);
+		e = q_close(&r);
+	}
 	buf_release(&pat);
 	return e;
 }

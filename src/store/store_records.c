@@ -11,12 +11,18 @@
  * themselves. A unit's parent must exist: an unknown one would make the
  * statement store NULL, a new root, so it is refused beforehand. A
  * policy row in force since always is stored with from_date ''.
+ *
+ * A person is written with the sort key of their name in Vietnamese
+ * order (people.name_key, hex of text_name_key()), and
+ * store_name_keys_refresh() makes the keys a database lacks or that
+ * another ICU made.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store_impl.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -148,6 +154,22 @@ static int person_same(const struct person *a, const struct person *b)
 	       store_streq(a->note, b->note);
 }
 
+/* The stored form of a name's sort key: text_name_key() in lower-case
+ * hex, whose byte order (SQLite's BINARY, PostgreSQL's COLLATE "C") is
+ * the key's, and which both backends keep as text. Never empty. */
+static void name_key_hex(const char *full_name, struct buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct buf k = BUF_INIT;
+	text_name_key(full_name, &k);
+	buf_grow(out, 2 * k.len);
+	for (size_t i = 0; i < k.len; i++) {
+		buf_addc(out, hex[(unsigned char)k.s[i] >> 4]);
+		buf_addc(out, hex[(unsigned char)k.s[i] & 15]);
+	}
+	buf_release(&k);
+}
+
 enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name,
 			     int *changed)
 {
@@ -155,6 +177,7 @@ enum kn_err store_person_put(struct store *s, const struct person *p, const char
 	struct sargs a = SARGS_INIT;
 	enum kn_err e = store_person_get(s, p->ref, &old);
 	char sex[2] = { p->sex, 0 };
+	struct buf key = BUF_INIT;
 	int same = 0;
 
 	if (e == KN_OK) {
@@ -178,7 +201,127 @@ enum kn_err store_person_put(struct store *s, const struct person *p, const char
 	arg_date(&a, p->official_since);
 	arg_text(&a, p->phone);
 	arg_text(&a, p->note);
-	return put_write(s, e, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
+	name_key_hex(p->full_name, &key);
+	arg_text(&a, key.s);
+	e = put_write(s, e, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
+	buf_release(&key);
+	return e;
+}
+
+/* ---- the name-order keys (migration 007) ---- */
+
+#define NAME_KEY_BATCH 5000
+
+struct key_todo {
+	int64_t id;
+	char *name;
+};
+
+static void key_todo_row(const struct srows *r, void *item)
+{
+	struct key_todo *k = item;
+	k->id = row_int(r, 0);
+	k->name = row_dup(r, 1);
+}
+
+static void key_todo_free(struct key_todo *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(k[i].name);
+	free(k);
+}
+
+/* One batch: the people read by `id` (S_NAMEKEY_MISSING or
+ * S_NAMEKEY_FROM with a) get their keys, in one transaction. *last: the
+ * greatest id done; *n: how many (0: no more). */
+static enum kn_err key_batch(struct store *s, enum stmt_id id, const struct sargs *a,
+			     int64_t *last, size_t *n)
+{
+	struct key_todo *k = NULL;
+	struct buf key = BUF_INIT;
+	enum kn_err e = q_all(s, id, a, (void **)&k, n, sizeof(*k), key_todo_row);
+
+	if (e != KN_OK || *n == 0)
+		goto out;
+	if ((e = store_begin(s)) != KN_OK)
+		goto out;
+	for (size_t i = 0; i < *n && e == KN_OK; i++) {
+		struct sargs u = SARGS_INIT;
+		buf_reset(&key);
+		name_key_hex(k[i].name, &key);
+		arg_int(&u, k[i].id);
+		arg_text(&u, key.s);
+		e = q_exec(s, S_NAMEKEY_SET, &u, NULL);
+		*last = k[i].id;
+	}
+	if (e == KN_OK)
+		e = store_commit(s);
+	else
+		store_rollback(s);
+out:
+	key_todo_free(k, *n);
+	buf_release(&key);
+	return e;
+}
+
+enum kn_err store_name_keys_refresh(struct store *s, long long *made)
+{
+	struct buf want = BUF_INIT;
+	struct srows r;
+	char *have = NULL;
+	int64_t last = 0;
+	size_t n;
+	enum kn_err e;
+
+	if (made)
+		*made = 0;
+	text_name_key_version(&want);
+	if ((e = q_first(s, S_NAMEKEY_VERSION, NULL, &r)) == KN_OK) {
+		have = row_dup(&r, 0);
+		e = q_close(&r);
+	} else if (e == KN_ENOTFOUND) {
+		e = KN_OK;	/* the row was deleted: make every key again */
+	}
+	if (e != KN_OK)
+		goto out;
+	if (have && strcmp(have, want.s) == 0) {
+		/* Only those without a key; each batch leaves the list. */
+		do {
+			struct sargs a = SARGS_INIT;
+			arg_int(&a, NAME_KEY_BATCH);
+			if ((e = key_batch(s, S_NAMEKEY_MISSING, &a, &last, &n)) != KN_OK)
+				goto out;
+			if (made)
+				*made += (long long)n;
+		} while (n == NAME_KEY_BATCH);
+		goto out;
+	}
+	/* Another collator (or none recorded): every key, in id order; the
+	 * version is written last, so that an interrupted rebuild starts
+	 * again rather than leave old keys beside new ones. */
+	do {
+		struct sargs a = SARGS_INIT;
+		arg_int(&a, last);
+		arg_int(&a, NAME_KEY_BATCH);
+		if ((e = key_batch(s, S_NAMEKEY_FROM, &a, &last, &n)) != KN_OK)
+			goto out;
+		if (made)
+			*made += (long long)n;
+	} while (n == NAME_KEY_BATCH);
+	{
+		struct sargs a = SARGS_INIT;
+		arg_text(&a, want.s);
+		if ((e = store_begin(s)) != KN_OK)
+			goto out;
+		if ((e = q_exec(s, S_NAMEKEY_VERSION_SET, &a, NULL)) == KN_OK)
+			e = store_commit(s);
+		else
+			store_rollback(s);
+	}
+out:
+	free(have);
+	buf_release(&want);
+	return e;
 }
 
 static void person_row(const struct srows *r, void *item)

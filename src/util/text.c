@@ -25,6 +25,8 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <unicode/uvernum.h>
+#include <unicode/uversion.h>
 
 #include "util/text.h"
 #include "util/i18n.h"
@@ -487,6 +489,24 @@ void text_name_key(const char *full_name, struct buf *out)
 	buf_addc(out, '\x01');
 	span_key(c, np.family, out);
 	buf_release(&np.own);
+}
+
+void text_name_key_version(struct buf *out)
+{
+	const UCollator *c = collator();
+	UVersionInfo v;
+	char vs[U_MAX_VERSION_STRING_LENGTH];
+
+	if (!c) {
+		buf_adds(out, "bytes");
+		return;
+	}
+	ucol_getVersion(c, v);
+	u_versionToString(v, vs);
+	buf_adds(out, "icu-");
+	buf_adds(out, U_ICU_VERSION);
+	buf_adds(out, " vi-");
+	buf_adds(out, vs);
 }
 
 /* ---- Numbers -------------------------------------------------------- */

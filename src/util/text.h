@@ -44,8 +44,15 @@ int text_name_cmp(const char *a, const char *b);
 /* A binary sort key for the order of text_name_cmp(), appended to out:
  * NUL-terminated, no embedded NULs, compare with strcmp()/memcmp() and the
  * sign agrees with text_name_cmp(). Not printable; only for sorting. Keys
- * are only comparable within one ICU version (do not store them). */
+ * are only comparable within one ICU version: store them only with
+ * text_name_key_version(). */
 void text_name_key(const char *full_name, struct buf *out);
+
+/* What the keys of text_name_key() depend on, appended to out: the ICU
+ * version and the "vi" collator's version ("icu-72.1 vi-153.120…"), or
+ * "bytes" when no collator could be opened. A stored key is valid while
+ * this text is the same (the store rebuilds its keys when it is not). */
+void text_name_key_version(struct buf *out);
 
 /* A binary sort key of the whole text in ICU's "vi" order (Ánh < Bình <
  * Dung < Đức < Hà; a < ă < â), appended to out: compare with strcmp().

@@ -1,6 +1,6 @@
 /*
  * api_people.c — the people of the JSON API: the list of candidates
- * (search, filters, pages), one person with their candidacies, deadlines
+ * (search, filters, pages read one at a time from the database), one person with their candidacies, deadlines
  * and next step, and creating and editing a person.
  *
  * Everything is confined to the user's unit subtree: a person outside it
@@ -28,24 +28,10 @@
 
 /* ---- the list ---- */
 
-struct row {
-	const char *ref, *full_name, *unit, *step;
-	kn_date birth_date, last_date, decision;
-	int open, has_candidacy;
-	char *key;		/* Vietnamese name-order sort key */
-};
-
-static int row_cmp(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : strcmp(x->ref, y->ref);
-}
-
-static int ref_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+/* `total` is counted by the database with the page's filters, up to this
+ * many (then `total_exact` is false): an exact count of a national list
+ * walks all of it. */
+#define TOTAL_CAP 10000
 
 static int status_valid(const char *s)
 {
@@ -53,24 +39,23 @@ static int status_valid(const char *s)
 	       strcmp(s, "official") == 0;
 }
 
+/* One page read from the store (store_cand_page): the subtree, the
+ * search (a name, or a ref), the stage and `open` are in the query, the
+ * order is the people's stored name keys. `page` skips rows in the query;
+ * `after` (the `next` of the previous page: its last ref) starts after
+ * that person, at the same cost at any depth. */
 HANDLER(api_people)
 {
 	const char *q = api_query(rq, "q"), *step = api_query(rq, "step");
-	const char *open_s = api_query(rq, "open");
+	const char *open_s = api_query(rq, "open"), *after = api_query(rq, "after");
 	struct unode *top;
 	struct cand_summary *cs = NULL;
-	struct person *pp = NULL;
-	size_t ncs = 0, npp = 0, nrows = 0;
-	struct row *rows = NULL;
-	const char **refs = NULL;
+	size_t ncs = 0, shown;
 	struct buf folded = BUF_INIT;
-	long long page, per_page;
+	long long page, per_page, total = 0;
 	enum kn_err e;
 	kn_date today = date_today();
 	struct unitree *t;
-	size_t byref_index = (size_t)-1;
-	const char *byref_step = NULL;
-	int byref_open = 0;
 
 	if (api_query_int(rq, rs, "page", 1, 1000000, 1, &page) < 0 ||
 	    api_query_int(rq, rs, "per_page", 1, 500, API_PAGE_SIZE, &per_page) < 0)
@@ -89,115 +74,48 @@ HANDLER(api_people)
 			return api_error(rq, rs, 400, _("The search text is not valid UTF-8."), NULL);
 		text_fold(q, &folded);
 	}
-	e = store_candidacy_list(rq->store, q ? folded.s : NULL, &cs, &ncs);
-	/* People without a candidacy (members) are found by name only: the
-	 * list without a search is the list of candidates. */
-	if (e == KN_OK && q && (!open_s || strcmp(open_s, "0") == 0))
-		e = store_person_find(rq->store, folded.s, &pp, &npp);
-	/* A search for a ref finds that person too. */
-	if (e == KN_OK && q) {
-		struct person byref;
-		memset(&byref, 0, sizeof(byref));
-		if (store_person_get(rq->store, q, &byref) == KN_OK) {
-			int dup = 0;
-			for (size_t i = 0; i < npp && !dup; i++)
-				dup = strcmp(pp[i].ref, byref.ref) == 0;
-			if (!dup) {
-				struct candidacy *bc = NULL;
-				size_t nbc = 0;
-				if (store_candidacies_of(rq->store, byref.id, &bc, &nbc) == KN_OK && nbc) {
-					byref_step = api_person_status(byref.member_since,
-								       byref.official_since, today,
-								       &bc[nbc - 1]);
-					byref_open = bc[nbc - 1].open;
-				}
-				store_candidacies_free(bc, nbc);
-				pp = xreallocarray(pp, npp + 1, sizeof(*pp));
-				byref_index = npp;
-				pp[npp++] = byref;
-			} else {
-				person_release(&byref);
-			}
-		}
-	}
-	if (e != KN_OK) {
+	if (after && !*after)
+		after = NULL;
+	/* People without a candidacy (members) are found by name or ref
+	 * only: the list without a search is the list of candidates. */
+	struct cand_filter f = {
+		.folded = q ? folded.s : NULL,
+		.ref = q,
+		.unit = top->parent || (t && t->nroots > 1) ? top->u.code : NULL,
+		.stage = step,
+		.whom = !open_s ? CAND_ALL : open_s[0] == '1' ? CAND_OPEN : CAND_NOT_OPEN,
+		.people = q != NULL,
+		.today = today,
+	};
+	if ((e = store_cand_count(rq->store, &f, TOTAL_CAP, &total)) != KN_OK ||
+	    (e = store_cand_page(rq->store, &f, after, after ? 0 : (page - 1) * per_page,
+				 (size_t)per_page + 1, &cs, &ncs)) != KN_OK) {
 		api_store_error(rq, rs, e);
 		goto out;
 	}
-	rows = xcalloc(ncs + npp + 1, sizeof(*rows));
-	refs = xcalloc(ncs + 1, sizeof(*refs));
-	for (size_t i = 0; i < ncs; i++) {
-		struct unode *un = unitree_find(t, cs[i].unit);
-		refs[i] = cs[i].ref;
-		if (!un || !unitree_within(un, top))
-			continue;
-		struct row *r = &rows[nrows];
-		r->ref = cs[i].ref;
-		r->full_name = cs[i].full_name;
-		r->unit = cs[i].unit;
-		r->step = step_name(cs[i].stage);	/* "official" once full */
-		r->birth_date = cs[i].birth_date;
-		r->last_date = cs[i].last_date;
-		r->decision = cs[i].decision;
-		r->open = cs[i].open;
-		r->has_candidacy = 1;
-		if ((step && strcmp(step, r->step) != 0) ||
-		    (open_s && r->open != (open_s[0] == '1')))
-			continue;
-		nrows++;
-	}
-	xqsort(refs, ncs, sizeof(*refs), ref_cmp);
-	for (size_t i = 0; i < npp; i++) {
-		struct unode *un = unitree_find(t, pp[i].unit);
-		if (!un || !unitree_within(un, top) ||
-		    (ncs && bsearch(&pp[i].ref, refs, ncs, sizeof(*refs), ref_cmp)))
-			continue;
-		struct row *r = &rows[nrows];
-		r->ref = pp[i].ref;
-		r->full_name = pp[i].full_name;
-		r->unit = pp[i].unit;
-		r->step = api_person_status(pp[i].member_since, pp[i].official_since, today, NULL);
-		r->open = r->has_candidacy = 0;
-		if (i == byref_index && byref_step) {
-			r->step = byref_step;
-			r->open = byref_open;
-			r->has_candidacy = 1;
-		}
-		r->birth_date = pp[i].birth_date;
-		r->last_date = r->decision = KN_DATE_NONE;
-		if ((step && strcmp(step, r->step) != 0) ||
-		    (open_s && r->open != (open_s[0] == '1')))
-			continue;
-		nrows++;
-	}
-	for (size_t i = 0; i < nrows; i++) {
-		struct buf k = BUF_INIT;
-		text_name_key(rows[i].full_name, &k);
-		rows[i].key = buf_detach(&k);
-	}
-	xqsort(rows, nrows, sizeof(*rows), row_cmp);
+	shown = ncs > (size_t)per_page ? (size_t)per_page : ncs;
 
 	json_t *items = json_array();
-	size_t first = (size_t)((page - 1) * per_page);
-	for (size_t i = first; i < nrows && i < first + (size_t)per_page; i++) {
-		const struct row *r = &rows[i];
-		struct unode *un = unitree_find(t, r->unit);
+	for (size_t i = 0; i < shown; i++) {
+		const struct cand_summary *c = &cs[i];
+		struct unode *un = unitree_find(t, c->unit);
+		int has = c->candidacy_id != 0;
+		/* "official" once full; without a candidacy, the member's own */
+		const char *st = has ? step_name(c->stage)
+			: api_person_status(c->member_since, c->official_since, today, NULL);
 		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s, s:o, s:s, s:b, s:b, s:o, s:o}",
-			"ref", r->ref, "full_name", r->full_name, "birth_date", api_date(r->birth_date),
-			"unit", r->unit, "unit_name", api_str(un ? un->u.name : NULL),
-			"step", r->step, "candidate", r->has_candidacy, "open", r->open,
-			"last_date", api_date(r->last_date), "decision", api_date(r->decision)));
+			"ref", c->ref, "full_name", c->full_name, "birth_date", api_date(c->birth_date),
+			"unit", c->unit, "unit_name", api_str(un ? un->u.name : NULL),
+			"step", st, "candidate", has, "open", c->open,
+			"last_date", api_date(c->last_date), "decision", api_date(c->decision)));
 	}
-	api_json(rs, 200, json_pack("{s:s, s:I, s:I, s:I, s:o}", "unit", top->u.code,
-				    "total", (json_int_t)nrows, "page", (json_int_t)page,
-				    "per_page", (json_int_t)per_page, "people", items));
+	api_json(rs, 200, json_pack("{s:s, s:I, s:b, s:I, s:I, s:o, s:o}", "unit", top->u.code,
+				    "total", (json_int_t)total, "total_exact", total < TOTAL_CAP,
+				    "page", (json_int_t)page, "per_page", (json_int_t)per_page,
+				    "next", ncs > shown ? json_string(cs[shown - 1].ref) : json_null(),
+				    "people", items));
 out:
-	for (size_t i = 0; i < nrows; i++)
-		free(rows[i].key);
-	free(rows);
-	free(refs);
 	store_cand_summaries_free(cs, ncs);
-	store_people_free(pp, npp);
 	buf_release(&folded);
 	return 0;
 }

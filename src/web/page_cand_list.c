@@ -7,10 +7,9 @@
  * keeps, order through text_name_key(), overdue through deadlines_for()
  * and categories through report_in_category() — what `ketnap person
  * find` and the reports use. Only the user's subtree is listed; a unit
- * outside it answers 404. Each worker thread keeps its own copy of the
- * list, read again when the database changed.
+ * outside it answers 404. Each request reads only its page from the
+ * database; nothing of the list is kept between requests.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +32,6 @@
 
 
 #define PAGE_SIZE 50
-/* Up to this many open candidacies, the overdue filter loads each one's
- * steps; beyond it, one pass over every open candidacy is cheaper. */
-#define OVERDUE_ONE_BY_ONE 150
 
 
 /* The list's unit picker: every unit of the subtree in a <datalist>, the
@@ -115,111 +111,19 @@ static struct unode *unit_pick(struct unitree *t, struct unode *scope, const cha
 /* ================================================================ */
 
 /*
- * The list reads the latest candidacy of every person at once
- * (store_candidacy_list), then filters, sorts and pages in memory: the
- * subtree, the search and the categories are all judged here with the
- * domain's own functions. That read, and the ICU sort keys of every name,
- * cost a few hundred milliseconds on a city, so each worker thread keeps
- * them until the database changes. Every write of a person or a step
- * leaves an audit entry in its transaction, so the count of audit entries
- * (read before the list) tells whether the copy is still current. The
- * candidacies with an overdue deadline are kept the same way, for one day.
+ * The list reads one page from the store (store_cand_page): the subtree,
+ * the stage, whom it shows and the search are in the query, the order is
+ * the people's stored name keys, and the next page starts after the last
+ * row's ref (`after=REF` in the pager's link), so that a page costs the
+ * same at any depth and nothing of the list is kept between requests.
+ * `page=N` alone (old links, "previous") skips rows in the query instead.
+ * The structure category and the overdue filter are judged here, by
+ * report_in_category() and deadlines_for() over each row's facts and
+ * steps: the list is then read in batches until the page is full.
  */
-struct cand_cache {
-	long long stamp;		/* store_audit_count() when read */
-	struct cand_summary *c;
-	size_t n;
-	char **fold;			/* text_fold() of each full name */
-	char **key;			/* text_name_key() of each full name */
-	size_t *order;			/* indices in Vietnamese name order */
-	kn_date overdue_day;		/* the day `overdue` holds for, or NONE */
-	char **overdue;			/* refs with an overdue deadline, sorted */
-	size_t noverdue;
-};
-
-/* This thread's cache (freed when the worker thread ends). */
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-static void cache_free(void *arg)
-{
-	struct cand_cache *k = arg;
-	if (!k)
-		return;
-	for (size_t i = 0; i < k->n; i++) {
-		free(k->fold[i]);
-		free(k->key[i]);
-	}
-	for (size_t i = 0; i < k->noverdue; i++)
-		free(k->overdue[i]);
-	free(k->fold);
-	free(k->key);
-	free(k->order);
-	free(k->overdue);
-	store_cand_summaries_free(k->c, k->n);
-	free(k);
-}
-
-/* Vietnamese name order (given, middle, family name), then ref. */
-static int order_cmp(const void *a, const void *b, void *arg)
-{
-	const struct cand_cache *k = arg;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(k->key[x], k->key[y]);
-	return c ? c : strcmp(k->c[x].ref, k->c[y].ref);
-}
-
-static void cache_key_make(void)
-{
-	pthread_key_create(&cache_key, cache_free);
-}
-
-/* This thread's copy of the list, read again when the database changed;
- * NULL on a storage error. */
-static struct cand_cache *cache_get(struct request *rq)
-{
-	struct cand_cache *k, *cache;
-	long long stamp;
-
-	pthread_once(&cache_once, cache_key_make);
-	cache = pthread_getspecific(cache_key);
-	if (store_audit_count(rq->store, &stamp) != KN_OK)
-		return NULL;
-	if (cache && cache->stamp == stamp)
-		return cache;
-	k = xcalloc(1, sizeof(*k));
-	k->stamp = stamp;
-	k->overdue_day = KN_DATE_NONE;
-	if (store_candidacy_list(rq->store, NULL, &k->c, &k->n) != KN_OK) {
-		free(k);
-		return NULL;
-	}
-	k->fold = xcalloc(k->n ? k->n : 1, sizeof(*k->fold));
-	k->key = xcalloc(k->n ? k->n : 1, sizeof(*k->key));
-	k->order = xcalloc(k->n ? k->n : 1, sizeof(*k->order));
-	for (size_t i = 0; i < k->n; i++) {
-		struct buf f = BUF_INIT, s = BUF_INIT;
-		text_fold(k->c[i].full_name, &f);
-		text_name_key(k->c[i].full_name, &s);
-		k->fold[i] = buf_detach(&f);
-		k->key[i] = buf_detach(&s);
-		k->order[i] = i;
-	}
-	xqsort_r(k->order, k->n, sizeof(*k->order), order_cmp, k);
-	cache_free(cache);
-	pthread_setspecific(cache_key, k);
-	return k;
-}
-
-struct row {
-	size_t i;		/* index into the cache */
-	int overdue;		/* 1, 0, or -1 not known yet */
-};
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+#define BATCH 200
+/* The "N candidates" line counts in the database, up to this many. */
+#define COUNT_CAP 10000
 
 /* Whether a candidacy's steps have a deadline overdue on `today`. */
 static int steps_overdue(struct ledger *l, const struct step *st, size_t n)
@@ -252,53 +156,79 @@ static int one_overdue(struct request *rq, struct ledger *l, const struct cand_s
 	return over;
 }
 
-struct overdue_pass {
+/* The filters the store cannot judge: the structure category (NULL:
+ * any) and the overdue deadlines. */
+struct late_filter {
+	struct request *rq;
 	struct ledger *l;
-	char **refs;
-	size_t n, cap;
+	const char *category;
+	int overdue;
 };
 
-static int overdue_each(void *arg, const struct pipeline *p)
+static int late_keeps(const struct late_filter *lf, const struct cand_summary *c)
 {
-	struct overdue_pass *o = arg;
-	if (!steps_overdue(o->l, p->steps, p->nsteps))
-		return 0;
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 64;
-		o->refs = xreallocarray(o->refs, o->cap, sizeof(*o->refs));
+	if (lf->category) {
+		struct unode *un = unitree_find(req_tree(lf->rq), c->unit);
+		struct admission a = {
+			.unit = c->unit, .sex = c->sex, .birth_date = c->birth_date,
+			.ethnicity = c->ethnicity, .religion = c->religion,
+			.youth_union = c->youth_union, .occupation = c->occupation,
+			.qualification = c->qualification,
+			/* Not yet decided: judged as if decided today. */
+			.decision = c->decision != KN_DATE_NONE ? c->decision : lf->l->today,
+		};
+		if (!un || report_in_category(&a, un, lf->category) != 1)
+			return 0;
 	}
-	o->refs[o->n++] = xstrdup(p->person_ref);
-	return 0;
+	return !lf->overdue || one_overdue(lf->rq, lf->l, c);
 }
 
-/* Every open candidacy with an overdue deadline today, in one pass over
- * the open candidacies, kept with the cache for the day. */
-static enum kn_err cache_overdue(struct request *rq, struct cand_cache *k, struct ledger *l)
+/* Up to `want` rows that pass f and lf, `skip` of them dropped first,
+ * after the person `after` (NULL: from the start). Without late filters
+ * one query; with them, batches until enough pass. *out: the caller's. */
+static enum kn_err page_read(struct request *rq, const struct cand_filter *f,
+			     const struct late_filter *lf, const char *after, size_t skip,
+			     size_t want, struct cand_summary **out, size_t *n)
 {
-	struct overdue_pass o = { l, NULL, 0, 0 };
-	if (k->overdue_day == l->today)
-		return KN_OK;
-	if (store_pipeline_each(rq->store, l->today, overdue_each, &o) != KN_OK) {
-		for (size_t i = 0; i < o.n; i++)
-			free(o.refs[i]);
-		free(o.refs);
-		return KN_EIO;
-	}
-	xqsort(o.refs, o.n, sizeof(*o.refs), str_cmp);
-	for (size_t i = 0; i < k->noverdue; i++)
-		free(k->overdue[i]);
-	free(k->overdue);
-	k->overdue = o.refs;
-	k->noverdue = o.n;
-	k->overdue_day = l->today;
-	return KN_OK;
-}
+	struct cand_summary *batch = NULL;
+	char *cur = after ? xstrdup(after) : NULL;
+	size_t nb = 0;
+	enum kn_err e = KN_OK;
 
-static int cached_overdue(const struct cand_cache *k, const struct cand_summary *c)
-{
-	const char *ref = c->ref;
-	return c->open && k->noverdue &&
-	       bsearch(&ref, k->overdue, k->noverdue, sizeof(*k->overdue), str_cmp) != NULL;
+	*out = NULL;
+	*n = 0;
+	if (!lf->category && !lf->overdue) {
+		free(cur);
+		return store_cand_page(rq->store, f, after, (long long)skip, want, out, n);
+	}
+	*out = xcalloc(want, sizeof(**out));
+	while (*n < want) {
+		if ((e = store_cand_page(rq->store, f, cur, 0, BATCH, &batch, &nb)) != KN_OK)
+			break;
+		free(cur);	/* the next batch starts after this one's last row */
+		cur = nb ? xstrdup(batch[nb - 1].ref) : NULL;
+		for (size_t i = 0; i < nb && *n < want; i++) {
+			if (!late_keeps(lf, &batch[i]))
+				continue;
+			if (skip) {
+				skip--;
+				continue;
+			}
+			(*out)[(*n)++] = batch[i];	/* moved: its strings are now *out's */
+			memset(&batch[i], 0, sizeof(batch[i]));
+		}
+		store_cand_summaries_free(batch, nb);
+		batch = NULL;
+		if (nb < BATCH || !cur)
+			break;
+	}
+	free(cur);
+	if (e != KN_OK) {
+		store_cand_summaries_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return e;
 }
 
 /* Whom the list shows: it opens on the open candidacies; party members
@@ -311,21 +241,12 @@ static const char *const list_status_labels[LIST__COUNT] = {
 	N_("closed without admission"), N_("everyone"),
 };
 
-static int list_status_keeps(enum list_status st, const struct cand_summary *c)
-{
-	switch (st) {
-	case LIST_OPEN:
-		return c->open;
-	case LIST_MEMBERS:
-		return c->decision != KN_DATE_NONE;
-	case LIST_CLOSED:
-		return !c->open && c->decision == KN_DATE_NONE;
-	default:
-		return 1;
-	}
-}
+/* Each choice as the store's filter. */
+static const enum cand_whom list_status_whom[LIST__COUNT] = {
+	CAND_OPEN, CAND_DECIDED, CAND_CLOSED, CAND_ALL,
+};
 
-/* The query string of the list without `page` (for the pager). */
+/* The query string of the list without `page` and `after` (for the pager). */
 static void list_query(struct request *rq, struct buf *q)
 {
 	static const char *const keys[] = { "q", "unit", "status", "step", "category", "overdue" };
@@ -377,8 +298,8 @@ static void list_filters(struct request *rq, struct response *rs, struct unode *
 		    overdue ? " checked" : "", _("Overdue only"), _("Filter"), _("Clear"));
 }
 
-static void list_table(struct request *rq, struct response *rs, const struct cand_cache *k,
-		       const struct row *rows, size_t first, size_t last)
+static void list_table(struct request *rq, struct response *rs, const struct cand_summary *rows,
+		       const int *overdue, size_t n)
 {
 	struct buf *b = &rs->body;
 	html_printf(b, "<table class=\"list candidates\">\n<thead><tr><th>%s</th>"
@@ -386,13 +307,13 @@ static void list_table(struct request *rq, struct response *rs, const struct can
 		    "<th>%s</th><th>%s</th><th class=\"hide-narrow\">%s</th></tr></thead>\n"
 		    "<tbody>\n", _("Full name"), _("Ref"), _("Born"), _("Unit"), _("Stage"),
 		    _("Latest step"));
-	for (size_t i = first; i < last; i++) {
-		const struct cand_summary *c = &k->c[rows[i].i];
+	for (size_t i = 0; i < n; i++) {
+		const struct cand_summary *c = &rows[i];
 		struct buf href = BUF_INIT;
 		cand_href(&href, c->ref);
-		html_printf(b, "<tr%S><td><a href=\"%s\">%s</a>", rows[i].overdue > 0
+		html_printf(b, "<tr%S><td><a href=\"%s\">%s</a>", overdue[i]
 			    ? " class=\"overdue\"" : "", href.s, c->full_name);
-		if (rows[i].overdue > 0)
+		if (overdue[i])
 			html_printf(b, " <span class=\"cand-badge\">%s</span>", _("overdue"));
 		html_printf(b, "</td><td class=\"code hide-narrow\">%s</td>"
 			    "<td class=\"hide-narrow\">", c->ref);
@@ -409,12 +330,37 @@ static void list_table(struct request *rq, struct response *rs, const struct can
 	html_printf(b, "</tbody></table>\n");
 }
 
-static void list_pager(struct request *rq, struct response *rs, long page, size_t pages)
+/* The pager: "previous" goes back by page number (the query skips the
+ * rows before it), "next" starts after the last row shown (`after`, the
+ * keyset: no row is skipped or shown twice when people are added
+ * meanwhile). pages: the count of pages when known, else 0. */
+static void list_pager(struct request *rq, struct response *rs, long page, size_t pages,
+		       const char *last_ref)
 {
-	struct buf qs = BUF_INIT;
+	struct buf qs = BUF_INIT, p1 = BUF_INIT, p2 = BUF_INIT, *b = &rs->body;
 	list_query(rq, &qs);
-	page_pager(rs, "/candidates", &qs, page, pages);
+	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
+	if (page > 1)
+		html_printf(b, "<a href=\"/candidates%s%Spage=%ld\" rel=\"prev\">‹ %s</a>", qs.s,
+			    qs.len ? "&amp;" : "?", page - 1, _("Previous"));
+	if (pages) {
+		text_int(&p1, page);
+		text_int(&p2, (long long)pages);
+		html_printf(b, "<span>");
+		html_printf(b, _("page %s of %s"), p1.s, p2.s);
+		html_printf(b, "</span>");
+	}
+	if (last_ref) {
+		struct buf after = BUF_INIT;
+		url_encode(&after, last_ref);
+		html_printf(b, "<a href=\"/candidates%s%Safter=%s&amp;page=%ld\" rel=\"next\">"
+			    "%s ›</a>", qs.s, qs.len ? "&amp;" : "?", after.s, page + 1, _("Next"));
+		buf_release(&after);
+	}
+	html_printf(b, "</nav>\n");
 	buf_release(&qs);
+	buf_release(&p1);
+	buf_release(&p2);
 }
 
 int h_candidates(struct request *rq, struct response *rs)
@@ -427,17 +373,19 @@ int h_candidates(struct request *rq, struct response *rs)
 	const char *category = kv_get(&rq->query, "category");
 	const char *ov = kv_get(&rq->query, "overdue");
 	const char *pg = kv_get(&rq->query, "page");
+	const char *after = kv_get(&rq->query, "after");
 	const char *stname = kv_get(&rq->query, "status");
 	enum list_status lstatus = LIST_OPEN;
 	int overdue = ov && *ov && strcmp(ov, "0") != 0;
 	enum step_code step = STEP_NONE;
-	struct cand_cache *k;
-	struct row *rows = NULL;
-	size_t nrows = 0, nopen = 0;
+	struct cand_summary *rows = NULL;
+	int *late = NULL;
+	size_t nrows = 0, shown, pages = 0;
+	long long total = -1;
 	struct buf folded = BUF_INIT, err = BUF_INIT;
 	struct ledger l;
 	long page = 1;
-	int status = 0;
+	enum kn_err e;
 
 	if (!t || !scope)
 		return cand_store_failed(rq, rs);
@@ -476,8 +424,8 @@ int h_candidates(struct request *rq, struct response *rs)
 		if (*end || page < 1 || page > 1000000)
 			page = 1;
 	}
-	if (!(k = cache_get(rq)))
-		return cand_store_failed(rq, rs);
+	if (after && !*after)
+		after = NULL;
 	if (cand_ledger_open(rq, &l, &err) != KN_OK) {
 		buf_release(&err);
 		return cand_store_failed(rq, rs);
@@ -485,71 +433,41 @@ int h_candidates(struct request *rq, struct response *rs)
 	if (q && *q)
 		text_fold(q, &folded);
 
-	/* The filters, each as the rest of the program judges it, over the
-	 * list in name order. */
-	rows = xcalloc(k->n ? k->n : 1, sizeof(*rows));
-	for (size_t j = 0; j < k->n; j++) {
-		size_t i = k->order[j];
-		const struct cand_summary *c = &k->c[i];
-		struct unode *un;
-		if (folded.len && !strstr(k->fold[i], folded.s))
-			continue;	/* the store's search: the folded name contains it */
-		if (step != STEP_NONE && c->stage != step)
-			continue;
-		if (overdue && !c->open)
-			continue;
-		if (!list_status_keeps(lstatus, c))
-			continue;
-		un = unitree_find(t, c->unit);
-		if (!un || !unitree_within(un, top))
-			continue;
-		if (category) {
-			struct admission a = {
-				.unit = c->unit, .sex = c->sex, .birth_date = c->birth_date,
-				.ethnicity = c->ethnicity, .religion = c->religion,
-				.youth_union = c->youth_union, .occupation = c->occupation,
-				.qualification = c->qualification,
-				/* Not yet decided: judged as if decided today. */
-				.decision = c->decision != KN_DATE_NONE ? c->decision : l.today,
-			};
-			if (report_in_category(&a, un, category) != 1)
-				continue;
-		}
-		nopen += c->open;
-		rows[nrows].i = i;
-		rows[nrows].overdue = -1;
-		nrows++;
-	}
-	if (overdue) {
-		/* Few open candidacies: their own steps; else one pass over all. */
-		int each = k->overdue_day != l.today && nopen <= OVERDUE_ONE_BY_ONE;
-		size_t keep = 0;
-		if (!each && cache_overdue(rq, k, &l) != KN_OK) {
-			status = 500;
-			goto out;
-		}
-		for (size_t i = 0; i < nrows; i++) {
-			const struct cand_summary *c = &k->c[rows[i].i];
-			if (each ? one_overdue(rq, &l, c) : cached_overdue(k, c)) {
-				rows[i].overdue = 1;
-				rows[keep++] = rows[i];
+	/* The whole organisation needs no subtree walk. */
+	struct cand_filter f = {
+		.folded = folded.len ? folded.s : NULL,
+		.unit = top->parent || t->nroots > 1 ? top->u.code : NULL,
+		.stage = step != STEP_NONE ? step_name(step) : NULL,
+		.whom = overdue ? CAND_OPEN : list_status_whom[lstatus],
+		.today = l.today,
+	};
+	if (overdue && lstatus != LIST_OPEN && lstatus != LIST_ALL)
+		f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */
+	struct late_filter lf = { rq, &l, category, overdue };
+	int exact = !category && !overdue;
+	size_t skip = after ? 0 : (size_t)(page - 1) * PAGE_SIZE;
+
+	/* How many, counted by the database with the same filters (when
+	 * nothing is left to judge here); a page beyond the end shows the
+	 * last one, as the pager's links may be old. */
+	if (exact) {
+		if ((e = store_cand_count(rq->store, &f, COUNT_CAP, &total)) != KN_OK)
+			goto failed;
+		if (total < COUNT_CAP) {
+			pages = total ? ((size_t)total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
+			if (!after && (size_t)page > pages) {
+				page = (long)pages;
+				skip = (size_t)(page - 1) * PAGE_SIZE;
 			}
 		}
-		nrows = keep;
 	}
-
-	size_t pages = nrows ? (nrows + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-	if ((size_t)page > pages)
-		page = (long)pages;
-	size_t first = (size_t)(page - 1) * PAGE_SIZE;
-	size_t last = first + PAGE_SIZE < nrows ? first + PAGE_SIZE : nrows;
+	if ((e = page_read(rq, &f, &lf, after, skip, PAGE_SIZE + 1, &rows, &nrows)) != KN_OK)
+		goto failed;
+	shown = nrows > PAGE_SIZE ? PAGE_SIZE : nrows;
 	/* The overdue mark of the rows shown. */
-	for (size_t i = first; i < last; i++) {
-		const struct cand_summary *c = &k->c[rows[i].i];
-		if (rows[i].overdue < 0)
-			rows[i].overdue = k->overdue_day == l.today ? cached_overdue(k, c)
-				: one_overdue(rq, &l, c);
-	}
+	late = xcalloc(shown ? shown : 1, sizeof(*late));
+	for (size_t i = 0; i < shown; i++)
+		late[i] = overdue || one_overdue(rq, &l, &rows[i]);
 
 	page_begin(rq, rs, "candidates", _("Candidates"));
 	struct buf *b = &rs->body;
@@ -557,30 +475,40 @@ int h_candidates(struct request *rq, struct response *rs)
 		html_printf(b, "<p class=\"no-print\"><a class=\"button\" href=\"/candidates/new\">%s"
 			    "</a></p>\n", _("New candidate"));
 	list_filters(rq, rs, scope, unit, lstatus, step, category, overdue);
-	if (nrows == 0) {
+	if (shown == 0 && page == 1) {
 		html_printf(b, "<p class=\"muted\">%s</p>\n", _("Nobody matches these filters."));
 	} else {
 		struct buf n = BUF_INIT, a = BUF_INIT, z = BUF_INIT;
-		text_int(&n, (long long)nrows);
-		text_int(&a, (long long)first + 1);
-		text_int(&z, (long long)last);
+		size_t first = (size_t)(page - 1) * PAGE_SIZE;
+		text_int(&n, total);
+		text_int(&a, shown ? (long long)first + 1 : (long long)first);
+		text_int(&z, (long long)(first + shown));
 		html_printf(b, "<p class=\"count\">");
-		html_printf(b, ngettext("%s candidate", "%s candidates", nrows), n.s);
-		html_printf(b, " · ");
+		if (total >= COUNT_CAP) {
+			html_printf(b, _("more than %s candidates"), n.s);
+			html_printf(b, " · ");
+		} else if (total >= 0) {
+			html_printf(b, ngettext("%s candidate", "%s candidates", (unsigned long)total),
+				    n.s);
+			html_printf(b, " · ");
+		}
 		html_printf(b, _("showing %s–%s"), a.s, z.s);
 		html_printf(b, "</p>\n");
 		buf_release(&n);
 		buf_release(&a);
 		buf_release(&z);
-		list_table(rq, rs, k, rows, first, last);
-		if (pages > 1)
-			list_pager(rq, rs, page, pages);
+		list_table(rq, rs, rows, late, shown);
+		if (page > 1 || nrows > PAGE_SIZE)
+			list_pager(rq, rs, page, pages, nrows > PAGE_SIZE ? rows[shown - 1].ref
+				   : NULL);
 	}
 	page_end(rq, rs);
+	goto out;
+failed:
+	cand_store_failed(rq, rs);
 out:
-	if (status)
-		cand_store_failed(rq, rs);
-	free(rows);
+	store_cand_summaries_free(rows, nrows);
+	free(late);
 	ledger_release(&l);
 	buf_release(&folded);
 	buf_release(&err);
