@@ -121,10 +121,9 @@ const struct stmt store_stmts[S__COUNT] = {
 		0, "", "t" STEP_TYPES, ST_STREAM },
 	/* The candidates' list and /api/v1/people, one page at a time: each
 	 * person's latest candidacy (or none, when $6 = 1 lets people without
-	 * one in), walked in Vietnamese name order along people_name_key
-	 * (007) from the person whose ref is $8 (the last row of the previous
-	 * page; NULL: from the start), with the filters in the query so that
-	 * only the page's rows are read:
+	 * one in), in Vietnamese name order (people.name_key, 007, then the
+	 * ref as bytes), from the person whose ref is $8 (the last row of the
+	 * previous page; NULL: from the start), with the filters in the query:
 	 *   $1 the folded search (a LIKE pattern, %, _ and \ escaped with \),
 	 *   $2 a ref typed as the search (that person is found too),
 	 *   $3 the top unit of the subtree (NULL: the whole organisation),
@@ -133,18 +132,26 @@ const struct stmt store_stmts[S__COUNT] = {
 	 *   $5 whom: 0 all, 1 open, 2 not open (or no candidacy), 3 decided
 	 *      (a decision step), 4 closed undecided,
 	 *   $9 rows, $10 rows skipped first (a page number without a cursor).
-	 * The subtree is a recursive walk down units.parent_id for now.
-	 * "+d.step" keeps SQLite on the candidacy's own steps (the UNIQUE
+	 * Two plans, the caller's choice: walk people_name_key and keep the
+	 * rows that pass (a big subtree: the page fills after a few rows), or
+	 * read the candidacies of a small subtree (candidacies_unit, 007) and
+	 * sort them (CROSS JOIN keeps SQLite in that order; people without a
+	 * candidacy do not come). The page's rows are picked by ids first and
+	 * their columns read after, so that the steps' subqueries run for the
+	 * page only. The subtree is a recursive walk down units.parent_id for
+	 * now. "+d.step" keeps SQLite on the candidacy's own steps (the UNIQUE
 	 * (candidacy_id, seq) index) instead of steps_step_date; PostgreSQL
-	 * has no unary +, and compares the ref as bytes, as SQLite does and as
-	 * its index people_name_key is built. */
+	 * has no unary + and no CROSS JOIN … ON, and compares the ref as bytes
+	 * (as SQLite does and as people_name_key is built). */
 #define CAND_SUB "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = $3 " \
 	"UNION ALL SELECT x.id FROM units x JOIN sub ON x.parent_id = sub.id) "
 #define CAND_DECISION(plus) "(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id " \
 	"AND " plus "d.step = 'decision')"
-#define CAND_WHERE(plus) "FROM people p LEFT JOIN candidacies c ON c.id = (SELECT MAX(l.id) " \
-	"FROM candidacies l WHERE l.person_id = p.id) " \
-	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) " \
+#define CAND_LATEST(person) "(SELECT MAX(l.id) FROM candidacies l WHERE l.person_id = " person ")"
+#define CAND_BY_NAME "FROM people p LEFT JOIN candidacies c ON c.id = " CAND_LATEST("p.id") " "
+#define CAND_BY_UNIT(join) "FROM sub " join " candidacies c ON c.unit_id = sub.id " join \
+	" people p ON p.id = c.person_id AND c.id = " CAND_LATEST("c.person_id") " "
+#define CAND_WHERE(plus) "JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) " \
 	"WHERE (c.id IS NOT NULL OR $6 = 1 OR p.ref = $2) " \
 	"AND ($1 IS NULL OR p.search_name LIKE '%' || $1 || '%' ESCAPE '\\' OR p.ref = $2) " \
 	"AND ($3 IS NULL OR u.id IN (SELECT id FROM sub)) " \
@@ -154,21 +161,28 @@ const struct stmt store_stmts[S__COUNT] = {
 	"AND ($5 = 0 OR ($5 = 1 AND c.is_open = 1) OR ($5 = 2 AND COALESCE(c.is_open, 0) = 0) " \
 	"OR ($5 = 3 AND " CAND_DECISION(plus) " IS NOT NULL) " \
 	"OR ($5 = 4 AND c.is_open = 0 AND " CAND_DECISION(plus) " IS NULL)) "
-#define CAND_PAGE(plus, collate) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, c.stage, " \
-	"c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
+#define CAND_PAGE(from, plus, collate) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
+	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
-	"p.occupation, p.qualification, p.member_since, p.official_since " CAND_WHERE(plus) \
+	"p.occupation, p.qualification, p.member_since, p.official_since FROM (SELECT c.id AS " \
+	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
 	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
 	"WHERE k.ref = $8), $8" collate ")) ORDER BY p.name_key, p.ref" collate " LIMIT $9 " \
-	"OFFSET $10"
-	[S_CAND_PAGE] = { "cand_page", CAND_PAGE("+", ""), CAND_PAGE("", " COLLATE \"C\""),
-		"tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", 0 },
+	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
+	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
+#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", 0
+	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", ""),
+		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\""), CAND_PAGE_TYPES },
+	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", ""),
+		CAND_PAGE(CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\""), CAND_PAGE_TYPES },
 	/* How many rows the same filters let through, counted up to $8 (a
 	 * cap: counting a national list to the end costs a walk of it all). */
-#define CAND_COUNT(plus) CAND_SUB "SELECT COUNT(*) FROM (SELECT 1 " CAND_WHERE(plus) \
-	"LIMIT $8) n"
-	[S_CAND_COUNT] = { "cand_count", CAND_COUNT("+"), CAND_COUNT(""), "tttti" "it" "i", "i",
-		0 },
+#define CAND_COUNT(from, plus) CAND_SUB "SELECT COUNT(*) FROM (SELECT 1 " from \
+	CAND_WHERE(plus) "LIMIT $8) n"
+	[S_CAND_COUNT] = { "cand_count", CAND_COUNT(CAND_BY_NAME, "+"),
+		CAND_COUNT(CAND_BY_NAME, ""), "tttti" "it" "i", "i", 0 },
+	[S_CAND_COUNT_UNIT] = { "cand_count_unit", CAND_COUNT(CAND_BY_UNIT("CROSS JOIN"), "+"),
+		CAND_COUNT(CAND_BY_UNIT("JOIN"), ""), "tttti" "it" "i", "i", 0 },
 	/* The name keys (007) made in C: those missing, or all of them by id
 	 * when the collator changed, in batches. */
 	[S_NAMEKEY_MISSING] = { "namekey_missing", "SELECT id, full_name FROM people "

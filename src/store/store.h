@@ -231,6 +231,11 @@ struct cand_filter {
 	enum cand_whom whom;
 	int people;		/* 1: people without a candidacy come too */
 	kn_date today;
+	/* The plan: 0 walks everyone in name order and keeps who passes
+	 * (cheap when the subtree is a good part of the whole); 1 reads the
+	 * candidacies of the subtree of `unit` and sorts them (cheap when
+	 * it is small). Ignored without a unit or with people = 1. */
+	int by_unit;
 };
 /* One page of the list in Vietnamese name order (text_name_key(), then
  * the ref as bytes): up to `limit` rows after the person whose ref is

@@ -313,6 +313,13 @@ static void cand_filter_args(const struct cand_filter *f, struct buf *pat, struc
 	arg_date(a, f->today);
 }
 
+/* The by-unit plan needs a unit and cannot bring people without a
+ * candidacy. */
+static int by_unit(const struct cand_filter *f)
+{
+	return f->by_unit && f->unit && !f->people;
+}
+
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
 			    long long offset, size_t limit, struct cand_summary **out, size_t *n)
 {
@@ -324,8 +331,8 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 	arg_text(&a, after && *after ? after : NULL);
 	arg_int(&a, (int64_t)limit);
 	arg_int(&a, offset > 0 ? offset : 0);
-	e = all_rows(s, S_CAND_PAGE, &a, (void **)out, n, sizeof(**out), cand_summary_row,
-		     cand_summaries_drop);
+	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT : S_CAND_PAGE, &a, (void **)out, n,
+		     sizeof(**out), cand_summary_row, cand_summaries_drop);
 	buf_release(&pat);
 	return e;
 }
@@ -341,7 +348,7 @@ enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long 
 	cand_filter_args(f, &pat, &a);
 	arg_int(&a, cap);
 	*n = 0;
-	if ((e = q_first(s, S_CAND_COUNT, &a, &r)) == KN_OK) {
+	if ((e = q_first(s, by_unit(f) ? S_CAND_COUNT_UNIT : S_CAND_COUNT, &a, &r)) == KN_OK) {
 		*n = row_int(&r, 0);
 		e = q_close(&r);
 	}

@@ -17,6 +17,7 @@
 #include "io/import.h"
 #include "web/api_common.h"
 #include "web/auth.h"
+#include "web/cand.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/server.h"
@@ -31,7 +32,7 @@
 /* `total` is counted by the database with the page's filters, up to this
  * many (then `total_exact` is false): an exact count of a national list
  * walks all of it. */
-#define TOTAL_CAP 10000
+#define TOTAL_CAP 1000
 
 static int status_valid(const char *s)
 {
@@ -86,6 +87,7 @@ HANDLER(api_people)
 		.whom = !open_s ? CAND_ALL : open_s[0] == '1' ? CAND_OPEN : CAND_NOT_OPEN,
 		.people = q != NULL,
 		.today = today,
+		.by_unit = cand_small_subtree(rq, top),
 	};
 	if ((e = store_cand_count(rq->store, &f, TOTAL_CAP, &total)) != KN_OK ||
 	    (e = store_cand_page(rq->store, &f, after, after ? 0 : (page - 1) * per_page,

@@ -41,6 +41,11 @@ enum kn_err cand_ledger_open(struct request *rq, struct ledger *l, struct buf *e
 int cand_page(struct request *rq, struct response *rs, const char *ref,
 	      const struct step_view *sv, int status);
 
+/* page_cand_list.c */
+/* Whether a list of top's subtree is read by unit (cand_filter.by_unit):
+ * when the subtree is small beside the whole tree. */
+int cand_small_subtree(struct request *rq, const struct unode *top);
+
 /* page_step.c */
 /* The outcome of a check or a refusal: what is missing, which rules refuse. */
 void cand_judged(struct response *rs, const struct step_view *sv, enum step_code code);

@@ -123,7 +123,35 @@ static struct unode *unit_pick(struct unitree *t, struct unode *scope, const cha
  */
 #define BATCH 200
 /* The "N candidates" line counts in the database, up to this many. */
-#define COUNT_CAP 10000
+#define COUNT_CAP 1000
+
+static size_t subtree_size(const struct unode *n, size_t stop)
+{
+	size_t k = 1;
+	for (size_t i = 0; i < n->nchildren && k < stop; i++)
+		k += subtree_size(n->children[i], stop - k);
+	return k;
+}
+
+/*
+ * Walking everyone in name order reads about rows/f people for a page
+ * when the subtree holds a share f of them; reading the subtree's
+ * candidacies and sorting them reads f·N. With people in proportion to
+ * units (N ≈ 10 per unit, a quarter of them kept by the usual filters),
+ * the subtree is worth reading by unit while its units S satisfy
+ * S² < 25·T, T the units of the whole tree: a district of a nation, a
+ * ward or a district of a city.
+ */
+int cand_small_subtree(struct request *rq, const struct unode *top)
+{
+	struct unitree *t = req_tree(rq);
+	if (!t || !top)
+		return 0;
+	size_t limit = 1;
+	while (limit * limit < 25 * t->n)
+		limit++;
+	return subtree_size(top, limit + 1) <= limit && top->parent;
+}
 
 /* Whether a candidacy's steps have a deadline overdue on `today`. */
 static int steps_overdue(struct ledger *l, const struct step *st, size_t n)
@@ -440,6 +468,7 @@ int h_candidates(struct request *rq, struct response *rs)
 		.stage = step != STEP_NONE ? step_name(step) : NULL,
 		.whom = overdue ? CAND_OPEN : list_status_whom[lstatus],
 		.today = l.today,
+		.by_unit = cand_small_subtree(rq, top),
 	};
 	if (overdue && lstatus != LIST_OPEN && lstatus != LIST_ALL)
 		f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */

@@ -45,12 +45,14 @@ mk() {
 		"$api/people")
 	[ "$code" = 201 ] || bad "POST people $1: $code $(head -c 300 mk.out)"
 }
-# apiwalk PER_PAGE [QUERY]: every page of /api/v1/people?q=keyz by `next`;
-# prints "page: ref ref …" lines.
+# apiwalk PER_PAGE: every page of /api/v1/people?q=keyz by `next`, one
+# line of refs per page. $WALK: more query (unit=… reads a small subtree
+# by unit rather than everyone in name order: the other plan).
+WALK=
 apiwalk() {
 	local after="" n=0
 	while :; do
-		curl -s -G -o body -H "Authorization: Bearer $TA" --data-urlencode "q=keyz" \
+		curl -s -G -o body -H "Authorization: Bearer $TA" --data-urlencode "q=keyz" ${WALK:+-d "$WALK"} \
 			--data-urlencode "per_page=$1" ${after:+--data-urlencode "after=$after"} \
 			"$api/people"
 		python3 -c "import json; d=json.load(open('body')); print(' '.join(p['ref'] for p in d['people']))"
@@ -60,10 +62,10 @@ apiwalk() {
 		[ $n -lt 200 ] || { bad "apiwalk does not end"; break; }
 	done
 }
-# htmlwalk: every page of /candidates?q=keyz by the rel="next" links;
-# prints one line of refs per page.
+# htmlwalk [MORE]: every page of /candidates?q=keyz[&MORE] by the
+# rel="next" links; prints one line of refs per page.
 htmlwalk() {
-	local url="$base/candidates?q=keyz" n=0
+	local url="$base/candidates?q=keyz${1:+&$1}" n=0
 	while :; do
 		curl -s -o list.html -H "Authorization: Bearer $TA" "$url"
 		grep -o 'href="/people/[^"]*"' list.html | sed 's/href="\/people\///;s/"$//' | tr '\n' ' ' | sed 's/ $//'
@@ -96,6 +98,13 @@ mk KS-H2 "Keyz Văn Hà"
 mk KS-H1 "Keyz  Văn   Hà"
 same "namesakes split 5 | 1" "$(apiwalk 5 | tr '\n' '|')" "KS-4 KS-3 KS-2 KS-1 KS-H1|KS-H2|"
 same "namesakes split 4 | 2" "$(apiwalk 4 | tr '\n' '|')" "KS-4 KS-3 KS-2 KS-1|KS-H1 KS-H2|"
+# the same within the cell (a search brings people without a candidacy
+# too, so this is still the walk in name order; the HTML list below reads
+# the cell by unit)
+WALK=unit=CT.BT.P01.C01
+same "in the cell: namesakes split 5 | 1" "$(apiwalk 5 | tr '\n' '|')" "KS-4 KS-3 KS-2 KS-1 KS-H1|KS-H2|"
+same "in the cell: one per page" "$(apiwalk 1 | tr '\n' ' ')" "KS-4 KS-3 KS-2 KS-1 KS-H1 KS-H2 "
+WALK=
 # the old page numbers still work, and total counts the whole list
 curl -s -G -o body -H "Authorization: Bearer $TA" -d q=keyz -d per_page=4 -d page=2 "$api/people"
 same "page=2 of 4" "$(python3 -c "import json; d=json.load(open('body')); print(' '.join(p['ref'] for p in d['people']), d['total'], d['total_exact'], d['page'], d['next'])")" \
@@ -129,6 +138,8 @@ mk KS-X44 "Keyz Văn Xuân"
 same "52 rows: 50 | 2, namesakes across the break" "$(htmlwalk | tr '\n' '|')" \
 	"KS-0 KS-4 KS-3 KS-2 KS-1 KS-H1 KS-H2 $(xs 1 43)|KS-X44 KS-9|"
 grep -q '52 quần chúng ưu tú' list.html && ok || bad "the count of 52 is missing"
+same "by unit: 52 rows: 50 | 2" "$(htmlwalk unit=CT.BT.P01.C01 | tr '\n' '|')" \
+	"KS-0 KS-4 KS-3 KS-2 KS-1 KS-H1 KS-H2 $(xs 1 43)|KS-X44 KS-9|"
 grep -q 'đang xem 51–52' list.html && ok || bad "second page's range"
 curl -s -o list.html -H "Authorization: Bearer $TA" "$base/candidates?q=keyz&page=2"
 same "page=2 by number" "$(grep -o 'href="/people/[^"]*"' list.html | sed 's/href="\/people\///;s/"$//' | tr '\n' ' ')" "KS-X44 KS-9 "
