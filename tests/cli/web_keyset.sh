@@ -46,8 +46,7 @@ mk() {
 	[ "$code" = 201 ] || bad "POST people $1: $code $(head -c 300 mk.out)"
 }
 # apiwalk PER_PAGE: every page of /api/v1/people?q=keyz by `next`, one
-# line of refs per page. $WALK: more query (unit=… reads a small subtree
-# by unit rather than everyone in name order: the other plan).
+# line of refs per page. $WALK: more query (unit=…).
 WALK=
 apiwalk() {
 	local after="" n=0
