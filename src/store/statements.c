@@ -132,11 +132,11 @@ const struct stmt store_stmts[S__COUNT] = {
 	 *   $5 whom: 0 all, 1 open, 2 not open (or no candidacy), 3 decided
 	 *      (a decision step), 4 closed undecided,
 	 *   $9 rows, $10 rows skipped first (a page number without a cursor).
-	 * Two plans, the caller's choice: walk people_name_key and keep the
-	 * rows that pass (a big subtree: the page fills after a few rows), or
-	 * read the candidacies of a small subtree (candidacies_unit, 007) and
-	 * sort them (CROSS JOIN keeps SQLite in that order; people without a
-	 * candidacy do not come). The page's rows are picked by ids first and
+	 * Three plans, the caller's choice: walk people_name_key and keep the
+	 * rows that pass (many pass: the page fills after a few rows), read
+	 * the candidacies of a small subtree (candidacies_unit, 007) and sort
+	 * them (CROSS JOIN keeps SQLite in that order; people without a
+	 * candidacy do not come), or read everyone and sort the few that pass. The page's rows are picked by ids first and
 	 * their columns read after, so that the steps' subqueries run for the
 	 * page only. The subtree is a recursive walk down units.parent_id for
 	 * now. "+d.step" keeps SQLite on the candidacy's own steps (the UNIQUE
@@ -161,20 +161,25 @@ const struct stmt store_stmts[S__COUNT] = {
 	"AND ($5 = 0 OR ($5 = 1 AND c.is_open = 1) OR ($5 = 2 AND COALESCE(c.is_open, 0) = 0) " \
 	"OR ($5 = 3 AND " CAND_DECISION(plus) " IS NOT NULL) " \
 	"OR ($5 = 4 AND c.is_open = 0 AND " CAND_DECISION(plus) " IS NULL)) "
-#define CAND_PAGE(from, plus, collate) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
+#define CAND_PAGE(from, plus, collate, scan) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
 	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
 	"p.occupation, p.qualification, p.member_since, p.official_since FROM (SELECT c.id AS " \
 	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
 	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
-	"WHERE k.ref = $8), $8" collate ")) ORDER BY p.name_key, p.ref" collate " LIMIT $9 " \
+	"WHERE k.ref = $8), $8" collate ")) ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
 #define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", 0
-	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", ""),
-		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\""), CAND_PAGE_TYPES },
-	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", ""),
-		CAND_PAGE(CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\""), CAND_PAGE_TYPES },
+	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", "", ""),
+		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
+	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",
+		""), CAND_PAGE(CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
+	/* A few rows in all (the count said so): read them in any order and
+	 * sort them; "+" keeps SQLite off people_name_key (PostgreSQL's
+	 * planner judges by its statistics). */
+	[S_CAND_PAGE_SCAN] = { "cand_page_scan", CAND_PAGE(CAND_BY_NAME, "+", "", "+"),
+		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	/* How many rows the same filters let through, counted up to $8 (a
 	 * cap: counting a national list to the end costs a walk of it all). */
 #define CAND_COUNT(from, plus) CAND_SUB "SELECT COUNT(*) FROM (SELECT 1 " from \

@@ -220,6 +220,17 @@ enum cand_whom {
 	CAND_DECIDED,		/* a decision step recorded (admitted) */
 	CAND_CLOSED,		/* closed without a decision */
 };
+/* How the database reads a list's page: the same rows, at a cost that
+ * depends on how many pass the filters (the caller knows best). */
+enum cand_plan {
+	CAND_WALK,	/* everyone in name order, keeping who passes: cheap when
+			 * many pass (the page fills after a few rows) */
+	CAND_BY_UNIT,	/* the candidacies of the subtree of `unit`, sorted:
+			 * cheap when it is small; ignored without a unit or
+			 * with people = 1 (they would not come) */
+	CAND_SCAN,	/* everyone in any order, the few who pass sorted:
+			 * cheap when few pass (store_cand_count said so) */
+};
 /* The filters of a list, all judged by the database. */
 struct cand_filter {
 	const char *folded;	/* the folded name contains it; NULL or "": any */
@@ -231,11 +242,7 @@ struct cand_filter {
 	enum cand_whom whom;
 	int people;		/* 1: people without a candidacy come too */
 	kn_date today;
-	/* The plan: 0 walks everyone in name order and keeps who passes
-	 * (cheap when the subtree is a good part of the whole); 1 reads the
-	 * candidacies of the subtree of `unit` and sorts them (cheap when
-	 * it is small). Ignored without a unit or with people = 1. */
-	int by_unit;
+	enum cand_plan plan;
 };
 /* One page of the list in Vietnamese name order (text_name_key(), then
  * the ref as bytes): up to `limit` rows after the person whose ref is

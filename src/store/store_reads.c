@@ -317,7 +317,7 @@ static void cand_filter_args(const struct cand_filter *f, struct buf *pat, struc
  * candidacy. */
 static int by_unit(const struct cand_filter *f)
 {
-	return f->by_unit && f->unit && !f->people;
+	return f->plan == CAND_BY_UNIT && f->unit && !f->people;
 }
 
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
@@ -331,7 +331,8 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 	arg_text(&a, after && *after ? after : NULL);
 	arg_int(&a, (int64_t)limit);
 	arg_int(&a, offset > 0 ? offset : 0);
-	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT : S_CAND_PAGE, &a, (void **)out, n,
+	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT : f->plan == CAND_SCAN ? S_CAND_PAGE_SCAN
+		     : S_CAND_PAGE, &a, (void **)out, n,
 		     sizeof(**out), cand_summary_row, cand_summaries_drop);
 	buf_release(&pat);
 	return e;

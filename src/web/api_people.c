@@ -87,11 +87,14 @@ HANDLER(api_people)
 		.whom = !open_s ? CAND_ALL : open_s[0] == '1' ? CAND_OPEN : CAND_NOT_OPEN,
 		.people = q != NULL,
 		.today = today,
-		.by_unit = cand_small_subtree(rq, top),
+		.plan = cand_plan(rq, top, -1, TOTAL_CAP),
 	};
-	if ((e = store_cand_count(rq->store, &f, TOTAL_CAP, &total)) != KN_OK ||
-	    (e = store_cand_page(rq->store, &f, after, after ? 0 : (page - 1) * per_page,
-				 (size_t)per_page + 1, &cs, &ncs)) != KN_OK) {
+	if ((e = store_cand_count(rq->store, &f, TOTAL_CAP, &total)) == KN_OK) {
+		f.plan = cand_plan(rq, top, total, TOTAL_CAP);
+		e = store_cand_page(rq->store, &f, after, after ? 0 : (page - 1) * per_page,
+				    (size_t)per_page + 1, &cs, &ncs);
+	}
+	if (e != KN_OK) {
 		api_store_error(rq, rs, e);
 		goto out;
 	}

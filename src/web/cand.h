@@ -10,6 +10,7 @@
 #define KN_CAND_H
 
 #include "core/ledger.h"
+#include "store/store.h"
 #include "web/form.h"
 #include "web/http.h"
 
@@ -42,9 +43,13 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 	      const struct step_view *sv, int status);
 
 /* page_cand_list.c */
-/* Whether a list of top's subtree is read by unit (cand_filter.by_unit):
- * when the subtree is small beside the whole tree. */
-int cand_small_subtree(struct request *rq, const struct unode *top);
+/* How a list of top's subtree is read (store.h's enum cand_plan): by unit
+ * when the subtree is small beside the whole tree, else walking everyone
+ * in name order, or, once the count (total; -1: not counted) said fewer
+ * than cap pass, sorting those. KETNAP_LIST_PLAN=walk, unit or scan in
+ * the server's environment forces one (the tests run each). */
+enum cand_plan cand_plan(struct request *rq, const struct unode *top, long long total,
+			 long long cap);
 
 /* page_step.c */
 /* The outcome of a check or a refusal: what is missing, which rules refuse. */

@@ -142,15 +142,27 @@ static size_t subtree_size(const struct unode *n, size_t stop)
  * S² < 25·T, T the units of the whole tree: a district of a nation, a
  * ward or a district of a city.
  */
-int cand_small_subtree(struct request *rq, const struct unode *top)
+enum cand_plan cand_plan(struct request *rq, const struct unode *top, long long total,
+			 long long cap)
 {
 	struct unitree *t = req_tree(rq);
-	if (!t || !top)
-		return 0;
+	const char *force = getenv("KETNAP_LIST_PLAN");
 	size_t limit = 1;
-	while (limit * limit < 25 * t->n)
-		limit++;
-	return subtree_size(top, limit + 1) <= limit && top->parent;
+
+	if (force && strcmp(force, "walk") == 0)
+		return CAND_WALK;
+	if (force && strcmp(force, "unit") == 0)
+		return CAND_BY_UNIT;
+	if (force && strcmp(force, "scan") == 0)
+		return CAND_SCAN;
+	if (t && top && top->parent) {
+		while (limit * limit < 25 * t->n)
+			limit++;
+		if (subtree_size(top, limit + 1) <= limit)
+			return CAND_BY_UNIT;
+	}
+	/* Few pass (counted): sorting them beats walking everyone. */
+	return total >= 0 && total < cap ? CAND_SCAN : CAND_WALK;
 }
 
 /* Whether a candidacy's steps have a deadline overdue on `today`. */
@@ -468,7 +480,7 @@ int h_candidates(struct request *rq, struct response *rs)
 		.stage = step != STEP_NONE ? step_name(step) : NULL,
 		.whom = overdue ? CAND_OPEN : list_status_whom[lstatus],
 		.today = l.today,
-		.by_unit = cand_small_subtree(rq, top),
+		.plan = cand_plan(rq, top, -1, COUNT_CAP),
 	};
 	if (overdue && lstatus != LIST_OPEN && lstatus != LIST_ALL)
 		f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */
@@ -482,6 +494,7 @@ int h_candidates(struct request *rq, struct response *rs)
 	if (exact) {
 		if ((e = store_cand_count(rq->store, &f, COUNT_CAP, &total)) != KN_OK)
 			goto failed;
+		f.plan = cand_plan(rq, top, total, COUNT_CAP);
 		if (total < COUNT_CAP) {
 			pages = total ? ((size_t)total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
 			if (!after && (size_t)page > pages) {
