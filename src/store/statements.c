@@ -142,7 +142,8 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * now. "+d.step" keeps SQLite on the candidacy's own steps (the UNIQUE
 	 * (candidacy_id, seq) index) instead of steps_step_date; PostgreSQL
 	 * has no unary + and no CROSS JOIN … ON, and compares the ref as bytes
-	 * (as SQLite does and as people_name_key is built). */
+	 * (as SQLite does and as people_name_key is built). ST_REPLAN: each
+	 * run's filters decide PostgreSQL's plan. */
 #define CAND_SUB "WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = $3 " \
 	"UNION ALL SELECT x.id FROM units x JOIN sub ON x.parent_id = sub.id) "
 #define CAND_DECISION(plus) "(SELECT MIN(date) FROM steps d WHERE d.candidacy_id = c.id " \
@@ -170,7 +171,7 @@ const struct stmt store_stmts[S__COUNT] = {
 	"WHERE k.ref = $8), $8" collate ")) ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
-#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", 0
+#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", ST_REPLAN
 	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", "", ""),
 		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",
@@ -185,9 +186,9 @@ const struct stmt store_stmts[S__COUNT] = {
 #define CAND_COUNT(from, plus) CAND_SUB "SELECT COUNT(*) FROM (SELECT 1 " from \
 	CAND_WHERE(plus) "LIMIT $8) n"
 	[S_CAND_COUNT] = { "cand_count", CAND_COUNT(CAND_BY_NAME, "+"),
-		CAND_COUNT(CAND_BY_NAME, ""), "tttti" "it" "i", "i", 0 },
+		CAND_COUNT(CAND_BY_NAME, ""), "tttti" "it" "i", "i", ST_REPLAN },
 	[S_CAND_COUNT_UNIT] = { "cand_count_unit", CAND_COUNT(CAND_BY_UNIT("CROSS JOIN"), "+"),
-		CAND_COUNT(CAND_BY_UNIT("JOIN"), ""), "tttti" "it" "i", "i", 0 },
+		CAND_COUNT(CAND_BY_UNIT("JOIN"), ""), "tttti" "it" "i", "i", ST_REPLAN },
 	/* The name keys (007) made in C: those missing, or all of them by id
 	 * when the collator changed, in batches. */
 	[S_NAMEKEY_MISSING] = { "namekey_missing", "SELECT id, full_name FROM people "

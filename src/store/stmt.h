@@ -56,6 +56,10 @@ enum stmt_id {
 /* A courtesy write that never waits for another writer's lock: when the
  * database is busy it fails at once, and store_busy() says so. */
 #define ST_NOWAIT 2u
+/* PostgreSQL plans it again for each run's parameters (an unnamed
+ * statement) instead of once prepared: its filters are "$n IS NULL OR …",
+ * which a generic plan cannot drop, and it then reads whole tables. */
+#define ST_REPLAN 4u
 
 struct stmt {
 	const char *name;	/* PostgreSQL's prepared statement name; messages */

@@ -581,10 +581,12 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 	const struct stmt *t = &store_stmts[id];
 	const char *v[STORE_MAX_ARGS];
 	char num[STORE_MAX_ARGS][24];
+	Oid types[STORE_MAX_ARGS];
 	enum kn_err e;
 	int sent = 0;
 
 	for (int i = 0; i < a->n; i++) {
+		types[i] = t->params[i] == 'i' ? PG_INT8 : PG_TEXT;	/* for ST_REPLAN */
 		if (a->v[i].kind == 'i') {
 			snprintf(num[i], sizeof(num[i]), "%lld", (long long)a->v[i].i);
 			v[i] = num[i];
@@ -610,7 +612,10 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 			}
 			continue;
 		}
-		PGresult *res = PQexecPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0);
+		PGresult *res = t->flags & ST_REPLAN
+			? PQexecParams(s->conn, t->sql_pg ? t->sql_pg : t->sql, a->n, types, v, NULL,
+				       NULL, 0)
+			: PQexecPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0);
 		if (ok_status(res)) {
 			count_written(s, res);
 			r->h = res;
