@@ -195,8 +195,15 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE name_key = '' ORDER BY id LIMIT $1", 0, "i", "it", 0 },
 	[S_NAMEKEY_FROM] = { "namekey_from", "SELECT id, full_name FROM people WHERE id > $1 "
 		"ORDER BY id LIMIT $2", 0, "ii", "it", 0 },
-	[S_NAMEKEY_SET] = { "namekey_set", "UPDATE people SET name_key = $2 WHERE id = $1", 0,
-		"it", "", 0 },
+	/* A batch of keys in one statement: $1 is a JSON array of [id, key]
+	 * pairs (the keys are hex: nothing to escape), taken apart by each
+	 * backend's own JSON functions — one round trip per batch, not one
+	 * per person. */
+	[S_NAMEKEY_SET] = { "namekey_set", "UPDATE people SET name_key = j.k FROM (SELECT "
+		"json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS k "
+		"FROM json_each($1)) j WHERE people.id = j.id",
+		"UPDATE people SET name_key = j.k FROM (SELECT (e->>0)::bigint AS id, e->>1 AS k "
+		"FROM json_array_elements($1::json) e) j WHERE people.id = j.id", "t", "", 0 },
 	[S_NAMEKEY_VERSION] = { "namekey_version", "SELECT collator FROM name_key_version "
 		"WHERE id = 1", 0, "", "t", 0 },
 	[S_NAMEKEY_VERSION_SET] = { "namekey_version_set", "UPDATE name_key_version "

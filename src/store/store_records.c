@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store/store_impl.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -238,29 +240,34 @@ static enum kn_err key_batch(struct store *s, enum stmt_id id, const struct sarg
 			     int64_t *last, size_t *n)
 {
 	struct key_todo *k = NULL;
-	struct buf key = BUF_INIT;
+	struct sargs u = SARGS_INIT;
+	json_t *pairs = NULL;
+	char *text = NULL;
 	enum kn_err e = q_all(s, id, a, (void **)&k, n, sizeof(*k), key_todo_row);
 
 	if (e != KN_OK || *n == 0)
 		goto out;
 	if ((e = store_begin(s)) != KN_OK)
 		goto out;
-	for (size_t i = 0; i < *n && e == KN_OK; i++) {
-		struct sargs u = SARGS_INIT;
-		buf_reset(&key);
+	pairs = json_array();
+	for (size_t i = 0; i < *n; i++) {
+		struct buf key = BUF_INIT;
 		name_key_hex(k[i].name, &key);
-		arg_int(&u, k[i].id);
-		arg_text(&u, key.s);
-		e = q_exec(s, S_NAMEKEY_SET, &u, NULL);
-		*last = k[i].id;
+		json_array_append_new(pairs, json_pack("[Is]", (json_int_t)k[i].id, key.s));
+		buf_release(&key);
 	}
+	text = json_dumps(pairs, JSON_COMPACT);
+	arg_text(&u, text);
+	e = q_exec(s, S_NAMEKEY_SET, &u, NULL);
+	*last = k[*n - 1].id;
 	if (e == KN_OK)
 		e = store_commit(s);
 	else
 		store_rollback(s);
 out:
 	key_todo_free(k, *n);
-	buf_release(&key);
+	json_decref(pairs);
+	free(text);
 	return e;
 }
 
