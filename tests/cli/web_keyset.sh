@@ -155,6 +155,35 @@ one_plan() {
 	mk KS-X00 "Keyz Văn Xuân"
 	curl -s -o list.html -H "Authorization: Bearer $TA" "$base$next"
 	same "next page after an insert before it" "$(grep -o 'href="/people/[^"]*"' list.html | sed 's/href="\/people\///;s/"$//' | tr '\n' ' ')" "KS-X44 KS-9 "
+
+	# ---- more than the count's cap (1 000): 1 000 more "Keyz Thị Lan"
+	# (namesakes, by ref), imported; the count says "more than", the
+	# pages go on by their next links to the end, every ref once, in order
+	{
+		echo "ref,full_name,sex,birth_date,unit,ethnicity,religion,education,qualification,occupation,youth_union,trade_union,member_since,official_since,phone,note"
+		for i in $(seq -w 0 999); do
+			echo "KS-L$i,Keyz Thị Lan,F,2001-02-03,CT.BT.P01.C01,,,12/12,university,worker,1,0,,,,"
+		done
+	} >lan.csv
+	{
+		echo "person,step,date,doc_no,org,member,introducer1,introducer1_since,introducer2,introducer2_since,votes_for,votes_total,consent,override,note"
+		for i in $(seq -w 0 999); do echo "KS-L$i,source,2025-12-01,,youth_union,,,,,,,,,,"; done
+	} >lan-steps.csv
+	"$K" import people lan.csv >/dev/null || bad "import 1 000 people"
+	"$K" import steps lan-steps.csv >/dev/null || bad "import their source steps"
+	curl -s -o list.html -H "Authorization: Bearer $TA" "$base/candidates?q=keyz"
+	grep -q 'hơn 1.000 quần chúng ưu tú' list.html && ok || bad "no 'more than 1.000' count"
+	htmlwalk | tr ' ' '\n' | grep -v '^$' >walk.refs
+	# Lan < Xuân < Yến: An, Ánh, Bình, Dung, Đức, Hà, Hà, the Lans, the Xuâns, Yến
+	{
+		printf '%s\n' KS-0 KS-4 KS-3 KS-2 KS-1 KS-H1 KS-H2
+		seq -w 0 999 | sed 's/^/KS-L/'
+		seq -w 0 44 | sed 's/^/KS-X/'
+		echo KS-9
+	} >want.refs
+	cmp -s walk.refs want.refs && ok || bad "1 052 rows walked by next links: $(diff want.refs walk.refs | head -5 | tr '\n' ' ')"
+	curl -s -G -o body -H "Authorization: Bearer $TA" -d q=keyz -d per_page=3 "$api/people"
+	same "API total at the cap" "$(python3 -c "import json; d=json.load(open('body')); print(d['total'], d['total_exact'])")" "1000 False"
 	kn_web_stop
 }
 for KETNAP_LIST_PLAN in walk scan unit; do
