@@ -8,7 +8,8 @@
  * moves by exactly one with every committed transaction that wrote
  * anything (nested begin/commit pairs being one transaction), and not for
  * a transaction that only read, nor for one rolled back (wholly, or by an
- * inner rollback); a lone store_audit() is its own write transaction; a
+ * inner rollback); a lone store_audit() is its own write transaction;
+ * the accounts' bookkeeping outside any transaction is not counted; a
  * second connection — another process, as far as the database knows —
  * sees each bump at once, and its own bumps count with the first's. The
  * expected figures are written by hand.
@@ -91,6 +92,16 @@ static void test_one_per_transaction(struct store *s)
 
 	/* An audit entry outside a transaction is one of its own: 3. */
 	CHECK_EQ(store_audit(s, "tester", "note", "unit", "A", NULL, "lone"), KN_OK);
+	CHECK_EQ(changes(s), 3);
+
+	/* The accounts' bookkeeping outside a transaction (a login attempt
+	 * counted, as every sign-in does) is no change of the data any page
+	 * shows: the counter stays. */
+	{
+		long long count = -1;
+		CHECK_EQ(store_login_count(s, "tester@127.0.0.1", 1000, 900, 1, &count), KN_OK);
+		CHECK_EQ(count, 1);
+	}
 	CHECK_EQ(changes(s), 3);
 }
 
