@@ -12,15 +12,23 @@
 #    measure, median of 20) and the dashboard's, first (built) and cached,
 #    beside the COUNT(*) above.
 #
+# With PG=1, the same two queries on PostgreSQL too: a private cluster
+# (scripts/pg-cluster.sh, bench settings), the small demo and the same
+# filler rows, the median of 5 of psql's \timing each.
+#
 #   bash bench/changes.sh [path/to/ketnap]
+#   PG=1 bash bench/changes.sh [path/to/ketnap]
 set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
 K=$(realpath "${1:-build/ketnap}")
 ROWS=${AUDIT_ROWS:-7300000}
 dir=$(mktemp -d)
+pgdir=
 spid=
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null || true
 	wait 2>/dev/null || true
+	[ -n "$pgdir" ] && sh "$SRC/scripts/pg-cluster.sh" stop "$pgdir" >/dev/null 2>&1 || true
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -72,3 +80,31 @@ page_ms() {
 echo "/healthz: $(page_ms /healthz 20) ms server time (median of 20; was a COUNT(*) of audit)"
 echo "dashboard API, first request (built): $(page_ms /api/v1/dashboard 1) ms server time"
 echo "dashboard API, cached: $(page_ms /api/v1/dashboard 20) ms server time (median of 20)"
+
+[ "${PG:-}" = 1 ] || exit 0
+kill "$spid" 2>/dev/null || true
+wait "$spid" 2>/dev/null || true
+spid=
+pgdir=$(mktemp -d /tmp/kn-pg-bench.XXXXXX)
+base=$(cd /tmp && sh "$SRC/scripts/pg-cluster.sh" start "$pgdir" bench)
+cd /tmp	# the cluster's owner may not enter $dir
+psql "$base" -qAtX -c "CREATE DATABASE kn_bench_changes" >/dev/null
+prefix=${base%%\?*}
+url="${prefix%/*}/kn_bench_changes${base#"$prefix"}"
+"$K" --db "$url" demo --size small --seed 1 >/dev/null
+# ketnap gives audit ids itself (the chain's order), not the sequence.
+psql "$url" -qAtX -v ON_ERROR_STOP=1 -c "INSERT INTO audit (id, at, actor, action, entity, key, before, after, hash)
+	SELECT m.id + x, '2025-01-01T00:00:00Z', 'bench', 'filler', 'step', lpad(x::text, 9, '0'), NULL, 'x', NULL
+	FROM generate_series(1, $ROWS) x, (SELECT MAX(id) AS id FROM audit) m" -c "VACUUM ANALYZE audit" >/dev/null
+echo "PostgreSQL audit rows: $(psql "$url" -qAtX -c 'SELECT COUNT(*) FROM audit')"
+pg_ms() {
+	local i
+	for i in 1 2 3 4 5; do
+		psql "$url" -qX -c '\timing on' -c "$1" | awk '/^Time:/ {print $2}'
+	done | sort -n | sed -n 3p
+}
+pcount=$(pg_ms "SELECT COUNT(*) FROM audit")
+pcounter=$(pg_ms "SELECT n FROM changes WHERE one = 1")
+echo "PostgreSQL SELECT COUNT(*) FROM audit (before): $pcount ms (median of 5)"
+echo "PostgreSQL SELECT n FROM changes (now):         $pcounter ms (median of 5)"
+awk -v a="$pcount" -v b="$pcounter" 'BEGIN { printf "PostgreSQL ratio count/counter: %.0f×\n", a / (b > 0 ? b : 0.001) }'
