@@ -138,5 +138,30 @@ expect_eq "$(by_id "$body" admitted)" 5 "A: admitted in 2025 after its own decis
 expect_eq "$(kn report achievement --unit CT --year 2025 --format csv | sed -n 2p | cut -d, -f5)" 5 \
 	"the report agrees"
 
+# ---- holidays changed by another process reach B's calendar ----
+# Each worker keeps the calendar in memory; a holiday imported by the
+# command line (another process) must be in B's next answer, which reads
+# the calendar, not the table (the change counter moved).
+# The holidays page lists the days off from the worker's calendar, then the
+# recorded changes from the table: the imported holiday must be in both
+# (two lines). Several requests first, so that every worker thread of A
+# and B has built its calendar (a thread's first request builds a fresh
+# one anyway).
+for i in 1 2 3 4 5 6 7 8; do
+	get "$B" b.jar "/admin/holidays?year=2025"
+	grep -qF 'Nghỉ bù thử' <<<"$body" && bad "the holiday is on B before it is imported"
+	get "$A" a.jar "/admin/holidays?year=2025"
+done
+printf 'date,workday,name\n2025-11-14,0,Nghỉ bù thử\n' >holidays.csv
+kn import holidays holidays.csv >/dev/null 2>err || bad "import holidays: $(cat err)"
+for i in 1 2 3 4; do
+	get "$B" b.jar "/admin/holidays?year=2025"
+	expect_eq "$(grep -cF 'Nghỉ bù thử' <<<"$body")" 2 \
+		"B's calendar has the holiday imported by the CLI (request $i)"
+	get "$A" a.jar "/admin/holidays?year=2025"
+	expect_eq "$(grep -cF 'Nghỉ bù thử' <<<"$body")" 2 \
+		"A's calendar has the holiday imported by the CLI (request $i)"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
