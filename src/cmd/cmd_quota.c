@@ -127,6 +127,25 @@ static int quota_list(int argc, const char *unit, long long year, struct cmd_ctx
 		return cmd_usage(&cmd_quota);
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
+	if (unit) {
+		/* An unknown unit, or one outside the user's subtree, is an
+		 * error rather than an empty list: a typo must not read as
+		 * "this unit has no quota". */
+		struct unit u;
+		e = store_unit_get(s, unit, &u);
+		if (e == KN_OK) {
+			unit_release(&u);
+			if (!ctx_may_see(ctx, unit))
+				e = KN_ENOTFOUND;
+		}
+		if (e != KN_OK) {
+			if (e == KN_ENOTFOUND)
+				cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"), unit);
+			else
+				cmd_error("%s", store_errmsg(s));
+			return kn_exit_status(e);
+		}
+	}
 	if ((e = store_quota_all(s, &q, &n)) != KN_OK) {
 		cmd_error("%s", store_errmsg(s));
 		return kn_exit_status(e);

@@ -67,9 +67,19 @@ void arg_null(struct sargs *a)
 
 /* ---- running ---- */
 
+/* INSERT, UPDATE or DELETE: every other statement of the table reads. */
+static int stmt_writes(enum stmt_id id)
+{
+	const char *q = store_stmts[id].sql;
+	return strncmp(q, "INSERT", 6) == 0 || strncmp(q, "UPDATE", 6) == 0 ||
+	       strncmp(q, "DELETE", 6) == 0;
+}
+
 enum kn_err q_open(struct store *s, enum stmt_id id, const struct sargs *a, struct srows *r)
 {
 	static const struct sargs none = SARGS_INIT;
+	if (s->depth > 0 && stmt_writes(id))
+		s->wrote = 1;	/* store_commit() bumps the change counter */
 	memset(r, 0, sizeof(*r));
 	r->s = s;
 	r->id = id;

@@ -370,4 +370,10 @@ const struct stmt store_stmts[S__COUNT] = {
 		"first_at = CASE WHEN login_failures.first_at < $2 - $3 "
 		"THEN $2 ELSE login_failures.first_at END RETURNING count",
 		"tiii", "i", 0 },
+
+	/* ---- the change counter (migration 005, store_changes()) ---- */
+	[S_CHANGES_GET] = { "changes_get", "SELECT n FROM changes WHERE one = 1", 0, "", "i", 0 },
+	/* The row exists from the first write on, as audit_head's. */
+	[S_CHANGES_BUMP] = { "changes_bump", "INSERT INTO changes (one, n) VALUES (1, 1) "
+		"ON CONFLICT (one) DO UPDATE SET n = changes.n + 1", 0, "", "", 0 },
 };

@@ -2,7 +2,8 @@
  * store.c — store.h's entry points that are not queries: choose the
  * backend from the URL, open, migrate, keep the nesting of transactions
  * (only the outermost pair reaches the backend; its commit writes the
- * audit entries first, store_audit.c), back up, copy between databases,
+ * audit entries first, store_audit.c, then bumps the change counter),
+ * back up, copy between databases,
  * hash audit entries, redact URLs, and free what the store returned. The
  * queries are in store_records.c, store_steps.c, store_reads.c,
  * store_accounts.c and store_audit.c.
@@ -205,7 +206,9 @@ int store_schema_version(struct store *s)
 /* Nesting: only the outermost pair reaches the backend. An inner
  * rollback marks the transaction failed; the outermost commit then rolls
  * it back. The audit entries of the transaction are written by the
- * outermost commit, before the backend's COMMIT (store_audit.c). */
+ * outermost commit, before the backend's COMMIT (store_audit.c); then,
+ * when the transaction wrote anything (s->wrote, set by query.c), the
+ * change counter moves by one. */
 enum kn_err store_begin(struct store *s)
 {
 	enum kn_err e;
@@ -214,6 +217,7 @@ enum kn_err store_begin(struct store *s)
 		return KN_OK;
 	}
 	s->failed = 0;
+	s->wrote = 0;
 	if ((e = s->ops->tx_begin(s)) != KN_OK)
 		return e;
 	s->depth = 1;
@@ -232,6 +236,12 @@ enum kn_err store_commit(struct store *s)
 	if (!s->failed && !s->txerr && s->npend)
 		e = audit_flush(s);
 	audit_pend_drop(s);
+	/* Last, so that on PostgreSQL the counter's row lock, which every
+	 * writer takes, is held only while this transaction commits (and
+	 * after audit_head's, the order every writer takes them in). */
+	if (e == KN_OK && !s->failed && !s->txerr && s->wrote)
+		e = q_exec(s, S_CHANGES_BUMP, NULL, NULL);
+	s->wrote = 0;
 	s->depth = 0;
 	if (s->failed || e != KN_OK) {
 		s->ops->tx_rollback(s);
@@ -253,7 +263,21 @@ void store_rollback(struct store *s)
 	}
 	audit_pend_drop(s);
 	s->failed = 0;
+	s->wrote = 0;
 	s->ops->tx_rollback(s);
+}
+
+enum kn_err store_changes(struct store *s, long long *n)
+{
+	struct srows r;
+	enum kn_err e = q_first(s, S_CHANGES_GET, NULL, &r);
+	*n = 0;
+	if (e == KN_ENOTFOUND)
+		return KN_OK;	/* nothing was ever written */
+	if (e != KN_OK)
+		return e;
+	*n = row_int(&r, 0);
+	return q_close(&r);
 }
 
 enum kn_err store_backup(struct store *s, const char *path)
@@ -333,8 +357,9 @@ static const char *const users_cols[] = { "id", "name", "unit_id", "role", "pw_h
 static const char *const sessions_cols[] = { "token_hash", "user_id", "csrf", "created",
 	"last_seen", NULL };
 static const char *const login_failures_cols[] = { "key", "count", "first_at", NULL };
+static const char *const changes_cols[] = { "one", "n", NULL };
 
-/* Every table of migrations 001 to 004; a new migration that adds a
+/* Every table of migrations 001 to 005; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices). */
 static const struct store_table tables[] = {
 	{ "units", units_cols, "id", "id" },
@@ -349,6 +374,7 @@ static const struct store_table tables[] = {
 	{ "users", users_cols, "id", "id" },
 	{ "sessions", sessions_cols, "token_hash", NULL },
 	{ "login_failures", login_failures_cols, "key", NULL },
+	{ "changes", changes_cols, "one", NULL },
 };
 
 const struct store_table *store_tables(size_t *n)

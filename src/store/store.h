@@ -340,6 +340,14 @@ enum kn_err store_audit(struct store *s, const char *actor, const char *action,
 			const char *before, const char *after);
 /* Count of audit entries (tests, verify). */
 enum kn_err store_audit_count(struct store *s, long long *n);
+/* The change counter: a number that grows by one with every write
+ * transaction committed on this database, by any process (store_commit()
+ * bumps it right before COMMIT when the transaction ran a write
+ * statement; a read-only or rolled-back one, and a write outside
+ * store_begin() — the sessions' courtesy writes — leave it alone). 0
+ * before the first write. One indexed row: cheap enough for every
+ * request's "did anything change?" (web/cache.c, /healthz). */
+enum kn_err store_changes(struct store *s, long long *n);
 
 struct audit_entry {
 	int64_t id;

@@ -158,6 +158,8 @@ struct store {
 	int depth;		/* nesting of store_begin() */
 	int failed;		/* an inner rollback happened */
 	int txerr;		/* a statement failed: PostgreSQL aborted the transaction */
+	int wrote;		/* a write statement ran in the open transaction (query.c):
+				 * its outermost commit bumps the change counter */
 	struct audit_pend *pend;	/* audit entries of the open transaction */
 	size_t npend, cappend;
 	char errmsg[512];	/* store_errmsg() */

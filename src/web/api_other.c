@@ -11,12 +11,11 @@
  * The dashboard and the decisions queue walk every open candidacy (the
  * deadlines), which costs a few hundred milliseconds on a city; many
  * people open the same dashboard at once, so the JSON of each (unit,
- * period, language, day) is kept in a small process-wide cache, valid
- * while the newest audit entry is the one it was built after — every
- * change to the database writes one in the same transaction, whichever
- * process made it — and for at most CACHE_TTL seconds (a PostgreSQL
- * sequence may commit its ids out of order). While one request rebuilds
- * an entry, the others get the previous one rather than waiting.
+ * period, language, day) is kept in a small process-wide cache
+ * (web/cache.h), valid while the database's change counter — bumped by
+ * every write transaction, whichever process made it — is the value it
+ * was built at. While one request rebuilds an entry, the others get the
+ * previous one rather than waiting.
  */
 #include <pthread.h>
 #include <stdio.h>

@@ -1,15 +1,24 @@
 /*
  * cache.c — a small process-wide cache of rendered answers (the JSON
- * dashboard, the dashboard page's figures), shared by every worker thread.
+ * dashboard, the dashboard page's figures, the decisions queue), shared by
+ * every worker thread.
  *
  * The dashboard and the decisions queue walk every open candidacy, which
- * costs tens to hundreds of milliseconds on a city, and many people open
- * the same dashboard at once. An entry is valid while the newest audit
- * entry is the one it was built after — every change to the database
- * writes one in the same transaction, whichever process made it — and for
- * at most CACHE_TTL seconds (a PostgreSQL sequence may commit its ids out
- * of order). While one request rebuilds an entry, the others get the
- * previous one rather than waiting.
+ * costs tens to hundreds of milliseconds on a city and more on a nation,
+ * and many people open the same dashboard at once. An entry is valid while
+ * the database's change counter (store_changes(): one row, bumped by every
+ * write transaction right before its COMMIT, whichever process or server
+ * made it) is the value it was built at, and for at most CACHE_TTL seconds
+ * — a safety net for writes the counter cannot see (a hand edit in psql,
+ * a program older than migration 005 during an upgrade); the keys carry
+ * the date, so a new day is a new entry anyway.
+ *
+ * A rebuild never holds up every worker: while one request rebuilds an
+ * entry, the others are given the previous text (stale by at most that
+ * rebuild); only when there is no previous text at all (the first build
+ * of a key) do they wait for the builder. A rebuild that fails keeps the
+ * previous text, marked stale, so that the next request retries the
+ * build while the others are still served, rather than all waiting again.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,7 +35,7 @@
 
 struct cache_slot {
 	char *key;
-	int64_t head;		/* the newest audit id when it was built */
+	int64_t head;		/* the change counter it was built at; -1: stale */
 	long long built;	/* monotonic seconds */
 	char *json;		/* NULL while the first build runs */
 	int building;
@@ -45,15 +54,12 @@ static long long mono_seconds(void)
 	return (long long)ts.tv_sec;
 }
 
-/* The id of the newest audit entry: changes with every write. */
+/* The change counter: moves with every committed write. */
 enum kn_err cache_head(struct store *s, int64_t *head)
 {
-	struct audit_entry *a;
-	size_t n;
-	enum kn_err e = store_audit_list(s, NULL, NULL, NULL, 0, 1, &a, &n);
-	*head = e == KN_OK && n ? a[0].id : 0;
-	if (e == KN_OK)
-		store_audit_free(a, n);
+	long long n = 0;
+	enum kn_err e = store_changes(s, &n);
+	*head = e == KN_OK ? (int64_t)n : 0;
 	return e;
 }
 
@@ -65,8 +71,10 @@ static struct cache_slot *cache_find(const char *key)
 	return NULL;
 }
 
-/* A fresh copy of key's JSON (caller frees), or NULL when the caller is
- * to build it and then call cache_put() (or cache_abandon()). */
+/* A fresh copy of key's text (caller frees): current, or the previous
+ * one while another request rebuilds it; or NULL when the caller is to
+ * build it and then call cache_put(). Waits only while a key's first
+ * build runs. */
 char *cache_get(const char *key, int64_t head)
 {
 	char *out = NULL;
@@ -115,16 +123,23 @@ void cache_put(const char *key, int64_t head, const char *json)
 {
 	pthread_mutex_lock(&cache_lock);
 	struct cache_slot *c = cache_find(key);
-	if (c) {
+	if (c && json) {
 		free(c->json);
-		c->json = json ? xstrdup(json) : NULL;
+		c->json = xstrdup(json);
 		c->head = head;
 		c->built = mono_seconds();
 		c->building = 0;
-		if (!c->json) {
-			free(c->key);
-			c->key = NULL;
-		}
+	} else if (c && c->json) {
+		/* The rebuild failed: the previous text stays, for the others,
+		 * and the next request to come tries again. */
+		c->head = -1;
+		c->building = 0;
+	} else if (c) {
+		/* The first build failed: the waiters start over (one of them
+		 * builds). */
+		free(c->key);
+		c->key = NULL;
+		c->building = 0;
 	}
 	pthread_cond_broadcast(&cache_cond);
 	pthread_mutex_unlock(&cache_lock);

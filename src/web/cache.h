@@ -1,11 +1,16 @@
 /*
  * cache.h — rendered answers kept across requests and threads (cache.c).
  *
+ * cache_head() reads the database's change counter (store_changes()):
+ * read it BEFORE reading what the text is built from, so that a write
+ * committed in between makes the entry stale rather than wrongly current.
+ *
  * cache_get() returns a fresh copy of key's text (the caller frees it) when
- * it is current for `head` (the newest audit id, cache_head()); or NULL,
- * and then the caller builds the text and MUST call cache_put() with it —
- * or with NULL when the build failed — since other requests for the same
- * key wait for it.
+ * it is current for `head`, or when another request is rebuilding it (the
+ * previous text: stale by at most that rebuild); it waits only for the
+ * first build of a key. Or it returns NULL, and then the caller builds the
+ * text and MUST call cache_put() with it — or with NULL when the build
+ * failed — since other requests for the same key may wait for it.
  */
 #ifndef KN_CACHE_H
 #define KN_CACHE_H

@@ -41,6 +41,7 @@ struct worker {
 	struct store *store;
 	struct calendar *cal;
 	int generation;		/* of the holidays its calendar was built from */
+	long long changes;	/* store_changes() when its calendar was built */
 };
 
 struct request {

@@ -170,8 +170,12 @@ static void worker_free(void *p)
 	free(w);
 }
 
-/* Bumped when the holidays change, so that every worker reloads its
- * calendar (each thread has its own). */
+/* Bumped when the holidays change through this process, so that every
+ * worker reloads its calendar (each thread has its own). Holidays changed
+ * by another process (a second server on the same PostgreSQL, `ketnap
+ * import holidays`) are seen through the change counter instead: a worker
+ * whose calendar is older than the database's last write reloads it (the
+ * holidays are a few hundred rows; the counter is one). */
 static volatile int holiday_generation;
 
 static void load_calendar(struct worker *w)
@@ -182,6 +186,8 @@ static void load_calendar(struct worker *w)
 		calendar_free(w->cal);
 	w->cal = calendar_new();
 	w->generation = __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE);
+	if (store_changes(w->store, &w->changes) != KN_OK)
+		w->changes = -1;
 	if (store_holiday_all(w->store, &h, &n) == KN_OK) {
 		for (size_t i = 0; i < n; i++)
 			calendar_override(w->cal, h[i].date, h[i].workday, h[i].name);
@@ -195,7 +201,9 @@ static struct worker *worker_get(struct buf *err)
 {
 	struct worker *w = pthread_getspecific(worker_key);
 	if (w) {
-		if (w->generation != __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE))
+		long long now;
+		if (w->generation != __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE) ||
+		    (store_changes(w->store, &now) == KN_OK && now != w->changes))
 			load_calendar(w);
 		return w;
 	}

@@ -816,6 +816,10 @@ has out "1,000"
 expect 0 "$K" quota list --unit AG --year 2011
 lacks out "AG.CT"
 has out "female"
+# An unknown unit is an error, not an empty list (a typo read as "no quota").
+expect 1 "$K" quota list --unit NOPE
+has err "no unit with code NOPE"
+lacks out "no quotas"
 expect 2 "$K" quota set AG.TT 2011 5 --category nonsense
 has err "nonsense"
 expect 1 "$K" quota set AG.XX 2011 5

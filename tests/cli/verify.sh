@@ -225,6 +225,7 @@ city old
 verify
 want=${out#ok: 166 audit entries, head }
 want=${want%% *}
+sql "DROP TABLE changes"	# migration 005's
 sql "DROP TABLE audit_head"
 sql "ALTER TABLE audit DROP COLUMN hash"
 sql "DELETE FROM schema_migrations WHERE version >= 4"
