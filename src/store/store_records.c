@@ -260,6 +260,7 @@ static enum kn_err key_batch(struct store *s, enum stmt_id id, const struct sarg
 	arg_text(&u, text);
 	e = q_exec(s, S_NAMEKEY_SET, &u, NULL);
 	*last = k[*n - 1].id;
+	s->wrote = 0;	/* derived, not a change: see store_name_keys_refresh() */
 	if (e == KN_OK)
 		e = store_commit(s);
 	else
@@ -271,6 +272,11 @@ out:
 	return e;
 }
 
+/* The keys are derived from the names, not facts of the organisation:
+ * their writes leave the change counter alone (s->wrote cleared before
+ * each commit), so that no cache is thrown away for them and a fresh
+ * database starts at 0 — the lists that show their order are read from
+ * the database on each request, never cached. */
 enum kn_err store_name_keys_refresh(struct store *s, long long *made)
 {
 	struct buf want = BUF_INIT;
@@ -320,7 +326,9 @@ enum kn_err store_name_keys_refresh(struct store *s, long long *made)
 		arg_text(&a, want.s);
 		if ((e = store_begin(s)) != KN_OK)
 			goto out;
-		if ((e = q_exec(s, S_NAMEKEY_VERSION_SET, &a, NULL)) == KN_OK)
+		e = q_exec(s, S_NAMEKEY_VERSION_SET, &a, NULL);
+		s->wrote = 0;
+		if (e == KN_OK)
 			e = store_commit(s);
 		else
 			store_rollback(s);

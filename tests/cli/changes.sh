@@ -113,9 +113,14 @@ kn_web_stop
 
 # ---- a database of schema 4 carried forward ----
 kn_sql "$KDB" "DROP TABLE changes" >/dev/null
-kn_sql "$KDB" "DELETE FROM schema_migrations WHERE version = 5" >/dev/null
+# and migration 007's (the people's name keys)
+for q in "DROP INDEX people_name_key" "DROP INDEX candidacies_unit" \
+	 "ALTER TABLE people DROP COLUMN name_key" "DROP TABLE name_key_version"; do
+	kn_sql "$KDB" "$q" >/dev/null
+done
+kn_sql "$KDB" "DELETE FROM schema_migrations WHERE version >= 5" >/dev/null
 kn init >/dev/null 2>err || bad "init of a schema 4 database: $(cat err)"
-expect_eq "$(kn_sql "$KDB" "SELECT MAX(version) FROM schema_migrations")" 5 "migrated to 5"
+expect_eq "$(kn_sql "$KDB" "SELECT MAX(version) FROM schema_migrations")" 7 "migrated to 7"
 expect_eq "$(counter)" "$(kn_sql "$KDB" "SELECT n FROM audit_head")" \
 	"the counter starts at the audit entries' count"
 expect_eq "$(kn_sql "$KDB" "SELECT COUNT(*) FROM audit")" "$(counter)" "which is the count"

@@ -226,6 +226,10 @@ verify
 want=${out#ok: 166 audit entries, head }
 want=${want%% *}
 sql "DROP TABLE changes"	# migration 005's
+sql "DROP INDEX people_name_key"	# migration 007's
+sql "DROP INDEX candidacies_unit"
+sql "ALTER TABLE people DROP COLUMN name_key"
+sql "DROP TABLE name_key_version"
 sql "DROP TABLE audit_head"
 sql "ALTER TABLE audit DROP COLUMN hash"
 sql "DELETE FROM schema_migrations WHERE version >= 4"
