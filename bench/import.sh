@@ -3,24 +3,27 @@
 # sqlite3 shell's bare `.import --csv` of the same steps file (no checks,
 # no rules, one table) as the baseline.
 #
-#   bash bench/import.sh [BUILD/ketnap] [SEED]
+#   [SCALE=10] bash bench/import.sh [BUILD/ketnap] [SEED]
 #
-# Generates the city with bench/gen_city.py into a temporary directory,
-# times the import of units, people and steps (peak RSS by /usr/bin/time),
-# and prints e.g.
+# Generates the city with bench/gen_city.py --scale SCALE (default 1) into
+# a temporary directory, times the import of units, people and steps
+# (peak RSS by /usr/bin/time), and prints e.g.
 #   import steps: 2.31 s, peak 38 MB; sqlite3 .import: 0.09 s; ratio 25.7x
+# and the database's size, with the audit table's share of it (sqlite3's
+# dbstat, when the shell has it).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 ketnap=${1:-${KETNAP:-$here/../build/ketnap}}
 seed=${2:-1}
+scale=${SCALE:-1}
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_TODAY KETNAP_DB
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 "$here/gen_city.py" "$tmp/city" --seed "$seed"
+python3 "$here/gen_city.py" "$tmp/city" --seed "$seed" --scale "$scale"
 "$ketnap" --db "$tmp/k.db" init >/dev/null
 
 # measure LABEL CMD…: prints "LABEL: S s, peak M MB" and keeps $secs.
@@ -57,3 +60,12 @@ echo "$(wc -l <"$tmp/city/steps.csv") lines in steps.csv, $rows rows loaded by s
 awk -v a="$steps_line" -v s="$steps_secs" -v b="$base" 'BEGIN {
 	r = (b > 0) ? s / b : 0;
 	printf "%s; sqlite3 .import: %s s; ratio %.1fx\n", a, b, r }'
+
+# The database, and what of it the audit log takes.
+size=$(stat -c %s "$tmp/k.db")
+audit=$(sqlite3 "$tmp/k.db" "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN
+  ('audit', 'audit_at')" 2>/dev/null || echo 0)
+entries=$(sqlite3 "$tmp/k.db" 'SELECT COUNT(*) FROM audit')
+awk -v s="$size" -v a="$audit" -v n="$entries" 'BEGIN {
+	printf "database: %.1f MB, audit %.1f MB (%.0f%%), %d audit entries\n",
+		s / 1048576, a / 1048576, (s > 0 ? 100 * a / s : 0), n }'

@@ -309,7 +309,16 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 		goto out;
 	}
 	l.actor_unit = im->o->actor_unit;
+	/* The import is audited as one entry (import_csv()); a new step
+	 * carries recorded_by and recorded_at itself. */
+	l.bulk = 1;
 	have_ledger = 1;
+	/* A big load's settings, and for a (nearly) empty steps table its
+	 * date indexes built once at the end (store_bulk_begin()). */
+	if ((e = store_bulk_begin(im->s, sc.n)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+		goto out;
+	}
 	by = xreallocarray(NULL, sc.n + 1, sizeof(*by));
 	for (size_t i = 0; i < sc.n; i++)
 		by[i] = &sc.rows[i];
@@ -369,6 +378,8 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 	}
 	if (cur)
 		e = steps_dates_check(im, &l, cur, dec_line, off_line, err);
+	if (e == KN_OK && (e = store_bulk_end(im->s)) != KN_OK)
+		buf_addf(err, "%s\n", store_errmsg(im->s));
 out:
 	if (have_ledger)
 		ledger_release(&l);
