@@ -518,7 +518,8 @@ enum kn_err imp_after_put(struct imp *im, int changed, const char *entity, const
 }
 
 /* The import's own audit entry (docs/formats.md, "The audit log"): one
- * per file written, after its rows, in its transaction. Who and when are
+ * per file that added or updated a record, after its rows, in its
+ * transaction. Who and when are
  * the entry's; the file's name, kind, SHA-256 and counts are its text;
  * entity "unit" and key the actor's unit (none without accounts), so that
  * the entry is shown to those who see that unit. */
@@ -611,7 +612,9 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	}
 	if (e == KN_OK && im.nprobs)
 		e = KN_EINVAL;
-	if (e == KN_OK && !opts->dry_run)
+	/* A file that changed nothing (a re-import) leaves no trace: the
+	 * database stays byte for byte as it was. */
+	if (e == KN_OK && !opts->dry_run && stats->added + stats->updated)
 		e = import_audit(&im, data, len, err);
 	if (e != KN_OK || opts->dry_run) {
 		store_rollback(s);
