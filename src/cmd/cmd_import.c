@@ -235,6 +235,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		enum kn_err e;
 
 		buf_reset(&err);
+		io.data_mapped = mapped[i];
 		e = import_csv(s, kind, name, data[i], len[i], &io, &st, &err);
 		progress_done();
 		/* The importer quotes cells: no terminal controls. */

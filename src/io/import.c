@@ -41,6 +41,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -421,6 +424,23 @@ static int read_header(struct imp *im, struct csv_reader *r)
 	return ret;
 }
 
+/* How often (in bytes read) a mapped file's pages behind the reader are
+ * given back. */
+#define DROP_EVERY ((size_t)8 << 20)
+
+void imp_data_drop(struct imp *im, const char *data, size_t upto)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t from = (uintptr_t)data, to = (uintptr_t)data + upto;
+
+	if (!im->o->data_mapped || page <= 0)
+		return;
+	/* The map starts on a page; stop at the last whole page before upto. */
+	to -= to % (uintptr_t)page;
+	if (to > from && from % (uintptr_t)page == 0)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 /* Read every data row, calling fn for each one that is not blank. */
 void imp_read_rows(struct imp *im, const char *data, size_t len,
 		      void (*fn)(struct imp *im, void *arg), void *arg)
@@ -433,11 +453,15 @@ void imp_read_rows(struct imp *im, const char *data, size_t len,
 	if (read_header(im, r) != 0)
 		goto out;
 	width = im->row.n;
-	for (;;) {
+	for (size_t dropped = 0;;) {
 		buf_reset(&msg);
 		rc = csv_read_row(r, &im->row, &msg);
 		if (rc == 0)
 			break;
+		if (csv_reader_pos(r) - dropped >= DROP_EVERY) {
+			dropped = csv_reader_pos(r);
+			imp_data_drop(im, data, dropped);
+		}
 		im->stats->rows++;
 		if (rc < 0) {
 			while (msg.len && msg.s[msg.len - 1] == '\n')
@@ -523,25 +547,39 @@ enum kn_err imp_after_put(struct imp *im, int changed, const char *entity, const
  * the entry's; the file's name, kind, SHA-256 and counts are its text;
  * entity "unit" and key the actor's unit (none without accounts), so that
  * the entry is shown to those who see that unit. */
-static enum kn_err import_audit(struct imp *im, const char *data, size_t len, struct buf *err)
+static enum kn_err import_audit(struct imp *im, struct buf *err)
 {
-	unsigned char sum[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
 	const struct import_stats *st = im->stats;
 	struct buf text = BUF_INIT;
 	enum kn_err e;
 
-	crypto_hash_sha256(sum, (const unsigned char *)data, len);
-	sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
 	buf_addf(&text, "kind=%s; file=%s; sha256=%s; rows=%zu; added=%zu; updated=%zu; "
-		 "unchanged=%zu", io_kind_name(im->kind), im->file, hex, st->rows, st->added,
-		 st->updated, st->unchanged);
+		 "unchanged=%zu", io_kind_name(im->kind), im->file, im->sha256, st->rows,
+		 st->added, st->updated, st->unchanged);
 	e = store_audit(im->s, im->o->actor, "import", "unit",
 			im->o->actor_unit ? im->o->actor_unit : "", NULL, text.s);
 	if (e != KN_OK)
 		buf_addf(err, "%s\n", store_errmsg(im->s));
 	buf_release(&text);
 	return e;
+}
+
+/* The SHA-256 of data[0..len) into im->sha256, read in pieces that a
+ * mapped file gives back as it goes (the rows are read after it). */
+static void import_sha256(struct imp *im, const char *data, size_t len)
+{
+	crypto_hash_sha256_state st;
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	size_t step = DROP_EVERY;
+
+	crypto_hash_sha256_init(&st);
+	for (size_t at = 0; at < len; at += step) {
+		size_t n = len - at < step ? len - at : step;
+		crypto_hash_sha256_update(&st, (const unsigned char *)data + at, n);
+		imp_data_drop(im, data, at + n);
+	}
+	crypto_hash_sha256_final(&st, sum);
+	sodium_bin2hex(im->sha256, sizeof(im->sha256), sum, sizeof(sum));
 }
 
 /* ---- entry ---- */
@@ -598,6 +636,8 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	im.spec = specs[k];
 	im.text_cols = io_text_columns(k);
 
+	if (!opts->dry_run)
+		import_sha256(&im, data, len);
 	if ((e = store_begin(s)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(s));
 		return e;
@@ -615,7 +655,7 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	/* A file that changed nothing (a re-import) leaves no trace: the
 	 * database stays byte for byte as it was. */
 	if (e == KN_OK && !opts->dry_run && stats->added + stats->updated)
-		e = import_audit(&im, data, len, err);
+		e = import_audit(&im, err);
 	if (e != KN_OK || opts->dry_run) {
 		store_rollback(s);
 	} else if ((e = store_commit(s)) != KN_OK) {

@@ -43,6 +43,12 @@ struct import_opts {
 	void *may_override_arg;
 	/* Called as rows are written (may be NULL). */
 	void (*progress)(const char *what, size_t done, size_t total);
+	/* The data is a read-only private map of a file (cmd_import.c): the
+	 * importer may give its pages back to the kernel once read
+	 * (MADV_DONTNEED; they would be read from the file again), so that
+	 * the file's size does not add to the peak memory. Never set it for
+	 * heap memory, whose dropped pages would read as zeros. */
+	int data_mapped;
 };
 
 struct import_stats {

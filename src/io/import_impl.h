@@ -64,7 +64,12 @@ struct imp {
 	size_t nprobs, capprobs;
 	struct buf scratch;
 	struct import_stats *stats;
+	char sha256[65];	/* of the file's bytes, hex (the audit entry) */
 };
+
+/* With opts->data_mapped: let go of the pages of data[0..len) that lie
+ * wholly before data + upto (import.c). */
+void imp_data_drop(struct imp *im, const char *data, size_t upto);
 
 /* The columns of each kind, in io_columns() order; BIT() makes bit sets
  * of them (the required columns, import.c). */
