@@ -264,6 +264,11 @@ static void merge_start(struct merge *m, struct steps_ctx *sc)
 		return;
 	}
 	run_spill(sc);	/* the last run joins the others on disk */
+	/* The run's memory is not needed while the rows are written. */
+	buf_release(&sc->arena);
+	free(sc->off);
+	sc->off = NULL;
+	sc->cap = 0;
 	m->failed = sc->failed;
 	m->head = xcalloc(sc->nruns, sizeof(*m->head));
 	m->live = xcalloc(sc->nruns, sizeof(*m->live));
