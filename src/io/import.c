@@ -26,8 +26,11 @@
  * so that a file's report reads top to bottom whichever phase found them.
  * Existing records are loaded once (sorted arrays, binary search) so that
  * no row costs a scan; the store's *_put functions say whether a row
- * changed anything, and only real changes get an audit entry, whose
- * before/after text is the record's CSV line.
+ * changed anything, and only an update gets an audit entry of its own,
+ * whose before/after text is the record's CSV line. The file itself gets
+ * one entry when it added or updated anything (import_audit(): who, the
+ * file's name, its SHA-256, the counts), so that a big import is one
+ * event in the log rather than one entry per new row (issue 13).
  *
  * This file is the machinery the lists share (import_impl.h): the problems
  * list, the header check, the row reader, the audit of a written record

@@ -9,6 +9,12 @@
  * enforced exactly as on the command line. Every problem is reported, not
  * just the first, as lines "FILE:LINE: column: message" in line order.
  *
+ * Audit: a file that added or updated anything is one audit entry
+ * (action "import", entity "unit", key opts->actor_unit or "", its text
+ * "kind=…; file=…; sha256=…; rows=…; added=…; updated=…; unchanged=…"),
+ * and each updated record one more with its before and after; an added
+ * record has none of its own (docs/formats.md).
+ *
  * Transactions: import_csv() works inside one store transaction of its
  * own (nested in the caller's, if any: store_begin nests). When anything
  * is refused, or with opts->dry_run, it rolls back, so a refused or

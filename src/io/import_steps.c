@@ -11,6 +11,13 @@
  * is refused when opts->may_override says the actor may not override for
  * that person's unit; and a decision or official step written must agree
  * with the membership dates of the people list (steps_dates_check()).
+ *
+ * For a national file (8 million rows) the rows are packed and sorted in
+ * runs of bounded size, spilled to temporary files and merged back (struct
+ * steps_ctx below), so that only one person's rows are ever unpacked; the
+ * ledger writes in bulk (ledger.bulk: no audit entry per new step) inside
+ * store_bulk_begin()/store_bulk_end() (a big page cache, the date indexes
+ * of an empty steps table built once at the end).
  */
 #include <stdint.h>
 #include <stdio.h>
