@@ -3,33 +3,37 @@
 # sqlite3 shell's bare `.import --csv` of the same steps file (no checks,
 # no rules, one table) as the baseline.
 #
-#   bash bench/import.sh [BUILD/ketnap] [SEED]
+#   [SCALE=10] bash bench/import.sh [BUILD/ketnap] [SEED]
 #
-# Generates the city with bench/gen_city.py into a temporary directory,
-# times the import of units, people and steps (peak RSS by /usr/bin/time),
-# and prints e.g.
+# Generates the city with bench/gen_city.py --scale SCALE (default 1) into
+# a temporary directory, times the import of units, people and steps
+# (peak RSS by /usr/bin/time), and prints e.g.
 #   import steps: 2.31 s, peak 38 MB; sqlite3 .import: 0.09 s; ratio 25.7x
+# and the database's size, with the audit table's share of it (sqlite3's
+# dbstat, when the shell has it).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 ketnap=${1:-${KETNAP:-$here/../build/ketnap}}
 seed=${2:-1}
+scale=${SCALE:-1}
 export LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_TODAY KETNAP_DB
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 "$here/gen_city.py" "$tmp/city" --seed "$seed"
+python3 "$here/gen_city.py" "$tmp/city" --seed "$seed" --scale "$scale"
 "$ketnap" --db "$tmp/k.db" init >/dev/null
 
-# measure LABEL CMD…: prints "LABEL: S s, peak M MB" and keeps $secs.
+# measure LABEL CMD…: prints "LABEL: S s (C s CPU), peak M MB". The CPU
+# time (user + system) is the steadier figure on a shared, loaded machine.
 measure() {
 	local label=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null
-	read -r secs kb <"$tmp/time"
-	echo "$label: $secs s, peak $((kb / 1024)) MB"
+	/usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" >/dev/null
+	read -r secs kb usr sys <"$tmp/time"
+	echo "$label: $secs s ($(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') s CPU), peak $((kb / 1024)) MB"
 }
 
 measure "import units" "$ketnap" --db "$tmp/k.db" import units "$tmp/city/units.csv"
@@ -42,18 +46,29 @@ measure "re-import steps (no-op)" "$ketnap" --db "$tmp/k.db" import steps "$tmp/
 measure "export steps" "$ketnap" --db "$tmp/k.db" export steps -o "$tmp/steps.out"
 
 # Baseline: the sqlite3 shell loading the same file into a bare table.
-start=$(date +%s.%N)
-sqlite3 "$tmp/base.db" <<SQL
+cat >"$tmp/base.sql" <<SQL
 CREATE TABLE steps (person TEXT, step TEXT, date TEXT, doc_no TEXT, org TEXT, member TEXT,
   introducer1 TEXT, introducer1_since TEXT, introducer2 TEXT, introducer2_since TEXT,
   votes_for TEXT, votes_total TEXT, consent TEXT, override TEXT, note TEXT);
 .import --csv --skip 1 $tmp/city/steps.csv steps
 SQL
-end=$(date +%s.%N)
-base=$(echo "$start $end" | awk '{ printf "%.2f", $2 - $1 }')
+/usr/bin/time -f '%e %U %S' -o "$tmp/time" sqlite3 "$tmp/base.db" <"$tmp/base.sql"
+read -r base busr bsys <"$tmp/time"
+base_cpu=$(awk -v u="$busr" -v s="$bsys" 'BEGIN { printf "%.2f", u + s }')
 rows=$(sqlite3 "$tmp/base.db" 'SELECT COUNT(*) FROM steps')
 
 echo "$(wc -l <"$tmp/city/steps.csv") lines in steps.csv, $rows rows loaded by sqlite3"
-awk -v a="$steps_line" -v s="$steps_secs" -v b="$base" 'BEGIN {
+steps_cpu=$(echo "$steps_line" | sed 's/.*(\([0-9.]*\) s CPU).*/\1/')
+awk -v a="$steps_line" -v s="$steps_secs" -v b="$base" -v sc="$steps_cpu" -v bc="$base_cpu" 'BEGIN {
 	r = (b > 0) ? s / b : 0;
-	printf "%s; sqlite3 .import: %s s; ratio %.1fx\n", a, b, r }'
+	rc = (bc > 0) ? sc / bc : 0;
+	printf "%s; sqlite3 .import: %s s (%s s CPU); ratio %.1fx (CPU %.1fx)\n", a, b, bc, r, rc }'
+
+# The database, and what of it the audit log takes.
+size=$(stat -c %s "$tmp/k.db")
+audit=$(sqlite3 "$tmp/k.db" "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN
+  ('audit', 'audit_at')" 2>/dev/null || echo 0)
+entries=$(sqlite3 "$tmp/k.db" 'SELECT COUNT(*) FROM audit')
+awk -v s="$size" -v a="$audit" -v n="$entries" 'BEGIN {
+	printf "database: %.1f MB, audit %.1f MB (%.0f%%), %d audit entries\n",
+		s / 1048576, a / 1048576, (s > 0 ? 100 * a / s : 0), n }'

@@ -113,6 +113,11 @@ char csv_reader_sep(const struct csv_reader *r)
 	return r->sep;
 }
 
+size_t csv_reader_pos(const struct csv_reader *r)
+{
+	return r->pos;
+}
+
 static void field_begin(struct csv_reader *r, size_t *n)
 {
 	if (*n == r->cap) {

@@ -32,6 +32,10 @@ struct csv_reader *csv_reader_new(const char *data, size_t len);
 void csv_reader_free(struct csv_reader *r);
 /* The separator detected from the first record: ',' or ';'. */
 char csv_reader_sep(const struct csv_reader *r);
+/* How many bytes of the data the rows read so far took: the reader never
+ * looks before this offset again (the importer lets go of a mapped
+ * file's pages behind it). */
+size_t csv_reader_pos(const struct csv_reader *r);
 
 struct csv_row {
 	char **fields;	/* n NUL-terminated strings, owned by the reader */

@@ -26,8 +26,11 @@
  * so that a file's report reads top to bottom whichever phase found them.
  * Existing records are loaded once (sorted arrays, binary search) so that
  * no row costs a scan; the store's *_put functions say whether a row
- * changed anything, and only real changes get an audit entry, whose
- * before/after text is the record's CSV line.
+ * changed anything, and only an update gets an audit entry of its own,
+ * whose before/after text is the record's CSV line. The file itself gets
+ * one entry when it added or updated anything (import_audit(): who, the
+ * file's name, its SHA-256, the counts), so that a big import is one
+ * event in the log rather than one entry per new row (issue 13).
  *
  * This file is the machinery the lists share (import_impl.h): the problems
  * list, the header check, the row reader, the audit of a written record
@@ -41,6 +44,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "io/csv.h"
 #include "io/import.h"
@@ -419,6 +427,23 @@ static int read_header(struct imp *im, struct csv_reader *r)
 	return ret;
 }
 
+/* How often (in bytes read) a mapped file's pages behind the reader are
+ * given back. */
+#define DROP_EVERY ((size_t)8 << 20)
+
+void imp_data_drop(struct imp *im, const char *data, size_t upto)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t from = (uintptr_t)data, to = (uintptr_t)data + upto;
+
+	if (!im->o->data_mapped || page <= 0)
+		return;
+	/* The map starts on a page; stop at the last whole page before upto. */
+	to -= to % (uintptr_t)page;
+	if (to > from && from % (uintptr_t)page == 0)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 /* Read every data row, calling fn for each one that is not blank. */
 void imp_read_rows(struct imp *im, const char *data, size_t len,
 		      void (*fn)(struct imp *im, void *arg), void *arg)
@@ -431,11 +456,15 @@ void imp_read_rows(struct imp *im, const char *data, size_t len,
 	if (read_header(im, r) != 0)
 		goto out;
 	width = im->row.n;
-	for (;;) {
+	for (size_t dropped = 0;;) {
 		buf_reset(&msg);
 		rc = csv_read_row(r, &im->row, &msg);
 		if (rc == 0)
 			break;
+		if (csv_reader_pos(r) - dropped >= DROP_EVERY) {
+			dropped = csv_reader_pos(r);
+			imp_data_drop(im, data, dropped);
+		}
 		im->stats->rows++;
 		if (rc < 0) {
 			while (msg.len && msg.s[msg.len - 1] == '\n')
@@ -491,14 +520,16 @@ enum kn_err imp_after_put(struct imp *im, int changed, const char *entity, const
 {
 	enum kn_err e;
 
-	if (changed) {
+	if (changed == 2) {
+		/* A new record is counted in the import's own entry. */
+		im->stats->added++;
+		buf_release(after);
+		if (before)
+			buf_release(before);
+	} else if (changed) {
 		char *b = before ? line_text(before) : NULL, *a = line_text(after);
-		if (changed == 2)
-			im->stats->added++;
-		else
-			im->stats->updated++;
-		e = store_audit(im->s, im->o->actor, changed == 2 ? "insert" : "update", entity,
-				key, changed == 2 ? NULL : b, a);
+		im->stats->updated++;
+		e = store_audit(im->s, im->o->actor, "update", entity, key, b, a);
 		free(b);
 		free(a);
 		if (e != KN_OK) {
@@ -511,6 +542,47 @@ enum kn_err imp_after_put(struct imp *im, int changed, const char *entity, const
 	if (im->o->progress)
 		im->o->progress(im->file, done, total);
 	return KN_OK;
+}
+
+/* The import's own audit entry (docs/formats.md, "The audit log"): one
+ * per file that added or updated a record, after its rows, in its
+ * transaction. Who and when are
+ * the entry's; the file's name, kind, SHA-256 and counts are its text;
+ * entity "unit" and key the actor's unit (none without accounts), so that
+ * the entry is shown to those who see that unit. */
+static enum kn_err import_audit(struct imp *im, struct buf *err)
+{
+	const struct import_stats *st = im->stats;
+	struct buf text = BUF_INIT;
+	enum kn_err e;
+
+	buf_addf(&text, "kind=%s; file=%s; sha256=%s; rows=%zu; added=%zu; updated=%zu; "
+		 "unchanged=%zu", io_kind_name(im->kind), im->file, im->sha256, st->rows,
+		 st->added, st->updated, st->unchanged);
+	e = store_audit(im->s, im->o->actor, "import", "unit",
+			im->o->actor_unit ? im->o->actor_unit : "", NULL, text.s);
+	if (e != KN_OK)
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+	buf_release(&text);
+	return e;
+}
+
+/* The SHA-256 of data[0..len) into im->sha256, read in pieces that a
+ * mapped file gives back as it goes (the rows are read after it). */
+static void import_sha256(struct imp *im, const char *data, size_t len)
+{
+	crypto_hash_sha256_state st;
+	unsigned char sum[crypto_hash_sha256_BYTES];
+	size_t step = DROP_EVERY;
+
+	crypto_hash_sha256_init(&st);
+	for (size_t at = 0; at < len; at += step) {
+		size_t n = len - at < step ? len - at : step;
+		crypto_hash_sha256_update(&st, (const unsigned char *)data + at, n);
+		imp_data_drop(im, data, at + n);
+	}
+	crypto_hash_sha256_final(&st, sum);
+	sodium_bin2hex(im->sha256, sizeof(im->sha256), sum, sizeof(sum));
 }
 
 /* ---- entry ---- */
@@ -567,6 +639,8 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	im.spec = specs[k];
 	im.text_cols = io_text_columns(k);
 
+	if (!opts->dry_run)
+		import_sha256(&im, data, len);
 	if ((e = store_begin(s)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(s));
 		return e;
@@ -581,6 +655,10 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	}
 	if (e == KN_OK && im.nprobs)
 		e = KN_EINVAL;
+	/* A file that changed nothing (a re-import) leaves no trace: the
+	 * database stays byte for byte as it was. */
+	if (e == KN_OK && !opts->dry_run && stats->added + stats->updated)
+		e = import_audit(&im, err);
 	if (e != KN_OK || opts->dry_run) {
 		store_rollback(s);
 	} else if ((e = store_commit(s)) != KN_OK) {

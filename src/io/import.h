@@ -9,6 +9,12 @@
  * enforced exactly as on the command line. Every problem is reported, not
  * just the first, as lines "FILE:LINE: column: message" in line order.
  *
+ * Audit: a file that added or updated anything is one audit entry
+ * (action "import", entity "unit", key opts->actor_unit or "", its text
+ * "kind=…; file=…; sha256=…; rows=…; added=…; updated=…; unchanged=…"),
+ * and each updated record one more with its before and after; an added
+ * record has none of its own (docs/formats.md).
+ *
  * Transactions: import_csv() works inside one store transaction of its
  * own (nested in the caller's, if any: store_begin nests). When anything
  * is refused, or with opts->dry_run, it rolls back, so a refused or
@@ -43,6 +49,12 @@ struct import_opts {
 	void *may_override_arg;
 	/* Called as rows are written (may be NULL). */
 	void (*progress)(const char *what, size_t done, size_t total);
+	/* The data is a read-only private map of a file (cmd_import.c): the
+	 * importer may give its pages back to the kernel once read
+	 * (MADV_DONTNEED; they would be read from the file again), so that
+	 * the file's size does not add to the peak memory. Never set it for
+	 * heap memory, whose dropped pages would read as zeros. */
+	int data_mapped;
 };
 
 struct import_stats {

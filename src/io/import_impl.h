@@ -64,7 +64,12 @@ struct imp {
 	size_t nprobs, capprobs;
 	struct buf scratch;
 	struct import_stats *stats;
+	char sha256[65];	/* of the file's bytes, hex (the audit entry) */
 };
+
+/* With opts->data_mapped: let go of the pages of data[0..len) that lie
+ * wholly before data + upto (import.c). */
+void imp_data_drop(struct imp *im, const char *data, size_t upto);
 
 /* The columns of each kind, in io_columns() order; BIT() makes bit sets
  * of them (the required columns, import.c). */
@@ -144,10 +149,11 @@ struct codeset {
 int codeset_has(const struct codeset *cs, const char *code);
 
 /* After a record's store *_put(): count it (changed: 2 added, 1 updated, 0
- * unchanged), give a real change its audit entry under entity and key,
- * its text the record's CSV line as export writes it, in before (NULL: a
- * new record) and after (filled only for a change, and then emptied here),
- * and report progress (done of total). Returns KN_OK, or the store's error
+ * unchanged), give an update its audit entry under entity and key, its
+ * text the record's CSV line as export writes it, in before and after
+ * (filled only for an update, and then emptied here), and report progress
+ * (done of total). A new record gets no entry of its own: the import's
+ * entry (import_csv()) counts it. Returns KN_OK, or the store's error
  * with its message in err. */
 enum kn_err imp_after_put(struct imp *im, int changed, const char *entity, const char *key,
 			  struct buf *before, struct buf *after, size_t done, size_t total,

@@ -239,7 +239,7 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 			buf_addf(err, "%s:%zu: %s\n", im->file, pc.lines[i], store_errmsg(im->s));
 			goto out;
 		}
-		if (changed) {
+		if (changed == 1) {
 			if (was)
 				export_person_row(&before, was);
 			export_person_row(&after, p);

@@ -132,7 +132,7 @@ enum kn_err import_quotas(struct imp *im, const char *data, size_t len, struct b
 			buf_addf(err, "%s:%zu: %s\n", im->file, qc.lines[i], store_errmsg(im->s));
 			goto out;
 		}
-		if (changed) {
+		if (changed == 1) {
 			if (was)
 				export_quota_row(&before, was);
 			export_quota_row(&after, q);
@@ -246,7 +246,7 @@ enum kn_err import_holidays(struct imp *im, const char *data, size_t len,
 			goto out;
 		}
 		date_format_iso(h->date, key);
-		if (changed) {
+		if (changed == 1) {
 			if (was)
 				export_holiday_row(&before, was);
 			export_holiday_row(&after, h);

@@ -11,7 +11,16 @@
  * is refused when opts->may_override says the actor may not override for
  * that person's unit; and a decision or official step written must agree
  * with the membership dates of the people list (steps_dates_check()).
+ *
+ * For a national file (8 million rows) the rows are packed and sorted in
+ * runs of bounded size, spilled to temporary files and merged back (struct
+ * steps_ctx below), so that only one person's rows are ever unpacked; the
+ * ledger writes in bulk (ledger.bulk: no audit entry per new step) inside
+ * store_bulk_begin()/store_bulk_end() (a big page cache, the date indexes
+ * of an empty steps table built once at the end).
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +39,279 @@ struct srow {
 	int bad;		/* refused while reading */
 };
 
-struct steps_ctx {
-	struct srow *rows;
-	size_t n, cap;
+/*
+ * The rows between reading and writing (issue 13: a national steps file
+ * is 8 million rows, and a struct srow with its strings is some 400
+ * bytes). Each row read is packed into one record of a run (struct rec
+ * and its strings, about 60 bytes for a typical row); a run that reaches
+ * RUN_BYTES is sorted by person, date, pipeline order and line and written to a temporary file,
+ * and the writer reads the runs back merged, one person's rows at a time.
+ * A file of fewer than RUN_BYTES of records never leaves memory. So the
+ * memory the rows take is bounded by RUN_BYTES whatever the file's size
+ * and order (FORMATS.md: steps rows come in any order).
+ */
+#define RUN_BYTES ((size_t)64 << 20)
+
+/* A packed row: this header, then its strings, each a uint32_t length
+ * plus one (0: NULL) and its bytes, in the order of rec_strings(). */
+struct rec {
+	uint32_t size;		/* the whole record, header and strings */
+	uint32_t nperson;	/* strlen(person); person comes first */
+	uint64_t line;
+	int32_t date, intro1_since, intro2_since;
+	int32_t votes_for, votes_total;
+	int32_t code;
+	int32_t bad;
 };
+
+#define REC_NSTR 9
+
+/* The strings of a row, person first (the sort key). */
+static void rec_strings(struct srow *r, char ***v)
+{
+	v[0] = &r->person;
+	v[1] = &r->st.doc_no;
+	v[2] = &r->st.org;
+	v[3] = &r->st.member;
+	v[4] = &r->st.intro1;
+	v[5] = &r->st.intro2;
+	v[6] = &r->st.consent;
+	v[7] = &r->st.override;
+	v[8] = &r->st.note;
+}
+
+struct steps_ctx {
+	struct buf arena;	/* the current run's records */
+	size_t *off;		/* each record's offset in arena */
+	size_t n, cap;		/* records in the current run */
+	size_t total;		/* records in all runs */
+	FILE **runs;		/* the runs written out, each sorted */
+	size_t nruns;
+	size_t run_bytes;	/* RUN_BYTES, or KETNAP_IMPORT_RUN_BYTES (tests) */
+	int failed;		/* a temporary file could not be written */
+};
+
+/* Pack r (whose strings it then frees) onto the current run. */
+static void rec_put(struct steps_ctx *sc, struct srow *r)
+{
+	struct rec h;
+	char **v[REC_NSTR];
+	size_t at = sc->arena.len;
+
+	memset(&h, 0, sizeof(h));
+	h.nperson = (uint32_t)strlen(r->person);
+	h.line = r->line;
+	h.date = r->st.date;
+	h.intro1_since = r->st.intro1_since;
+	h.intro2_since = r->st.intro2_since;
+	h.votes_for = r->st.votes_for;
+	h.votes_total = r->st.votes_total;
+	h.code = (int32_t)r->st.code;
+	h.bad = r->bad;
+	buf_add(&sc->arena, &h, sizeof(h));
+	rec_strings(r, v);
+	for (int i = 0; i < REC_NSTR; i++) {
+		const char *t = *v[i];
+		uint32_t n = t ? (uint32_t)strlen(t) + 1 : 0;
+		buf_add(&sc->arena, &n, sizeof(n));
+		if (n > 1)
+			buf_add(&sc->arena, t, n - 1);
+	}
+	h.size = (uint32_t)(sc->arena.len - at);
+	memcpy(sc->arena.s + at, &h.size, sizeof(h.size));
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 1024;
+		sc->off = xreallocarray(sc->off, sc->cap, sizeof(*sc->off));
+	}
+	sc->off[sc->n++] = at;
+	sc->total++;
+	free(r->person);
+	step_release(&r->st);
+}
+
+/* A packed record back as a row, its strings new copies. */
+static void rec_get(const char *p, struct srow *r)
+{
+	struct rec h;
+	char **v[REC_NSTR];
+
+	memcpy(&h, p, sizeof(h));
+	memset(r, 0, sizeof(*r));
+	step_init(&r->st);
+	r->line = (size_t)h.line;
+	r->st.date = h.date;
+	r->st.intro1_since = h.intro1_since;
+	r->st.intro2_since = h.intro2_since;
+	r->st.votes_for = h.votes_for;
+	r->st.votes_total = h.votes_total;
+	r->st.code = (enum step_code)h.code;
+	r->bad = h.bad;
+	p += sizeof(h);
+	rec_strings(r, v);
+	for (int i = 0; i < REC_NSTR; i++) {
+		uint32_t n;
+		memcpy(&n, p, sizeof(n));
+		p += sizeof(n);
+		*v[i] = n ? xstrndup(p, n - 1) : NULL;
+		p += n ? n - 1 : 0;
+	}
+}
+
+/* The writing order of packed records: person, date, pipeline order, line. */
+static int rec_cmp_raw(const char *a, const char *b)
+{
+	struct rec x, y;
+	int c;
+
+	memcpy(&x, a, sizeof(x));
+	memcpy(&y, b, sizeof(y));
+	/* The person's bytes follow the header and its length word. */
+	const char *px = a + sizeof(x) + sizeof(uint32_t), *py = b + sizeof(y) + sizeof(uint32_t);
+	size_t n = x.nperson < y.nperson ? x.nperson : y.nperson;
+	c = memcmp(px, py, n);
+	if (c)
+		return c;
+	if (x.nperson != y.nperson)
+		return x.nperson < y.nperson ? -1 : 1;
+	if (x.date != y.date)
+		return x.date < y.date ? -1 : 1;
+	if (x.code != y.code)
+		return x.code < y.code ? -1 : 1;
+	return x.line < y.line ? -1 : x.line > y.line;
+}
+
+static int rec_cmp(const void *a, const void *b)
+{
+	return rec_cmp_raw(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The current run's records in order: pointers into the arena, which
+ * must not grow while they are used. The caller frees the array. */
+static const char **run_sorted(struct steps_ctx *sc)
+{
+	const char **by = xreallocarray(NULL, sc->n + 1, sizeof(*by));
+	for (size_t i = 0; i < sc->n; i++)
+		by[i] = sc->arena.s + sc->off[i];
+	xqsort(by, sc->n, sizeof(*by), rec_cmp);
+	return by;
+}
+
+/* Write the current run, sorted, to a temporary file and empty it. */
+static void run_spill(struct steps_ctx *sc)
+{
+	const char **by;
+	FILE *f;
+
+	if (!sc->n || sc->failed)
+		return;
+	if (!(f = tmpfile())) {
+		sc->failed = 1;
+		return;
+	}
+	by = run_sorted(sc);
+	for (size_t i = 0; i < sc->n; i++) {
+		uint32_t size;
+		memcpy(&size, by[i], sizeof(size));
+		if (fwrite(by[i], 1, size, f) != size)
+			sc->failed = 1;
+	}
+	free(by);
+	if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0)
+		sc->failed = 1;
+	sc->runs = xreallocarray(sc->runs, sc->nruns + 1, sizeof(*sc->runs));
+	sc->runs[sc->nruns++] = f;
+	buf_reset(&sc->arena);
+	sc->n = 0;
+}
+
+/* Reading the rows back in order: the one run in memory, or the runs'
+ * files merged (the smallest head first; a few dozen runs at most). */
+struct merge {
+	struct steps_ctx *sc;
+	const char **by;	/* in memory: the sorted run */
+	size_t at;
+	struct buf *head;	/* from files: each run's next record */
+	int *live;
+	int failed;
+};
+
+/* Read run i's next record into m->head[i]; live[i] 0 at its end. */
+static void merge_fill(struct merge *m, size_t i)
+{
+	FILE *f = m->sc->runs[i];
+	struct rec h;
+
+	buf_reset(&m->head[i]);
+	if (fread(&h, 1, sizeof(h), f) != sizeof(h)) {
+		if (ferror(f))
+			m->failed = 1;
+		m->live[i] = 0;
+		return;
+	}
+	buf_add(&m->head[i], &h, sizeof(h));
+	for (size_t left = h.size > sizeof(h) ? h.size - sizeof(h) : 0; left;) {
+		char chunk[4096];
+		size_t want = left < sizeof(chunk) ? left : sizeof(chunk);
+		if (fread(chunk, 1, want, f) != want) {
+			m->failed = 1;
+			m->live[i] = 0;
+			return;
+		}
+		buf_add(&m->head[i], chunk, want);
+		left -= want;
+	}
+}
+
+static void merge_start(struct merge *m, struct steps_ctx *sc)
+{
+	memset(m, 0, sizeof(*m));
+	m->sc = sc;
+	if (!sc->nruns) {
+		m->by = run_sorted(sc);
+		return;
+	}
+	run_spill(sc);	/* the last run joins the others on disk */
+	/* The run's memory is not needed while the rows are written. */
+	buf_release(&sc->arena);
+	free(sc->off);
+	sc->off = NULL;
+	sc->cap = 0;
+	m->failed = sc->failed;
+	m->head = xcalloc(sc->nruns, sizeof(*m->head));
+	m->live = xcalloc(sc->nruns, sizeof(*m->live));
+	for (size_t i = 0; i < sc->nruns; i++) {
+		buf_init(&m->head[i]);
+		m->live[i] = 1;
+		merge_fill(m, i);
+	}
+}
+
+/* The next record in order (valid until the next call), or NULL. */
+static const char *merge_next(struct merge *m, size_t *which)
+{
+	size_t best = SIZE_MAX;
+
+	if (!m->sc->nruns)
+		return m->at < m->sc->n ? m->by[m->at++] : NULL;
+	/* The record handed out last is replaced only now, when the caller
+	 * is done with it. */
+	if (*which != SIZE_MAX)
+		merge_fill(m, *which);
+	for (size_t i = 0; i < m->sc->nruns; i++)
+		if (m->live[i] && (best == SIZE_MAX || rec_cmp_raw(m->head[i].s, m->head[best].s) < 0))
+			best = i;
+	*which = best;
+	return best == SIZE_MAX ? NULL : m->head[best].s;
+}
+
+static void merge_end(struct merge *m)
+{
+	free(m->by);
+	for (size_t i = 0; m->head && i < m->sc->nruns; i++)
+		buf_release(&m->head[i]);
+	free(m->head);
+	free(m->live);
+}
 
 static void step_row(struct imp *im, void *arg)
 {
@@ -73,25 +351,9 @@ static void step_row(struct imp *im, void *arg)
 		step_release(&r.st);
 		return;
 	}
-	if (sc->n == sc->cap) {
-		sc->cap = sc->cap ? sc->cap * 2 : 1024;
-		sc->rows = xreallocarray(sc->rows, sc->cap, sizeof(*sc->rows));
-	}
-	sc->rows[sc->n++] = r;
-}
-
-/* By person, then date, then pipeline order, then line. */
-static int srow_cmp(const void *a, const void *b)
-{
-	const struct srow *x = *(const struct srow *const *)a, *y = *(const struct srow *const *)b;
-	int c = strcmp(x->person, y->person);
-	if (c)
-		return c;
-	if (x->st.date != y->st.date)
-		return x->st.date < y->st.date ? -1 : 1;
-	if (x->st.code != y->st.code)
-		return x->st.code < y->st.code ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	rec_put(sc, &r);
+	if (sc->arena.len >= sc->run_bytes)
+		run_spill(sc);
 }
 
 /* A candidacy that ends on the day the next one starts: sorted by
@@ -101,7 +363,7 @@ static int srow_cmp(const void *a, const void *b)
  * such an ending step listed before it in the file (as the export lists
  * the older candidacy first), the rows listed before the source are
  * recorded first, each part in pipeline order. by[0..n) is sorted by
- * srow_cmp. */
+ * rec_cmp_raw()'s order: person, date, pipeline order, line. */
 static void srow_candidacy_days(struct srow **by, size_t n)
 {
 	struct srow **tmp = NULL;
@@ -265,21 +527,91 @@ out:
 	return e;
 }
 
-enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct buf *err)
+/* The rows of one person, by[0..n) in rec_cmp_raw()'s order: each through
+ * the ledger (a refused row refuses the person's later rows), then the
+ * membership dates check. done counts the rows of the file handed over
+ * so far (progress). Returns KN_OK or a storage failure (message in err). */
+static enum kn_err steps_person(struct imp *im, struct ledger *l, struct srow **by, size_t n,
+				size_t *done, size_t total, struct buf *lerr, struct buf *err)
 {
-	struct steps_ctx sc = { 0 };
-	struct srow **by = NULL;
-	struct ledger l;
-	struct buf lerr = BUF_INIT;
-	const char *cur = NULL;
-	char *denied = NULL;	/* cur's unit, when the actor may not override there */
-	int asked = 0;		/* denied is known for cur */
+	char *denied = NULL;	/* the person's unit, when the actor may not override there */
+	int asked = 0;		/* denied is known */
 	size_t refused = 0;
-	size_t dec_line = 0, off_line = 0;	/* cur's decision / official written */
+	size_t dec_line = 0, off_line = 0;	/* the decision / official written */
 	size_t written;
-	int have_ledger = 0;
 	enum kn_err e = KN_OK;
 
+	srow_candidacy_days(by, n);
+	for (size_t i = 0; i < n; i++) {
+		struct srow *r = by[i];
+		++*done;
+		if (im->o->progress)
+			im->o->progress(im->file, *done, total);
+		if (refused) {
+			imp_problem(im, r->line, "person",
+				_("skipped: line %zu, an earlier step of %s, was refused, so this step cannot be judged"),
+				refused, r->person);
+			continue;
+		}
+		if (r->bad) {
+			refused = r->line;
+			continue;
+		}
+		if (!asked && im->o->may_override && (r->st.override || im->o->override)) {
+			struct person p;
+			asked = 1;
+			/* An unknown person (or one the actor may not see) is
+			 * the ledger's to report. */
+			if (ledger_person_get(l, r->person, &p) == KN_OK) {
+				if (!im->o->may_override(im->o->may_override_arg, p.unit))
+					denied = xstrdup(p.unit ? p.unit : "");
+				person_release(&p);
+			}
+		}
+		written = im->stats->added + im->stats->updated;
+		e = step_one(im, l, r, lerr, denied);
+		if (e == KN_OK && im->stats->added + im->stats->updated > written) {
+			if (r->st.code == STEP_DECISION)
+				dec_line = r->line;
+			else if (r->st.code == STEP_OFFICIAL)
+				off_line = r->line;
+		}
+		if (e == KN_ERULE || e == KN_EINVAL || e == KN_ENOTFOUND || e == KN_EPERM) {
+			refused = r->line;
+			e = KN_OK;
+		} else if (e != KN_OK) {
+			buf_addf(err, "%s:%zu: %s\n", im->file, r->line,
+				 lerr->len ? lerr->s : store_errmsg(im->s));
+			goto out;
+		}
+	}
+	if (n)
+		e = steps_dates_check(im, l, by[0]->person, dec_line, off_line, err);
+out:
+	free(denied);
+	return e;
+}
+
+enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct buf *err)
+{
+	struct steps_ctx sc;
+	struct merge m;
+	struct srow *grp = NULL;	/* the current person's rows */
+	struct srow **by = NULL;
+	size_t ngrp = 0, capgrp = 0, done = 0, which = SIZE_MAX;
+	struct ledger l;
+	struct buf lerr = BUF_INIT;
+	const char *rec;
+	const char *env = getenv("KETNAP_IMPORT_RUN_BYTES");
+	int have_ledger = 0, merging = 0;
+	enum kn_err e = KN_OK;
+
+	memset(&sc, 0, sizeof(sc));
+	buf_init(&sc.arena);
+	/* A smaller run, for the tests that make a small file spill. */
+	sc.run_bytes = env && *env ? strtoull(env, NULL, 10) : 0;
+	if (!sc.run_bytes)
+		sc.run_bytes = RUN_BYTES;
 	if (im->o->override) {
 		/* --override, or the web form's field: the same limits as the
 		 * override column. */
@@ -309,76 +641,74 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 		goto out;
 	}
 	l.actor_unit = im->o->actor_unit;
+	/* The import is audited as one entry (import_csv()); a new step
+	 * carries recorded_by and recorded_at itself. */
+	l.bulk = 1;
 	have_ledger = 1;
-	by = xreallocarray(NULL, sc.n + 1, sizeof(*by));
-	for (size_t i = 0; i < sc.n; i++)
-		by[i] = &sc.rows[i];
-	xqsort(by, sc.n, sizeof(*by), srow_cmp);
-	srow_candidacy_days(by, sc.n);
-	for (size_t i = 0; i < sc.n; i++) {
-		struct srow *r = by[i];
-		if (!cur || strcmp(cur, r->person) != 0) {
-			if (cur && (e = steps_dates_check(im, &l, cur, dec_line, off_line, err)) != KN_OK)
-				goto out;
-			dec_line = off_line = 0;
-			cur = r->person;
-			refused = 0;
-			asked = 0;
-			free(denied);
-			denied = NULL;
-		}
-		if (im->o->progress)
-			im->o->progress(im->file, i + 1, sc.n);
-		if (refused) {
-			imp_problem(im, r->line, "person",
-				_("skipped: line %zu, an earlier step of %s, was refused, so this step cannot be judged"),
-				refused, r->person);
-			continue;
-		}
-		if (r->bad) {
-			refused = r->line;
-			continue;
-		}
-		if (!asked && im->o->may_override && (r->st.override || im->o->override)) {
-			struct person p;
-			asked = 1;
-			/* An unknown person (or one the actor may not see) is
-			 * the ledger's to report. */
-			if (ledger_person_get(&l, r->person, &p) == KN_OK) {
-				if (!im->o->may_override(im->o->may_override_arg, p.unit))
-					denied = xstrdup(p.unit ? p.unit : "");
-				person_release(&p);
-			}
-		}
-		written = im->stats->added + im->stats->updated;
-		e = step_one(im, &l, r, &lerr, denied);
-		if (e == KN_OK && im->stats->added + im->stats->updated > written) {
-			if (r->st.code == STEP_DECISION)
-				dec_line = r->line;
-			else if (r->st.code == STEP_OFFICIAL)
-				off_line = r->line;
-		}
-		if (e == KN_ERULE || e == KN_EINVAL || e == KN_ENOTFOUND || e == KN_EPERM) {
-			refused = r->line;
-			e = KN_OK;
-		} else if (e != KN_OK) {
-			buf_addf(err, "%s:%zu: %s\n", im->file, r->line,
-				 lerr.len ? lerr.s : store_errmsg(im->s));
-			goto out;
-		}
+	/* A big load's settings, and for a (nearly) empty steps table its
+	 * date indexes built once at the end (store_bulk_begin()). */
+	if ((e = store_bulk_begin(im->s, sc.total)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+		goto out;
 	}
-	if (cur)
-		e = steps_dates_check(im, &l, cur, dec_line, off_line, err);
+	merge_start(&m, &sc);
+	merging = 1;
+	for (;;) {
+		rec = m.failed ? NULL : merge_next(&m, &which);
+		if (rec && ngrp) {
+			struct rec h;
+			memcpy(&h, rec, sizeof(h));
+			const char *p = rec + sizeof(h) + sizeof(uint32_t);
+			if (strlen(grp[0].person) == h.nperson && memcmp(grp[0].person, p, h.nperson) == 0)
+				goto add;	/* the same person */
+		}
+		if (ngrp) {
+			/* A person's rows are complete: write them. */
+			by = xreallocarray(by, ngrp, sizeof(*by));
+			for (size_t i = 0; i < ngrp; i++)
+				by[i] = &grp[i];
+			e = steps_person(im, &l, by, ngrp, &done, sc.total, &lerr, err);
+			for (size_t i = 0; i < ngrp; i++) {
+				free(grp[i].person);
+				step_release(&grp[i].st);
+			}
+			ngrp = 0;
+			if (e != KN_OK)
+				goto out;
+		}
+		if (!rec)
+			break;
+add:
+		if (ngrp == capgrp) {
+			capgrp = capgrp ? capgrp * 2 : 16;
+			grp = xreallocarray(grp, capgrp, sizeof(*grp));
+		}
+		rec_get(rec, &grp[ngrp++]);
+	}
+	if (m.failed || sc.failed) {
+		buf_addf(err, "%s: %s\n", im->file,
+			 _("cannot write the rows to a temporary file (is the disk full?)"));
+		e = KN_EIO;
+		goto out;
+	}
+	if ((e = store_bulk_end(im->s)) != KN_OK)
+		buf_addf(err, "%s\n", store_errmsg(im->s));
 out:
+	if (merging)
+		merge_end(&m);
 	if (have_ledger)
 		ledger_release(&l);
-	for (size_t i = 0; i < sc.n; i++) {
-		free(sc.rows[i].person);
-		step_release(&sc.rows[i].st);
+	for (size_t i = 0; i < ngrp; i++) {
+		free(grp[i].person);
+		step_release(&grp[i].st);
 	}
-	free(sc.rows);
+	free(grp);
 	free(by);
-	free(denied);
+	buf_release(&sc.arena);
+	free(sc.off);
+	for (size_t i = 0; i < sc.nruns; i++)
+		fclose(sc.runs[i]);
+	free(sc.runs);
 	buf_release(&lerr);
 	return e;
 }

@@ -241,7 +241,7 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 			buf_addf(err, "%s:%zu: %s\n", im->file, by[i]->line, store_errmsg(im->s));
 			goto out;
 		}
-		if (changed) {
+		if (changed == 1) {
 			if (was)
 				export_unit_row(&before, was);
 			export_unit_row(&after, u);

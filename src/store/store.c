@@ -621,3 +621,17 @@ void cand_acc_finish(struct cand_acc *a, int deliver)
 	a->steps = NULL;
 	a->cap = 0;
 }
+
+/* ---- bulk loads ---- */
+
+enum kn_err store_bulk_begin(struct store *s, size_t rows)
+{
+	if (s->depth == 0)
+		return store_fail(s, KN_EINVAL, "store_bulk_begin outside a transaction");
+	return s->ops->bulk_begin ? s->ops->bulk_begin(s, rows) : KN_OK;
+}
+
+enum kn_err store_bulk_end(struct store *s)
+{
+	return s->ops->bulk_end ? s->ops->bulk_end(s) : KN_OK;
+}

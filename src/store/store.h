@@ -469,4 +469,21 @@ struct cand_facts {
 typedef int (*store_cand_fn)(void *arg, const struct cand_facts *c);
 enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
 
+/* ---- bulk loads (issue 13) ---- */
+/* Around a big write inside the caller's transaction (an import of
+ * `rows` steps): store_bulk_begin() lets the backend take settings for a
+ * big load, and store_bulk_end() puts them back, before the transaction
+ * commits. On SQLite: a page cache of STORE_BULK_CACHE_MB for the load,
+ * statement journals in memory, and when the steps table holds fewer rows
+ * than are coming, its secondary indexes that the writer does not read
+ * (the date indexes) dropped, to be built again by store_bulk_end() (or,
+ * should the caller forget, by the commit). SQLite's DDL is
+ * transactional: a rollback, an error or a kill -9 brings the indexes
+ * back with the data as it was. On PostgreSQL both do nothing. Calls do
+ * not nest: a store_bulk_begin() while one is active does nothing.
+ * Errors: KN_EIO (message in store_errmsg()). */
+#define STORE_BULK_CACHE_MB 128
+enum kn_err store_bulk_begin(struct store *s, size_t rows);
+enum kn_err store_bulk_end(struct store *s);
+
 #endif

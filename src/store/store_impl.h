@@ -145,6 +145,10 @@ struct store_ops {
 	enum kn_err (*raw_commit)(struct store *s);
 	/* store_busy(): the last failure was the database being busy */
 	int (*busy)(struct store *s);	/* may be NULL: never busy */
+	/* store_bulk_begin()/store_bulk_end() (store.h); may be NULL:
+	 * nothing to do for a big load. */
+	enum kn_err (*bulk_begin)(struct store *s, size_t rows);
+	enum kn_err (*bulk_end)(struct store *s);
 };
 
 /* An audit entry waiting for its transaction's commit. */

@@ -85,6 +85,7 @@ static const struct audit_word audit_actions[] = {
 	{ "token", N_("API token issued") },
 	{ "init", N_("database created") },
 	{ "demo", N_("demo created") },
+	{ "import", N_("file imported") },
 	{ NULL, NULL },
 };
 

@@ -161,20 +161,39 @@ snapshot again
 same_db before again "re-import"
 if [ $have_sqlite3 = 1 ]; then expect_eq "$(audit_count)" "$n0" "re-import wrote audit entries"; fi
 
-# ---- a changed row updates, with an audit entry ----
+# ---- a changed row updates, with an audit entry; the import has its own ----
 sed 's/^092003000201,\(.*\),0901 234 201,/092003000201,\1,0901 234 999,/' "$EX/people.csv" >changed.csv
 run kn import people changed.csv
 expect_rc 0 "changed row"
 expect_eq "$out" "changed.csv: 44 rows, 0 added, 1 updated, 43 unchanged" "changed summary"
 kn export people | grep -q '^092003000201,.*,0901 234 999,' && ok || bad "changed phone not exported"
 if [ $have_sqlite3 = 1 ]; then
-	expect_eq "$(audit_count)" "$((n0 + 1))" "one audit entry for one change"
-	expect_eq "$(kn_sql "$KDB" "SELECT action || ' ' || entity || ' ' || key FROM audit ORDER BY id DESC LIMIT 1")" \
+	# The change's entry with the record before and after, then the
+	# import's: who, the file, its SHA-256 and the counts.
+	expect_eq "$(audit_count)" "$((n0 + 2))" "one audit entry for one change, one for the import"
+	expect_eq "$(kn_sql "$KDB" "SELECT action || ' ' || entity || ' ' || key FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1")" \
 		"update person 092003000201" "audit entry names the record"
+	expect_eq "$(kn_sql "$KDB" "SELECT CASE WHEN before LIKE '%0901 234 201%' AND after LIKE '%0901 234 999%' THEN 'both' ELSE 'no' END FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1")" \
+		"both" "the change's entry has the record before and after"
+	sum=$(sha256sum changed.csv | cut -d' ' -f1)
+	expect_eq "$(kn_sql "$KDB" "SELECT actor || '|' || action || '|' || entity || '|' || key || '|' || COALESCE(before, 'NULL') || '|' || after FROM audit ORDER BY id DESC LIMIT 1")" \
+		"tester|import|unit||NULL|kind=people; file=changed.csv; sha256=$sum; rows=44; added=0; updated=1; unchanged=43" \
+		"the import's own entry"
+	n0=$(audit_count)
 fi
 sed 's/^092001000205,cell_vote,2025-05-12,\(.*\),3,3,/092001000205,cell_vote,2025-05-12,\1,3,4,/' "$EX/steps.csv" >steps2.csv
 run kn import steps steps2.csv
 expect_eq "$out" "steps2.csv: 83 rows, 0 added, 1 updated, 82 unchanged" "changed step updates"
+if [ $have_sqlite3 = 1 ]; then
+	# An edited step is audited by the ledger, with before and after.
+	expect_eq "$(audit_count)" "$((n0 + 2))" "a changed step: its entry and the import's"
+	expect_eq "$(kn_sql "$KDB" "SELECT action || ' ' || key || ' ' || CASE WHEN before IS NULL THEN 'new' ELSE 'before' END FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1")" \
+		"update 092001000205 before" "the changed step's entry"
+	sum=$(sha256sum steps2.csv | cut -d' ' -f1)
+	expect_eq "$(kn_sql "$KDB" "SELECT after FROM audit ORDER BY id DESC LIMIT 1")" \
+		"kind=steps; file=steps2.csv; sha256=$sum; rows=83; added=0; updated=1; unchanged=82" \
+		"the steps import's entry"
+fi
 kn import steps "$EX/steps.csv" >/dev/null
 
 # ---- --dry-run validates and writes nothing ----

@@ -301,7 +301,12 @@ expect_in "$body" "<td>root</td><td>thêm mới</td><td>chỉ tiêu</td><td clas
 expect_in "$body" "<td>bt</td><td>thêm mới</td><td>tài khoản</td><td class=\"code\">cell1</td>" "the account with its actor"
 expect_in "$body" "<td>root</td><td>thêm mới</td><td>ngày nghỉ</td><td class=\"code\">2026-01-02</td>" "the holiday with its actor"
 expect_in "$body" "<td>bt</td><td>thêm mới</td><td>đơn vị</td><td class=\"code\">CT.BT.P09</td>" "the unit with its actor"
-expect_in "$body" "<td>root</td><td>thêm mới</td><td>người</td><td class=\"code\">092005000302</td>" "the import with its actor"
+# An import is one entry (not one per added person), under the
+# importer's unit, with the file's name, SHA-256 and counts.
+expect_in "$body" "<td>root</td><td>nhập tệp dữ liệu</td><td>đơn vị</td><td class=\"code\">CT</td>" "the import with its actor"
+expect_in "$(kn_sql "$KDB" "SELECT after FROM audit WHERE action = 'import' AND after LIKE 'kind=people; file=people-good.csv;%'")" \
+	"kind=people; file=people-good.csv; sha256=$(sha256sum people-good.csv | cut -d' ' -f1); rows=2; added=2; updated=0; unchanged=0" \
+	"the import's entry: the file, its SHA-256 and the counts"
 expect_not_in "$a" "password=longpassword" "no password in the log"
 get root.jar "/admin/audit?actor=bt&entity=quota"
 expect_in "$body" "CT.BT.P02/2026/total" "filter by actor and entity"

@@ -5,7 +5,10 @@
 #
 #   import  a steps import of 24,000 rows (6,000 on PostgreSQL) into a
 #           database holding the units and people: afterwards it holds
-#           none or all of them;
+#           none or all of them, and the steps table has its indexes as
+#           before (on SQLite the import drops the date indexes of the
+#           empty table and builds them again before its commit:
+#           store_bulk_begin);
 #   demo    `ketnap demo --size city` (small on PostgreSQL; one
 #           transaction): afterwards the
 #           database holds no candidacy or every one of them;
@@ -104,6 +107,13 @@ base=$(kn_db base)
 	"$K" --db "$base" import units units.csv >/dev/null &&
 	"$K" --db "$base" import people people.csv >/dev/null || { echo "base database failed" >&2; exit 1; }
 nsteps() { kn_sql "$1" "SELECT count(*) FROM steps"; }
+# The steps table's indexes and their definitions.
+if pg; then
+	indexes() { kn_sql "$1" "SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE tablename = 'steps' ORDER BY indexname"; }
+else
+	indexes() { kn_sql "$1" "SELECT name || ': ' || COALESCE(sql, 'auto') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'steps' ORDER BY name"; }
+fi
+base_indexes=$(indexes "$base")
 
 # ---- import ----
 # One uninterrupted import, timed, to know when to kill.
@@ -111,7 +121,8 @@ t0=$(now_ms)
 db=$(copy_db "$base" imp) && "$K" --db "$db" import steps steps.csv >/dev/null || { echo "import failed" >&2; exit 1; }
 dur=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.3f", ms / 1000 * 1.3 }')
 [ "$(nsteps "$db")" -eq $NSTEPS ] && ok || bad "an uninterrupted import wrote $(nsteps "$db") of $NSTEPS steps"
-imp_none=0 imp_all=0 imp_partial=0
+[ "$(indexes "$db")" = "$base_indexes" ] && ok || bad "an uninterrupted import left the steps indexes as: $(indexes "$db")"
+imp_none=0 imp_all=0 imp_partial=0 imp_noindex=0
 for t in $(seq "$TRIALS"); do
 	db=$(copy_db "$base" "imp$t") || { bad "copy for import trial $t"; continue; }
 	"$K" --db "$db" import steps steps.csv >/dev/null 2>&1 &
@@ -125,11 +136,14 @@ for t in $(seq "$TRIALS"); do
 	"$NSTEPS") imp_all=$((imp_all + 1)); ok ;;
 	*) imp_partial=$((imp_partial + 1)); bad "import trial $t: $n of $NSTEPS steps after the kill" ;;
 	esac
+	if [ "$(indexes "$db")" = "$base_indexes" ]; then ok; else
+		imp_noindex=$((imp_noindex + 1)); bad "import trial $t: the steps indexes after the kill: $(indexes "$db")"
+	fi
 	check_db "$db" "import trial $t"
 	pg && kn_sql "$KN_TEST_PG" "DROP DATABASE IF EXISTS \"$(kn_db_pg_name "imp$t")\" WITH (FORCE)" >/dev/null
 	pg || rm -f "$db" "$db-wal" "$db-shm"
 done
-echo "kill9 import: $TRIALS trials: $imp_none none, $imp_all all, $imp_partial partial"
+echo "kill9 import: $TRIALS trials: $imp_none none, $imp_all all, $imp_partial partial, $imp_noindex without their indexes"
 
 # ---- demo ----
 t0=$(now_ms)

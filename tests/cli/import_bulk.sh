@@ -1,0 +1,184 @@
+#!/bin/bash
+# import_bulk.sh — the bulk path of a steps import (issue 13): on SQLite a
+# load into a (nearly) empty steps table drops the table's date indexes
+# and builds them again before the commit (store_bulk_begin), so the
+# indexes must be there again, exactly as before, after a refused import
+# (a rule broken by the last row of the file) as after a good one, with
+# the data as it was; and an import is one audited event: one entry with
+# the actor, the file, its SHA-256 and the counts, none per new row.
+# Expected figures are written by hand. Runs on SQLite and, as
+# pg/cli/import_bulk, on PostgreSQL (tests/lib/db.sh). Needs $KETNAP.
+# Rows sorted through temporary files (a small KETNAP_IMPORT_RUN_BYTES)
+# give the same problems and the same steps as rows sorted in memory.
+# The kill -9 half of the indexes' promise is tests/crash/kill9.sh's.
+set -eu
+
+: "${KETNAP:?set KETNAP to the ketnap binary}"
+SRC=${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+export LANG=C.UTF-8 KETNAP_TODAY=2025-12-20
+unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_DB
+export KETNAP_USER=tester
+
+. "$SRC/tests/lib/db.sh"
+tmp=$(mktemp -d)
+trap 'kn_db_cleanup; rm -rf "$tmp"' EXIT
+cd "$tmp"
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+run() {
+	rc=0
+	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else bad "$2: exit $rc, expected $1 (stderr: $(head -3 "$tmp/err"))"; fi; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
+
+if [ -z "${KN_TEST_PG:-}" ] && ! command -v sqlite3 >/dev/null; then
+	echo "import_bulk.sh: sqlite3 not installed: skipped" >&2
+	exit 0
+fi
+
+DB=$(KN_DB_DIR=$tmp kn_db bulk)
+kn() { "$KETNAP" --db "$DB" "$@"; }
+sql() { kn_sql "$DB" "$1"; }
+# The steps table's indexes, with their definitions, one a line.
+if [ -n "${KN_TEST_PG:-}" ]; then
+	indexes() { sql "SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE tablename = 'steps' ORDER BY indexname"; }
+else
+	indexes() { sql "SELECT name || ': ' || COALESCE(sql, 'auto') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'steps' ORDER BY name"; }
+fi
+# Everything the import could have touched, as text.
+state() { sql "SELECT (SELECT COUNT(*) FROM steps) || ' steps, ' || (SELECT COUNT(*) FROM candidacies) || ' candidacies, ' || (SELECT COUNT(*) FROM audit) || ' audit entries'"; }
+
+cat >units.csv <<'EOF'
+code,parent,name,kind,may_admit,sector,special_area
+X,,Đảng bộ tỉnh X,province,1,,0
+X.G,X,Đảng bộ xã G,grassroots,1,commune,0
+X.G.C1,X.G,Chi bộ ấp Một,cell,0,hamlet,0
+X.G.C2,X.G,Chi bộ ấp Hai,cell,0,hamlet,0
+EOF
+{
+	echo "ref,full_name,sex,birth_date,unit"
+	for i in $(seq 1 400); do printf 'P%05d,Người Thứ %d,F,1996-02-0%d,X.G.C%d\n' "$i" "$i" $((i % 9 + 1)) $((i % 2 + 1)); done
+} >people.csv
+# Three steps for each of 400 people: 1,200 rows.
+{
+	echo "person,step,date,doc_no,org"
+	for i in $(seq 1 400); do
+		printf 'P%05d,source,2025-01-10,,youth_union\nP%05d,trained,2025-02-10,CN %d/2025,\nP%05d,applied,2025-03-03,,\n' "$i" "$i" "$i" "$i"
+	done
+} >steps.csv
+# The same rows, and a last row whose cells are all good but which breaks
+# the rules: a cell vote with too few votes, no introduction and no
+# background check, judged by the ledger last of all (the last person, the
+# latest date), when every row before it has been written.
+{
+	echo "person,step,date,doc_no,org,votes_for,votes_total"
+	tail -n +2 steps.csv | sed 's/$/,,/'
+	echo "P00400,cell_vote,2025-03-05,,,3,5"
+} >bad.csv
+
+kn init >/dev/null
+run kn import units units.csv
+expect_rc 0 "import units"
+run kn import people people.csv
+expect_rc 0 "import people"
+idx0=$(indexes)
+before=$(state)
+# 1 init, the units file's and the people file's entries.
+expect_eq "$before" "0 steps, 0 candidacies, 3 audit entries" "the database before"
+case $idx0 in
+*steps_date*steps_step_date*) ok ;;
+*) bad "the date indexes are not there to begin with: $idx0" ;;
+esac
+
+# ---- a refused import: the last row breaks a rule ----
+run kn import steps bad.csv
+expect_rc 1 "an import whose last row breaks a rule"
+case $err in
+*"bad.csv:1202: step: KN-ORDER: "*) ok ;;
+*) bad "the last row is not named: $err" ;;
+esac
+expect_eq "$(tail -1 "$tmp/err")" "ketnap: import refused: 4 problems; nothing was written" "the refusal's last line"
+err_bad=$err
+expect_eq "$(indexes)" "$idx0" "the indexes after a refused import"
+expect_eq "$(state)" "$before" "the data after a refused import"
+
+# ---- a dry run of the good file: the same, nothing kept ----
+run kn import steps steps.csv --dry-run
+expect_rc 0 "a dry run"
+expect_eq "$(indexes)" "$idx0" "the indexes after a dry run"
+expect_eq "$(state)" "$before" "the data after a dry run"
+
+# ---- the good file ----
+run kn import steps steps.csv
+expect_rc 0 "the import"
+expect_eq "$out" "steps.csv: 1,200 rows, 1,200 added, 0 updated, 0 unchanged" "the import's summary"
+expect_eq "$(indexes)" "$idx0" "the indexes after the import"
+expect_eq "$(state)" "1200 steps, 400 candidacies, 4 audit entries" "the data after the import"
+# The file's SHA-256, worked out once by sha256sum and written here.
+expect_eq "$(sha256sum steps.csv | cut -d' ' -f1)" \
+	"46f0407c0479e493eb691bd8d84b818a26530f754b532f54b4c6d2a878d02d3b" "the file is the one the figures are for"
+expect_eq "$(sql "SELECT actor || '|' || action || '|' || entity || '|' || key || '|' || COALESCE(before, 'NULL') || '|' || after FROM audit ORDER BY id DESC LIMIT 1")" \
+	"tester|import|unit||NULL|kind=steps; file=steps.csv; sha256=46f0407c0479e493eb691bd8d84b818a26530f754b532f54b4c6d2a878d02d3b; rows=1200; added=1200; updated=0; unchanged=0" \
+	"the import's one audit entry"
+expect_eq "$(sql "SELECT COUNT(*) FROM audit WHERE action IN ('step', 'step-override', 'insert')")" 0 \
+	"no entry per new row"
+# Every step carries who recorded it instead.
+expect_eq "$(sql "SELECT COUNT(*) FROM steps WHERE recorded_by = 'tester' AND recorded_at <> ''")" 1200 \
+	"each step's recorded_by and recorded_at"
+run kn verify
+expect_rc 0 "verify after the import"
+if [ -z "${KN_TEST_PG:-}" ]; then
+	expect_eq "$(sql 'PRAGMA integrity_check')" ok "integrity_check after the import"
+	# The rebuilt index is the one the period queries use.
+	case $(sql "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM steps WHERE date BETWEEN '2025-02-01' AND '2025-02-28'") in
+	*steps_date*) ok ;;
+	*) bad "the period query does not use steps_date" ;;
+	esac
+fi
+
+# ---- a re-import changes nothing and writes no entry ----
+run kn import steps steps.csv
+expect_rc 0 "the re-import"
+expect_eq "$(state)" "1200 steps, 400 candidacies, 4 audit entries" "the data after a re-import"
+
+# ---- a small file into a big table: the indexes stay (and are there) ----
+printf 'person,step,date,doc_no,org\nP00001,verified,2025-04-01,,\n' >more.csv
+run kn import steps more.csv
+expect_rc 0 "one more step"
+expect_eq "$(indexes)" "$idx0" "the indexes after a small import"
+expect_eq "$(state)" "1201 steps, 400 candidacies, 5 audit entries" "the data after a small import"
+expect_eq "$(sql "SELECT after FROM audit ORDER BY id DESC LIMIT 1")" \
+	"kind=steps; file=more.csv; sha256=$(sha256sum more.csv | cut -d' ' -f1); rows=1; added=1; updated=0; unchanged=0" \
+	"the small import's entry"
+
+# ---- rows sorted through temporary files ----
+# The importer keeps at most 64 MB of packed rows in memory and sorts
+# more through temporary files, merged back (import_steps.c); a run of a
+# few hundred bytes makes this small file take that path: the same
+# problems, and the same steps written, as in memory.
+kn export steps -o one.csv
+DB2=$(KN_DB_DIR=$tmp kn_db spill)
+kn2() { "$KETNAP" --db "$DB2" "$@"; }
+kn2 init >/dev/null
+kn2 import units units.csv >/dev/null
+kn2 import people people.csv >/dev/null
+rc=0
+KETNAP_IMPORT_RUN_BYTES=400 kn2 import steps bad.csv >/dev/null 2>spill.err || rc=$?
+expect_eq "$rc" 1 "spilled: the bad file refused"
+expect_eq "$(cat spill.err)" "$err_bad" "spilled: the same problems"
+rc=0
+KETNAP_IMPORT_RUN_BYTES=400 kn2 import steps steps.csv >spill.out 2>&1 || rc=$?
+expect_eq "$rc" 0 "spilled: the import"
+expect_eq "$(cat spill.out)" "steps.csv: 1,200 rows, 1,200 added, 0 updated, 0 unchanged" "spilled: the summary"
+KETNAP_IMPORT_RUN_BYTES=400 kn2 import steps more.csv >/dev/null
+kn2 export steps -o two.csv
+if cmp -s one.csv two.csv; then ok; else bad "spilled: the steps differ from the import in memory"; diff one.csv two.csv | head -5 >&2; fi
+
+echo "import_bulk: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
