@@ -91,7 +91,7 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 		policy_resolve(def, n, c->as_of, &a->pol, NULL);
 	}
 	store_policy_free(rows, n);
-	if ((e = store_pipeline_each(c->s, c->as_of, dl_collect, a)) != KN_OK) {
+	if ((e = store_pipeline_subtree(c->s, c->top->u.code, c->as_of, dl_collect, a)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}

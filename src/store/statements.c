@@ -47,6 +47,27 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_UNIT_CODES] = { "unit_codes", "SELECT id, code FROM units ORDER BY id", 0, "", "it", 0 },
 	[S_UNIT_LINKS] = { "unit_links", "SELECT id, code, parent_id FROM units ORDER BY id", 0,
 		"", "iti", 0 },
+	/* The tree's materialised paths (migration 006 says why a path): a
+	 * unit's subtree is $lo <= path < $hi, its path with the last '/'
+	 * made '0' (store_records.c). */
+	[S_UNIT_PATH] = { "unit_path", "SELECT path FROM units WHERE code = $1", 0, "t", "t", 0 },
+	[S_UNIT_ROOTS] = { "unit_roots", "SELECT code, path FROM units WHERE parent_id IS NULL",
+		0, "", "tt", 0 },
+	/* A unit's own path from its parent's (written once the unit row is). */
+	[S_UNIT_SET_PATH] = { "unit_set_path", "UPDATE units SET path = COALESCE((SELECT p.path "
+		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1 "
+		"RETURNING path", 0, "t", "t", 0 },
+	/* A moved unit's descendants: the old prefix $1 (below $2) becomes $3. */
+	[S_UNIT_MOVE_SUB] = { "unit_move_sub", "UPDATE units SET path = $3 || "
+		"substr(path, length($1) + 1) WHERE path > $1 AND path < $2", 0, "ttt", "", 0 },
+	/* The units of the subtree $1 <= path < $2 and the ancestors of its
+	 * top (the unit whose path is $1): the rules look up the tree for a
+	 * sector, a competent committee or a special area. Unordered. */
+	[S_UNIT_SUB] = { "unit_sub", "WITH RECURSIVE up(id) AS (SELECT parent_id FROM units "
+		"WHERE path = $1 UNION ALL SELECT x.parent_id FROM units x JOIN up ON x.id = up.id "
+		"WHERE x.parent_id IS NOT NULL) SELECT " UNIT_COLS " WHERE u.path >= $1 "
+		"AND u.path < $2 UNION ALL SELECT " UNIT_COLS " WHERE u.id IN (SELECT id FROM up)",
+		0, "tt", UNIT_TYPES, 0 },
 
 	/* ---- people ---- */
 	[S_PERSON_GET] = { "person_get", "SELECT " PERSON_COLS PERSON_FROM "WHERE p.ref = $1", 0,
@@ -153,6 +174,10 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_QUOTA_ALL] = { "quota_all", "SELECT u.code, q.year, q.category, q.target FROM quotas q "
 		"JOIN units u ON u.id = q.unit_id ORDER BY u.code, q.year, q.category", 0, "", "titi",
 		0 },
+	/* The quotas of year $3 of the units of the subtree $1 <= path < $2. */
+	[S_QUOTA_SUB] = { "quota_sub", "SELECT u.code, q.year, q.category, q.target FROM units u "
+		"JOIN quotas q ON q.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "
+		"AND q.year = $3", 0, "tti", "titi", 0 },
 	[S_HOLIDAY_GET] = { "holiday_get", "SELECT workday, name FROM holidays WHERE date = $1",
 		0, "t", "it", 0 },
 	[S_HOLIDAY_PUT] = { "holiday_put", "INSERT INTO holidays (date, workday, name) VALUES "
@@ -171,13 +196,15 @@ const struct stmt store_stmts[S__COUNT] = {
 		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = c.unit_id WHERE s.step = 'decision' AND s.date BETWEEN $1 "
-		"AND $2", 0, "tt", "ttttttitt", 0 },
-	/* The steps of the period with their candidacy's unit, counted in C
-	 * (store_step_counts): a GROUP BY with COUNT(DISTINCT) over the join
-	 * spent most of SQLite's time in temporary b-trees. */
-	[S_STEP_COUNTS] = { "step_counts", "SELECT c.unit_id, s.step, s.candidacy_id FROM steps s "
-		"JOIN candidacies c ON c.id = s.candidacy_id WHERE s.date BETWEEN $1 AND $2", 0,
-		"tt", "iti", ST_STREAM },
+		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt", 0 },
+	/* The candidacies of each unit of the subtree ($3 ≤ path < $4) with a
+	 * step of each code dated in the period. COUNT(DISTINCT) is exact per
+	 * unit and step (a candidacy has one unit), and the subtree's range
+	 * keeps the grouping to the steps counted. */
+	[S_STEP_COUNTS] = { "step_counts", "SELECT u.code, s.step, COUNT(DISTINCT s.candidacy_id) "
+		"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id JOIN units u "
+		"ON u.id = c.unit_id WHERE s.date BETWEEN $1 AND $2 AND u.path >= $3 AND u.path < $4 "
+		"GROUP BY u.code, s.step", 0, "tttt", "tti", 0 },
 	/* Candidacies open on as_of: source on or before it, and either
 	 * still open or closed by a step dated after it. */
 	[S_PIPELINE] = { "pipeline", "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS
@@ -192,10 +219,10 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * step that closed it (official or an ending step: RULES.md §2), which
 	 * the (step, date) index reaches directly, rather than by reading
 	 * every step of every closed candidacy. */
-	[S_PIPELINE_DATES] = { "pipeline_dates", "WITH RECURSIVE sub(id) AS (SELECT id FROM units "
-		"WHERE code = $2 OR ($2 IS NULL AND parent_id IS NULL) "
-		"UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id), "
+	[S_PIPELINE_DATES] = { "pipeline_dates", "WITH sub(id) AS (SELECT id FROM units "
+		"WHERE path >= $2 AND path < $3), "
 		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
+		"AND unit_id IN (SELECT id FROM sub) "
 		"UNION SELECT candidacy_id FROM steps "
 		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1) "
 		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM candidacies c "
@@ -203,7 +230,22 @@ const struct stmt store_stmts[S__COUNT] = {
 		"JOIN steps s ON s.candidacy_id = c.id "
 		"WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
 		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
-		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "tt", "itttitt", ST_STREAM },
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttitt", ST_STREAM },
+	/* S_PIPELINE for the subtree $2 <= path < $3 (the deadlines report and
+	 * the summary): the open candidacies of the subtree's units
+	 * (candidacies_unit_open), and those with a step dated after as_of,
+	 * which the (date, …) index reaches directly. */
+	[S_PIPELINE_SUB] = { "pipeline_sub", "WITH sub(id) AS (SELECT id FROM units "
+		"WHERE path >= $2 AND path < $3), "
+		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
+		"AND unit_id IN (SELECT id FROM sub) UNION SELECT candidacy_id FROM steps "
+		"WHERE date > $1) "
+		"SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS
+		" FROM candidacies c JOIN people p ON p.id = c.person_id JOIN units u "
+		"ON u.id = c.unit_id JOIN steps s ON s.candidacy_id = c.id" STEP_JOINS
+		" WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
+		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "ittt" STEP_TYPES, ST_STREAM },
 
 	/* ---- audit ---- */
 	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },

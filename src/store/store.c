@@ -292,7 +292,7 @@ void store_url_redact(const char *url, struct buf *out)
 /* ---- raw copy ---- */
 
 static const char *const units_cols[] = { "id", "code", "parent_id", "name", "kind", "may_admit",
-	"sector", "special_area", NULL };
+	"sector", "special_area", "path", NULL };
 static const char *const people_cols[] = { "id", "ref", "full_name", "search_name", "sex",
 	"birth_date", "unit_id", "ethnicity", "religion", "education", "qualification",
 	"occupation", "youth_union", "trade_union", "member_since", "official_since", "phone",

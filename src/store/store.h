@@ -61,8 +61,15 @@ enum kn_err store_backup(struct store *s, const char *path);
 enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out);
 /* Every unit, ordered by code. */
 enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
+/* The units of the subtree of `top` (NULL: of the first root in code
+ * order) and the ancestors of top, in no set order: what a report over
+ * top needs of the tree (unitree_build sorts them). KN_ENOTFOUND for an
+ * unknown top; none (n 0) when there are no units. */
+enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **out, size_t *n);
 /* Insert or update by code (the parent must exist). *changed: 0 same,
- * 1 updated, 2 inserted. */
+ * 1 updated, 2 inserted. The unit's path in the tree (and, when its
+ * parent changes, its descendants') is written with it; a parent within
+ * the unit's own subtree is refused (KN_EINVAL). */
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
 void store_units_free(struct unit *u, size_t n);
 
@@ -123,6 +130,10 @@ struct quota {
 enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed);
 /* Ordered by unit code, year, category. */
 enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n);
+/* The quotas of `year` of the units of the subtree of `top`, in no set
+ * order. KN_ENOTFOUND for an unknown top. */
+enum kn_err store_quota_subtree(struct store *s, const char *top, int year, struct quota **out,
+				size_t *n);
 void store_quotas_free(struct quota *q, size_t n);
 
 /* ---- holidays ---- */
@@ -150,19 +161,22 @@ struct admission {
 	char *occupation;
 	char *qualification;
 };
-/* Every decision step dated from..to (inclusive), in no set order. */
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+/* Every decision step dated from..to (inclusive) of a candidacy
+ * considered by unit `top` or a unit below it (NULL: every unit), in no
+ * set order. KN_ENOTFOUND for an unknown top. */
+enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_date to,
 			     struct admission **out, size_t *n);
 void store_admissions_free(struct admission *a, size_t n);
 
-/* How many candidacies of each considering unit have a step of each code
- * dated from..to. */
+/* How many candidacies of each considering unit of the subtree of `top`
+ * (NULL: every unit) have a step of each code dated from..to; in no set
+ * order. KN_ENOTFOUND for an unknown top. */
 struct step_count {
 	char *unit;
 	enum step_code step;
 	long long n;
 };
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
+enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn_date to,
 			      struct step_count **out, size_t *n);
 void store_step_counts_free(struct step_count *c, size_t n);
 
@@ -178,6 +192,11 @@ struct pipeline {
 };
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
+/* The same for the candidacies considered by unit `top` or a unit below
+ * it (NULL: every unit), every fact of each step (the deadlines report).
+ * KN_ENOTFOUND for an unknown top. */
+enum kn_err store_pipeline_subtree(struct store *s, const char *top, kn_date as_of,
+				   store_pipeline_fn fn, void *arg);
 /* The candidacies considered by the unit `top` or a unit below it (NULL:
  * every unit) that were open on as_of: source dated on or before it, and
  * open now or closed (official or an ending step) by a step dated after

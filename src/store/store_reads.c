@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "store/store_impl.h"
-#include "util/sort.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -101,102 +101,67 @@ static void admission_row(const struct srows *r, void *item)
 				       &a->youth_union, &a->occupation, &a->qualification });
 }
 
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+/* a's first two arguments: the subtree of top as a range of paths (lo
+ * and hi must live as long as a). */
+static enum kn_err arg_subtree(struct store *s, const char *top, struct sargs *a, struct buf *lo,
+			       struct buf *hi)
+{
+	enum kn_err e = store_unit_range(s, top, lo, hi);
+	if (e == KN_OK) {
+		arg_text(a, lo->s);
+		arg_text(a, hi->s);
+	}
+	return e;
+}
+
+enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_date to,
 			     struct admission **out, size_t *n)
 {
 	struct sargs a = SARGS_INIT;
-	arg_date(&a, from);
-	arg_date(&a, to);
-	return all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
-			admissions_drop);
-}
-
-/* One step of the period: store_step_counts sorts them by unit, step and
- * candidacy, and counts the distinct candidacies of each unit and step. */
-struct sc_row {
-	int64_t unit_id, candidacy_id;
-	enum step_code step;
-};
-
-static int sc_cmp(const void *a, const void *b)
-{
-	const struct sc_row *x = a, *y = b;
-	if (x->unit_id != y->unit_id)
-		return x->unit_id < y->unit_id ? -1 : 1;
-	if (x->step != y->step)
-		return x->step < y->step ? -1 : 1;
-	return x->candidacy_id < y->candidacy_id ? -1 : x->candidacy_id > y->candidacy_id;
-}
-
-static void sc_read(const struct srows *r, void *item)
-{
-	struct sc_row *x = item;
-	x->unit_id = row_int(r, 0);
-	x->step = step_from_name(row_str(r, 1));
-	x->candidacy_id = row_int(r, 2);
-}
-
-/* A unit's id and code (S_UNIT_CODES), to name the counted units. */
-struct unit_code {
-	int64_t id;
-	char *code;
-};
-
-static void unit_code_read(const struct srows *r, void *item)
-{
-	struct unit_code *u = item;
-	u->id = row_int(r, 0);
-	u->code = row_dup(r, 1);
-}
-
-/* Counted in C rather than by a GROUP BY (statements.c says why): the
- * rows in unit id, step and candidacy order, one count per run of the
- * same unit and step. The result is in unit id, then step order; its
- * users add the counts up and need no order. */
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
-			      struct step_count **out, size_t *n)
-{
-	struct sargs a = SARGS_INIT;
-	struct sc_row *rows = NULL;
-	struct unit_code *units = NULL;
-	size_t nrows = 0, nunits = 0, cap = 0, u = 0;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	enum kn_err e;
 
 	*out = NULL;
 	*n = 0;
 	arg_date(&a, from);
 	arg_date(&a, to);
-	if ((e = q_all(s, S_STEP_COUNTS, &a, (void **)&rows, &nrows, sizeof(*rows),
-		       sc_read)) != KN_OK)
-		goto out;
-	/* Only once the steps were read: S_STEP_COUNTS is streamed. */
-	if ((e = q_all(s, S_UNIT_CODES, NULL, (void **)&units, &nunits, sizeof(*units),
-		       unit_code_read)) != KN_OK)
-		goto out;
-	xqsort(rows, nrows, sizeof(*rows), sc_cmp);
-	for (size_t i = 0, j; i < nrows; i = j) {
-		long long distinct = 0;
-		for (j = i; j < nrows && rows[j].unit_id == rows[i].unit_id &&
-			    rows[j].step == rows[i].step; j++)
-			distinct += j == i || rows[j].candidacy_id != rows[j - 1].candidacy_id;
-		while (u < nunits && units[u].id < rows[i].unit_id)	/* both in unit id order */
-			u++;
-		if (u == nunits || units[u].id != rows[i].unit_id)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*out = xreallocarray(*out, cap, sizeof(**out));
-		}
-		struct step_count *c = &(*out)[(*n)++];
-		c->unit = xstrdup(units[u].code ? units[u].code : "");
-		c->step = rows[i].step;
-		c->n = distinct;
-	}
-out:
-	free(rows);
-	for (size_t i = 0; i < nunits; i++)
-		free(units[i].code);
-	free(units);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
+			     admissions_drop);
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+static void step_count_row(const struct srows *r, void *item)
+{
+	struct step_count *c = item;
+	c->unit = row_dup(r, 0);
+	c->step = step_from_name(row_str(r, 1));
+	c->n = row_int(r, 2);
+}
+
+static void step_counts_drop(void *rows, size_t n)
+{
+	store_step_counts_free(rows, n);
+}
+
+enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn_date to,
+			      struct step_count **out, size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	enum kn_err e;
+
+	*out = NULL;
+	*n = 0;
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = all_rows(s, S_STEP_COUNTS, &a, (void **)out, n, sizeof(**out), step_count_row,
+			     step_counts_drop);
+	buf_release(&lo);
+	buf_release(&hi);
 	return e;
 }
 
@@ -267,13 +232,31 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
 	return pipeline_run(s, S_PIPELINE, &a, 1, fn, arg);
 }
 
+/* The pipelines of a subtree: statement id with as_of and the range. */
+static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, int facts, const char *top,
+				kn_date as_of, store_pipeline_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	enum kn_err e;
+	arg_date(&a, as_of);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = pipeline_run(s, id, &a, facts, fn, arg);
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+enum kn_err store_pipeline_subtree(struct store *s, const char *top, kn_date as_of,
+				   store_pipeline_fn fn, void *arg)
+{
+	return pipeline_sub(s, S_PIPELINE_SUB, 1, top, as_of, fn, arg);
+}
+
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg)
 {
-	struct sargs a = SARGS_INIT;
-	arg_date(&a, as_of);
-	arg_text(&a, top);
-	return pipeline_run(s, S_PIPELINE_DATES, &a, 0, fn, arg);
+	return pipeline_sub(s, S_PIPELINE_DATES, 0, top, as_of, fn, arg);
 }
 
 /* ---- the list of candidates ---- */
