@@ -57,6 +57,18 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_UNIT_SET_PATH] = { "unit_set_path", "UPDATE units SET path = COALESCE((SELECT p.path "
 		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1 "
 		"RETURNING path", 0, "t", "t", 0 },
+	/* Every unit's path from the parent links, as migration 006 numbered
+	 * them (store_unit_paths_rebuild: after a bulk load of units). */
+	[S_UNIT_PATHS_ALL] = { "unit_paths_all", "WITH RECURSIVE t(id, path) AS (SELECT id, "
+		"'/' || id || '/' FROM units WHERE parent_id IS NULL UNION ALL SELECT u.id, "
+		"t.path || u.id || '/' FROM units u JOIN t ON u.parent_id = t.id) "
+		"UPDATE units SET path = t.path FROM t WHERE t.id = units.id "
+		"AND units.path IS NOT t.path",
+		"WITH RECURSIVE t(id, path) AS (SELECT id, "
+		"'/' || id || '/' FROM units WHERE parent_id IS NULL UNION ALL SELECT u.id, "
+		"t.path || u.id || '/' FROM units u JOIN t ON u.parent_id = t.id) "
+		"UPDATE units SET path = t.path FROM t WHERE t.id = units.id "
+		"AND units.path IS DISTINCT FROM t.path", "", "", 0 },
 	/* A moved unit's descendants: the old prefix $1 (below $2) becomes $3. */
 	[S_UNIT_MOVE_SUB] = { "unit_move_sub", "UPDATE units SET path = $3 || "
 		"substr(path, length($1) + 1) WHERE path > $1 AND path < $2", 0, "ttt", "", 0 },

@@ -71,6 +71,10 @@ enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **o
  * parent changes, its descendants') is written with it; a parent within
  * the unit's own subtree is refused (KN_EINVAL). */
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
+/* Write every unit's path in the tree again from the parent links (one
+ * statement; *changed, may be NULL, gets how many paths it changed): for
+ * a bulk writer of units that does not go through store_unit_put. */
+enum kn_err store_unit_paths_rebuild(struct store *s, long long *changed);
 void store_units_free(struct unit *u, size_t n);
 
 /* ---- people ---- */

@@ -220,6 +220,11 @@ static enum kn_err not_below_itself(struct store *s, const struct unit *u, const
 	return e;
 }
 
+enum kn_err store_unit_paths_rebuild(struct store *s, long long *changed)
+{
+	return q_exec(s, S_UNIT_PATHS_ALL, NULL, changed);
+}
+
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 {
 	struct unit old;

@@ -218,6 +218,17 @@ static void test_no_cycle(void)
 	CHECK_SUBTREE("P-G2", "P P-G2 P-G2-C1 P-H");
 }
 
+/* The paths a bulk writer gets from store_unit_paths_rebuild are those
+ * store_unit_put kept: nothing to change, the same answers. */
+static void test_rebuild(void)
+{
+	long long changed = -1;
+	CHECK_EQ(store_unit_paths_rebuild(fx.s, &changed), KN_OK);
+	CHECK_EQ(changed, 0);
+	CHECK_SUBTREE("P-G1", "P P-G1 P-G1-C1 P-G1-C2 P-H");
+	CHECK_SUBTREE("Q", "Q Q-G");
+}
+
 int main(void)
 {
 	struct quota qt = { (char *)"P-G1", 2024, (char *)"total", 3 };
@@ -235,6 +246,7 @@ int main(void)
 	test_before_the_move();
 	test_move();
 	test_no_cycle();
+	test_rebuild();
 	fx_close(&fx);
 	return T_DONE();
 }
