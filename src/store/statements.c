@@ -243,21 +243,6 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
 		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
 		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttitt", ST_STREAM },
-	/* S_PIPELINE for the subtree $2 <= path < $3 (the deadlines report and
-	 * the summary): the open candidacies of the subtree's units
-	 * (candidacies_unit_open), and those with a step dated after as_of,
-	 * which the (date, …) index reaches directly. */
-	[S_PIPELINE_SUB] = { "pipeline_sub", "WITH sub(id) AS (SELECT id FROM units "
-		"WHERE path >= $2 AND path < $3), "
-		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
-		"AND unit_id IN (SELECT id FROM sub) UNION SELECT candidacy_id FROM steps "
-		"WHERE date > $1) "
-		"SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS
-		" FROM candidacies c JOIN people p ON p.id = c.person_id JOIN units u "
-		"ON u.id = c.unit_id JOIN steps s ON s.candidacy_id = c.id" STEP_JOINS
-		" WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
-		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
-		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "ittt" STEP_TYPES, ST_STREAM },
 
 	/* ---- audit ---- */
 	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },

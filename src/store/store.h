@@ -196,11 +196,6 @@ struct pipeline {
 };
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
-/* The same for the candidacies considered by unit `top` or a unit below
- * it (NULL: every unit), every fact of each step (the deadlines report).
- * KN_ENOTFOUND for an unknown top. */
-enum kn_err store_pipeline_subtree(struct store *s, const char *top, kn_date as_of,
-				   store_pipeline_fn fn, void *arg);
 /* The candidacies considered by the unit `top` or a unit below it (NULL:
  * every unit) that were open on as_of: source dated on or before it, and
  * open now or closed (official or an ending step) by a step dated after
@@ -208,7 +203,9 @@ enum kn_err store_pipeline_subtree(struct store *s, const char *top, kn_date as_
  * store_pipeline_each, except that a step carries only its id, code and
  * date (the rest as step_init() leaves it): what deadlines_for() and
  * ledger_next_step() need, read at a fraction of the cost of every fact
- * (the dashboard of `ketnap serve`). fn returns nonzero to stop. */
+ * (the dashboard of `ketnap serve`, the deadlines report and the summary).
+ * The subtree is a range of the units' paths. KN_ENOTFOUND for an unknown
+ * top. fn returns nonzero to stop. */
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg);
 

@@ -233,30 +233,24 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
 }
 
 /* The pipelines of a subtree: statement id with as_of and the range. */
-static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, int facts, const char *top,
-				kn_date as_of, store_pipeline_fn fn, void *arg)
+static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, const char *top, kn_date as_of,
+				store_pipeline_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	enum kn_err e;
 	arg_date(&a, as_of);
 	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
-		e = pipeline_run(s, id, &a, facts, fn, arg);
+		e = pipeline_run(s, id, &a, 0, fn, arg);
 	buf_release(&lo);
 	buf_release(&hi);
 	return e;
 }
 
-enum kn_err store_pipeline_subtree(struct store *s, const char *top, kn_date as_of,
-				   store_pipeline_fn fn, void *arg)
-{
-	return pipeline_sub(s, S_PIPELINE_SUB, 1, top, as_of, fn, arg);
-}
-
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg)
 {
-	return pipeline_sub(s, S_PIPELINE_DATES, 0, top, as_of, fn, arg);
+	return pipeline_sub(s, S_PIPELINE_DATES, top, as_of, fn, arg);
 }
 
 /* ---- the list of candidates ---- */
