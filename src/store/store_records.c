@@ -188,8 +188,8 @@ static enum kn_err unit_path_write(struct store *s, const char *code, const char
 	return e;
 }
 
-/* The path of an existing unit (NULL for none: a row written before
- * migration 006 by a program that bypassed the store), heap-allocated. */
+/* The path of an existing unit, heap-allocated (NULL for none: a row a
+ * bulk writer put without store_unit_paths_rebuild()). */
 static enum kn_err unit_path_of(struct store *s, const char *code, char **out)
 {
 	struct sargs a = SARGS_INIT;
