@@ -227,6 +227,10 @@ want=${out#ok: 166 audit entries, head }
 want=${want%% *}
 sql "DROP TABLE audit_head"
 sql "ALTER TABLE audit DROP COLUMN hash"
+# and what the migrations after 004 added (006: the units' paths)
+sql "DROP INDEX candidacies_unit_open"
+sql "DROP INDEX units_path"
+sql "ALTER TABLE units DROP COLUMN path"
 sql "DELETE FROM schema_migrations WHERE version >= 4"
 run "$KETNAP" --db "$DB" verify
 expect_rc 1 "verify of a pre-004 database"
