@@ -4,7 +4,7 @@
  * Every figure comes from three store queries over the report unit's
  * subtree only (a range of the units' paths, migration 006) — the
  * decisions of the period (admissions, RULES.md §2), the steps of the
- * period counted per unit and step in SQL (the funnel), and the
+ * period counted per step in SQL (the funnel), and the
  * candidacies open on the as-of date (deadlines; the dossiers waiting for
  * the decision as core/queue.h defines them) — rolled up the unit tree in
  * memory, so a report over a unit covers its whole subtree and only it.
@@ -406,20 +406,12 @@ static const struct rcol funnel_cols[] = {
 
 static enum kn_err build_funnel(const struct ctx *c, struct report **out, struct buf *err)
 {
-	struct step_count *sc;
-	size_t n;
-	long long reached[STEP__COUNT] = { 0 };
-	enum kn_err e = store_step_counts(c->s, c->top->u.code, c->o->from, c->to, &sc, &n);
+	long long reached[STEP__COUNT];
+	enum kn_err e = store_step_counts(c->s, c->top->u.code, c->o->from, c->to, reached);
 	if (e != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct unode *un = unitree_find(&c->tree, sc[i].unit);
-		if (un && unitree_within(un, c->top) && sc[i].step > STEP_NONE)
-			reached[sc[i].step] += sc[i].n;
-	}
-	store_step_counts_free(sc, n);
 	struct report *r = report_new(REPORT_FUNNEL, funnel_cols, 2, c);
 	report_set_title(r, _("Steps recorded"), c);
 	r->note = xstrdup(_("Each step counts the candidacies that reached it on a date in the "

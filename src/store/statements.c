@@ -209,14 +209,15 @@ const struct stmt store_stmts[S__COUNT] = {
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = c.unit_id WHERE s.step = 'decision' AND s.date BETWEEN $1 "
 		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt", 0 },
-	/* The candidacies of each unit of the subtree ($3 ≤ path < $4) with a
-	 * step of each code dated in the period. COUNT(DISTINCT) is exact per
-	 * unit and step (a candidacy has one unit), and the subtree's range
-	 * keeps the grouping to the steps counted. */
-	[S_STEP_COUNTS] = { "step_counts", "SELECT u.code, s.step, COUNT(DISTINCT s.candidacy_id) "
+	/* The candidacies of the subtree ($3 <= path < $4) with a step of
+	 * each code dated in the period. Per step, not per unit and step: the
+	 * funnel adds the units up anyway, a candidacy has one unit so the
+	 * sum is the same, and SQLite's COUNT(DISTINCT) per unit and step (a
+	 * temporary b-tree per group) took 1.7 times as long at 1.5 M steps. */
+	[S_STEP_COUNTS] = { "step_counts", "SELECT s.step, COUNT(DISTINCT s.candidacy_id) "
 		"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id JOIN units u "
 		"ON u.id = c.unit_id WHERE s.date BETWEEN $1 AND $2 AND u.path >= $3 AND u.path < $4 "
-		"GROUP BY u.code, s.step", 0, "tttt", "tti", 0 },
+		"GROUP BY s.step", 0, "tttt", "ti", 0 },
 	/* Candidacies open on as_of: source on or before it, and either
 	 * still open or closed by a step dated after it. */
 	[S_PIPELINE] = { "pipeline", "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS

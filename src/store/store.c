@@ -97,13 +97,6 @@ void store_admissions_free(struct admission *a, size_t n)
 	free(a);
 }
 
-void store_step_counts_free(struct step_count *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(c[i].unit);
-	free(c);
-}
-
 void user_release(struct user *u)
 {
 	free(u->name);

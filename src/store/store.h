@@ -172,17 +172,11 @@ enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_
 			     struct admission **out, size_t *n);
 void store_admissions_free(struct admission *a, size_t n);
 
-/* How many candidacies of each considering unit of the subtree of `top`
- * (NULL: every unit) have a step of each code dated from..to; in no set
- * order. KN_ENOTFOUND for an unknown top. */
-struct step_count {
-	char *unit;
-	enum step_code step;
-	long long n;
-};
+/* How many candidacies considered by `top` or a unit below it (NULL:
+ * every unit) have a step of each code dated from..to: reached[code], the
+ * others 0. KN_ENOTFOUND for an unknown top. */
 enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn_date to,
-			      struct step_count **out, size_t *n);
-void store_step_counts_free(struct step_count *c, size_t n);
+			      long long reached[STEP__COUNT]);
 
 /* Every candidacy with a source step dated on or before as_of that was
  * still open then (is_open now, or has a step dated after as_of), with

@@ -133,33 +133,26 @@ enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_
 	return e;
 }
 
-static void step_count_row(const struct srows *r, void *item)
-{
-	struct step_count *c = item;
-	c->unit = row_dup(r, 0);
-	c->step = step_from_name(row_str(r, 1));
-	c->n = row_int(r, 2);
-}
-
-static void step_counts_drop(void *rows, size_t n)
-{
-	store_step_counts_free(rows, n);
-}
-
 enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn_date to,
-			      struct step_count **out, size_t *n)
+			      long long reached[STEP__COUNT])
 {
 	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
 	enum kn_err e;
 
-	*out = NULL;
-	*n = 0;
+	memset(reached, 0, sizeof(long long) * STEP__COUNT);
 	arg_date(&a, from);
 	arg_date(&a, to);
-	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
-		e = all_rows(s, S_STEP_COUNTS, &a, (void **)out, n, sizeof(**out), step_count_row,
-			     step_counts_drop);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, S_STEP_COUNTS, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			enum step_code c = step_from_name(row_str(&r, 0));
+			if (c > STEP_NONE && c < STEP__COUNT)
+				reached[c] += row_int(&r, 1);
+		}
+		e = q_close(&r);
+	}
 	buf_release(&lo);
 	buf_release(&hi);
 	return e;

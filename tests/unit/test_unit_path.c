@@ -76,20 +76,14 @@ static long long admissions_in(const char *top)
 	return (long long)n;
 }
 
-/* The candidacies of the subtree of top with a decision step in 2024,
- * added over its units (-1: failed). */
+/* The candidacies of the subtree of top with a decision step in 2024
+ * (-1: failed). */
 static long long decided_in(const char *top)
 {
-	struct step_count *c;
-	size_t n;
-	long long sum = 0;
-	if (store_step_counts(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), &c, &n) != KN_OK)
+	long long reached[STEP__COUNT];
+	if (store_step_counts(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), reached) != KN_OK)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (c[i].step == STEP_DECISION)
-			sum += c[i].n;
-	store_step_counts_free(c, n);
-	return sum;
+	return reached[STEP_DECISION];
 }
 
 /* The units with a 2024 quota in the subtree of top, joined (or "!"). */
