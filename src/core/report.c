@@ -4,13 +4,13 @@
  * Every figure comes from three store queries over the report unit's
  * subtree only (a range of the units' paths, migration 006) — the
  * decisions of the period (admissions, RULES.md §2), the steps of the
- * period counted per step in SQL (the funnel), and the
- * candidacies open on the as-of date (deadlines; the dossiers waiting for
- * the decision as core/queue.h defines them) — rolled up the unit tree in
- * memory, so a report over a unit covers its whole subtree and only it.
- * The tree and the quotas are loaded for the subtree too (with the
- * ancestors, which the rules look up). Nothing here
- * formats numbers for people: that is the writers' job (io/).
+ * period counted per step in SQL (the funnel), and the candidacies open
+ * on the as-of date (deadlines; the dossiers waiting for the decision as
+ * core/queue.h defines them) — rolled up the unit tree in memory, so a
+ * report over a unit covers its whole subtree and only it. The tree and
+ * the quotas are loaded for the subtree too (the tree with the top's
+ * ancestors, which the rules look up). Nothing here formats numbers for
+ * people: that is the writers' job (io/).
  *
  * Here: the categories, the loading, the table helpers, the achievement,
  * structure and funnel reports and report_build(); the deadlines report
