@@ -1,7 +1,8 @@
 /*
  * store_reads.c — the store's reads and reports (store.h): the export's
- * steps, the reports' admissions, step counts and pipelines, the list of
- * candidates, and `ketnap verify`'s iterators. Written once for both
+ * steps, the reports' admissions, step counts and pipelines (each over a
+ * unit's subtree, a range of the units' paths: store_unit_range), the
+ * list of candidates, and `ketnap verify`'s iterators. Written once for both
  * backends: each runs its statement of the table (statements.c) and
  * reads the rows with store_impl.h's typed readers.
  *
@@ -101,8 +102,8 @@ static void admission_row(const struct srows *r, void *item)
 				       &a->youth_union, &a->occupation, &a->qualification });
 }
 
-/* a's first two arguments: the subtree of top as a range of paths (lo
- * and hi must live as long as a). */
+/* Append to a the subtree of top (NULL: every unit) as a range of the
+ * units' paths, lo <= path < hi (lo and hi must live as long as a). */
 static enum kn_err arg_subtree(struct store *s, const char *top, struct sargs *a, struct buf *lo,
 			       struct buf *hi)
 {
