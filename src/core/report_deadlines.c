@@ -91,7 +91,11 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 		policy_resolve(def, n, c->as_of, &a->pol, NULL);
 	}
 	store_policy_free(rows, n);
-	if ((e = store_pipeline_each(c->s, c->as_of, dl_collect, a)) != KN_OK) {
+	/* Codes and dates are all deadlines_for() and queue_waiting() read.
+	 * A candidacy closed on as_of but with a later step, which
+	 * store_pipeline_each() would also hand over, has no deadline and
+	 * waits for nothing, so the figures are the same. */
+	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, a)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}

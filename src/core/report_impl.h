@@ -1,8 +1,9 @@
 /*
  * report_impl.h — what the report builders share (private to report.c,
  * report_deadlines.c and report_summary.c): the categories of RULES.md §6,
- * the context a build loads once (struct ctx: the tree, the quotas, the
- * admissions rolled up per unit and category), the functions that fill a
+ * the context a build loads once (struct ctx: the report unit's subtree
+ * and its ancestors, the subtree's quotas, the admissions rolled up per
+ * unit and category), the functions that fill a
  * report's table, and the deadlines the summary reuses.
  */
 #ifndef KN_REPORT_IMPL_H
@@ -34,16 +35,16 @@ struct ctx {
 	kn_date to;		/* min(period end, as_of) */
 	kn_date as_of;
 	int quota_year;		/* 0 when the period spans years */
-	struct quota *quotas;
-	size_t nquotas;
-	/* per node index: admissions of the subtree, per category */
+	/* per node index: the quota of the period's year per category (-1:
+	 * none), and the admissions of the subtree per category */
+	long long (*quota)[CAT__COUNT];
 	long long (*adm)[CAT__COUNT];
 };
 
-/* The index of n in c->tree.nodes (and c->adm). */
+/* The index of n in c->tree.nodes (and c->adm, c->quota). */
 size_t report_node_index(const struct ctx *c, const struct unode *n);
-/* The quota of unit for the period's year and category; -1 when none. */
-long long report_quota_of(const struct ctx *c, const char *unit, const char *category);
+/* The quota of unit n for the period's year and category; -1 when none. */
+long long report_quota_of(const struct ctx *c, const struct unode *n, enum category cat);
 
 /* ---- building the table (report.c) ---- */
 

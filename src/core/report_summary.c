@@ -68,7 +68,7 @@ static size_t ranked(const struct ctx *c, int level, struct rank_row **out)
 		const struct unode *u = &c->tree.nodes[i];
 		if (u->depth - c->top->depth != level || !unitree_within(u, c->top))
 			continue;
-		long long q = report_quota_of(c, u->u.code, "total");
+		long long q = report_quota_of(c, u, CAT_TOTAL);
 		if (q < 0)
 			continue;
 		*out = xreallocarray(*out, n + 1, sizeof(**out));
@@ -122,7 +122,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 	struct report *r = report_new(REPORT_SUMMARY, NULL, 0, c);
 	struct buf p = BUF_INIT, num = BUF_INIT;
 	const long long *adm = c->adm[report_node_index(c, c->top)];
-	long long q = report_quota_of(c, c->top->u.code, "total");
+	long long q = report_quota_of(c, c->top, CAT_TOTAL);
 	struct dl_acc dl;
 	enum kn_err e;
 
@@ -154,7 +154,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 		long long with = 0, met = 0;
 		for (size_t i = 0; i < c->top->nchildren; i++) {
 			const struct unode *ch = c->top->children[i];
-			long long cq = report_quota_of(c, ch->u.code, "total");
+			long long cq = report_quota_of(c, ch, CAT_TOTAL);
 			if ((int)ch->u.kind != k || cq < 0)
 				continue;
 			with++;
@@ -191,7 +191,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 	int nshort = 0;
 	struct buf sh = BUF_INIT;
 	for (int k = 1; k < CAT__COUNT; k++) {
-		long long cq = report_quota_of(c, c->top->u.code, report_cat_codes[k]);
+		long long cq = report_quota_of(c, c->top, (enum category)k);
 		if (cq <= 0 || adm[k] >= cq)
 			continue;
 		struct buf a = BUF_INIT, b = BUF_INIT;

@@ -113,13 +113,6 @@ void store_admissions_free(struct admission *a, size_t n)
 	free(a);
 }
 
-void store_step_counts_free(struct step_count *c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(c[i].unit);
-	free(c);
-}
-
 void user_release(struct user *u)
 {
 	free(u->name);
@@ -335,7 +328,7 @@ void store_url_redact(const char *url, struct buf *out)
 /* ---- raw copy ---- */
 
 static const char *const units_cols[] = { "id", "code", "parent_id", "name", "kind", "may_admit",
-	"sector", "special_area", NULL };
+	"sector", "special_area", "path", NULL };
 static const char *const people_cols[] = { "id", "ref", "full_name", "search_name", "sex",
 	"birth_date", "unit_id", "ethnicity", "religion", "education", "qualification",
 	"occupation", "youth_union", "trade_union", "member_since", "official_since", "phone",

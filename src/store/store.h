@@ -61,9 +61,20 @@ enum kn_err store_backup(struct store *s, const char *path);
 enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out);
 /* Every unit, ordered by code. */
 enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
+/* The units of the subtree of `top` (NULL: of the first root in code
+ * order) and the ancestors of top, in no set order: what a report over
+ * top needs of the tree (unitree_build sorts them). KN_ENOTFOUND for an
+ * unknown top; none (n 0) when there are no units. */
+enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **out, size_t *n);
 /* Insert or update by code (the parent must exist). *changed: 0 same,
- * 1 updated, 2 inserted. */
+ * 1 updated, 2 inserted. The unit's path in the tree (and, when its
+ * parent changes, its descendants') is written with it; a parent within
+ * the unit's own subtree is refused (KN_EINVAL). */
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
+/* Write every unit's path in the tree again from the parent links (one
+ * statement; *changed, may be NULL, gets how many paths it changed): for
+ * a bulk writer of units that does not go through store_unit_put. */
+enum kn_err store_unit_paths_rebuild(struct store *s, long long *changed);
 void store_units_free(struct unit *u, size_t n);
 
 /* ---- people ---- */
@@ -124,6 +135,10 @@ struct quota {
 enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed);
 /* Ordered by unit code, year, category. */
 enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n);
+/* The quotas of `year` of the units of the subtree of `top`, in no set
+ * order. KN_ENOTFOUND for an unknown top. */
+enum kn_err store_quota_subtree(struct store *s, const char *top, int year, struct quota **out,
+				size_t *n);
 void store_quotas_free(struct quota *q, size_t n);
 
 /* ---- holidays ---- */
@@ -151,21 +166,18 @@ struct admission {
 	char *occupation;
 	char *qualification;
 };
-/* Every decision step dated from..to (inclusive), in no set order. */
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+/* Every decision step dated from..to (inclusive) of a candidacy
+ * considered by unit `top` or a unit below it (NULL: every unit), in no
+ * set order. KN_ENOTFOUND for an unknown top. */
+enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_date to,
 			     struct admission **out, size_t *n);
 void store_admissions_free(struct admission *a, size_t n);
 
-/* How many candidacies of each considering unit have a step of each code
- * dated from..to. */
-struct step_count {
-	char *unit;
-	enum step_code step;
-	long long n;
-};
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
-			      struct step_count **out, size_t *n);
-void store_step_counts_free(struct step_count *c, size_t n);
+/* How many candidacies considered by `top` or a unit below it (NULL:
+ * every unit) have a step of each code dated from..to: reached[code], the
+ * others 0. KN_ENOTFOUND for an unknown top. */
+enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn_date to,
+			      long long reached[STEP__COUNT]);
 
 /* Every candidacy with a source step dated on or before as_of that was
  * still open then (is_open now, or has a step dated after as_of), with
@@ -186,7 +198,9 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
  * store_pipeline_each, except that a step carries only its id, code and
  * date (the rest as step_init() leaves it): what deadlines_for() and
  * ledger_next_step() need, read at a fraction of the cost of every fact
- * (the dashboard of `ketnap serve`). fn returns nonzero to stop. */
+ * (the dashboard of `ketnap serve`, the deadlines report and the summary).
+ * The subtree is a range of the units' paths. KN_ENOTFOUND for an unknown
+ * top. fn returns nonzero to stop. */
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg);
 

@@ -102,6 +102,10 @@ void store_like_escape(const char *folded, struct buf *out);	/* %, _, \ escaped 
 /* Set the store's message (printf-like) and return e. */
 enum kn_err store_fail(struct store *s, enum kn_err e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The subtree of unit `code` as a range of the units' paths (migration
+ * 006): lo <= path < hi; NULL code: every unit. KN_ENOTFOUND (said) for
+ * an unknown code. store_records.c. */
+enum kn_err store_unit_range(struct store *s, const char *code, struct buf *lo, struct buf *hi);
 
 /* ---- the audit chain (store_audit.c) ---- */
 /* The pending entries of the open transaction, chained and written by

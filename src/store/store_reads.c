@@ -1,8 +1,10 @@
 /*
  * store_reads.c — the store's reads and reports (store.h): the export's
- * steps, the reports' admissions, step counts and pipelines, the list of
- * candidates (a page at a time) and `ketnap verify`'s iterators. Written
- * once for both backends: each runs its statement of the table (statements.c) and
+ * steps, the reports' admissions, step counts and pipelines (each over a
+ * unit's subtree, a range of the units' paths: store_unit_range), the
+ * list of candidates (a page at a time), and `ketnap verify`'s iterators.
+ * Written once for both backends: each runs its statement of the table
+ * (statements.c) and
  * reads the rows with store_impl.h's typed readers.
  *
  * The streamed statements (ST_STREAM) hand their rows to the caller's
@@ -15,7 +17,7 @@
 #include <string.h>
 
 #include "store/store_impl.h"
-#include "util/sort.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -101,102 +103,60 @@ static void admission_row(const struct srows *r, void *item)
 				       &a->youth_union, &a->occupation, &a->qualification });
 }
 
-enum kn_err store_admissions(struct store *s, kn_date from, kn_date to,
+/* Append to a the subtree of top (NULL: every unit) as a range of the
+ * units' paths, lo <= path < hi (lo and hi must live as long as a). */
+static enum kn_err arg_subtree(struct store *s, const char *top, struct sargs *a, struct buf *lo,
+			       struct buf *hi)
+{
+	enum kn_err e = store_unit_range(s, top, lo, hi);
+	if (e == KN_OK) {
+		arg_text(a, lo->s);
+		arg_text(a, hi->s);
+	}
+	return e;
+}
+
+enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_date to,
 			     struct admission **out, size_t *n)
 {
 	struct sargs a = SARGS_INIT;
-	arg_date(&a, from);
-	arg_date(&a, to);
-	return all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
-			admissions_drop);
-}
-
-/* One step of the period: store_step_counts sorts them by unit, step and
- * candidacy, and counts the distinct candidacies of each unit and step. */
-struct sc_row {
-	int64_t unit_id, candidacy_id;
-	enum step_code step;
-};
-
-static int sc_cmp(const void *a, const void *b)
-{
-	const struct sc_row *x = a, *y = b;
-	if (x->unit_id != y->unit_id)
-		return x->unit_id < y->unit_id ? -1 : 1;
-	if (x->step != y->step)
-		return x->step < y->step ? -1 : 1;
-	return x->candidacy_id < y->candidacy_id ? -1 : x->candidacy_id > y->candidacy_id;
-}
-
-static void sc_read(const struct srows *r, void *item)
-{
-	struct sc_row *x = item;
-	x->unit_id = row_int(r, 0);
-	x->step = step_from_name(row_str(r, 1));
-	x->candidacy_id = row_int(r, 2);
-}
-
-/* A unit's id and code (S_UNIT_CODES), to name the counted units. */
-struct unit_code {
-	int64_t id;
-	char *code;
-};
-
-static void unit_code_read(const struct srows *r, void *item)
-{
-	struct unit_code *u = item;
-	u->id = row_int(r, 0);
-	u->code = row_dup(r, 1);
-}
-
-/* Counted in C rather than by a GROUP BY (statements.c says why): the
- * rows in unit id, step and candidacy order, one count per run of the
- * same unit and step. The result is in unit id, then step order; its
- * users add the counts up and need no order. */
-enum kn_err store_step_counts(struct store *s, kn_date from, kn_date to,
-			      struct step_count **out, size_t *n)
-{
-	struct sargs a = SARGS_INIT;
-	struct sc_row *rows = NULL;
-	struct unit_code *units = NULL;
-	size_t nrows = 0, nunits = 0, cap = 0, u = 0;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	enum kn_err e;
 
 	*out = NULL;
 	*n = 0;
 	arg_date(&a, from);
 	arg_date(&a, to);
-	if ((e = q_all(s, S_STEP_COUNTS, &a, (void **)&rows, &nrows, sizeof(*rows),
-		       sc_read)) != KN_OK)
-		goto out;
-	/* Only once the steps were read: S_STEP_COUNTS is streamed. */
-	if ((e = q_all(s, S_UNIT_CODES, NULL, (void **)&units, &nunits, sizeof(*units),
-		       unit_code_read)) != KN_OK)
-		goto out;
-	xqsort(rows, nrows, sizeof(*rows), sc_cmp);
-	for (size_t i = 0, j; i < nrows; i = j) {
-		long long distinct = 0;
-		for (j = i; j < nrows && rows[j].unit_id == rows[i].unit_id &&
-			    rows[j].step == rows[i].step; j++)
-			distinct += j == i || rows[j].candidacy_id != rows[j - 1].candidacy_id;
-		while (u < nunits && units[u].id < rows[i].unit_id)	/* both in unit id order */
-			u++;
-		if (u == nunits || units[u].id != rows[i].unit_id)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*out = xreallocarray(*out, cap, sizeof(**out));
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
+			     admissions_drop);
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn_date to,
+			      long long reached[STEP__COUNT])
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	memset(reached, 0, sizeof(long long) * STEP__COUNT);
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, S_STEP_COUNTS, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			enum step_code c = step_from_name(row_str(&r, 0));
+			if (c > STEP_NONE && c < STEP__COUNT)
+				reached[c] += row_int(&r, 1);
 		}
-		struct step_count *c = &(*out)[(*n)++];
-		c->unit = xstrdup(units[u].code ? units[u].code : "");
-		c->step = rows[i].step;
-		c->n = distinct;
+		e = q_close(&r);
 	}
-out:
-	free(rows);
-	for (size_t i = 0; i < nunits; i++)
-		free(units[i].code);
-	free(units);
+	buf_release(&lo);
+	buf_release(&hi);
 	return e;
 }
 
@@ -267,13 +227,25 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
 	return pipeline_run(s, S_PIPELINE, &a, 1, fn, arg);
 }
 
+/* The pipelines of a subtree: statement id with as_of and the range. */
+static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, const char *top, kn_date as_of,
+				store_pipeline_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	enum kn_err e;
+	arg_date(&a, as_of);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = pipeline_run(s, id, &a, 0, fn, arg);
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg)
 {
-	struct sargs a = SARGS_INIT;
-	arg_date(&a, as_of);
-	arg_text(&a, top);
-	return pipeline_run(s, S_PIPELINE_DATES, &a, 0, fn, arg);
+	return pipeline_sub(s, S_PIPELINE_DATES, top, as_of, fn, arg);
 }
 
 /* ---- the list of candidates ---- */

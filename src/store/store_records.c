@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "store/store_impl.h"
+#include "util/buf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -46,6 +47,8 @@ static enum kn_err put_write(struct store *s, enum kn_err got, int same, enum st
 }
 
 /* ---- units ---- */
+
+static void path_hi(const char *path, struct buf *hi);
 
 enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
 {
@@ -71,6 +74,46 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
 	return e;
 }
 
+enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **out, size_t *n)
+{
+	struct buf lo = BUF_INIT, hi = BUF_INIT, first = BUF_INIT;
+	struct sargs a = SARGS_INIT;
+	enum kn_err e = KN_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!top) {
+		/* The first root as unitree_build orders codes (strcmp), not as
+		 * the database's collation would. */
+		struct srows r;
+		if ((e = q_open(s, S_UNIT_ROOTS, NULL, &r)) != KN_OK)
+			goto out;
+		while (q_next(&r) > 0) {
+			const char *code = row_str(&r, 0), *path = row_str(&r, 1);
+			if (code && path && (!first.len || strcmp(code, first.s) < 0)) {
+				buf_reset(&first);
+				buf_adds(&first, code);
+				buf_reset(&lo);
+				buf_adds(&lo, path);
+			}
+		}
+		if ((e = q_close(&r)) != KN_OK || !first.len)
+			goto out;
+		path_hi(lo.s, &hi);
+	} else if ((e = store_unit_range(s, top, &lo, &hi)) != KN_OK) {
+		goto out;
+	}
+	arg_text(&a, lo.s);
+	arg_text(&a, hi.s);
+	e = q_all(s, S_UNIT_SUB, &a, (void **)out, n, sizeof(**out), unit_row);
+	Q_ALL_OR_NONE(e, out, n, store_units_free);
+out:
+	buf_release(&lo);
+	buf_release(&hi);
+	buf_release(&first);
+	return e;
+}
+
 static int unit_same(const struct unit *a, const struct unit *b)
 {
 	return store_streq(a->parent, b->parent) && store_streq(a->name, b->name) &&
@@ -93,19 +136,123 @@ static enum kn_err parent_known(struct store *s, const char *parent)
 	return e == KN_OK ? q_close(&r) : e;
 }
 
+/* The subtree of a unit whose path is `path`: path <= p < hi, hi being
+ * path with its last '/' made '0', the byte after '/'. */
+static void path_hi(const char *path, struct buf *hi)
+{
+	buf_reset(hi);
+	buf_adds(hi, path);
+	if (hi->len && hi->s[hi->len - 1] == '/')
+		hi->s[hi->len - 1] = '0';
+}
+
+enum kn_err store_unit_range(struct store *s, const char *code, struct buf *lo, struct buf *hi)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	buf_reset(lo);
+	if (!code) {
+		buf_adds(lo, "/");
+		path_hi(lo->s, hi);
+		return KN_OK;
+	}
+	arg_text(&a, code);
+	if ((e = q_first(s, S_UNIT_PATH, &a, &r)) != KN_OK)
+		return e == KN_ENOTFOUND ? store_fail(s, e, "no unit with code %.200s", code) : e;
+	if (!row_str(&r, 0)) {
+		q_close(&r);
+		return store_fail(s, KN_EIO, "unit %.200s has no path in the tree", code);
+	}
+	buf_adds(lo, row_str(&r, 0));
+	path_hi(lo->s, hi);
+	return q_close(&r);
+}
+
+/* Write the path of unit `code` from its parent's (just inserted, or
+ * moved: then the old path `old` of its descendants becomes the new one). */
+static enum kn_err unit_path_write(struct store *s, const char *code, const char *old)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	struct buf now = BUF_INIT, hi = BUF_INIT;
+	enum kn_err e;
+
+	arg_text(&a, code);
+	if ((e = q_first(s, S_UNIT_SET_PATH, &a, &r)) != KN_OK)
+		return e;
+	buf_adds(&now, row_str(&r, 0) ? row_str(&r, 0) : "");
+	if ((e = q_close(&r)) == KN_OK && old && strcmp(old, now.s) != 0) {
+		struct sargs m = SARGS_INIT;
+		path_hi(old, &hi);
+		arg_text(&m, old);
+		arg_text(&m, hi.s);
+		arg_text(&m, now.s);
+		e = q_exec(s, S_UNIT_MOVE_SUB, &m, NULL);
+	}
+	buf_release(&now);
+	buf_release(&hi);
+	return e;
+}
+
+/* The path of an existing unit, heap-allocated (NULL for none: a row a
+ * bulk writer put without store_unit_paths_rebuild()). */
+static enum kn_err unit_path_of(struct store *s, const char *code, char **out)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e;
+	*out = NULL;
+	arg_text(&a, code);
+	if ((e = q_first(s, S_UNIT_PATH, &a, &r)) != KN_OK)
+		return e;
+	*out = row_dup(&r, 0);
+	return q_close(&r);
+}
+
+/* A unit put under itself or one of its descendants would make a cycle,
+ * which no path can describe and no rule can walk: refused. */
+static enum kn_err not_below_itself(struct store *s, const struct unit *u, const char *own)
+{
+	char *ppath = NULL;
+	enum kn_err e;
+	if (!u->parent || !own)
+		return KN_OK;
+	if ((e = unit_path_of(s, u->parent, &ppath)) != KN_OK)
+		return e;
+	if (ppath && strncmp(ppath, own, strlen(own)) == 0)
+		e = store_fail(s, KN_EINVAL, "unit %.200s cannot be put under %.200s, which is "
+			       "within it", u->code, u->parent);
+	free(ppath);
+	return e;
+}
+
+enum kn_err store_unit_paths_rebuild(struct store *s, long long *changed)
+{
+	return q_exec(s, S_UNIT_PATHS_ALL, NULL, changed);
+}
+
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 {
 	struct unit old;
 	struct sargs a = SARGS_INIT;
 	enum kn_err e = store_unit_get(s, u->code, &old), pe;
-	int same = 0;
+	int same = 0, moved = 0;
+	char *own = NULL;
 
 	if (e == KN_OK) {
 		same = unit_same(&old, u);
+		moved = !store_streq(old.parent, u->parent);
 		unit_release(&old);
 	}
 	if ((e == KN_OK || e == KN_ENOTFOUND) && (pe = parent_known(s, u->parent)) != KN_OK)
 		return pe;
+	if (moved && ((pe = unit_path_of(s, u->code, &own)) != KN_OK ||
+		      (pe = not_below_itself(s, u, own)) != KN_OK)) {
+		free(own);
+		return pe;
+	}
 	arg_text(&a, u->code);
 	arg_text(&a, u->parent);
 	arg_text(&a, u->name);
@@ -113,7 +260,20 @@ enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 	arg_int(&a, !!u->may_admit);
 	arg_text(&a, u->sector);
 	arg_int(&a, !!u->special_area);
-	return put_write(s, e, same, S_UNIT_UPDATE, S_UNIT_INSERT, &a, changed);
+	/* The row and the paths it changes, together. */
+	if ((pe = store_begin(s)) != KN_OK) {
+		free(own);
+		return pe;
+	}
+	e = put_write(s, e, same, S_UNIT_UPDATE, S_UNIT_INSERT, &a, changed);
+	if (e == KN_OK && (*changed == 2 || moved))
+		e = unit_path_write(s, u->code, own);
+	free(own);
+	if (e != KN_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
 }
 
 /* ---- people ---- */
@@ -423,6 +583,27 @@ enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n)
 {
 	enum kn_err e = q_all(s, S_QUOTA_ALL, NULL, (void **)out, n, sizeof(**out), quota_row);
 	Q_ALL_OR_NONE(e, out, n, store_quotas_free);
+	return e;
+}
+
+enum kn_err store_quota_subtree(struct store *s, const char *top, int year, struct quota **out,
+				size_t *n)
+{
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct sargs a = SARGS_INIT;
+	enum kn_err e;
+
+	*out = NULL;
+	*n = 0;
+	if ((e = store_unit_range(s, top, &lo, &hi)) == KN_OK) {
+		arg_text(&a, lo.s);
+		arg_text(&a, hi.s);
+		arg_int(&a, year);
+		e = q_all(s, S_QUOTA_SUB, &a, (void **)out, n, sizeof(**out), quota_row);
+		Q_ALL_OR_NONE(e, out, n, store_quotas_free);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
 	return e;
 }
 

@@ -234,6 +234,10 @@ sql "ALTER TABLE people DROP COLUMN name_key"
 sql "DROP TABLE name_key_version"
 sql "DROP TABLE audit_head"
 sql "ALTER TABLE audit DROP COLUMN hash"
+# and what the migrations after 004 added (006: the units' paths)
+sql "DROP INDEX candidacies_unit_open"
+sql "DROP INDEX units_path"
+sql "ALTER TABLE units DROP COLUMN path"
 sql "DELETE FROM schema_migrations WHERE version >= 4"
 run "$KETNAP" --db "$DB" verify
 expect_rc 1 "verify of a pre-004 database"
