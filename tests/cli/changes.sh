@@ -112,10 +112,22 @@ expect_eq "$(by_id "$body" admitted)" \
 kn_web_stop
 
 # ---- a database of schema 4 carried forward ----
+# Migration 009's triggers on units use the table: they go with it.
+latest=$(kn_sql "$KDB" "SELECT MAX(version) FROM schema_migrations")
+case $KDB in
+postgres://* | postgresql://*)
+	kn_sql "$KDB" "DROP TRIGGER units_version ON units" >/dev/null
+	kn_sql "$KDB" "DROP FUNCTION units_version_bump()" >/dev/null ;;
+*)
+	for t in insert update delete; do
+		kn_sql "$KDB" "DROP TRIGGER units_version_$t" >/dev/null
+	done ;;
+esac
 kn_sql "$KDB" "DROP TABLE changes" >/dev/null
-kn_sql "$KDB" "DELETE FROM schema_migrations WHERE version = 5" >/dev/null
+kn_sql "$KDB" "DELETE FROM schema_migrations WHERE version >= 5" >/dev/null
 kn init >/dev/null 2>err || bad "init of a schema 4 database: $(cat err)"
-expect_eq "$(kn_sql "$KDB" "SELECT MAX(version) FROM schema_migrations")" 5 "migrated to 5"
+expect_eq "$(kn_sql "$KDB" "SELECT MAX(version) FROM schema_migrations")" "$latest" \
+	"migrated to the latest"
 expect_eq "$(counter)" "$(kn_sql "$KDB" "SELECT n FROM audit_head")" \
 	"the counter starts at the audit entries' count"
 expect_eq "$(kn_sql "$KDB" "SELECT COUNT(*) FROM audit")" "$(counter)" "which is the count"
