@@ -73,7 +73,7 @@ run() {
 	person_ms=$(grep -o ' [0-9.]*ms ' "$log" | tr -d ' ms' | median)
 	: >"$log"
 	for i in $(seq "$N"); do
-		curl -s "${auth[@]}" -H 'Content-Type: application/json' \
+		curl -fs "${auth[@]}" -H 'Content-Type: application/json' \
 			-d '{"step":"source","date":"2025-12-01","org":"youth_union"}' \
 			"http://127.0.0.1:$port/api/v1/check/$ref" >/dev/null
 	done
@@ -89,7 +89,7 @@ run() {
 run "$BASE" "$db"
 b_person=$person_ms b_check=$check_ms b_rss=$rss_mb b_hwm=$hwm_mb
 run "$NEW" "$dir/new.db"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
 printf '%-34s %10s %10s %8s\n' figure baseline new ratio
 printf '%-34s %10s %10s %8s\n' "person page, ms (median of $N)" "$b_person" "$person_ms" "$(ratio "$person_ms" "$b_person")"
 printf '%-34s %10s %10s %8s\n' "step check API, ms (median of $N)" "$b_check" "$check_ms" "$(ratio "$check_ms" "$b_check")"
