@@ -15,6 +15,12 @@
 enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
 			const char *actor, struct buf *err)
 {
+	return ledger_open_tree(l, s, cal, actor, NULL, err);
+}
+
+enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar *cal,
+			     const char *actor, const struct unitree *tree, struct buf *err)
+{
 	enum kn_err e;
 
 	memset(l, 0, sizeof(*l));
@@ -23,7 +29,10 @@ enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
 	l->actor = actor;
 	l->today = date_today();
 	l->expect_version = -1;
-	if ((e = ledger_reload_units(l)) != KN_OK) {
+	if (tree) {
+		l->tree = *tree;
+		l->tree_borrowed = 1;
+	} else if ((e = ledger_reload_units(l)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(s));
 		return e;
 	}
@@ -36,7 +45,10 @@ enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
 
 void ledger_release(struct ledger *l)
 {
-	unitree_free(&l->tree);
+	if (!l->tree_borrowed)
+		unitree_free(&l->tree);
+	memset(&l->tree, 0, sizeof(l->tree));
+	l->tree_borrowed = 0;
 	store_policy_free(l->policy, l->npolicy);
 	l->policy = NULL;
 	l->npolicy = 0;
@@ -49,7 +61,9 @@ enum kn_err ledger_reload_units(struct ledger *l)
 	enum kn_err e = store_unit_all(l->store, &u, &n);
 	if (e != KN_OK)
 		return e;
-	unitree_free(&l->tree);
+	if (!l->tree_borrowed)
+		unitree_free(&l->tree);
+	l->tree_borrowed = 0;
 	unitree_build(&l->tree, u, n);
 	return KN_OK;
 }

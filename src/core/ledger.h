@@ -23,7 +23,10 @@ struct store;
 
 struct ledger {
 	struct store *store;
+	/* The ledger's own, or a shallow copy of a borrowed tree
+	 * (ledger_open_tree: tree_borrowed set, not freed here). */
 	struct unitree tree;
+	int tree_borrowed;
 	struct calendar *cal;		/* borrowed */
 	struct policy_row *policy;
 	size_t npolicy;
@@ -48,8 +51,15 @@ struct ledger {
 enum kn_err ledger_open(struct ledger *l, struct store *s, struct calendar *cal,
 			const char *actor, struct buf *err);
 void ledger_release(struct ledger *l);
+/* The same, borrowing the unit tree instead of reading it: the tree must
+ * stay unchanged until ledger_release() (the web server's shared
+ * snapshot, core/treecache.h). l->tree then shares its nodes, so a node
+ * found in either is the same pointer. */
+enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar *cal,
+			     const char *actor, const struct unitree *tree, struct buf *err);
 
-/* Reload the unit tree (after units were imported). */
+/* Reload the unit tree (after units were imported); a borrowed tree is
+ * left to its owner and replaced by the ledger's own. */
 enum kn_err ledger_reload_units(struct ledger *l);
 
 /* The policy in force on date d. */

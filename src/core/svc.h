@@ -65,7 +65,9 @@ int svc_may_override(struct svc *sv, const char *unit_code);
  * error (store_errmsg). */
 enum kn_err svc_person_find(struct svc *sv, const char *ref, struct person *out);
 
-/* ledger_open() as the actor: audit name, scope for referenced people. */
+/* ledger_open() as the actor: audit name, scope for referenced people.
+ * The ledger borrows the tree given to svc_init() (which must outlive
+ * it); without one it reads its own. */
 enum kn_err svc_ledger_open(struct svc *sv, struct ledger *l, struct buf *err);
 
 /* "ID:VERSION" of the latest of the candidacies cs[0..nc) ("-" without

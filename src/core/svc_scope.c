@@ -88,9 +88,14 @@ enum kn_err svc_person_find(struct svc *sv, const char *ref, struct person *out)
 	return e;
 }
 
+/* A tree the caller gave (the web server's shared snapshot, the
+ * command's own) outlives the ledger: the ledger borrows it instead of
+ * reading every unit again. The service's own tree does not (sv may be
+ * released first), so without one the ledger reads its own as always. */
 enum kn_err svc_ledger_open(struct svc *sv, struct ledger *l, struct buf *err)
 {
-	enum kn_err e = ledger_open(l, sv->store, sv->cal, sv->actor.name, err);
+	const struct unitree *t = sv->tree && !sv->own_loaded ? sv->tree : NULL;
+	enum kn_err e = ledger_open_tree(l, sv->store, sv->cal, sv->actor.name, t, err);
 	if (e == KN_OK)
 		l->actor_unit = sv->all ? NULL : sv->actor.unit;
 	return e;

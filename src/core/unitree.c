@@ -12,8 +12,35 @@ static int node_cmp(const void *a, const void *b)
 	return strcmp(((const struct unode *)a)->u.code, ((const struct unode *)b)->u.code);
 }
 
+/* Bytes of s with its NUL; 0 for NULL. */
+static size_t str_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Moves s into the arena at *at and frees it; NULL stays NULL. */
+static char *arena_take(char **at, char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *d = *at;
+	memcpy(d, s, n);
+	*at += n;
+	free(s);
+	return d;
+}
+
+/* A nation has about 330 thousand units, and the web server keeps one
+ * tree of them for as long as they do not change: so the tree is built
+ * compact. Every node's strings move into one arena (a unit's parent
+ * code is its parent node's code), and every child list is a slice of
+ * one array of n pointers, counted before it is filled — a few large
+ * allocations instead of five or six small ones per unit. */
 void unitree_build(struct unitree *t, struct unit *units, size_t n)
 {
+	size_t bytes = 0, *at;
+
 	memset(t, 0, sizeof(*t));
 	t->nodes = xcalloc(n ? n : 1, sizeof(*t->nodes));
 	t->n = n;
@@ -22,34 +49,73 @@ void unitree_build(struct unitree *t, struct unit *units, size_t n)
 	free(units);
 	xqsort(t->nodes, n, sizeof(*t->nodes), node_cmp);
 
-	/* Parents first; then children in code order (nodes are sorted). */
+	/* Parents, and how many children each has. */
 	for (size_t i = 0; i < n; i++) {
 		struct unode *nd = &t->nodes[i];
 		nd->parent = nd->u.parent ? unitree_find(t, nd->u.parent) : NULL;
+		if (nd->parent)
+			nd->parent->nchildren++;
+		else
+			t->nroots++;
+	}
+	/* Children in code order (nodes are sorted), each list a slice. */
+	t->kids = xcalloc(n ? n : 1, sizeof(*t->kids));
+	t->roots = xcalloc(t->nroots ? t->nroots : 1, sizeof(*t->roots));
+	at = xcalloc(n ? n : 1, sizeof(*at));
+	for (size_t i = 0, off = 0; i < n; i++) {
+		t->nodes[i].children = t->nodes[i].nchildren ? t->kids + off : NULL;
+		off += t->nodes[i].nchildren;
+	}
+	for (size_t i = 0, r = 0; i < n; i++) {
+		struct unode *nd = &t->nodes[i];
 		if (nd->parent) {
-			struct unode *p = nd->parent;
-			p->children = xreallocarray(p->children, p->nchildren + 1,
-						    sizeof(*p->children));
-			p->children[p->nchildren++] = nd;
+			size_t p = (size_t)(nd->parent - t->nodes);
+			nd->parent->children[at[p]++] = nd;
 		} else {
-			t->roots = xreallocarray(t->roots, t->nroots + 1, sizeof(*t->roots));
-			t->roots[t->nroots++] = nd;
+			t->roots[r++] = nd;
 		}
 	}
+	free(at);
 	for (size_t i = 0; i < n; i++) {
 		int d = 0;
 		for (struct unode *p = t->nodes[i].parent; p && d <= (int)n; p = p->parent)
 			d++;
 		t->nodes[i].depth = d;
 	}
+
+	/* The strings, into the arena: codes first, since a parent's code is
+	 * shared by its children; a parent code not in the tree keeps its
+	 * own copy. */
+	for (size_t i = 0; i < n; i++) {
+		const struct unit *u = &t->nodes[i].u;
+		bytes += str_size(u->code) + str_size(u->name) + str_size(u->sector);
+		if (!t->nodes[i].parent)
+			bytes += str_size(u->parent);
+	}
+	t->arena = xmalloc(bytes ? bytes : 1);
+	char *w = t->arena;
+	for (size_t i = 0; i < n; i++) {
+		struct unit *u = &t->nodes[i].u;
+		u->code = arena_take(&w, u->code);
+		u->name = arena_take(&w, u->name);
+		u->sector = arena_take(&w, u->sector);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct unode *nd = &t->nodes[i];
+		if (nd->parent) {
+			free(nd->u.parent);
+			nd->u.parent = nd->parent->u.code;
+		} else {
+			nd->u.parent = arena_take(&w, nd->u.parent);
+		}
+	}
 }
 
 void unitree_free(struct unitree *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		unit_release(&t->nodes[i].u);
-		free(t->nodes[i].children);
-	}
+	/* The units' strings are in the arena (unitree_build). */
+	free(t->arena);
+	free(t->kids);
 	free(t->nodes);
 	free(t->roots);
 	memset(t, 0, sizeof(*t));

@@ -1,12 +1,15 @@
 /*
  * unitree.h — the unit tree in memory.
  *
- * Loaded once per command from the store (a city has hundreds of units, a
- * nation tens of thousands: a few MB), it answers the structural questions
+ * Loaded once per command from the store, or shared by every request of
+ * a web server (core/treecache.h; a city has hundreds of units, a nation
+ * about 330 thousand), it answers the structural questions
  * of RULES.md §1 without a query each: the considering cell's grassroots
  * unit, whether it is a chi bộ cơ sở, the special-area flag up the tree,
  * the competent committee, and subtree membership. The tree owns its
- * units; pointers into it stay valid until unitree_free().
+ * units; pointers into it (nodes, their units' strings) stay valid until
+ * unitree_free(). A unit's strings live in the tree's arena: never free
+ * or replace them one by one.
  */
 #ifndef KN_UNITREE_H
 #define KN_UNITREE_H
@@ -28,6 +31,10 @@ struct unitree {
 	size_t n;
 	struct unode **roots;
 	size_t nroots;
+	/* Owned storage (unitree_build): every unit's strings, and the
+	 * children lists, each a slice of kids. */
+	char *arena;
+	struct unode **kids;
 };
 
 /* Takes ownership of units (an array as store_unit_all returns, sorted by

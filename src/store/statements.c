@@ -422,4 +422,8 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* The row exists from the first write on, as audit_head's. */
 	[S_CHANGES_BUMP] = { "changes_bump", "INSERT INTO changes (one, n) VALUES (1, 1) "
 		"ON CONFLICT (one) DO UPDATE SET n = changes.n + 1", 0, "", "", 0 },
+
+	/* ---- the units version (migration 008, store_units_version()) ---- */
+	[S_UNITS_VERSION] = { "units_version", "SELECT units FROM changes WHERE one = 1", 0, "",
+		"i", 0 },
 };

@@ -51,6 +51,8 @@ enum stmt_id {
 	S_LOGIN_GET, S_LOGIN_PUT, S_LOGIN_RESET, S_LOGIN_COUNT,
 	/* the change counter */
 	S_CHANGES_GET, S_CHANGES_BUMP,
+	/* the units version (migration 008) */
+	S_UNITS_VERSION,
 	S__COUNT
 };
 

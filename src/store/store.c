@@ -273,6 +273,19 @@ enum kn_err store_changes(struct store *s, long long *n)
 	return q_close(&r);
 }
 
+enum kn_err store_units_version(struct store *s, long long *v)
+{
+	struct srows r;
+	enum kn_err e = q_first(s, S_UNITS_VERSION, NULL, &r);
+	*v = -1;
+	if (e == KN_ENOTFOUND)
+		return KN_OK;	/* nothing was ever written */
+	if (e != KN_OK)
+		return e;
+	*v = row_int(&r, 0);
+	return q_close(&r);
+}
+
 enum kn_err store_backup(struct store *s, const char *path)
 {
 	return s->ops->backup(s, path);
@@ -350,9 +363,9 @@ static const char *const users_cols[] = { "id", "name", "unit_id", "role", "pw_h
 static const char *const sessions_cols[] = { "token_hash", "user_id", "csrf", "created",
 	"last_seen", NULL };
 static const char *const login_failures_cols[] = { "key", "count", "first_at", NULL };
-static const char *const changes_cols[] = { "one", "n", NULL };
+static const char *const changes_cols[] = { "one", "n", "units", NULL };
 
-/* Every table of migrations 001 to 007; a new migration that adds a
+/* Every table of migrations 001 to 008; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices).
  * 007's name_key_version is not copied: the target's migration wrote its
  * own row (the same program, the same collator as the keys copied). */

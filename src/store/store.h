@@ -362,6 +362,13 @@ enum kn_err store_audit_count(struct store *s, long long *n);
  * before the first write. One indexed row: cheap enough for every
  * request's "did anything change?" (web/cache.c, /healthz). */
 enum kn_err store_changes(struct store *s, long long *n);
+/* The units version: a number that moves whenever a row of units is
+ * inserted, updated or deleted, by any process (triggers of migration
+ * 008), and not for other writes. -1 while the database has never been
+ * written (no row yet); the first write transaction makes it 0 or more.
+ * One indexed row: what the web server's shared unit tree asks on every
+ * request (core/treecache.h). */
+enum kn_err store_units_version(struct store *s, long long *v);
 
 struct audit_entry {
 	int64_t id;

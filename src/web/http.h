@@ -15,6 +15,7 @@
 
 #include "core/actor.h"
 #include "core/calendar.h"
+#include "core/treecache.h"
 #include "core/unitree.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -69,9 +70,9 @@ struct request {
 	enum role role;
 	const char *lang;	/* "vi" or "en" */
 
-	/* The unit tree, loaded on first use by req_tree(). */
-	struct unitree tree;
-	int tree_loaded;
+	/* The process's shared unit tree, one reference taken on first use
+	 * by req_tree() and held to the request's end. */
+	struct treesnap *snap;
 };
 
 struct header {
@@ -92,8 +93,9 @@ void resp_header(struct response *rs, const char *name, const char *value);
 /* 303 See Other to url (relative to the site). */
 void resp_redirect(struct response *rs, const char *url);
 
-/* The request's unit tree (loaded once per request); NULL on a storage
- * error. The user's own unit: req_scope(). */
+/* The request's unit tree: the process's shared snapshot, the same one
+ * from the request's first call to its end (read only: never change
+ * it); NULL on a storage error. The user's own unit: req_scope(). */
 struct unitree *req_tree(struct request *rq);
 struct unode *req_scope(struct request *rq);
 /* 1 when the unit with this code is in the user's subtree. */

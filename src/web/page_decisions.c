@@ -438,7 +438,7 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 	int bad;
 
 	memset(&q, 0, sizeof(q));
-	if (ledger_open(&l, rq->store, rq->cal, rq->user.name, &err) != KN_OK) {
+	if (ledger_open_tree(&l, rq->store, rq->cal, rq->user.name, req_tree(rq), &err) != KN_OK) {
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
 		buf_release(&err);
 		return;

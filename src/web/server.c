@@ -224,17 +224,17 @@ void server_reload_calendar(struct request *rq)
 	rq->cal = rq->w->cal;
 }
 
+/* The unit tree of every request of this process: one snapshot, read
+ * again only when the units version moved (core/treecache.h). A request
+ * takes its reference on first use and gives it back in
+ * request_release(), so all its answers agree on one tree. */
+static struct treecache trees = TREECACHE_INIT;
+
 struct unitree *req_tree(struct request *rq)
 {
-	if (!rq->tree_loaded) {
-		struct unit *u;
-		size_t n;
-		if (store_unit_all(rq->store, &u, &n) != KN_OK)
-			return NULL;
-		unitree_build(&rq->tree, u, n);
-		rq->tree_loaded = 1;
-	}
-	return &rq->tree;
+	if (!rq->snap && treecache_get(&trees, rq->store, &rq->snap) != KN_OK)
+		return NULL;
+	return &rq->snap->t;
 }
 
 struct unode *req_scope(struct request *rq)
@@ -448,8 +448,8 @@ static void request_release(struct request *rq)
 	kv_free(&rq->query);
 	user_release(&rq->user);
 	session_release(&rq->sess);
-	if (rq->tree_loaded)
-		unitree_free(&rq->tree);
+	treesnap_put(rq->snap);
+	rq->snap = NULL;
 }
 
 static void response_release(struct response *rs)
@@ -810,6 +810,7 @@ int server_run(const struct server_opts *o, struct buf *err)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(d);
+	treecache_release(&trees);
 	return 0;
 }
 

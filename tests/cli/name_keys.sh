@@ -65,7 +65,16 @@ sql "DROP INDEX people_name_key" >/dev/null
 sql "DROP INDEX candidacies_unit" >/dev/null
 sql "ALTER TABLE people DROP COLUMN name_key" >/dev/null
 sql "DROP TABLE name_key_version" >/dev/null
-sql "DELETE FROM schema_migrations WHERE version = 7" >/dev/null
+# and from before 008 (the units version), which came after it
+case $KETNAP_DB in
+postgres://* | postgresql://*)
+	sql "DROP TRIGGER units_version ON units" >/dev/null
+	sql "DROP FUNCTION units_version_bump()" >/dev/null ;;
+*)
+	for t in insert update delete; do sql "DROP TRIGGER units_version_$t" >/dev/null; done ;;
+esac
+sql "ALTER TABLE changes DROP COLUMN units" >/dev/null
+sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok
 "$K" init >init.out 2>&1 || bad "init: $(cat init.out)"
 grep -q "upgraded from schema version" init.out && ok || bad "init said: $(cat init.out)"

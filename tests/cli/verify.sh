@@ -227,6 +227,14 @@ city old
 verify
 want=${out#ok: 6 audit entries, head }
 want=${want%% *}
+# Migration 008's triggers on units use that table: they go with it.
+case $DB in
+postgres://* | postgresql://*)
+	sql "DROP TRIGGER units_version ON units"
+	sql "DROP FUNCTION units_version_bump()" ;;
+*)
+	for t in insert update delete; do sql "DROP TRIGGER units_version_$t"; done ;;
+esac
 sql "DROP TABLE changes"	# migration 005's
 sql "DROP INDEX people_name_key"	# migration 007's
 sql "DROP INDEX candidacies_unit"
