@@ -12,6 +12,15 @@
  * in demo_units.c, the people and the plan in demo_people.c; what they
  * share in demo_impl.h.
  *
+ * The province and national sizes (demo_nation.c's tree) cannot be
+ * planned whole: 800,000 candidacies of 700 bytes each, and 5.6 million
+ * member refs, would be gigabytes. They run the same passes one province
+ * at a time (generate_nation()): a province's members, its plan, its
+ * steps in date order, its admissions counted for the quotas, then freed.
+ * The quotas come last, from those counts. Steps go through
+ * ledger_step() with l->bulk set (no audit entry per step); the demo's
+ * own audit entry says what it wrote.
+ *
  * Dates keep well inside every bound of RULES.md: ages 18 years 2 months
  * to 55 at the cell meeting, certificates and introductions months old,
  * introducers full members for years who have known the candidate for
