@@ -247,7 +247,7 @@ static void add_province(struct gen *g, int parent, int k, const char *code, int
 	g->u[p].khmer = pv->khmer;
 	g->u[p].hoa = pv->hoa;
 	for (int i = 0; i < ndistricts; i++)
-		add_district(g, p, i + 1, rng_int(&g->r, 55, 85));
+		add_district(g, p, i + 1, rng_int(&g->r, 60, 96));
 	for (size_t i = 0; i < NELEM(nblocs); i++)
 		add_bloc(g, p, &nblocs[i], pv->name);
 	buf_release(&name);
@@ -261,7 +261,7 @@ void demo_build_nation(struct gen *g, int nprov, int *prov, int *n)
 	if (nprov <= 0) {
 		/* One big province: Hồ Chí Minh City's 22 districts and more. */
 		prov[0] = 0;
-		add_province(g, -1, 49, "HCM", 26);
+		add_province(g, -1, 49, "HCM", 25);
 		prov[1] = (int)g->nu;
 		*n = 1;
 	} else {
