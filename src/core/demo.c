@@ -12,6 +12,15 @@
  * in demo_units.c, the people and the plan in demo_people.c; what they
  * share in demo_impl.h.
  *
+ * The province and national sizes (demo_nation.c's tree) cannot be
+ * planned whole: 800,000 candidacies of 700 bytes each, and 5.6 million
+ * member refs, would be gigabytes. They run the same passes one province
+ * at a time (generate_nation()): a province's members, its plan, its
+ * steps in date order, its admissions counted for the quotas, then freed.
+ * The quotas come last, from those counts. Steps go through
+ * ledger_step() with l->bulk set (no audit entry per step); the demo's
+ * own audit entry says what it wrote.
+ *
  * Dates keep well inside every bound of RULES.md: ages 18 years 2 months
  * to 55 at the cell meeting, certificates and introductions months old,
  * introducers full members for years who have known the candidate for
@@ -127,11 +136,13 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 	return e;
 }
 
-static enum kn_err record_all(struct gen *g)
+/* Record the planned steps of g->c in date order; k carries the number
+ * series over from earlier calls (the national demo records province by
+ * province, and every series belongs to a unit inside one province). */
+static enum kn_err record_all(struct gen *g, struct counters *cnt)
 {
 	struct event *ev;
 	size_t n = 0, k = 0;
-	struct counters cnt;
 	enum kn_err e = KN_OK;
 
 	for (size_t i = 0; i < g->nc; i++)
@@ -145,16 +156,12 @@ static enum kn_err record_all(struct gen *g)
 			k++;
 		}
 	xqsort(ev, n, sizeof(*ev), demo_event_cmp);
-	cnt.cert = xcalloc(g->nu, sizeof(*cnt.cert));
-	cnt.dec = xcalloc(g->nu, sizeof(*cnt.dec));
 	for (size_t i = 0; i < n && e == KN_OK; i++) {
 		const struct cand *c = &g->c[ev[i].cand];
-		e = record(g, c, &c->st[ev[i].idx], &cnt);
-		if (g->progress)
+		e = record(g, c, &c->st[ev[i].idx], cnt);
+		if (g->progress && !g->nation)
 			g->progress(_("steps"), i + 1, n);
 	}
-	free(cnt.cert);
-	free(cnt.dec);
 	free(ev);
 	return e;
 }
@@ -195,13 +202,19 @@ static long long short_target(struct gen *g, int admitted)
 	return t <= admitted ? admitted + 1 : t;
 }
 
-static enum kn_err add_quotas(struct gen *g)
-{
-	int (*cnt)[NYEARS][C__COUNT] = xcalloc(g->nu, sizeof(*cnt));
-	int *has = xcalloc(g->nu, sizeof(*has));
-	enum kn_err e = KN_OK;
+/* Admissions by unit (each ancestor too), year and category: what the
+ * quotas are set from. The national demo counts province by province,
+ * before it frees each province's candidacies. */
+struct admitted {
+	int (*cnt)[NYEARS][C__COUNT];
+	int *has;	/* the unit or one below it considered someone */
+};
 
-	/* Admissions by unit (each ancestor too), year and category. */
+static void count_admissions(struct gen *g, struct admitted *a)
+{
+	int (*cnt)[NYEARS][C__COUNT] = a->cnt;
+	int *has = a->has;
+
 	for (size_t i = 0; i < g->nc; i++) {
 		const struct cand *c = &g->c[i];
 		const struct dunit *d = &g->u[c->unit];
@@ -224,6 +237,14 @@ static enum kn_err add_quotas(struct gen *g)
 			for (int j = 0; j < C__COUNT; j++)
 				cnt[k][y - Y_FIRST][j] += cats[j];
 	}
+}
+
+static enum kn_err add_quotas(struct gen *g, struct admitted *ad)
+{
+	int (*cnt)[NYEARS][C__COUNT] = ad->cnt;
+	int *has = ad->has;
+	enum kn_err e = KN_OK;
+
 	for (size_t i = 0; i < g->nu && e == KN_OK; i++) {
 		const struct dunit *d = &g->u[i];
 		int upper = d->u.kind == UNIT_UPPER, root = d->u.kind == UNIT_PROVINCE;
@@ -275,8 +296,6 @@ static enum kn_err add_quotas(struct gen *g)
 		if (g->progress)
 			g->progress(_("quotas"), i + 1, g->nu);
 	}
-	free(cnt);
-	free(has);
 	return e;
 }
 
@@ -293,13 +312,12 @@ static void gen_release(struct gen *g)
 	buf_release(&g->fb);
 }
 
-static enum kn_err generate(struct gen *g, size_t ncand, kn_date first, kn_date last)
+/* Write the units of g->u, reload the ledger's tree and check that it
+ * sees the same competent committees and chi bộ cơ sở as the plan. */
+static enum kn_err put_units(struct gen *g)
 {
 	enum kn_err e;
-	int *pick;
-	size_t npick = 0, cap = 0;
 
-	demo_build_units(g);
 	for (size_t i = 0; i < g->nu; i++) {
 		int changed;
 		if ((e = store_unit_put(g->s, &g->u[i].u, &changed)) != KN_OK)
@@ -309,7 +327,6 @@ static enum kn_err generate(struct gen *g, size_t ncand, kn_date first, kn_date 
 	}
 	if ((e = ledger_reload_units(g->l)) != KN_OK)
 		return demo_store_failed(g, e);
-	/* The ledger must see the same competent committees as the plan. */
 	for (size_t i = 0; i < g->nu; i++) {
 		struct unode *n, *comp;
 		if (!g->u[i].considering)
@@ -324,12 +341,20 @@ static enum kn_err generate(struct gen *g, size_t ncand, kn_date first, kn_date 
 			return KN_EINVAL;
 		}
 	}
-	if ((e = demo_add_members(g)) != KN_OK)
-		return e;
+	return KN_OK;
+}
 
-	/* Candidacies: units drawn by weight, sources spread evenly. */
-	pick = NULL;
-	for (size_t i = 0; i < g->nu; i++) {
+/* Plan and write ncand candidacies into g->c (which it allocates; g->nc
+ * counts them) among the considering units of g->u[from .. to-1], drawn
+ * by weight, their sources spread evenly over first .. last. */
+static enum kn_err plan_candidacies(struct gen *g, size_t from, size_t to, size_t ncand,
+				    kn_date first, kn_date last)
+{
+	int *pick = NULL;
+	size_t npick = 0, cap = 0;
+	enum kn_err e = KN_OK;
+
+	for (size_t i = from; i < to; i++) {
 		/* The small demo spreads its few candidacies evenly. */
 		int w = !g->u[i].considering ? 0 : g->small ? 1 : demo_profiles[g->u[i].prof].weight;
 		for (int k = 0; k < w; k++) {
@@ -341,37 +366,133 @@ static enum kn_err generate(struct gen *g, size_t ncand, kn_date first, kn_date 
 		}
 	}
 	g->c = xcalloc(ncand ? ncand : 1, sizeof(*g->c));
-	for (size_t i = 0; i < ncand; i++) {
+	g->nc = 0;
+	for (size_t i = 0; i < ncand && npick > 0; i++) {
 		int unit = pick[rng_int(&g->r, 0, (int)npick - 1)];
 		kn_date source = demo_next_workday(g, first + rng_int(&g->r, 0, (int)(last - first)));
 		demo_plan_candidacy(g, &g->c[i], unit, source);
 		g->nc++;
-		if ((e = demo_put_candidate(g, &g->c[i])) != KN_OK) {
-			free(pick);
-			return e;
-		}
-		if (g->progress)
+		if ((e = demo_put_candidate(g, &g->c[i])) != KN_OK)
+			break;
+		if (g->progress && !g->nation)
 			g->progress(_("candidates"), i + 1, ncand);
 	}
 	free(pick);
-	if ((e = record_all(g)) != KN_OK)
+	return e;
+}
+
+/* The small and city sizes: one city, planned whole, then recorded. */
+static enum kn_err generate(struct gen *g, size_t ncand, kn_date first, kn_date last,
+			    size_t *ncands)
+{
+	struct counters cnt;
+	struct admitted ad;
+	enum kn_err e;
+
+	demo_build_units(g);
+	if ((e = put_units(g)) != KN_OK)
 		return e;
-	return add_quotas(g);
+	if ((e = demo_add_members(g, 0, g->nu)) != KN_OK)
+		return e;
+	if ((e = plan_candidacies(g, 0, g->nu, ncand, first, last)) != KN_OK)
+		return e;
+	*ncands = g->nc;
+	cnt.cert = xcalloc(g->nu, sizeof(*cnt.cert));
+	cnt.dec = xcalloc(g->nu, sizeof(*cnt.dec));
+	e = record_all(g, &cnt);
+	free(cnt.cert);
+	free(cnt.dec);
+	if (e != KN_OK)
+		return e;
+	ad.cnt = xcalloc(g->nu, sizeof(*ad.cnt));
+	ad.has = xcalloc(g->nu, sizeof(*ad.has));
+	count_admissions(g, &ad);
+	e = add_quotas(g, &ad);
+	free(ad.cnt);
+	free(ad.has);
+	return e;
+}
+
+/*
+ * The national and province sizes: the whole unit tree first (the ledger
+ * needs it, and it is small beside the people: 330,000 units for 6.5
+ * million people), then one province at a time — its members, the plan
+ * of its candidacies, their steps recorded in date order, its admissions
+ * counted for the quotas — and the province's people and plan freed
+ * before the next. Memory is one province's plan, whatever the nation's
+ * size. Introducers and mentors are members of the candidate's own cell
+ * and every number series belongs to a unit of one province, so the
+ * provinces need not interleave their dates. About 2.9 candidacies per
+ * considering unit over the five years (some 780,000 nationally, 200,000
+ * admissions a year as PRODUCT.md says).
+ */
+static enum kn_err generate_nation(struct gen *g, int nprov, kn_date first, kn_date last,
+				   size_t *ncands)
+{
+	int prov[DEMO_MAXPROV + 1], np = 0;
+	struct counters cnt;
+	struct admitted ad;
+	enum kn_err e;
+
+	demo_build_nation(g, nprov, prov, &np);
+	if ((e = put_units(g)) != KN_OK)
+		return e;
+	cnt.cert = xcalloc(g->nu, sizeof(*cnt.cert));
+	cnt.dec = xcalloc(g->nu, sizeof(*cnt.dec));
+	ad.cnt = xcalloc(g->nu, sizeof(*ad.cnt));
+	ad.has = xcalloc(g->nu, sizeof(*ad.has));
+	*ncands = 0;
+	for (int k = 0; k < np && e == KN_OK; k++) {
+		size_t from = (size_t)prov[k], to = (size_t)prov[k + 1], nconsider = 0;
+		/* Refs start with the province's own number; the serial, with
+		 * the members, restarts in each province. */
+		g->ref_prov = nprov ? k + 1 : 79;
+		g->serial = 0;
+		g->nm = 0;
+		for (size_t i = from; i < to; i++)
+			nconsider += g->u[i].considering;
+		if ((e = demo_add_members(g, from, to)) == KN_OK &&
+		    (e = plan_candidacies(g, from, to, nconsider * 29 / 10, first, last)) == KN_OK)
+			e = record_all(g, &cnt);
+		if (e == KN_OK)
+			count_admissions(g, &ad);
+		*ncands += g->nc;
+		free(g->c);
+		g->c = NULL;
+		g->nc = 0;
+		if (g->progress)
+			g->progress(_("provinces"), (size_t)k + 1, (size_t)np);
+	}
+	free(cnt.cert);
+	free(cnt.dec);
+	if (e == KN_OK)
+		e = add_quotas(g, &ad);
+	free(ad.cnt);
+	free(ad.has);
+	return e;
+}
+
+int demo_size_known(const char *size)
+{
+	return size && (strcmp(size, "small") == 0 || strcmp(size, "city") == 0 ||
+			strcmp(size, "province") == 0 || strcmp(size, "national") == 0);
 }
 
 enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 			  unsigned long seed, void (*progress)(const char *, size_t, size_t),
-			  struct buf *err)
+			  struct demo_stats *stats, struct buf *err)
 {
 	struct gen g;
 	struct unit *have;
-	size_t nhave, ncand;
+	size_t nhave, ncand, ncands = 0;
 	kn_date saved_today = l->today;
+	int saved_bulk = l->bulk;
 	enum kn_err e;
 	struct buf what = BUF_INIT;
 
-	if (!size || (strcmp(size, "small") != 0 && strcmp(size, "city") != 0)) {
-		buf_addf(err, _("unknown demo size '%s'; use small or city"), size ? size : "");
+	if (!demo_size_known(size)) {
+		buf_addf(err, _("unknown demo size '%s'; use small, city, province or national"),
+			 size ? size : "");
 		return KN_EINVAL;
 	}
 	if ((e = store_unit_all(s, &have, &nhave)) != KN_OK) {
@@ -393,21 +514,36 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	g.progress = progress;
 	g.today = demo_today();
 	g.small = strcmp(size, "small") == 0;
+	g.nation = strcmp(size, "national") == 0 || strcmp(size, "province") == 0;
 	buf_init(&g.nb);
 	buf_init(&g.fb);
 	/* About 2,500 candidacies a year in the city from late 2020 (those
 	 * still in probation in 2022) to a month before the demo's today. */
 	ncand = g.small ? 60 : 12800;
 	l->today = g.today;
+	/* The demo audits itself in one entry below, not step by step. */
+	l->bulk = 1;
 
+	/* Millions of rows into indexes far bigger than a default page
+	 * cache: 256 MB of cache keeps them in memory (the whole demo then
+	 * stays well under its 1 GB). */
+	if (g.nation && (e = store_cache_mb(s, 256)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(s));
+		goto out;
+	}
 	if ((e = store_begin(s)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(s));
 		goto out;
 	}
-	e = generate(&g, ncand, date_from_ymd(2020, 10, 1), date_from_ymd(2025, 11, 20));
+	if (g.nation)
+		e = generate_nation(&g, strcmp(size, "national") == 0 ? 63 : 0,
+				    date_from_ymd(2020, 10, 1), date_from_ymd(2025, 11, 20), &ncands);
+	else
+		e = generate(&g, ncand, date_from_ymd(2020, 10, 1), date_from_ymd(2025, 11, 20),
+			     &ncands);
 	if (e == KN_OK) {
 		buf_addf(&what, "size=%s seed=%lu units=%zu people=%zu candidacies=%zu steps=%zu",
-			 size, seed, g.nu, g.npeople, g.nc, g.nsteps);
+			 size, seed, g.nu, g.npeople, ncands, g.nsteps);
 		if ((e = store_audit(s, l->actor, "demo", "database", size, NULL, what.s)) != KN_OK)
 			buf_addf(err, "%s", store_errmsg(s));
 	}
@@ -417,8 +553,15 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	} else {
 		store_rollback(s);
 	}
+	if (e == KN_OK && stats) {
+		stats->units = g.nu;
+		stats->people = g.npeople;
+		stats->candidacies = ncands;
+		stats->steps = g.nsteps;
+	}
 out:
 	l->today = saved_today;
+	l->bulk = saved_bulk;
 	if (e != KN_OK)
 		ledger_reload_units(l);
 	buf_release(&what);

@@ -38,12 +38,25 @@ struct ledger;
 /* The date the demo city is seen from: 2025-12-20. */
 kn_date demo_today(void);
 
+/* What demo_generate() wrote. */
+struct demo_stats {
+	size_t units, people, candidacies, steps;
+};
+
+/* 1 if size names a demo size demo_generate() knows. */
+int demo_size_known(const char *size);
+
 /*
  * Generate the demo into s, recording steps through l (opened on s; its
- * unit tree is reloaded here). size: "small" (a district and a bloc,
- * about 30 units and 60 candidacies) or "city" (about 650 units and
- * 12,000 candidacies). progress, when not NULL, is called with a phase
- * name and done/total counts. Everything is one transaction.
+ * unit tree is reloaded here; l->bulk is set while it runs, the demo
+ * auditing itself in one entry). size: "small" (a district and a bloc,
+ * about 30 units and 60 candidacies), "city" (about 650 units and 12,000
+ * candidacies), "province" (one big province: about 14,000 units and
+ * 300,000 people) or "national" (63 provinces: about 330,000 units, 6.5
+ * million people, 8 million steps; generated a province at a time, so
+ * memory does not grow with the nation). progress, when not NULL, is
+ * called with a phase name and done/total counts; stats, when not NULL,
+ * gets the counts written. Everything is one transaction.
  *  - KN_EINVAL: unknown size, or the database already has units (message
  *    in err, nothing written);
  *  - KN_ERULE and others: a step was refused or the store failed (a bug
@@ -52,6 +65,6 @@ kn_date demo_today(void);
  */
 enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 			  unsigned long seed, void (*progress)(const char *, size_t, size_t),
-			  struct buf *err);
+			  struct demo_stats *stats, struct buf *err);
 
 #endif

@@ -3,7 +3,8 @@
  * demo_units.c and demo_people.c): the years and counters, the seeded
  * generator (splitmix64), the occupations, qualifications and kinds of
  * cell, and the generator's state (struct gen) with the passes each file
- * runs for demo.c's demo_generate().
+ * runs for demo.c's demo_generate(); demo_nation.c builds the provinces
+ * of the national and province sizes.
  */
 #ifndef KN_DEMO_IMPL_H
 #define KN_DEMO_IMPL_H
@@ -134,6 +135,12 @@ struct gen {
 	void (*progress)(const char *, size_t, size_t);
 	kn_date today;
 	int small;
+	/* The national and province sizes: a tree of provinces generated
+	 * and recorded one province at a time (demo_nation.c). ref_prov,
+	 * when not 0, is the first three digits of every ref made (the
+	 * province being generated), in place of a drawn birth province. */
+	int nation;
+	int ref_prov;
 	struct dunit *u;
 	size_t nu, capu;
 	char (*members)[16];
@@ -151,15 +158,30 @@ enum kn_err demo_store_failed(struct gen *g, enum kn_err e);
 
 /* The unit tables (demo_units.c): the city's units into g->u. */
 void demo_build_units(struct gen *g);
+/* One unit into g->u (code: its last part, after the parent's code and a
+ * dot); its index. */
+int demo_add_unit(struct gen *g, int parent, const char *code, const char *name,
+		  enum unit_kind kind, int may_admit, const char *sector, int special,
+		  enum profile prof);
+/* Set g->u[i].competent of every considering unit. */
+void demo_set_competent(struct gen *g);
 
 /* The people (demo_people.c): the full members of every considering
  * unit; the plan of one candidacy; the candidate written as a person. */
-enum kn_err demo_add_members(struct gen *g);
+enum kn_err demo_add_members(struct gen *g, size_t from, size_t to);
 /* d, or the next working day after it. */
 kn_date demo_next_workday(struct gen *g, kn_date d);
 void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source);
 enum kn_err demo_put_candidate(struct gen *g, struct cand *c);
 /* qsort order of struct event: by date, then candidacy and step. */
 int demo_event_cmp(const void *a, const void *b);
+
+/* The national tree (demo_nation.c): nprov provinces (or, with nprov 0,
+ * one big province as the root) into g->u, each province's units a
+ * contiguous run; prov[] gets the index of each province's unit and
+ * prov[*n] one past the last unit, so that province k is the units
+ * prov[k] .. prov[k + 1] - 1. prov has room for 64 + 1 entries. */
+#define DEMO_MAXPROV 64
+void demo_build_nation(struct gen *g, int nprov, int *prov, int *n);
 
 #endif

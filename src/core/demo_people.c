@@ -113,7 +113,13 @@ static void make_ref(struct gen *g, char sex, kn_date birth, char out[16])
 	int cs = (y >= 2000 ? 2 : 0) + (sex == 'F');
 	struct buf b = BUF_INIT;
 
-	buf_addf(&b, "%03d%d%02d%06u", PICK(&g->r, birth_province), cs, y % 100, ++g->serial);
+	int prov = PICK(&g->r, birth_province);
+
+	/* At national size the serial restarts in every province, whose
+	 * code makes the ref unique (six digits would not hold the nation). */
+	if (g->ref_prov)
+		prov = g->ref_prov;
+	buf_addf(&b, "%03d%d%02d%06u", prov, cs, y % 100, ++g->serial);
 	memcpy(out, b.s, b.len < 15 ? b.len + 1 : 16);
 	out[15] = 0;
 	buf_release(&b);
@@ -203,21 +209,26 @@ static enum kn_err put_person(struct gen *g, struct person *p)
 	return KN_OK;
 }
 
-/* The full members of every considering unit: admitted 1980–2016, so
- * that they are full members long before the first introduction. */
-enum kn_err demo_add_members(struct gen *g)
+/* The full members of every considering unit among g->u[from .. to-1]:
+ * admitted 1980–2016, so that they are full members long before the
+ * first introduction. A national cell is bigger than a city's: 5.6
+ * million members in about 270,000 cells. */
+enum kn_err demo_add_members(struct gen *g, size_t from, size_t to)
 {
 	size_t done = 0, total = 0;
 
-	for (size_t i = 0; i < g->nu; i++)
+	for (size_t i = from; i < to; i++)
 		total += g->u[i].considering;
-	for (size_t i = 0; i < g->nu; i++) {
+	for (size_t i = from; i < to; i++) {
 		struct dunit *d = &g->u[i];
 		const struct profile_info *pi = &demo_profiles[d->prof];
 		if (!d->considering)
 			continue;
 		d->member0 = (int)g->nm;
-		d->nmembers = rng_int(&g->r, d->basic ? 5 : 4, d->basic ? 12 : 9);
+		if (g->nation)
+			d->nmembers = rng_int(&g->r, 14, 27);
+		else
+			d->nmembers = rng_int(&g->r, d->basic ? 5 : 4, d->basic ? 12 : 9);
 		for (int k = 0; k < d->nmembers; k++) {
 			struct person p;
 			enum ethnic e = ethnic_of(g, d, 1);

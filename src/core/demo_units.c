@@ -261,7 +261,7 @@ static const struct bloc blocs[] = {
 
 /* ---- units ---- */
 
-static int add_unit(struct gen *g, int parent, const char *code, const char *name,
+int demo_add_unit(struct gen *g, int parent, const char *code, const char *name,
 		    enum unit_kind kind, int may_admit, const char *sector, int special,
 		    enum profile prof)
 {
@@ -333,7 +333,7 @@ static void add_cells(struct gen *g, int parent, const char *cells, const char *
 		buf_reset(&code);
 		buf_addf(&name, "Chi bộ %s", item.s);
 		buf_addf(&code, "C%02d", ++i);
-		add_unit(g, parent, code.s, name.s, UNIT_CELL, 0, sector, 0, prof);
+		demo_add_unit(g, parent, code.s, name.s, UNIT_CELL, 0, sector, 0, prof);
 	}
 	buf_release(&item);
 	buf_release(&name);
@@ -357,7 +357,7 @@ static void add_place(struct gen *g, int district, const char *place, int serial
 		buf_addf(&code, "P%02d", serial_p);
 	else
 		buf_addf(&code, "X%02d", serial_x);
-	gr = add_unit(g, district, code.s, name.s, UNIT_GRASSROOTS, 0, ward ? "ward" : "commune",
+	gr = demo_add_unit(g, district, code.s, name.s, UNIT_GRASSROOTS, 0, ward ? "ward" : "commune",
 		      special, ward ? PR_WARD : PR_COMMUNE);
 	if (special)
 		g->u[gr].khmer = 250;
@@ -371,21 +371,21 @@ static void add_place(struct gen *g, int district, const char *place, int serial
 			buf_addf(&cell, "Chi bộ khu vực %d", h + 1);
 		else
 			buf_addf(&cell, "Chi bộ ấp %s", hamlets[(off + h) % (int)NELEM(hamlets)]);
-		add_unit(g, gr, code.s, cell.s, UNIT_CELL, 0, "hamlet", 0,
+		demo_add_unit(g, gr, code.s, cell.s, UNIT_CELL, 0, "hamlet", 0,
 			 ward ? PR_WARD : PR_COMMUNE);
 	}
 	buf_reset(&cell);
 	buf_addf(&cell, "Chi bộ Cơ quan %s %s", word, pname);
-	add_unit(g, gr, "CQ", cell.s, UNIT_CELL, 0, "agency", 0, PR_AGENCY);
+	demo_add_unit(g, gr, "CQ", cell.s, UNIT_CELL, 0, "agency", 0, PR_AGENCY);
 	if (!g->small && rng_chance(&g->r, 250)) {
 		buf_reset(&cell);
 		buf_addf(&cell, "Chi bộ Quân sự %s %s", word, pname);
-		add_unit(g, gr, "QS", cell.s, UNIT_CELL, 0, "armed_forces", 0, PR_ARMY);
+		demo_add_unit(g, gr, "QS", cell.s, UNIT_CELL, 0, "armed_forces", 0, PR_ARMY);
 	}
 	if (!g->small && rng_chance(&g->r, 200)) {
 		buf_reset(&cell);
 		buf_addf(&cell, "Chi bộ Trường Tiểu học %s", pname);
-		add_unit(g, gr, "TH", cell.s, UNIT_CELL, 0, "school", 0, PR_SCHOOL);
+		demo_add_unit(g, gr, "TH", cell.s, UNIT_CELL, 0, "school", 0, PR_SCHOOL);
 	}
 	buf_release(&name);
 	buf_release(&code);
@@ -398,7 +398,7 @@ static void add_district(struct gen *g, int root, const struct district *dt, int
 	const char *p = dt->places;
 	int d, np = 0, nx = 0, n = 0, gr;
 
-	d = add_unit(g, root, dt->code, dt->name, UNIT_UPPER, 1, NULL, 0, PR_WARD);
+	d = demo_add_unit(g, root, dt->code, dt->name, UNIT_UPPER, 1, NULL, 0, PR_WARD);
 	g->u[d].suffix = dt->suffix;
 	g->u[d].khmer = dt->khmer;
 	g->u[d].hoa = dt->hoa;
@@ -415,24 +415,24 @@ static void add_district(struct gen *g, int root, const struct district *dt, int
 	/* The district's own grassroots units. */
 	buf_reset(&name);
 	buf_addf(&name, "Chi bộ Trường THPT %s", dt->school);
-	add_unit(g, d, "THPT", name.s, UNIT_GRASSROOTS, 0, "school", 0, PR_SCHOOL);
+	demo_add_unit(g, d, "THPT", name.s, UNIT_GRASSROOTS, 0, "school", 0, PR_SCHOOL);
 	if (!g->small) {
 		buf_reset(&name);
 		buf_addf(&name, "Đảng bộ Cơ quan Chính quyền %s", dt->where);
-		gr = add_unit(g, d, "CQ", name.s, UNIT_GRASSROOTS, 0, "agency", 0, PR_AGENCY);
+		gr = demo_add_unit(g, d, "CQ", name.s, UNIT_GRASSROOTS, 0, "agency", 0, PR_AGENCY);
 		add_cells(g, gr, "Văn phòng HĐND và UBND|Phòng Tài chính - Kế hoạch|"
 			  "Phòng Giáo dục và Đào tạo|Phòng Nội vụ", "agency", PR_AGENCY);
 		buf_reset(&name);
 		buf_addf(&name, "Chi bộ Ban Chỉ huy Quân sự %s", dt->where);
-		add_unit(g, d, "QS", name.s, UNIT_GRASSROOTS, 0, "armed_forces", 0, PR_ARMY);
+		demo_add_unit(g, d, "QS", name.s, UNIT_GRASSROOTS, 0, "armed_forces", 0, PR_ARMY);
 		buf_reset(&name);
 		buf_addf(&name, "Chi bộ Trung tâm Y tế %s", dt->where);
-		add_unit(g, d, "TTYT", name.s, UNIT_GRASSROOTS, 0, "other", 0, PR_HEALTH);
+		demo_add_unit(g, d, "TTYT", name.s, UNIT_GRASSROOTS, 0, "other", 0, PR_HEALTH);
 		for (int i = 0, k = rng_int(&g->r, 1, 2); i < k; i++) {
 			buf_reset(&name);
 			buf_addf(&name, "Chi bộ %s", companies[*company % (int)NELEM(companies)]);
 			(*company)++;
-			add_unit(g, d, i ? "DN2" : "DN1", name.s, UNIT_GRASSROOTS, 0,
+			demo_add_unit(g, d, i ? "DN2" : "DN1", name.s, UNIT_GRASSROOTS, 0,
 				 "nonstate_enterprise", 0, PR_NONSTATE);
 		}
 	}
@@ -442,7 +442,7 @@ static void add_district(struct gen *g, int root, const struct district *dt, int
 
 static void add_bloc(struct gen *g, int root, const struct bloc *b)
 {
-	int d = add_unit(g, root, b->code, b->name, UNIT_UPPER, 1, NULL, 0, PR_AGENCY);
+	int d = demo_add_unit(g, root, b->code, b->name, UNIT_UPPER, 1, NULL, 0, PR_AGENCY);
 
 	g->u[d].suffix = b->suffix;
 	g->u[d].khmer = b->khmer;
@@ -452,7 +452,7 @@ static void add_bloc(struct gen *g, int root, const struct bloc *b)
 		int gr;
 		if (g->small && !t->small)
 			continue;
-		gr = add_unit(g, d, t->code, t->name, UNIT_GRASSROOTS, t->may_admit, t->sector, 0,
+		gr = demo_add_unit(g, d, t->code, t->name, UNIT_GRASSROOTS, t->may_admit, t->sector, 0,
 			      t->prof);
 		if (t->may_admit)
 			g->u[gr].suffix = "ĐU";
@@ -466,7 +466,7 @@ void demo_build_units(struct gen *g)
 {
 	int root, company = 0;
 
-	root = add_unit(g, -1, "CT", "Đảng bộ thành phố Cần Thơ", UNIT_PROVINCE, 1, NULL, 0,
+	root = demo_add_unit(g, -1, "CT", "Đảng bộ thành phố Cần Thơ", UNIT_PROVINCE, 1, NULL, 0,
 			PR_AGENCY);
 	g->u[root].suffix = "TU";
 	for (size_t i = 0; i < NELEM(districts); i++)
@@ -475,8 +475,13 @@ void demo_build_units(struct gen *g)
 	for (size_t i = 0; i < NELEM(blocs); i++)
 		if (!g->small || blocs[i].small)
 			add_bloc(g, root, &blocs[i]);
-	/* The competent committee of each considering unit: the nearest
-	 * may_admit unit at or above its grassroots unit (RULES.md §1). */
+	demo_set_competent(g);
+}
+
+/* The competent committee of each considering unit: the nearest
+ * may_admit unit at or above its grassroots unit (RULES.md §1). */
+void demo_set_competent(struct gen *g)
+{
 	for (size_t i = 0; i < g->nu; i++) {
 		int k = (int)i;
 		g->u[i].competent = -1;

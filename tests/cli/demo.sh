@@ -86,6 +86,12 @@ dump "$A" a2
 if cmp -s a/steps.csv a2/steps.csv && cmp -s a/people.csv a2/people.csv; then ok; else
 	bad "a refused demo changed the database"; fi
 status 2 "$KETNAP" --db "$X" demo --size huge
+if grep -q "province or national" err; then ok; else bad "the sizes are not named: $(cat err)"; fi
+# The province and national sizes take minutes (bench/national.sh runs
+# them); here only that they are known sizes: on a database that has
+# units they are refused like any other size, not as usage errors.
+status 1 "$KETNAP" --db "$A" demo --size province
+status 1 "$KETNAP" --db "$A" demo --size national
 status 2 "$KETNAP" --db "$X" demo --seed abc
 status 2 "$KETNAP" --db "$X" demo extra
 
