@@ -446,7 +446,11 @@ static int decisions_build(struct request *rq, struct response *rs, void *arg)
 	}
 	q->l = &l;
 	ledger_policy(&l, l.today, &q->pol);
-	if ((e = store_pipeline_each(rq->store, l.today, queue_collect, q)) != KN_OK) {
+	/* The scope's subtree only (queue_collect keeps nothing else); each
+	 * step's code and date are all deadlines_for() and
+	 * ledger_next_step() read. */
+	if ((e = store_pipeline_dates(rq->store, q->scope->u.code, l.today, queue_collect, q)) !=
+	    KN_OK) {
 		api_store_error(rq, rs, e);
 		goto out;
 	}

@@ -447,7 +447,10 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 	q.l = &l;
 	q.scope = unitree_find(&l.tree, rq->user.unit);
 	ledger_policy(&l, l.today, &q.pol);
-	if (!q.scope || store_pipeline_each(rq->store, l.today, queue_each, &q) != KN_OK) {
+	/* Only the user's subtree: queue_each() keeps nothing else, and the
+	 * queue needs only each step's code and date (core/queue.h). */
+	if (!q.scope ||
+	    store_pipeline_dates(rq->store, rq->user.unit, l.today, queue_each, &q) != KN_OK) {
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
 		goto out;
 	}
