@@ -56,6 +56,13 @@ struct ledger {
 	 * edit of a recorded step, an override, a failure, another person.
 	 * Private to ledger.c; ledger_forget() drops it. */
 	struct ledger_memo *memo;
+	/* ledger_policy()'s last answer, in force on every date of
+	 * [pol_lo, pol_hi): no policy row (the database's or a default)
+	 * starts inside, so policy_resolve() would pick the same rows.
+	 * pol_ok: set. Private to ledger.c. */
+	int pol_ok;
+	int64_t pol_lo, pol_hi;
+	struct policy pol;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
