@@ -54,6 +54,11 @@ struct ledger_memo {
 	struct person p;
 	struct candidacy *c;
 	size_t nc;
+	/* The version of candidacy vid as this transaction left it (a
+	 * step written with the version read, then one more), or -1:
+	 * read it (after a source step, whose new row's version is the
+	 * database's default). */
+	int64_t vid, version;
 };
 
 void ledger_forget(struct ledger *l)
@@ -546,6 +551,14 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
 	return 1;
 }
 
+/* Whether the memo's version (of candidacy vid) stands for candidacy cid:
+ * the bulk writer's own transaction moved it last (on PostgreSQL it holds
+ * the row's lock since, so nobody else can have). */
+static int keep_version(int64_t vid, int64_t version, int64_t cid)
+{
+	return version >= 0 && vid == cid;
+}
+
 enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct step *in,
 			int dry_run, int upsert, struct violations *v, struct buf *err,
 			enum ledger_outcome *outcome)
@@ -568,6 +581,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	 * to the memo instead of being freed. */
 	int memo_on = l->bulk && !l->no_memo && l->expect_version < 0;
 	int keep = 0;
+	int64_t memo_vid = 0, memo_version = -1;
 
 	*outcome = LEDGER_RECORDED;
 	memset(&p, 0, sizeof(p));
@@ -589,6 +603,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		p = m->p;
 		cands = m->c;
 		ncands = m->nc;
+		memo_vid = m->vid;
+		memo_version = m->version;
 		free(m->ref);
 		free(m);
 		l->memo = NULL;
@@ -785,7 +801,10 @@ have_cands:
 		} else if (open) {
 			cid = open->id;
 			cur = open->stage;
-			e = store_candidacy_version(l->store, cid, &version);
+			if (keep_version(memo_vid, memo_version, cid))
+				version = memo_version;
+			else
+				e = store_candidacy_version(l->store, cid, &version);
 			/* The caller's version: what the user saw (web forms). */
 			if (e == KN_OK && l->expect_version >= 0 && version != l->expect_version) {
 				buf_addf(err, "%s\n", _("someone recorded a step for this candidate "
@@ -815,10 +834,14 @@ have_cands:
 			store_rollback(l->store);
 		if (e != KN_OK && e != KN_EINVAL && !told)
 			buf_addf(err, "%s\n", store_errmsg(l->store));
-		if (e == KN_OK && memo_on)
+		if (e == KN_OK && memo_on) {
 			keep = memo_append(&cands, &ncands, open ? (size_t)(open - cands) : SIZE_MAX,
 					   cid, p.id, &st, step_id, stage, still_open,
 					   mentor.ref, intro_p[0].ref, intro_p[1].ref);
+			/* S_CAND_STAGE moved the version on by one. */
+			memo_vid = cid;
+			memo_version = version >= 0 ? version + 1 : -1;
+		}
 	}
 out:
 	buf_release(&desc);
@@ -831,6 +854,8 @@ out:
 		m->p = p;
 		m->c = cands;
 		m->nc = ncands;
+		m->vid = memo_vid;
+		m->version = memo_version;
 		l->memo = m;
 		memset(&p, 0, sizeof(p));
 		cands = NULL;
