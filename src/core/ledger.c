@@ -584,6 +584,10 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	int64_t memo_vid = 0, memo_version = -1;
 
 	*outcome = LEDGER_RECORDED;
+	/* A memo left from a bulk run may be stale once writes go through
+	 * other paths: only bulk calls, one after another, may use it. */
+	if (!memo_on)
+		ledger_forget(l);
 	memset(&p, 0, sizeof(p));
 	memset(intro_p, 0, sizeof(intro_p));
 	memset(&mentor, 0, sizeof(mentor));
