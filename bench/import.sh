@@ -9,7 +9,9 @@
 # a temporary directory, times the import of units, people and steps
 # (peak RSS by /usr/bin/time), and prints e.g.
 #   import steps: 2.31 s, peak 38 MB; sqlite3 .import: 0.09 s; ratio 25.7x
-# and the database's size, with the audit table's share of it (sqlite3's
+# the same import without the ledger's per-person memo
+# (KETNAP_IMPORT_NOMEMO=1, into a copy of the database as it was before
+# the steps) against it, and the database's size, with the audit table's share of it (sqlite3's
 # dbstat, when the shell has it).
 set -eu
 
@@ -39,11 +41,17 @@ measure() {
 measure "import units" "$ketnap" --db "$tmp/k.db" import units "$tmp/city/units.csv"
 measure "import people" "$ketnap" --db "$tmp/k.db" import people "$tmp/city/people.csv"
 "$ketnap" --db "$tmp/k.db" import holidays "$tmp/city/holidays.csv" >/dev/null
+cp "$tmp/k.db" "$tmp/nomemo.db"
 steps_line=$(measure "import steps" "$ketnap" --db "$tmp/k.db" import steps "$tmp/city/steps.csv")
 echo "$steps_line"
 steps_secs=$(echo "$steps_line" | awk '{ print $3 }')
 measure "re-import steps (no-op)" "$ketnap" --db "$tmp/k.db" import steps "$tmp/city/steps.csv"
 measure "export steps" "$ketnap" --db "$tmp/k.db" export steps -o "$tmp/steps.out"
+nomemo_line=$(KETNAP_IMPORT_NOMEMO=1 measure "import steps without the memo" "$ketnap" \
+	--db "$tmp/nomemo.db" import steps "$tmp/city/steps.csv")
+echo "$nomemo_line"
+"$ketnap" --db "$tmp/nomemo.db" export steps -o "$tmp/steps.nomemo"
+cmp -s "$tmp/steps.out" "$tmp/steps.nomemo" || { echo "import.sh: the steps differ without the memo" >&2; exit 1; }
 
 # Baseline: the sqlite3 shell loading the same file into a bare table.
 cat >"$tmp/base.sql" <<SQL
@@ -63,6 +71,9 @@ awk -v a="$steps_line" -v s="$steps_secs" -v b="$base" -v sc="$steps_cpu" -v bc=
 	r = (b > 0) ? s / b : 0;
 	rc = (bc > 0) ? sc / bc : 0;
 	printf "%s; sqlite3 .import: %s s (%s s CPU); ratio %.1fx (CPU %.1fx)\n", a, b, bc, r, rc }'
+nomemo_cpu=$(echo "$nomemo_line" | sed 's/.*(\([0-9.]*\) s CPU).*/\1/')
+awk -v n="$nomemo_cpu" -v m="$steps_cpu" 'BEGIN {
+	printf "without the memo: %s s CPU, %.2fx the import with it\n", n, (m > 0 ? n / m : 0) }'
 
 # The database, and what of it the audit log takes.
 size=$(stat -c %s "$tmp/k.db")

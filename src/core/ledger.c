@@ -3,6 +3,7 @@
  * runs the rule table, and writes the step, the candidacy's derived stage
  * and the audit entry in one transaction.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,38 @@ enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar 
 	return KN_OK;
 }
 
+/* struct ledger's memo: the person of ref as read within actor_unit's
+ * scope, with their candidacies and steps as a re-read would return them
+ * (but recorded_at, which the store stamps and nothing judges, is NULL on
+ * a step the memo appended). */
+struct ledger_memo {
+	char *ref;
+	const char *actor_unit;
+	struct person p;
+	struct candidacy *c;
+	size_t nc;
+	/* The version of candidacy vid as this transaction left it (a
+	 * step written with the version read, then one more), or -1:
+	 * read it (after a source step, whose new row's version is the
+	 * database's default). */
+	int64_t vid, version;
+};
+
+void ledger_forget(struct ledger *l)
+{
+	struct ledger_memo *m = l->memo;
+	if (!m)
+		return;
+	free(m->ref);
+	person_release(&m->p);
+	store_candidacies_free(m->c, m->nc);
+	free(m);
+	l->memo = NULL;
+}
+
 void ledger_release(struct ledger *l)
 {
+	ledger_forget(l);
 	if (!l->tree_borrowed)
 		unitree_free(&l->tree);
 	memset(&l->tree, 0, sizeof(l->tree));
@@ -52,6 +83,7 @@ void ledger_release(struct ledger *l)
 	store_policy_free(l->policy, l->npolicy);
 	l->policy = NULL;
 	l->npolicy = 0;
+	l->pol_ok = 0;
 }
 
 enum kn_err ledger_reload_units(struct ledger *l)
@@ -68,10 +100,46 @@ enum kn_err ledger_reload_units(struct ledger *l)
 	return KN_OK;
 }
 
+/* The span of dates around d that no row of rows[0..n) starts inside:
+ * narrows [*lo, *hi) to the latest `from` on or before d and the earliest
+ * after it. */
+static void policy_span(const struct policy_row *rows, size_t n, kn_date d, int64_t *lo,
+			int64_t *hi)
+{
+	for (size_t i = 0; i < n; i++) {
+		kn_date from = rows[i].from;
+		if (from == KN_DATE_NONE)
+			continue;
+		if (from <= d && from > *lo)
+			*lo = from;
+		else if (from > d && from < *hi)
+			*hi = from;
+	}
+}
+
+/* Resolving the rows is some 7% of a bulk steps import (a string compare
+ * per row and key), and a person's steps, like the days of a file, mostly
+ * fall in one span between two policy changes: the last answer is kept
+ * with its span. */
 void ledger_policy(struct ledger *l, kn_date d, struct policy *out)
 {
 	struct buf err = BUF_INIT;
-	if (policy_resolve(l->policy, l->npolicy, d, out, &err) != 0) {
+	if (l->pol_ok && d != KN_DATE_NONE && d >= l->pol_lo && d < l->pol_hi) {
+		*out = l->pol;
+		return;
+	}
+	if (policy_resolve(l->policy, l->npolicy, d, out, &err) == 0) {
+		if (d != KN_DATE_NONE) {
+			size_t nd;
+			const struct policy_row *def = policy_default_rows(&nd);
+			l->pol_lo = INT64_MIN;
+			l->pol_hi = INT64_MAX;
+			policy_span(l->policy, l->npolicy, d, &l->pol_lo, &l->pol_hi);
+			policy_span(def, nd, d, &l->pol_lo, &l->pol_hi);
+			l->pol = *out;
+			l->pol_ok = 1;
+		}
+	} else {
 		/* A bad row in the database: fall back to the defaults, which
 		 * policy_resolve always fills in for the keys it understood. */
 		size_t n;
@@ -435,6 +503,62 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 	return KN_OK;
 }
 
+/*
+ * The memo's side of a step just written (ledger_step, bulk): append it to
+ * the candidacy it went to, as S_CAND_OF and S_STEPS_OF would read them
+ * back — a new candidacy after the others for a source step (ids grow),
+ * the step last (seq grows), the stage and open flag S_CAND_STAGE wrote.
+ * open_at: the index of the open candidacy, SIZE_MAX for none. A step that
+ * names people is read back with their refs as found (BY_REF), so it is
+ * mirrored only when each ref it carries was found by this step under
+ * that very ref (mentor_ref, intro1_ref, intro2_ref: the people the step
+ * looked up, NULL when none); an override is not mirrored either. Returns
+ * 1 when mirrored, 0 when the memo must be dropped.
+ */
+static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at, int64_t cid,
+		       int64_t person_id, const struct step *st, int64_t step_id,
+		       enum step_code stage, int still_open, const char *mentor_ref,
+		       const char *intro1_ref, const char *intro2_ref)
+{
+	struct candidacy *c;
+	struct step *x;
+
+	if (st->override || st->override_by || step_id <= 0)
+		return 0;
+	if ((st->member && !streq0(st->member, mentor_ref)) ||
+	    (st->intro1 && !streq0(st->intro1, intro1_ref)) ||
+	    (st->intro2 && !streq0(st->intro2, intro2_ref)))
+		return 0;
+	if (st->code == STEP_SOURCE) {
+		*cands = xreallocarray(*cands, *ncands + 1, sizeof(**cands));
+		c = &(*cands)[(*ncands)++];
+		memset(c, 0, sizeof(*c));
+		c->id = cid;
+		c->person_id = person_id;
+	} else {
+		if (open_at == SIZE_MAX || open_at >= *ncands || (*cands)[open_at].id != cid)
+			return 0;
+		c = &(*cands)[open_at];
+	}
+	c->stage = stage;
+	c->open = !!still_open;
+	c->steps = xreallocarray(c->steps, c->nsteps + 1, sizeof(*c->steps));
+	x = &c->steps[c->nsteps++];
+	step_copy(x, st);
+	x->id = step_id;
+	free(x->recorded_at);
+	x->recorded_at = NULL;
+	return 1;
+}
+
+/* Whether the memo's version (of candidacy vid) stands for candidacy cid:
+ * the bulk writer's own transaction moved it last (on PostgreSQL it holds
+ * the row's lock since, so nobody else can have). */
+static int keep_version(int64_t vid, int64_t version, int64_t cid)
+{
+	return version >= 0 && vid == cid;
+}
+
 enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct step *in,
 			int dry_run, int upsert, struct violations *v, struct buf *err,
 			enum ledger_outcome *outcome)
@@ -452,8 +576,18 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	struct step *updating = NULL;	/* the recorded step a changed row replaces */
 	struct candidacy *upd_cand = NULL;
 	size_t upd_index = 0;
+	/* The bulk memo (struct ledger): used when memo_on; keep says that
+	 * p and cands are, at out:, what a re-read would give, and go back
+	 * to the memo instead of being freed. */
+	int memo_on = l->bulk && !l->no_memo && l->expect_version < 0;
+	int keep = 0;
+	int64_t memo_vid = 0, memo_version = -1;
 
 	*outcome = LEDGER_RECORDED;
+	/* A memo left from a bulk run may be stale once writes go through
+	 * other paths: only bulk calls, one after another, may use it. */
+	if (!memo_on)
+		ledger_forget(l);
 	memset(&p, 0, sizeof(p));
 	memset(intro_p, 0, sizeof(intro_p));
 	memset(&mentor, 0, sizeof(mentor));
@@ -467,6 +601,21 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		e = KN_EINVAL;
 		goto out;
 	}
+	if (memo_on && l->memo && strcmp(l->memo->ref, person_ref) == 0 &&
+	    l->memo->actor_unit == l->actor_unit) {
+		struct ledger_memo *m = l->memo;
+		p = m->p;
+		cands = m->c;
+		ncands = m->nc;
+		memo_vid = m->vid;
+		memo_version = m->version;
+		free(m->ref);
+		free(m);
+		l->memo = NULL;
+		keep = 1;
+		goto have_cands;
+	}
+	ledger_forget(l);
 	e = ledger_person_get(l, person_ref, &p);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "person: ");
@@ -483,6 +632,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
+	keep = memo_on;
+have_cands:
 	if (ncands && cands[ncands - 1].open)
 		open = &cands[ncands - 1];
 
@@ -622,6 +773,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	}
 	if (updating) {
 		struct buf after = BUF_INIT;
+		keep = 0;	/* an edited step: not mirrored */
 		step_describe(updating, &desc);
 		step_describe(&st, &after);
 		if ((e = store_begin(l->store)) == KN_OK &&
@@ -637,21 +789,26 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		goto out;
 	}
 
-	/* Write: candidacy (for source), step, stage, audit — one transaction. */
+	/* Write: candidacy (for source), step, stage, audit — one transaction.
+	 * The memo is kept only when the step is appended to it below. */
+	keep = 0;
 	if ((e = store_begin(l->store)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
 	{
-		int64_t cid, version = -1;
-		enum step_code cur = STEP_NONE;
-		int still_open, told = 0;
+		int64_t cid, version = -1, step_id = 0;
+		enum step_code cur = STEP_NONE, stage = STEP_NONE;
+		int still_open = 1, told = 0;
 		if (st.code == STEP_SOURCE) {
 			e = store_candidacy_new(l->store, p.id, p.unit, &cid);
 		} else if (open) {
 			cid = open->id;
 			cur = open->stage;
-			e = store_candidacy_version(l->store, cid, &version);
+			if (keep_version(memo_vid, memo_version, cid))
+				version = memo_version;
+			else
+				e = store_candidacy_version(l->store, cid, &version);
 			/* The caller's version: what the user saw (web forms). */
 			if (e == KN_OK && l->expect_version >= 0 && version != l->expect_version) {
 				buf_addf(err, "%s\n", _("someone recorded a step for this candidate "
@@ -667,8 +824,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 			e = KN_EINVAL;
 		}
 		if (e == KN_OK) {
-			enum step_code stage = next_stage(cur, &st, &still_open);
-			e = store_step_add(l->store, cid, &st, stage, still_open, version, NULL);
+			stage = next_stage(cur, &st, &still_open);
+			e = store_step_add(l->store, cid, &st, stage, still_open, version, &step_id);
 		}
 		if (e == KN_OK && (!l->bulk || st.override)) {
 			step_describe(&st, &desc);
@@ -681,9 +838,33 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 			store_rollback(l->store);
 		if (e != KN_OK && e != KN_EINVAL && !told)
 			buf_addf(err, "%s\n", store_errmsg(l->store));
+		if (e == KN_OK && memo_on) {
+			keep = memo_append(&cands, &ncands, open ? (size_t)(open - cands) : SIZE_MAX,
+					   cid, p.id, &st, step_id, stage, still_open,
+					   mentor.ref, intro_p[0].ref, intro_p[1].ref);
+			/* S_CAND_STAGE moved the version on by one. */
+			memo_vid = cid;
+			memo_version = version >= 0 ? version + 1 : -1;
+		}
 	}
 out:
 	buf_release(&desc);
+	if (keep && (e == KN_OK || e == KN_ERULE || e == KN_EINVAL)) {
+		/* Nothing written, or the step written mirrored: the facts as
+		 * a re-read would give them, for the person's next step. */
+		struct ledger_memo *m = xcalloc(1, sizeof(*m));
+		m->ref = xstrdup(person_ref);
+		m->actor_unit = l->actor_unit;
+		m->p = p;
+		m->c = cands;
+		m->nc = ncands;
+		m->vid = memo_vid;
+		m->version = memo_version;
+		l->memo = m;
+		memset(&p, 0, sizeof(p));
+		cands = NULL;
+		ncands = 0;
+	}
 	person_release(&p);
 	person_release(&intro_p[0]);
 	person_release(&intro_p[1]);

@@ -45,6 +45,24 @@ struct ledger {
 	 * of an existing step is audited whatever this says, with its before
 	 * and after. 0 by default (ledger_open). */
 	int bulk;
+	/* Set to keep no memo even in bulk (below): the importer's
+	 * KETNAP_IMPORT_NOMEMO, so that a test can compare the two. */
+	int no_memo;
+	/* In bulk, the last person ledger_step() judged with their
+	 * candidacies and steps, kept as a re-read would give them after
+	 * the steps it wrote, so that the next step of the same person
+	 * need not read them again (an importer hands a person's steps one
+	 * after another). Dropped on anything it cannot mirror exactly: an
+	 * edit of a recorded step, an override, a failure, another person.
+	 * Private to ledger.c; ledger_forget() drops it. */
+	struct ledger_memo *memo;
+	/* ledger_policy()'s last answer, in force on every date of
+	 * [pol_lo, pol_hi): no policy row (the database's or a default)
+	 * starts inside, so policy_resolve() would pick the same rows.
+	 * pol_ok: set. Private to ledger.c. */
+	int pol_ok;
+	int64_t pol_lo, pol_hi;
+	struct policy pol;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
@@ -57,6 +75,11 @@ void ledger_release(struct ledger *l);
  * found in either is the same pointer. */
 enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar *cal,
 			     const char *actor, const struct unitree *tree, struct buf *err);
+
+/* Drop the bulk memo (struct ledger's memo): to be called by a bulk
+ * writer that rolls back, or writes a person's candidacies or steps
+ * other than through ledger_step(). */
+void ledger_forget(struct ledger *l);
 
 /* Reload the unit tree (after units were imported); a borrowed tree is
  * left to its owner and replaced by the ledger's own. */

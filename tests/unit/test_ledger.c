@@ -642,6 +642,57 @@ static void test_next_step_in_memory(void)
 	CHECK_EQ(ledger_next_step(&c, 1), STEP_NONE);
 }
 
+/* ledger_policy() keeps its last answer for the dates around it that no
+ * policy row starts inside (the database's rows and the defaults, whose
+ * committee.vote_fraction changes on 2021-07-30): asked in an order that
+ * crosses each change back and forth, every answer is policy_resolve()'s
+ * for that very date. */
+static void test_policy_spans(void)
+{
+	static const struct policy_row rows[] = {
+		{ "probation.months", KN_DATE_NONE, "12" },
+		{ "probation.months", 0, "18" },	/* from set below */
+		{ "age.min_years", 0, "20" },
+	};
+	struct policy_row r[3];
+	struct ledger pl;
+	kn_date dates[] = {
+		D(2024, 3, 1), D(2024, 2, 29), D(2024, 3, 1), D(2023, 12, 31), D(2024, 6, 1),
+		D(2024, 6, 2), D(2024, 6, 1), D(2024, 5, 31), D(2021, 7, 29), D(2021, 7, 30),
+		D(2021, 7, 29), D(2030, 1, 1), D(1990, 1, 1), KN_DATE_NONE, D(2024, 3, 1),
+	};
+
+	memcpy(r, rows, sizeof(r));
+	r[1].from = D(2024, 3, 1);
+	r[2].from = D(2024, 6, 2);
+	memset(&pl, 0, sizeof(pl));
+	pl.policy = r;
+	pl.npolicy = 3;
+	for (size_t i = 0; i < sizeof(dates) / sizeof(*dates); i++) {
+		struct policy got, want;
+		struct buf err = BUF_INIT;
+		ledger_policy(&pl, dates[i], &got);
+		CHECK_EQ(policy_resolve(r, 3, dates[i], &want, &err), 0);
+		CHECK(memcmp(&got, &want, sizeof(got)) == 0);
+		buf_release(&err);
+	}
+	/* The figures by hand, on either side of each change. */
+	struct policy p;
+	ledger_policy(&pl, D(2024, 2, 29), &p);
+	CHECK_EQ(p.probation_months, 12);
+	ledger_policy(&pl, D(2024, 3, 1), &p);
+	CHECK_EQ(p.probation_months, 18);
+	CHECK_EQ(p.age_min_years, 18);
+	ledger_policy(&pl, D(2024, 6, 2), &p);
+	CHECK_EQ(p.age_min_years, 20);
+	ledger_policy(&pl, D(2024, 6, 1), &p);
+	CHECK_EQ(p.age_min_years, 18);
+	ledger_policy(&pl, D(2021, 7, 29), &p);
+	CHECK_EQ(p.committee_vote.den, 2);
+	ledger_policy(&pl, D(2021, 7, 30), &p);
+	CHECK_EQ(p.committee_vote.den, 3);
+}
+
 int main(void)
 {
 	i18n_init("en");
@@ -656,6 +707,7 @@ int main(void)
 	test_basic_cell_pipeline();
 	test_membership_recorded();
 	test_next_step_in_memory();
+	test_policy_spans();
 	teardown();
 	return T_DONE();
 }
