@@ -613,6 +613,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		free(m);
 		l->memo = NULL;
 		keep = 1;
+		e = KN_OK;	/* as after the reads this replaces */
 		goto have_cands;
 	}
 	ledger_forget(l);
