@@ -35,13 +35,6 @@ struct store;
  * KN_ENOTFOUND. On error *out is NULL and err holds the reason. */
 enum kn_err store_open(const char *url, int create, struct store **out, struct buf *err);
 
-/* For a big writer on this connection (the national demo): a page cache
- * of mb megabytes and temporary tables in memory, until it closes.
- * SQLite's default cache is 2 MB, and loading millions of rows into
- * indexes bigger than that spends most of its time re-reading their
- * pages from the write-ahead log. Nothing on PostgreSQL, whose server
- * owns its buffers. (A stop-gap until store_bulk_begin() of issue 13.) */
-enum kn_err store_cache_mb(struct store *s, int mb);
 void store_close(struct store *s);
 
 /* "SQLite" or "PostgreSQL". */

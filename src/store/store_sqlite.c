@@ -94,22 +94,6 @@ static void sq_close(struct store *base);
 static enum kn_err bulk_end(struct store *base);
 static void bulk_forget(struct sq *s);
 
-/* See store.h. cache_size is negative for KiB; temp_store keeps a big
- * statement's sorter and temporary b-trees off the disk. */
-enum kn_err store_cache_mb(struct store *base, int mb)
-{
-	struct sq *s = (struct sq *)base;
-	struct buf sql = BUF_INIT;
-	enum kn_err e;
-
-	if (base->ops != &sqlite_ops || mb <= 0)
-		return KN_OK;
-	buf_addf(&sql, "PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;", mb * 1024);
-	e = exec(s, sql.s);
-	buf_release(&sql);
-	return e;
-}
-
 enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err)
 {
 	struct sq *s;
