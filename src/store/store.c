@@ -260,30 +260,30 @@ void store_rollback(struct store *s)
 	s->ops->tx_rollback(s);
 }
 
-enum kn_err store_changes(struct store *s, long long *n)
+/* One column of the one-row `changes` table through statement id; `none`
+ * while the row does not exist (nothing was ever written). */
+static enum kn_err changes_read(struct store *s, enum stmt_id id, long long none,
+				long long *out)
 {
 	struct srows r;
-	enum kn_err e = q_first(s, S_CHANGES_GET, NULL, &r);
-	*n = 0;
+	enum kn_err e = q_first(s, id, NULL, &r);
+	*out = none;
 	if (e == KN_ENOTFOUND)
-		return KN_OK;	/* nothing was ever written */
+		return KN_OK;
 	if (e != KN_OK)
 		return e;
-	*n = row_int(&r, 0);
+	*out = row_int(&r, 0);
 	return q_close(&r);
+}
+
+enum kn_err store_changes(struct store *s, long long *n)
+{
+	return changes_read(s, S_CHANGES_GET, 0, n);
 }
 
 enum kn_err store_units_version(struct store *s, long long *v)
 {
-	struct srows r;
-	enum kn_err e = q_first(s, S_UNITS_VERSION, NULL, &r);
-	*v = -1;
-	if (e == KN_ENOTFOUND)
-		return KN_OK;	/* nothing was ever written */
-	if (e != KN_OK)
-		return e;
-	*v = row_int(&r, 0);
-	return q_close(&r);
+	return changes_read(s, S_UNITS_VERSION, -1, v);
 }
 
 enum kn_err store_backup(struct store *s, const char *path)
