@@ -68,6 +68,7 @@ extern const struct command cmd_init, cmd_import, cmd_export, cmd_unit, cmd_pers
 	cmd_step, cmd_check, cmd_calendar, cmd_backup, cmd_report, cmd_quota, cmd_demo, cmd_serve, cmd_user,
 	cmd_migrate;
 extern const struct command cmd_verify;
+extern const struct command cmd_transfer;	/* issue 15 */
 
 /* Open (once) the database of ctx->db_url, which must already be
  * initialised unless `create` is set. On failure prints the reason and

@@ -42,6 +42,8 @@ static const struct policy_row default_rows[] = {
 	{ "deadline.ceremony_workdays", KN_DATE_NONE, "30" },
 	{ "deadline.probation_vote_workdays", KN_DATE_NONE, "30" },
 	{ "deadline.official_workdays", KN_DATE_NONE, "30" },
+	/* issue 15: transfers (RULES.md §8, DL-TRANSFER) */
+	{ "deadline.transfer_workdays", KN_DATE_NONE, "30" },
 };
 
 #define NDEFAULT (sizeof(default_rows) / sizeof(default_rows[0]))
@@ -78,6 +80,8 @@ static const struct key {
 	{ "deadline.probation_vote_workdays", K_INT,
 	  offsetof(struct policy, deadline_probation_vote_workdays) },
 	{ "deadline.official_workdays", K_INT, offsetof(struct policy, deadline_official_workdays) },
+	/* issue 15: transfers */
+	{ "deadline.transfer_workdays", K_INT, offsetof(struct policy, deadline_transfer_workdays) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -39,6 +39,7 @@ struct policy {
 	int deadline_ceremony_workdays;
 	int deadline_probation_vote_workdays;
 	int deadline_official_workdays;
+	int deadline_transfer_workdays;	/* issue 15: DL-TRANSFER */
 };
 
 struct policy_row {

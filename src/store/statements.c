@@ -282,7 +282,8 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_ADMISSIONS] = { "admissions", "SELECT u.code, s.date, p.sex, p.birth_date, "
 		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
-		"JOIN units u ON u.id = c.unit_id WHERE s.step = 'decision' AND s.date BETWEEN $1 "
+		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
+		"AND s.date BETWEEN $1 "
 		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt", 0 },
 	/* The candidacies of the subtree ($3 <= path < $4) with a step of
 	 * each code dated in the period. Per step, not per unit and step: the
@@ -294,10 +295,18 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * subtree's candidacies (candidacies_unit_open) instead of the
 	 * nation's steps of the period (at --scale 50: a district 0.7 s of
 	 * CPU to 0.01 s, the root 0.65 s to 0.33 s). */
-	[S_STEP_COUNTS] = { "step_counts", "SELECT s.step, COUNT(DISTINCT s.candidacy_id) "
+	/* Issue 15: a step counts for the unit its candidacy was in on its
+	 * date — the candidacy's unit, or the step's own when it was stamped
+	 * at a transfer (migration 009). The common case stays the subtree's
+	 * candidacies; the few stamped steps are a second branch through
+	 * steps_unit. */
+	[S_STEP_COUNTS] = { "step_counts", "SELECT step, COUNT(DISTINCT cid) FROM ("
+		"SELECT s.step AS step, s.candidacy_id AS cid "
 		"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id "
-		"WHERE s.date BETWEEN $1 AND $2 AND c.unit_id IN (SELECT id FROM units "
-		"WHERE path >= $3 AND path < $4) GROUP BY s.step", 0, "tttt", "ti", 0 },
+		"WHERE s.date BETWEEN $1 AND $2 AND s.unit_id IS NULL AND c.unit_id IN (SELECT id "
+		"FROM units WHERE path >= $3 AND path < $4) UNION ALL SELECT s.step, s.candidacy_id "
+		"FROM steps s WHERE s.unit_id IN (SELECT id FROM units WHERE path >= $3 "
+		"AND path < $4) AND s.date BETWEEN $1 AND $2) x GROUP BY step", 0, "tttt", "ti", 0 },
 	/* Candidacies open on as_of: source on or before it, and either
 	 * still open or closed by a step dated after it. */
 	[S_PIPELINE] = { "pipeline", "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS
@@ -312,16 +321,26 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * step that closed it (official or an ending step: RULES.md §2), which
 	 * the (step, date) index reaches directly, rather than by reading
 	 * every step of every closed candidacy. */
+	/* Issue 15: a candidacy counts for the unit its person belonged to
+	 * on as_of — the sending unit of the first transfer not accepted by
+	 * then (transfers_person), else the candidacy's; the candidacies that
+	 * left the subtree after as_of come in through transfers_from. */
 	[S_PIPELINE_DATES] = { "pipeline_dates", "WITH sub(id) AS (SELECT id FROM units "
 		"WHERE path >= $2 AND path < $3), "
 		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
 		"AND unit_id IN (SELECT id FROM sub) "
 		"UNION SELECT candidacy_id FROM steps "
-		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1) "
-		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM candidacies c "
+		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1 "
+		"UNION SELECT c.id FROM transfers t JOIN candidacies c ON c.person_id = t.person_id "
+		"WHERE t.from_unit_id IN (SELECT id FROM sub) AND t.in_date > $1), "
+		"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT "
+		"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 "
+		"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c "
+		"WHERE c.id IN (SELECT id FROM live)) "
+		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM cand c "
 		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
 		"JOIN steps s ON s.candidacy_id = c.id "
-		"WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
+		"WHERE c.unit_id IN (SELECT id FROM sub) "
 		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
 		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttitt", ST_STREAM },
 
@@ -426,4 +445,58 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* ---- the units version (migration 008, store_units_version()) ---- */
 	[S_UNITS_VERSION] = { "units_version", "SELECT units FROM changes WHERE one = 1", 0, "",
 		"i", 0 },
+
+	/* ---- issue 15: transfers (migration 009, store_transfers.c) ---- */
+#define TRANSFER_COLS "t.id, p.ref, t.out_date, f.code, d.code, t.in_date, t.doc_no, t.note, " \
+	"t.override, t.override_by, t.recorded_by, t.recorded_at FROM transfers t " \
+	"JOIN people p ON p.id = t.person_id JOIN units f ON f.id = t.from_unit_id " \
+	"JOIN units d ON d.id = t.to_unit_id "
+#define TRANSFER_TYPES "itttttttttt" "t"
+	/* A person's transfers in date order (transfers_person). */
+	[S_TRANSFERS_OF] = { "transfers_of", "SELECT " TRANSFER_COLS "WHERE t.person_id = $1 "
+		"ORDER BY t.out_date, t.id", 0, "i", TRANSFER_TYPES, 0 },
+	/* The export's order: by person ref, then date. */
+	[S_TRANSFER_EACH] = { "transfer_each", "SELECT " TRANSFER_COLS "ORDER BY p.ref, "
+		"t.out_date, t.id", "SELECT " TRANSFER_COLS "ORDER BY p.ref COLLATE \"C\", "
+		"t.out_date, t.id", "", TRANSFER_TYPES, ST_STREAM },
+	[S_TRANSFER_INSERT] = { "transfer_insert", "INSERT INTO transfers (person_id, out_date, "
+		"from_unit_id, to_unit_id, in_date, doc_no, note, override, override_by, recorded_by, "
+		"recorded_at) VALUES ($1, $2, " BY_CODE(3) ", " BY_CODE(4) ", $5, $6, $7, $8, $9, "
+		"$10, $11) RETURNING id", 0, "itttttttttt", "i", 0 },
+	/* The acceptance: only a transfer still in transit (a second writer
+	 * finds none and is told). */
+	[S_TRANSFER_ARRIVE] = { "transfer_arrive", "UPDATE transfers SET in_date = $2 "
+		"WHERE id = $1 AND in_date IS NULL", 0, "it", "", 0 },
+	/* A re-imported row whose letter number, note or override changed. */
+	[S_TRANSFER_UPDATE] = { "transfer_update", "UPDATE transfers SET doc_no = $2, note = $3, "
+		"override = $4, override_by = $5 WHERE id = $1", 0, "itttt", "", 0 },
+	/* At `in`: the person's current unit, ... */
+	[S_PERSON_MOVE] = { "person_move", "UPDATE people SET unit_id = " BY_CODE(2)
+		" WHERE id = $1", 0, "it", "", 0 },
+	/* ... the open candidacy's steps dated before the arrival keep the
+	 * unit they were recorded in (NULL: the candidacy's), ... */
+	[S_STEPS_STAMP] = { "steps_stamp", "UPDATE steps SET unit_id = (SELECT c.unit_id FROM "
+		"candidacies c WHERE c.id = $1) WHERE candidacy_id = $1 AND unit_id IS NULL "
+		"AND date < $2", 0, "it", "", 0 },
+	/* ... and the candidacy moves (a form drawn before is stale). */
+	[S_CAND_MOVE] = { "cand_move", "UPDATE candidacies SET unit_id = " BY_CODE(2) ", "
+		"version = version + 1 WHERE id = $1", 0, "it", "", 0 },
+	/* A step recorded after a move but dated before it: the unit it
+	 * belongs to, when not the candidacy's. */
+	[S_STEP_SET_UNIT] = { "step_set_unit", "UPDATE steps SET unit_id = " BY_CODE(2)
+		" WHERE id = $1", 0, "it", "", 0 },
+	/* The transfers in transit on $1 that leave or reach the subtree
+	 * $2 <= path < $3 (DL-TRANSFER, in the deadlines of both sides):
+	 * each side through its own index; the last column says whether the
+	 * sending unit is in the subtree. */
+	[S_TRANSFER_TRANSIT] = { "transfer_transit", "WITH sub(id) AS (SELECT id FROM units "
+		"WHERE path >= $2 AND path < $3), x(id) AS (SELECT id FROM transfers "
+		"WHERE from_unit_id IN (SELECT id FROM sub) AND out_date <= $1 AND (in_date IS NULL "
+		"OR in_date > $1) UNION SELECT id FROM transfers WHERE to_unit_id IN (SELECT id "
+		"FROM sub) AND out_date <= $1 AND (in_date IS NULL OR in_date > $1)) "
+		"SELECT p.ref, p.full_name, f.code, d.code, t.out_date, "
+		"CASE WHEN t.from_unit_id IN (SELECT id FROM sub) THEN 1 ELSE 0 END "
+		"FROM transfers t JOIN people p ON p.id = t.person_id JOIN units f "
+		"ON f.id = t.from_unit_id JOIN units d ON d.id = t.to_unit_id "
+		"WHERE t.id IN (SELECT id FROM x) ORDER BY t.out_date, t.id", 0, "ttt", "ttttti", 0 },
 };

@@ -351,7 +351,11 @@ static const char *const candidacies_cols[] = { "id", "person_id", "unit_id", "s
 static const char *const steps_cols[] = { "id", "candidacy_id", "seq", "step", "date", "doc_no",
 	"org", "member_id", "intro1_id", "intro1_since", "intro2_id", "intro2_since", "votes_for",
 	"votes_total", "consent", "override", "override_by", "note", "recorded_by", "recorded_at",
-	NULL };
+	"unit_id", NULL };
+/* issue 15: transfers (migration 009) */
+static const char *const transfers_cols[] = { "id", "person_id", "out_date", "from_unit_id",
+	"to_unit_id", "in_date", "doc_no", "note", "override", "override_by", "recorded_by",
+	"recorded_at", NULL };
 static const char *const quotas_cols[] = { "unit_id", "year", "category", "target", NULL };
 static const char *const holidays_cols[] = { "date", "workday", "name", NULL };
 static const char *const policy_cols[] = { "key", "from_date", "value", NULL };
@@ -365,7 +369,7 @@ static const char *const sessions_cols[] = { "token_hash", "user_id", "csrf", "c
 static const char *const login_failures_cols[] = { "key", "count", "first_at", NULL };
 static const char *const changes_cols[] = { "one", "n", "units", NULL };
 
-/* Every table of migrations 001 to 008; a new migration that adds a
+/* Every table of migrations 001 to 009; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices).
  * 007's name_key_version is not copied: the target's migration wrote its
  * own row (the same program, the same collator as the keys copied). */
@@ -374,6 +378,7 @@ static const struct store_table tables[] = {
 	{ "people", people_cols, "id", "id" },
 	{ "candidacies", candidacies_cols, "id", "id" },
 	{ "steps", steps_cols, "id", "id" },
+	{ "transfers", transfers_cols, "id", "id" },
 	{ "quotas", quotas_cols, "unit_id, year, category", NULL },
 	{ "holidays", holidays_cols, "date", NULL },
 	{ "policy", policy_cols, "key, from_date", NULL },

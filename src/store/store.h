@@ -508,4 +508,44 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
 enum kn_err store_bulk_begin(struct store *s, size_t rows);
 enum kn_err store_bulk_end(struct store *s);
 
+/* ---- issue 15: transfers (RULES.md §8, migration 009; store_transfers.c) ---- */
+struct transfer;
+/* A person's transfers in out_date order (transfers_free). */
+enum kn_err store_transfers_of(struct store *s, int64_t person_id, struct transfer **out,
+			       size_t *n);
+/* Every transfer for export, by person ref (as bytes), then date. fn
+ * returns nonzero to stop. */
+typedef int (*store_transfer_fn)(void *arg, const struct transfer *t);
+enum kn_err store_transfer_each(struct store *s, store_transfer_fn fn, void *arg);
+/* Insert t (out_date, from, to, in_date, doc_no, note, override,
+ * override_by, recorded_by; recorded_at is stamped) for the person, in
+ * the caller's transaction. The person's unit is not moved: see
+ * store_transfer_arrive(). */
+enum kn_err store_transfer_add(struct store *s, int64_t person_id, const struct transfer *t,
+			       int64_t *id);
+/* The acceptance of transfer t (id, to) on in_date, in the caller's
+ * transaction: the transfer's in_date, the person's unit, and the open
+ * candidacy open_cand (0: none) moved to t->to, its steps dated before
+ * in_date first stamped with the unit they were recorded in.
+ * KN_ECONFLICT when t was accepted meanwhile. */
+enum kn_err store_transfer_arrive(struct store *s, const struct transfer *t, kn_date in_date,
+				  int64_t person_id, int64_t open_cand);
+/* A re-imported transfer's doc_no, note, override and override_by. */
+enum kn_err store_transfer_update(struct store *s, int64_t id, const struct transfer *t);
+/* A step's own unit (steps.unit_id), for a step dated before the move of
+ * its candidacy. */
+enum kn_err store_step_set_unit(struct store *s, int64_t step_id, const char *unit_code);
+/* The transfers in transit on as_of (out on or before it, not accepted
+ * by then) that leave or reach the subtree of top (NULL: every unit).
+ * Texts borrowed for the call. from_inside: the sending unit is in the
+ * subtree. KN_ENOTFOUND for an unknown top. */
+struct transit {
+	const char *person_ref, *full_name, *from, *to;
+	kn_date out_date;
+	int from_inside;
+};
+typedef int (*store_transit_fn)(void *arg, const struct transit *t);
+enum kn_err store_transfers_transit(struct store *s, const char *top, kn_date as_of,
+				    store_transit_fn fn, void *arg);
+
 #endif

@@ -1,0 +1,23 @@
+-- 009 (PostgreSQL flavour): transfers and the steps' unit of their own
+-- (see ../009-transfers.sql for why).
+CREATE TABLE transfers (
+	id BIGSERIAL PRIMARY KEY,
+	person_id BIGINT NOT NULL REFERENCES people(id) DEFERRABLE,
+	out_date TEXT COLLATE "C" NOT NULL,
+	from_unit_id BIGINT NOT NULL REFERENCES units(id) DEFERRABLE,
+	to_unit_id BIGINT NOT NULL REFERENCES units(id) DEFERRABLE,
+	in_date TEXT COLLATE "C",
+	doc_no TEXT,
+	note TEXT,
+	override TEXT,
+	override_by TEXT,
+	recorded_by TEXT NOT NULL,
+	recorded_at TEXT NOT NULL
+);
+CREATE INDEX transfers_person ON transfers(person_id, out_date);
+CREATE INDEX transfers_arriving ON transfers(to_unit_id) WHERE in_date IS NULL;
+CREATE INDEX transfers_from ON transfers(from_unit_id, out_date);
+CREATE INDEX transfers_to ON transfers(to_unit_id, out_date);
+
+ALTER TABLE steps ADD COLUMN unit_id BIGINT REFERENCES units(id) DEFERRABLE;
+CREATE INDEX steps_unit ON steps(unit_id) WHERE unit_id IS NOT NULL;
