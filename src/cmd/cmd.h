@@ -69,6 +69,11 @@ extern const struct command cmd_init, cmd_import, cmd_export, cmd_unit, cmd_pers
 	cmd_migrate;
 extern const struct command cmd_verify;
 extern const struct command cmd_transfer;	/* issue 15 */
+/* issue 15: `person show`'s units over time (cmd_transfer.c). */
+struct person;
+struct policy;
+void transfer_show(struct store *s, struct calendar *cal, const struct person *p,
+		   const struct policy *pol);
 
 /* Open (once) the database of ctx->db_url, which must already be
  * initialised unless `create` is set. On failure prints the reason and

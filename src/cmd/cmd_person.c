@@ -332,6 +332,11 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	ledger_membership(&l, &p, cs, nc, &ms, &os);
 	show_person(&p, ms, os);
+	{	/* issue 15: the units over time */
+		struct policy tp;
+		ledger_policy(&l, l.today, &tp);
+		transfer_show(s, l.cal, &p, &tp);
+	}
 	for (size_t i = 0; i < nc; i++)
 		show_steps(&cs[i], i);
 

@@ -358,3 +358,40 @@ const struct command cmd_transfer = {
 	"[--override REASON] | transfer REF --arrived [--date D]", run_transfer, transfer_options,
 	N_("move a person to another unit: the letter of introduction, then the arrival there"),
 };
+
+/* `person show`'s lines on the person's units over time: nothing when
+ * they never moved. */
+void transfer_show(struct store *s, struct calendar *cal, const struct person *p,
+		   const struct policy *pol)
+{
+	struct transfer *t = NULL;
+	size_t n = 0;
+	struct buf safe = BUF_INIT;
+	char d[11], due[11];
+
+	if (store_transfers_of(s, p->id, &t, &n) != KN_OK || !n) {
+		transfers_free(t, n);
+		return;
+	}
+	printf("\n%s\n", _("Units over time:"));
+	for (size_t i = 0; i < n; i++) {
+		date_format_user(t[i].out_date, d);
+		printf(_("  %s  letter of introduction from %s to %s"), d, t[i].from, t[i].to);
+		if (t[i].doc_no)
+			printf(" (%s)", cmd_safe(&safe, t[i].doc_no));
+		if (t[i].override)
+			printf(_(" [override by %s: %s]"), t[i].override_by ? t[i].override_by : "",
+			       cmd_safe(&safe, t[i].override));
+		printf("\n");
+		if (t[i].in_date != KN_DATE_NONE) {
+			date_format_user(t[i].in_date, d);
+			printf(_("  %s  arrived at %s\n"), d, t[i].to);
+		} else {
+			date_format_user(transfer_due(&t[i], pol->deadline_transfer_workdays, cal), due);
+			printf(_("  in transit: still counted by %s; the letter is to be presented at %s "
+				 "by %s (DL-TRANSFER)\n"), t[i].from, t[i].to, due);
+		}
+	}
+	buf_release(&safe);
+	transfers_free(t, n);
+}

@@ -92,6 +92,8 @@ static const struct {
 	{ "DL-OFFICIAL", N_("Deadline for the full membership decision") },
 	{ "DL-CERT-EXPIRY", N_("The awareness class certificate expires") },
 	{ "DL-DOSSIER", N_("The introductions expire") },
+	/* issue 15: transfers */
+	{ "DL-TRANSFER", N_("The transfer letter is to be presented at the destination") },
 };
 
 const char *deadline_words(const char *code)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/ledger.h"
+#include "core/transfer.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -54,6 +55,10 @@ struct ledger_memo {
 	struct person p;
 	struct candidacy *c;
 	size_t nc;
+	/* issue 15: the person's transfers (steps are judged by the unit of
+	 * their date), which no step changes. */
+	struct transfer *tr;
+	size_t ntr;
 	/* The version of candidacy vid as this transaction left it (a
 	 * step written with the version read, then one more), or -1:
 	 * read it (after a source step, whose new row's version is the
@@ -69,6 +74,7 @@ void ledger_forget(struct ledger *l)
 	free(m->ref);
 	person_release(&m->p);
 	store_candidacies_free(m->c, m->nc);
+	transfers_free(m->tr, m->ntr);
 	free(m);
 	l->memo = NULL;
 }
@@ -566,6 +572,9 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	struct person p, intro_p[2], mentor;
 	struct candidacy *cands = NULL;
 	size_t ncands = 0;
+	struct transfer *trs = NULL;	/* issue 15: the person's transfers */
+	size_t ntrs = 0;
+	const char *unit_on = NULL;	/* the unit on the step's date */
 	struct candidacy *open = NULL;
 	struct rule_facts f;
 	struct policy pol;
@@ -607,6 +616,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		p = m->p;
 		cands = m->c;
 		ncands = m->nc;
+		trs = m->tr;
+		ntrs = m->ntr;
 		memo_vid = m->vid;
 		memo_version = m->version;
 		free(m->ref);
@@ -629,7 +640,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
-	if ((e = store_candidacies_of(l->store, p.id, &cands, &ncands)) != KN_OK) {
+	if ((e = store_candidacies_of(l->store, p.id, &cands, &ncands)) != KN_OK ||
+	    (e = store_transfers_of(l->store, p.id, &trs, &ntrs)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
@@ -660,7 +672,11 @@ have_cands:
 			}
 	}
 
-	un = unitree_find(&l->tree, p.unit);
+	/* RULES.md §8: a step is judged by the unit the person belonged to
+	 * on its date (the considering cell, its competent committee, its
+	 * special area), the destination from a transfer's arrival on. */
+	unit_on = transfer_unit_on(trs, ntrs, st.date, p.unit);
+	un = unitree_find(&l->tree, unit_on);
 	competent = un ? unitree_competent(un) : NULL;
 	if ((st.code == STEP_DECISION || st.code == STEP_OFFICIAL) && st.org) {
 		acting = unitree_find(&l->tree, st.org);
@@ -828,6 +844,10 @@ have_cands:
 			stage = next_stage(cur, &st, &still_open);
 			e = store_step_add(l->store, cid, &st, stage, still_open, version, &step_id);
 		}
+		/* A step dated before the person's move (recorded late): it
+		 * counts for the unit of its date, not the candidacy's. */
+		if (e == KN_OK && unit_on && p.unit && strcmp(unit_on, p.unit) != 0)
+			e = store_step_set_unit(l->store, step_id, unit_on);
 		if (e == KN_OK && (!l->bulk || st.override)) {
 			step_describe(&st, &desc);
 			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
@@ -859,6 +879,10 @@ out:
 		m->p = p;
 		m->c = cands;
 		m->nc = ncands;
+		m->tr = trs;
+		m->ntr = ntrs;
+		trs = NULL;
+		ntrs = 0;
 		m->vid = memo_vid;
 		m->version = memo_version;
 		l->memo = m;
@@ -871,6 +895,7 @@ out:
 	person_release(&intro_p[1]);
 	person_release(&mentor);
 	store_candidacies_free(cands, ncands);
+	transfers_free(trs, ntrs);
 	step_release(&st);
 	return e;
 }

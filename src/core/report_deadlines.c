@@ -15,6 +15,7 @@
 #include "core/queue.h"
 #include "core/report.h"
 #include "core/rules.h"
+#include "core/transfer.h"
 #include "core/unitree.h"
 #include "core/verify.h"
 #include "store/store.h"
@@ -66,6 +67,29 @@ static int dl_collect(void *arg, const struct pipeline *p)
 	return 0;
 }
 
+/* issue 15: DL-TRANSFER, for a person in transit on as_of, in the
+ * deadlines of both sides: the row names the side inside the report's
+ * subtree (the sending unit when both are). */
+static int dl_transit(void *arg, const struct transit *t)
+{
+	struct dl_acc *a = arg;
+	const char *unit = t->from_inside ? t->from : t->to;
+	struct unode *un = unitree_find(&a->c->tree, unit);
+	kn_date due;
+	if (!un || !unitree_within(un, a->c->top))
+		return 0;
+	due = calendar_add_workdays(a->c->cal, t->out_date, a->pol.deadline_transfer_workdays);
+	a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
+	struct dl_row *r = &a->rows[a->n++];
+	r->person = xstrdup(t->person_ref);
+	r->name = xstrdup(t->full_name);
+	r->unit = xstrdup(unit);
+	r->code = "DL-TRANSFER";
+	r->due = due;
+	r->left = calendar_count_workdays(a->c->cal, a->c->as_of, due);
+	return 0;
+}
+
 static int dl_cmp(const void *x, const void *y)
 {
 	const struct dl_row *a = x, *b = y;
@@ -95,7 +119,8 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 	 * A candidacy closed on as_of but with a later step, which
 	 * store_pipeline_each() would also hand over, has no deadline and
 	 * waits for nothing, so the figures are the same. */
-	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, a)) != KN_OK) {
+	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, a)) != KN_OK ||
+	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, a)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
@@ -161,8 +186,10 @@ static struct report *build_overdue(const struct ctx *c, const struct dl_acc *a)
 	date_format_user(c->as_of, d);
 	buf_addf(&t, _("Overdue deadlines by unit — %s, as of %s"), c->top->u.name, d);
 	r->title = buf_detach(&t);
+	/* DL-TRANSFER (issue 15) has no column of this printed table yet:
+	 * it stays in the full list, and the table's total adds up. */
 	for (size_t i = 0; i < a->n; i++)
-		if (a->rows[i].left < 0)
+		if (a->rows[i].left < 0 && strcmp(a->rows[i].code, "DL-TRANSFER") != 0)
 			late[nlate++] = &a->rows[i];
 	xqsort(late, nlate, sizeof(*late), dl_unit_cmp);
 	for (size_t i = 0; i < nlate; i++) {

@@ -123,6 +123,10 @@ postgres://* | postgresql://*)
 	done ;;
 esac
 kn_sql "$KDB" "DROP TABLE changes" >/dev/null
+# and migration 009's (transfers, the steps' own unit)
+for q in "DROP TABLE transfers" "DROP INDEX steps_unit" "ALTER TABLE steps DROP COLUMN unit_id"; do
+	kn_sql "$KDB" "$q" >/dev/null
+done
 # and migration 007's (the people's name keys)
 # and migration 006's (the units' paths); a later migration that adds to
 # the schema adds its undoing here too

@@ -74,6 +74,10 @@ postgres://* | postgresql://*)
 	for t in insert update delete; do sql "DROP TRIGGER units_version_$t" >/dev/null; done ;;
 esac
 sql "ALTER TABLE changes DROP COLUMN units" >/dev/null
+# and from before 009 (transfers)
+sql "DROP TABLE transfers" >/dev/null
+sql "DROP INDEX steps_unit" >/dev/null
+sql "ALTER TABLE steps DROP COLUMN unit_id" >/dev/null
 sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok
 "$K" init >init.out 2>&1 || bad "init: $(cat init.out)"

@@ -236,6 +236,9 @@ postgres://* | postgresql://*)
 	for t in insert update delete; do sql "DROP TRIGGER units_version_$t"; done ;;
 esac
 sql "DROP TABLE changes"	# migration 005's
+sql "DROP TABLE transfers"	# migration 009's
+sql "DROP INDEX steps_unit"
+sql "ALTER TABLE steps DROP COLUMN unit_id"
 sql "DROP INDEX people_name_key"	# migration 007's
 sql "DROP INDEX candidacies_unit"
 sql "ALTER TABLE people DROP COLUMN name_key"
