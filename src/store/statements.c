@@ -297,16 +297,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * CPU to 0.01 s, the root 0.65 s to 0.33 s). */
 	/* Issue 15: a step counts for the unit its candidacy was in on its
 	 * date — the candidacy's unit, or the step's own when it was stamped
-	 * at a transfer (migration 009). The common case stays the subtree's
-	 * candidacies; the few stamped steps are a second branch through
-	 * steps_unit. */
-	[S_STEP_COUNTS] = { "step_counts", "SELECT step, COUNT(DISTINCT cid) FROM ("
-		"SELECT s.step AS step, s.candidacy_id AS cid "
+	 * at a transfer (migration 009). This statement counts the common
+	 * case (unstamped steps, the subtree's candidacies, as before);
+	 * S_STEP_COUNTS_MOVED the few stamped ones, through steps_unit. */
+	[S_STEP_COUNTS] = { "step_counts", "SELECT s.step, COUNT(DISTINCT s.candidacy_id) "
 		"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id "
 		"WHERE s.date BETWEEN $1 AND $2 AND s.unit_id IS NULL AND c.unit_id IN (SELECT id "
-		"FROM units WHERE path >= $3 AND path < $4) UNION ALL SELECT s.step, s.candidacy_id "
-		"FROM steps s WHERE s.unit_id IN (SELECT id FROM units WHERE path >= $3 "
-		"AND path < $4) AND s.date BETWEEN $1 AND $2) x GROUP BY step", 0, "tttt", "ti", 0 },
+		"FROM units WHERE path >= $3 AND path < $4) GROUP BY s.step", 0, "tttt", "ti", 0 },
 	/* Candidacies open on as_of: source on or before it, and either
 	 * still open or closed by a step dated after it. */
 	[S_PIPELINE] = { "pipeline", "SELECT c.id, p.ref, p.full_name, u.code, " STEP_COLS
@@ -489,6 +486,17 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * $2 <= path < $3 (DL-TRANSFER, in the deadlines of both sides):
 	 * each side through its own index; the last column says whether the
 	 * sending unit is in the subtree. */
+	/* The stamped steps of the subtree's units (S_STEP_COUNTS above
+	 * counts the others), each candidacy once per code: not when
+	 * S_STEP_COUNTS already counted it for an unstamped step of the same
+	 * code in the period (a `trained` again after the move). */
+	[S_STEP_COUNTS_MOVED] = { "step_counts_moved", "SELECT s.step, "
+		"COUNT(DISTINCT s.candidacy_id) FROM steps s WHERE s.unit_id IN (SELECT id "
+		"FROM units WHERE path >= $3 AND path < $4) AND s.date BETWEEN $1 AND $2 "
+		"AND NOT EXISTS (SELECT 1 FROM steps y JOIN candidacies c ON c.id = y.candidacy_id "
+		"WHERE y.candidacy_id = s.candidacy_id AND y.step = s.step AND y.unit_id IS NULL "
+		"AND y.date BETWEEN $1 AND $2 AND c.unit_id IN (SELECT id FROM units "
+		"WHERE path >= $3 AND path < $4)) GROUP BY s.step", 0, "tttt", "ti", 0 },
 	[S_TRANSFER_TRANSIT] = { "transfer_transit", "WITH sub(id) AS (SELECT id FROM units "
 		"WHERE path >= $2 AND path < $3), x(id) AS (SELECT id FROM transfers "
 		"WHERE from_unit_id IN (SELECT id FROM sub) AND out_date <= $1 AND (in_date IS NULL "

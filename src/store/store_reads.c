@@ -146,8 +146,12 @@ enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn
 	memset(reached, 0, sizeof(long long) * STEP__COUNT);
 	arg_date(&a, from);
 	arg_date(&a, to);
-	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK &&
-	    (e = q_open(s, S_STEP_COUNTS, &a, &r)) == KN_OK) {
+	/* Issue 15: the unstamped steps, then the few stamped at a transfer. */
+	static const enum stmt_id ids[] = { S_STEP_COUNTS, S_STEP_COUNTS_MOVED };
+	e = arg_subtree(s, top, &a, &lo, &hi);
+	for (size_t i = 0; i < 2 && e == KN_OK; i++) {
+		if ((e = q_open(s, ids[i], &a, &r)) != KN_OK)
+			break;
 		while (q_next(&r) > 0) {
 			enum step_code c = step_from_name(row_str(&r, 0));
 			if (c > STEP_NONE && c < STEP__COUNT)

@@ -124,7 +124,9 @@ postgres://* | postgresql://*)
 esac
 kn_sql "$KDB" "DROP TABLE changes" >/dev/null
 # and migration 009's (transfers, the steps' own unit)
-for q in "DROP TABLE transfers" "DROP INDEX steps_unit" "ALTER TABLE steps DROP COLUMN unit_id"; do
+for q in "DROP TABLE transfers" "DROP INDEX steps_unit" "DROP INDEX steps_candidacy" \
+	 "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)" \
+	 "ALTER TABLE steps DROP COLUMN unit_id"; do
 	kn_sql "$KDB" "$q" >/dev/null
 done
 # and migration 007's (the people's name keys)

@@ -77,6 +77,8 @@ sql "ALTER TABLE changes DROP COLUMN units" >/dev/null
 # and from before 009 (transfers)
 sql "DROP TABLE transfers" >/dev/null
 sql "DROP INDEX steps_unit" >/dev/null
+sql "DROP INDEX steps_candidacy" >/dev/null
+sql "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)" >/dev/null
 sql "ALTER TABLE steps DROP COLUMN unit_id" >/dev/null
 sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok

@@ -238,6 +238,8 @@ esac
 sql "DROP TABLE changes"	# migration 005's
 sql "DROP TABLE transfers"	# migration 009's
 sql "DROP INDEX steps_unit"
+sql "DROP INDEX steps_candidacy"
+sql "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)"
 sql "ALTER TABLE steps DROP COLUMN unit_id"
 sql "DROP INDEX people_name_key"	# migration 007's
 sql "DROP INDEX candidacies_unit"

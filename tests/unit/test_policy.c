@@ -32,7 +32,7 @@ static void test_default_rows(void)
 	size_t n = 0;
 	const struct policy_row *rows = policy_default_rows(&n);
 
-	CHECK_EQ(n, 17);
+	CHECK_EQ(n, 18);	/* 17 + deadline.transfer_workdays (issue 15) */
 	CHECK_STR(value_of(rows, n, "age.min_years", KN_DATE_NONE), "18");
 	CHECK_STR(value_of(rows, n, "age.max_years", KN_DATE_NONE), "60");
 	CHECK_STR(value_of(rows, n, "education.min", KN_DATE_NONE), "9/12");
@@ -50,6 +50,7 @@ static void test_default_rows(void)
 	CHECK_STR(value_of(rows, n, "deadline.ceremony_workdays", KN_DATE_NONE), "30");
 	CHECK_STR(value_of(rows, n, "deadline.probation_vote_workdays", KN_DATE_NONE), "30");
 	CHECK_STR(value_of(rows, n, "deadline.official_workdays", KN_DATE_NONE), "30");
+	CHECK_STR(value_of(rows, n, "deadline.transfer_workdays", KN_DATE_NONE), "30");
 }
 
 static void check_defaults(const struct policy *p)
@@ -71,6 +72,7 @@ static void check_defaults(const struct policy *p)
 	CHECK_EQ(p->deadline_ceremony_workdays, 30);
 	CHECK_EQ(p->deadline_probation_vote_workdays, 30);
 	CHECK_EQ(p->deadline_official_workdays, 30);
+	CHECK_EQ(p->deadline_transfer_workdays, 30);
 }
 
 static void test_resolve_defaults(void)
