@@ -1,5 +1,5 @@
 /*
- * cmd_export.c — `ketnap export units|people|quotas|steps|holidays [-o FILE]`:
+ * cmd_export.c — `ketnap export units|people|quotas|steps|holidays|transfers [-o FILE]`:
  * write one list as CSV (spec/FORMATS.md) through io/export.c, to standard
  * output or to FILE. A file is written as FILE.tmp and renamed over FILE
  * once complete, so a reader never sees half an export.
@@ -22,6 +22,7 @@
 #include "util/i18n.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
+#include "core/transfer.h"
 #include "util/banned.h"
 
 /* Depth-first from n, children sorted by code, as io/export.c does. */
@@ -48,6 +49,15 @@ static int step_cb(void *arg, const char *person_ref, const struct step *st)
 	struct scoped_steps *x = arg;
 	if (bsearch(&person_ref, x->refs, x->n, sizeof(*x->refs), ref_cmp))
 		export_step_row(x->out, person_ref, st);
+	return 0;
+}
+
+/* issue 15: the transfers of the people of the subtree (as their steps). */
+static int transfer_cb(void *arg, const struct transfer *t)
+{
+	struct scoped_steps *x = arg;
+	if (bsearch(&t->person, x->refs, x->n, sizeof(*x->refs), ref_cmp))
+		export_transfer_row(x->out, t);
 	return 0;
 }
 
@@ -97,6 +107,9 @@ static enum kn_err export_scoped(struct cmd_ctx *ctx, enum io_kind kind, struct 
 		if (kind == IO_STEPS) {
 			xqsort(x.refs, x.n, sizeof(*x.refs), ref_cmp);
 			e = store_step_each(s, step_cb, &x);
+		} else if (kind == IO_TRANSFERS) {	/* issue 15 */
+			xqsort(x.refs, x.n, sizeof(*x.refs), ref_cmp);
+			e = store_transfer_each(s, transfer_cb, &x);
 		}
 		free(x.refs);
 		store_people_free(p, n);
@@ -133,7 +146,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_export);
 	if (io_kind_parse(argv[optind], &kind) != 0) {
-		cmd_error(_("cannot export '%s'; name one of units, people, quotas, steps, holidays"),
+		cmd_error(_("cannot export '%s'; name one of units, people, quotas, steps, holidays, transfers"),
 			  argv[optind]);
 		return cmd_usage(&cmd_export);
 	}
@@ -161,7 +174,7 @@ static const struct cmd_option export_options[] = {
 
 const struct command cmd_export = {
 	"export",
-	"export units|people|quotas|steps|holidays [-o FILE]",
+	"export units|people|quotas|steps|holidays|transfers [-o FILE]",
 	run, export_options,
 	N_("write one kind of record as CSV"),
 };

@@ -1,5 +1,5 @@
 /*
- * cmd_import.c — `ketnap import units|people|quotas|steps|holidays FILE…
+ * cmd_import.c — `ketnap import units|people|quotas|steps|holidays|transfers FILE…
  * [--dry-run] [--override REASON]`: load CSV files (spec/FORMATS.md)
  * through io/import.c. Every file is read into memory before anything is
  * written, and all the files of one command are one transaction: one bad
@@ -156,7 +156,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_import);
 	}
 	if (io_kind_parse(argv[optind], &kind) != 0) {
-		cmd_error(_("cannot import '%s'; name one of units, people, quotas, steps, holidays"),
+		cmd_error(_("cannot import '%s'; name one of units, people, quotas, steps, holidays, transfers"),
 			  argv[optind]);
 		buf_release(&ovr);
 		return cmd_usage(&cmd_import);
@@ -312,7 +312,7 @@ static const struct cmd_option import_options[] = {
 
 const struct command cmd_import = {
 	"import",
-	"import units|people|quotas|steps|holidays FILE... [--dry-run] [--override REASON]",
+	"import units|people|quotas|steps|holidays|transfers FILE... [--dry-run] [--override REASON]",
 	run, import_options,
 	N_("load CSV files; all or nothing, every bad row is named"),
 };

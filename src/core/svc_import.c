@@ -314,6 +314,33 @@ static void check_quotas(struct check *c, struct csv_reader *r, char **h, size_t
 	buf_release(&msg);
 }
 
+/* issue 15: transfers.csv: a letter is the sending unit's (`from` in the
+ * subtree), an arrival the destination's (`to` in the subtree); the
+ * importer judges the rest (the person, the chain, a new row's sides). */
+static void check_transfers(struct check *c, struct csv_reader *r, char **h, size_t nh)
+{
+	int cfrom = column(h, nh, "from"), cto = column(h, nh, "to");
+	int carrived = column(h, nh, "arrived");
+	struct buf from = BUF_INIT, to = BUF_INIT, v = BUF_INIT, msg = BUF_INIT;
+	struct csv_row row;
+	int rc;
+
+	while ((rc = csv_read_row(r, &row, &msg)) != 0) {
+		if (rc < 0)
+			continue;
+		if (field(&row, carrived, &v)) {
+			if (field(&row, cto, &to) && outside(c, to.s))
+				problem(c, row.line, "to", SVC_IMPORT_UNIT_OUTSIDE, to.s, STEP_NONE);
+		} else if (field(&row, cfrom, &from) && outside(c, from.s)) {
+			problem(c, row.line, "from", SVC_IMPORT_UNIT_OUTSIDE, from.s, STEP_NONE);
+		}
+	}
+	buf_release(&from);
+	buf_release(&to);
+	buf_release(&v);
+	buf_release(&msg);
+}
+
 enum kn_err svc_import_check(const struct svc_import_scope *sc, enum io_kind k, const char *data,
 			     size_t len, struct svc_import_problems *out)
 {
@@ -341,6 +368,7 @@ enum kn_err svc_import_check(const struct svc_import_scope *sc, enum io_kind k, 
 		case IO_PEOPLE: check_people(&c, r, h, nh); break;
 		case IO_STEPS: check_steps(&c, r, h, nh); break;
 		case IO_QUOTAS: check_quotas(&c, r, h, nh); break;
+		case IO_TRANSFERS: check_transfers(&c, r, h, nh); break;
 		default: break;
 		}
 		for (size_t i = 0; i < nh; i++)

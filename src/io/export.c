@@ -17,10 +17,11 @@
 #include "io/export.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
+#include "core/transfer.h"
 #include "util/banned.h"
 
 static const char *const kind_names[IO__COUNT] = {
-	"units", "people", "quotas", "steps", "holidays",
+	"units", "people", "quotas", "steps", "holidays", "transfers",
 };
 
 static const char *const unit_cols[] = {
@@ -38,6 +39,10 @@ static const char *const step_cols[] = {
 	"note",
 };
 static const char *const holiday_cols[] = { "date", "workday", "name" };
+/* issue 15: FORMATS.md transfers.csv */
+static const char *const transfer_cols[] = {
+	"person", "date", "from", "to", "arrived", "doc_no", "note", "override",
+};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -54,6 +59,7 @@ enum {
 	STEP_TEXT = COL(3) | COL(4) | COL(12) | COL(13) | COL(14),	/* doc_no, org, consent,
 								   override, note */
 	HOLIDAY_TEXT = COL(2),					/* name */
+	TRANSFER_TEXT = COL(5) | COL(6) | COL(7),		/* doc_no, note, override */
 };
 
 unsigned io_text_columns(enum io_kind k)
@@ -63,6 +69,7 @@ unsigned io_text_columns(enum io_kind k)
 	case IO_PEOPLE: return PERSON_TEXT;
 	case IO_STEPS: return STEP_TEXT;
 	case IO_HOLIDAYS: return HOLIDAY_TEXT;
+	case IO_TRANSFERS: return TRANSFER_TEXT;
 	default: return 0;
 	}
 }
@@ -90,6 +97,7 @@ const char *const *io_columns(enum io_kind k, size_t *n)
 	case IO_QUOTAS: *n = NELEM(quota_cols); return quota_cols;
 	case IO_STEPS: *n = NELEM(step_cols); return step_cols;
 	case IO_HOLIDAYS: *n = NELEM(holiday_cols); return holiday_cols;
+	case IO_TRANSFERS: *n = NELEM(transfer_cols); return transfer_cols;
 	default: *n = 0; return NULL;
 	}
 }
@@ -181,6 +189,16 @@ void export_holiday_row(struct buf *out, const struct holiday *h)
 	struct cells c = { .ndate = 0 };
 	const char *f[] = { cell_date(&c, h->date), cell_bool(h->workday), h->name };
 	csv_write_row_guarded(out, f, NELEM(f), HOLIDAY_TEXT);
+}
+
+void export_transfer_row(struct buf *out, const struct transfer *t)
+{
+	struct cells c = { .ndate = 0 };
+	const char *f[] = {
+		t->person, cell_date(&c, t->out_date), t->from, t->to, cell_date(&c, t->in_date),
+		t->doc_no, t->note, t->override,
+	};
+	csv_write_row_guarded(out, f, NELEM(f), TRANSFER_TEXT);
 }
 
 /* Depth-first from n, children already sorted by code in the tree. */
@@ -305,6 +323,12 @@ static int step_cb(void *arg, const char *person_ref, const struct step *st)
 	return 0;
 }
 
+static int transfer_cb(void *arg, const struct transfer *t)
+{
+	export_transfer_row(arg, t);
+	return 0;
+}
+
 static enum kn_err export_holidays(struct store *s, struct buf *out)
 {
 	struct holiday *h;
@@ -327,6 +351,7 @@ enum kn_err export_csv(struct store *s, enum io_kind k, struct buf *out)
 	case IO_QUOTAS: return export_quotas(s, out);
 	case IO_STEPS: return store_step_each(s, step_cb, out);
 	case IO_HOLIDAYS: return export_holidays(s, out);
+	case IO_TRANSFERS: return store_transfer_each(s, transfer_cb, out);
 	default: return KN_EINVAL;
 	}
 }

@@ -12,7 +12,8 @@
  * "Formula guard"), which the importer removes. Rows: units depth-first from the roots with children sorted by
  * code (parents precede children); people by ref; quotas by unit, year,
  * category; steps by person ref,
- * candidacy, date, pipeline order, recorded id (store_step_each()); holidays by date.
+ * candidacy, date, pipeline order, recorded id (store_step_each()); holidays by date;
+ * transfers by person ref, then date (store_transfer_each()).
  */
 #ifndef KN_EXPORT_H
 #define KN_EXPORT_H
@@ -23,8 +24,8 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-/* The five lists a CSV file can carry. */
-enum io_kind { IO_UNITS, IO_PEOPLE, IO_QUOTAS, IO_STEPS, IO_HOLIDAYS, IO__COUNT };
+/* The lists a CSV file can carry (issue 15: transfers). */
+enum io_kind { IO_UNITS, IO_PEOPLE, IO_QUOTAS, IO_STEPS, IO_HOLIDAYS, IO_TRANSFERS, IO__COUNT };
 
 /* "units" -> IO_UNITS; returns 0, or -1 for an unknown name. */
 int io_kind_parse(const char *name, enum io_kind *out);
@@ -44,6 +45,9 @@ void export_person_row(struct buf *out, const struct person *p);
 void export_quota_row(struct buf *out, const struct quota *q);
 void export_step_row(struct buf *out, const char *person_ref, const struct step *st);
 void export_holiday_row(struct buf *out, const struct holiday *h);
+/* issue 15: one transfer (core/transfer.h), its person ref in t->person. */
+struct transfer;
+void export_transfer_row(struct buf *out, const struct transfer *t);
 
 /* Set member_since and official_since of each of the n people (from
  * store_person_all(), ids filled) to what the record shows, as people.csv

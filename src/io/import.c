@@ -85,11 +85,16 @@ static const struct fspec step_spec[] = {
 	{ LIM_LONG, F_LONG }, { LIM_LONG, F_LONG },
 };
 static const struct fspec holiday_spec[] = { CODE, CODE, { LIM_NAME, F_TEXT } };
+/* issue 15: transfers.csv */
+static const struct fspec transfer_spec[] = {
+	{ LIM_REF, F_REF }, CODE, CODE, CODE, CODE, { LIM_DOC, F_TEXT }, { LIM_LONG, F_LONG },
+	{ LIM_LONG, F_LONG },
+};
 #undef CODE
 
 static const struct fspec *const specs[IO__COUNT] = {
 	[IO_UNITS] = unit_spec, [IO_PEOPLE] = person_spec, [IO_QUOTAS] = quota_spec,
-	[IO_STEPS] = step_spec, [IO_HOLIDAYS] = holiday_spec,
+	[IO_STEPS] = step_spec, [IO_HOLIDAYS] = holiday_spec, [IO_TRANSFERS] = transfer_spec,
 };
 static const size_t nspecs[IO__COUNT] = {
 	[IO_UNITS] = sizeof(unit_spec) / sizeof(unit_spec[0]),
@@ -97,6 +102,7 @@ static const size_t nspecs[IO__COUNT] = {
 	[IO_QUOTAS] = sizeof(quota_spec) / sizeof(quota_spec[0]),
 	[IO_STEPS] = sizeof(step_spec) / sizeof(step_spec[0]),
 	[IO_HOLIDAYS] = sizeof(holiday_spec) / sizeof(holiday_spec[0]),
+	[IO_TRANSFERS] = sizeof(transfer_spec) / sizeof(transfer_spec[0]),
 };
 
 /* The columns a file of each kind must have (BIT() of its column enum). */
@@ -106,6 +112,7 @@ static const unsigned required_cols[IO__COUNT] = {
 	[IO_QUOTAS] = BIT(Q_UNIT) | BIT(Q_YEAR) | BIT(Q_TARGET),
 	[IO_STEPS] = BIT(S_PERSON) | BIT(S_STEP) | BIT(S_DATE),
 	[IO_HOLIDAYS] = BIT(H_DATE),
+	[IO_TRANSFERS] = BIT(T_PERSON) | BIT(T_DATE) | BIT(T_FROM) | BIT(T_TO),
 };
 
 /* ---- problems ---- */
@@ -651,6 +658,7 @@ enum kn_err import_csv(struct store *s, enum io_kind k, const char *file, const 
 	case IO_QUOTAS: e = import_quotas(&im, data, len, err); break;
 	case IO_STEPS: e = import_steps(&im, data, len, err); break;
 	case IO_HOLIDAYS: e = import_holidays(&im, data, len, err); break;
+	case IO_TRANSFERS: e = import_transfers(&im, data, len, err); break;
 	default: e = KN_EINVAL; break;
 	}
 	if (e == KN_OK && im.nprobs)

@@ -82,6 +82,7 @@ enum { Q_UNIT, Q_YEAR, Q_CATEGORY, Q_TARGET };
 enum { S_PERSON, S_STEP, S_DATE, S_DOC, S_ORG, S_MEMBER, S_INTRO1, S_INTRO1_SINCE, S_INTRO2,
        S_INTRO2_SINCE, S_VOTES_FOR, S_VOTES_TOTAL, S_CONSENT, S_OVERRIDE, S_NOTE };
 enum { H_DATE, H_WORKDAY, H_NAME };
+enum { T_PERSON, T_DATE, T_FROM, T_TO, T_ARRIVED, T_DOC, T_NOTE, T_OVERRIDE };	/* issue 15 */
 
 /* ---- problems (import.c) ---- */
 
@@ -170,5 +171,7 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 enum kn_err import_quotas(struct imp *im, const char *data, size_t len, struct buf *err);
 enum kn_err import_holidays(struct imp *im, const char *data, size_t len, struct buf *err);
 enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct buf *err);
+/* issue 15: transfers.csv (import_transfers.c). */
+enum kn_err import_transfers(struct imp *im, const char *data, size_t len, struct buf *err);
 
 #endif

@@ -471,10 +471,10 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_PERSON_MOVE] = { "person_move", "UPDATE people SET unit_id = " BY_CODE(2)
 		" WHERE id = $1", 0, "it", "", 0 },
 	/* ... the open candidacy's steps dated before the arrival keep the
-	 * unit they were recorded in (NULL: the candidacy's), ... */
-	[S_STEPS_STAMP] = { "steps_stamp", "UPDATE steps SET unit_id = (SELECT c.unit_id FROM "
-		"candidacies c WHERE c.id = $1) WHERE candidacy_id = $1 AND unit_id IS NULL "
-		"AND date < $2", 0, "it", "", 0 },
+	 * unit they were recorded in, the sending unit $3 (NULL: the
+	 * candidacy's, which is about to move), ... */
+	[S_STEPS_STAMP] = { "steps_stamp", "UPDATE steps SET unit_id = " BY_CODE(3)
+		" WHERE candidacy_id = $1 AND unit_id IS NULL AND date < $2", 0, "itt", "", 0 },
 	/* ... and the candidacy moves (a form drawn before is stale). */
 	[S_CAND_MOVE] = { "cand_move", "UPDATE candidacies SET unit_id = " BY_CODE(2) ", "
 		"version = version + 1 WHERE id = $1", 0, "it", "", 0 },

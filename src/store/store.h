@@ -526,7 +526,7 @@ enum kn_err store_transfer_add(struct store *s, int64_t person_id, const struct 
 /* The acceptance of transfer t (id, to) on in_date, in the caller's
  * transaction: the transfer's in_date, the person's unit, and the open
  * candidacy open_cand (0: none) moved to t->to, its steps dated before
- * in_date first stamped with the unit they were recorded in.
+ * in_date (and not stamped yet) stamped with t->from, the sending unit.
  * KN_ECONFLICT when t was accepted meanwhile. */
 enum kn_err store_transfer_arrive(struct store *s, const struct transfer *t, kn_date in_date,
 				  int64_t person_id, int64_t open_cand);

@@ -128,9 +128,12 @@ enum kn_err store_transfer_arrive(struct store *s, const struct transfer *t, kn_
 	if ((e = exec_it(s, S_PERSON_MOVE, person_id, t->to, NULL)) != KN_OK)
 		return e;
 	if (open_cand > 0) {
-		/* The steps first, while the candidacy still names the unit
-		 * they were recorded in. */
-		if ((e = exec_it(s, S_STEPS_STAMP, open_cand, iso, NULL)) != KN_OK ||
+		/* The steps dated before the arrival: the sending unit's. */
+		struct sargs b = SARGS_INIT;
+		arg_int(&b, open_cand);
+		arg_text(&b, iso);
+		arg_text(&b, t->from);
+		if ((e = q_exec(s, S_STEPS_STAMP, &b, NULL)) != KN_OK ||
 		    (e = exec_it(s, S_CAND_MOVE, open_cand, t->to, NULL)) != KN_OK)
 			return e;
 	}

@@ -39,6 +39,7 @@ static const char *const kind_labels[IO__COUNT] = {
 	[IO_QUOTAS] = N_("Quotas (quotas.csv)"),
 	[IO_STEPS] = N_("Steps (steps.csv)"),
 	[IO_HOLIDAYS] = N_("Holidays (holidays.csv)"),
+	[IO_TRANSFERS] = N_("Transfers (transfers.csv)"),	/* issue 15 */
 };
 
 /* ---- problems, kept with their line so that the subtree check's and

@@ -301,5 +301,70 @@ has out "recorded with an override by apA"
 # The database is consistent (the audit chain included).
 expect 0 "$K" verify
 
+# ---- export transfers, import them (FORMATS.md transfers.csv) ----
+expect 0 "$K" --user tester export transfers -o transfers.csv
+# by person ref, then date; the in-transit C5 without `arrived`; overrides kept
+has transfers.csv "person,date,from,to,arrived,doc_no,note,override"
+has transfers.csv "C1,2024-01-15,CT.A.P1.K1,CT.B.P2.K1,2024-01-22,15-GT/ĐU,chuyển nơi ở,"
+has transfers.csv "C5,2022-09-05,CT.A.P1.K1,CT.B.P2.K1,,,,cả gia đình chuyển đến quận B"
+same "transfers exported" "$(grep -c . transfers.csv)" 11
+"$K" --user tester export people -o people.out 2>/dev/null
+figures orig
+for u in CT.A CT.B; do
+	"$K" --user tester report funnel --unit $u --year 2024 --format csv >"orig.$u.funnel.2024"
+done
+"$K" --user tester export steps -o steps.out 2>/dev/null
+# re-importing the same file is a no-op: nothing added, no audit entry
+n_audit=$(kn_sql "$KETNAP_DB" "SELECT COUNT(*) FROM audit")
+expect 0 "$K" --user tester import transfers transfers.csv
+same "audit after a re-import" "$(kn_sql "$KETNAP_DB" "SELECT COUNT(*) FROM audit")" "$n_audit"
+# B's editor may not import A's letters
+expect 1 "$K" --user edB import transfers transfers.csv
+has err "from: CT.A.P1.K1 is not CT.B or a unit below it"
+has err "nothing was written"
+# Into an empty database, in the order the man page gives (units, people,
+# transfers, steps): each step is judged by the unit of its date (C1's
+# full membership by CT.B's committee), and every figure is the same.
+export KETNAP_DB=$(kn_db fresh)
+unset KETNAP_USER; export KETNAP_USER=tester
+expect 0 "$K" init
+expect 0 "$K" import units units.csv
+expect 0 "$K" import people people.out
+expect 0 "$K" import transfers transfers.csv
+expect 0 "$K" import steps steps.out
+expect 0 "$K" export transfers -o transfers.again
+cmp -s transfers.csv transfers.again && ok || { bad "transfers export → import → export differs"; diff transfers.csv transfers.again >&2; }
+expect 0 "$K" export steps -o steps.again
+cmp -s steps.out steps.again && ok || bad "steps export → import → export differs"
+figures fresh
+for u in CT.A CT.B; do
+	"$K" report funnel --unit $u --year 2024 --format csv >"fresh.$u.funnel.2024"
+done
+for f in orig.*; do
+	if cmp -s "$f" "fresh.${f#orig.}"; then ok; else
+		bad "$f differs in the imported database"; diff "$f" "fresh.${f#orig.}" >&2; fi
+done
+# a re-import is a no-op
+expect 0 "$K" import transfers transfers.csv
+has out "0 added"
+# All or nothing, FILE:LINE: column: message
+cat >bad.csv <<'CSV'
+person,date,from,to,arrived,doc_no,note,override
+C1,2024-12-01,CT.B.P2.K1,CT.A.P1.K1,,,,
+NOPE,2024-12-01,CT.A.P1.K1,CT.B.P2.K1,,,,
+C6,2024-12-02,CT.B.P2.K1,CT.B.P2,,,,
+C6,2024-12-03,CT.B.P2.K1,CT.A.P1.K1,2024-12-01,,,
+C3,2024-12-03,CT.B.P2.K1,CT.X,,,,
+C3,31/02/2024,CT.B.P2.K1,CT.A.P1.K1,,,,
+CSV
+expect 1 "$K" import transfers bad.csv
+has err "bad.csv:3: person: no person with ref NOPE"
+has err "bad.csv:4: to: KN-TRANSFER-DEST: CT.B.P2 (Phường 2) is not a considering cell"
+has err "bad.csv:5: arrived:"
+has err "bad.csv:6: to: no unit CT.X in the database"
+has err "bad.csv:7: date:"
+lacks err "bad.csv:2:"
+same "nothing written" "$(kn_sql "$KETNAP_DB" "SELECT COUNT(*) FROM transfers")" 10
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
