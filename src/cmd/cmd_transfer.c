@@ -1,18 +1,10 @@
 /*
  * cmd_transfer.c — `ketnap transfer REF --to UNIT …` records the sending
  * unit's letter of introduction (`out`), and `ketnap transfer REF
- * --arrived` the destination's acceptance (`in`), RULES.md §8. Each is
- * one transaction with its audit entry.
- *
- * Scope: the `out` is an editor's (or higher) of the sending unit's
- * subtree, who finds the person as any command does; the destination
- * may lie outside that subtree (it is named by code). The `in` is an
- * editor's of the destination's subtree, who may see the one person in
- * transit to them and nobody else of the sending side: a person not in
- * transit to their subtree is "not found", exactly like an unknown ref.
- * KN-TRANSFER-OPEN and KN-TRANSFER-DEST are overridable as step rules
- * are, by an approver or administrator above the sending unit, and the
- * reason is kept with the transfer.
+ * --arrived` the destination's acceptance (`in`), RULES.md §8, through
+ * svc_transfer() (core/svc_transfer.h: the scope, the permissions, the
+ * rules, one transaction with its audit entry), as the web pages do; and
+ * `person show`'s lines on the person's units over time.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -21,8 +13,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/ctx.h"
-#include "core/svc.h"
-#include "core/transfer.h"
+#include "core/svc_transfer.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -89,223 +80,61 @@ static void opts_release(struct transfer_opts *o)
 	free(o->override);
 }
 
-/* The open candidacy of cs[0..n), or NULL. */
-static const struct candidacy *open_of(const struct candidacy *cs, size_t n)
+/* Say what svc_transfer() answered; the exit status. */
+static int report(struct cmd_ctx *ctx, const struct transfer_req *req, struct transfer_res *res,
+		  enum kn_err e)
 {
-	return n && cs[n - 1].open ? &cs[n - 1] : NULL;
-}
-
-static int audit_commit(struct cmd_ctx *ctx, const char *action, const char *ref,
-			const struct transfer *t)
-{
-	struct buf desc = BUF_INIT;
-	enum kn_err e;
-	transfer_describe(t, &desc);
-	e = store_audit(ctx->store, ctx->user, action, "transfer", ref, NULL, desc.s);
-	buf_release(&desc);
-	if (e == KN_OK)
-		e = store_commit(ctx->store);
-	else
-		store_rollback(ctx->store);
-	return e;
-}
-
-static int do_out(struct cmd_ctx *ctx, struct svc *sv, const char *ref, struct transfer_opts *o,
-		  kn_date today)
-{
-	struct person p;
-	struct transfer *prior = NULL, t;
-	struct candidacy *cs = NULL;
-	size_t nprior = 0, nc = 0;
-	struct violations v = { 0 };
-	struct unitree *tree = svc_tree(sv);
-	struct unode *dest;
 	struct buf safe = BUF_INIT;
-	enum kn_err e;
-	int status = EXIT_REFUSED;
-	char d[11];
-
-	transfer_init(&t);
-	if ((e = svc_person_find(sv, ref, &p)) != KN_OK) {
-		if (e == KN_ENOTFOUND)
-			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
-		else
-			cmd_error("%s", store_errmsg(ctx->store));
-		return kn_exit_status(e);
-	}
-	if (!tree) {
-		cmd_error("%s", store_errmsg(ctx->store));
-		status = EXIT_IO;
-		goto out;
-	}
-	if (!svc_may_record(sv, p.unit, STEP_SOURCE)) {
-		cmd_error(_("%s, %s of %s, may not transfer %s: only an editor of the sending unit "
-			    "may; nothing was recorded"), ctx->user, role_name(ctx->actor.role),
-			  ctx->actor.unit ? ctx->actor.unit : "", ref);
-		goto out;
-	}
-	if (!(dest = unitree_find(tree, o->to))) {
-		cmd_error(_("no unit with code %s; `ketnap unit tree` lists the codes"), o->to);
-		goto out;
-	}
-	date_format_user(o->date, d);
-	if (o->date > today) {
-		char t2[11];
-		date_format_user(today, t2);
-		cmd_error(_("the letter is dated %s, after today (%s); record a transfer only once "
-			    "the letter is written"), d, t2);
-		goto out;
-	}
-	if ((e = store_transfers_of(ctx->store, p.id, &prior, &nprior)) != KN_OK ||
-	    (e = store_candidacies_of(ctx->store, p.id, &cs, &nc)) != KN_OK) {
-		cmd_error("%s", store_errmsg(ctx->store));
-		status = kn_exit_status(e);
-		goto out;
-	}
-	if (nprior && prior[nprior - 1].in_date != KN_DATE_NONE &&
-	    o->date < prior[nprior - 1].in_date) {
-		char a[11];
-		date_format_user(prior[nprior - 1].in_date, a);
-		cmd_error(_("%s arrived at %s on %s; a new letter cannot be dated before that (%s)"),
-			  ref, prior[nprior - 1].to, a, d);
-		goto out;
-	}
-	struct transfer_facts f = { &p, prior, nprior, open_of(cs, nc), dest, p.unit, o->date };
-	transfer_check(&f, &v);
-	for (size_t i = 0; i < v.n; i++)
-		fprintf(stderr, "%s: %s\n", v.v[i].code, cmd_safe(&safe, v.v[i].message));
-	if (v.n && !o->override) {
-		fprintf(stderr, _("the transfer of %s on %s was refused; nothing was recorded. An "
-				  "approver may record it anyway with --override REASON.\n"), ref, d);
-		goto out;
-	}
-	if (v.n && !svc_may_override(sv, p.unit)) {
-		cmd_error(_("%s, %s of %s, may not override the rules for %s: only an approver or "
-			    "administrator of a unit above the sending unit may; nothing was recorded"),
-			  ctx->user, role_name(ctx->actor.role),
-			  ctx->actor.unit ? ctx->actor.unit : "", ref);
-		goto out;
-	}
-	t.out_date = o->date;
-	t.from = xstrdup(p.unit);
-	t.to = xstrdup(dest->u.code);
-	t.doc_no = o->doc ? xstrdup(o->doc) : NULL;
-	t.note = o->note ? xstrdup(o->note) : NULL;
-	if (v.n) {	/* no reason kept for a rule not broken */
-		t.override = xstrdup(o->override);
-		t.override_by = xstrdup(ctx->user ? ctx->user : "");
-	}
-	t.recorded_by = xstrdup(ctx->user ? ctx->user : "");
-	if ((e = store_begin(ctx->store)) != KN_OK ||
-	    (e = store_transfer_add(ctx->store, p.id, &t, &t.id)) != KN_OK) {
-		if (e != KN_OK)
-			store_rollback(ctx->store);
-		cmd_error("%s", store_errmsg(ctx->store));
-		status = kn_exit_status(e);
-		goto out;
-	}
-	if ((e = audit_commit(ctx, v.n ? "transfer-override" : "transfer-out", ref, &t)) != KN_OK) {
-		cmd_error("%s", store_errmsg(ctx->store));
-		status = kn_exit_status(e);
-		goto out;
-	}
-	if (v.n)
-		printf(_("recorded with an override by %s: %s leaves %s for %s on %s (reason: %s)\n"),
-		       ctx->user, ref, t.from, t.to, d, t.override);
-	else
-		printf(_("recorded: %s leaves %s for %s on %s; in transit until %s records the "
-			 "arrival\n"), ref, t.from, t.to, d, t.to);
-	status = EXIT_DONE;
-out:
-	buf_release(&safe);
-	violations_release(&v);
-	transfer_release(&t);
-	transfers_free(prior, nprior);
-	store_candidacies_free(cs, nc);
-	person_release(&p);
-	return status;
-}
-
-static int do_in(struct cmd_ctx *ctx, struct svc *sv, const char *ref, struct transfer_opts *o,
-		 kn_date today)
-{
-	struct person p;
-	struct transfer *prior = NULL;
-	struct candidacy *cs = NULL;
-	size_t nprior = 0, nc = 0;
-	const struct transfer *t = NULL;
-	const struct candidacy *open;
-	enum kn_err e;
-	int status = EXIT_REFUSED;
+	const char *role = role_name(ctx->actor.role);
+	const char *unit = ctx->actor.unit ? ctx->actor.unit : "";
 	char d[11], od[11];
 
-	memset(&p, 0, sizeof(p));
-	e = ref && *ref ? store_person_get(ctx->store, ref, &p) : KN_ENOTFOUND;
-	if (e == KN_OK && (e = store_transfers_of(ctx->store, p.id, &prior, &nprior)) == KN_OK)
-		t = transfer_pending(prior, nprior);
-	if (e != KN_OK && e != KN_ENOTFOUND) {
+	date_format_user(req->date, d);
+	for (size_t i = 0; i < res->v.n; i++)
+		fprintf(stderr, "%s: %s\n", res->v.v[i].code, cmd_safe(&safe, res->v.v[i].message));
+	buf_release(&safe);
+	switch (e) {
+	case KN_OK:
+		break;
+	case KN_ENOTFOUND:
+		cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), req->ref);
+		return EXIT_REFUSED;
+	case KN_EPERM:
+		if (res->deny == TRANSFER_DENY_OUT)
+			cmd_error(_("%s, %s of %s, may not transfer %s: only an editor of the sending "
+				    "unit may; nothing was recorded"), ctx->user, role, unit, req->ref);
+		else if (res->deny == TRANSFER_DENY_OVERRIDE)
+			cmd_error(_("%s, %s of %s, may not override the rules for %s: only an approver "
+				    "or administrator of a unit above the sending unit may; nothing was "
+				    "recorded"), ctx->user, role, unit, req->ref);
+		else
+			cmd_error(_("%s, %s of %s, may not record the arrival of %s at %s: only an "
+				    "editor of the destination may; nothing was recorded"), ctx->user,
+				  role, unit, req->ref, res->t.to ? res->t.to : "");
+		return EXIT_REFUSED;
+	case KN_EINVAL:
+		cmd_error("%s", res->err.s);
+		return EXIT_REFUSED;
+	case KN_ERULE:
+		fprintf(stderr, _("the transfer of %s on %s was refused; nothing was recorded. An "
+				  "approver may record it anyway with --override REASON.\n"), req->ref, d);
+		return EXIT_REFUSED;
+	default:
 		cmd_error("%s", store_errmsg(ctx->store));
-		status = kn_exit_status(e);
-		goto out;
+		return kn_exit_status(e);
 	}
-	/* Only the destination's side meets the person in transit; the
-	 * sending side still sees them as its own. */
-	if (e == KN_ENOTFOUND || (!svc_may_see(sv, p.unit) && !(t && svc_may_see(sv, t->to)))) {
-		cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
-		goto out;
+	if (req->arrived) {
+		date_format_user(res->t.out_date, od);
+		printf(_("recorded: %s arrived at %s on %s (letter of %s from %s)\n"), req->ref,
+		       res->t.to, d, od, res->t.from);
+	} else if (res->v.n) {
+		printf(_("recorded with an override by %s: %s leaves %s for %s on %s (reason: %s)\n"),
+		       ctx->user, req->ref, res->t.from, res->t.to, d, res->t.override);
+	} else {
+		printf(_("recorded: %s leaves %s for %s on %s; in transit until %s records the "
+			 "arrival\n"), req->ref, res->t.from, res->t.to, d, res->t.to);
 	}
-	if (!t) {
-		cmd_error(_("%s is not in transit; the sending unit records the letter first "
-			    "(transfer REF --to UNIT)"), ref);
-		goto out;
-	}
-	if (!svc_may_record(sv, t->to, STEP_SOURCE)) {
-		cmd_error(_("%s, %s of %s, may not record the arrival of %s at %s: only an editor of "
-			    "the destination may; nothing was recorded"), ctx->user,
-			  role_name(ctx->actor.role), ctx->actor.unit ? ctx->actor.unit : "", ref,
-			  t->to);
-		goto out;
-	}
-	date_format_user(o->date, d);
-	date_format_user(t->out_date, od);
-	if (o->date > today || o->date < t->out_date) {
-		char t2[11];
-		date_format_user(today, t2);
-		cmd_error(_("the arrival of %s is dated %s; it must be on or after the letter (%s) and "
-			    "not after today (%s)"), ref, d, od, t2);
-		goto out;
-	}
-	if ((e = store_candidacies_of(ctx->store, p.id, &cs, &nc)) != KN_OK) {
-		cmd_error("%s", store_errmsg(ctx->store));
-		status = kn_exit_status(e);
-		goto out;
-	}
-	open = open_of(cs, nc);
-	if ((e = store_begin(ctx->store)) != KN_OK ||
-	    (e = store_transfer_arrive(ctx->store, t, o->date, p.id, open ? open->id : 0)) != KN_OK) {
-		if (e != KN_OK)
-			store_rollback(ctx->store);
-		cmd_error("%s", store_errmsg(ctx->store));
-		status = kn_exit_status(e);
-		goto out;
-	}
-	{
-		struct transfer done = *t;
-		done.in_date = o->date;
-		if ((e = audit_commit(ctx, "transfer-in", ref, &done)) != KN_OK) {
-			cmd_error("%s", store_errmsg(ctx->store));
-			status = kn_exit_status(e);
-			goto out;
-		}
-	}
-	printf(_("recorded: %s arrived at %s on %s (letter of %s from %s)\n"), ref, t->to, d, od,
-	       t->from);
-	status = EXIT_DONE;
-out:
-	transfers_free(prior, nprior);
-	store_candidacies_free(cs, nc);
-	person_release(&p);
-	return status;
+	return EXIT_DONE;
 }
 
 static int run_transfer(int argc, char **argv, struct cmd_ctx *ctx)
@@ -330,14 +159,14 @@ static int run_transfer(int argc, char **argv, struct cmd_ctx *ctx)
 		opts_release(&o);
 		return ctx->open_status;
 	}
-	kn_date today = date_today();
-	if (o.date == KN_DATE_NONE)
-		o.date = today;
+	struct transfer_req req = { argv[optind], o.arrived, o.to, o.date, date_today(), o.doc,
+				    o.note, o.override };
+	struct transfer_res res;
+	if (req.date == KN_DATE_NONE)
+		req.date = req.today;
 	ctx_svc(ctx, &sv);
-	if (o.arrived)
-		status = do_in(ctx, &sv, argv[optind], &o, today);
-	else
-		status = do_out(ctx, &sv, argv[optind], &o, today);
+	status = report(ctx, &req, &res, svc_transfer(&sv, &req, &res));
+	svc_transfer_res_release(&res);
 	svc_release(&sv);
 	opts_release(&o);
 	return status;
