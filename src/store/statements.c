@@ -497,6 +497,14 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE y.candidacy_id = s.candidacy_id AND y.step = s.step AND y.unit_id IS NULL "
 		"AND y.date BETWEEN $1 AND $2 AND c.unit_id IN (SELECT id FROM units "
 		"WHERE path >= $3 AND path < $4)) GROUP BY s.step", 0, "tttt", "ti", 0 },
+	/* The people in transit to the subtree $1 <= path < $2, oldest
+	 * letter first, at most $3 (the destination's dashboard: its editor
+	 * accepts them); through transfers_arriving. */
+	[S_TRANSFERS_ARRIVING] = { "transfers_arriving", "SELECT p.ref, p.full_name, f.code, "
+		"d.code, t.out_date, 0 FROM transfers t JOIN people p ON p.id = t.person_id "
+		"JOIN units f ON f.id = t.from_unit_id JOIN units d ON d.id = t.to_unit_id "
+		"WHERE t.in_date IS NULL AND t.to_unit_id IN (SELECT id FROM units WHERE path >= $1 "
+		"AND path < $2) ORDER BY t.out_date, t.id LIMIT $3", 0, "tti", "ttttti", 0 },
 	[S_TRANSFER_TRANSIT] = { "transfer_transit", "WITH sub(id) AS (SELECT id FROM units "
 		"WHERE path >= $2 AND path < $3), x(id) AS (SELECT id FROM transfers "
 		"WHERE from_unit_id IN (SELECT id FROM sub) AND out_date <= $1 AND (in_date IS NULL "

@@ -547,5 +547,9 @@ struct transit {
 typedef int (*store_transit_fn)(void *arg, const struct transit *t);
 enum kn_err store_transfers_transit(struct store *s, const char *top, kn_date as_of,
 				    store_transit_fn fn, void *arg);
+/* The people in transit to the subtree of top now (the arriving list of
+ * the destination's dashboard), oldest letter first, at most limit. */
+enum kn_err store_transfers_arriving(struct store *s, const char *top, long long limit,
+				     store_transit_fn fn, void *arg);
 
 #endif

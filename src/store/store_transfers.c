@@ -183,3 +183,31 @@ out:
 	buf_release(&hi);
 	return e;
 }
+
+enum kn_err store_transfers_arriving(struct store *s, const char *top, long long limit,
+				     store_transit_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	if ((e = store_unit_range(s, top, &lo, &hi)) != KN_OK)
+		goto out;
+	arg_text(&a, lo.s);
+	arg_text(&a, hi.s);
+	arg_int(&a, limit);
+	if ((e = q_open(s, S_TRANSFERS_ARRIVING, &a, &r)) != KN_OK)
+		goto out;
+	while (q_next(&r) > 0) {
+		struct transit t = { row_str(&r, 0), row_str(&r, 1), row_str(&r, 2),
+				     row_str(&r, 3), row_date(&r, 4), 0 };
+		if (fn(arg, &t))
+			break;
+	}
+	e = q_close(&r);
+out:
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}

@@ -34,6 +34,17 @@ HANDLER(h_person_step);			/* POST /people/REF/step... see routes.c: /step/REF */
 HANDLER(h_person_edit_form);		/* GET /edit/REF */
 HANDLER(h_person_edit);			/* POST /edit/REF */
 
+/* page_transfer.c (issue 15): transfers */
+HANDLER(h_transfer);			/* POST /transfer/REF: the letter, sending side */
+HANDLER(h_arrive);			/* POST /arrive/REF: the arrival, destination side */
+/* The person page's units over time and transfer form (f: as posted, or
+ * NULL), and the dashboard's list of the people arriving at unit_code. */
+struct person;
+struct form;
+void page_transfer_section(struct request *rq, struct response *rs, const struct person *p,
+			   struct form *f, kn_date today);
+void page_transfer_arriving(struct request *rq, struct response *rs, const char *unit_code);
+
 /* page_decisions.c: the decisions queue of an approver's committee */
 HANDLER(h_decisions);
 HANDLER(h_decision_record);		/* POST /decisions/REF */

@@ -384,6 +384,7 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 			    "</p>\n", href.s, _("Edit the person"));
 	}
 	html_printf(b, "</section>\n");
+	page_transfer_section(rq, rs, &p, NULL, l.today);	/* issue 15 */
 
 	for (size_t i = nc; i-- > 0;)
 		timeline(rq, rs, &cs[i], i, nc);

@@ -655,6 +655,7 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 		if (hit) {
 			page_begin(rq, rs, "dashboard", n->u.name);
 			buf_adds(&rs->body, hit);
+			page_transfer_arriving(rq, rs, n->u.code);	/* issue 15: not cached */
 			page_end(rq, rs);
 			free(hit);
 			buf_release(&key);
@@ -721,6 +722,7 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 		cache_put(key.s, head, rs->body.s + start);
 		building = 0;
 	}
+	page_transfer_arriving(rq, rs, n->u.code);	/* issue 15: not cached (forms) */
 	page_end(rq, rs);
 out:
 	/* A failed build still releases the entry, or others would wait. */

@@ -27,6 +27,9 @@ const struct route kn_routes[] = {
 	{ "POST", "/step/*", 0, ROLE_EDITOR, h_person_step },
 	{ "GET", "/edit/*", 0, ROLE_EDITOR, h_person_edit_form },
 	{ "POST", "/edit/*", 0, ROLE_EDITOR, h_person_edit },
+	/* issue 15: transfers */
+	{ "POST", "/transfer/*", 0, ROLE_EDITOR, h_transfer },
+	{ "POST", "/arrive/*", 0, ROLE_EDITOR, h_arrive },
 
 	{ "GET", "/decisions", 0, ROLE_APPROVER, h_decisions },
 	{ "POST", "/decisions", 0, ROLE_APPROVER, h_decisions_batch },
