@@ -121,6 +121,11 @@ const PLAN = {
   'POST /step/*': async (t) => ({ path: `/step/${refOf(t.person)}`, form: { ...(await hiddenOf(`/people/${refOf(t.person)}?step=mentor`, `/step/${refOf(t.person)}`)), action: 'record', step: 'mentor', date: L.TODAY, member: refOf(t.member) }, outside: '404' }),
   'GET /edit/*': (t) => ({ path: `/edit/${refOf(t.person)}`, outside: '404' }),
   'POST /edit/*': async (t) => ({ path: `/edit/${refOf(t.person)}`, form: { ...currentPerson(refOf(t.person)), ...(await hiddenOf(`/edit/${refOf(t.person)}`, `/edit/${refOf(t.person)}`)) }, outside: '404' }),
+  // issue 15: transfers. The letter to the person's own unit is refused
+  // (KN-TRANSFER-DEST, 422) and the arrival of a person not in transit too
+  // (422): nothing is written inside, 404 outside.
+  'POST /transfer/*': (t) => ({ path: `/transfer/${refOf(t.person)}`, form: { to: t.person ? t.person.unit : 'CT', date: L.TODAY }, outside: '404' }),
+  'POST /arrive/*': (t) => ({ path: `/arrive/${refOf(t.person)}`, form: { date: L.TODAY }, outside: '404' }),
   'GET /decisions': () => ({ path: '/decisions' }),
   'POST /decisions': (t) => ({ path: '/decisions', form: { ref: refOf(t.person), date: L.TODAY, first: uniq(), suffix: 'QĐ/QU' }, outside: 'refuse', decision: true, written: () => hasDecision(refOf(t.person)) }),
   'POST /decisions/*': (t) => ({ path: `/decisions/${refOf(t.person)}`, form: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY }, outside: '404', decision: true }),
@@ -530,5 +535,39 @@ test('override by import: refused for the admin of the candidate\'s own unit, no
   expect('own-unit admin re-imports the recorded row',
     await ownC.send('POST', '/api/v1/imports/steps?lang=en', { body: withColumn, headers: csv, csrf: ownC.csrf }),
     200, (r) => JSON.parse(r.text).unchanged === 1);
+  assert.equal(bad.length, 0, bad.join('\n'));
+});
+
+// issue 15 (RULES.md §8): a person in transit from the neighbouring ward to
+// the ward CT.BT.P01 is the one person of that ward the ward's users meet:
+// listed on their dashboard as arriving, accepted by their editor only,
+// while the person's page stays "no such person" until the arrival.
+test('a person in transit: the two scopes meet only on them', async () => {
+  // A full member of the neighbouring ward (no dossier before a committee).
+  const pick = [1, 2, 3].map((k) => L.fullMember(d.db, 'CT.BT.P02', k))
+    .find((m) => m && m.ref !== T.ward.outMember.ref);
+  assert.ok(pick, 'a member of CT.BT.P02');
+  const { ref, name } = pick;
+  L.cli(d.db, ['transfer', ref, '--to', 'CT.BT.P01.C01', '--date', L.TODAY]);
+  const ed = clients[L.userName('editor', 'ward')];
+  const vw = clients[L.userName('viewer', 'ward')];
+  const bad = [];
+  const expect = (what, r, status, test) => {
+    if (r.status !== status) bad.push(`${what}: expected ${status}, got ${r.status} (${L.gist(r)})`);
+    else if (test && !test(r)) bad.push(`${what}: ${L.gist(r)}`);
+  };
+  const nfc = (r) => L.readable(r);
+  expect('ward editor, the person page before the arrival', await ed.get(`/people/${ref}`), 404);
+  expect('ward editor, the dashboard lists the arriving person', await ed.get('/?lang=en'), 200,
+    (r) => nfc(r).includes(name.normalize('NFC')) && r.text.includes(`action="/arrive/${ref}"`));
+  expect('ward viewer, the dashboard lists them without the form', await vw.get('/?lang=en'), 200,
+    (r) => nfc(r).includes(name.normalize('NFC')) && !r.text.includes(`action="/arrive/${ref}"`));
+  expect('ward viewer may not accept', await vw.send('POST', `/arrive/${ref}`, { form: { date: L.TODAY, csrf: vw.csrf } }), 403);
+  expect('ward editor, another ward\'s person not in transit', await ed.send('POST', `/arrive/${T.ward.outPerson.ref}`, { form: { date: L.TODAY, csrf: ed.csrf } }), 404);
+  expect('ward editor may not send the arriving person elsewhere', await ed.send('POST', `/transfer/${ref}`, { form: { to: 'CT.BT.P01.C02', date: L.TODAY, csrf: ed.csrf } }), 404);
+  expect('ward editor accepts', await ed.send('POST', `/arrive/${ref}`, { form: { date: L.TODAY, csrf: ed.csrf } }), 303);
+  expect('ward editor, the person page after the arrival', await ed.get(`/people/${ref}`), 200);
+  const unit = L.sql(d.db, `SELECT u.code FROM people p JOIN units u ON u.id = p.unit_id WHERE p.ref = '${ref}'`);
+  if (!unit.length || unit[0][0] !== 'CT.BT.P01.C01') bad.push(`the person's unit after the arrival: ${JSON.stringify(unit)}`);
   assert.equal(bad.length, 0, bad.join('\n'));
 });
