@@ -84,7 +84,7 @@ post() { # post USER PATH FIELD=VALUE…: $code, $body (with the user's CSRF tok
 for u in root edA edB vwB; do expect_eq "$(login $u)" 303 "sign in as $u"; done
 
 # ---- the sending side: the form, the rules, CSRF ----
-get edA /people/C1
+get edA "/people/C1?lang=en"
 expect_eq "$code" 200 "A's editor sees C1"
 expect_in "$body" 'action="/transfer/C1"' "the transfer form"
 get vwB /people/C1
@@ -106,7 +106,7 @@ post edA /transfer/C1 to=CT.B.P2.K1 date=15/03/2024 doc_no=15-GT "note=<script>a
 expect_eq "$code" 303 "the letter recorded"
 expect_eq "$(ntransfers)" 1 "one transfer"
 expect_eq "$(unit_of C1)" CT.A.P1.K1 "in transit: still A's"
-get edA /people/C1
+get edA "/people/C1?lang=en"
 expect_in "$body" "in transit" "the person page says in transit"
 expect_not_in "$body" 'action="/transfer/C1"' "no second letter before the arrival"
 
@@ -130,7 +130,7 @@ post edB /arrive/C2 date=20/03/2024
 expect_eq "$code" 404 "C2 is not in transit to B: unknown"
 post edB /arrive/NOPE date=20/03/2024
 expect_eq "$code" 404 "an unknown ref"
-get edB /people/C1
+get edB "/people/C1?lang=en"
 expect_eq "$code" 404 "B's editor does not read C1's page before the arrival"
 post edB /arrive/C1 date=10/03/2024
 expect_eq "$code" 422 "an arrival before the letter"
@@ -138,12 +138,12 @@ post edB /arrive/C1 date=20/03/2024
 expect_eq "$code" 303 "B's editor accepts C1"
 expect_eq "$(unit_of C1)" CT.B.P2.K1 "C1 is B's now"
 expect_eq "$(kn_sql "$KDB" "SELECT in_date FROM transfers")" 2024-03-20 "the arrival's date"
-get edB /people/C1
+get edB "/people/C1?lang=en"
 expect_eq "$code" 200 "B's editor reads C1's page now"
 expect_in "$body" "Units over time" "the units over time"
 expect_in "$body" "&lt;script&gt;alert(1)&lt;/script&gt;" "the note escaped"
 expect_not_in "$body" "<script>alert(1)" "no markup from the note"
-get edA /people/C1
+get edA "/people/C1?lang=en"
 expect_eq "$code" 404 "A no longer sees C1"
 get edB /
 expect_not_in "$body" 'action="/arrive/C1"' "nobody arriving any more"
