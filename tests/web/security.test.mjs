@@ -93,6 +93,10 @@ const POSTS = {
     const p = L.parseCsv(L.cli(d.db, ['export', 'people']).stdout).find((r) => r.ref === inPerson.ref);
     return { path: `/edit/${inPerson.ref}`, kind: 'form', fields: { ...p, ...(await hiddenOf(`/edit/${inPerson.ref}`, `/edit/${inPerson.ref}`)), phone: '0909123456' } };
   },
+  // issue 15: a letter to the person's own unit and the arrival of a
+  // person not in transit: refused by the rules (422), nothing written.
+  'POST /transfer/*': () => ({ path: `/transfer/${inPerson.ref}`, kind: 'form', fields: { to: inPerson.unit, date: L.TODAY, doc_no: 'GT-1', note: 'chuyển nơi ở' } }),
+  'POST /arrive/*': () => ({ path: `/arrive/${inPerson.ref}`, kind: 'form', fields: { date: L.TODAY } }),
   'POST /decisions': () => ({ path: '/decisions', kind: 'form', fields: { ref: inPerson.ref, date: L.TODAY, first: uniq(), suffix: 'QĐ/QU' } }),
   'POST /decisions/*': () => ({ path: `/decisions/${inPerson.ref}`, kind: 'form', fields: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY } }),
   'POST /import': () => {
