@@ -325,7 +325,8 @@ has err "nothing was written"
 # Into an empty database, in the order the man page gives (units, people,
 # transfers, steps): each step is judged by the unit of its date (C1's
 # full membership by CT.B's committee), and every figure is the same.
-export KETNAP_DB=$(kn_db fresh)
+FRESH=$(kn_db fresh)
+export KETNAP_DB=$FRESH
 unset KETNAP_USER; export KETNAP_USER=tester
 expect 0 "$K" init
 expect 0 "$K" import units units.csv
@@ -347,6 +348,16 @@ done
 # a re-import is a no-op
 expect 0 "$K" import transfers transfers.csv
 has out "0 added"
+# The other order, as docs/formats.md warns: steps before transfers are
+# judged by the unit each person has now (people.csv's), so C1's admission
+# decision by district A's committee is refused (KN-AUTHORITY: C1 is B's).
+export KETNAP_DB=$(kn_db wrong)
+expect 0 "$K" init
+expect 0 "$K" import units units.csv
+expect 0 "$K" import people people.out
+expect 1 "$K" import steps steps.out
+has err "KN-AUTHORITY"
+export KETNAP_DB=$FRESH
 # All or nothing, FILE:LINE: column: message
 cat >bad.csv <<'CSV'
 person,date,from,to,arrived,doc_no,note,override
