@@ -46,6 +46,8 @@ const struct route kn_routes[] = {
 	{ "POST", "/admin/users", 0, ROLE_ADMIN, h_admin_user_save },
 	{ "GET", "/admin/holidays", 0, ROLE_ADMIN, h_admin_holidays },
 	{ "POST", "/admin/holidays", 0, ROLE_ADMIN, h_admin_holiday_save },
+	{ "GET", "/admin/policy", 0, ROLE_ADMIN, h_admin_policy },
+	{ "POST", "/admin/policy", 0, ROLE_ADMIN, h_admin_policy_save },
 	{ "GET", "/admin/audit", 0, ROLE_ADMIN, h_admin_audit },
 
 	{ "GET", "/api/v1/me", 0, ROLE_VIEWER, api_me },

@@ -142,6 +142,57 @@ same "audit" "$(kn_sql "$KETNAP_DB" "SELECT actor, action, key, coalesce(before,
 # the web server judges by it on its next request
 [ "$(webcheck 2027-01-04 3 3)" = "False KN-CELL-VOTE" ] && ok || bad "web: 3 of 3 after the row: $(cat body)"
 [ "$(webcheck 2026-12-31 3 3)" = "True " ] && ok || bad "web: 3 of 3 on 2026-12-31: $(cat body)"
+
+# ---- the admin page: the rows in force, every row, the form ----
+get() { # get JAR PATH: body in ./page, status in $code
+	code=$(curl -s -o page -w '%{http_code}' -b "$1" "$KN_WEB_URL$2")
+}
+post() { # post JAR CSRF key=… value=… from=…: body in ./page, status in $code
+	local jar=$1 tok=$2
+	shift 2
+	local args=(--data-urlencode "csrf=$tok")
+	for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+	code=$(curl -s -o page -w '%{http_code}' -b "$jar" "${args[@]}" "$KN_WEB_URL/admin/policy")
+}
+st() { if [ "$code" = "$1" ]; then ok; else bad "$2: status $code (wanted $1)"; fi; }
+[ "$(kn_web_login rj root root-password-1)" = 303 ] && ok || bad "root signs in"
+[ "$(kn_web_login bj btadm btadm-password-1)" = 303 ] && ok || bad "btadm signs in"
+[ "$(kn_web_login ej edit edit-password-1)" = 303 ] && ok || bad "edit signs in"
+get rj /admin
+has page 'href="/admin/policy"'
+get rj "/admin/policy?at=2027-01-01"
+st 200 "policy page"
+has page '<td><code>cell.min_full_members</code></td><td>4</td>'
+get rj "/admin/policy?at=2026-12-31"
+has page '<td><code>cell.min_full_members</code></td><td>3</td>'
+has page 'name="csrf"'
+get ej /admin/policy
+st 403 "an editor opens the policy page"
+get bj /admin/policy
+st 200 "an admin of CT.BT reads the policy"
+lacks page 'action="/admin/policy" class="grid admin"'
+bt=$(kn_web_csrf bj /admin/policy)
+post bj "$bt" key=probation.months value=18 from=2027-06-01
+st 403 "an admin of CT.BT adds a row"
+rt=$(kn_web_csrf rj /admin/policy)
+post rj "" key=probation.months value=18 from=2027-06-01
+st 403 "a row without the CSRF token"
+post rj "$rt" key=probation.months 'value=<b>18' from=2027-06-01
+st 422 "a bad value"
+has page 'Policy key probation.months cannot take the value &quot;&lt;b&gt;18&quot;'
+lacks page '<b>18'
+post rj "$rt" key=probation.months value=18 from=2027-31-01
+st 422 "a bad date"
+[ "$(kn_sql "$KETNAP_DB" "SELECT count(*) FROM policy WHERE key = 'probation.months'")" = 1 ] && ok \
+	|| bad "a refused row was written"
+post rj "$rt" key=probation.months value=18 from=2027-06-01
+st 303 "root adds a row"
+[ "$(kn_sql "$KETNAP_DB" "SELECT value FROM policy WHERE key = 'probation.months' AND from_date = '2027-06-01'")" = 18 ] && ok \
+	|| bad "the row from the web"
+same "web audit" "$(kn_sql "$KETNAP_DB" "SELECT actor, action, key, after FROM audit WHERE entity = 'policy' ORDER BY id DESC LIMIT 1")" \
+	"root|insert|probation.months/2027-06-01|probation.months,2027-06-01,18"
+expect 0 "$K" policy list --at 2027-06-01 --format csv
+has out "probation.months,2027-06-01,18"
 kn_web_stop
 
 # the day before the row: as before; the row's day and after: 4 needed
