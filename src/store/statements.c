@@ -318,12 +318,15 @@ const struct stmt store_stmts[S__COUNT] = {
 		"AND unit_id IN (SELECT id FROM sub) "
 		"UNION SELECT candidacy_id FROM steps "
 		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1) "
-		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM candidacies c "
+		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, "
+		"ext.date FROM candidacies c "
 		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
 		"JOIN steps s ON s.candidacy_id = c.id "
+		/* issue 15: the DL-DECISION extension, at most one a candidacy */
+		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id "
 		"WHERE c.id IN (SELECT id FROM live) AND c.unit_id IN (SELECT id FROM sub) "
 		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
-		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttitt", ST_STREAM },
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttittt", ST_STREAM },
 
 	/* ---- audit ---- */
 	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },
@@ -426,4 +429,11 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* ---- the units version (migration 008, store_units_version()) ---- */
 	[S_UNITS_VERSION] = { "units_version", "SELECT units FROM changes WHERE one = 1", 0, "",
 		"i", 0 },
+
+	/* ---- issue 15: the DL-DECISION extension (migration 012) ---- */
+	[S_EXT_GET] = { "ext_get", "SELECT x.date, x.doc_no, u.code, x.actor "
+		"FROM decision_extensions x JOIN units u ON u.id = x.unit_id "
+		"WHERE x.candidacy_id = $1", 0, "i", "tttt", 0 },
+	[S_EXT_PUT] = { "ext_put", "INSERT INTO decision_extensions (candidacy_id, date, doc_no, "
+		"unit_id, actor) VALUES ($1, $2, $3, " BY_CODE(4) ", $5)", 0, "ittt" "t", "", 0 },
 };

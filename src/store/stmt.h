@@ -53,6 +53,8 @@ enum stmt_id {
 	S_CHANGES_GET, S_CHANGES_BUMP,
 	/* the units version (migration 008) */
 	S_UNITS_VERSION,
+	/* issue 15: the DL-DECISION extension (migration 012) */
+	S_EXT_GET, S_EXT_PUT,
 	S__COUNT
 };
 

@@ -173,6 +173,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 	size_t nsteps = 0, cap = 0;
 	int64_t cur = -1;
 	char *ref = NULL, *name = NULL, *unit = NULL;
+	kn_date ext = KN_DATE_NONE;
 	int rc, stop = 0;
 	enum kn_err e = q_open(s, id, a, &r);
 
@@ -183,7 +184,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
 		if (cur >= 0 && at != cur) {
 			if (rc >= 0) {
-				struct pipeline p = { ref, name, unit, steps, nsteps };
+				struct pipeline p = { ref, name, unit, steps, nsteps, ext };
 				stop = fn(arg, &p);
 			}
 			for (size_t i = 0; i < nsteps; i++)
@@ -201,6 +202,8 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 			ref = row_dup(&r, 1);
 			name = row_dup(&r, 2);
 			unit = row_dup(&r, 3);
+			/* S_PIPELINE_DATES's last column (issue 15) */
+			ext = facts ? KN_DATE_NONE : row_date(&r, 7);
 		}
 		if (nsteps == cap) {
 			cap = cap ? cap * 2 : 16;

@@ -31,6 +31,7 @@ const struct route kn_routes[] = {
 	{ "GET", "/decisions", 0, ROLE_APPROVER, h_decisions },
 	{ "POST", "/decisions", 0, ROLE_APPROVER, h_decisions_batch },
 	{ "POST", "/decisions/*", 0, ROLE_APPROVER, h_decision_record },
+	{ "POST", "/extend/*", 0, ROLE_APPROVER, h_extend },
 
 	{ "GET", "/reports", 0, ROLE_VIEWER, h_reports },
 	{ "GET", "/reports/*", 0, ROLE_VIEWER, h_report_download },
