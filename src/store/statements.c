@@ -436,4 +436,29 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE x.candidacy_id = $1", 0, "i", "tttt", 0 },
 	[S_EXT_PUT] = { "ext_put", "INSERT INTO decision_extensions (candidacy_id, date, doc_no, "
 		"unit_id, actor) VALUES ($1, $2, $3, " BY_CODE(4) ", $5)", 0, "ittt" "t", "", 0 },
+
+	/* ---- issue 15: the sources report ---- */
+	/* Per nominating organisation (the source step's org): the
+	 * candidacies of the subtree ($3 <= path < $4) whose source is dated
+	 * in the period $1..$2 ('sourced'), and those whose decision is
+	 * ('admitted', by the org of their source, whenever it was). Both
+	 * halves start from the period's steps (steps_step_date) and keep the
+	 * subtree's candidacies, as S_STEP_COUNTS does.
+	 * The unit is the candidacy's (c.unit_id), as the admissions report
+	 * (S_ADMISSIONS) takes it. With transfers (issue 15, RULES.md §8), a
+	 * step counts for the unit the candidacy was in on the step's date:
+	 * the coordinator replaces c.unit_id by the step's unit at the merge,
+	 * in both halves (the source's unit for sourced, the decision's for
+	 * admitted). */
+	[S_SOURCE_COUNTS] = { "source_counts", "SELECT 'sourced', s.org, COUNT(*) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id "
+		"WHERE s.step = 'source' AND s.date BETWEEN $1 AND $2 "
+		"AND c.unit_id IN (SELECT id FROM units WHERE path >= $3 AND path < $4) "
+		"GROUP BY s.org "
+		"UNION ALL SELECT 'admitted', o.org, COUNT(*) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id "
+		"LEFT JOIN steps o ON o.candidacy_id = c.id AND o.step = 'source' "
+		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2 "
+		"AND c.unit_id IN (SELECT id FROM units WHERE path >= $3 AND path < $4) "
+		"GROUP BY o.org", 0, "tttt", "tti", 0 },
 };

@@ -55,6 +55,8 @@ enum stmt_id {
 	S_UNITS_VERSION,
 	/* issue 15: the DL-DECISION extension (migration 012) */
 	S_EXT_GET, S_EXT_PUT,
+	/* issue 15: the sources report */
+	S_SOURCE_COUNTS,
 	S__COUNT
 };
 

@@ -164,6 +164,16 @@ enum kn_err store_extension_get(struct store *s, int64_t candidacy_id, struct ex
 enum kn_err store_extension_put(struct store *s, int64_t candidacy_id, const struct extension *x);
 void extension_release(struct extension *x);
 
+/* issue 15: the sources report. For the candidacies considered by `top`
+ * or a unit below it (NULL: every unit), per nominating organisation in
+ * the order of label_orgs (youth_union … cell, other; an org outside the
+ * list counts as other): how many have their source step dated from..to
+ * (sourced[i]) and their decision dated from..to (admitted[i], by the org
+ * of their source). KN_ENOTFOUND for an unknown top. */
+#define STORE_NORGS 7
+enum kn_err store_source_counts(struct store *s, const char *top, kn_date from, kn_date to,
+				long long sourced[STORE_NORGS], long long admitted[STORE_NORGS]);
+
 /* ---- policy ---- */
 /* Rows as stored (strings owned by the array, freed by store_policy_free). */
 enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n);

@@ -382,3 +382,45 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
 	e = q_close(&r);
 	return e;
 }
+
+/* ---- issue 15: the sources report ---- */
+
+/* The orgs of the source step, in the report's order (label_orgs'). */
+static const char *const source_orgs[STORE_NORGS] = {
+	"youth_union", "trade_union", "women_union", "farmers_union", "veterans_union", "cell",
+	"other",
+};
+
+static size_t source_org_index(const char *org)
+{
+	for (size_t i = 0; org && i < STORE_NORGS; i++)
+		if (strcmp(org, source_orgs[i]) == 0)
+			return i;
+	return STORE_NORGS - 1;	/* other */
+}
+
+enum kn_err store_source_counts(struct store *s, const char *top, kn_date from, kn_date to,
+				long long sourced[STORE_NORGS], long long admitted[STORE_NORGS])
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	memset(sourced, 0, sizeof(long long) * STORE_NORGS);
+	memset(admitted, 0, sizeof(long long) * STORE_NORGS);
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, S_SOURCE_COUNTS, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			const char *what = row_str(&r, 0);
+			long long *into = what && strcmp(what, "sourced") == 0 ? sourced : admitted;
+			into[source_org_index(row_str(&r, 1))] += row_int(&r, 2);
+		}
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}

@@ -208,7 +208,8 @@ HANDLER(api_report)
 
 	if (kind < 0)
 		return api_error(rq, rs, 404, _("No such report: the reports are achievement, "
-						"structure, funnel, deadlines, ranking and summary."),
+						"structure, funnel, sources, deadlines, ranking and "
+						"summary."),
 				 NULL);
 	if (api_query_int(rq, rs, "depth", 0, 100, 1, &depth) < 0 ||
 	    api_query_int(rq, rs, "level", 1, 100, 1, &level) < 0)

@@ -48,7 +48,9 @@ int h_extend(struct request *rq, struct response *rs)
 	} else if (e == KN_EPERM) {
 		resp_error(rq, rs, 403, res.msg.s);
 	} else if (e == KN_ERULE || e == KN_EINVAL || e == KN_ECONFLICT) {
-		resp_error(rq, rs, e == KN_ECONFLICT ? 409 : 422, res.msg.s);
+		/* Extended already is a refusal of what was asked (it is given
+		 * once), not a lost update: 422 as for the other refusals. */
+		resp_error(rq, rs, 422, res.msg.s);
 	} else {
 		fprintf(stderr, "ketnap serve: %s: %s\n", rq->path, res.msg.s);
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));

@@ -229,7 +229,7 @@ curl -s -H "Authorization: Bearer $TB" "$KN_WEB_URL/api/v1/people/C2" >body
 eq "C2's deadline moved" "$(py '[(x["code"], x["due"], x.get("extended")) for x in d["deadlines"]]')" \
 	"[('DL-DECISION', '2026-01-08', True)]"
 extend jar "$bt" C2 51-QĐ/QU 02/10/2025
-st 409 "a second extension"
+st 422 "a second extension"
 kn_web_stop
 
 echo "$pass passed, $fail failed"
