@@ -413,7 +413,8 @@ static int queue_collect(void *arg, const struct pipeline *p)
 			it->since = p->steps[i].date;
 		}
 	}
-	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, q->l->today, &q->pol, q->l->cal, &dl);
+	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, q->l->today,
+				     &q->pol, q->l->cal, &dl);
 	for (size_t i = 0; i < n; i++)
 		if ((next == STEP_DECISION && strcmp(dl[i].code, "DL-DECISION") == 0) ||
 		    (next == STEP_OFFICIAL && strcmp(dl[i].code, "DL-OFFICIAL") == 0)) {

@@ -106,7 +106,8 @@ static int walk_one(void *arg, const struct pipeline *p)
 	 * definition of core/queue.h (the summary and the decisions page
 	 * read it too). */
 	struct queue_dossier qd;
-	if (queue_waiting_ext(un, p->steps, p->nsteps, p->decision_extended, w->today, &w->pol, w->cal, &qd) &&
+	if (queue_waiting_ext(un, p->steps, p->nsteps, p->decision_extended, w->today, &w->pol,
+			      w->cal, &qd) &&
 	    queue_counts_for(&qd, w->top)) {
 		struct wait_item *x;
 		struct buf key = BUF_INIT;
