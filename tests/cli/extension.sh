@@ -199,7 +199,7 @@ lacks page 'action="/extend/C2"'
 pt=$(csrf)
 extend pj "$pt" C2 50-QĐ/QU 01/10/2025
 st 403 "the approver of the grassroots unit (not the competent committee) extends"
-has page "competent committee CT.BT"
+has page "cấp ủy có thẩm quyền CT.BT"	# the web speaks Vietnamese first
 page jar C1
 lacks page 'action="/extend/C1"'	# extended already
 has page "40-QĐ/QU"

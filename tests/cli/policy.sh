@@ -179,7 +179,7 @@ post rj "" key=probation.months value=18 from=2027-06-01
 st 403 "a row without the CSRF token"
 post rj "$rt" key=probation.months 'value=<b>18' from=2027-06-01
 st 422 "a bad value"
-has page 'Policy key probation.months cannot take the value &quot;&lt;b&gt;18&quot;'
+has page 'Tham số probation.months không nhận giá trị “&lt;b&gt;18”'	# Vietnamese first
 lacks page '<b>18'
 post rj "$rt" key=probation.months value=18 from=2027-31-01
 st 422 "a bad date"
