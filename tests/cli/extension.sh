@@ -168,7 +168,12 @@ eq "decisions queue on the 90th" "$(py '[(x["ref"], x["due"], x["workdays_left"]
 [ "$(kn_web_login jar btappr bt-password-1)" = 303 ] && ok || bad "btappr signs in"
 curl -s -b jar "$KN_WEB_URL/" >dash
 curl -s -b jar "$KN_WEB_URL/decisions" >queue
-cp dash /tmp/kp/dash.html; cp queue /tmp/kp/queue.html
+# the dashboard's soon-due list and the decisions page (Vietnamese first):
+# due 08/10/2025 today, not 25/08/2025 and overdue
+has dash '<td class="nowrap">08/10/2025</td><td>đến hạn hôm nay</td>'
+has queue 'data-label="Hạn quyết định">08/10/2025</td><td class="num">còn 0 ngày làm việc</td>'
+lacks dash '25/08/2025'
+lacks queue '25/08/2025'
 web 2025-10-09
 get /api/v1/people/C1
 eq "api person on the 91st" "$(py '[(x["due"], x["workdays_left"], x["status"]) for x in d["deadlines"]]')" \
@@ -176,6 +181,9 @@ eq "api person on the 91st" "$(py '[(x["due"], x["workdays_left"], x["status"]) 
 get /api/v1/decisions
 eq "decisions queue on the 91st" "$(py '[(x["ref"], x["due"], x["workdays_left"]) for x in d["queue"]]' 2>&1)" \
 	"[('C1', '2025-10-08', -1)]"
+[ "$(kn_web_login jar btappr bt-password-1)" = 303 ] && ok || bad "btappr signs in"
+curl -s -b jar "$KN_WEB_URL/" >dash
+has dash '<td class="nowrap">08/10/2025</td><td>quá hạn 1 ngày làm việc</td>'
 
 # ---- the web action on the person page (server's today 2025-10-09) ----
 expect 0 "$K" step C2 cell_vote --date 2025-09-01 --for 5 --of 7
