@@ -17,7 +17,7 @@
 
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_import, &cmd_export, &cmd_unit, &cmd_person, &cmd_step,
-	&cmd_check, &cmd_calendar, &cmd_report, &cmd_quota, &cmd_demo, &cmd_user, &cmd_serve, &cmd_backup, &cmd_migrate,
+	&cmd_check, &cmd_calendar, &cmd_report, &cmd_quota, &cmd_policy, &cmd_extend, &cmd_demo, &cmd_user, &cmd_serve, &cmd_backup, &cmd_migrate,
 	&cmd_verify,
 	&cmd_transfer,	/* issue 15 */
 };

@@ -65,7 +65,7 @@ struct command {
 
 /* The commands, one per src/cmd/cmd_NAME.c. */
 extern const struct command cmd_init, cmd_import, cmd_export, cmd_unit, cmd_person,
-	cmd_step, cmd_check, cmd_calendar, cmd_backup, cmd_report, cmd_quota, cmd_demo, cmd_serve, cmd_user,
+	cmd_step, cmd_check, cmd_calendar, cmd_backup, cmd_report, cmd_quota, cmd_policy, cmd_extend, cmd_demo, cmd_serve, cmd_user,
 	cmd_migrate;
 extern const struct command cmd_verify;
 extern const struct command cmd_transfer;	/* issue 15 */

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cmd/cmd.h"
+#include "core/extension.h"
 #include "cmd/ctx.h"
 #include "cmd/label.h"
 #include "core/deadline.h"
@@ -342,10 +343,9 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 
 	struct candidacy *open = nc && cs[nc - 1].open ? &cs[nc - 1] : NULL;
 	if (open) {
-		struct policy pol;
+		struct extension x;
 		struct deadline *dl = NULL;
-		ledger_policy(&l, l.today, &pol);
-		size_t ndl = deadlines_for(open->steps, open->nsteps, l.today, &pol, l.cal, &dl);
+		size_t ndl = extension_deadlines(&l, open, &x, &dl);
 		printf("\n%s\n", ndl ? _("Open deadlines:") : _("No open deadlines."));
 		for (size_t i = 0; i < ndl; i++) {
 			char d[11];
@@ -364,6 +364,13 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 			buf_release(&name);
 		}
 		free(dl);
+		if (x.date != KN_DATE_NONE) {
+			char d[11];
+			date_format_user(x.date, d);
+			printf(_("  The decision deadline was extended on %s by %s (%s).\n"), d,
+			       x.unit ? x.unit : "", x.doc_no ? x.doc_no : "");
+		}
+		extension_release(&x);
 	}
 	if (open || ms == KN_DATE_NONE) {
 		struct unode *un = unitree_find(&l.tree, p.unit);

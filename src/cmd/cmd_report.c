@@ -135,7 +135,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_usage(&cmd_report);
 	if ((kind = report_kind_parse(argv[optind])) < 0) {
 		cmd_error(_("unknown report '%s'; the reports are achievement, structure, funnel, "
-			    "deadlines, ranking and summary"), argv[optind]);
+			    "sources, deadlines, ranking and summary"), argv[optind]);
 		return EXIT_USAGE;
 	}
 	if (year && (from != KN_DATE_NONE || to != KN_DATE_NONE)) {
@@ -234,8 +234,9 @@ static const struct cmd_option report_options[] = {
 };
 
 const struct command cmd_report = {
-	"report", "report achievement|structure|funnel|deadlines|ranking|summary [--unit CODE] "
+	"report", "report achievement|structure|funnel|sources|deadlines|ranking|summary [--unit CODE] "
 	"[--year Y | --from D --to D] [--as-of D] [--depth N] [--level N] "
 	"[--format table|csv|json|xlsx|html] [-o FILE]", run, report_options,
-	N_("the reports: achievement, structure, funnel, deadlines, ranking, the year-end summary"),
+	N_("the reports: achievement, structure, funnel, sources, deadlines, ranking, the year-end "
+	   "summary"),
 };

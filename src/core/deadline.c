@@ -9,7 +9,9 @@
  * Working-day deadlines go through the calendar; the certificate and
  * dossier deadlines are calendar months, the same arithmetic as KN-CERT
  * and KN-DOSSIER-AGE (the due date is the last day a cell meeting passes).
- * Deadlines come out in the order of the table of RULES.md §4.
+ * Deadlines come out in the order of the table of RULES.md §4. The
+ * decision's extension (RULES.md §4's "+30 with extension") is not a
+ * step: the caller hands its date in (deadlines_for_ext).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +28,20 @@ static void add(struct deadline **out, size_t *n, const char *code, kn_date due,
 	(*out)[*n].code = code;
 	(*out)[*n].due = due;
 	(*out)[*n].workdays_left = calendar_count_workdays(cal, as_of, due);
+	(*out)[*n].extended = 0;
 	(*n)++;
 }
 
 size_t deadlines_for(const struct step *steps, size_t nsteps, kn_date as_of,
 		     const struct policy *policy, struct calendar *cal,
 		     struct deadline **out)
+{
+	return deadlines_for_ext(steps, nsteps, KN_DATE_NONE, as_of, policy, cal, out);
+}
+
+size_t deadlines_for_ext(const struct step *steps, size_t nsteps, kn_date extended,
+			 kn_date as_of, const struct policy *policy, struct calendar *cal,
+			 struct deadline **out)
 {
 	const struct step *last[STEP__COUNT] = { 0 };
 	size_t n = 0;
@@ -50,11 +60,19 @@ size_t deadlines_for(const struct step *steps, size_t nsteps, kn_date as_of,
 			last[s->code] = s;
 	}
 
-	if (last[STEP_CELL_VOTE] && !last[STEP_DECISION])
+	if (last[STEP_CELL_VOTE] && !last[STEP_DECISION]) {
+		/* The extension counts once it is recorded (on or before
+		 * as_of), and only for the dossier it was given to: one dated
+		 * before the latest cell vote was for an earlier vote. */
+		int ext = extended != KN_DATE_NONE && extended <= as_of &&
+			  extended >= last[STEP_CELL_VOTE]->date;
 		add(out, &n, "DL-DECISION",
 		    calendar_add_workdays(cal, last[STEP_CELL_VOTE]->date,
-					  policy->deadline_decision_workdays),
+					  policy->deadline_decision_workdays +
+					  (ext ? policy->deadline_decision_extension_workdays : 0)),
 		    as_of, cal);
+		(*out)[n - 1].extended = ext;
+	}
 	if (last[STEP_DECISION] && !last[STEP_CEREMONY])
 		add(out, &n, "DL-CEREMONY",
 		    calendar_add_workdays(cal, last[STEP_DECISION]->date,

@@ -233,6 +233,61 @@ int policy_resolve(const struct policy_row *rows, size_t n, kn_date on,
 	return 0;
 }
 
+size_t policy_nkeys(void)
+{
+	return NKEYS;
+}
+
+/* The form a value of each kind takes, for messages. */
+static const char *kind_form(enum kind k)
+{
+	switch (k) {
+	case K_INT: return _("a whole number such as 3");
+	case K_FRACTION: return _("a fraction such as >=2/3 (at least) or >1/2 (more than)");
+	case K_EDUCATION: return _("an education level such as 9/12");
+	}
+	return "";
+}
+
+int policy_check(const char *key, const char *value, struct buf *err)
+{
+	struct policy scratch;
+	int k = key_index(key);
+
+	if (k < 0) {
+		if (err) {
+			buf_addf(err, _("Unknown policy key \"%s\"; the keys of RULES.md §7 are:"),
+				 key ? key : "");
+			for (size_t i = 0; i < NKEYS; i++)
+				buf_addf(err, "%s %s", i ? "," : "", keys[i].name);
+			buf_adds(err, ".");
+		}
+		return -1;
+	}
+	if (apply_value(&keys[k], value, &scratch) < 0) {
+		if (err)
+			buf_addf(err, _("Policy key %s cannot take the value \"%s\"; write %s."),
+				 keys[k].name, value ? value : "", kind_form(keys[k].kind));
+		return -1;
+	}
+	return 0;
+}
+
+int policy_in_force(const struct policy_row *rows, size_t n, kn_date on,
+		    const struct policy_row **out, struct buf *err)
+{
+	int dpick[NKEYS], pick[NKEYS];
+
+	if (pick_rows(default_rows, NDEFAULT, on, dpick, err) < 0)
+		return -1;
+	if (pick_rows(rows, rows ? n : 0, on, pick, err) < 0)
+		return -1;
+	for (size_t k = 0; k < NKEYS; k++)
+		out[k] = pick[k] >= 0 ? &rows[pick[k]] : dpick[k] >= 0 ? &default_rows[dpick[k]]
+									: NULL;
+	return 0;
+}
+
 int fraction_met(const struct fraction *f, int votes_for, int total)
 {
 	long long lhs, rhs;

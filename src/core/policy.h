@@ -56,6 +56,20 @@ const struct policy_row *policy_default_rows(size_t *n);
 int policy_resolve(const struct policy_row *rows, size_t n, kn_date on,
 		   struct policy *out, struct buf *err);
 
+/* Check one row as policy_resolve() would read it: 0, or -1 with a
+ * message in err naming the key and the form its value takes (an unknown
+ * key lists the known ones). For `policy set` and the policy page. */
+int policy_check(const char *key, const char *value, struct buf *err);
+
+/* For each key of RULES.md §7, in the key table's order, the row in force
+ * on `on`: one of rows (the database's), or else the default row for
+ * that date. out must hold policy_nkeys() pointers; they are borrowed
+ * from rows or the defaults. Returns 0, or -1 with a message in err when a
+ * row has an unknown key or a bad value. */
+int policy_in_force(const struct policy_row *rows, size_t n, kn_date on,
+		    const struct policy_row **out, struct buf *err);
+size_t policy_nkeys(void);
+
 /* 1 if votes_for out of total satisfies the fraction. */
 int fraction_met(const struct fraction *f, int votes_for, int total);
 

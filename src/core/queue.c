@@ -17,6 +17,13 @@
 int queue_waiting(struct unode *un, const struct step *steps, size_t nsteps, kn_date as_of,
 		  const struct policy *policy, struct calendar *cal, struct queue_dossier *d)
 {
+	return queue_waiting_ext(un, steps, nsteps, KN_DATE_NONE, as_of, policy, cal, d);
+}
+
+int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
+		      kn_date extended, kn_date as_of, const struct policy *policy,
+		      struct calendar *cal, struct queue_dossier *d)
+{
 	enum step_code last = STEP_NONE;
 	kn_date cell = KN_DATE_NONE, committee = KN_DATE_NONE;
 	int basic;
@@ -59,7 +66,7 @@ int queue_waiting(struct unode *un, const struct step *steps, size_t nsteps, kn_
 	d->due = KN_DATE_NONE;
 	if (policy && cal) {
 		struct deadline *dl = NULL;
-		size_t n = deadlines_for(steps, nsteps, as_of, policy, cal, &dl);
+		size_t n = deadlines_for_ext(steps, nsteps, extended, as_of, policy, cal, &dl);
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(dl[i].code, "DL-DECISION") == 0) {
 				d->has_due = 1;

@@ -55,6 +55,13 @@ struct queue_dossier {
 int queue_waiting(struct unode *un, const struct step *steps, size_t nsteps, kn_date as_of,
 		  const struct policy *policy, struct calendar *cal, struct queue_dossier *d);
 
+/* The same with the DL-DECISION extension recorded on `extended`
+ * (KN_DATE_NONE: none; see deadlines_for_ext), as store_pipeline_dates
+ * hands it over (struct pipeline's decision_extended). */
+int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
+		      kn_date extended, kn_date as_of, const struct policy *policy,
+		      struct calendar *cal, struct queue_dossier *d);
+
 /* 1 when the waiting dossier d counts for unit `at`: at is d's competent
  * committee (its owner) or a unit above it. */
 int queue_counts_for(const struct queue_dossier *d, const struct unode *at);

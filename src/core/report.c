@@ -37,7 +37,7 @@
 #include "util/banned.h"
 
 static const char *const kind_names[REPORT__COUNT] = {
-	"achievement", "structure", "funnel", "deadlines", "ranking", "summary",
+	"achievement", "structure", "funnel", "sources", "deadlines", "ranking", "summary",
 };
 
 const char *report_kind_name(enum report_kind k)
@@ -475,6 +475,7 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 	case REPORT_ACHIEVEMENT: *out = build_achievement(&c); break;
 	case REPORT_STRUCTURE: *out = build_structure(&c); break;
 	case REPORT_FUNNEL: e = build_funnel(&c, out, err); break;
+	case REPORT_SOURCES: e = report_build_sources(&c, out, err); break;
 	case REPORT_DEADLINES: e = report_build_deadlines(&c, out, err); break;
 	case REPORT_RANKING: *out = report_build_ranking(&c); break;
 	case REPORT_SUMMARY: e = report_build_summary(&c, out, err); break;

@@ -47,12 +47,14 @@ static int dl_collect(void *arg, const struct pipeline *p)
 		return 0;
 	/* Waiting for the decision: the one definition of core/queue.h,
 	 * counted for the report's unit. */
-	if (queue_waiting(un, p->steps, p->nsteps, a->c->as_of, &a->pol, a->c->cal, &qd) &&
+	if (queue_waiting_ext(un, p->steps, p->nsteps, p->decision_extended, a->c->as_of, &a->pol,
+			      a->c->cal, &qd) &&
 	    queue_counts_for(&qd, a->c->top)) {
 		a->waiting++;
 		a->waiting_overdue += queue_overdue(&qd);
 	}
-	size_t n = deadlines_for(p->steps, p->nsteps, a->c->as_of, &a->pol, a->c->cal, &dl);
+	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, a->c->as_of,
+				     &a->pol, a->c->cal, &dl);
 	for (size_t i = 0; i < n; i++) {
 		a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
 		struct dl_row *r = &a->rows[a->n++];

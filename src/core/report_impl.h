@@ -91,6 +91,14 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 void report_dl_release(struct dl_acc *a);
 enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err);
 
+/* ---- issue 15: the sources report (report_sources.c) ---- */
+
+/* Per nominating organisation, in label_orgs' order: sourced and
+ * admitted in c's period and subtree (store_source_counts). */
+enum kn_err report_source_counts(const struct ctx *c, long long sourced[STORE_NORGS],
+				 long long admitted[STORE_NORGS], struct buf *err);
+enum kn_err report_build_sources(const struct ctx *c, struct report **out, struct buf *err);
+
 /* ---- the ranking and the summary (report_summary.c) ---- */
 
 struct report *report_build_ranking(const struct ctx *c);

@@ -117,6 +117,62 @@ static const char *kind_plural(enum unit_kind k)
 	}
 }
 
+/* issue 15: the mass organisations (the first five of label_orgs: not
+ * the party cell, not "other") as a sentence names them. */
+static const char *const mass_org_phrases[] = {
+	N_("the Youth Union"), N_("the Trade Union"), N_("the Women's Union"),
+	N_("the Farmers' Union"), N_("the Veterans' Association"),
+};
+#define NMASS (sizeof(mass_org_phrases) / sizeof(*mass_org_phrases))
+
+/* " The Youth Union and the Trade Union nominated 47 of the 120 members
+ * admitted.": the one or two mass organisations that nominated the most
+ * of the period's admissions (ties: in the order of the sources report),
+ * appended to p; nothing when no admission came from one. */
+static enum kn_err sources_sentence(const struct ctx *c, long long admitted_total, struct buf *p,
+				    struct buf *err)
+{
+	long long sourced[STORE_NORGS], admitted[STORE_NORGS];
+	size_t top[2] = { NMASS, NMASS };
+	enum kn_err e;
+
+	if (admitted_total <= 0)
+		return KN_OK;
+	if ((e = report_source_counts(c, sourced, admitted, err)) != KN_OK)
+		return e;
+	for (size_t i = 0; i < NMASS; i++) {
+		if (admitted[i] <= 0)
+			continue;
+		if (top[0] == NMASS || admitted[i] > admitted[top[0]]) {
+			top[1] = top[0];
+			top[0] = i;
+		} else if (top[1] == NMASS || admitted[i] > admitted[top[1]]) {
+			top[1] = i;
+		}
+	}
+	if (top[0] == NMASS)
+		return KN_OK;
+	struct buf n = BUF_INIT, m = BUF_INIT, s = BUF_INIT;
+	long long by = admitted[top[0]] + (top[1] < NMASS ? admitted[top[1]] : 0);
+	text_int(&n, by);
+	text_int(&m, admitted_total);
+	if (top[1] < NMASS)
+		buf_addf(&s, _(" %s and %s nominated %s of the %s members admitted."),
+			 _(mass_org_phrases[top[0]]), _(mass_org_phrases[top[1]]), n.s, m.s);
+	else
+		buf_addf(&s, _(" %s nominated %s of the %s members admitted."),
+			 _(mass_org_phrases[top[0]]), n.s, m.s);
+	/* The sentence starts with the organisation's name: capitalise it
+	 * ("the" in English; Vietnamese names are capitalised already). */
+	if (s.len > 1 && s.s[1] >= 'a' && s.s[1] <= 'z')
+		s.s[1] = (char)(s.s[1] - 'a' + 'A');
+	buf_adds(p, s.s);
+	buf_release(&n);
+	buf_release(&m);
+	buf_release(&s);
+	return KN_OK;
+}
+
 enum kn_err report_build_summary(const struct ctx *c, struct report **out, struct buf *err)
 {
 	struct report *r = report_new(REPORT_SUMMARY, NULL, 0, c);
@@ -207,6 +263,14 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 	else if (c->quota_year)
 		buf_adds(&p, _(" Every structure target that was set has been met."));
 	buf_release(&sh);
+
+	/* Who nominated the members admitted (issue 15). */
+	if ((e = sources_sentence(c, adm[CAT_TOTAL], &p, err)) != KN_OK) {
+		buf_release(&p);
+		buf_release(&num);
+		report_free(r);
+		return e;
+	}
 
 	/* Dossiers waiting for the competent committee. */
 	if ((e = report_collect_deadlines(c, &dl, err)) != KN_OK) {

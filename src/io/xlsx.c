@@ -45,6 +45,7 @@ static const char *const sheet_names[REPORT__COUNT] = {
 	[REPORT_ACHIEVEMENT] = N_("Achievement"),
 	[REPORT_STRUCTURE] = N_("Structure"),
 	[REPORT_FUNNEL] = N_("Funnel"),
+	[REPORT_SOURCES] = N_("Sources"),
 	[REPORT_DEADLINES] = N_("Deadlines"),
 	[REPORT_RANKING] = N_("Ranking"),
 	[REPORT_SUMMARY] = N_("Summary"),

@@ -334,12 +334,14 @@ const struct stmt store_stmts[S__COUNT] = {
 		"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 "
 		"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c "
 		"WHERE c.id IN (SELECT id FROM live)) "
-		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date FROM cand c "
+		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c "
 		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
 		"JOIN steps s ON s.candidacy_id = c.id "
+		/* issue 15: the DL-DECISION extension, at most one a candidacy */
+		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id "
 		"WHERE c.unit_id IN (SELECT id FROM sub) "
 		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
-		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttitt", ST_STREAM },
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttittt", ST_STREAM },
 
 	/* ---- audit ---- */
 	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },
@@ -515,4 +517,35 @@ const struct stmt store_stmts[S__COUNT] = {
 		"FROM transfers t JOIN people p ON p.id = t.person_id JOIN units f "
 		"ON f.id = t.from_unit_id JOIN units d ON d.id = t.to_unit_id "
 		"WHERE t.id IN (SELECT id FROM x) ORDER BY t.out_date, t.id", 0, "ttt", "ttttti", 0 },
+
+	/* ---- issue 15: the DL-DECISION extension (migration 012) ---- */
+	[S_EXT_GET] = { "ext_get", "SELECT x.date, x.doc_no, u.code, x.actor "
+		"FROM decision_extensions x JOIN units u ON u.id = x.unit_id "
+		"WHERE x.candidacy_id = $1", 0, "i", "tttt", 0 },
+	[S_EXT_PUT] = { "ext_put", "INSERT INTO decision_extensions (candidacy_id, date, doc_no, "
+		"unit_id, actor) VALUES ($1, $2, $3, " BY_CODE(4) ", $5)", 0, "ittt" "t", "", 0 },
+
+	/* ---- issue 15: the sources report ---- */
+	/* Per nominating organisation (the source step's org): the
+	 * candidacies of the subtree ($3 <= path < $4) whose source is dated
+	 * in the period $1..$2 ('sourced'), and those whose decision is
+	 * ('admitted', by the org of their source, whenever it was). Both
+	 * halves start from the period's steps (steps_step_date) and keep the
+	 * subtree's candidacies, as S_STEP_COUNTS does.
+	 * Each step counts for the unit the candidacy was in on the step's
+	 * date (RULES.md §8: COALESCE(s.unit_id, c.unit_id), as S_ADMISSIONS):
+	 * the source's unit for sourced, the decision's for admitted. */
+	[S_SOURCE_COUNTS] = { "source_counts", "SELECT 'sourced', s.org, COUNT(*) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id "
+		"WHERE s.step = 'source' AND s.date BETWEEN $1 AND $2 "
+		"AND COALESCE(s.unit_id, c.unit_id) IN (SELECT id FROM units WHERE path >= $3 "
+		"AND path < $4) "
+		"GROUP BY s.org "
+		"UNION ALL SELECT 'admitted', o.org, COUNT(*) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id "
+		"LEFT JOIN steps o ON o.candidacy_id = c.id AND o.step = 'source' "
+		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2 "
+		"AND COALESCE(s.unit_id, c.unit_id) IN (SELECT id FROM units WHERE path >= $3 "
+		"AND path < $4) "
+		"GROUP BY o.org", 0, "tttt", "tti", 0 },
 };

@@ -368,6 +368,8 @@ static const char *const sessions_cols[] = { "token_hash", "user_id", "csrf", "c
 	"last_seen", NULL };
 static const char *const login_failures_cols[] = { "key", "count", "first_at", NULL };
 static const char *const changes_cols[] = { "one", "n", "units", NULL };
+static const char *const decision_extensions_cols[] = { "candidacy_id", "date", "doc_no",
+	"unit_id", "actor", NULL };
 
 /* Every table of migrations 001 to 009; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices).
@@ -388,6 +390,7 @@ static const struct store_table tables[] = {
 	{ "sessions", sessions_cols, "token_hash", NULL },
 	{ "login_failures", login_failures_cols, "key", NULL },
 	{ "changes", changes_cols, "one", NULL },
+	{ "decision_extensions", decision_extensions_cols, "candidacy_id", NULL },	/* 012 */
 };
 
 const struct store_table *store_tables(size_t *n)

@@ -147,6 +147,33 @@ enum kn_err store_holiday_put(struct store *s, const struct holiday *h, int *cha
 /* Ordered by date. Free with holidays_free(). */
 enum kn_err store_holiday_all(struct store *s, struct holiday **out, size_t *n);
 
+/* ---- issue 15: the DL-DECISION extension (migration 012) ---- */
+/* The extension the competent committee gave a candidacy: its date,
+ * document number, the committee's unit code and the account that
+ * recorded it (strings owned, extension_release()). */
+struct extension {
+	kn_date date;
+	char *doc_no;
+	char *unit;
+	char *actor;
+};
+/* KN_ENOTFOUND (out zeroed, date KN_DATE_NONE) when it has none. */
+enum kn_err store_extension_get(struct store *s, int64_t candidacy_id, struct extension *out);
+/* Write one (x->unit a unit code); KN_ECONFLICT when the candidacy has
+ * one already. */
+enum kn_err store_extension_put(struct store *s, int64_t candidacy_id, const struct extension *x);
+void extension_release(struct extension *x);
+
+/* issue 15: the sources report. For the candidacies considered by `top`
+ * or a unit below it (NULL: every unit), per nominating organisation in
+ * the order of label_orgs (youth_union … cell, other; an org outside the
+ * list counts as other): how many have their source step dated from..to
+ * (sourced[i]) and their decision dated from..to (admitted[i], by the org
+ * of their source). KN_ENOTFOUND for an unknown top. */
+#define STORE_NORGS 7
+enum kn_err store_source_counts(struct store *s, const char *top, kn_date from, kn_date to,
+				long long sourced[STORE_NORGS], long long admitted[STORE_NORGS]);
+
 /* ---- policy ---- */
 /* Rows as stored (strings owned by the array, freed by store_policy_free). */
 enum kn_err store_policy_all(struct store *s, struct policy_row **out, size_t *n);
@@ -189,6 +216,10 @@ struct pipeline {
 	const char *unit;	/* considering unit */
 	const struct step *steps;
 	size_t nsteps;
+	/* issue 15: the date of the DL-DECISION extension, KN_DATE_NONE
+	 * without one (store_pipeline_dates only; store_pipeline_each
+	 * leaves it KN_DATE_NONE). */
+	kn_date decision_extended;
 };
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);

@@ -177,6 +177,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 	size_t nsteps = 0, cap = 0;
 	int64_t cur = -1;
 	char *ref = NULL, *name = NULL, *unit = NULL;
+	kn_date ext = KN_DATE_NONE;
 	int rc, stop = 0;
 	enum kn_err e = q_open(s, id, a, &r);
 
@@ -187,7 +188,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
 		if (cur >= 0 && at != cur) {
 			if (rc >= 0) {
-				struct pipeline p = { ref, name, unit, steps, nsteps };
+				struct pipeline p = { ref, name, unit, steps, nsteps, ext };
 				stop = fn(arg, &p);
 			}
 			for (size_t i = 0; i < nsteps; i++)
@@ -205,6 +206,8 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 			ref = row_dup(&r, 1);
 			name = row_dup(&r, 2);
 			unit = row_dup(&r, 3);
+			/* S_PIPELINE_DATES's last column (issue 15) */
+			ext = facts ? KN_DATE_NONE : row_date(&r, 7);
 		}
 		if (nsteps == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -381,5 +384,47 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg)
 	}
 	cand_acc_finish(&acc, rc == 0);
 	e = q_close(&r);
+	return e;
+}
+
+/* ---- issue 15: the sources report ---- */
+
+/* The orgs of the source step, in the report's order (label_orgs'). */
+static const char *const source_orgs[STORE_NORGS] = {
+	"youth_union", "trade_union", "women_union", "farmers_union", "veterans_union", "cell",
+	"other",
+};
+
+static size_t source_org_index(const char *org)
+{
+	for (size_t i = 0; org && i < STORE_NORGS; i++)
+		if (strcmp(org, source_orgs[i]) == 0)
+			return i;
+	return STORE_NORGS - 1;	/* other */
+}
+
+enum kn_err store_source_counts(struct store *s, const char *top, kn_date from, kn_date to,
+				long long sourced[STORE_NORGS], long long admitted[STORE_NORGS])
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	memset(sourced, 0, sizeof(long long) * STORE_NORGS);
+	memset(admitted, 0, sizeof(long long) * STORE_NORGS);
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, S_SOURCE_COUNTS, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			const char *what = row_str(&r, 0);
+			long long *into = what && strcmp(what, "sourced") == 0 ? sourced : admitted;
+			into[source_org_index(row_str(&r, 1))] += row_int(&r, 2);
+		}
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
 	return e;
 }

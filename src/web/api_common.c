@@ -476,11 +476,16 @@ json_t *api_violations(const struct violations *v)
 json_t *api_deadlines(const struct deadline *dl, size_t n)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("{s:s, s:o, s:i, s:s}", "code", dl[i].code, "due",
-						   api_date(dl[i].due), "workdays_left",
-						   dl[i].workdays_left, "status",
-						   dl[i].workdays_left < 0 ? "overdue" : "due"));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:s, s:o, s:i, s:s}", "code", dl[i].code, "due",
+				      api_date(dl[i].due), "workdays_left", dl[i].workdays_left,
+				      "status", dl[i].workdays_left < 0 ? "overdue" : "due");
+		/* issue 15: only where the extension moved it, so that
+		 * every other answer stays as it was */
+		if (dl[i].extended)
+			json_object_set_new(o, "extended", json_true());
+		json_array_append_new(a, o);
+	}
 	return a;
 }
 

@@ -208,7 +208,8 @@ HANDLER(api_report)
 
 	if (kind < 0)
 		return api_error(rq, rs, 404, _("No such report: the reports are achievement, "
-						"structure, funnel, deadlines, ranking and summary."),
+						"structure, funnel, sources, deadlines, ranking and "
+						"summary."),
 				 NULL);
 	if (api_query_int(rq, rs, "depth", 0, 100, 1, &depth) < 0 ||
 	    api_query_int(rq, rs, "level", 1, 100, 1, &level) < 0)
@@ -412,7 +413,8 @@ static int queue_collect(void *arg, const struct pipeline *p)
 			it->since = p->steps[i].date;
 		}
 	}
-	size_t n = deadlines_for(p->steps, p->nsteps, q->l->today, &q->pol, q->l->cal, &dl);
+	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, q->l->today,
+				     &q->pol, q->l->cal, &dl);
 	for (size_t i = 0; i < n; i++)
 		if ((next == STEP_DECISION && strcmp(dl[i].code, "DL-DECISION") == 0) ||
 		    (next == STEP_OFFICIAL && strcmp(dl[i].code, "DL-OFFICIAL") == 0)) {

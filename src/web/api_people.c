@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/extension.h"
 #include "core/ledger.h"
 #include "io/export.h"
 #include "io/import.h"
@@ -208,10 +209,8 @@ HANDLER(api_person)
 	}
 	json_t *dls = json_array();
 	if (open) {
-		struct policy pol;
 		struct deadline *dl = NULL;
-		ledger_policy(&l, l.today, &pol);
-		size_t ndl = deadlines_for(open->steps, open->nsteps, l.today, &pol, l.cal, &dl);
+		size_t ndl = extension_deadlines(&l, open, NULL, &dl);
 		json_decref(dls);
 		dls = api_deadlines(dl, ndl);
 		free(dl);

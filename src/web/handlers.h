@@ -66,6 +66,9 @@ HANDLER(h_admin_users);
 HANDLER(h_admin_user_save);
 HANDLER(h_admin_holidays);
 HANDLER(h_admin_holiday_save);
+HANDLER(h_admin_policy);
+HANDLER(h_admin_policy_save);
+HANDLER(h_extend);
 HANDLER(h_admin_audit);
 
 /* api_*.c: the JSON API under /api/v1 */

@@ -162,6 +162,7 @@ void admin_subnav(struct request *rq, struct response *rs, const char *active)
 		{ "quotas", "/admin/quotas", N_("Quotas") },
 		{ "users", "/admin/users", N_("Accounts") },
 		{ "holidays", "/admin/holidays", N_("Holidays") },
+		{ "policy", "/admin/policy", N_("Policy") },
 		{ "audit", "/admin/audit", N_("Audit log") },
 		{ "import", "/import", N_("Import") },
 	};
@@ -312,6 +313,9 @@ int h_admin(struct request *rq, struct response *rs)
 		{ "/admin/holidays", N_("Holidays"),
 		  N_("The working-day calendar: the computed public holidays and the days the "
 		     "government moved.") },
+		{ "/admin/policy", N_("Policy"),
+		  N_("The parameters of the rules (ages, votes, deadlines) and the date each "
+		     "applies from.") },
 		{ "/admin/audit", N_("Audit log"),
 		  N_("Every change: who made it, when, and the record before and after.") },
 		{ "/import", N_("Import"),

@@ -1,7 +1,7 @@
 /*
  * page_admin_impl.h — what the administration pages share (private to
  * page_admin.c, page_units.c, page_quotas.c, page_users.c,
- * page_holidays.c and page_audit.c; defined in page_admin.c): the
+ * page_holidays.c, page_policy.c and page_audit.c; defined in page_admin.c): the
  * admin's scope, form and query values, error lists, the links between
  * the pages, the breadcrumbs, the unit picker and the walk of the tree a
  * few levels at a time. Returned strings are borrowed from the request.

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/extension.h"
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/svc.h"
@@ -280,17 +281,48 @@ static void timeline(struct request *rq, struct response *rs, const struct candi
 	buf_release(&n);
 }
 
-static void deadlines_section(struct response *rs, struct ledger *l, const struct candidacy *open)
+/* The extension form (issue 15) under an open DL-DECISION that was not
+ * extended, for whoever may record the decision itself (an approver of
+ * the competent committee, an admin above it): core/extension.c judges
+ * the rest when it is posted to /extend/REF (page_extend.c). */
+static void extend_form(struct request *rq, struct response *rs, const struct person *p)
+{
+	struct buf href = BUF_INIT;
+	char today[11];
+	buf_adds(&href, "/extend/");
+	url_encode(&href, p->ref);
+	date_format_user(date_today(), today);
+	html_printf(&rs->body, "<details class=\"no-print extend\"><summary>%s</summary>\n"
+		    "<form method=\"post\" action=\"%s\" class=\"grid\">\n",
+		    _("Extend the decision deadline"), href.s);
+	page_csrf(rq, rs);
+	html_printf(&rs->body, "<label>%s <input name=\"doc_no\" required maxlength=\"64\" "
+		    "placeholder=\"15-QĐ/ĐU\"></label>\n<label>%s ", _("Document number"),
+		    _("Date"));
+	page_date_input(&rs->body, "date", today, " required");
+	html_printf(&rs->body, "</label>\n<div><button type=\"submit\">%s</button></div>\n"
+		    "</form>\n<p class=\"muted\">%s</p></details>\n", _("Extend"),
+		    _("The competent committee may give the dossier more working days to decide, "
+		      "once, by a document of its own (RULES.md §4)."));
+	buf_release(&href);
+}
+
+static void deadlines_section(struct request *rq, struct response *rs, struct ledger *l,
+			      const struct person *p, const struct candidacy *open)
 {
 	struct buf *b = &rs->body;
-	struct policy pol;
+	struct extension x;
 	struct deadline *dl = NULL;
-	ledger_policy(l, l->today, &pol);
-	size_t n = deadlines_for(open->steps, open->nsteps, l->today, &pol, l->cal, &dl);
+	size_t n = extension_deadlines(l, open, &x, &dl);
+	int may_extend = 0;
 	if (!n) {
 		html_printf(b, "<p class=\"muted\">%s</p>\n", _("No open deadlines."));
+		extension_release(&x);
 		return;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(dl[i].code, "DL-DECISION") == 0 && x.date == KN_DATE_NONE)
+			may_extend = auth_may_record(rq, p->unit, STEP_DECISION);
 	html_printf(b, "<h2>%s</h2>\n<table class=\"deadlines\">\n<thead><tr><th>%s</th><th>%s</th>"
 		    "<th class=\"num\">%s</th></tr></thead>\n<tbody>\n", _("Open deadlines"),
 		    _("Deadline"), _("Due"), _("Working days"));
@@ -304,6 +336,15 @@ static void deadlines_section(struct response *rs, struct ledger *l, const struc
 		html_printf(b, "</td></tr>\n");
 	}
 	html_printf(b, "</tbody></table>\n");
+	if (x.date != KN_DATE_NONE) {
+		html_printf(b, "<p class=\"extension\">%s ", _("The decision deadline was extended on"));
+		page_date(rs, x.date);
+		html_printf(b, " %s %s (%s).</p>\n", _("by"), x.unit ? x.unit : "",
+			    x.doc_no ? x.doc_no : "");
+	}
+	if (may_extend)
+		extend_form(rq, rs, p);
+	extension_release(&x);
 	free(dl);
 }
 
@@ -319,6 +360,8 @@ static const char *done_notice(struct request *rq, struct buf *tmp)
 		return _("The candidate and their source step were recorded.");
 	if (strcmp(done, "saved") == 0)
 		return _("The changes were saved.");
+	if (strcmp(done, "extended") == 0)
+		return _("The decision deadline was extended.");
 	if (strcmp(done, "unchanged") == 0)
 		return _("Nothing was changed.");
 	if ((strcmp(done, "recorded") == 0 || strcmp(done, "override") == 0) && c != STEP_NONE) {
@@ -391,7 +434,7 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 	if (!nc)
 		html_printf(b, "<p class=\"muted\">%s</p>\n", _("No candidacy is recorded."));
 	if (open)
-		deadlines_section(rs, &l, open);
+		deadlines_section(rq, rs, &l, &p, open);
 
 	/* The next step (or the one chosen with ?step=, or the one posted). */
 	enum step_code code = next;

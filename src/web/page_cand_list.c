@@ -166,13 +166,13 @@ enum cand_plan cand_plan(struct request *rq, const struct unode *top, long long 
 }
 
 /* Whether a candidacy's steps have a deadline overdue on `today`. */
-static int steps_overdue(struct ledger *l, const struct step *st, size_t n)
+static int steps_overdue(struct ledger *l, const struct step *st, size_t n, kn_date extended)
 {
 	struct policy pol;
 	struct deadline *dl = NULL;
 	int over = 0;
 	ledger_policy(l, l->today, &pol);
-	size_t nd = deadlines_for(st, n, l->today, &pol, l->cal, &dl);
+	size_t nd = deadlines_for_ext(st, n, extended, l->today, &pol, l->cal, &dl);
 	for (size_t i = 0; i < nd; i++)
 		over |= dl[i].workdays_left < 0;
 	free(dl);
@@ -189,8 +189,15 @@ static int one_overdue(struct request *rq, struct ledger *l, const struct cand_s
 	if (!c->open || store_person_get(rq->store, c->ref, &p) != KN_OK)
 		return 0;
 	if (store_candidacies_of(rq->store, p.id, &cs, &nc) == KN_OK && nc &&
-	    cs[nc - 1].id == c->candidacy_id)
-		over = steps_overdue(l, cs[nc - 1].steps, cs[nc - 1].nsteps);
+	    cs[nc - 1].id == c->candidacy_id) {
+		over = steps_overdue(l, cs[nc - 1].steps, cs[nc - 1].nsteps, KN_DATE_NONE);
+		/* Overdue without it: a DL-DECISION extension may move it
+		 * (issue 15), read only then. */
+		struct extension x = { KN_DATE_NONE, NULL, NULL, NULL };
+		if (over && store_extension_get(rq->store, c->candidacy_id, &x) == KN_OK)
+			over = steps_overdue(l, cs[nc - 1].steps, cs[nc - 1].nsteps, x.date);
+		extension_release(&x);
+	}
 	store_candidacies_free(cs, nc);
 	person_release(&p);
 	return over;

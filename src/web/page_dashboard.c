@@ -86,7 +86,7 @@ static int walk_one(void *arg, const struct pipeline *p)
 
 	if (!un || !unitree_within(un, w->top))
 		return 0;
-	n = deadlines_for(p->steps, p->nsteps, w->today, &w->pol, w->cal, &dl);
+	n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, w->today, &w->pol, w->cal, &dl);
 	for (size_t i = 0; i < n; i++) {
 		if (dl[i].workdays_left < 0)
 			w->overdue++;
@@ -106,7 +106,8 @@ static int walk_one(void *arg, const struct pipeline *p)
 	 * definition of core/queue.h (the summary and the decisions page
 	 * read it too). */
 	struct queue_dossier qd;
-	if (queue_waiting(un, p->steps, p->nsteps, w->today, &w->pol, w->cal, &qd) &&
+	if (queue_waiting_ext(un, p->steps, p->nsteps, p->decision_extended, w->today, &w->pol,
+			      w->cal, &qd) &&
 	    queue_counts_for(&qd, w->top)) {
 		struct wait_item *x;
 		struct buf key = BUF_INIT;

@@ -99,7 +99,8 @@ static int queue_each(void *arg, const struct pipeline *p)
 	if (!un || !unitree_within(un, q->scope))
 		return 0;
 	/* The one definition of core/queue.h, counted for the user's unit. */
-	if (!queue_waiting(un, p->steps, p->nsteps, q->l->today, &q->pol, q->l->cal, &qd) ||
+	if (!queue_waiting_ext(un, p->steps, p->nsteps, p->decision_extended, q->l->today,
+			       &q->pol, q->l->cal, &qd) ||
 	    !queue_counts_for(&qd, q->scope))
 		return 0;
 	if (q->n == q->cap) {

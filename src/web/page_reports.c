@@ -47,6 +47,7 @@ static const char *const kind_labels[REPORT__COUNT] = {
 	N_("Admissions against quota"),
 	N_("Admissions by structure category"),
 	N_("Steps recorded in the period"),
+	N_("Nominating organisations"),
 	N_("Open deadlines"),
 	N_("Ranking of units"),
 	N_("Summary of the year"),
@@ -54,7 +55,8 @@ static const char *const kind_labels[REPORT__COUNT] = {
 
 /* File names: ketqua-ketnap-2025.xlsx … */
 static const char *const kind_files[REPORT__COUNT] = {
-	"ketqua-ketnap", "cocau-ketnap", "pheu-ketnap", "thoihan-ketnap", "xephang-ketnap",
+	"ketqua-ketnap", "cocau-ketnap", "pheu-ketnap", "nguon-ketnap", "thoihan-ketnap",
+	"xephang-ketnap",
 	"tongket-ketnap",
 };
 

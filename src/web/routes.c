@@ -34,6 +34,7 @@ const struct route kn_routes[] = {
 	{ "GET", "/decisions", 0, ROLE_APPROVER, h_decisions },
 	{ "POST", "/decisions", 0, ROLE_APPROVER, h_decisions_batch },
 	{ "POST", "/decisions/*", 0, ROLE_APPROVER, h_decision_record },
+	{ "POST", "/extend/*", 0, ROLE_APPROVER, h_extend },
 
 	{ "GET", "/reports", 0, ROLE_VIEWER, h_reports },
 	{ "GET", "/reports/*", 0, ROLE_VIEWER, h_report_download },
@@ -49,6 +50,8 @@ const struct route kn_routes[] = {
 	{ "POST", "/admin/users", 0, ROLE_ADMIN, h_admin_user_save },
 	{ "GET", "/admin/holidays", 0, ROLE_ADMIN, h_admin_holidays },
 	{ "POST", "/admin/holidays", 0, ROLE_ADMIN, h_admin_holiday_save },
+	{ "GET", "/admin/policy", 0, ROLE_ADMIN, h_admin_policy },
+	{ "POST", "/admin/policy", 0, ROLE_ADMIN, h_admin_policy_save },
 	{ "GET", "/admin/audit", 0, ROLE_ADMIN, h_admin_audit },
 
 	{ "GET", "/api/v1/me", 0, ROLE_VIEWER, api_me },

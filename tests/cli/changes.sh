@@ -135,7 +135,8 @@ done
 for q in "DROP INDEX people_name_key" "DROP INDEX candidacies_unit" \
 	 "ALTER TABLE people DROP COLUMN name_key" "DROP TABLE name_key_version" \
 	 "DROP INDEX candidacies_unit_open" "DROP INDEX units_path" \
-	 "ALTER TABLE units DROP COLUMN path"; do
+	 "ALTER TABLE units DROP COLUMN path" \
+	 "DROP TABLE decision_extensions"; do
 	kn_sql "$KDB" "$q" >/dev/null
 done
 kn_sql "$KDB" "DELETE FROM schema_migrations WHERE version >= 5" >/dev/null

@@ -80,6 +80,8 @@ sql "DROP INDEX steps_unit" >/dev/null
 sql "DROP INDEX steps_candidacy" >/dev/null
 sql "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)" >/dev/null
 sql "ALTER TABLE steps DROP COLUMN unit_id" >/dev/null
+# and from before 012 (the DL-DECISION extensions, issue 15)
+sql "DROP TABLE decision_extensions" >/dev/null
 sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok
 "$K" init >init.out 2>&1 || bad "init: $(cat init.out)"

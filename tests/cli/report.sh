@@ -711,6 +711,25 @@ lacks out "(4/3)"
 lacks out "(1/1)"
 has out "1 complete dossier"
 lacks out "past the deadline"
+# issue 15: who nominated them. Admitted in 2011 by the org of their
+# source: youth_union C03, C04, C01; trade_union C05; farmers_union C02;
+# cell C06. The two mass organisations first: the Youth Union (3), then
+# the Trade Union and the Farmers' Union tie (1), the first in the order
+# of the sources report is named: 3 + 1 = 4 of 6.
+has out "The Youth Union and the Trade Union nominated 4 of the 6 members admitted."
+expect 0 "$K" report sources --year 2011 --format csv
+# Sourced in 2011: C02 (farmers_union), C05 and C08 (trade_union), C01
+# (youth_union), C07 (women_union); C03, C04, C06 were sourced in 2010.
+pyeq_csv() { [ "$(cat out)" = "$1" ] && ok || { bad "sources 2011"; sed 's/^/  | /' out >&2; }; }
+pyeq_csv "org,sourced,admitted
+youth_union,1,3
+trade_union,2,1
+women_union,1,0
+farmers_union,1,1
+veterans_union,0,0
+cell,0,1
+other,0,0
+total,5,6"
 expect 0 "$K" report summary --year 2011 --format csv
 head -1 out >row
 has row "summary"
@@ -726,6 +745,7 @@ has out "2/3"
 has out "(3/4)"
 has out "(3/7)"
 lacks out "133.3%"
+has out "Đoàn Thanh niên và Công đoàn đã giới thiệu 4 trong số 6 đảng viên được kết nạp."
 # As of 2011-12-30 C01 is not admitted yet and its dossier waits too: 5
 # admitted (0.5%), AG.CT 3 of 3 met, women 2/4, hamlets 2/7; 2 dossiers,
 # C01's overdue: cell vote Mon 2011-10-03 + 60 working days = Oct 4-7 (4),
@@ -791,11 +811,11 @@ else
 	echo "soffice not installed: xlsx read-back skipped" >&2
 fi
 
-# summary as a workbook: the whole review, the paragraph and the five
-# reports, one sheet each
+# summary as a workbook: the whole review, the paragraph and the six
+# reports (sources since issue 15), one sheet each
 expect 0 "$K" report summary --year 2011 --format xlsx -o s.xlsx
-if python3 -c 'import zipfile,re,sys; n=[f for f in zipfile.ZipFile("s.xlsx").namelist() if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", f)]; sys.exit(0 if len(n) == 6 else 1)'; then ok; else
-	bad "s.xlsx does not have 6 sheets"; fi
+if python3 -c 'import zipfile,re,sys; n=[f for f in zipfile.ZipFile("s.xlsx").namelist() if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", f)]; sys.exit(0 if len(n) == 7 else 1)'; then ok; else
+	bad "s.xlsx does not have 7 sheets"; fi
 
 # html: figures formatted for people
 expect 0 "$K" --lang vi report achievement --year 2011 --format html -o a.html

@@ -251,6 +251,7 @@ sql "ALTER TABLE audit DROP COLUMN hash"
 sql "DROP INDEX candidacies_unit_open"
 sql "DROP INDEX units_path"
 sql "ALTER TABLE units DROP COLUMN path"
+sql "DROP TABLE decision_extensions"	# 012's (issue 15)
 sql "DELETE FROM schema_migrations WHERE version >= 4"
 run "$KETNAP" --db "$DB" verify
 expect_rc 1 "verify of a pre-004 database"

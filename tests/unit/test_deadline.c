@@ -245,6 +245,49 @@ static void test_closed(void)
 	CHECK(dl == NULL);
 }
 
+/* issue 15: the DL-DECISION extension. Cell vote Mon 2024-04-01: 60
+ * working days to Thu 2024-06-27 (main checks it); 30 more, no holiday in
+ * July and August: Jun 28 (1), Jul 1-5 (6), 8-12 (11), 15-19 (16), 22-26
+ * (21), Jul 29-Aug 2 (26), Aug 5-8 (30): Thu 2024-08-08. */
+static const struct deadline *decision_with(struct case_ *c, kn_date ext, kn_date as_of)
+{
+	free(c->dl);
+	c->dl = NULL;
+	c->ndl = deadlines_for_ext(c->s, c->n, ext, as_of, &pol, cal, &c->dl);
+	return find(c, "DL-DECISION");
+}
+
+static void test_extension(void)
+{
+	struct case_ c = { 0 };
+	const struct deadline *d;
+	add(&c, STEP_SOURCE, D(2023, 9, 1));
+	add(&c, STEP_INTRODUCED, D(2024, 2, 1));
+	add(&c, STEP_CELL_VOTE, D(2024, 4, 1));
+
+	CHECK_EQ(pol.deadline_decision_extension_workdays, 30);
+	d = decision_with(&c, KN_DATE_NONE, D(2024, 6, 27));
+	CHECK(d && d->due == D(2024, 6, 27) && d->workdays_left == 0 && !d->extended);
+	/* Extended on 2024-06-20: from then on due 2024-08-08. */
+	d = decision_with(&c, D(2024, 6, 20), D(2024, 6, 19));
+	CHECK(d && d->due == D(2024, 6, 27) && !d->extended);	/* not yet */
+	d = decision_with(&c, D(2024, 6, 20), D(2024, 6, 20));
+	CHECK(d && d->due == D(2024, 8, 8) && d->extended);
+	d = decision_with(&c, D(2024, 6, 20), D(2024, 6, 28));	/* the 61st: due */
+	CHECK(d && d->due == D(2024, 8, 8) && d->workdays_left == 29);
+	d = decision_with(&c, D(2024, 6, 20), D(2024, 8, 8));	/* the 90th */
+	CHECK(d && d->workdays_left == 0);
+	d = decision_with(&c, D(2024, 6, 20), D(2024, 8, 9));	/* the 91st */
+	CHECK(d && d->workdays_left == -1);
+	/* An extension dated before the cell vote was not for this dossier. */
+	d = decision_with(&c, D(2024, 3, 29), D(2024, 6, 28));
+	CHECK(d && d->due == D(2024, 6, 27) && !d->extended);
+	/* The other deadlines do not move; after the decision none is left. */
+	add(&c, STEP_DECISION, D(2024, 7, 1));
+	CHECK(decision_with(&c, D(2024, 6, 20), D(2024, 7, 1)) == NULL);
+	free(c.dl);
+}
+
 int main(void)
 {
 	size_t n;
@@ -258,6 +301,7 @@ int main(void)
 	test_admission();
 	test_probation();
 	test_closed();
+	test_extension();
 	calendar_free(cal);
 	return T_DONE();
 }

@@ -209,6 +209,49 @@ static void test_bad_rows(void)
 	CHECK_EQ(policy_resolve(&later, 1, D(2024, 1, 1), &p, NULL), -1);
 }
 
+/* issue 15: policy_check() for `policy set` and the policy page, and
+ * policy_in_force() for `policy list`. */
+static void test_check_and_in_force(void)
+{
+	struct buf err = BUF_INIT;
+	CHECK_EQ(policy_check("cell.min_full_members", "4", &err), 0);
+	CHECK_EQ(policy_check("cell.vote_fraction", ">1/2", &err), 0);
+	CHECK_EQ(policy_check("education.min", "7/12", &err), 0);
+	CHECK_EQ(err.len, 0);
+	CHECK_EQ(policy_check("cell.min_members", "4", &err), -1);
+	CHECK(strstr(err.s, "cell.min_members") && strstr(err.s, "cell.min_full_members"));
+	buf_reset(&err);
+	CHECK_EQ(policy_check("cell.vote_fraction", "2/3", &err), -1);
+	CHECK(strstr(err.s, "cell.vote_fraction") && strstr(err.s, ">=2/3"));
+	buf_reset(&err);
+	CHECK_EQ(policy_check("probation.months", "twelve", &err), -1);
+	CHECK(strstr(err.s, "whole number"));
+	buf_reset(&err);
+	CHECK_EQ(policy_check("education.min", "9", &err), -1);
+	CHECK(strstr(err.s, "9/12"));
+	buf_release(&err);
+
+	const struct policy_row rows[] = {
+		{ "cell.min_full_members", KN_DATE_NONE, "3" },
+		{ "cell.min_full_members", D(2027, 1, 1), "4" },
+	};
+	size_t nk = policy_nkeys(), k;
+	const struct policy_row *in[64];
+	CHECK(nk <= 64);
+	CHECK_EQ(policy_in_force(rows, 2, D(2026, 12, 31), in, NULL), 0);
+	for (k = 0; k < nk && strcmp(in[k]->key, "cell.min_full_members") != 0; k++)
+		;
+	CHECK(k < nk && in[k] == &rows[0]);
+	CHECK_EQ(policy_in_force(rows, 2, D(2027, 1, 1), in, NULL), 0);
+	CHECK(in[k] == &rows[1]);
+	/* A key the rows do not name: the default row in force that day. */
+	for (k = 0; k < nk && strcmp(in[k]->key, "committee.vote_fraction") != 0; k++)
+		;
+	CHECK(k < nk && strcmp(in[k]->value, ">=2/3") == 0);
+	CHECK_EQ(policy_in_force(rows, 2, D(2021, 7, 29), in, NULL), 0);
+	CHECK(strcmp(in[k]->value, ">1/2") == 0);
+}
+
 static void test_fraction(void)
 {
 	const struct fraction two_thirds = { 2, 3, 0 };
@@ -259,6 +302,7 @@ int main(void)
 	test_resolve_defaults();
 	test_resolve_rows();
 	test_bad_rows();
+	test_check_and_in_force();
 	test_fraction();
 	return T_DONE();
 }

@@ -157,6 +157,13 @@ const PLAN = {
   // The calendar is everyone's: only an admin of the top unit changes it.
   'POST /admin/holidays': () => ({ form: { date: '2026-01-02', name: 'Nghỉ bù thử', workday: '0' }, rootOnly: true }),
   'GET /admin/audit': () => ({ path: '/admin/audit' }),
+  // issue 15: the policy is everyone's, like the calendar: only an admin of
+  // the top unit adds a row (the value is the default's: nothing changes).
+  'GET /admin/policy': () => ({ path: '/admin/policy' }),
+  'POST /admin/policy': () => ({ form: { key: 'probation.months', value: '12', from: '2031-01-01' }, rootOnly: true }),
+  // The DL-DECISION extension: whoever may record the decision (422 when
+  // the candidacy is not before a committee, or was extended already).
+  'POST /extend/*': (t) => ({ path: `/extend/${refOf(t.person)}`, form: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY }, outside: '404', decision: true }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
   'GET /api/v1/units': () => ({ path: '/api/v1/units' }),
   'GET /api/v1/units/*': (t) => ({ path: `/api/v1/units/${t.unit}`, outside: '404' }),
@@ -359,7 +366,7 @@ for (const route of ROUTES) {
 
 // ---- no route or parameter shows the other ward's people ----
 
-const REPORT_KINDS = ['achievement', 'structure', 'funnel', 'deadlines', 'ranking', 'summary'];
+const REPORT_KINDS = ['achievement', 'structure', 'funnel', 'sources', 'deadlines', 'ranking', 'summary'];
 const FORMATS = ['csv', 'xlsx', 'html', 'json'];
 
 for (const level of ['ward', 'district']) {

@@ -107,6 +107,8 @@ const POSTS = {
   'POST /admin/quotas': () => ({ path: '/admin/quotas', kind: 'form', fields: { year: '2026', focus: 'CT.BT.P01', 'q:total:CT.BT.P01': '9' } }),
   'POST /admin/users': () => ({ path: '/admin/users', kind: 'form', fields: { action: 'add', name: `u${uniq()}`, unit: 'CT.BT.P01', role: 'viewer', password: 'mat-khau-moi-2025' } }),
   'POST /admin/holidays': () => ({ path: '/admin/holidays', kind: 'form', fields: { date: '2026-01-02', name: 'Nghỉ bù thử', workday: '0' } }),
+  'POST /admin/policy': () => ({ path: '/admin/policy', kind: 'form', fields: { key: 'probation.months', value: '12', from: '2031-01-01' } }),
+  'POST /extend/*': () => ({ path: `/extend/${inPerson.ref}`, kind: 'form', fields: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY } }),
   'POST /api/v1/people': () => {
     const ref = `0983${uniq()}`;
     return { path: '/api/v1/people', kind: 'json', ref, fields: { ref, full_name: `Đỗ Văn Mới ${ref}`, sex: 'M', birth_date: '1994-04-04', unit: 'CT.BT.P01.C01' } };
