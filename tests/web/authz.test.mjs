@@ -114,7 +114,7 @@ const PLAN = {
   'GET /candidates': (t) => ({ path: `/candidates?unit=${t.unit}`, outside: '404' }),
   'GET /candidates/new': () => ({ path: '/candidates/new' }),
   'POST /candidates/new': (t) => {
-    const ref = `09${uniq()}99`;
+    const ref = `R09${uniq()}99`;
     return { form: { ...personFields(t.unit, ref), source_date: '2025-12-01', org: 'cell' }, outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /people/*': (t) => ({ path: `/people/${refOf(t.person)}`, outside: '404' }),
@@ -128,7 +128,7 @@ const PLAN = {
   'GET /reports/*': (t) => ({ path: `/reports/achievement.csv?unit=${t.unit}`, outside: '404' }),
   'GET /import': () => ({ path: '/import' }),
   'POST /import': (t) => {
-    const ref = `08${uniq()}88`;
+    const ref = `R08${uniq()}88`;
     return { ...multipart({ kind: 'people', dry_run: '1' }, { field: 'file', name: 'people.csv', text: peopleCsv(t.unit, ref) }), outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /admin': () => ({ path: '/admin' }),
@@ -157,7 +157,7 @@ const PLAN = {
   'GET /api/v1/units/*': (t) => ({ path: `/api/v1/units/${t.unit}`, outside: '404' }),
   'GET /api/v1/people': (t) => ({ path: `/api/v1/people?unit=${t.unit}`, outside: '404' }),
   'POST /api/v1/people': (t) => {
-    const ref = `07${uniq()}77`;
+    const ref = `R07${uniq()}77`;
     return { json: personFields(t.unit, ref), outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /api/v1/people/*': (t) => ({ path: `/api/v1/people/${refOf(t.person)}`, outside: '404' }),
@@ -168,7 +168,7 @@ const PLAN = {
   'GET /api/v1/dashboard': (t) => ({ path: `/api/v1/dashboard?unit=${t.unit}`, outside: '404' }),
   'GET /api/v1/decisions': () => ({ path: '/api/v1/decisions' }),
   'POST /api/v1/imports/*': (t) => {
-    const ref = `06${uniq()}66`;
+    const ref = `R06${uniq()}66`;
     return { path: '/api/v1/imports/people?dry_run=1', body: peopleCsv(t.unit, ref), headers: { 'Content-Type': 'text/csv' }, outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
