@@ -364,6 +364,9 @@ static const char *const sessions_cols[] = { "token_hash", "user_id", "csrf", "c
 	"last_seen", NULL };
 static const char *const login_failures_cols[] = { "key", "count", "first_at", NULL };
 static const char *const changes_cols[] = { "one", "n", "units", NULL };
+/* issue 15: identity (migration 011) */
+static const char *const merged_refs_cols[] = { "ref", "into_id", "merged_at", "merged_by",
+	NULL };
 
 /* Every table of migrations 001 to 008; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices).
@@ -383,6 +386,8 @@ static const struct store_table tables[] = {
 	{ "sessions", sessions_cols, "token_hash", NULL },
 	{ "login_failures", login_failures_cols, "key", NULL },
 	{ "changes", changes_cols, "one", NULL },
+	/* issue 15: identity (migration 011) */
+	{ "merged_refs", merged_refs_cols, "ref", NULL },
 };
 
 const struct store_table *store_tables(size_t *n)
