@@ -266,7 +266,7 @@ static int dup_row_cmp(const void *a, const void *b)
 /* Into an empty people table: the possible duplicates are the file's own,
  * found by sorting its rows by folded name and birth date (no query per
  * row: a first import of a nation's people is millions of rows). Each
- * later row is warned of against the first row of its run. */
+ * row is warned of against the rows before it in its run (by line). */
 static void file_dups(struct imp *im, const struct people_ctx *pc)
 {
 	struct dup_row *d;
@@ -288,8 +288,12 @@ static void file_dups(struct imp *im, const struct people_ctx *pc)
 			first = i;
 			continue;
 		}
-		const struct person *a = &pc->rows[d[first].i], *b = &pc->rows[d[i].i];
-		dup_warning(im, pc->lines[d[i].i], b, a->ref, a->full_name, a->unit);
+		/* As store_dups_of() would answer: every earlier row of the
+		 * run, at most 50. */
+		for (size_t j = i > first + 50 ? i - 50 : first; j < i; j++) {
+			const struct person *a = &pc->rows[d[j].i], *b = &pc->rows[d[i].i];
+			dup_warning(im, pc->lines[d[i].i], b, a->ref, a->full_name, a->unit);
+		}
 	}
 	for (size_t i = 0; i < pc->n; i++)
 		free(d[i].key);

@@ -21,6 +21,7 @@
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/svc.h"
+#include "core/svc_identity.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -329,6 +330,38 @@ static const char *done_notice(struct request *rq, struct buf *tmp)
 	return NULL;
 }
 
+/* issue 15: identity (RULES.md §10) — the person's possible duplicates
+ * in the user's subtree (the same folded name and date of birth), shown
+ * on their page, so that a new candidate already recorded under another
+ * ref is seen as soon as they are entered. One indexed read. */
+static void dup_notice(struct request *rq, struct response *rs, const struct person *p)
+{
+	struct svc sv;
+	struct person *o = NULL;
+	size_t n = 0;
+
+	req_svc(rq, &sv);
+	if (store_dups_of(rq->store, p->ref, svc_dup_top(&sv), &o, &n) == KN_OK && n) {
+		html_printf(&rs->body, "<div class=\"notice dup-warning\" role=\"status\" "
+			    "id=\"duplicates\"><p>%s</p><ul>",
+			    _("Possibly the same person (the same name and date of birth) is also "
+			      "recorded as:"));
+		for (size_t i = 0; i < n; i++) {
+			struct buf href = BUF_INIT;
+			cand_href(&href, o[i].ref);
+			html_printf(&rs->body, "<li><a href=\"%s\">%s</a> <span class=\"muted code\">"
+				    "%s</span> — %s</li>", href.s, o[i].full_name, o[i].ref,
+				    cand_unit_name(rq, o[i].unit));
+			buf_release(&href);
+		}
+		html_printf(&rs->body, "</ul><p>%s</p></div>\n",
+			    _("If they are one person, an administrator merges the two records "
+			      "(Administration › Possible duplicates)."));
+	}
+	store_people_free(o, n);
+	svc_release(&sv);
+}
+
 /* The candidate's page; sv (may be NULL) brings a POST's outcome back. */
 int cand_page(struct request *rq, struct response *rs, const char *ref,
 		       const struct step_view *sv, int status)
@@ -374,6 +407,7 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 	}
 	if (sv && sv->error)
 		html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>\n", sv->error);
+	dup_notice(rq, rs, &p);	/* issue 15 */
 
 	html_printf(b, "<section class=\"person\">\n");
 	person_card(rq, rs, &p, ms, os);
