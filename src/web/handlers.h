@@ -56,6 +56,9 @@ HANDLER(h_admin_user_save);
 HANDLER(h_admin_holidays);
 HANDLER(h_admin_holiday_save);
 HANDLER(h_admin_audit);
+/* issue 15: identity (page_dups.c) */
+HANDLER(h_admin_duplicates);
+HANDLER(h_admin_duplicate_merge);
 
 /* api_*.c: the JSON API under /api/v1 */
 HANDLER(api_me);

@@ -47,6 +47,9 @@ const struct route kn_routes[] = {
 	{ "GET", "/admin/holidays", 0, ROLE_ADMIN, h_admin_holidays },
 	{ "POST", "/admin/holidays", 0, ROLE_ADMIN, h_admin_holiday_save },
 	{ "GET", "/admin/audit", 0, ROLE_ADMIN, h_admin_audit },
+	/* issue 15: identity (page_dups.c) */
+	{ "GET", "/admin/duplicates", 0, ROLE_ADMIN, h_admin_duplicates },
+	{ "POST", "/admin/duplicates", 0, ROLE_ADMIN, h_admin_duplicate_merge },
 
 	{ "GET", "/api/v1/me", 0, ROLE_VIEWER, api_me },
 	{ "GET", "/api/v1/units", 0, ROLE_VIEWER, api_units },

@@ -289,6 +289,16 @@ hasnt err "merged"
 # (in Vietnamese, the web's language when none is chosen)
 export KETNAP_USER=root
 echo 'secret123' | "$K" user add ward --unit CT.BT.P1 --role editor >/dev/null 2>&1 || bad "user add ward"
+# Two pairs for the duplicates page: Q1/Q2 without candidacies (merged
+# there), X1/X2 whose name carries markup (shown escaped).
+cat >web-pairs.csv <<'CSV'
+ref,full_name,sex,birth_date,unit
+092088000601,Đinh Văn Quý,M,1988-08-08,CT.BT.P1.KV1
+092088000602,Đinh Văn Quý,M,1988-08-08,CT.BT.P1.KV2
+092087000701,Lê <b>Văn</b> Tý,M,1987-07-07,CT.BT.P1.KV1
+092087000702,Lê <b>Văn</b> Tý,M,1987-07-07,CT.BT.P1.KV2
+CSV
+expect 0 "$K" import people web-pairs.csv
 KN_WEB_LOG=$dir/serve.log kn_web_start "$DB" --threads 2 --access-log off || exit 1
 URL=$KN_WEB_URL
 is "ward signs in" "$(kn_web_login ward.jar ward secret123)" 303
@@ -348,6 +358,41 @@ has body "Chữ số thứ 5–6 của số CCCD 092090000501 cho biết năm si
 api POST /people '{"ref":"092090000102","full_name":"Nguyễn Văn Đức","sex":"M","birth_date":"1990-05-05","unit":"CT.BT.P1.KV1"}'
 is "API: a merged-away ref: refused" "$code" 422
 has body "092090000102 đã được gộp vào 092090000101; hãy dùng 092090000101"
+# The duplicates page (admins): the pairs of the admin's subtree, a
+# merge confirmed, then POSTed with the CSRF token.
+get() { # get JAR PATH: $code and body
+	code=$(curl -s -b "$1" -o body -w '%{http_code}' "$URL$2")
+}
+get ward.jar /admin/duplicates
+is "an editor: not the duplicates page" "$code" 403
+is "root signs in" "$(kn_web_login root.jar root secret123)" 303
+RC=$(kn_web_csrf root.jar /admin)
+get root.jar /admin
+has body 'href="/admin/duplicates"'
+get root.jar /admin/duplicates
+is "the duplicates page" "$code" 200
+has body 'href="/admin/duplicates?keep=092088000601&amp;drop=092088000602"'
+has body 'href="/admin/duplicates?keep=092195000201&amp;drop=092195000202"'
+has body "Lê &lt;b&gt;Văn&lt;/b&gt; Tý"
+hasnt body "<b>Văn</b>"
+get root.jar "/admin/duplicates?keep=092088000601&drop=092088000602"
+is "the confirmation" "$code" 200
+has body 'name="keep" value="092088000601"'
+has body 'name="drop" value="092088000602"'
+code=$(curl -s -b root.jar -o body -w '%{http_code}' --data-urlencode "keep=092088000601" \
+	--data-urlencode "drop=092088000602" "$URL/admin/duplicates")
+is "a merge without the CSRF token: refused" "$code" 403
+code=$(curl -s -b root.jar -o body -w '%{http_code}' --data-urlencode "csrf=$RC" \
+	--data-urlencode "keep=092195000201" --data-urlencode "drop=092195000202" "$URL/admin/duplicates")
+is "two open candidacies: refused" "$code" 409
+has body "092195000201 và 092195000202 đều có hồ sơ kết nạp đang mở"
+code=$(curl -s -b root.jar -o body -w '%{http_code}|%{redirect_url}' --data-urlencode "csrf=$RC" \
+	--data-urlencode "keep=092088000601" --data-urlencode "drop=092088000602" "$URL/admin/duplicates")
+is "the merge" "$code" "303|$URL/admin/duplicates?merged=092088000602&into=092088000601"
+get root.jar "/admin/duplicates?merged=092088000602&into=092088000601"
+has body "092088000602 đã được gộp vào 092088000601"
+hasnt body "keep=092088000601&amp;drop=092088000602"
+is "merged by root, audited" "$(kn_sql "$DB" "SELECT actor || ' ' || key FROM audit WHERE action = 'merge' AND key = '092088000601'")" "root 092088000601"
 kn_web_stop
 expect 0 "$K" verify
 

@@ -152,6 +152,10 @@ const PLAN = {
   // The calendar is everyone's: only an admin of the top unit changes it.
   'POST /admin/holidays': () => ({ form: { date: '2026-01-02', name: 'Nghỉ bù thử', workday: '0' }, rootOnly: true }),
   'GET /admin/audit': () => ({ path: '/admin/audit' }),
+  // issue 15: the possible duplicates and their merge (a person with
+  // themselves: refused, 422, inside; 404 outside; never written).
+  'GET /admin/duplicates': () => ({ path: '/admin/duplicates' }),
+  'POST /admin/duplicates': (t) => ({ form: { keep: refOf(t.person), drop: refOf(t.person) }, outside: 'refuse', written: () => L.sql(d.db, `SELECT 1 FROM merged_refs WHERE ref = '${refOf(t.person)}'`).length > 0 }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
   'GET /api/v1/units': () => ({ path: '/api/v1/units' }),
   'GET /api/v1/units/*': (t) => ({ path: `/api/v1/units/${t.unit}`, outside: '404' }),

@@ -103,6 +103,8 @@ const POSTS = {
   'POST /admin/quotas': () => ({ path: '/admin/quotas', kind: 'form', fields: { year: '2026', focus: 'CT.BT.P01', 'q:total:CT.BT.P01': '9' } }),
   'POST /admin/users': () => ({ path: '/admin/users', kind: 'form', fields: { action: 'add', name: `u${uniq()}`, unit: 'CT.BT.P01', role: 'viewer', password: 'mat-khau-moi-2025' } }),
   'POST /admin/holidays': () => ({ path: '/admin/holidays', kind: 'form', fields: { date: '2026-01-02', name: 'Nghỉ bù thử', workday: '0' } }),
+  // issue 15: a merge of a person with themselves (refused, 422: nothing written).
+  'POST /admin/duplicates': () => ({ path: '/admin/duplicates', kind: 'form', fields: { keep: inPerson.ref, drop: inPerson.ref } }),
   'POST /api/v1/people': () => {
     const ref = `R0983${uniq()}`;
     return { path: '/api/v1/people', kind: 'json', ref, fields: { ref, full_name: `Đỗ Văn Mới ${ref}`, sex: 'M', birth_date: '1994-04-04', unit: 'CT.BT.P01.C01' } };
