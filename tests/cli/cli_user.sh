@@ -128,7 +128,7 @@ has out "Phan Gia Huy"
 # 092174000115, 092081000116), nobody of another district.
 expect 0 "$K" --user vw person find "" --format csv
 same "people the cell viewer finds" "$(tail -n +2 out | cut -d, -f1 | sort | tr '\n' ' ')" \
-	"092201000205 092062000114 092174000115 092081000116 "
+	"092062000114 092081000116 092174000115 092201000205 "
 expect 0 "$K" --user vw person find "thach thi"
 has out "nobody matches"
 expect 0 "${A[@]}" person find "thach thi"
