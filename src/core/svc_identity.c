@@ -100,9 +100,12 @@ static void span_words(const struct span *s, struct buf *out)
 	}
 }
 
-/* Two spans overlap when each starts before the other ends. */
+/* Two spans overlap when each starts before the other ends (a
+ * candidacy without steps, which no writer makes, spans nothing). */
 static int overlap(const struct span *x, const struct span *y)
 {
+	if (x->from == KN_DATE_NONE || y->from == KN_DATE_NONE)
+		return 0;
 	int x_before_y_ends = y->open || x->from < y->to;
 	int y_before_x_ends = x->open || y->from < x->to;
 	return x_before_y_ends && y_before_x_ends;
@@ -146,6 +149,20 @@ enum kn_err svc_person_merge(struct svc *sv, const char *keep_ref, const char *d
 		buf_addf(err, _("%s and %s are the same record; name two people"), keep_ref,
 			 drop_ref);
 		e = KN_EINVAL;
+		goto out;
+	}
+	/* The membership a people list recorded (a member admitted before
+	 * the program) is the person's, not a candidacy's: it would be lost
+	 * with DROP's record. */
+	if ((drop.member_since != KN_DATE_NONE && keep.member_since == KN_DATE_NONE) ||
+	    (drop.official_since != KN_DATE_NONE && keep.official_since == KN_DATE_NONE)) {
+		char d[11];
+		date_format_user(drop.member_since != KN_DATE_NONE ? drop.member_since
+				 : drop.official_since, d);
+		buf_addf(err, _("%s is recorded as a member (since %s) and %s is not; keep %s "
+				"instead (person merge %s %s), or record the membership on %s first"),
+			 drop.ref, d, keep.ref, drop.ref, drop.ref, keep.ref, keep.ref);
+		e = KN_ECONFLICT;
 		goto out;
 	}
 	if ((e = store_candidacies_of(sv->store, keep.id, &ck, &nk)) != KN_OK ||

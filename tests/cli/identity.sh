@@ -212,6 +212,10 @@ expect 1 "$K" person merge 092195000201 092195000202
 has err "092195000201 and 092195000202 both have an open candidacy (from 2025-01-10, still open; from 2025-02-10, still open); two open candidacies cannot be merged"
 expect 1 "$K" person merge 092090000101 092090000104
 has err "the candidacy of 092090000101 from 2024-01-10, still open overlaps the candidacy of 092090000104 from 2023-01-10 to 2024-06-01"
+# A member recorded twice, the copy without the membership kept: refused
+# (the membership the people list gave would be lost).
+expect 1 "$K" person merge 092090000103 092060000001
+has err "092060000001 is recorded as a member (since 1999-01-01) and 092090000103 is not; keep 092060000001 instead"
 expect 1 "$K" person merge 092090000101 092090000101
 has err "are the same record"
 expect 1 "$K" person merge 092090000101 092099999999
@@ -369,6 +373,13 @@ is "root signs in" "$(kn_web_login root.jar root secret123)" 303
 RC=$(kn_web_csrf root.jar /admin)
 get root.jar /admin
 has body 'href="/admin/duplicates"'
+# The import page warns too (a dry run here: nothing written).
+printf 'ref,full_name,sex,birth_date,unit\n092090000106,Nguyen Van Duc,M,1990-05-05,CT.BT.P1.KV2\n' >dupweb.csv
+code=$(curl -s -b root.jar -o body -w '%{http_code}' -F "csrf=$RC" -F kind=people \
+	-F "file=@dupweb.csv" "$URL/import")
+is "the import page's dry run" "$code" 200
+has body "<h2>Hồ sơ có thể trùng</h2>"
+has body "092090000106 (Nguyen Van Duc) có thể là cùng một người với 092090000101 (Nguyễn Văn Đức, CT.BT.P1.KV1): cùng họ tên và ngày sinh 05/05/1990"
 get root.jar /admin/duplicates
 is "the duplicates page" "$code" 200
 has body 'href="/admin/duplicates?keep=092088000601&amp;drop=092088000602"'
