@@ -318,10 +318,11 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	e = svc_person_find(&sv, argv[2], &p);
 	svc_release(&sv);
 	if (e != KN_OK) {
-		if (e == KN_ENOTFOUND && !cmd_merged_error(ctx, argv[2]))	/* issue 15 */
-			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"),
-				  argv[2]);
-		else
+		if (e == KN_ENOTFOUND) {
+			if (!cmd_merged_error(ctx, argv[2]))	/* issue 15 */
+				cmd_error(_("no person with ref %s; `ketnap person find NAME` finds "
+					    "refs"), argv[2]);
+		} else
 			cmd_error("%s", store_errmsg(s));
 		ledger_release(&l);
 		return kn_exit_status(e);

@@ -258,9 +258,9 @@ printf 'person,step,date,org\n092090000102,source,2025-12-01,cell\n' >later-step
 expect 1 "$K" import steps later-steps.csv
 has err "later-steps.csv:2: person: 092090000102 was merged into 092090000101; use 092090000101"
 expect 1 "$K" step 092090000102 trained --date 2025-12-01 --doc X
-has err "092090000102 was merged into 092090000101; use 092090000101"
+is "step: the one line that says so" "$(cat err)" "ketnap: 092090000102 was merged into 092090000101; use 092090000101"
 expect 1 "$K" person show 092090000102
-has err "092090000102 was merged into 092090000101; use 092090000101"
+is "person show: the one line that says so" "$(cat err)" "ketnap: 092090000102 was merged into 092090000101; use 092090000101"
 expect 1 "$K" step 092198000301 introduced --date 2025-06-05 --introducer 092060000001:2020-01-01 --introducer 092065000033:2020-01-01
 has err "092065000033 was merged into 092065000003; use 092065000003"
 expect 1 "$K" person merge 092090000101 092090000102
