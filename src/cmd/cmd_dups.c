@@ -45,6 +45,30 @@ int cmd_merged_error(struct cmd_ctx *ctx, const char *ref)
 	return said;
 }
 
+void cmd_show_dups(struct cmd_ctx *ctx, const struct person *p)
+{
+	struct person *o = NULL;
+	size_t n = 0;
+	struct svc sv;
+
+	ctx_svc(ctx, &sv);
+	if (store_dups_of(ctx->store, p->ref, svc_dup_top(&sv), &o, &n) == KN_OK && n) {
+		printf("\n%s\n", _("Possibly the same person (the same name and date of birth) is "
+				   "also recorded as:"));
+		for (size_t i = 0; i < n; i++) {
+			struct buf name = BUF_INIT, ref = BUF_INIT, unit = BUF_INIT;
+			printf("  %s (%s, %s)\n", cmd_safe(&ref, o[i].ref),
+			       cmd_safe(&name, o[i].full_name), cmd_safe(&unit, o[i].unit));
+			buf_release(&name);
+			buf_release(&ref);
+			buf_release(&unit);
+		}
+		printf("  %s\n", _("if they are one person: ketnap person merge KEEP DROP"));
+	}
+	store_people_free(o, n);
+	svc_release(&sv);
+}
+
 static void pairs_csv(const struct dup_pair *d, size_t n, struct buf *out)
 {
 	static const char *const hdr[] = { "ref1", "full_name1", "unit1", "ref2", "full_name2",

@@ -17,4 +17,10 @@ int cmd_person_merge(int argc, char **argv, struct cmd_ctx *ctx);
  * else 0 (the caller says its own not-found). */
 int cmd_merged_error(struct cmd_ctx *ctx, const char *ref);
 
+/* `person show`: the person's possible duplicates in the actor's scope,
+ * one line each after a heading; nothing when there are none (or the
+ * store fails: the rest of the page stands). */
+struct person;
+void cmd_show_dups(struct cmd_ctx *ctx, const struct person *p);
+
 #endif

@@ -334,6 +334,7 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	ledger_membership(&l, &p, cs, nc, &ms, &os);
 	show_person(&p, ms, os);
+	cmd_show_dups(ctx, &p);	/* issue 15: as the person's web page */
 	for (size_t i = 0; i < nc; i++)
 		show_steps(&cs[i], i);
 

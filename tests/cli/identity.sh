@@ -178,6 +178,15 @@ expect 0 "$K" person duplicates --format json
 has out '"ref1": "092090000102"'
 expect 0 "$K" person duplicates
 has out "092090000102"
+# person show names the other records, as the person's web page does.
+expect 0 "$K" person show 092090000101
+is "person show: the other records" "$(grep -A3 '^Possibly the same person' out)" \
+	"Possibly the same person (the same name and date of birth) is also recorded as:
+  092090000102 (nguyen  van duc, CT.BT.P1.KV2)
+  092090000104 (NGUYỄN VĂN ĐỨC, CT.DN.P1.KV1)
+  if they are one person: ketnap person merge KEEP DROP"
+expect 0 "$K" person show 092090000103
+hasnt out "Possibly the same person"
 
 # ==== person merge ====
 # D1 (kept): an open candidacy from 10/01/2024 (recorded first: the lower
