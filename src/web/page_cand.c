@@ -376,8 +376,19 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 	enum kn_err e = cand_person(rq, ref, &p);
 	struct buf *b = &rs->body;
 
-	if (e == KN_ENOTFOUND)
-		return cand_not_found(rq, rs);
+	if (e == KN_ENOTFOUND) {
+		/* issue 15: a ref merged away names the record it went into. */
+		struct svc isv;
+		struct buf note = BUF_INIT;
+		int said;
+		req_svc(rq, &isv);
+		said = svc_merged_note(&isv, ref, &note);
+		svc_release(&isv);
+		if (said)
+			resp_error(rq, rs, 404, note.s);
+		buf_release(&note);
+		return said ? 0 : cand_not_found(rq, rs);
+	}
 	if (e != KN_OK)
 		return cand_store_failed(rq, rs);
 	if (cand_ledger_open(rq, &l, &err) != KN_OK) {

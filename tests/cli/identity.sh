@@ -340,6 +340,9 @@ code=$(curl -s -b ward.jar -o body -w '%{http_code}' "$URL/people/092090000105")
 is "the new candidate's page" "$code" 200
 has body 'id="duplicates"'
 has body "<a href=\"/people/092090000101\">Nguyễn Văn Đức</a>"
+code=$(curl -s -b ward.jar -o body -w '%{http_code}' "$URL/people/092090000102")
+is "the page of a merged-away ref" "$code" 404
+has body "092090000102 đã được gộp vào 092090000101; hãy dùng 092090000101"
 code=$(curl -s -b ward.jar -o body -w '%{http_code}' "$URL/people/092060000001")
 hasnt body 'id="duplicates"'
 # The edit form: a birth date that the ref contradicts.
