@@ -113,9 +113,13 @@ def main():
     members = {}        # unit -> [refs]
     serial = [0]
 
-    def new_ref():
+    # A citizen ID (CCCD) that agrees with the person (KN-CCCD, RULES.md
+    # §10): province 092, century and sex, the birth year's last two
+    # digits, then a serial.
+    def new_ref(sex, birth):
         serial[0] += 1
-        return "092%09d" % serial[0]
+        cs = (2 if birth.year >= 2000 else 0) + (1 if sex == "F" else 0)
+        return "092%d%02d%06d" % (cs, birth.year % 100, serial[0])
 
     def name(sex):
         if sex == "M":
@@ -129,7 +133,7 @@ def main():
             birth = dt.date(rnd.randint(1960, 1985), rnd.randint(1, 12), rnd.randint(1, 28))
             msince = dt.date(rnd.randint(1990, 2013), rnd.randint(1, 12), rnd.randint(1, 28))
             osince = add_months(msince, 12)
-            ref = new_ref()
+            ref = new_ref(sex, birth)
             people.append([ref, name(sex), sex, iso(birth), code, rnd.choice(ETHNIC),
                            rnd.choice(RELIGION), "12/12", rnd.choice(QUALS[2:]),
                            rnd.choice(["civil_servant", "public_employee", "worker"]),
@@ -143,7 +147,6 @@ def main():
         code, competent, basic = considering[i % len(considering)]
         mem = members[code]
         sex = rnd.choice("MF")
-        ref = new_ref()
         youth = 1 if rnd.random() < 0.7 else 0
         trade = 1 if rnd.random() < 0.4 else 0
         source = dt.date(2019, 1, 1) + dt.timedelta(days=rnd.randint(0, 5 * 365 + 150))
@@ -159,6 +162,7 @@ def main():
         official = probation + dt.timedelta(days=rnd.randint(7, 21))
         age = rnd.randint(19, 45)
         birth = dt.date(cell_vote.year - age, rnd.randint(1, 12), rnd.randint(1, 28))
+        ref = new_ref(sex, birth)
         occ = "student" if age < 23 else rnd.choice(OCCUPATIONS)
         people.append([ref, name(sex), sex, iso(birth), code, rnd.choice(ETHNIC),
                        rnd.choice(RELIGION), rnd.choice(["12/12", "12/12", "12/12", "9/12"]),

@@ -23,4 +23,4 @@ echo
 "$ketnap" --db "$db" unit tree
 echo
 # Thạch Thị Sô Phia: admitted in 2025, on probation since the ceremony.
-"$ketnap" --db "$db" person show 092004000208
+"$ketnap" --db "$db" person show 092304000208

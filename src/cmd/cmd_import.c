@@ -130,6 +130,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t *len = NULL, nfiles, problems = 0;
 	int *mapped = NULL;
 	struct buf out = BUF_INIT, err = BUF_INIT, ovr = BUF_INIT;
+	struct buf warn = BUF_INIT;	/* issue 15: possible duplicates */
 	int c, status = EXIT_DONE, refused = 0, io_fail = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -230,6 +231,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		status = EXIT_IO;
 		goto out;
 	}
+	io.warnings = &warn;
 	for (size_t i = 0; i < nfiles; i++) {
 		const char *name = argv[optind + i];
 		enum kn_err e;
@@ -288,11 +290,23 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 			  problems);
 		status = EXIT_REFUSED;
 	} else {
+		/* Warnings refuse nothing (exit 0): stderr, made safe. */
+		for (const char *p = warn.s; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			struct buf line = BUF_INIT, safe = BUF_INIT;
+			buf_add(&line, p, n);
+			fprintf(stderr, "%s\n", cmd_safe(&safe, line.s));
+			buf_release(&line);
+			buf_release(&safe);
+			p += n + (nl ? 1 : 0);
+		}
 		fputs(out.s, stdout);
 		if (io.dry_run)
 			printf("%s\n", _("dry run: the files are valid; nothing was written"));
 	}
 out:
+	buf_release(&warn);
 	for (size_t i = 0; data && i < nfiles; i++)
 		file_release(data[i], len[i], mapped[i]);
 	free(data);

@@ -20,6 +20,7 @@
 
 #include "cmd/cmd.h"
 #include "core/extension.h"
+#include "cmd/cmd_dups.h"
 #include "cmd/ctx.h"
 #include "cmd/label.h"
 #include "core/deadline.h"
@@ -318,10 +319,11 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 	e = svc_person_find(&sv, argv[2], &p);
 	svc_release(&sv);
 	if (e != KN_OK) {
-		if (e == KN_ENOTFOUND)
-			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"),
-				  argv[2]);
-		else
+		if (e == KN_ENOTFOUND) {
+			if (!cmd_merged_error(ctx, argv[2]))	/* issue 15 */
+				cmd_error(_("no person with ref %s; `ketnap person find NAME` finds "
+					    "refs"), argv[2]);
+		} else
 			cmd_error("%s", store_errmsg(s));
 		ledger_release(&l);
 		return kn_exit_status(e);
@@ -338,6 +340,7 @@ static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
 		ledger_policy(&l, l.today, &tp);
 		transfer_show(s, l.cal, &p, &tp);
 	}
+	cmd_show_dups(ctx, &p);	/* issue 15: as the person's web page */
 	for (size_t i = 0; i < nc; i++)
 		show_steps(&cs[i], i);
 
@@ -431,15 +434,24 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_find(argc - 1, argv + 1, ctx);
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return cmd_show(argc, argv, ctx);
+	/* issue 15: identity (cmd_dups.c) */
+	if (argc >= 2 && strcmp(argv[1], "duplicates") == 0)
+		return cmd_person_duplicates(argc - 1, argv + 1, ctx);
+	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+		return cmd_person_merge(argc - 1, argv + 1, ctx);
 	return cmd_usage(&cmd_person);
 }
 
 static const struct cmd_option person_options[] = {
 	{ "format", 0, "table|csv|json", N_("output format of find (default: table)") },
+	{ "unit", 0, "CODE", N_("duplicates: only pairs within this unit's subtree") },
 	{ NULL, 0, NULL, NULL },
 };
 
 const struct command cmd_person = {
-	"person", "person find TEXT [--format table|csv|json] · person show REF", run, person_options,
-	N_("find people by name; show a person, their candidacy and what comes next"),
+	"person", "person find TEXT [--format table|csv|json] · person show REF · "
+	"person duplicates [--unit CODE] [--format table|csv|json] · person merge KEEP DROP", run,
+	person_options,
+	N_("find people by name; show a person, their candidacy and what comes next; list "
+	   "possible duplicates and merge two records"),
 };

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/cmd_dups.h"
 #include "cmd/step_opts.h"
 #include "cmd/ctx.h"
 #include "core/ledger.h"
@@ -195,9 +196,11 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	/* A person outside the actor's subtree is not found, as an unknown
 	 * ref is. */
 	if ((e = svc_person_find(&svc, ref, &p)) != KN_OK) {
-		if (e == KN_ENOTFOUND)
-			cmd_error(_("no person with ref %s; `ketnap person find NAME` finds refs"), ref);
-		else
+		if (e == KN_ENOTFOUND) {
+			if (!cmd_merged_error(ctx, ref))	/* issue 15 */
+				cmd_error(_("no person with ref %s; `ketnap person find NAME` finds "
+					    "refs"), ref);
+		} else
 			cmd_error("%s", store_errmsg(ctx->store));
 		status = kn_exit_status(e);
 		goto out;

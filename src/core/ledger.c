@@ -478,6 +478,26 @@ enum kn_err ledger_person_get(struct ledger *l, const char *ref, struct person *
 	return KN_ENOTFOUND;
 }
 
+/* issue 15: identity — a ref merged away (`person merge`) is answered
+ * with the ref it went into, when that person is one the user may see;
+ * 1 when said (appended to err without a newline). */
+static int merged_note(struct ledger *l, const char *ref, struct buf *err)
+{
+	char *into = NULL;
+	struct person p;
+	int said = 0;
+
+	if (store_merged_into(l->store, ref, &into) != KN_OK)
+		return 0;
+	if (ledger_person_get(l, into, &p) == KN_OK) {
+		buf_addf(err, _("%s was merged into %s; use %s"), ref, into, into);
+		person_release(&p);
+		said = 1;
+	}
+	free(into);
+	return said;
+}
+
 /* Look up a referenced person; fills the introducer facts. */
 static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 			       struct introducer_facts *f, struct person *hold,
@@ -494,7 +514,8 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 	e = ledger_person_get(l, ref, hold);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "%s: ", column);
-		buf_addf(err, _("no person with ref %s; import the member first"), ref);
+		if (!merged_note(l, ref, err))
+			buf_addf(err, _("no person with ref %s; import the member first"), ref);
 		buf_addc(err, '\n');
 		return KN_EINVAL;
 	}
@@ -631,8 +652,9 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	e = ledger_person_get(l, person_ref, &p);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "person: ");
-		buf_addf(err, _("no person with ref %s; check the ref or import the person first"),
-			 person_ref);
+		if (!merged_note(l, person_ref, err))
+			buf_addf(err, _("no person with ref %s; check the ref or import the person "
+					"first"), person_ref);
 		buf_addc(err, '\n');
 		goto out;
 	}
@@ -741,7 +763,9 @@ have_cands:
 		e = ledger_person_get(l, st.member, &mentor);
 		if (e == KN_ENOTFOUND) {
 			buf_addf(err, "member: ");
-			buf_addf(err, _("no person with ref %s; import the member first"), st.member);
+			if (!merged_note(l, st.member, err))
+				buf_addf(err, _("no person with ref %s; import the member first"),
+					 st.member);
 			buf_addc(err, '\n');
 			e = KN_EINVAL;
 			goto out;

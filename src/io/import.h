@@ -55,6 +55,10 @@ struct import_opts {
 	 * the file's size does not add to the peak memory. Never set it for
 	 * heap memory, whose dropped pages would read as zeros. */
 	int data_mapped;
+	/* issue 15: identity — where the importer writes its warnings, lines
+	 * "FILE:LINE: warning: message\n" that refuse nothing (a row that
+	 * makes a possible duplicate, RULES.md §10); NULL: none kept. */
+	struct buf *warnings;
 };
 
 struct import_stats {

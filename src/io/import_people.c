@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/identity.h"
 #include "core/ledger.h"
 #include "io/export.h"
 #include "io/import_impl.h"
@@ -65,6 +66,25 @@ static void person_row(struct imp *im, void *arg)
 			  "check official_since and member_since"));
 	p.phone = imp_get(im, P_PHONE, 1);
 	p.note = imp_get(im, P_NOTE, 0);
+	/* issue 15: KN-CCCD, a 12-digit ref against the sex and birth date
+	 * read above (each disagreement its own problem). */
+	if (p.ref) {
+		struct buf cccd = BUF_INIT, lines = BUF_INIT;
+		if (identity_cccd_check(&p, &cccd)) {
+			for (const char *l = cccd.s; *l;) {
+				const char *nl = strchr(l, '\n');
+				size_t n = nl ? (size_t)(nl - l) : strlen(l);
+				buf_adds(&lines, "ref: ");
+				buf_add(&lines, l, n);
+				buf_addc(&lines, '\n');
+				l += n + (nl != NULL);
+			}
+			imp_problem_lines(im, im->row.line, lines.s);
+			im->rowbad = 1;
+		}
+		buf_release(&cccd);
+		buf_release(&lines);
+	}
 	if (im->rowbad) {
 		person_release(&p);
 		return;
@@ -168,8 +188,141 @@ out:
 	return KN_OK;
 }
 
+/* ---- issue 15: identity (RULES.md §10) ---- */
+
+static int merged_ref_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct merged_ref *)elem)->ref);
+}
+
+static int unit_code_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct unit *)elem)->code);
+}
+
+/* 1 when unit `code` is `top` or below it (units sorted by code). */
+static int unit_within(const struct unit *u, size_t n, const char *code, const char *top)
+{
+	for (int hops = 0; code && hops < 1000; hops++) {
+		const struct unit *x;
+		if (strcmp(code, top) == 0)
+			return 1;
+		x = bsearch(code, u, n, sizeof(*u), unit_code_cmp);
+		code = x ? x->parent : NULL;
+	}
+	return 0;
+}
+
+/* A row may not bring back a ref merged away (`person merge`): refused
+ * with the ref it went into — named when that person is in the actor's
+ * subtree, as any other person would be. */
+static void merged_check(struct imp *im, const struct people_ctx *pc, const struct merged_ref *m,
+			 size_t nm, const struct unit *units, size_t nunits)
+{
+	for (size_t i = 0; nm && i < pc->n; i++) {
+		const struct merged_ref *x = bsearch(pc->rows[i].ref, m, nm, sizeof(*m),
+						     merged_ref_cmp);
+		if (!x)
+			continue;
+		if (!im->o->actor_unit ||
+		    unit_within(units, nunits, x->into_unit, im->o->actor_unit))
+			imp_problem(im, pc->lines[i], "ref", _("%s was merged into %s; use %s"),
+				    x->ref, x->into, x->into);
+		else
+			imp_problem(im, pc->lines[i], "ref",
+				    _("%s was merged into another record and cannot be used again"),
+				    x->ref);
+	}
+}
+
+static void dup_warning(struct imp *im, size_t line, const struct person *p,
+			const char *other_ref, const char *other_name, const char *other_unit)
+{
+	char bd[11];
+	if (!im->o->warnings)
+		return;
+	date_format_user(p->birth_date, bd);
+	buf_addf(im->o->warnings, "%s:%zu: %s: ", im->file, line, _("warning"));
+	buf_addf(im->o->warnings, _("%s (%s) may be the same person as %s (%s, %s): the same "
+				    "name and date of birth %s; if so, `ketnap person merge` the two "
+				    "records"), p->ref, p->full_name, other_ref, other_name,
+		 other_unit, bd);
+	buf_addc(im->o->warnings, '\n');
+}
+
+/* Rows i and j of the file: equal folded names and birth dates. */
+struct dup_row {
+	char *key;
+	size_t i;
+};
+
+static int dup_row_cmp(const void *a, const void *b)
+{
+	const struct dup_row *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/* Into an empty people table: the possible duplicates are the file's own,
+ * found by sorting its rows by folded name and birth date (no query per
+ * row: a first import of a nation's people is millions of rows). Each
+ * row is warned of against the rows before it in its run (by line). */
+static void file_dups(struct imp *im, const struct people_ctx *pc)
+{
+	struct dup_row *d;
+	if (!im->o->warnings || pc->n < 2)
+		return;
+	d = xreallocarray(NULL, pc->n, sizeof(*d));
+	for (size_t i = 0; i < pc->n; i++) {
+		struct buf k = BUF_INIT;
+		char bd[11];
+		identity_dup_key(pc->rows[i].full_name, &k);
+		date_format_iso(pc->rows[i].birth_date, bd);
+		buf_addc(&k, '\t');
+		buf_adds(&k, bd);
+		d[i] = (struct dup_row){ buf_detach(&k), i };
+	}
+	xqsort(d, pc->n, sizeof(*d), dup_row_cmp);
+	for (size_t i = 1, first = 0; i < pc->n; i++) {
+		if (strcmp(d[i].key, d[first].key) != 0) {
+			first = i;
+			continue;
+		}
+		/* As store_dups_of() would answer: every earlier row of the
+		 * run, at most 50. */
+		for (size_t j = i > first + 50 ? i - 50 : first; j < i; j++) {
+			const struct person *a = &pc->rows[d[j].i], *b = &pc->rows[d[i].i];
+			dup_warning(im, pc->lines[d[i].i], b, a->ref, a->full_name, a->unit);
+		}
+	}
+	for (size_t i = 0; i < pc->n; i++)
+		free(d[i].key);
+	free(d);
+}
+
+/* A person just inserted, or whose name or birth date changed, against
+ * the people stored (the file's earlier rows included: they are written
+ * already), within the actor's subtree. */
+static enum kn_err stored_dups(struct imp *im, size_t line, const struct person *p,
+			       struct buf *err)
+{
+	struct person *o = NULL;
+	size_t n = 0;
+	enum kn_err e = store_dups_of(im->s, p->ref, im->o->actor_unit, &o, &n);
+	if (e != KN_OK) {
+		buf_addf(err, "%s:%zu: %s\n", im->file, line, store_errmsg(im->s));
+		return e;
+	}
+	for (size_t i = 0; i < n; i++)
+		dup_warning(im, line, p, o[i].ref, o[i].full_name, o[i].unit);
+	store_people_free(o, n);
+	return KN_OK;
+}
+
 enum kn_err import_people(struct imp *im, const char *data, size_t len, struct buf *err)
 {
+	struct merged_ref *merged = NULL;
+	size_t nmerged = 0;
 	struct people_ctx pc;
 	struct unit *units = NULL;
 	struct person *old = NULL;
@@ -182,7 +335,8 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 
 	memset(&pc, 0, sizeof(pc));
 	if ((e = store_unit_all(im->s, &units, &nunits)) != KN_OK ||
-	    (e = store_person_all(im->s, &old, &nold)) != KN_OK) {
+	    (e = store_person_all(im->s, &old, &nold)) != KN_OK ||
+	    (e = store_merged_all(im->s, &merged, &nmerged)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(im->s));
 		goto out;
 	}
@@ -203,6 +357,7 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 				keys[i].key, pc.lines[keys[i - 1].i]);
 	if (im->header_bad)
 		goto out;
+	merged_check(im, &pc, merged, nmerged, units, nunits);
 	for (size_t i = 0; i < pc.n; i++) {
 		const struct person *p = &pc.rows[i];
 		const struct person *was;
@@ -226,6 +381,8 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 	if (im->nprobs)
 		goto out;
 
+	if (nold == 0)
+		file_dups(im, &pc);
 	for (size_t i = 0; i < pc.n; i++) {
 		const struct person *p = &pc.rows[i];
 		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),
@@ -247,6 +404,13 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 		if ((e = imp_after_put(im, changed, "person", p->ref, was ? &before : NULL, &after,
 				       i + 1, pc.n, err)) != KN_OK)
 			goto out;
+		/* issue 15: a possible duplicate made by this row, warned of. */
+		if (nold && im->o->warnings &&
+		    (changed == 2 || (changed == 1 && was &&
+				      (was->birth_date != p->birth_date ||
+				       strcmp(was->full_name, p->full_name) != 0))) &&
+		    (e = stored_dups(im, pc.lines[i], p, err)) != KN_OK)
+			goto out;
 	}
 out:
 	for (size_t i = 0; i < pc.n; i++)
@@ -260,5 +424,6 @@ out:
 		ledger_release(&l);
 	store_units_free(units, nunits);
 	store_people_free(old, nold);
+	store_merged_free(merged, nmerged);
 	return e;
 }

@@ -548,4 +548,75 @@ const struct stmt store_stmts[S__COUNT] = {
 		"AND COALESCE(s.unit_id, c.unit_id) IN (SELECT id FROM units WHERE path >= $3 "
 		"AND path < $4) "
 		"GROUP BY o.org", 0, "tttt", "tti", 0 },
+
+	/* ---- issue 15: identity and duplicates (migration 011, store_dups.c) ---- */
+	/* Possible duplicates (RULES.md §10): equal folded names and birth
+	 * dates, found through people_dup (011). Each pair once, its first
+	 * person the earlier in Vietnamese name order (name_key, then ref as
+	 * bytes: COLLATE "C" columns on PostgreSQL), pairs in that order. The
+	 * whole organisation walks people once, probing the index for each;
+	 * a subtree ($1 <= path < $2, both people in it) starts from its units
+	 * (units_path, people_unit), so a small subtree reads only its own.
+	 * $3 rows, $4 skipped first. */
+#define DUP_COLS "SELECT a.ref, a.full_name, ua.code, b.ref, b.full_name, ub.code, " \
+	"a.birth_date FROM "
+#define DUP_JOIN " JOIN people b ON b.search_name = a.search_name " \
+	"AND b.birth_date = a.birth_date AND (b.name_key > a.name_key OR (b.name_key = " \
+	"a.name_key AND b.ref > a.ref)) JOIN units ub ON ub.id = b.unit_id "
+#define DUP_ORDER " ORDER BY a.name_key, a.ref, b.name_key, b.ref "
+	[S_DUP_PAIRS] = { "dup_pairs", DUP_COLS "people a JOIN units ua ON ua.id = a.unit_id"
+		DUP_JOIN DUP_ORDER "LIMIT $1 OFFSET $2", 0, "ii", "ttttttt", 0 },
+	[S_DUP_PAIRS_SUB] = { "dup_pairs_sub", DUP_COLS "units ua JOIN people a ON "
+		"a.unit_id = ua.id" DUP_JOIN "WHERE ua.path >= $1 AND ua.path < $2 "
+		"AND ub.path >= $1 AND ub.path < $2" DUP_ORDER "LIMIT $3 OFFSET $4", 0, "ttii",
+		"ttttttt", 0 },
+	/* The possible duplicates of the person $1 (other people), within the
+	 * subtree $2 <= path < $3 (NULL: everyone), by ref; at most 50. */
+	[S_DUP_OF] = { "dup_of", "SELECT " PERSON_COLS " FROM people k JOIN people p "
+		"ON p.search_name = k.search_name AND p.birth_date = k.birth_date AND p.id <> k.id "
+		"JOIN units u ON u.id = p.unit_id WHERE k.ref = $1 AND ($2 IS NULL OR "
+		"(u.path >= $2 AND u.path < $3)) ORDER BY p.ref LIMIT 50", 0, "ttt", PERSON_TYPES,
+		0 },
+	/* A merged-away ref and the ref of the person it went into. */
+	[S_MERGED_GET] = { "merged_get", "SELECT p.ref FROM merged_refs m JOIN people p "
+		"ON p.id = m.into_id WHERE m.ref = $1", 0, "t", "t", 0 },
+	/* Every merged-away ref (a handful: merges are made one by one by
+	 * hand), with the ref and unit of the person it went into, by ref as
+	 * bytes: what a people import checks its rows against. */
+	[S_MERGED_ALL] = { "merged_all", "SELECT m.ref, p.ref, u.code FROM merged_refs m "
+		"JOIN people p ON p.id = m.into_id JOIN units u ON u.id = p.unit_id ORDER BY m.ref",
+		0, "", "ttt", 0 },
+	[S_MERGED_PUT] = { "merged_put", "INSERT INTO merged_refs (ref, into_id, merged_at, "
+		"merged_by) VALUES ($1, $2, $3, $4)", 0, "titt", "", 0 },
+	/* The refs merged into $2 earlier now go into $1 with it. */
+	[S_MERGED_REPOINT] = { "merged_repoint", "UPDATE merged_refs SET into_id = $1 "
+		"WHERE into_id = $2", 0, "ii", "", 0 },
+	/* `person merge KEEP DROP`: DROP's ($2) rows become KEEP's ($1). A
+	 * moved candidacy's version moves, so a form drawn before is stale. */
+	[S_MERGE_CANDS] = { "merge_cands", "UPDATE candidacies SET person_id = $1, "
+		"version = version + 1 WHERE person_id = $2", 0, "ii", "", 0 },
+	[S_MERGE_MEMBER] = { "merge_member", "UPDATE steps SET member_id = $1 "
+		"WHERE member_id = $2", 0, "ii", "", 0 },
+	[S_MERGE_INTRO1] = { "merge_intro1", "UPDATE steps SET intro1_id = $1 "
+		"WHERE intro1_id = $2", 0, "ii", "", 0 },
+	[S_MERGE_INTRO2] = { "merge_intro2", "UPDATE steps SET intro2_id = $1 "
+		"WHERE intro2_id = $2", 0, "ii", "", 0 },
+	[S_MERGE_PERSON_DELETE] = { "merge_person_delete", "DELETE FROM people WHERE id = $1", 0,
+		"i", "", 0 },
+	/* A person's candidacies are read oldest first by id (the latest is
+	 * the current one): after a merge whose candidacies interleave in
+	 * time, each is made again in date order — a new row (closed until
+	 * its steps are on it: one open candidacy per person), its steps
+	 * moved onto it, the old row deleted, then its open flag set. */
+	[S_MERGE_CAND_COPY] = { "merge_cand_copy", "INSERT INTO candidacies (person_id, unit_id, "
+		"stage, is_open, version) SELECT person_id, unit_id, stage, 0, version + 1 "
+		"FROM candidacies WHERE id = $1 RETURNING id", 0, "i", "i", 0 },
+	[S_MERGE_STEPS_MOVE] = { "merge_steps_move", "UPDATE steps SET candidacy_id = $1 "
+		"WHERE candidacy_id = $2", 0, "ii", "", 0 },
+	[S_MERGE_CAND_DELETE] = { "merge_cand_delete", "DELETE FROM candidacies WHERE id = $1",
+		0, "i", "", 0 },
+	[S_MERGE_CAND_OPEN] = { "merge_cand_open", "UPDATE candidacies SET is_open = $2 "
+		"WHERE id = $1", 0, "ii", "", 0 },
+	[S_MERGE_CAND_IS_OPEN] = { "merge_cand_is_open", "SELECT is_open FROM candidacies "
+		"WHERE id = $1", 0, "i", "i", 0 },
 };

@@ -370,6 +370,9 @@ static const char *const login_failures_cols[] = { "key", "count", "first_at", N
 static const char *const changes_cols[] = { "one", "n", "units", NULL };
 static const char *const decision_extensions_cols[] = { "candidacy_id", "date", "doc_no",
 	"unit_id", "actor", NULL };
+/* issue 15: identity (migration 011) */
+static const char *const merged_refs_cols[] = { "ref", "into_id", "merged_at", "merged_by",
+	NULL };
 
 /* Every table of migrations 001 to 009; a new migration that adds a
  * table or a column adds it here too (test_store's copy test notices).
@@ -391,6 +394,8 @@ static const struct store_table tables[] = {
 	{ "login_failures", login_failures_cols, "key", NULL },
 	{ "changes", changes_cols, "one", NULL },
 	{ "decision_extensions", decision_extensions_cols, "candidacy_id", NULL },	/* 012 */
+	/* issue 15: identity (migration 011) */
+	{ "merged_refs", merged_refs_cols, "ref", NULL },
 };
 
 const struct store_table *store_tables(size_t *n)

@@ -313,6 +313,48 @@ void store_cand_summaries_free(struct cand_summary *c, size_t n);
  * does not fill name_key calls it when done. */
 enum kn_err store_name_keys_refresh(struct store *s, long long *made);
 
+/* ---- issue 15: identity and duplicates (store_dups.c, migration 011) ---- */
+/* A pair of possible duplicates (RULES.md §10): equal folded names
+ * (people.search_name) and equal birth dates. Strings owned by the pair. */
+struct dup_pair {
+	char *ref1, *name1, *unit1;
+	char *ref2, *name2, *unit2;
+	kn_date birth_date;
+};
+/* The pairs whose two people both belong to the subtree of unit `top`
+ * (NULL: the whole organisation), each pair once, its first person the
+ * earlier in Vietnamese name order, pairs in that order; `offset` pairs
+ * skipped, at most `limit` (< 0: all). KN_ENOTFOUND for an unknown top.
+ * *out is the caller's (store_dup_pairs_free). */
+enum kn_err store_dup_pairs(struct store *s, const char *top, long long offset, long long limit,
+			    struct dup_pair **out, size_t *n);
+void store_dup_pairs_free(struct dup_pair *d, size_t n);
+/* The possible duplicates of the person `ref` (other people), within the
+ * subtree of `top` (NULL: everyone), by ref, at most 50. */
+enum kn_err store_dups_of(struct store *s, const char *ref, const char *top,
+			  struct person **out, size_t *n);
+/* A ref merged away by store_person_merge(): KN_OK and *into (the
+ * caller's to free) the ref of the person it went into; KN_ENOTFOUND for
+ * a ref never merged away. */
+enum kn_err store_merged_into(struct store *s, const char *ref, char **into);
+/* Every merged-away ref, ordered by ref (bytes: strcmp()), with the ref
+ * and unit code of the person it went into. store_merged_free(). */
+struct merged_ref {
+	char *ref, *into, *into_unit;
+};
+enum kn_err store_merged_all(struct store *s, struct merged_ref **out, size_t *n);
+void store_merged_free(struct merged_ref *m, size_t n);
+/* Merge person `drop` into `keep`, in the caller's transaction: drop's
+ * candidacies (with their steps) and the steps naming drop as mentor or
+ * introducer become keep's, the refs merged into drop before go into
+ * keep, drop's ref is remembered (merged_refs: when, by `actor`) and drop
+ * is deleted. `order`: every candidacy id of the two, in date order
+ * (oldest first); when their ids are not in that order they are made
+ * again in it (a person's candidacies are read oldest first by id).
+ * Nothing is judged here (core/svc_identity.c does). */
+enum kn_err store_person_merge(struct store *s, int64_t keep, int64_t drop, const char *drop_ref,
+			       const char *actor, const int64_t *order, size_t norder);
+
 /* ---- accounts (ketnap serve) ---- */
 struct user {
 	int64_t id;

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "core/extension.h"
+#include "core/identity.h"
 #include "core/ledger.h"
+#include "core/svc_identity.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "web/api_common.h"
@@ -376,6 +378,42 @@ static char *person_line(const struct person *p)
 }
 
 
+/* issue 15: identity (RULES.md §10). KN-CCCD: each disagreement of a
+ * 12-digit ref with the sex or birth date an error of the field "ref";
+ * for a new person (`fresh`), a ref merged away is refused too, with the
+ * ref it went into when the user may see that person. */
+static void identity_errors(struct request *rq, const struct person *p, int fresh,
+			    json_t *errors)
+{
+	struct buf b = BUF_INIT;
+	if (!p->ref)
+		return;
+	if (identity_cccd_check(p, &b)) {
+		for (const char *l = b.s; *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) : strlen(l);
+			api_field_error(errors, "ref", "%.*s", (int)n, l);
+			l += n + (nl != NULL);
+		}
+	}
+	buf_reset(&b);
+	if (fresh) {
+		char *into = NULL;
+		if (store_merged_into(rq->store, p->ref, &into) == KN_OK) {
+			struct svc sv;
+			req_svc(rq, &sv);
+			if (svc_merged_note(&sv, p->ref, &b))
+				api_field_error(errors, "ref", "%s", b.s);
+			else
+				api_field_error(errors, "ref", _("%s was merged into another record and "
+								 "cannot be used again"), p->ref);
+			svc_release(&sv);
+			free(into);
+		}
+	}
+	buf_release(&b);
+}
+
 HANDLER(api_person_create)
 {
 	json_t *body, *errors = json_array(), *src;
@@ -399,6 +437,7 @@ HANDLER(api_person_create)
 		goto out;
 	api_unknown_fields(body, person_fields, errors);
 	person_apply(rq, body, &p, 1, errors);
+	identity_errors(rq, &p, 1, errors);	/* issue 15 */
 	src = json_object_get(body, "source");
 	if (src && !json_is_null(src)) {
 		if (!json_is_object(src)) {
@@ -559,6 +598,7 @@ HANDLER(api_person_update)
 	before = person_line(&p);
 	api_unknown_fields(body, fields, errors);
 	person_apply(rq, body, &p, 0, errors);
+	identity_errors(rq, &p, 0, errors);	/* issue 15 */
 	if (json_array_size(errors)) {
 		api_error(rq, rs, 422, _("Some fields are missing or wrong; nothing was saved."),
 			  json_pack("{s:O}", "errors", errors));

@@ -70,6 +70,9 @@ HANDLER(h_admin_policy);
 HANDLER(h_admin_policy_save);
 HANDLER(h_extend);
 HANDLER(h_admin_audit);
+/* issue 15: identity (page_dups.c) */
+HANDLER(h_admin_duplicates);
+HANDLER(h_admin_duplicate_merge);
 
 /* api_*.c: the JSON API under /api/v1 */
 HANDLER(api_me);

@@ -164,6 +164,7 @@ void admin_subnav(struct request *rq, struct response *rs, const char *active)
 		{ "holidays", "/admin/holidays", N_("Holidays") },
 		{ "policy", "/admin/policy", N_("Policy") },
 		{ "audit", "/admin/audit", N_("Audit log") },
+		{ "duplicates", "/admin/duplicates", N_("Possible duplicates") },	/* issue 15 */
 		{ "import", "/import", N_("Import") },
 	};
 	(void)rq;
@@ -320,6 +321,10 @@ int h_admin(struct request *rq, struct response *rs)
 		  N_("Every change: who made it, when, and the record before and after.") },
 		{ "/import", N_("Import"),
 		  N_("Load units, people, quotas, steps or holidays from CSV files.") },
+		/* issue 15: identity (page_dups.c) */
+		{ "/admin/duplicates", N_("Possible duplicates"),
+		  N_("People recorded twice: the same name and date of birth; merge two records "
+		     "into one.") },
 	};
 	struct unode *scope = admin_scope_or_fail(rq, rs);
 	if (!scope)

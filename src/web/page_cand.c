@@ -22,6 +22,7 @@
 #include "core/deadline.h"
 #include "core/ledger.h"
 #include "core/svc.h"
+#include "core/svc_identity.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -372,6 +373,38 @@ static const char *done_notice(struct request *rq, struct buf *tmp)
 	return NULL;
 }
 
+/* issue 15: identity (RULES.md §10) — the person's possible duplicates
+ * in the user's subtree (the same folded name and date of birth), shown
+ * on their page, so that a new candidate already recorded under another
+ * ref is seen as soon as they are entered. One indexed read. */
+static void dup_notice(struct request *rq, struct response *rs, const struct person *p)
+{
+	struct svc sv;
+	struct person *o = NULL;
+	size_t n = 0;
+
+	req_svc(rq, &sv);
+	if (store_dups_of(rq->store, p->ref, svc_dup_top(&sv), &o, &n) == KN_OK && n) {
+		html_printf(&rs->body, "<div class=\"notice dup-warning\" role=\"status\" "
+			    "id=\"duplicates\"><p>%s</p><ul>",
+			    _("Possibly the same person (the same name and date of birth) is also "
+			      "recorded as:"));
+		for (size_t i = 0; i < n; i++) {
+			struct buf href = BUF_INIT;
+			cand_href(&href, o[i].ref);
+			html_printf(&rs->body, "<li><a href=\"%s\">%s</a> <span class=\"muted code\">"
+				    "%s</span> — %s</li>", href.s, o[i].full_name, o[i].ref,
+				    cand_unit_name(rq, o[i].unit));
+			buf_release(&href);
+		}
+		html_printf(&rs->body, "</ul><p>%s</p></div>\n",
+			    _("If they are one person, an administrator merges the two records "
+			      "(Administration › Possible duplicates)."));
+	}
+	store_people_free(o, n);
+	svc_release(&sv);
+}
+
 /* The candidate's page; sv (may be NULL) brings a POST's outcome back. */
 int cand_page(struct request *rq, struct response *rs, const char *ref,
 		       const struct step_view *sv, int status)
@@ -386,8 +419,19 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 	enum kn_err e = cand_person(rq, ref, &p);
 	struct buf *b = &rs->body;
 
-	if (e == KN_ENOTFOUND)
-		return cand_not_found(rq, rs);
+	if (e == KN_ENOTFOUND) {
+		/* issue 15: a ref merged away names the record it went into. */
+		struct svc isv;
+		struct buf note = BUF_INIT;
+		int said;
+		req_svc(rq, &isv);
+		said = svc_merged_note(&isv, ref, &note);
+		svc_release(&isv);
+		if (said)
+			resp_error(rq, rs, 404, note.s);
+		buf_release(&note);
+		return said ? 0 : cand_not_found(rq, rs);
+	}
 	if (e != KN_OK)
 		return cand_store_failed(rq, rs);
 	if (cand_ledger_open(rq, &l, &err) != KN_OK) {
@@ -417,6 +461,7 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
 	}
 	if (sv && sv->error)
 		html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>\n", sv->error);
+	dup_notice(rq, rs, &p);	/* issue 15 */
 
 	html_printf(b, "<section class=\"person\">\n");
 	person_card(rq, rs, &p, ms, os);

@@ -234,6 +234,26 @@ static void commit_form(struct request *rq, struct response *rs, enum io_kind k,
 	free(b64);
 }
 
+
+/* issue 15: identity — the importer's warnings (possible duplicates,
+ * RULES.md §10), which refuse nothing, one item a line. */
+static void import_warnings(struct response *rs, const struct buf *warn)
+{
+	if (!warn->len)
+		return;
+	html_printf(&rs->body, "<h2>%s</h2>\n<ul class=\"warnings\">\n", _("Possible duplicates"));
+	for (const char *l = warn->s; *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		struct buf one = BUF_INIT;
+		buf_add(&one, l, n);
+		html_printf(&rs->body, "<li>%s</li>\n", one.s);
+		buf_release(&one);
+		l += n + (nl != NULL);
+	}
+	html_printf(&rs->body, "</ul>\n");
+}
+
 int h_import(struct request *rq, struct response *rs)
 {
 	const struct kv *upload = kv_find(&rq->form, "file");
@@ -243,6 +263,7 @@ int h_import(struct request *rq, struct response *rs)
 	int commit = kv_get(&rq->form, "commit") && strcmp(kv_get(&rq->form, "commit"), "1") == 0;
 	struct unode *scope = req_scope(rq);
 	struct buf file = BUF_INIT, err = BUF_INIT, ovr = BUF_INIT;
+	struct buf warn = BUF_INIT;	/* issue 15: possible duplicates */
 	struct import_opts io = { 0 };
 	struct import_stats st;
 	struct plist probs = { 0 };
@@ -295,6 +316,7 @@ int h_import(struct request *rq, struct response *rs)
 	io.may_override = may_override;
 	io.may_override_arg = rq;
 	io.actor_unit = rq->user.unit;
+	io.warnings = &warn;
 
 	memset(&st, 0, sizeof(st));
 	/* A file of another kind (or no CSV at all) is refused on its header
@@ -347,6 +369,7 @@ int h_import(struct request *rq, struct response *rs)
 		html_printf(&rs->body, "<p class=\"notice\">%s</p>\n",
 			    _("Dry run: the file is valid; nothing was written yet."));
 		summary_table(rs, file.s, &st);
+		import_warnings(rs, &warn);
 		if (st.added + st.updated == 0) {
 			html_printf(&rs->body, "<p>%s</p>\n<p><a href=\"/import\">%s</a></p>\n",
 				    _("The file changes nothing: every row is already in the database."),
@@ -362,6 +385,7 @@ int h_import(struct request *rq, struct response *rs)
 		html_printf(&rs->body, "<p class=\"notice\" role=\"status\">%s</p>\n",
 			    _("Imported: the changes are written and in the audit log."));
 		summary_table(rs, file.s, &st);
+		import_warnings(rs, &warn);
 		html_printf(&rs->body, "<p><a href=\"/import\">%s</a> · <a href=\"/admin/audit?actor=",
 			    _("Import another file"));
 		url_encode(&rs->body, rq->user.name);
@@ -371,6 +395,7 @@ int h_import(struct request *rq, struct response *rs)
 
 	plist_free(&probs);
 	free(decoded);
+	buf_release(&warn);
 	buf_release(&file);
 	buf_release(&err);
 	buf_release(&ovr);

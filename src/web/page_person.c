@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/identity.h"
 #include "core/ledger.h"
+#include "core/svc_identity.h"
 #include "io/export.h"
 #include "store/store.h"
 #include "util/i18n.h"
@@ -24,6 +26,7 @@
 #include "web/cand.h"
 #include "web/handlers.h"
 #include "web/page.h"
+#include "web/server.h"
 #include "util/banned.h"
 
 
@@ -197,6 +200,21 @@ static void person_fields(struct request *rq, struct response *rs, const struct 
 	form_datalist(b, "religions", form_religions);
 }
 
+/* ---- issue 15: identity (RULES.md §10) ---- */
+
+/* KN-CCCD's sentences for p, one after the other ("" when the ref agrees
+ * or is no citizen ID). */
+static void cccd_sentences(const struct person *p, struct buf *out)
+{
+	struct buf b = BUF_INIT;
+	identity_cccd_check(p, &b);
+	for (char *c = b.s; *c; c++)
+		if (*c == '\n')
+			*c = c[1] ? ' ' : '\0';
+	buf_adds(out, b.s);
+	buf_release(&b);
+}
+
 /* ---- new candidate ---- */
 
 static void new_page(struct request *rq, struct response *rs, struct form *f, int status,
@@ -271,6 +289,27 @@ int h_candidate_new(struct request *rq, struct response *rs)
 	if (!st.org && !form_errmsg(&f, "org"))
 		form_err(&f, "org", "%s", _("this is required"));
 	st.note = form_text(&f, "source_note", 0, 2000);
+	if (p.ref && !form_errmsg(&f, "ref")) {
+		/* issue 15: KN-CCCD, and a ref merged away is not used again. */
+		struct buf why = BUF_INIT;
+		char *into = NULL;
+		cccd_sentences(&p, &why);
+		if (why.len)
+			form_err(&f, "ref", "%s", why.s);
+		buf_reset(&why);
+		if (!form_errmsg(&f, "ref") && store_merged_into(rq->store, p.ref, &into) == KN_OK) {
+			struct svc sv;
+			req_svc(rq, &sv);
+			if (svc_merged_note(&sv, p.ref, &why))
+				form_err(&f, "ref", "%s", why.s);
+			else
+				form_err(&f, "ref", _("%s was merged into another record and cannot be "
+						      "used again"), p.ref);
+			svc_release(&sv);
+			free(into);
+		}
+		buf_release(&why);
+	}
 	if (p.ref && !form_errmsg(&f, "ref")) {
 		e = store_person_get(rq->store, p.ref, &dup);
 		if (e == KN_OK) {
@@ -432,6 +471,18 @@ int h_person_edit(struct request *rq, struct response *rs)
 	if (f.nerr) {
 		edit_page(rq, rs, &old, &f, stamp.s, 422, NULL);
 		goto out;
+	}
+	{
+		/* issue 15: KN-CCCD (the ref is fixed here: the sex or the
+		 * birth date is what the clerk can correct). */
+		struct buf why = BUF_INIT;
+		cccd_sentences(&p, &why);
+		if (why.len) {
+			edit_page(rq, rs, &old, &f, stamp.s, 422, why.s);
+			buf_release(&why);
+			goto out;
+		}
+		buf_release(&why);
 	}
 	export_person_row(&after, &p);
 	if (after.len && after.s[after.len - 1] == '\n')

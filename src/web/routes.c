@@ -53,6 +53,9 @@ const struct route kn_routes[] = {
 	{ "GET", "/admin/policy", 0, ROLE_ADMIN, h_admin_policy },
 	{ "POST", "/admin/policy", 0, ROLE_ADMIN, h_admin_policy_save },
 	{ "GET", "/admin/audit", 0, ROLE_ADMIN, h_admin_audit },
+	/* issue 15: identity (page_dups.c) */
+	{ "GET", "/admin/duplicates", 0, ROLE_ADMIN, h_admin_duplicates },
+	{ "POST", "/admin/duplicates", 0, ROLE_ADMIN, h_admin_duplicate_merge },
 
 	{ "GET", "/api/v1/me", 0, ROLE_VIEWER, api_me },
 	{ "GET", "/api/v1/units", 0, ROLE_VIEWER, api_units },

@@ -56,9 +56,9 @@ X2,Lê Văn Hai,M,2000-02-02,CT.TL.TX.TH,12/12,1
 CSV
 expect 0 "$K" import people new.csv
 
-# No accounts: any name acts as administrator (092004000208: Thạch Thị Sô
+# No accounts: any name acts as administrator (092304000208: Thạch Thị Sô
 # Phia of CT.TL.TX.TT, at the ceremony).
-expect 0 "$K" --user nobody_here person show 092004000208
+expect 0 "$K" --user nobody_here person show 092304000208
 has out "Thạch Thị Sô Phia"
 expect 0 "$K" --user nobody_here unit tree --depth 0
 has out "CT  "
@@ -79,7 +79,7 @@ for u in "vw CT.BT.TN.KV3 viewer" "ed CT.BT editor" "kv3a CT.BT.TN.KV3 admin" \
 done
 
 # An unknown account is refused, naming it and how to pick one.
-expect 1 "$K" --user nobody_here person show 092001000205
+expect 1 "$K" --user nobody_here person show 092201000205
 has err "nobody_here"
 has err "--user NAME"
 has err "ketnap user add"
@@ -88,7 +88,7 @@ KETNAP_USER=nobody_either expect 1 "$K" unit tree
 has err "nobody_either"
 # A disabled one too.
 expect 0 "${A[@]}" user disable tna
-expect 1 "$K" --user tna person show 092001000205
+expect 1 "$K" --user tna person show 092201000205
 has err "disabled"
 expect 0 "${A[@]}" user enable tna
 
@@ -100,39 +100,39 @@ expect 0 "${A[@]}" verify
 has out "ok:"
 
 # ---- a viewer of one cell (CT.BT.TN.KV3) ----
-# 092004000208 is in another district: not found, word for word as an
+# 092304000208 is in another district: not found, word for word as an
 # unknown ref, and nothing written.
 before=$(audits)
-expect 1 "$K" --user vw step 092004000208 withdrawn --date 2025-12-01
-sed 's/092004000208/REF/' err >err.hidden
+expect 1 "$K" --user vw step 092304000208 withdrawn --date 2025-12-01
+sed 's/092304000208/REF/' err >err.hidden
 expect 1 "$K" --user vw step NO-SUCH-REF withdrawn --date 2025-12-01
 sed 's/NO-SUCH-REF/REF/' err >err.unknown
 if cmp -s err.hidden err.unknown; then ok; else bad "a hidden person is told apart from an unknown ref"; fi
 has err.hidden "no person with ref REF"
 lacks err.hidden "Thạch"
 same "audit entries after the refused step" "$(audits)" "$before"
-expect 0 "${A[@]}" person show 092004000208
+expect 0 "${A[@]}" person show 092304000208
 lacks out "withdrawn"
-expect 1 "$K" --user vw check 092004000208
-has err "no person with ref 092004000208"
-expect 1 "$K" --user vw person show 092004000208
+expect 1 "$K" --user vw check 092304000208
+has err "no person with ref 092304000208"
+expect 1 "$K" --user vw person show 092304000208
 lacks out "Thạch"
-# Its own cell: a viewer records nothing (092001000205, Phan Gia Huy, KV3).
-expect 1 "$K" --user vw step 092001000205 withdrawn --date 2025-12-01
+# Its own cell: a viewer records nothing (092201000205, Phan Gia Huy, KV3).
+expect 1 "$K" --user vw step 092201000205 withdrawn --date 2025-12-01
 has err "viewer of CT.BT.TN.KV3, may not record withdrawn"
 same "audit entries after the viewer's step" "$(audits)" "$before"
 # It sees its cell: show and check work.
-expect 0 "$K" --user vw person show 092001000205
+expect 0 "$K" --user vw person show 092201000205
 has out "Phan Gia Huy"
-# person find: the cell's four people only (092001000205, 092062000114,
-# 092074000115, 092081000116), nobody of another district.
+# person find: the cell's four people only (092201000205, 092062000114,
+# 092174000115, 092081000116), nobody of another district.
 expect 0 "$K" --user vw person find "" --format csv
 same "people the cell viewer finds" "$(tail -n +2 out | cut -d, -f1 | sort | tr '\n' ' ')" \
-	"092001000205 092062000114 092074000115 092081000116 "
+	"092062000114 092081000116 092174000115 092201000205 "
 expect 0 "$K" --user vw person find "thach thi"
 has out "nobody matches"
 expect 0 "${A[@]}" person find "thach thi"
-has out "092004000208"
+has out "092304000208"
 
 # ---- an editor of the district CT.BT ----
 expect 0 "$K" --user ed step X1 source --date 2025-12-01 --org youth_union
@@ -146,7 +146,7 @@ has err "no person with ref X2"
 same "audit entries after the editor's step outside" "$(audits)" "$before"
 # An introducer from another district is unknown too (092063000130 is a
 # member of CT.TL.TX.TH), not named.
-expect 1 "$K" --user ed check 092000000204 introduced --date 2025-12-10 \
+expect 1 "$K" --user ed check 092300000204 introduced --date 2025-12-10 \
 	--introducer 092063000130:2020-01-01
 has out "--introducer: no person with ref 092063000130"
 lacks out "introducer1: 092063000130"
@@ -165,18 +165,18 @@ expect 0 "$K" --user ed export people
 same "people the district exports" "$(tail -n +2 out | wc -l)" 24
 same "people of other units exported" "$(tail -n +2 out | cut -d, -f5 | grep -vc '^CT\.BT\.')" 0
 expect 0 "$K" --user ed export steps
-lacks out "092004000208,"
+lacks out "092304000208,"
 has out "X1,source,2025-12-01"
 # import steps: a row outside the district refuses the file, named by its
 # line, and nothing is written.
 cat >steps.csv <<'CSV'
 person,step,date,org,doc_no,note
 X1,trained,2025-12-05,,CN 1/2025,
-092004000208,withdrawn,2025-12-05,,,Chuyển công tác
+092304000208,withdrawn,2025-12-05,,,Chuyển công tác
 CSV
 before=$(audits)
 expect 1 "$K" --user ed import steps steps.csv
-has err "steps.csv:3: person: no person with ref 092004000208"
+has err "steps.csv:3: person: no person with ref 092304000208"
 lacks err "steps.csv:2:"
 same "audit entries after the refused import" "$(audits)" "$before"
 expect 0 "${A[@]}" export steps
@@ -195,7 +195,7 @@ same "the district's accounts" "$(tail -n +3 out | cut -d' ' -f1 | tr '\n' ' ')"
 # 1 of 10 committee votes breaks KN-COMMITTEE-VOTE. The administrator of
 # the candidate's own cell may not override; the approver of the ward above
 # may.
-ovr=(step 092001000205 committee_vote --date 2025-12-10 --for 1 --of 10 --override "hồ sơ đặc biệt")
+ovr=(step 092201000205 committee_vote --date 2025-12-10 --for 1 --of 10 --override "hồ sơ đặc biệt")
 before=$(audits)
 expect 1 "$K" --user kv3a "${ovr[@]}"
 has err "may not override"
@@ -203,7 +203,7 @@ same "audit entries after the refused override" "$(audits)" "$before"
 expect 0 "$K" --user tna "${ovr[@]}"
 has out "recorded with an override by tna"
 expect 0 "${A[@]}" export steps
-has out "092001000205,committee_vote,2025-12-10"
+has out "092201000205,committee_vote,2025-12-10"
 
 # ---- odd errors ----
 expect 2 "${A[@]}" quota set CT 2025 -5
@@ -233,10 +233,10 @@ if LC_ALL=C grep -q $'\033\[31m' out; then ok; else bad "the CSV export lost the
 # CT.TL) as an introducer or a mentor: the answer is word for word the
 # one for an unknown ref, on the command line and through the API, and
 # the name never shows (it did through the API: KN-INTRO-TIME named him).
-xrow() { # xrow REF: an introduction of 092000000204 (CT.BT.TN.KCN) naming REF
-	printf 'person,step,date,introducer1,introducer1_since,introducer2,introducer2_since\n092000000204,introduced,2025-12-10,%s,2025-11-01,092074000115,2022-03-01\n' "$1"
+xrow() { # xrow REF: an introduction of 092300000204 (CT.BT.TN.KCN) naming REF
+	printf 'person,step,date,introducer1,introducer1_since,introducer2,introducer2_since\n092300000204,introduced,2025-12-10,%s,2025-11-01,092174000115,2022-03-01\n' "$1"
 }
-mrow() { printf 'person,step,date,member\n092000000204,mentor,2025-12-10,%s\n' "$1"; }
+mrow() { printf 'person,step,date,member\n092300000204,mentor,2025-12-10,%s\n' "$1"; }
 xrow 092063000130 >x-out.csv; xrow NO-SUCH-REF >x-none.csv
 mrow 092063000130 >m-out.csv; mrow NO-SUCH-REF >m-none.csv
 for f in x m; do

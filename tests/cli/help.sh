@@ -116,13 +116,13 @@ has out "Tổng hợp công tác kết nạp đảng viên"
 expect 2 "$K" --db sample.db report summary --year abc --lang vi
 has err "ketnap:"
 lacks err "must be"
-expect 2 "$K" step 092000000204 cell_vote --date 2025-13-01 --lang=vi --db sample.db
+expect 2 "$K" step 092300000204 cell_vote --date 2025-13-01 --lang=vi --db sample.db
 has err "không phải là ngày"
 # The last one wins, as with any option.
 expect 0 "$K" --lang vi --db sample.db unit tree --depth 0 --lang en
 has out "[Province or city committee; decides admissions]"
 # A value that looks like a global option is the value of its option.
-expect 0 "$K" --db sample.db check 092000000204 --note --lang
+expect 0 "$K" --db sample.db check 092300000204 --note --lang
 lacks err "--lang must be"
 # --user after the command, on a database with accounts.
 printf 'mật khẩu đủ dài 2025\n' >pw
@@ -138,9 +138,9 @@ expect 2 "$K" --db sample.db --user admin report achievement --year 2025 --bogus
 export KETNAP_DB=sample.db KETNAP_USER=admin
 
 # --- the same mistake, the same exit status -----------------------------------
-expect 2 "$K" step 092000000204 cell_vote --date 2025-02-30 --for 5 --of 7
-expect 2 "$K" check 092000000204 --date yesterday
-expect 2 "$K" step 092000000204 cell_vote --for many --of 7
+expect 2 "$K" step 092300000204 cell_vote --date 2025-02-30 --for 5 --of 7
+expect 2 "$K" check 092300000204 --date yesterday
+expect 2 "$K" step 092300000204 cell_vote --for many --of 7
 expect 2 "$K" report achievement --year 20x5
 expect 2 "$K" report achievement --as-of 2025-13-01
 expect 2 "$K" report deadlines --year 1800
@@ -152,14 +152,14 @@ expect 2 "$K" unit tree --depth x
 expect 2 "$K" demo --seed x --db demo.db
 expect 2 "$K" user add someone --unit CT --role king <pw
 # Well-formed values the rules or the data refuse: 1.
-expect 1 "$K" step 092000000204 cell_vote --date 2025-01-02 --for 5 --of 7
+expect 1 "$K" step 092300000204 cell_vote --date 2025-01-02 --for 5 --of 7
 expect 1 "$K" report achievement --year 2025 --unit NOPE
 expect 1 "$K" quota set NOPE 2025 100
 expect 1 "$K" calendar lunar 1899-12-31
 
 # --- nothing internal under --lang vi --------------------------------------
 # Đỗ Thị Kim Thảo: worker, vocational training, source by the trade union.
-expect 0 "$K" --lang vi person show 092000000204
+expect 0 "$K" --lang vi person show 092300000204
 has out "nghề nghiệp:     Công nhân lao động trực tiếp sản xuất"
 has out "chuyên môn:      Trung cấp, sơ cấp nghề"
 has out "tổ chức: Công đoàn"
@@ -174,14 +174,14 @@ has out "--for: cần ghi số phiếu tán thành"
 has out "--of: cần ghi tổng số người có quyền biểu quyết"
 lacks out "votes_for"
 # In English the same facts, in English words.
-expect 0 "$K" person show 092000000204
+expect 0 "$K" person show 092300000204
 has out "occupation:      Worker in direct production"
 has out "organisation: Trade Union"
 has out "--for: the number of votes for is required"
 # Thạch Thị Sô Phia, on probation: her deadline in words, the code beside.
-expect 0 "$K" --lang vi person show 092004000208
+expect 0 "$K" --lang vi person show 092304000208
 has out "Hạn chi bộ xét công nhận đảng viên chính thức (DL-PROBATION-VOTE), hạn ngày 20/05/2026: còn 99 ngày làm việc"
-expect 0 "$K" person show 092004000208
+expect 0 "$K" person show 092304000208
 has out "Deadline for the cell's vote on full membership (DL-PROBATION-VOTE), due 2026-05-20: 99 working days left"
 expect 0 "$K" --lang vi unit tree
 has out "CT  Đảng bộ thành phố Cần Thơ  [Đảng bộ tỉnh, thành phố; quyết định kết nạp]"
@@ -196,10 +196,10 @@ lacks out "official"
 expect 0 "$K" --lang vi person find "nguyen van" --format csv
 has out "092065000101,Nguyễn Văn Hùng,1965-03-12,CT.BT.BTH.KV1,official"
 # A missing fact names the option the user types (--doc, --note).
-expect 1 "$K" step 092003000201 trained --date 2025-12-01
+expect 1 "$K" step 092203000201 trained --date 2025-12-01
 has err "--doc: the certificate number is required"
 lacks err "doc_no"
-expect 1 "$K" --lang vi step 092003000201 withdrawn --date 2025-12-01
+expect 1 "$K" --lang vi step 092203000201 withdrawn --date 2025-12-01
 has err "--note: "
 # Plurals: one row, one problem.
 printf 'unit,year,category,target\nCT,2026,total,2200\n' >one.csv

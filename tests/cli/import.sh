@@ -55,12 +55,12 @@ snapshot before
 # ---- a refused people file: every bad row, nothing written ----
 cat >people.csv <<'CSV'
 ref,full_name,sex,birth_date,unit,nickname
-092005000301,Nguyễn Văn An,M,2005-01-02,CT.BT.BTH.KV1,An
-092005000302,Trần Thị Bình,F,31/02/2011,CT.BT.BTH.KV1,
-092005000303,Lê Văn Cường,M,2004-03-04,CT.XX,
-092005000304,"Phạm Thị Dung,F,2003-05-06,CT.BT.BTH.KV1,
-092005000305,Hồ Văn Em,X,2003-05-06,CT.BT.BTH.KV1,
-092005000301,Nguyễn Văn An,M,2005-01-02,CT.BT.BTH.KV1,
+092205000301,Nguyễn Văn An,M,2005-01-02,CT.BT.BTH.KV1,An
+092301000302,Trần Thị Bình,F,31/02/2011,CT.BT.BTH.KV1,
+092204000303,Lê Văn Cường,M,2004-03-04,CT.XX,
+092204000304,"Phạm Thị Dung,F,2003-05-06,CT.BT.BTH.KV1,
+092203000305,Hồ Văn Em,X,2003-05-06,CT.BT.BTH.KV1,
+092205000301,Nguyễn Văn An,M,2005-01-02,CT.BT.BTH.KV1,
 CSV
 run kn import people people.csv
 expect_rc 1 "refused people"
@@ -69,7 +69,7 @@ people.csv:3: birth_date: 31/02/2011 is not a date; write YYYY-MM-DD or DD/MM/YY
 people.csv:4: unit: no unit CT.XX in the database; import the units first
 people.csv:5: row: unterminated quoted field
 people.csv:6: sex: X is not a sex; write M or F (Nam or Nữ)
-people.csv:7: ref: 092005000301 is also on line 2; a person appears once per file
+people.csv:7: ref: 092205000301 is also on line 2; a person appears once per file
 ketnap: import refused: 6 problems; nothing was written" "people problems"
 expect_eq "$out" "" "no summary for a refused import"
 snapshot after1
@@ -78,11 +78,11 @@ same_db before after1 "refused people"
 # ---- a refused steps file: rules judged as on the command line ----
 cat >steps.csv <<'CSV'
 person,step,date,doc_no,votes_for,votes_total
-092003000201,trained,2025-10-01,CN-NTVĐ 301/2025,,
-092002000202,applied,2025-05-01,,,
-092002000202,verified,2025-07-01,,,
-092000000204,cell_vote,2025-04-14,,7,5
-092000000204,committee_vote,2025-04-28,,9,9
+092203000201,trained,2025-10-01,CN-NTVĐ 301/2025,,
+092302000202,applied,2025-05-01,,,
+092302000202,verified,2025-07-01,,,
+092300000204,cell_vote,2025-04-14,,7,5
+092300000204,committee_vote,2025-04-28,,9,9
 092099000203,introduced,2025-07-01,,,
 092098000207,decision,2025-08-18,215-QĐ/ĐUK,,
 092777000000,source,2025-01-01,,,
@@ -90,9 +90,9 @@ CSV
 run kn import steps steps.csv
 expect_rc 1 "refused steps"
 expect_eq "$err" "steps.csv:3: step: KN-ORDER: The application of Trần Ngọc Bảo Anh is dated 2025-05-01, earlier than the Party awareness course already recorded on 2025-06-20; steps must be dated in order, so correct the date.
-steps.csv:4: person: skipped: line 3, an earlier step of 092002000202, was refused, so this step cannot be judged
+steps.csv:4: person: skipped: line 3, an earlier step of 092302000202, was refused, so this step cannot be judged
 steps.csv:5: step: KN-CELL-VOTE: The cell meeting on 2025-04-14 records 7 votes for out of 5 full members, which is impossible (more votes than members); correct the figures.
-steps.csv:6: person: skipped: line 5, an earlier step of 092000000204, was refused, so this step cannot be judged
+steps.csv:6: person: skipped: line 5, an earlier step of 092300000204, was refused, so this step cannot be judged
 steps.csv:7: introducer1: at least one introducer is required
 steps.csv:9: org: the nominating organisation is required (youth_union, trade_union, women_union, farmers_union, veterans_union, cell, other)
 ketnap: import refused: 6 problems; nothing was written" "steps problems"
@@ -100,8 +100,8 @@ snapshot after2
 same_db before after2 "refused steps (line 2 was valid but must not be written)"
 
 # ---- several files are one transaction ----
-printf 'ref,full_name,sex,birth_date,unit\n092005000401,Nguyễn Văn Hai,M,2005-01-02,CT.BT.BTH.KV1\n' >good.csv
-printf 'ref,full_name,sex,birth_date,unit\n092005000402,Nguyễn Văn Ba,M,2005-13-02,CT.BT.BTH.KV1\n' >bad.csv
+printf 'ref,full_name,sex,birth_date,unit\n092205000401,Nguyễn Văn Hai,M,2005-01-02,CT.BT.BTH.KV1\n' >good.csv
+printf 'ref,full_name,sex,birth_date,unit\n092205000402,Nguyễn Văn Ba,M,2005-13-02,CT.BT.BTH.KV1\n' >bad.csv
 run kn import people good.csv bad.csv
 expect_rc 1 "good + bad file"
 expect_eq "$err" "bad.csv:2: birth_date: 2005-13-02 is not a date; write YYYY-MM-DD or DD/MM/YYYY
@@ -127,7 +127,7 @@ units.csv:7: kind: town is not a unit kind; use province, upper, grassroots or c
 ketnap: import refused: 6 problems; nothing was written" "bad units"
 
 # ---- invalid UTF-8 is refused ----
-printf 'ref,full_name,sex,birth_date,unit\n092005000501,Nguy\xffn,M,2005-01-02,CT.BT.BTH.KV1\n' >utf.csv
+printf 'ref,full_name,sex,birth_date,unit\n092205000501,Nguy\xffn,M,2005-01-02,CT.BT.BTH.KV1\n' >utf.csv
 run kn import people utf.csv
 expect_rc 1 "invalid UTF-8"
 expect_eq "$err" "utf.csv:2: full_name: not valid UTF-8 text; save the file as UTF-8
@@ -135,12 +135,12 @@ ketnap: import refused: 1 problem; nothing was written" "invalid UTF-8 message"
 
 # ---- BOM, ';', CRLF, DD/MM/YYYY, có/không, Nữ, NFD text ----
 nfd_name=$(printf 'Nguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Hoa')
-printf '\xef\xbb\xbfref;full_name;sex;birth_date;unit;youth_union;trade_union;note\r\n092005000601;%s;Nữ;05/09/2004;CT.BT.BTH.KV1;có;không;"ghi chú; có dấu chấm phẩy"\r\n' "$nfd_name" >bom.csv
+printf '\xef\xbb\xbfref;full_name;sex;birth_date;unit;youth_union;trade_union;note\r\n092304000601;%s;Nữ;05/09/2004;CT.BT.BTH.KV1;có;không;"ghi chú; có dấu chấm phẩy"\r\n' "$nfd_name" >bom.csv
 run kn import people bom.csv
 expect_rc 0 "BOM ; CRLF"
 expect_eq "$out" "bom.csv: 1 row, 1 added, 0 updated, 0 unchanged" "BOM summary"
-line=$(kn export people | grep "^092005000601," || true)
-expect_eq "$line" '092005000601,Nguyễn Thị Hoa,F,2004-09-05,CT.BT.BTH.KV1,,,,,,1,0,,,,"ghi chú; có dấu chấm phẩy"' "BOM row stored NFC"
+line=$(kn export people | grep "^092304000601," || true)
+expect_eq "$line" '092304000601,Nguyễn Thị Hoa,F,2004-09-05,CT.BT.BTH.KV1,,,,,,1,0,,,,"ghi chú; có dấu chấm phẩy"' "BOM row stored NFC"
 # Blank rows (",,,,") that spreadsheets leave are not rows.
 printf 'date,workday,name\n,,\n2025-12-31,0,Nghỉ cuối năm\n' >hol.csv
 run kn import holidays hol.csv
@@ -162,17 +162,17 @@ same_db before again "re-import"
 if [ $have_sqlite3 = 1 ]; then expect_eq "$(audit_count)" "$n0" "re-import wrote audit entries"; fi
 
 # ---- a changed row updates, with an audit entry; the import has its own ----
-sed 's/^092003000201,\(.*\),0901 234 201,/092003000201,\1,0901 234 999,/' "$EX/people.csv" >changed.csv
+sed 's/^092203000201,\(.*\),0901 234 201,/092203000201,\1,0901 234 999,/' "$EX/people.csv" >changed.csv
 run kn import people changed.csv
 expect_rc 0 "changed row"
 expect_eq "$out" "changed.csv: 44 rows, 0 added, 1 updated, 43 unchanged" "changed summary"
-kn export people | grep -q '^092003000201,.*,0901 234 999,' && ok || bad "changed phone not exported"
+kn export people | grep -q '^092203000201,.*,0901 234 999,' && ok || bad "changed phone not exported"
 if [ $have_sqlite3 = 1 ]; then
 	# The change's entry with the record before and after, then the
 	# import's: who, the file, its SHA-256 and the counts.
 	expect_eq "$(audit_count)" "$((n0 + 2))" "one audit entry for one change, one for the import"
 	expect_eq "$(kn_sql "$KDB" "SELECT action || ' ' || entity || ' ' || key FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1")" \
-		"update person 092003000201" "audit entry names the record"
+		"update person 092203000201" "audit entry names the record"
 	expect_eq "$(kn_sql "$KDB" "SELECT CASE WHEN before LIKE '%0901 234 201%' AND after LIKE '%0901 234 999%' THEN 'both' ELSE 'no' END FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1")" \
 		"both" "the change's entry has the record before and after"
 	sum=$(sha256sum changed.csv | cut -d' ' -f1)
@@ -181,14 +181,14 @@ if [ $have_sqlite3 = 1 ]; then
 		"the import's own entry"
 	n0=$(audit_count)
 fi
-sed 's/^092001000205,cell_vote,2025-05-12,\(.*\),3,3,/092001000205,cell_vote,2025-05-12,\1,3,4,/' "$EX/steps.csv" >steps2.csv
+sed 's/^092201000205,cell_vote,2025-05-12,\(.*\),3,3,/092201000205,cell_vote,2025-05-12,\1,3,4,/' "$EX/steps.csv" >steps2.csv
 run kn import steps steps2.csv
 expect_eq "$out" "steps2.csv: 83 rows, 0 added, 1 updated, 82 unchanged" "changed step updates"
 if [ $have_sqlite3 = 1 ]; then
 	# An edited step is audited by the ledger, with before and after.
 	expect_eq "$(audit_count)" "$((n0 + 2))" "a changed step: its entry and the import's"
 	expect_eq "$(kn_sql "$KDB" "SELECT action || ' ' || key || ' ' || CASE WHEN before IS NULL THEN 'new' ELSE 'before' END FROM audit ORDER BY id DESC LIMIT 1 OFFSET 1")" \
-		"update 092001000205 before" "the changed step's entry"
+		"update 092201000205 before" "the changed step's entry"
 	sum=$(sha256sum steps2.csv | cut -d' ' -f1)
 	expect_eq "$(kn_sql "$KDB" "SELECT after FROM audit ORDER BY id DESC LIMIT 1")" \
 		"kind=steps; file=steps2.csv; sha256=$sum; rows=83; added=0; updated=1; unchanged=82" \
@@ -198,7 +198,7 @@ kn import steps "$EX/steps.csv" >/dev/null
 
 # ---- --dry-run validates and writes nothing ----
 snapshot before
-printf 'ref,full_name,sex,birth_date,unit\n092005000701,Đặng Thị Thu,F,2001-02-03,CT.DCD.STC\n' >dry.csv
+printf 'ref,full_name,sex,birth_date,unit\n092301000701,Đặng Thị Thu,F,2001-02-03,CT.DCD.STC\n' >dry.csv
 run kn import people dry.csv --dry-run
 expect_rc 0 "dry run"
 expect_eq "$out" "dry.csv: 1 row, 1 added, 0 updated, 0 unchanged
@@ -207,13 +207,13 @@ snapshot after4
 same_db before after4 "dry run"
 
 # ---- --override records a step that breaks a rule; re-import is a no-op ----
-printf 'person,step,date\n092002000202,applied,2025-05-01\n' >late.csv
+printf 'person,step,date\n092302000202,applied,2025-05-01\n' >late.csv
 run kn import steps late.csv --override "Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận"
 expect_rc 0 "override"
 expect_eq "$out" "late.csv: 1 row, 1 added, 0 updated, 0 unchanged" "override summary"
 run kn import steps late.csv --override "Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận"
 expect_eq "$out" "late.csv: 1 row, 0 added, 0 updated, 1 unchanged" "override re-import"
-kn export steps | grep -q '^092002000202,applied,2025-05-01,,,,,,,,,,,"Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận",$' && ok || bad "override reason exported"
+kn export steps | grep -q '^092302000202,applied,2025-05-01,,,,,,,,,,,"Hồ sơ nộp muộn, đã được Đảng ủy chấp thuận",$' && ok || bad "override reason exported"
 
 # ---- exit statuses ----
 run kn import people no-such-file.csv

@@ -74,8 +74,8 @@ while IFS= read -r line; do
 	*"report summary --year 2025 --lang vi"*)
 		grep -q 'Tổng hợp công tác kết nạp đảng viên' "out.$i" && ok ||
 			bad "$line: not the Vietnamese paragraph" ;;
-	*"step 092000000204 cell_vote"*)
-		grep -q 'recorded: 092000000204 cell_vote' "out.$i" && ok || bad "$line: not recorded" ;;
+	*"step 092300000204 cell_vote"*)
+		grep -q 'recorded: 092300000204 cell_vote' "out.$i" && ok || bad "$line: not recorded" ;;
 	*"user token"*)
 		[ -s "out.$i" ] && ok || bad "$line: no token" ;;
 	esac

@@ -47,15 +47,15 @@ done
 kn report deadlines --unit CT --year 2025 --format csv >dl.csv
 cat >dl.want <<'CSV'
 person,full_name,unit,due,due_date,workdays_left,status
-092003000203,Võ Quốc Bảo,CT.NK.AK.KV1,DL-CEREMONY,2025-05-08,-167,overdue
-092003000204,Huỳnh Thị Mỹ Duyên,CT.CD.TH.A1,DL-CEREMONY,2025-05-08,-167,overdue
-092004000201,Trần Minh Khôi,CT.NK.AK.KV1,DL-CEREMONY,2025-05-08,-167,overdue
-092004000202,Phạm Thị Ngọc Hân,CT.NK.AK.KV1,DL-CEREMONY,2025-05-08,-167,overdue
-092005000205,Đặng Văn Tài,CT.CD.TH.A1,DL-DECISION,2025-05-15,-162,overdue
+092203000203,Võ Quốc Bảo,CT.NK.AK.KV1,DL-CEREMONY,2025-05-08,-167,overdue
+092204000201,Trần Minh Khôi,CT.NK.AK.KV1,DL-CEREMONY,2025-05-08,-167,overdue
+092303000204,Huỳnh Thị Mỹ Duyên,CT.CD.TH.A1,DL-CEREMONY,2025-05-08,-167,overdue
+092304000202,Phạm Thị Ngọc Hân,CT.NK.AK.KV1,DL-CEREMONY,2025-05-08,-167,overdue
+092205000205,Đặng Văn Tài,CT.CD.TH.A1,DL-DECISION,2025-05-15,-162,overdue
 CSV
 if cmp -s dl.csv dl.want; then ok; else bad "deadlines csv changed: $(diff dl.want dl.csv)"; fi
 LANG=vi_VN.UTF-8 kn report deadlines --unit CT --year 2025 --format html -o dl.html
-has dl.html '<td>092005000205</td>' "the deadlines page lists each person"
+has dl.html '<td>092205000205</td>' "the deadlines page lists each person"
 
 # ---- the review page: overdue counted per unit ----
 LANG=vi_VN.UTF-8 kn report summary --unit CT --year 2025 --format html -o all.html
@@ -66,7 +66,7 @@ has all.html '<tr><td>CT.CD.TH.A1</td><td>Chi bộ ấp Thới Hòa</td><td clas
 has all.html '<tr><td>CT.NK.AK.KV1</td><td>Chi bộ khu vực 1</td><td class="num">0</td><td class="num">3</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">3</td></tr>' "khu vực 1 row"
 has all.html '<tr><td>CT</td><td>Tổng số</td><td class="num">1</td><td class="num">4</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">0</td><td class="num">5</td></tr>' "total row"
 if [ "$(grep -c '^<tr><td>CT' all.html)" -eq 3 ]; then ok; else bad "overdue table: not 2 units and the total"; fi
-hasnt all.html '092005000205' "the review lists no person"
+hasnt all.html '092205000205' "the review lists no person"
 hasnt all.html 'Các thời hạn đang theo dõi' "the review has no full deadlines list"
 has all.html 'th.text { min-width:' "print CSS: names keep a width"
 has all.html 'word-break: normal' "print CSS: names wrap between words"
@@ -98,7 +98,7 @@ has c2.xml '<c:barDir val="col"/>' "funnel: columns"
 # The deadlines sheet of the review counts overdue per unit too.
 unzip -p all.xlsx xl/sharedStrings.xml >ss.xml
 has ss.xml 'Các việc quá hạn theo đơn vị' "review workbook: overdue per unit"
-hasnt ss.xml '092005000205' "review workbook lists no person"
+hasnt ss.xml '092205000205' "review workbook lists no person"
 unzip -l ach.xlsx >ach.list
 has ach.list xl/charts/chart1.xml "achievement workbook: chart"
 chartfs ach.xlsx chart1.xml >a1
@@ -111,7 +111,7 @@ if cmp -s f1 f1.want; then ok; else bad "funnel chart refs: $(cat f1)"; fi
 kn report deadlines --unit CT --year 2025 --format xlsx -o dl.xlsx
 if unzip -l dl.xlsx | grep -q xl/charts/; then bad "deadlines workbook has a chart"; else ok; fi
 unzip -p dl.xlsx xl/sharedStrings.xml >dss.xml
-has dss.xml '092005000205' "the deadlines workbook still lists each person"
+has dss.xml '092205000205' "the deadlines workbook still lists each person"
 
 if command -v soffice >/dev/null 2>&1; then
 	mkdir -p conv

@@ -123,15 +123,15 @@ else
 fi
 
 # ---- a step through A, seen on B's next request ----
-step "$A" a.jar 092005000205 committee_vote date=2025-03-03 votes_for=7 votes_total=9
+step "$A" a.jar 092205000205 committee_vote date=2025-03-03 votes_for=7 votes_total=9
 expect_eq "$code" 303 "the committee vote through A"
-step "$A" a.jar 092005000205 decision date=2025-03-24 doc_no=205-QĐ/HU org=CT.CD
+step "$A" a.jar 092205000205 decision date=2025-03-24 doc_no=205-QĐ/HU org=CT.CD
 expect_eq "$code" 303 "the decision through A"
 get "$B" b.jar /
 expect_eq "$code" 200 "B's dashboard after A's steps"
 expect_eq "$(by_id "$body" admitted)" 5 "B: admitted in 2025 after A's decision"
 grep -qF 'Huyện Cờ Đỏ (mới)</a>' <<<"$body" && ok || bad "B's rebuilt dashboard has the new name"
-get "$B" b.jar /people/092005000205
+get "$B" b.jar /people/092205000205
 grep -qF '205-QĐ/HU' <<<"$body" && ok || bad "B's person page shows the decision"
 get "$A" a.jar /
 expect_eq "$(by_id "$body" admitted)" 5 "A: admitted in 2025 after its own decision"

@@ -102,7 +102,7 @@ PY
 fi
 
 # A step recorded by the program extends the chain and still verifies.
-run "$KETNAP" --db "$DB" step 092003000201 withdrawn --date 2025-10-01 --note "moved away"
+run "$KETNAP" --db "$DB" step 092203000201 withdrawn --date 2025-10-01 --note "moved away"
 expect_rc 0 "a withdrawn step"
 verify
 expect_rc 0 "verify after one more step"
@@ -182,34 +182,34 @@ has "audit: the chain ends at entry 4 (4 entries), but its head record says entr
 
 # ---- invariants ----
 city stage
-cand=$(sql "SELECT c.id FROM candidacies c JOIN people p ON p.id = c.person_id WHERE p.ref = '092000000204'")
+cand=$(sql "SELECT c.id FROM candidacies c JOIN people p ON p.id = c.person_id WHERE p.ref = '092300000204'")
 sql "UPDATE candidacies SET stage = 'decision' WHERE id = $cand"
 verify
 expect_rc 1 "verify after a stage was changed"
-has "092000000204 (candidacy $cand): the stored stage is decision, but its steps make it introduced; the stage was changed outside ketnap: set it back to introduced or restore a backup" "changed stage"
+has "092300000204 (candidacy $cand): the stored stage is decision, but its steps make it introduced; the stage was changed outside ketnap: set it back to introduced or restore a backup" "changed stage"
 has "verify: 1 problem found" "changed stage: the only finding"
 
 city order
-cand=$(sql "SELECT c.id FROM candidacies c JOIN people p ON p.id = c.person_id WHERE p.ref = '092000000204'")
+cand=$(sql "SELECT c.id FROM candidacies c JOIN people p ON p.id = c.person_id WHERE p.ref = '092300000204'")
 sql "INSERT INTO steps (candidacy_id, seq, step, date, votes_for, votes_total, recorded_by, recorded_at) VALUES ($cand, 7, 'cell_vote', '2025-01-10', 5, 5, 'someone', '2025-01-10T00:00:00Z')"
 sid=$(sql "SELECT id FROM steps WHERE candidacy_id = $cand AND seq = 7")
 verify
 expect_rc 1 "verify after a step dated before the one before it"
-has "092000000204 (candidacy $cand), step $sid (cell_vote): KN-ORDER: The cell meeting of 092000000204 is dated 2025-01-10, earlier than the introduction already recorded on 2025-03-17; steps must be dated in order, so correct the date." "step out of order"
-has "092000000204 (candidacy $cand): the stored stage is introduced, but its steps make it cell_vote" "step out of order: the stage too"
+has "092300000204 (candidacy $cand), step $sid (cell_vote): KN-ORDER: The cell meeting of 092300000204 is dated 2025-01-10, earlier than the introduction already recorded on 2025-03-17; steps must be dated in order, so correct the date." "step out of order"
+has "092300000204 (candidacy $cand): the stored stage is introduced, but its steps make it cell_vote" "step out of order: the stage too"
 hasnt "(candidacy $cand), step 1" "step out of order: only that step"
 
 city members
 # Quách Mỹ Linh: decision 2023-11-13, ceremony 2023-11-23, official
 # recorded, so a full member from 2024-11-23 (12 months of probation).
-sql "UPDATE people SET member_since = '2023-11-14', official_since = '2024-12-16' WHERE ref = '092094000212'"
+sql "UPDATE people SET member_since = '2023-11-14', official_since = '2024-12-16' WHERE ref = '092194000212'"
 # Trương Thị Mỹ Tiên: decision 2023-09-11, ceremony 2023-09-21: right.
-sql "UPDATE people SET member_since = '2023-09-11', official_since = '2024-09-21' WHERE ref = '092095000210'"
+sql "UPDATE people SET member_since = '2023-09-11', official_since = '2024-09-21' WHERE ref = '092195000210'"
 verify
 expect_rc 1 "verify after member dates were changed"
-has "092094000212: member_since is 2023-11-14, but the admission decision is dated 2023-11-13; correct the person's date or the step" "member_since"
-has "092094000212: official_since is 2024-12-16, but the steps make the person a full member on 2024-11-23; correct the person's date or the steps" "official_since"
-hasnt "092095000210" "member dates that agree"
+has "092194000212: member_since is 2023-11-14, but the admission decision is dated 2023-11-13; correct the person's date or the step" "member_since"
+has "092194000212: official_since is 2024-12-16, but the steps make the person a full member on 2024-11-23; correct the person's date or the steps" "official_since"
+hasnt "092195000210" "member dates that agree"
 has "verify: 2 problems found" "member dates: two findings"
 
 city cycle
@@ -227,6 +227,9 @@ city old
 verify
 want=${out#ok: 6 audit entries, head }
 want=${want%% *}
+# Migration 011's (issue 15: identity) index and table.
+sql "DROP TABLE merged_refs"
+sql "DROP INDEX people_dup"
 # Migration 008's triggers on units use that table: they go with it.
 case $DB in
 postgres://* | postgresql://*)
@@ -262,7 +265,7 @@ verify
 expect_rc 0 "verify after migration 004"
 expect_eq "$out" "ok: 6 audit entries, head $want (18 units, 12 candidacies, 83 steps checked)" \
 	"the chain built by the migration is the live chain"
-run "$KETNAP" --db "$DB" step 092003000201 withdrawn --date 2025-10-01 --note "moved away"
+run "$KETNAP" --db "$DB" step 092203000201 withdrawn --date 2025-10-01 --note "moved away"
 verify
 expect_rc 0 "a step after migration 004 chains on"
 expect_eq "$(sql 'SELECT id, n FROM audit_head')" "7|7" "the head after migration 004 and a step"
@@ -292,7 +295,7 @@ if [ -n "$src" ]; then
 	run "$KETNAP" --db "$dst" verify
 	expect_rc 0 "verify of the migrated copy"
 	expect_eq "$out" "$want" "the copy has the same chain"
-	run "$KETNAP" --db "$dst" step 092003000201 withdrawn --date 2025-10-01 --note "moved away"
+	run "$KETNAP" --db "$dst" step 092203000201 withdrawn --date 2025-10-01 --note "moved away"
 	run "$KETNAP" --db "$dst" verify
 	expect_rc 0 "a step on the copy chains on"
 fi

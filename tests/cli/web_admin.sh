@@ -82,10 +82,10 @@ BC=$(csrf_of bt.jar)
 # ---- import: a dry run of a bad file names every bad row, writes nothing ----
 cat >people-bad.csv <<'CSV'
 ref,full_name,sex,birth_date,unit
-092005000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C01
-092005000302,Trần Thị Bình,F,31/02/2011,CT.BT.P01.C01
-092005000303,Lê Văn Cường,X,2004-03-04,CT.XX
-092005000304,,M,2004-03-04,CT.BT.P01.C01
+092205000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C01
+092301000302,Trần Thị Bình,F,31/02/2011,CT.BT.P01.C01
+092204000303,Lê Văn Cường,X,2004-03-04,CT.XX
+092204000304,,M,2004-03-04,CT.BT.P01.C01
 CSV
 snapshot before
 post root.jar /import -F "csrf=$RC" -F kind=people -F "file=@people-bad.csv"
@@ -104,8 +104,8 @@ same_db before after "bad import"
 # ---- import: a good file, dry run then commit ----
 cat >people-good.csv <<'CSV'
 ref,full_name,sex,birth_date,unit
-092005000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C01
-092005000302,Trần Thị Bình,F,2001-02-11,CT.DN.VT.C01
+092205000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C01
+092301000302,Trần Thị Bình,F,2001-02-11,CT.DN.VT.C01
 CSV
 post root.jar /import -F "csrf=$RC" -F kind=people -F "file=@people-good.csv"
 expect_eq "$code" 200 "good file: dry run"
@@ -116,8 +116,8 @@ data=$(grep -o 'name="data" value="[^"]*"' <<<"$body" | sed 's/.*value="//;s/"$/
 expect_eq "$(base64 -d <<<"$data")" "$(cat people-good.csv)" "the commit form carries the file unchanged"
 post root.jar /import -F "csrf=$RC" -F kind=people -F name=people-good.csv -F commit=1 -F "data=$data"
 expect_eq "$code" 200 "good file: commit"
-expect_in "$(kn export people)" "092005000302,Trần Thị Bình,F,2001-02-11,CT.DN.VT.C01" "committed"
-expect_in "$(kn export people)" "092005000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C01" "committed"
+expect_in "$(kn export people)" "092301000302,Trần Thị Bình,F,2001-02-11,CT.DN.VT.C01" "committed"
+expect_in "$(kn export people)" "092205000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C01" "committed"
 # A commit without the CSRF token writes nothing.
 sed 's/Trần Thị Bình/Trần Thị Bính/' people-good.csv >people-changed.csv
 snapshot before
@@ -129,9 +129,9 @@ same_db before after "import without CSRF"
 # ---- the subtree: bt administers CT.BT only ----
 cat >people-other.csv <<'CSV'
 ref,full_name,sex,birth_date,unit
-092005000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C02
-092005000302,Trần Thị Bình,F,2001-02-11,CT.BT.P01.C01
-092005000309,Lê Văn Dũng,M,2001-02-11,CT.DN.VT.C01
+092205000301,Nguyễn Văn An,M,2005-01-02,CT.BT.P01.C02
+092301000302,Trần Thị Bình,F,2001-02-11,CT.BT.P01.C01
+092201000309,Lê Văn Dũng,M,2001-02-11,CT.DN.VT.C01
 CSV
 cat >units-other.csv <<'CSV'
 code,parent,name,kind
@@ -315,15 +315,15 @@ get bt.jar "/admin/audit"
 expect_in "$body" "CT.BT.P02/2026/total" "bt sees its district's changes"
 expect_in "$body" "CT.BT.P01/2026/total" "bt sees the city's change to its district"
 expect_not_in "$body" "2026-01-02" "bt does not see the city's holidays"
-expect_not_in "$body" "092005000302" "bt does not see a person of CT.DN"
-get bt.jar "/admin/audit?key=092005000301"
-expect_in "$body" "092005000301" "bt sees a person of its district"
+expect_not_in "$body" "092301000302" "bt does not see a person of CT.DN"
+get bt.jar "/admin/audit?key=092205000301"
+expect_in "$body" "092205000301" "bt sees a person of its district"
 # Local time (Asia/Ho_Chi_Minh, UTC+7) and the action in words: an entry
 # stored at 20:30 UTC on New Year's Eve is 03:30 on 1 January in Cần Thơ.
-kn_sql "$KDB" "INSERT INTO audit (id, at, actor, action, entity, key, before, after) VALUES ((SELECT max(id) + 1 FROM audit), '2025-12-31T20:30:00Z', 'root', 'step-override', 'candidacy', '092005000301', NULL, 'x')" >/dev/null
-get root.jar "/admin/audit?key=092005000301"
+kn_sql "$KDB" "INSERT INTO audit (id, at, actor, action, entity, key, before, after) VALUES ((SELECT max(id) + 1 FROM audit), '2025-12-31T20:30:00Z', 'root', 'step-override', 'candidacy', '092205000301', NULL, 'x')" >/dev/null
+get root.jar "/admin/audit?key=092205000301"
 expect_in "$body" "<td class=\"nowrap\">01/01/2026 03:30</td><td>root</td><td>ghi bước vượt quy định</td><td>hồ sơ kết nạp</td>" "the audit time in Vietnam, the action in words"
-get root.jar "/admin/audit?key=092005000301&lang=en"
+get root.jar "/admin/audit?key=092205000301&lang=en"
 expect_in "$body" "<td class=\"nowrap\">2026-01-01 03:30</td><td>root</td><td>step recorded with an override</td><td>candidacy</td>" "the same in English"
 
 echo "$pass passed, $fail failed"

@@ -75,9 +75,9 @@ expect_eq "$(kn_web_login root.jar root secret123)" 303 "sign in as root"
 
 # Both workers have the tree of the seven units; the unit to come is not
 # in it.
-expect_page root.jar /people/092004000201 200 "Chi bộ khu vực 1" "a person of KV1"
+expect_page root.jar /people/092204000201 200 "Chi bộ khu vực 1" "a person of KV1"
 expect_page root.jar /api/v1/units/CT.NK.AK.KV2 404 "" "the unit KV2 before it exists"
-expect_page root.jar /people/092004000206 404 "" "a person before it exists"
+expect_page root.jar /people/092304000206 404 "" "a person before it exists"
 
 # ---- a cell added by another process ----
 cat >units2.csv <<'CSV'
@@ -86,27 +86,27 @@ CT.NK.AK.KV2,CT.NK.AK,Chi bộ khu vực 2,cell,0,hamlet,0
 CSV
 cat >people2.csv <<'CSV'
 ref,full_name,sex,birth_date,unit,ethnicity,religion,education,qualification,occupation,youth_union,trade_union,member_since,official_since,phone,note
-092004000206,Lâm Thị Thu,F,2004-10-02,CT.NK.AK.KV2,,,12/12,university,student,1,0,,,,
+092304000206,Lâm Thị Thu,F,2004-10-02,CT.NK.AK.KV2,,,12/12,university,student,1,0,,,,
 CSV
 kn import units units2.csv >/dev/null 2>err || bad "import units2: $(cat err)"
 expect_page root.jar /api/v1/units/CT.NK.AK.KV2 200 '"Chi bộ khu vực 2"' \
 	"the unit KV2 on the next requests"
 kn import people people2.csv >/dev/null 2>err || bad "import people2: $(cat err)"
-expect_page root.jar /people/092004000206 200 "Chi bộ khu vực 2" "the person of KV2, by unit name"
+expect_page root.jar /people/092304000206 200 "Chi bộ khu vực 2" "the person of KV2, by unit name"
 
 # ---- scope: an account of the new cell ----
 echo 'secret456' | kn user add kv2 --unit CT.NK.AK.KV2 --role editor >/dev/null ||
 	bad "user add kv2"
 expect_eq "$(kn_web_login kv2.jar kv2 secret456)" 303 "sign in as kv2"
-expect_page kv2.jar /people/092004000206 200 "Lâm Thị Thu" "kv2 sees its own cell's person"
-expect_page kv2.jar /people/092004000201 404 "" "kv2 does not see KV1's person"
+expect_page kv2.jar /people/092304000206 200 "Lâm Thị Thu" "kv2 sees its own cell's person"
+expect_page kv2.jar /people/092204000201 404 "" "kv2 does not see KV1's person"
 expect_page kv2.jar /api/v1/units/CT.NK.AK 404 "" "kv2 does not see the unit above it"
 
 # ---- a step changes no unit: the same answers ----
-kn step 092005000205 committee_vote --date 2025-03-03 --for 7 --of 9 >/dev/null ||
+kn step 092205000205 committee_vote --date 2025-03-03 --for 7 --of 9 >/dev/null ||
 	bad "committee vote"
-expect_page kv2.jar /people/092004000206 200 "Chi bộ khu vực 2" "kv2's person after a step"
-expect_page root.jar /people/092005000205 200 "Chi bộ ấp Thới Hòa" "the person of the step"
+expect_page kv2.jar /people/092304000206 200 "Chi bộ khu vực 2" "kv2's person after a step"
+expect_page root.jar /people/092205000205 200 "Chi bộ ấp Thới Hòa" "the person of the step"
 
 # ---- renamed, then moved, by another process ----
 cat >units3.csv <<'CSV'
@@ -114,20 +114,20 @@ code,parent,name,kind,may_admit,sector,special_area
 CT.NK.AK.KV2,CT.NK.AK,Chi bộ khu vực 2 (mới),cell,0,hamlet,0
 CSV
 kn import units units3.csv >/dev/null 2>err || bad "import units3: $(cat err)"
-expect_page root.jar /people/092004000206 200 "Chi bộ khu vực 2 (mới)" "the new name"
+expect_page root.jar /people/092304000206 200 "Chi bộ khu vực 2 (mới)" "the new name"
 
 # KV2 moved under Thới Hưng (Cờ Đỏ): its person leaves Ninh Kiều.
 echo 'secret789' | kn user add nk --unit CT.NK --role viewer >/dev/null || bad "user add nk"
 expect_eq "$(kn_web_login nk.jar nk secret789)" 303 "sign in as nk"
-expect_page nk.jar /people/092004000206 200 "Lâm Thị Thu" "nk sees KV2's person while KV2 is in Ninh Kiều"
+expect_page nk.jar /people/092304000206 200 "Lâm Thị Thu" "nk sees KV2's person while KV2 is in Ninh Kiều"
 cat >units4.csv <<'CSV'
 code,parent,name,kind,may_admit,sector,special_area
 CT.NK.AK.KV2,CT.CD.TH,Chi bộ khu vực 2 (mới),cell,0,hamlet,0
 CSV
 kn import units units4.csv >/dev/null 2>err || bad "import units4: $(cat err)"
-expect_page nk.jar /people/092004000206 404 "" "nk no longer sees KV2's person once it moved"
-expect_page root.jar /people/092004000206 200 "Lâm Thị Thu" "root still does"
-expect_absent kv2.jar /people/092004000201 "Trần Minh Khôi" "kv2 still does not see KV1's person"
+expect_page nk.jar /people/092304000206 404 "" "nk no longer sees KV2's person once it moved"
+expect_page root.jar /people/092304000206 200 "Lâm Thị Thu" "root still does"
+expect_absent kv2.jar /people/092204000201 "Trần Minh Khôi" "kv2 still does not see KV1's person"
 
 kn_web_stop
 grep -q "ERROR\|AddressSanitizer\|runtime error" "$tmp/serve.log" && bad "the server log: $(cat "$tmp/serve.log")"

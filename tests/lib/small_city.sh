@@ -17,12 +17,12 @@ CSV
 cat >people.csv <<'CSV'
 ref,full_name,sex,birth_date,unit,ethnicity,religion,education,qualification,occupation,youth_union,trade_union,member_since,official_since,phone,note
 092071000101,Nguyễn Văn Hùng,M,1971-07-20,CT.NK.AK.KV1,,,12/12,university,civil_servant,0,1,1999-04-14,2000-04-14,,
-092072000102,Lê Thị Hoa,F,1972-03-02,CT.CD.TH.A1,,,12/12,college,public_employee,0,1,1998-05-19,1999-05-19,,
-092004000201,Trần Minh Khôi,M,2004-05-20,CT.NK.AK.KV1,,,12/12,university,student,1,0,,,,
-092004000202,Phạm Thị Ngọc Hân,F,2004-06-11,CT.NK.AK.KV1,,,12/12,university,student,1,0,,,,
-092003000203,Võ Quốc Bảo,M,2003-09-01,CT.NK.AK.KV1,,,12/12,college,worker,1,0,,,,
-092003000204,Huỳnh Thị Mỹ Duyên,F,2003-12-24,CT.CD.TH.A1,,,12/12,vocational,farmer,1,0,,,,
-092005000205,Đặng Văn Tài,M,2005-02-14,CT.CD.TH.A1,,,12/12,none,farmer,1,0,,,,
+092172000102,Lê Thị Hoa,F,1972-03-02,CT.CD.TH.A1,,,12/12,college,public_employee,0,1,1998-05-19,1999-05-19,,
+092204000201,Trần Minh Khôi,M,2004-05-20,CT.NK.AK.KV1,,,12/12,university,student,1,0,,,,
+092304000202,Phạm Thị Ngọc Hân,F,2004-06-11,CT.NK.AK.KV1,,,12/12,university,student,1,0,,,,
+092203000203,Võ Quốc Bảo,M,2003-09-01,CT.NK.AK.KV1,,,12/12,college,worker,1,0,,,,
+092303000204,Huỳnh Thị Mỹ Duyên,F,2003-12-24,CT.CD.TH.A1,,,12/12,vocational,farmer,1,0,,,,
+092205000205,Đặng Văn Tài,M,2005-02-14,CT.CD.TH.A1,,,12/12,none,farmer,1,0,,,,
 CSV
 cat >quotas.csv <<'CSV'
 unit,year,category,target
@@ -47,10 +47,10 @@ steps() { # steps REF MENTOR UNIT LAST
 }
 {
 	echo "person,step,date,doc_no,org,member,introducer1,introducer1_since,introducer2,introducer2_since,votes_for,votes_total,consent,override,note"
-	steps 092004000201 092071000101 CT.NK decision
-	steps 092004000202 092071000101 CT.NK decision
-	steps 092003000203 092071000101 CT.NK decision
-	steps 092003000204 092072000102 CT.CD decision
-	steps 092005000205 092072000102 CT.CD cell_vote
+	steps 092204000201 092071000101 CT.NK decision
+	steps 092304000202 092071000101 CT.NK decision
+	steps 092203000203 092071000101 CT.NK decision
+	steps 092303000204 092172000102 CT.CD decision
+	steps 092205000205 092172000102 CT.CD cell_vote
 } >steps.csv
 

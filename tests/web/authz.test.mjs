@@ -114,7 +114,7 @@ const PLAN = {
   'GET /candidates': (t) => ({ path: `/candidates?unit=${t.unit}`, outside: '404' }),
   'GET /candidates/new': () => ({ path: '/candidates/new' }),
   'POST /candidates/new': (t) => {
-    const ref = `09${uniq()}99`;
+    const ref = `R09${uniq()}99`;
     return { form: { ...personFields(t.unit, ref), source_date: '2025-12-01', org: 'cell' }, outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /people/*': (t) => ({ path: `/people/${refOf(t.person)}`, outside: '404' }),
@@ -133,7 +133,7 @@ const PLAN = {
   'GET /reports/*': (t) => ({ path: `/reports/achievement.csv?unit=${t.unit}`, outside: '404' }),
   'GET /import': () => ({ path: '/import' }),
   'POST /import': (t) => {
-    const ref = `08${uniq()}88`;
+    const ref = `R08${uniq()}88`;
     return { ...multipart({ kind: 'people', dry_run: '1' }, { field: 'file', name: 'people.csv', text: peopleCsv(t.unit, ref) }), outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /admin': () => ({ path: '/admin' }),
@@ -164,12 +164,16 @@ const PLAN = {
   // The DL-DECISION extension: whoever may record the decision (422 when
   // the candidacy is not before a committee, or was extended already).
   'POST /extend/*': (t) => ({ path: `/extend/${refOf(t.person)}`, form: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY }, outside: '404', decision: true }),
+  // issue 15: the possible duplicates and their merge (a person with
+  // themselves: refused, 422, inside; 404 outside; never written).
+  'GET /admin/duplicates': () => ({ path: '/admin/duplicates' }),
+  'POST /admin/duplicates': (t) => ({ form: { keep: refOf(t.person), drop: refOf(t.person) }, outside: 'refuse', written: () => L.sql(d.db, `SELECT 1 FROM merged_refs WHERE ref = '${refOf(t.person)}'`).length > 0 }),
   'GET /api/v1/me': () => ({ path: '/api/v1/me' }),
   'GET /api/v1/units': () => ({ path: '/api/v1/units' }),
   'GET /api/v1/units/*': (t) => ({ path: `/api/v1/units/${t.unit}`, outside: '404' }),
   'GET /api/v1/people': (t) => ({ path: `/api/v1/people?unit=${t.unit}`, outside: '404' }),
   'POST /api/v1/people': (t) => {
-    const ref = `07${uniq()}77`;
+    const ref = `R07${uniq()}77`;
     return { json: personFields(t.unit, ref), outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /api/v1/people/*': (t) => ({ path: `/api/v1/people/${refOf(t.person)}`, outside: '404' }),
@@ -180,7 +184,7 @@ const PLAN = {
   'GET /api/v1/dashboard': (t) => ({ path: `/api/v1/dashboard?unit=${t.unit}`, outside: '404' }),
   'GET /api/v1/decisions': () => ({ path: '/api/v1/decisions' }),
   'POST /api/v1/imports/*': (t) => {
-    const ref = `06${uniq()}66`;
+    const ref = `R06${uniq()}66`;
     return { path: '/api/v1/imports/people?dry_run=1', body: peopleCsv(t.unit, ref), headers: { 'Content-Type': 'text/csv' }, outside: 'refuse', written: () => personExists(ref) };
   },
   'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),

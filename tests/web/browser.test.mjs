@@ -20,7 +20,7 @@ const APPROVER = L.userName('approver', 'district'); // approver of CT.BT (the c
 const CELL = 'CT.BT.P01.C01';
 // Born 2007-12-10: 17 years 11 months on 2025-11-20, 18 on 2025-12-15.
 const CAND = {
-  ref: '096207000901', full_name: 'Trương Thị Ngọc Diễm', sex: 'F', birth_date: '2007-12-10',
+  ref: '096307000901', full_name: 'Trương Thị Ngọc Diễm', sex: 'F', birth_date: '2007-12-10',
   unit: CELL, ethnicity: 'Kinh', education: '12/12', qualification: 'none', occupation: 'student',
   youth_union: '1', phone: '0909 123 456',
 };

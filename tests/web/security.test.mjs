@@ -38,9 +38,9 @@ const IMG = '"><img src=x onerror=alert(1)>';
 const QUOTE = "'";
 // People whose names and notes carry the payloads (ward CT.BT.P01).
 const XSS = [
-  { ref: '099900000001', name: `Lê ${SCRIPT} An`, note: SCRIPT, raw: [SCRIPT, '<script>alert'] },
-  { ref: '099900000002', name: `Trần ${IMG} Bình`, note: IMG, raw: ['<img src=x', '"><img'] },
-  { ref: '099900000003', name: `Phạm O${QUOTE}Hara Chi`, note: `it${QUOTE}s a ${QUOTE}note${QUOTE}`, raw: ["O'Hara", "it's a"] },
+  { ref: '096090000001', name: `Lê ${SCRIPT} An`, note: SCRIPT, raw: [SCRIPT, '<script>alert'] },
+  { ref: '096090000002', name: `Trần ${IMG} Bình`, note: IMG, raw: ['<img src=x', '"><img'] },
+  { ref: '096090000003', name: `Phạm O${QUOTE}Hara Chi`, note: `it${QUOTE}s a ${QUOTE}note${QUOTE}`, raw: ["O'Hara", "it's a"] },
 ];
 const FORBIDDEN = ['<script>alert(1)</script>', '<img src=x onerror', '"><img', "O'Hara", "it's a 'note'"];
 const SQL_PAYLOADS = ["'", '"', ';', '--', '%', '_', '\\', "' OR 1=1 --", "'; DROP TABLE people; --"];
@@ -85,7 +85,7 @@ const uniq = () => `${process.pid % 1000}${String(++seq).padStart(5, '0')}`;
 const POSTS = {
   'POST /logout': () => ({ path: '/logout', kind: 'form', fields: {} }),
   'POST /candidates/new': () => {
-    const ref = `0981${uniq()}`;
+    const ref = `R0981${uniq()}`;
     return { path: '/candidates/new', kind: 'form', ref, fields: { ref, full_name: `Trần Thị Mới ${ref}`, sex: 'F', birth_date: '1995-05-05', unit: 'CT.BT.P01.C01', education: '12/12', source_date: '2025-12-01', org: 'cell' } };
   },
   'POST /step/*': async () => ({ path: `/step/${inPerson.ref}`, kind: 'form', fields: { ...(await hiddenOf(`/people/${inPerson.ref}?step=mentor`, `/step/${inPerson.ref}`)), action: 'record', step: 'mentor', date: L.TODAY, member: inMember.ref, note: 'kèm cặp' } }),
@@ -100,7 +100,7 @@ const POSTS = {
   'POST /decisions': () => ({ path: '/decisions', kind: 'form', fields: { ref: inPerson.ref, date: L.TODAY, first: uniq(), suffix: 'QĐ/QU' } }),
   'POST /decisions/*': () => ({ path: `/decisions/${inPerson.ref}`, kind: 'form', fields: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY } }),
   'POST /import': () => {
-    const ref = `0982${uniq()}`;
+    const ref = `R0982${uniq()}`;
     return { path: '/import', kind: 'multipart', ref, fields: { kind: 'people' }, file: { field: 'file', name: 'people.csv', text: `ref,full_name,sex,birth_date,unit\n${ref},Lê Văn Nhập,M,1996-06-06,CT.BT.P01.C01\n` } };
   },
   'POST /admin/units': () => ({ path: '/admin/units', kind: 'form', fields: { mode: 'add', focus: 'CT.BT.P01', code: `CT.BT.P01.T${uniq()}`, parent: 'CT.BT.P01', name: 'Chi bộ thử', kind: 'cell', sector: 'other' } }),
@@ -109,15 +109,17 @@ const POSTS = {
   'POST /admin/holidays': () => ({ path: '/admin/holidays', kind: 'form', fields: { date: '2026-01-02', name: 'Nghỉ bù thử', workday: '0' } }),
   'POST /admin/policy': () => ({ path: '/admin/policy', kind: 'form', fields: { key: 'probation.months', value: '12', from: '2031-01-01' } }),
   'POST /extend/*': () => ({ path: `/extend/${inPerson.ref}`, kind: 'form', fields: { doc_no: `${uniq()}-QĐ/QU`, date: L.TODAY } }),
+  // issue 15: a merge of a person with themselves (refused, 422: nothing written).
+  'POST /admin/duplicates': () => ({ path: '/admin/duplicates', kind: 'form', fields: { keep: inPerson.ref, drop: inPerson.ref } }),
   'POST /api/v1/people': () => {
-    const ref = `0983${uniq()}`;
+    const ref = `R0983${uniq()}`;
     return { path: '/api/v1/people', kind: 'json', ref, fields: { ref, full_name: `Đỗ Văn Mới ${ref}`, sex: 'M', birth_date: '1994-04-04', unit: 'CT.BT.P01.C01' } };
   },
   'POST /api/v1/people/*': () => ({ path: `/api/v1/people/${inPerson.ref}`, kind: 'json', fields: { phone: '0909654321' } }),
   'POST /api/v1/steps/*': () => ({ path: `/api/v1/steps/${inPerson.ref}`, kind: 'json', fields: { step: 'mentor', date: L.TODAY, member: inMember.ref } }),
   'POST /api/v1/check/*': () => ({ path: `/api/v1/check/${inPerson.ref}`, kind: 'json', fields: { step: 'mentor', date: L.TODAY, member: inMember.ref } }),
   'POST /api/v1/imports/*': () => {
-    const ref = `0984${uniq()}`;
+    const ref = `R0984${uniq()}`;
     return { path: '/api/v1/imports/people', kind: 'csv', ref, text: `ref,full_name,sex,birth_date,unit\n${ref},Lê Văn Nhập,M,1996-06-06,CT.BT.P01.C01\n` };
   },
 };
@@ -284,7 +286,7 @@ test('XSS: payloads posted through the forms come back escaped, also in a form s
       ethnicity: payload, religion: payload, phone: payload, note: payload, source_date: '2025-12-01', org: 'cell', source_note: payload },
   }));
   // Accepted: a new candidate named with the payload, through the form.
-  const ref = '099900000009';
+  const ref = '096199000009';
   const created = await admin.post('/candidates/new', {
     form: { csrf: token, ref, full_name: `Ngô ${SCRIPT} ${IMG} O'Hara`, sex: 'F', birth_date: '1999-09-09', unit: 'CT.BT.P01.C01',
       source_date: '2025-12-01', org: 'cell', source_note: `it's a 'note' ${SCRIPT}` },
@@ -725,7 +727,7 @@ test('bodies before sign-in are small: 1 MiB → 413, twenty parallel 31 MiB bod
     // Signed in, an admin's import may still be large.
     const admin = await L.session(s.url, L.userName('admin', 'city'));
     const csv = 'ref,full_name,sex,birth_date,unit\n' + Array.from({ length: 25000 }, (_, i) =>
-      `0985${String(i).padStart(8, '0')},Lê Văn Lớn,M,1996-06-06,CT.BT.P01.C01`).join('\n') + '\n';
+      `092096${String(i).padStart(6, '0')},Lê Văn Lớn,M,1996-06-06,CT.BT.P01.C01`).join('\n') + '\n';
     assert.ok(csv.length > 1 << 20);
     const imp = await admin.post('/api/v1/imports/people?dry_run=1', { body: csv, headers: { 'Content-Type': 'text/csv' }, csrf: await admin.csrfToken() });
     assert.ok(imp.status !== 413 && imp.status < 500, `a signed-in admin's 1.5 MiB import: ${imp.status} ${L.gist(imp)}`);
