@@ -53,6 +53,8 @@ enum stmt_id {
 	S_CHANGES_GET, S_CHANGES_BUMP,
 	/* the units version (migration 008) */
 	S_UNITS_VERSION,
+	/* issue 15: re-admission (migration 010) */
+	S_PERSON_LEAVE, S_PERSON_READMITTED,
 	S__COUNT
 };
 

@@ -101,6 +101,7 @@ static void admission_row(const struct srows *r, void *item)
 	a->decision = row_date(r, 1);
 	row_cats(r, 2, &(struct cats){ &a->sex, &a->birth_date, &a->ethnicity, &a->religion,
 				       &a->youth_union, &a->occupation, &a->qualification });
+	a->readmission = (int)row_int(r, 9);
 }
 
 /* Append to a the subtree of top (NULL: every unit) as a range of the

@@ -74,6 +74,11 @@ postgres://* | postgresql://*)
 	for t in insert update delete; do sql "DROP TRIGGER units_version_$t" >/dev/null; done ;;
 esac
 sql "ALTER TABLE changes DROP COLUMN units" >/dev/null
+# and from before 010 (re-admission)
+for c in left_on left_reason record_cleared_on readmitted; do
+	sql "ALTER TABLE people DROP COLUMN $c" >/dev/null
+done
+sql "ALTER TABLE candidacies DROP COLUMN readmission" >/dev/null
 sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok
 "$K" init >init.out 2>&1 || bad "init: $(cat init.out)"
