@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/ledger.h"
+#include "core/readmit.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -324,7 +325,10 @@ int ledger_member_on(const struct person *p, const struct candidacy *c, size_t n
 	}
 	if (!admitted) {
 		kn_date ms = p->member_since != KN_DATE_NONE ? p->member_since : p->official_since;
-		if (ms != KN_DATE_NONE && ms <= d)
+		/* A former member (RULES.md §9): the leaving on or after that
+		 * admission and by d ended it. */
+		if (ms != KN_DATE_NONE && ms <= d &&
+		    !(p->left_on != KN_DATE_NONE && p->left_on >= ms && p->left_on <= d))
 			*since = ms;
 	}
 	return *since != KN_DATE_NONE;
@@ -517,8 +521,8 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
  */
 static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at, int64_t cid,
 		       int64_t person_id, const struct step *st, int64_t step_id,
-		       enum step_code stage, int still_open, const char *mentor_ref,
-		       const char *intro1_ref, const char *intro2_ref)
+		       enum step_code stage, int still_open, int readmission,
+		       const char *mentor_ref, const char *intro1_ref, const char *intro2_ref)
 {
 	struct candidacy *c;
 	struct step *x;
@@ -535,6 +539,7 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
 		memset(c, 0, sizeof(*c));
 		c->id = cid;
 		c->person_id = person_id;
+		c->readmission = !!readmission;
 	} else {
 		if (open_at == SIZE_MAX || open_at >= *ncands || (*cands)[open_at].id != cid)
 			return 0;
@@ -549,6 +554,51 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
 	free(x->recorded_at);
 	x->recorded_at = NULL;
 	return 1;
+}
+
+/* RULES.md §9 (issue 15: re-admission): what a step written for p changes
+ * on the person, in the step's transaction: a struck_off sets left_on and
+ * left_reason (the latest leaving replaces an earlier one; an earlier
+ * struck_off imported after a later leaving leaves it), and a
+ * re-admission's decision sets readmitted. Audited as a change of the
+ * person, but in bulk, where the batch's own entry stands for its writes
+ * as it does for the steps. p is updated to match (the memo keeps it). */
+static enum kn_err readmit_write(struct ledger *l, struct person *p, const struct step *st,
+				 int readmission, const char *person_ref)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	enum kn_err e = KN_OK;
+	char iso[11];
+
+	if (st->code == STEP_STRUCK_OFF &&
+	    (p->left_on == KN_DATE_NONE || st->date > p->left_on ||
+	     (st->date == p->left_on && !streq0(p->left_reason, "struck_off")))) {
+		if (p->left_on != KN_DATE_NONE) {
+			date_format_iso(p->left_on, iso);
+			buf_addf(&before, "left_on=%s left_reason=%s", iso,
+				 p->left_reason ? p->left_reason : "");
+		}
+		date_format_iso(st->date, iso);
+		buf_addf(&after, "left_on=%s left_reason=struck_off", iso);
+		e = store_person_leave(l->store, p->id, st->date, "struck_off");
+		if (e == KN_OK) {
+			p->left_on = st->date;
+			free(p->left_reason);
+			p->left_reason = xstrdup("struck_off");
+		}
+	} else if (st->code == STEP_DECISION && readmission && !p->readmitted) {
+		buf_adds(&before, "readmitted=0");
+		buf_adds(&after, "readmitted=1");
+		e = store_person_set_readmitted(l->store, p->id);
+		if (e == KN_OK)
+			p->readmitted = 1;
+	}
+	if (e == KN_OK && after.len && !l->bulk)
+		e = store_audit(l->store, l->actor, "update", "person", person_ref,
+				before.len ? before.s : NULL, after.s);
+	buf_release(&before);
+	buf_release(&after);
+	return e;
 }
 
 /* Whether the memo's version (of candidacy vid) stands for candidacy cid:
@@ -702,6 +752,18 @@ have_cands:
 	f.acting_unit = acting ? acting->u.code : l->actor_unit;
 	f.youth_union_member = p.youth_union;
 	f.trade_union_member = p.trade_union;
+	/* RULES.md §9: a re-admission is decided at source, from the
+	 * person's leaving; later steps judge what the candidacy remembered. */
+	if (updating)
+		f.readmission = upd_cand->readmission;
+	else if (st.code == STEP_SOURCE)
+		f.readmission = readmit_is_readmission(&p, st.date);
+	else
+		f.readmission = open ? open->readmission : 0;
+	{
+		struct unode *ra = readmit_authority(un);
+		f.readmit_authority = ra ? ra->u.code : NULL;
+	}
 	f.today = l->today;
 	ledger_policy(l, st.date, &pol);
 	f.policy = &pol;
@@ -802,7 +864,7 @@ have_cands:
 		enum step_code cur = STEP_NONE, stage = STEP_NONE;
 		int still_open = 1, told = 0;
 		if (st.code == STEP_SOURCE) {
-			e = store_candidacy_new(l->store, p.id, p.unit, &cid);
+			e = store_candidacy_open(l->store, p.id, p.unit, f.readmission, &cid);
 		} else if (open) {
 			cid = open->id;
 			cur = open->stage;
@@ -828,6 +890,8 @@ have_cands:
 			stage = next_stage(cur, &st, &still_open);
 			e = store_step_add(l->store, cid, &st, stage, still_open, version, &step_id);
 		}
+		if (e == KN_OK)
+			e = readmit_write(l, &p, &st, f.readmission, person_ref);
 		if (e == KN_OK && (!l->bulk || st.override)) {
 			step_describe(&st, &desc);
 			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
@@ -842,7 +906,7 @@ have_cands:
 		if (e == KN_OK && memo_on) {
 			keep = memo_append(&cands, &ncands, open ? (size_t)(open - cands) : SIZE_MAX,
 					   cid, p.id, &st, step_id, stage, still_open,
-					   mentor.ref, intro_p[0].ref, intro_p[1].ref);
+					   f.readmission, mentor.ref, intro_p[0].ref, intro_p[1].ref);
 			/* S_CAND_STAGE moved the version on by one. */
 			memo_vid = cid;
 			memo_version = version >= 0 ? version + 1 : -1;

@@ -42,6 +42,8 @@ static const struct policy_row default_rows[] = {
 	{ "deadline.ceremony_workdays", KN_DATE_NONE, "30" },
 	{ "deadline.probation_vote_workdays", KN_DATE_NONE, "30" },
 	{ "deadline.official_workdays", KN_DATE_NONE, "30" },
+	{ "readmit.wait_months", KN_DATE_NONE, "36" },
+	{ "readmit.crime_wait_months", KN_DATE_NONE, "60" },
 };
 
 #define NDEFAULT (sizeof(default_rows) / sizeof(default_rows[0]))
@@ -78,6 +80,8 @@ static const struct key {
 	{ "deadline.probation_vote_workdays", K_INT,
 	  offsetof(struct policy, deadline_probation_vote_workdays) },
 	{ "deadline.official_workdays", K_INT, offsetof(struct policy, deadline_official_workdays) },
+	{ "readmit.wait_months", K_INT, offsetof(struct policy, readmit_wait_months) },
+	{ "readmit.crime_wait_months", K_INT, offsetof(struct policy, readmit_crime_wait_months) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -50,6 +50,11 @@ struct rule_facts {
 	int trade_union_member;
 	struct introducer_facts intro[2];
 	int nintro;
+	/* RULES.md §9 (issue 15: re-admission, core/readmit.h): the
+	 * candidacy is a re-admission (at source: would be), and the code of
+	 * the unit that decides re-admissions, or NULL. */
+	int readmission;
+	const char *readmit_authority;
 	kn_date today;
 	const struct policy *policy;	/* resolved for the step's date */
 	struct calendar *cal;
