@@ -753,13 +753,18 @@ have_cands:
 	f.youth_union_member = p.youth_union;
 	f.trade_union_member = p.trade_union;
 	/* RULES.md §9: a re-admission is decided at source, from the
-	 * person's leaving; later steps judge what the candidacy remembered. */
-	if (updating)
-		f.readmission = upd_cand->readmission;
-	else if (st.code == STEP_SOURCE)
-		f.readmission = readmit_is_readmission(&p, st.date);
-	else
-		f.readmission = open ? open->readmission : 0;
+	 * person's leaving; later steps judge what the candidacy remembered,
+	 * against the leaving before it (readmit_leaving()). */
+	{
+		const struct candidacy *cc = updating ? upd_cand
+			: st.code == STEP_SOURCE ? NULL : open;
+		kn_date src = cc && cc->nsteps ? cc->steps[0].date : st.date;
+		size_t before_c = cc ? (size_t)(cc - cands) : ncands;
+		int left = readmit_leaving(&p, cands, before_c, src, &f.readmit_left_on,
+					   &f.readmit_left_reason);
+		f.readmission = cc ? cc->readmission : left;
+		f.readmit_already = readmit_already(&p, cands, before_c, src);
+	}
 	{
 		struct unode *ra = readmit_authority(un);
 		f.readmit_authority = ra ? ra->u.code : NULL;

@@ -72,9 +72,32 @@ static struct datestr ds(kn_date d)
 	return r;
 }
 
-int readmit_is_readmission(const struct person *p, kn_date source)
+int readmit_leaving(const struct person *p, const struct candidacy *c, size_t nc,
+		    kn_date source, kn_date *on, const char **reason)
 {
-	return p && p->left_on != KN_DATE_NONE && source != KN_DATE_NONE && p->left_on <= source;
+	*on = KN_DATE_NONE;
+	*reason = NULL;
+	if (source == KN_DATE_NONE)
+		return 0;
+	if (p && p->left_on != KN_DATE_NONE && p->left_on <= source) {
+		*on = p->left_on;
+		*reason = p->left_reason;
+		return 1;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		kn_date dec = KN_DATE_NONE, off = KN_DATE_NONE;
+		for (size_t j = 0; j < c[i].nsteps; j++)
+			if (c[i].steps[j].code == STEP_DECISION)
+				dec = c[i].steps[j].date;
+			else if (c[i].steps[j].code == STEP_STRUCK_OFF)
+				off = c[i].steps[j].date;
+		if (dec != KN_DATE_NONE && off != KN_DATE_NONE && off <= source &&
+		    (*on == KN_DATE_NONE || off > *on)) {
+			*on = off;
+			*reason = "struck_off";
+		}
+	}
+	return *on != KN_DATE_NONE;
 }
 
 struct unode *readmit_authority(struct unode *n)
@@ -85,9 +108,17 @@ struct unode *readmit_authority(struct unode *n)
 	return NULL;
 }
 
-int readmit_already(const struct person *p, kn_date source)
+int readmit_already(const struct person *p, const struct candidacy *c, size_t nc,
+		    kn_date source)
 {
+	for (size_t i = 0; i < nc; i++)
+		if (c[i].readmission)
+			for (size_t j = 0; j < c[i].nsteps; j++)
+				if (c[i].steps[j].code == STEP_DECISION)
+					return 1;
 	if (!p || !p->readmitted)
+		return 0;
+	if (p->left_on != KN_DATE_NONE && source != KN_DATE_NONE && p->left_on > source)
 		return 0;
 	/* The flag's admission is this candidacy's when the row shows an
 	 * admission after both the leaving and this source (the export of
@@ -103,19 +134,19 @@ int readmit_already(const struct person *p, kn_date source)
  * or serious_crime; a reason must be recorded to judge it. */
 int readmit_check_never(const struct rule_facts *f, struct buf *msg)
 {
-	const struct person *p = f->person;
+	const char *reason = f->readmit_left_reason;
 
 	if (!f->readmission)
 		return 0;
-	if (!p->left_reason) {
+	if (!reason) {
 		buf_addf(msg, _("%s left the Party on %s, but why is not recorded; record the reason (left_reason) before a re-admission is considered."),
-			 who(f), ds(p->left_on).s);
+			 who(f), ds(f->readmit_left_on).s);
 		return 1;
 	}
 	for (size_t i = 0; never[i]; i++)
-		if (strcmp(p->left_reason, never[i]) == 0) {
+		if (strcmp(reason, never[i]) == 0) {
 			buf_addf(msg, _("%s left the Party on %s (%s); a person who left for that reason can never be re-admitted, so end the candidacy (or correct left_reason if it is wrong)."),
-				 who(f), ds(p->left_on).s, readmit_reason_label(p->left_reason));
+				 who(f), ds(f->readmit_left_on).s, readmit_reason_label(reason));
 			return 1;
 		}
 	return 0;
@@ -124,10 +155,10 @@ int readmit_check_never(const struct rule_facts *f, struct buf *msg)
 /* KN-READMIT-ONCE: re-admitted at most once in a lifetime. */
 int readmit_check_once(const struct rule_facts *f, struct buf *msg)
 {
-	if (!f->readmission || !readmit_already(f->person, f->step->date))
+	if (!f->readmission || !f->readmit_already)
 		return 0;
 	buf_addf(msg, _("%s was already re-admitted once and left the Party again on %s; nobody is re-admitted twice, so end the candidacy (or correct readmitted if it is wrong)."),
-		 who(f), ds(f->person->left_on).s);
+		 who(f), ds(f->readmit_left_on).s);
 	return 1;
 }
 
@@ -137,6 +168,8 @@ int readmit_check_once(const struct rule_facts *f, struct buf *msg)
 int readmit_check_wait(const struct rule_facts *f, struct buf *msg)
 {
 	const struct person *p = f->person;
+	kn_date left = f->readmit_left_on;
+	const char *reason = f->readmit_left_reason;
 	kn_date d = f->step->date, due;
 	int wait = f->policy->readmit_wait_months;
 	int crime_wait = f->policy->readmit_crime_wait_months;
@@ -144,19 +177,19 @@ int readmit_check_wait(const struct rule_facts *f, struct buf *msg)
 
 	if (!f->readmission)
 		return 0;
-	if (p->left_on == KN_DATE_NONE) {
+	if (left == KN_DATE_NONE) {
 		buf_addf(msg, _("%s is being re-admitted, but the date they left the Party is not recorded; record left_on."),
 			 who(f));
 		return 1;
 	}
-	due = date_add_months(p->left_on, wait);
+	due = date_add_months(left, wait);
 	if (d == KN_DATE_NONE || d < due) {
-		m = d == KN_DATE_NONE ? 0 : date_months_between(p->left_on, d);
+		m = d == KN_DATE_NONE ? 0 : date_months_between(left, d);
 		buf_addf(msg, _("%s left the Party on %s, only %d months before the cell meeting on %s; a re-admission needs at least %d months, so hold the cell meeting on or after %s."),
-			 who(f), ds(p->left_on).s, m < 0 ? 0 : m, ds(d).s, wait, ds(due).s);
+			 who(f), ds(left).s, m < 0 ? 0 : m, ds(d).s, wait, ds(due).s);
 		return 1;
 	}
-	if (!p->left_reason || strcmp(p->left_reason, "minor_crime") != 0)
+	if (!reason || strcmp(reason, "minor_crime") != 0)
 		return 0;
 	if (p->record_cleared_on == KN_DATE_NONE) {
 		buf_addf(msg, _("%s left the Party after a conviction for a less serious crime, and the date their criminal record was cleared is not recorded; record record_cleared_on, then hold the cell meeting at least %d months after it."),

@@ -25,9 +25,17 @@
  * the code itself when unknown. Static. */
 const char *readmit_reason_label(const char *code);
 
-/* 1 when a candidacy of p sourced on `source` is a re-admission: p left
- * the Party on or before that day. */
-int readmit_is_readmission(const struct person *p, kn_date source);
+/* The leaving that came before a candidacy of p sourced on `source`: p's
+ * left_on and left_reason when on or before that day; else the latest
+ * struck_off, by then, of one of p's candidacies c[0..nc) that had been
+ * admitted (left_on holds only the latest leaving: once p left again
+ * after this candidacy, as a people list exported later shows them, the
+ * steps still show the leaving before it, so that export → import of
+ * people, then of steps, judges the same). Returns 1 with *on and
+ * *reason (static or p's; NULL when not recorded) set, or 0 when p had
+ * not left by then: the candidacy is a re-admission exactly when 1. */
+int readmit_leaving(const struct person *p, const struct candidacy *c, size_t nc,
+		    kn_date source, kn_date *on, const char **reason);
 
 /* The unit that decides re-admissions for the considering unit n: the
  * nearest unit above it of kind `upper` or `province` whose may_admit is
@@ -35,12 +43,15 @@ int readmit_is_readmission(const struct person *p, kn_date source);
  * there is none. */
 struct unode *readmit_authority(struct unode *n);
 
-/* 1 when p's flag `readmitted` stands for an earlier re-admission than a
- * candidacy sourced on `source` (KN-READMIT-ONCE). A people list exported
- * after the re-admission that is being re-imported with its steps shows
- * readmitted = 1 and member_since the re-admission's decision, after the
- * source: that flag is this candidacy's own, not an earlier one. */
-int readmit_already(const struct person *p, kn_date source);
+/* 1 when p was re-admitted before a candidacy sourced on `source`
+ * (KN-READMIT-ONCE): one of their recorded candidacies c[0..nc) is a
+ * re-admission with a decision, or their flag `readmitted` stands for an
+ * earlier re-admission. A people list exported after the re-admission
+ * and re-imported with its steps shows readmitted = 1 with a leaving
+ * after this source (left again) or a member_since after it (the
+ * re-admission's decision): that flag is this candidacy's own. */
+int readmit_already(const struct person *p, const struct candidacy *c, size_t nc,
+		    kn_date source);
 
 /* The checks of the rule table (rules.c): 1 and one sentence in msg when
  * broken, as struct rule_info's check. */

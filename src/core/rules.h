@@ -55,6 +55,11 @@ struct rule_facts {
 	 * the unit that decides re-admissions, or NULL. */
 	int readmission;
 	const char *readmit_authority;
+	/* the leaving before the candidacy (readmit_leaving()), and, at
+	 * source, whether an earlier re-admission happened (readmit_already) */
+	kn_date readmit_left_on;
+	const char *readmit_left_reason;
+	int readmit_already;
 	kn_date today;
 	const struct policy *policy;	/* resolved for the step's date */
 	struct calendar *cal;
