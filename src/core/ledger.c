@@ -560,7 +560,8 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
  * on the person, in the step's transaction: a struck_off sets left_on and
  * left_reason (the latest leaving replaces an earlier one; an earlier
  * struck_off imported after a later leaving leaves it), and a
- * re-admission's decision sets readmitted. Audited as a change of the
+ * re-admission's decision sets readmitted (and makes stored membership
+ * dates, the earlier membership's, the new decision's). Audited as a change of the
  * person, but in bulk, where the batch's own entry stands for its writes
  * as it does for the steps. p is updated to match (the memo keeps it). */
 static enum kn_err readmit_write(struct ledger *l, struct person *p, const struct step *st,
@@ -586,12 +587,35 @@ static enum kn_err readmit_write(struct ledger *l, struct person *p, const struc
 			free(p->left_reason);
 			p->left_reason = xstrdup("struck_off");
 		}
-	} else if (st->code == STEP_DECISION && readmission && !p->readmitted) {
-		buf_adds(&before, "readmitted=0");
-		buf_adds(&after, "readmitted=1");
-		e = store_person_set_readmitted(l->store, p->id);
-		if (e == KN_OK)
-			p->readmitted = 1;
+	} else if (st->code == STEP_DECISION && readmission) {
+		/* Seniority restarts from the new decision (§9): stored dates
+		 * of the earlier membership (before it) give way to it; dates
+		 * of this one (a people list exported since) stay. */
+		kn_date was = p->member_since != KN_DATE_NONE ? p->member_since : p->official_since;
+		int dates = was != KN_DATE_NONE && was < st->date;
+		if (!p->readmitted || dates) {
+			buf_addf(&before, "readmitted=%d", p->readmitted);
+			buf_adds(&after, "readmitted=1");
+			if (dates) {
+				date_format_iso(p->member_since != KN_DATE_NONE ? p->member_since
+					: p->official_since, iso);
+				buf_addf(&before, " member_since=%s", iso);
+				if (p->official_since != KN_DATE_NONE) {
+					date_format_iso(p->official_since, iso);
+					buf_addf(&before, " official_since=%s", iso);
+				}
+				date_format_iso(st->date, iso);
+				buf_addf(&after, " member_since=%s", iso);
+			}
+			e = store_person_set_readmitted(l->store, p->id, st->date);
+			if (e == KN_OK) {
+				p->readmitted = 1;
+				if (dates) {
+					p->member_since = st->date;
+					p->official_since = KN_DATE_NONE;
+				}
+			}
+		}
 	}
 	if (e == KN_OK && after.len && !l->bulk)
 		e = store_audit(l->store, l->actor, "update", "person", person_ref,

@@ -335,9 +335,14 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* A struck_off step's leaving: the latest replaces an earlier one. */
 	[S_PERSON_LEAVE] = { "person_leave", "UPDATE people SET left_on = $2, left_reason = $3 "
 		"WHERE id = $1", 0, "itt", "", 0 },
-	/* A re-admission's decision: once set, kept (KN-READMIT-ONCE). */
-	[S_PERSON_READMITTED] = { "person_readmitted", "UPDATE people SET readmitted = 1 "
-		"WHERE id = $1", 0, "i", "", 0 },
+	/* A re-admission's decision $2: readmitted, once set, is kept
+	 * (KN-READMIT-ONCE); stored membership dates (the earlier
+	 * membership) give way to the new one, whose seniority restarts. */
+	[S_PERSON_READMITTED] = { "person_readmitted", "UPDATE people SET readmitted = 1, "
+		"member_since = CASE WHEN COALESCE(member_since, official_since) < $2 THEN $2 "
+		"ELSE member_since END, official_since = CASE WHEN COALESCE(member_since, "
+		"official_since) < $2 THEN NULL ELSE official_since END WHERE id = $1", 0, "it", "",
+		0 },
 
 	/* ---- audit ---- */
 	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },

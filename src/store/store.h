@@ -108,11 +108,13 @@ enum kn_err store_candidacy_open(struct store *s, int64_t person_id, const char 
 				 int readmission, int64_t *id);
 /* Issue 15, re-admission: the person left on `on` for `reason` (a
  * struck_off step; the latest leaving replaces an earlier one), and the
- * person was re-admitted (a re-admission's decision). In the caller's
+ * person was re-admitted by a decision dated `decision` (stored
+ * membership dates, the earlier membership's, become that decision's:
+ * member_since the decision, official_since none). In the caller's
  * transaction. */
 enum kn_err store_person_leave(struct store *s, int64_t person_id, kn_date on,
 			       const char *reason);
-enum kn_err store_person_set_readmitted(struct store *s, int64_t person_id);
+enum kn_err store_person_set_readmitted(struct store *s, int64_t person_id, kn_date decision);
 /* Append a step to a candidacy and set its derived stage and open flag,
  * in the caller's transaction. Refs in st (member, introducers) must
  * name people. expect_version: the candidacy's version the caller read

@@ -111,10 +111,11 @@ enum kn_err store_person_leave(struct store *s, int64_t person_id, kn_date on,
 	return q_exec(s, S_PERSON_LEAVE, &a, NULL);
 }
 
-enum kn_err store_person_set_readmitted(struct store *s, int64_t person_id)
+enum kn_err store_person_set_readmitted(struct store *s, int64_t person_id, kn_date decision)
 {
 	struct sargs a = SARGS_INIT;
 	arg_int(&a, person_id);
+	arg_date(&a, decision);
 	return q_exec(s, S_PERSON_READMITTED, &a, NULL);
 }
 

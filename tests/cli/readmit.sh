@@ -178,6 +178,10 @@ expect 0 "$K" step W1 decision --date 2012-05-25 --doc QĐ-W1 --org CT.BT
 is "W1 readmitted after the decision" "$(person_field W1 20)" 1
 is "W1 member_since" "$(person_field W1 13)" 2012-05-25
 is "W1 left_on (kept)" "$(person_field W1 17)" 2009-05-15
+# seniority restarts (§9): the stored dates of the membership of 2000 are
+# the new decision's now (and `ketnap verify` agrees, below); audited
+is "W1 stored dates" "$(kn_sql "$KETNAP_DB" "SELECT member_since, official_since FROM people WHERE ref = 'W1'")" "2012-05-25|"
+is "W1's re-admission audited" "$(kn_sql "$KETNAP_DB" "SELECT before, after FROM audit WHERE entity = 'person' AND key = 'W1' AND action = 'update'")" "readmitted=0 member_since=2000-01-01 official_since=2001-01-01|readmitted=1 member_since=2012-05-25"
 
 # ---- K2: minor_crime without record_cleared_on cannot pass ----
 # (36 months after 2005-03-01 is 2008-03-01: long over)
@@ -236,6 +240,9 @@ expect 0 "$K" step S1 cell_vote --date 2013-05-02 --for 5 --of 7 --consent 20-CV
 expect 0 "$K" step S1 committee_vote --date 2013-05-10 --for 5 --of 9
 expect 0 "$K" step S1 decision --date 2013-06-03 --doc QĐ-S1b --org CT.BT
 is "S1 readmitted" "$(person_field S1 20)" 1
+
+# ---- `ketnap verify` finds the record consistent ----
+expect 0 "$K" verify
 
 # ---- the round trip: every list out, into an empty database, out again ----
 mkdir -p one two
@@ -309,6 +316,8 @@ for k in $KINDS; do "$K" --db "$K3" export "$k" -o "four/$k.csv"; done
 for k in $KINDS; do
 	if cmp -s "three/$k.csv" "four/$k.csv"; then ok; else bad "$k.csv differs after the second round trip"; diff "three/$k.csv" "four/$k.csv" >&2; fi
 done
+expect 0 "$K" verify
+expect 0 "$K" --db "$K3" verify
 "$K" --db "$K3" report structure --unit CT --year 2013 --format csv >got
 is "2013 readmitted after the round trip" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
 refused KN-READMIT-ONCE "$K" --db "$K3" step S1 source --date 2016-12-30 --org cell
