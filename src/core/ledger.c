@@ -561,9 +561,11 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
  * left_reason (the latest leaving replaces an earlier one; an earlier
  * struck_off imported after a later leaving leaves it), and a
  * re-admission's decision sets readmitted (and makes stored membership
- * dates, the earlier membership's, the new decision's). Audited as a change of the
- * person, but in bulk, where the batch's own entry stands for its writes
- * as it does for the steps. p is updated to match (the memo keeps it). */
+ * dates, the earlier membership's, the new decision's). Audited as a
+ * change of the person, but in bulk, where the batch's own entry stands
+ * for its writes as it does for the steps; an import of steps goes
+ * through here like any step, so it writes the same. p is updated to
+ * match (the memo keeps it). */
 static enum kn_err readmit_write(struct ledger *l, struct person *p, const struct step *st,
 				 int readmission, const char *person_ref)
 {

@@ -204,13 +204,14 @@ const struct stmt store_stmts[S__COUNT] = {
 #define CAND_PAGE(from, plus, collate, scan) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
 	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
-	"p.occupation, p.qualification, p.member_since, p.official_since FROM (SELECT c.id AS " \
+	"p.occupation, p.qualification, p.member_since, p.official_since, c.readmission " \
+	"FROM (SELECT c.id AS " \
 	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
 	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
 	"WHERE k.ref = $8), $8" collate ")) ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
-#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", ST_REPLAN
+#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt" "i", ST_REPLAN
 	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", "", ""),
 		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",

@@ -240,6 +240,7 @@ struct cand_summary {
 	char *occupation;
 	char *qualification;
 	kn_date member_since, official_since;
+	int readmission;	/* the candidacy is a re-admission (§9) */
 };
 
 /* Whom a list keeps, by their latest candidacy. */

@@ -266,6 +266,7 @@ static void cand_summary_row(const struct srows *r, void *item)
 				       &c->youth_union, &c->occupation, &c->qualification });
 	c->member_since = row_date(r, 15);
 	c->official_since = row_date(r, 16);
+	c->readmission = (int)row_int(r, 17);	/* NULL (no candidacy) reads 0 */
 }
 
 /* $1 … $7 of S_CAND_PAGE and S_CAND_COUNT; pat holds $1's text. */
