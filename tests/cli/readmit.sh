@@ -322,6 +322,30 @@ expect 0 "$K" --db "$K3" verify
 is "2013 readmitted after the round trip" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
 refused KN-READMIT-ONCE "$K" --db "$K3" step S1 source --date 2016-12-30 --org cell
 
+# ---- migration 010 carries a database of schema 8 forward ----
+# K3 as it would have been before 010: the columns gone (and with them
+# W1's and K1's leavings, which only a people list gave). What the steps
+# show comes back: S1's latest struck_off (2013-12-02) as left_on, the
+# candidacy sourced after the first struck_off (2010-01-05) a
+# re-admission, and S1 readmitted, its decision being of that candidacy.
+for c in left_on left_reason record_cleared_on readmitted; do
+	kn_sql "$K3" "ALTER TABLE people DROP COLUMN $c" >/dev/null
+done
+kn_sql "$K3" "ALTER TABLE candidacies DROP COLUMN readmission" >/dev/null
+kn_sql "$K3" "DELETE FROM schema_migrations WHERE version >= 10" >/dev/null
+expect 0 "$K" --db "$K3" init
+"$K" --db "$K3" export people -o p3.csv
+is "S1 left_on (migrated)" "$(field p3.csv S1 17)" 2013-12-02
+is "S1 left_reason (migrated)" "$(field p3.csv S1 18)" struck_off
+is "S1 readmitted (migrated)" "$(field p3.csv S1 20)" 1
+is "W1 left_on (not in the steps)" "$(field p3.csv W1 17)" ""
+is "R1 left_on (never left)" "$(field p3.csv R1 17)" ""
+"$K" --db "$K3" report structure --unit CT --year 2013 --format csv >got
+is "2013 readmitted (migrated)" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
+"$K" --db "$K3" report structure --unit CT --year 2009 --format csv >got
+is "2009 readmitted (migrated)" "$(grep '^readmitted,' got)" "readmitted,0,0.0,,"
+refused KN-READMIT-ONCE "$K" --db "$K3" step S1 source --date 2016-12-30 --org cell
+
 # ---- Vietnamese: the category's label and a rule's message ----
 "$K" --lang vi report structure --unit CT --year 2012 >got
 has got "Kết nạp lại"
