@@ -353,5 +353,23 @@ expect 1 "$K" --lang vi step NA source --date 2011-06-01 --org cell
 has err "KN-READMIT-NEVER:"
 has err "01/01/2005"
 
+# ---- KN-READMIT-AUTHORITY by the acting user's unit (accounts, on K2) ----
+# K2's re-admission is at `introduced` in K2: `check` of its decision lists
+# what would stop it, by user: the grassroots approver (whose committee
+# may admit) is not the district's.
+printf 'pw-12345678\n' >pw
+expect 0 "$K" --db "$K2" --user admin user add admin --unit CT --role admin <pw
+expect 0 "$K" --db "$K2" --user admin user add p1 --unit CT.BT.P1 --role approver <pw
+expect 0 "$K" --db "$K2" --user admin user add bt --unit CT.BT --role approver <pw
+expect 1 "$K" --db "$K2" --user p1 check K2 decision --date 2012-06-01 --doc QĐ-K2
+cat out err >check.out
+has check.out "KN-READMIT-AUTHORITY"
+has check.out "must be decided by CT.BT (the district-level committee), not CT.BT.P1"
+expect 1 "$K" --db "$K2" --user bt check K2 decision --date 2012-06-01 --doc QĐ-K2
+cat out err >check.out
+has check.out "KN-ORDER"
+lacks check.out "KN-READMIT-AUTHORITY"
+lacks check.out "KN-AUTHORITY"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
