@@ -320,7 +320,10 @@ int ledger_member_on(const struct person *p, const struct candidacy *c, size_t n
 		if (a.decision == KN_DATE_NONE)
 			continue;
 		admitted = 1;
-		if (a.decision <= d && (a.struck_off == KN_DATE_NONE || a.struck_off > d))
+		/* ... and not ended by then: struck off, or a leaving recorded
+		 * on the person (RULES.md §9: expelled, resigned …) */
+		if (a.decision <= d && (a.struck_off == KN_DATE_NONE || a.struck_off > d) &&
+		    !(p->left_on != KN_DATE_NONE && p->left_on >= a.decision && p->left_on <= d))
 			*since = a.decision;
 	}
 	if (!admitted) {
@@ -477,7 +480,7 @@ enum kn_err ledger_person_get(struct ledger *l, const char *ref, struct person *
 }
 
 /* Look up a referenced person; fills the introducer facts. */
-static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
+static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since, kn_date on,
 			       struct introducer_facts *f, struct person *hold,
 			       struct buf *err, const char *column)
 {
@@ -504,6 +507,11 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 		return e;
 	ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
 	store_candidacies_free(c, nc);
+	/* A member who has left by `on` (RULES.md §1, §9) is no full member
+	 * then, whatever their dates of admission. */
+	if (hold->left_on != KN_DATE_NONE && on != KN_DATE_NONE && hold->left_on <= on &&
+	    f->member_since != KN_DATE_NONE && hold->left_on >= f->member_since)
+		f->member_since = f->official_since = KN_DATE_NONE;
 	return KN_OK;
 }
 
@@ -807,7 +815,7 @@ have_cands:
 		for (int i = 0; i < 2; i++) {
 			if (!refs[i])
 				continue;
-			e = intro_facts(l, refs[i], since[i], &f.intro[f.nintro], &intro_p[i], err,
+			e = intro_facts(l, refs[i], since[i], st.date, &f.intro[f.nintro], &intro_p[i], err,
 					cols[i]);
 			if (e != KN_OK)
 				goto out;

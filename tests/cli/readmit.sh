@@ -203,6 +203,11 @@ expect 0 "$K" step K1 decision --date 2012-03-01 --doc QĐ-K1 --org CT.BT
 
 # ---- R1: an ordinary admission of 2012, decided by the grassroots unit ----
 expect 0 "$K" step R1 source --date 2011-06-01 --org youth_union
+# a former member is no full member, so cannot introduce: K2, full member
+# since 2002, left on 2005-03-01 (a candidate again since 2011)
+expect 1 "$K" check R1 introduced --date 2012-01-10 --introducer K2:2009-01-01 --introducer M2:2009-06-01
+cat out err >check.out
+has check.out "KN-INTRO-FULL"
 walk R1
 # (no consent needed: not a re-admission)
 expect 0 "$K" step R1 cell_vote --date 2012-05-15 --for 5 --of 7

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "core/ledger.h"
 #include "core/policy.h"
 #include "core/readmit.h"
 #include "core/rules.h"
@@ -114,6 +115,35 @@ static void test_already(void)
 	c.readmission = 0;
 	CHECK_EQ(readmit_already(&q, &c, 1, D(2016, 12, 30)), 0);
 	for (size_t i = 0; i < 2; i++)
+		step_release(&st[i]);
+}
+
+/* KN-OPEN's membership ends with a leaving recorded on the person. */
+static void test_member_on(void)
+{
+	static const int codes[] = { STEP_SOURCE, STEP_DECISION, STEP_CEREMONY, STEP_OFFICIAL, 0 };
+	const kn_date dates[] = { D(1994, 1, 10), D(1995, 3, 1), D(1995, 3, 20), D(1996, 4, 1) };
+	struct step st[4];
+	struct candidacy c = cand(st, 0, codes, dates);
+	struct person p = former(D(2009, 5, 15), "expelled");
+	kn_date since;
+
+	/* admitted through steps in 1995, expelled 2009-05-15 */
+	CHECK_EQ(ledger_member_on(&p, &c, 1, D(2009, 5, 14), &since), 1);
+	CHECK_EQ(since, D(1995, 3, 1));
+	CHECK_EQ(ledger_member_on(&p, &c, 1, D(2009, 5, 15), &since), 0);
+	CHECK_EQ(since, KN_DATE_NONE);
+	/* stored dates only: member since 2000, left 2009-05-15 */
+	p.member_since = D(2000, 1, 1);
+	p.official_since = D(2001, 1, 1);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2009, 5, 14), &since), 1);
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2011, 6, 1), &since), 0);
+	/* re-admitted since (member_since after the leaving): a member */
+	p.member_since = D(2012, 5, 25);
+	p.official_since = KN_DATE_NONE;
+	CHECK_EQ(ledger_member_on(&p, NULL, 0, D(2012, 5, 25), &since), 1);
+	CHECK_EQ(since, D(2012, 5, 25));
+	for (size_t i = 0; i < 4; i++)
 		step_release(&st[i]);
 }
 
@@ -277,6 +307,7 @@ int main(void)
 	i18n_init("en");
 	test_leaving();
 	test_already();
+	test_member_on();
 	test_authority();
 	test_checks();
 	return T_DONE();
