@@ -25,6 +25,7 @@
 #include "cmd/label.h"
 #include "core/deadline.h"
 #include "core/ledger.h"
+#include "core/readmit.h"
 #include "core/svc.h"
 #include "io/csv.h"
 #include "store/store.h"
@@ -251,6 +252,24 @@ static void show_person(const struct person *p, kn_date ms, kn_date os)
 		date_format_user(os, d);
 		field(_("full member:"), d);
 	}
+	/* RULES.md §9 (issue 15: re-admission). */
+	if (p->left_on != KN_DATE_NONE || p->left_reason) {
+		struct buf v = BUF_INIT;
+		if (p->left_on != KN_DATE_NONE) {
+			date_format_user(p->left_on, d);
+			buf_adds(&v, d);
+		}
+		if (p->left_reason)
+			buf_addf(&v, "%s(%s)", v.len ? " " : "", readmit_reason_label(p->left_reason));
+		field(_("left the Party:"), v.s);
+		buf_release(&v);
+	}
+	if (p->record_cleared_on != KN_DATE_NONE) {
+		date_format_user(p->record_cleared_on, d);
+		field(_("record cleared:"), d);
+	}
+	if (p->readmitted)
+		field(_("re-admitted:"), yes_no(1));
 	if (p->phone)
 		field(_("phone:"), p->phone);
 	if (p->note)
@@ -266,6 +285,8 @@ static void show_steps(const struct candidacy *c, size_t i)
 	printf("\n");
 	printf(_("Candidacy %zu (%s), stage: %s\n"), i + 1, c->open ? _("open") : _("closed"),
 	       label_step(c->stage));
+	if (c->readmission)
+		printf("%s\n", _("A re-admission (RULES.md §9)."));
 	table_header(t, hdr);
 	for (size_t j = 0; j < c->nsteps; j++) {
 		const struct step *s = &c->steps[j];

@@ -23,7 +23,7 @@
 static const char *const categories[] = {
 	"total", "female", "ethnic_minority", "religious", "youth", "youth_union", "worker",
 	"farmer", "student", "civil_servant", "nonstate_enterprise", "hamlet", "higher_education",
-	NULL,
+	"readmitted", NULL,
 };
 
 static int category_valid(const char *c)
@@ -66,7 +66,8 @@ static int quota_set(int argc, char **argv, struct cmd_ctx *ctx, const char *cat
 	if (!category_valid(category)) {
 		cmd_error(_("category: unknown category '%s'; use total or a structure category of "
 			    "RULES.md §6 (female, ethnic_minority, religious, youth, youth_union, worker, "
-			    "farmer, student, civil_servant, nonstate_enterprise, hamlet, higher_education)"),
+			    "farmer, student, civil_servant, nonstate_enterprise, hamlet, higher_education, "
+			    "readmitted)"),
 			  category);
 		return EXIT_USAGE;
 	}

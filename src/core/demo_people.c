@@ -239,7 +239,7 @@ enum kn_err demo_add_members(struct gen *g, size_t from, size_t to)
 			kn_date since;
 			enum kn_err err;
 
-			memset(&p, 0, sizeof(p));
+			person_init(&p);
 			p.sex = rng_chance(&g->r, d->prof == PR_ARMY ? 50 : 420) ? 'F' : 'M';
 			p.birth_date = date_from_ymd(by, rng_int(&g->r, 1, 12), rng_int(&g->r, 1, 28));
 			since = date_add_months(p.birth_date, rng_int(&g->r, 22 * 12, 35 * 12));
@@ -578,7 +578,7 @@ enum kn_err demo_put_candidate(struct gen *g, struct cand *c)
 	const char *edu = "12/12";
 	const char *rel;
 
-	memset(&p, 0, sizeof(p));
+	person_init(&p);
 	c->minority = e != E_KINH;
 	make_ref(g, c->sex, c->birth, c->ref);
 	make_name(g, e, c->sex);

@@ -9,6 +9,7 @@
 
 #include "core/ledger.h"
 #include "core/transfer.h"
+#include "core/readmit.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/xalloc.h"
@@ -325,12 +326,18 @@ int ledger_member_on(const struct person *p, const struct candidacy *c, size_t n
 		if (a.decision == KN_DATE_NONE)
 			continue;
 		admitted = 1;
-		if (a.decision <= d && (a.struck_off == KN_DATE_NONE || a.struck_off > d))
+		/* ... and not ended by then: struck off, or a leaving recorded
+		 * on the person (RULES.md §9: expelled, resigned …) */
+		if (a.decision <= d && (a.struck_off == KN_DATE_NONE || a.struck_off > d) &&
+		    !(p->left_on != KN_DATE_NONE && p->left_on >= a.decision && p->left_on <= d))
 			*since = a.decision;
 	}
 	if (!admitted) {
 		kn_date ms = p->member_since != KN_DATE_NONE ? p->member_since : p->official_since;
-		if (ms != KN_DATE_NONE && ms <= d)
+		/* A former member (RULES.md §9): the leaving on or after that
+		 * admission and by d ended it. */
+		if (ms != KN_DATE_NONE && ms <= d &&
+		    !(p->left_on != KN_DATE_NONE && p->left_on >= ms && p->left_on <= d))
 			*since = ms;
 	}
 	return *since != KN_DATE_NONE;
@@ -499,7 +506,7 @@ static int merged_note(struct ledger *l, const char *ref, struct buf *err)
 }
 
 /* Look up a referenced person; fills the introducer facts. */
-static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
+static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since, kn_date on,
 			       struct introducer_facts *f, struct person *hold,
 			       struct buf *err, const char *column)
 {
@@ -527,6 +534,11 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 		return e;
 	ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
 	store_candidacies_free(c, nc);
+	/* A member who has left by `on` (RULES.md §1, §9) is no full member
+	 * then, whatever their dates of admission. */
+	if (hold->left_on != KN_DATE_NONE && on != KN_DATE_NONE && hold->left_on <= on &&
+	    f->member_since != KN_DATE_NONE && hold->left_on >= f->member_since)
+		f->member_since = f->official_since = KN_DATE_NONE;
 	return KN_OK;
 }
 
@@ -544,8 +556,8 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
  */
 static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at, int64_t cid,
 		       int64_t person_id, const struct step *st, int64_t step_id,
-		       enum step_code stage, int still_open, const char *mentor_ref,
-		       const char *intro1_ref, const char *intro2_ref)
+		       enum step_code stage, int still_open, int readmission,
+		       const char *mentor_ref, const char *intro1_ref, const char *intro2_ref)
 {
 	struct candidacy *c;
 	struct step *x;
@@ -562,6 +574,7 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
 		memset(c, 0, sizeof(*c));
 		c->id = cid;
 		c->person_id = person_id;
+		c->readmission = !!readmission;
 	} else {
 		if (open_at == SIZE_MAX || open_at >= *ncands || (*cands)[open_at].id != cid)
 			return 0;
@@ -576,6 +589,77 @@ static int memo_append(struct candidacy **cands, size_t *ncands, size_t open_at,
 	free(x->recorded_at);
 	x->recorded_at = NULL;
 	return 1;
+}
+
+/* RULES.md §9 (issue 15: re-admission): what a step written for p changes
+ * on the person, in the step's transaction: a struck_off sets left_on and
+ * left_reason (the latest leaving replaces an earlier one; an earlier
+ * struck_off imported after a later leaving leaves it), and a
+ * re-admission's decision sets readmitted (and makes stored membership
+ * dates, the earlier membership's, the new decision's). Audited as a
+ * change of the person, but in bulk, where the batch's own entry stands
+ * for its writes as it does for the steps; an import of steps goes
+ * through here like any step, so it writes the same. p is updated to
+ * match (the memo keeps it). */
+static enum kn_err readmit_write(struct ledger *l, struct person *p, const struct step *st,
+				 int readmission, const char *person_ref)
+{
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	enum kn_err e = KN_OK;
+	char iso[11];
+
+	if (st->code == STEP_STRUCK_OFF &&
+	    (p->left_on == KN_DATE_NONE || st->date > p->left_on ||
+	     (st->date == p->left_on && !streq0(p->left_reason, "struck_off")))) {
+		if (p->left_on != KN_DATE_NONE) {
+			date_format_iso(p->left_on, iso);
+			buf_addf(&before, "left_on=%s left_reason=%s", iso,
+				 p->left_reason ? p->left_reason : "");
+		}
+		date_format_iso(st->date, iso);
+		buf_addf(&after, "left_on=%s left_reason=struck_off", iso);
+		e = store_person_leave(l->store, p->id, st->date, "struck_off");
+		if (e == KN_OK) {
+			p->left_on = st->date;
+			free(p->left_reason);
+			p->left_reason = xstrdup("struck_off");
+		}
+	} else if (st->code == STEP_DECISION && readmission) {
+		/* Seniority restarts from the new decision (§9): stored dates
+		 * of the earlier membership (before it) give way to it; dates
+		 * of this one (a people list exported since) stay. */
+		kn_date was = p->member_since != KN_DATE_NONE ? p->member_since : p->official_since;
+		int dates = was != KN_DATE_NONE && was < st->date;
+		if (!p->readmitted || dates) {
+			buf_addf(&before, "readmitted=%d", p->readmitted);
+			buf_adds(&after, "readmitted=1");
+			if (dates) {
+				date_format_iso(p->member_since != KN_DATE_NONE ? p->member_since
+					: p->official_since, iso);
+				buf_addf(&before, " member_since=%s", iso);
+				if (p->official_since != KN_DATE_NONE) {
+					date_format_iso(p->official_since, iso);
+					buf_addf(&before, " official_since=%s", iso);
+				}
+				date_format_iso(st->date, iso);
+				buf_addf(&after, " member_since=%s", iso);
+			}
+			e = store_person_set_readmitted(l->store, p->id, st->date);
+			if (e == KN_OK) {
+				p->readmitted = 1;
+				if (dates) {
+					p->member_since = st->date;
+					p->official_since = KN_DATE_NONE;
+				}
+			}
+		}
+	}
+	if (e == KN_OK && after.len && !l->bulk)
+		e = store_audit(l->store, l->actor, "update", "person", person_ref,
+				before.len ? before.s : NULL, after.s);
+	buf_release(&before);
+	buf_release(&after);
+	return e;
 }
 
 /* Whether the memo's version (of candidacy vid) stands for candidacy cid:
@@ -740,6 +824,23 @@ have_cands:
 	f.acting_unit = acting ? acting->u.code : l->actor_unit;
 	f.youth_union_member = p.youth_union;
 	f.trade_union_member = p.trade_union;
+	/* RULES.md §9: a re-admission is decided at source, from the
+	 * person's leaving; later steps judge what the candidacy remembered,
+	 * against the leaving before it (readmit_leaving()). */
+	{
+		const struct candidacy *cc = updating ? upd_cand
+			: st.code == STEP_SOURCE ? NULL : open;
+		kn_date src = cc && cc->nsteps ? cc->steps[0].date : st.date;
+		size_t before_c = cc ? (size_t)(cc - cands) : ncands;
+		int left = readmit_leaving(&p, cands, before_c, src, &f.readmit_left_on,
+					   &f.readmit_left_reason);
+		f.readmission = cc ? cc->readmission : left;
+		f.readmit_already = readmit_already(&p, cands, before_c, src);
+	}
+	{
+		struct unode *ra = readmit_authority(un);
+		f.readmit_authority = ra ? ra->u.code : NULL;
+	}
 	f.today = l->today;
 	ledger_policy(l, st.date, &pol);
 	f.policy = &pol;
@@ -752,7 +853,7 @@ have_cands:
 		for (int i = 0; i < 2; i++) {
 			if (!refs[i])
 				continue;
-			e = intro_facts(l, refs[i], since[i], &f.intro[f.nintro], &intro_p[i], err,
+			e = intro_facts(l, refs[i], since[i], st.date, &f.intro[f.nintro], &intro_p[i], err,
 					cols[i]);
 			if (e != KN_OK)
 				goto out;
@@ -842,7 +943,7 @@ have_cands:
 		enum step_code cur = STEP_NONE, stage = STEP_NONE;
 		int still_open = 1, told = 0;
 		if (st.code == STEP_SOURCE) {
-			e = store_candidacy_new(l->store, p.id, p.unit, &cid);
+			e = store_candidacy_open(l->store, p.id, p.unit, f.readmission, &cid);
 		} else if (open) {
 			cid = open->id;
 			cur = open->stage;
@@ -872,6 +973,8 @@ have_cands:
 		 * counts for the unit of its date, not the candidacy's. */
 		if (e == KN_OK && unit_on && p.unit && strcmp(unit_on, p.unit) != 0)
 			e = store_step_set_unit(l->store, step_id, unit_on);
+		if (e == KN_OK)
+			e = readmit_write(l, &p, &st, f.readmission, person_ref);
 		if (e == KN_OK && (!l->bulk || st.override)) {
 			step_describe(&st, &desc);
 			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
@@ -886,7 +989,7 @@ have_cands:
 		if (e == KN_OK && memo_on) {
 			keep = memo_append(&cands, &ncands, open ? (size_t)(open - cands) : SIZE_MAX,
 					   cid, p.id, &st, step_id, stage, still_open,
-					   mentor.ref, intro_p[0].ref, intro_p[1].ref);
+					   f.readmission, mentor.ref, intro_p[0].ref, intro_p[1].ref);
 			/* S_CAND_STAGE moved the version on by one. */
 			memo_vid = cid;
 			memo_version = version >= 0 ? version + 1 : -1;

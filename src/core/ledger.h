@@ -147,8 +147,9 @@ int ledger_membership_recorded(struct ledger *l, const struct person *p,
 /* 1 when the record shows the person a member on date d (KN-OPEN), with
  * *since the date of that admission: a candidacy's decision dated on or
  * before d and not struck off by then; or, when no candidacy records a
- * decision, the stored member_since (else official_since) on or before d.
- * 0 with *since = KN_DATE_NONE otherwise. */
+ * decision, the stored member_since (else official_since) on or before d;
+ * either of them not ended by the person's left_on (RULES.md §9) on or
+ * before d. 0 with *since = KN_DATE_NONE otherwise. */
 int ledger_member_on(const struct person *p, const struct candidacy *c, size_t nc,
 		     kn_date d, kn_date *since);
 

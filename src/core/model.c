@@ -145,8 +145,23 @@ void person_release(struct person *p)
 	free(p->occupation);
 	free(p->phone);
 	free(p->note);
+	free(p->left_reason);
+	person_init(p);
+}
+
+void person_init(struct person *p)
+{
 	memset(p, 0, sizeof(*p));
 	p->birth_date = p->member_since = p->official_since = KN_DATE_NONE;
+	p->left_on = p->record_cleared_on = KN_DATE_NONE;
+}
+
+int left_reason_valid(const char *s)
+{
+	static const char *const v[] = { "struck_off", "expelled", "resigned", "resigned_family",
+		"abandoned", "disunity", "corruption", "serious_crime", "minor_crime",
+		"population_policy", "other", NULL };
+	return in_list(s, v);
 }
 
 void step_init(struct step *s)

@@ -45,6 +45,14 @@ struct person {
 	kn_date official_since;
 	char *phone;
 	char *note;
+	/* RULES.md §9 (issue 15: re-admission): when and why the person
+	 * last left the Party (NULL reason: never left, or not recorded),
+	 * when a criminal record was cleared (minor_crime), and 1 once they
+	 * have been re-admitted. */
+	kn_date left_on;
+	char *left_reason;	/* a left_reason_valid() code */
+	kn_date record_cleared_on;
+	int readmitted;
 };
 
 /* Steps in pipeline order; the numeric values are the order. */
@@ -94,6 +102,7 @@ struct candidacy {
 	int64_t person_id;
 	enum step_code stage;	/* the last pipeline or ending step recorded */
 	int open;		/* 0 after official, withdrawn, rejected, struck_off */
+	int readmission;	/* a re-admission (RULES.md §9), fixed at source */
 	struct step *steps;	/* in recorded order */
 	size_t nsteps;
 };
@@ -124,10 +133,14 @@ int org_valid(const char *s);
 int occupation_valid(const char *s);
 int qualification_valid(const char *s);
 int education_valid(const char *s);
+int left_reason_valid(const char *s);	/* RULES.md §9's left_reason codes */
 /* Education "9/12" -> 9; -1 when absent or unparsable. */
 int education_level(const char *s);
 
 void unit_release(struct unit *u);
+/* Empty: no strings, every date KN_DATE_NONE (a zeroed struct would hold
+ * 1970-01-01 in its dates). */
+void person_init(struct person *p);
 void person_release(struct person *p);
 void step_init(struct step *s);
 void step_release(struct step *s);

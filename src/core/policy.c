@@ -44,6 +44,8 @@ static const struct policy_row default_rows[] = {
 	{ "deadline.official_workdays", KN_DATE_NONE, "30" },
 	/* issue 15: transfers (RULES.md §8, DL-TRANSFER) */
 	{ "deadline.transfer_workdays", KN_DATE_NONE, "30" },
+	{ "readmit.wait_months", KN_DATE_NONE, "36" },
+	{ "readmit.crime_wait_months", KN_DATE_NONE, "60" },
 };
 
 #define NDEFAULT (sizeof(default_rows) / sizeof(default_rows[0]))
@@ -82,6 +84,8 @@ static const struct key {
 	{ "deadline.official_workdays", K_INT, offsetof(struct policy, deadline_official_workdays) },
 	/* issue 15: transfers */
 	{ "deadline.transfer_workdays", K_INT, offsetof(struct policy, deadline_transfer_workdays) },
+	{ "readmit.wait_months", K_INT, offsetof(struct policy, readmit_wait_months) },
+	{ "readmit.crime_wait_months", K_INT, offsetof(struct policy, readmit_crime_wait_months) },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

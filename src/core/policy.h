@@ -40,6 +40,8 @@ struct policy {
 	int deadline_probation_vote_workdays;
 	int deadline_official_workdays;
 	int deadline_transfer_workdays;	/* issue 15: DL-TRANSFER */
+	int readmit_wait_months;	/* RULES.md §9, KN-READMIT-WAIT */
+	int readmit_crime_wait_months;
 };
 
 struct policy_row {

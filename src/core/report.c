@@ -58,6 +58,7 @@ int report_kind_parse(const char *name)
 const char *const report_cat_codes[CAT__COUNT] = {
 	"total", "female", "ethnic_minority", "religious", "youth", "youth_union", "worker",
 	"farmer", "student", "civil_servant", "nonstate_enterprise", "hamlet", "higher_education",
+	"readmitted",	/* issue 15: re-admission */
 };
 
 /* Row labels of the structure report. */
@@ -66,6 +67,7 @@ static const char *const cat_labels[CAT__COUNT] = {
 	N_("Youth (30 or under)"), N_("Youth Union members"), N_("Workers in direct production"),
 	N_("Farmers"), N_("Students"), N_("Civil servants"), N_("In non-state enterprises"),
 	N_("In hamlets and residential areas"), N_("Higher education"),
+	N_("Re-admitted"),
 };
 
 static int is_none(const char *s)
@@ -110,6 +112,8 @@ static void categorise(const struct admission *a, const struct unode *un, int in
 	in[CAT_HIGHER_EDU] = a->qualification && (strcmp(a->qualification, "college") == 0 ||
 		strcmp(a->qualification, "university") == 0 ||
 		strcmp(a->qualification, "postgraduate") == 0);
+	/* RULES.md §9: fixed when the candidacy's source was recorded. */
+	in[CAT_READMITTED] = a->readmission;
 }
 
 size_t report_category_count(void)

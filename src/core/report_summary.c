@@ -31,7 +31,7 @@ static const char *const cat_phrases[CAT__COUNT] = {
 	N_("young people aged 30 or under"), N_("members of the Youth Union"),
 	N_("workers in direct production"), N_("farmers"), N_("students"), N_("civil servants"),
 	N_("workers of non-state enterprises"), N_("people in hamlets and residential areas"),
-	N_("people with higher education"),
+	N_("people with higher education"), N_("re-admitted former members"),
 };
 
 static const struct rcol ranking_cols[] = {

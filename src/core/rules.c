@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/readmit.h"
 #include "core/rules.h"
 #include "util/date.h"
 #include "util/i18n.h"
@@ -517,6 +518,9 @@ static int check_committee_vote(const struct rule_facts *f, struct buf *msg)
 /* KN-AUTHORITY: decision and official only by the competent committee. */
 static int check_authority(const struct rule_facts *f, struct buf *msg)
 {
+	/* A re-admission is decided higher up: KN-READMIT-AUTHORITY's. */
+	if (f->readmission && f->step->code == STEP_DECISION)
+		return 0;
 	if (!f->competent) {
 		buf_addf(msg, _("No unit at or above the grassroots unit of %s may admit members, so nobody can record the %s; set may_admit on the competent committee."),
 			 who(f), label(f->step->code));
@@ -615,6 +619,12 @@ static const struct rule_info table[] = {
 	{ "KN-CEREMONY-LATE", B(STEP_CEREMONY), check_ceremony_late },
 	{ "KN-PROBATION", B(STEP_PROBATION_VOTE), check_probation },
 	{ "KN-STRIKE", B(STEP_STRUCK_OFF), check_strike },
+	/* issue 15: re-admission (core/readmit.c) */
+	{ "KN-READMIT-NEVER", B(STEP_SOURCE), readmit_check_never },
+	{ "KN-READMIT-ONCE", B(STEP_SOURCE), readmit_check_once },
+	{ "KN-READMIT-WAIT", B(STEP_CELL_VOTE), readmit_check_wait },
+	{ "KN-READMIT-CONSENT", B(STEP_CELL_VOTE), readmit_check_consent },
+	{ "KN-READMIT-AUTHORITY", B(STEP_DECISION), readmit_check_authority },
 };
 
 const struct rule_info *rules_table(size_t *n)

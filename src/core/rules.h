@@ -50,6 +50,16 @@ struct rule_facts {
 	int trade_union_member;
 	struct introducer_facts intro[2];
 	int nintro;
+	/* RULES.md §9 (issue 15: re-admission, core/readmit.h): the
+	 * candidacy is a re-admission (at source: would be), and the code of
+	 * the unit that decides re-admissions, or NULL. */
+	int readmission;
+	const char *readmit_authority;
+	/* the leaving before the candidacy (readmit_leaving()), and, at
+	 * source, whether an earlier re-admission happened (readmit_already) */
+	kn_date readmit_left_on;
+	const char *readmit_left_reason;
+	int readmit_already;
 	kn_date today;
 	const struct policy *policy;	/* resolved for the step's date */
 	struct calendar *cal;

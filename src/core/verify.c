@@ -223,7 +223,7 @@ static int check_candidacy(void *arg, const struct cand_facts *f)
 	if (v->order) {
 		struct person p;
 		struct rule_facts rf;
-		memset(&p, 0, sizeof(p));
+		person_init(&p);
 		p.ref = (char *)who;
 		p.full_name = (char *)who;
 		memset(&rf, 0, sizeof(rf));

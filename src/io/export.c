@@ -31,6 +31,8 @@ static const char *const person_cols[] = {
 	"ref", "full_name", "sex", "birth_date", "unit", "ethnicity", "religion", "education",
 	"qualification", "occupation", "youth_union", "trade_union", "member_since",
 	"official_since", "phone", "note",
+	/* issue 15: re-admission (RULES.md §9) */
+	"left_on", "left_reason", "record_cleared_on", "readmitted",
 };
 static const char *const quota_cols[] = { "unit", "year", "category", "target" };
 static const char *const step_cols[] = {
@@ -158,6 +160,8 @@ void export_person_row(struct buf *out, const struct person *p)
 		p->religion, p->education, p->qualification, p->occupation,
 		cell_bool(p->youth_union), cell_bool(p->trade_union),
 		cell_date(&c, p->member_since), cell_date(&c, p->official_since), p->phone, p->note,
+		cell_date(&c, p->left_on), p->left_reason, cell_date(&c, p->record_cleared_on),
+		cell_bool(p->readmitted),
 	};
 	csv_write_row_guarded(out, f, NELEM(f), PERSON_TEXT);
 }

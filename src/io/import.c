@@ -76,7 +76,7 @@ static const struct fspec unit_spec[] = {
 static const struct fspec person_spec[] = {
 	{ LIM_REF, F_REF }, { LIM_NAME, F_TEXT }, CODE, CODE, CODE, { LIM_SHORT, F_TEXT },
 	{ LIM_SHORT, F_TEXT }, CODE, CODE, CODE, CODE, CODE, CODE, CODE, { LIM_SHORT, F_TEXT },
-	{ LIM_LONG, F_LONG },
+	{ LIM_LONG, F_LONG }, CODE, CODE, CODE, CODE,
 };
 static const struct fspec quota_spec[] = { CODE, CODE, CODE, CODE };
 static const struct fspec step_spec[] = {

@@ -205,7 +205,7 @@ int import_category_valid(const char *s)
 {
 	static const char *const v[] = { "total", "female", "ethnic_minority", "religious",
 		"youth", "youth_union", "worker", "farmer", "student", "civil_servant",
-		"nonstate_enterprise", "hamlet", "higher_education", NULL };
+		"nonstate_enterprise", "hamlet", "higher_education", "readmitted", NULL };
 	for (int i = 0; s && v[i]; i++)
 		if (strcmp(s, v[i]) == 0)
 			return 1;

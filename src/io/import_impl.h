@@ -22,7 +22,7 @@
 #include "util/date.h"
 
 /* The most columns a kind of list has (io_columns()). */
-#define MAXCOLS 16
+#define MAXCOLS 24
 
 /* One reported problem (import.c). */
 struct problem;
@@ -77,7 +77,7 @@ void imp_data_drop(struct imp *im, const char *data, size_t upto);
 enum { U_CODE, U_PARENT, U_NAME, U_KIND, U_MAY_ADMIT, U_SECTOR, U_SPECIAL };
 enum { P_REF, P_NAME, P_SEX, P_BIRTH, P_UNIT, P_ETHNICITY, P_RELIGION, P_EDUCATION,
        P_QUALIFICATION, P_OCCUPATION, P_YOUTH, P_TRADE, P_MEMBER, P_OFFICIAL, P_PHONE,
-       P_NOTE };
+       P_NOTE, P_LEFT_ON, P_LEFT_REASON, P_CLEARED, P_READMITTED };
 enum { Q_UNIT, Q_YEAR, Q_CATEGORY, Q_TARGET };
 enum { S_PERSON, S_STEP, S_DATE, S_DOC, S_ORG, S_MEMBER, S_INTRO1, S_INTRO1_SINCE, S_INTRO2,
        S_INTRO2_SINCE, S_VOTES_FOR, S_VOTES_TOTAL, S_CONSENT, S_OVERRIDE, S_NOTE };

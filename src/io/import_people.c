@@ -32,7 +32,7 @@ static void person_row(struct imp *im, void *arg)
 	struct person p;
 	char *v;
 
-	memset(&p, 0, sizeof(p));
+	person_init(&p);
 	p.ref = imp_get_req(im, P_REF, 1);
 	p.full_name = imp_get_req(im, P_NAME, 0);
 	v = imp_get_req(im, P_SEX, 1);
@@ -85,6 +85,24 @@ static void person_row(struct imp *im, void *arg)
 		buf_release(&cccd);
 		buf_release(&lines);
 	}
+	/* RULES.md §9 (issue 15: re-admission). */
+	p.left_on = imp_get_date(im, P_LEFT_ON, 0);
+	p.left_reason = imp_get_code(im, P_LEFT_REASON, left_reason_valid,
+				 _("%s is not a reason for leaving the Party; use struck_off, expelled, "
+				   "resigned, resigned_family, abandoned, disunity, corruption, "
+				   "serious_crime, minor_crime, population_policy or other"));
+	p.record_cleared_on = imp_get_date(im, P_CLEARED, 0);
+	p.readmitted = imp_get_bool(im, P_READMITTED, 0);
+	if (p.left_reason && p.left_on == KN_DATE_NONE && !imp_cell(im, P_LEFT_ON))
+		imp_problem(im, im->row.line, "left_on", "%s",
+			_("a reason for leaving is given without the date; record left_on as well"));
+	/* (A bad reason was reported already.) */
+	if (p.record_cleared_on != KN_DATE_NONE &&
+	    (p.left_reason ? strcmp(p.left_reason, "minor_crime") != 0
+			   : !imp_cell(im, P_LEFT_REASON)))
+		imp_problem(im, im->row.line, "record_cleared_on", "%s",
+			_("a cleared criminal record is recorded only for left_reason minor_crime; "
+			  "check left_reason or leave record_cleared_on empty"));
 	if (im->rowbad) {
 		person_release(&p);
 		return;
@@ -383,6 +401,28 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 
 	if (nold == 0)
 		file_dups(im, &pc);
+	/* RULES.md §9's facts, which the program itself writes (a struck_off
+	 * step's leaving, a re-admission's `readmitted`), are kept when a
+	 * file from before issue 15 has no column for them: an old list
+	 * must not forget that someone left or was re-admitted. */
+	for (size_t i = 0; i < pc.n; i++) {
+		struct person *p = &pc.rows[i];
+		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),
+							   person_ref_cmp) : NULL;
+		if (!was)
+			continue;
+		if (im->col[P_LEFT_ON] < 0)
+			p->left_on = was->left_on;
+		if (im->col[P_LEFT_REASON] < 0 && was->left_reason) {
+			free(p->left_reason);
+			p->left_reason = xstrdup(was->left_reason);
+		}
+		if (im->col[P_CLEARED] < 0)
+			p->record_cleared_on = was->record_cleared_on;
+		if (im->col[P_READMITTED] < 0)
+			p->readmitted = was->readmitted;
+	}
+
 	for (size_t i = 0; i < pc.n; i++) {
 		const struct person *p = &pc.rows[i];
 		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),

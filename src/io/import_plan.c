@@ -44,8 +44,8 @@ static void quota_row(struct imp *im, void *arg)
 	q.category = imp_get_code(im, Q_CATEGORY, import_category_valid,
 			      _("%s is not a structure category; use total, female, "
 				"ethnic_minority, religious, youth, youth_union, worker, farmer, "
-				"student, civil_servant, nonstate_enterprise, hamlet or "
-				"higher_education"));
+				"student, civil_servant, nonstate_enterprise, hamlet, "
+				"higher_education or readmitted"));
 	if (!q.category && !imp_cell(im, Q_CATEGORY))
 		q.category = xstrdup("total");
 	q.target = imp_get_count(im, Q_TARGET, 1, 1000000000LL);

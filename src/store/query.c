@@ -230,6 +230,10 @@ void row_person(const struct srows *r, int at, struct person *p)
 	p->official_since = row_date(r, at + 14);
 	p->phone = row_dup(r, at + 15);
 	p->note = row_dup(r, at + 16);
+	p->left_on = row_date(r, at + 17);
+	p->left_reason = row_dup(r, at + 18);
+	p->record_cleared_on = row_date(r, at + 19);
+	p->readmitted = (int)row_int(r, at + 20);
 }
 
 void row_step(const struct srows *r, int at, struct step *x)

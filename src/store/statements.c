@@ -13,8 +13,9 @@
 
 #define PERSON_COLS "p.id, p.ref, p.full_name, p.sex, p.birth_date, u.code, p.ethnicity, " \
 	"p.religion, p.education, p.qualification, p.occupation, p.youth_union, " \
-	"p.trade_union, p.member_since, p.official_since, p.phone, p.note"
-#define PERSON_TYPES "ittttttttttiitttt"
+	"p.trade_union, p.member_since, p.official_since, p.phone, p.note, " \
+	"p.left_on, p.left_reason, p.record_cleared_on, p.readmitted"
+#define PERSON_TYPES "ittttttttttiitttt" "ttti"
 #define PERSON_FROM " FROM people p JOIN units u ON u.id = p.unit_id "
 #define STEP_COLS "s.id, s.step, s.date, s.doc_no, s.org, m.ref, i1.ref, s.intro1_since, " \
 	"i2.ref, s.intro2_since, s.votes_for, s.votes_total, s.consent, s.override, " \
@@ -88,15 +89,17 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE p.id = $1", 0, "i", PERSON_TYPES, 0 },
 	[S_PERSON_INSERT] = { "person_insert", "INSERT INTO people (ref, full_name, search_name, "
 		"sex, birth_date, unit_id, ethnicity, religion, education, qualification, occupation, "
-		"youth_union, trade_union, member_since, official_since, phone, note, name_key) "
+		"youth_union, trade_union, member_since, official_since, phone, note, name_key, "
+		"left_on, left_reason, record_cleared_on, readmitted) "
 		"VALUES ($1, $2, $3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-		"$16, $17, $18)", 0, "tttttttttttiitttt" "t", "", 0 },
+		"$16, $17, $18, $19, $20, $21, $22)", 0, "tttttttttttiitttt" "t" "ttti", "", 0 },
 	[S_PERSON_UPDATE] = { "person_update", "UPDATE people SET full_name = $2, "
 		"search_name = $3, sex = $4, birth_date = $5, unit_id = " BY_CODE(6) ", "
 		"ethnicity = $7, religion = $8, education = $9, qualification = $10, "
 		"occupation = $11, youth_union = $12, trade_union = $13, member_since = $14, "
-		"official_since = $15, phone = $16, note = $17, name_key = $18 WHERE ref = $1", 0,
-		"tttttttttttiitttt" "t", "", 0 },
+		"official_since = $15, phone = $16, note = $17, name_key = $18, left_on = $19, "
+		"left_reason = $20, record_cleared_on = $21, readmitted = $22 WHERE ref = $1", 0,
+		"tttttttttttiitttt" "t" "ttti", "", 0 },
 	/* $1 is a LIKE pattern: the caller escapes %, _ and \ with \. */
 	[S_PERSON_FIND] = { "person_find", "SELECT " PERSON_COLS PERSON_FROM
 		"WHERE p.search_name LIKE '%' || $1 || '%' ESCAPE '\\'", 0, "t", PERSON_TYPES, 0 },
@@ -108,12 +111,14 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * one long transaction (an import, the demo) has no statistics yet,
 	 * and PostgreSQL's planner then hash-joins a sequential scan of all
 	 * steps. */
-	[S_CAND_OF] = { "cand_of", "SELECT id, person_id, stage, is_open FROM candidacies "
-		"WHERE person_id = $1 ORDER BY id", 0, "i", "iiti", 0 },
+	[S_CAND_OF] = { "cand_of", "SELECT id, person_id, stage, is_open, readmission "
+		"FROM candidacies WHERE person_id = $1 ORDER BY id", 0, "i", "iiti" "i", 0 },
 	[S_STEPS_OF] = { "steps_of", "SELECT " STEP_COLS " FROM steps s" STEP_JOINS
 		" WHERE s.candidacy_id = $1 ORDER BY s.seq", 0, "i", STEP_TYPES, 0 },
+	/* $3: a re-admission (migration 010), fixed here once. */
 	[S_CAND_NEW] = { "cand_new", "INSERT INTO candidacies (person_id, unit_id, stage, "
-		"is_open) VALUES ($1, " BY_CODE(2) ", 'source', 1) RETURNING id", 0, "it", "i", 0 },
+		"is_open, readmission) VALUES ($1, " BY_CODE(2) ", 'source', 1, $3) RETURNING id", 0,
+		"iti", "i", 0 },
 	/* The next number is read by this statement itself, after the
 	 * candidacy's row was moved by S_CAND_STAGE: on PostgreSQL the row
 	 * lock was granted by then, so it sees the step of a writer that
@@ -199,13 +204,14 @@ const struct stmt store_stmts[S__COUNT] = {
 #define CAND_PAGE(from, plus, collate, scan) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
 	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
-	"p.occupation, p.qualification, p.member_since, p.official_since FROM (SELECT c.id AS " \
+	"p.occupation, p.qualification, p.member_since, p.official_since, c.readmission " \
+	"FROM (SELECT c.id AS " \
 	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
 	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
 	"WHERE k.ref = $8), $8" collate ")) ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
-#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt", ST_REPLAN
+#define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt" "i", ST_REPLAN
 	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", "", ""),
 		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",
@@ -280,11 +286,12 @@ const struct stmt store_stmts[S__COUNT] = {
 
 	/* ---- reports ---- */
 	[S_ADMISSIONS] = { "admissions", "SELECT u.code, s.date, p.sex, p.birth_date, "
-		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification FROM steps s "
+		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification, "
+		"c.readmission FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
 		"AND s.date BETWEEN $1 "
-		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt", 0 },
+		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt" "i", 0 },
 	/* The candidacies of the subtree ($3 <= path < $4) with a step of
 	 * each code dated in the period. Per step, not per unit and step: the
 	 * funnel adds the units up anyway, a candidacy has one unit so the
@@ -342,6 +349,19 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE c.unit_id IN (SELECT id FROM sub) "
 		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
 		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttittt", ST_STREAM },
+
+	/* ---- issue 15: re-admission (RULES.md §9, migration 010) ---- */
+	/* A struck_off step's leaving: the latest replaces an earlier one. */
+	[S_PERSON_LEAVE] = { "person_leave", "UPDATE people SET left_on = $2, left_reason = $3 "
+		"WHERE id = $1", 0, "itt", "", 0 },
+	/* A re-admission's decision $2: readmitted, once set, is kept
+	 * (KN-READMIT-ONCE); stored membership dates (the earlier
+	 * membership) give way to the new one, whose seniority restarts. */
+	[S_PERSON_READMITTED] = { "person_readmitted", "UPDATE people SET readmitted = 1, "
+		"member_since = CASE WHEN COALESCE(member_since, official_since) < $2 THEN $2 "
+		"ELSE member_since END, official_since = CASE WHEN COALESCE(member_since, "
+		"official_since) < $2 THEN NULL ELSE official_since END WHERE id = $1", 0, "it", "",
+		0 },
 
 	/* ---- audit ---- */
 	[S_AUDIT_COUNT] = { "audit_count", "SELECT COUNT(*) FROM audit", 0, "", "i", 0 },

@@ -345,9 +345,9 @@ static const char *const units_cols[] = { "id", "code", "parent_id", "name", "ki
 static const char *const people_cols[] = { "id", "ref", "full_name", "search_name", "sex",
 	"birth_date", "unit_id", "ethnicity", "religion", "education", "qualification",
 	"occupation", "youth_union", "trade_union", "member_since", "official_since", "phone",
-	"note", "name_key", NULL };
+	"note", "name_key", "left_on", "left_reason", "record_cleared_on", "readmitted", NULL };
 static const char *const candidacies_cols[] = { "id", "person_id", "unit_id", "stage", "is_open",
-	"version", NULL };
+	"version", "readmission", NULL };
 static const char *const steps_cols[] = { "id", "candidacy_id", "seq", "step", "date", "doc_no",
 	"org", "member_id", "intro1_id", "intro1_since", "intro2_id", "intro2_since", "votes_for",
 	"votes_total", "consent", "override", "override_by", "note", "recorded_by", "recorded_at",

@@ -102,6 +102,19 @@ void store_candidacies_free(struct candidacy *c, size_t n);
 /* A new open candidacy considered by unit_code. */
 enum kn_err store_candidacy_new(struct store *s, int64_t person_id,
 				const char *unit_code, int64_t *id);
+/* The same, saying whether it is a re-admission (RULES.md §9): fixed
+ * for good here, in the source step's transaction (migration 010). */
+enum kn_err store_candidacy_open(struct store *s, int64_t person_id, const char *unit_code,
+				 int readmission, int64_t *id);
+/* Issue 15, re-admission: the person left on `on` for `reason` (a
+ * struck_off step; the latest leaving replaces an earlier one), and the
+ * person was re-admitted by a decision dated `decision` (stored
+ * membership dates, the earlier membership's, become that decision's:
+ * member_since the decision, official_since none). In the caller's
+ * transaction. */
+enum kn_err store_person_leave(struct store *s, int64_t person_id, kn_date on,
+			       const char *reason);
+enum kn_err store_person_set_readmitted(struct store *s, int64_t person_id, kn_date decision);
 /* Append a step to a candidacy and set its derived stage and open flag,
  * in the caller's transaction. Refs in st (member, introducers) must
  * name people. expect_version: the candidacy's version the caller read
@@ -193,6 +206,7 @@ struct admission {
 	int youth_union;
 	char *occupation;
 	char *qualification;
+	int readmission;	/* the candidacy is a re-admission (§9) */
 };
 /* Every decision step dated from..to (inclusive) of a candidacy
  * considered by unit `top` or a unit below it (NULL: every unit), in no
@@ -257,6 +271,7 @@ struct cand_summary {
 	char *occupation;
 	char *qualification;
 	kn_date member_since, official_since;
+	int readmission;	/* the candidacy is a re-admission (§9) */
 };
 
 /* Whom a list keeps, by their latest candidacy. */

@@ -101,6 +101,7 @@ static void admission_row(const struct srows *r, void *item)
 	a->decision = row_date(r, 1);
 	row_cats(r, 2, &(struct cats){ &a->sex, &a->birth_date, &a->ethnicity, &a->religion,
 				       &a->youth_union, &a->occupation, &a->qualification });
+	a->readmission = (int)row_int(r, 9);
 }
 
 /* Append to a the subtree of top (NULL: every unit) as a range of the
@@ -272,6 +273,7 @@ static void cand_summary_row(const struct srows *r, void *item)
 				       &c->youth_union, &c->occupation, &c->qualification });
 	c->member_since = row_date(r, 15);
 	c->official_since = row_date(r, 16);
+	c->readmission = (int)row_int(r, 17);	/* NULL (no candidacy) reads 0 */
 }
 
 /* $1 … $7 of S_CAND_PAGE and S_CAND_COUNT; pat holds $1's text. */

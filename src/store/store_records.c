@@ -313,7 +313,9 @@ static int person_same(const struct person *a, const struct person *b)
 	       store_streq(a->occupation, b->occupation) && !a->youth_union == !b->youth_union &&
 	       !a->trade_union == !b->trade_union && a->member_since == b->member_since &&
 	       a->official_since == b->official_since && store_streq(a->phone, b->phone) &&
-	       store_streq(a->note, b->note);
+	       store_streq(a->note, b->note) && a->left_on == b->left_on &&
+	       store_streq(a->left_reason, b->left_reason) &&
+	       a->record_cleared_on == b->record_cleared_on && !a->readmitted == !b->readmitted;
 }
 
 /* The stored form of a name's sort key: text_name_key() in lower-case
@@ -365,6 +367,10 @@ enum kn_err store_person_put(struct store *s, const struct person *p, const char
 	arg_text(&a, p->note);
 	name_key_hex(p->full_name, &key);
 	arg_text(&a, key.s);
+	arg_date(&a, p->left_on);
+	arg_text(&a, p->left_reason);
+	arg_date(&a, p->record_cleared_on);
+	arg_int(&a, !!p->readmitted);
 	e = put_write(s, e, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
 	buf_release(&key);
 	return e;

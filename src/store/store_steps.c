@@ -29,6 +29,7 @@ static void cand_row(const struct srows *r, void *item)
 	c->person_id = row_int(r, 1);
 	c->stage = step_from_name(row_str(r, 2));
 	c->open = (int)row_int(r, 3);
+	c->readmission = (int)row_int(r, 4);
 }
 
 static void step_row(const struct srows *r, void *item)
@@ -85,10 +86,37 @@ static enum kn_err insert_id(struct store *s, enum stmt_id id, const struct sarg
 enum kn_err store_candidacy_new(struct store *s, int64_t person_id, const char *unit_code,
 				int64_t *id)
 {
+	return store_candidacy_open(s, person_id, unit_code, 0, id);
+}
+
+enum kn_err store_candidacy_open(struct store *s, int64_t person_id, const char *unit_code,
+				 int readmission, int64_t *id)
+{
 	struct sargs a = SARGS_INIT;
 	arg_int(&a, person_id);
 	arg_text(&a, unit_code);
+	arg_int(&a, !!readmission);
 	return insert_id(s, S_CAND_NEW, &a, id);
+}
+
+/* ---- issue 15: re-admission (RULES.md §9) ---- */
+
+enum kn_err store_person_leave(struct store *s, int64_t person_id, kn_date on,
+			       const char *reason)
+{
+	struct sargs a = SARGS_INIT;
+	arg_int(&a, person_id);
+	arg_date(&a, on);
+	arg_text(&a, reason);
+	return q_exec(s, S_PERSON_LEAVE, &a, NULL);
+}
+
+enum kn_err store_person_set_readmitted(struct store *s, int64_t person_id, kn_date decision)
+{
+	struct sargs a = SARGS_INIT;
+	arg_int(&a, person_id);
+	arg_date(&a, decision);
+	return q_exec(s, S_PERSON_READMITTED, &a, NULL);
 }
 
 /* The facts of a step, in the order both S_STEP_INSERT ($3 …) and

@@ -430,8 +430,7 @@ HANDLER(api_person_create)
 	enum kn_err e;
 	char *after = NULL;
 
-	memset(&p, 0, sizeof(p));
-	p.birth_date = p.member_since = p.official_since = KN_DATE_NONE;
+	person_init(&p);
 	step_init(&st);
 	if (!(body = api_body(rq, rs)))
 		goto out;

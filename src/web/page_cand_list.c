@@ -220,7 +220,7 @@ static int late_keeps(const struct late_filter *lf, const struct cand_summary *c
 			.unit = c->unit, .sex = c->sex, .birth_date = c->birth_date,
 			.ethnicity = c->ethnicity, .religion = c->religion,
 			.youth_union = c->youth_union, .occupation = c->occupation,
-			.qualification = c->qualification,
+			.qualification = c->qualification, .readmission = c->readmission,
 			/* Not yet decided: judged as if decided today. */
 			.decision = c->decision != KN_DATE_NONE ? c->decision : lf->l->today,
 		};

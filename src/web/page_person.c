@@ -100,12 +100,16 @@ static void person_from_form(struct request *rq, struct form *f, struct person *
 	kn_date today = date_today();
 	const char *sex = form_get(f, "sex");
 
-	memset(p, 0, sizeof(*p));
-	p->member_since = p->official_since = KN_DATE_NONE;
+	person_init(p);
 	if (old) {
 		p->ref = xstrdup(old->ref);
 		p->member_since = old->member_since;
 		p->official_since = old->official_since;
+		/* Nor does the form edit the §9 facts (issue 15: re-admission). */
+		p->left_on = old->left_on;
+		p->left_reason = old->left_reason ? xstrdup(old->left_reason) : NULL;
+		p->record_cleared_on = old->record_cleared_on;
+		p->readmitted = old->readmitted;
 	} else {
 		p->ref = form_text_required(f, "ref", 1, 64);
 		for (const char *c = p->ref; c && *c; c++)

@@ -51,6 +51,7 @@ static const struct {
 	{ "nonstate_enterprise", N_("In non-state enterprises") },
 	{ "hamlet", N_("In hamlets and neighbourhoods") },
 	{ "higher_education", N_("Higher education") },
+	{ "readmitted", N_("Re-admitted") },	/* issue 15: re-admission */
 };
 #define NCATS (sizeof(categories) / sizeof(*categories))
 

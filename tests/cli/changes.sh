@@ -133,13 +133,18 @@ for q in "DROP TABLE transfers" "DROP INDEX steps_unit" "DROP INDEX steps_candid
 	kn_sql "$KDB" "$q" >/dev/null
 done
 # and migration 007's (the people's name keys)
-# and migration 006's (the units' paths); a later migration that adds to
+# and migration 006's (the units' paths), and 010's (re-admission: the
+# people's and candidacies' new columns); a later migration that adds to
 # the schema adds its undoing here too
 for q in "DROP INDEX people_name_key" "DROP INDEX candidacies_unit" \
 	 "ALTER TABLE people DROP COLUMN name_key" "DROP TABLE name_key_version" \
 	 "DROP INDEX candidacies_unit_open" "DROP INDEX units_path" \
 	 "ALTER TABLE units DROP COLUMN path" \
-	 "DROP TABLE decision_extensions"; do
+	 "DROP TABLE decision_extensions" \
+	 "ALTER TABLE people DROP COLUMN left_on" "ALTER TABLE people DROP COLUMN left_reason" \
+	 "ALTER TABLE people DROP COLUMN record_cleared_on" \
+	 "ALTER TABLE people DROP COLUMN readmitted" \
+	 "ALTER TABLE candidacies DROP COLUMN readmission"; do
 	kn_sql "$KDB" "$q" >/dev/null
 done
 kn_sql "$KDB" "DELETE FROM schema_migrations WHERE version >= 5" >/dev/null

@@ -85,6 +85,11 @@ sql "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)" >/dev
 sql "ALTER TABLE steps DROP COLUMN unit_id" >/dev/null
 # and from before 012 (the DL-DECISION extensions, issue 15)
 sql "DROP TABLE decision_extensions" >/dev/null
+# and from before 010 (re-admission)
+for c in left_on left_reason record_cleared_on readmitted; do
+	sql "ALTER TABLE people DROP COLUMN $c" >/dev/null
+done
+sql "ALTER TABLE candidacies DROP COLUMN readmission" >/dev/null
 sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok
 "$K" init >init.out 2>&1 || bad "init: $(cat init.out)"

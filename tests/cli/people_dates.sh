@@ -114,6 +114,12 @@ is "C1 member_since" "$(field people1.csv C1 13)" 2011-07-01
 is "C1 official_since" "$(field people1.csv C1 14)" 2012-08-12
 is "C3 member_since (struck off)" "$(field people1.csv C3 13)" ""
 is "C3 official_since (struck off)" "$(field people1.csv C3 14)" ""
+# RULES.md §9: the struck_off step set C3's left_on and left_reason
+# (columns 17 and 18), and nobody was re-admitted (column 20).
+is "C3 left_on (struck off)" "$(field people1.csv C3 17)" 2012-01-05
+is "C3 left_reason" "$(field people1.csv C3 18)" struck_off
+is "C3 readmitted" "$(field people1.csv C3 20)" 0
+is "C1 left_on (never left)" "$(field people1.csv C1 17)" ""
 is "C5 member_since" "$(field people1.csv C5 13)" 2012-10-01
 is "C5 official_since" "$(field people1.csv C5 14)" ""
 is "C4 member_since (a candidate)" "$(field people1.csv C4 13)" ""
@@ -144,7 +150,7 @@ expect 1 "$K" import people bad-probation.csv
 has err "2013-10-01"
 has err "2012-10-01"
 # C3 was struck off: a member_since is refused.
-sed 's/^\(C3,.*\),,,,$/\1,2011-07-04,,,/' people1.csv >bad-struck.csv
+sed 's/^\(C3,.*\),,,,,2012-01-05,/\1,2011-07-04,,,,2012-01-05,/' people1.csv >bad-struck.csv
 if cmp -s people1.csv bad-struck.csv; then bad "sed did not change C3's row"; else ok; fi
 expect 1 "$K" import people bad-struck.csv
 has err "2012-01-05"

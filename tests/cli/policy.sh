@@ -86,7 +86,9 @@ deadline.decision_extension_workdays,,30
 deadline.ceremony_workdays,,30
 deadline.probation_vote_workdays,,30
 deadline.official_workdays,,30
-deadline.transfer_workdays,,30"
+deadline.transfer_workdays,,30
+readmit.wait_months,,36
+readmit.crime_wait_months,,60"
 # before 2021-07-30 the committee vote was more than half
 expect 0 "$K" policy list --at 2021-07-29 --format csv
 has out "committee.vote_fraction,,>1/2"

@@ -391,6 +391,7 @@ report "achievement to 2011-12-30" want_asof achievement --from 2011-01-01 --to 
 #   nonstate_enterprise 1  C05: 16.7
 #   hamlet           3  C01 C02 C04: 50.0; quota 7: 3000/7 = 428.57 -> 42.9
 #   higher_education 3  C01 (college) C03 (university) C06 (postgraduate): 50.0
+#   readmitted       0  nobody left the Party before a source: 0.0
 cat >want <<'CSV'
 category,admitted,share,quota,percent
 total,6,100.0,1000,0.6
@@ -406,6 +407,7 @@ civil_servant,2,33.3,,
 nonstate_enterprise,1,16.7,,
 hamlet,3,50.0,7,42.9
 higher_education,3,50.0,,
+readmitted,0,0.0,,
 CSV
 report "structure 2011" want structure --year 2011 --format csv
 
@@ -425,6 +427,7 @@ civil_servant,0,0.0,,
 nonstate_enterprise,1,100.0,,
 hamlet,0,0.0,,
 higher_education,0,0.0,,
+readmitted,0,0.0,,
 CSV
 report "structure AG.DN 2011" want structure --unit AG.DN --year 2011 --format csv
 
@@ -623,9 +626,9 @@ pyeq "AG.TT no quota" 'j["rows"][4]["quota"] is None and j["rows"][4]["percent"]
 if grep -q '133.3[0-9]' out; then bad "json percent printed with float noise"; grep 133 out >&2; else ok; fi
 
 expect 0 "$K" report structure --year 2011 --format json
-pyeq "structure categories" '[r["category"] for r in j["rows"]] == ["total", "female", "ethnic_minority", "religious", "youth", "youth_union", "worker", "farmer", "student", "civil_servant", "nonstate_enterprise", "hamlet", "higher_education"]'
-pyeq "structure figures" '[(r["admitted"], r["share"]) for r in j["rows"]] == [(6, 100.0), (3, 50.0), (1, 16.7), (1, 16.7), (4, 66.7), (3, 50.0), (1, 16.7), (2, 33.3), (1, 16.7), (2, 33.3), (1, 16.7), (3, 50.0), (3, 50.0)]'
-pyeq "structure quotas" '[(r["quota"], r["percent"]) for r in j["rows"]] == [(1000, 0.6), (4, 75.0), (None, None), (None, None), (3, 133.3), (None, None), (1, 100.0), (None, None), (None, None), (None, None), (None, None), (7, 42.9), (None, None)]'
+pyeq "structure categories" '[r["category"] for r in j["rows"]] == ["total", "female", "ethnic_minority", "religious", "youth", "youth_union", "worker", "farmer", "student", "civil_servant", "nonstate_enterprise", "hamlet", "higher_education", "readmitted"]'
+pyeq "structure figures" '[(r["admitted"], r["share"]) for r in j["rows"]] == [(6, 100.0), (3, 50.0), (1, 16.7), (1, 16.7), (4, 66.7), (3, 50.0), (1, 16.7), (2, 33.3), (1, 16.7), (2, 33.3), (1, 16.7), (3, 50.0), (3, 50.0), (0, 0.0)]'
+pyeq "structure quotas" '[(r["quota"], r["percent"]) for r in j["rows"]] == [(1000, 0.6), (4, 75.0), (None, None), (None, None), (3, 133.3), (None, None), (1, 100.0), (None, None), (None, None), (None, None), (None, None), (7, 42.9), (None, None), (None, None)]'
 
 expect 0 "$K" report funnel --year 2011 --format json
 pyeq "funnel" '[(r["step"], r["reached"]) for r in j["rows"]] == [("source", 5), ("trained", 6), ("applied", 6), ("verified", 7), ("introduced", 7), ("cell_vote", 8), ("committee_vote", 5), ("decision", 6), ("ceremony", 5), ("probation_vote", 1), ("official", 1)]'

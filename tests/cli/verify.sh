@@ -255,6 +255,11 @@ sql "DROP INDEX candidacies_unit_open"
 sql "DROP INDEX units_path"
 sql "ALTER TABLE units DROP COLUMN path"
 sql "DROP TABLE decision_extensions"	# 012's (issue 15)
+# (010: re-admission)
+for c in left_on left_reason record_cleared_on readmitted; do
+	sql "ALTER TABLE people DROP COLUMN $c"
+done
+sql "ALTER TABLE candidacies DROP COLUMN readmission"
 sql "DELETE FROM schema_migrations WHERE version >= 4"
 run "$KETNAP" --db "$DB" verify
 expect_rc 1 "verify of a pre-004 database"

@@ -260,7 +260,7 @@ size_t fx_units(struct store *s, const char *spec)
 struct person fx_person_of(const char *ref, const char *name, const char *unit)
 {
 	struct person p;
-	memset(&p, 0, sizeof(p));
+	person_init(&p);
 	p.ref = (char *)ref;
 	p.full_name = (char *)name;
 	p.sex = 'F';

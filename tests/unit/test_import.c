@@ -224,9 +224,9 @@ static void test_limits(void)
 	CHECK(f1 != NULL);
 	if (f1)
 		CHECK_STR(f1 + 1, "F1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",M,2000-01-01,X,,,,,,"
-			  "0,0,,,'+84 90,'@SUM(1)\n"
-			  "F2,''=1,F,2000-01-01,X,,,,,,0,0,,,'-,'plain\n"
-			  "F3,'=2,F,2000-01-01,X,,,,,,0,0,,,,it's\n");
+			  "0,0,,,'+84 90,'@SUM(1),,,,0\n"
+			  "F2,''=1,F,2000-01-01,X,,,,,,0,0,,,'-,'plain,,,,0\n"
+			  "F3,'=2,F,2000-01-01,X,,,,,,0,0,,,,it's,,,,0\n");
 	/* Stored without the guard. */
 	struct person p;
 	if (store_person_get(s, "F1", &p) == KN_OK) {

@@ -604,7 +604,7 @@ static void test_membership_recorded(void)
 	CHECK_EQ(m, KN_DATE_NONE);
 	CHECK_EQ(o, KN_DATE_NONE);
 	/* Only official_since recorded: a member since then too. */
-	memset(&p, 0, sizeof(p));
+	person_init(&p);
 	p.member_since = KN_DATE_NONE;
 	p.official_since = D(2015, 6, 1);
 	ledger_membership(&l, &p, NULL, 0, &m, &o);

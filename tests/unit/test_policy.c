@@ -32,7 +32,9 @@ static void test_default_rows(void)
 	size_t n = 0;
 	const struct policy_row *rows = policy_default_rows(&n);
 
-	CHECK_EQ(n, 18);	/* 17 + deadline.transfer_workdays (issue 15) */
+	CHECK_EQ(n, 20);	/* 17 + deadline.transfer_workdays, readmit.wait_months, readmit.crime_wait_months (issue 15) */
+	CHECK_STR(value_of(rows, n, "readmit.wait_months", KN_DATE_NONE), "36");
+	CHECK_STR(value_of(rows, n, "readmit.crime_wait_months", KN_DATE_NONE), "60");
 	CHECK_STR(value_of(rows, n, "age.min_years", KN_DATE_NONE), "18");
 	CHECK_STR(value_of(rows, n, "age.max_years", KN_DATE_NONE), "60");
 	CHECK_STR(value_of(rows, n, "education.min", KN_DATE_NONE), "9/12");

@@ -232,12 +232,13 @@ static void test_table(void)
 	static const char *const codes[] = { "KN-ORDER", "KN-OPEN", "KN-AGE", "KN-AGE-MAX",
 		"KN-EDU", "KN-CERT", "KN-INTRO-FULL", "KN-INTRO-TIME", "KN-INTRO-COUNT",
 		"KN-DOSSIER-AGE", "KN-CELL-VOTE", "KN-COMMITTEE-VOTE", "KN-AUTHORITY",
-		"KN-CEREMONY-LATE", "KN-PROBATION", "KN-STRIKE" };
+		"KN-CEREMONY-LATE", "KN-PROBATION", "KN-STRIKE", "KN-READMIT-NEVER",
+		"KN-READMIT-ONCE", "KN-READMIT-WAIT", "KN-READMIT-CONSENT", "KN-READMIT-AUTHORITY" };
 	size_t n;
 	const struct rule_info *t = rules_table(&n);
 
-	CHECK_EQ(n, 16);
-	for (size_t i = 0; i < n && i < 16; i++) {
+	CHECK_EQ(n, 21);
+	for (size_t i = 0; i < n && i < 21; i++) {
 		CHECK_STR(t[i].code, codes[i]);
 		CHECK(t[i].check != NULL);
 	}

@@ -64,7 +64,7 @@ static void put_person(const char *ref, const char *unit, kn_date birth, kn_date
 {
 	struct person p;
 	int ch;
-	memset(&p, 0, sizeof(p));
+	person_init(&p);
 	p.ref = (char *)ref;
 	p.full_name = (char *)ref;
 	p.sex = 'F';
