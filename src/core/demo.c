@@ -36,6 +36,7 @@
 
 #include "core/demo.h"
 #include "core/ledger.h"
+#include "core/readmit.h"
 #include "store/store.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -60,6 +61,8 @@ enum kn_err demo_store_failed(struct gen *g, enum kn_err e)
 struct counters {
 	int (*cert)[NCOUNT];	/* per unit (upper), per year */
 	int (*dec)[NCOUNT];	/* per unit (competent), per year */
+	int (*gt)[NCOUNT];	/* transfer letters, per unit (competent), per year */
+	int consent[NCOUNT];	/* the city's consents to re-admissions */
 };
 
 static int year_slot(kn_date d)
@@ -68,10 +71,23 @@ static int year_slot(kn_date d)
 	return y < 0 ? 0 : y >= NCOUNT ? NCOUNT - 1 : y;
 }
 
+/* The index of the unit that decides d's re-admissions (RULES.md §9). */
+static int demo_readmit_authority(struct gen *g, const struct dunit *d)
+{
+	struct unode *n = unitree_find(&g->l->tree, d->u.code);
+	struct unode *a = n ? readmit_authority(n) : NULL;
+	for (size_t i = 0; a && i < g->nu; i++)
+		if (strcmp(g->u[i].u.code, a->u.code) == 0)
+			return (int)i;
+	return d->competent;	/* the ledger then says why */
+}
+
 static enum kn_err record(struct gen *g, const struct cand *c, const struct pstep *p,
 			  struct counters *k)
 {
-	const struct dunit *d = &g->u[c->unit];
+	/* A step after a transfer is the destination's (demo_life.c). */
+	const struct dunit *d = &g->u[demo_unit_on(g, c, p->date)];
+	int comp = d->competent;
 	struct step st;
 	struct violations v = { 0 };
 	struct buf b = BUF_INIT, lerr = BUF_INIT;
@@ -106,13 +122,26 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 	case STEP_PROBATION_VOTE:
 		st.votes_for = p->vf;
 		st.votes_total = p->vt;
+		if (d != &g->u[c->unit]) {
+			/* The destination's cell or committee voted. */
+			int n = st.code == STEP_COMMITTEE_VOTE ? g->u[d->parent].committee
+							       : d->nmembers;
+			st.votes_for = st.votes_total = n;
+		}
+		if (st.code == STEP_CELL_VOTE && c->readmit) {
+			/* The city standing committee's written consent. */
+			buf_addf(&b, "%d-CV/TU", ++k->consent[year_slot(p->date)]);
+			st.consent = buf_detach(&b);
+		}
 		break;
 	case STEP_DECISION:
 	case STEP_OFFICIAL:
-		buf_addf(&b, "%d-QĐ/%s", ++k->dec[d->competent][year_slot(p->date)],
-			 g->u[d->competent].suffix ? g->u[d->competent].suffix : "ĐU");
+		if (st.code == STEP_DECISION && c->readmit)
+			comp = demo_readmit_authority(g, d);
+		buf_addf(&b, "%d-QĐ/%s", ++k->dec[comp][year_slot(p->date)],
+			 g->u[comp].suffix ? g->u[comp].suffix : "ĐU");
 		st.doc_no = buf_detach(&b);
-		st.org = xstrdup(g->u[d->competent].u.code);
+		st.org = xstrdup(g->u[comp].u.code);
 		break;
 	default:
 		break;
@@ -146,18 +175,40 @@ static enum kn_err record_all(struct gen *g, struct counters *cnt)
 	enum kn_err e = KN_OK;
 
 	for (size_t i = 0; i < g->nc; i++)
-		n += (size_t)g->c[i].n;
+		n += (size_t)g->c[i].n + 2;
+	n += 2 * g->nmx;
 	ev = xreallocarray(NULL, n + 1, sizeof(*ev));
-	for (size_t i = 0; i < g->nc; i++)
+	for (size_t i = 0; i < g->nc; i++) {
 		for (int j = 0; j < g->c[i].n; j++) {
 			ev[k].date = g->c[i].st[j].date;
 			ev[k].cand = (int)i;
 			ev[k].idx = j;
 			k++;
 		}
+		/* issue 15: the candidate's transfer, its letter and arrival. */
+		for (int j = 0; j < 2 && g->c[i].dest >= 0; j++) {
+			ev[k].date = j ? g->c[i].t_in : g->c[i].t_out;
+			ev[k].cand = (int)i;
+			ev[k].idx = j ? EV_IN : EV_OUT;
+			k += ev[k].date != KN_DATE_NONE;
+		}
+	}
+	for (size_t i = 0; i < g->nmx; i++)
+		for (int j = 0; j < 2; j++) {
+			ev[k].date = j ? g->mx[i].t_in : g->mx[i].t_out;
+			ev[k].cand = -(int)i - 1;
+			ev[k].idx = j ? EV_IN : EV_OUT;
+			k += ev[k].date != KN_DATE_NONE;
+		}
+	n = k;
 	xqsort(ev, n, sizeof(*ev), demo_event_cmp);
 	for (size_t i = 0; i < n && e == KN_OK; i++) {
-		const struct cand *c = &g->c[ev[i].cand];
+		const struct cand *c;
+		if (ev[i].idx < 0) {
+			e = demo_record_transfer(g, &ev[i], cnt->gt);
+			continue;
+		}
+		c = &g->c[ev[i].cand];
 		e = record(g, c, &c->st[ev[i].idx], cnt);
 		if (g->progress && !g->nation)
 			g->progress(_("steps"), i + 1, n);
@@ -308,6 +359,8 @@ static void gen_release(struct gen *g)
 	free(g->u);
 	free(g->members);
 	free(g->c);
+	free(g->mx);
+	free(g->seen);
 	buf_release(&g->nb);
 	buf_release(&g->fb);
 }
@@ -370,7 +423,17 @@ static enum kn_err plan_candidacies(struct gen *g, size_t from, size_t to, size_
 	for (size_t i = 0; i < ncand && npick > 0; i++) {
 		int unit = pick[rng_int(&g->r, 0, (int)npick - 1)];
 		kn_date source = demo_next_workday(g, first + rng_int(&g->r, 0, (int)(last - first)));
+		/* issue 15: a handful of former members considered again,
+		 * sourced in 2023–2024 so that their decisions fall in the
+		 * report years. The national sizes have none. */
+		g->readmit_next = !g->nation && g->nreadmit < (g->small ? 2u : 8u) &&
+				  source >= date_from_ymd(2023, 1, 1) &&
+				  source <= date_from_ymd(2024, 10, 31) &&
+				  rng_chance(&g->r, g->small ? 250 : 10);
 		demo_plan_candidacy(g, &g->c[i], unit, source);
+		if (g->readmit_next)
+			demo_plan_readmission(g, &g->c[i], source);
+		g->readmit_next = 0;
 		g->nc++;
 		if ((e = demo_put_candidate(g, &g->c[i])) != KN_OK)
 			break;
@@ -397,11 +460,17 @@ static enum kn_err generate(struct gen *g, size_t ncand, kn_date first, kn_date 
 	if ((e = plan_candidacies(g, 0, g->nu, ncand, first, last)) != KN_OK)
 		return e;
 	*ncands = g->nc;
+	demo_plan_transfers(g);
+	memset(&cnt, 0, sizeof(cnt));
 	cnt.cert = xcalloc(g->nu, sizeof(*cnt.cert));
 	cnt.dec = xcalloc(g->nu, sizeof(*cnt.dec));
+	cnt.gt = xcalloc(g->nu, sizeof(*cnt.gt));
 	e = record_all(g, &cnt);
 	free(cnt.cert);
 	free(cnt.dec);
+	free(cnt.gt);
+	if (e == KN_OK)
+		e = demo_plant_duplicates(g);
 	if (e != KN_OK)
 		return e;
 	ad.cnt = xcalloc(g->nu, sizeof(*ad.cnt));
@@ -437,6 +506,7 @@ static enum kn_err generate_nation(struct gen *g, int nprov, kn_date first, kn_d
 	demo_build_nation(g, nprov, prov, &np);
 	if ((e = put_units(g)) != KN_OK)
 		return e;
+	memset(&cnt, 0, sizeof(cnt));
 	cnt.cert = xcalloc(g->nu, sizeof(*cnt.cert));
 	cnt.dec = xcalloc(g->nu, sizeof(*cnt.dec));
 	ad.cnt = xcalloc(g->nu, sizeof(*ad.cnt));
@@ -448,6 +518,11 @@ static enum kn_err generate_nation(struct gen *g, int nprov, kn_date first, kn_d
 		 * the members, restarts in each province. */
 		g->ref_prov = nprov ? k + 1 : 79;
 		g->serial = 0;
+		/* Namesakes are kept apart within a province (issue 15): the
+		 * set of one province at a time, as the rest of its plan. */
+		if (g->seen)
+			memset(g->seen, 0, g->capseen * sizeof(*g->seen));
+		g->nseen = 0;
 		g->nm = 0;
 		for (size_t i = from; i < to; i++)
 			nconsider += g->u[i].considering;

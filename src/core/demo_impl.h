@@ -120,8 +120,30 @@ struct cand {
 	kn_date decision;	/* KN_DATE_NONE: not admitted */
 	struct pstep st[MAXSTEPS];
 	int n;
+	/* issue 15 (demo_life.c): a transfer to the cell `dest` (-1: none),
+	 * the letter on t_out and the arrival on t_in (KN_DATE_NONE: still
+	 * in transit at today); the steps dated on or after t_in are the
+	 * destination's. A re-admission (readmit) of a former member who
+	 * left on left_on for left_reason. */
+	int dest;
+	kn_date t_out, t_in;
+	unsigned char readmit;
+	kn_date left_on, member_since;
+	const char *left_reason;
 };
 
+/* A seeded member's transfer (demo_life.c). */
+struct mxfer {
+	int member;		/* index into g->members */
+	int from, to;		/* units */
+	kn_date t_out, t_in;	/* t_in KN_DATE_NONE: in transit */
+};
+
+/* One thing to record in date order: step idx of candidacy cand, or
+ * (idx EV_OUT / EV_IN) the letter or the arrival of the candidacy's
+ * transfer; cand < 0 is the member transfer g->mx[-cand - 1]. */
+#define EV_OUT (-2)
+#define EV_IN (-1)
 struct event {
 	kn_date date;
 	int cand, idx;
@@ -148,6 +170,12 @@ struct gen {
 	struct cand *c;
 	size_t nc;
 	unsigned serial;	/* people's ref serial */
+	struct mxfer *mx;	/* issue 15: the members' transfers */
+	size_t nmx;
+	uint64_t *seen;		/* issue 15: hashes of (folded name, birth) */
+	size_t nseen, capseen;
+	size_t ntransfers, nreadmit, ndup;
+	int readmit_next;	/* the candidacy being planned is a re-admission */
 	size_t npeople, nsteps;
 	struct buf nb, fb;	/* scratch: names, folding */
 };
@@ -175,6 +203,25 @@ void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source
 enum kn_err demo_put_candidate(struct gen *g, struct cand *c);
 /* qsort order of struct event: by date, then candidacy and step. */
 int demo_event_cmp(const void *a, const void *b);
+
+/* The life of records (demo_life.c, issue 15). */
+/* A birth date no earlier person of the same folded name (g->nb) has:
+ * birth, or a few days before it; remembered. */
+kn_date demo_unique_birth(struct gen *g, kn_date birth);
+/* Plan the transfers of the candidacies g->c and of the seeded members. */
+void demo_plan_transfers(struct gen *g);
+/* Record the letter or the arrival of an event through svc_transfer(). */
+enum kn_err demo_record_transfer(struct gen *g, const struct event *ev, int (*gt)[NCOUNT]);
+/* The unit of candidacy c on date d (its cell, or the destination). */
+int demo_unit_on(const struct gen *g, const struct cand *c, kn_date d);
+/* Turn a few of the planned candidacies into re-admissions (before they
+ * are written as people). */
+void demo_plan_readmission(struct gen *g, struct cand *c, kn_date source);
+/* Plant a second record of a few candidates under another ref. */
+enum kn_err demo_plant_duplicates(struct gen *g);
+/* The ref of the n-th planted duplicate's second record would be any
+ * ref; the demo marks them by their serial: 9xxxxx. */
+#define DEMO_DUP_SERIAL 900000u
 
 /* The national tree (demo_nation.c): nprov provinces (or, with nprov 0,
  * one big province as the root) into g->u, each province's units a

@@ -242,6 +242,8 @@ enum kn_err demo_add_members(struct gen *g, size_t from, size_t to)
 			person_init(&p);
 			p.sex = rng_chance(&g->r, d->prof == PR_ARMY ? 50 : 420) ? 'F' : 'M';
 			p.birth_date = date_from_ymd(by, rng_int(&g->r, 1, 12), rng_int(&g->r, 1, 28));
+			make_name(g, e, p.sex);
+			p.birth_date = demo_unique_birth(g, p.birth_date);
 			since = date_add_months(p.birth_date, rng_int(&g->r, 22 * 12, 35 * 12));
 			if (since < date_from_ymd(1980, 1, 1))
 				since = date_from_ymd(1980, 1, 1) + rng_int(&g->r, 0, 3000);
@@ -256,7 +258,6 @@ enum kn_err demo_add_members(struct gen *g, size_t from, size_t to)
 			make_ref(g, p.sex, p.birth_date, g->members[g->nm]);
 			p.ref = xstrdup(g->members[g->nm]);
 			g->nm++;
-			make_name(g, e, p.sex);
 			p.full_name = xstrdup(g->nb.s);
 			p.unit = xstrdup(d->u.code);
 			p.ethnicity = e == E_KHMER ? xstrdup("Khmer") : e == E_HOA ? xstrdup("Hoa") : NULL;
@@ -369,6 +370,8 @@ void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source
 	memset(c, 0, sizeof(*c));
 	c->unit = unit;
 	c->decision = KN_DATE_NONE;
+	c->dest = -1;
+	c->t_out = c->t_in = c->left_on = c->member_since = KN_DATE_NONE;
 	d->ncands++;
 
 	/* The timeline, whole; cut at today below. */
@@ -393,7 +396,9 @@ void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source
 	c->sex = rng_chance(r, pi->female) ? 'F' : 'M';
 	occ = (enum occ)pi->occ[rng_int(r, 0, 9)];
 	student = occ == O_STUDENT;
-	if (student && d->prof == PR_SCHOOL)
+	if (g->readmit_next)
+		age_months = rng_int(r, 33 * 12, 48 * 12);	/* a former member */
+	else if (student && d->prof == PR_SCHOOL)
 		age_months = 18 * 12 + rng_int(r, 2, 10);
 	else if (student)
 		age_months = rng_int(r, 19 * 12, 23 * 12 + 6);
@@ -418,6 +423,8 @@ void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source
 		fate = F_STRUCK;
 	else if (x < (g->small ? 160 : 75) && source >= date_from_ymd(2024, 1, 1))
 		fate = F_STALLED;	/* small: enough to show overdue deadlines */
+	if (g->readmit_next)
+		fate = F_NORMAL;	/* the few re-admissions go through */
 	if (fate == F_STALLED) {
 		static const unsigned char stages[] = { STEP_INTRODUCED, STEP_INTRODUCED,
 			STEP_INTRODUCED, STEP_CELL_VOTE, STEP_CELL_VOTE, STEP_CELL_VOTE,
@@ -580,8 +587,12 @@ enum kn_err demo_put_candidate(struct gen *g, struct cand *c)
 
 	person_init(&p);
 	c->minority = e != E_KINH;
-	make_ref(g, c->sex, c->birth, c->ref);
 	make_name(g, e, c->sex);
+	/* No chance namesake born the same day (issue 15): only the planted
+	 * duplicates are possible duplicates. A day or two earlier keeps
+	 * every age bound of the plan. */
+	c->birth = demo_unique_birth(g, c->birth);
+	make_ref(g, c->sex, c->birth, c->ref);
 	p.ref = xstrdup(c->ref);
 	p.full_name = xstrdup(g->nb.s);
 	p.sex = c->sex;
@@ -606,6 +617,14 @@ enum kn_err demo_put_candidate(struct gen *g, struct cand *c)
 	p.youth_union = c->youth_union;
 	p.trade_union = c->trade_union;
 	p.member_since = p.official_since = KN_DATE_NONE;
+	if (c->readmit) {
+		/* A former member: admitted years before, left for a reason
+		 * that allows re-admission (RULES.md §9). */
+		p.member_since = c->member_since;
+		p.official_since = date_add_months(c->member_since, 12) + rng_int(r, 3, 30);
+		p.left_on = c->left_on;
+		p.left_reason = xstrdup(c->left_reason);
+	}
 	return put_person(g, &p);
 }
 
