@@ -2,7 +2,8 @@
 # demo.sh — `ketnap demo`: the same size and seed give byte-identical
 # exports, another seed gives another city; the exported steps re-import
 # into an empty database (after its units and people) without a single
-# refusal, which proves every generated step obeys the rules; a database
+# refusal, which proves every generated step obeys the rules (the
+# transfers, imported before the steps as docs/formats.md says, too); a database
 # that already has data is refused (exit 1); bad options are usage errors
 # (exit 2); the city is city-sized. Needs $KETNAP.
 set -eu
@@ -14,7 +15,7 @@ export KETNAP_USER=tester
 # The demo is seen from 2025-12-20 whatever the real date; the re-import
 # is judged on the same day.
 export KETNAP_TODAY=2025-12-20
-KINDS="units people quotas steps"
+KINDS="units people quotas transfers steps"
 
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 tmp=$(mktemp -d)
@@ -72,6 +73,9 @@ if awk -F, 'NR > 1 && $3 > "2025-12-20" { exit 1 }' a/steps.csv; then ok; else b
 "$KETNAP" --db "$R" init >/dev/null
 status 0 "$KETNAP" --db "$R" import units a/units.csv
 status 0 "$KETNAP" --db "$R" import people a/people.csv
+# The transfers before the steps (docs/formats.md): each step is judged
+# by the unit of its date.
+status 0 "$KETNAP" --db "$R" import transfers a/transfers.csv
 status 0 "$KETNAP" --db "$R" import steps a/steps.csv
 status 0 "$KETNAP" --db "$R" import quotas a/quotas.csv
 dump "$R" r
