@@ -429,7 +429,7 @@ static enum kn_err plan_candidacies(struct gen *g, size_t from, size_t to, size_
 		g->readmit_next = !g->nation && g->nreadmit < (g->small ? 2u : 8u) &&
 				  source >= date_from_ymd(2023, 1, 1) &&
 				  source <= date_from_ymd(2024, 10, 31) &&
-				  rng_chance(&g->r, g->small ? 250 : 10);
+				  rng_chance(&g->r2, g->small ? 250 : 10);
 		demo_plan_candidacy(g, &g->c[i], unit, source);
 		if (g->readmit_next)
 			demo_plan_readmission(g, &g->c[i], source);
@@ -583,6 +583,7 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 
 	memset(&g, 0, sizeof(g));
 	g.r.s = (uint64_t)seed * 0x2545f4914f6cdd1dULL + 0x6b43a9b5u;
+	g.r2.s = (uint64_t)seed * 0x9e3779b97f4a7c15ULL + 0x15a1b2c3u;
 	g.s = s;
 	g.l = l;
 	g.err = err;

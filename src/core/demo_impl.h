@@ -151,6 +151,9 @@ struct event {
 
 struct gen {
 	struct rng r;
+	/* issue 15's draws (demo_life.c), apart from r so that the plan of
+	 * the candidacies stays what it was for a seed. */
+	struct rng r2;
 	struct store *s;
 	struct ledger *l;
 	struct buf *err;

@@ -110,11 +110,11 @@ void demo_plan_readmission(struct gen *g, struct cand *c, kn_date source)
 	kn_date at20 = date_add_months(c->birth, 20 * 12);
 
 	c->readmit = 1;
-	c->left_reason = PICK(&g->r, readmit_reasons);
+	c->left_reason = PICK(&g->r2, readmit_reasons);
 	/* Sourced three to seven years after leaving, so the cell meets
 	 * well after KN-READMIT-WAIT's 36 months. */
-	c->left_on = date_add_months(source, -rng_int(&g->r, 37, 84));
-	c->member_since = date_add_months(c->left_on, -rng_int(&g->r, 30, 120));
+	c->left_on = date_add_months(source, -rng_int(&g->r2, 37, 84));
+	c->member_since = date_add_months(c->left_on, -rng_int(&g->r2, 30, 120));
 	if (c->member_since < at20)
 		c->member_since = at20;
 	g->nreadmit++;
@@ -127,10 +127,10 @@ void demo_plan_readmission(struct gen *g, struct cand *c, kn_date source)
 static int pick_dest(struct gen *g, int from)
 {
 	const struct dunit *f = &g->u[from];
-	int same = rng_chance(&g->r, 600);
+	int same = rng_chance(&g->r2, 600);
 
 	for (int tries = 0; tries < 200; tries++) {
-		int k = rng_int(&g->r, 0, (int)g->nu - 1);
+		int k = rng_int(&g->r2, 0, (int)g->nu - 1);
 		const struct dunit *d = &g->u[k];
 		if (k == from || !d->considering || d->basic != f->basic || d->nmembers < 4)
 			continue;
@@ -172,7 +172,7 @@ static void plan_candidate_transfer(struct gen *g, struct cand *c)
 	}
 	/* A gap after step k: never from the cell vote to the decision. */
 	for (int tries = 0; tries < 4; tries++) {
-		int k = rng_int(&g->r, 1, c->n - 1);
+		int k = rng_int(&g->r2, 1, c->n - 1);
 		kn_date out, in, next;
 		if (cell >= 0 && k >= cell && (dec < 0 || k < dec))
 			continue;
@@ -182,14 +182,14 @@ static void plan_candidate_transfer(struct gen *g, struct cand *c)
 			 * in transit at today, the others arrived. */
 			if (out >= g->today)
 				continue;
-			in = workday_after(g, out + rng_int(&g->r, 2, 12));
+			in = workday_after(g, out + rng_int(&g->r2, 2, 12));
 			if (out >= g->today - 40 || in >= g->today)
 				in = KN_DATE_NONE;
 		} else {
 			next = c->st[k + 1].date;
 			if (out + 2 > next)
 				continue;
-			in = workday_after(g, out + rng_int(&g->r, 1, 10));
+			in = workday_after(g, out + rng_int(&g->r2, 1, 10));
 			if (in >= next)
 				in = out + 1;
 			if (in >= next)
@@ -209,7 +209,7 @@ void demo_plan_transfers(struct gen *g)
 	/* Candidates: some four in a hundred move during their dossier
 	 * (a year or two each: a few percent a year). */
 	for (size_t i = 0; i < g->nc; i++)
-		if (rng_chance(&g->r, 45))
+		if (rng_chance(&g->r2, 45))
 			plan_candidate_transfer(g, &g->c[i]);
 	/* The seeded members: about two in a hundred a year from 2021. */
 	{
@@ -225,7 +225,7 @@ void demo_plan_transfers(struct gen *g)
 			for (int k = 0; k < d->nmembers; k++) {
 				struct mxfer *m;
 				int dest;
-				if (!rng_chance(&g->r, 100))
+				if (!rng_chance(&g->r2, 100))
 					continue;
 				if ((dest = pick_dest(g, (int)u)) < 0)
 					continue;
@@ -238,8 +238,8 @@ void demo_plan_transfers(struct gen *g)
 				m->from = (int)u;
 				m->to = dest;
 				m->t_out = demo_next_workday(
-					g, first + rng_int(&g->r, 0, (int)(g->today - 2 - first)));
-				m->t_in = workday_after(g, m->t_out + rng_int(&g->r, 2, 20));
+					g, first + rng_int(&g->r2, 0, (int)(g->today - 2 - first)));
+				m->t_in = workday_after(g, m->t_out + rng_int(&g->r2, 2, 20));
 				if (m->t_in > g->today)
 					m->t_in = KN_DATE_NONE;
 			}
@@ -252,7 +252,7 @@ void demo_plan_transfers(struct gen *g)
 			size_t every = g->nmx / (want + 1);
 			for (size_t k = 1; every > 0 && k <= want; k++) {
 				struct mxfer *m = &g->mx[k * every];
-				m->t_out = demo_next_workday(g, g->today - rng_int(&g->r, 5, 70));
+				m->t_out = demo_next_workday(g, g->today - rng_int(&g->r2, 5, 70));
 				if (m->t_out >= g->today)
 					m->t_out = g->today - 1;
 				m->t_in = KN_DATE_NONE;
@@ -340,7 +340,7 @@ static void mistype(struct gen *g, const char *name, struct buf *out)
 
 	buf_reset(out);
 	given = given ? given + 1 : name;
-	if (rng_chance(&g->r, 500) && *given >= 'A' && *given <= 'Z') {
+	if (rng_chance(&g->r2, 500) && *given >= 'A' && *given <= 'Z') {
 		buf_addf(out, "%.*s%c%s", (int)(given - name), name, *given - 'A' + 'a',
 			 given + 1);
 		return;

@@ -105,20 +105,24 @@ static const char *const why_struck[] = {
 
 /* ---- people ---- */
 
+/* The birth province of a ref, drawn before the name: the name may
+ * move the birth date (demo_unique_birth()), and the ref's year with it.
+ * At national size the serial restarts in every province, whose code
+ * makes the ref unique (six digits would not hold the nation). */
+static int ref_province(struct gen *g)
+{
+	int prov = PICK(&g->r, birth_province);
+	return g->ref_prov ? g->ref_prov : prov;
+}
+
 /* A CCCD-like 12-digit ref: birth province, sex and century, year of
  * birth, then a serial that makes it unique. */
-static void make_ref(struct gen *g, char sex, kn_date birth, char out[16])
+static void make_ref(struct gen *g, int prov, char sex, kn_date birth, char out[16])
 {
 	int y = date_year(birth);
 	int cs = (y >= 2000 ? 2 : 0) + (sex == 'F');
 	struct buf b = BUF_INIT;
 
-	int prov = PICK(&g->r, birth_province);
-
-	/* At national size the serial restarts in every province, whose
-	 * code makes the ref unique (six digits would not hold the nation). */
-	if (g->ref_prov)
-		prov = g->ref_prov;
 	buf_addf(&b, "%03d%d%02d%06u", prov, cs, y % 100, ++g->serial);
 	memcpy(out, b.s, b.len < 15 ? b.len + 1 : 16);
 	out[15] = 0;
@@ -238,12 +242,11 @@ enum kn_err demo_add_members(struct gen *g, size_t from, size_t to)
 			int by = rng_int(&g->r, hamlet ? 1952 : 1966, 1992);
 			kn_date since;
 			enum kn_err err;
+			int prov;
 
 			person_init(&p);
 			p.sex = rng_chance(&g->r, d->prof == PR_ARMY ? 50 : 420) ? 'F' : 'M';
 			p.birth_date = date_from_ymd(by, rng_int(&g->r, 1, 12), rng_int(&g->r, 1, 28));
-			make_name(g, e, p.sex);
-			p.birth_date = demo_unique_birth(g, p.birth_date);
 			since = date_add_months(p.birth_date, rng_int(&g->r, 22 * 12, 35 * 12));
 			if (since < date_from_ymd(1980, 1, 1))
 				since = date_from_ymd(1980, 1, 1) + rng_int(&g->r, 0, 3000);
@@ -255,7 +258,11 @@ enum kn_err demo_add_members(struct gen *g, size_t from, size_t to)
 				g->capm = g->capm ? g->capm * 2 : 1024;
 				g->members = xreallocarray(g->members, g->capm, sizeof(*g->members));
 			}
-			make_ref(g, p.sex, p.birth_date, g->members[g->nm]);
+			prov = ref_province(g);
+			make_name(g, e, p.sex);
+			/* No chance namesake born the same day (issue 15). */
+			p.birth_date = demo_unique_birth(g, p.birth_date);
+			make_ref(g, prov, p.sex, p.birth_date, g->members[g->nm]);
 			p.ref = xstrdup(g->members[g->nm]);
 			g->nm++;
 			p.full_name = xstrdup(g->nb.s);
@@ -423,8 +430,6 @@ void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source
 		fate = F_STRUCK;
 	else if (x < (g->small ? 160 : 75) && source >= date_from_ymd(2024, 1, 1))
 		fate = F_STALLED;	/* small: enough to show overdue deadlines */
-	if (g->readmit_next)
-		fate = F_NORMAL;	/* the few re-admissions go through */
 	if (fate == F_STALLED) {
 		static const unsigned char stages[] = { STEP_INTRODUCED, STEP_INTRODUCED,
 			STEP_INTRODUCED, STEP_CELL_VOTE, STEP_CELL_VOTE, STEP_CELL_VOTE,
@@ -433,6 +438,8 @@ void demo_plan_candidacy(struct gen *g, struct cand *c, int unit, kn_date source
 		if (stall == STEP_COMMITTEE_VOTE && d->basic)
 			stall = STEP_CELL_VOTE;
 	}
+	if (g->readmit_next)
+		fate = F_NORMAL;	/* the few re-admissions go through */
 
 	/* source: who nominated them, for which movement. */
 	c->youth_union = age_months <= 30 * 12 + 6 ? rng_chance(r, student ? 950 : 750) : 0;
@@ -584,15 +591,17 @@ enum kn_err demo_put_candidate(struct gen *g, struct cand *c)
 	struct person p;
 	const char *edu = "12/12";
 	const char *rel;
+	int prov;
 
 	person_init(&p);
 	c->minority = e != E_KINH;
+	prov = ref_province(g);
 	make_name(g, e, c->sex);
 	/* No chance namesake born the same day (issue 15): only the planted
 	 * duplicates are possible duplicates. A day or two earlier keeps
 	 * every age bound of the plan. */
 	c->birth = demo_unique_birth(g, c->birth);
-	make_ref(g, c->sex, c->birth, c->ref);
+	make_ref(g, prov, c->sex, c->birth, c->ref);
 	p.ref = xstrdup(c->ref);
 	p.full_name = xstrdup(g->nb.s);
 	p.sex = c->sex;
