@@ -418,27 +418,41 @@ static enum kn_err plan_candidacies(struct gen *g, size_t from, size_t to, size_
 			pick[npick++] = (int)i;
 		}
 	}
-	g->c = xcalloc(ncand ? ncand : 1, sizeof(*g->c));
+	/* Room for the re-admissions too (below). */
+	g->c = xcalloc(ncand + DEMO_READMIT_MAX + 1, sizeof(*g->c));
 	g->nc = 0;
 	for (size_t i = 0; i < ncand && npick > 0; i++) {
 		int unit = pick[rng_int(&g->r, 0, (int)npick - 1)];
 		kn_date source = demo_next_workday(g, first + rng_int(&g->r, 0, (int)(last - first)));
-		/* issue 15: a handful of former members considered again,
-		 * sourced in 2023–2024 so that their decisions fall in the
-		 * report years. The national sizes have none. */
-		g->readmit_next = !g->nation && g->nreadmit < (g->small ? 2u : 8u) &&
-				  source >= date_from_ymd(2023, 1, 1) &&
-				  source <= date_from_ymd(2024, 10, 31) &&
-				  rng_chance(&g->r2, g->small ? 250 : 10);
 		demo_plan_candidacy(g, &g->c[i], unit, source);
-		if (g->readmit_next)
-			demo_plan_readmission(g, &g->c[i], source);
-		g->readmit_next = 0;
 		g->nc++;
 		if ((e = demo_put_candidate(g, &g->c[i])) != KN_OK)
 			break;
 		if (g->progress && !g->nation)
 			g->progress(_("candidates"), i + 1, ncand);
+	}
+	/* issue 15: a handful of former members considered again, sourced
+	 * in 2023–2024 so that their decisions fall in the report years,
+	 * drawn from the second generator and planned after the others, so
+	 * that a seed's other candidacies and refs stay what they were. The
+	 * national sizes have none. */
+	for (int k = 0; e == KN_OK && !g->nation && npick > 0 && k < (g->small ? 2 : DEMO_READMIT_MAX);
+	     k++) {
+		struct rng keep = g->r;
+		int unit = pick[rng_int(&g->r2, 0, (int)npick - 1)];
+		kn_date source = demo_next_workday(
+			g, date_from_ymd(2023, 1, 2) + rng_int(&g->r2, 0, 660));
+		g->r = g->r2;
+		g->readmit_next = 1;
+		demo_plan_candidacy(g, &g->c[g->nc], unit, source);
+		g->readmit_next = 0;
+		g->r2 = g->r;
+		demo_plan_readmission(g, &g->c[g->nc], source);
+		g->r = g->r2;
+		e = demo_put_candidate(g, &g->c[g->nc]);
+		g->nc++;
+		g->r2 = g->r;
+		g->r = keep;
 	}
 	free(pick);
 	return e;

@@ -225,6 +225,8 @@ enum kn_err demo_plant_duplicates(struct gen *g);
 /* The ref of the n-th planted duplicate's second record would be any
  * ref; the demo marks them by their serial: 9xxxxx. */
 #define DEMO_DUP_SERIAL 900000u
+/* The city's re-admissions (the small demo has 2). */
+#define DEMO_READMIT_MAX 8
 
 /* The national tree (demo_nation.c): nprov provinces (or, with nprov 0,
  * one big province as the root) into g->u, each province's units a

@@ -252,7 +252,9 @@ void demo_plan_transfers(struct gen *g)
 			size_t every = g->nmx / (want + 1);
 			for (size_t k = 1; every > 0 && k <= want; k++) {
 				struct mxfer *m = &g->mx[k * every];
-				m->t_out = demo_next_workday(g, g->today - rng_int(&g->r2, 5, 70));
+				/* Every other one past DL-TRANSFER's 30 working days. */
+				m->t_out = demo_next_workday(g, g->today - (k % 2 ? rng_int(&g->r2, 50, 75)
+										: rng_int(&g->r2, 5, 35)));
 				if (m->t_out >= g->today)
 					m->t_out = g->today - 1;
 				m->t_in = KN_DATE_NONE;
