@@ -12,6 +12,13 @@
  * in demo_units.c, the people and the plan in demo_people.c; what they
  * share in demo_impl.h.
  *
+ * The whole life of a record (issue 15, demo_life.c), small and city
+ * sizes: a few re-admitted former members planned after the others;
+ * transfers of candidates and members recorded through svc_transfer()
+ * among the steps, in the same date order; a few planted duplicates
+ * written last. Their draws come from a second generator (r2), so that
+ * a seed's other people and plans are what they were before issue 15.
+ *
  * The province and national sizes (demo_nation.c's tree) cannot be
  * planned whole: 800,000 candidacies of 700 bytes each, and 5.6 million
  * member refs, would be gigabytes. They run the same passes one province
@@ -636,6 +643,9 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	if (e == KN_OK) {
 		buf_addf(&what, "size=%s seed=%lu units=%zu people=%zu candidacies=%zu steps=%zu",
 			 size, seed, g.nu, g.npeople, ncands, g.nsteps);
+		if (!g.nation)
+			buf_addf(&what, " transfers=%zu readmissions=%zu duplicates=%zu",
+				 g.ntransfers, g.nreadmit, g.ndup);
 		if ((e = store_audit(s, l->actor, "demo", "database", size, NULL, what.s)) != KN_OK)
 			buf_addf(err, "%s", store_errmsg(s));
 	}

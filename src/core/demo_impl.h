@@ -4,7 +4,8 @@
  * generator (splitmix64), the occupations, qualifications and kinds of
  * cell, and the generator's state (struct gen) with the passes each file
  * runs for demo.c's demo_generate(); demo_nation.c builds the provinces
- * of the national and province sizes.
+ * of the national and province sizes; demo_life.c adds issue 15's
+ * transfers, re-admissions and planted duplicates.
  */
 #ifndef KN_DEMO_IMPL_H
 #define KN_DEMO_IMPL_H
@@ -222,8 +223,9 @@ int demo_unit_on(const struct gen *g, const struct cand *c, kn_date d);
 void demo_plan_readmission(struct gen *g, struct cand *c, kn_date source);
 /* Plant a second record of a few candidates under another ref. */
 enum kn_err demo_plant_duplicates(struct gen *g);
-/* The ref of the n-th planted duplicate's second record would be any
- * ref; the demo marks them by their serial: 9xxxxx. */
+/* The n-th planted duplicate's second record has the serial (a ref's
+ * digits 7–12) DEMO_DUP_SERIAL + n; no other serial of the demo reaches
+ * it (the city has some 16,500 people), so a test knows them by it. */
 #define DEMO_DUP_SERIAL 900000u
 /* The city's re-admissions (the small demo has 2). */
 #define DEMO_READMIT_MAX 8
