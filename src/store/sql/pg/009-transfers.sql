@@ -32,4 +32,12 @@ CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date, unit_id);
 -- transfers) to keep 0.5% of the rows: the funnel's plan then walks the
 -- period's steps instead of the subtree's candidacies (city demo: 0.2 s
 -- to 0.6 s). ANALYZE samples a fixed number of rows, whatever the size.
-ANALYZE steps;
+-- Never an empty table (a new database): "0 rows" would be believed, and
+-- the first import's plans would scan (store_pg.c's analyze_if_due()).
+DO $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM steps) THEN
+		ANALYZE steps;
+	END IF;
+END
+$$;
