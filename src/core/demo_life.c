@@ -179,8 +179,11 @@ static void plan_candidate_transfer(struct gen *g, struct cand *c)
 		out = workday_after(g, c->st[k].date);
 		if (k == c->n - 1) {
 			/* After the last step so far: the recent ones are still
-			 * in transit at today, the others arrived. */
-			if (out >= g->today)
+			 * in transit at today, the others arrived. Not once the
+			 * person withdrew, was rejected or struck off. */
+			int code = c->st[k].code;
+			if (out >= g->today || code == STEP_WITHDRAWN || code == STEP_REJECTED ||
+			    code == STEP_STRUCK_OFF)
 				continue;
 			in = workday_after(g, out + rng_int(&g->r2, 2, 12));
 			if (out >= g->today - 40 || in >= g->today)

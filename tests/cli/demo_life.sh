@@ -58,6 +58,12 @@ check() {
 		f == 2 && ($1 in cv) && cv[$1] <= $2 && (!($1 in end) || $2 < end[$1]) { print $1 }' \
 		"$name/steps.csv" "$name/transfers.csv" | wc -l)
 	expect_eq "$n" 0 "$name: transfers between a cell vote and its decision"
+	# Nobody moves once withdrawn, rejected or struck off.
+	n=$(awk -F, 'FNR == 1 { f++; next }
+		f == 1 && ($2 == "withdrawn" || $2 == "rejected" || $2 == "struck_off") { end[$1] = $3 }
+		f == 2 && ($1 in end) && end[$1] <= $2 { print $1 }' \
+		"$name/steps.csv" "$name/transfers.csv" | wc -l)
+	expect_eq "$n" 0 "$name: transfers after a candidacy ended"
 	# Candidates moved mid-dossier: their later steps follow (the
 	# destination's), at least once.
 	n=$(awk -F, 'FNR == 1 { f++; next }
