@@ -109,6 +109,22 @@ static void scope_lines(const struct svc_import_scope *sc, const char *file,
 }
 
 /* import_opts.may_override: RULES.md §3, as on the web. */
+/* Print text's lines on stderr, each made safe for a terminal (the
+ * importer quotes cells, but a file name or a warning may hold controls). */
+static void put_safe_lines(const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		struct buf line = BUF_INIT, safe = BUF_INIT;
+		buf_add(&line, p, n);
+		fprintf(stderr, "%s\n", cmd_safe(&safe, line.s));
+		buf_release(&line);
+		buf_release(&safe);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 static int may_override(void *arg, const char *unit_code)
 {
 	return ctx_may_override(arg, unit_code);
@@ -241,16 +257,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		e = import_csv(s, kind, name, data[i], len[i], &io, &st, &err);
 		progress_done();
 		/* The importer quotes cells: no terminal controls. */
-		for (const char *p = err.s; *p;) {
-			const char *nl = strchr(p, '\n');
-			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-			struct buf line = BUF_INIT, safe = BUF_INIT;
-			buf_add(&line, p, n);
-			fprintf(stderr, "%s\n", cmd_safe(&safe, line.s));
-			buf_release(&line);
-			buf_release(&safe);
-			p += n + (nl ? 1 : 0);
-		}
+		put_safe_lines(err.s);
 		problems += st.problems;
 		if (e == KN_EIO || e == KN_ENOMEM || e == KN_ECONFLICT)
 			io_fail = 1;
@@ -291,16 +298,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		status = EXIT_REFUSED;
 	} else {
 		/* Warnings refuse nothing (exit 0): stderr, made safe. */
-		for (const char *p = warn.s; *p;) {
-			const char *nl = strchr(p, '\n');
-			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-			struct buf line = BUF_INIT, safe = BUF_INIT;
-			buf_add(&line, p, n);
-			fprintf(stderr, "%s\n", cmd_safe(&safe, line.s));
-			buf_release(&line);
-			buf_release(&safe);
-			p += n + (nl ? 1 : 0);
-		}
+		put_safe_lines(warn.s);
 		fputs(out.s, stdout);
 		if (io.dry_run)
 			printf("%s\n", _("dry run: the files are valid; nothing was written"));

@@ -56,22 +56,6 @@ static const char *who(const struct rule_facts *f)
 	return _("the candidate");
 }
 
-struct datestr {
-	char s[11];
-};
-
-static struct datestr ds(kn_date d)
-{
-	struct datestr r;
-	if (d == KN_DATE_NONE) {
-		r.s[0] = '?';
-		r.s[1] = '\0';
-	} else {
-		date_format_user(d, r.s);
-	}
-	return r;
-}
-
 int readmit_leaving(const struct person *p, const struct candidacy *c, size_t nc,
 		    kn_date source, kn_date *on, const char **reason)
 {
@@ -140,13 +124,13 @@ int readmit_check_never(const struct rule_facts *f, struct buf *msg)
 		return 0;
 	if (!reason) {
 		buf_addf(msg, _("%s left the Party on %s, but why is not recorded; record the reason (left_reason) before a re-admission is considered."),
-			 who(f), ds(f->readmit_left_on).s);
+			 who(f), date_user(f->readmit_left_on).s);
 		return 1;
 	}
 	for (size_t i = 0; never[i]; i++)
 		if (strcmp(reason, never[i]) == 0) {
 			buf_addf(msg, _("%s left the Party on %s (%s); a person who left for that reason can never be re-admitted, so end the candidacy (or correct left_reason if it is wrong)."),
-				 who(f), ds(f->readmit_left_on).s, readmit_reason_label(reason));
+				 who(f), date_user(f->readmit_left_on).s, readmit_reason_label(reason));
 			return 1;
 		}
 	return 0;
@@ -158,7 +142,7 @@ int readmit_check_once(const struct rule_facts *f, struct buf *msg)
 	if (!f->readmission || !f->readmit_already)
 		return 0;
 	buf_addf(msg, _("%s was already re-admitted once and left the Party again on %s; nobody is re-admitted twice, so end the candidacy (or correct readmitted if it is wrong)."),
-		 who(f), ds(f->readmit_left_on).s);
+		 who(f), date_user(f->readmit_left_on).s);
 	return 1;
 }
 
@@ -186,7 +170,7 @@ int readmit_check_wait(const struct rule_facts *f, struct buf *msg)
 	if (d == KN_DATE_NONE || d < due) {
 		m = d == KN_DATE_NONE ? 0 : date_months_between(left, d);
 		buf_addf(msg, _("%s left the Party on %s, only %d months before the cell meeting on %s; a re-admission needs at least %d months, so hold the cell meeting on or after %s."),
-			 who(f), ds(left).s, m < 0 ? 0 : m, ds(d).s, wait, ds(due).s);
+			 who(f), date_user(left).s, m < 0 ? 0 : m, date_user(d).s, wait, date_user(due).s);
 		return 1;
 	}
 	if (!reason || strcmp(reason, "minor_crime") != 0)
@@ -201,7 +185,7 @@ int readmit_check_wait(const struct rule_facts *f, struct buf *msg)
 		return 0;
 	m = date_months_between(p->record_cleared_on, d);
 	buf_addf(msg, _("The criminal record of %s was cleared on %s, only %d months before the cell meeting on %s; after a less serious crime at least %d months are needed, so hold the cell meeting on or after %s."),
-		 who(f), ds(p->record_cleared_on).s, m < 0 ? 0 : m, ds(d).s, crime_wait, ds(due).s);
+		 who(f), date_user(p->record_cleared_on).s, m < 0 ? 0 : m, date_user(d).s, crime_wait, date_user(due).s);
 	return 1;
 }
 

@@ -71,23 +71,6 @@ static const char *intro_name(const struct introducer_facts *in)
 	return in->ref ? in->ref : "?";
 }
 
-/* A date as the user's language writes it; "?" when absent. */
-struct datestr {
-	char s[11];
-};
-
-static struct datestr ds(kn_date d)
-{
-	struct datestr r;
-	if (d == KN_DATE_NONE) {
-		r.s[0] = '?';
-		r.s[1] = '\0';
-	} else {
-		date_format_user(d, r.s);
-	}
-	return r;
-}
-
 /* The latest (last recorded) prior step with code c, or NULL. */
 static const struct step *last_of(const struct rule_facts *f, enum step_code c)
 {
@@ -128,13 +111,13 @@ static int check_order(const struct rule_facts *f, struct buf *msg)
 	}
 	if (f->today != KN_DATE_NONE && s->date > f->today) {
 		buf_addf(msg, _("The %s of %s is dated %s, after today (%s); record a step only once it has happened."),
-			 label(c), who(f), ds(s->date).s, ds(f->today).s);
+			 label(c), who(f), date_user(s->date).s, date_user(f->today).s);
 		return 1;
 	}
 	if (c == STEP_SOURCE) {
 		if (f->nprior > 0 && f->prior) {
 			buf_addf(msg, _("%s already has a candidacy open since %s; a source step starts a new candidacy, so end the open one first (withdrawn or rejected)."),
-				 who(f), ds(f->prior[0].date).s);
+				 who(f), date_user(f->prior[0].date).s);
 			return 1;
 		}
 		return 0;
@@ -148,7 +131,7 @@ static int check_order(const struct rule_facts *f, struct buf *msg)
 		const struct step_info *pi = step_info(f->prior[i].code);
 		if (pi && (pi->ending || pi->code == STEP_OFFICIAL)) {
 			buf_addf(msg, _("The candidacy of %s is closed (%s on %s); record source to start a new one."),
-				 who(f), label(pi->code), ds(f->prior[i].date).s);
+				 who(f), label(pi->code), date_user(f->prior[i].date).s);
 			return 1;
 		}
 	}
@@ -156,7 +139,7 @@ static int check_order(const struct rule_facts *f, struct buf *msg)
 		const struct step *src = last_of(f, STEP_SOURCE);
 		if (src && src->date != KN_DATE_NONE && s->date < src->date) {
 			buf_addf(msg, _("The mentor assignment of %s is dated %s, before the source step of %s; date it on or after that day."),
-				 who(f), ds(s->date).s, ds(src->date).s);
+				 who(f), date_user(s->date).s, date_user(src->date).s);
 			return 1;
 		}
 		return 0;
@@ -181,14 +164,14 @@ static int check_order(const struct rule_facts *f, struct buf *msg)
 			const struct step *cv = last_of(f, STEP_CELL_VOTE);
 			if (cv) {
 				buf_addf(msg, _("The %s of %s cannot be recorded again after the cell meeting of %s; it may be repeated only before the cell meeting."),
-					 label(c), who(f), ds(cv->date).s);
+					 label(c), who(f), date_user(cv->date).s);
 				return 1;
 			}
 		} else {
 			const struct step *again = last_of(f, c);
 			if (again) {
 				buf_addf(msg, _("The %s of %s was already recorded on %s and cannot be recorded twice; correct the recorded step instead of adding another."),
-					 label(c), who(f), ds(again->date).s);
+					 label(c), who(f), date_user(again->date).s);
 				return 1;
 			}
 		}
@@ -204,7 +187,7 @@ static int check_order(const struct rule_facts *f, struct buf *msg)
 	}
 	if (latest && s->date < latest->date) {
 		buf_addf(msg, _("The %s of %s is dated %s, earlier than the %s already recorded on %s; steps must be dated in order, so correct the date."),
-			 label(c), who(f), ds(s->date).s, label(latest->code), ds(latest->date).s);
+			 label(c), who(f), date_user(s->date).s, label(latest->code), date_user(latest->date).s);
 		return 1;
 	}
 	return 0;
@@ -217,7 +200,7 @@ static int check_open(const struct rule_facts *f, struct buf *msg)
 {
 	if (f->is_member && f->member_since != KN_DATE_NONE) {
 		buf_addf(msg, _("%s has been a Party member since %s and cannot start a candidacy on %s; check that this is the right person and the dates."),
-			 who(f), ds(f->member_since).s, ds(f->step->date).s);
+			 who(f), date_user(f->member_since).s, date_user(f->step->date).s);
 		return 1;
 	}
 	if (f->is_member) {
@@ -242,12 +225,12 @@ static int age_months(const struct rule_facts *f, struct buf *msg)
 
 	if (birth == KN_DATE_NONE) {
 		buf_addf(msg, _("The birth date of %s is not recorded, so their age on %s (%s) is unknown; record the birth date."),
-			 who(f), ds(s->date).s, label(s->code));
+			 who(f), date_user(s->date).s, label(s->code));
 		return -1;
 	}
 	if (s->date == KN_DATE_NONE || s->date < birth) {
 		buf_addf(msg, _("The birth date of %s (%s) is after the %s of %s; correct the birth date."),
-			 who(f), ds(birth).s, label(s->code), ds(s->date).s);
+			 who(f), date_user(birth).s, label(s->code), date_user(s->date).s);
 		return -1;
 	}
 	return date_months_between(birth, s->date);
@@ -264,7 +247,7 @@ static int check_age(const struct rule_facts *f, struct buf *msg)
 	buf_addf(msg, ngettext("%s is %d years %d month old on %s (%s); the minimum is %d years.",
 			       "%s is %d years %d months old on %s (%s); the minimum is %d years.",
 			       (unsigned long)(m % 12)),
-		 who(f), m / 12, m % 12, ds(f->step->date).s, label(f->step->code),
+		 who(f), m / 12, m % 12, date_user(f->step->date).s, label(f->step->code),
 		 f->policy->age_min_years);
 	return 1;
 }
@@ -284,7 +267,7 @@ static int check_age_max(const struct rule_facts *f, struct buf *msg)
 	buf_addf(msg, ngettext("%s is %d years %d month old on %s (%s), above the maximum of %d years; record the consent of the province-level standing committee (its document number) to admit them.",
 			       "%s is %d years %d months old on %s (%s), above the maximum of %d years; record the consent of the province-level standing committee (its document number) to admit them.",
 			       (unsigned long)(m % 12)),
-		 who(f), m / 12, m % 12, ds(f->step->date).s, label(f->step->code),
+		 who(f), m / 12, m % 12, date_user(f->step->date).s, label(f->step->code),
 		 f->policy->age_max_years);
 	return 1;
 }
@@ -328,7 +311,7 @@ static int check_cert(const struct rule_facts *f, struct buf *msg)
 	    t->date >= date_add_months(d, -f->policy->certificate_valid_months))
 		return 0;
 	buf_addf(msg, _("The Party awareness certificate of %s is dated %s, more than %d months before the cell meeting on %s; record a new certificate (trained) first."),
-		 who(f), ds(t->date).s, f->policy->certificate_valid_months, ds(d).s);
+		 who(f), date_user(t->date).s, f->policy->certificate_valid_months, date_user(d).s);
 	return 1;
 }
 
@@ -347,7 +330,7 @@ static int check_intro_full(const struct rule_facts *f, struct buf *msg)
 		if (in->official_since == KN_DATE_NONE || d == KN_DATE_NONE ||
 		    in->official_since > d) {
 			buf_addf(msg, _("Introducer %s is not a full member on %s (the introduction of %s); only a full member may introduce, so choose another introducer."),
-				 intro_name(in), ds(d).s, who(f));
+				 intro_name(in), date_user(d).s, who(f));
 			return 1;
 		}
 	}
@@ -372,7 +355,7 @@ static int check_intro_time(const struct rule_facts *f, struct buf *msg)
 		if (m >= f->policy->introducer_min_months)
 			continue;
 		buf_addf(msg, _("Introducer %s has known %s since %s, only %d months before the introduction on %s; at least %d months are needed, so choose another introducer or introduce later."),
-			 intro_name(in), who(f), ds(in->since).s, m < 0 ? 0 : m, ds(d).s,
+			 intro_name(in), who(f), date_user(in->since).s, m < 0 ? 0 : m, date_user(d).s,
 			 f->policy->introducer_min_months);
 		return 1;
 	}
@@ -447,7 +430,7 @@ static int check_dossier_age(const struct rule_facts *f, struct buf *msg)
 	    in->date >= date_add_months(d, -f->policy->dossier_max_age_months))
 		return 0;
 	buf_addf(msg, _("The introduction of %s is dated %s, more than %d months before the cell meeting on %s; record fresh introductions (introduced) first."),
-		 who(f), ds(in->date).s, f->policy->dossier_max_age_months, ds(d).s);
+		 who(f), date_user(in->date).s, f->policy->dossier_max_age_months, date_user(d).s);
 	return 1;
 }
 
@@ -459,28 +442,28 @@ static int check_cell_vote(const struct rule_facts *f, struct buf *msg)
 
 	if (s->votes_for == -1 || s->votes_total == -1) {
 		buf_addf(msg, _("The votes of the %s on %s are not recorded; record the votes for and the number of full members."),
-			 label(s->code), ds(s->date).s);
+			 label(s->code), date_user(s->date).s);
 		return 1;
 	}
 	if (s->votes_for < 0 || s->votes_total < 0 || s->votes_for > s->votes_total) {
 		buf_addf(msg, _("The %s on %s records %d votes for out of %d full members, which is impossible (more votes than members); correct the figures."),
-			 label(s->code), ds(s->date).s, s->votes_for, s->votes_total);
+			 label(s->code), date_user(s->date).s, s->votes_for, s->votes_total);
 		return 1;
 	}
 	if (s->votes_total < f->policy->cell_min_full_members) {
 		buf_addf(msg, _("The cell had only %d full members at the %s on %s; at least %d are needed, so correct the number or have the case considered where enough full members sit."),
-			 s->votes_total, label(s->code), ds(s->date).s, f->policy->cell_min_full_members);
+			 s->votes_total, label(s->code), date_user(s->date).s, f->policy->cell_min_full_members);
 		return 1;
 	}
 	if (fraction_met(fr, s->votes_for, s->votes_total))
 		return 0;
 	if (fr->strict)
 		buf_addf(msg, _("Only %d of %d full members voted for %s at the %s on %s; more than %d/%d (%d votes) are needed, so the proposal did not pass: record it as rejected (or struck_off during probation) instead."),
-			 s->votes_for, s->votes_total, who(f), label(s->code), ds(s->date).s,
+			 s->votes_for, s->votes_total, who(f), label(s->code), date_user(s->date).s,
 			 fr->num, fr->den, votes_needed(fr, s->votes_total));
 	else
 		buf_addf(msg, _("Only %d of %d full members voted for %s at the %s on %s; at least %d/%d (%d votes) are needed, so the proposal did not pass: record it as rejected (or struck_off during probation) instead."),
-			 s->votes_for, s->votes_total, who(f), label(s->code), ds(s->date).s,
+			 s->votes_for, s->votes_total, who(f), label(s->code), date_user(s->date).s,
 			 fr->num, fr->den, votes_needed(fr, s->votes_total));
 	return 1;
 }
@@ -494,23 +477,23 @@ static int check_committee_vote(const struct rule_facts *f, struct buf *msg)
 
 	if (s->votes_for == -1 || s->votes_total == -1) {
 		buf_addf(msg, _("The votes of the %s on %s are not recorded; record the votes for and the number of committee members."),
-			 label(s->code), ds(s->date).s);
+			 label(s->code), date_user(s->date).s);
 		return 1;
 	}
 	if (s->votes_for < 0 || s->votes_total <= 0 || s->votes_for > s->votes_total) {
 		buf_addf(msg, _("The %s on %s records %d votes for out of %d committee members, which is impossible (more votes than members); correct the figures."),
-			 label(s->code), ds(s->date).s, s->votes_for, s->votes_total);
+			 label(s->code), date_user(s->date).s, s->votes_for, s->votes_total);
 		return 1;
 	}
 	if (fraction_met(fr, s->votes_for, s->votes_total))
 		return 0;
 	if (fr->strict)
 		buf_addf(msg, _("Only %d of %d committee members voted for %s at the %s on %s; more than %d/%d (%d votes) are needed, so the proposal did not pass: record it as rejected instead."),
-			 s->votes_for, s->votes_total, who(f), label(s->code), ds(s->date).s,
+			 s->votes_for, s->votes_total, who(f), label(s->code), date_user(s->date).s,
 			 fr->num, fr->den, votes_needed(fr, s->votes_total));
 	else
 		buf_addf(msg, _("Only %d of %d committee members voted for %s at the %s on %s; at least %d/%d (%d votes) are needed, so the proposal did not pass: record it as rejected instead."),
-			 s->votes_for, s->votes_total, who(f), label(s->code), ds(s->date).s,
+			 s->votes_for, s->votes_total, who(f), label(s->code), date_user(s->date).s,
 			 fr->num, fr->den, votes_needed(fr, s->votes_total));
 	return 1;
 }
@@ -556,7 +539,7 @@ static int check_ceremony_late(const struct rule_facts *f, struct buf *msg)
 	if (n <= f->policy->deadline_ceremony_workdays)
 		return 0;
 	buf_addf(msg, _("The admission ceremony of %s on %s is %d working days after the decision of %s; the limit is %d working days, so record the higher committee's consent to hold it later."),
-		 who(f), ds(d).s, n, ds(dec->date).s, f->policy->deadline_ceremony_workdays);
+		 who(f), date_user(d).s, n, date_user(dec->date).s, f->policy->deadline_ceremony_workdays);
 	return 1;
 }
 
@@ -576,8 +559,8 @@ static int check_probation(const struct rule_facts *f, struct buf *msg)
 	if (f->step->date != KN_DATE_NONE && f->step->date >= end)
 		return 0;
 	buf_addf(msg, _("The probation of %s runs until %s (%d months after the ceremony of %s); the cell may consider full membership from that date, not on %s."),
-		 who(f), ds(end).s, f->policy->probation_months, ds(cer->date).s,
-		 ds(f->step->date).s);
+		 who(f), date_user(end).s, f->policy->probation_months, date_user(cer->date).s,
+		 date_user(f->step->date).s);
 	return 1;
 }
 
@@ -588,7 +571,7 @@ static int check_strike(const struct rule_facts *f, struct buf *msg)
 
 	if (off) {
 		buf_addf(msg, _("%s is already a full member (decision of %s); striking off applies only during probation, so handle it under the rules for full members."),
-			 who(f), ds(off->date).s);
+			 who(f), date_user(off->date).s);
 		return 1;
 	}
 	if (!last_of(f, STEP_CEREMONY)) {

@@ -151,6 +151,18 @@ void date_format_user(kn_date d, char out[11])
 		date_format_iso(d, out);
 }
 
+struct date_text date_user(kn_date d)
+{
+	struct date_text r;
+	if (d == KN_DATE_NONE) {
+		r.s[0] = '?';
+		r.s[1] = '\0';
+	} else {
+		date_format_user(d, r.s);
+	}
+	return r;
+}
+
 int date_weekday(kn_date d)
 {
 	/* 1970-01-01 was a Thursday (4). */

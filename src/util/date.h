@@ -38,6 +38,12 @@ void date_format_iso(kn_date d, char out[11]);
 void date_format_vn(kn_date d, char out[11]);
 /* The date as the user's language writes it: vi "15/01/2012", en "2012-01-15". */
 void date_format_user(kn_date d, char out[11]);
+/* The same as a value, for messages: date_user(d).s is "?" for
+ * KN_DATE_NONE (a rule that names a date its facts lack). */
+struct date_text {
+	char s[11];
+};
+struct date_text date_user(kn_date d);
 
 /* ISO weekday: 1 = Monday … 7 = Sunday. */
 int date_weekday(kn_date d);

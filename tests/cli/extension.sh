@@ -8,6 +8,7 @@
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
@@ -16,26 +17,7 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db ext) KETNAP_TODAY=2025-10-20 KETNAP_USER=root LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
-has() { # has FILE TEXT
-	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-lacks() {
-	if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; else ok; fi
-}
-eq() { # eq WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi
-}
 nx() { kn_sql "$KETNAP_DB" "SELECT count(*) FROM decision_extensions"; }
 
 cat >units.csv <<'CSV'
@@ -85,9 +67,9 @@ expect 0 "$K" step C3 decision --date 2025-07-01 --doc 12-QĐ/QU --org CT.BT
 # 7-11 (29), 14-18 (34), 21-25 (39), Jul 28-Aug 1 (44), 4-8 (49),
 # 11-15 (54), 18-22 (59), Mon Aug 25 (60).
 report() { "$K" report deadlines --unit CT --as-of "$1" --format csv | grep "^C1,.*DL-DECISION"; }
-eq "no extension: the 60th working day" "$(report 2025-08-25)" \
+same "no extension: the 60th working day" "$(report 2025-08-25)" \
 	"C1,Nguyễn Thị Kim Thảo,CT.BT.P1.KV1,DL-DECISION,2025-08-25,0,due"
-eq "no extension: the 61st" "$(report 2025-08-26)" \
+same "no extension: the 61st" "$(report 2025-08-26)" \
 	"C1,Nguyễn Thị Kim Thảo,CT.BT.P1.KV1,DL-DECISION,2025-08-25,-1,overdue"
 
 # ---- who may extend: the competent committee of KV1 is CT.BT ----
@@ -98,7 +80,7 @@ expect 1 env KETNAP_USER=p1appr "$K" extend C1 --doc 40-QĐ/QU --date 2025-08-20
 has err "p1appr, approver of CT.BT.P1, may not extend"
 expect 1 env KETNAP_USER=dnappr "$K" extend C1 --doc 40-QĐ/QU --date 2025-08-20
 has err "no person with ref C1"
-eq "nothing written by a refusal" "$(nx)" 0
+same "nothing written by a refusal" "$(nx)" 0
 
 # ---- when: after the cell vote, before the decision, not after today ----
 expect 1 "$K" extend C2 --doc 40-QĐ/QU --date 2025-08-20
@@ -114,7 +96,7 @@ has err "--doc"
 expect 2 "$K" extend C1 --doc 40-QĐ/QU --date 2025-02-30
 expect 1 "$K" extend C9 --doc 40-QĐ/QU
 has err "no person with ref C9"
-eq "nothing written by a refusal" "$(nx)" 0
+same "nothing written by a refusal" "$(nx)" 0
 
 # ---- the approver of CT.BT extends it on 2025-08-20 ----
 # 90 working days: from the 60th (Mon Aug 25) on, Aug 26-29 (64), Mon Sep 1
@@ -122,23 +104,23 @@ eq "nothing written by a refusal" "$(nx)" 0
 # 8-12 (72), 15-19 (77), 22-26 (82), Sep 29-Oct 3 (87), Oct 6, 7, Wed 8 (90).
 expect 0 env KETNAP_USER=btappr "$K" extend C1 --doc 40-QĐ/QU --date 2025-08-20
 has out "extended: the decision deadline (DL-DECISION) of C1, Nguyễn Thị Kim Thảo on 2025-08-20 by CT.BT (40-QĐ/QU): due 2025-10-08 instead of 2025-08-25"
-eq "the row" "$(kn_sql "$KETNAP_DB" "SELECT x.date, x.doc_no, u.code, x.actor FROM decision_extensions x JOIN units u ON u.id = x.unit_id")" \
+same "the row" "$(kn_sql "$KETNAP_DB" "SELECT x.date, x.doc_no, u.code, x.actor FROM decision_extensions x JOIN units u ON u.id = x.unit_id")" \
 	"2025-08-20|40-QĐ/QU|CT.BT|btappr"
-eq "its audit entry" "$(kn_sql "$KETNAP_DB" "SELECT actor, action, entity, key, after FROM audit WHERE action = 'decision-extension'")" \
+same "its audit entry" "$(kn_sql "$KETNAP_DB" "SELECT actor, action, entity, key, after FROM audit WHERE action = 'decision-extension'")" \
 	"btappr|decision-extension|candidacy|C1|decision_extension,2025-08-20,40-QĐ/QU,CT.BT"
 # once
 expect 1 "$K" extend C1 --doc 41-QĐ/QU --date 2025-08-21
 has err "was already extended on 2025-08-20 by CT.BT (40-QĐ/QU); it is extended once"
-eq "still one" "$(nx)" 1
+same "still one" "$(nx)" 1
 
 # the report: as of a day before the extension it was not extended yet
-eq "before the extension's date" "$(report 2025-08-19)" \
+same "before the extension's date" "$(report 2025-08-19)" \
 	"C1,Nguyễn Thị Kim Thảo,CT.BT.P1.KV1,DL-DECISION,2025-08-25,4,due"
-eq "extended: the 61st working day" "$(report 2025-08-26)" \
+same "extended: the 61st working day" "$(report 2025-08-26)" \
 	"C1,Nguyễn Thị Kim Thảo,CT.BT.P1.KV1,DL-DECISION,2025-10-08,29,due"
-eq "extended: the 90th working day" "$(report 2025-10-08)" \
+same "extended: the 90th working day" "$(report 2025-10-08)" \
 	"C1,Nguyễn Thị Kim Thảo,CT.BT.P1.KV1,DL-DECISION,2025-10-08,0,due"
-eq "extended: the 91st" "$(report 2025-10-09)" \
+same "extended: the 91st" "$(report 2025-10-09)" \
 	"C1,Nguyễn Thị Kim Thảo,CT.BT.P1.KV1,DL-DECISION,2025-10-08,-1,overdue"
 
 # person show, today 2025-10-20: Oct 9, 10, 13-17, 20 are 8 working days late
@@ -160,10 +142,10 @@ get() { curl -s -H "Authorization: Bearer $TB" "$KN_WEB_URL$1" >body; }
 py() { python3 -c "import json,sys; d=json.load(open('body')); print($1)"; }
 web 2025-10-08
 get /api/v1/people/C1
-eq "api person on the 90th" "$(py '[(x["code"], x["due"], x["workdays_left"], x["status"], x.get("extended")) for x in d["deadlines"]]')" \
+same "api person on the 90th" "$(py '[(x["code"], x["due"], x["workdays_left"], x["status"], x.get("extended")) for x in d["deadlines"]]')" \
 	"[('DL-DECISION', '2025-10-08', 0, 'due', True)]"
 get /api/v1/decisions
-eq "decisions queue on the 90th" "$(py '[(x["ref"], x["due"], x["workdays_left"]) for x in d["queue"]]' 2>&1)" \
+same "decisions queue on the 90th" "$(py '[(x["ref"], x["due"], x["workdays_left"]) for x in d["queue"]]' 2>&1)" \
 	"[('C1', '2025-10-08', 0)]"
 [ "$(kn_web_login jar btappr bt-password-1)" = 303 ] && ok || bad "btappr signs in"
 curl -s -b jar "$KN_WEB_URL/" >dash
@@ -176,10 +158,10 @@ lacks dash '25/08/2025'
 lacks queue '25/08/2025'
 web 2025-10-09
 get /api/v1/people/C1
-eq "api person on the 91st" "$(py '[(x["due"], x["workdays_left"], x["status"]) for x in d["deadlines"]]')" \
+same "api person on the 91st" "$(py '[(x["due"], x["workdays_left"], x["status"]) for x in d["deadlines"]]')" \
 	"[('2025-10-08', -1, 'overdue')]"
 get /api/v1/decisions
-eq "decisions queue on the 91st" "$(py '[(x["ref"], x["due"], x["workdays_left"]) for x in d["queue"]]' 2>&1)" \
+same "decisions queue on the 91st" "$(py '[(x["ref"], x["due"], x["workdays_left"]) for x in d["queue"]]' 2>&1)" \
 	"[('C1', '2025-10-08', -1)]"
 [ "$(kn_web_login jar btappr bt-password-1)" = 303 ] && ok || bad "btappr signs in"
 curl -s -b jar "$KN_WEB_URL/" >dash
@@ -196,7 +178,7 @@ extend() { # extend JAR CSRF REF DOC DATE
 	code=$(curl -s -o page -w '%{http_code}' -b "$1" --data-urlencode "csrf=$2" \
 		--data-urlencode "doc_no=$4" --data-urlencode "date=$5" "$KN_WEB_URL/extend/$3")
 }
-st() { eq "$2: status" "$code" "$1"; }
+st() { same "$2: status" "$code" "$1"; }
 page ej C2
 lacks page 'action="/extend/C2"'
 et=$(csrf)
@@ -218,10 +200,10 @@ extend jar "" C2 50-QĐ/QU 01/10/2025
 st 403 "without the CSRF token"
 extend jar "$bt" C2 50-QĐ/QU 10/10/2025
 st 422 "dated after the server's today"
-eq "nothing written by the refusals" "$(nx)" 1
+same "nothing written by the refusals" "$(nx)" 1
 extend jar "$bt" C2 '<i>50-QĐ/QU' 01/10/2025
 st 303 "btappr extends C2"
-eq "C2's row" "$(kn_sql "$KETNAP_DB" "SELECT x.date, x.doc_no, u.code, x.actor FROM decision_extensions x JOIN units u ON u.id = x.unit_id JOIN candidacies c ON c.id = x.candidacy_id JOIN people p ON p.id = c.person_id WHERE p.ref = 'C2'")" \
+same "C2's row" "$(kn_sql "$KETNAP_DB" "SELECT x.date, x.doc_no, u.code, x.actor FROM decision_extensions x JOIN units u ON u.id = x.unit_id JOIN candidacies c ON c.id = x.candidacy_id JOIN people p ON p.id = c.person_id WHERE p.ref = 'C2'")" \
 	"2025-10-01|<i>50-QĐ/QU|CT.BT|btappr"
 page jar C2
 has page '&lt;i&gt;50-QĐ/QU'
@@ -234,11 +216,10 @@ lacks page 'action="/extend/C2"'
 # (12), 15-19 (17), 22-26 (22), Dec 29-31 (25), Jan 1 holiday, Jan 2 (26),
 # 5-8 (30): Thu 2026-01-08.
 curl -s -H "Authorization: Bearer $TB" "$KN_WEB_URL/api/v1/people/C2" >body
-eq "C2's deadline moved" "$(py '[(x["code"], x["due"], x.get("extended")) for x in d["deadlines"]]')" \
+same "C2's deadline moved" "$(py '[(x["code"], x["due"], x.get("extended")) for x in d["deadlines"]]')" \
 	"[('DL-DECISION', '2026-01-08', True)]"
 extend jar "$bt" C2 51-QĐ/QU 02/10/2025
 st 422 "a second extension"
 kn_web_stop
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

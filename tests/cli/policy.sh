@@ -9,6 +9,7 @@
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
@@ -17,26 +18,7 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db policy) KETNAP_TODAY=2027-03-01 KETNAP_USER=root LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
-has() { # has FILE TEXT
-	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-lacks() {
-	if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; else ok; fi
-}
-same() { # same WHAT TEXT WANT-TEXT
-	if [ "$2" = "$3" ]; then ok; else bad "$1: got"; echo "$2" | sed 's/^/  | /' >&2; fi
-}
 
 cat >units.csv <<'CSV'
 code,parent,name,kind,may_admit,sector,special_area
@@ -220,5 +202,4 @@ same "audit update" "$(kn_sql "$KETNAP_DB" "SELECT action, before, after FROM au
 expect 1 "$K" check C1 cell_vote --date 2027-01-04 --for 4 --of 4
 has err "KN-CELL-VOTE:"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -11,6 +11,7 @@
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
@@ -20,26 +21,7 @@ export KETNAP_DB=$(kn_db k) KETNAP_TODAY=2016-12-31 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
 KINDS="units people quotas holidays steps"
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() { # expect STATUS CMD...: stdout in out, stderr in err
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
-has() { # has FILE TEXT
-	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-lacks() { # lacks FILE TEXT
-	if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; sed 's/^/  | /' "$1" >&2; else ok; fi
-}
-is() { # is WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi
-}
 field() { # field FILE REF N: column N of REF's row
 	awk -F, -v r="$2" -v n="$3" '$1 == r { print $n }' "$1"
 }
@@ -101,8 +83,8 @@ expect 0 "$K" export people -o people1.csv
 has people1.csv "ref,full_name,sex,birth_date,unit,ethnicity,religion,education,qualification,occupation,youth_union,trade_union,member_since,official_since,phone,note,left_on,left_reason,record_cleared_on,readmitted"
 has people1.csv "W1,Nguyễn Văn Bình,M,1975-04-05,CT.BT.P1.KV1,,,12/12,,,0,0,2000-01-01,2001-01-01,,,2009-05-15,expelled,,0"
 has people1.csv "K1,Phạm Thị Lan,F,1978-06-07,CT.BT.P1.KV1,,,12/12,,,0,0,2001-01-01,2002-01-01,,,2005-03-01,minor_crime,2007-02-10,0"
-is "O1 readmitted" "$(field people1.csv O1 20)" 1
-is "S1 left_on (never left)" "$(field people1.csv S1 17)" ""
+same "O1 readmitted" "$(field people1.csv O1 20)" 1
+same "S1 left_on (never left)" "$(field people1.csv S1 17)" ""
 # re-importing the export changes nothing
 expect 0 "$K" import people people1.csv
 has out "16 unchanged"
@@ -172,16 +154,16 @@ expect 0 "$K" step W1 committee_vote --date 2012-05-20 --for 5 --of 9
 refused KN-READMIT-AUTHORITY "$K" step W1 decision --date 2012-05-25 --doc QĐ-W1 --org CT.BT.P1
 has err "must be decided by CT.BT"
 lacks err "KN-AUTHORITY:"
-is "W1 readmitted before the decision" "$(person_field W1 20)" 0
+same "W1 readmitted before the decision" "$(person_field W1 20)" 0
 expect 0 "$K" step W1 decision --date 2012-05-25 --doc QĐ-W1 --org CT.BT
 # the decision set readmitted; member_since is the new decision's
-is "W1 readmitted after the decision" "$(person_field W1 20)" 1
-is "W1 member_since" "$(person_field W1 13)" 2012-05-25
-is "W1 left_on (kept)" "$(person_field W1 17)" 2009-05-15
+same "W1 readmitted after the decision" "$(person_field W1 20)" 1
+same "W1 member_since" "$(person_field W1 13)" 2012-05-25
+same "W1 left_on (kept)" "$(person_field W1 17)" 2009-05-15
 # seniority restarts (§9): the stored dates of the membership of 2000 are
 # the new decision's now (and `ketnap verify` agrees, below); audited
-is "W1 stored dates" "$(kn_sql "$KETNAP_DB" "SELECT member_since, official_since FROM people WHERE ref = 'W1'")" "2012-05-25|"
-is "W1's re-admission audited" "$(kn_sql "$KETNAP_DB" "SELECT before, after FROM audit WHERE entity = 'person' AND key = 'W1' AND action = 'update'")" "readmitted=0 member_since=2000-01-01 official_since=2001-01-01|readmitted=1 member_since=2012-05-25"
+same "W1 stored dates" "$(kn_sql "$KETNAP_DB" "SELECT member_since, official_since FROM people WHERE ref = 'W1'")" "2012-05-25|"
+same "W1's re-admission audited" "$(kn_sql "$KETNAP_DB" "SELECT before, after FROM audit WHERE entity = 'person' AND key = 'W1' AND action = 'update'")" "readmitted=0 member_since=2000-01-01 official_since=2001-01-01|readmitted=1 member_since=2012-05-25"
 
 # ---- K2: minor_crime without record_cleared_on cannot pass ----
 # (36 months after 2005-03-01 is 2008-03-01: long over)
@@ -215,7 +197,7 @@ expect 0 "$K" step R1 committee_vote --date 2012-05-20 --for 5 --of 9
 refused KN-AUTHORITY "$K" step R1 decision --date 2012-05-25 --doc QĐ-R1 --org CT.BT
 lacks err "KN-READMIT-AUTHORITY"
 expect 0 "$K" step R1 decision --date 2012-05-25 --doc QĐ-R1 --org CT.BT.P1
-is "R1 readmitted" "$(person_field R1 20)" 0
+same "R1 readmitted" "$(person_field R1 20)" 0
 
 # ---- S1: admitted 2009, struck off, re-admitted 2013, struck off again ----
 expect 0 "$K" step S1 source --date 2009-01-10 --org cell
@@ -229,11 +211,11 @@ expect 0 "$K" step S1 decision --date 2009-07-01 --doc QĐ-S1a --org CT.BT.P1
 expect 0 "$K" step S1 ceremony --date 2009-07-20
 expect 0 "$K" step S1 struck_off --date 2010-01-05 --note "bỏ sinh hoạt"
 # the struck_off step wrote the leaving on the person
-is "S1 left_on" "$(person_field S1 17)" 2010-01-05
-is "S1 left_reason" "$(person_field S1 18)" struck_off
-is "S1 readmitted" "$(person_field S1 20)" 0
+same "S1 left_on" "$(person_field S1 17)" 2010-01-05
+same "S1 left_reason" "$(person_field S1 18)" struck_off
+same "S1 readmitted" "$(person_field S1 20)" 0
 # ... audited as a change of the person
-is "S1's leaving audited" "$(kn_sql "$KETNAP_DB" "SELECT after FROM audit WHERE entity = 'person' AND key = 'S1' AND action = 'update'")" "left_on=2010-01-05 left_reason=struck_off"
+same "S1's leaving audited" "$(kn_sql "$KETNAP_DB" "SELECT after FROM audit WHERE entity = 'person' AND key = 'S1' AND action = 'update'")" "left_on=2010-01-05 left_reason=struck_off"
 # struck_off allows a re-admission; 2010-01-05 + 36 months = 2013-01-05
 expect 0 "$K" step S1 source --date 2013-02-01 --org cell
 expect 0 "$K" step S1 trained --date 2013-02-04 --doc CN-S1b
@@ -244,7 +226,7 @@ refused KN-READMIT-WAIT "$K" step S1 cell_vote --date 2013-01-04 --for 5 --of 7 
 expect 0 "$K" step S1 cell_vote --date 2013-05-02 --for 5 --of 7 --consent 20-CV/TU
 expect 0 "$K" step S1 committee_vote --date 2013-05-10 --for 5 --of 9
 expect 0 "$K" step S1 decision --date 2013-06-03 --doc QĐ-S1b --org CT.BT
-is "S1 readmitted" "$(person_field S1 20)" 1
+same "S1 readmitted" "$(person_field S1 20)" 1
 
 # ---- `ketnap verify` finds the record consistent ----
 expect 0 "$K" verify
@@ -292,22 +274,22 @@ for db in "$KETNAP_DB" "$K2"; do
 done
 # 2009: S1's first admission is not a re-admission; 2013: the second is.
 "$K" report structure --unit CT --year 2009 --format csv >got
-is "2009 readmitted" "$(grep '^readmitted,' got)" "readmitted,0,0.0,,"
+same "2009 readmitted" "$(grep '^readmitted,' got)" "readmitted,0,0.0,,"
 "$K" report structure --unit CT --year 2013 --format csv >got
-is "2013 readmitted" "$(grep '^readmitted,' got)" "readmitted,1,100.0,,"
+same "2013 readmitted" "$(grep '^readmitted,' got)" "readmitted,1,100.0,,"
 # the quota command takes the category too
 expect 0 "$K" quota set CT 2013 4 --category readmitted
 "$K" report structure --unit CT --year 2013 --format csv >got
-is "2013 readmitted with a quota" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
+same "2013 readmitted with a quota" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
 
 # ---- S1 leaves again: last year's figures stay, no third admission ----
 expect 0 "$K" step S1 ceremony --date 2013-06-20
 expect 0 "$K" step S1 struck_off --date 2013-12-02 --note "vi phạm"
 # the latest leaving replaces the earlier one; readmitted is kept
-is "S1 left_on (again)" "$(person_field S1 17)" 2013-12-02
-is "S1 readmitted (kept)" "$(person_field S1 20)" 1
+same "S1 left_on (again)" "$(person_field S1 17)" 2013-12-02
+same "S1 readmitted (kept)" "$(person_field S1 20)" 1
 "$K" report structure --unit CT --year 2013 --format csv >got
-is "2013 readmitted after S1 left again" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
+same "2013 readmitted after S1 left again" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
 # KN-READMIT-ONCE, even after a new struck_off (reason allowed, wait over)
 refused KN-READMIT-ONCE "$K" step S1 source --date 2016-12-30 --org cell
 lacks err "KN-READMIT-NEVER"
@@ -324,7 +306,7 @@ done
 expect 0 "$K" verify
 expect 0 "$K" --db "$K3" verify
 "$K" --db "$K3" report structure --unit CT --year 2013 --format csv >got
-is "2013 readmitted after the round trip" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
+same "2013 readmitted after the round trip" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
 refused KN-READMIT-ONCE "$K" --db "$K3" step S1 source --date 2016-12-30 --org cell
 
 # ---- migration 010 carries a database of schema 8 forward ----
@@ -345,15 +327,15 @@ done
 kn_sql "$K3" "DELETE FROM schema_migrations WHERE version >= 10" >/dev/null
 expect 0 "$K" --db "$K3" init
 "$K" --db "$K3" export people -o p3.csv
-is "S1 left_on (migrated)" "$(field p3.csv S1 17)" 2013-12-02
-is "S1 left_reason (migrated)" "$(field p3.csv S1 18)" struck_off
-is "S1 readmitted (migrated)" "$(field p3.csv S1 20)" 1
-is "W1 left_on (not in the steps)" "$(field p3.csv W1 17)" ""
-is "R1 left_on (never left)" "$(field p3.csv R1 17)" ""
+same "S1 left_on (migrated)" "$(field p3.csv S1 17)" 2013-12-02
+same "S1 left_reason (migrated)" "$(field p3.csv S1 18)" struck_off
+same "S1 readmitted (migrated)" "$(field p3.csv S1 20)" 1
+same "W1 left_on (not in the steps)" "$(field p3.csv W1 17)" ""
+same "R1 left_on (never left)" "$(field p3.csv R1 17)" ""
 "$K" --db "$K3" report structure --unit CT --year 2013 --format csv >got
-is "2013 readmitted (migrated)" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
+same "2013 readmitted (migrated)" "$(grep '^readmitted,' got)" "readmitted,1,100.0,4,25.0"
 "$K" --db "$K3" report structure --unit CT --year 2009 --format csv >got
-is "2009 readmitted (migrated)" "$(grep '^readmitted,' got)" "readmitted,0,0.0,,"
+same "2009 readmitted (migrated)" "$(grep '^readmitted,' got)" "readmitted,0,0.0,,"
 refused KN-READMIT-ONCE "$K" --db "$K3" step S1 source --date 2016-12-30 --org cell
 
 # ---- Vietnamese: the category's label and a rule's message ----
@@ -381,5 +363,4 @@ has check.out "KN-ORDER"
 lacks check.out "KN-READMIT-AUTHORITY"
 lacks check.out "KN-AUTHORITY"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

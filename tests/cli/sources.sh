@@ -8,6 +8,7 @@
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
@@ -16,23 +17,7 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db sources) KETNAP_TODAY=2025-12-20 KETNAP_USER=root LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
-pass=0 fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
-has() { # has FILE TEXT
-	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-eq() { # eq WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok; else bad "$1: got"; echo "$2" | sed 's/^/  | /' >&2; fi
-}
 
 cat >units.csv <<'CSV'
 code,parent,name,kind,may_admit,sector,special_area
@@ -101,7 +86,7 @@ walk A5 cell M3 M4 CT.DN 2025-02-01 2025-02-10 2025-03-03 2025-03-17 2025-04-01
 csv() { "$K" report sources "$@" --format csv; }
 # 2025, the city: sourced A2, A3 (trade), A4 (youth), A5 (cell); admitted
 # A1 (youth, sourced 2024), A2 (trade), A4 (youth).
-eq "CT 2025" "$(csv --unit CT --year 2025)" "org,sourced,admitted
+same "CT 2025" "$(csv --unit CT --year 2025)" "org,sourced,admitted
 youth_union,1,2
 trade_union,2,1
 women_union,0,0
@@ -111,7 +96,7 @@ cell,1,0
 other,0,0
 total,4,3"
 # 2024: sourced A1 (youth), A6 (women); admitted A6.
-eq "CT 2024" "$(csv --year 2024)" "org,sourced,admitted
+same "CT 2024" "$(csv --year 2024)" "org,sourced,admitted
 youth_union,1,0
 trade_union,0,0
 women_union,1,1
@@ -121,20 +106,20 @@ cell,0,0
 other,0,0
 total,2,1"
 # Bình Thủy 2025: sourced A2, A3; admitted A1, A2.  Ninh Kiều: A4, A5; A4.
-eq "CT.BT 2025" "$(csv --unit CT.BT --year 2025 | tr '\n' ' ')" \
+same "CT.BT 2025" "$(csv --unit CT.BT --year 2025 | tr '\n' ' ')" \
 	"org,sourced,admitted youth_union,0,1 trade_union,2,1 women_union,0,0 farmers_union,0,0 veterans_union,0,0 cell,0,0 other,0,0 total,2,2 "
-eq "CT.DN 2025" "$(csv --unit CT.DN --year 2025 | tr '\n' ' ')" \
+same "CT.DN 2025" "$(csv --unit CT.DN --year 2025 | tr '\n' ' ')" \
 	"org,sourced,admitted youth_union,1,1 trade_union,0,0 women_union,0,0 farmers_union,0,0 veterans_union,0,0 cell,1,0 other,0,0 total,2,1 "
 # 2024-06-01 .. 2025-03-31: sourced A2, A3, A4 (2025-01-10), A5 (2025-02-01);
 # admitted A6 (2024-12-02), A1 (2025-02-10).
-eq "a period across two years" "$(csv --from 2024-06-01 --to 2025-03-31 | tr '\n' ' ')" \
+same "a period across two years" "$(csv --from 2024-06-01 --to 2025-03-31 | tr '\n' ' ')" \
 	"org,sourced,admitted youth_union,1,1 trade_union,2,0 women_union,0,1 farmers_union,0,0 veterans_union,0,0 cell,1,0 other,0,0 total,4,2 "
 # the boundaries of the period are its days: A1's decision on 2025-02-10
 # (sourced then: A2, A3, A4 on 2025-01-10 and A5 on 2025-02-01)
-eq "to the day before A1's decision" "$(csv --from 2025-01-01 --to 2025-02-09 | grep total)" "total,4,0"
-eq "from A1's decision on" "$(csv --from 2025-02-10 --to 2025-02-10 | grep total)" "total,0,1"
+same "to the day before A1's decision" "$(csv --from 2025-01-01 --to 2025-02-09 | grep total)" "total,4,0"
+same "from A1's decision on" "$(csv --from 2025-02-10 --to 2025-02-10 | grep total)" "total,0,1"
 # the achievement report counts the same admissions
-eq "achievement agrees" "$("$K" report achievement --unit CT --year 2025 --format csv | sed -n 2p | cut -d, -f5)" 3
+same "achievement agrees" "$("$K" report achievement --unit CT --year 2025 --format csv | sed -n 2p | cut -d, -f5)" 3
 
 # ---- the other formats ----
 expect 0 "$K" report sources --unit CT --year 2025 --format json
@@ -178,10 +163,9 @@ curl -s -b jar "$KN_WEB_URL/reports?kind=sources&unit=CT&year=2025" >page
 has page 'value="sources" selected'
 has page "Đoàn Thanh niên"
 curl -s -b jar "$KN_WEB_URL/reports/sources.csv?unit=CT&year=2025" >dl.csv
-eq "the download is the report" "$(cat dl.csv)" "$(csv --unit CT --year 2025)"
+same "the download is the report" "$(cat dl.csv)" "$(csv --unit CT --year 2025)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -b vj "$KN_WEB_URL/reports/sources.csv?unit=CT&year=2025")
-eq "a viewer of CT.BT asks for the city" "$code" 404
+same "a viewer of CT.BT asks for the city" "$code" 404
 kn_web_stop
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

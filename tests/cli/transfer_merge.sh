@@ -9,26 +9,13 @@
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
 export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db t) KETNAP_TODAY=2024-12-31 KETNAP_USER=tester LANG=C
 K=$KETNAP
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
-has() {
-	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-same() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi; }
 q() { kn_sql "$KETNAP_DB" "$1"; }
 
 cat >units.csv <<'CSV'
@@ -84,5 +71,4 @@ expect 1 "$K" person merge E2 E1
 has err "E2 and E1 both have transfers between units recorded"
 same "E1, E2 kept" "$(q "SELECT COUNT(*) FROM people WHERE ref IN ('E1', 'E2')")" 2
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done
