@@ -203,10 +203,8 @@ static enum kn_err do_in(struct svc *sv, const struct transfer_req *req, struct 
 	}
 	goto out;
 hide:
-	if (e == KN_ENOTFOUND) {
-		person_release(p);
-		memset(p, 0, sizeof(*p));
-	}
+	if (e == KN_ENOTFOUND)
+		person_release(p);	/* empty again, as person_init() leaves it */
 out:
 	transfers_free(prior, nprior);
 	store_candidacies_free(cs, nc);

@@ -156,20 +156,23 @@ enum kn_err store_step_set_unit(struct store *s, int64_t step_id, const char *un
 	return exec_it(s, S_STEP_SET_UNIT, step_id, unit_code, NULL);
 }
 
-enum kn_err store_transfers_transit(struct store *s, const char *top, kn_date as_of,
-				    store_transit_fn fn, void *arg)
+/* Each row of a transit statement (ref, name, from, to, out_date,
+ * from-in-subtree) to fn, after the subtree range $lo, $hi was added to
+ * a; the statement's other parameters are a's already. */
+static enum kn_err transit_each(struct store *s, enum stmt_id id, const char *top,
+				struct sargs *a, long long limit, store_transit_fn fn, void *arg)
 {
-	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	struct srows r;
 	enum kn_err e;
 
-	arg_date(&a, as_of);
 	if ((e = store_unit_range(s, top, &lo, &hi)) != KN_OK)
 		goto out;
-	arg_text(&a, lo.s);
-	arg_text(&a, hi.s);
-	if ((e = q_open(s, S_TRANSFER_TRANSIT, &a, &r)) != KN_OK)
+	arg_text(a, lo.s);
+	arg_text(a, hi.s);
+	if (limit >= 0)
+		arg_int(a, limit);
+	if ((e = q_open(s, id, a, &r)) != KN_OK)
 		goto out;
 	while (q_next(&r) > 0) {
 		struct transit t = { row_str(&r, 0), row_str(&r, 1), row_str(&r, 2),
@@ -184,30 +187,20 @@ out:
 	return e;
 }
 
+enum kn_err store_transfers_transit(struct store *s, const char *top, kn_date as_of,
+				    store_transit_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+
+	arg_date(&a, as_of);
+	return transit_each(s, S_TRANSFER_TRANSIT, top, &a, -1, fn, arg);
+}
+
 enum kn_err store_transfers_arriving(struct store *s, const char *top, long long limit,
 				     store_transit_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
-	struct buf lo = BUF_INIT, hi = BUF_INIT;
-	struct srows r;
-	enum kn_err e;
 
-	if ((e = store_unit_range(s, top, &lo, &hi)) != KN_OK)
-		goto out;
-	arg_text(&a, lo.s);
-	arg_text(&a, hi.s);
-	arg_int(&a, limit);
-	if ((e = q_open(s, S_TRANSFERS_ARRIVING, &a, &r)) != KN_OK)
-		goto out;
-	while (q_next(&r) > 0) {
-		struct transit t = { row_str(&r, 0), row_str(&r, 1), row_str(&r, 2),
-				     row_str(&r, 3), row_date(&r, 4), 0 };
-		if (fn(arg, &t))
-			break;
-	}
-	e = q_close(&r);
-out:
-	buf_release(&lo);
-	buf_release(&hi);
-	return e;
+	/* The statement's last column is 0: the sending side is not asked. */
+	return transit_each(s, S_TRANSFERS_ARRIVING, top, &a, limit, fn, arg);
 }
