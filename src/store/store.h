@@ -59,6 +59,8 @@ void store_rollback(struct store *s);
 enum kn_err store_backup(struct store *s, const char *path);
 
 /* ---- units ---- */
+/* The single-record getters (unit, person, user) leave *out empty and
+ * safe to release when they return an error, KN_ENOTFOUND included. */
 enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out);
 /* Every unit, ordered by code. */
 enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);

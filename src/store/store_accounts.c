@@ -30,8 +30,9 @@ static enum kn_err first_by_text(struct store *s, enum stmt_id id, const char *t
 static enum kn_err user_one(struct store *s, enum stmt_id id, const char *v, struct user *out)
 {
 	struct srows r;
-	enum kn_err e = first_by_text(s, id, v, &r);
-	if (e != KN_OK)
+	enum kn_err e;
+	memset(out, 0, sizeof(*out));	/* releasable whatever happens */
+	if ((e = first_by_text(s, id, v, &r)) != KN_OK)
 		return e;
 	row_user(&r, 0, out);
 	return q_close(&r);

@@ -55,6 +55,7 @@ enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out)
 	struct sargs a = SARGS_INIT;
 	struct srows r;
 	enum kn_err e;
+	memset(out, 0, sizeof(*out));	/* releasable whatever happens */
 	arg_text(&a, code);
 	if ((e = q_first(s, S_UNIT_GET, &a, &r)) != KN_OK)
 		return e;
@@ -282,8 +283,9 @@ static enum kn_err person_one(struct store *s, enum stmt_id id, const struct sar
 			      struct person *out)
 {
 	struct srows r;
-	enum kn_err e = q_first(s, id, a, &r);
-	if (e != KN_OK)
+	enum kn_err e;
+	person_init(out);	/* releasable whatever happens */
+	if ((e = q_first(s, id, a, &r)) != KN_OK)
 		return e;
 	row_person(&r, 0, out);
 	return q_close(&r);

@@ -193,7 +193,12 @@ static void test_units(struct store *s)
 	CHECK_STR(u.name, "Đảng bộ tỉnh P");
 	CHECK(u.sector == NULL);
 	unit_release(&u);
+	/* Not found leaves the struct empty, safe to release: the transfers
+	 * import released a stack person after a miss (a fuzz crash). */
+	memset(&u, 0xA5, sizeof(u));
 	CHECK_EQ(store_unit_get(s, "NOPE", &u), KN_ENOTFOUND);
+	CHECK(u.code == NULL && u.parent == NULL && u.name == NULL);
+	unit_release(&u);
 
 	CHECK_EQ(store_unit_all(s, &all, &n), KN_OK);
 	CHECK_EQ(n, 4);
@@ -267,8 +272,15 @@ static void test_people(struct store *s)
 		person_release(&byid);
 	}
 	person_release(&got);
+	memset(&got, 0xA5, sizeof(got));
 	CHECK_EQ(store_person_get(s, "X999", &got), KN_ENOTFOUND);
+	CHECK(got.ref == NULL && got.unit == NULL && got.note == NULL);
+	CHECK_EQ(got.left_on, KN_DATE_NONE);
+	person_release(&got);
+	memset(&got, 0xA5, sizeof(got));
 	CHECK_EQ(store_person_get_id(s, 999999, &got), KN_ENOTFOUND);
+	CHECK(got.ref == NULL && got.full_name == NULL);
+	person_release(&got);
 
 	/* Members for later steps. */
 	p = fx_person_of("M001", "Trần Thị Bình", "P-G1-C1");
