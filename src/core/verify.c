@@ -87,6 +87,67 @@ static int link_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The tree paths (migration 006) the reports read subtrees by: each unit
+ * that reaches a root through existing parents must hold its root's id,
+ * then each id down to its own, as "/1/7/42/". A unit off the tree (a
+ * missing parent, a cycle) was reported already and has no right path.
+ * The first few wrong paths are named; the rest are counted, since one
+ * wrong unit high up makes its whole subtree wrong. `ketnap init`
+ * rebuilds them (store_unit_paths_rebuild). */
+#define WRONG_PATHS_NAMED 10
+
+static void check_paths(struct vctx *v, const struct unit_link *u, size_t n, const long *parent)
+{
+	char **want = xcalloc(n ? n : 1, sizeof(*want));
+	unsigned char *st = xcalloc(n ? n : 1, 1);	/* 0 new, 1 on the tree, 2 off, 3 climbing */
+	long *climb = xcalloc(n ? n : 1, sizeof(*climb));
+	long long wrong = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0;
+		long j = (long)i;
+		int on;
+		while (j >= 0 && st[j] == 0) {
+			st[j] = 3;
+			climb[len++] = j;
+			j = parent[j];
+		}
+		/* j < 0: the last unit climbed is a root, or its parent is missing. */
+		on = j < 0 ? len && u[climb[len - 1]].parent_id == 0 : st[j] == 1;
+		while (len > 0) {
+			long k = climb[--len];
+			st[k] = on ? 1 : 2;
+			if (on) {
+				struct buf b = BUF_INIT;
+				buf_addf(&b, "%s%lld/", parent[k] >= 0 ? want[parent[k]] : "/",
+					 (long long)u[k].id);
+				want[k] = buf_detach(&b);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (st[i] != 1 || (u[i].path && strcmp(u[i].path, want[i]) == 0))
+			continue;
+		if (++wrong <= WRONG_PATHS_NAMED)
+			finding(v, _("unit %s: its tree path is %s, but its parents make it %s, so "
+				     "reports of its subtree may miss it; run `ketnap init`, which "
+				     "rebuilds the paths"),
+				u[i].code, u[i].path ? u[i].path : _("(none)"), want[i]);
+	}
+	if (wrong > WRONG_PATHS_NAMED) {
+		struct buf more = BUF_INIT;
+		text_int(&more, wrong - WRONG_PATHS_NAMED);
+		finding(v, _("%s more units have a wrong tree path; run `ketnap init`, which "
+			     "rebuilds the paths"), more.s);
+		buf_release(&more);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(want[i]);
+	free(want);
+	free(st);
+	free(climb);
+}
+
 /* Missing parents, then cycles: follow each unit's parents, marking the
  * path; meeting the path again is a cycle, reported once, from its unit
  * with the smallest code, as "A → B → C → A". */
@@ -134,6 +195,7 @@ static void check_units(struct vctx *v, struct unit_link *u, size_t n)
 		for (size_t k = 0; k < len; k++)
 			state[path[k]] = 2;
 	}
+	check_paths(v, u, n, parent);
 	v->c->units = (long long)n;
 	free(parent);
 	free(state);

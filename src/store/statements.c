@@ -46,8 +46,8 @@ const struct stmt store_stmts[S__COUNT] = {
 		0, "tttti" "ti", "", 0 },
 	[S_UNIT_ID] = { "unit_id", "SELECT id FROM units WHERE code = $1", 0, "t", "i", 0 },
 	[S_UNIT_CODES] = { "unit_codes", "SELECT id, code FROM units ORDER BY id", 0, "", "it", 0 },
-	[S_UNIT_LINKS] = { "unit_links", "SELECT id, code, parent_id FROM units ORDER BY id", 0,
-		"", "iti", 0 },
+	[S_UNIT_LINKS] = { "unit_links", "SELECT id, code, parent_id, path FROM units "
+		"ORDER BY id", 0, "", "itit", 0 },
 	/* The tree's materialised paths (migration 006 says why a path): a
 	 * unit's subtree is $lo <= path < $hi, its path with the last '/'
 	 * made '0' (store_records.c). */

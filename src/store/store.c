@@ -557,8 +557,10 @@ void store_audit_hash(const char *prev, const struct audit_entry *a, char out[ST
 
 void store_unit_links_free(struct unit_link *u, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(u[i].code);
+		free(u[i].path);
+	}
 	free(u);
 }
 

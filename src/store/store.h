@@ -549,12 +549,14 @@ enum kn_err store_audit_head(struct store *s, struct audit_head *out);
 typedef int (*store_audit_fn)(void *arg, const struct audit_entry *a, const char *hash);
 enum kn_err store_audit_each(struct store *s, store_audit_fn fn, void *arg);
 
-/* Every unit as stored: its id, code and parent's id (0 for none), even
- * when that parent does not exist. Ordered by id. */
+/* Every unit as stored: its id, code, parent's id (0 for none, even
+ * when that parent does not exist) and tree path (NULL for none).
+ * Ordered by id. */
 struct unit_link {
 	int64_t id;
 	char *code;
 	int64_t parent_id;
+	char *path;
 };
 enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n);
 void store_unit_links_free(struct unit_link *u, size_t n);

@@ -346,6 +346,7 @@ static void unit_link_row(const struct srows *r, void *item)
 	u->id = row_int(r, 0);
 	u->code = row_dup(r, 1);
 	u->parent_id = row_int(r, 2);	/* NULL reads 0 */
+	u->path = row_dup(r, 3);
 }
 
 enum kn_err store_unit_links(struct store *s, struct unit_link **out, size_t *n)

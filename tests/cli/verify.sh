@@ -222,6 +222,44 @@ run "$KETNAP" --db "$DB" --lang vi verify
 expect_rc 1 "verify --lang vi"
 has "đơn vị CT.BT → CT.BT.TN.KV3 → CT.BT.TN → CT.BT:" "unit cycle in Vietnamese"
 
+# ---- the tree paths reports read subtrees by ----
+# CT.BT.TN (id 7) put under CT.DCD (id 3) around ketnap: its path and its
+# two cells' still say CT.BT. The ids are the example's order in units.csv.
+city paths
+sql "UPDATE units SET parent_id = 3 WHERE code = 'CT.BT.TN'"
+verify
+expect_rc 1 "verify after a unit moved around ketnap"
+has "unit CT.BT.TN: its tree path is /1/2/7/, but its parents make it /1/3/7/, so reports of its subtree may miss it; run \`ketnap init\`, which rebuilds the paths" "moved unit's path"
+has "unit CT.BT.TN.KCN: its tree path is /1/2/7/13/, but its parents make it /1/3/7/13/" "its first cell"
+has "unit CT.BT.TN.KV3: its tree path is /1/2/7/14/, but its parents make it /1/3/7/14/" "its second cell"
+has "verify: 3 problems found" "moved unit: three findings"
+run "$KETNAP" --db "$DB" init
+expect_rc 0 "init rebuilds the paths"
+expect_eq "$(tail -n 1 <<<"$out")" "$DB: rebuilt the tree paths of 3 units" "init's line"
+expect_eq "$(sql "SELECT path FROM units WHERE code = 'CT.BT.TN.KV3'")" "/1/3/7/14/" "the cell's path rebuilt"
+verify
+expect_rc 0 "verify after init"
+run "$KETNAP" --db "$DB" init
+case $out in
+"$DB: schema is up to date (version "*")") ok ;;
+*) bad "a second init has nothing to rebuild: $out" ;;
+esac
+# Every path lost: ten are named, the other eight counted.
+sql "UPDATE units SET path = NULL"
+verify
+expect_rc 1 "verify without paths"
+has "unit CT: its tree path is (none), but its parents make it /1/" "the root"
+has "unit CT.TL.TX: its tree path is (none), but its parents make it /1/4/10/" "the tenth (by id)"
+hasnt "unit CT.BT.BTH.KV1:" "the eleventh is counted, not named"
+has "8 more units have a wrong tree path; run \`ketnap init\`, which rebuilds the paths" "the rest counted"
+has "verify: 11 problems found" "ten named, one line for the rest"
+run "$KETNAP" --db "$DB" --lang vi verify
+has "đơn vị CT.BT:" "paths in Vietnamese"
+run "$KETNAP" --db "$DB" init
+expect_eq "$(tail -n 1 <<<"$out")" "$DB: rebuilt the tree paths of 18 units" "init rebuilds all"
+verify
+expect_rc 0 "verify after the paths were rebuilt"
+
 # ---- a database made before migration 004 gets its chain ----
 city old
 verify
