@@ -161,7 +161,11 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * person's latest candidacy (or none, when $6 = 1 lets people without
 	 * one in), in Vietnamese name order (people.name_key, 007, then the
 	 * ref as bytes), from the person whose ref is $8 (the last row of the
-	 * previous page; NULL: from the start), with the filters in the query:
+	 * previous page; NULL: from the start, the bound ('', '') below every
+	 * row; an unknown ref: no row, its key being NULL), with the filters
+	 * in the query (issue 13: the bound has no "$8 IS NULL OR", so that
+	 * SQLite starts the walk at the cursor in people_name_key instead of
+	 * walking every row before it):
 	 *   $1 the folded search (a LIKE pattern, %, _ and \ escaped with \),
 	 *   $2 a ref typed as the search (that person is found too),
 	 *   $3 the top unit of the subtree (NULL: the whole organisation),
@@ -207,8 +211,8 @@ const struct stmt store_stmts[S__COUNT] = {
 	"p.occupation, p.qualification, p.member_since, p.official_since, c.readmission " \
 	"FROM (SELECT c.id AS " \
 	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
-	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
-	"WHERE k.ref = $8), $8" collate ")) ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
+	"AND (p.name_key, p.ref" collate ") > (CASE WHEN $8 IS NULL THEN '' ELSE (SELECT " \
+	"k.name_key FROM people k WHERE k.ref = $8) END, COALESCE($8, '')" collate ") ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
 #define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt" "i", ST_REPLAN
@@ -329,26 +333,28 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * on as_of — the sending unit of the first transfer not accepted by
 	 * then (transfers_person), else the candidacy's; the candidacies that
 	 * left the subtree after as_of come in through transfers_from. */
-	[S_PIPELINE_DATES] = { "pipeline_dates", "WITH sub(id) AS (SELECT id FROM units "
-		"WHERE path >= $2 AND path < $3), "
-		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
-		"AND unit_id IN (SELECT id FROM sub) "
-		"UNION SELECT candidacy_id FROM steps "
-		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1 "
-		"UNION SELECT c.id FROM transfers t JOIN candidacies c ON c.person_id = t.person_id "
-		"WHERE t.from_unit_id IN (SELECT id FROM sub) AND t.in_date > $1), "
-		"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT "
-		"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 "
-		"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c "
-		"WHERE c.id IN (SELECT id FROM live)) "
-		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c "
-		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
-		"JOIN steps s ON s.candidacy_id = c.id "
-		/* issue 15: the DL-DECISION extension, at most one a candidacy */
-		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id "
-		"WHERE c.unit_id IN (SELECT id FROM sub) "
-		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
-		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttittt", ST_STREAM },
+#define PIPELINE_DATES(open, later) "WITH sub(id) AS (SELECT id FROM units " \
+	"WHERE path >= $2 AND path < $3), " \
+	"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 " open \
+	"AND unit_id IN (SELECT id FROM sub) " \
+	"UNION SELECT candidacy_id FROM steps " later \
+	"UNION SELECT c.id FROM transfers t JOIN candidacies c ON c.person_id = t.person_id " \
+	"WHERE t.from_unit_id IN (SELECT id FROM sub) AND t.in_date > $1), " \
+	"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT " \
+	"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 " \
+	"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c " \
+	"WHERE c.id IN (SELECT id FROM live)) " \
+	"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c " \
+	"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id " \
+	"JOIN steps s ON s.candidacy_id = c.id " \
+	/* issue 15: the DL-DECISION extension, at most one a candidacy */ \
+	"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id " \
+	"WHERE c.unit_id IN (SELECT id FROM sub) " \
+	"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 " \
+	"AND x.date <= $1) ORDER BY c.id, s.seq"
+	[S_PIPELINE_DATES] = { "pipeline_dates", PIPELINE_DATES("", "WHERE step IN ('official', "
+		"'withdrawn', 'rejected', 'struck_off') AND date > $1 "), 0, "ttt", "itttittt",
+		ST_STREAM },
 
 	/* ---- issue 15: re-admission (RULES.md §9, migration 010) ---- */
 	/* A struck_off step's leaving: the latest replaces an earlier one. */
@@ -639,4 +645,38 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE id = $1", 0, "ii", "", 0 },
 	[S_MERGE_CAND_IS_OPEN] = { "merge_cand_is_open", "SELECT is_open FROM candidacies "
 		"WHERE id = $1", 0, "i", "i", 0 },
+	/* issue 13: web lists */
+	/* A list that shows only people with a candidacy (no `people`, no
+	 * ref searched) is read from the candidacies' side: the count stops
+	 * after $8 rows of candidacies (in id order, or of the open ones
+	 * through candidacies_one_open, which holds only those), not after
+	 * walking the people whose latest candidacy does not pass; the few
+	 * rows of a SCAN plan are read from the same side and sorted. The
+	 * filters are CAND_WHERE's, so the rows are those of S_CAND_COUNT and
+	 * S_CAND_PAGE_SCAN. CROSS JOIN keeps SQLite on the candidacies first;
+	 * "c.is_open = 1" in the ON lets it use the partial index. */
+#define CAND_BY_CAND(join, open) "FROM candidacies c " join " people p ON p.id = c.person_id " \
+	open "AND c.id = " CAND_LATEST("c.person_id") " "
+#define CAND_OPEN_ONLY "AND c.is_open = 1 "
+	[S_CAND_COUNT_CAND] = { "cand_count_cand", CAND_COUNT(CAND_BY_CAND("CROSS JOIN", ""), "+"),
+		CAND_COUNT(CAND_BY_CAND("JOIN", ""), ""), "tttti" "it" "i", "i", ST_REPLAN },
+	[S_CAND_COUNT_OPEN] = { "cand_count_open", CAND_COUNT(CAND_BY_CAND("CROSS JOIN",
+		CAND_OPEN_ONLY), "+"), CAND_COUNT(CAND_BY_CAND("JOIN", CAND_OPEN_ONLY), ""),
+		"tttti" "it" "i", "i", ST_REPLAN },
+	[S_CAND_PAGE_CSCAN] = { "cand_page_cscan", CAND_PAGE(CAND_BY_CAND("CROSS JOIN", ""), "+",
+		"", "+"), CAND_PAGE(CAND_BY_CAND("JOIN", ""), "", " COLLATE \"C\"", ""),
+		CAND_PAGE_TYPES },
+	[S_CAND_PAGE_OSCAN] = { "cand_page_oscan", CAND_PAGE(CAND_BY_CAND("CROSS JOIN",
+		CAND_OPEN_ONLY), "+", "", "+"), CAND_PAGE(CAND_BY_CAND("JOIN", CAND_OPEN_ONLY), "",
+		" COLLATE \"C\"", ""), CAND_PAGE_TYPES },
+	/* issue 13: web lists */
+	/* The decisions queue (core/queue.h): S_PIPELINE_DATES's candidacies
+	 * that may wait for the decision on as_of — open at cell_vote or
+	 * committee_vote (the stage is the latest ordered step, so one whose
+	 * steps are all dated by as_of waits only there), any with a step
+	 * dated after as_of (its stage may have moved on since; this also
+	 * finds those closed after it), and those in transit — rather than
+	 * every open candidacy of the subtree and its steps. */
+	[S_QUEUE_DATES] = { "queue_dates", PIPELINE_DATES("AND stage IN ('cell_vote', "
+		"'committee_vote') ", "WHERE date > $1 "), 0, "ttt", "itttittt", ST_STREAM },
 };

@@ -251,6 +251,13 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
  * top. fn returns nonzero to stop. */
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg);
+/* Issue 13: the same, for the decisions queue (core/queue.h): only the
+ * candidacies that may wait for the decision on as_of (at cell_vote or
+ * committee_vote, or with a step dated after as_of, or in transit); each
+ * candidacy that store_pipeline_dates hands over and queue_waiting()
+ * keeps comes, with the same steps. */
+enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
+			      store_pipeline_fn fn, void *arg);
 
 /* A person's latest candidacy (or the person alone: candidacy_id 0,
  * stage STEP_NONE, open 0), with what a list of candidates shows and

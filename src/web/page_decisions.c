@@ -18,9 +18,10 @@
  * at a time, filtered by unit (the subtree of a unit that has dossiers) and
  * by how long a dossier has waited since its vote (over 30 or 60 working
  * days, or past DL-DECISION). Queue membership is judged by the domain
- * functions above over the open candidacies, so the filters and the paging
- * run over that computed list, not in SQL; a national-scale store would
- * need the queue as a query first.
+ * functions above, so the filters and the paging run over that computed
+ * list, not in SQL; the store hands over only the candidacies that may be
+ * in the queue (store_queue_dates: at a vote, or with a later-dated step),
+ * so that a page costs the queue's size, not the subtree's.
  *
  * An approver may also decide several dossiers at once (POST /decisions,
  * page_decision_batch.c; page_decisions_impl.h is what the two share):
@@ -449,9 +450,10 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 	q.scope = unitree_find(&l.tree, rq->user.unit);
 	ledger_policy(&l, l.today, &q.pol);
 	/* Only the user's subtree: queue_each() keeps nothing else, and the
-	 * queue needs only each step's code and date (core/queue.h). */
+	 * queue needs only each step's code and date (core/queue.h), of the
+	 * candidacies that may be in it (issue 13: not every open one). */
 	if (!q.scope ||
-	    store_pipeline_dates(rq->store, rq->user.unit, l.today, queue_each, &q) != KN_OK) {
+	    store_queue_dates(rq->store, rq->user.unit, l.today, queue_each, &q) != KN_OK) {
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
 		goto out;
 	}
