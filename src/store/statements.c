@@ -333,28 +333,26 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * on as_of — the sending unit of the first transfer not accepted by
 	 * then (transfers_person), else the candidacy's; the candidacies that
 	 * left the subtree after as_of come in through transfers_from. */
-#define PIPELINE_DATES(open, later) "WITH sub(id) AS (SELECT id FROM units " \
-	"WHERE path >= $2 AND path < $3), " \
-	"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 " open \
-	"AND unit_id IN (SELECT id FROM sub) " \
-	"UNION SELECT candidacy_id FROM steps " later \
-	"UNION SELECT c.id FROM transfers t JOIN candidacies c ON c.person_id = t.person_id " \
-	"WHERE t.from_unit_id IN (SELECT id FROM sub) AND t.in_date > $1), " \
-	"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT " \
-	"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 " \
-	"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c " \
-	"WHERE c.id IN (SELECT id FROM live)) " \
-	"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c " \
-	"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id " \
-	"JOIN steps s ON s.candidacy_id = c.id " \
-	/* issue 15: the DL-DECISION extension, at most one a candidacy */ \
-	"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id " \
-	"WHERE c.unit_id IN (SELECT id FROM sub) " \
-	"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 " \
-	"AND x.date <= $1) ORDER BY c.id, s.seq"
-	[S_PIPELINE_DATES] = { "pipeline_dates", PIPELINE_DATES("", "WHERE step IN ('official', "
-		"'withdrawn', 'rejected', 'struck_off') AND date > $1 "), 0, "ttt", "itttittt",
-		ST_STREAM },
+	[S_PIPELINE_DATES] = { "pipeline_dates", "WITH sub(id) AS (SELECT id FROM units "
+		"WHERE path >= $2 AND path < $3), "
+		"live(id) AS (SELECT id FROM candidacies WHERE is_open = 1 "
+		"AND unit_id IN (SELECT id FROM sub) "
+		"UNION SELECT candidacy_id FROM steps "
+		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1 "
+		"UNION SELECT c.id FROM transfers t JOIN candidacies c ON c.person_id = t.person_id "
+		"WHERE t.from_unit_id IN (SELECT id FROM sub) AND t.in_date > $1), "
+		"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT "
+		"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 "
+		"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c "
+		"WHERE c.id IN (SELECT id FROM live)) "
+		"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c "
+		"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id "
+		"JOIN steps s ON s.candidacy_id = c.id "
+		/* issue 15: the DL-DECISION extension, at most one a candidacy */
+		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id "
+		"WHERE c.unit_id IN (SELECT id FROM sub) "
+		"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 "
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "ttt", "itttittt", ST_STREAM },
 
 	/* ---- issue 15: re-admission (RULES.md §9, migration 010) ---- */
 	/* A struck_off step's leaving: the latest replaces an earlier one. */
@@ -670,13 +668,35 @@ const struct stmt store_stmts[S__COUNT] = {
 		CAND_OPEN_ONLY), "+", "", "+"), CAND_PAGE(CAND_BY_CAND("JOIN", CAND_OPEN_ONLY), "",
 		" COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	/* issue 13: web lists */
-	/* The decisions queue (core/queue.h): S_PIPELINE_DATES's candidacies
-	 * that may wait for the decision on as_of — open at cell_vote or
-	 * committee_vote (the stage is the latest ordered step, so one whose
-	 * steps are all dated by as_of waits only there), any with a step
-	 * dated after as_of (its stage may have moved on since; this also
-	 * finds those closed after it), and those in transit — rather than
-	 * every open candidacy of the subtree and its steps. */
-	[S_QUEUE_DATES] = { "queue_dates", PIPELINE_DATES("AND stage IN ('cell_vote', "
-		"'committee_vote') ", "WHERE date > $1 "), 0, "ttt", "itttittt", ST_STREAM },
+	/* The decisions queue (core/queue.h) of the subtree $2 <= path < $3
+	 * on as_of $1: the rows of S_PIPELINE_DATES for only the candidacies
+	 * that may wait for the decision — open at cell_vote or committee_vote
+	 * (the stage is the latest ordered step, so one whose steps are all
+	 * dated by as_of can wait only there; candidacies_open_stage, 013,
+	 * holds just those), any with a step dated after as_of (its stage may
+	 * have moved on since, or it closed since), and those in transit on
+	 * as_of — rather than every open candidacy of the subtree with all
+	 * its steps. The subtree is tested on each row's unit (its path), not
+	 * by listing the subtree's units, which at the root are every unit.
+	 * CROSS JOIN keeps SQLite on the candidacies and the transfers first. */
+#define QUEUE_DATES(join) "WITH live(id) AS (SELECT c.id FROM candidacies c " join " units w " \
+	"ON w.id = c.unit_id WHERE c.is_open = 1 AND c.stage IN ('cell_vote', 'committee_vote') " \
+	"AND w.path >= $2 AND w.path < $3 " \
+	"UNION SELECT candidacy_id FROM steps WHERE date > $1 " \
+	"UNION SELECT c.id FROM transfers t " join " units f ON f.id = t.from_unit_id " \
+	"JOIN candidacies c ON c.person_id = t.person_id " \
+	"WHERE t.in_date > $1 AND f.path >= $2 AND f.path < $3), " \
+	"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT " \
+	"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 " \
+	"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c " \
+	"WHERE c.id IN (SELECT id FROM live)) " \
+	"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c " \
+	"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id " \
+	"JOIN steps s ON s.candidacy_id = c.id " \
+	"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id " \
+	"WHERE u.path >= $2 AND u.path < $3 " \
+	"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 " \
+	"AND x.date <= $1) ORDER BY c.id, s.seq"
+	[S_QUEUE_DATES] = { "queue_dates", QUEUE_DATES("CROSS JOIN"), QUEUE_DATES("JOIN"), "ttt",
+		"itttittt", ST_STREAM },
 };
