@@ -205,18 +205,28 @@ const struct stmt store_stmts[S__COUNT] = {
 	"AND ($5 = 0 OR ($5 = 1 AND c.is_open = 1) OR ($5 = 2 AND COALESCE(c.is_open, 0) = 0) " \
 	"OR ($5 = 3 AND " CAND_DECISION(plus) " IS NOT NULL) " \
 	"OR ($5 = 4 AND c.is_open = 0 AND " CAND_DECISION(plus) " IS NULL)) "
-#define CAND_PAGE(from, plus, collate, scan) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
+/* Issue 13: walking people_name_key for the open candidacies (the list's
+ * default), a person is first looked up in candidacies_one_open, which
+ * holds only the open ones: most people have none, and are passed over
+ * before their latest candidacy, unit and the filters are read (the
+ * latest being open implies one open; SQLite's text only, PostgreSQL
+ * plans the walk its own way). */
+#define CAND_OPEN_FIRST "AND ($5 <> 1 OR EXISTS (SELECT 1 FROM candidacies o " \
+	"WHERE o.person_id = p.id AND o.is_open = 1)) "
+#define CAND_PAGE(from, plus, collate, scan) CAND_PAGE_PRE(from, plus, collate, scan, "")
+#define CAND_PAGE_PRE(from, plus, collate, scan, pre) CAND_SUB "SELECT c.id, p.ref, " \
+	"p.full_name, u.code, " \
 	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
 	"p.occupation, p.qualification, p.member_since, p.official_since, c.readmission " \
 	"FROM (SELECT c.id AS " \
-	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
+	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) pre \
 	"AND (p.name_key, p.ref" collate ") > (CASE WHEN $8 IS NULL THEN '' ELSE (SELECT " \
 	"k.name_key FROM people k WHERE k.ref = $8) END, COALESCE($8, '')" collate ") ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
 #define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt" "i", ST_REPLAN
-	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", "", ""),
+	[S_CAND_PAGE] = { "cand_page", CAND_PAGE_PRE(CAND_BY_NAME, "+", "", "", CAND_OPEN_FIRST),
 		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",
 		""), CAND_PAGE(CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
@@ -655,7 +665,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * "c.is_open = 1" in the ON lets it use the partial index. */
 #define CAND_BY_CAND(join, open) "FROM candidacies c " join " people p ON p.id = c.person_id " \
 	open "AND c.id = " CAND_LATEST("c.person_id") " "
-#define CAND_OPEN_ONLY "AND c.is_open = 1 "
+/* The open ones, and with a stage ($4) only those at it: on this side
+ * every row has a candidacy, so CAND_WHERE's stage test is "$4 IS NULL
+ * OR c.stage = $4", which this range says again in a form SQLite reads
+ * through candidacies_open_stage (013) — stage names are lowercase
+ * words, all below 'z'. */
+#define CAND_OPEN_ONLY "AND c.is_open = 1 AND c.stage BETWEEN COALESCE($4, '') " \
+	"AND COALESCE($4, 'z') "
 	[S_CAND_COUNT_CAND] = { "cand_count_cand", CAND_COUNT(CAND_BY_CAND("CROSS JOIN", ""), "+"),
 		CAND_COUNT(CAND_BY_CAND("JOIN", ""), ""), "tttti" "it" "i", "i", ST_REPLAN },
 	[S_CAND_COUNT_OPEN] = { "cand_count_open", CAND_COUNT(CAND_BY_CAND("CROSS JOIN",
