@@ -273,14 +273,13 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 {
 	struct buf *b = &rs->body;
 	struct pick pk = { NULL, 0, 0 };
+	/* Every unit on the way up from each dossier, then sorted and each
+	 * kept once (issue 13: a nation's queue has thousands of dossiers in
+	 * thousands of units, and a search of the units picked so far for
+	 * each one grew with their product). */
 	for (size_t i = 0; i < q->n; i++) {
 		for (struct unode *n = unitree_find(&l->tree, q->d[i].unit);
 		     n && unitree_within(n, q->scope); n = n->parent) {
-			size_t j;
-			for (j = 0; j < pk.len && pk.n[j] != n; j++)
-				;
-			if (j < pk.len)
-				break;
 			if (pk.len == pk.cap) {
 				pk.cap = pk.cap ? pk.cap * 2 : 16;
 				pk.n = xreallocarray(pk.n, pk.cap, sizeof(*pk.n));
@@ -291,6 +290,11 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 		}
 	}
 	xqsort(pk.n, pk.len, sizeof(*pk.n), node_cmp);
+	size_t kept = 0;
+	for (size_t i = 0; i < pk.len; i++)	/* codes are unique: equal ones adjoin */
+		if (kept == 0 || pk.n[kept - 1] != pk.n[i])
+			pk.n[kept++] = pk.n[i];
+	pk.len = kept;
 	html_printf(b, "<label>%s <select name=\"unit\"><option value=\"\">%s</option>", _("Unit"),
 		    _("all"));
 	for (size_t i = 0; i < pk.len; i++) {
