@@ -715,4 +715,8 @@ const struct stmt store_stmts[S__COUNT] = {
 	"AND x.date <= $1) ORDER BY c.id, s.seq"
 	[S_QUEUE_DATES] = { "queue_dates", QUEUE_DATES("CROSS JOIN"), QUEUE_DATES("JOIN"), "ttt",
 		"itttittt", ST_STREAM },
+	/* The list's overdue mark: a candidacy's steps, code and date only
+	 * (what deadlines_for() reads), from steps_candidacy alone. */
+	[S_CAND_STEP_DATES] = { "cand_step_dates", "SELECT id, step, date FROM steps "
+		"WHERE candidacy_id = $1 ORDER BY seq", 0, "i", "itt", 0 },
 };

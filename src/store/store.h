@@ -327,6 +327,12 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long long cap,
 			     long long *n);
 void store_cand_summaries_free(struct cand_summary *c, size_t n);
+/* Issue 13: a candidacy's steps in recorded order with only their id,
+ * code and date (step_init() leaves the rest): what deadlines_for()
+ * reads, for the list's overdue mark, one index read per row. */
+enum kn_err store_cand_step_dates(struct store *s, int64_t candidacy_id, struct step **out,
+				  size_t *n);
+void store_step_dates_free(struct step *st, size_t n);
 
 /* The people's name-order keys (people.name_key, migration 007): made
  * for every person when the running ICU collator differs from the one

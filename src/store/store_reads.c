@@ -358,6 +358,37 @@ enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long 
 	return e;
 }
 
+/* A step of S_CAND_STEP_DATES: its id, code and date. */
+static void step_date_row(const struct srows *r, void *item)
+{
+	struct step *x = item;
+	step_init(x);
+	x->id = row_int(r, 0);
+	x->code = step_from_name(row_str(r, 1));
+	x->date = row_date(r, 2);
+}
+
+static void step_dates_drop(void *rows, size_t n)
+{
+	store_step_dates_free(rows, n);
+}
+
+enum kn_err store_cand_step_dates(struct store *s, int64_t candidacy_id, struct step **out,
+				  size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	arg_int(&a, candidacy_id);
+	return all_rows(s, S_CAND_STEP_DATES, &a, (void **)out, n, sizeof(**out), step_date_row,
+			step_dates_drop);
+}
+
+void store_step_dates_free(struct step *st, size_t n)
+{
+	for (size_t i = 0; st && i < n; i++)
+		step_release(&st[i]);
+	free(st);
+}
+
 /* ---- verify ---- */
 
 static void unit_link_row(const struct srows *r, void *item)
