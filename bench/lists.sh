@@ -13,8 +13,10 @@
 # ratio new/base. Pages: the first page; page 200 by number (skips rows
 # in the query); the page after a person near the end (the keyset link
 # `after=REF`, NEW only: the baseline has no cursor and answers page 1);
-# a search; one ward; the overdue filter; the API's first page, its page
-# 200 and its page after a cursor.
+# a search; one ward; the overdue filter; a stage (few pass); the API's
+# first page, its page 200 and its page after a cursor; the decisions
+# queue of the root and of a ward (issue 13: read from the candidacies at
+# a vote, migration 013).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 NEW=$(realpath "${1:-$here/../build/ketnap}")
@@ -52,7 +54,9 @@ printf 'scale %s: %s people, imported by the baseline in %.0f s\n' "$SCALE" "$pe
 # measure PROGRAM: fills the array fig[] in the order of `paths`
 paths=("/candidates" "/candidates?page=200" "/candidates?status=all&after=$late"
        "/candidates?q=nguyen%20van" "/candidates?unit=$ward" "/candidates?overdue=1"
-       "/api/v1/people" "/api/v1/people?page=200" "/api/v1/people?after=$late")
+       "/candidates?step=verified"
+       "/api/v1/people" "/api/v1/people?page=200" "/api/v1/people?after=$late"
+       "/decisions" "/decisions?unit=$ward")
 measure() {
 	local port i p out=()
 	port=$(free_port)
@@ -78,7 +82,7 @@ read -r -a base <<<"$(measure "$BASE")"
 t0=$(secs)
 "$NEW" init >/dev/null
 t1=$(secs)
-printf 'NEW init (migration 007, every name key): %.1f s\n' "$(echo "$t1 - $t0" | bc)"
+printf 'NEW init (its migrations since BASE; 007 makes every name key): %.1f s\n' "$(echo "$t1 - $t0" | bc)"
 read -r -a new <<<"$(measure "$NEW")"
 for i in "${!paths[@]}"; do
 	printf '%-45s base %8s ms   new %8s ms   new/base %s\n' "${paths[$i]}" "${base[$i]}" \

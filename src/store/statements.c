@@ -161,7 +161,11 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * person's latest candidacy (or none, when $6 = 1 lets people without
 	 * one in), in Vietnamese name order (people.name_key, 007, then the
 	 * ref as bytes), from the person whose ref is $8 (the last row of the
-	 * previous page; NULL: from the start), with the filters in the query:
+	 * previous page; NULL: from the start, the bound ('', '') below every
+	 * row; an unknown ref: no row, its key being NULL), with the filters
+	 * in the query (issue 13: the bound has no "$8 IS NULL OR", so that
+	 * SQLite starts the walk at the cursor in people_name_key instead of
+	 * walking every row before it):
 	 *   $1 the folded search (a LIKE pattern, %, _ and \ escaped with \),
 	 *   $2 a ref typed as the search (that person is found too),
 	 *   $3 the top unit of the subtree (NULL: the whole organisation),
@@ -201,18 +205,28 @@ const struct stmt store_stmts[S__COUNT] = {
 	"AND ($5 = 0 OR ($5 = 1 AND c.is_open = 1) OR ($5 = 2 AND COALESCE(c.is_open, 0) = 0) " \
 	"OR ($5 = 3 AND " CAND_DECISION(plus) " IS NOT NULL) " \
 	"OR ($5 = 4 AND c.is_open = 0 AND " CAND_DECISION(plus) " IS NULL)) "
-#define CAND_PAGE(from, plus, collate, scan) CAND_SUB "SELECT c.id, p.ref, p.full_name, u.code, " \
+/* Issue 13: walking people_name_key for the open candidacies (the list's
+ * default), a person is first looked up in candidacies_one_open, which
+ * holds only the open ones: most people have none, and are passed over
+ * before their latest candidacy, unit and the filters are read (the
+ * latest being open implies one open; SQLite's text only, PostgreSQL
+ * plans the walk its own way). */
+#define CAND_OPEN_FIRST "AND ($5 <> 1 OR EXISTS (SELECT 1 FROM candidacies o " \
+	"WHERE o.person_id = p.id AND o.is_open = 1)) "
+#define CAND_PAGE(from, plus, collate, scan) CAND_PAGE_PRE(from, plus, collate, scan, "")
+#define CAND_PAGE_PRE(from, plus, collate, scan, pre) CAND_SUB "SELECT c.id, p.ref, " \
+	"p.full_name, u.code, " \
 	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
 	"p.occupation, p.qualification, p.member_since, p.official_since, c.readmission " \
 	"FROM (SELECT c.id AS " \
-	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) \
-	"AND ($8 IS NULL OR (p.name_key, p.ref" collate ") > ((SELECT k.name_key FROM people k " \
-	"WHERE k.ref = $8), $8" collate ")) ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
+	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) pre \
+	"AND (p.name_key, p.ref" collate ") > (CASE WHEN $8 IS NULL THEN '' ELSE (SELECT " \
+	"k.name_key FROM people k WHERE k.ref = $8) END, COALESCE($8, '')" collate ") ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
 #define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt" "i", ST_REPLAN
-	[S_CAND_PAGE] = { "cand_page", CAND_PAGE(CAND_BY_NAME, "+", "", ""),
+	[S_CAND_PAGE] = { "cand_page", CAND_PAGE_PRE(CAND_BY_NAME, "+", "", "", CAND_OPEN_FIRST),
 		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",
 		""), CAND_PAGE(CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
@@ -644,4 +658,70 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE id = $1", 0, "ii", "", 0 },
 	[S_MERGE_CAND_IS_OPEN] = { "merge_cand_is_open", "SELECT is_open FROM candidacies "
 		"WHERE id = $1", 0, "i", "i", 0 },
+	/* issue 13: web lists */
+	/* A list that shows only people with a candidacy (no `people`, no
+	 * ref searched) is read from the candidacies' side: the count stops
+	 * after $8 rows of candidacies (in id order, or of the open ones
+	 * through candidacies_one_open, which holds only those), not after
+	 * walking the people whose latest candidacy does not pass; the few
+	 * rows of a SCAN plan are read from the same side and sorted. The
+	 * filters are CAND_WHERE's, so the rows are those of S_CAND_COUNT and
+	 * S_CAND_PAGE_SCAN. CROSS JOIN keeps SQLite on the candidacies first;
+	 * "c.is_open = 1" in the ON lets it use the partial index. */
+#define CAND_BY_CAND(join, open) "FROM candidacies c " join " people p ON p.id = c.person_id " \
+	open "AND c.id = " CAND_LATEST("c.person_id") " "
+/* The open ones, and with a stage ($4) only those at it: on this side
+ * every row has a candidacy, so CAND_WHERE's stage test is "$4 IS NULL
+ * OR c.stage = $4", which this range says again in a form SQLite reads
+ * through candidacies_open_stage (013) — stage names are lowercase
+ * words, all below 'z'. */
+#define CAND_OPEN_ONLY "AND c.is_open = 1 AND c.stage BETWEEN COALESCE($4, '') " \
+	"AND COALESCE($4, 'z') "
+	[S_CAND_COUNT_CAND] = { "cand_count_cand", CAND_COUNT(CAND_BY_CAND("CROSS JOIN", ""), "+"),
+		CAND_COUNT(CAND_BY_CAND("JOIN", ""), ""), "tttti" "it" "i", "i", ST_REPLAN },
+	[S_CAND_COUNT_OPEN] = { "cand_count_open", CAND_COUNT(CAND_BY_CAND("CROSS JOIN",
+		CAND_OPEN_ONLY), "+"), CAND_COUNT(CAND_BY_CAND("JOIN", CAND_OPEN_ONLY), ""),
+		"tttti" "it" "i", "i", ST_REPLAN },
+	[S_CAND_PAGE_CSCAN] = { "cand_page_cscan", CAND_PAGE(CAND_BY_CAND("CROSS JOIN", ""), "+",
+		"", "+"), CAND_PAGE(CAND_BY_CAND("JOIN", ""), "", " COLLATE \"C\"", ""),
+		CAND_PAGE_TYPES },
+	[S_CAND_PAGE_OSCAN] = { "cand_page_oscan", CAND_PAGE(CAND_BY_CAND("CROSS JOIN",
+		CAND_OPEN_ONLY), "+", "", "+"), CAND_PAGE(CAND_BY_CAND("JOIN", CAND_OPEN_ONLY), "",
+		" COLLATE \"C\"", ""), CAND_PAGE_TYPES },
+	/* issue 13: web lists */
+	/* The decisions queue (core/queue.h) of the subtree $2 <= path < $3
+	 * on as_of $1: the rows of S_PIPELINE_DATES for only the candidacies
+	 * that may wait for the decision — open at cell_vote or committee_vote
+	 * (the stage is the latest ordered step, so one whose steps are all
+	 * dated by as_of can wait only there; candidacies_open_stage, 013,
+	 * holds just those), any with a step dated after as_of (its stage may
+	 * have moved on since, or it closed since), and those in transit on
+	 * as_of — rather than every open candidacy of the subtree with all
+	 * its steps. The subtree is tested on each row's unit (its path), not
+	 * by listing the subtree's units, which at the root are every unit.
+	 * CROSS JOIN keeps SQLite on the candidacies and the transfers first. */
+#define QUEUE_DATES(join) "WITH live(id) AS (SELECT c.id FROM candidacies c " join " units w " \
+	"ON w.id = c.unit_id WHERE c.is_open = 1 AND c.stage IN ('cell_vote', 'committee_vote') " \
+	"AND w.path >= $2 AND w.path < $3 " \
+	"UNION SELECT candidacy_id FROM steps WHERE date > $1 " \
+	"UNION SELECT c.id FROM transfers t " join " units f ON f.id = t.from_unit_id " \
+	"JOIN candidacies c ON c.person_id = t.person_id " \
+	"WHERE t.in_date > $1 AND f.path >= $2 AND f.path < $3), " \
+	"cand(id, person_id, unit_id) AS (SELECT c.id, c.person_id, COALESCE((SELECT " \
+	"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 " \
+	"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id) FROM candidacies c " \
+	"WHERE c.id IN (SELECT id FROM live)) " \
+	"SELECT c.id, p.ref, p.full_name, u.code, s.id, s.step, s.date, ext.date FROM cand c " \
+	"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = c.unit_id " \
+	"JOIN steps s ON s.candidacy_id = c.id " \
+	"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id " \
+	"WHERE u.path >= $2 AND u.path < $3 " \
+	"AND EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 " \
+	"AND x.date <= $1) ORDER BY c.id, s.seq"
+	[S_QUEUE_DATES] = { "queue_dates", QUEUE_DATES("CROSS JOIN"), QUEUE_DATES("JOIN"), "ttt",
+		"itttittt", ST_STREAM },
+	/* The list's overdue mark: a candidacy's steps, code and date only
+	 * (what deadlines_for() reads), from steps_candidacy alone. */
+	[S_CAND_STEP_DATES] = { "cand_step_dates", "SELECT id, step, date FROM steps "
+		"WHERE candidacy_id = $1 ORDER BY seq", 0, "i", "itt", 0 },
 };

@@ -251,6 +251,13 @@ enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_f
  * top. fn returns nonzero to stop. */
 enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of,
 				 store_pipeline_fn fn, void *arg);
+/* Issue 13: the same, for the decisions queue (core/queue.h): only the
+ * candidacies that may wait for the decision on as_of (at cell_vote or
+ * committee_vote, or with a step dated after as_of, or in transit); each
+ * candidacy that store_pipeline_dates hands over and queue_waiting()
+ * keeps comes, with the same steps. */
+enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
+			      store_pipeline_fn fn, void *arg);
 
 /* A person's latest candidacy (or the person alone: candidacy_id 0,
  * stage STEP_NONE, open 0), with what a list of candidates shows and
@@ -320,6 +327,12 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long long cap,
 			     long long *n);
 void store_cand_summaries_free(struct cand_summary *c, size_t n);
+/* Issue 13: a candidacy's steps in recorded order with only their id,
+ * code and date (step_init() leaves the rest): what deadlines_for()
+ * reads, for the list's overdue mark, one index read per row. */
+enum kn_err store_cand_step_dates(struct store *s, int64_t candidacy_id, struct step **out,
+				  size_t *n);
+void store_step_dates_free(struct step *st, size_t n);
 
 /* The people's name-order keys (people.name_key, migration 007): made
  * for every person when the running ICU collator differs from the one

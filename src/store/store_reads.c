@@ -256,6 +256,12 @@ enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of
 	return pipeline_sub(s, S_PIPELINE_DATES, top, as_of, fn, arg);
 }
 
+enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
+			      store_pipeline_fn fn, void *arg)
+{
+	return pipeline_sub(s, S_QUEUE_DATES, top, as_of, fn, arg);
+}
+
 /* ---- the list of candidates ---- */
 
 static void cand_summary_row(const struct srows *r, void *item)
@@ -301,6 +307,17 @@ static int by_unit(const struct cand_filter *f)
 	return f->plan == CAND_BY_UNIT && f->unit && !f->people;
 }
 
+/* Issue 13: only people with a candidacy pass (no `people`, no ref
+ * searched), so the count and a SCAN read the candidacies' side (the open
+ * ones alone when only those pass) rather than everyone. */
+static enum stmt_id cand_side(const struct cand_filter *f, enum stmt_id all, enum stmt_id open,
+			      enum stmt_id people)
+{
+	if (f->people || (f->ref && *f->ref))
+		return people;
+	return f->whom == CAND_OPEN ? open : all;
+}
+
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
 			    long long offset, size_t limit, struct cand_summary **out, size_t *n)
 {
@@ -312,7 +329,8 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 	arg_text(&a, after && *after ? after : NULL);
 	arg_int(&a, (int64_t)limit);
 	arg_int(&a, offset > 0 ? offset : 0);
-	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT : f->plan == CAND_SCAN ? S_CAND_PAGE_SCAN
+	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT : f->plan == CAND_SCAN
+		     ? cand_side(f, S_CAND_PAGE_CSCAN, S_CAND_PAGE_OSCAN, S_CAND_PAGE_SCAN)
 		     : S_CAND_PAGE, &a, (void **)out, n,
 		     sizeof(**out), cand_summary_row, cand_summaries_drop);
 	buf_release(&pat);
@@ -330,12 +348,45 @@ enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long 
 	cand_filter_args(f, &pat, &a);
 	arg_int(&a, cap);
 	*n = 0;
-	if ((e = q_first(s, by_unit(f) ? S_CAND_COUNT_UNIT : S_CAND_COUNT, &a, &r)) == KN_OK) {
+	if ((e = q_first(s, by_unit(f) ? S_CAND_COUNT_UNIT
+			 : cand_side(f, S_CAND_COUNT_CAND, S_CAND_COUNT_OPEN, S_CAND_COUNT), &a,
+			 &r)) == KN_OK) {
 		*n = row_int(&r, 0);
 		e = q_close(&r);
 	}
 	buf_release(&pat);
 	return e;
+}
+
+/* A step of S_CAND_STEP_DATES: its id, code and date. */
+static void step_date_row(const struct srows *r, void *item)
+{
+	struct step *x = item;
+	step_init(x);
+	x->id = row_int(r, 0);
+	x->code = step_from_name(row_str(r, 1));
+	x->date = row_date(r, 2);
+}
+
+static void step_dates_drop(void *rows, size_t n)
+{
+	store_step_dates_free(rows, n);
+}
+
+enum kn_err store_cand_step_dates(struct store *s, int64_t candidacy_id, struct step **out,
+				  size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	arg_int(&a, candidacy_id);
+	return all_rows(s, S_CAND_STEP_DATES, &a, (void **)out, n, sizeof(**out), step_date_row,
+			step_dates_drop);
+}
+
+void store_step_dates_free(struct step *st, size_t n)
+{
+	for (size_t i = 0; st && i < n; i++)
+		step_release(&st[i]);
+	free(st);
 }
 
 /* ---- verify ---- */

@@ -10,6 +10,7 @@
  * outside it answers 404. Each request reads only its page from the
  * database; nothing of the list is kept between requests.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +35,51 @@
 #define PAGE_SIZE 50
 
 
-/* The list's unit picker: every unit of the subtree in a <datalist>, the
+/* The list's unit picker: the units of the subtree in a <datalist>, the
  * code as the value and the name as the label, so the browser suggests
- * units as one types a part of either — with or without JavaScript. */
-static void walk_datalist(struct buf *b, const struct unode *n)
+ * units as one types a part of either — with or without JavaScript.
+ * Issue 13: a nation's subtree has some 300,000 units, 20 MB of options
+ * on every page of the list; beyond DATALIST_MAX units the list stops at
+ * the deepest level that keeps it within that many (at a nation's root:
+ * the provinces and the units under them, not the 320,000 below), and any
+ * other unit is still found by its code or name typed in full
+ * (unit_pick). A city or a district has a few hundred units and gets them
+ * all, as before. */
+#define DATALIST_MAX 2000
+
+static void walk_datalist(struct buf *b, const struct unode *n, int below)
 {
 	html_printf(b, "<option value=\"%s\">%s</option>", n->u.code, n->u.name);
-	for (size_t i = 0; i < n->nchildren; i++)
-		walk_datalist(b, n->children[i]);
+	for (size_t i = 0; below > 0 && i < n->nchildren; i++)
+		walk_datalist(b, n->children[i], below - 1);
+}
+
+/* Units of n's subtree down to `below` levels under n, counted up to stop. */
+static size_t units_within(const struct unode *n, int below, size_t stop)
+{
+	size_t k = 1;
+	for (size_t i = 0; below > 0 && i < n->nchildren && k < stop; i++)
+		k += units_within(n->children[i], below - 1, stop - k);
+	return k;
+}
+
+/* How many levels under scope the datalist shows: all when the subtree
+ * has at most DATALIST_MAX units, else the most that stay within it. */
+static int datalist_depth(const struct unode *scope)
+{
+	/* KETNAP_DATALIST_MAX in the server's environment sets another
+	 * limit (the tests use a small tree). */
+	const char *env = getenv("KETNAP_DATALIST_MAX");
+	size_t max = env && atol(env) > 0 ? (size_t)atol(env) : DATALIST_MAX;
+	size_t have = 1;
+	for (int below = 0;; below++) {
+		size_t more = units_within(scope, below + 1, max + 1);
+		if (more == have)
+			return INT_MAX;	/* the bottom: every unit fits */
+		if (more > max)
+			return below;
+		have = more;
+	}
 }
 
 struct unit_match {
@@ -179,27 +217,25 @@ static int steps_overdue(struct ledger *l, const struct step *st, size_t n, kn_d
 	return over;
 }
 
-/* Overdue for one open candidate: their steps loaded on their own. */
+/* Overdue for one open candidate: the steps of the row's candidacy (the
+ * person's latest), their codes and dates only — one index read, not the
+ * person, every candidacy and every fact of each step (issue 13). */
 static int one_overdue(struct request *rq, struct ledger *l, const struct cand_summary *c)
 {
-	struct person p;
-	struct candidacy *cs = NULL;
-	size_t nc = 0;
+	struct step *st = NULL;
+	size_t n = 0;
 	int over = 0;
-	if (!c->open || store_person_get(rq->store, c->ref, &p) != KN_OK)
+	if (!c->open || !c->candidacy_id ||
+	    store_cand_step_dates(rq->store, c->candidacy_id, &st, &n) != KN_OK)
 		return 0;
-	if (store_candidacies_of(rq->store, p.id, &cs, &nc) == KN_OK && nc &&
-	    cs[nc - 1].id == c->candidacy_id) {
-		over = steps_overdue(l, cs[nc - 1].steps, cs[nc - 1].nsteps, KN_DATE_NONE);
-		/* Overdue without it: a DL-DECISION extension may move it
-		 * (issue 15), read only then. */
-		struct extension x = { KN_DATE_NONE, NULL, NULL, NULL };
-		if (over && store_extension_get(rq->store, c->candidacy_id, &x) == KN_OK)
-			over = steps_overdue(l, cs[nc - 1].steps, cs[nc - 1].nsteps, x.date);
-		extension_release(&x);
-	}
-	store_candidacies_free(cs, nc);
-	person_release(&p);
+	over = steps_overdue(l, st, n, KN_DATE_NONE);
+	/* Overdue without it: a DL-DECISION extension may move it
+	 * (issue 15), read only then. */
+	struct extension x = { KN_DATE_NONE, NULL, NULL, NULL };
+	if (over && store_extension_get(rq->store, c->candidacy_id, &x) == KN_OK)
+		over = steps_overdue(l, st, n, x.date);
+	extension_release(&x);
+	store_step_dates_free(st, n);
 	return over;
 }
 
@@ -322,7 +358,7 @@ static void list_filters(struct request *rq, struct response *rs, struct unode *
 		    "value=\"%s\" placeholder=\"%s\" autocomplete=\"off\" class=\"unit-pick\">"
 		    "</label>\n<datalist id=\"units-in-scope\">", _("Unit (name or code)"), nz(unit),
 		    _("e.g. Bình Thủy or CT.BT"));
-	walk_datalist(b, scope);
+	walk_datalist(b, scope, datalist_depth(scope));
 	html_printf(b, "</datalist>\n<label>%s <select name=\"status\">", _("Show"));
 	for (int i = 0; i < LIST__COUNT; i++)
 		html_printf(b, "<option value=\"%s\"%S>%s</option>", list_status_names[i],

@@ -18,9 +18,10 @@
  * at a time, filtered by unit (the subtree of a unit that has dossiers) and
  * by how long a dossier has waited since its vote (over 30 or 60 working
  * days, or past DL-DECISION). Queue membership is judged by the domain
- * functions above over the open candidacies, so the filters and the paging
- * run over that computed list, not in SQL; a national-scale store would
- * need the queue as a query first.
+ * functions above, so the filters and the paging run over that computed
+ * list, not in SQL; the store hands over only the candidacies that may be
+ * in the queue (store_queue_dates: at a vote, or with a later-dated step),
+ * so that a page costs the queue's size, not the subtree's.
  *
  * An approver may also decide several dossiers at once (POST /decisions,
  * page_decision_batch.c; page_decisions_impl.h is what the two share):
@@ -272,14 +273,13 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 {
 	struct buf *b = &rs->body;
 	struct pick pk = { NULL, 0, 0 };
+	/* Every unit on the way up from each dossier, then sorted and each
+	 * kept once (issue 13: a nation's queue has thousands of dossiers in
+	 * thousands of units, and a search of the units picked so far for
+	 * each one grew with their product). */
 	for (size_t i = 0; i < q->n; i++) {
 		for (struct unode *n = unitree_find(&l->tree, q->d[i].unit);
 		     n && unitree_within(n, q->scope); n = n->parent) {
-			size_t j;
-			for (j = 0; j < pk.len && pk.n[j] != n; j++)
-				;
-			if (j < pk.len)
-				break;
 			if (pk.len == pk.cap) {
 				pk.cap = pk.cap ? pk.cap * 2 : 16;
 				pk.n = xreallocarray(pk.n, pk.cap, sizeof(*pk.n));
@@ -290,6 +290,11 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 		}
 	}
 	xqsort(pk.n, pk.len, sizeof(*pk.n), node_cmp);
+	size_t kept = 0;
+	for (size_t i = 0; i < pk.len; i++)	/* codes are unique: equal ones adjoin */
+		if (kept == 0 || pk.n[kept - 1] != pk.n[i])
+			pk.n[kept++] = pk.n[i];
+	pk.len = kept;
 	html_printf(b, "<label>%s <select name=\"unit\"><option value=\"\">%s</option>", _("Unit"),
 		    _("all"));
 	for (size_t i = 0; i < pk.len; i++) {
@@ -449,9 +454,10 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 	q.scope = unitree_find(&l.tree, rq->user.unit);
 	ledger_policy(&l, l.today, &q.pol);
 	/* Only the user's subtree: queue_each() keeps nothing else, and the
-	 * queue needs only each step's code and date (core/queue.h). */
+	 * queue needs only each step's code and date (core/queue.h), of the
+	 * candidacies that may be in it (issue 13: not every open one). */
 	if (!q.scope ||
-	    store_pipeline_dates(rq->store, rq->user.unit, l.today, queue_each, &q) != KN_OK) {
+	    store_queue_dates(rq->store, rq->user.unit, l.today, queue_each, &q) != KN_OK) {
 		resp_error(rq, rs, 500, _("The database could not be read or written; try again."));
 		goto out;
 	}

@@ -140,7 +140,7 @@ for q in "DROP INDEX people_name_key" "DROP INDEX candidacies_unit" \
 	 "ALTER TABLE people DROP COLUMN name_key" "DROP TABLE name_key_version" \
 	 "DROP INDEX candidacies_unit_open" "DROP INDEX units_path" \
 	 "ALTER TABLE units DROP COLUMN path" \
-	 "DROP TABLE decision_extensions" \
+	 "DROP TABLE decision_extensions" "DROP INDEX candidacies_open_stage" \
 	 "ALTER TABLE people DROP COLUMN left_on" "ALTER TABLE people DROP COLUMN left_reason" \
 	 "ALTER TABLE people DROP COLUMN record_cleared_on" \
 	 "ALTER TABLE people DROP COLUMN readmitted" \

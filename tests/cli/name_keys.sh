@@ -85,6 +85,8 @@ sql "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)" >/dev
 sql "ALTER TABLE steps DROP COLUMN unit_id" >/dev/null
 # and from before 012 (the DL-DECISION extensions, issue 15)
 sql "DROP TABLE decision_extensions" >/dev/null
+# and from before 013 (the decisions queue's index, issue 13)
+sql "DROP INDEX candidacies_open_stage" >/dev/null
 # and from before 010 (re-admission)
 for c in left_on left_reason record_cleared_on readmitted; do
 	sql "ALTER TABLE people DROP COLUMN $c" >/dev/null

@@ -293,6 +293,7 @@ sql "DROP INDEX candidacies_unit_open"
 sql "DROP INDEX units_path"
 sql "ALTER TABLE units DROP COLUMN path"
 sql "DROP TABLE decision_extensions"	# 012's (issue 15)
+sql "DROP INDEX candidacies_open_stage"	# 013's (issue 13)
 # (010: re-admission)
 for c in left_on left_reason record_cleared_on readmitted; do
 	sql "ALTER TABLE people DROP COLUMN $c"
