@@ -37,22 +37,36 @@ static const struct rcol deadline_cols[] = {
 	{ "status", N_("status"), RC_CODE, 0 },
 };
 
-static int dl_collect(void *arg, const struct pipeline *p)
+/* Waiting for the decision: the one definition of core/queue.h, counted
+ * for the report's unit. */
+static void dl_count_waiting(struct dl_acc *a, struct unode *un, const struct pipeline *p)
 {
-	struct dl_acc *a = arg;
-	struct unode *un = unitree_find(&a->c->tree, p->unit);
-	struct deadline *dl = NULL;
 	struct queue_dossier qd;
-	if (!un || !unitree_within(un, a->c->top))
-		return 0;
-	/* Waiting for the decision: the one definition of core/queue.h,
-	 * counted for the report's unit. */
 	if (queue_waiting_ext(un, p->steps, p->nsteps, p->decision_extended, a->c->as_of, &a->pol,
 			      a->c->cal, &qd) &&
 	    queue_counts_for(&qd, a->c->top)) {
 		a->waiting++;
 		a->waiting_overdue += queue_overdue(&qd);
 	}
+}
+
+static int dl_wait(void *arg, const struct pipeline *p)
+{
+	struct dl_acc *a = arg;
+	struct unode *un = unitree_find(&a->c->tree, p->unit);
+	if (un && unitree_within(un, a->c->top))
+		dl_count_waiting(a, un, p);
+	return 0;
+}
+
+static int dl_collect(void *arg, const struct pipeline *p)
+{
+	struct dl_acc *a = arg;
+	struct unode *un = unitree_find(&a->c->tree, p->unit);
+	struct deadline *dl = NULL;
+	if (!un || !unitree_within(un, a->c->top))
+		return 0;
+	dl_count_waiting(a, un, p);
 	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, a->c->as_of,
 				     &a->pol, a->c->cal, &dl);
 	for (size_t i = 0; i < n; i++) {
@@ -101,7 +115,8 @@ static int dl_cmp(const void *x, const void *y)
 	return c ? c : strcmp(a->code, b->code);
 }
 
-enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err)
+/* a emptied, with the policy in force on c->as_of. */
+static enum kn_err dl_begin(const struct ctx *c, struct dl_acc *a, struct buf *err)
 {
 	struct policy_row *rows;
 	size_t n;
@@ -117,6 +132,24 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 		policy_resolve(def, n, c->as_of, &a->pol, NULL);
 	}
 	store_policy_free(rows, n);
+	return KN_OK;
+}
+
+enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct buf *err)
+{
+	enum kn_err e;
+	if ((e = dl_begin(c, a, err)) != KN_OK)
+		return e;
+	if ((e = store_queue_dates(c->s, c->top->u.code, c->as_of, dl_wait, a)) != KN_OK)
+		buf_addf(err, "%s", store_errmsg(c->s));
+	return e;
+}
+
+enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err)
+{
+	enum kn_err e;
+	if ((e = dl_begin(c, a, err)) != KN_OK)
+		return e;
 	/* Codes and dates are all deadlines_for() and queue_waiting() read.
 	 * A candidacy closed on as_of but with a later step, which
 	 * store_pipeline_each() would also hand over, has no deadline and

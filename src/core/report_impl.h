@@ -88,6 +88,10 @@ struct dl_acc {
  * the dossiers waiting for the decision, into a (sorted by person and
  * deadline); report_dl_release() frees them. */
 enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err);
+/* Only a->waiting and a->waiting_overdue, the same figures, from the
+ * candidacies that may be waiting (store_queue_dates): the summary's
+ * sentence, without every open candidacy's deadlines. */
+enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct buf *err);
 void report_dl_release(struct dl_acc *a);
 enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err);
 

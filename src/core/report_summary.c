@@ -273,7 +273,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 	}
 
 	/* Dossiers waiting for the competent committee. */
-	if ((e = report_collect_deadlines(c, &dl, err)) != KN_OK) {
+	if ((e = report_collect_waiting(c, &dl, err)) != KN_OK) {
 		report_dl_release(&dl);
 		buf_release(&p);
 		buf_release(&num);

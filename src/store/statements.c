@@ -694,8 +694,12 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * that may wait for the decision — open at cell_vote or committee_vote
 	 * (the stage is the latest ordered step, so one whose steps are all
 	 * dated by as_of can wait only there; candidacies_open_stage, 013,
-	 * holds just those), any with a step dated after as_of (its stage may
-	 * have moved on since, or it closed since), and those in transit on
+	 * holds just those), any with a step after as_of that moved its stage
+	 * past committee_vote or closed it (decision and the ordered steps
+	 * after it, an ending step: the stage is the highest ordered step, so
+	 * one waiting on as_of and not at those stages now has one; through
+	 * steps_step_date, which for the summary of a past year is that
+	 * year's successors, not every later step), and those in transit on
 	 * as_of — rather than every open candidacy of the subtree with all
 	 * its steps. The subtree is tested on each row's unit (its path), not
 	 * by listing the subtree's units, which at the root are every unit.
@@ -703,7 +707,8 @@ const struct stmt store_stmts[S__COUNT] = {
 #define QUEUE_DATES(join) "WITH live(id) AS (SELECT c.id FROM candidacies c " join " units w " \
 	"ON w.id = c.unit_id WHERE c.is_open = 1 AND c.stage IN ('cell_vote', 'committee_vote') " \
 	"AND w.path >= $2 AND w.path < $3 " \
-	"UNION SELECT candidacy_id FROM steps WHERE date > $1 " \
+	"UNION SELECT candidacy_id FROM steps WHERE step IN ('decision', 'ceremony', " \
+	"'probation_vote', 'official', 'withdrawn', 'rejected', 'struck_off') AND date > $1 " \
 	"UNION SELECT c.id FROM transfers t " join " units f ON f.id = t.from_unit_id " \
 	"JOIN candidacies c ON c.person_id = t.person_id " \
 	"WHERE t.in_date > $1 AND f.path >= $2 AND f.path < $3), " \
