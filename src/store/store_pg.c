@@ -54,6 +54,20 @@ struct pg {
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
 	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
+	/* A bulk load (store_bulk_begin; see "bulk loads" below). */
+	int bulk;
+	int pipe;		/* in libpq's pipeline mode, writes sent ahead */
+	struct ahead *ahead;	/* what was sent since the pipeline began */
+	size_t nahead, capahead;
+	char *seq;		/* steps' id sequence */
+	int64_t *ids;		/* ids drawn from it, not yet used */
+	size_t nids, idat;
+	int64_t drew_first;	/* the first id drawn by this load (0: none) */
+	int64_t used_last;	/* the last id used by this load (0: none) */
+	unsigned char step_put_prep;	/* the step insert with its id, prepared */
+	char **idx;		/* dropped indexes: name, definition, … */
+	size_t nidx;
+	char idtext[24];	/* a pipelined insert's id, as its one-row result */
 };
 
 /* Parameters of one statement, as text (NULL for SQL NULL). */
@@ -122,11 +136,19 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 
 /* ---- connection ---- */
 
+static enum kn_err pipe_end(struct pg *s, PGresult **keep);
+static enum kn_err pg_bulk_end(struct store *base);
+static void bulk_forget(struct pg *s);
+
 /* Make sure the connection is up; outside a transaction a dropped one
- * is reset (and every statement must be prepared again). */
+ * is reset (and every statement must be prepared again). Writes a bulk
+ * load sent ahead are waited for first: whatever runs next sees them. */
 static enum kn_err ensure_conn(struct pg *s)
 {
 	char line[400];
+	enum kn_err e;
+	if (s->pipe && (e = pipe_end(s, NULL)) != KN_OK)
+		return e;
 	if (PQstatus(s->conn) == CONNECTION_OK)
 		return KN_OK;
 	if (s->base.depth > 0) {
@@ -138,6 +160,7 @@ static enum kn_err ensure_conn(struct pg *s)
 	PQreset(s->conn);
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->tprep, 0, sizeof(s->tprep));
+	s->step_put_prep = 0;
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
@@ -384,6 +407,9 @@ static void pg_close(struct store *base)
 	if (!s)
 		return;
 	PQfinish(s->conn);
+	bulk_forget(s);
+	free(s->ahead);
+	free(s->ids);
 	free(s->url);
 	free(s->safe_url);
 	free(s);
@@ -495,9 +521,19 @@ static enum kn_err pg_tx_commit(struct store *base)
 	struct pg *s = (struct pg *)base;
 	PGresult *r;
 	enum kn_err e;
+	/* A bulk load's writes sent ahead, read; its dropped indexes built
+	 * again, before anything commits. */
+	if (s->bulk && !s->base.txerr && pg_bulk_end(base) != KN_OK)
+		s->base.txerr = 1;
+	if (s->pipe)
+		pipe_end(s, NULL);
 	if (s->base.txerr) {
+		char msg[sizeof(s->base.errmsg)];
+		snprintf(msg, sizeof(msg), "%s", s->base.errmsg);
 		PQclear(PQexec(s->conn, "ROLLBACK"));
 		s->base.txerr = 0;
+		bulk_forget(s);
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s", msg);
 		return KN_EIO;
 	}
 	r = PQexec(s->conn, "COMMIT");
@@ -522,8 +558,17 @@ static enum kn_err pg_tx_commit(struct store *base)
 static void pg_tx_rollback(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
+	char msg[sizeof(s->base.errmsg)];
+	/* The writes sent ahead are read (and dropped) first: libpq takes no
+	 * other command while they are due. The message stays the caller's. */
+	snprintf(msg, sizeof(msg), "%s", s->base.errmsg);
+	if (s->pipe)
+		pipe_end(s, NULL);
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s", msg);
 	PQclear(PQexec(s->conn, "ROLLBACK"));
 	s->base.txerr = 0;
+	/* The rollback brought the dropped indexes back by itself. */
+	bulk_forget(s);
 }
 
 /* ---- the driver of the statement table ---- */
@@ -574,6 +619,435 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
 	return KN_OK;
 }
 
+/* ---- bulk loads (store.h: store_bulk_begin) ----
+ *
+ * Measured on the steps import of a generated city (issue 13, ×1: 30 k
+ * steps): PostgreSQL took 12× SQLite's time, nine tenths of it waiting,
+ * since every statement was a round trip to the server (90 k of them,
+ * 3.4 s of execution in 15 s). A bulk load therefore:
+ *
+ * - sends the writes whose answer is known in advance ahead, in libpq's
+ *   pipeline mode, without waiting: the step insert, the candidacy's
+ *   stage and the step's unit (the table ahead_stmts). Their results are
+ *   read when anything else runs (ensure_conn, or a read sent in the
+ *   same pipeline: one round trip for the writes and the read), and at
+ *   store_bulk_end() or the commit at the latest;
+ * - gives each step insert its id from a block of ids drawn from the
+ *   sequence in one statement (step_insert's RETURNING id would be a
+ *   round trip per step): the insert with the id is the table's
+ *   step_insert with an id column put in front (step_put_text); ids left
+ *   over are given back to the sequence at the end;
+ * - holds steps in SHARE ROW EXCLUSIVE mode from store_bulk_begin() to the
+ *   commit: readers go on, other writers of steps wait, as on SQLite,
+ *   where the import holds the only write lock. Nobody else draws step
+ *   ids meanwhile, which is what makes giving the left-over ids back safe;
+ * - sets synchronous_commit off for its transaction (it is all or
+ *   nothing anyway), a bigger maintenance_work_mem for the index builds,
+ *   and, when steps holds fewer rows than are coming, drops the
+ *   secondary indexes of steps the writer never reads (as store_sqlite.c
+ *   does: not unique, not led by candidacy_id — the date indexes and
+ *   steps_unit) and builds them again at the end. DROP INDEX locks steps
+ *   against readers too until the commit: the price of building an index
+ *   once from the finished table instead of row by row; only a load into
+ *   a (nearly) empty table pays it. PostgreSQL's DDL is transactional: a
+ *   rollback, an error or a kill -9 brings the indexes back.
+ *
+ * What can still fail once a write was sent ahead: the rules judged every
+ * row before the ledger wrote it, and the transaction holds the candidacy's
+ * row lock since it read its version, so only what would be a bug here
+ * (a constraint violation, a candidacy that is not there, a lost
+ * connection) — not a fault of the file. Such a failure is reported by
+ * whatever statement runs next, naming the write that failed; it has
+ * marked the transaction failed (fail_res), so the import's commit rolls
+ * everything back. It cannot be pinned to a line of the file. */
+
+/* The statements a bulk load sends ahead, and how many rows each must
+ * write (anything else is a failure found when the results are read). */
+static const struct {
+	enum stmt_id id;
+	long long changes;
+} ahead_stmts[] = {
+	{ S_STEP_INSERT, 1 },	/* as step_put, with an id drawn ahead */
+	{ S_CAND_STAGE, 1 },	/* store_step_add checks "1" at once: see above */
+	{ S_STEP_SET_UNIT, 1 },
+};
+
+/* One statement sent in the pipeline: a write (changes: the rows it must
+ * write) or the read that ends the pipeline (changes < 0). */
+struct ahead {
+	const char *name;
+	long long changes;
+};
+
+#define IDS_BLOCK 1024
+
+static void ahead_push(struct pg *s, const char *name, long long changes)
+{
+	if (s->nahead == s->capahead) {
+		s->capahead = s->capahead ? s->capahead * 2 : 256;
+		s->ahead = xreallocarray(s->ahead, s->capahead, sizeof(*s->ahead));
+	}
+	s->ahead[s->nahead].name = name;
+	s->ahead[s->nahead].changes = changes;
+	s->nahead++;
+}
+
+/* The first failure among the results read, in the store's message. */
+static enum kn_err ahead_fail(struct pg *s, enum kn_err e, const struct ahead *a,
+			      const PGresult *r)
+{
+	char msg[400];
+	if (e != KN_OK)
+		return e;	/* the first one is the cause; the rest were aborted */
+	if (a->changes < 0)
+		return fail_res(s, a->name, r);
+	if (r && !ok_status(r)) {
+		e = fail_res(s, a->name, r);
+		snprintf(msg, sizeof(msg), "%.399s", s->base.errmsg);
+	} else {
+		e = KN_EIO;
+		snprintf(msg, sizeof(msg), "%.100s: wrote %s rows instead of %lld", a->name,
+			 r ? PQcmdTuples((PGresult *)r) : "no", a->changes);
+	}
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+		 "a write sent ahead by the bulk load (for this row or an earlier one) failed on "
+		 "the server, a fault of the program rather than of the file; nothing was kept: %.300s",
+		 msg);
+	s->base.txerr = 1;
+	return e;
+}
+
+/* Read the results of everything sent ahead and leave pipeline mode.
+ * keep: the last statement sent was a read whose result the caller
+ * wants (*keep, to clear; NULL on failure). The first failure is the
+ * one reported; the transaction is then marked failed. */
+static enum kn_err pipe_end(struct pg *s, PGresult **keep)
+{
+	enum kn_err e = KN_OK;
+	PGresult *r;
+
+	if (keep)
+		*keep = NULL;
+	if (!s->pipe)
+		return KN_OK;
+	s->pipe = 0;	/* ensure_conn() below must not come back here */
+	int synced = PQpipelineSync(s->conn), nulls = 0;
+	if (!synced) {
+		e = fail_res(s, "pipeline", NULL);
+		s->base.txerr = 1;
+	}
+	for (size_t i = 0; i < s->nahead && e == KN_OK; i++) {
+		const struct ahead *a = &s->ahead[i];
+		int got = 0;
+		while ((r = PQgetResult(s->conn))) {
+			got = 1;
+			if (a->changes < 0 && keep && !*keep && ok_status(r)) {
+				*keep = r;	/* the read's rows */
+				continue;
+			}
+			if (!ok_status(r) ||
+			    (a->changes >= 0 && strtoll(PQcmdTuples(r), NULL, 10) != a->changes))
+				e = ahead_fail(s, e, a, r);
+			else
+				count_written(s, r);
+			PQclear(r);
+		}
+		if (!got)
+			e = ahead_fail(s, e, a, NULL);
+	}
+	/* After a failure the server skipped the rest (PIPELINE_ABORTED)
+	 * up to the sync; read on to it, or to the end of a dead connection. */
+	while (synced && PQstatus(s->conn) == CONNECTION_OK) {
+		ExecStatusType st;
+		if (!(r = PQgetResult(s->conn))) {
+			if (++nulls == 2)	/* nothing more is coming */
+				break;
+			continue;
+		}
+		nulls = 0;
+		st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	s->nahead = 0;
+	if (!PQexitPipelineMode(s->conn) && e == KN_OK) {
+		e = fail_res(s, "pipeline", NULL);
+		s->base.txerr = 1;
+	}
+	if (e != KN_OK && keep) {
+		PQclear(*keep);
+		*keep = NULL;
+	}
+	return e;
+}
+
+/* Enter pipeline mode (when not in it): 0 when libpq cannot (a result
+ * still being read), and the statement then runs the ordinary way. */
+static int pipe_start(struct pg *s)
+{
+	if (s->pipe)
+		return 1;
+	if (PQstatus(s->conn) != CONNECTION_OK || !PQenterPipelineMode(s->conn))
+		return 0;
+	s->pipe = 1;
+	return 1;
+}
+
+/* The table's step_insert with an id in front: "INSERT INTO steps (id, …)
+ * VALUES ($n, …)" without RETURNING. NULL when its text is not of that
+ * shape (the ordinary insert is then used). Caller frees. */
+static char *step_put_text(int *nparams)
+{
+	const struct stmt *t = &store_stmts[S_STEP_INSERT];
+	const char *q = t->sql_pg ? t->sql_pg : t->sql;
+	static const char head[] = "INSERT INTO steps (", ret[] = " RETURNING id";
+	const char *values = strstr(q, ") VALUES (");
+	size_t n = strlen(q), nret = sizeof(ret) - 1;
+	struct buf b = BUF_INIT;
+
+	*nparams = (int)strlen(t->params);
+	if (strncmp(q, head, sizeof(head) - 1) != 0 || !values || n < nret ||
+	    strcmp(q + n - nret, ret) != 0)
+		return NULL;
+	values += strlen(") VALUES (");
+	buf_addf(&b, "%sid, %.*s$%d, %.*s", head, (int)(values - q - (sizeof(head) - 1)),
+		 q + sizeof(head) - 1, *nparams + 1, (int)(q + n - nret - values), values);
+	return buf_detach(&b);
+}
+
+/* Draw the next block of step ids (a read: it ends the pipeline). */
+static enum kn_err ids_draw(struct pg *s)
+{
+	static const char text[] = "SELECT nextval($1::regclass) FROM generate_series(1, $2::int)";
+	char num[24];
+	const char *v[2] = { s->seq, num };
+	PGresult *r = NULL;
+	enum kn_err e;
+
+	snprintf(num, sizeof(num), "%d", IDS_BLOCK);
+	if (s->pipe && PQsendQueryParams(s->conn, text, 2, NULL, v, NULL, NULL, 0)) {
+		ahead_push(s, "step ids", -1);
+		e = pipe_end(s, &r);
+	} else {
+		if ((e = ensure_conn(s)) != KN_OK)
+			return e;
+		r = PQexecParams(s->conn, text, 2, NULL, v, NULL, NULL, 0);
+		if (!ok_status(r)) {
+			e = fail_res(s, "step ids", r);
+			PQclear(r);
+			return e;
+		}
+	}
+	if (e != KN_OK)
+		return e;
+	s->ids = xreallocarray(s->ids, (size_t)PQntuples(r) + 1, sizeof(*s->ids));
+	s->nids = (size_t)PQntuples(r);
+	s->idat = 0;
+	for (size_t i = 0; i < s->nids; i++)
+		s->ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+	PQclear(r);
+	if (s->nids && !s->drew_first)
+		s->drew_first = s->ids[0];
+	return KN_OK;
+}
+
+/* Send statement id ahead (a write of ahead_stmts, in a bulk load) and
+ * give r the answer it will have: nothing, or for the step insert its id.
+ * *sent 0: not sent (not such a write, or libpq cannot): run it as ever. */
+static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char **v,
+			      struct srows *r, int *sent)
+{
+	const struct stmt *t = &store_stmts[id];
+	long long changes = -1;
+	const char *vv[STORE_MAX_ARGS + 1];
+	enum kn_err e;
+
+	*sent = 0;
+	for (size_t i = 0; i < sizeof(ahead_stmts) / sizeof(ahead_stmts[0]); i++)
+		if (ahead_stmts[i].id == id)
+			changes = ahead_stmts[i].changes;
+	if (changes < 0 || !s->bulk || s->base.depth == 0 || s->base.txerr)
+		return KN_OK;
+	if (id == S_STEP_INSERT) {
+		if (!s->seq || n >= STORE_MAX_ARGS)
+			return KN_OK;
+		if (!s->step_put_prep) {
+			int np;
+			Oid types[STORE_MAX_ARGS + 1];
+			char *text = step_put_text(&np);
+			PGresult *p;
+			if (!text)
+				return KN_OK;
+			if ((e = ensure_conn(s)) != KN_OK) {
+				free(text);
+				return e;
+			}
+			for (int i = 0; i < np; i++)
+				types[i] = t->params[i] == 'i' ? PG_INT8 : PG_TEXT;
+			types[np] = PG_INT8;
+			p = PQprepare(s->conn, "step_put", text, np + 1, types);
+			free(text);
+			if (!ok_status(p)) {
+				e = fail_res(s, "step_put", p);
+				PQclear(p);
+				return e;
+			}
+			PQclear(p);
+			s->step_put_prep = 1;
+		}
+		if (s->idat == s->nids && (e = ids_draw(s)) != KN_OK)
+			return e;
+		if (s->idat == s->nids)
+			return KN_OK;
+	} else if (!s->tprep[id]) {
+		if ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, id)) != KN_OK)
+			return e;
+	}
+	if (!pipe_start(s))
+		return KN_OK;
+	memcpy(vv, v, (size_t)n * sizeof(*v));
+	if (id == S_STEP_INSERT) {
+		snprintf(s->idtext, sizeof(s->idtext), "%lld", (long long)s->ids[s->idat]);
+		vv[n] = s->idtext;
+		if (!PQsendQueryPrepared(s->conn, "step_put", n + 1, vv, NULL, NULL, 0))
+			return fail_res(s, "step_put", NULL);
+		s->used_last = s->ids[s->idat++];
+		ahead_push(s, "step_put", changes);
+		r->nrows = 1;	/* its id, from s->idtext */
+		r->live = 3;
+	} else {
+		if (!PQsendQueryPrepared(s->conn, t->name, n, vv, NULL, NULL, 0))
+			return fail_res(s, t->name, NULL);
+		ahead_push(s, t->name, changes);
+		r->nrows = 0;
+		r->live = 1;
+	}
+	r->h = NULL;
+	r->row = -1;
+	r->changes = changes;
+	*sent = 1;
+	return KN_OK;
+}
+
+/* A plain command of the bulk load's own (SET, LOCK, DROP, CREATE INDEX). */
+static enum kn_err bulk_exec(struct pg *s, const char *text)
+{
+	return exec_text(s, text, "bulk load");
+}
+
+/* Forget the bulk load's state (after the rollback, or once done). */
+static void bulk_forget(struct pg *s)
+{
+	for (size_t i = 0; i < s->nidx; i++)
+		free(s->idx[i]);
+	free(s->idx);
+	s->idx = NULL;
+	s->nidx = 0;
+	free(s->seq);
+	s->seq = NULL;
+	s->nids = s->idat = 0;
+	s->drew_first = s->used_last = 0;
+	s->bulk = 0;
+}
+
+/* The secondary indexes of steps that a bulk writer never reads (see
+ * above and store_sqlite.c's bulk_index_sql): name, definition. */
+static const char bulk_index_sql[] =
+	"SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+	"JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'steps'::regclass "
+	"AND NOT i.indisunique AND NOT i.indisprimary AND (SELECT a.attname FROM pg_attribute a "
+	"WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0]) IS DISTINCT FROM "
+	"'candidacy_id' ORDER BY c.relname";
+
+static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
+{
+	struct pg *s = (struct pg *)base;
+	PGresult *r;
+	enum kn_err e;
+	long long have;
+
+	if (s->bulk)
+		return KN_OK;
+	s->bulk = 1;
+	if ((e = bulk_exec(s, "SET LOCAL synchronous_commit TO off")) != KN_OK ||
+	    (e = bulk_exec(s, "SET LOCAL maintenance_work_mem TO '256MB'")) != KN_OK ||
+	    (e = bulk_exec(s, "SET LOCAL plan_cache_mode TO force_generic_plan")) != KN_OK ||
+	    (e = bulk_exec(s, "LOCK TABLE steps IN SHARE ROW EXCLUSIVE MODE")) != KN_OK)
+		return e;
+	r = PQexec(s->conn, "SELECT pg_get_serial_sequence('steps', 'id'), "
+		   "(SELECT COALESCE(MAX(id), 0) FROM steps)");
+	if (!ok_status(r) || PQntuples(r) != 1) {
+		e = fail_res(s, "bulk load", r);
+		PQclear(r);
+		return e;
+	}
+	if (!PQgetisnull(r, 0, 0))
+		s->seq = xstrdup(PQgetvalue(r, 0, 0));
+	have = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	if (have >= 0 && (size_t)have >= rows)
+		return KN_OK;	/* a big table: inserting into its indexes is cheaper */
+	r = PQexec(s->conn, bulk_index_sql);
+	if (!ok_status(r)) {
+		e = fail_res(s, "bulk indexes", r);
+		PQclear(r);
+		return e;
+	}
+	s->idx = xreallocarray(NULL, (size_t)PQntuples(r) * 2 + 1, sizeof(*s->idx));
+	for (int i = 0; i < PQntuples(r); i++) {
+		s->idx[s->nidx++] = xstrdup(PQgetvalue(r, i, 0));
+		s->idx[s->nidx++] = xstrdup(PQgetvalue(r, i, 1));
+	}
+	PQclear(r);
+	for (size_t i = 0; i < s->nidx; i += 2) {
+		struct buf q = BUF_INIT;
+		char *name = PQescapeIdentifier(s->conn, s->idx[i], strlen(s->idx[i]));
+		buf_addf(&q, "DROP INDEX %s", name ? name : s->idx[i]);
+		PQfreemem(name);
+		e = bulk_exec(s, q.s);
+		buf_release(&q);
+		if (e != KN_OK)
+			return e;
+	}
+	return KN_OK;
+}
+
+static enum kn_err pg_bulk_end(struct store *base)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+
+	if (!s->bulk)
+		return KN_OK;
+	if ((e = ensure_conn(s)) != KN_OK)	/* the writes sent ahead, read */
+		return e;
+	for (size_t i = 0; i < s->nidx; i += 2)
+		if ((e = bulk_exec(s, s->idx[i + 1])) != KN_OK)
+			return e;	/* the caller rolls back: the indexes come back */
+	/* The ids drawn and not used go back to the sequence: steps is
+	 * locked against other writers since store_bulk_begin(), so every
+	 * id drawn since was this load's. */
+	if (s->drew_first && s->idat < s->nids) {
+		char num[24];
+		const char *v[3] = { s->seq, num, NULL };
+		int64_t last = s->used_last ? s->used_last : s->drew_first - 1;
+		PGresult *r;
+		snprintf(num, sizeof(num), "%lld", (long long)(last > 0 ? last : 1));
+		v[2] = last > 0 ? "t" : "f";
+		r = PQexecParams(s->conn, "SELECT setval($1::regclass, $2::bigint, $3::boolean)", 3,
+				 NULL, v, NULL, NULL, 0);
+		if (!ok_status(r)) {
+			e = fail_res(s, "step ids", r);
+			PQclear(r);
+			return e;
+		}
+		PQclear(r);
+	}
+	bulk_forget(s);
+	return KN_OK;
+}
+
 static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
 			     struct srows *r)
 {
@@ -593,6 +1067,26 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 		} else {
 			v[i] = a->v[i].kind == 't' ? a->v[i].t : NULL;
 		}
+	}
+	/* A bulk load's write sent ahead; or a read that ends the pipeline
+	 * in the same round trip as the writes before it. */
+	if (s->bulk) {
+		if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
+			return e;
+	}
+	if (s->pipe && !(t->flags & (ST_STREAM | ST_REPLAN)) && s->tprep[id] &&
+	    PQsendQueryPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0)) {
+		PGresult *res;
+		ahead_push(s, t->name, -1);
+		if ((e = pipe_end(s, &res)) != KN_OK)
+			return e;
+		count_written(s, res);
+		r->h = res;
+		r->nrows = PQntuples(res);
+		r->row = -1;
+		r->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		r->live = 1;
+		return KN_OK;
 	}
 	for (int attempt = 0; attempt < 2 && !sent; attempt++) {
 		if ((e = ensure_conn(s)) != KN_OK)
@@ -661,6 +1155,13 @@ static int pg_q_next(struct srows *r)
 {
 	struct pg *s = (struct pg *)r->s;
 	PGresult *res;
+	if (r->live == 3) {	/* a step insert sent ahead: its id */
+		if (++r->row < r->nrows) {
+			r->col[0] = s->idtext;
+			return 1;
+		}
+		return 0;
+	}
 	if (r->live == 1) {
 		if (++r->row < r->nrows) {
 			fill_row(r, r->h, r->row);
@@ -855,4 +1356,6 @@ static const struct store_ops pg_ops = {
 	.row_put = pg_row_put,
 	.raw_commit = pg_raw_commit,
 	/* .busy: PostgreSQL waits for row locks; never "busy" */
+	.bulk_begin = pg_bulk_begin,
+	.bulk_end = pg_bulk_end,
 };
