@@ -59,12 +59,20 @@ struct pg {
 	int pipe;		/* in libpq's pipeline mode, writes sent ahead */
 	struct ahead *ahead;	/* what was sent since the pipeline began */
 	size_t nahead, capahead;
-	char *seq;		/* steps' id sequence */
-	int64_t *ids;		/* ids drawn from it, not yet used */
-	size_t nids, idat;
-	int64_t drew_first;	/* the first id drawn by this load (0: none) */
-	int64_t used_last;	/* the last id used by this load (0: none) */
-	unsigned char step_put_prep;	/* the step insert with its id, prepared */
+	struct idpool {		/* ids drawn ahead, per table of pool_table[] */
+		char *seq;	/* its id sequence */
+		int64_t *ids;	/* drawn; ids[at..n) not yet used */
+		size_t n, at;
+		int64_t first;	/* the first id drawn by this load (0: none) */
+		int64_t last;	/* the last id used by this load (0: none) */
+		unsigned char prep;	/* its insert with the id, prepared */
+	} pool[2];
+	struct {		/* a candidacy's stage moves, held back */
+		int on;
+		long long n;	/* how many moves, one after another */
+		char v[4][48];	/* cand_stage's $1..$4 of the first (the last's stage) */
+	} held;
+	unsigned char stage_n_prep;	/* cand_stage_n prepared (2: cannot be) */
 	char **idx;		/* dropped indexes: name, definition, … */
 	size_t nidx;
 	char idtext[24];	/* a pipelined insert's id, as its one-row result */
@@ -137,6 +145,7 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 /* ---- connection ---- */
 
 static enum kn_err pipe_end(struct pg *s, PGresult **keep);
+static enum kn_err held_flush(struct pg *s);
 static enum kn_err pg_bulk_end(struct store *base);
 static void bulk_forget(struct pg *s);
 
@@ -160,7 +169,8 @@ static enum kn_err ensure_conn(struct pg *s)
 	PQreset(s->conn);
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->tprep, 0, sizeof(s->tprep));
-	s->step_put_prep = 0;
+	s->pool[0].prep = s->pool[1].prep = 0;
+	s->stage_n_prep = 0;
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
@@ -409,7 +419,8 @@ static void pg_close(struct store *base)
 	PQfinish(s->conn);
 	bulk_forget(s);
 	free(s->ahead);
-	free(s->ids);
+	free(s->pool[0].ids);
+	free(s->pool[1].ids);
 	free(s->url);
 	free(s->safe_url);
 	free(s);
@@ -624,26 +635,30 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  * Measured on the steps import of a generated city (issue 13, ×1: 30 k
  * steps): PostgreSQL took 12× SQLite's time, nine tenths of it waiting,
  * since every statement was a round trip to the server (90 k of them,
- * 3.4 s of execution in 15 s). A bulk load therefore:
+ * 3.4 s of execution in 15 s), and a custom plan was made again for
+ * each execution of the step insert (its MAX(seq) sublink). A bulk load
+ * therefore:
  *
  * - sends the writes whose answer is known in advance ahead, in libpq's
- *   pipeline mode, without waiting: the step insert, the candidacy's
- *   stage and the step's unit (the table ahead_stmts). Their results are
+ *   pipeline mode, without waiting: the step and candidacy inserts, the
+ *   candidacy's stage and the step's unit (the table ahead_stmts). Their
+ *   results are
  *   read when anything else runs (ensure_conn, or a read sent in the
  *   same pipeline: one round trip for the writes and the read), and at
  *   store_bulk_end() or the commit at the latest;
- * - gives each step insert its id from a block of ids drawn from the
- *   sequence in one statement (step_insert's RETURNING id would be a
- *   round trip per step): the insert with the id is the table's
- *   step_insert with an id column put in front (step_put_text); ids left
- *   over are given back to the sequence at the end;
- * - holds steps in SHARE ROW EXCLUSIVE mode from store_bulk_begin() to the
- *   commit: readers go on, other writers of steps wait, as on SQLite,
- *   where the import holds the only write lock. Nobody else draws step
- *   ids meanwhile, which is what makes giving the left-over ids back safe;
+ * - gives each of those inserts its id from a block of ids drawn from
+ *   the table's sequence in one statement (RETURNING id would be a round
+ *   trip per row): the insert with the id is the table's statement with an
+ *   id column put in front (put_text); ids left over are given back to
+ *   the sequence at the end;
+ * - holds steps and candidacies in SHARE ROW EXCLUSIVE mode from
+ *   store_bulk_begin() to the commit: readers go on, other writers wait,
+ *   as on SQLite, where the import holds the only write lock. Nobody else
+ *   draws their ids meanwhile, which makes giving the left-over ids back
+ *   safe;
  * - sets synchronous_commit off for its transaction (it is all or
- *   nothing anyway), a bigger maintenance_work_mem for the index builds,
- *   and, when steps holds fewer rows than are coming, drops the
+ *   nothing anyway), generic plans for its prepared statements, a bigger
+ *   maintenance_work_mem for the index builds, and, when steps holds fewer rows than are coming, drops the
  *   secondary indexes of steps the writer never reads (as store_sqlite.c
  *   does: not unique, not led by candidacy_id — the date indexes and
  *   steps_unit) and builds them again at the end. DROP INDEX locks steps
@@ -666,11 +681,16 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
 static const struct {
 	enum stmt_id id;
 	long long changes;
+	int pool;		/* an insert given its id from pool[…], or -1 */
 } ahead_stmts[] = {
-	{ S_STEP_INSERT, 1 },	/* as step_put, with an id drawn ahead */
-	{ S_CAND_STAGE, 1 },	/* store_step_add checks "1" at once: see above */
-	{ S_STEP_SET_UNIT, 1 },
+	{ S_STEP_INSERT, 1, 0 },
+	{ S_CAND_NEW, 1, 1 },
+	{ S_CAND_STAGE, 1, -1 },	/* store_step_add checks "1" at once: see above */
+	{ S_STEP_SET_UNIT, 1, -1 },
 };
+
+/* The tables of the id pools (struct pg's pool[]), locked by a bulk load. */
+static const char *const pool_table[2] = { "steps", "candidacies" };
 
 /* One statement sent in the pipeline: a write (changes: the rows it must
  * write) or the read that ends the pipeline (changes < 0). */
@@ -730,6 +750,7 @@ static enum kn_err pipe_end(struct pg *s, PGresult **keep)
 		*keep = NULL;
 	if (!s->pipe)
 		return KN_OK;
+	e = held_flush(s);	/* a failure stops the reading below at once */
 	s->pipe = 0;	/* ensure_conn() below must not come back here */
 	int synced = PQpipelineSync(s->conn), nulls = 0;
 	if (!synced) {
@@ -794,62 +815,120 @@ static int pipe_start(struct pg *s)
 	return 1;
 }
 
-/* The table's step_insert with an id in front: "INSERT INTO steps (id, …)
- * VALUES ($n, …)" without RETURNING. NULL when its text is not of that
+/* Insert statement id with an id in front: "INSERT INTO table (id, …)
+ * VALUES ($n, …)" without RETURNING id. NULL when its text is not of that
  * shape (the ordinary insert is then used). Caller frees. */
-static char *step_put_text(int *nparams)
+static char *put_text(enum stmt_id id, const char *table, int *nparams)
 {
-	const struct stmt *t = &store_stmts[S_STEP_INSERT];
+	const struct stmt *t = &store_stmts[id];
 	const char *q = t->sql_pg ? t->sql_pg : t->sql;
-	static const char head[] = "INSERT INTO steps (", ret[] = " RETURNING id";
-	const char *values = strstr(q, ") VALUES (");
-	size_t n = strlen(q), nret = sizeof(ret) - 1;
-	struct buf b = BUF_INIT;
+	static const char ret[] = " RETURNING id", mid[] = ") VALUES (";
+	const char *values = strstr(q, mid);
+	size_t n = strlen(q), nret = sizeof(ret) - 1, nhead;
+	struct buf head = BUF_INIT, b = BUF_INIT;
 
 	*nparams = (int)strlen(t->params);
-	if (strncmp(q, head, sizeof(head) - 1) != 0 || !values || n < nret ||
-	    strcmp(q + n - nret, ret) != 0)
+	buf_addf(&head, "INSERT INTO %s (", table);
+	nhead = head.len;
+	if (strncmp(q, head.s, nhead) != 0 || !values || n < nret ||
+	    strcmp(q + n - nret, ret) != 0) {
+		buf_release(&head);
 		return NULL;
-	values += strlen(") VALUES (");
-	buf_addf(&b, "%sid, %.*s$%d, %.*s", head, (int)(values - q - (sizeof(head) - 1)),
-		 q + sizeof(head) - 1, *nparams + 1, (int)(q + n - nret - values), values);
+	}
+	values += sizeof(mid) - 1;
+	buf_addf(&b, "%sid, %.*s$%d, %.*s", head.s, (int)(values - q - nhead), q + nhead,
+		 *nparams + 1, (int)(q + n - nret - values), values);
+	buf_release(&head);
 	return buf_detach(&b);
 }
 
-/* Draw the next block of step ids (a read: it ends the pipeline). */
-static enum kn_err ids_draw(struct pg *s)
+/* Draw the next block of ids of pool[k] (a read: it ends the pipeline). */
+static enum kn_err ids_draw(struct pg *s, int k)
 {
+	struct idpool *pl = &s->pool[k];
 	static const char text[] = "SELECT nextval($1::regclass) FROM generate_series(1, $2::int)";
 	char num[24];
-	const char *v[2] = { s->seq, num };
+	const char *v[2] = { pl->seq, num };
 	PGresult *r = NULL;
 	enum kn_err e;
 
 	snprintf(num, sizeof(num), "%d", IDS_BLOCK);
+	if (s->pipe && (e = held_flush(s)) != KN_OK)
+		return e;
 	if (s->pipe && PQsendQueryParams(s->conn, text, 2, NULL, v, NULL, NULL, 0)) {
-		ahead_push(s, "step ids", -1);
+		ahead_push(s, "ids", -1);
 		e = pipe_end(s, &r);
 	} else {
 		if ((e = ensure_conn(s)) != KN_OK)
 			return e;
 		r = PQexecParams(s->conn, text, 2, NULL, v, NULL, NULL, 0);
 		if (!ok_status(r)) {
-			e = fail_res(s, "step ids", r);
+			e = fail_res(s, "ids", r);
 			PQclear(r);
 			return e;
 		}
 	}
 	if (e != KN_OK)
 		return e;
-	s->ids = xreallocarray(s->ids, (size_t)PQntuples(r) + 1, sizeof(*s->ids));
-	s->nids = (size_t)PQntuples(r);
-	s->idat = 0;
-	for (size_t i = 0; i < s->nids; i++)
-		s->ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+	pl->ids = xreallocarray(pl->ids, (size_t)PQntuples(r) + 1, sizeof(*pl->ids));
+	pl->n = (size_t)PQntuples(r);
+	pl->at = 0;
+	for (size_t i = 0; i < pl->n; i++)
+		pl->ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
 	PQclear(r);
-	if (s->nids && !s->drew_first)
-		s->drew_first = s->ids[0];
+	if (pl->n && !pl->first)
+		pl->first = pl->ids[0];
 	return KN_OK;
+}
+
+/* cand_stage moving the version on by $5 instead of 1: a person's steps
+ * written one after another move their candidacy once, not once a step
+ * (held below). NULL when cand_stage's text is not of that shape. */
+static char *stage_n_text(void)
+{
+	const struct stmt *t = &store_stmts[S_CAND_STAGE];
+	const char *q = t->sql_pg ? t->sql_pg : t->sql;
+	static const char one[] = "version = version + 1 ";
+	const char *at = strstr(q, one);
+	struct buf b = BUF_INIT;
+	if (!at || strcmp(t->params, "itii") != 0)
+		return NULL;
+	buf_addf(&b, "%.*sversion = version + $5 %s", (int)(at - q), q, at + sizeof(one) - 1);
+	return buf_detach(&b);
+}
+
+/* Send the stage move held back, if any (before anything that could read
+ * the candidacy, or end the pipeline). */
+static enum kn_err held_flush(struct pg *s)
+{
+	char num[24];
+	const char *v[5];
+	if (!s->held.on)
+		return KN_OK;
+	s->held.on = 0;
+	for (int i = 0; i < 4; i++)
+		v[i] = s->held.v[i];
+	snprintf(num, sizeof(num), "%lld", s->held.n);
+	v[4] = num;
+	if (!PQsendQueryPrepared(s->conn, "cand_stage_n", 5, v, NULL, NULL, 0)) {
+		enum kn_err e = fail_res(s, "cand_stage", NULL);
+		s->base.txerr = 1;
+		return e;
+	}
+	ahead_push(s, "cand_stage", 1);
+	return KN_OK;
+}
+
+/* Whether cand_stage with parameters v moves on the candidacy whose move
+ * is held (its next version), so that the two are one move. */
+static int held_chains(const struct pg *s, const char **v)
+{
+	long long hv, nv;
+	if (!s->held.on || strcmp(s->held.v[0], v[0]) != 0)
+		return 0;
+	hv = strtoll(s->held.v[3], NULL, 10);
+	nv = strtoll(v[3], NULL, 10);
+	return hv < 0 ? nv < 0 : nv == hv + s->held.n;
 }
 
 /* Send statement id ahead (a write of ahead_stmts, in a bulk load) and
@@ -860,22 +939,29 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 {
 	const struct stmt *t = &store_stmts[id];
 	long long changes = -1;
+	int k = -1;
 	const char *vv[STORE_MAX_ARGS + 1];
+	struct idpool *pl = NULL;
+	char put[64];
 	enum kn_err e;
 
 	*sent = 0;
 	for (size_t i = 0; i < sizeof(ahead_stmts) / sizeof(ahead_stmts[0]); i++)
-		if (ahead_stmts[i].id == id)
+		if (ahead_stmts[i].id == id) {
 			changes = ahead_stmts[i].changes;
+			k = ahead_stmts[i].pool;
+		}
 	if (changes < 0 || !s->bulk || s->base.depth == 0 || s->base.txerr)
 		return KN_OK;
-	if (id == S_STEP_INSERT) {
-		if (!s->seq || n >= STORE_MAX_ARGS)
+	snprintf(put, sizeof(put), "%.50s_put", t->name);
+	if (k >= 0) {
+		pl = &s->pool[k];
+		if (!pl->seq || n >= STORE_MAX_ARGS)
 			return KN_OK;
-		if (!s->step_put_prep) {
+		if (!pl->prep) {
 			int np;
 			Oid types[STORE_MAX_ARGS + 1];
-			char *text = step_put_text(&np);
+			char *text = put_text(id, pool_table[k], &np);
 			PGresult *p;
 			if (!text)
 				return KN_OK;
@@ -886,34 +972,73 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 			for (int i = 0; i < np; i++)
 				types[i] = t->params[i] == 'i' ? PG_INT8 : PG_TEXT;
 			types[np] = PG_INT8;
-			p = PQprepare(s->conn, "step_put", text, np + 1, types);
+			p = PQprepare(s->conn, put, text, np + 1, types);
 			free(text);
 			if (!ok_status(p)) {
-				e = fail_res(s, "step_put", p);
+				e = fail_res(s, put, p);
 				PQclear(p);
 				return e;
 			}
 			PQclear(p);
-			s->step_put_prep = 1;
+			pl->prep = 1;
 		}
-		if (s->idat == s->nids && (e = ids_draw(s)) != KN_OK)
+		if (pl->at == pl->n && (e = ids_draw(s, k)) != KN_OK)
 			return e;
-		if (s->idat == s->nids)
+		if (pl->at == pl->n)
 			return KN_OK;
 	} else if (!s->tprep[id]) {
 		if ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, id)) != KN_OK)
 			return e;
 	}
+	if (id == S_CAND_STAGE && !s->stage_n_prep) {
+		char *text = stage_n_text();
+		static const Oid types[5] = { PG_INT8, PG_TEXT, PG_INT8, PG_INT8, PG_INT8 };
+		s->stage_n_prep = 2;
+		if (text && (e = ensure_conn(s)) == KN_OK) {
+			PGresult *p = PQprepare(s->conn, "cand_stage_n", text, 5, types);
+			if (ok_status(p))
+				s->stage_n_prep = 1;
+			PQclear(p);
+		}
+		free(text);
+	}
 	if (!pipe_start(s))
 		return KN_OK;
+	/* A stage move is held back while the same person's steps follow
+	 * (only step inserts and their units may pass it: they do not read
+	 * the candidacy's row); anything else sends it first. */
+	if (id == S_CAND_STAGE && s->stage_n_prep == 1 && n == 4 && v[0] && v[1] && v[2] &&
+	    v[3] && strlen(v[1]) < sizeof(s->held.v[1])) {
+		if (held_chains(s, v)) {
+			snprintf(s->held.v[1], sizeof(s->held.v[1]), "%s", v[1]);
+			snprintf(s->held.v[2], sizeof(s->held.v[2]), "%s", v[2]);
+			s->held.n++;
+		} else {
+			if ((e = held_flush(s)) != KN_OK)
+				return e;
+			for (int i = 0; i < 4; i++)
+				snprintf(s->held.v[i], sizeof(s->held.v[i]), "%s", v[i]);
+			s->held.n = 1;
+			s->held.on = 1;
+		}
+		r->h = NULL;
+		r->nrows = 0;
+		r->live = 1;
+		r->row = -1;
+		r->changes = changes;
+		*sent = 1;
+		return KN_OK;
+	}
+	if (id != S_STEP_INSERT && id != S_STEP_SET_UNIT && (e = held_flush(s)) != KN_OK)
+		return e;
 	memcpy(vv, v, (size_t)n * sizeof(*v));
-	if (id == S_STEP_INSERT) {
-		snprintf(s->idtext, sizeof(s->idtext), "%lld", (long long)s->ids[s->idat]);
+	if (pl) {
+		snprintf(s->idtext, sizeof(s->idtext), "%lld", (long long)pl->ids[pl->at]);
 		vv[n] = s->idtext;
-		if (!PQsendQueryPrepared(s->conn, "step_put", n + 1, vv, NULL, NULL, 0))
-			return fail_res(s, "step_put", NULL);
-		s->used_last = s->ids[s->idat++];
-		ahead_push(s, "step_put", changes);
+		if (!PQsendQueryPrepared(s->conn, put, n + 1, vv, NULL, NULL, 0))
+			return fail_res(s, t->name, NULL);
+		pl->last = pl->ids[pl->at++];
+		ahead_push(s, t->name, changes);
 		r->nrows = 1;	/* its id, from s->idtext */
 		r->live = 3;
 	} else {
@@ -944,10 +1069,13 @@ static void bulk_forget(struct pg *s)
 	free(s->idx);
 	s->idx = NULL;
 	s->nidx = 0;
-	free(s->seq);
-	s->seq = NULL;
-	s->nids = s->idat = 0;
-	s->drew_first = s->used_last = 0;
+	for (int k = 0; k < 2; k++) {
+		free(s->pool[k].seq);
+		s->pool[k].seq = NULL;
+		s->pool[k].n = s->pool[k].at = 0;
+		s->pool[k].first = s->pool[k].last = 0;
+	}
+	s->held.on = 0;
 	s->bulk = 0;
 }
 
@@ -973,18 +1101,21 @@ static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 	if ((e = bulk_exec(s, "SET LOCAL synchronous_commit TO off")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL maintenance_work_mem TO '256MB'")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL plan_cache_mode TO force_generic_plan")) != KN_OK ||
-	    (e = bulk_exec(s, "LOCK TABLE steps IN SHARE ROW EXCLUSIVE MODE")) != KN_OK)
+	    (e = bulk_exec(s, "LOCK TABLE steps, candidacies IN SHARE ROW EXCLUSIVE MODE")) !=
+	    KN_OK)
 		return e;
 	r = PQexec(s->conn, "SELECT pg_get_serial_sequence('steps', 'id'), "
+		   "pg_get_serial_sequence('candidacies', 'id'), "
 		   "(SELECT COALESCE(MAX(id), 0) FROM steps)");
 	if (!ok_status(r) || PQntuples(r) != 1) {
 		e = fail_res(s, "bulk load", r);
 		PQclear(r);
 		return e;
 	}
-	if (!PQgetisnull(r, 0, 0))
-		s->seq = xstrdup(PQgetvalue(r, 0, 0));
-	have = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	for (int k = 0; k < 2; k++)
+		if (!PQgetisnull(r, 0, k))
+			s->pool[k].seq = xstrdup(PQgetvalue(r, 0, k));
+	have = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	PQclear(r);
 	if (have >= 0 && (size_t)have >= rows)
 		return KN_OK;	/* a big table: inserting into its indexes is cheaper */
@@ -1025,20 +1156,23 @@ static enum kn_err pg_bulk_end(struct store *base)
 	for (size_t i = 0; i < s->nidx; i += 2)
 		if ((e = bulk_exec(s, s->idx[i + 1])) != KN_OK)
 			return e;	/* the caller rolls back: the indexes come back */
-	/* The ids drawn and not used go back to the sequence: steps is
-	 * locked against other writers since store_bulk_begin(), so every
+	/* The ids drawn and not used go back to the sequences: their tables
+	 * are locked against other writers since store_bulk_begin(), so every
 	 * id drawn since was this load's. */
-	if (s->drew_first && s->idat < s->nids) {
+	for (int k = 0; k < 2; k++) {
+		struct idpool *pl = &s->pool[k];
 		char num[24];
-		const char *v[3] = { s->seq, num, NULL };
-		int64_t last = s->used_last ? s->used_last : s->drew_first - 1;
+		const char *v[3] = { pl->seq, num, NULL };
+		int64_t last = pl->last ? pl->last : pl->first - 1;
 		PGresult *r;
+		if (!pl->first || pl->at == pl->n)
+			continue;
 		snprintf(num, sizeof(num), "%lld", (long long)(last > 0 ? last : 1));
 		v[2] = last > 0 ? "t" : "f";
 		r = PQexecParams(s->conn, "SELECT setval($1::regclass, $2::bigint, $3::boolean)", 3,
 				 NULL, v, NULL, NULL, 0);
 		if (!ok_status(r)) {
-			e = fail_res(s, "step ids", r);
+			e = fail_res(s, "ids", r);
 			PQclear(r);
 			return e;
 		}
@@ -1074,6 +1208,8 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 		if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
 			return e;
 	}
+	if (s->pipe && (e = held_flush(s)) != KN_OK)
+		return e;
 	if (s->pipe && !(t->flags & (ST_STREAM | ST_REPLAN)) && s->tprep[id] &&
 	    PQsendQueryPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0)) {
 		PGresult *res;
