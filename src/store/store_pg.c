@@ -18,7 +18,9 @@
  * lock, a second writer waits for it and then re-checks its WHERE against
  * the committed row, finds the version moved and updates nothing —
  * KN_ECONFLICT, never a lost step. Serialization failures, deadlocks and
- * unique violations are KN_ECONFLICT too.
+ * unique violations are KN_ECONFLICT too. Inside a bulk load
+ * (store_bulk_begin) the steps import's writes are sent ahead without
+ * waiting for each answer (libpq's pipeline mode): see "bulk loads".
  *
  * Unlike SQLite, a failed statement aborts the PostgreSQL transaction it
  * is in: the store remembers it and the outermost commit then rolls back
@@ -642,10 +644,11 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  * - sends the writes whose answer is known in advance ahead, in libpq's
  *   pipeline mode, without waiting: the step and candidacy inserts, the
  *   candidacy's stage and the step's unit (the table ahead_stmts). Their
- *   results are
- *   read when anything else runs (ensure_conn, or a read sent in the
- *   same pipeline: one round trip for the writes and the read), and at
- *   store_bulk_end() or the commit at the latest;
+ *   results are read when anything else runs (ensure_conn, or a read
+ *   sent in the same pipeline: one round trip for the writes and the
+ *   read), and at store_bulk_end() or the commit at the latest; a
+ *   candidacy's stage moves, one per step, are held back and sent as one
+ *   (held_flush) before anything but the same person's step inserts;
  * - gives each of those inserts its id from a block of ids drawn from
  *   the table's sequence in one statement (RETURNING id would be a round
  *   trip per row): the insert with the id is the table's statement with an
@@ -658,8 +661,9 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  *   safe;
  * - sets synchronous_commit off for its transaction (it is all or
  *   nothing anyway), generic plans for its prepared statements, a bigger
- *   maintenance_work_mem for the index builds, and, when steps holds fewer rows than are coming, drops the
- *   secondary indexes of steps the writer never reads (as store_sqlite.c
+ *   maintenance_work_mem for the index builds, and, when steps holds
+ *   fewer rows than are coming, drops the secondary indexes of steps the
+ *   writer never reads (as store_sqlite.c
  *   does: not unique, not led by candidacy_id — the date indexes and
  *   steps_unit) and builds them again at the end. DROP INDEX locks steps
  *   against readers too until the commit: the price of building an index
