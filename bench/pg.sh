@@ -6,6 +6,10 @@
 #
 #   bash bench/pg.sh [path/to/ketnap]      (RUNS=5 by default)
 #
+# bench/pg_steps.sh is the quick variant for the steps import alone, at
+# gen_city scales 1 and 10 (SCALES=…), with the client's CPU beside the
+# wall time.
+#
 # PostgreSQL runs in a private cluster (scripts/pg-cluster.sh start DIR
 # bench: a unix socket in a temporary directory, fsync on,
 # synchronous_commit off — what SQLite's WAL + synchronous=NORMAL

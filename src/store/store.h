@@ -606,7 +606,10 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
  * (the date indexes) dropped, to be built again by store_bulk_end() (or,
  * should the caller forget, by the commit). SQLite's DDL is
  * transactional: a rollback, an error or a kill -9 brings the indexes
- * back with the data as it was. On PostgreSQL both do nothing. Calls do
+ * back with the data as it was. On PostgreSQL (store_pg.c, "bulk loads"):
+ * the writes of the steps import sent ahead in pipeline mode, step and
+ * candidacy ids drawn in blocks, steps and candidacies locked against
+ * other writers until the commit, and the same indexes deferred. Calls do
  * not nest: a store_bulk_begin() while one is active does nothing.
  * Errors: KN_EIO (message in store_errmsg()). */
 #define STORE_BULK_CACHE_MB 128

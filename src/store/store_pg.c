@@ -18,7 +18,9 @@
  * lock, a second writer waits for it and then re-checks its WHERE against
  * the committed row, finds the version moved and updates nothing —
  * KN_ECONFLICT, never a lost step. Serialization failures, deadlocks and
- * unique violations are KN_ECONFLICT too.
+ * unique violations are KN_ECONFLICT too. Inside a bulk load
+ * (store_bulk_begin) the steps import's writes are sent ahead without
+ * waiting for each answer (libpq's pipeline mode): see "bulk loads".
  *
  * Unlike SQLite, a failed statement aborts the PostgreSQL transaction it
  * is in: the store remembers it and the outermost commit then rolls back
@@ -54,6 +56,28 @@ struct pg {
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
 	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
+	/* A bulk load (store_bulk_begin; see "bulk loads" below). */
+	int bulk;
+	int pipe;		/* in libpq's pipeline mode, writes sent ahead */
+	struct ahead *ahead;	/* what was sent since the pipeline began */
+	size_t nahead, capahead;
+	struct idpool {		/* ids drawn ahead, per table of pool_table[] */
+		char *seq;	/* its id sequence */
+		int64_t *ids;	/* drawn; ids[at..n) not yet used */
+		size_t n, at;
+		int64_t first;	/* the first id drawn by this load (0: none) */
+		int64_t last;	/* the last id used by this load (0: none) */
+		unsigned char prep;	/* its insert with the id, prepared */
+	} pool[2];
+	struct {		/* a candidacy's stage moves, held back */
+		int on;
+		long long n;	/* how many moves, one after another */
+		char v[4][48];	/* cand_stage's $1..$4 of the first (the last's stage) */
+	} held;
+	unsigned char stage_n_prep;	/* cand_stage_n prepared (2: cannot be) */
+	char **idx;		/* dropped indexes: name, definition, … */
+	size_t nidx;
+	char idtext[24];	/* a pipelined insert's id, as its one-row result */
 };
 
 /* Parameters of one statement, as text (NULL for SQL NULL). */
@@ -122,11 +146,20 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 
 /* ---- connection ---- */
 
+static enum kn_err pipe_end(struct pg *s, PGresult **keep);
+static enum kn_err held_flush(struct pg *s);
+static enum kn_err pg_bulk_end(struct store *base);
+static void bulk_forget(struct pg *s);
+
 /* Make sure the connection is up; outside a transaction a dropped one
- * is reset (and every statement must be prepared again). */
+ * is reset (and every statement must be prepared again). Writes a bulk
+ * load sent ahead are waited for first: whatever runs next sees them. */
 static enum kn_err ensure_conn(struct pg *s)
 {
 	char line[400];
+	enum kn_err e;
+	if (s->pipe && (e = pipe_end(s, NULL)) != KN_OK)
+		return e;
 	if (PQstatus(s->conn) == CONNECTION_OK)
 		return KN_OK;
 	if (s->base.depth > 0) {
@@ -138,6 +171,8 @@ static enum kn_err ensure_conn(struct pg *s)
 	PQreset(s->conn);
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->tprep, 0, sizeof(s->tprep));
+	s->pool[0].prep = s->pool[1].prep = 0;
+	s->stage_n_prep = 0;
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
@@ -384,6 +419,10 @@ static void pg_close(struct store *base)
 	if (!s)
 		return;
 	PQfinish(s->conn);
+	bulk_forget(s);
+	free(s->ahead);
+	free(s->pool[0].ids);
+	free(s->pool[1].ids);
 	free(s->url);
 	free(s->safe_url);
 	free(s);
@@ -495,9 +534,19 @@ static enum kn_err pg_tx_commit(struct store *base)
 	struct pg *s = (struct pg *)base;
 	PGresult *r;
 	enum kn_err e;
+	/* A bulk load's writes sent ahead, read; its dropped indexes built
+	 * again, before anything commits. */
+	if (s->bulk && !s->base.txerr && pg_bulk_end(base) != KN_OK)
+		s->base.txerr = 1;
+	if (s->pipe)
+		pipe_end(s, NULL);
 	if (s->base.txerr) {
+		char msg[sizeof(s->base.errmsg)];
+		snprintf(msg, sizeof(msg), "%s", s->base.errmsg);
 		PQclear(PQexec(s->conn, "ROLLBACK"));
 		s->base.txerr = 0;
+		bulk_forget(s);
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s", msg);
 		return KN_EIO;
 	}
 	r = PQexec(s->conn, "COMMIT");
@@ -522,8 +571,17 @@ static enum kn_err pg_tx_commit(struct store *base)
 static void pg_tx_rollback(struct store *base)
 {
 	struct pg *s = (struct pg *)base;
+	char msg[sizeof(s->base.errmsg)];
+	/* The writes sent ahead are read (and dropped) first: libpq takes no
+	 * other command while they are due. The message stays the caller's. */
+	snprintf(msg, sizeof(msg), "%s", s->base.errmsg);
+	if (s->pipe)
+		pipe_end(s, NULL);
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s", msg);
 	PQclear(PQexec(s->conn, "ROLLBACK"));
 	s->base.txerr = 0;
+	/* The rollback brought the dropped indexes back by itself. */
+	bulk_forget(s);
 }
 
 /* ---- the driver of the statement table ---- */
@@ -574,6 +632,560 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
 	return KN_OK;
 }
 
+/* ---- bulk loads (store.h: store_bulk_begin) ----
+ *
+ * Measured on the steps import of a generated city (issue 13, ×1: 30 k
+ * steps): PostgreSQL took 12× SQLite's time, nine tenths of it waiting,
+ * since every statement was a round trip to the server (90 k of them,
+ * 3.4 s of execution in 15 s), and a custom plan was made again for
+ * each execution of the step insert (its MAX(seq) sublink). A bulk load
+ * therefore:
+ *
+ * - sends the writes whose answer is known in advance ahead, in libpq's
+ *   pipeline mode, without waiting: the step and candidacy inserts, the
+ *   candidacy's stage and the step's unit (the table ahead_stmts). Their
+ *   results are read when anything else runs (ensure_conn, or a read
+ *   sent in the same pipeline: one round trip for the writes and the
+ *   read), and at store_bulk_end() or the commit at the latest; a
+ *   candidacy's stage moves, one per step, are held back and sent as one
+ *   (held_flush) before anything but the same person's step inserts;
+ * - gives each of those inserts its id from a block of ids drawn from
+ *   the table's sequence in one statement (RETURNING id would be a round
+ *   trip per row): the insert with the id is the table's statement with an
+ *   id column put in front (put_text); ids left over are given back to
+ *   the sequence at the end;
+ * - holds steps and candidacies in SHARE ROW EXCLUSIVE mode from
+ *   store_bulk_begin() to the commit: readers go on, other writers wait,
+ *   as on SQLite, where the import holds the only write lock. Nobody else
+ *   draws their ids meanwhile, which makes giving the left-over ids back
+ *   safe;
+ * - sets synchronous_commit off for its transaction (it is all or
+ *   nothing anyway), generic plans for its prepared statements, a bigger
+ *   maintenance_work_mem for the index builds, and, when steps holds
+ *   fewer rows than are coming, drops the secondary indexes of steps the
+ *   writer never reads (as store_sqlite.c
+ *   does: not unique, not led by candidacy_id — the date indexes and
+ *   steps_unit) and builds them again at the end. DROP INDEX locks steps
+ *   against readers too until the commit: the price of building an index
+ *   once from the finished table instead of row by row; only a load into
+ *   a (nearly) empty table pays it. PostgreSQL's DDL is transactional: a
+ *   rollback, an error or a kill -9 brings the indexes back.
+ *
+ * What can still fail once a write was sent ahead: the rules judged every
+ * row before the ledger wrote it, and the transaction holds the candidacy's
+ * row lock since it read its version, so only what would be a bug here
+ * (a constraint violation, a candidacy that is not there, a lost
+ * connection) — not a fault of the file. Such a failure is reported by
+ * whatever statement runs next, naming the write that failed; it has
+ * marked the transaction failed (fail_res), so the import's commit rolls
+ * everything back. It cannot be pinned to a line of the file. */
+
+/* The statements a bulk load sends ahead, and how many rows each must
+ * write (anything else is a failure found when the results are read). */
+static const struct {
+	enum stmt_id id;
+	long long changes;
+	int pool;		/* an insert given its id from pool[…], or -1 */
+} ahead_stmts[] = {
+	{ S_STEP_INSERT, 1, 0 },
+	{ S_CAND_NEW, 1, 1 },
+	{ S_CAND_STAGE, 1, -1 },	/* store_step_add checks "1" at once: see above */
+	{ S_STEP_SET_UNIT, 1, -1 },
+};
+
+/* The tables of the id pools (struct pg's pool[]), locked by a bulk load. */
+static const char *const pool_table[2] = { "steps", "candidacies" };
+
+/* One statement sent in the pipeline: a write (changes: the rows it must
+ * write) or the read that ends the pipeline (changes < 0). */
+struct ahead {
+	const char *name;
+	long long changes;
+};
+
+#define IDS_BLOCK 1024
+
+static void ahead_push(struct pg *s, const char *name, long long changes)
+{
+	if (s->nahead == s->capahead) {
+		s->capahead = s->capahead ? s->capahead * 2 : 256;
+		s->ahead = xreallocarray(s->ahead, s->capahead, sizeof(*s->ahead));
+	}
+	s->ahead[s->nahead].name = name;
+	s->ahead[s->nahead].changes = changes;
+	s->nahead++;
+}
+
+/* The first failure among the results read, in the store's message. */
+static enum kn_err ahead_fail(struct pg *s, enum kn_err e, const struct ahead *a,
+			      const PGresult *r)
+{
+	char msg[400];
+	if (e != KN_OK)
+		return e;	/* the first one is the cause; the rest were aborted */
+	if (a->changes < 0)
+		return fail_res(s, a->name, r);
+	if (r && !ok_status(r)) {
+		e = fail_res(s, a->name, r);
+		snprintf(msg, sizeof(msg), "%.399s", s->base.errmsg);
+	} else {
+		e = KN_EIO;
+		snprintf(msg, sizeof(msg), "%.100s: wrote %s rows instead of %lld", a->name,
+			 r ? PQcmdTuples((PGresult *)r) : "no", a->changes);
+	}
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+		 "a write sent ahead by the bulk load (for this row or an earlier one) failed on "
+		 "the server, a fault of the program rather than of the file; nothing was kept: %.300s",
+		 msg);
+	s->base.txerr = 1;
+	return e;
+}
+
+/* Read the results of everything sent ahead and leave pipeline mode.
+ * keep: the last statement sent was a read whose result the caller
+ * wants (*keep, to clear; NULL on failure). The first failure is the
+ * one reported; the transaction is then marked failed. */
+static enum kn_err pipe_end(struct pg *s, PGresult **keep)
+{
+	enum kn_err e = KN_OK;
+	PGresult *r;
+
+	if (keep)
+		*keep = NULL;
+	if (!s->pipe)
+		return KN_OK;
+	e = held_flush(s);	/* a failure stops the reading below at once */
+	s->pipe = 0;	/* ensure_conn() below must not come back here */
+	int synced = PQpipelineSync(s->conn), nulls = 0;
+	if (!synced) {
+		e = fail_res(s, "pipeline", NULL);
+		s->base.txerr = 1;
+	}
+	for (size_t i = 0; i < s->nahead && e == KN_OK; i++) {
+		const struct ahead *a = &s->ahead[i];
+		int got = 0;
+		while ((r = PQgetResult(s->conn))) {
+			got = 1;
+			if (a->changes < 0 && keep && !*keep && ok_status(r)) {
+				*keep = r;	/* the read's rows */
+				continue;
+			}
+			if (!ok_status(r) ||
+			    (a->changes >= 0 && strtoll(PQcmdTuples(r), NULL, 10) != a->changes))
+				e = ahead_fail(s, e, a, r);
+			else
+				count_written(s, r);
+			PQclear(r);
+		}
+		if (!got)
+			e = ahead_fail(s, e, a, NULL);
+	}
+	/* After a failure the server skipped the rest (PIPELINE_ABORTED)
+	 * up to the sync; read on to it, or to the end of a dead connection. */
+	while (synced && PQstatus(s->conn) == CONNECTION_OK) {
+		ExecStatusType st;
+		if (!(r = PQgetResult(s->conn))) {
+			if (++nulls == 2)	/* nothing more is coming */
+				break;
+			continue;
+		}
+		nulls = 0;
+		st = PQresultStatus(r);
+		PQclear(r);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	s->nahead = 0;
+	if (!PQexitPipelineMode(s->conn) && e == KN_OK) {
+		e = fail_res(s, "pipeline", NULL);
+		s->base.txerr = 1;
+	}
+	if (e != KN_OK && keep) {
+		PQclear(*keep);
+		*keep = NULL;
+	}
+	return e;
+}
+
+/* Enter pipeline mode (when not in it): 0 when libpq cannot (a result
+ * still being read), and the statement then runs the ordinary way. */
+static int pipe_start(struct pg *s)
+{
+	if (s->pipe)
+		return 1;
+	if (PQstatus(s->conn) != CONNECTION_OK || !PQenterPipelineMode(s->conn))
+		return 0;
+	s->pipe = 1;
+	return 1;
+}
+
+/* Insert statement id with an id in front: "INSERT INTO table (id, …)
+ * VALUES ($n, …)" without RETURNING id. NULL when its text is not of that
+ * shape (the ordinary insert is then used). Caller frees. */
+static char *put_text(enum stmt_id id, const char *table, int *nparams)
+{
+	const struct stmt *t = &store_stmts[id];
+	const char *q = t->sql_pg ? t->sql_pg : t->sql;
+	static const char ret[] = " RETURNING id", mid[] = ") VALUES (";
+	const char *values = strstr(q, mid);
+	size_t n = strlen(q), nret = sizeof(ret) - 1, nhead;
+	struct buf head = BUF_INIT, b = BUF_INIT;
+
+	*nparams = (int)strlen(t->params);
+	buf_addf(&head, "INSERT INTO %s (", table);
+	nhead = head.len;
+	if (strncmp(q, head.s, nhead) != 0 || !values || n < nret ||
+	    strcmp(q + n - nret, ret) != 0) {
+		buf_release(&head);
+		return NULL;
+	}
+	values += sizeof(mid) - 1;
+	buf_addf(&b, "%sid, %.*s$%d, %.*s", head.s, (int)(values - q - nhead), q + nhead,
+		 *nparams + 1, (int)(q + n - nret - values), values);
+	buf_release(&head);
+	return buf_detach(&b);
+}
+
+/* Draw the next block of ids of pool[k] (a read: it ends the pipeline). */
+static enum kn_err ids_draw(struct pg *s, int k)
+{
+	struct idpool *pl = &s->pool[k];
+	static const char text[] = "SELECT nextval($1::regclass) FROM generate_series(1, $2::int)";
+	char num[24];
+	const char *v[2] = { pl->seq, num };
+	PGresult *r = NULL;
+	enum kn_err e;
+
+	snprintf(num, sizeof(num), "%d", IDS_BLOCK);
+	if (s->pipe && (e = held_flush(s)) != KN_OK)
+		return e;
+	if (s->pipe && PQsendQueryParams(s->conn, text, 2, NULL, v, NULL, NULL, 0)) {
+		ahead_push(s, "ids", -1);
+		e = pipe_end(s, &r);
+	} else {
+		if ((e = ensure_conn(s)) != KN_OK)
+			return e;
+		r = PQexecParams(s->conn, text, 2, NULL, v, NULL, NULL, 0);
+		if (!ok_status(r)) {
+			e = fail_res(s, "ids", r);
+			PQclear(r);
+			return e;
+		}
+	}
+	if (e != KN_OK)
+		return e;
+	pl->ids = xreallocarray(pl->ids, (size_t)PQntuples(r) + 1, sizeof(*pl->ids));
+	pl->n = (size_t)PQntuples(r);
+	pl->at = 0;
+	for (size_t i = 0; i < pl->n; i++)
+		pl->ids[i] = strtoll(PQgetvalue(r, (int)i, 0), NULL, 10);
+	PQclear(r);
+	if (pl->n && !pl->first)
+		pl->first = pl->ids[0];
+	return KN_OK;
+}
+
+/* cand_stage moving the version on by $5 instead of 1: a person's steps
+ * written one after another move their candidacy once, not once a step
+ * (held below). NULL when cand_stage's text is not of that shape. */
+static char *stage_n_text(void)
+{
+	const struct stmt *t = &store_stmts[S_CAND_STAGE];
+	const char *q = t->sql_pg ? t->sql_pg : t->sql;
+	static const char one[] = "version = version + 1 ";
+	const char *at = strstr(q, one);
+	struct buf b = BUF_INIT;
+	if (!at || strcmp(t->params, "itii") != 0)
+		return NULL;
+	buf_addf(&b, "%.*sversion = version + $5 %s", (int)(at - q), q, at + sizeof(one) - 1);
+	return buf_detach(&b);
+}
+
+/* Send the stage move held back, if any (before anything that could read
+ * the candidacy, or end the pipeline). */
+static enum kn_err held_flush(struct pg *s)
+{
+	char num[24];
+	const char *v[5];
+	if (!s->held.on)
+		return KN_OK;
+	s->held.on = 0;
+	for (int i = 0; i < 4; i++)
+		v[i] = s->held.v[i];
+	snprintf(num, sizeof(num), "%lld", s->held.n);
+	v[4] = num;
+	if (!PQsendQueryPrepared(s->conn, "cand_stage_n", 5, v, NULL, NULL, 0)) {
+		enum kn_err e = fail_res(s, "cand_stage", NULL);
+		s->base.txerr = 1;
+		return e;
+	}
+	ahead_push(s, "cand_stage", 1);
+	return KN_OK;
+}
+
+/* Whether cand_stage with parameters v moves on the candidacy whose move
+ * is held (its next version), so that the two are one move. */
+static int held_chains(const struct pg *s, const char **v)
+{
+	long long hv, nv;
+	if (!s->held.on || strcmp(s->held.v[0], v[0]) != 0)
+		return 0;
+	hv = strtoll(s->held.v[3], NULL, 10);
+	nv = strtoll(v[3], NULL, 10);
+	return hv < 0 ? nv < 0 : nv == hv + s->held.n;
+}
+
+/* Send statement id ahead (a write of ahead_stmts, in a bulk load) and
+ * give r the answer it will have: nothing, or for the step insert its id.
+ * *sent 0: not sent (not such a write, or libpq cannot): run it as ever. */
+static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char **v,
+			      struct srows *r, int *sent)
+{
+	const struct stmt *t = &store_stmts[id];
+	long long changes = -1;
+	int k = -1;
+	const char *vv[STORE_MAX_ARGS + 1];
+	struct idpool *pl = NULL;
+	char put[64];
+	enum kn_err e;
+
+	*sent = 0;
+	for (size_t i = 0; i < sizeof(ahead_stmts) / sizeof(ahead_stmts[0]); i++)
+		if (ahead_stmts[i].id == id) {
+			changes = ahead_stmts[i].changes;
+			k = ahead_stmts[i].pool;
+		}
+	if (changes < 0 || !s->bulk || s->base.depth == 0 || s->base.txerr)
+		return KN_OK;
+	snprintf(put, sizeof(put), "%.50s_put", t->name);
+	if (k >= 0) {
+		pl = &s->pool[k];
+		if (!pl->seq || n >= STORE_MAX_ARGS)
+			return KN_OK;
+		if (!pl->prep) {
+			int np;
+			Oid types[STORE_MAX_ARGS + 1];
+			char *text = put_text(id, pool_table[k], &np);
+			PGresult *p;
+			if (!text)
+				return KN_OK;
+			if ((e = ensure_conn(s)) != KN_OK) {
+				free(text);
+				return e;
+			}
+			for (int i = 0; i < np; i++)
+				types[i] = t->params[i] == 'i' ? PG_INT8 : PG_TEXT;
+			types[np] = PG_INT8;
+			p = PQprepare(s->conn, put, text, np + 1, types);
+			free(text);
+			if (!ok_status(p)) {
+				e = fail_res(s, put, p);
+				PQclear(p);
+				return e;
+			}
+			PQclear(p);
+			pl->prep = 1;
+		}
+		if (pl->at == pl->n && (e = ids_draw(s, k)) != KN_OK)
+			return e;
+		if (pl->at == pl->n)
+			return KN_OK;
+	} else if (!s->tprep[id]) {
+		if ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, id)) != KN_OK)
+			return e;
+	}
+	if (id == S_CAND_STAGE && !s->stage_n_prep) {
+		char *text = stage_n_text();
+		static const Oid types[5] = { PG_INT8, PG_TEXT, PG_INT8, PG_INT8, PG_INT8 };
+		s->stage_n_prep = 2;
+		if (text && (e = ensure_conn(s)) == KN_OK) {
+			PGresult *p = PQprepare(s->conn, "cand_stage_n", text, 5, types);
+			if (ok_status(p))
+				s->stage_n_prep = 1;
+			PQclear(p);
+		}
+		free(text);
+	}
+	if (!pipe_start(s))
+		return KN_OK;
+	/* A stage move is held back while the same person's steps follow
+	 * (only step inserts and their units may pass it: they do not read
+	 * the candidacy's row); anything else sends it first. */
+	if (id == S_CAND_STAGE && s->stage_n_prep == 1 && n == 4 && v[0] && v[1] && v[2] &&
+	    v[3] && strlen(v[1]) < sizeof(s->held.v[1])) {
+		if (held_chains(s, v)) {
+			snprintf(s->held.v[1], sizeof(s->held.v[1]), "%s", v[1]);
+			snprintf(s->held.v[2], sizeof(s->held.v[2]), "%s", v[2]);
+			s->held.n++;
+		} else {
+			if ((e = held_flush(s)) != KN_OK)
+				return e;
+			for (int i = 0; i < 4; i++)
+				snprintf(s->held.v[i], sizeof(s->held.v[i]), "%s", v[i]);
+			s->held.n = 1;
+			s->held.on = 1;
+		}
+		r->h = NULL;
+		r->nrows = 0;
+		r->live = 1;
+		r->row = -1;
+		r->changes = changes;
+		*sent = 1;
+		return KN_OK;
+	}
+	if (id != S_STEP_INSERT && id != S_STEP_SET_UNIT && (e = held_flush(s)) != KN_OK)
+		return e;
+	memcpy(vv, v, (size_t)n * sizeof(*v));
+	if (pl) {
+		snprintf(s->idtext, sizeof(s->idtext), "%lld", (long long)pl->ids[pl->at]);
+		vv[n] = s->idtext;
+		if (!PQsendQueryPrepared(s->conn, put, n + 1, vv, NULL, NULL, 0))
+			return fail_res(s, t->name, NULL);
+		pl->last = pl->ids[pl->at++];
+		ahead_push(s, t->name, changes);
+		r->nrows = 1;	/* its id, from s->idtext */
+		r->live = 3;
+	} else {
+		if (!PQsendQueryPrepared(s->conn, t->name, n, vv, NULL, NULL, 0))
+			return fail_res(s, t->name, NULL);
+		ahead_push(s, t->name, changes);
+		r->nrows = 0;
+		r->live = 1;
+	}
+	r->h = NULL;
+	r->row = -1;
+	r->changes = changes;
+	*sent = 1;
+	return KN_OK;
+}
+
+/* A plain command of the bulk load's own (SET, LOCK, DROP, CREATE INDEX). */
+static enum kn_err bulk_exec(struct pg *s, const char *text)
+{
+	return exec_text(s, text, "bulk load");
+}
+
+/* Forget the bulk load's state (after the rollback, or once done). */
+static void bulk_forget(struct pg *s)
+{
+	for (size_t i = 0; i < s->nidx; i++)
+		free(s->idx[i]);
+	free(s->idx);
+	s->idx = NULL;
+	s->nidx = 0;
+	for (int k = 0; k < 2; k++) {
+		free(s->pool[k].seq);
+		s->pool[k].seq = NULL;
+		s->pool[k].n = s->pool[k].at = 0;
+		s->pool[k].first = s->pool[k].last = 0;
+	}
+	s->held.on = 0;
+	s->bulk = 0;
+}
+
+/* The secondary indexes of steps that a bulk writer never reads (see
+ * above and store_sqlite.c's bulk_index_sql): name, definition. */
+static const char bulk_index_sql[] =
+	"SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+	"JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'steps'::regclass "
+	"AND NOT i.indisunique AND NOT i.indisprimary AND (SELECT a.attname FROM pg_attribute a "
+	"WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0]) IS DISTINCT FROM "
+	"'candidacy_id' ORDER BY c.relname";
+
+static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
+{
+	struct pg *s = (struct pg *)base;
+	PGresult *r;
+	enum kn_err e;
+	long long have;
+
+	if (s->bulk)
+		return KN_OK;
+	s->bulk = 1;
+	if ((e = bulk_exec(s, "SET LOCAL synchronous_commit TO off")) != KN_OK ||
+	    (e = bulk_exec(s, "SET LOCAL maintenance_work_mem TO '256MB'")) != KN_OK ||
+	    (e = bulk_exec(s, "SET LOCAL plan_cache_mode TO force_generic_plan")) != KN_OK ||
+	    (e = bulk_exec(s, "LOCK TABLE steps, candidacies IN SHARE ROW EXCLUSIVE MODE")) !=
+	    KN_OK)
+		return e;
+	r = PQexec(s->conn, "SELECT pg_get_serial_sequence('steps', 'id'), "
+		   "pg_get_serial_sequence('candidacies', 'id'), "
+		   "(SELECT COALESCE(MAX(id), 0) FROM steps)");
+	if (!ok_status(r) || PQntuples(r) != 1) {
+		e = fail_res(s, "bulk load", r);
+		PQclear(r);
+		return e;
+	}
+	for (int k = 0; k < 2; k++)
+		if (!PQgetisnull(r, 0, k))
+			s->pool[k].seq = xstrdup(PQgetvalue(r, 0, k));
+	have = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+	PQclear(r);
+	if (have >= 0 && (size_t)have >= rows)
+		return KN_OK;	/* a big table: inserting into its indexes is cheaper */
+	r = PQexec(s->conn, bulk_index_sql);
+	if (!ok_status(r)) {
+		e = fail_res(s, "bulk indexes", r);
+		PQclear(r);
+		return e;
+	}
+	s->idx = xreallocarray(NULL, (size_t)PQntuples(r) * 2 + 1, sizeof(*s->idx));
+	for (int i = 0; i < PQntuples(r); i++) {
+		s->idx[s->nidx++] = xstrdup(PQgetvalue(r, i, 0));
+		s->idx[s->nidx++] = xstrdup(PQgetvalue(r, i, 1));
+	}
+	PQclear(r);
+	for (size_t i = 0; i < s->nidx; i += 2) {
+		struct buf q = BUF_INIT;
+		char *name = PQescapeIdentifier(s->conn, s->idx[i], strlen(s->idx[i]));
+		buf_addf(&q, "DROP INDEX %s", name ? name : s->idx[i]);
+		PQfreemem(name);
+		e = bulk_exec(s, q.s);
+		buf_release(&q);
+		if (e != KN_OK)
+			return e;
+	}
+	return KN_OK;
+}
+
+static enum kn_err pg_bulk_end(struct store *base)
+{
+	struct pg *s = (struct pg *)base;
+	enum kn_err e;
+
+	if (!s->bulk)
+		return KN_OK;
+	if ((e = ensure_conn(s)) != KN_OK)	/* the writes sent ahead, read */
+		return e;
+	for (size_t i = 0; i < s->nidx; i += 2)
+		if ((e = bulk_exec(s, s->idx[i + 1])) != KN_OK)
+			return e;	/* the caller rolls back: the indexes come back */
+	/* The ids drawn and not used go back to the sequences: their tables
+	 * are locked against other writers since store_bulk_begin(), so every
+	 * id drawn since was this load's. */
+	for (int k = 0; k < 2; k++) {
+		struct idpool *pl = &s->pool[k];
+		char num[24];
+		const char *v[3] = { pl->seq, num, NULL };
+		int64_t last = pl->last ? pl->last : pl->first - 1;
+		PGresult *r;
+		if (!pl->first || pl->at == pl->n)
+			continue;
+		snprintf(num, sizeof(num), "%lld", (long long)(last > 0 ? last : 1));
+		v[2] = last > 0 ? "t" : "f";
+		r = PQexecParams(s->conn, "SELECT setval($1::regclass, $2::bigint, $3::boolean)", 3,
+				 NULL, v, NULL, NULL, 0);
+		if (!ok_status(r)) {
+			e = fail_res(s, "ids", r);
+			PQclear(r);
+			return e;
+		}
+		PQclear(r);
+	}
+	bulk_forget(s);
+	return KN_OK;
+}
+
 static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
 			     struct srows *r)
 {
@@ -593,6 +1205,28 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 		} else {
 			v[i] = a->v[i].kind == 't' ? a->v[i].t : NULL;
 		}
+	}
+	/* A bulk load's write sent ahead; or a read that ends the pipeline
+	 * in the same round trip as the writes before it. */
+	if (s->bulk) {
+		if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
+			return e;
+	}
+	if (s->pipe && (e = held_flush(s)) != KN_OK)
+		return e;
+	if (s->pipe && !(t->flags & (ST_STREAM | ST_REPLAN)) && s->tprep[id] &&
+	    PQsendQueryPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0)) {
+		PGresult *res;
+		ahead_push(s, t->name, -1);
+		if ((e = pipe_end(s, &res)) != KN_OK)
+			return e;
+		count_written(s, res);
+		r->h = res;
+		r->nrows = PQntuples(res);
+		r->row = -1;
+		r->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		r->live = 1;
+		return KN_OK;
 	}
 	for (int attempt = 0; attempt < 2 && !sent; attempt++) {
 		if ((e = ensure_conn(s)) != KN_OK)
@@ -661,6 +1295,13 @@ static int pg_q_next(struct srows *r)
 {
 	struct pg *s = (struct pg *)r->s;
 	PGresult *res;
+	if (r->live == 3) {	/* a step insert sent ahead: its id */
+		if (++r->row < r->nrows) {
+			r->col[0] = s->idtext;
+			return 1;
+		}
+		return 0;
+	}
 	if (r->live == 1) {
 		if (++r->row < r->nrows) {
 			fill_row(r, r->h, r->row);
@@ -855,4 +1496,6 @@ static const struct store_ops pg_ops = {
 	.row_put = pg_row_put,
 	.raw_commit = pg_raw_commit,
 	/* .busy: PostgreSQL waits for row locks; never "busy" */
+	.bulk_begin = pg_bulk_begin,
+	.bulk_end = pg_bulk_end,
 };
