@@ -67,7 +67,7 @@ struct ledger_memo {
 	int64_t vid, version;
 };
 
-void ledger_forget(struct ledger *l)
+static void memo_drop(struct ledger *l)
 {
 	struct ledger_memo *m = l->memo;
 	if (!m)
@@ -78,6 +78,35 @@ void ledger_forget(struct ledger *l)
 	transfers_free(m->tr, m->ntr);
 	free(m);
 	l->memo = NULL;
+}
+
+/* Forget the deferred candidacy (struct ledger's pend_*), written or not. */
+static void pend_drop(struct ledger *l)
+{
+	l->pend_cid = l->pend_seq = l->pend_n = 0;
+	l->pend_stage = STEP_NONE;
+	l->pend_open = 0;
+}
+
+void ledger_forget(struct ledger *l)
+{
+	memo_drop(l);
+	pend_drop(l);
+}
+
+enum kn_err ledger_flush(struct ledger *l)
+{
+	enum kn_err e;
+	if (!l->pend_cid || !l->pend_n)
+		return KN_OK;
+	e = store_candidacy_stage_n(l->store, l->pend_cid, l->pend_stage, l->pend_open, l->pend_n);
+	if (e != KN_OK) {
+		pend_drop(l);
+		return e;
+	}
+	/* The candidacy stays this writer's: its next number is known. */
+	l->pend_n = 0;
+	return KN_OK;
 }
 
 void ledger_release(struct ledger *l)
@@ -698,10 +727,6 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	int64_t memo_vid = 0, memo_version = -1;
 
 	*outcome = LEDGER_RECORDED;
-	/* A memo left from a bulk run may be stale once writes go through
-	 * other paths: only bulk calls, one after another, may use it. */
-	if (!memo_on)
-		ledger_forget(l);
 	memset(&p, 0, sizeof(p));
 	memset(intro_p, 0, sizeof(intro_p));
 	memset(&mentor, 0, sizeof(mentor));
@@ -711,6 +736,15 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	free(st.override_by);
 	st.override_by = NULL;
 
+	/* A memo left from a bulk run may be stale once writes go through
+	 * other paths: only bulk calls, one after another, may use it. */
+	if (!memo_on) {
+		if ((e = ledger_flush(l)) != KN_OK) {
+			buf_addf(err, "%s\n", store_errmsg(l->store));
+			goto out;
+		}
+		ledger_forget(l);
+	}
 	if (step_validate(&st, err) > 0 && dry_run != LEDGER_CHECK) {
 		e = KN_EINVAL;
 		goto out;
@@ -731,6 +765,12 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		keep = 1;
 		e = KN_OK;	/* as after the reads this replaces */
 		goto have_cands;
+	}
+	/* Another person (or this one read again): the candidacy left
+	 * pending is written before anything is read. */
+	if ((e = ledger_flush(l)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
 	}
 	ledger_forget(l);
 	e = ledger_person_get(l, person_ref, &p);
@@ -846,6 +886,15 @@ have_cands:
 	f.policy = &pol;
 	f.cal = l->cal;
 
+	/* An introducer or mentor who is the person themselves (the rules
+	 * refuse it) is read with the candidacy's stage written. */
+	if (((st.code == STEP_INTRODUCED && (streq0(st.intro1, person_ref) ||
+					    streq0(st.intro2, person_ref))) ||
+	     (st.code == STEP_MENTOR && streq0(st.member, person_ref))) &&
+	    (e = ledger_flush(l)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
+	}
 	if (st.code == STEP_INTRODUCED) {
 		const char *refs[2] = { st.intro1, st.intro2 };
 		kn_date since[2] = { st.intro1_since, st.intro2_since };
@@ -939,12 +988,42 @@ have_cands:
 		goto out;
 	}
 	{
-		int64_t cid, version = -1, step_id = 0;
+		int64_t cid, version = -1, step_id = 0, seq = 0;
+		int64_t ids[3] = { 0, 0, 0 };	/* member, introducers */
 		enum step_code cur = STEP_NONE, stage = STEP_NONE;
 		int still_open = 1, told = 0;
+		/* issue 13 (struct ledger's defer): the step appended with its
+		 * number and people's ids known (seq > 0), the candidacy's stage
+		 * left pending. Each ref the step names must be one it looked up,
+		 * as the store's lookup by ref would find it. */
+		int defer = memo_on && l->defer &&
+			    (!st.member || streq0(st.member, mentor.ref)) &&
+			    (!st.intro1 || streq0(st.intro1, intro_p[0].ref)) &&
+			    (!st.intro2 || streq0(st.intro2, intro_p[1].ref));
+		if (defer) {
+			ids[0] = st.member ? mentor.id : 0;
+			ids[1] = st.intro1 ? intro_p[0].id : 0;
+			ids[2] = st.intro2 ? intro_p[1].id : 0;
+		}
 		if (st.code == STEP_SOURCE) {
-			e = store_candidacy_open(l->store, p.id, p.unit, f.readmission, &cid);
+			/* The candidacy before it ended (is_open 0) first: one
+			 * person has one open candidacy. */
+			if ((e = ledger_flush(l)) == KN_OK)
+				e = store_candidacy_open(l->store, p.id, p.unit, f.readmission, &cid);
+			if (e == KN_OK && defer) {
+				pend_drop(l);
+				l->pend_cid = cid;
+				l->pend_seq = 1;
+				seq = 1;
+			}
+		} else if (open && defer && l->pend_cid == open->id) {
+			cid = open->id;
+			cur = open->stage;
+			seq = l->pend_seq;
 		} else if (open) {
+			if ((e = ledger_flush(l)) != KN_OK)
+				goto written;
+			pend_drop(l);
 			cid = open->id;
 			cur = open->stage;
 			if (keep_version(memo_vid, memo_version, cid))
@@ -967,7 +1046,19 @@ have_cands:
 		}
 		if (e == KN_OK) {
 			stage = next_stage(cur, &st, &still_open);
-			e = store_step_add(l->store, cid, &st, stage, still_open, version, &step_id);
+			if (seq > 0) {
+				e = store_step_append(l->store, cid, seq, &st, ids[0], ids[1], ids[2],
+						      &step_id);
+				if (e == KN_OK) {
+					l->pend_seq = seq + 1;
+					l->pend_n++;
+					l->pend_stage = stage;
+					l->pend_open = still_open;
+				}
+			} else {
+				e = store_step_add(l->store, cid, &st, stage, still_open, version,
+						   &step_id);
+			}
 		}
 		/* A step dated before the person's move (recorded late): it
 		 * counts for the unit of its date, not the candidacy's. */
@@ -980,19 +1071,24 @@ have_cands:
 			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
 					"candidacy", person_ref, NULL, desc.s);
 		}
+written:
 		if (e == KN_OK)
 			e = store_commit(l->store);
 		else
 			store_rollback(l->store);
+		if (e != KN_OK)
+			pend_drop(l);	/* rolled back with the rest */
 		if (e != KN_OK && e != KN_EINVAL && !told)
 			buf_addf(err, "%s\n", store_errmsg(l->store));
 		if (e == KN_OK && memo_on) {
 			keep = memo_append(&cands, &ncands, open ? (size_t)(open - cands) : SIZE_MAX,
 					   cid, p.id, &st, step_id, stage, still_open,
 					   f.readmission, mentor.ref, intro_p[0].ref, intro_p[1].ref);
-			/* S_CAND_STAGE moved the version on by one. */
+			/* S_CAND_STAGE moved the version on by one; a deferred
+			 * step's version is read again (after ledger_flush()) by
+			 * a step that is not deferred. */
 			memo_vid = cid;
-			memo_version = version >= 0 ? version + 1 : -1;
+			memo_version = seq == 0 && version >= 0 ? version + 1 : -1;
 		}
 	}
 out:

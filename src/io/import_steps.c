@@ -15,7 +15,9 @@
  * For a national file (8 million rows) the rows are packed and sorted in
  * runs of bounded size, spilled to temporary files and merged back (struct
  * steps_ctx below), so that only one person's rows are ever unpacked; the
- * ledger writes in bulk (ledger.bulk: no audit entry per new step) inside
+ * ledger writes in bulk (ledger.bulk: no audit entry per new step;
+ * ledger.defer: a candidacy's stage written once for its run of steps,
+ * each step numbered without a subquery) inside
  * store_bulk_begin()/store_bulk_end() (a big page cache, the date indexes
  * of an empty steps table built once at the end).
  */
@@ -585,6 +587,12 @@ static enum kn_err steps_person(struct imp *im, struct ledger *l, struct srow **
 			goto out;
 		}
 	}
+	/* The person's last candidacy's stage (struct ledger's defer),
+	 * before the check reads the record and the next person's steps. */
+	if ((e = ledger_flush(l)) != KN_OK) {
+		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
+		goto out;
+	}
 	if (n)
 		e = steps_dates_check(im, l, by[0]->person, dec_line, off_line, err);
 out:
@@ -648,6 +656,10 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 	 * with and without it (tests/cli/import_memo.sh). */
 	env = getenv("KETNAP_IMPORT_NOMEMO");
 	l.no_memo = env && *env && strcmp(env, "0") != 0;
+	/* The whole import is one transaction (import_csv()), and
+	 * steps_person() flushes each person's candidacy before it reads
+	 * anything: a candidacy's stage is written once for its steps. */
+	l.defer = 1;
 	have_ledger = 1;
 	/* A big load's settings, and for a (nearly) empty steps table its
 	 * date indexes built once at the end (store_bulk_begin()). */

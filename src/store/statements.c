@@ -639,4 +639,18 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE id = $1", 0, "ii", "", 0 },
 	[S_MERGE_CAND_IS_OPEN] = { "merge_cand_is_open", "SELECT is_open FROM candidacies "
 		"WHERE id = $1", 0, "i", "i", 0 },
+
+	/* issue 13: steps import */
+	/* A bulk writer's step (store_step_append): the number and the
+	 * people's ids are the caller's, who holds the write transaction and
+	 * looked them up already, so that no subquery runs per row. */
+	[S_STEP_APPEND] = { "step_append", "INSERT INTO steps (candidacy_id, seq, step, date, "
+		"doc_no, org, member_id, intro1_id, intro1_since, intro2_id, intro2_since, votes_for, "
+		"votes_total, consent, override, override_by, note, recorded_by, recorded_at) VALUES "
+		"($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+		"$19) RETURNING id", 0, "iittttiititiitttttt", "i", 0 },
+	/* The stage of a candidacy after n steps appended by one bulk writer
+	 * (store_candidacy_stage_n): S_CAND_STAGE's writes, once. */
+	[S_CAND_STAGE_N] = { "cand_stage_n", "UPDATE candidacies SET stage = $2, is_open = $3, "
+		"version = version + $4 WHERE id = $1", 0, "itii", "", 0 },
 };

@@ -67,6 +67,8 @@ enum stmt_id {
 	S_MERGE_CAND_COPY, S_MERGE_STEPS_MOVE, S_MERGE_CAND_DELETE, S_MERGE_CAND_OPEN, S_MERGE_CAND_IS_OPEN, S_MERGED_ALL,
 	/* issue 15: re-admission (migration 010) */
 	S_PERSON_LEAVE, S_PERSON_READMITTED,
+	/* issue 13: steps import (store_steps.c: store_step_append, store_candidacy_stage_n) */
+	S_STEP_APPEND, S_CAND_STAGE_N,
 	S__COUNT
 };
 
