@@ -185,7 +185,8 @@ enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq
 			      const struct step *x, int64_t member_id, int64_t intro1_id,
 			      int64_t intro2_id, int64_t *step_id)
 {
-	struct sargs a = SARGS_INIT;
+	struct sargs a = SARGS_INIT, a0 = SARGS_INIT;
+	enum kn_err e;
 	char at[32];
 
 	store_now_iso(at);
@@ -208,7 +209,11 @@ enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq
 	arg_text(&a, x->note);
 	arg_text(&a, x->recorded_by ? x->recorded_by : "");
 	arg_text(&a, at);
-	return insert_id(s, S_STEP_APPEND, &a, step_id);
+	if (strcmp(store_backend(s), "SQLite") != 0)
+		return insert_id(s, S_STEP_APPEND_RET, &a, step_id);
+	if ((e = q_exec(s, S_STEP_APPEND, &a, NULL)) != KN_OK)
+		return e;
+	return insert_id(s, S_LAST_STEP_ID, &a0, step_id);
 }
 
 enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
