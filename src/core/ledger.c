@@ -1009,7 +1009,10 @@ have_cands:
 			/* The candidacy before it ended (is_open 0) first: one
 			 * person has one open candidacy. */
 			if ((e = ledger_flush(l)) == KN_OK)
-				e = store_candidacy_open(l->store, p.id, p.unit, f.readmission, &cid);
+				e = defer ? store_candidacy_open_bulk(l->store, p.id, p.unit,
+								      f.readmission, &cid)
+					  : store_candidacy_open(l->store, p.id, p.unit,
+								 f.readmission, &cid);
 			if (e == KN_OK && defer) {
 				pend_drop(l);
 				l->pend_cid = cid;

@@ -68,7 +68,7 @@ enum stmt_id {
 	/* issue 15: re-admission (migration 010) */
 	S_PERSON_LEAVE, S_PERSON_READMITTED,
 	/* issue 13: steps import (store_steps.c: store_step_append, store_candidacy_stage_n) */
-	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_STEP_ID, S_CAND_STAGE_N,
+	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_ROWID, S_CAND_STAGE_N, S_CAND_NEW_BULK,
 	S__COUNT
 };
 

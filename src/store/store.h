@@ -143,6 +143,10 @@ enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq
 			      int64_t intro2_id, int64_t *step_id);
 enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
 				    enum step_code stage, int open, int64_t n);
+/* store_candidacy_open() for the same bulk writer, holding the store
+ * alone (on SQLite the new id is the connection's last inserted row). */
+enum kn_err store_candidacy_open_bulk(struct store *s, int64_t person_id,
+				      const char *unit_code, int readmission, int64_t *id);
 
 /* Every step of every candidacy for export, in the canonical order of
  * the steps list: by person ref, then candidacy (oldest first), then step

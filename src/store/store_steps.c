@@ -105,6 +105,22 @@ enum kn_err store_candidacy_open(struct store *s, int64_t person_id, const char 
 	return insert_id(s, S_CAND_NEW, &a, id);
 }
 
+enum kn_err store_candidacy_open_bulk(struct store *s, int64_t person_id,
+				      const char *unit_code, int readmission, int64_t *id)
+{
+	struct sargs a = SARGS_INIT, a0 = SARGS_INIT;
+	enum kn_err e;
+
+	if (strcmp(store_backend(s), "SQLite") != 0)
+		return store_candidacy_open(s, person_id, unit_code, readmission, id);
+	arg_int(&a, person_id);
+	arg_text(&a, unit_code);
+	arg_int(&a, !!readmission);
+	if ((e = q_exec(s, S_CAND_NEW_BULK, &a, NULL)) != KN_OK)
+		return e;
+	return insert_id(s, S_LAST_ROWID, &a0, id);
+}
+
 /* ---- issue 15: re-admission (RULES.md §9) ---- */
 
 enum kn_err store_person_leave(struct store *s, int64_t person_id, kn_date on,
@@ -213,7 +229,7 @@ enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq
 		return insert_id(s, S_STEP_APPEND_RET, &a, step_id);
 	if ((e = q_exec(s, S_STEP_APPEND, &a, NULL)) != KN_OK)
 		return e;
-	return insert_id(s, S_LAST_STEP_ID, &a0, step_id);
+	return insert_id(s, S_LAST_ROWID, &a0, step_id);
 }
 
 enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
