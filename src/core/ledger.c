@@ -88,10 +88,146 @@ static void pend_drop(struct ledger *l)
 	l->pend_open = 0;
 }
 
+/*
+ * struct ledger's pcache (issue 13): a national steps file names an
+ * introducer or mentor some five times over (46,539 introducer refs of
+ * 10,115 people in the city ×10), each a read of the person and, for an
+ * introducer, of their candidacies and steps. Kept by ref, chained, and
+ * emptied whole past PCACHE_MAX people (some 300 bytes each). An entry
+ * is exactly what ledger_person_get() and ledger_membership() would give
+ * again as long as no step is written for that person (ledger_step()
+ * drops the entry before it writes one: the steps, the candidacy and
+ * what readmit_write() changes are that person's), since in defer mode
+ * every write of the transaction goes through ledger_step(); a miss
+ * (unknown, merged away, out of scope) is not kept.
+ */
+#define PCACHE_BUCKETS 16384
+#define PCACHE_MAX 65536
+
+struct pcache_ent {
+	struct pcache_ent *next;
+	struct person p;
+	int has_m;		/* ms, os: ledger_membership()'s dates, known */
+	kn_date ms, os;
+};
+
+struct ledger_pcache {
+	struct pcache_ent *b[PCACHE_BUCKETS];
+	size_t n;
+	const char *actor_unit;	/* the scope the entries were read in */
+};
+
+static size_t pc_hash(const char *ref)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)ref; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return h % PCACHE_BUCKETS;
+}
+
+static char *dup0(const char *t)
+{
+	return t ? xstrdup(t) : NULL;
+}
+
+/* A deep copy of s: every string of struct person (person_release()'s
+ * list) duplicated. */
+static void person_dup(struct person *d, const struct person *s)
+{
+	*d = *s;
+	d->ref = dup0(s->ref);
+	d->full_name = dup0(s->full_name);
+	d->unit = dup0(s->unit);
+	d->ethnicity = dup0(s->ethnicity);
+	d->religion = dup0(s->religion);
+	d->education = dup0(s->education);
+	d->qualification = dup0(s->qualification);
+	d->occupation = dup0(s->occupation);
+	d->phone = dup0(s->phone);
+	d->note = dup0(s->note);
+	d->left_reason = dup0(s->left_reason);
+}
+
+static void pcache_clear(struct ledger *l)
+{
+	struct ledger_pcache *c = l->pcache;
+	if (!c)
+		return;
+	for (size_t i = 0; i < PCACHE_BUCKETS; i++)
+		while (c->b[i]) {
+			struct pcache_ent *e = c->b[i];
+			c->b[i] = e->next;
+			person_release(&e->p);
+			free(e);
+		}
+	free(c);
+	l->pcache = NULL;
+}
+
+static void pcache_drop(struct ledger *l, const char *ref)
+{
+	struct ledger_pcache *c = l->pcache;
+	if (!c || !ref)
+		return;
+	for (struct pcache_ent **at = &c->b[pc_hash(ref)]; *at; at = &(*at)->next)
+		if (strcmp((*at)->p.ref, ref) == 0) {
+			struct pcache_ent *e = *at;
+			*at = e->next;
+			person_release(&e->p);
+			free(e);
+			c->n--;
+			return;
+		}
+}
+
+/* ledger_person_get() through the cache when l->defer is set: out is the
+ * caller's to person_release() either way; *ent the entry (NULL when not
+ * kept), whose membership dates the caller may fill in. */
+static enum kn_err person_cached(struct ledger *l, const char *ref, struct person *out,
+				 struct pcache_ent **ent)
+{
+	struct ledger_pcache *c;
+	struct pcache_ent *e;
+	enum kn_err err;
+	size_t h;
+
+	*ent = NULL;
+	if (!l->defer || !l->bulk)
+		return ledger_person_get(l, ref, out);
+	if (l->pcache && l->pcache->actor_unit != l->actor_unit)
+		pcache_clear(l);
+	h = pc_hash(ref);
+	if (l->pcache)
+		for (e = l->pcache->b[h]; e; e = e->next)
+			if (strcmp(e->p.ref, ref) == 0) {
+				person_dup(out, &e->p);
+				*ent = e;
+				return KN_OK;
+			}
+	if ((err = ledger_person_get(l, ref, out)) != KN_OK || !out->ref ||
+	    strcmp(out->ref, ref) != 0)
+		return err;
+	if (l->pcache && l->pcache->n >= PCACHE_MAX)
+		pcache_clear(l);
+	if (!l->pcache) {
+		l->pcache = xcalloc(1, sizeof(*l->pcache));
+		l->pcache->actor_unit = l->actor_unit;
+	}
+	c = l->pcache;
+	e = xcalloc(1, sizeof(*e));
+	person_dup(&e->p, out);
+	e->next = c->b[h];
+	c->b[h] = e;
+	c->n++;
+	*ent = e;
+	return KN_OK;
+}
+
 void ledger_forget(struct ledger *l)
 {
 	memo_drop(l);
 	pend_drop(l);
+	pcache_clear(l);
 }
 
 enum kn_err ledger_flush(struct ledger *l)
@@ -540,6 +676,7 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 			       struct buf *err, const char *column)
 {
 	struct candidacy *c = NULL;
+	struct pcache_ent *ent;
 	size_t nc = 0;
 	enum kn_err e;
 
@@ -547,7 +684,7 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 	f->ref = ref;
 	f->since = since;
 	f->member_since = f->official_since = KN_DATE_NONE;
-	e = ledger_person_get(l, ref, hold);
+	e = person_cached(l, ref, hold, &ent);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "%s: ", column);
 		if (!merged_note(l, ref, err))
@@ -559,10 +696,20 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 		return e;
 	f->found = 1;
 	f->full_name = hold->full_name;
-	if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
-		return e;
-	ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
-	store_candidacies_free(c, nc);
+	if (ent && ent->has_m) {
+		f->member_since = ent->ms;
+		f->official_since = ent->os;
+	} else {
+		if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
+			return e;
+		ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
+		store_candidacies_free(c, nc);
+		if (ent) {
+			ent->has_m = 1;
+			ent->ms = f->member_since;
+			ent->os = f->official_since;
+		}
+	}
 	/* A member who has left by `on` (RULES.md §1, §9) is no full member
 	 * then, whatever their dates of admission. */
 	if (hold->left_on != KN_DATE_NONE && on != KN_DATE_NONE && hold->left_on <= on &&
@@ -772,7 +919,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
-	ledger_forget(l);
+	memo_drop(l);
+	pend_drop(l);
 	e = ledger_person_get(l, person_ref, &p);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "person: ");
@@ -910,7 +1058,8 @@ have_cands:
 		}
 	}
 	if (st.code == STEP_MENTOR) {
-		e = ledger_person_get(l, st.member, &mentor);
+		struct pcache_ent *ent;
+		e = person_cached(l, st.member, &mentor, &ent);
 		if (e == KN_ENOTFOUND) {
 			buf_addf(err, "member: ");
 			if (!merged_note(l, st.member, err))
@@ -967,6 +1116,7 @@ have_cands:
 		keep = 0;	/* an edited step: not mirrored */
 		step_describe(updating, &desc);
 		step_describe(&st, &after);
+		pcache_drop(l, person_ref);
 		if ((e = store_begin(l->store)) == KN_OK &&
 		    (e = store_step_update(l->store, updating->id, &st)) == KN_OK &&
 		    (e = store_audit(l->store, l->actor, "update", "step", person_ref,
@@ -983,6 +1133,7 @@ have_cands:
 	/* Write: candidacy (for source), step, stage, audit — one transaction.
 	 * The memo is kept only when the step is appended to it below. */
 	keep = 0;
+	pcache_drop(l, person_ref);
 	if ((e = store_begin(l->store)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;

@@ -77,6 +77,11 @@ struct ledger {
 	int64_t pend_cid, pend_seq, pend_n;
 	enum step_code pend_stage;
 	int pend_open;
+	/* With defer: the people steps named (introducers, mentors) as
+	 * ledger_person_get() read them, an introducer's membership dates
+	 * with them, each dropped when a step is written for that person.
+	 * Private to ledger.c; ledger_forget() empties it. */
+	struct ledger_pcache *pcache;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
@@ -90,8 +95,8 @@ void ledger_release(struct ledger *l);
 enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar *cal,
 			     const char *actor, const struct unitree *tree, struct buf *err);
 
-/* Drop the bulk memo (struct ledger's memo), and a deferred stage
- * write (struct ledger's defer) unwritten: to be called by a bulk writer
+/* Drop the bulk memo (struct ledger's memo), the people cache and a
+ * deferred stage write (struct ledger's defer) unwritten: to be called by a bulk writer
  * that rolls back, or (after ledger_flush()) writes a person's
  * candidacies or steps other than through ledger_step(). */
 void ledger_forget(struct ledger *l);
