@@ -230,6 +230,18 @@ void ledger_forget(struct ledger *l)
 	pcache_clear(l);
 }
 
+int ledger_memo_peek(struct ledger *l, const char *ref, const struct person **p,
+		     const struct candidacy **c, size_t *nc)
+{
+	struct ledger_memo *m = l->memo;
+	if (!m || l->no_memo || m->actor_unit != l->actor_unit || strcmp(m->ref, ref) != 0)
+		return 0;
+	*p = &m->p;
+	*c = m->c;
+	*nc = m->nc;
+	return 1;
+}
+
 enum kn_err ledger_flush(struct ledger *l)
 {
 	enum kn_err e;

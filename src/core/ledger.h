@@ -101,6 +101,13 @@ enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar 
  * candidacies or steps other than through ledger_step(). */
 void ledger_forget(struct ledger *l);
 
+/* The bulk memo's record of the person of ref (struct ledger's memo):
+ * the person, their candidacies and steps as a re-read would give them
+ * (recorded_at aside), borrowed until the next ledger call. 0 when the
+ * memo holds nobody or someone else: read them from the store. */
+int ledger_memo_peek(struct ledger *l, const char *ref, const struct person **p,
+		     const struct candidacy **c, size_t *nc);
+
 /* Write the stage of the candidacy whose steps struct ledger's defer
  * left pending (nothing when none), in the caller's transaction. A store
  * error's message is store_errmsg()'s. */

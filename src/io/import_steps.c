@@ -485,47 +485,59 @@ done:
 static enum kn_err steps_dates_check(struct imp *im, struct ledger *l, const char *ref,
 				     size_t dec_line, size_t off_line, struct buf *err)
 {
-	struct person p;
-	struct candidacy *c = NULL;
+	struct person rp;
+	struct candidacy *rc = NULL;
 	size_t nc = 0;
+	const struct person *p = &rp;
+	const struct candidacy *c;
 	kn_date ms, os;
 	char a[11], b[11];
-	enum kn_err e;
+	enum kn_err e = KN_OK;
 
 	if (!dec_line && !off_line)
 		return KN_OK;
-	if ((e = store_person_get(im->s, ref, &p)) != KN_OK) {
+	person_init(&rp);
+	/* The ledger's memo holds the person as just written (issue 13: an
+	 * exported people list gives most admitted people their dates, and
+	 * reading them again was a tenth of a province's import). */
+	if (ledger_memo_peek(l, ref, &p, &c, &nc))
+		goto judge;
+	if ((e = store_person_get(im->s, ref, &rp)) != KN_OK) {
 		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
 		return e;
 	}
-	if (p.member_since == KN_DATE_NONE && p.official_since == KN_DATE_NONE)
+	if (rp.member_since == KN_DATE_NONE && rp.official_since == KN_DATE_NONE)
 		goto out;
-	if ((e = store_candidacies_of(im->s, p.id, &c, &nc)) != KN_OK) {
+	if ((e = store_candidacies_of(im->s, rp.id, &rc, &nc)) != KN_OK) {
 		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
 		goto out;
 	}
-	if (!ledger_membership_recorded(l, &p, c, nc, &ms, &os) || ms == KN_DATE_NONE)
+	c = rc;
+judge:
+	if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
 		goto out;
-	if (dec_line && p.member_since != KN_DATE_NONE && p.member_since != ms) {
+	if (!ledger_membership_recorded(l, p, c, nc, &ms, &os) || ms == KN_DATE_NONE)
+		goto out;
+	if (dec_line && p->member_since != KN_DATE_NONE && p->member_since != ms) {
 		date_format_user(ms, a);
-		date_format_user(p.member_since, b);
+		date_format_user(p->member_since, b);
 		imp_problem(im, dec_line, "date",
 			_("the admission decision of %s is dated %s, but the people list gives "
 			  "member_since %s; correct the decision's date or member_since"),
-			p.full_name, a, b);
+			p->full_name, a, b);
 	}
-	if (off_line && os != KN_DATE_NONE && p.official_since != KN_DATE_NONE &&
-	    p.official_since != os) {
+	if (off_line && os != KN_DATE_NONE && p->official_since != KN_DATE_NONE &&
+	    p->official_since != os) {
 		date_format_user(os, a);
-		date_format_user(p.official_since, b);
+		date_format_user(p->official_since, b);
 		imp_problem(im, off_line, "date",
 			_("by the recorded steps %s is a full member from %s (the end of "
 			  "probation), but the people list gives official_since %s; correct the "
-			  "ceremony's date or official_since"), p.full_name, a, b);
+			  "ceremony's date or official_since"), p->full_name, a, b);
 	}
 out:
-	store_candidacies_free(c, nc);
-	person_release(&p);
+	store_candidacies_free(rc, rc ? nc : 0);
+	person_release(&rp);
 	return e;
 }
 
