@@ -67,7 +67,7 @@ struct ledger_memo {
 	int64_t vid, version;
 };
 
-void ledger_forget(struct ledger *l)
+static void memo_drop(struct ledger *l)
 {
 	struct ledger_memo *m = l->memo;
 	if (!m)
@@ -78,6 +78,183 @@ void ledger_forget(struct ledger *l)
 	transfers_free(m->tr, m->ntr);
 	free(m);
 	l->memo = NULL;
+}
+
+/* Forget the deferred candidacy (struct ledger's pend_*), written or not. */
+static void pend_drop(struct ledger *l)
+{
+	l->pend_cid = l->pend_seq = l->pend_n = 0;
+	l->pend_stage = STEP_NONE;
+	l->pend_open = 0;
+}
+
+/*
+ * struct ledger's pcache (issue 13): a national steps file names an
+ * introducer or mentor some five times over (46,539 introducer refs of
+ * 10,115 people in the city ×10), each a read of the person and, for an
+ * introducer, of their candidacies and steps. Kept by ref, chained, and
+ * emptied whole past PCACHE_MAX people (some 300 bytes each). An entry
+ * is exactly what ledger_person_get() and ledger_membership() would give
+ * again as long as no step is written for that person (ledger_step()
+ * drops the entry before it writes one: the steps, the candidacy and
+ * what readmit_write() changes are that person's), since in defer mode
+ * every write of the transaction goes through ledger_step(); a miss
+ * (unknown, merged away, out of scope) is not kept.
+ */
+#define PCACHE_BUCKETS 16384
+#define PCACHE_MAX 65536
+
+struct pcache_ent {
+	struct pcache_ent *next;
+	struct person p;
+	int has_m;		/* ms, os: ledger_membership()'s dates, known */
+	kn_date ms, os;
+};
+
+struct ledger_pcache {
+	struct pcache_ent *b[PCACHE_BUCKETS];
+	size_t n;
+	const char *actor_unit;	/* the scope the entries were read in */
+};
+
+static size_t pc_hash(const char *ref)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)ref; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return h % PCACHE_BUCKETS;
+}
+
+static char *dup0(const char *t)
+{
+	return t ? xstrdup(t) : NULL;
+}
+
+/* A deep copy of s: every string of struct person (person_release()'s
+ * list) duplicated. */
+static void person_dup(struct person *d, const struct person *s)
+{
+	*d = *s;
+	d->ref = dup0(s->ref);
+	d->full_name = dup0(s->full_name);
+	d->unit = dup0(s->unit);
+	d->ethnicity = dup0(s->ethnicity);
+	d->religion = dup0(s->religion);
+	d->education = dup0(s->education);
+	d->qualification = dup0(s->qualification);
+	d->occupation = dup0(s->occupation);
+	d->phone = dup0(s->phone);
+	d->note = dup0(s->note);
+	d->left_reason = dup0(s->left_reason);
+}
+
+static void pcache_clear(struct ledger *l)
+{
+	struct ledger_pcache *c = l->pcache;
+	if (!c)
+		return;
+	for (size_t i = 0; i < PCACHE_BUCKETS; i++)
+		while (c->b[i]) {
+			struct pcache_ent *e = c->b[i];
+			c->b[i] = e->next;
+			person_release(&e->p);
+			free(e);
+		}
+	free(c);
+	l->pcache = NULL;
+}
+
+static void pcache_drop(struct ledger *l, const char *ref)
+{
+	struct ledger_pcache *c = l->pcache;
+	if (!c || !ref)
+		return;
+	for (struct pcache_ent **at = &c->b[pc_hash(ref)]; *at; at = &(*at)->next)
+		if (strcmp((*at)->p.ref, ref) == 0) {
+			struct pcache_ent *e = *at;
+			*at = e->next;
+			person_release(&e->p);
+			free(e);
+			c->n--;
+			return;
+		}
+}
+
+/* ledger_person_get() through the cache when l->defer is set: out is the
+ * caller's to person_release() either way; *ent the entry (NULL when not
+ * kept), whose membership dates the caller may fill in. */
+static enum kn_err person_cached(struct ledger *l, const char *ref, struct person *out,
+				 struct pcache_ent **ent)
+{
+	struct ledger_pcache *c;
+	struct pcache_ent *e;
+	enum kn_err err;
+	size_t h;
+
+	*ent = NULL;
+	if (!l->defer || !l->bulk)
+		return ledger_person_get(l, ref, out);
+	if (l->pcache && l->pcache->actor_unit != l->actor_unit)
+		pcache_clear(l);
+	h = pc_hash(ref);
+	if (l->pcache)
+		for (e = l->pcache->b[h]; e; e = e->next)
+			if (strcmp(e->p.ref, ref) == 0) {
+				person_dup(out, &e->p);
+				*ent = e;
+				return KN_OK;
+			}
+	if ((err = ledger_person_get(l, ref, out)) != KN_OK || !out->ref ||
+	    strcmp(out->ref, ref) != 0)
+		return err;
+	if (l->pcache && l->pcache->n >= PCACHE_MAX)
+		pcache_clear(l);
+	if (!l->pcache) {
+		l->pcache = xcalloc(1, sizeof(*l->pcache));
+		l->pcache->actor_unit = l->actor_unit;
+	}
+	c = l->pcache;
+	e = xcalloc(1, sizeof(*e));
+	person_dup(&e->p, out);
+	e->next = c->b[h];
+	c->b[h] = e;
+	c->n++;
+	*ent = e;
+	return KN_OK;
+}
+
+void ledger_forget(struct ledger *l)
+{
+	memo_drop(l);
+	pend_drop(l);
+	pcache_clear(l);
+}
+
+int ledger_memo_peek(struct ledger *l, const char *ref, const struct person **p,
+		     const struct candidacy **c, size_t *nc)
+{
+	struct ledger_memo *m = l->memo;
+	if (!m || l->no_memo || m->actor_unit != l->actor_unit || strcmp(m->ref, ref) != 0)
+		return 0;
+	*p = &m->p;
+	*c = m->c;
+	*nc = m->nc;
+	return 1;
+}
+
+enum kn_err ledger_flush(struct ledger *l)
+{
+	enum kn_err e;
+	if (!l->pend_cid || !l->pend_n)
+		return KN_OK;
+	e = store_candidacy_stage_n(l->store, l->pend_cid, l->pend_stage, l->pend_open, l->pend_n);
+	if (e != KN_OK) {
+		pend_drop(l);
+		return e;
+	}
+	/* The candidacy stays this writer's: its next number is known. */
+	l->pend_n = 0;
+	return KN_OK;
 }
 
 void ledger_release(struct ledger *l)
@@ -511,6 +688,7 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 			       struct buf *err, const char *column)
 {
 	struct candidacy *c = NULL;
+	struct pcache_ent *ent;
 	size_t nc = 0;
 	enum kn_err e;
 
@@ -518,7 +696,7 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 	f->ref = ref;
 	f->since = since;
 	f->member_since = f->official_since = KN_DATE_NONE;
-	e = ledger_person_get(l, ref, hold);
+	e = person_cached(l, ref, hold, &ent);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "%s: ", column);
 		if (!merged_note(l, ref, err))
@@ -530,10 +708,20 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 		return e;
 	f->found = 1;
 	f->full_name = hold->full_name;
-	if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
-		return e;
-	ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
-	store_candidacies_free(c, nc);
+	if (ent && ent->has_m) {
+		f->member_since = ent->ms;
+		f->official_since = ent->os;
+	} else {
+		if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
+			return e;
+		ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
+		store_candidacies_free(c, nc);
+		if (ent) {
+			ent->has_m = 1;
+			ent->ms = f->member_since;
+			ent->os = f->official_since;
+		}
+	}
 	/* A member who has left by `on` (RULES.md §1, §9) is no full member
 	 * then, whatever their dates of admission. */
 	if (hold->left_on != KN_DATE_NONE && on != KN_DATE_NONE && hold->left_on <= on &&
@@ -698,10 +886,6 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	int64_t memo_vid = 0, memo_version = -1;
 
 	*outcome = LEDGER_RECORDED;
-	/* A memo left from a bulk run may be stale once writes go through
-	 * other paths: only bulk calls, one after another, may use it. */
-	if (!memo_on)
-		ledger_forget(l);
 	memset(&p, 0, sizeof(p));
 	memset(intro_p, 0, sizeof(intro_p));
 	memset(&mentor, 0, sizeof(mentor));
@@ -711,6 +895,15 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	free(st.override_by);
 	st.override_by = NULL;
 
+	/* A memo left from a bulk run may be stale once writes go through
+	 * other paths: only bulk calls, one after another, may use it. */
+	if (!memo_on) {
+		if ((e = ledger_flush(l)) != KN_OK) {
+			buf_addf(err, "%s\n", store_errmsg(l->store));
+			goto out;
+		}
+		ledger_forget(l);
+	}
 	if (step_validate(&st, err) > 0 && dry_run != LEDGER_CHECK) {
 		e = KN_EINVAL;
 		goto out;
@@ -732,7 +925,14 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		e = KN_OK;	/* as after the reads this replaces */
 		goto have_cands;
 	}
-	ledger_forget(l);
+	/* Another person (or this one read again): the candidacy left
+	 * pending is written before anything is read. */
+	if ((e = ledger_flush(l)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
+	}
+	memo_drop(l);
+	pend_drop(l);
 	e = ledger_person_get(l, person_ref, &p);
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "person: ");
@@ -846,6 +1046,15 @@ have_cands:
 	f.policy = &pol;
 	f.cal = l->cal;
 
+	/* An introducer or mentor who is the person themselves (the rules
+	 * refuse it) is read with the candidacy's stage written. */
+	if (((st.code == STEP_INTRODUCED && (streq0(st.intro1, person_ref) ||
+					    streq0(st.intro2, person_ref))) ||
+	     (st.code == STEP_MENTOR && streq0(st.member, person_ref))) &&
+	    (e = ledger_flush(l)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(l->store));
+		goto out;
+	}
 	if (st.code == STEP_INTRODUCED) {
 		const char *refs[2] = { st.intro1, st.intro2 };
 		kn_date since[2] = { st.intro1_since, st.intro2_since };
@@ -861,7 +1070,8 @@ have_cands:
 		}
 	}
 	if (st.code == STEP_MENTOR) {
-		e = ledger_person_get(l, st.member, &mentor);
+		struct pcache_ent *ent;
+		e = person_cached(l, st.member, &mentor, &ent);
 		if (e == KN_ENOTFOUND) {
 			buf_addf(err, "member: ");
 			if (!merged_note(l, st.member, err))
@@ -918,6 +1128,7 @@ have_cands:
 		keep = 0;	/* an edited step: not mirrored */
 		step_describe(updating, &desc);
 		step_describe(&st, &after);
+		pcache_drop(l, person_ref);
 		if ((e = store_begin(l->store)) == KN_OK &&
 		    (e = store_step_update(l->store, updating->id, &st)) == KN_OK &&
 		    (e = store_audit(l->store, l->actor, "update", "step", person_ref,
@@ -934,17 +1145,51 @@ have_cands:
 	/* Write: candidacy (for source), step, stage, audit — one transaction.
 	 * The memo is kept only when the step is appended to it below. */
 	keep = 0;
+	pcache_drop(l, person_ref);
 	if ((e = store_begin(l->store)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
 	{
-		int64_t cid, version = -1, step_id = 0;
+		int64_t cid, version = -1, step_id = 0, seq = 0;
+		int64_t ids[3] = { 0, 0, 0 };	/* member, introducers */
 		enum step_code cur = STEP_NONE, stage = STEP_NONE;
 		int still_open = 1, told = 0;
+		/* issue 13 (struct ledger's defer): the step appended with its
+		 * number and people's ids known (seq > 0), the candidacy's stage
+		 * left pending. Each ref the step names must be one it looked up,
+		 * as the store's lookup by ref would find it. */
+		int defer = memo_on && l->defer &&
+			    (!st.member || streq0(st.member, mentor.ref)) &&
+			    (!st.intro1 || streq0(st.intro1, intro_p[0].ref)) &&
+			    (!st.intro2 || streq0(st.intro2, intro_p[1].ref));
+		if (defer) {
+			ids[0] = st.member ? mentor.id : 0;
+			ids[1] = st.intro1 ? intro_p[0].id : 0;
+			ids[2] = st.intro2 ? intro_p[1].id : 0;
+		}
 		if (st.code == STEP_SOURCE) {
-			e = store_candidacy_open(l->store, p.id, p.unit, f.readmission, &cid);
+			/* The candidacy before it ended (is_open 0) first: one
+			 * person has one open candidacy. */
+			if ((e = ledger_flush(l)) == KN_OK)
+				e = defer ? store_candidacy_open_bulk(l->store, p.id, p.unit,
+								      f.readmission, &cid)
+					  : store_candidacy_open(l->store, p.id, p.unit,
+								 f.readmission, &cid);
+			if (e == KN_OK && defer) {
+				pend_drop(l);
+				l->pend_cid = cid;
+				l->pend_seq = 1;
+				seq = 1;
+			}
+		} else if (open && defer && l->pend_cid == open->id) {
+			cid = open->id;
+			cur = open->stage;
+			seq = l->pend_seq;
 		} else if (open) {
+			if ((e = ledger_flush(l)) != KN_OK)
+				goto written;
+			pend_drop(l);
 			cid = open->id;
 			cur = open->stage;
 			if (keep_version(memo_vid, memo_version, cid))
@@ -967,7 +1212,19 @@ have_cands:
 		}
 		if (e == KN_OK) {
 			stage = next_stage(cur, &st, &still_open);
-			e = store_step_add(l->store, cid, &st, stage, still_open, version, &step_id);
+			if (seq > 0) {
+				e = store_step_append(l->store, cid, seq, &st, ids[0], ids[1], ids[2],
+						      &step_id);
+				if (e == KN_OK) {
+					l->pend_seq = seq + 1;
+					l->pend_n++;
+					l->pend_stage = stage;
+					l->pend_open = still_open;
+				}
+			} else {
+				e = store_step_add(l->store, cid, &st, stage, still_open, version,
+						   &step_id);
+			}
 		}
 		/* A step dated before the person's move (recorded late): it
 		 * counts for the unit of its date, not the candidacy's. */
@@ -980,19 +1237,24 @@ have_cands:
 			e = store_audit(l->store, l->actor, st.override ? "step-override" : "step",
 					"candidacy", person_ref, NULL, desc.s);
 		}
+written:
 		if (e == KN_OK)
 			e = store_commit(l->store);
 		else
 			store_rollback(l->store);
+		if (e != KN_OK)
+			pend_drop(l);	/* rolled back with the rest */
 		if (e != KN_OK && e != KN_EINVAL && !told)
 			buf_addf(err, "%s\n", store_errmsg(l->store));
 		if (e == KN_OK && memo_on) {
 			keep = memo_append(&cands, &ncands, open ? (size_t)(open - cands) : SIZE_MAX,
 					   cid, p.id, &st, step_id, stage, still_open,
 					   f.readmission, mentor.ref, intro_p[0].ref, intro_p[1].ref);
-			/* S_CAND_STAGE moved the version on by one. */
+			/* S_CAND_STAGE moved the version on by one; a deferred
+			 * step's version is read again (after ledger_flush()) by
+			 * a step that is not deferred. */
 			memo_vid = cid;
-			memo_version = version >= 0 ? version + 1 : -1;
+			memo_version = seq == 0 && version >= 0 ? version + 1 : -1;
 		}
 	}
 out:

@@ -63,6 +63,25 @@ struct ledger {
 	int pol_ok;
 	int64_t pol_lo, pol_hi;
 	struct policy pol;
+	/* issue 13: set by a bulk writer that holds one write transaction
+	 * around all its ledger_step() calls and calls ledger_flush() before
+	 * it reads or writes anything itself and before it commits (the
+	 * steps importer). A step of a candidacy this ledger opened or moved
+	 * is then inserted with the number it knows (store_step_append), and
+	 * the candidacy's stage is written once for the run of its steps
+	 * (store_candidacy_stage_n) instead of once a step: pend_n steps of
+	 * candidacy pend_cid are not yet in its stage (pend_stage,
+	 * pend_open), and its next step is number pend_seq. pend_cid 0:
+	 * none. Private to ledger.c but for defer. */
+	int defer;
+	int64_t pend_cid, pend_seq, pend_n;
+	enum step_code pend_stage;
+	int pend_open;
+	/* With defer: the people steps named (introducers, mentors) as
+	 * ledger_person_get() read them, an introducer's membership dates
+	 * with them, each dropped when a step is written for that person.
+	 * Private to ledger.c; ledger_forget() empties it. */
+	struct ledger_pcache *pcache;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
@@ -76,10 +95,23 @@ void ledger_release(struct ledger *l);
 enum kn_err ledger_open_tree(struct ledger *l, struct store *s, struct calendar *cal,
 			     const char *actor, const struct unitree *tree, struct buf *err);
 
-/* Drop the bulk memo (struct ledger's memo): to be called by a bulk
- * writer that rolls back, or writes a person's candidacies or steps
- * other than through ledger_step(). */
+/* Drop the bulk memo (struct ledger's memo), the people cache and a
+ * deferred stage write (struct ledger's defer) unwritten: to be called by a bulk writer
+ * that rolls back, or (after ledger_flush()) writes a person's
+ * candidacies or steps other than through ledger_step(). */
 void ledger_forget(struct ledger *l);
+
+/* The bulk memo's record of the person of ref (struct ledger's memo):
+ * the person, their candidacies and steps as a re-read would give them
+ * (recorded_at aside), borrowed until the next ledger call. 0 when the
+ * memo holds nobody or someone else: read them from the store. */
+int ledger_memo_peek(struct ledger *l, const char *ref, const struct person **p,
+		     const struct candidacy **c, size_t *nc);
+
+/* Write the stage of the candidacy whose steps struct ledger's defer
+ * left pending (nothing when none), in the caller's transaction. A store
+ * error's message is store_errmsg()'s. */
+enum kn_err ledger_flush(struct ledger *l);
 
 /* Reload the unit tree (after units were imported); a borrowed tree is
  * left to its owner and replaced by the ledger's own. */

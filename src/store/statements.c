@@ -729,4 +729,36 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * (what deadlines_for() reads), from steps_candidacy alone. */
 	[S_CAND_STEP_DATES] = { "cand_step_dates", "SELECT id, step, date FROM steps "
 		"WHERE candidacy_id = $1 ORDER BY seq", 0, "i", "itt", 0 },
+
+	/* issue 13: steps import */
+	/* A bulk writer's step (store_step_append): the number and the
+	 * people's ids are the caller's, who holds the write transaction and
+	 * looked them up already, so that no subquery runs per row. On
+	 * SQLite without RETURNING, which it runs through an ephemeral table
+	 * opened and closed per row (a third of the insert's time), the id
+	 * then read by S_LAST_ROWID; on PostgreSQL with it, one round
+	 * trip. */
+#define STEP_APPEND_SQL "INSERT INTO steps (candidacy_id, seq, step, date, doc_no, org, " \
+	"member_id, intro1_id, intro1_since, intro2_id, intro2_since, votes_for, votes_total, " \
+	"consent, override, override_by, note, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, " \
+	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+	[S_STEP_APPEND] = { "step_append", STEP_APPEND_SQL, 0, "iittttiititiitttttt", "", 0 },
+	[S_STEP_APPEND_RET] = { "step_append_ret", STEP_APPEND_SQL " RETURNING id", 0,
+		"iittttiititiitttttt", "i", 0 },
+	/* SQLite's id of the row its last INSERT on this connection wrote,
+	 * read by a bulk writer only (store_steps.c), which holds the store
+	 * alone; PostgreSQL's text only prepares (test_stmt): there the
+	 * inserts return their ids. */
+	[S_LAST_ROWID] = { "last_rowid", "SELECT last_insert_rowid()", "SELECT lastval()", "",
+		"i", 0 },
+	/* S_CAND_NEW without RETURNING (S_STEP_APPEND says why): SQLite's
+	 * bulk writer. */
+	[S_CAND_NEW_BULK] = { "cand_new_bulk", "INSERT INTO candidacies (person_id, unit_id, "
+		"stage, is_open, readmission) VALUES ($1, " BY_CODE(2) ", 'source', 1, $3)", 0,
+		"iti", "", 0 },
+#undef STEP_APPEND_SQL
+	/* The stage of a candidacy after n steps appended by one bulk writer
+	 * (store_candidacy_stage_n): S_CAND_STAGE's writes, once. */
+	[S_CAND_STAGE_N] = { "cand_stage_n", "UPDATE candidacies SET stage = $2, is_open = $3, "
+		"version = version + $4 WHERE id = $1", 0, "itii", "", 0 },
 };

@@ -130,6 +130,23 @@ enum kn_err store_step_update(struct store *s, int64_t step_id, const struct ste
  * transaction it stays locked until commit (no other writer can move it
  * meanwhile), on both backends. */
 enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64_t *version);
+/* issue 13: a bulk writer's two halves of store_step_add(), for a
+ * candidacy it opened or moved in its own open transaction (no other
+ * writer can touch it meanwhile): store_step_append() inserts step st as
+ * number seq of the candidacy, the people it names already looked up
+ * (member_id, intro1_id, intro2_id: 0 for none; each must be the id of
+ * st's ref), without moving the candidacy; store_candidacy_stage_n() then
+ * writes the stage and open flag after n such steps (the version moves
+ * on by n, as n store_step_add() calls would have moved it). */
+enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq,
+			      const struct step *st, int64_t member_id, int64_t intro1_id,
+			      int64_t intro2_id, int64_t *step_id);
+enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
+				    enum step_code stage, int open, int64_t n);
+/* store_candidacy_open() for the same bulk writer, holding the store
+ * alone (on SQLite the new id is the connection's last inserted row). */
+enum kn_err store_candidacy_open_bulk(struct store *s, int64_t person_id,
+				      const char *unit_code, int readmission, int64_t *id);
 
 /* Every step of every candidacy for export, in the canonical order of
  * the steps list: by person ref, then candidacy (oldest first), then step

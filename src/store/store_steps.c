@@ -10,6 +10,12 @@
  * S_STEP_INSERT numbers the step itself, after the candidacy's row was
  * moved. A candidacy's steps are read with a statement of their own, in
  * recorded order.
+ *
+ * A bulk writer (issue 13: the steps import) holding the write
+ * transaction splits that in two: store_step_append() with the number and
+ * the people's ids it knows, and one store_candidacy_stage_n() per candidacy
+ * once its steps are in, instead of a stage write and four subqueries per
+ * step.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +105,22 @@ enum kn_err store_candidacy_open(struct store *s, int64_t person_id, const char 
 	return insert_id(s, S_CAND_NEW, &a, id);
 }
 
+enum kn_err store_candidacy_open_bulk(struct store *s, int64_t person_id,
+				      const char *unit_code, int readmission, int64_t *id)
+{
+	struct sargs a = SARGS_INIT, a0 = SARGS_INIT;
+	enum kn_err e;
+
+	if (strcmp(store_backend(s), "SQLite") != 0)
+		return store_candidacy_open(s, person_id, unit_code, readmission, id);
+	arg_int(&a, person_id);
+	arg_text(&a, unit_code);
+	arg_int(&a, !!readmission);
+	if ((e = q_exec(s, S_CAND_NEW_BULK, &a, NULL)) != KN_OK)
+		return e;
+	return insert_id(s, S_LAST_ROWID, &a0, id);
+}
+
 /* ---- issue 15: re-admission (RULES.md §9) ---- */
 
 enum kn_err store_person_leave(struct store *s, int64_t person_id, kn_date on,
@@ -164,6 +186,69 @@ enum kn_err store_step_add(struct store *s, int64_t candidacy_id, const struct s
 	arg_text(&b, x->recorded_by ? x->recorded_by : "");
 	arg_text(&b, at);
 	return insert_id(s, S_STEP_INSERT, &b, step_id);
+}
+
+/* An id, or SQL NULL for 0. */
+static void arg_id(struct sargs *a, int64_t id)
+{
+	if (id > 0)
+		arg_int(a, id);
+	else
+		arg_null(a);
+}
+
+enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq,
+			      const struct step *x, int64_t member_id, int64_t intro1_id,
+			      int64_t intro2_id, int64_t *step_id)
+{
+	struct sargs a = SARGS_INIT, a0 = SARGS_INIT;
+	enum kn_err e;
+	char at[32];
+
+	store_now_iso(at);
+	arg_int(&a, candidacy_id);
+	arg_int(&a, seq);
+	arg_text(&a, step_name(x->code));
+	arg_date(&a, x->date);
+	arg_text(&a, x->doc_no);
+	arg_text(&a, x->org);
+	arg_id(&a, member_id);
+	arg_id(&a, intro1_id);
+	arg_date(&a, x->intro1_since);
+	arg_id(&a, intro2_id);
+	arg_date(&a, x->intro2_since);
+	arg_count(&a, x->votes_for);
+	arg_count(&a, x->votes_total);
+	arg_text(&a, x->consent);
+	arg_text(&a, x->override);
+	arg_text(&a, x->override_by);
+	arg_text(&a, x->note);
+	arg_text(&a, x->recorded_by ? x->recorded_by : "");
+	arg_text(&a, at);
+	if (strcmp(store_backend(s), "SQLite") != 0)
+		return insert_id(s, S_STEP_APPEND_RET, &a, step_id);
+	if ((e = q_exec(s, S_STEP_APPEND, &a, NULL)) != KN_OK)
+		return e;
+	return insert_id(s, S_LAST_ROWID, &a0, step_id);
+}
+
+enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
+				    enum step_code stage, int open, int64_t n)
+{
+	struct sargs a = SARGS_INIT;
+	long long changes = 0;
+	enum kn_err e;
+
+	arg_int(&a, candidacy_id);
+	arg_text(&a, step_name(stage));
+	arg_int(&a, !!open);
+	arg_int(&a, n);
+	if ((e = q_exec(s, S_CAND_STAGE_N, &a, &changes)) != KN_OK)
+		return e;
+	if (changes != 1)
+		return store_fail(s, KN_ENOTFOUND, "%s: no candidacy %lld",
+				  store_stmts[S_CAND_STAGE_N].name, (long long)candidacy_id);
+	return KN_OK;
 }
 
 enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *x)
