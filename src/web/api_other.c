@@ -450,9 +450,11 @@ static int decisions_build(struct request *rq, struct response *rs, void *arg)
 	ledger_policy(&l, l.today, &q->pol);
 	/* The scope's subtree only (queue_collect keeps nothing else); each
 	 * step's code and date are all deadlines_for() and
-	 * ledger_next_step() read. */
-	if ((e = store_pipeline_dates(rq->store, q->scope->u.code, l.today, queue_collect, q)) !=
-	    KN_OK) {
+	 * ledger_next_step() read. The decisions queue reads only the
+	 * candidacies that may wait for a decision (store_queue_dates), as
+	 * its page does; the others every open one. */
+	if ((e = (q->awaiting == STEP_DECISION ? store_queue_dates : store_pipeline_dates)(
+		     rq->store, q->scope->u.code, l.today, queue_collect, q)) != KN_OK) {
 		api_store_error(rq, rs, e);
 		goto out;
 	}
