@@ -45,33 +45,11 @@ fi
 DB=$(KN_DB_DIR=$tmp kn_db bulk)
 kn() { "$KETNAP" --db "$DB" "$@"; }
 sql() { kn_sql "$DB" "$1"; }
-# The steps table's indexes, with their definitions, one a line.
-if [ -n "${KN_TEST_PG:-}" ]; then
-	indexes() { sql "SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE tablename = 'steps' ORDER BY indexname"; }
-else
-	indexes() { sql "SELECT name || ': ' || COALESCE(sql, 'auto') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'steps' ORDER BY name"; }
-fi
-# Everything the import could have touched, as text.
-state() { sql "SELECT (SELECT COUNT(*) FROM steps) || ' steps, ' || (SELECT COUNT(*) FROM candidacies) || ' candidacies, ' || (SELECT COUNT(*) FROM audit) || ' audit entries'"; }
+# indexes, state and bulk_files.
+. "$SRC/tests/lib/bulk_fixture.sh"
 
-cat >units.csv <<'EOF'
-code,parent,name,kind,may_admit,sector,special_area
-X,,Đảng bộ tỉnh X,province,1,,0
-X.G,X,Đảng bộ xã G,grassroots,1,commune,0
-X.G.C1,X.G,Chi bộ ấp Một,cell,0,hamlet,0
-X.G.C2,X.G,Chi bộ ấp Hai,cell,0,hamlet,0
-EOF
-{
-	echo "ref,full_name,sex,birth_date,unit"
-	for i in $(seq 1 400); do printf 'P%05d,Người Thứ %d,F,1996-02-0%d,X.G.C%d\n' "$i" "$i" $((i % 9 + 1)) $((i % 2 + 1)); done
-} >people.csv
-# Three steps for each of 400 people: 1,200 rows.
-{
-	echo "person,step,date,doc_no,org"
-	for i in $(seq 1 400); do
-		printf 'P%05d,source,2025-01-10,,youth_union\nP%05d,trained,2025-02-10,CN %d/2025,\nP%05d,applied,2025-03-03,,\n' "$i" "$i" "$i" "$i"
-	done
-} >steps.csv
+# 400 people, three steps each: 1,200 rows (tests/lib/bulk_fixture.sh).
+bulk_files 400
 # The same rows, and a last row whose cells are all good but which breaks
 # the rules: a cell vote with too few votes, no introduction and no
 # background check, judged by the ledger last of all (the last person, the
