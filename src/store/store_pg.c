@@ -1186,6 +1186,17 @@ static enum kn_err pg_bulk_end(struct store *base)
 	return KN_OK;
 }
 
+/* r reads the whole result res of a statement that succeeded. */
+static void rows_take(struct pg *s, struct srows *r, PGresult *res)
+{
+	count_written(s, res);
+	r->h = res;
+	r->nrows = PQntuples(res);
+	r->row = -1;
+	r->changes = strtoll(PQcmdTuples(res), NULL, 10);
+	r->live = 1;
+}
+
 static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct sargs *a,
 			     struct srows *r)
 {
@@ -1220,12 +1231,7 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 		ahead_push(s, t->name, -1);
 		if ((e = pipe_end(s, &res)) != KN_OK)
 			return e;
-		count_written(s, res);
-		r->h = res;
-		r->nrows = PQntuples(res);
-		r->row = -1;
-		r->changes = strtoll(PQcmdTuples(res), NULL, 10);
-		r->live = 1;
+		rows_take(s, r, res);
 		return KN_OK;
 	}
 	for (int attempt = 0; attempt < 2 && !sent; attempt++) {
@@ -1251,12 +1257,7 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 				       NULL, 0)
 			: PQexecPrepared(s->conn, t->name, a->n, v, NULL, NULL, 0);
 		if (ok_status(res)) {
-			count_written(s, res);
-			r->h = res;
-			r->nrows = PQntuples(res);
-			r->row = -1;
-			r->changes = strtoll(PQcmdTuples(res), NULL, 10);
-			r->live = 1;
+			rows_take(s, r, res);
 			sent = 1;
 			continue;
 		}
