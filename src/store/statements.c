@@ -135,6 +135,12 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_CAND_STAGE] = { "cand_stage", "UPDATE candidacies SET stage = $2, is_open = $3, "
 		"version = version + 1 WHERE id = $1 AND ($4 < 0 OR version = $4)", 0, "itii", "",
 		0 },
+	/* issue 13: S_CAND_STAGE for $5 moves one after another, the
+	 * version checked against the first's: PostgreSQL's bulk load sends
+	 * a person's stage moves as one (store_pg.c, held_flush). */
+	[S_CAND_STAGE_MOVES] = { "cand_stage_moves", "UPDATE candidacies SET stage = $2, "
+		"is_open = $3, version = version + $5 WHERE id = $1 AND ($4 < 0 OR version = $4)",
+		0, "itiii", "", 0 },
 	[S_STEP_UPDATE] = { "step_update", "UPDATE steps SET date = $2, doc_no = $3, org = $4, "
 		"member_id = " BY_REF(5) ", intro1_id = " BY_REF(6) ", intro1_since = $7, "
 		"intro2_id = " BY_REF(8) ", intro2_since = $9, votes_for = $10, votes_total = $11, "

@@ -74,7 +74,6 @@ struct pg {
 		long long n;	/* how many moves, one after another */
 		char v[4][48];	/* cand_stage's $1..$4 of the first (the last's stage) */
 	} held;
-	unsigned char stage_n_prep;	/* cand_stage_n prepared (2: cannot be) */
 	char **idx;		/* dropped indexes: name, definition, … */
 	size_t nidx;
 	char idtext[24];	/* a pipelined insert's id, as its one-row result */
@@ -172,7 +171,6 @@ static enum kn_err ensure_conn(struct pg *s)
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->tprep, 0, sizeof(s->tprep));
 	s->pool[0].prep = s->pool[1].prep = 0;
-	s->stage_n_prep = 0;
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
@@ -885,24 +883,8 @@ static enum kn_err ids_draw(struct pg *s, int k)
 	return KN_OK;
 }
 
-/* cand_stage moving the version on by $5 instead of 1: a person's steps
- * written one after another move their candidacy once, not once a step
- * (held below). NULL when cand_stage's text is not of that shape. */
-static char *stage_n_text(void)
-{
-	const struct stmt *t = &store_stmts[S_CAND_STAGE];
-	const char *q = t->sql_pg ? t->sql_pg : t->sql;
-	static const char one[] = "version = version + 1 ";
-	const char *at = strstr(q, one);
-	struct buf b = BUF_INIT;
-	if (!at || strcmp(t->params, "itii") != 0)
-		return NULL;
-	buf_addf(&b, "%.*sversion = version + $5 %s", (int)(at - q), q, at + sizeof(one) - 1);
-	return buf_detach(&b);
-}
-
-/* Send the stage move held back, if any (before anything that could read
- * the candidacy, or end the pipeline). */
+/* Send the stage moves held back, if any, as one S_CAND_STAGE_MOVES
+ * (before anything that could read the candidacy, or end the pipeline). */
 static enum kn_err held_flush(struct pg *s)
 {
 	char num[24];
@@ -914,7 +896,8 @@ static enum kn_err held_flush(struct pg *s)
 		v[i] = s->held.v[i];
 	snprintf(num, sizeof(num), "%lld", s->held.n);
 	v[4] = num;
-	if (!PQsendQueryPrepared(s->conn, "cand_stage_n", 5, v, NULL, NULL, 0)) {
+	if (!PQsendQueryPrepared(s->conn, store_stmts[S_CAND_STAGE_MOVES].name, 5, v, NULL, NULL,
+				 0)) {
 		enum kn_err e = fail_res(s, "cand_stage", NULL);
 		s->base.txerr = 1;
 		return e;
@@ -994,24 +977,15 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 		if ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, id)) != KN_OK)
 			return e;
 	}
-	if (id == S_CAND_STAGE && !s->stage_n_prep) {
-		char *text = stage_n_text();
-		static const Oid types[5] = { PG_INT8, PG_TEXT, PG_INT8, PG_INT8, PG_INT8 };
-		s->stage_n_prep = 2;
-		if (text && (e = ensure_conn(s)) == KN_OK) {
-			PGresult *p = PQprepare(s->conn, "cand_stage_n", text, 5, types);
-			if (ok_status(p))
-				s->stage_n_prep = 1;
-			PQclear(p);
-		}
-		free(text);
-	}
+	if (id == S_CAND_STAGE && !s->tprep[S_CAND_STAGE_MOVES] &&
+	    ((e = ensure_conn(s)) != KN_OK || (e = table_prepare(s, S_CAND_STAGE_MOVES)) != KN_OK))
+		return e;
 	if (!pipe_start(s))
 		return KN_OK;
 	/* A stage move is held back while the same person's steps follow
 	 * (only step inserts and their units may pass it: they do not read
 	 * the candidacy's row); anything else sends it first. */
-	if (id == S_CAND_STAGE && s->stage_n_prep == 1 && n == 4 && v[0] && v[1] && v[2] &&
+	if (id == S_CAND_STAGE && n == 4 && v[0] && v[1] && v[2] &&
 	    v[3] && strlen(v[1]) < sizeof(s->held.v[1])) {
 		if (held_chains(s, v)) {
 			snprintf(s->held.v[1], sizeof(s->held.v[1]), "%s", v[1]);
