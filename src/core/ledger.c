@@ -125,29 +125,6 @@ static size_t pc_hash(const char *ref)
 	return h % PCACHE_BUCKETS;
 }
 
-static char *dup0(const char *t)
-{
-	return t ? xstrdup(t) : NULL;
-}
-
-/* A deep copy of s: every string of struct person (person_release()'s
- * list) duplicated. */
-static void person_dup(struct person *d, const struct person *s)
-{
-	*d = *s;
-	d->ref = dup0(s->ref);
-	d->full_name = dup0(s->full_name);
-	d->unit = dup0(s->unit);
-	d->ethnicity = dup0(s->ethnicity);
-	d->religion = dup0(s->religion);
-	d->education = dup0(s->education);
-	d->qualification = dup0(s->qualification);
-	d->occupation = dup0(s->occupation);
-	d->phone = dup0(s->phone);
-	d->note = dup0(s->note);
-	d->left_reason = dup0(s->left_reason);
-}
-
 static void pcache_clear(struct ledger *l)
 {
 	struct ledger_pcache *c = l->pcache;
@@ -200,7 +177,7 @@ static enum kn_err person_cached(struct ledger *l, const char *ref, struct perso
 	if (l->pcache)
 		for (e = l->pcache->b[h]; e; e = e->next)
 			if (strcmp(e->p.ref, ref) == 0) {
-				person_dup(out, &e->p);
+				person_copy(out, &e->p);
 				*ent = e;
 				return KN_OK;
 			}
@@ -215,7 +192,7 @@ static enum kn_err person_cached(struct ledger *l, const char *ref, struct perso
 	}
 	c = l->pcache;
 	e = xcalloc(1, sizeof(*e));
-	person_dup(&e->p, out);
+	person_copy(&e->p, out);
 	e->next = c->b[h];
 	c->b[h] = e;
 	c->n++;

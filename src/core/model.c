@@ -149,6 +149,28 @@ void person_release(struct person *p)
 	person_init(p);
 }
 
+static char *dup0(const char *t)
+{
+	return t ? xstrdup(t) : NULL;
+}
+
+/* Beside person_release(): the same list of strings. */
+void person_copy(struct person *d, const struct person *s)
+{
+	*d = *s;
+	d->ref = dup0(s->ref);
+	d->full_name = dup0(s->full_name);
+	d->unit = dup0(s->unit);
+	d->ethnicity = dup0(s->ethnicity);
+	d->religion = dup0(s->religion);
+	d->education = dup0(s->education);
+	d->qualification = dup0(s->qualification);
+	d->occupation = dup0(s->occupation);
+	d->phone = dup0(s->phone);
+	d->note = dup0(s->note);
+	d->left_reason = dup0(s->left_reason);
+}
+
 void person_init(struct person *p)
 {
 	memset(p, 0, sizeof(*p));

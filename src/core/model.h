@@ -142,6 +142,9 @@ void unit_release(struct unit *u);
  * 1970-01-01 in its dates). */
 void person_init(struct person *p);
 void person_release(struct person *p);
+/* *d becomes a deep copy of *s (every string duplicated), the caller's to
+ * person_release(). */
+void person_copy(struct person *d, const struct person *s);
 void step_init(struct step *s);
 void step_release(struct step *s);
 void step_copy(struct step *dst, const struct step *src);
