@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "store/migrations.h"
@@ -94,12 +95,35 @@ static void sq_close(struct store *base);
 static enum kn_err bulk_end(struct store *base);
 static void bulk_forget(struct sq *s);
 
+/* SQLite's process-wide settings, made once before the first connection
+ * (sqlite3_config() must precede sqlite3_initialize()). A statement
+ * journal (the pages one statement changed inside a longer transaction,
+ * kept to undo that statement alone) stays in memory up to
+ * SQ_STMTJRNL_SPILL bytes instead of SQLite's 64 KiB; past that it goes
+ * to a temporary file as before, so memory stays bounded. Once a journal
+ * has spilled, the file serves every later statement of the transaction:
+ * in a bulk load (the demo, an import: millions of inserts in one
+ * transaction) one early statement over 64 KiB made every insert write
+ * its pages to that file, a quarter of a province demo's time in
+ * pwrite(). PRAGMA temp_store = MEMORY (store_bulk_begin) does not help
+ * there: SQLite reads it when the write transaction starts, which
+ * store_begin()'s BEGIN IMMEDIATE has done before. */
+#define SQ_STMTJRNL_SPILL (8 << 20)
+static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
+static void sq_config(void)
+{
+	/* SQLITE_MISUSE when SQLite was initialised already (another
+	 * library in the process): then the default stays, slower only. */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, SQ_STMTJRNL_SPILL);
+}
+
 enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err)
 {
 	struct sq *s;
 	struct stat stt;
 
 	*out = NULL;
+	pthread_once(&sq_config_once, sq_config);
 	if (!create && stat(path, &stt) != 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		return KN_ENOTFOUND;
