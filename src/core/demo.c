@@ -89,8 +89,34 @@ static int demo_readmit_authority(struct gen *g, const struct dunit *d)
 	return d->competent;	/* the ledger then says why */
 }
 
-static enum kn_err record(struct gen *g, const struct cand *c, const struct pstep *p,
-			  struct counters *k)
+/* The number step p of c takes from its unit's series (certificates of
+ * the upper unit, decisions of the competent committee, the city's
+ * consents to re-admissions), the series moved on; 0 for a step that
+ * takes none. Taken in date order, so that numbers grow with the dates,
+ * whatever order the steps are then written in (record_grouped()). */
+static int take_number(struct gen *g, const struct cand *c, const struct pstep *p,
+		       struct counters *k)
+{
+	const struct dunit *d = &g->u[demo_unit_on(g, c, p->date)];
+	int comp = d->competent;
+
+	switch ((enum step_code)p->code) {
+	case STEP_TRAINED:
+		return ++k->cert[d->upper][year_slot(p->date)];
+	case STEP_CELL_VOTE:
+		return c->readmit ? ++k->consent[year_slot(p->date)] : 0;
+	case STEP_DECISION:
+	case STEP_OFFICIAL:
+		if (p->code == STEP_DECISION && c->readmit)
+			comp = demo_readmit_authority(g, d);
+		return ++k->dec[comp][year_slot(p->date)];
+	default:
+		return 0;
+	}
+}
+
+/* Record step p of c, with the number take_number() gave it. */
+static enum kn_err record(struct gen *g, const struct cand *c, const struct pstep *p, int num)
 {
 	/* A step after a transfer is the destination's (demo_life.c). */
 	const struct dunit *d = &g->u[demo_unit_on(g, c, p->date)];
@@ -113,7 +139,7 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 		st.member = xstrdup(g->members[p->m1]);
 		break;
 	case STEP_TRAINED:
-		buf_addf(&b, "%d-GCN/TTCT", ++k->cert[d->upper][year_slot(p->date)]);
+		buf_addf(&b, "%d-GCN/TTCT", num);
 		st.doc_no = buf_detach(&b);
 		break;
 	case STEP_INTRODUCED:
@@ -137,7 +163,7 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 		}
 		if (st.code == STEP_CELL_VOTE && c->readmit) {
 			/* The city standing committee's written consent. */
-			buf_addf(&b, "%d-CV/TU", ++k->consent[year_slot(p->date)]);
+			buf_addf(&b, "%d-CV/TU", num);
 			st.consent = buf_detach(&b);
 		}
 		break;
@@ -145,7 +171,7 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 	case STEP_OFFICIAL:
 		if (st.code == STEP_DECISION && c->readmit)
 			comp = demo_readmit_authority(g, d);
-		buf_addf(&b, "%d-QĐ/%s", ++k->dec[comp][year_slot(p->date)],
+		buf_addf(&b, "%d-QĐ/%s", num,
 			 g->u[comp].suffix ? g->u[comp].suffix : "ĐU");
 		st.doc_no = buf_detach(&b);
 		st.org = xstrdup(g->u[comp].u.code);
@@ -172,13 +198,83 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 	return e;
 }
 
-/* Record the planned steps of g->c in date order; k carries the number
- * series over from earlier calls (the national demo records province by
+/*
+ * The province and national sizes (issue 13): the events ev[0..n) of
+ * g->c, sorted by date and without transfers, written one candidacy at a
+ * time rather than in date order. Every number is taken first, in date
+ * order (take_number()), so the decision and certificate numbers are
+ * those of the date order; the candidacies are then taken in the order
+ * of their first step, so that each is opened (its `source` written) in
+ * the same order as in date order and gets the same id. A step's rules
+ * read only its own person's record and the seeded members who introduce
+ * and mentor (never a person the demo admits), so the same steps pass.
+ * What changes is the order of the steps' rows: a step's id is no longer
+ * in date order across candidacies (within one, by seq, as before).
+ *
+ * Why: in date order every step is another person's, so ledger_step()
+ * read the person, their candidacies with every step and their
+ * transfers again each time, a third of the demo. One person after
+ * another, the ledger's memo keeps them, and on SQLite its deferred
+ * writes (struct ledger's defer, set by demo_generate()) append each step
+ * with its number and ids known and write the candidacy's stage once.
+ */
+static enum kn_err record_grouped(struct gen *g, const struct event *ev, size_t n,
+				  struct counters *cnt)
+{
+	int *num = xreallocarray(NULL, n + 1, sizeof(*num));
+	/* Each candidacy's events as a list through next[], in date order;
+	 * order[] the candidacies by their first event. */
+	size_t *next = xreallocarray(NULL, n + 1, sizeof(*next));
+	size_t *head = xreallocarray(NULL, g->nc + 1, sizeof(*head));
+	size_t *tail = xreallocarray(NULL, g->nc + 1, sizeof(*tail));
+	int *order = xreallocarray(NULL, g->nc + 1, sizeof(*order));
+	size_t norder = 0;
+	enum kn_err e = KN_OK;
+
+	for (size_t i = 0; i < g->nc; i++)
+		head[i] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		const struct cand *c = &g->c[ev[i].cand];
+		size_t ci = (size_t)ev[i].cand;
+		num[i] = take_number(g, c, &c->st[ev[i].idx], cnt);
+		next[i] = SIZE_MAX;
+		if (head[ci] == SIZE_MAX) {
+			head[ci] = i;
+			order[norder++] = ev[i].cand;
+		} else {
+			next[tail[ci]] = i;
+		}
+		tail[ci] = i;
+	}
+	for (size_t k = 0; k < norder && e == KN_OK; k++) {
+		const struct cand *c = &g->c[order[k]];
+		for (size_t i = head[order[k]]; i != SIZE_MAX && e == KN_OK; i = next[i])
+			e = record(g, c, &c->st[ev[i].idx], num[i]);
+	}
+	/* The last candidacy's deferred stage, before the demo writes the
+	 * next province's people or commits (ledger.h: ledger_flush()); the
+	 * memo and the cache of this province's members are of no use to
+	 * the next. On failure the caller rolls back (and forgets). */
+	if (e == KN_OK && (e = ledger_flush(g->l)) != KN_OK)
+		demo_store_failed(g, e);
+	if (e == KN_OK)
+		ledger_forget(g->l);
+	free(num);
+	free(next);
+	free(head);
+	free(tail);
+	free(order);
+	return e;
+}
+
+/* Record the planned steps of g->c in date order (the province and
+ * national sizes: their numbers in date order, their rows one candidacy
+ * at a time, record_grouped()); k carries the number series over from earlier calls (the national demo records province by
  * province, and every series belongs to a unit inside one province). */
 static enum kn_err record_all(struct gen *g, struct counters *cnt)
 {
 	struct event *ev;
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, transfers = 0;
 	enum kn_err e = KN_OK;
 
 	for (size_t i = 0; i < g->nc; i++)
@@ -209,14 +305,23 @@ static enum kn_err record_all(struct gen *g, struct counters *cnt)
 		}
 	n = k;
 	xqsort(ev, n, sizeof(*ev), demo_event_cmp);
+	for (size_t i = 0; i < n; i++)
+		transfers += ev[i].idx < 0;
+	if (g->nation && !transfers && !g->date_order) {
+		e = record_grouped(g, ev, n, cnt);
+		free(ev);
+		return e;
+	}
 	for (size_t i = 0; i < n && e == KN_OK; i++) {
 		const struct cand *c;
+		const struct pstep *p;
 		if (ev[i].idx < 0) {
 			e = demo_record_transfer(g, &ev[i], cnt->gt);
 			continue;
 		}
 		c = &g->c[ev[i].cand];
-		e = record(g, c, &c->st[ev[i].idx], cnt);
+		p = &c->st[ev[i].idx];
+		e = record(g, c, p, take_number(g, c, p, cnt));
 		if (g->progress && !g->nation)
 			g->progress(_("steps"), i + 1, n);
 	}
@@ -582,7 +687,7 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	struct unit *have;
 	size_t nhave, ncand, ncands = 0;
 	kn_date saved_today = l->today;
-	int saved_bulk = l->bulk;
+	int saved_bulk = l->bulk, saved_defer = l->defer;
 	enum kn_err e;
 	struct buf what = BUF_INIT;
 
@@ -612,6 +717,7 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	g.today = demo_today();
 	g.small = strcmp(size, "small") == 0;
 	g.nation = strcmp(size, "national") == 0 || strcmp(size, "province") == 0;
+	g.date_order = getenv("KETNAP_DEMO_DATE_ORDER") != NULL;
 	buf_init(&g.nb);
 	buf_init(&g.fb);
 	/* About 2,500 candidacies a year in the city from late 2020 (those
@@ -620,6 +726,11 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	l->today = g.today;
 	/* The demo audits itself in one entry below, not step by step. */
 	l->bulk = 1;
+	/* The province and national sizes write one candidacy's steps after
+	 * another (record_grouped()): on SQLite, through the ledger's
+	 * deferred writes, as the steps import does (PostgreSQL's bulk load
+	 * holds a person's stage moves back by itself, store_pg.c). */
+	l->defer = g.nation && !g.date_order && strcmp(store_backend(s), "SQLite") == 0;
 
 	if ((e = store_begin(s)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(s));
@@ -657,6 +768,9 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 	} else {
 		store_rollback(s);
 	}
+	/* Nothing deferred may outlive the transaction (rolled back, or
+	 * flushed by record_grouped() before the commit). */
+	ledger_forget(l);
 	if (e == KN_OK && stats) {
 		stats->units = g.nu;
 		stats->people = g.npeople;
@@ -666,6 +780,7 @@ enum kn_err demo_generate(struct store *s, struct ledger *l, const char *size,
 out:
 	l->today = saved_today;
 	l->bulk = saved_bulk;
+	l->defer = saved_defer;
 	if (e != KN_OK)
 		ledger_reload_units(l);
 	buf_release(&what);

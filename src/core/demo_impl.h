@@ -166,6 +166,11 @@ struct gen {
 	 * when not 0, is the first three digits of every ref made (the
 	 * province being generated), in place of a drawn birth province. */
 	int nation;
+	/* KETNAP_DEMO_DATE_ORDER set: the province and national sizes write
+	 * their steps in date order, as before record_grouped(), without the
+	 * ledger's deferred writes: the baseline of bench/demo.sh, which
+	 * checks that both give the same database. */
+	int date_order;
 	int ref_prov;
 	struct dunit *u;
 	size_t nu, capu;
