@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <pthread.h>
 #include <sqlite3.h>
 
 #include "store/migrations.h"
@@ -93,29 +92,8 @@ static enum kn_err exec(struct sq *s, const char *text)
 static const struct store_ops sqlite_ops;
 static void sq_close(struct store *base);
 static enum kn_err bulk_end(struct store *base);
+static long long pragma_int(struct sq *s, const char *text, long long def);
 static void bulk_forget(struct sq *s);
-
-/* SQLite's process-wide settings, made once before the first connection
- * (sqlite3_config() must precede sqlite3_initialize()). A statement
- * journal (the pages one statement changed inside a longer transaction,
- * kept to undo that statement alone) stays in memory up to
- * SQ_STMTJRNL_SPILL bytes instead of SQLite's 64 KiB; past that it goes
- * to a temporary file as before, so memory stays bounded. Once a journal
- * has spilled, the file serves every later statement of the transaction:
- * in a bulk load (the demo, an import: millions of inserts in one
- * transaction) one early statement over 64 KiB made every insert write
- * its pages to that file, a quarter of a province demo's time in
- * pwrite(). PRAGMA temp_store = MEMORY (store_bulk_begin) does not help
- * there: SQLite reads it when the write transaction starts, which
- * store_begin()'s BEGIN IMMEDIATE has done before. */
-#define SQ_STMTJRNL_SPILL (8 << 20)
-static pthread_once_t sq_config_once = PTHREAD_ONCE_INIT;
-static void sq_config(void)
-{
-	/* SQLITE_MISUSE when SQLite was initialised already (another
-	 * library in the process): then the default stays, slower only. */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, SQ_STMTJRNL_SPILL);
-}
 
 enum kn_err sqlite_open(const char *path, int create, struct store **out, struct buf *err)
 {
@@ -123,7 +101,6 @@ enum kn_err sqlite_open(const char *path, int create, struct store **out, struct
 	struct stat stt;
 
 	*out = NULL;
-	pthread_once(&sq_config_once, sq_config);
 	if (!create && stat(path, &stt) != 0) {
 		buf_addf(err, "%s: %s", path, strerror(errno));
 		return KN_ENOTFOUND;
@@ -232,11 +209,37 @@ static enum kn_err sq_migrate(struct store *base, int *from, int *to)
 
 /* ---- transactions ---- */
 
+/* A write transaction keeps its statement journals (the pages one
+ * statement changed, to undo that statement alone) in memory: SQLite
+ * decides where they go from PRAGMA temp_store when the write transaction
+ * starts, here, so the pragma is MEMORY for the BEGIN and put back right
+ * after (temp tables and ephemeral tables keep the connection's setting).
+ * Otherwise, once one statement's journal passed 64 KiB, a temporary file
+ * served every later statement of the transaction: in a bulk load (the
+ * demo, an import: millions of inserts in one transaction) each insert
+ * wrote its pages there, a quarter of a province demo's time in
+ * pwrite(). store_bulk_begin()'s own PRAGMA came too late for that. (A
+ * bigger spill threshold, SQLITE_CONFIG_STMTJRNL_SPILL, made SQLite 3.40's
+ * CREATE INDEX inside the demo's transaction fail with SQLITE_FULL.) A
+ * journal holds one statement's pages: the big ones are in migrations,
+ * which begin their own transactions (sq_migrate). */
 static enum kn_err sq_tx_begin(struct store *base)
 {
 	struct sq *s = (struct sq *)base;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return fail(s, "begin");
+	long long temp = pragma_int(s, "PRAGMA temp_store", 0);
+	char text[48];
+
+	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		enum kn_err e = fail(s, "begin");
+		snprintf(text, sizeof(text), "PRAGMA temp_store = %lld", temp);
+		sqlite3_exec(s->db, text, NULL, NULL, NULL);
+		return e;
+	}
+	/* Refused only with a temporary table open, which ketnap never
+	 * makes; then MEMORY stays, which costs memory, not results. */
+	snprintf(text, sizeof(text), "PRAGMA temp_store = %lld", temp);
+	sqlite3_exec(s->db, text, NULL, NULL, NULL);
 	return KN_OK;
 }
 
@@ -312,24 +315,60 @@ static void bulk_forget(struct sq *s)
 	s->bulk = 0;
 }
 
-/* The secondary indexes of steps that an import's writer never reads: not
+/* The secondary indexes of a table that a bulk writer never reads: not
  * unique (a unique index is a rule the inserts must meet), and not led by
- * candidacy_id (the ledger reads a candidacy's steps through it). The
- * migrations' date indexes, steps_date and steps_step_date, are such. */
+ * the column ?2 the writer reads the table by (NULL: none). */
 static const char bulk_index_sql[] =
-	"SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('steps') l "
+	"SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?1) l "
 	"ON l.name = m.name WHERE m.type = 'index' AND m.sql IS NOT NULL AND l.\"unique\" = 0 "
 	"AND (SELECT i.name FROM pragma_index_info(m.name) i WHERE i.seqno = 0) "
-	"IS NOT 'candidacy_id' ORDER BY m.name";
+	"IS NOT ?2 ORDER BY m.name";
+
+/* The tables whose indexes a bulk load defers. steps: the ledger reads a
+ * candidacy's steps through candidacy_id, so the migrations' date and
+ * unit indexes (steps_date, steps_step_date, steps_unit) go, when fewer
+ * steps are there than are coming. people and candidacies only for
+ * STORE_BULK_FILL (the demo) and when empty: the ledger reads people by
+ * ref and id (unique) and candidacies by person_id, so the search and
+ * report indexes (people_unit, people_name_key, people_dup;
+ * candidacies_unit, candidacies_unit_open, candidacies_open_stage) go. */
+static const struct bulk_table {
+	const char *table, *read_by;
+	int fill_only;
+} bulk_tables[] = {
+	{ "steps", "candidacy_id", 0 },
+	{ "people", NULL, 1 },
+	{ "candidacies", "person_id", 1 },
+};
+
+/* Add the indexes bulk_index_sql finds on t to s->bulk_idx. */
+static enum kn_err bulk_collect(struct sq *s, const struct bulk_table *t)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, bulk_index_sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "bulk indexes");
+	sqlite3_bind_text(st, 1, t->table, -1, SQLITE_STATIC);
+	if (t->read_by)
+		sqlite3_bind_text(st, 2, t->read_by, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s->bulk_idx = xreallocarray(s->bulk_idx, s->bulk_nidx + 2, sizeof(*s->bulk_idx));
+		/* The name first (the DROP), then the text (the CREATE). */
+		s->bulk_idx[s->bulk_nidx++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		s->bulk_idx[s->bulk_nidx++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "bulk indexes");
+	return KN_OK;
+}
 
 static enum kn_err bulk_begin(struct store *base, size_t rows)
 {
 	struct sq *s = (struct sq *)base;
-	sqlite3_stmt *st = NULL;
 	char text[96];
-	long long have;
 	enum kn_err e;
-	int rc;
 
 	if (s->bulk)
 		return KN_OK;
@@ -340,27 +379,23 @@ static enum kn_err bulk_begin(struct store *base, size_t rows)
 		 -(long long)STORE_BULK_CACHE_MB * 1024);
 	if ((e = exec(s, text)) != KN_OK)
 		return e;
-	/* Statement journals in memory: refused while the transaction has a
-	 * temporary table open, which the import has not; then the journals
-	 * stay where they were, which is slower, not wrong. */
+	/* Temporary storage in memory for the load. (The statement journals
+	 * are in memory already: SQLite chose where they go when the write
+	 * transaction started, sq_tx_begin().) */
 	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 
-	/* The ids only grow: the largest is the most steps there can be,
-	 * read from the end of the b-tree rather than counted. */
-	have = pragma_int(s, "SELECT COALESCE(MAX(id), 0) FROM steps", 0);
-	if ((size_t)have >= rows)
-		return KN_OK;	/* a big table: inserting into its indexes is cheaper */
-	if (sqlite3_prepare_v2(s->db, bulk_index_sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "bulk indexes");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s->bulk_idx = xreallocarray(s->bulk_idx, s->bulk_nidx + 2, sizeof(*s->bulk_idx));
-		/* The name first (the DROP), then the text (the CREATE). */
-		s->bulk_idx[s->bulk_nidx++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-		s->bulk_idx[s->bulk_nidx++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+	for (size_t k = 0; k < sizeof(bulk_tables) / sizeof(bulk_tables[0]); k++) {
+		const struct bulk_table *t = &bulk_tables[k];
+		/* The ids only grow: the largest is the most rows there can
+		 * be, read from the end of the b-tree rather than counted. */
+		char *q = sqlite3_mprintf("SELECT COALESCE(MAX(id), 0) FROM \"%w\"", t->table);
+		long long have = pragma_int(s, q, 0);
+		sqlite3_free(q);
+		if (t->fill_only ? rows != STORE_BULK_FILL || have > 0 : (size_t)have >= rows)
+			continue;	/* a big table: inserting into its indexes is cheaper */
+		if ((e = bulk_collect(s, t)) != KN_OK)
+			return e;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return fail(s, "bulk indexes");
 	for (size_t i = 0; i < s->bulk_nidx; i += 2) {
 		char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", s->bulk_idx[i]);
 		e = exec(s, drop);
