@@ -9,7 +9,7 @@
 #
 # For each seed, prints e.g.
 #   seed 1: demo 14.6 s (13.1 s CPU), peak 232 MB, 207 MB file; date order 27.5 s (26.8 s CPU), peak 223 MB; ratio 0.53 (CPU 0.49)
-#   seed 1: same database (exports of units, people, quotas, steps, holidays, transfers; candidacies by id; steps by candidacy and seq)
+#   seed 1: same database (exports of units, people, quotas, steps, holidays, transfers; candidacies by id; steps by candidacy and seq; indexes)
 # and exits 1 when the two databases differ in anything but the steps'
 # ids (which follow the order they were written in) and the times the
 # rows were recorded at.
@@ -49,6 +49,8 @@ dump() {
 		override_by, note, unit_id, recorded_by FROM steps ORDER BY candidacy_id, seq" >"$p.steps"
 	sqlite3 "$db" "SELECT * FROM people ORDER BY id" >"$p.people"
 	sqlite3 "$db" "SELECT version, COUNT(*) FROM schema_migrations GROUP BY 1" >"$p.schema"
+	# The deferred indexes (store_bulk_begin) back, as they were.
+	sqlite3 "$db" "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name" >"$p.indexes"
 }
 
 rc=0
@@ -63,11 +65,11 @@ for seed in $seeds; do
 	dump "$tmp/new.db" "$tmp/n"
 	dump "$tmp/old.db" "$tmp/o"
 	differ=
-	for f in units.csv people.csv quotas.csv steps.csv holidays.csv transfers.csv cand steps people schema; do
+	for f in units.csv people.csv quotas.csv steps.csv holidays.csv transfers.csv cand steps people schema indexes; do
 		cmp -s "$tmp/n.$f" "$tmp/o.$f" || differ="$differ $f"
 	done
 	if [ -z "$differ" ]; then
-		echo "seed $seed: same database (exports of units, people, quotas, steps, holidays, transfers; candidacies by id; steps by candidacy and seq)"
+		echo "seed $seed: same database (exports of units, people, quotas, steps, holidays, transfers; candidacies by id; steps by candidacy and seq; indexes)"
 	else
 		echo "seed $seed: the databases differ:$differ"
 		rc=1

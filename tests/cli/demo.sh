@@ -91,9 +91,9 @@ if cmp -s a/steps.csv a2/steps.csv && cmp -s a/people.csv a2/people.csv; then ok
 	bad "a refused demo changed the database"; fi
 status 2 "$KETNAP" --db "$X" demo --size huge
 if grep -q "province or national" err; then ok; else bad "the sizes are not named: $(cat err)"; fi
-# The province and national sizes take minutes (bench/national.sh runs
-# them); here only that they are known sizes: on a database that has
-# units they are refused like any other size, not as usage errors.
+# The province size is demo_province.sh's (a minute), the national one
+# bench/national.sh's; here only that they are known sizes: on a database
+# that has units they are refused like any other size, not as usage errors.
 status 1 "$KETNAP" --db "$A" demo --size province
 status 1 "$KETNAP" --db "$A" demo --size national
 status 2 "$KETNAP" --db "$X" demo --seed abc
