@@ -291,7 +291,8 @@ static void bulk_forget(struct sq *s)
 /* The secondary indexes of steps that an import's writer never reads: not
  * unique (a unique index is a rule the inserts must meet), and not led by
  * candidacy_id (the ledger reads a candidacy's steps through it). The
- * migrations' date indexes, steps_date and steps_step_date, are such. */
+ * migrations' date index, steps_step_date, is such (and steps_date was,
+ * before 014 dropped it). */
 static const char bulk_index_sql[] =
 	"SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('steps') l "
 	"ON l.name = m.name WHERE m.type = 'index' AND m.sql IS NOT NULL AND l.\"unique\" = 0 "
