@@ -201,14 +201,15 @@ static enum kn_err load_admissions(struct ctx *c, struct buf *err)
 {
 	struct admission *a;
 	size_t n;
-	enum kn_err e = store_admissions(c->s, c->top->u.code, c->o->from, c->to, &a, &n);
+	enum kn_err e = store_admissions(c->s, c->scope, c->o->from, c->to, &a, &n);
 	if (e != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
 	c->adm = xcalloc(c->tree.n ? c->tree.n : 1, sizeof(*c->adm));
 	for (size_t i = 0; i < n; i++) {
-		struct unode *un = unitree_find(&c->tree, a[i].unit);
+		struct unode *un = a[i].unit ? unitree_find(&c->tree, a[i].unit) :
+			unitree_find_id(&c->tree, a[i].unit_id);
 		int in[CAT__COUNT];
 		if (!un)
 			continue;
@@ -411,7 +412,7 @@ static const struct rcol funnel_cols[] = {
 static enum kn_err build_funnel(const struct ctx *c, struct report **out, struct buf *err)
 {
 	long long reached[STEP__COUNT];
-	enum kn_err e = store_step_counts(c->s, c->top->u.code, c->o->from, c->to, reached);
+	enum kn_err e = store_step_counts(c->s, c->scope, c->o->from, c->to, reached);
 	if (e != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
@@ -470,10 +471,24 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 		e = KN_ENOTFOUND;
 		goto out;
 	}
+	c.scope = c.top->u.code;
+	if (!c.top->parent) {
+		long long roots;
+		if ((e = store_unit_nroots(s, &roots)) != KN_OK) {
+			buf_addf(err, "%s", store_errmsg(s));
+			goto out;
+		}
+		if (roots == 1)
+			c.scope = NULL;
+	}
 	c.as_of = o->as_of != KN_DATE_NONE ? o->as_of : date_today();
 	c.to = o->to < c.as_of ? o->to : c.as_of;
 	c.quota_year = date_year(o->from) == date_year(o->to) ? date_year(o->from) : 0;
-	if ((e = load_quotas(&c, err)) != KN_OK || (e = load_admissions(&c, err)) != KN_OK)
+	/* The quotas and the admissions only for the reports that show
+	 * them: at the national root they are most of a report's time, and
+	 * the funnel, the sources and the deadlines never read them. */
+	if (kind != REPORT_FUNNEL && kind != REPORT_SOURCES && kind != REPORT_DEADLINES &&
+	    ((e = load_quotas(&c, err)) != KN_OK || (e = load_admissions(&c, err)) != KN_OK))
 		goto out;
 	switch (kind) {
 	case REPORT_ACHIEVEMENT: *out = build_achievement(&c); break;

@@ -32,6 +32,10 @@ struct ctx {
 	const struct report_opts *o;
 	struct unitree tree;
 	struct unode *top;
+	/* What the store's subtree reads are given: top's code, or NULL when
+	 * top is the only root (the whole organisation: statements without
+	 * a subtree, store.h) */
+	const char *scope;
 	kn_date to;		/* min(period end, as_of) */
 	kn_date as_of;
 	int quota_year;		/* 0 when the period spans years */

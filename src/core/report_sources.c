@@ -29,7 +29,7 @@ static const struct rcol sources_cols[] = {
 enum kn_err report_source_counts(const struct ctx *c, long long sourced[STORE_NORGS],
 				 long long admitted[STORE_NORGS], struct buf *err)
 {
-	enum kn_err e = store_source_counts(c->s, c->top->u.code, c->o->from, c->to, sourced,
+	enum kn_err e = store_source_counts(c->s, c->scope, c->o->from, c->to, sourced,
 					    admitted);
 	if (e != KN_OK)
 		buf_addf(err, "%s", store_errmsg(c->s));

@@ -15,6 +15,7 @@
 #define KN_UNITREE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/model.h"
 
@@ -35,6 +36,11 @@ struct unitree {
 	 * children lists, each a slice of kids. */
 	char *arena;
 	struct unode **kids;
+	/* Lookup by code and by id (unitree_build): open addressing, each
+	 * slot a node index + 1 (0: empty), nslots a power of two at least
+	 * twice n. */
+	uint32_t *by_code, *by_id;
+	size_t nslots;
 };
 
 /* Takes ownership of units (an array as store_unit_all returns, sorted by
@@ -43,6 +49,8 @@ void unitree_build(struct unitree *t, struct unit *units, size_t n);
 void unitree_free(struct unitree *t);
 
 struct unode *unitree_find(const struct unitree *t, const char *code);
+/* The node of the unit with database id `id`; NULL when not in the tree. */
+struct unode *unitree_find_id(const struct unitree *t, int64_t id);
 
 /* The grassroots unit of a considering unit: itself when it is a
  * grassroots unit, else its nearest grassroots ancestor; NULL if none. */

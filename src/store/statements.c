@@ -307,11 +307,11 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* ---- reports ---- */
 	[S_ADMISSIONS] = { "admissions", "SELECT u.code, s.date, p.sex, p.birth_date, "
 		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification, "
-		"c.readmission FROM steps s "
+		"c.readmission, u.id FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
 		"AND s.date BETWEEN $1 "
-		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt" "i", 0 },
+		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt" "ii", 0 },
 	/* The candidacies of the subtree ($3 <= path < $4) with a step of
 	 * each code dated in the period. Per step, not per unit and step: the
 	 * funnel adds the units up anyway, a candidacy has one unit so the
@@ -574,7 +574,11 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * subtree's candidacies, as S_STEP_COUNTS does.
 	 * Each step counts for the unit the candidacy was in on the step's
 	 * date (RULES.md §8: COALESCE(s.unit_id, c.unit_id), as S_ADMISSIONS):
-	 * the source's unit for sourced, the decision's for admitted. */
+	 * the source's unit for sourced, the decision's for admitted.
+	 * A candidacy's source is its first step (seq 1, as S_PIPELINE reads
+	 * it): said in the join so that SQLite looks it up by (candidacy_id,
+	 * seq), the unique index, and not through steps_step_date, which
+	 * covers org since 014 and would be scanned for every decision. */
 	[S_SOURCE_COUNTS] = { "source_counts", "SELECT 'sourced', s.org, COUNT(*) FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id "
 		"WHERE s.step = 'source' AND s.date BETWEEN $1 AND $2 "
@@ -583,7 +587,7 @@ const struct stmt store_stmts[S__COUNT] = {
 		"GROUP BY s.org "
 		"UNION ALL SELECT 'admitted', o.org, COUNT(*) FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id "
-		"LEFT JOIN steps o ON o.candidacy_id = c.id AND o.step = 'source' "
+		"LEFT JOIN steps o ON o.candidacy_id = c.id AND o.seq = 1 AND o.step = 'source' "
 		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2 "
 		"AND COALESCE(s.unit_id, c.unit_id) IN (SELECT id FROM units WHERE path >= $3 "
 		"AND path < $4) "
@@ -767,4 +771,40 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * (store_candidacy_stage_n): S_CAND_STAGE's writes, once. */
 	[S_CAND_STAGE_N] = { "cand_stage_n", "UPDATE candidacies SET stage = $2, is_open = $3, "
 		"version = version + $4 WHERE id = $1", 0, "itii", "", 0 },
+
+	/* ---- issue 13: reports of the whole organisation ---- */
+	/* When the report's unit is the one root, every step is in its
+	 * subtree: these read the period's steps through steps_step_date
+	 * (step, date, candidacy_id, unit_id, org: migration 014, so that
+	 * the step rows themselves are not read) with no list of the
+	 * subtree's units and no join of units. At the national root (325 k
+	 * units, 8.6 M steps) the subtree statements listed every unit once
+	 * or twice and read every candidacy's steps of every year. */
+	/* S_ADMISSIONS with the unit as its id only (column 11). */
+	[S_ADMISSIONS_ALL] = { "admissions_all", "SELECT NULL, s.date, p.sex, p.birth_date, "
+		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification, "
+		"c.readmission, COALESCE(s.unit_id, c.unit_id) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
+		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2", 0, "tt",
+		"ttttttitt" "ii", 0 },
+	/* The candidacies with a step of code $3 dated $1..$2, one row per
+	 * step: the caller counts them once each (a trained or introduced
+	 * step may be recorded again, RULES.md §2), as S_STEP_COUNTS'
+	 * COUNT(DISTINCT) does. SQLite's COUNT(DISTINCT) over 1.9 M steps
+	 * builds a temporary b-tree per step code: 2.3 s at the national
+	 * root, against sorting the ids (store_reads.c). */
+	[S_STEP_CANDS_ALL] = { "step_cands_all", "SELECT candidacy_id FROM steps "
+		"WHERE step = $3 AND date BETWEEN $1 AND $2", 0, "ttt", "i", ST_STREAM },
+	/* S_SOURCE_COUNTS without the subtree: no candidacy is read. */
+	[S_SOURCE_COUNTS_ALL] = { "source_counts_all", "SELECT 'sourced', s.org, COUNT(*) "
+		"FROM steps s WHERE s.step = 'source' AND s.date BETWEEN $1 AND $2 GROUP BY s.org "
+		"UNION ALL SELECT 'admitted', o.org, COUNT(*) FROM steps s "
+		"LEFT JOIN steps o ON o.candidacy_id = s.candidacy_id AND o.seq = 1 "
+		"AND o.step = 'source' "
+		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2 GROUP BY o.org", 0, "tt",
+		"tti", 0 },
+	/* How many roots the tree has (a report of the one root is a report
+	 * of the whole organisation). */
+	[S_UNIT_NROOTS] = { "unit_nroots", "SELECT COUNT(*) FROM units WHERE parent_id IS NULL",
+		0, "", "i", 0 },
 };

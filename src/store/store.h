@@ -69,6 +69,8 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
  * top needs of the tree (unitree_build sorts them). KN_ENOTFOUND for an
  * unknown top; none (n 0) when there are no units. */
 enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **out, size_t *n);
+/* How many units have no parent: with one, its subtree is every unit. */
+enum kn_err store_unit_nroots(struct store *s, long long *n);
 /* Insert or update by code (the parent must exist). *changed: 0 same,
  * 1 updated, 2 inserted. The unit's path in the tree (and, when its
  * parent changes, its descendants') is written with it; a parent within
@@ -216,7 +218,9 @@ void store_policy_free(struct policy_row *r, size_t n);
 /* One admission: a decision step and what the structure categories of
  * RULES.md §6 need to know of the person. */
 struct admission {
-	char *unit;		/* the candidacy's considering unit */
+	char *unit;		/* the candidacy's considering unit; NULL when the
+				 * read was of every unit (top NULL): then unit_id */
+	int64_t unit_id;	/* the same unit's id */
 	kn_date decision;
 	char sex;
 	kn_date birth_date;

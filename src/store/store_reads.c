@@ -18,6 +18,7 @@
 
 #include "store/store_impl.h"
 #include "util/buf.h"
+#include "util/sort.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -102,6 +103,7 @@ static void admission_row(const struct srows *r, void *item)
 	row_cats(r, 2, &(struct cats){ &a->sex, &a->birth_date, &a->ethnicity, &a->religion,
 				       &a->youth_union, &a->occupation, &a->qualification });
 	a->readmission = (int)row_int(r, 9);
+	a->unit_id = row_int(r, 10);
 }
 
 /* Append to a the subtree of top (NULL: every unit) as a range of the
@@ -128,11 +130,53 @@ enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_
 	*n = 0;
 	arg_date(&a, from);
 	arg_date(&a, to);
-	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+	if (!top)
+		e = all_rows(s, S_ADMISSIONS_ALL, &a, (void **)out, n, sizeof(**out),
+			     admission_row, admissions_drop);
+	else if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
 		e = all_rows(s, S_ADMISSIONS, &a, (void **)out, n, sizeof(**out), admission_row,
 			     admissions_drop);
 	buf_release(&lo);
 	buf_release(&hi);
+	return e;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* store_step_counts() of every unit: per step code, the candidacies of
+ * its steps dated from..to, each counted once (S_STEP_CANDS_ALL). */
+static enum kn_err step_counts_all(struct store *s, struct sargs *a,
+				   long long reached[STEP__COUNT])
+{
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	enum kn_err e = KN_OK;
+
+	for (int c = STEP_NONE + 1; c < STEP__COUNT && e == KN_OK; c++) {
+		struct sargs b = *a;
+		struct srows r;
+		size_t n = 0;
+		arg_text(&b, step_name((enum step_code)c));
+		if ((e = q_open(s, S_STEP_CANDS_ALL, &b, &r)) != KN_OK)
+			break;
+		while (q_next(&r) > 0) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 4096;
+				ids = xreallocarray(ids, cap, sizeof(*ids));
+			}
+			ids[n++] = row_int(&r, 0);
+		}
+		if ((e = q_close(&r)) != KN_OK)
+			break;
+		xqsort(ids, n, sizeof(*ids), id_cmp);
+		for (size_t i = 0; i < n; i++)
+			reached[c] += i == 0 || ids[i] != ids[i - 1];
+	}
+	free(ids);
 	return e;
 }
 
@@ -147,6 +191,8 @@ enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn
 	memset(reached, 0, sizeof(long long) * STEP__COUNT);
 	arg_date(&a, from);
 	arg_date(&a, to);
+	if (!top)
+		return step_counts_all(s, &a, reached);
 	/* Issue 15: the unstamped steps, then the few stamped at a transfer. */
 	static const enum stmt_id ids[] = { S_STEP_COUNTS, S_STEP_COUNTS_MOVED };
 	e = arg_subtree(s, top, &a, &lo, &hi);
@@ -469,8 +515,8 @@ enum kn_err store_source_counts(struct store *s, const char *top, kn_date from, 
 	memset(admitted, 0, sizeof(long long) * STORE_NORGS);
 	arg_date(&a, from);
 	arg_date(&a, to);
-	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK &&
-	    (e = q_open(s, S_SOURCE_COUNTS, &a, &r)) == KN_OK) {
+	if ((!top || (e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK) &&
+	    (e = q_open(s, top ? S_SOURCE_COUNTS : S_SOURCE_COUNTS_ALL, &a, &r)) == KN_OK) {
 		while (q_next(&r) > 0) {
 			const char *what = row_str(&r, 0);
 			long long *into = what && strcmp(what, "sourced") == 0 ? sourced : admitted;

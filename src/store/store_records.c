@@ -147,6 +147,18 @@ static void path_hi(const char *path, struct buf *hi)
 		hi->s[hi->len - 1] = '0';
 }
 
+enum kn_err store_unit_nroots(struct store *s, long long *n)
+{
+	struct srows r;
+	enum kn_err e = q_first(s, S_UNIT_NROOTS, NULL, &r);
+
+	*n = 0;
+	if (e != KN_OK)
+		return e;
+	*n = row_int(&r, 0);
+	return q_close(&r);
+}
+
 enum kn_err store_unit_range(struct store *s, const char *code, struct buf *lo, struct buf *hi)
 {
 	struct sargs a = SARGS_INIT;

@@ -323,7 +323,8 @@ static const char bulk_index_sql[] =
 
 /* The tables whose indexes a bulk load defers. steps: the ledger reads a
  * candidacy's steps through candidacy_id, so the migrations' date and
- * unit indexes (steps_date, steps_step_date, steps_unit) go, when fewer
+ * unit indexes (steps_step_date, steps_unit; steps_date before 014
+ * dropped it) go, when fewer
  * steps are there than are coming. people and candidacies only for
  * STORE_BULK_FILL (the demo) and when empty: the ledger reads people by
  * ref and id (unique) and candidacies by person_id, so the search and

@@ -126,8 +126,12 @@ postgres://* | postgresql://*)
 	done ;;
 esac
 kn_sql "$KDB" "DROP TABLE changes" >/dev/null
-# and migration 009's (transfers, the steps' own unit)
-for q in "DROP TABLE transfers" "DROP INDEX steps_unit" "DROP INDEX steps_candidacy" \
+# and migration 014's (steps_step_date as it was: it covers unit_id now;
+# steps_date back)
+# and 009's (transfers, the steps' own unit)
+for q in "DROP INDEX steps_step_date" "CREATE INDEX steps_step_date ON steps(step, date)" \
+	 "CREATE INDEX steps_date ON steps(date, step, candidacy_id)" \
+	 "DROP TABLE transfers" "DROP INDEX steps_unit" "DROP INDEX steps_candidacy" \
 	 "CREATE INDEX steps_candidacy ON steps(candidacy_id, seq, step, date)" \
 	 "ALTER TABLE steps DROP COLUMN unit_id"; do
 	kn_sql "$KDB" "$q" >/dev/null

@@ -77,6 +77,11 @@ postgres://* | postgresql://*)
 	for t in insert update delete; do sql "DROP TRIGGER units_version_$t" >/dev/null; done ;;
 esac
 sql "ALTER TABLE changes DROP COLUMN units" >/dev/null
+# and from before 014 (steps_step_date covering the reports' reads:
+# unit_id among them, dropped next)
+sql "DROP INDEX steps_step_date" >/dev/null
+sql "CREATE INDEX steps_step_date ON steps(step, date)" >/dev/null
+sql "CREATE INDEX steps_date ON steps(date, step, candidacy_id)" >/dev/null
 # and from before 009 (transfers)
 sql "DROP TABLE transfers" >/dev/null
 sql "DROP INDEX steps_unit" >/dev/null

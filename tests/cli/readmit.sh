@@ -319,10 +319,13 @@ for c in left_on left_reason record_cleared_on readmitted; do
 	kn_sql "$K3" "ALTER TABLE people DROP COLUMN $c" >/dev/null
 done
 kn_sql "$K3" "ALTER TABLE candidacies DROP COLUMN readmission" >/dev/null
-# (and what 011, 012 and 013 added after it: the identity index and table,
-# the decision extensions, the decisions queue's index)
+# (and what 011–014 added after it: the identity index and table, the
+# decision extensions, the decisions queue's index, the covering
+# steps_step_date, without steps_date)
 for q in "DROP TABLE merged_refs" "DROP INDEX people_dup" "DROP TABLE decision_extensions" \
-	 "DROP INDEX candidacies_open_stage"; do
+	 "DROP INDEX candidacies_open_stage" "DROP INDEX steps_step_date" \
+	 "CREATE INDEX steps_step_date ON steps(step, date)" \
+	 "CREATE INDEX steps_date ON steps(date, step, candidacy_id)"; do
 	kn_sql "$K3" "$q" >/dev/null
 done
 kn_sql "$K3" "DELETE FROM schema_migrations WHERE version >= 10" >/dev/null

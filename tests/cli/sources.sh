@@ -168,4 +168,53 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b vj "$KN_WEB_URL/reports/sources
 same "a viewer of CT.BT asks for the city" "$code" 404
 kn_web_stop
 
+# ---- the whole organisation and a subtree count alike (issue 13) ----
+# With one root, a report of CT reads the period's steps with no list of
+# units (S_*_ALL); once the database has a second root, the same report
+# reads CT's subtree. Both must give the figures counted by hand. A3 is
+# trained a second time (RULES.md §2: again until cell_vote): the funnel
+# counts A3 once.
+expect 0 "$K" step A3 trained --date 2025-04-10 --doc CN-A3b
+# 2025 in CT: source, trained, applied, verified, introduced for A2, A3,
+# A4, A5; cell_vote and committee_vote for A2 and A4; decisions A1, A2, A4.
+funnel_2025="step,reached
+source,4
+trained,4
+applied,4
+verified,4
+introduced,4
+cell_vote,2
+committee_vote,2
+decision,3
+ceremony,0
+probation_vote,0
+official,0"
+sources_2025="$(csv --unit CT --year 2025)"
+whole() {
+	same "funnel of CT 2025 ($1)" "$("$K" report funnel --unit CT --year 2025 --format csv)" \
+		"$funnel_2025"
+	same "funnel of 2025, no --unit ($1)" "$("$K" report funnel --year 2025 --format csv)" \
+		"$funnel_2025"
+	same "sources of CT 2025 ($1)" "$(csv --unit CT --year 2025 | tail -1)" "total,4,3"
+	same "trained in 2025-04 ($1)" "$("$K" report funnel --unit CT --from 2025-04-01 \
+		--to 2025-04-30 --format csv | grep -E '^(trained|introduced),' | tr '\n' ' ')" \
+		"trained,1 introduced,4 "
+	# CT 2025: admitted A1, A2 (CT.BT), A4 (CT.DN); no quotas.
+	same "achievement of CT 2025 ($1)" "$("$K" report achievement --unit CT --year 2025 \
+		--depth 1 --format csv | cut -d, -f1,5 | tr '\n' ' ')" \
+		"unit,admitted CT,3 CT.BT,2 CT.DN,1 "
+	same "structure of CT 2025 ($1)" "$("$K" report structure --unit CT --year 2025 \
+		--format csv | grep -E '^(total|female|youth_union),' | cut -d, -f1,2 | tr '\n' ' ')" \
+		"total,3 female,2 youth_union,2 "
+}
+whole "one root"
+# A second root: an organisation whose first units file had two provinces
+# (an operator scoped to CT cannot add one, so it is written directly).
+kn_sql "$KETNAP_DB" "INSERT INTO units (code, name, kind, may_admit) VALUES ('HG', 'Tỉnh Hậu Giang', 'province', 1)" >/dev/null
+kn_sql "$KETNAP_DB" "UPDATE units SET path = '/' || id || '/' WHERE code = 'HG'" >/dev/null
+same "two roots" "$(kn_sql "$KETNAP_DB" "SELECT COUNT(*) FROM units WHERE parent_id IS NULL")" 2
+expect 0 "$K" verify
+whole "two roots"
+same "sources, CT with a second root" "$(csv --unit CT --year 2025)" "$sources_2025"
+
 check_done

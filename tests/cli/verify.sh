@@ -277,6 +277,9 @@ postgres://* | postgresql://*)
 	for t in insert update delete; do sql "DROP TRIGGER units_version_$t"; done ;;
 esac
 sql "DROP TABLE changes"	# migration 005's
+sql "DROP INDEX steps_step_date"	# 014's (issue 13): the index as it was
+sql "CREATE INDEX steps_step_date ON steps(step, date)"
+sql "CREATE INDEX steps_date ON steps(date, step, candidacy_id)"
 sql "DROP TABLE transfers"	# migration 009's
 sql "DROP INDEX steps_unit"
 sql "DROP INDEX steps_candidacy"

@@ -178,6 +178,45 @@ static void test_empty(void)
 	unitree_free(&t);
 }
 
+/* Lookups by code and id through the hash tables, on a tree big enough
+ * for collisions: 5,000 units P-00000…P-04999 under P, with ids given
+ * in reverse order (7 * (5000 - i)), so that neither follows the array. */
+static void test_lookup_many(void)
+{
+	enum { N = 5000 };
+	struct unit *u = xcalloc(N + 1, sizeof(*u));
+	struct unitree t;
+	char code[32];
+	int bad_code = 0, bad_id = 0, found_absent = 0;
+
+	u[0].code = xstrdup("P");
+	u[0].id = 1;
+	for (int i = 0; i < N; i++) {
+		snprintf(code, sizeof(code), "P-%05d", i);
+		u[i + 1].code = xstrdup(code);
+		u[i + 1].parent = xstrdup("P");
+		u[i + 1].id = 7 * (int64_t)(N - i);
+	}
+	unitree_build(&t, u, N + 1);
+	for (int i = 0; i < N; i++) {
+		snprintf(code, sizeof(code), "P-%05d", i);
+		struct unode *a = unitree_find(&t, code);
+		struct unode *b = unitree_find_id(&t, 7 * (int64_t)(N - i));
+		bad_code += !a || strcmp(a->u.code, code) != 0;
+		bad_id += !b || strcmp(b->u.code, code) != 0;
+		snprintf(code, sizeof(code), "P-%05d", N + i);
+		found_absent += unitree_find(&t, code) != NULL;
+		found_absent += unitree_find_id(&t, 7 * (int64_t)(N - i) + 3) != NULL;
+	}
+	CHECK_EQ(bad_code, 0);
+	CHECK_EQ(bad_id, 0);
+	CHECK_EQ(found_absent, 0);
+	CHECK(unitree_find_id(&t, 1) == unitree_find(&t, "P"));
+	CHECK_EQ(unitree_find(&t, "P")->nchildren, N);
+	CHECK(unitree_find_id(&t, 0) == NULL);
+	unitree_free(&t);
+}
+
 int main(void)
 {
 	struct unitree t;
@@ -191,5 +230,6 @@ int main(void)
 	unitree_free(&t);
 	test_competent_on_grassroots();
 	test_empty();
+	test_lookup_many();
 	return T_DONE();
 }
