@@ -36,6 +36,7 @@
 #include <zlib.h>
 
 #include "web/auth.h"
+#include "web/cache.h"
 #include "web/handlers.h"
 #include "web/http.h"
 #include "web/page.h"
@@ -593,6 +594,13 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, co
 	rs.status = 200;
 	store_busy(rq.store);	/* forget an earlier request's */
 	route->fn(&rq, &rs);
+	/* A request that may have written: this user's next cached answers
+	 * are built after it (web/cache.h), however fast others write. */
+	if (rq.authed && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		int64_t head;
+		if (cache_head(rq.store, &head) == KN_OK)
+			cache_wrote(rq.user.name, head);
+	}
 	/* The database was busy (another process held its lock too long):
 	 * not the request's fault, and worth trying again. */
 	if (rs.status >= 500 && store_busy(rq.store)) {
