@@ -19,6 +19,7 @@
  * requests finish, then exits.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -837,6 +838,12 @@ int server_run(const struct server_opts *o, struct buf *err)
 			 MHD_USE_ITC;	/* needed by MHD_quiesce_daemon */
 
 	opts = o;
+#ifdef M_ARENA_MAX
+	/* A thread per connection would otherwise get glibc's 8 arenas a
+	 * core, each keeping what its threads freed: 54 MB instead of 65 MB
+	 * at the top of a province's wrk run, the same speed. */
+	mallopt(M_ARENA_MAX, 2);
+#endif
 	pooled = 1;
 	pool_idle = xcalloc((size_t)(o->threads > 0 ? o->threads : 1), sizeof(*pool_idle));
 	if (sodium_init() < 0) {
