@@ -156,7 +156,8 @@ static void queue_save(const struct queue *q, struct buf *out)
 		field_str(out, d->full_name);
 		field_str(out, d->unit);
 		field_str(out, d->decider ? d->decider->u.code : "");
-		buf_addf(out, "%ld %ld %d %d\n", (long)d->vote, (long)d->due, d->left, d->has_due);
+		buf_addf(out, "%ld %ld %d %d %d\n", (long)d->vote, (long)d->due, d->left, d->has_due,
+			 d->waited);
 	}
 }
 
@@ -210,6 +211,7 @@ static int queue_load(struct queue *q, const char *text)
 		d->due = (kn_date)num_load(&p, &bad);
 		d->left = (int)num_load(&p, &bad);
 		d->has_due = (int)num_load(&p, &bad);
+		d->waited = (int)num_load(&p, &bad);
 		if (*p++ != '\n')
 			bad = 1;
 	}
@@ -375,6 +377,30 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 		if (kept == 0 || pk.n[kept - 1] != pk.n[i])
 			pk.n[kept++] = pk.n[i];
 	pk.len = kept;
+	/* Issue 13: a nation's queue passes through some 10,000 units, a
+	 * 2 MB list on every page; beyond KETNAP_DATALIST_MAX (2,000, as the
+	 * candidates' unit picker) it stops at the deepest level that keeps
+	 * it within that many, the unit filtered on kept whatever its depth.
+	 * A city's or a province's queue is shown whole, as before. */
+	const char *env = getenv("KETNAP_DATALIST_MAX");
+	size_t max = env && atol(env) > 0 ? (size_t)atol(env) : 2000;
+	if (pk.len > max) {
+		int deepest = q->scope->depth;
+		for (;;) {
+			size_t within = 0;
+			for (size_t i = 0; i < pk.len; i++)
+				within += pk.n[i]->depth <= deepest + 1;
+			if (within > max)
+				break;
+			deepest++;
+		}
+		kept = 0;
+		for (size_t i = 0; i < pk.len; i++)
+			if (pk.n[i]->depth <= deepest ||
+			    (f->unit && strcmp(f->unit, pk.n[i]->u.code) == 0))
+				pk.n[kept++] = pk.n[i];
+		pk.len = kept;
+	}
 	html_printf(b, "<label>%s <select name=\"unit\"><option value=\"\">%s</option>", _("Unit"),
 		    _("all"));
 	for (size_t i = 0; i < pk.len; i++) {
@@ -568,6 +594,10 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 							  queue_each, &q);
 			if (e == KN_OK)
 				xqsort(q.d, q.n, sizeof(*q.d), dossier_cmp);
+			/* The working days waited, as of the day in the key. */
+			for (size_t i = 0; e == KN_OK && i < q.n; i++)
+				q.d[i].waited = q.d[i].vote == KN_DATE_NONE ? 0
+					: calendar_count_workdays(l.cal, q.d[i].vote, l.today);
 			if (e == KN_OK && building)
 				queue_save(&q, &text);
 			if (building)
@@ -594,8 +624,6 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 	shown = xcalloc(q.n ? q.n : 1, sizeof(*shown));
 	for (size_t i = 0; i < q.n; i++) {
 		struct dossier *d = &q.d[i];
-		d->waited = d->vote == KN_DATE_NONE ? 0
-			: calendar_count_workdays(l.cal, d->vote, l.today);
 		if (dossier_passes(&l, d, &f))
 			shown[nshown++] = i;
 	}
