@@ -80,6 +80,12 @@ struct queue {
 	struct policy pol;
 	struct dossier *d;
 	size_t n, cap;
+	/* The unit filter's units (queue_units()): every unit with a
+	 * dossier and those between it and the scope, in code order, only
+	 * the levels that fit when there are too many (full = 0 then). */
+	struct unode **units;
+	size_t nunits;
+	int full;
 };
 
 static int dossier_cmp(const void *a, const void *b)
@@ -135,6 +141,7 @@ static void queue_release(struct queue *q)
 		free(q->d[i].key);
 	}
 	free(q->d);
+	free(q->units);
 }
 
 /* The queue, sorted, as the text the answer cache keeps (web/cache.h):
@@ -159,6 +166,10 @@ static void queue_save(const struct queue *q, struct buf *out)
 		buf_addf(out, "%ld %ld %d %d %d\n", (long)d->vote, (long)d->due, d->left, d->has_due,
 			 d->waited);
 	}
+	buf_addf(out, "%zu %d\n", q->nunits, q->full);
+	for (size_t i = 0; i < q->nunits; i++)
+		field_str(out, q->units[i]->u.code);
+	buf_addc(out, '\n');
 }
 
 /* One LEN:TEXT field at *p, copied; NULL when the text is not one. */
@@ -215,7 +226,20 @@ static int queue_load(struct queue *q, const char *text)
 		if (*p++ != '\n')
 			bad = 1;
 	}
-	return bad ? -1 : 0;
+	long nu = bad ? 0 : num_load(&p, &bad);
+	q->full = bad ? 0 : (int)num_load(&p, &bad);
+	if (bad || nu < 0 || *p++ != '\n')
+		return -1;
+	q->units = xcalloc((size_t)nu ? (size_t)nu : 1, sizeof(*q->units));
+	for (long i = 0; i < nu && !bad; i++) {
+		char *code = field_load(&p);
+		if (!code || !(q->units[q->nunits++] = unitree_find(&q->l->tree, code)))
+			bad = 1;
+		free(code);
+	}
+	if (bad || *p++ != '\n')
+		return -1;
+	return 0;
 }
 
 static const char *unit_name(struct ledger *l, const char *code)
@@ -321,10 +345,13 @@ static int filters_read(struct request *rq, struct ledger *l, struct unode *scop
 	return 0;
 }
 
-static int dossier_passes(struct ledger *l, const struct dossier *d, const struct filters *f)
+/* Every dossier of the queue is within the scope (queue_each() kept no
+ * other): the unit is looked up only when the filter names a unit below. */
+static int dossier_passes(struct ledger *l, const struct dossier *d, const struct filters *f,
+			  const struct unode *scope)
 {
-	struct unode *un = unitree_find(&l->tree, d->unit);
-	if (!un || !unitree_within(un, f->top))
+	struct unode *un = f->top == scope ? NULL : unitree_find(&l->tree, d->unit);
+	if (f->top != scope && (!un || !unitree_within(un, f->top)))
 		return 0;
 	switch (f->waited) {
 	case WAITED_30:
@@ -348,19 +375,18 @@ static int node_cmp(const void *a, const void *b)
 	return strcmp((*(struct unode *const *)a)->u.code, (*(struct unode *const *)b)->u.code);
 }
 
-/* The unit filter: the units with a dossier in the queue and the units
- * between them and the scope, in tree order (codes sort parents first). */
-static void unit_select(struct response *rs, struct ledger *l, const struct queue *q,
-			const struct filters *f)
+/* The unit filter's units of the queue (q->units): the units with a
+ * dossier and the units between them and the scope, in tree order (codes
+ * sort parents first). Made once with the queue and cached with it. */
+static void queue_units(struct queue *q)
 {
-	struct buf *b = &rs->body;
 	struct pick pk = { NULL, 0, 0 };
 	/* Every unit on the way up from each dossier, then sorted and each
 	 * kept once (issue 13: a nation's queue has thousands of dossiers in
 	 * thousands of units, and a search of the units picked so far for
 	 * each one grew with their product). */
 	for (size_t i = 0; i < q->n; i++) {
-		for (struct unode *n = unitree_find(&l->tree, q->d[i].unit);
+		for (struct unode *n = unitree_find(&q->l->tree, q->d[i].unit);
 		     n && unitree_within(n, q->scope); n = n->parent) {
 			if (pk.len == pk.cap) {
 				pk.cap = pk.cap ? pk.cap * 2 : 16;
@@ -380,10 +406,12 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 	/* Issue 13: a nation's queue passes through some 10,000 units, a
 	 * 2 MB list on every page; beyond KETNAP_DATALIST_MAX (2,000, as the
 	 * candidates' unit picker) it stops at the deepest level that keeps
-	 * it within that many, the unit filtered on kept whatever its depth.
-	 * A city's or a province's queue is shown whole, as before. */
+	 * it within that many (unit_select() adds the unit filtered on,
+	 * whatever its depth). A city's or a province's queue is shown whole,
+	 * as before. */
 	const char *env = getenv("KETNAP_DATALIST_MAX");
 	size_t max = env && atol(env) > 0 ? (size_t)atol(env) : 2000;
+	q->full = 1;
 	if (pk.len > max) {
 		int deepest = q->scope->depth;
 		for (;;) {
@@ -396,25 +424,58 @@ static void unit_select(struct response *rs, struct ledger *l, const struct queu
 		}
 		kept = 0;
 		for (size_t i = 0; i < pk.len; i++)
-			if (pk.n[i]->depth <= deepest ||
-			    (f->unit && strcmp(f->unit, pk.n[i]->u.code) == 0))
+			if (pk.n[i]->depth <= deepest)
 				pk.n[kept++] = pk.n[i];
 		pk.len = kept;
+		q->full = 0;
+	}
+	q->units = pk.n;
+	q->nunits = pk.len;
+}
+
+/* One <option> of the unit filter, indented by its depth below the scope. */
+static void unit_option(struct buf *b, const struct queue *q, const struct filters *f,
+			const struct unode *u)
+{
+	struct buf label = BUF_INIT;
+	for (int d = q->scope->depth; d < u->depth && d < q->scope->depth + 12; d++)
+		buf_adds(&label, "\xc2\xa0\xc2\xa0");
+	buf_addf(&label, "%s (%s)", u->u.name, u->u.code);
+	html_printf(b, "<option value=\"%s\"%S>%s</option>", u->u.code,
+		    f->unit && strcmp(f->unit, u->u.code) == 0 ? " selected" : "", label.s);
+	buf_release(&label);
+}
+
+static void unit_select(struct response *rs, struct ledger *l, const struct queue *q,
+			const struct filters *f)
+{
+	struct buf *b = &rs->body;
+	struct unode **units = q->units, *extra = NULL;
+	size_t n = q->nunits, at = n;
+
+	/* Under the limit the unit filtered on is listed too, when the queue
+	 * would list it: a dossier of its subtree is in the queue. */
+	if (!q->full && f->unit && f->top != q->scope) {
+		size_t i;
+		for (i = 0; i < n && strcmp(units[i]->u.code, f->top->u.code) != 0; i++)
+			;
+		for (size_t k = 0; i == n && k < q->n && !extra; k++) {
+			struct unode *un = unitree_find(&l->tree, q->d[k].unit);
+			if (un && unitree_within(un, f->top))
+				extra = f->top;
+		}
+		for (at = 0; extra && at < n && strcmp(units[at]->u.code, extra->u.code) < 0; at++)
+			;
 	}
 	html_printf(b, "<label>%s <select name=\"unit\"><option value=\"\">%s</option>", _("Unit"),
 		    _("all"));
-	for (size_t i = 0; i < pk.len; i++) {
-		struct buf label = BUF_INIT;
-		for (int d = q->scope->depth; d < pk.n[i]->depth && d < q->scope->depth + 12; d++)
-			buf_adds(&label, "\xc2\xa0\xc2\xa0");
-		buf_addf(&label, "%s (%s)", pk.n[i]->u.name, pk.n[i]->u.code);
-		html_printf(b, "<option value=\"%s\"%S>%s</option>", pk.n[i]->u.code,
-			    f->unit && strcmp(f->unit, pk.n[i]->u.code) == 0 ? " selected" : "",
-			    label.s);
-		buf_release(&label);
+	for (size_t i = 0; i <= n; i++) {
+		if (i == at && extra)
+			unit_option(b, q, f, extra);
+		if (i < n)
+			unit_option(b, q, f, units[i]);
 	}
 	html_printf(b, "</select></label>\n");
-	free(pk.n);
 }
 
 static void filter_form(struct response *rs, struct ledger *l, const struct queue *q,
@@ -594,10 +655,13 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 							  queue_each, &q);
 			if (e == KN_OK)
 				xqsort(q.d, q.n, sizeof(*q.d), dossier_cmp);
-			/* The working days waited, as of the day in the key. */
+			/* The working days waited, as of the day in the key,
+			 * and the unit filter's units. */
 			for (size_t i = 0; e == KN_OK && i < q.n; i++)
 				q.d[i].waited = q.d[i].vote == KN_DATE_NONE ? 0
 					: calendar_count_workdays(l.cal, q.d[i].vote, l.today);
+			if (e == KN_OK)
+				queue_units(&q);
 			if (e == KN_OK && building)
 				queue_save(&q, &text);
 			if (building)
@@ -624,7 +688,7 @@ void decisions_queue_page(struct request *rq, struct response *rs, const struct 
 	shown = xcalloc(q.n ? q.n : 1, sizeof(*shown));
 	for (size_t i = 0; i < q.n; i++) {
 		struct dossier *d = &q.d[i];
-		if (dossier_passes(&l, d, &f))
+		if (dossier_passes(&l, d, &f, q.scope))
 			shown[nshown++] = i;
 	}
 	size_t pages = nshown ? (nshown + PAGE_SIZE - 1) / PAGE_SIZE : 1;
