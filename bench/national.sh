@@ -287,6 +287,17 @@ row "serve resident memory (idle, after pages)" "$(( $(awk '/VmRSS/ { print $2 }
 # wrk: the four pages in turn, 64 connections, while one writer records
 # mentor steps (allowed at any time while a candidacy is open) through the
 # command line, one process per step, as a clerk's script would.
+# Where wrk's p99 came from (province, 2026-12, perf and the access log):
+# not locks nor SQLite's busy waits but CPU per request (a cached
+# dashboard 11 ms, 95% in the transfers-arriving query; the lists' count
+# two thirds of /candidates and /api/v1/people; the decisions queue read
+# on every request) and, with 64 closed-loop connections, the queue that
+# CPU makes (latency ≈ connections / req/s); then libmicrohttpd's pool of
+# two threads, each answering its 32 connections in turn, so that every
+# cache rebuild (0.6–4 s for the root dashboard among busy threads, once
+# per write under a writer) held up a thread's connections. Now ~1 ms of
+# server CPU a request, rebuilds at most once per lag under a writer, and
+# a thread per connection (src/web/server.c, src/web/cache.c).
 cat >mix.lua <<LUA
 local paths = { "/", "/candidates", "/decisions", "/api/v1/people" }
 local i = 0
