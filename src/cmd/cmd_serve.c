@@ -74,9 +74,18 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	char *end;
 
 	o.port = 8080;
-	o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (o.threads < 1)
-		o.threads = 2;
+	/* Four workers a core (4 to 32): each connection has a thread of its
+	 * own and borrows one of --threads workers (a database connection)
+	 * per request (web/server.c), so a slow answer (a province root
+	 * dashboard's cache rebuild, 0.6 s) holds up one worker, not the
+	 * connections of a thread; more workers than cores keep the cores
+	 * busy while some wait on the disk, and not so many that a rebuild
+	 * gets a sliver of a core (issue 13: wrk's p99 with a writer). */
+	o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN) * 4;
+	if (o.threads < 4)
+		o.threads = 4;
+	if (o.threads > 32)
+		o.threads = 32;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':

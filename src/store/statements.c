@@ -480,6 +480,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* The row exists from the first write on, as audit_head's. */
 	[S_CHANGES_BUMP] = { "changes_bump", "INSERT INTO changes (one, n) VALUES (1, 1) "
 		"ON CONFLICT (one) DO UPDATE SET n = changes.n + 1", 0, "", "", 0 },
+	/* Whether actor $2 wrote anything audited at or after $1 (UTC, as
+	 * store_now_iso() writes it): asked by the web server's cache before
+	 * it serves a text built a few seconds ago to someone who may have
+	 * written since through another server (web/cache.c); a range of
+	 * audit_at over those few seconds. */
+	[S_AUDIT_ACTOR_SINCE] = { "audit_actor_since", "SELECT 1 FROM audit WHERE at >= $1 "
+		"AND actor = $2 LIMIT 1", 0, "tt", "i", 0 },
 
 	/* ---- the units version (migration 008, store_units_version()) ---- */
 	[S_UNITS_VERSION] = { "units_version", "SELECT units FROM changes WHERE one = 1", 0, "",
@@ -541,12 +548,17 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE path >= $3 AND path < $4)) GROUP BY s.step", 0, "tttt", "ti", 0 },
 	/* The people in transit to the subtree $1 <= path < $2, oldest
 	 * letter first, at most $3 (the destination's dashboard: its editor
-	 * accepts them); through transfers_arriving. */
+	 * accepts them); through transfers_arriving. The transfers in transit
+	 * are few and the subtree may be a nation's 325 k units: SQLite is
+	 * made to walk the first (CROSS JOIN keeps t outermost) and test each
+	 * destination's path, rather than fill a temporary table with the
+	 * subtree's ids on every dashboard (95% of a cached province root's
+	 * time). PostgreSQL plans it freely either way. */
 	[S_TRANSFERS_ARRIVING] = { "transfers_arriving", "SELECT p.ref, p.full_name, f.code, "
-		"d.code, t.out_date, 0 FROM transfers t JOIN people p ON p.id = t.person_id "
-		"JOIN units f ON f.id = t.from_unit_id JOIN units d ON d.id = t.to_unit_id "
-		"WHERE t.in_date IS NULL AND t.to_unit_id IN (SELECT id FROM units WHERE path >= $1 "
-		"AND path < $2) ORDER BY t.out_date, t.id LIMIT $3", 0, "tti", "ttttti", 0 },
+		"d.code, t.out_date, 0 FROM transfers t CROSS JOIN units d JOIN people p "
+		"ON p.id = t.person_id JOIN units f ON f.id = t.from_unit_id "
+		"WHERE d.id = t.to_unit_id AND t.in_date IS NULL AND d.path >= $1 "
+		"AND d.path < $2 ORDER BY t.out_date, t.id LIMIT $3", 0, "tti", "ttttti", 0 },
 	[S_TRANSFER_TRANSIT] = { "transfer_transit", "WITH sub(id) AS (SELECT id FROM units "
 		"WHERE path >= $2 AND path < $3), x(id) AS (SELECT id FROM transfers "
 		"WHERE from_unit_id IN (SELECT id FROM sub) AND out_date <= $1 AND (in_date IS NULL "

@@ -50,7 +50,7 @@ enum stmt_id {
 	S_SESSION_END_USER,
 	S_LOGIN_GET, S_LOGIN_PUT, S_LOGIN_RESET, S_LOGIN_COUNT,
 	/* the change counter */
-	S_CHANGES_GET, S_CHANGES_BUMP,
+	S_CHANGES_GET, S_CHANGES_BUMP, S_AUDIT_ACTOR_SINCE,
 	/* the units version (migration 008) */
 	S_UNITS_VERSION,
 	/* issue 15: transfers (migration 009) */

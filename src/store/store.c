@@ -10,6 +10,7 @@
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,6 +280,30 @@ static enum kn_err changes_read(struct store *s, enum stmt_id id, long long none
 enum kn_err store_changes(struct store *s, long long *n)
 {
 	return changes_read(s, S_CHANGES_GET, 0, n);
+}
+
+enum kn_err store_audit_wrote_since(struct store *s, const char *actor, long long since,
+				    int *wrote)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	struct tm tm;
+	char at[32];
+	time_t t = (time_t)since;
+	enum kn_err e;
+
+	*wrote = 0;
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	arg_text(&a, at);
+	arg_text(&a, actor);
+	e = q_first(s, S_AUDIT_ACTOR_SINCE, &a, &r);
+	if (e == KN_ENOTFOUND)
+		return KN_OK;
+	if (e != KN_OK)
+		return e;
+	*wrote = 1;
+	return q_close(&r);
 }
 
 enum kn_err store_units_version(struct store *s, long long *v)

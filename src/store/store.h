@@ -487,6 +487,10 @@ enum kn_err store_audit_count(struct store *s, long long *n);
  * before the first write. One indexed row: cheap enough for every
  * request's "did anything change?" (web/cache.c, /healthz). */
 enum kn_err store_changes(struct store *s, long long *n);
+/* *wrote = 1 when `actor` made an audited write at or after `since`
+ * (Unix seconds, by the writer's clock), else 0. */
+enum kn_err store_audit_wrote_since(struct store *s, const char *actor, long long since,
+				    int *wrote);
 /* The units version: a number that moves whenever a row of units is
  * inserted, updated or deleted, by any process (triggers of migration
  * 008), and not for other writes. -1 while the database has never been

@@ -59,7 +59,7 @@ static int cached(struct request *rq, struct response *rs, const char *key,
 	enum kn_err e = cache_head(rq->store, &head);
 	if (e != KN_OK)
 		return api_store_error(rq, rs, e);
-	if ((hit = cache_get(key, head)))
+	if ((hit = cache_get(key, head, rq->authed ? rq->user.name : NULL, rq->store)))
 		return answer_cached(rs, hit);
 	build(rq, rs, arg);
 	cache_put(key, head, rs->status == 200 ? rs->body.s : NULL);

@@ -92,7 +92,7 @@ HANDLER(api_people)
 		.today = today,
 		.plan = cand_plan(rq, top, -1, TOTAL_CAP),
 	};
-	if ((e = store_cand_count(rq->store, &f, TOTAL_CAP, &total)) == KN_OK) {
+	if ((e = cand_count(rq, &f, TOTAL_CAP, &total)) == KN_OK) {
 		f.plan = cand_plan(rq, top, total, TOTAL_CAP);
 		e = store_cand_page(rq->store, &f, after, after ? 0 : (page - 1) * per_page,
 				    (size_t)per_page + 1, &cs, &ncs);

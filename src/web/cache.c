@@ -1,7 +1,7 @@
 /*
  * cache.c — a small process-wide cache of rendered answers (the JSON
- * dashboard, the dashboard page's figures, the decisions queue), shared by
- * every worker thread.
+ * dashboard, the dashboard page's figures, the decisions queue, the
+ * lists' counts), shared by every worker thread.
  *
  * The dashboard and the decisions queue walk every open candidacy, which
  * costs tens to hundreds of milliseconds on a city and more on a nation,
@@ -17,8 +17,31 @@
  * entry, the others are given the previous text (stale by at most that
  * rebuild); only when there is no previous text at all (the first build
  * of a key) do they wait for the builder. A rebuild that fails keeps the
- * previous text, marked stale, so that the next request retries the
+ * previous text, marked failed, so that the next request retries the
  * build while the others are still served, rather than all waiting again.
+ *
+ * Under a steady stream of writes (issue 13: a clerk's script recording
+ * steps several times a second while 64 clients read) every entry would
+ * be stale at every request, and a province's root dashboard, 0.6 s of a
+ * core, would be rebuilt without pause. So an entry is "hot" once two
+ * rebuilds in a row were caused by writes, the second less than the lag
+ * after the first; a hot entry whose counter moved is served as it is
+ * until it is the lag old: the lag is 8 times its last build's time,
+ * from 1 s to 5 s (KETNAP_CACHE_LAG=S sets it to S seconds, for tests).
+ * Three exceptions keep the promise that a clerk sees their own step: a
+ * user who wrote through this process (cache_wrote(), called by the
+ * server after every write request) is never given a text built before
+ * that write; a lagging text is not served to a user whom the audit
+ * shows writing since it was built, through another server or a command
+ * (store_audit_wrote_since(): a few seconds of audit_at, asked only then;
+ * the servers' clocks in step, as docs/deploy.md asks); and an entry that
+ * was not rebuilt for a write just before (a quiet database, one clerk's
+ * write now and then) is rebuilt at the first request after the write,
+ * on this server and on every other one (tests/cli/servers.sh). What may
+ * lag, then: under a stream of writes, for the users who did not write
+ * since, by at most the lag (5 s); and, as before, while one request
+ * rebuilds an entry, the others get the previous text (a user who wrote
+ * through another server while that rebuild was starting among them).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -30,28 +53,75 @@
 #include "util/banned.h"
 
 
-#define CACHE_SLOTS 128
-#define CACHE_TTL 10
+#define CACHE_SLOTS 256
+#define CACHE_TTL_MS 10000LL
+#define LAG_MIN_MS 1000LL
+#define LAG_MAX_MS 5000LL
+#define LAG_PER_BUILD 8
+#define WRITERS 256
 
 struct cache_slot {
 	char *key;
-	int64_t head;		/* the change counter it was built at; -1: stale */
-	long long built;	/* monotonic seconds */
+	int64_t head;		/* the change counter it was built at */
+	long long built;	/* monotonic ms */
+	long long built_wall;	/* Unix seconds, for the audit's times */
+	long long cost;		/* ms the last build took */
+	long long start;	/* monotonic ms the running build began */
 	char *json;		/* NULL while the first build runs */
 	int building;
+	int failed;		/* the last rebuild failed: the next request retries */
+	int for_write;		/* this text replaced one whose counter had moved */
+	int hot;		/* rebuilt for writes twice in a row within the lag */
 	unsigned long long used;
 };
 
+/* Who wrote through this process lately, and the counter after it. */
+struct cache_writer {
+	char *user;
+	int64_t head;
+	long long at;		/* monotonic ms */
+};
+
 static struct cache_slot cache[CACHE_SLOTS];
+static struct cache_writer writers[WRITERS];
 static unsigned long long cache_clock;
+static long long fixed_lag = -1;	/* KETNAP_CACHE_LAG, ms; -1: none */
+static pthread_once_t lag_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cache_cond = PTHREAD_COND_INITIALIZER;
 
-static long long mono_seconds(void)
+static long long mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void read_lag(void)
+{
+	const char *v = getenv("KETNAP_CACHE_LAG");
+	char *end;
+	long n;
+	if (!v || !*v)
+		return;
+	n = strtol(v, &end, 10);
+	if (!*end && n >= 0 && n <= 3600)
+		fixed_lag = (long long)n * 1000;
+}
+
+/* How long a hot entry may lag behind the writes: LAG_PER_BUILD of its
+ * builds, so that rebuilding it takes at most an eighth of a core. */
+static long long slot_lag(const struct cache_slot *c)
+{
+	long long lag = c->cost * LAG_PER_BUILD;
+	if (fixed_lag >= 0)
+		return fixed_lag;
+	return lag < LAG_MIN_MS ? LAG_MIN_MS : lag > LAG_MAX_MS ? LAG_MAX_MS : lag;
+}
+
+static long long slot_ttl(void)
+{
+	return fixed_lag > CACHE_TTL_MS ? fixed_lag : CACHE_TTL_MS;
 }
 
 /* The change counter: moves with every committed write. */
@@ -71,26 +141,95 @@ static struct cache_slot *cache_find(const char *key)
 	return NULL;
 }
 
-/* A fresh copy of key's text (caller frees): current, or the previous
- * one while another request rebuilds it; or NULL when the caller is to
- * build it and then call cache_put(). Waits only while a key's first
- * build runs. */
-char *cache_get(const char *key, int64_t head)
+/* The counter after user's last write through this process; 0: none
+ * known. Under cache_lock. */
+static int64_t writer_head(const char *user)
+{
+	if (!user)
+		return 0;
+	for (size_t i = 0; i < WRITERS; i++)
+		if (writers[i].user && strcmp(writers[i].user, user) == 0)
+			return writers[i].head;
+	return 0;
+}
+
+void cache_wrote(const char *user, int64_t head)
+{
+	struct cache_writer *w = NULL;
+	if (!user)
+		return;
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < WRITERS && !w; i++)
+		if (writers[i].user && strcmp(writers[i].user, user) == 0)
+			w = &writers[i];
+	if (!w) {
+		/* A free row, else the oldest: a write older than the longest
+		 * lag needs no row, as no text that old is served for writes. */
+		for (size_t i = 0; i < WRITERS; i++) {
+			if (!writers[i].user) {
+				w = &writers[i];
+				break;
+			}
+			if (!w || writers[i].at < w->at)
+				w = &writers[i];
+		}
+		free(w->user);
+		w->user = xstrdup(user);
+		w->head = 0;
+	}
+	if (head > w->head)
+		w->head = head;
+	w->at = mono_ms();
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* A fresh copy of key's text (caller frees): current, or a stale one
+ * that may be served (see above); or NULL when the caller is to build it
+ * and then call cache_put(). */
+char *cache_get(const char *key, int64_t head, const char *user, struct store *s)
 {
 	char *out = NULL;
+	int checked = 0, no_hot = 0;
+	pthread_once(&lag_once, read_lag);
 	pthread_mutex_lock(&cache_lock);
+	int64_t need = writer_head(user);
 	for (;;) {
 		struct cache_slot *c = cache_find(key);
-		if (c && c->json && c->head == head && mono_seconds() - c->built < CACHE_TTL) {
-			c->used = ++cache_clock;
-			out = xstrdup(c->json);
-			break;
-		}
-		if (c && c->building) {
-			if (c->json) {	/* stale, being rebuilt: serve the old one */
+		long long now = mono_ms();
+		if (c && c->json && !c->failed && c->head >= need) {
+			long long age = now - c->built;
+			/* Current; or being rebuilt by another request; or hot
+			 * and younger than its lag. */
+			if ((c->head >= head && age < slot_ttl()) || c->building ||
+			    (c->hot && !no_hot && age < slot_lag(c) && (checked || !user || !s))) {
+				c->used = ++cache_clock;
 				out = xstrdup(c->json);
 				break;
 			}
+			if (c->hot && !no_hot && age < slot_lag(c)) {
+				/* Hot and lagging: not for someone who wrote since
+				 * it was built through another server or a command
+				 * (the audit's times are seconds: two spare). Asked
+				 * without the lock; then everything is looked at
+				 * again. */
+				long long since = c->built_wall - 2;
+				int wrote = 0;
+				pthread_mutex_unlock(&cache_lock);
+				if (store_audit_wrote_since(s, user, since, &wrote) != KN_OK)
+					wrote = 1;
+				pthread_mutex_lock(&cache_lock);
+				checked = 1;
+				no_hot = wrote;
+				continue;
+			}
+		}
+		if (c && c->building) {
+			if (c->json && c->failed && c->head >= need) {	/* retried */
+				out = xstrdup(c->json);
+				break;
+			}
+			/* The first build, or a rebuild begun before this
+			 * user's own write: wait for it, then look again. */
 			pthread_cond_wait(&cache_cond, &cache_lock);
 			continue;
 		}
@@ -108,10 +247,11 @@ char *cache_get(const char *key, int64_t head)
 				break;
 			free(c->key);
 			free(c->json);
+			memset(c, 0, sizeof(*c));
 			c->key = xstrdup(key);
-			c->json = NULL;
 		}
 		c->building = 1;
+		c->start = now;
 		c->used = ++cache_clock;
 		break;
 	}
@@ -123,16 +263,27 @@ void cache_put(const char *key, int64_t head, const char *json)
 {
 	pthread_mutex_lock(&cache_lock);
 	struct cache_slot *c = cache_find(key);
+	long long now = mono_ms();
 	if (c && json) {
+		/* Rebuilt because writes moved the counter (not for its age,
+		 * a failure or a first build): twice in a row, the second
+		 * within the lag of the first, makes it hot; it stays hot
+		 * while its rebuilds are for writes. */
+		int for_write = c->json && !c->failed && c->head != head;
+		c->hot = for_write && (c->hot || (c->for_write && now - c->built < slot_lag(c)));
+		c->for_write = for_write;
 		free(c->json);
 		c->json = xstrdup(json);
 		c->head = head;
-		c->built = mono_seconds();
+		c->built = now;
+		c->built_wall = (long long)time(NULL);
+		c->cost = now - c->start;
 		c->building = 0;
+		c->failed = 0;
 	} else if (c && c->json) {
 		/* The rebuild failed: the previous text stays, for the others,
 		 * and the next request to come tries again. */
-		c->head = -1;
+		c->failed = 1;
 		c->building = 0;
 	} else if (c) {
 		/* The first build failed: the waiters start over (one of them
@@ -144,4 +295,3 @@ void cache_put(const char *key, int64_t head, const char *json)
 	pthread_cond_broadcast(&cache_cond);
 	pthread_mutex_unlock(&cache_lock);
 }
-

@@ -50,6 +50,13 @@ int cand_page(struct request *rq, struct response *rs, const char *ref,
  * the server's environment forces one (the tests run each). */
 enum cand_plan cand_plan(struct request *rq, const struct unode *top, long long total,
 			 long long cap);
+/* store_cand_count() through the answer cache (web/cache.h): a list's
+ * count is the same for everyone with the same filters until the next
+ * write, and counting a province's people is most of a page's time. Under
+ * a stream of writes it may lag as the cache says; never behind the
+ * user's own writes through this server. */
+enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long long cap,
+		       long long *n);
 
 /* page_step.c */
 /* The outcome of a check or a refusal: what is missing, which rules refuse. */

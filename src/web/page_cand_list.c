@@ -25,6 +25,7 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "web/auth.h"
+#include "web/cache.h"
 #include "web/cand.h"
 #include "web/handlers.h"
 #include "web/page.h"
@@ -169,6 +170,50 @@ static size_t subtree_size(const struct unode *n, size_t stop)
 	for (size_t i = 0; i < n->nchildren && k < stop; i++)
 		k += subtree_size(n->children[i], stop - k);
 	return k;
+}
+
+
+/* One text field of a cache key: its length first, so that no text can
+ * pass for two fields. */
+static void key_str(struct buf *key, const char *v)
+{
+	buf_addf(key, "|%zu:%s", v ? strlen(v) : (size_t)0, v ? v : "");
+}
+
+enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long long cap,
+		       long long *n)
+{
+	struct buf key = BUF_INIT;
+	int64_t head = 0;
+	char *hit, *end;
+	enum kn_err e;
+
+	*n = 0;
+	buf_addf(&key, "count|%d|%d|%ld|%lld", (int)f->whom, f->people, (long)f->today, cap);
+	key_str(&key, f->folded);
+	key_str(&key, f->ref);
+	key_str(&key, f->unit);
+	key_str(&key, f->stage);
+	if ((e = cache_head(rq->store, &head)) != KN_OK) {
+		buf_release(&key);
+		return e;
+	}
+	if ((hit = cache_get(key.s, head, rq->authed ? rq->user.name : NULL, rq->store))) {
+		*n = strtoll(hit, &end, 10);
+		free(hit);
+		buf_release(&key);
+		return KN_OK;
+	}
+	e = store_cand_count(rq->store, f, cap, n);
+	if (e == KN_OK) {
+		char num[32];
+		snprintf(num, sizeof(num), "%lld", *n);
+		cache_put(key.s, head, num);
+	} else {
+		cache_put(key.s, head, NULL);
+	}
+	buf_release(&key);
+	return e;
 }
 
 /*
@@ -535,7 +580,7 @@ int h_candidates(struct request *rq, struct response *rs)
 	 * nothing is left to judge here); a page beyond the end shows the
 	 * last one, as the pager's links may be old. */
 	if (exact) {
-		if ((e = store_cand_count(rq->store, &f, COUNT_CAP, &total)) != KN_OK)
+		if ((e = cand_count(rq, &f, COUNT_CAP, &total)) != KN_OK)
 			goto failed;
 		f.plan = cand_plan(rq, top, total, COUNT_CAP);
 		if (total < COUNT_CAP) {

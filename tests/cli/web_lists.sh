@@ -12,7 +12,8 @@
 #  - the list's unit picker (a <datalist>) lists every unit of a small
 #    subtree, and beyond KETNAP_DATALIST_MAX units (2,000 by default, here
 #    made small) only the levels that fit, while a unit left out is still
-#    found by its code.
+#    found by its code; the decisions queue's unit filter too (the units
+#    its dossiers are in and above them), the unit filtered on kept.
 # The small demo's tree: CT; CT.DN and CT.BT; 8 grassroots units; 18 cells
 # (29 units). CT.BT: 4 grassroots units and 9 cells (14 units).
 set -u
@@ -54,6 +55,12 @@ options() {
 		grep -o 'option value="[^"]*"' | sed 's/option value="//;s/"$//' | tr '\n' ' ' |
 		sed 's/ $//'
 }
+# qoptions: the decisions queue's unit filter, its units' codes in order.
+qoptions() {
+	sed -n 's/.*<select name="unit">\(.*\)<\/select>.*/\1/p' page |
+		grep -o 'option value="[^"]*"' | sed 's/option value="//;s/"$//' | grep -v '^$' |
+		tr '\n' ' ' | sed 's/ $//'
+}
 # big: the decisions page's "N dossiers waiting" figure.
 big() {
 	grep -o '<div class="big">[0-9]*' page | head -1 | sed 's/.*>//'
@@ -87,6 +94,24 @@ same "GET /decisions on 2025-12-10" "$(get "$TA" /decisions)" 200
 same "waiting on 2025-12-10" "$(big)" 2
 has page 086203000169
 get "$TA" "/decisions?unit=CT.DN.VT" >/dev/null
+has page 086203000169
+same "the queue's units on 2025-12-10" "$(qoptions)" "CT CT.DN CT.DN.MTD CT.DN.MTD.C02 CT.DN.VT CT.DN.VT.C01"
+kn_web_stop
+# The queue's unit filter under a limit (KETNAP_DATALIST_MAX): the levels
+# that fit, and the unit filtered on whatever its depth. Its 6 units are
+# CT; CT.DN; CT.DN.MTD and CT.DN.VT; a cell of each (the two dossiers):
+# 2 down to the districts, 4 with the grassroots units.
+for lim in "6:CT CT.DN CT.DN.MTD CT.DN.MTD.C02 CT.DN.VT CT.DN.VT.C01" \
+	   "5:CT CT.DN CT.DN.MTD CT.DN.VT" "4:CT CT.DN CT.DN.MTD CT.DN.VT" "3:CT CT.DN" "1:CT"; do
+	KETNAP_TODAY=2025-12-10 KETNAP_DATALIST_MAX=${lim%%:*} kn_web_start "$KETNAP_DB" --access-log off ||
+		exit 1
+	get "$TA" /decisions >/dev/null
+	same "the queue's units under a limit of ${lim%%:*}" "$(qoptions)" "${lim#*:}"
+	kn_web_stop
+done
+KETNAP_TODAY=2025-12-10 KETNAP_DATALIST_MAX=1 kn_web_start "$KETNAP_DB" --access-log off || exit 1
+get "$TA" "/decisions?unit=CT.DN.VT" >/dev/null
+same "a limit of 1 keeps the unit filtered on" "$(qoptions)" "CT CT.DN.VT"
 has page 086203000169
 kn_web_stop
 

@@ -12,6 +12,13 @@
  * and they then get what the builder put (or, when it failed, one of them
  * builds). The head is the database's change counter (cache_head()),
  * here plain numbers.
+ *
+ * Issue 13's rate limit: an entry rebuilt for writes twice in a row is
+ * "hot" and is then served as it is until it is its lag old (here
+ * KETNAP_CACHE_LAG=3600: an hour, so that no check depends on the clock),
+ * except to a user who wrote through this process since it was built
+ * (cache_wrote()), who gets a text built after their write — and a
+ * rebuild begun before that write is waited for and then built again.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,9 +32,17 @@
 /* cache_get()'s answer as a string the test can compare ("(build)" for
  * NULL: the caller is to build), freed here. */
 static char got[256];
+static const char *get_as(const char *key, int64_t head, const char *user)
+{
+	char *t = cache_get(key, head, user, NULL);
+	snprintf(got, sizeof(got), "%s", t ? t : "(build)");
+	free(t);
+	return got;
+}
+
 static const char *get(const char *key, int64_t head)
 {
-	char *t = cache_get(key, head);
+	char *t = cache_get(key, head, NULL, NULL);
 	snprintf(got, sizeof(got), "%s", t ? t : "(build)");
 	free(t);
 	return got;
@@ -67,6 +82,7 @@ static void test_current_and_stale(void)
 struct waiter {
 	const char *key;
 	int64_t head;
+	const char *user;
 	char answer[64];
 	const char *text;	/* when it is to build: put this (NULL: nothing) */
 };
@@ -74,7 +90,7 @@ struct waiter {
 static void *wait_for(void *arg)
 {
 	struct waiter *w = arg;
-	char *t = cache_get(w->key, w->head);
+	char *t = cache_get(w->key, w->head, w->user, NULL);
 	snprintf(w->answer, sizeof(w->answer), "%s", t ? t : "(build)");
 	if (!t && w->text)
 		cache_put(w->key, w->head, w->text);
@@ -88,7 +104,7 @@ static void *wait_for(void *arg)
 static void test_first_build(void)
 {
 	pthread_t th;
-	struct waiter w = { "first", 1, "", NULL };
+	struct waiter w = { "first", 1, NULL, "", NULL };
 
 	CHECK_STR(get("first", 1), "(build)");
 	CHECK_EQ(pthread_create(&th, NULL, wait_for, &w), 0);
@@ -97,7 +113,7 @@ static void test_first_build(void)
 	CHECK_STR(w.answer, "built");
 
 	/* The first build fails: a waiter (or a later request) builds it. */
-	struct waiter v = { "fails", 1, "", "second try" };
+	struct waiter v = { "fails", 1, NULL, "", "second try" };
 	CHECK_STR(get("fails", 1), "(build)");
 	CHECK_EQ(pthread_create(&th, NULL, wait_for, &v), 0);
 	cache_put("fails", 1, NULL);
@@ -106,9 +122,74 @@ static void test_first_build(void)
 	CHECK_STR(get("fails", 1), "second try");
 }
 
+static void test_hot_and_own_writes(void)
+{
+	pthread_t th;
+
+	CHECK_STR(get("h", 1), "(build)");
+	cache_put("h", 1, "v1");
+	/* One write: the next request rebuilds (a quiet database, one
+	 * clerk's step: seen at once by everyone, on every server). */
+	CHECK_STR(get("h", 2), "(build)");
+	cache_put("h", 2, "v2");
+	/* A second rebuild for a write, within the lag: now hot. */
+	CHECK_STR(get("h", 3), "(build)");
+	cache_put("h", 3, "v3");
+	/* Hot: the next write is not rebuilt for, until the lag is up. */
+	CHECK_STR(get("h", 4), "v3");
+	CHECK_STR(get_as("h", 4, "reader"), "v3");
+
+	/* A clerk who wrote through this server (counter now 4) is not
+	 * given v3; while the clerk's request rebuilds, the others get v3. */
+	cache_wrote("clerk", 4);
+	CHECK_STR(get_as("h", 4, "clerk"), "(build)");
+	CHECK_STR(get("h", 4), "v3");
+	cache_put("h", 4, "v4");
+	CHECK_STR(get_as("h", 5, "clerk"), "v4");	/* holds the write at 4 */
+	CHECK_STR(get("h", 5), "v4");
+
+	/* The clerk writes again: the readers keep v4, the clerk rebuilds. */
+	cache_wrote("clerk", 6);
+	CHECK_STR(get_as("h", 6, "reader"), "v4");
+	CHECK_STR(get_as("h", 6, "clerk"), "(build)");
+	/* Meanwhile another clerk writes (7) and asks: the rebuild running
+	 * began before that write, so the second clerk waits for it and
+	 * then builds again rather than being given it. */
+	cache_wrote("clerk2", 7);
+	struct waiter w = { "h", 7, "clerk2", "", "v7" };
+	CHECK_EQ(pthread_create(&th, NULL, wait_for, &w), 0);
+	cache_put("h", 6, "v6");
+	pthread_join(th, NULL);
+	CHECK_STR(w.answer, "(build)");
+	CHECK_STR(get_as("h", 7, "clerk2"), "v7");
+	CHECK_STR(get_as("h", 7, "clerk"), "v7");
+	CHECK_STR(get("h", 8), "v7");
+
+	/* A key's rebuild that is not for a write (here: the same counter
+	 * after a failure) cools it: the next write is rebuilt for again. */
+	CHECK_STR(get("cool", 1), "(build)");
+	cache_put("cool", 1, "c1");
+	CHECK_STR(get("cool", 2), "(build)");
+	cache_put("cool", 2, "c2");
+	CHECK_STR(get("cool", 3), "(build)");
+	cache_put("cool", 3, "c3");
+	CHECK_STR(get("cool", 4), "c3");	/* hot */
+	cache_wrote("fixer", 4);
+	CHECK_STR(get_as("cool", 4, "fixer"), "(build)");
+	cache_put("cool", 4, NULL);			/* that rebuild fails */
+	CHECK_STR(get_as("cool", 4, "fixer"), "(build)");
+	cache_put("cool", 4, "c4");			/* after a failure: cool */
+	CHECK_STR(get("cool", 5), "(build)");
+	cache_put("cool", 5, "c5");
+	CHECK_STR(get("cool", 5), "c5");
+}
+
 int main(void)
 {
+	/* An hour's lag: the checks above do not depend on how fast they run. */
+	setenv("KETNAP_CACHE_LAG", "3600", 1);
 	test_current_and_stale();
 	test_first_build();
+	test_hot_and_own_writes();
 	return T_DONE();
 }
