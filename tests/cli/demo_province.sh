@@ -52,7 +52,7 @@ dump() {
 
 "$KETNAP" --db fresh.db init >/dev/null
 indexes fresh.db >fresh.idx
-if grep -q '^people_name_key: ' fresh.idx && grep -q '^steps_date: ' fresh.idx &&
+if grep -q '^people_name_key: ' fresh.idx && grep -q '^steps_step_date: ' fresh.idx &&
    grep -q '^candidacies_open_stage: ' fresh.idx; then ok; else bad "a fresh database's indexes: $(cat fresh.idx)"; fi
 
 # ---- the figures, and every index back ----
