@@ -216,5 +216,11 @@ same "two roots" "$(kn_sql "$KETNAP_DB" "SELECT COUNT(*) FROM units WHERE parent
 expect 0 "$K" verify
 whole "two roots"
 same "sources, CT with a second root" "$(csv --unit CT --year 2025)" "$sources_2025"
+# The funnel and the sources read only their unit of the tree: an
+# unknown one is refused as by the other reports.
+for r in funnel sources; do
+	expect 1 "$K" report $r --unit NOPE --year 2025
+	has err "no unit with code NOPE"
+done
 
 check_done
