@@ -135,6 +135,38 @@ static void test_step_keeps_tree(struct store *s, struct treecache *c)
 	treesnap_put(a);
 }
 
+/* Five units written in one transaction, then one in another: each
+ * transaction moves the version (on PostgreSQL by one, however many units
+ * it wrote: migration 015), and a rolled-back one does not. */
+static void test_version_per_transaction(struct store *s)
+{
+	int pg = strcmp(store_backend(s), "PostgreSQL") == 0;
+	long long v0 = units_version(s), v1, v2;
+
+	CHECK_EQ(store_begin(s), KN_OK);
+	for (int i = 0; i < 5; i++) {
+		char code[16];
+		snprintf(code, sizeof(code), "P-V%d", i);
+		put_unit(s, code, "P", NULL);
+	}
+	CHECK_EQ(store_commit(s), KN_OK);
+	v1 = units_version(s);
+	CHECK(v1 > v0);
+	if (pg)
+		CHECK_EQ(v1, v0 + 1);
+	CHECK_EQ(store_begin(s), KN_OK);
+	put_unit(s, "P-V9", "P", NULL);
+	store_rollback(s);
+	CHECK_EQ(units_version(s), v1);
+	CHECK_EQ(store_begin(s), KN_OK);
+	put_unit(s, "P-V9", "P", NULL);
+	CHECK_EQ(store_commit(s), KN_OK);
+	v2 = units_version(s);
+	CHECK(v2 > v1);
+	if (pg)
+		CHECK_EQ(v2, v1 + 1);
+}
+
 /* Units written by another connection — another process, as far as the
  * database can tell: added, renamed, moved. Each is seen on the next get
  * through the first connection, while a snapshot held from before stays
@@ -335,6 +367,7 @@ int main(void)
 	test_other_connection(fx.s, &c);
 	test_stale_while_building(fx.s, &c);
 	test_threads(&c);
+	test_version_per_transaction(fx.s);	/* last: it adds six units */
 	treecache_release(&c);
 	fx_close(&fx);
 	return T_DONE();
