@@ -149,26 +149,26 @@ void person_release(struct person *p)
 	person_init(p);
 }
 
-static char *dup0(const char *t)
+static char *dup_or_null(const char *s)
 {
-	return t ? xstrdup(t) : NULL;
+	return s ? xstrdup(s) : NULL;
 }
 
 /* Beside person_release(): the same list of strings. */
 void person_copy(struct person *d, const struct person *s)
 {
 	*d = *s;
-	d->ref = dup0(s->ref);
-	d->full_name = dup0(s->full_name);
-	d->unit = dup0(s->unit);
-	d->ethnicity = dup0(s->ethnicity);
-	d->religion = dup0(s->religion);
-	d->education = dup0(s->education);
-	d->qualification = dup0(s->qualification);
-	d->occupation = dup0(s->occupation);
-	d->phone = dup0(s->phone);
-	d->note = dup0(s->note);
-	d->left_reason = dup0(s->left_reason);
+	d->ref = dup_or_null(s->ref);
+	d->full_name = dup_or_null(s->full_name);
+	d->unit = dup_or_null(s->unit);
+	d->ethnicity = dup_or_null(s->ethnicity);
+	d->religion = dup_or_null(s->religion);
+	d->education = dup_or_null(s->education);
+	d->qualification = dup_or_null(s->qualification);
+	d->occupation = dup_or_null(s->occupation);
+	d->phone = dup_or_null(s->phone);
+	d->note = dup_or_null(s->note);
+	d->left_reason = dup_or_null(s->left_reason);
 }
 
 void person_init(struct person *p)
@@ -207,11 +207,6 @@ void step_release(struct step *s)
 	free(s->recorded_by);
 	free(s->recorded_at);
 	step_init(s);
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
 }
 
 void step_copy(struct step *dst, const struct step *src)
