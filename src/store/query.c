@@ -292,13 +292,18 @@ int store_streq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+void store_time_iso(time_t t, char out[32])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void store_now_iso(char out[32])
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	store_time_iso(ts.tv_sec, out);
 }
 
 void store_like_escape(const char *folded, struct buf *out)

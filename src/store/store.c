@@ -10,7 +10,6 @@
  */
 #include <pthread.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,14 +286,11 @@ enum kn_err store_audit_wrote_since(struct store *s, const char *actor, long lon
 {
 	struct sargs a = SARGS_INIT;
 	struct srows r;
-	struct tm tm;
 	char at[32];
-	time_t t = (time_t)since;
 	enum kn_err e;
 
 	*wrote = 0;
-	gmtime_r(&t, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	store_time_iso((time_t)since, at);
 	arg_text(&a, at);
 	arg_text(&a, actor);
 	e = q_first(s, S_AUDIT_ACTOR_SINCE, &a, &r);

@@ -16,6 +16,8 @@
 #ifndef KN_STORE_IMPL_H
 #define KN_STORE_IMPL_H
 
+#include <time.h>
+
 #include "store/stmt.h"
 #include "store/store.h"
 
@@ -98,6 +100,7 @@ void row_audit(const struct srows *r, int at, struct audit_entry *a);	/* borrowe
 /* Shared small helpers. */
 int store_streq(const char *a, const char *b);	/* NULL equals only NULL */
 void store_now_iso(char out[32]);		/* UTC, 2024-01-31T08:00:00Z */
+void store_time_iso(time_t t, char out[32]);	/* the same text for time t */
 void store_like_escape(const char *folded, struct buf *out);	/* %, _, \ escaped with \ */
 /* Set the store's message (printf-like) and return e. */
 enum kn_err store_fail(struct store *s, enum kn_err e, const char *fmt, ...)
