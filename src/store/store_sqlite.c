@@ -227,19 +227,16 @@ static enum kn_err sq_tx_begin(struct store *base)
 	struct sq *s = (struct sq *)base;
 	long long temp = pragma_int(s, "PRAGMA temp_store", 0);
 	char text[48];
+	enum kn_err e = KN_OK;
 
 	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		enum kn_err e = fail(s, "begin");
-		snprintf(text, sizeof(text), "PRAGMA temp_store = %lld", temp);
-		sqlite3_exec(s->db, text, NULL, NULL, NULL);
-		return e;
-	}
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		e = fail(s, "begin");	/* its message, before the PRAGMA below */
 	/* Refused only with a temporary table open, which ketnap never
 	 * makes; then MEMORY stays, which costs memory, not results. */
 	snprintf(text, sizeof(text), "PRAGMA temp_store = %lld", temp);
 	sqlite3_exec(s->db, text, NULL, NULL, NULL);
-	return KN_OK;
+	return e;
 }
 
 static enum kn_err sq_tx_commit(struct store *base)
@@ -278,9 +275,9 @@ static void sq_tx_rollback(struct store *base)
  * each insert's statement journal (SQLite keeps one for a statement that
  * may fail half-way inside a transaction: foreign keys, upserts) went to
  * a temporary file. A bulk load therefore gets a big page cache, its
- * statement journals in memory (sq_tx_begin()), and, when the table is (nearly) empty,
- * builds the date indexes once at the end instead of row by row: an
- * index built from the finished table is one sort. */
+ * statement journals in memory (sq_tx_begin()), and, when the table is
+ * (nearly) empty, builds the date indexes once at the end instead of row
+ * by row: an index built from the finished table is one sort. */
 
 /* One integer that a PRAGMA returns; def when it returns none. */
 static long long pragma_int(struct sq *s, const char *text, long long def)
@@ -324,8 +321,7 @@ static const char bulk_index_sql[] =
 /* The tables whose indexes a bulk load defers. steps: the ledger reads a
  * candidacy's steps through candidacy_id, so the migrations' date and
  * unit indexes (steps_step_date, steps_unit; steps_date before 014
- * dropped it) go, when fewer
- * steps are there than are coming. people and candidacies only for
+ * dropped it) go, when fewer steps are there than are coming. people and candidacies only for
  * STORE_BULK_FILL (the demo) and when empty: the ledger reads people by
  * ref and id (unique) and candidacies by person_id, so the search and
  * report indexes (people_unit, people_name_key, people_dup;
