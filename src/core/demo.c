@@ -89,6 +89,17 @@ static int demo_readmit_authority(struct gen *g, const struct dunit *d)
 	return d->competent;	/* the ledger then says why */
 }
 
+/* The committee whose decision series step p of c (decision or
+ * official) takes its number from and names: d's competent committee, or
+ * for a re-admission's decision the authority demo_readmit_authority()
+ * picks. */
+static int deciding_unit(struct gen *g, const struct cand *c, const struct pstep *p,
+			 const struct dunit *d)
+{
+	return p->code == STEP_DECISION && c->readmit ? demo_readmit_authority(g, d)
+						      : d->competent;
+}
+
 /* The number step p of c takes from its unit's series (certificates of
  * the upper unit, decisions of the competent committee, the city's
  * consents to re-admissions), the series moved on; 0 for a step that
@@ -98,7 +109,6 @@ static int take_number(struct gen *g, const struct cand *c, const struct pstep *
 		       struct counters *k)
 {
 	const struct dunit *d = &g->u[demo_unit_on(g, c, p->date)];
-	int comp = d->competent;
 
 	switch ((enum step_code)p->code) {
 	case STEP_TRAINED:
@@ -107,9 +117,7 @@ static int take_number(struct gen *g, const struct cand *c, const struct pstep *
 		return c->readmit ? ++k->consent[year_slot(p->date)] : 0;
 	case STEP_DECISION:
 	case STEP_OFFICIAL:
-		if (p->code == STEP_DECISION && c->readmit)
-			comp = demo_readmit_authority(g, d);
-		return ++k->dec[comp][year_slot(p->date)];
+		return ++k->dec[deciding_unit(g, c, p, d)][year_slot(p->date)];
 	default:
 		return 0;
 	}
@@ -120,7 +128,7 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 {
 	/* A step after a transfer is the destination's (demo_life.c). */
 	const struct dunit *d = &g->u[demo_unit_on(g, c, p->date)];
-	int comp = d->competent;
+	int comp;
 	struct step st;
 	struct violations v = { 0 };
 	struct buf b = BUF_INIT, lerr = BUF_INIT;
@@ -169,8 +177,7 @@ static enum kn_err record(struct gen *g, const struct cand *c, const struct pste
 		break;
 	case STEP_DECISION:
 	case STEP_OFFICIAL:
-		if (st.code == STEP_DECISION && c->readmit)
-			comp = demo_readmit_authority(g, d);
+		comp = deciding_unit(g, c, p, d);
 		buf_addf(&b, "%d-QĐ/%s", num,
 			 g->u[comp].suffix ? g->u[comp].suffix : "ĐU");
 		st.doc_no = buf_detach(&b);
@@ -269,8 +276,9 @@ static enum kn_err record_grouped(struct gen *g, const struct event *ev, size_t 
 
 /* Record the planned steps of g->c in date order (the province and
  * national sizes: their numbers in date order, their rows one candidacy
- * at a time, record_grouped()); k carries the number series over from earlier calls (the national demo records province by
- * province, and every series belongs to a unit inside one province). */
+ * at a time, record_grouped()); cnt carries the number series over from
+ * earlier calls (the national demo records province by province, and
+ * every series belongs to a unit inside one province). */
 static enum kn_err record_all(struct gen *g, struct counters *cnt)
 {
 	struct event *ev;
