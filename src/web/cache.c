@@ -141,28 +141,30 @@ static struct cache_slot *cache_find(const char *key)
 	return NULL;
 }
 
+/* user's row of writers[]; NULL when none. Under cache_lock. */
+static struct cache_writer *writer_find(const char *user)
+{
+	for (size_t i = 0; user && i < WRITERS; i++)
+		if (writers[i].user && strcmp(writers[i].user, user) == 0)
+			return &writers[i];
+	return NULL;
+}
+
 /* The counter after user's last write through this process; 0: none
  * known. Under cache_lock. */
 static int64_t writer_head(const char *user)
 {
-	if (!user)
-		return 0;
-	for (size_t i = 0; i < WRITERS; i++)
-		if (writers[i].user && strcmp(writers[i].user, user) == 0)
-			return writers[i].head;
-	return 0;
+	const struct cache_writer *w = writer_find(user);
+	return w ? w->head : 0;
 }
 
 void cache_wrote(const char *user, int64_t head)
 {
-	struct cache_writer *w = NULL;
+	struct cache_writer *w;
 	if (!user)
 		return;
 	pthread_mutex_lock(&cache_lock);
-	for (size_t i = 0; i < WRITERS && !w; i++)
-		if (writers[i].user && strcmp(writers[i].user, user) == 0)
-			w = &writers[i];
-	if (!w) {
+	if (!(w = writer_find(user))) {
 		/* A free row, else the oldest: a write older than the longest
 		 * lag needs no row, as no text that old is served for writes. */
 		for (size_t i = 0; i < WRITERS; i++) {
@@ -198,15 +200,16 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 		long long now = mono_ms();
 		if (c && c->json && !c->failed && c->head >= need) {
 			long long age = now - c->built;
+			int lagging = c->hot && !no_hot && age < slot_lag(c);
 			/* Current; or being rebuilt by another request; or hot
 			 * and younger than its lag. */
 			if ((c->head >= head && age < slot_ttl()) || c->building ||
-			    (c->hot && !no_hot && age < slot_lag(c) && (checked || !user || !s))) {
+			    (lagging && (checked || !user || !s))) {
 				c->used = ++cache_clock;
 				out = xstrdup(c->json);
 				break;
 			}
-			if (c->hot && !no_hot && age < slot_lag(c)) {
+			if (lagging) {
 				/* Hot and lagging: not for someone who wrote since
 				 * it was built through another server or a command
 				 * (the audit's times are seconds: two spare). Asked
