@@ -5,12 +5,13 @@
  * borrows one of at most --threads workers (struct worker: a database
  * connection and a calendar, made on first need and kept) for its answer
  * and gives it back (see "the pool of workers" below), so handlers never
- * share a connection and a slow answer holds up no other connection. A request's body is collected whole, up to a limit that
- * depends on who asks (authenticated from the headers before the body is
- * read: see SMALL_BODY below), its
- * form fields parsed by libmicrohttpd's post processor (urlencoded and
- * multipart), the session or bearer token checked, the route's role and
- * CSRF rules enforced, and only then the handler called. Every response
+ * share a connection and a slow answer holds up no other connection. A
+ * request's body is collected whole, up to a limit that depends on who
+ * asks (authenticated from the headers before the body is read: see
+ * SMALL_BODY below), its form fields parsed by libmicrohttpd's post
+ * processor (urlencoded and multipart), the session or bearer token
+ * checked, the route's role and CSRF rules enforced, and only then the
+ * handler called. Every response
  * carries a strict Content-Security-Policy and the other security
  * headers; large text responses are gzip-compressed when the client
  * accepts it. A database that stays busy (locked by another process past
@@ -198,25 +199,39 @@ static void load_calendar(struct worker *w)
 	}
 }
 
-/* The calling thread's worker, its store opened on first use. NULL when
- * the database cannot be opened (err says why). */
-static struct worker *worker_get(struct buf *err)
+/* A new worker: its store opened, its calendar loaded. NULL when the
+ * database cannot be opened (err says why). */
+static struct worker *worker_new(struct buf *err)
 {
-	struct worker *w = pthread_getspecific(worker_key);
-	if (w) {
-		long long now;
-		if (w->generation != __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE) ||
-		    (store_changes(w->store, &now) == KN_OK && now != w->changes))
-			load_calendar(w);
-		return w;
-	}
-	w = xcalloc(1, sizeof(*w));
+	struct worker *w = xcalloc(1, sizeof(*w));
 	if (store_open(opts->db_url, 0, &w->store, err) != KN_OK) {
 		free(w);
 		return NULL;
 	}
 	load_calendar(w);
-	pthread_setspecific(worker_key, w);
+	return w;
+}
+
+/* w again for a new request: its calendar reloaded when the holidays
+ * may have changed since it was loaded. */
+static struct worker *worker_fresh(struct worker *w)
+{
+	long long now;
+	if (w->generation != __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE) ||
+	    (store_changes(w->store, &now) == KN_OK && now != w->changes))
+		load_calendar(w);
+	return w;
+}
+
+/* The calling thread's worker, made on first use. NULL when the database
+ * cannot be opened (err says why). */
+static struct worker *worker_get(struct buf *err)
+{
+	struct worker *w = pthread_getspecific(worker_key);
+	if (w)
+		return worker_fresh(w);
+	if ((w = worker_new(err)))
+		pthread_setspecific(worker_key, w);
 	return w;
 }
 
@@ -244,7 +259,6 @@ static int pool_made;		/* workers that exist, idle or lent */
 static struct worker *worker_take(struct buf *err)
 {
 	struct worker *w = NULL;
-	long long now;
 	if (!pooled)
 		return worker_get(err);
 	pthread_mutex_lock(&pool_lock);
@@ -255,22 +269,14 @@ static struct worker *worker_take(struct buf *err)
 	else
 		pool_made++;
 	pthread_mutex_unlock(&pool_lock);
-	if (!w) {
-		w = xcalloc(1, sizeof(*w));
-		if (store_open(opts->db_url, 0, &w->store, err) != KN_OK) {
-			free(w);
-			pthread_mutex_lock(&pool_lock);
-			pool_made--;
-			pthread_cond_signal(&pool_cond);
-			pthread_mutex_unlock(&pool_lock);
-			return NULL;
-		}
-		load_calendar(w);
-		return w;
+	if (w)
+		return worker_fresh(w);
+	if (!(w = worker_new(err))) {
+		pthread_mutex_lock(&pool_lock);
+		pool_made--;
+		pthread_cond_signal(&pool_cond);
+		pthread_mutex_unlock(&pool_lock);
 	}
-	if (w->generation != __atomic_load_n(&holiday_generation, __ATOMIC_ACQUIRE) ||
-	    (store_changes(w->store, &now) == KN_OK && now != w->changes))
-		load_calendar(w);
 	return w;
 }
 
