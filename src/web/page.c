@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/html.h"
@@ -49,6 +50,12 @@ void page_date(struct response *rs, long long d)
 		return;
 	date_format_user((kn_date)d, s);
 	buf_adds(&rs->body, s);
+}
+
+size_t page_units_max(void)
+{
+	const char *env = getenv("KETNAP_DATALIST_MAX");
+	return env && atol(env) > 0 ? (size_t)atol(env) : PAGE_UNITS_MAX;
 }
 
 void page_date_input(struct buf *b, const char *name, const char *value, const char *extra)

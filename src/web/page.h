@@ -44,6 +44,14 @@ void page_date(struct response *rs, long long kn_date_value);
  * dd/mm/yyyy, anything else as typed. `extra` is trusted markup (" required"). */
 void page_date_input(struct buf *b, const char *name, const char *value, const char *extra);
 
+/* The most units a page lists for picking one (the candidates' unit
+ * picker, the decisions queue's unit filter): beyond it a list stops at
+ * the deepest level that fits (issue 13: a nation's 325 k units were
+ * 20 MB of options). 2,000, or KETNAP_DATALIST_MAX from the server's
+ * environment (the tests use a small tree). */
+#define PAGE_UNITS_MAX 2000
+size_t page_units_max(void);
+
 /* A URL-encoded copy of s appended to out (query parameters). */
 void url_encode(struct buf *out, const char *s);
 

@@ -40,14 +40,12 @@
  * code as the value and the name as the label, so the browser suggests
  * units as one types a part of either — with or without JavaScript.
  * Issue 13: a nation's subtree has some 300,000 units, 20 MB of options
- * on every page of the list; beyond DATALIST_MAX units the list stops at
- * the deepest level that keeps it within that many (at a nation's root:
+ * on every page of the list; beyond page_units_max() units the list
+ * stops at the deepest level that keeps it within that many (at a nation's root:
  * the provinces and the units under them, not the 320,000 below), and any
  * other unit is still found by its code or name typed in full
  * (unit_pick). A city or a district has a few hundred units and gets them
  * all, as before. */
-#define DATALIST_MAX 2000
-
 static void walk_datalist(struct buf *b, const struct unode *n, int below)
 {
 	html_printf(b, "<option value=\"%s\">%s</option>", n->u.code, n->u.name);
@@ -65,13 +63,10 @@ static size_t units_within(const struct unode *n, int below, size_t stop)
 }
 
 /* How many levels under scope the datalist shows: all when the subtree
- * has at most DATALIST_MAX units, else the most that stay within it. */
+ * has at most page_units_max() units, else the most that stay within it. */
 static int datalist_depth(const struct unode *scope)
 {
-	/* KETNAP_DATALIST_MAX in the server's environment sets another
-	 * limit (the tests use a small tree). */
-	const char *env = getenv("KETNAP_DATALIST_MAX");
-	size_t max = env && atol(env) > 0 ? (size_t)atol(env) : DATALIST_MAX;
+	size_t max = page_units_max();
 	size_t have = 1;
 	for (int below = 0;; below++) {
 		size_t more = units_within(scope, below + 1, max + 1);

@@ -404,13 +404,12 @@ static void queue_units(struct queue *q)
 			pk.n[kept++] = pk.n[i];
 	pk.len = kept;
 	/* Issue 13: a nation's queue passes through some 10,000 units, a
-	 * 2 MB list on every page; beyond KETNAP_DATALIST_MAX (2,000, as the
+	 * 2 MB list on every page; beyond page_units_max() (2,000, as the
 	 * candidates' unit picker) it stops at the deepest level that keeps
 	 * it within that many (unit_select() adds the unit filtered on,
 	 * whatever its depth). A city's or a province's queue is shown whole,
 	 * as before. */
-	const char *env = getenv("KETNAP_DATALIST_MAX");
-	size_t max = env && atol(env) > 0 ? (size_t)atol(env) : 2000;
+	size_t max = page_units_max();
 	q->full = 1;
 	if (pk.len > max) {
 		int deepest = q->scope->depth;
