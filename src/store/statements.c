@@ -305,9 +305,12 @@ const struct stmt store_stmts[S__COUNT] = {
 		"ttt", "", 0 },
 
 	/* ---- reports ---- */
-	[S_ADMISSIONS] = { "admissions", "SELECT u.code, s.date, p.sex, p.birth_date, "
-		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification, "
-		"c.readmission, u.id FROM steps s "
+	/* A decision's date, what the categories need of the person, the
+	 * candidacy's re-admission flag (row_cats(), store_reads.c): the
+	 * middle columns of S_ADMISSIONS and S_ADMISSIONS_ALL. */
+#define ADMISSION_COLS "s.date, p.sex, p.birth_date, p.ethnicity, p.religion, " \
+	"p.youth_union, p.occupation, p.qualification, c.readmission"
+	[S_ADMISSIONS] = { "admissions", "SELECT u.code, " ADMISSION_COLS ", u.id FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
 		"AND s.date BETWEEN $1 "
@@ -793,9 +796,8 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * units, 8.6 M steps) the subtree statements listed every unit once
 	 * or twice and read every candidacy's steps of every year. */
 	/* S_ADMISSIONS with the unit as its id only (column 11). */
-	[S_ADMISSIONS_ALL] = { "admissions_all", "SELECT NULL, s.date, p.sex, p.birth_date, "
-		"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification, "
-		"c.readmission, COALESCE(s.unit_id, c.unit_id) FROM steps s "
+	[S_ADMISSIONS_ALL] = { "admissions_all", "SELECT NULL, " ADMISSION_COLS ", "
+		"COALESCE(s.unit_id, c.unit_id) FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2", 0, "tt",
 		"ttttttitt" "ii", 0 },

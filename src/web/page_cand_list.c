@@ -41,8 +41,9 @@
  * units as one types a part of either — with or without JavaScript.
  * Issue 13: a nation's subtree has some 300,000 units, 20 MB of options
  * on every page of the list; beyond page_units_max() units the list
- * stops at the deepest level that keeps it within that many (at a nation's root:
- * the provinces and the units under them, not the 320,000 below), and any
+ * stops at the deepest level that keeps it within that many (at a
+ * nation's root: the provinces and the units under them, not the 320,000
+ * below), and any
  * other unit is still found by its code or name typed in full
  * (unit_pick). A city or a district has a few hundred units and gets them
  * all, as before. */
