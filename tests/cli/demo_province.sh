@@ -31,11 +31,7 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp"
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
 indexes() { sqlite3 "$1" "SELECT name || ': ' || COALESCE(sql, 'auto') FROM sqlite_master WHERE type = 'index' ORDER BY name"; }
 # dump DB P: what the two orders must share, one file each.
@@ -96,5 +92,4 @@ esac
 check=$(sqlite3 k.db "PRAGMA integrity_check")
 if [ "$check" = ok ]; then ok; else bad "integrity_check after kill -9: $check"; fi
 
-echo "demo_province.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done
