@@ -145,92 +145,127 @@ int report_in_category(const struct admission *a, const struct unode *un, const 
 
 /* ---- what a build needs ---- */
 
-size_t report_node_index(const struct ctx *c, const struct unode *n)
+/* The place of n (a node of c->tree) in c->sub; -1 outside the top's
+ * subtree. */
+static long sub_place(const struct ctx *c, const struct unode *n)
 {
-	return (size_t)(n - c->tree.nodes);
+	uint32_t k = c->slot[n - c->tree->nodes];
+	return k ? (long)k - 1 : -1;
 }
 
 long long report_quota_of(const struct ctx *c, const struct unode *n, enum category cat)
 {
-	return c->quota ? c->quota[report_node_index(c, n)][cat] : -1;
+	long p;
+	if (n == c->top)
+		return c->quota_top[cat];
+	if (cat != CAT_TOTAL || !c->quota || (p = sub_place(c, n)) < 0)
+		return -1;
+	return c->quota[p];
 }
 
-/* The quotas of the period's year for the subtree, into a table indexed
- * by node and category: a report asks for one per output row, and a
- * search of every quota for each (the old quota_of) was 40% of
- * `achievement --depth 3`. None when the period spans years. */
+long long report_admitted(const struct ctx *c, const struct unode *n)
+{
+	long p = c->adm ? sub_place(c, n) : -1;
+	return p < 0 ? 0 : c->adm[p];
+}
+
+/* c->sub, c->nsub and c->slot: the top's subtree, in preorder, so that
+ * a unit's parent always comes before it. Over the subtree only: a
+ * server's tree holds every unit of a nation, and a district's report
+ * must not walk them. */
+static void subtree_list(struct ctx *c)
+{
+	const struct unode **stack;
+	size_t nstack = 0, cap = 256;
+
+	c->slot = xcalloc(c->tree->n ? c->tree->n : 1, sizeof(*c->slot));
+	c->sub = xreallocarray(NULL, cap, sizeof(*c->sub));
+	stack = xreallocarray(NULL, cap, sizeof(*stack));
+	stack[nstack++] = c->top;
+	while (nstack) {
+		const struct unode *n = stack[--nstack];
+		if (c->nsub == cap) {
+			cap *= 2;
+			c->sub = xreallocarray(c->sub, cap, sizeof(*c->sub));
+			stack = xreallocarray(stack, cap, sizeof(*stack));
+		}
+		c->slot[n - c->tree->nodes] = (uint32_t)(c->nsub + 1);
+		c->sub[c->nsub++] = n;
+		/* The stack never holds more than the units not yet listed. */
+		for (size_t i = n->nchildren; i-- > 0;)
+			stack[nstack++] = n->children[i];
+	}
+	free(stack);
+}
+
+static int quota_one(void *arg, int64_t unit_id, const char *category, long long target)
+{
+	struct ctx *c = arg;
+	const struct unode *un = unitree_find_id(c->tree, unit_id);
+	long p = un ? sub_place(c, un) : -1;
+	int k = 0;
+	if (p < 0 || !category)
+		return 0;
+	while (k < CAT__COUNT && strcmp(category, report_cat_codes[k]) != 0)
+		k++;
+	if (k == CAT__COUNT)
+		return 0;
+	if (un == c->top)
+		c->quota_top[k] = target;
+	if (k == CAT_TOTAL)
+		c->quota[p] = target;
+	return 0;
+}
+
+/* The quotas of the period's year for the subtree: the top's of every
+ * category, the others' total, by place in c->sub (a report asks for one
+ * per output row; a search of every quota for each, the old quota_of,
+ * was 40% of `achievement --depth 3`). None when the period spans years. */
 static enum kn_err load_quotas(struct ctx *c, struct buf *err)
 {
-	struct quota *q;
-	size_t n;
 	enum kn_err e;
 
 	if (!c->quota_year)
 		return KN_OK;
-	if ((e = store_quota_subtree(c->s, c->top->u.code, c->quota_year, &q, &n)) != KN_OK) {
+	c->quota = xreallocarray(NULL, c->nsub, sizeof(*c->quota));
+	for (size_t i = 0; i < c->nsub; i++)
+		c->quota[i] = -1;
+	if ((e = store_quota_year_each(c->s, c->scope, c->quota_year, quota_one, c)) != KN_OK)
 		buf_addf(err, "%s", store_errmsg(c->s));
-		return e;
-	}
-	c->quota = xcalloc(c->tree.n ? c->tree.n : 1, sizeof(*c->quota));
-	for (size_t i = 0; i < c->tree.n; i++)
-		for (int k = 0; k < CAT__COUNT; k++)
-			c->quota[i][k] = -1;
-	for (size_t i = 0; i < n; i++) {
-		const struct unode *un = unitree_find(&c->tree, q[i].unit);
-		if (!un || q[i].year != c->quota_year)
-			continue;
-		for (int k = 0; k < CAT__COUNT; k++)
-			if (strcmp(q[i].category, report_cat_codes[k]) == 0)
-				c->quota[report_node_index(c, un)][k] = q[i].target;
-	}
-	store_quotas_free(q, n);
-	return KN_OK;
+	return e;
 }
 
-static int depth_desc(const void *x, const void *y)
+static int admission_one(void *arg, const struct admission *a)
 {
-	const struct unode *const *a = x, *const *b = y;
-	return ((*a)->depth < (*b)->depth) - ((*a)->depth > (*b)->depth);
+	struct ctx *c = arg;
+	const struct unode *un = unitree_find_id(c->tree, a->unit_id);
+	long p = un ? sub_place(c, un) : -1;
+	int in[CAT__COUNT];
+	if (p < 0)
+		return 0;
+	categorise(a, un, in);
+	for (int k = 0; k < CAT__COUNT; k++)
+		c->adm_top[k] += in[k];
+	c->adm[p] += in[CAT_TOTAL];
+	return 0;
 }
 
 /* The admissions of the period in the subtree, counted for their own
- * unit, then rolled up the tree once: deepest units first, each adding
- * its subtree's counts to its parent's (a pass over the units, not over
- * the admissions). */
+ * unit (and by category for the top), then rolled up the subtree once,
+ * last listed first: each unit adds its subtree's count to its parent's
+ * (a pass over the units, not over the admissions). */
 static enum kn_err load_admissions(struct ctx *c, struct buf *err)
 {
-	struct admission *a;
-	size_t n;
-	enum kn_err e = store_admissions(c->s, c->scope, c->o->from, c->to, &a, &n);
-	if (e != KN_OK) {
+	enum kn_err e;
+
+	c->adm = xcalloc(c->nsub, sizeof(*c->adm));
+	if ((e = store_admissions_each(c->s, c->scope, c->o->from, c->to, admission_one, c)) !=
+	    KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
-	c->adm = xcalloc(c->tree.n ? c->tree.n : 1, sizeof(*c->adm));
-	for (size_t i = 0; i < n; i++) {
-		struct unode *un = a[i].unit ? unitree_find(&c->tree, a[i].unit) :
-			unitree_find_id(&c->tree, a[i].unit_id);
-		int in[CAT__COUNT];
-		if (!un)
-			continue;
-		categorise(&a[i], un, in);
-		for (int k = 0; k < CAT__COUNT; k++)
-			c->adm[report_node_index(c, un)][k] += in[k];
-	}
-	store_admissions_free(a, n);
-	const struct unode **order = xcalloc(c->tree.n ? c->tree.n : 1, sizeof(*order));
-	for (size_t i = 0; i < c->tree.n; i++)
-		order[i] = &c->tree.nodes[i];
-	xqsort(order, c->tree.n, sizeof(*order), depth_desc);
-	for (size_t i = 0; i < c->tree.n; i++) {
-		const struct unode *un = order[i];
-		if (!un->parent)
-			continue;
-		for (int k = 0; k < CAT__COUNT; k++)
-			c->adm[report_node_index(c, un->parent)][k] +=
-				c->adm[report_node_index(c, un)][k];
-	}
-	free(order);
+	for (size_t i = c->nsub; i-- > 1;)
+		c->adm[sub_place(c, c->sub[i]->parent)] += c->adm[i];
 	return KN_OK;
 }
 
@@ -332,7 +367,7 @@ static void achievement_row(struct report *r, const struct ctx *c, const struct 
 {
 	size_t row = report_add_row(r);
 	long long q = report_quota_of(c, n, CAT_TOTAL);
-	long long adm = c->adm[report_node_index(c, n)][CAT_TOTAL];
+	long long adm = report_admitted(c, n);
 	long long pct = q > 0 ? text_percent_tenths(adm, q) : -1;
 	r->depth = xreallocarray(r->depth, r->nrows, sizeof(*r->depth));
 	r->depth[row] = depth;
@@ -374,7 +409,7 @@ static const struct rcol structure_cols[] = {
 static struct report *build_structure(const struct ctx *c)
 {
 	struct report *r = report_new(REPORT_STRUCTURE, structure_cols, 5, c);
-	const long long *adm = c->adm[report_node_index(c, c->top)];
+	const long long *adm = c->adm_top;
 	report_set_title(r, _("Admissions by structure category"), c);
 	for (int k = 0; k < CAT__COUNT; k++) {
 		size_t row = report_add_row(r);
@@ -448,37 +483,44 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 	c.s = s;
 	c.cal = cal;
 	c.o = o;
-	/* The report unit's subtree and the units above it, no more; the
-	 * funnel and the sources, which count in SQL, only the unit itself
-	 * (at the national root the subtree is 325 k units: 0.4 s and some
-	 * 100 MB, twice for a server's dashboard). */
-	if (o->unit && (kind == REPORT_FUNNEL || kind == REPORT_SOURCES)) {
-		units = xcalloc(1, sizeof(*units));
-		n = 1;
-		if ((e = store_unit_get(s, o->unit, &units[0])) != KN_OK) {
-			unit_release(&units[0]);	/* left empty (store.h) */
-			free(units);
-		}
+	/* The tree: the caller's (a server's, of every unit), or else the
+	 * report unit's subtree and the units above it, no more; the funnel
+	 * and the sources, which count in SQL, only the unit itself (at the
+	 * national root the subtree is 325 k units: 0.4 s and some 100 MB,
+	 * twice for a server's dashboard). */
+	if (o->tree) {
+		c.tree = o->tree;
 	} else {
-		e = store_unit_subtree(s, o->unit, &units, &n);
+		if (o->unit && (kind == REPORT_FUNNEL || kind == REPORT_SOURCES)) {
+			units = xcalloc(1, sizeof(*units));
+			n = 1;
+			if ((e = store_unit_get(s, o->unit, &units[0])) != KN_OK) {
+				unit_release(&units[0]);	/* left empty (store.h) */
+				free(units);
+			}
+		} else {
+			e = store_unit_subtree(s, o->unit, &units, &n);
+		}
+		if (e != KN_OK) {
+			if (e == KN_ENOTFOUND && o->unit)
+				buf_addf(err, _("no unit with code %s; `ketnap unit tree` lists them"),
+					 o->unit);
+			else
+				buf_addf(err, "%s", store_errmsg(s));
+			return e;
+		}
+		unitree_build(&c.own, units, n);
+		c.tree = &c.own;
 	}
-	if (e != KN_OK) {
-		if (e == KN_ENOTFOUND && o->unit)
-			buf_addf(err, _("no unit with code %s; `ketnap unit tree` lists them"), o->unit);
-		else
-			buf_addf(err, "%s", store_errmsg(s));
-		return e;
-	}
-	unitree_build(&c.tree, units, n);
 	if (o->unit) {
-		c.top = unitree_find(&c.tree, o->unit);
+		c.top = unitree_find(c.tree, o->unit);
 		if (!c.top) {
 			buf_addf(err, _("no unit with code %s; `ketnap unit tree` lists them"), o->unit);
 			e = KN_ENOTFOUND;
 			goto out;
 		}
-	} else if (c.tree.nroots) {
-		c.top = c.tree.roots[0];
+	} else if (c.tree->nroots) {
+		c.top = c.tree->roots[0];
 	} else {
 		buf_addf(err, "%s", _("no units yet; load them with `ketnap import units FILE`"));
 		e = KN_ENOTFOUND;
@@ -500,9 +542,13 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 	/* The quotas and the admissions only for the reports that show
 	 * them: at the national root they are most of a report's time, and
 	 * the funnel, the sources and the deadlines never read them. */
-	if (kind != REPORT_FUNNEL && kind != REPORT_SOURCES && kind != REPORT_DEADLINES &&
-	    ((e = load_quotas(&c, err)) != KN_OK || (e = load_admissions(&c, err)) != KN_OK))
-		goto out;
+	for (int k = 0; k < CAT__COUNT; k++)
+		c.quota_top[k] = -1;
+	if (kind != REPORT_FUNNEL && kind != REPORT_SOURCES && kind != REPORT_DEADLINES) {
+		subtree_list(&c);
+		if ((e = load_quotas(&c, err)) != KN_OK || (e = load_admissions(&c, err)) != KN_OK)
+			goto out;
+	}
 	switch (kind) {
 	case REPORT_ACHIEVEMENT: *out = build_achievement(&c); break;
 	case REPORT_STRUCTURE: *out = build_structure(&c); break;
@@ -528,7 +574,9 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 out:
 	free(c.adm);
 	free(c.quota);
-	unitree_free(&c.tree);
+	free(c.sub);
+	free(c.slot);
+	unitree_free(&c.own);
 	return e;
 }
 

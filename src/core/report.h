@@ -20,6 +20,7 @@
 
 struct store;
 struct calendar;
+struct unitree;
 
 enum report_kind {
 	REPORT_ACHIEVEMENT,
@@ -95,6 +96,10 @@ struct report_opts {
 	int depth;		/* achievement: levels below the unit (default 1) */
 	int level;		/* ranking: levels below the unit (default 1) */
 	const char *lang;	/* "vi" or "en": the summary's language */
+	/* The tree of every unit, when the caller holds one (a server's,
+	 * core/treecache.h): then no units are read; NULL: the build reads
+	 * the subtree it needs. */
+	const struct unitree *tree;
 };
 
 const char *report_kind_name(enum report_kind k);

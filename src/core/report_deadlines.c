@@ -53,7 +53,7 @@ static void dl_count_waiting(struct dl_acc *a, struct unode *un, const struct pi
 static int dl_wait(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
-	struct unode *un = unitree_find(&a->c->tree, p->unit);
+	struct unode *un = unitree_find(a->c->tree, p->unit);
 	if (un && unitree_within(un, a->c->top))
 		dl_count_waiting(a, un, p);
 	return 0;
@@ -62,7 +62,7 @@ static int dl_wait(void *arg, const struct pipeline *p)
 static int dl_collect(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
-	struct unode *un = unitree_find(&a->c->tree, p->unit);
+	struct unode *un = unitree_find(a->c->tree, p->unit);
 	struct deadline *dl = NULL;
 	if (!un || !unitree_within(un, a->c->top))
 		return 0;
@@ -90,7 +90,7 @@ static int dl_transit(void *arg, const struct transit *t)
 {
 	struct dl_acc *a = arg;
 	const char *unit = t->from_inside ? t->from : t->to;
-	struct unode *un = unitree_find(&a->c->tree, unit);
+	struct unode *un = unitree_find(a->c->tree, unit);
 	kn_date due;
 	if (!un || !unitree_within(un, a->c->top))
 		return 0;
@@ -229,7 +229,7 @@ static struct report *build_overdue(const struct ctx *c, const struct dl_acc *a)
 	xqsort(late, nlate, sizeof(*late), dl_unit_cmp);
 	for (size_t i = 0; i < nlate; i++) {
 		if (i == 0 || strcmp(late[i]->unit, late[i - 1]->unit) != 0) {
-			const struct unode *un = unitree_find(&c->tree, late[i]->unit);
+			const struct unode *un = unitree_find(c->tree, late[i]->unit);
 			size_t row = report_add_row(r);
 			report_set_text(r, row, 0, late[i]->unit);
 			report_set_text(r, row, 1, un ? un->u.name : NULL);

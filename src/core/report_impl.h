@@ -9,6 +9,8 @@
 #ifndef KN_REPORT_IMPL_H
 #define KN_REPORT_IMPL_H
 
+#include <stdint.h>
+
 #include "core/calendar.h"
 #include "core/policy.h"
 #include "core/report.h"
@@ -30,7 +32,10 @@ struct ctx {
 	struct store *s;
 	struct calendar *cal;
 	const struct report_opts *o;
-	struct unitree tree;
+	/* o->tree when the caller has one (a server's, of every unit), else
+	 * own: the subtree and its ancestors, read for this build */
+	const struct unitree *tree;
+	struct unitree own;
 	struct unode *top;
 	/* What the store's subtree reads are given: top's code, or NULL when
 	 * top is the only root (the whole organisation: statements without
@@ -39,16 +44,25 @@ struct ctx {
 	kn_date to;		/* min(period end, as_of) */
 	kn_date as_of;
 	int quota_year;		/* 0 when the period spans years */
-	/* per node index: the quota of the period's year per category (-1:
-	 * none), and the admissions of the subtree per category */
-	long long (*quota)[CAT__COUNT];
-	long long (*adm)[CAT__COUNT];
+	/* The subtree of top in preorder (top first), and per node of tree
+	 * (by its index in tree->nodes) 1 + its place there, 0 outside. */
+	const struct unode **sub;
+	size_t nsub;
+	uint32_t *slot;
+	/* The top's quota of the period's year and its admissions, per
+	 * category (-1: no quota); for every unit of the subtree, by its
+	 * place in sub, the total only: no report shows a unit below the top
+	 * by category, and 14 figures for each of a nation's 325 k units
+	 * would be 36 MB a table. */
+	long long quota_top[CAT__COUNT], adm_top[CAT__COUNT];
+	long long *quota, *adm;
 };
 
-/* The index of n in c->tree.nodes (and c->adm, c->quota). */
-size_t report_node_index(const struct ctx *c, const struct unode *n);
-/* The quota of unit n for the period's year and category; -1 when none. */
+/* The quota of unit n for the period's year and category; -1 when none,
+ * and for a category other than the total of a unit below the top. */
 long long report_quota_of(const struct ctx *c, const struct unode *n, enum category cat);
+/* The admissions of the period in n's subtree (n in the top's). */
+long long report_admitted(const struct ctx *c, const struct unode *n);
 
 /* ---- building the table (report.c) ---- */
 

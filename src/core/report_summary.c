@@ -64,9 +64,9 @@ static size_t ranked(const struct ctx *c, int level, struct rank_row **out)
 {
 	size_t n = 0;
 	*out = NULL;
-	for (size_t i = 0; i < c->tree.n; i++) {
-		const struct unode *u = &c->tree.nodes[i];
-		if (u->depth - c->top->depth != level || !unitree_within(u, c->top))
+	for (size_t i = 0; i < c->nsub; i++) {
+		const struct unode *u = c->sub[i];
+		if (u->depth - c->top->depth != level)
 			continue;
 		long long q = report_quota_of(c, u, CAT_TOTAL);
 		if (q < 0)
@@ -75,7 +75,7 @@ static size_t ranked(const struct ctx *c, int level, struct rank_row **out)
 		struct rank_row *r = &(*out)[n++];
 		r->n = u;
 		r->quota = q;
-		r->admitted = c->adm[report_node_index(c, u)][CAT_TOTAL];
+		r->admitted = report_admitted(c, u);
 		r->pct = q > 0 ? text_percent_tenths(r->admitted, q) : -1;
 	}
 	xqsort(*out, n, sizeof(**out), rank_cmp);
@@ -177,7 +177,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 {
 	struct report *r = report_new(REPORT_SUMMARY, NULL, 0, c);
 	struct buf p = BUF_INIT, num = BUF_INIT;
-	const long long *adm = c->adm[report_node_index(c, c->top)];
+	const long long *adm = c->adm_top;
 	long long q = report_quota_of(c, c->top, CAT_TOTAL);
 	struct dl_acc dl;
 	enum kn_err e;
@@ -214,7 +214,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 			if ((int)ch->u.kind != k || cq < 0)
 				continue;
 			with++;
-			met += c->adm[report_node_index(c, ch)][CAT_TOTAL] >= cq;
+			met += report_admitted(c, ch) >= cq;
 		}
 		if (with)
 			buf_addf(&p, _(" %lld/%lld %s met their quota."), met, with,

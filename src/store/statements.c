@@ -821,4 +821,14 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * of the whole organisation). */
 	[S_UNIT_NROOTS] = { "unit_nroots", "SELECT COUNT(*) FROM units WHERE parent_id IS NULL",
 		0, "", "i", 0 },
+	/* The reports' quotas: those of year $3 of the subtree
+	 * $1 <= path < $2, by unit id (S_QUOTA_SUB names the unit by its
+	 * code: a string per row to copy and to look up, 0.3 s of the
+	 * national root's achievement); and those of year $1 of every unit,
+	 * without a join of units. */
+	[S_QUOTA_YEAR] = { "quota_year", "SELECT q.unit_id, q.category, q.target FROM units u "
+		"JOIN quotas q ON q.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "
+		"AND q.year = $3", 0, "tti", "iti", 0 },
+	[S_QUOTA_YEAR_ALL] = { "quota_year_all", "SELECT unit_id, category, target FROM quotas "
+		"WHERE year = $1", 0, "i", "iti", 0 },
 };

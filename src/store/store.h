@@ -174,6 +174,14 @@ enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n);
  * order. KN_ENOTFOUND for an unknown top. */
 enum kn_err store_quota_subtree(struct store *s, const char *top, int year, struct quota **out,
 				size_t *n);
+/* The same quotas of `year` (top NULL: of every unit) one at a time, for
+ * the reports: fn(arg, unit id, category, target), the category borrowed
+ * for the call only; a nonzero return stops. KN_ENOTFOUND for an
+ * unknown top. */
+typedef int (*store_quota_fn)(void *arg, int64_t unit_id, const char *category,
+			      long long target);
+enum kn_err store_quota_year_each(struct store *s, const char *top, int year, store_quota_fn fn,
+				  void *arg);
 void store_quotas_free(struct quota *q, size_t n);
 
 /* ---- holidays ---- */
@@ -236,6 +244,12 @@ struct admission {
  * set order. KN_ENOTFOUND for an unknown top. */
 enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_date to,
 			     struct admission **out, size_t *n);
+/* The same admissions one at a time: fn(arg, a), the strings of *a
+ * borrowed for the call only; a nonzero return stops. A nation's 150 k
+ * admissions a year are not held at once, nor their strings copied. */
+typedef int (*store_admission_fn)(void *arg, const struct admission *a);
+enum kn_err store_admissions_each(struct store *s, const char *top, kn_date from, kn_date to,
+				  store_admission_fn fn, void *arg);
 void store_admissions_free(struct admission *a, size_t n);
 
 /* How many candidacies considered by `top` or a unit below it (NULL:

@@ -141,6 +141,47 @@ enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_
 	return e;
 }
 
+enum kn_err store_admissions_each(struct store *s, const char *top, kn_date from, kn_date to,
+				  store_admission_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if (!top)
+		e = q_open(s, S_ADMISSIONS_ALL, &a, &r);
+	else if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = q_open(s, S_ADMISSIONS, &a, &r);
+	if (e == KN_OK) {
+		while (q_next(&r) > 0) {
+			/* The row's own strings: the const goes only as far
+			 * as fn, which sees them const again. */
+			struct admission x = {
+				.unit = (char *)row_str(&r, 0),
+				.unit_id = row_int(&r, 10),
+				.decision = row_date(&r, 1),
+				.sex = row_sex(&r, 2),
+				.birth_date = row_date(&r, 3),
+				.ethnicity = (char *)row_str(&r, 4),
+				.religion = (char *)row_str(&r, 5),
+				.youth_union = (int)row_int(&r, 6),
+				.occupation = (char *)row_str(&r, 7),
+				.qualification = (char *)row_str(&r, 8),
+				.readmission = (int)row_int(&r, 9),
+			};
+			if (fn(arg, &x))
+				break;
+		}
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
 static int id_cmp(const void *x, const void *y)
 {
 	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;

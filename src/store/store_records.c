@@ -627,6 +627,30 @@ enum kn_err store_quota_subtree(struct store *s, const char *top, int year, stru
 	return e;
 }
 
+enum kn_err store_quota_year_each(struct store *s, const char *top, int year, store_quota_fn fn,
+				  void *arg)
+{
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e = KN_OK;
+
+	if (top && (e = store_unit_range(s, top, &lo, &hi)) == KN_OK) {
+		arg_text(&a, lo.s);
+		arg_text(&a, hi.s);
+	}
+	arg_int(&a, year);
+	if (e == KN_OK && (e = q_open(s, top ? S_QUOTA_YEAR : S_QUOTA_YEAR_ALL, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0)
+			if (fn(arg, row_int(&r, 0), row_str(&r, 1), row_int(&r, 2)))
+				break;
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
 /* ---- holidays ---- */
 
 static int holiday_same(const struct srows *r, const void *x)

@@ -149,6 +149,7 @@ static int report_opts_of(struct request *rq, struct response *rs, struct unode 
 	o->depth = 1;
 	o->level = 1;
 	o->unit = unit->u.code;
+	o->tree = req_tree(rq);	/* the server's: no units read per report */
 	return api_query_period(rq, rs, &o->from, &o->to, &o->as_of);
 }
 
@@ -256,6 +257,7 @@ static int dashboard_build(struct request *rq, struct response *rs, void *arg)
 		api_store_error(rq, rs, KN_EIO);
 		goto out;
 	}
+	d->o.tree = t;	/* the server's: no units read per report */
 	if ((e = report_build(rq->store, rq->cal, REPORT_ACHIEVEMENT, &d->o, &ach, &err)) ||
 	    (e = report_build(rq->store, rq->cal, REPORT_FUNNEL, &d->o, &fun, &err)) ||
 	    (e = report_build(rq->store, rq->cal, REPORT_DEADLINES, &d->o, &dl, &err))) {

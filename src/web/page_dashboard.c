@@ -666,6 +666,7 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	}
 	memset(&o, 0, sizeof(o));
 	o.unit = n->u.code;
+	o.tree = req_tree(rq);	/* the server's: no units read per report */
 	o.from = date_from_ymd(year, 1, 1);
 	o.to = date_from_ymd(year, 12, 31);
 	/* As `ketnap report --year Y`: figures up to today, or to the end of

@@ -198,6 +198,7 @@ static size_t build(struct request *rq, const struct params *p, int whole,
 
 	memset(&o, 0, sizeof(o));
 	o.unit = p->unit->u.code;
+	o.tree = req_tree(rq);	/* the server's: no units read per report */
 	o.from = p->from;
 	o.to = p->to;
 	o.as_of = p->as_of;

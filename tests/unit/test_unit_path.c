@@ -65,15 +65,27 @@ static void subtree_codes(const char *top, char *out, size_t n)
 #define CHECK_SUBTREE(top, want) do { char got_[512]; subtree_codes(top, got_, sizeof(got_)); \
 		CHECK_STR(got_, want); } while (0)
 
-/* How many admissions of 2024 the subtree of top has (-1: failed). */
+static int count_admission(void *arg, const struct admission *a)
+{
+	*(long long *)arg += a->unit_id > 0;
+	return 0;
+}
+
+/* How many admissions of 2024 the subtree of top has (-1: failed), read
+ * both ways: as an array, and one at a time as the reports read them
+ * (-2 when the two disagree). */
 static long long admissions_in(const char *top)
 {
 	struct admission *a;
 	size_t n;
+	long long each = 0;
 	if (store_admissions(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), &a, &n) != KN_OK)
 		return -1;
 	store_admissions_free(a, n);
-	return (long long)n;
+	if (store_admissions_each(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), count_admission,
+				  &each) != KN_OK)
+		return -1;
+	return each == (long long)n ? (long long)n : -2;
 }
 
 /* The candidacies of the subtree of top with a decision step in 2024
@@ -100,6 +112,31 @@ static void quota_units(const char *top, char *out, size_t size)
 		len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s%s",
 					i ? " " : "", q[i].unit);
 	store_quotas_free(q, n);
+}
+
+static int add_quota(void *arg, int64_t unit_id, const char *category, long long target)
+{
+	int64_t *want = arg;
+	if (unit_id == want[0] && strcmp(category, "total") == 0)
+		want[1] += target;
+	else
+		want[2]++;
+	return 0;
+}
+
+/* The 2024 quota of P-G1 as the reports read it (store_quota_year_each)
+ * in the subtree of top; -1 when failed, -2 when another quota came. */
+static long long pg1_quota_in(const char *top)
+{
+	int64_t want[3] = { 0, 0, 0 };
+	struct unit u;
+	if (store_unit_get(fx.s, "P-G1", &u) != KN_OK)
+		return -1;
+	want[0] = u.id;
+	unit_release(&u);
+	if (store_quota_year_each(fx.s, top, 2024, add_quota, want) != KN_OK)
+		return -1;
+	return want[2] ? -2 : want[1];
 }
 
 static int pipelines;
@@ -158,6 +195,11 @@ static void test_before_the_move(void)
 	CHECK_STR(q, "P-G1");
 	quota_units("Q", q, sizeof(q));
 	CHECK_STR(q, "");
+	CHECK_EQ(pg1_quota_in("P"), 3);
+	CHECK_EQ(pg1_quota_in("P-G1"), 3);
+	CHECK_EQ(pg1_quota_in("Q"), 0);
+	CHECK_EQ(pg1_quota_in(NULL), 3);	/* every unit */
+	CHECK_EQ(pg1_quota_in("NOPE"), -1);
 }
 
 static void test_move(void)
@@ -189,6 +231,8 @@ static void test_move(void)
 	CHECK_STR(q, "");
 	quota_units("Q", q, sizeof(q));
 	CHECK_STR(q, "P-G1");
+	CHECK_EQ(pg1_quota_in("Q"), 3);
+	CHECK_EQ(pg1_quota_in("P"), 0);
 	/* Putting it back again is the first tree again. */
 	g1.parent = (char *)"P-H";
 	CHECK_EQ(store_unit_put(fx.s, &g1, &changed), KN_OK);
