@@ -470,26 +470,36 @@ static enum kn_err build_funnel(const struct ctx *c, struct report **out, struct
 
 /* ---- entry points ---- */
 
-enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind kind,
-			 const struct report_opts *o, struct report **out, struct buf *err)
+static void ctx_close(struct ctx *c)
 {
-	struct ctx c;
+	free(c->adm);
+	free(c->quota);
+	free(c->sub);
+	free(c->slot);
+	unitree_free(&c->own);
+}
+
+/* What a report of kind needs, into c (ctx_close() it, whatever this
+ * returns): the tree, the top, the period and, for the reports that show
+ * them, the quotas and the admissions. */
+static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal,
+			    enum report_kind kind, const struct report_opts *o, struct buf *err)
+{
 	struct unit *units;
 	size_t n;
 	enum kn_err e;
 
-	*out = NULL;
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	c.cal = cal;
-	c.o = o;
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->cal = cal;
+	c->o = o;
 	/* The tree: the caller's (a server's, of every unit), or else the
 	 * report unit's subtree and the units above it, no more; the funnel
 	 * and the sources, which count in SQL, only the unit itself (at the
 	 * national root the subtree is 325 k units: 0.4 s and some 100 MB,
 	 * twice for a server's dashboard). */
 	if (o->tree) {
-		c.tree = o->tree;
+		c->tree = o->tree;
 	} else {
 		if (o->unit && (kind == REPORT_FUNNEL || kind == REPORT_SOURCES)) {
 			units = xcalloc(1, sizeof(*units));
@@ -509,46 +519,56 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 				buf_addf(err, "%s", store_errmsg(s));
 			return e;
 		}
-		unitree_build(&c.own, units, n);
-		c.tree = &c.own;
+		unitree_build(&c->own, units, n);
+		c->tree = &c->own;
 	}
 	if (o->unit) {
-		c.top = unitree_find(c.tree, o->unit);
-		if (!c.top) {
+		c->top = unitree_find(c->tree, o->unit);
+		if (!c->top) {
 			buf_addf(err, _("no unit with code %s; `ketnap unit tree` lists them"), o->unit);
-			e = KN_ENOTFOUND;
-			goto out;
+			return KN_ENOTFOUND;
 		}
-	} else if (c.tree->nroots) {
-		c.top = c.tree->roots[0];
+	} else if (c->tree->nroots) {
+		c->top = c->tree->roots[0];
 	} else {
 		buf_addf(err, "%s", _("no units yet; load them with `ketnap import units FILE`"));
-		e = KN_ENOTFOUND;
-		goto out;
+		return KN_ENOTFOUND;
 	}
-	c.scope = c.top->u.code;
-	if (!c.top->u.parent) {	/* a root (a lone top has no parent node) */
+	c->scope = c->top->u.code;
+	if (!c->top->u.parent) {	/* a root (a lone top has no parent node) */
 		long long roots;
 		if ((e = store_unit_nroots(s, &roots)) != KN_OK) {
 			buf_addf(err, "%s", store_errmsg(s));
-			goto out;
+			return e;
 		}
 		if (roots == 1)
-			c.scope = NULL;
+			c->scope = NULL;
 	}
-	c.as_of = o->as_of != KN_DATE_NONE ? o->as_of : date_today();
-	c.to = o->to < c.as_of ? o->to : c.as_of;
-	c.quota_year = date_year(o->from) == date_year(o->to) ? date_year(o->from) : 0;
+	c->as_of = o->as_of != KN_DATE_NONE ? o->as_of : date_today();
+	c->to = o->to < c->as_of ? o->to : c->as_of;
+	c->quota_year = date_year(o->from) == date_year(o->to) ? date_year(o->from) : 0;
 	/* The quotas and the admissions only for the reports that show
 	 * them: at the national root they are most of a report's time, and
 	 * the funnel, the sources and the deadlines never read them. */
 	for (int k = 0; k < CAT__COUNT; k++)
-		c.quota_top[k] = -1;
+		c->quota_top[k] = -1;
 	if (kind != REPORT_FUNNEL && kind != REPORT_SOURCES && kind != REPORT_DEADLINES) {
-		subtree_list(&c);
-		if ((e = load_quotas(&c, err)) != KN_OK || (e = load_admissions(&c, err)) != KN_OK)
-			goto out;
+		subtree_list(c);
+		if ((e = load_quotas(c, err)) != KN_OK || (e = load_admissions(c, err)) != KN_OK)
+			return e;
 	}
+	return KN_OK;
+}
+
+enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind kind,
+			 const struct report_opts *o, struct report **out, struct buf *err)
+{
+	struct ctx c;
+	enum kn_err e;
+
+	*out = NULL;
+	if ((e = ctx_open(&c, s, cal, kind, o, err)) != KN_OK)
+		goto out;
 	switch (kind) {
 	case REPORT_ACHIEVEMENT: *out = build_achievement(&c); break;
 	case REPORT_STRUCTURE: *out = build_structure(&c); break;
@@ -572,11 +592,21 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 		buf_release(&a);
 	}
 out:
-	free(c.adm);
-	free(c.quota);
-	free(c.sub);
-	free(c.slot);
-	unitree_free(&c.own);
+	ctx_close(&c);
+	return e;
+}
+
+enum kn_err report_deadline_counts(struct store *s, struct calendar *cal,
+				   const struct report_opts *o, int soon,
+				   struct deadline_counts *out, struct buf *err)
+{
+	struct ctx c;
+	enum kn_err e;
+
+	memset(out, 0, sizeof(*out));
+	if ((e = ctx_open(&c, s, cal, REPORT_DEADLINES, o, err)) == KN_OK)
+		e = report_count_deadlines(&c, soon, out, err);
+	ctx_close(&c);
 	return e;
 }
 

@@ -112,6 +112,19 @@ enum kn_err report_build(struct store *s, struct calendar *cal, enum report_kind
 			 const struct report_opts *o, struct report **out, struct buf *err);
 void report_free(struct report *r);
 
+/* The deadlines report's figures without its rows, for a dashboard: of
+ * the open deadlines it would list, how many there are, how many are
+ * overdue and how many are due within `soon` working days (0 to soon
+ * left); and its waiting and waiting_overdue. At the national root the
+ * report's rows are 240 thousand, and a dashboard shows four numbers. */
+struct deadline_counts {
+	long long open, overdue, soon;
+	long long waiting, waiting_overdue;
+};
+enum kn_err report_deadline_counts(struct store *s, struct calendar *cal,
+				   const struct report_opts *o, int soon,
+				   struct deadline_counts *out, struct buf *err);
+
 /* ---- structure categories (RULES.md §6) ---- */
 struct admission;
 struct unode;

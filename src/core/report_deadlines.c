@@ -50,6 +50,25 @@ static void dl_count_waiting(struct dl_acc *a, struct unode *un, const struct pi
 	}
 }
 
+/* One open deadline: kept as a row, or only counted. Returns the row, or
+ * NULL when counted. */
+static struct dl_row *dl_add(struct dl_acc *a, const char *code, kn_date due, int left)
+{
+	struct dl_row *r;
+	if (a->counts) {
+		a->counts->open++;
+		a->counts->overdue += left < 0;
+		a->counts->soon += left >= 0 && left <= a->soon;
+		return NULL;
+	}
+	a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
+	r = &a->rows[a->n++];
+	r->code = code;
+	r->due = due;
+	r->left = left;
+	return r;
+}
+
 static int dl_wait(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
@@ -70,14 +89,12 @@ static int dl_collect(void *arg, const struct pipeline *p)
 	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, a->c->as_of,
 				     &a->pol, a->c->cal, &dl);
 	for (size_t i = 0; i < n; i++) {
-		a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
-		struct dl_row *r = &a->rows[a->n++];
-		r->person = xstrdup(p->person_ref);
-		r->name = xstrdup(p->full_name);
-		r->unit = xstrdup(p->unit);
-		r->code = dl[i].code;
-		r->due = dl[i].due;
-		r->left = dl[i].workdays_left;
+		struct dl_row *r = dl_add(a, dl[i].code, dl[i].due, dl[i].workdays_left);
+		if (r) {
+			r->person = xstrdup(p->person_ref);
+			r->name = xstrdup(p->full_name);
+			r->unit = xstrdup(p->unit);
+		}
 	}
 	free(dl);
 	return 0;
@@ -95,14 +112,13 @@ static int dl_transit(void *arg, const struct transit *t)
 	if (!un || !unitree_within(un, a->c->top))
 		return 0;
 	due = calendar_add_workdays(a->c->cal, t->out_date, a->pol.deadline_transfer_workdays);
-	a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
-	struct dl_row *r = &a->rows[a->n++];
-	r->person = xstrdup(t->person_ref);
-	r->name = xstrdup(t->full_name);
-	r->unit = xstrdup(unit);
-	r->code = "DL-TRANSFER";
-	r->due = due;
-	r->left = calendar_count_workdays(a->c->cal, a->c->as_of, due);
+	struct dl_row *r = dl_add(a, "DL-TRANSFER", due,
+				  calendar_count_workdays(a->c->cal, a->c->as_of, due));
+	if (r) {
+		r->person = xstrdup(t->person_ref);
+		r->name = xstrdup(t->full_name);
+		r->unit = xstrdup(unit);
+	}
 	return 0;
 }
 
@@ -161,6 +177,23 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 	}
 	xqsort(a->rows, a->n, sizeof(*a->rows), dl_cmp);
 	return KN_OK;
+}
+
+enum kn_err report_count_deadlines(const struct ctx *c, int soon, struct deadline_counts *out,
+				   struct buf *err)
+{
+	struct dl_acc a;
+	enum kn_err e;
+	if ((e = dl_begin(c, &a, err)) != KN_OK)
+		return e;
+	a.counts = out;
+	a.soon = soon;
+	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, &a)) != KN_OK ||
+	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, &a)) != KN_OK)
+		buf_addf(err, "%s", store_errmsg(c->s));
+	out->waiting = a.waiting;
+	out->waiting_overdue = a.waiting_overdue;
+	return e;
 }
 
 void report_dl_release(struct dl_acc *a)

@@ -100,6 +100,9 @@ struct dl_acc {
 	size_t n;
 	long long waiting;	/* dossiers waiting for the decision (core/queue.h) */
 	long long waiting_overdue;
+	/* report_count_deadlines(): counted, no rows kept */
+	struct deadline_counts *counts;
+	int soon;
 };
 
 /* Every deadline of the candidacies open on c->as_of in the subtree, and
@@ -110,6 +113,9 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
  * candidacies that may be waiting (store_queue_dates): the summary's
  * sentence, without every open candidacy's deadlines. */
 enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct buf *err);
+/* The same deadlines counted into *out (report.h), none kept. */
+enum kn_err report_count_deadlines(const struct ctx *c, int soon, struct deadline_counts *out,
+				   struct buf *err);
 void report_dl_release(struct dl_acc *a);
 enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err);
 

@@ -272,13 +272,42 @@ req "$TA" GET "$api/dashboard?unit=CT.DN&year=2025"
 status 200 "GET dashboard"
 cp body dash.json
 "$K" report achievement --unit CT.DN --year 2025 --format json >ach.json
-python3 - <<'PY' && ok || bad "the dashboard's figures differ from the achievement report"
+"$K" report deadlines --unit CT.DN --format json >dl.json
+python3 - <<'PY' && ok || bad "the dashboard's figures differ from the achievement and deadlines reports"
 import json
 d = json.load(open("dash.json")); a = json.load(open("ach.json"))["rows"]
+# The deadlines are counted without the report's rows (report_deadline_counts).
+dl = json.load(open("dl.json"))["rows"]
+assert d["deadlines"] == {"open": len(dl),
+	"overdue": sum(r["status"] == "overdue" for r in dl),
+	"due_within_5_workdays": sum(0 <= r["workdays_left"] <= 5 for r in dl)}, (d["deadlines"], len(dl))
+assert len(dl) > 0
 assert (d["quota"], d["admitted"], d["percent"]) == (a[0]["quota"], a[0]["admitted"], a[0]["percent"])
 assert [(c["code"], c["admitted"]) for c in d["children"]] == [(r["unit"], r["admitted"]) for r in a[1:]]
 assert [f["step"] for f in d["funnel"]][0] == "source"
 assert d["deadlines"]["open"] >= d["deadlines"]["overdue"] >= 0
+PY
+# The edge of "due within 5 working days": an as_of on which a deadline
+# has exactly 5 working days left (found from the CLI's own rows), then
+# the dashboard's counts for that day against the deadlines report's.
+due=$(python3 -c 'import json; print(max(r["due_date"] for r in json.load(open("dl.json"))["rows"]))')
+edge=
+for k in $(seq 5 12); do
+	asof=$(date -d "$due - $k days" +%F)
+	"$K" report deadlines --unit CT.DN --as-of "$asof" --format json >dl5.json
+	if python3 -c 'import json,sys; sys.exit(not any(r["workdays_left"] == 5 for r in json.load(open("dl5.json"))["rows"]))'; then
+		edge=$asof
+		break
+	fi
+done
+[ -n "$edge" ] && ok || bad "no as_of found with a deadline 5 working days away (due $due)"
+req "$TA" GET "$api/dashboard?unit=CT.DN&year=2025&as_of=$edge"
+python3 - <<'PY' && ok || bad "the dashboard's deadline counts differ from the deadlines report on $edge"
+import json
+d = json.load(open("body")); dl = json.load(open("dl5.json"))["rows"]
+assert d["deadlines"] == {"open": len(dl),
+	"overdue": sum(r["status"] == "overdue" for r in dl),
+	"due_within_5_workdays": sum(0 <= r["workdays_left"] <= 5 for r in dl)}, (d["deadlines"], len(dl))
 PY
 # A recorded step shows at once (the cache follows the audit log).
 req "$TA" GET "$api/dashboard?unit=CT.BT.P01&year=2025"
