@@ -250,17 +250,33 @@ static int admission_one(void *arg, const struct admission *a)
 	return 0;
 }
 
+static int admission_unit_one(void *arg, int64_t unit_id)
+{
+	struct ctx *c = arg;
+	const struct unode *un = unitree_find_id(c->tree, unit_id);
+	long p = un ? sub_place(c, un) : -1;
+	if (p >= 0) {
+		c->adm_top[CAT_TOTAL]++;
+		c->adm[p]++;
+	}
+	return 0;
+}
+
 /* The admissions of the period in the subtree, counted for their own
- * unit (and by category for the top), then rolled up the subtree once,
- * last listed first: each unit adds its subtree's count to its parent's
- * (a pass over the units, not over the admissions). */
-static enum kn_err load_admissions(struct ctx *c, struct buf *err)
+ * unit (and by category for the top, when the report shows them), then
+ * rolled up the subtree once, last listed first: each unit adds its
+ * subtree's count to its parent's (a pass over the units, not over the
+ * admissions). */
+static enum kn_err load_admissions(struct ctx *c, int categories, struct buf *err)
 {
 	enum kn_err e;
 
 	c->adm = xcalloc(c->nsub, sizeof(*c->adm));
-	if ((e = store_admissions_each(c->s, c->scope, c->o->from, c->to, admission_one, c)) !=
-	    KN_OK) {
+	e = categories
+		? store_admissions_each(c->s, c->scope, c->o->from, c->to, admission_one, c)
+		: store_admission_units_each(c->s, c->scope, c->o->from, c->to,
+					     admission_unit_one, c);
+	if (e != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
@@ -553,8 +569,12 @@ static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal
 	for (int k = 0; k < CAT__COUNT; k++)
 		c->quota_top[k] = -1;
 	if (kind != REPORT_FUNNEL && kind != REPORT_SOURCES && kind != REPORT_DEADLINES) {
+		/* By category: the structure report, and the summary's
+		 * targets that fell short; the others count totals. */
+		int categories = kind == REPORT_STRUCTURE || kind == REPORT_SUMMARY;
 		subtree_list(c);
-		if ((e = load_quotas(c, err)) != KN_OK || (e = load_admissions(c, err)) != KN_OK)
+		if ((e = load_quotas(c, err)) != KN_OK ||
+		    (e = load_admissions(c, categories, err)) != KN_OK)
 			return e;
 	}
 	return KN_OK;

@@ -74,8 +74,8 @@ enum stmt_id {
 	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_ROWID, S_CAND_STAGE_N, S_CAND_NEW_BULK,
 	/* issue 13: reports of the whole organisation (store_reads.c) */
 	S_ADMISSIONS_ALL, S_STEP_CANDS_ALL, S_SOURCE_COUNTS_ALL, S_UNIT_NROOTS,
-	/* the reports' quotas by unit id */
-	S_QUOTA_YEAR, S_QUOTA_YEAR_ALL,
+	/* the reports' quotas by unit id, and admissions by unit only */
+	S_QUOTA_YEAR, S_QUOTA_YEAR_ALL, S_ADMISSION_UNITS, S_ADMISSION_UNITS_ALL,
 	S__COUNT
 };
 

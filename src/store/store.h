@@ -250,6 +250,11 @@ enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_
 typedef int (*store_admission_fn)(void *arg, const struct admission *a);
 enum kn_err store_admissions_each(struct store *s, const char *top, kn_date from, kn_date to,
 				  store_admission_fn fn, void *arg);
+/* Of the same admissions only their units' ids: fn(arg, unit id). Nothing
+ * of the people is read. */
+typedef int (*store_admission_unit_fn)(void *arg, int64_t unit_id);
+enum kn_err store_admission_units_each(struct store *s, const char *top, kn_date from,
+				       kn_date to, store_admission_unit_fn fn, void *arg);
 void store_admissions_free(struct admission *a, size_t n);
 
 /* How many candidacies considered by `top` or a unit below it (NULL:

@@ -182,6 +182,31 @@ enum kn_err store_admissions_each(struct store *s, const char *top, kn_date from
 	return e;
 }
 
+enum kn_err store_admission_units_each(struct store *s, const char *top, kn_date from,
+				       kn_date to, store_admission_unit_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	arg_date(&a, from);
+	arg_date(&a, to);
+	if (!top)
+		e = q_open(s, S_ADMISSION_UNITS_ALL, &a, &r);
+	else if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = q_open(s, S_ADMISSION_UNITS, &a, &r);
+	if (e == KN_OK) {
+		while (q_next(&r) > 0)
+			if (fn(arg, row_int(&r, 0)))
+				break;
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
 static int id_cmp(const void *x, const void *y)
 {
 	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;

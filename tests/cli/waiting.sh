@@ -146,6 +146,28 @@ has "$out" "No dossier is waiting for a decision." "summary HG.LM.XP (its commit
 out=$(summary --as-of 2025-08-01)
 has "$out" "5 complete dossiers are waiting for the competent committee's decision." "summary HG as of 2025-08-01"
 lacks "$out" "past the deadline" "summary HG as of 2025-08-01: none overdue"
+# Days on which a dossier waited then and has moved on since (the
+# candidacies with a later decision or ending step, read apart from the
+# open ones: store_queue_dates), the edges included:
+#   2025-05-25: the votes of W2 W5 W6 W7 are the cells' only (A1, A2 are
+#     cells of a đảng bộ): none waits.
+#   2025-05-26: their committee votes are that day: W2 (open now), W5
+#     (decided 20/6), W6 (withdrawn 1/7), W7 (decided 11/8) wait = 4.
+#   2025-06-30: W2 W3 W4 W6 W7 W8 (W5 decided 20/6; W3 W4 by their chi bộ
+#     cơ sở's vote of 2/6, W8 by its committee's of 16/6) = 6, none overdue.
+#   2025-08-08: W2 W3 W4 W7 W8 = 5; W2 and W7 were due 4/8: 2 overdue.
+#   2025-08-11: W7 decided that day: W2 W3 W4 W8 = 4, 1 overdue (W2).
+out=$(summary --as-of 2025-05-25)
+has "$out" "No dossier is waiting for a decision." "summary HG as of 2025-05-25"
+out=$(summary --as-of 2025-05-26)
+has "$out" "4 complete dossiers are waiting for the competent committee's decision." "summary HG as of 2025-05-26"
+out=$(summary --as-of 2025-06-30)
+has "$out" "6 complete dossiers are waiting for the competent committee's decision." "summary HG as of 2025-06-30"
+lacks "$out" "past the deadline" "summary HG as of 2025-06-30: none overdue"
+out=$(summary --as-of 2025-08-08)
+has "$out" "5 complete dossiers are waiting for the competent committee's decision, 2 of them past the deadline." "summary HG as of 2025-08-08"
+out=$(summary --as-of 2025-08-11)
+has "$out" "4 complete dossiers are waiting for the competent committee's decision, 1 of them past the deadline." "summary HG as of 2025-08-11"
 out=$("$K" --lang vi report summary --year 2025 2>err | tr '\n' ' ' | tr -s ' ')
 has "$out" "Có 4 hồ sơ đã hoàn chỉnh đang chờ cấp ủy có thẩm quyền ra quyết định kết nạp, trong đó 1 hồ sơ đã quá thời hạn." "summary HG in Vietnamese"
 

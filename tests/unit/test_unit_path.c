@@ -71,21 +71,29 @@ static int count_admission(void *arg, const struct admission *a)
 	return 0;
 }
 
+static int count_unit(void *arg, int64_t unit_id)
+{
+	*(long long *)arg += unit_id > 0;
+	return 0;
+}
+
 /* How many admissions of 2024 the subtree of top has (-1: failed), read
- * both ways: as an array, and one at a time as the reports read them
- * (-2 when the two disagree). */
+ * three ways: as an array, one at a time as the reports read them, and
+ * by unit only (-2 when they disagree). */
 static long long admissions_in(const char *top)
 {
 	struct admission *a;
 	size_t n;
-	long long each = 0;
+	long long each = 0, units = 0;
 	if (store_admissions(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), &a, &n) != KN_OK)
 		return -1;
 	store_admissions_free(a, n);
 	if (store_admissions_each(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), count_admission,
-				  &each) != KN_OK)
+				  &each) != KN_OK ||
+	    store_admission_units_each(fx.s, top, D(2024, 1, 1), D(2024, 12, 31), count_unit,
+				       &units) != KN_OK)
 		return -1;
-	return each == (long long)n ? (long long)n : -2;
+	return each == (long long)n && units == (long long)n ? (long long)n : -2;
 }
 
 /* The candidacies of the subtree of top with a decision step in 2024
