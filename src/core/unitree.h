@@ -28,9 +28,9 @@ struct unode {
 };
 
 struct unitree {
-	struct unode *nodes;		/* sorted by code */
+	struct unode *nodes;		/* in the order read (find them by code or id) */
 	size_t n;
-	struct unode **roots;
+	struct unode **roots;		/* sorted by code */
 	size_t nroots;
 	/* Owned storage (unitree_build): every unit's strings, and the
 	 * children lists, each a slice of kids. */
