@@ -4,11 +4,13 @@
  * and the little JavaScript are static assets (web/app.css, web/app.js)
  * served from the binary, so the strict Content-Security-Policy holds.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/unitree.h"
 #include "io/html.h"
 #include "util/date.h"
 #include "util/i18n.h"
@@ -56,6 +58,29 @@ size_t page_units_max(void)
 {
 	const char *env = getenv("KETNAP_DATALIST_MAX");
 	return env && atol(env) > 0 ? (size_t)atol(env) : PAGE_UNITS_MAX;
+}
+
+/* Units of n's subtree down to `below` levels under n, counted up to stop. */
+static size_t units_within(const struct unode *n, int below, size_t stop)
+{
+	size_t k = 1;
+	for (size_t i = 0; below > 0 && i < n->nchildren && k < stop; i++)
+		k += units_within(n->children[i], below - 1, stop - k);
+	return k;
+}
+
+int page_units_depth(const struct unode *scope)
+{
+	size_t max = page_units_max();
+	size_t have = 1;
+	for (int below = 0;; below++) {
+		size_t more = units_within(scope, below + 1, max + 1);
+		if (more == have)
+			return INT_MAX;	/* the bottom: every unit fits */
+		if (more > max)
+			return below;
+		have = more;
+	}
 }
 
 void page_date_input(struct buf *b, const char *name, const char *value, const char *extra)

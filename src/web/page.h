@@ -15,6 +15,8 @@
 #include "util/buf.h"
 #include "web/http.h"
 
+struct unode;
+
 
 /* The page head and navigation, with `title` (escaped) as the heading;
  * `nav` names the active menu item ("dashboard", "candidates",
@@ -45,12 +47,15 @@ void page_date(struct response *rs, long long kn_date_value);
 void page_date_input(struct buf *b, const char *name, const char *value, const char *extra);
 
 /* The most units a page lists for picking one (the candidates' unit
- * picker, the decisions queue's unit filter): beyond it a list stops at
- * the deepest level that fits (issue 13: a nation's 325 k units were
- * 20 MB of options). 2,000, or KETNAP_DATALIST_MAX from the server's
+ * picker, the decisions queue's unit filter, the reports' unit picker):
+ * beyond it a list stops at the deepest level that fits (issue 13: a
+ * nation's 325 k units were 20 MB of options). 2,000, or KETNAP_DATALIST_MAX from the server's
  * environment (the tests use a small tree). */
 #define PAGE_UNITS_MAX 2000
 size_t page_units_max(void);
+/* How many levels under scope such a list shows: INT_MAX when the subtree
+ * has at most page_units_max() units, else the most that stay within it. */
+int page_units_depth(const struct unode *scope);
 
 /* A URL-encoded copy of s appended to out (query parameters). */
 void url_encode(struct buf *out, const char *s);

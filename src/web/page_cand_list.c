@@ -54,31 +54,6 @@ static void walk_datalist(struct buf *b, const struct unode *n, int below)
 		walk_datalist(b, n->children[i], below - 1);
 }
 
-/* Units of n's subtree down to `below` levels under n, counted up to stop. */
-static size_t units_within(const struct unode *n, int below, size_t stop)
-{
-	size_t k = 1;
-	for (size_t i = 0; below > 0 && i < n->nchildren && k < stop; i++)
-		k += units_within(n->children[i], below - 1, stop - k);
-	return k;
-}
-
-/* How many levels under scope the datalist shows: all when the subtree
- * has at most page_units_max() units, else the most that stay within it. */
-static int datalist_depth(const struct unode *scope)
-{
-	size_t max = page_units_max();
-	size_t have = 1;
-	for (int below = 0;; below++) {
-		size_t more = units_within(scope, below + 1, max + 1);
-		if (more == have)
-			return INT_MAX;	/* the bottom: every unit fits */
-		if (more > max)
-			return below;
-		have = more;
-	}
-}
-
 struct unit_match {
 	const char *nfc, *fold;		/* the typed name, NFC and folded */
 	struct unode *hit;
@@ -399,7 +374,7 @@ static void list_filters(struct request *rq, struct response *rs, struct unode *
 		    "value=\"%s\" placeholder=\"%s\" autocomplete=\"off\" class=\"unit-pick\">"
 		    "</label>\n<datalist id=\"units-in-scope\">", _("Unit (name or code)"), nz(unit),
 		    _("e.g. Bình Thủy or CT.BT"));
-	walk_datalist(b, scope, datalist_depth(scope));
+	walk_datalist(b, scope, page_units_depth(scope));
 	html_printf(b, "</datalist>\n<label>%s <select name=\"status\">", _("Show"));
 	for (int i = 0; i < LIST__COUNT; i++)
 		html_printf(b, "<option value=\"%s\"%S>%s</option>", list_status_names[i],

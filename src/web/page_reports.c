@@ -225,9 +225,12 @@ static void option(struct buf *b, const char *value, const char *label, int sele
 		    selected ? " selected" : "", label);
 }
 
-/* The unit picker: the user's unit and every unit below it, in tree
- * order, indented by level. */
-static void unit_options(struct buf *b, const struct unode *n, int depth, const struct unode *sel)
+/* The unit picker: the user's unit and the units below it, in tree
+ * order, indented by level, down to `max` levels (page_units_depth():
+ * at a nation's root a whole subtree was 325 k options, 65 MB of page
+ * built at each request); *listed set when sel was among them. */
+static void unit_options(struct buf *b, const struct unode *n, int depth, int max,
+			 const struct unode *sel, int *listed)
 {
 	struct buf label = BUF_INIT;
 	for (int i = 0; i < depth && i < 12; i++)
@@ -235,8 +238,9 @@ static void unit_options(struct buf *b, const struct unode *n, int depth, const 
 	buf_addf(&label, "%s (%s)", n->u.name, n->u.code);
 	option(b, n->u.code, label.s, n == sel);
 	buf_release(&label);
-	for (size_t i = 0; i < n->nchildren; i++)
-		unit_options(b, n->children[i], depth + 1, sel);
+	*listed |= n == sel;
+	for (size_t i = 0; depth < max && i < n->nchildren; i++)
+		unit_options(b, n->children[i], depth + 1, max, sel, listed);
 }
 
 static void date_value(struct buf *b, const char *name, const char *label, kn_date d, int show)
@@ -259,7 +263,14 @@ static void form(struct request *rq, struct response *rs, const struct params *p
 	for (int k = 0; k < REPORT__COUNT; k++)
 		option(b, report_kind_name((enum report_kind)k), _(kind_labels[k]), k == p->kind);
 	html_printf(b, "</select></label>\n<label>%s <select name=\"unit\">", _("Unit"));
-	unit_options(b, req_scope(rq), 0, p->unit);
+	int listed = 0;
+	unit_options(b, req_scope(rq), 0, page_units_depth(req_scope(rq)), p->unit, &listed);
+	if (!listed && p->unit) {	/* deeper than the list goes: the unit shown */
+		struct buf label = BUF_INIT;
+		buf_addf(&label, "%s (%s)", p->unit->u.name, p->unit->u.code);
+		option(b, p->unit->u.code, label.s, 1);
+		buf_release(&label);
+	}
 	snprintf(y, sizeof(y), "%d", p->year ? p->year : date_year(date_today()));
 	html_printf(b, "</select></label>\n<label>%s <input type=\"number\" name=\"year\" min=\"1900\" "
 		    "max=\"2100\" value=\"%s\"></label>\n", _("Year"), y);

@@ -13,7 +13,8 @@
 #    subtree, and beyond KETNAP_DATALIST_MAX units (2,000 by default, here
 #    made small) only the levels that fit, while a unit left out is still
 #    found by its code; the decisions queue's unit filter too (the units
-#    its dossiers are in and above them), the unit filtered on kept.
+#    its dossiers are in and above them), the unit filtered on kept; and
+#    the reports page's unit picker, the unit asked for kept.
 # The small demo's tree: CT; CT.DN and CT.BT; 8 grassroots units; 18 cells
 # (29 units). CT.BT: 4 grassroots units and 9 cells (14 units).
 set -u
@@ -146,7 +147,19 @@ has page CT.DN.VT.C01
 get "$TB" /candidates >/dev/null
 same "CT.BT's picker under a limit of 10" "$(options | sorted)" \
 	"CT.BT CT.BT.P01 CT.BT.P02 CT.BT.P03 CT.BT.THPT"
+# The reports page's unit picker (a <select>) under the same limit: the
+# first two levels, and a deeper unit asked for is added, selected.
+same "GET /reports" "$(get "$TA" /reports)" 200
+same "the reports' picker under a limit of 10" "$(qoptions)" "CT CT.BT CT.DN"
+same "GET /reports of a cell" "$(get "$TA" "/reports?kind=achievement&unit=CT.DN.VT.C01&year=2025")" 200
+same "the reports' picker keeps the cell asked for" "$(qoptions)" "CT CT.BT CT.DN CT.DN.VT.C01"
+has page '<option value="CT.DN.VT.C01" selected>'
 kn_web_stop
 unset KETNAP_DATALIST_MAX
+kn_web_start "$KETNAP_DB" --access-log off || exit 1
+get "$TA" /reports >/dev/null
+same "the reports' picker: every unit by default (29), in tree order" "$(qoptions | wc -w)" 29
+same "the reports' picker starts in tree order" "$(qoptions | cut -d' ' -f1-4)" "CT CT.BT CT.BT.P01 CT.BT.P01.C01"
+kn_web_stop
 
 check_done
