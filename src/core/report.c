@@ -307,7 +307,11 @@ struct report *report_new(enum report_kind kind, const struct rcol *cols, size_t
 /* Append an empty row; returns its index. */
 size_t report_add_row(struct report *r)
 {
-	r->rows = xreallocarray(r->rows, (r->nrows + 1) * r->ncols, sizeof(*r->rows));
+	if (r->nrows == r->rowcap) {	/* doubling: a nation's 240 k rows */
+		r->rowcap = r->rowcap ? 2 * r->rowcap : 16;
+		r->rows = xreallocarray(r->rows, r->rowcap * (r->ncols ? r->ncols : 1),
+					sizeof(*r->rows));
+	}
 	memset(&r->rows[r->nrows * r->ncols], 0, r->ncols * sizeof(*r->rows));
 	for (size_t i = 0; i < r->ncols; i++)
 		r->rows[r->nrows * r->ncols + i].date = KN_DATE_NONE;
@@ -327,6 +331,41 @@ void report_set_text(struct report *r, size_t row, size_t col, const char *s)
 void report_set_label(struct report *r, size_t row, size_t col, const char *label)
 {
 	report_cell(r, row, col)->label = xstrdup(label);
+}
+
+void report_take_text(struct report *r, size_t row, size_t col, char *s)
+{
+	struct rcell *x = report_cell(r, row, col);
+	x->text = s;
+	x->null = s == NULL;
+}
+
+/* s's copy in r's pool, made on first use. A pool holds a few texts. */
+static char *pool_get(struct report *r, const char *s)
+{
+	for (size_t i = 0; i < r->npool; i++)
+		if (strcmp(r->pool[i], s) == 0)
+			return r->pool[i];
+	r->pool = xreallocarray(r->pool, r->npool + 1, sizeof(*r->pool));
+	return r->pool[r->npool++] = xstrdup(s);
+}
+
+void report_set_text_pooled(struct report *r, size_t row, size_t col, const char *s)
+{
+	struct rcell *x = report_cell(r, row, col);
+	if (!s) {
+		x->null = 1;
+		return;
+	}
+	x->text = pool_get(r, s);
+	x->pooled |= 1;
+}
+
+void report_set_label_pooled(struct report *r, size_t row, size_t col, const char *label)
+{
+	struct rcell *x = report_cell(r, row, col);
+	x->label = pool_get(r, label);
+	x->pooled |= 2;
 }
 
 void report_set_num(struct report *r, size_t row, size_t col, long long v, int null)
@@ -635,10 +674,15 @@ void report_free(struct report *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->nrows * r->ncols; i++) {
-		free(r->rows[i].text);
-		free(r->rows[i].label);
+		if (!(r->rows[i].pooled & 1))
+			free(r->rows[i].text);
+		if (!(r->rows[i].pooled & 2))
+			free(r->rows[i].label);
 	}
 	free(r->rows);
+	for (size_t i = 0; i < r->npool; i++)
+		free(r->pool[i]);
+	free(r->pool);
 	free(r->depth);
 	report_free(r->overdue);
 	free(r->title);

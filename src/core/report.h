@@ -57,6 +57,8 @@ struct rcell {
 	char *text;		/* RC_TEXT, RC_CODE (owned) */
 	char *label;		/* RC_CODE: what people read instead of the code
 				   (translated, owned), or NULL */
+	unsigned char pooled;	/* 1: text, 2: label is one of the report's
+				   pool (report_free frees it once there) */
 };
 
 struct report {
@@ -71,6 +73,7 @@ struct report {
 	const struct rcol *cols;
 	size_t nrows;
 	struct rcell *rows;	/* nrows * ncols */
+	size_t rowcap;		/* rows allocated (report_add_row) */
 	int *depth;		/* per row: tree depth (achievement), else NULL */
 	char *summary;		/* the prose paragraph (summary), else NULL */
 	char *anchor;		/* summary: the audit chain's head and count
@@ -87,6 +90,10 @@ struct report {
 				   and a total row (the printed review and its
 				   workbook show this instead of every open
 				   deadline); owned; else NULL */
+	char **pool;		/* the texts that many cells share (a
+				   deadline's code and its words, a status):
+				   one copy each, not one a row */
+	size_t npool;
 };
 
 struct report_opts {

@@ -61,7 +61,10 @@ static struct dl_row *dl_add(struct dl_acc *a, const char *code, kn_date due, in
 		a->counts->soon += left >= 0 && left <= a->soon;
 		return NULL;
 	}
-	a->rows = xreallocarray(a->rows, a->n + 1, sizeof(*a->rows));
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->rows = xreallocarray(a->rows, a->cap, sizeof(*a->rows));
+	}
 	r = &a->rows[a->n++];
 	r->code = code;
 	r->due = due;
@@ -292,24 +295,29 @@ enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, str
 	date_format_user(c->as_of, d);
 	buf_addf(&t, _("Open deadlines — %s, as of %s"), c->top->u.name, d);
 	r->title = buf_detach(&t);
+	/* A nation's root has 240 thousand rows: the overdue table is
+	 * counted first, then each row's strings move into the report (the
+	 * unit's too: the table needs them no more), and the few codes and
+	 * words every row repeats come from the report's pool. */
+	r->overdue = build_overdue(c, &a);
 	for (size_t i = 0; i < a.n; i++) {
 		size_t row = report_add_row(r);
-		report_set_text(r, row, 0, a.rows[i].person);
-		report_set_text(r, row, 1, a.rows[i].name);
-		report_set_text(r, row, 2, a.rows[i].unit);
-		report_set_text(r, row, 3, a.rows[i].code);
+		report_take_text(r, row, 0, a.rows[i].person);
+		report_take_text(r, row, 1, a.rows[i].name);
+		report_take_text(r, row, 2, a.rows[i].unit);
+		a.rows[i].person = a.rows[i].name = a.rows[i].unit = NULL;
+		report_set_text_pooled(r, row, 3, a.rows[i].code);
 		buf_reset(&t);
 		deadline_label(a.rows[i].code, &t);
-		report_set_label(r, row, 3, t.s);
+		report_set_label_pooled(r, row, 3, t.s);
 		report_set_date(r, row, 4, a.rows[i].due);
 		report_set_num(r, row, 5, a.rows[i].left, 0);
-		report_set_text(r, row, 6, a.rows[i].left < 0 ? "overdue" : "due");
-		report_set_label(r, row, 6, a.rows[i].left < 0 ? _("overdue") : _("due"));
+		report_set_text_pooled(r, row, 6, a.rows[i].left < 0 ? "overdue" : "due");
+		report_set_label_pooled(r, row, 6, a.rows[i].left < 0 ? _("overdue") : _("due"));
 	}
 	buf_release(&t);
 	r->waiting = a.waiting;
 	r->waiting_overdue = a.waiting_overdue;
-	r->overdue = build_overdue(c, &a);
 	report_dl_release(&a);
 	*out = r;
 	return KN_OK;

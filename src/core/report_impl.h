@@ -76,6 +76,13 @@ size_t report_add_row(struct report *r);
  * (null: none), a date. */
 void report_set_text(struct report *r, size_t row, size_t col, const char *s);
 void report_set_label(struct report *r, size_t row, size_t col, const char *label);
+/* The same with a text the caller gives up (NULL for none: a null cell),
+ * and with a text or label of the report's pool: one copy of each
+ * distinct text for every cell that shows it (a few codes and words over
+ * a nation's 240 thousand deadline rows). */
+void report_take_text(struct report *r, size_t row, size_t col, char *s);
+void report_set_text_pooled(struct report *r, size_t row, size_t col, const char *s);
+void report_set_label_pooled(struct report *r, size_t row, size_t col, const char *label);
 void report_set_num(struct report *r, size_t row, size_t col, long long v, int null);
 void report_set_date(struct report *r, size_t row, size_t col, kn_date d);
 /* The period as words: "in 2011" (a calendar year) or "from D to D", the
@@ -97,7 +104,7 @@ struct dl_acc {
 	const struct ctx *c;
 	struct policy pol;
 	struct dl_row *rows;
-	size_t n;
+	size_t n, cap;
 	long long waiting;	/* dossiers waiting for the decision (core/queue.h) */
 	long long waiting_overdue;
 	/* report_count_deadlines(): counted, no rows kept */

@@ -35,11 +35,11 @@ static const struct rcol fun_cols[] = {
 	{ "conversion", "% bước trước", RC_PERCENT, 1 },
 };
 
-#define NULLC { 1, 0, 0, NULL, NULL }
-#define TXT(s) { 0, 0, 0, (char *)(s), NULL }
-#define NUM(n) { 0, (n), 0, NULL, NULL }
+#define NULLC { 1, 0, 0, NULL, NULL, 0 }
+#define TXT(s) { 0, 0, 0, (char *)(s), NULL, 0 }
+#define NUM(n) { 0, (n), 0, NULL, NULL, 0 }
 /* A code with the words people read instead (report.c sets them). */
-#define LAB(s, l) { 0, 0, 0, (char *)(s), (char *)(l) }
+#define LAB(s, l) { 0, 0, 0, (char *)(s), (char *)(l), 0 }
 
 static struct rcell ach_cells[] = {
 	TXT("CT"), TXT("Thành ủy Cần Thơ"), NUM(0), NUM(2100), NUM(2669), NUM(1271), NUM(1),
