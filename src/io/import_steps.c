@@ -675,7 +675,7 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 	 * step writes ahead in pipeline mode and holds a candidacy's stage
 	 * moves back itself, where the deferred path's inserts would each
 	 * wait for their RETURNING id (a round trip per step). */
-	l.defer = strcmp(store_backend(im->s), "SQLite") == 0;
+	l.defer = 1;
 	have_ledger = 1;
 	/* A big load's settings, and for a (nearly) empty steps table its
 	 * date indexes built once at the end (store_bulk_begin()). */

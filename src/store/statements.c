@@ -837,4 +837,13 @@ const struct stmt store_stmts[S__COUNT] = {
 		"$16, $17, $18, $19, $20, $21, $22)", 0, "tttttttttttiitttt" "t" "ttti", "", 0 },
 	[S_QUOTA_ADD] = { "quota_add", "INSERT INTO quotas (unit_id, year, category, target) "
 		"VALUES (" BY_CODE(1) ", $2, $3, $4)", 0, "titi", "", 0 },
+	/* A unit the units importer knows is new, its parent already written
+	 * (store_unit_add): S_UNIT_INSERT's text, then S_UNIT_SET_PATH's
+	 * without RETURNING, both sent ahead by PostgreSQL. */
+	[S_UNIT_ADD] = { "unit_add", "INSERT INTO units (code, parent_id, name, kind, "
+		"may_admit, sector, special_area) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6, $7)",
+		0, "tttti" "ti", "", 0 },
+	[S_UNIT_ADD_PATH] = { "unit_add_path", "UPDATE units SET path = COALESCE((SELECT p.path "
+		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1", 0,
+		"t", "", 0 },
 };

@@ -75,7 +75,7 @@ enum stmt_id {
 	/* issue 13: reports of the whole organisation (store_reads.c) */
 	S_ADMISSIONS_ALL, S_STEP_CANDS_ALL, S_SOURCE_COUNTS_ALL, S_UNIT_NROOTS,
 	/* issue 13, PostgreSQL imports (i18-pgimp): rows an importer knows are new */
-	S_PERSON_ADD, S_QUOTA_ADD,
+	S_PERSON_ADD, S_QUOTA_ADD, S_UNIT_ADD, S_UNIT_ADD_PATH,
 	S__COUNT
 };
 

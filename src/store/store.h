@@ -76,6 +76,11 @@ enum kn_err store_unit_nroots(struct store *s, long long *n);
  * parent changes, its descendants') is written with it; a parent within
  * the unit's own subtree is refused (KN_EINVAL). */
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
+/* issue 13: store_unit_put() of a unit the caller knows is not stored
+ * and whose parent it wrote first or knows is stored (the units
+ * importer, which read every unit in its own open transaction and
+ * checked each parent), without reading first, as store_person_add(). */
+enum kn_err store_unit_add(struct store *s, const struct unit *u);
 /* Write every unit's path in the tree again from the parent links (one
  * statement; *changed, may be NULL, gets how many paths it changed): for
  * a bulk writer of units that does not go through store_unit_put. */

@@ -716,12 +716,31 @@ static const struct {
 	enum stmt_id id;
 	long long changes;
 	int pool;		/* an insert given its id from pool[…], or -1 */
+	int always;		/* sent ahead in any transaction, not only a bulk load */
 } ahead_stmts[] = {
-	{ S_STEP_INSERT, 1, 0 },
-	{ S_CAND_NEW, 1, 1 },
-	{ S_CAND_STAGE, 1, -1 },	/* store_step_add checks "1" at once: see above */
-	{ S_STEP_SET_UNIT, 1, -1 },
+	{ S_STEP_INSERT, 1, 0, 0 },
+	{ S_CAND_NEW, 1, 1, 0 },
+	{ S_CAND_STAGE, 1, -1, 0 },	/* store_step_add checks "1" at once: see above */
+	{ S_STEP_SET_UNIT, 1, -1, 0 },
+	/* The ledger's deferred path (struct ledger's defer): a step appended
+	 * with its number, and a candidacy's stage once for its steps. */
+	{ S_STEP_APPEND_RET, 1, 0, 0 },
+	{ S_CAND_STAGE_N, 1, -1, 0 },
+	/* issue 13, the units import: a unit known to be new and its path
+	 * (store_unit_add), in any transaction. The importer reads nothing
+	 * between two of them, so that a file's units go in one stream, read
+	 * back every AHEAD_MAX statements; what can fail is a fault of the
+	 * program (the importer read every stored unit in the same
+	 * transaction and checked each parent and cycle), reported with the
+	 * unit's code by whatever runs next. */
+	{ S_UNIT_ADD, 1, -1, 1 },
+	{ S_UNIT_ADD_PATH, 1, -1, 1 },
 };
+
+/* Writes sent ahead before their results are read (one round trip): a
+ * bound on the client's memory for them, and on how far past a failed
+ * row the stream goes before the failure is seen. */
+#define AHEAD_MAX 8192
 
 /* The tables of the id pools (struct pg's pool[]), locked by a bulk load. */
 static const char *const pool_table[2] = { "steps", "candidacies" };
@@ -731,6 +750,7 @@ static const char *const pool_table[2] = { "steps", "candidacies" };
 struct ahead {
 	const char *name;
 	long long changes;
+	char key[64];		/* an "always" write's first parameter (its key), or "" */
 };
 
 #define IDS_BLOCK 1024
@@ -743,6 +763,7 @@ static void ahead_push(struct pg *s, const char *name, long long changes)
 	}
 	s->ahead[s->nahead].name = name;
 	s->ahead[s->nahead].changes = changes;
+	s->ahead[s->nahead].key[0] = 0;
 	s->nahead++;
 }
 
@@ -763,10 +784,15 @@ static enum kn_err ahead_fail(struct pg *s, enum kn_err e, const struct ahead *a
 		snprintf(msg, sizeof(msg), "%.100s: wrote %s rows instead of %lld", a->name,
 			 r ? PQcmdTuples((PGresult *)r) : "no", a->changes);
 	}
-	snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-		 "a write sent ahead by the bulk load (for this row or an earlier one) failed on "
-		 "the server, a fault of the program rather than of the file; nothing was kept: %.300s",
-		 msg);
+	if (a->key[0])
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			 "the write of %.63s, sent ahead, failed on the server, a fault of the "
+			 "program rather than of the file; nothing was kept: %.300s", a->key, msg);
+	else
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			 "a write sent ahead by the bulk load (for this row or an earlier one) "
+			 "failed on the server, a fault of the program rather than of the file; "
+			 "nothing was kept: %.300s", msg);
 	s->base.txerr = 1;
 	return e;
 }
@@ -958,7 +984,7 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 {
 	const struct stmt *t = &store_stmts[id];
 	long long changes = -1;
-	int k = -1;
+	int k = -1, always = 0;
 	const char *vv[STORE_MAX_ARGS + 1];
 	struct idpool *pl = NULL;
 	char put[64];
@@ -969,9 +995,12 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 		if (ahead_stmts[i].id == id) {
 			changes = ahead_stmts[i].changes;
 			k = ahead_stmts[i].pool;
+			always = ahead_stmts[i].always;
 		}
-	if (changes < 0 || !s->bulk || s->base.depth == 0 || s->base.txerr)
+	if (changes < 0 || !(s->bulk || always) || s->base.depth == 0 || s->base.txerr)
 		return KN_OK;
+	if (always && s->pipe && s->nahead >= AHEAD_MAX && (e = pipe_end(s, NULL)) != KN_OK)
+		return e;
 	snprintf(put, sizeof(put), "%.50s_put", t->name);
 	if (k >= 0) {
 		pl = &s->pool[k];
@@ -1055,6 +1084,8 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 		if (!PQsendQueryPrepared(s->conn, t->name, n, vv, NULL, NULL, 0))
 			return fail_res(s, t->name, NULL);
 		ahead_push(s, t->name, changes);
+		if (always && n > 0 && v[0])
+			snprintf(s->ahead[s->nahead - 1].key, sizeof(s->ahead[0].key), "%s", v[0]);
 		r->nrows = 0;
 		r->live = 1;
 	}
@@ -1527,12 +1558,11 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 		return e;
 	if (s->cp.on && (e = copy_end(s)) != KN_OK)
 		return e;
-	/* A bulk load's write sent ahead; or a read that ends the pipeline
-	 * in the same round trip as the writes before it. */
-	if (s->bulk) {
-		if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
-			return e;
-	}
+	/* A bulk load's write (or an "always" one) sent ahead; or a read
+	 * that ends the pipeline in the same round trip as the writes before
+	 * it. */
+	if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
+		return e;
 	if (s->pipe && (e = held_flush(s)) != KN_OK)
 		return e;
 	if (s->pipe && !(t->flags & (ST_STREAM | ST_REPLAN)) && s->tprep[id] &&

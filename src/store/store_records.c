@@ -289,6 +289,30 @@ enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 	return store_commit(s);
 }
 
+enum kn_err store_unit_add(struct store *s, const struct unit *u)
+{
+	struct sargs a = SARGS_INIT, b = SARGS_INIT;
+	enum kn_err e;
+
+	arg_text(&a, u->code);
+	arg_text(&a, u->parent);
+	arg_text(&a, u->name);
+	arg_text(&a, unit_kind_name(u->kind));
+	arg_int(&a, !!u->may_admit);
+	arg_text(&a, u->sector);
+	arg_int(&a, !!u->special_area);
+	arg_text(&b, u->code);
+	/* The row and its path, together. */
+	if ((e = store_begin(s)) != KN_OK)
+		return e;
+	if ((e = q_exec(s, S_UNIT_ADD, &a, NULL)) != KN_OK ||
+	    (e = q_exec(s, S_UNIT_ADD_PATH, &b, NULL)) != KN_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
+}
+
 /* ---- people ---- */
 
 static enum kn_err person_one(struct store *s, enum stmt_id id, const struct sargs *a,
