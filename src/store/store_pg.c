@@ -56,6 +56,7 @@ struct pg {
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
 	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
+	unsigned char putprep[S__COUNT];	/* each one's insert with the id (put_text) */
 	/* A bulk load (store_bulk_begin; see "bulk loads" below). */
 	int bulk;
 	int pipe;		/* in libpq's pipeline mode, writes sent ahead */
@@ -67,7 +68,6 @@ struct pg {
 		size_t n, at;
 		int64_t first;	/* the first id drawn by this load (0: none) */
 		int64_t last;	/* the last id used by this load (0: none) */
-		unsigned char prep;	/* its insert with the id, prepared */
 	} pool[2];
 	struct {		/* a candidacy's stage moves, held back */
 		int on;
@@ -187,7 +187,7 @@ static enum kn_err ensure_conn(struct pg *s)
 	PQreset(s->conn);
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->tprep, 0, sizeof(s->tprep));
-	s->pool[0].prep = s->pool[1].prep = 0;
+	memset(s->putprep, 0, sizeof(s->putprep));
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
@@ -1006,7 +1006,7 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 		pl = &s->pool[k];
 		if (!pl->seq || n >= STORE_MAX_ARGS)
 			return KN_OK;
-		if (!pl->prep) {
+		if (!s->putprep[id]) {
 			int np;
 			Oid types[STORE_MAX_ARGS + 1];
 			char *text = put_text(id, pool_table[k], &np);
@@ -1028,7 +1028,7 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 				return e;
 			}
 			PQclear(p);
-			pl->prep = 1;
+			s->putprep[id] = 1;
 		}
 		if (pl->at == pl->n && (e = ids_draw(s, k)) != KN_OK)
 			return e;
