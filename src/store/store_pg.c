@@ -555,7 +555,9 @@ static enum kn_err pg_tx_commit(struct store *base)
 	/* New rows copied, moved to their tables; a bulk load's writes
 	 * sent ahead, read; its dropped indexes built again, before anything
 	 * commits. */
-	if (s->cp.on && copy_end(s) != KN_OK)
+	if (s->cp.on && s->base.txerr)
+		copy_abort(s);
+	else if (s->cp.on && copy_end(s) != KN_OK)
 		s->base.txerr = 1;
 	if (!s->base.txerr && copy_rebuild(s) != KN_OK)
 		s->base.txerr = 1;
