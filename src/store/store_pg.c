@@ -55,6 +55,7 @@ struct pg {
 	unsigned char raw_prepared[MAX_TABLES][2];	/* [table][0 get, 1 put] */
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
+	unsigned wrote;		/* bit i: analyze_tables[i] written since the last ANALYZE */
 	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
 	unsigned char putprep[S__COUNT];	/* each one's insert with the id (put_text) */
 	/* A bulk load (store_bulk_begin; see "bulk loads" below). */
@@ -259,14 +260,44 @@ static enum kn_err prepare(struct pg *s, unsigned char *flag, const char *name,
  * were written since the last time, the store runs ANALYZE itself after
  * the commit (or after the write, outside a transaction). Not inside a
  * transaction: there it would hold its lock until the commit and make
- * another writer's ANALYZE wait. */
+ * another writer's ANALYZE wait. Only the tables written since are
+ * analyzed (issue 13: a quotas import after a province's people spent a
+ * third of its time analyzing people and steps again). */
+static const char *const analyze_tables[] = { "units", "people", "candidacies", "steps" };
+#define ANALYZE_ALL ((1u << (sizeof(analyze_tables) / sizeof(analyze_tables[0]))) - 1)
+
+/* The tables of analyze_tables that statement text sql may write: none
+ * for a SELECT, the table of a plain INSERT, UPDATE or DELETE, all of
+ * them for anything else. */
+static unsigned sql_tables(const char *sql)
+{
+	static const char *const verbs[] = { "INSERT INTO ", "UPDATE ", "DELETE FROM " };
+	if (strncmp(sql, "SELECT ", 7) == 0)
+		return 0;
+	for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
+		size_t nv = strlen(verbs[v]);
+		if (strncmp(sql, verbs[v], nv) != 0)
+			continue;
+		for (size_t i = 0; i < sizeof(analyze_tables) / sizeof(analyze_tables[0]); i++) {
+			size_t n = strlen(analyze_tables[i]);
+			if (strncmp(sql + nv, analyze_tables[i], n) == 0 &&
+			    (sql[nv + n] == ' ' || sql[nv + n] == '(' || sql[nv + n] == 0))
+				return 1u << i;
+		}
+		return 0;	/* another table */
+	}
+	return ANALYZE_ALL;
+}
+
 static void analyze_if_due(struct pg *s)
 {
-	static const char *const tables[] = { "units", "people", "candidacies", "steps" };
+	const char *const *tables = analyze_tables;
 	if (s->base.depth > 0 || s->written < s->next_analyze)
 		return;
 	s->next_analyze = s->written + 1000;
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+	for (size_t i = 0; i < sizeof(analyze_tables) / sizeof(analyze_tables[0]); i++) {
+		if (!(s->wrote & (1u << i)))
+			continue;
 		/* Never an empty table: "0 rows" is believed, and the plans made
 		 * from it stay bad while the next import fills the table. */
 		struct buf q = BUF_INIT;
@@ -281,6 +312,7 @@ static void analyze_if_due(struct pg *s)
 		PQclear(r);
 		buf_release(&q);
 	}
+	s->wrote = 0;
 }
 
 static void count_written(struct pg *s, const PGresult *r)
@@ -301,6 +333,7 @@ static PGresult *run_named(struct pg *s, unsigned char *flag, const char *name,
 			   enum kn_err *e)
 {
 	PGresult *r;
+	s->wrote |= sql_tables(text);
 	for (int attempt = 0;; attempt++) {
 		if ((*e = ensure_conn(s)) != KN_OK)
 			return NULL;
@@ -1546,6 +1579,7 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 	enum kn_err e;
 	int sent = 0;
 
+	s->wrote |= sql_tables(t->sql_pg ? t->sql_pg : t->sql);
 	for (int i = 0; i < a->n; i++) {
 		types[i] = t->params[i] == 'i' ? PG_INT8 : PG_TEXT;	/* for ST_REPLAN */
 		if (a->v[i].kind == 'i') {
