@@ -432,7 +432,12 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 
 		buf_reset(&fold);
 		text_fold(p->full_name, &fold);
-		if ((e = store_person_put(im->s, p, fold.s, &changed)) != KN_OK) {
+		/* A person not read at the start is new (issue 13: no read
+		 * before the insert, which PostgreSQL then sends ahead). */
+		changed = 2;
+		e = was ? store_person_put(im->s, p, fold.s, &changed)
+			: store_person_add(im->s, p, fold.s);
+		if (e != KN_OK) {
 			buf_addf(err, "%s:%zu: %s\n", im->file, pc.lines[i], store_errmsg(im->s));
 			goto out;
 		}

@@ -128,7 +128,11 @@ enum kn_err import_quotas(struct imp *im, const char *data, size_t len, struct b
 		struct buf before = BUF_INIT, after = BUF_INIT, key = BUF_INIT;
 		int changed;
 
-		if ((e = store_quota_put(im->s, q, &changed)) != KN_OK) {
+		/* A quota not read at the start is new (issue 13: as in
+		 * import_people()). */
+		changed = 2;
+		e = was ? store_quota_put(im->s, q, &changed) : store_quota_add(im->s, q);
+		if (e != KN_OK) {
 			buf_addf(err, "%s:%zu: %s\n", im->file, qc.lines[i], store_errmsg(im->s));
 			goto out;
 		}

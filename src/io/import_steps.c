@@ -670,12 +670,11 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 	l.no_memo = env && *env && strcmp(env, "0") != 0;
 	/* The whole import is one transaction (import_csv()), and
 	 * steps_person() flushes each person's candidacy before it reads
-	 * anything: a candidacy's stage is written once for its steps. On
-	 * SQLite only: PostgreSQL's bulk load (store_pg.c) sends the usual
-	 * step writes ahead in pipeline mode and holds a candidacy's stage
-	 * moves back itself, where the deferred path's inserts would each
-	 * wait for their RETURNING id (a round trip per step). */
-	l.defer = strcmp(store_backend(im->s), "SQLite") == 0;
+	 * anything: a candidacy's stage is written once for its steps. Both
+	 * backends: PostgreSQL's bulk load (store_pg.c) sends the appended
+	 * steps (their ids drawn in blocks) and the stage writes ahead in
+	 * pipeline mode, and the candidacy's version is then never read. */
+	l.defer = 1;
 	have_ledger = 1;
 	/* A big load's settings, and for a (nearly) empty steps table its
 	 * date indexes built once at the end (store_bulk_begin()). */

@@ -237,7 +237,11 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 		struct buf before = BUF_INIT, after = BUF_INIT;
 		int changed;
 
-		if ((e = store_unit_put(im->s, u, &changed)) != KN_OK) {
+		/* A unit not read at the start is new (issue 13: no read before
+		 * the insert, which PostgreSQL then sends ahead). */
+		changed = 2;
+		e = was ? store_unit_put(im->s, u, &changed) : store_unit_add(im->s, u);
+		if (e != KN_OK) {
 			buf_addf(err, "%s:%zu: %s\n", im->file, by[i]->line, store_errmsg(im->s));
 			goto out;
 		}

@@ -853,4 +853,29 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_ADMISSION_UNITS_ALL] = { "admission_units_all", "SELECT COALESCE(s.unit_id, c.unit_id) "
 		"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id "
 		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2", 0, "tt", "i", 0 },
+
+	/* ---- issue 13, PostgreSQL imports (i18-pgimp) ----
+	 * A row the importer knows is new, since it read every stored row
+	 * of the kind in its own transaction (store_person_add,
+	 * store_quota_add): no read before the write, so that PostgreSQL can
+	 * send the inserts ahead in one pipeline (store_pg.c, "writes sent
+	 * ahead"). The texts are S_PERSON_INSERT's and S_QUOTA_PUT's without
+	 * the upsert: a row that is there after all is a unique violation. */
+	[S_PERSON_ADD] = { "person_add", "INSERT INTO people (ref, full_name, search_name, "
+		"sex, birth_date, unit_id, ethnicity, religion, education, qualification, occupation, "
+		"youth_union, trade_union, member_since, official_since, phone, note, name_key, "
+		"left_on, left_reason, record_cleared_on, readmitted) "
+		"VALUES ($1, $2, $3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+		"$16, $17, $18, $19, $20, $21, $22)", 0, "tttttttttttiitttt" "t" "ttti", "", 0 },
+	[S_QUOTA_ADD] = { "quota_add", "INSERT INTO quotas (unit_id, year, category, target) "
+		"VALUES (" BY_CODE(1) ", $2, $3, $4)", 0, "titi", "", 0 },
+	/* A unit the units importer knows is new, its parent already written
+	 * (store_unit_add): S_UNIT_INSERT's text, then S_UNIT_SET_PATH's
+	 * without RETURNING, both sent ahead by PostgreSQL. */
+	[S_UNIT_ADD] = { "unit_add", "INSERT INTO units (code, parent_id, name, kind, "
+		"may_admit, sector, special_area) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6, $7)",
+		0, "tttti" "ti", "", 0 },
+	[S_UNIT_ADD_PATH] = { "unit_add_path", "UPDATE units SET path = COALESCE((SELECT p.path "
+		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1", 0,
+		"t", "", 0 },
 };

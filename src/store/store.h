@@ -76,6 +76,11 @@ enum kn_err store_unit_nroots(struct store *s, long long *n);
  * parent changes, its descendants') is written with it; a parent within
  * the unit's own subtree is refused (KN_EINVAL). */
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
+/* issue 13: store_unit_put() of a unit the caller knows is not stored
+ * and whose parent it wrote first or knows is stored (the units
+ * importer, which read every unit in its own open transaction and
+ * checked each parent), without reading first, as store_person_add(). */
+enum kn_err store_unit_add(struct store *s, const struct unit *u);
 /* Write every unit's path in the tree again from the parent links (one
  * statement; *changed, may be NULL, gets how many paths it changed): for
  * a bulk writer of units that does not go through store_unit_put. */
@@ -89,6 +94,14 @@ enum kn_err store_person_get_id(struct store *s, int64_t id, struct person *out)
  * person's name-order key (people.name_key) is written with it. */
 enum kn_err store_person_put(struct store *s, const struct person *p,
 			     const char *search_name, int *changed);
+/* issue 13: store_person_put() of a person the caller knows is not
+ * stored (it read every person in its own open transaction: the people
+ * importer), without reading first. PostgreSQL may send the insert ahead
+ * (store_pg.c): a failure of it, which would be a fault of the program
+ * (a ref stored after all), is then reported by a later call or the
+ * commit, naming the ref, and the transaction rolls back. */
+enum kn_err store_person_add(struct store *s, const struct person *p,
+			     const char *search_name);
 /* People whose folded name contains `folded` (already folded by the
  * caller). Unordered: the caller sorts in Vietnamese order. */
 enum kn_err store_person_find(struct store *s, const char *folded,
@@ -168,6 +181,9 @@ struct quota {
 	long long target;
 };
 enum kn_err store_quota_put(struct store *s, const struct quota *q, int *changed);
+/* issue 13: store_quota_put() of a quota the caller knows is not stored
+ * (the quotas importer), as store_person_add() is store_person_put(). */
+enum kn_err store_quota_add(struct store *s, const struct quota *q);
 /* Ordered by unit code, year, category. */
 enum kn_err store_quota_all(struct store *s, struct quota **out, size_t *n);
 /* The quotas of `year` of the units of the subtree of `top`, in no set

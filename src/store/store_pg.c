@@ -55,7 +55,9 @@ struct pg {
 	unsigned char raw_prepared[MAX_TABLES][2];	/* [table][0 get, 1 put] */
 	long long written;	/* rows inserted, updated or deleted on this connection */
 	long long next_analyze;	/* ANALYZE once `written` reaches this */
+	unsigned wrote;		/* bit i: analyze_tables[i] written since the last ANALYZE */
 	unsigned char tprep[S__COUNT];	/* the statement table's, prepared */
+	unsigned char putprep[S__COUNT];	/* each one's insert with the id (put_text) */
 	/* A bulk load (store_bulk_begin; see "bulk loads" below). */
 	int bulk;
 	int pipe;		/* in libpq's pipeline mode, writes sent ahead */
@@ -67,7 +69,6 @@ struct pg {
 		size_t n, at;
 		int64_t first;	/* the first id drawn by this load (0: none) */
 		int64_t last;	/* the last id used by this load (0: none) */
-		unsigned char prep;	/* its insert with the id, prepared */
 	} pool[2];
 	struct {		/* a candidacy's stage moves, held back */
 		int on;
@@ -77,6 +78,17 @@ struct pg {
 	char **idx;		/* dropped indexes: name, definition, … */
 	size_t nidx;
 	char idtext[24];	/* a pipelined insert's id, as its one-row result */
+	/* New rows by COPY (see there). */
+	struct {
+		int on;		/* a COPY into copy_kinds[kind]'s table in progress */
+		int kind;
+		unsigned made;	/* bit k: copy_kinds[k]'s table made in this transaction */
+		struct buf data;	/* rows not yet handed to libpq */
+		long long n;	/* rows in the COPY */
+		long long seq;	/* rows copied in this transaction: their order */
+		char **idx;	/* indexes dropped till the commit: name, definition, … */
+		size_t nidx;
+	} cp;
 };
 
 /* Parameters of one statement, as text (NULL for SQL NULL). */
@@ -146,6 +158,10 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 /* ---- connection ---- */
 
 static enum kn_err pipe_end(struct pg *s, PGresult **keep);
+static enum kn_err copy_end(struct pg *s);
+static void copy_abort(struct pg *s);
+static void copy_forget(struct pg *s);
+static enum kn_err copy_rebuild(struct pg *s);
 static enum kn_err held_flush(struct pg *s);
 static enum kn_err pg_bulk_end(struct store *base);
 static void bulk_forget(struct pg *s);
@@ -157,6 +173,8 @@ static enum kn_err ensure_conn(struct pg *s)
 {
 	char line[400];
 	enum kn_err e;
+	if (s->cp.on && (e = copy_end(s)) != KN_OK)
+		return e;
 	if (s->pipe && (e = pipe_end(s, NULL)) != KN_OK)
 		return e;
 	if (PQstatus(s->conn) == CONNECTION_OK)
@@ -170,7 +188,7 @@ static enum kn_err ensure_conn(struct pg *s)
 	PQreset(s->conn);
 	memset(s->raw_prepared, 0, sizeof(s->raw_prepared));
 	memset(s->tprep, 0, sizeof(s->tprep));
-	s->pool[0].prep = s->pool[1].prep = 0;
+	memset(s->putprep, 0, sizeof(s->putprep));
 	if (PQstatus(s->conn) != CONNECTION_OK) {
 		one_line(line, sizeof(line), PQerrorMessage(s->conn));
 		snprintf(s->base.errmsg, sizeof(s->base.errmsg), "cannot reconnect to %.200s: %.280s",
@@ -242,14 +260,44 @@ static enum kn_err prepare(struct pg *s, unsigned char *flag, const char *name,
  * were written since the last time, the store runs ANALYZE itself after
  * the commit (or after the write, outside a transaction). Not inside a
  * transaction: there it would hold its lock until the commit and make
- * another writer's ANALYZE wait. */
+ * another writer's ANALYZE wait. Only the tables written since are
+ * analyzed (issue 13: a quotas import after a province's people spent a
+ * third of its time analyzing people and steps again). */
+static const char *const analyze_tables[] = { "units", "people", "candidacies", "steps" };
+#define ANALYZE_ALL ((1u << (sizeof(analyze_tables) / sizeof(analyze_tables[0]))) - 1)
+
+/* The tables of analyze_tables that statement text sql may write: none
+ * for a SELECT, the table of a plain INSERT, UPDATE or DELETE, all of
+ * them for anything else. */
+static unsigned sql_tables(const char *sql)
+{
+	static const char *const verbs[] = { "INSERT INTO ", "UPDATE ", "DELETE FROM " };
+	if (strncmp(sql, "SELECT ", 7) == 0)
+		return 0;
+	for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
+		size_t nv = strlen(verbs[v]);
+		if (strncmp(sql, verbs[v], nv) != 0)
+			continue;
+		for (size_t i = 0; i < sizeof(analyze_tables) / sizeof(analyze_tables[0]); i++) {
+			size_t n = strlen(analyze_tables[i]);
+			if (strncmp(sql + nv, analyze_tables[i], n) == 0 &&
+			    (sql[nv + n] == ' ' || sql[nv + n] == '(' || sql[nv + n] == 0))
+				return 1u << i;
+		}
+		return 0;	/* another table */
+	}
+	return ANALYZE_ALL;
+}
+
 static void analyze_if_due(struct pg *s)
 {
-	static const char *const tables[] = { "units", "people", "candidacies", "steps" };
+	const char *const *tables = analyze_tables;
 	if (s->base.depth > 0 || s->written < s->next_analyze)
 		return;
 	s->next_analyze = s->written + 1000;
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+	for (size_t i = 0; i < sizeof(analyze_tables) / sizeof(analyze_tables[0]); i++) {
+		if (!(s->wrote & (1u << i)))
+			continue;
 		/* Never an empty table: "0 rows" is believed, and the plans made
 		 * from it stay bad while the next import fills the table. */
 		struct buf q = BUF_INIT;
@@ -264,6 +312,7 @@ static void analyze_if_due(struct pg *s)
 		PQclear(r);
 		buf_release(&q);
 	}
+	s->wrote = 0;
 }
 
 static void count_written(struct pg *s, const PGresult *r)
@@ -284,6 +333,7 @@ static PGresult *run_named(struct pg *s, unsigned char *flag, const char *name,
 			   enum kn_err *e)
 {
 	PGresult *r;
+	s->wrote |= sql_tables(text);
 	for (int attempt = 0;; attempt++) {
 		if ((*e = ensure_conn(s)) != KN_OK)
 			return NULL;
@@ -377,6 +427,7 @@ enum kn_err pg_open(const char *url, int create, struct store **out, struct buf 
 	store_url_redact(url, &safe);
 	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &pg_ops;
+	buf_init(&s->cp.data);
 	s->conn = PQconnectdbParams(keys, vals, 1);
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		const char *m = s->conn ? PQerrorMessage(s->conn) : "out of memory";
@@ -416,8 +467,10 @@ static void pg_close(struct store *base)
 	struct pg *s = (struct pg *)base;
 	if (!s)
 		return;
-	PQfinish(s->conn);
+	PQfinish(s->conn);	/* a COPY in progress is rolled back with the rest */
 	bulk_forget(s);
+	copy_forget(s);
+	buf_release(&s->cp.data);
 	free(s->ahead);
 	free(s->pool[0].ids);
 	free(s->pool[1].ids);
@@ -532,8 +585,16 @@ static enum kn_err pg_tx_commit(struct store *base)
 	struct pg *s = (struct pg *)base;
 	PGresult *r;
 	enum kn_err e;
-	/* A bulk load's writes sent ahead, read; its dropped indexes built
-	 * again, before anything commits. */
+	/* New rows copied, moved to their tables; a bulk load's writes
+	 * sent ahead, read; its dropped indexes built again, before anything
+	 * commits. */
+	if (s->cp.on && s->base.txerr)
+		copy_abort(s);
+	else if (s->cp.on && copy_end(s) != KN_OK)
+		s->base.txerr = 1;
+	if (!s->base.txerr && copy_rebuild(s) != KN_OK)
+		s->base.txerr = 1;
+	copy_forget(s);
 	if (s->bulk && !s->base.txerr && pg_bulk_end(base) != KN_OK)
 		s->base.txerr = 1;
 	if (s->pipe)
@@ -573,6 +634,7 @@ static void pg_tx_rollback(struct store *base)
 	/* The writes sent ahead are read (and dropped) first: libpq takes no
 	 * other command while they are due. The message stays the caller's. */
 	snprintf(msg, sizeof(msg), "%s", s->base.errmsg);
+	copy_abort(s);
 	if (s->pipe)
 		pipe_end(s, NULL);
 	snprintf(s->base.errmsg, sizeof(s->base.errmsg), "%s", msg);
@@ -580,6 +642,7 @@ static void pg_tx_rollback(struct store *base)
 	s->base.txerr = 0;
 	/* The rollback brought the dropped indexes back by itself. */
 	bulk_forget(s);
+	copy_forget(s);
 }
 
 /* ---- the driver of the statement table ---- */
@@ -676,7 +739,11 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  * connection) — not a fault of the file. Such a failure is reported by
  * whatever statement runs next, naming the write that failed; it has
  * marked the transaction failed (fail_res), so the import's commit rolls
- * everything back. It cannot be pinned to a line of the file. */
+ * everything back. It cannot be pinned to a line of the file.
+ *
+ * The people and quotas imports (issue 13) insert the rows they know are
+ * new (store_person_add, store_quota_add) through COPY instead: see
+ * "new rows by COPY" below. */
 
 /* The statements a bulk load sends ahead, and how many rows each must
  * write (anything else is a failure found when the results are read). */
@@ -684,12 +751,31 @@ static const struct {
 	enum stmt_id id;
 	long long changes;
 	int pool;		/* an insert given its id from pool[…], or -1 */
+	int always;		/* sent ahead in any transaction, not only a bulk load */
 } ahead_stmts[] = {
-	{ S_STEP_INSERT, 1, 0 },
-	{ S_CAND_NEW, 1, 1 },
-	{ S_CAND_STAGE, 1, -1 },	/* store_step_add checks "1" at once: see above */
-	{ S_STEP_SET_UNIT, 1, -1 },
+	{ S_STEP_INSERT, 1, 0, 0 },
+	{ S_CAND_NEW, 1, 1, 0 },
+	{ S_CAND_STAGE, 1, -1, 0 },	/* store_step_add checks "1" at once: see above */
+	{ S_STEP_SET_UNIT, 1, -1, 0 },
+	/* The ledger's deferred path (struct ledger's defer): a step appended
+	 * with its number, and a candidacy's stage once for its steps. */
+	{ S_STEP_APPEND_RET, 1, 0, 0 },
+	{ S_CAND_STAGE_N, 1, -1, 0 },
+	/* issue 13, the units import: a unit known to be new and its path
+	 * (store_unit_add), in any transaction. The importer reads nothing
+	 * between two of them, so that a file's units go in one stream, read
+	 * back every AHEAD_MAX statements; what can fail is a fault of the
+	 * program (the importer read every stored unit in the same
+	 * transaction and checked each parent and cycle), reported with the
+	 * unit's code by whatever runs next. */
+	{ S_UNIT_ADD, 1, -1, 1 },
+	{ S_UNIT_ADD_PATH, 1, -1, 1 },
 };
+
+/* Writes sent ahead before their results are read (one round trip): a
+ * bound on the client's memory for them, and on how far past a failed
+ * row the stream goes before the failure is seen. */
+#define AHEAD_MAX 8192
 
 /* The tables of the id pools (struct pg's pool[]), locked by a bulk load. */
 static const char *const pool_table[2] = { "steps", "candidacies" };
@@ -699,6 +785,7 @@ static const char *const pool_table[2] = { "steps", "candidacies" };
 struct ahead {
 	const char *name;
 	long long changes;
+	char key[64];		/* an "always" write's first parameter (its key), or "" */
 };
 
 #define IDS_BLOCK 1024
@@ -711,6 +798,7 @@ static void ahead_push(struct pg *s, const char *name, long long changes)
 	}
 	s->ahead[s->nahead].name = name;
 	s->ahead[s->nahead].changes = changes;
+	s->ahead[s->nahead].key[0] = 0;
 	s->nahead++;
 }
 
@@ -731,10 +819,15 @@ static enum kn_err ahead_fail(struct pg *s, enum kn_err e, const struct ahead *a
 		snprintf(msg, sizeof(msg), "%.100s: wrote %s rows instead of %lld", a->name,
 			 r ? PQcmdTuples((PGresult *)r) : "no", a->changes);
 	}
-	snprintf(s->base.errmsg, sizeof(s->base.errmsg),
-		 "a write sent ahead by the bulk load (for this row or an earlier one) failed on "
-		 "the server, a fault of the program rather than of the file; nothing was kept: %.300s",
-		 msg);
+	if (a->key[0])
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			 "the write of %.63s, sent ahead, failed on the server, a fault of the "
+			 "program rather than of the file; nothing was kept: %.300s", a->key, msg);
+	else
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			 "a write sent ahead by the bulk load (for this row or an earlier one) "
+			 "failed on the server, a fault of the program rather than of the file; "
+			 "nothing was kept: %.300s", msg);
 	s->base.txerr = 1;
 	return e;
 }
@@ -926,7 +1019,7 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 {
 	const struct stmt *t = &store_stmts[id];
 	long long changes = -1;
-	int k = -1;
+	int k = -1, always = 0;
 	const char *vv[STORE_MAX_ARGS + 1];
 	struct idpool *pl = NULL;
 	char put[64];
@@ -937,15 +1030,18 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 		if (ahead_stmts[i].id == id) {
 			changes = ahead_stmts[i].changes;
 			k = ahead_stmts[i].pool;
+			always = ahead_stmts[i].always;
 		}
-	if (changes < 0 || !s->bulk || s->base.depth == 0 || s->base.txerr)
+	if (changes < 0 || !(s->bulk || always) || s->base.depth == 0 || s->base.txerr)
 		return KN_OK;
+	if (always && s->pipe && s->nahead >= AHEAD_MAX && (e = pipe_end(s, NULL)) != KN_OK)
+		return e;
 	snprintf(put, sizeof(put), "%.50s_put", t->name);
 	if (k >= 0) {
 		pl = &s->pool[k];
 		if (!pl->seq || n >= STORE_MAX_ARGS)
 			return KN_OK;
-		if (!pl->prep) {
+		if (!s->putprep[id]) {
 			int np;
 			Oid types[STORE_MAX_ARGS + 1];
 			char *text = put_text(id, pool_table[k], &np);
@@ -967,7 +1063,7 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 				return e;
 			}
 			PQclear(p);
-			pl->prep = 1;
+			s->putprep[id] = 1;
 		}
 		if (pl->at == pl->n && (e = ids_draw(s, k)) != KN_OK)
 			return e;
@@ -1023,6 +1119,8 @@ static enum kn_err ahead_send(struct pg *s, enum stmt_id id, int n, const char *
 		if (!PQsendQueryPrepared(s->conn, t->name, n, vv, NULL, NULL, 0))
 			return fail_res(s, t->name, NULL);
 		ahead_push(s, t->name, changes);
+		if (always && n > 0 && v[0])
+			snprintf(s->ahead[s->nahead - 1].key, sizeof(s->ahead[0].key), "%s", v[0]);
 		r->nrows = 0;
 		r->live = 1;
 	}
@@ -1160,6 +1258,305 @@ static enum kn_err pg_bulk_end(struct store *base)
 	return KN_OK;
 }
 
+/* ---- new rows by COPY (issue 13) ----
+ *
+ * The people and quotas imports read every stored row of their kind in
+ * their transaction, and insert the rows that are not there with
+ * store_person_add()/store_quota_add(), with no read in between. Sent one
+ * statement each, even in a pipeline, a province's 300 k people cost the
+ * server some 60 µs apiece (parse-free, but a bind, an executor start,
+ * the unit's lookup and five index inserts per row), more than SQLite's
+ * whole import. So those rows go by COPY FROM STDIN into a temporary
+ * table of the transaction (ON COMMIT DROP), each with its order, and
+ * when anything else runs (ensure_conn(), a different statement) or at
+ * the commit, one INSERT … SELECT moves them into the real table in that
+ * order, the unit's code resolved by the same subquery as the statement's
+ * (BY_CODE): the same rows, ids, defaults, constraints and triggers as
+ * the statements one by one. Nothing is in the real table before the
+ * move, the move is one statement of the import's transaction, and a
+ * rollback, an error or a kill -9 leaves nothing (the temporary table
+ * goes with the session).
+ *
+ * What can fail is a fault of the program rather than of the file (the
+ * importer checked each row's unit, sex, dates and uniqueness, and read
+ * every stored row in the same transaction) or a concurrent writer's row
+ * (a unique violation: KN_ECONFLICT, as before). Such a failure is
+ * reported by whatever runs next, with PostgreSQL's detail, which names
+ * the row's key ("Key (ref)=(…) already exists"), and the transaction
+ * rolls back.
+ *
+ * When the table is empty at the first COPY of a transaction (a first
+ * import), its secondary indexes that are not unique are dropped then and
+ * built again from the finished table before the commit (copy_rebuild):
+ * at a province's 300 k people, inserting into people's three such
+ * indexes row by row was some 8 s of the move, building them 2.5 s. The
+ * importer reads none of them meanwhile (it looks people up by ref, the
+ * unique index, and the possible duplicates of a first import in its own
+ * memory). As with the steps bulk load, DROP INDEX locks the table
+ * against readers too until the commit, and a rollback, an error or a
+ * kill -9 brings the indexes back. */
+static const struct copy_kind {
+	enum stmt_id id;
+	const char *make;	/* the temporary table, for the transaction */
+	const char *copy;	/* COPY into it: n, then the statement's parameters */
+	const char *move;	/* its rows into the real table, in order */
+	const char *empty;
+	const char *defer;	/* the indexes to defer, when the table is empty */
+} copy_kinds[] = {
+	{ S_PERSON_ADD,
+	  "CREATE TEMP TABLE kn_add_people ON COMMIT DROP AS SELECT 0::bigint AS n, "
+	  "''::text AS unit_code, ref, full_name, search_name, sex, birth_date, ethnicity, "
+	  "religion, education, qualification, occupation, youth_union, trade_union, "
+	  "member_since, official_since, phone, note, name_key, left_on, left_reason, "
+	  "record_cleared_on, readmitted FROM people WHERE false",
+	  "COPY kn_add_people (n, ref, full_name, search_name, sex, birth_date, unit_code, "
+	  "ethnicity, religion, education, qualification, occupation, youth_union, trade_union, "
+	  "member_since, official_since, phone, note, name_key, left_on, left_reason, "
+	  "record_cleared_on, readmitted) FROM STDIN",
+	  "INSERT INTO people (ref, full_name, search_name, sex, birth_date, unit_id, ethnicity, "
+	  "religion, education, qualification, occupation, youth_union, trade_union, "
+	  "member_since, official_since, phone, note, name_key, left_on, left_reason, "
+	  "record_cleared_on, readmitted) SELECT ref, full_name, search_name, sex, birth_date, "
+	  "(SELECT id FROM units WHERE code = a.unit_code), ethnicity, religion, education, "
+	  "qualification, occupation, youth_union, trade_union, member_since, official_since, "
+	  "phone, note, name_key, left_on, left_reason, record_cleared_on, readmitted "
+	  "FROM kn_add_people a ORDER BY n",
+	  "TRUNCATE kn_add_people",
+	  "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+	  "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'people'::regclass "
+	  "AND NOT i.indisunique AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM people) "
+	  "ORDER BY c.relname" },
+	{ S_QUOTA_ADD,
+	  "CREATE TEMP TABLE kn_add_quotas ON COMMIT DROP AS SELECT 0::bigint AS n, "
+	  "''::text AS unit_code, year, category, target FROM quotas WHERE false",
+	  "COPY kn_add_quotas (n, unit_code, year, category, target) FROM STDIN",
+	  "INSERT INTO quotas (unit_id, year, category, target) "
+	  "SELECT (SELECT id FROM units WHERE code = a.unit_code), year, category, target "
+	  "FROM kn_add_quotas a ORDER BY n",
+	  "TRUNCATE kn_add_quotas", NULL },
+};
+
+/* Rows are handed to libpq in pieces of about this size. */
+#define COPY_CHUNK (256 * 1024)
+
+/* A failure of the copy's kind k, with PostgreSQL's detail (the key). */
+static enum kn_err copy_fail(struct pg *s, int k, const PGresult *r)
+{
+	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	char msg[sizeof(s->base.errmsg)], line[160];
+	enum kn_err e = fail_res(s, store_stmts[copy_kinds[k].id].name, r);
+	one_line(line, sizeof(line), detail);
+	snprintf(msg, sizeof(msg), "%s", s->base.errmsg);
+	snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+		 "new rows sent ahead failed on the server, a fault of the program rather than of "
+		 "the file; nothing was kept: %.230s%s%.150s%s", msg, *line ? " (" : "", line,
+		 *line ? ")" : "");
+	s->base.txerr = 1;
+	return e;
+}
+
+static int copy_put(struct pg *s)
+{
+	int ok = 1;
+	if (s->cp.data.len)
+		ok = PQputCopyData(s->conn, s->cp.data.s, (int)s->cp.data.len) == 1;
+	buf_reset(&s->cp.data);
+	return ok;
+}
+
+/* The rows copied, moved into their table (the COPY ended first). */
+static enum kn_err copy_end(struct pg *s)
+{
+	const struct copy_kind *c = &copy_kinds[s->cp.kind];
+	enum kn_err e = KN_OK;
+	PGresult *r;
+	int ok;
+
+	if (!s->cp.on)
+		return KN_OK;
+	s->cp.on = 0;
+	ok = copy_put(s);
+	ok = PQputCopyEnd(s->conn, ok ? NULL : "the rows could not be sent") == 1 && ok;
+	while ((r = PQgetResult(s->conn))) {
+		if (e == KN_OK && !ok_status(r))
+			e = copy_fail(s, s->cp.kind, r);
+		PQclear(r);
+	}
+	if (e == KN_OK && !ok)
+		e = copy_fail(s, s->cp.kind, NULL);
+	if (e != KN_OK)
+		return e;
+	r = PQexec(s->conn, c->move);
+	if (!ok_status(r)) {
+		e = copy_fail(s, s->cp.kind, r);
+	} else if (strtoll(PQcmdTuples(r), NULL, 10) != s->cp.n) {
+		snprintf(s->base.errmsg, sizeof(s->base.errmsg),
+			 "%s: wrote %s rows instead of %lld", store_stmts[c->id].name,
+			 PQcmdTuples(r), s->cp.n);
+		s->base.txerr = 1;
+		e = KN_EIO;
+	} else {
+		s->written += s->cp.n;	/* for analyze_if_due(), after the commit */
+	}
+	PQclear(r);
+	if (e != KN_OK)
+		return e;
+	r = PQexec(s->conn, c->empty);
+	if (!ok_status(r))
+		e = copy_fail(s, s->cp.kind, r);
+	PQclear(r);
+	s->cp.n = 0;
+	return e;
+}
+
+/* Drop the indexes of copy_kinds[k].defer (none when its table holds rows). */
+static enum kn_err copy_defer(struct pg *s, int k)
+{
+	PGresult *r;
+	enum kn_err e = KN_OK;
+	size_t from = s->cp.nidx;
+
+	if (!copy_kinds[k].defer)
+		return KN_OK;
+	r = PQexec(s->conn, copy_kinds[k].defer);
+	if (!ok_status(r)) {
+		e = copy_fail(s, k, r);
+		PQclear(r);
+		return e;
+	}
+	if (PQntuples(r) > 0 &&
+	    (e = exec_text(s, "SET LOCAL maintenance_work_mem TO '256MB'", "copy")) != KN_OK) {
+		PQclear(r);
+		return e;
+	}
+	s->cp.idx = xreallocarray(s->cp.idx, s->cp.nidx + (size_t)PQntuples(r) * 2 + 1,
+				  sizeof(*s->cp.idx));
+	for (int i = 0; i < PQntuples(r); i++) {
+		s->cp.idx[s->cp.nidx++] = xstrdup(PQgetvalue(r, i, 0));
+		s->cp.idx[s->cp.nidx++] = xstrdup(PQgetvalue(r, i, 1));
+	}
+	PQclear(r);
+	for (size_t i = from; i < s->cp.nidx && e == KN_OK; i += 2) {
+		struct buf q = BUF_INIT;
+		char *name = PQescapeIdentifier(s->conn, s->cp.idx[i], strlen(s->cp.idx[i]));
+		buf_addf(&q, "DROP INDEX %s", name ? name : s->cp.idx[i]);
+		PQfreemem(name);
+		e = exec_text(s, q.s, "copy");
+		buf_release(&q);
+	}
+	return e;
+}
+
+/* Forget the indexes dropped (the rollback brought them back, or they
+ * were built again). */
+static void copy_forget(struct pg *s)
+{
+	for (size_t i = 0; i < s->cp.nidx; i++)
+		free(s->cp.idx[i]);
+	free(s->cp.idx);
+	s->cp.idx = NULL;
+	s->cp.nidx = 0;
+	s->cp.made = 0;	/* ON COMMIT DROP, and dropped by a rollback */
+	s->cp.seq = 0;
+}
+
+/* Build the indexes copy_defer() dropped again, before the commit. */
+static enum kn_err copy_rebuild(struct pg *s)
+{
+	enum kn_err e = KN_OK;
+	for (size_t i = 0; i < s->cp.nidx && e == KN_OK; i += 2)
+		e = exec_text(s, s->cp.idx[i + 1], "copy");
+	return e;
+}
+
+/* A COPY in progress given up (the transaction rolls back). */
+static void copy_abort(struct pg *s)
+{
+	PGresult *r;
+	if (!s->cp.on)
+		return;
+	s->cp.on = 0;
+	buf_reset(&s->cp.data);
+	if (PQputCopyEnd(s->conn, "rolled back") == 1)
+		while ((r = PQgetResult(s->conn)))
+			PQclear(r);
+	s->cp.n = 0;
+}
+
+/* Text v as a field of COPY's text format. */
+static void copy_field(struct buf *b, const char *v)
+{
+	if (!v) {
+		buf_adds(b, "\\N");
+		return;
+	}
+	for (const char *p = v; *p; p++) {
+		switch (*p) {
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default: buf_addc(b, *p); break;
+		}
+	}
+}
+
+/* Send statement id's row by COPY (a statement of copy_kinds, inside a
+ * transaction) and give r the answer it will have: one row written.
+ * *sent 0: not such a statement here; run it as ever. */
+static enum kn_err copy_send(struct pg *s, enum stmt_id id, int n, const char **v,
+			     struct srows *r, int *sent)
+{
+	enum kn_err e;
+	int k = -1;
+	PGresult *res;
+
+	*sent = 0;
+	for (size_t i = 0; i < sizeof(copy_kinds) / sizeof(copy_kinds[0]); i++)
+		if (copy_kinds[i].id == id)
+			k = (int)i;
+	if (k < 0 || s->base.depth == 0 || s->base.txerr)
+		return KN_OK;
+	if (s->cp.on && s->cp.kind != k && (e = copy_end(s)) != KN_OK)
+		return e;
+	if (!s->cp.on) {
+		if ((e = ensure_conn(s)) != KN_OK)
+			return e;
+		if (!(s->cp.made & (1u << k))) {
+			if ((e = copy_defer(s, k)) != KN_OK ||
+			    (e = exec_text(s, copy_kinds[k].make, "copy")) != KN_OK)
+				return e;
+			s->cp.made |= 1u << k;
+		}
+		res = PQexec(s->conn, copy_kinds[k].copy);
+		if (PQresultStatus(res) != PGRES_COPY_IN) {
+			e = copy_fail(s, k, res);
+			PQclear(res);
+			return e;
+		}
+		PQclear(res);
+		s->cp.on = 1;
+		s->cp.kind = k;
+		s->cp.n = 0;
+	}
+	buf_addf(&s->cp.data, "%lld", ++s->cp.seq);
+	for (int i = 0; i < n; i++) {
+		buf_addc(&s->cp.data, '\t');
+		copy_field(&s->cp.data, v[i]);
+	}
+	buf_addc(&s->cp.data, '\n');
+	s->cp.n++;
+	if (s->cp.data.len >= COPY_CHUNK && !copy_put(s))
+		return copy_end(s);	/* the failure, reported */
+	r->h = NULL;
+	r->nrows = 0;
+	r->live = 1;
+	r->row = -1;
+	r->changes = 1;
+	*sent = 1;
+	return KN_OK;
+}
+
 /* r reads the whole result res of a statement that succeeded. */
 static void rows_take(struct pg *s, struct srows *r, PGresult *res)
 {
@@ -1182,6 +1579,7 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 	enum kn_err e;
 	int sent = 0;
 
+	s->wrote |= sql_tables(t->sql_pg ? t->sql_pg : t->sql);
 	for (int i = 0; i < a->n; i++) {
 		types[i] = t->params[i] == 'i' ? PG_INT8 : PG_TEXT;	/* for ST_REPLAN */
 		if (a->v[i].kind == 'i') {
@@ -1191,12 +1589,16 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 			v[i] = a->v[i].kind == 't' ? a->v[i].t : NULL;
 		}
 	}
-	/* A bulk load's write sent ahead; or a read that ends the pipeline
-	 * in the same round trip as the writes before it. */
-	if (s->bulk) {
-		if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
-			return e;
-	}
+	/* A new row by COPY; anything else ends the COPY first. */
+	if ((e = copy_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
+		return e;
+	if (s->cp.on && (e = copy_end(s)) != KN_OK)
+		return e;
+	/* A bulk load's write (or an "always" one) sent ahead; or a read
+	 * that ends the pipeline in the same round trip as the writes before
+	 * it. */
+	if ((e = ahead_send(s, id, a->n, v, r, &sent)) != KN_OK || sent)
+		return e;
 	if (s->pipe && (e = held_flush(s)) != KN_OK)
 		return e;
 	if (s->pipe && !(t->flags & (ST_STREAM | ST_REPLAN)) && s->tprep[id] &&

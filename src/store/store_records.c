@@ -289,6 +289,30 @@ enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 	return store_commit(s);
 }
 
+enum kn_err store_unit_add(struct store *s, const struct unit *u)
+{
+	struct sargs a = SARGS_INIT, b = SARGS_INIT;
+	enum kn_err e;
+
+	arg_text(&a, u->code);
+	arg_text(&a, u->parent);
+	arg_text(&a, u->name);
+	arg_text(&a, unit_kind_name(u->kind));
+	arg_int(&a, !!u->may_admit);
+	arg_text(&a, u->sector);
+	arg_int(&a, !!u->special_area);
+	arg_text(&b, u->code);
+	/* The row and its path, together. */
+	if ((e = store_begin(s)) != KN_OK)
+		return e;
+	if ((e = q_exec(s, S_UNIT_ADD, &a, NULL)) != KN_OK ||
+	    (e = q_exec(s, S_UNIT_ADD_PATH, &b, NULL)) != KN_OK) {
+		store_rollback(s);
+		return e;
+	}
+	return store_commit(s);
+}
+
 /* ---- people ---- */
 
 static enum kn_err person_one(struct store *s, enum stmt_id id, const struct sargs *a,
@@ -348,13 +372,58 @@ static void name_key_hex(const char *full_name, struct buf *out)
 	buf_release(&k);
 }
 
+/* S_PERSON_INSERT's, S_PERSON_UPDATE's and S_PERSON_ADD's parameters;
+ * *key holds the name key's text, for the caller to release. */
+static void person_args(struct sargs *a, const struct person *p, const char *search_name,
+			char sex[2], struct buf *key)
+{
+	sex[0] = p->sex;
+	sex[1] = 0;
+	arg_text(a, p->ref);
+	arg_text(a, p->full_name);
+	arg_text(a, search_name);
+	arg_text(a, sex);
+	arg_date(a, p->birth_date);
+	arg_text(a, p->unit);
+	arg_text(a, p->ethnicity);
+	arg_text(a, p->religion);
+	arg_text(a, p->education);
+	arg_text(a, p->qualification);
+	arg_text(a, p->occupation);
+	arg_int(a, !!p->youth_union);
+	arg_int(a, !!p->trade_union);
+	arg_date(a, p->member_since);
+	arg_date(a, p->official_since);
+	arg_text(a, p->phone);
+	arg_text(a, p->note);
+	name_key_hex(p->full_name, key);
+	arg_text(a, key->s);
+	arg_date(a, p->left_on);
+	arg_text(a, p->left_reason);
+	arg_date(a, p->record_cleared_on);
+	arg_int(a, !!p->readmitted);
+}
+
+enum kn_err store_person_add(struct store *s, const struct person *p, const char *search_name)
+{
+	struct sargs a = SARGS_INIT;
+	char sex[2];
+	struct buf key = BUF_INIT;
+	enum kn_err e;
+
+	person_args(&a, p, search_name, sex, &key);
+	e = q_exec(s, S_PERSON_ADD, &a, NULL);
+	buf_release(&key);
+	return e;
+}
+
 enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name,
 			     int *changed)
 {
 	struct person old;
 	struct sargs a = SARGS_INIT;
 	enum kn_err e = store_person_get(s, p->ref, &old);
-	char sex[2] = { p->sex, 0 };
+	char sex[2];
 	struct buf key = BUF_INIT;
 	int same = 0;
 
@@ -362,29 +431,7 @@ enum kn_err store_person_put(struct store *s, const struct person *p, const char
 		same = person_same(&old, p);
 		person_release(&old);
 	}
-	arg_text(&a, p->ref);
-	arg_text(&a, p->full_name);
-	arg_text(&a, search_name);
-	arg_text(&a, sex);
-	arg_date(&a, p->birth_date);
-	arg_text(&a, p->unit);
-	arg_text(&a, p->ethnicity);
-	arg_text(&a, p->religion);
-	arg_text(&a, p->education);
-	arg_text(&a, p->qualification);
-	arg_text(&a, p->occupation);
-	arg_int(&a, !!p->youth_union);
-	arg_int(&a, !!p->trade_union);
-	arg_date(&a, p->member_since);
-	arg_date(&a, p->official_since);
-	arg_text(&a, p->phone);
-	arg_text(&a, p->note);
-	name_key_hex(p->full_name, &key);
-	arg_text(&a, key.s);
-	arg_date(&a, p->left_on);
-	arg_text(&a, p->left_reason);
-	arg_date(&a, p->record_cleared_on);
-	arg_int(&a, !!p->readmitted);
+	person_args(&a, p, search_name, sex, &key);
 	e = put_write(s, e, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
 	buf_release(&key);
 	return e;
@@ -588,6 +635,16 @@ enum kn_err store_quota_put(struct store *s, const struct quota *qt, int *change
 	arg_text(&a, qt->category);
 	arg_int(&a, qt->target);
 	return upsert(s, S_QUOTA_GET, S_QUOTA_PUT, &a, 3, quota_same, qt, changed);
+}
+
+enum kn_err store_quota_add(struct store *s, const struct quota *qt)
+{
+	struct sargs a = SARGS_INIT;
+	arg_text(&a, qt->unit);
+	arg_int(&a, qt->year);
+	arg_text(&a, qt->category);
+	arg_int(&a, qt->target);
+	return q_exec(s, S_QUOTA_ADD, &a, NULL);
 }
 
 static void quota_row(const struct srows *r, void *item)
