@@ -358,6 +358,9 @@ static enum kn_err bulk_collect(struct sq *s, const struct bulk_table *t)
 	return KN_OK;
 }
 
+/* The page cache while bulk_end() builds the deferred indexes (MB). */
+#define BULK_SORT_CACHE_MB 32
+
 static enum kn_err bulk_begin(struct store *base, size_t rows)
 {
 	struct sq *s = (struct sq *)base;
@@ -407,6 +410,26 @@ static enum kn_err bulk_end(struct store *base)
 
 	if (!s->bulk)
 		return KN_OK;
+	/* SQLite's sorter keeps a run of up to cache_size bytes in memory
+	 * before it writes it out, on top of the page cache: with the load's
+	 * 128 MB cache, rebuilding steps_step_date after a national import
+	 * added 128 MB to a peak that must stay <= 500 MB (issue 13). A
+	 * smaller cache for the index builds bounds both; an index built from
+	 * the finished table is a sequential scan and one merge of the runs,
+	 * which need little cache. bulk_forget() puts the caller's size back. */
+	if (s->bulk_nidx) {
+		/* KETNAP_BULK_SORT_KB: a smaller one, so that a test's small
+		 * file makes the sorter write its runs out and merge them
+		 * (SQLite keeps at least 250 pages in memory whatever this). */
+		const char *env = getenv("KETNAP_BULK_SORT_KB");
+		long long kb = env && *env ? strtoll(env, NULL, 10) : 0;
+		char text[64];
+		if (kb <= 0)
+			kb = (long long)BULK_SORT_CACHE_MB * 1024;
+		snprintf(text, sizeof(text), "PRAGMA cache_size = %lld", -kb);
+		if ((e = exec(s, text)) != KN_OK)
+			return e;
+	}
 	for (size_t i = 0; i < s->bulk_nidx; i += 2)
 		if ((e = exec(s, s->bulk_idx[i + 1])) != KN_OK)
 			return e;	/* the caller rolls back: the indexes come back */
