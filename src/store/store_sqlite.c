@@ -321,18 +321,29 @@ static const char bulk_index_sql[] =
 /* The tables whose indexes a bulk load defers. steps: the ledger reads a
  * candidacy's steps through candidacy_id, so the migrations' date and
  * unit indexes (steps_step_date, steps_unit; steps_date before 014
- * dropped it) go, when fewer steps are there than are coming. people and candidacies only for
- * STORE_BULK_FILL (the demo) and when empty: the ledger reads people by
- * ref and id (unique) and candidacies by person_id, so the search and
- * report indexes (people_unit, people_name_key, people_dup;
- * candidacies_unit, candidacies_unit_open, candidacies_open_stage) go. */
+ * dropped it) go, when fewer steps are there than are coming. people only
+ * for STORE_BULK_FILL (the demo) and when empty: the ledger reads people
+ * by ref and id (unique), so the search and report indexes (people_unit,
+ * people_name_key, people_dup) go. candidacies when empty, for any bulk
+ * load: the ledger reads them by person_id, so candidacies_unit,
+ * candidacies_unit_open and candidacies_open_stage go; a steps import
+ * into a database without candidacies (a national export's: 811,966 of
+ * them, each inserted and its stage written once) would otherwise keep
+ * three indexes up to date row by row, the open-stage pair twice a
+ * candidacy. */
+enum bulk_when {
+	BULK_FEWER,	/* fewer rows there than are coming */
+	BULK_FILL_EMPTY,	/* STORE_BULK_FILL, and the table empty */
+	BULK_EMPTY,	/* the table empty, rows coming (not the demo's 0) */
+};
+
 static const struct bulk_table {
 	const char *table, *read_by;
-	int fill_only;
+	enum bulk_when when;
 } bulk_tables[] = {
-	{ "steps", "candidacy_id", 0 },
-	{ "people", NULL, 1 },
-	{ "candidacies", "person_id", 1 },
+	{ "steps", "candidacy_id", BULK_FEWER },
+	{ "people", NULL, BULK_FILL_EMPTY },
+	{ "candidacies", "person_id", BULK_EMPTY },
 };
 
 /* Add the indexes bulk_index_sql finds on t to s->bulk_idx. */
@@ -388,7 +399,10 @@ static enum kn_err bulk_begin(struct store *base, size_t rows)
 		char *q = sqlite3_mprintf("SELECT COALESCE(MAX(id), 0) FROM \"%w\"", t->table);
 		long long have = pragma_int(s, q, 0);
 		sqlite3_free(q);
-		if (t->fill_only ? rows != STORE_BULK_FILL || have > 0 : (size_t)have >= rows)
+		int defer = t->when == BULK_FEWER ? (size_t)have < rows
+			    : t->when == BULK_EMPTY ? have == 0 && rows > 0
+			    : rows == STORE_BULK_FILL && have == 0;
+		if (!defer)
 			continue;	/* a big table: inserting into its indexes is cheaper */
 		if ((e = bulk_collect(s, t)) != KN_OK)
 			return e;

@@ -67,6 +67,11 @@ run kn import people people.csv
 expect_rc 0 "import people"
 idx0=$(indexes)
 before=$(state)
+# On SQLite an import into a database without candidacies also defers
+# the candidacies' unit and stage indexes (store_sqlite.c, bulk_tables):
+# they must come back as they were, too.
+cidx() { if [ -z "${KN_TEST_PG:-}" ]; then sql "SELECT name || ': ' || COALESCE(sql, 'auto') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'candidacies' ORDER BY name"; fi; }
+cidx0=$(cidx)
 # 1 init, the units file's and the people file's entries.
 expect_eq "$before" "0 steps, 0 candidacies, 3 audit entries" "the database before"
 case $idx0 in
@@ -84,6 +89,7 @@ esac
 expect_eq "$(tail -1 "$tmp/err")" "ketnap: import refused: 4 problems; nothing was written" "the refusal's last line"
 err_bad=$err
 expect_eq "$(indexes)" "$idx0" "the indexes after a refused import"
+expect_eq "$(cidx)" "$cidx0" "the candidacies' indexes after a refused import"
 expect_eq "$(state)" "$before" "the data after a refused import"
 
 # ---- a dry run of the good file: the same, nothing kept ----
@@ -97,6 +103,7 @@ run kn import steps steps.csv
 expect_rc 0 "the import"
 expect_eq "$out" "steps.csv: 1,200 rows, 1,200 added, 0 updated, 0 unchanged" "the import's summary"
 expect_eq "$(indexes)" "$idx0" "the indexes after the import"
+expect_eq "$(cidx)" "$cidx0" "the candidacies' indexes after the import"
 expect_eq "$(state)" "1200 steps, 400 candidacies, 4 audit entries" "the data after the import"
 # The file's SHA-256, worked out once by sha256sum and written here.
 expect_eq "$(sha256sum steps.csv | cut -d' ' -f1)" \
@@ -118,6 +125,15 @@ if [ -z "${KN_TEST_PG:-}" ]; then
 	*steps_step_date*) ok ;;
 	*) bad "the period query does not use steps_step_date" ;;
 	esac
+	case $cidx0 in
+	*candidacies_open_stage*candidacies_unit*candidacies_unit_open*) ok ;;
+	*) bad "the candidacies' indexes are not there: $cidx0" ;;
+	esac
+	# All 400 candidacies are open at `applied`, in two cells.
+	expect_eq "$(sql "SELECT COUNT(*) FROM candidacies INDEXED BY candidacies_open_stage WHERE is_open = 1 AND stage = 'applied'")" 400 \
+		"the rebuilt candidacies_open_stage's rows"
+	expect_eq "$(sql "SELECT COUNT(*) FROM candidacies INDEXED BY candidacies_unit_open WHERE unit_id IN (SELECT id FROM units WHERE code = 'X.G.C1') AND is_open = 1")" 200 \
+		"the rebuilt candidacies_unit_open's rows"
 fi
 
 # ---- a re-import changes nothing and writes no entry ----
