@@ -18,8 +18,9 @@
  * ledger writes in bulk (ledger.bulk: no audit entry per new step;
  * ledger.defer: a candidacy's stage written once for its run of steps,
  * each step numbered without a subquery) inside
- * store_bulk_begin()/store_bulk_end() (a big page cache, the date indexes
- * of an empty steps table built once at the end).
+ * store_bulk_begin()/store_bulk_end() (a big page cache; on SQLite the
+ * date indexes of an empty steps table, and the unit and stage indexes of
+ * an empty candidacies table, built once at the end with a small one).
  */
 #include <stdint.h>
 #include <stdio.h>

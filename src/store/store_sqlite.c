@@ -321,18 +321,29 @@ static const char bulk_index_sql[] =
 /* The tables whose indexes a bulk load defers. steps: the ledger reads a
  * candidacy's steps through candidacy_id, so the migrations' date and
  * unit indexes (steps_step_date, steps_unit; steps_date before 014
- * dropped it) go, when fewer steps are there than are coming. people and candidacies only for
- * STORE_BULK_FILL (the demo) and when empty: the ledger reads people by
- * ref and id (unique) and candidacies by person_id, so the search and
- * report indexes (people_unit, people_name_key, people_dup;
- * candidacies_unit, candidacies_unit_open, candidacies_open_stage) go. */
+ * dropped it) go, when fewer steps are there than are coming. people only
+ * for STORE_BULK_FILL (the demo) and when empty: the ledger reads people
+ * by ref and id (unique), so the search and report indexes (people_unit,
+ * people_name_key, people_dup) go. candidacies when empty, for any bulk
+ * load: the ledger reads them by person_id, so candidacies_unit,
+ * candidacies_unit_open and candidacies_open_stage go; a steps import
+ * into a database without candidacies (a national export's: 811,966 of
+ * them, each inserted and its stage written once) would otherwise keep
+ * three indexes up to date row by row, the open-stage pair twice a
+ * candidacy. */
+enum bulk_when {
+	BULK_FEWER,	/* fewer rows there than are coming */
+	BULK_FILL_EMPTY,	/* STORE_BULK_FILL, and the table empty */
+	BULK_EMPTY,	/* the table empty, rows coming (not the demo's 0) */
+};
+
 static const struct bulk_table {
 	const char *table, *read_by;
-	int fill_only;
+	enum bulk_when when;
 } bulk_tables[] = {
-	{ "steps", "candidacy_id", 0 },
-	{ "people", NULL, 1 },
-	{ "candidacies", "person_id", 1 },
+	{ "steps", "candidacy_id", BULK_FEWER },
+	{ "people", NULL, BULK_FILL_EMPTY },
+	{ "candidacies", "person_id", BULK_EMPTY },
 };
 
 /* Add the indexes bulk_index_sql finds on t to s->bulk_idx. */
@@ -357,6 +368,9 @@ static enum kn_err bulk_collect(struct sq *s, const struct bulk_table *t)
 		return fail(s, "bulk indexes");
 	return KN_OK;
 }
+
+/* The page cache while bulk_end() builds the deferred indexes (MB). */
+#define BULK_SORT_CACHE_MB 32
 
 static enum kn_err bulk_begin(struct store *base, size_t rows)
 {
@@ -385,7 +399,10 @@ static enum kn_err bulk_begin(struct store *base, size_t rows)
 		char *q = sqlite3_mprintf("SELECT COALESCE(MAX(id), 0) FROM \"%w\"", t->table);
 		long long have = pragma_int(s, q, 0);
 		sqlite3_free(q);
-		if (t->fill_only ? rows != STORE_BULK_FILL || have > 0 : (size_t)have >= rows)
+		int defer = t->when == BULK_FEWER ? (size_t)have < rows
+			    : t->when == BULK_EMPTY ? have == 0 && rows > 0
+			    : rows == STORE_BULK_FILL && have == 0;
+		if (!defer)
 			continue;	/* a big table: inserting into its indexes is cheaper */
 		if ((e = bulk_collect(s, t)) != KN_OK)
 			return e;
@@ -407,6 +424,26 @@ static enum kn_err bulk_end(struct store *base)
 
 	if (!s->bulk)
 		return KN_OK;
+	/* SQLite's sorter keeps a run of up to cache_size bytes in memory
+	 * before it writes it out, on top of the page cache: with the load's
+	 * 128 MB cache, rebuilding steps_step_date after a national import
+	 * added 128 MB to a peak that must stay <= 500 MB (issue 13). A
+	 * smaller cache for the index builds bounds both; an index built from
+	 * the finished table is a sequential scan and one merge of the runs,
+	 * which need little cache. bulk_forget() puts the caller's size back. */
+	if (s->bulk_nidx) {
+		/* KETNAP_BULK_SORT_KB: a smaller one, so that a test's small
+		 * file makes the sorter write its runs out and merge them
+		 * (SQLite keeps at least 250 pages in memory whatever this). */
+		const char *env = getenv("KETNAP_BULK_SORT_KB");
+		long long kb = env && *env ? strtoll(env, NULL, 10) : 0;
+		char text[64];
+		if (kb <= 0)
+			kb = (long long)BULK_SORT_CACHE_MB * 1024;
+		snprintf(text, sizeof(text), "PRAGMA cache_size = %lld", -kb);
+		if ((e = exec(s, text)) != KN_OK)
+			return e;
+	}
 	for (size_t i = 0; i < s->bulk_nidx; i += 2)
 		if ((e = exec(s, s->bulk_idx[i + 1])) != KN_OK)
 			return e;	/* the caller rolls back: the indexes come back */
