@@ -663,8 +663,10 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
  * commits. On SQLite: a page cache of STORE_BULK_CACHE_MB for the load,
  * statement journals in memory, and when the steps table holds fewer rows
  * than are coming, its secondary indexes that the writer does not read
- * (the date indexes) dropped, to be built again by store_bulk_end() (or,
- * should the caller forget, by the commit). SQLite's DDL is
+ * (the date indexes; with an empty candidacies table, its unit and stage
+ * indexes too) dropped, to be built again by store_bulk_end() with a
+ * smaller cache that also bounds SQLite's sorter (or, should the caller
+ * forget, by the commit). SQLite's DDL is
  * transactional: a rollback, an error or a kill -9 brings the indexes
  * back with the data as it was. On PostgreSQL (store_pg.c, "bulk loads"):
  * the writes of the steps import sent ahead in pipeline mode, step and
