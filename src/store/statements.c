@@ -821,4 +821,19 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * of the whole organisation). */
 	[S_UNIT_NROOTS] = { "unit_nroots", "SELECT COUNT(*) FROM units WHERE parent_id IS NULL",
 		0, "", "i", 0 },
+
+	/* ---- issue 13: the people import streams (store_records.c) ---- */
+	/* 1 when the people table holds anyone, else 0: read from the first
+	 * entry rather than counted. */
+	[S_PEOPLE_ANY] = { "people_any", "SELECT COUNT(*) FROM (SELECT 1 FROM people LIMIT 1) x",
+		0, "", "i", 0 },
+	/* Every person sharing a folded name and birth date with another
+	 * (RULES.md §10), unordered: the groups from people_dup's entries in
+	 * index order (as S_DUP_PAIRS), then only those people read. */
+	[S_PEOPLE_DUP_ROWS] = { "people_dup_rows", "WITH g AS (SELECT search_name, birth_date "
+		"FROM people WHERE birth_date IS NOT NULL GROUP BY search_name, birth_date "
+		"HAVING COUNT(*) > 1) SELECT p.search_name, p.birth_date, p.ref, p.full_name, "
+		"u.code FROM g JOIN people p ON p.search_name = g.search_name "
+		"AND p.birth_date = g.birth_date JOIN units u ON u.id = p.unit_id", 0, "",
+		"ttttt", ST_STREAM },
 };

@@ -74,6 +74,8 @@ enum stmt_id {
 	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_ROWID, S_CAND_STAGE_N, S_CAND_NEW_BULK,
 	/* issue 13: reports of the whole organisation (store_reads.c) */
 	S_ADMISSIONS_ALL, S_STEP_CANDS_ALL, S_SOURCE_COUNTS_ALL, S_UNIT_NROOTS,
+	/* issue 13: the people import streams (store_records.c) */
+	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS,
 	S__COUNT
 };
 
