@@ -836,4 +836,7 @@ const struct stmt store_stmts[S__COUNT] = {
 		"u.code FROM g JOIN people p ON p.search_name = g.search_name "
 		"AND p.birth_date = g.birth_date JOIN units u ON u.id = p.unit_id", 0, "",
 		"ttttt", ST_STREAM },
+	/* Every unit's code, by code as bytes (COLLATE "C" on PostgreSQL). */
+	[S_UNIT_CODES_SORTED] = { "unit_codes_sorted", "SELECT code FROM units ORDER BY code", 0,
+		"", "t", ST_STREAM },
 };

@@ -75,7 +75,7 @@ enum stmt_id {
 	/* issue 13: reports of the whole organisation (store_reads.c) */
 	S_ADMISSIONS_ALL, S_STEP_CANDS_ALL, S_SOURCE_COUNTS_ALL, S_UNIT_NROOTS,
 	/* issue 13: the people import streams (store_records.c) */
-	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS,
+	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS, S_UNIT_CODES_SORTED,
 	S__COUNT
 };
 

@@ -421,6 +421,33 @@ enum kn_err store_people_any(struct store *s, int *any)
 	return q_close(&r);
 }
 
+enum kn_err store_unit_codes_sorted(struct store *s, char ***out, size_t *n)
+{
+	struct srows r;
+	size_t cap = 0;
+	enum kn_err e = q_open(s, S_UNIT_CODES_SORTED, NULL, &r);
+
+	*out = NULL;
+	*n = 0;
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		(*out)[(*n)++] = row_dup(&r, 0);
+	}
+	if ((e = q_close(&r)) != KN_OK) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return e;
+}
+
 enum kn_err store_people_dup_rows(struct store *s,
 				  void (*fn)(void *arg, const char *search_name, kn_date birth,
 					     const char *ref, const char *full_name,
