@@ -9,11 +9,12 @@
  * and checked, so that every problem is reported, and import.c rolls the
  * file's transaction back: all or nothing, as when the rows were kept.
  *
- * The file is streamed (issue 13: 6.5 M people in 3 GB of rows and stored
- * people before): what is kept per row is its ref and line (struct
- * refset, about 30 bytes), for the duplicate refs; a stored person is
- * read by ref as the row comes. The possible duplicates of a first import
- * are asked of the people table once all are written (file_dups()).
+ * The file is streamed (issue 13: keeping the national file's 6.5 M rows,
+ * and every stored person, took 3 GB): what is kept per row is its ref
+ * and line (struct refset, about 30 bytes), for the duplicate refs; a
+ * stored person is read by ref as the row comes. The possible duplicates
+ * of a first import are asked of the people table once all are written
+ * (file_dups()).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,8 +37,8 @@
  * NUL, the line in REF_LINE_BYTES little-endian bytes". A slot is 0 when
  * empty, else the entry's offset + 1 (low 40 bits) under the top 24 bits
  * of the ref's hash, which most probes are told apart by without reading
- * the arena. A national file (6.5 M refs of 12 digits) takes about 190 MB,
- * where the rows themselves took 3 GB. */
+ * the arena. A national file (6.5 M refs of 12 digits): 125 MB of entries
+ * and 64 MB of slots. */
 #define REF_LINE_BYTES 6	/* lines below 2^48: a file of that many is 256 TB */
 #define REF_OFF_BITS 40
 #define REF_OFF_MASK ((UINT64_C(1) << REF_OFF_BITS) - 1)
@@ -624,8 +625,9 @@ enum kn_err import_people(struct imp *im, const char *data, size_t len, struct b
 
 	memset(&pc, 0, sizeof(pc));
 	pc.err = err;
-	/* The units' codes only (10 MB of the national 325 k units, where
-	 * the whole units took 70), but for the merged refs' subtrees. */
+	/* The units' codes only, without the names and links of the whole
+	 * units (325 k of them nationally), which only the subtree of a
+	 * merged ref's person needs, under a scoped import. */
 	if ((e = store_unit_codes_sorted(im->s, &pc.units.v, &pc.units.n)) != KN_OK ||
 	    (e = store_people_any(im->s, &pc.had_people)) != KN_OK ||
 	    (e = store_merged_all(im->s, &pc.merged, &pc.nmerged)) != KN_OK ||
