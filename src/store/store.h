@@ -105,12 +105,12 @@ enum kn_err store_people_any(struct store *s, int *any);
 enum kn_err store_person_put_known(struct store *s, const struct person *p,
 				   const struct person *old, const char *search_name,
 				   int *changed);
-/* fn for every person who shares a folded name (search_name) and birth
- * date with someone else, unordered, with the texts borrowed for the
- * call; fn runs no statement. */
 /* Every unit's code, sorted as strcmp() sorts (*out and each code the
  * caller's to free): what a list's unit cells are checked against. */
 enum kn_err store_unit_codes_sorted(struct store *s, char ***out, size_t *n);
+/* fn for every person who shares a folded name (search_name) and birth
+ * date with someone else, unordered, with the texts borrowed for the
+ * call; fn runs no statement. */
 enum kn_err store_people_dup_rows(struct store *s,
 				  void (*fn)(void *arg, const char *search_name, kn_date birth,
 					     const char *ref, const char *full_name,
