@@ -3,9 +3,20 @@
  * into a person (a ref once per file, its unit one of the database's), and
  * a person already recorded is held to the steps recorded for them: the
  * member_since and official_since a row gives must be the dates those
- * steps make (member_dates_check()). When nothing is refused, every person
- * is written with the folded name the search looks people up by.
+ * steps make (member_dates_check()). Each row is checked and, while
+ * nothing has been refused, written as it is read, with the folded name
+ * the search looks people up by; after a problem the rows are still read
+ * and checked, so that every problem is reported, and import.c rolls the
+ * file's transaction back: all or nothing, as when the rows were kept.
+ *
+ * The file is streamed (issue 13: keeping the national file's 6.5 M rows,
+ * and every stored person, took 3 GB): what is kept per row is its ref
+ * and line (struct refset, about 30 bytes), for the duplicate refs; a
+ * stored person is read by ref as the row comes. The possible duplicates
+ * of a first import are asked of the people table once all are written
+ * (file_dups()).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +30,151 @@
 #include "util/sort.h"
 #include "util/banned.h"
 
+/* ---- the refs of the file ---- */
+
+/* Each ref the file gave and the line it was last on, for "also on line":
+ * an open-addressing table of 8-byte slots into an arena of entries "ref,
+ * NUL, the line in REF_LINE_BYTES little-endian bytes". A slot is 0 when
+ * empty, else the entry's offset + 1 (low 40 bits) under the top 24 bits
+ * of the ref's hash, which most probes are told apart by without reading
+ * the arena. A national file (6.5 M refs of 12 digits): 125 MB of entries
+ * and 64 MB of slots. */
+#define REF_LINE_BYTES 6	/* lines below 2^48: a file of that many is 256 TB */
+#define REF_OFF_BITS 40
+#define REF_OFF_MASK ((UINT64_C(1) << REF_OFF_BITS) - 1)
+
+struct refset {
+	uint64_t *slot;
+	size_t cap, n;		/* cap a power of 2, at most 4/5 full */
+	char *arena;
+	size_t alen, acap;
+};
+
+static uint64_t ref_hash(const char *s)
+{
+	uint64_t h = UINT64_C(14695981039346656037);	/* FNV-1a, then mixed */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return h;
+}
+
+static uint64_t slot_tag(uint64_t h)
+{
+	return h & ~REF_OFF_MASK;
+}
+
+/* The index of ref's slot, or of the empty slot where it would go. */
+static size_t refset_find(const struct refset *rs, const char *ref, uint64_t h)
+{
+	size_t i = (size_t)h & (rs->cap - 1);
+	for (;; i = (i + 1) & (rs->cap - 1)) {
+		uint64_t v = rs->slot[i];
+		if (!v || (slot_tag(v) == slot_tag(h) &&
+			   strcmp(rs->arena + (v & REF_OFF_MASK) - 1, ref) == 0))
+			return i;
+	}
+}
+
+static size_t entry_line(const struct refset *rs, uint64_t v)
+{
+	const unsigned char *p = (const unsigned char *)rs->arena + (v & REF_OFF_MASK) - 1;
+	size_t line = 0;
+	p += strlen((const char *)p) + 1;
+	for (int k = REF_LINE_BYTES - 1; k >= 0; k--)
+		line = line << 8 | p[k];
+	return line;
+}
+
+static void entry_set_line(struct refset *rs, uint64_t v, size_t line)
+{
+	unsigned char *p = (unsigned char *)rs->arena + (v & REF_OFF_MASK) - 1;
+	p += strlen((const char *)p) + 1;
+	for (int k = 0; k < REF_LINE_BYTES; k++, line >>= 8)
+		p[k] = (unsigned char)line;
+}
+
+static void refset_grow(struct refset *rs)
+{
+	struct refset bigger = *rs;
+	bigger.cap = rs->cap ? 2 * rs->cap : 1024;
+	bigger.slot = xcalloc(bigger.cap, sizeof(*bigger.slot));
+	for (size_t i = 0; i < rs->cap; i++)
+		if (rs->slot[i]) {
+			const char *ref = rs->arena + (rs->slot[i] & REF_OFF_MASK) - 1;
+			bigger.slot[refset_find(&bigger, ref, ref_hash(ref))] = rs->slot[i];
+		}
+	free(rs->slot);
+	*rs = bigger;
+}
+
+/* The line ref was last on (0: none), after which it is on `line`. */
+static size_t refset_put(struct refset *rs, const char *ref, size_t line)
+{
+	uint64_t h = ref_hash(ref);
+	size_t i, len = strlen(ref) + 1, was;
+
+	if (5 * (rs->n + 1) > 4 * rs->cap)
+		refset_grow(rs);
+	i = refset_find(rs, ref, h);
+	if (rs->slot[i]) {
+		was = entry_line(rs, rs->slot[i]);
+		entry_set_line(rs, rs->slot[i], line);
+		return was;
+	}
+	if (rs->alen + len + REF_LINE_BYTES > rs->acap) {
+		rs->acap = rs->acap ? 2 * rs->acap : 1 << 16;
+		while (rs->alen + len + REF_LINE_BYTES > rs->acap)
+			rs->acap *= 2;
+		rs->arena = xrealloc(rs->arena, rs->acap);
+	}
+	memcpy(rs->arena + rs->alen, ref, len);
+	rs->slot[i] = slot_tag(h) | (uint64_t)(rs->alen + 1);
+	entry_set_line(rs, rs->slot[i], line);
+	rs->alen += len + REF_LINE_BYTES;
+	rs->n++;
+	return 0;
+}
+
+/* The line ref was last on, 0 when the file did not give it. */
+static size_t refset_line(const struct refset *rs, const char *ref)
+{
+	size_t i;
+	if (!rs->cap)
+		return 0;
+	i = refset_find(rs, ref, ref_hash(ref));
+	return rs->slot[i] ? entry_line(rs, rs->slot[i]) : 0;
+}
+
+static void refset_release(struct refset *rs)
+{
+	free(rs->slot);
+	free(rs->arena);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* ---- rows ---- */
+
 struct people_ctx {
 	struct codeset units;
-	struct person *rows;
-	size_t *lines;
-	size_t n, cap;
+	struct unit *unit_all;	/* by code, for the merged refs' subtrees (or none) */
+	size_t nunits;
+	struct merged_ref *merged;	/* by ref (a handful) */
+	size_t nmerged;
+	struct refset refs;
+	int had_people;		/* the people table held someone before the file */
+	struct ledger l;
+	int have_ledger;
+	struct buf fold;
+	size_t written;		/* rows written so far (progress) */
+	size_t total;		/* the file's rows, estimated (progress) */
+	enum kn_err e;		/* a storage failure: nothing more is done */
+	struct buf *err;	/* its message */
 };
+
+static void person_take(struct imp *im, struct people_ctx *pc, struct person *p);
 
 static void person_row(struct imp *im, void *arg)
 {
@@ -32,6 +182,8 @@ static void person_row(struct imp *im, void *arg)
 	struct person p;
 	char *v;
 
+	if (pc->e != KN_OK)
+		return;
 	person_init(&p);
 	p.ref = imp_get_req(im, P_REF, 1);
 	p.full_name = imp_get_req(im, P_NAME, 0);
@@ -103,35 +255,9 @@ static void person_row(struct imp *im, void *arg)
 		imp_problem(im, im->row.line, "record_cleared_on", "%s",
 			_("a cleared criminal record is recorded only for left_reason minor_crime; "
 			  "check left_reason or leave record_cleared_on empty"));
-	if (im->rowbad) {
-		person_release(&p);
-		return;
-	}
-	if (pc->n == pc->cap) {
-		pc->cap = pc->cap ? pc->cap * 2 : 256;
-		pc->rows = xreallocarray(pc->rows, pc->cap, sizeof(*pc->rows));
-		pc->lines = xreallocarray(pc->lines, pc->cap, sizeof(*pc->lines));
-	}
-	pc->rows[pc->n] = p;
-	pc->lines[pc->n] = im->row.line;
-	pc->n++;
-}
-
-struct keyed {
-	const char *key;
-	size_t i;
-};
-
-static int keyed_cmp(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
-}
-
-static int person_ref_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct person *)elem)->ref);
+	if (!im->rowbad)
+		person_take(im, pc, &p);
+	person_release(&p);
 }
 
 /* The membership dates of a people row must agree with the person's
@@ -234,88 +360,122 @@ static int unit_within(const struct unit *u, size_t n, const char *code, const c
 /* A row may not bring back a ref merged away (`person merge`): refused
  * with the ref it went into — named when that person is in the actor's
  * subtree, as any other person would be. */
-static void merged_check(struct imp *im, const struct people_ctx *pc, const struct merged_ref *m,
-			 size_t nm, const struct unit *units, size_t nunits)
+static void merged_check(struct imp *im, const struct people_ctx *pc, const char *ref,
+			 size_t line)
 {
-	for (size_t i = 0; nm && i < pc->n; i++) {
-		const struct merged_ref *x = bsearch(pc->rows[i].ref, m, nm, sizeof(*m),
-						     merged_ref_cmp);
-		if (!x)
-			continue;
-		if (!im->o->actor_unit ||
-		    unit_within(units, nunits, x->into_unit, im->o->actor_unit))
-			imp_problem(im, pc->lines[i], "ref", _("%s was merged into %s; use %s"),
-				    x->ref, x->into, x->into);
-		else
-			imp_problem(im, pc->lines[i], "ref",
-				    _("%s was merged into another record and cannot be used again"),
-				    x->ref);
-	}
+	const struct merged_ref *x = bsearch(ref, pc->merged, pc->nmerged, sizeof(*pc->merged),
+					     merged_ref_cmp);
+	if (!x)
+		return;
+	if (!im->o->actor_unit ||
+	    unit_within(pc->unit_all, pc->nunits, x->into_unit, im->o->actor_unit))
+		imp_problem(im, line, "ref", _("%s was merged into %s; use %s"),
+			    x->ref, x->into, x->into);
+	else
+		imp_problem(im, line, "ref",
+			    _("%s was merged into another record and cannot be used again"),
+			    x->ref);
 }
 
-static void dup_warning(struct imp *im, size_t line, const struct person *p,
-			const char *other_ref, const char *other_name, const char *other_unit)
+static void dup_warning(struct imp *im, size_t line, const char *ref, const char *name,
+			kn_date birth, const char *other_ref, const char *other_name,
+			const char *other_unit)
 {
 	char bd[11];
 	if (!im->o->warnings)
 		return;
-	date_format_user(p->birth_date, bd);
+	date_format_user(birth, bd);
 	buf_addf(im->o->warnings, "%s:%zu: %s: ", im->file, line, _("warning"));
 	buf_addf(im->o->warnings, _("%s (%s) may be the same person as %s (%s, %s): the same "
 				    "name and date of birth %s; if so, `ketnap person merge` the two "
-				    "records"), p->ref, p->full_name, other_ref, other_name,
-		 other_unit, bd);
+				    "records"), ref, name, other_ref, other_name, other_unit, bd);
 	buf_addc(im->o->warnings, '\n');
 }
 
-/* Rows i and j of the file: equal folded names and birth dates. */
+/* A person of a first import who shares a folded name and birth date with
+ * another: "folded name TAB birth date" and the file's line. */
 struct dup_row {
 	char *key;
-	size_t i;
+	size_t line;
+	char *ref, *name, *unit;
+	kn_date birth;
+};
+
+struct dup_rows {
+	const struct refset *refs;
+	struct dup_row *v;
+	size_t n, cap;
 };
 
 static int dup_row_cmp(const void *a, const void *b)
 {
 	const struct dup_row *x = a, *y = b;
 	int c = strcmp(x->key, y->key);
-	return c ? c : (x->i < y->i ? -1 : x->i > y->i);
+	return c ? c : (x->line < y->line ? -1 : x->line > y->line);
 }
 
-/* Into an empty people table: the possible duplicates are the file's own,
- * found by sorting its rows by folded name and birth date (no query per
- * row: a first import of a nation's people is millions of rows). Each
- * row is warned of against the rows before it in its run (by line). */
-static void file_dups(struct imp *im, const struct people_ctx *pc)
+static void dup_row_add(void *arg, const char *search_name, kn_date birth, const char *ref,
+			const char *full_name, const char *unit)
 {
-	struct dup_row *d;
-	if (!im->o->warnings || pc->n < 2)
-		return;
-	d = xreallocarray(NULL, pc->n, sizeof(*d));
-	for (size_t i = 0; i < pc->n; i++) {
-		struct buf k = BUF_INIT;
-		char bd[11];
-		identity_dup_key(pc->rows[i].full_name, &k);
-		date_format_iso(pc->rows[i].birth_date, bd);
-		buf_addc(&k, '\t');
-		buf_adds(&k, bd);
-		d[i] = (struct dup_row){ buf_detach(&k), i };
+	struct dup_rows *d = arg;
+	struct buf k = BUF_INIT;
+	char bd[11];
+	size_t line = d->refs ? refset_line(d->refs, ref) : 0;
+
+	if (!line)
+		return;	/* not this file's (cannot be: the table was empty) */
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 256;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
 	}
-	xqsort(d, pc->n, sizeof(*d), dup_row_cmp);
-	for (size_t i = 1, first = 0; i < pc->n; i++) {
-		if (strcmp(d[i].key, d[first].key) != 0) {
+	buf_adds(&k, search_name ? search_name : "");
+	date_format_iso(birth, bd);
+	buf_addc(&k, '\t');
+	buf_adds(&k, bd);
+	d->v[d->n++] = (struct dup_row){ buf_detach(&k), line, xstrdup(ref),
+					 xstrdup(full_name ? full_name : ""),
+					 xstrdup(unit ? unit : ""), birth };
+}
+
+/* Into an empty people table: the possible duplicates are the file's own
+ * rows with equal folded names and birth dates (identity_dup_key(), which
+ * is what the search_name written with each is). Once every row is
+ * written, the table itself is asked for them (people_dup: a grouping of
+ * index entries, no query per row), and each is put back on its line
+ * through the refs kept; a run is in key order (bytes), its rows by line,
+ * and each row is warned of against the rows before it in its run, at
+ * most 50, as store_dups_of() would answer. Only those people are held:
+ * 89 k of the national demo's 6.5 M. */
+static enum kn_err file_dups(struct imp *im, const struct people_ctx *pc, struct buf *err)
+{
+	struct dup_rows d = { &pc->refs, NULL, 0, 0 };
+	enum kn_err e;
+
+	if (!im->o->warnings || pc->refs.n < 2)
+		return KN_OK;
+	if ((e = store_people_dup_rows(im->s, dup_row_add, &d)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+		goto out;
+	}
+	xqsort(d.v, d.n, sizeof(*d.v), dup_row_cmp);
+	for (size_t i = 1, first = 0; i < d.n; i++) {
+		if (strcmp(d.v[i].key, d.v[first].key) != 0) {
 			first = i;
 			continue;
 		}
-		/* As store_dups_of() would answer: every earlier row of the
-		 * run, at most 50. */
-		for (size_t j = i > first + 50 ? i - 50 : first; j < i; j++) {
-			const struct person *a = &pc->rows[d[j].i], *b = &pc->rows[d[i].i];
-			dup_warning(im, pc->lines[d[i].i], b, a->ref, a->full_name, a->unit);
-		}
+		for (size_t j = i > first + 50 ? i - 50 : first; j < i; j++)
+			dup_warning(im, d.v[i].line, d.v[i].ref, d.v[i].name, d.v[i].birth,
+				    d.v[j].ref, d.v[j].name, d.v[j].unit);
 	}
-	for (size_t i = 0; i < pc->n; i++)
-		free(d[i].key);
-	free(d);
+out:
+	for (size_t i = 0; i < d.n; i++) {
+		free(d.v[i].key);
+		free(d.v[i].ref);
+		free(d.v[i].name);
+		free(d.v[i].unit);
+	}
+	free(d.v);
+	return e;
 }
 
 /* A person just inserted, or whose name or birth date changed, against
@@ -332,143 +492,192 @@ static enum kn_err stored_dups(struct imp *im, size_t line, const struct person 
 		return e;
 	}
 	for (size_t i = 0; i < n; i++)
-		dup_warning(im, line, p, o[i].ref, o[i].full_name, o[i].unit);
+		dup_warning(im, line, p->ref, p->full_name, p->birth_date, o[i].ref,
+			    o[i].full_name, o[i].unit);
 	store_people_free(o, n);
 	return KN_OK;
 }
 
-enum kn_err import_people(struct imp *im, const char *data, size_t len, struct buf *err)
+/* A row whose cells are good (p): the checks against the file's other
+ * rows and the stored records, then, while nothing has been refused, its
+ * write. The checks of a row come in the order its problems were listed
+ * in when the rows were kept (duplicate ref, merged ref, membership
+ * dates), so that a line's problems read the same. */
+static void person_take(struct imp *im, struct people_ctx *pc, struct person *p)
 {
-	struct merged_ref *merged = NULL;
-	size_t nmerged = 0;
-	struct people_ctx pc;
-	struct unit *units = NULL;
-	struct person *old = NULL;
-	size_t nunits = 0, nold = 0;
-	struct keyed *keys = NULL;
-	struct buf fold = BUF_INIT;
-	struct ledger l;
-	int have_ledger = 0;
+	size_t line = im->row.line, prev;
+	struct person was;
+	int have_was = 0, changed;
+	struct buf before = BUF_INIT, after = BUF_INIT;
 	enum kn_err e;
 
-	memset(&pc, 0, sizeof(pc));
-	if ((e = store_unit_all(im->s, &units, &nunits)) != KN_OK ||
-	    (e = store_person_all(im->s, &old, &nold)) != KN_OK ||
-	    (e = store_merged_all(im->s, &merged, &nmerged)) != KN_OK) {
-		buf_addf(err, "%s\n", store_errmsg(im->s));
-		goto out;
+	person_init(&was);
+	if ((prev = refset_put(&pc->refs, p->ref, line)) != 0)
+		imp_problem(im, line, "ref",
+			_("%s is also on line %zu; a person appears once per file"), p->ref, prev);
+	if (pc->nmerged)
+		merged_check(im, pc, p->ref, line);
+	/* Into an empty table nobody is stored (a ref twice is refused
+	 * above, before its second row is written). */
+	if (pc->had_people) {
+		e = store_person_get(im->s, p->ref, &was);
+		if (e == KN_OK)
+			have_was = 1;
+		else if (e != KN_ENOTFOUND)
+			goto fail;
 	}
-	pc.units.v = xreallocarray(NULL, nunits + 1, sizeof(char *));
-	for (size_t i = 0; i < nunits; i++)
-		pc.units.v[i] = units[i].code;	/* already sorted by code */
-	pc.units.n = nunits;
-	imp_read_rows(im, data, len, person_row, &pc);
-
-	keys = xreallocarray(NULL, pc.n + 1, sizeof(*keys));
-	for (size_t i = 0; i < pc.n; i++)
-		keys[i] = (struct keyed){ pc.rows[i].ref, i };
-	xqsort(keys, pc.n, sizeof(*keys), keyed_cmp);
-	for (size_t i = 1; i < pc.n; i++)
-		if (strcmp(keys[i].key, keys[i - 1].key) == 0)
-			imp_problem(im, pc.lines[keys[i].i], "ref",
-				_("%s is also on line %zu; a person appears once per file"),
-				keys[i].key, pc.lines[keys[i - 1].i]);
-	if (im->header_bad)
-		goto out;
-	merged_check(im, &pc, merged, nmerged, units, nunits);
-	for (size_t i = 0; i < pc.n; i++) {
-		const struct person *p = &pc.rows[i];
-		const struct person *was;
-
-		if (p->member_since == KN_DATE_NONE && p->official_since == KN_DATE_NONE)
-			continue;
-		was = nold ? bsearch(p->ref, old, nold, sizeof(*old), person_ref_cmp) : NULL;
-		if (!was)
-			continue;
-		if (!have_ledger) {
-			if ((e = ledger_open(&l, im->s, im->o->cal, im->o->actor, err)) != KN_OK) {
-				buf_addc(err, '\n');
+	if (have_was && (p->member_since != KN_DATE_NONE || p->official_since != KN_DATE_NONE)) {
+		if (!pc->have_ledger) {
+			if ((e = ledger_open(&pc->l, im->s, im->o->cal, im->o->actor, pc->err)) !=
+			    KN_OK) {
+				buf_addc(pc->err, '\n');
+				pc->e = e;
 				goto out;
 			}
-			l.actor_unit = im->o->actor_unit;
-			have_ledger = 1;
+			pc->l.actor_unit = im->o->actor_unit;
+			pc->have_ledger = 1;
 		}
-		if ((e = member_dates_check(im, &l, p, was, pc.lines[i], err)) != KN_OK)
+		if ((e = member_dates_check(im, &pc->l, p, &was, line, pc->err)) != KN_OK) {
+			pc->e = e;
 			goto out;
+		}
 	}
 	if (im->nprobs)
-		goto out;
+		goto out;	/* refused: the rest is only read and checked */
 
-	if (nold == 0)
-		file_dups(im, &pc);
 	/* RULES.md §9's facts, which the program itself writes (a struck_off
 	 * step's leaving, a re-admission's `readmitted`), are kept when a
 	 * file from before issue 15 has no column for them: an old list
 	 * must not forget that someone left or was re-admitted. */
-	for (size_t i = 0; i < pc.n; i++) {
-		struct person *p = &pc.rows[i];
-		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),
-							   person_ref_cmp) : NULL;
-		if (!was)
-			continue;
+	if (have_was) {
 		if (im->col[P_LEFT_ON] < 0)
-			p->left_on = was->left_on;
-		if (im->col[P_LEFT_REASON] < 0 && was->left_reason) {
+			p->left_on = was.left_on;
+		if (im->col[P_LEFT_REASON] < 0 && was.left_reason) {
 			free(p->left_reason);
-			p->left_reason = xstrdup(was->left_reason);
+			p->left_reason = xstrdup(was.left_reason);
 		}
 		if (im->col[P_CLEARED] < 0)
-			p->record_cleared_on = was->record_cleared_on;
+			p->record_cleared_on = was.record_cleared_on;
 		if (im->col[P_READMITTED] < 0)
-			p->readmitted = was->readmitted;
+			p->readmitted = was.readmitted;
 	}
-
-	for (size_t i = 0; i < pc.n; i++) {
-		const struct person *p = &pc.rows[i];
-		const struct person *was = nold ? bsearch(p->ref, old, nold, sizeof(*old),
-							   person_ref_cmp) : NULL;
-		struct buf before = BUF_INIT, after = BUF_INIT;
-		int changed;
-
-		buf_reset(&fold);
-		text_fold(p->full_name, &fold);
-		/* A person not read at the start is new (issue 13: no read
-		 * before the insert, which PostgreSQL then sends ahead). */
-		changed = 2;
-		e = was ? store_person_put(im->s, p, fold.s, &changed)
-			: store_person_add(im->s, p, fold.s);
-		if (e != KN_OK) {
-			buf_addf(err, "%s:%zu: %s\n", im->file, pc.lines[i], store_errmsg(im->s));
-			goto out;
-		}
-		if (changed == 1) {
-			if (was)
-				export_person_row(&before, was);
-			export_person_row(&after, p);
-		}
-		if ((e = imp_after_put(im, changed, "person", p->ref, was ? &before : NULL, &after,
-				       i + 1, pc.n, err)) != KN_OK)
-			goto out;
-		/* issue 15: a possible duplicate made by this row, warned of. */
-		if (nold && im->o->warnings &&
-		    (changed == 2 || (changed == 1 && was &&
-				      (was->birth_date != p->birth_date ||
-				       strcmp(was->full_name, p->full_name) != 0))) &&
-		    (e = stored_dups(im, pc.lines[i], p, err)) != KN_OK)
-			goto out;
+	buf_reset(&pc->fold);
+	text_fold(p->full_name, &pc->fold);
+	/* Into an empty table nobody is read (above), and a new person goes
+	 * by store_person_add(), which PostgreSQL sends by COPY (issue 13);
+	 * after a read it would have to end the COPY at every row, so an
+	 * update's new person is a plain insert. */
+	changed = 2;
+	e = pc->had_people ? store_person_put_known(im->s, p, have_was ? &was : NULL, pc->fold.s,
+						    &changed)
+			   : store_person_add(im->s, p, pc->fold.s);
+	if (e != KN_OK)
+		goto fail;
+	if (changed == 1) {
+		if (have_was)
+			export_person_row(&before, &was);
+		export_person_row(&after, p);
 	}
+	pc->written++;
+	if ((e = imp_after_put(im, changed, "person", p->ref, have_was ? &before : NULL, &after,
+			       pc->written, pc->total > pc->written ? pc->total : pc->written,
+			       pc->err)) != KN_OK) {
+		pc->e = e;
+		goto out;
+	}
+	/* issue 15: a possible duplicate made by this row, warned of. */
+	if (pc->had_people && im->o->warnings &&
+	    (changed == 2 || (changed == 1 && have_was &&
+			      (was.birth_date != p->birth_date ||
+			       strcmp(was.full_name, p->full_name) != 0))) &&
+	    (e = stored_dups(im, line, p, pc->err)) != KN_OK)
+		pc->e = e;
+	goto out;
+fail:
+	buf_addf(pc->err, "%s:%zu: %s\n", im->file, line, store_errmsg(im->s));
+	pc->e = e;
 out:
-	for (size_t i = 0; i < pc.n; i++)
-		person_release(&pc.rows[i]);
-	free(pc.rows);
-	free(pc.lines);
+	buf_release(&before);
+	buf_release(&after);
+	person_release(&was);
+}
+
+/* How many rows the file has, for progress: its lines but the header's
+ * (a quoted cell's line breaks and blank rows make it an estimate). Read
+ * only when someone shows progress; the pages read are given back. */
+static size_t rows_estimate(struct imp *im, const char *data, size_t len)
+{
+	const size_t step = (size_t)8 << 20;
+	size_t n = 0;
+
+	if (!im->o->progress)
+		return 0;
+	for (size_t at = 0; at < len; at += step) {
+		const char *p = data + at, *end = data + (len - at < step ? len : at + step);
+		while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			n++;
+			p++;
+		}
+		imp_data_drop(im, data, (size_t)(end - data));
+	}
+	if (len && data[len - 1] != '\n')
+		n++;
+	return n ? n - 1 : 0;
+}
+
+enum kn_err import_people(struct imp *im, const char *data, size_t len, struct buf *err)
+{
+	struct people_ctx pc;
+	enum kn_err e;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.err = err;
+	/* The units' codes only, without the names and links of the whole
+	 * units (325 k of them nationally), which only the subtree of a
+	 * merged ref's person needs, under a scoped import. */
+	if ((e = store_unit_codes_sorted(im->s, &pc.units.v, &pc.units.n)) != KN_OK ||
+	    (e = store_people_any(im->s, &pc.had_people)) != KN_OK ||
+	    (e = store_merged_all(im->s, &pc.merged, &pc.nmerged)) != KN_OK ||
+	    (pc.nmerged && im->o->actor_unit &&
+	     (e = store_unit_all(im->s, &pc.unit_all, &pc.nunits)) != KN_OK)) {
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+		goto out;
+	}
+	/* A first import into SQLite: the load's bigger page cache
+	 * (store_bulk_begin() for no rows: no index is dropped). Without it
+	 * the pages of the people table and its indexes, written row by row,
+	 * are read again and again through the kernel: two fifths of a
+	 * national first import's time was the system's. An update mostly
+	 * reads, and holds the ledger besides: the default cache. (The bulk
+	 * mode of PostgreSQL is the steps import's, its tables locked and its
+	 * writes sent ahead: not for people.) */
+	if (!pc.had_people && strcmp(store_backend(im->s), "SQLite") == 0 &&
+	    (e = store_bulk_begin(im->s, 0)) != KN_OK) {
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+		goto out;
+	}
+	pc.total = rows_estimate(im, data, len);
+	imp_read_rows(im, data, len, person_row, &pc);
+	if ((e = pc.e) != KN_OK)
+		goto out;
+	if (im->nprobs) {
+		/* As when nothing was written before the file was checked. */
+		im->stats->added = im->stats->updated = im->stats->unchanged = 0;
+		goto out;
+	}
+	if (!pc.had_people && (e = file_dups(im, &pc, err)) != KN_OK)
+		goto out;
+	if ((e = store_bulk_end(im->s)) != KN_OK)
+		buf_addf(err, "%s\n", store_errmsg(im->s));
+out:
+	for (size_t i = 0; i < pc.units.n; i++)
+		free(pc.units.v[i]);
 	free(pc.units.v);
-	free(keys);
-	buf_release(&fold);
-	if (have_ledger)
-		ledger_release(&l);
-	store_units_free(units, nunits);
-	store_people_free(old, nold);
-	store_merged_free(merged, nmerged);
+	refset_release(&pc.refs);
+	buf_release(&pc.fold);
+	if (pc.have_ledger)
+		ledger_release(&pc.l);
+	store_units_free(pc.unit_all, pc.nunits);
+	store_merged_free(pc.merged, pc.nmerged);
 	return e;
 }

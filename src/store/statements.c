@@ -878,4 +878,22 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_UNIT_ADD_PATH] = { "unit_add_path", "UPDATE units SET path = COALESCE((SELECT p.path "
 		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1", 0,
 		"t", "", 0 },
+
+	/* ---- issue 13: the people import streams (store_records.c) ---- */
+	/* 1 when the people table holds anyone, else 0: read from the first
+	 * entry rather than counted. */
+	[S_PEOPLE_ANY] = { "people_any", "SELECT COUNT(*) FROM (SELECT 1 FROM people LIMIT 1) x",
+		0, "", "i", 0 },
+	/* Every person sharing a folded name and birth date with another
+	 * (RULES.md §10), unordered: the groups from people_dup's entries in
+	 * index order (as S_DUP_PAIRS), then only those people read. */
+	[S_PEOPLE_DUP_ROWS] = { "people_dup_rows", "WITH g AS (SELECT search_name, birth_date "
+		"FROM people WHERE birth_date IS NOT NULL GROUP BY search_name, birth_date "
+		"HAVING COUNT(*) > 1) SELECT p.search_name, p.birth_date, p.ref, p.full_name, "
+		"u.code FROM g JOIN people p ON p.search_name = g.search_name "
+		"AND p.birth_date = g.birth_date JOIN units u ON u.id = p.unit_id", 0, "",
+		"ttttt", ST_STREAM },
+	/* Every unit's code, by code as bytes (COLLATE "C" on PostgreSQL). */
+	[S_UNIT_CODES_SORTED] = { "unit_codes_sorted", "SELECT code FROM units ORDER BY code", 0,
+		"", "t", ST_STREAM },
 };

@@ -78,6 +78,8 @@ enum stmt_id {
 	S_QUOTA_YEAR, S_QUOTA_YEAR_ALL, S_ADMISSION_UNITS, S_ADMISSION_UNITS_ALL,
 	/* issue 13, PostgreSQL imports (i18-pgimp): rows an importer knows are new */
 	S_PERSON_ADD, S_QUOTA_ADD, S_UNIT_ADD, S_UNIT_ADD_PATH,
+	/* issue 13: the people import streams (store_records.c) */
+	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS, S_UNIT_CODES_SORTED,
 	S__COUNT
 };
 

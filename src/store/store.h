@@ -109,6 +109,26 @@ enum kn_err store_person_find(struct store *s, const char *folded,
 /* Every person, ordered by ref. */
 enum kn_err store_person_all(struct store *s, struct person **out, size_t *n);
 void store_people_free(struct person *p, size_t n);
+/* issue 13: what a people import streaming its rows asks. */
+/* *any: 1 when the people table holds anyone, else 0. */
+enum kn_err store_people_any(struct store *s, int *any);
+/* store_person_put() for a caller that read the stored person already:
+ * old is what store_person_get() gave for p->ref, NULL when it gave
+ * KN_ENOTFOUND (p is then inserted). */
+enum kn_err store_person_put_known(struct store *s, const struct person *p,
+				   const struct person *old, const char *search_name,
+				   int *changed);
+/* Every unit's code, sorted as strcmp() sorts (*out and each code the
+ * caller's to free): what a list's unit cells are checked against. */
+enum kn_err store_unit_codes_sorted(struct store *s, char ***out, size_t *n);
+/* fn for every person who shares a folded name (search_name) and birth
+ * date with someone else, unordered, with the texts borrowed for the
+ * call; fn runs no statement. */
+enum kn_err store_people_dup_rows(struct store *s,
+				  void (*fn)(void *arg, const char *search_name, kn_date birth,
+					     const char *ref, const char *full_name,
+					     const char *unit),
+				  void *arg);
 
 /* ---- candidacies and steps ---- */
 /* Every candidacy of a person, oldest first, each with its steps in

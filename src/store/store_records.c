@@ -417,24 +417,98 @@ enum kn_err store_person_add(struct store *s, const struct person *p, const char
 	return e;
 }
 
+/* The write of store_person_put(): got is what the get of p->ref
+ * answered (KN_OK: stored, and same says whether p would change it). */
+static enum kn_err person_write(struct store *s, const struct person *p,
+				const char *search_name, enum kn_err got, int same, int *changed)
+{
+	struct sargs a = SARGS_INIT;
+	char sex[2];
+	struct buf key = BUF_INIT;
+	enum kn_err e;
+
+	person_args(&a, p, search_name, sex, &key);
+	e = put_write(s, got, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
+	buf_release(&key);
+	return e;
+}
+
 enum kn_err store_person_put(struct store *s, const struct person *p, const char *search_name,
 			     int *changed)
 {
 	struct person old;
-	struct sargs a = SARGS_INIT;
 	enum kn_err e = store_person_get(s, p->ref, &old);
-	char sex[2];
-	struct buf key = BUF_INIT;
 	int same = 0;
 
 	if (e == KN_OK) {
 		same = person_same(&old, p);
 		person_release(&old);
 	}
-	person_args(&a, p, search_name, sex, &key);
-	e = put_write(s, e, same, S_PERSON_UPDATE, S_PERSON_INSERT, &a, changed);
-	buf_release(&key);
+	return person_write(s, p, search_name, e, same, changed);
+}
+
+/* ---- issue 13: the people import streams ---- */
+
+enum kn_err store_person_put_known(struct store *s, const struct person *p,
+				   const struct person *old, const char *search_name,
+				   int *changed)
+{
+	return person_write(s, p, search_name, old ? KN_OK : KN_ENOTFOUND,
+			    old && person_same(old, p), changed);
+}
+
+enum kn_err store_people_any(struct store *s, int *any)
+{
+	struct srows r;
+	enum kn_err e = q_first(s, S_PEOPLE_ANY, NULL, &r);
+	*any = 0;
+	if (e != KN_OK)
+		return e;
+	*any = row_int(&r, 0) > 0;
+	return q_close(&r);
+}
+
+enum kn_err store_unit_codes_sorted(struct store *s, char ***out, size_t *n)
+{
+	struct srows r;
+	size_t cap = 0;
+	enum kn_err e = q_open(s, S_UNIT_CODES_SORTED, NULL, &r);
+
+	*out = NULL;
+	*n = 0;
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			*out = xreallocarray(*out, cap, sizeof(**out));
+		}
+		(*out)[(*n)++] = row_dup(&r, 0);
+	}
+	if ((e = q_close(&r)) != KN_OK) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
 	return e;
+}
+
+enum kn_err store_people_dup_rows(struct store *s,
+				  void (*fn)(void *arg, const char *search_name, kn_date birth,
+					     const char *ref, const char *full_name,
+					     const char *unit),
+				  void *arg)
+{
+	struct srows r;
+	enum kn_err e = q_open(s, S_PEOPLE_DUP_ROWS, NULL, &r);
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0)
+		fn(arg, row_str(&r, 0), row_date(&r, 1), row_str(&r, 2), row_str(&r, 3),
+		   row_str(&r, 4));
+	return q_close(&r);
 }
 
 /* ---- the name-order keys (migration 007) ---- */
