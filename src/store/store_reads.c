@@ -141,20 +141,32 @@ enum kn_err store_admissions(struct store *s, const char *top, kn_date from, kn_
 	return e;
 }
 
+/* q_open() of a statement of the period from..to: `all` over every unit
+ * (top NULL), else `sub` over top's subtree; a, lo and hi hold its
+ * arguments until q_close(). */
+static enum kn_err open_period(struct store *s, const char *top, kn_date from, kn_date to,
+			       enum stmt_id all, enum stmt_id sub, struct sargs *a,
+			       struct buf *lo, struct buf *hi, struct srows *r)
+{
+	enum kn_err e;
+	arg_date(a, from);
+	arg_date(a, to);
+	if (!top)
+		return q_open(s, all, a, r);
+	if ((e = arg_subtree(s, top, a, lo, hi)) != KN_OK)
+		return e;
+	return q_open(s, sub, a, r);
+}
+
 enum kn_err store_admissions_each(struct store *s, const char *top, kn_date from, kn_date to,
 				  store_admission_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	struct srows r;
-	enum kn_err e;
+	enum kn_err e = open_period(s, top, from, to, S_ADMISSIONS_ALL, S_ADMISSIONS, &a, &lo,
+				    &hi, &r);
 
-	arg_date(&a, from);
-	arg_date(&a, to);
-	if (!top)
-		e = q_open(s, S_ADMISSIONS_ALL, &a, &r);
-	else if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
-		e = q_open(s, S_ADMISSIONS, &a, &r);
 	if (e == KN_OK) {
 		while (q_next(&r) > 0) {
 			/* The row's own strings: the const goes only as far
@@ -188,14 +200,9 @@ enum kn_err store_admission_units_each(struct store *s, const char *top, kn_date
 	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	struct srows r;
-	enum kn_err e;
+	enum kn_err e = open_period(s, top, from, to, S_ADMISSION_UNITS_ALL, S_ADMISSION_UNITS,
+				    &a, &lo, &hi, &r);
 
-	arg_date(&a, from);
-	arg_date(&a, to);
-	if (!top)
-		e = q_open(s, S_ADMISSION_UNITS_ALL, &a, &r);
-	else if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
-		e = q_open(s, S_ADMISSION_UNITS, &a, &r);
 	if (e == KN_OK) {
 		while (q_next(&r) > 0)
 			if (fn(arg, row_int(&r, 0)))

@@ -246,6 +246,18 @@ enum kn_err store_unit_paths_rebuild(struct store *s, long long *changed)
 	return q_exec(s, S_UNIT_PATHS_ALL, NULL, changed);
 }
 
+/* S_UNIT_INSERT's, S_UNIT_UPDATE's and S_UNIT_ADD's parameters. */
+static void unit_args(struct sargs *a, const struct unit *u)
+{
+	arg_text(a, u->code);
+	arg_text(a, u->parent);
+	arg_text(a, u->name);
+	arg_text(a, unit_kind_name(u->kind));
+	arg_int(a, !!u->may_admit);
+	arg_text(a, u->sector);
+	arg_int(a, !!u->special_area);
+}
+
 enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 {
 	struct unit old;
@@ -266,13 +278,7 @@ enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed)
 		free(own);
 		return pe;
 	}
-	arg_text(&a, u->code);
-	arg_text(&a, u->parent);
-	arg_text(&a, u->name);
-	arg_text(&a, unit_kind_name(u->kind));
-	arg_int(&a, !!u->may_admit);
-	arg_text(&a, u->sector);
-	arg_int(&a, !!u->special_area);
+	unit_args(&a, u);
 	/* The row and the paths it changes, together. */
 	if ((pe = store_begin(s)) != KN_OK) {
 		free(own);
@@ -294,13 +300,7 @@ enum kn_err store_unit_add(struct store *s, const struct unit *u)
 	struct sargs a = SARGS_INIT, b = SARGS_INIT;
 	enum kn_err e;
 
-	arg_text(&a, u->code);
-	arg_text(&a, u->parent);
-	arg_text(&a, u->name);
-	arg_text(&a, unit_kind_name(u->kind));
-	arg_int(&a, !!u->may_admit);
-	arg_text(&a, u->sector);
-	arg_int(&a, !!u->special_area);
+	unit_args(&a, u);
 	arg_text(&b, u->code);
 	/* The row and its path, together. */
 	if ((e = store_begin(s)) != KN_OK)
