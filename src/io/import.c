@@ -1,8 +1,11 @@
 /*
- * import.c — see import.h. An import runs in two phases over a file read
- * whole into memory, after its header was checked against the kind of
- * list (a required column missing, or the header of another kind, refuses
- * the file in one line before any row is read):
+ * import.c — see import.h. An import runs in two phases over a file
+ * mapped into memory (cmd_import.c), after its header was checked against
+ * the kind of list (a required column missing, or the header of another
+ * kind, refuses the file in one line before any row is read); the people
+ * list streams instead (import_people.c: each row checked and written as
+ * it comes, nothing more written after a problem, the transaction rolled
+ * back), and the steps list is written row by row (import_steps.c):
  *
  *  1. read every row, map its cells by the header's column names, check
  *     each value (required, date, boolean, code, NFC text) and the
@@ -24,8 +27,10 @@
  *
  * Problems are kept with their line and printed sorted by line at the end,
  * so that a file's report reads top to bottom whichever phase found them.
- * Existing records are loaded once (sorted arrays, binary search) so that
- * no row costs a scan; the store's *_put functions say whether a row
+ * Existing units and quotas are loaded once (sorted arrays, binary
+ * search) so that no row costs a scan; people are looked up by ref as
+ * each row comes (a nation's 6.5 million would not fit in memory twice);
+ * the store's *_put functions say whether a row
  * changed anything, and only an update gets an audit entry of its own,
  * whose before/after text is the record's CSV line. The file itself gets
  * one entry when it added or updated anything (import_audit(): who, the
