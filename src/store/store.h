@@ -69,6 +69,9 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
  * top needs of the tree (unitree_build sorts them). KN_ENOTFOUND for an
  * unknown top; none (n 0) when there are no units. */
 enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **out, size_t *n);
+/* The first root in code order (KN_ENOTFOUND when there are no units);
+ * *out as store_unit_get() leaves it. */
+enum kn_err store_unit_first_root(struct store *s, struct unit *out);
 /* How many units have no parent: with one, its subtree is every unit. */
 enum kn_err store_unit_nroots(struct store *s, long long *n);
 /* Insert or update by code (the parent must exist). *changed: 0 same,

@@ -75,6 +75,39 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
 	return e;
 }
 
+/* The code and path of the first root as unitree_build orders codes
+ * (strcmp), not as the database's collation would; both left empty when
+ * there are no units. */
+static enum kn_err first_root(struct store *s, struct buf *code, struct buf *path)
+{
+	struct srows r;
+	enum kn_err e = q_open(s, S_UNIT_ROOTS, NULL, &r);
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		const char *c = row_str(&r, 0), *p = row_str(&r, 1);
+		if (c && p && (!code->len || strcmp(c, code->s) < 0)) {
+			buf_reset(code);
+			buf_adds(code, c);
+			buf_reset(path);
+			buf_adds(path, p);
+		}
+	}
+	return q_close(&r);
+}
+
+enum kn_err store_unit_first_root(struct store *s, struct unit *out)
+{
+	struct buf code = BUF_INIT, path = BUF_INIT;
+	enum kn_err e = first_root(s, &code, &path);
+	memset(out, 0, sizeof(*out));
+	if (e == KN_OK)
+		e = code.len ? store_unit_get(s, code.s, out) : KN_ENOTFOUND;
+	buf_release(&code);
+	buf_release(&path);
+	return e;
+}
+
 enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **out, size_t *n)
 {
 	struct buf lo = BUF_INIT, hi = BUF_INIT, first = BUF_INIT;
@@ -84,21 +117,7 @@ enum kn_err store_unit_subtree(struct store *s, const char *top, struct unit **o
 	*out = NULL;
 	*n = 0;
 	if (!top) {
-		/* The first root as unitree_build orders codes (strcmp), not as
-		 * the database's collation would. */
-		struct srows r;
-		if ((e = q_open(s, S_UNIT_ROOTS, NULL, &r)) != KN_OK)
-			goto out;
-		while (q_next(&r) > 0) {
-			const char *code = row_str(&r, 0), *path = row_str(&r, 1);
-			if (code && path && (!first.len || strcmp(code, first.s) < 0)) {
-				buf_reset(&first);
-				buf_adds(&first, code);
-				buf_reset(&lo);
-				buf_adds(&lo, path);
-			}
-		}
-		if ((e = q_close(&r)) != KN_OK || !first.len)
+		if ((e = first_root(s, &first, &lo)) != KN_OK || !first.len)
 			goto out;
 		path_hi(lo.s, &hi);
 	} else if ((e = store_unit_range(s, top, &lo, &hi)) != KN_OK) {

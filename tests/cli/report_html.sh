@@ -97,8 +97,10 @@ else
 		rm -rf "$prof"
 	}
 	for p in ach all; do
-		png=$OUT/report-$p.png
-		pdf=$OUT/report-$p.pdf
+		# Apart for the pg/ variant, which may run at the same time in the
+		# same build directory.
+		png=$OUT/report-$p${KN_TEST_PG:+-pg}.png
+		pdf=$OUT/report-$p${KN_TEST_PG:+-pg}.pdf
 		rm -f "$png" "$pdf"
 		chrome --screenshot="$png" --window-size=1240,1754 "file://$tmp/$p.html"
 		if [ -s "$png" ] && [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&

@@ -222,5 +222,18 @@ for r in funnel sources; do
 	expect 1 "$K" report $r --unit NOPE --year 2025
 	has err "no unit with code NOPE"
 done
+# With no --unit and no scope (a database without accounts: the local
+# administrator), every report is of the first root in code order: AA,
+# written last and empty, before CT and HG (the funnel and the sources
+# read only that unit, store_unit_first_root). Last: the accounts go.
+kn_sql "$KETNAP_DB" "INSERT INTO units (code, name, kind, may_admit) VALUES ('AA', 'Tỉnh An Giang', 'province', 1)" >/dev/null
+kn_sql "$KETNAP_DB" "UPDATE units SET path = '/' || id || '/' WHERE code = 'AA'" >/dev/null
+kn_sql "$KETNAP_DB" "DELETE FROM users" >/dev/null
+for r in funnel sources achievement; do
+	same "$r with no unit and no scope: the first root" "$("$K" report $r --year 2025 \
+		--format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["unit"])')" AA
+done
+same "the first root's funnel counts nothing" "$("$K" report funnel --year 2025 --format csv |
+	grep -c ',0$')" 11
 
 check_done
