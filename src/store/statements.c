@@ -33,14 +33,27 @@
 #define AUDIT_TYPES "ittttttt"
 #define BY_CODE(n) "(SELECT id FROM units WHERE code = $" #n ")"
 #define BY_REF(n) "(SELECT id FROM people WHERE ref = $" #n ")"
+/* The inserts of a row that an importer also sends as known to be new
+ * (S_PERSON_ADD, S_UNIT_ADD, S_QUOTA_ADD: store_pg.c sends those ahead
+ * or by COPY) and the path written after a unit's insert. */
+#define PERSON_INSERT "INSERT INTO people (ref, full_name, search_name, sex, birth_date, " \
+	"unit_id, ethnicity, religion, education, qualification, occupation, youth_union, " \
+	"trade_union, member_since, official_since, phone, note, name_key, left_on, " \
+	"left_reason, record_cleared_on, readmitted) VALUES ($1, $2, $3, $4, $5, " BY_CODE(6) \
+	", $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+#define PERSON_INSERT_PARAMS "tttttttttttiitttt" "t" "ttti"
+#define UNIT_INSERT "INSERT INTO units (code, parent_id, name, kind, may_admit, sector, " \
+	"special_area) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6, $7)"
+#define UNIT_SET_PATH "UPDATE units SET path = COALESCE((SELECT p.path FROM units p " \
+	"WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1"
+#define QUOTA_INSERT "INSERT INTO quotas (unit_id, year, category, target) VALUES (" \
+	BY_CODE(1) ", $2, $3, $4)"
 
 const struct stmt store_stmts[S__COUNT] = {
 	/* ---- units ---- */
 	[S_UNIT_GET] = { "unit_get", "SELECT " UNIT_COLS " WHERE u.code = $1", 0, "t", UNIT_TYPES, 0 },
 	[S_UNIT_ALL] = { "unit_all", "SELECT " UNIT_COLS " ORDER BY u.code", 0, "", UNIT_TYPES, 0 },
-	[S_UNIT_INSERT] = { "unit_insert", "INSERT INTO units (code, parent_id, name, kind, "
-		"may_admit, sector, special_area) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6, $7)",
-		0, "tttti" "ti", "", 0 },
+	[S_UNIT_INSERT] = { "unit_insert", UNIT_INSERT, 0, "tttti" "ti", "", 0 },
 	[S_UNIT_UPDATE] = { "unit_update", "UPDATE units SET parent_id = " BY_CODE(2) ", "
 		"name = $3, kind = $4, may_admit = $5, sector = $6, special_area = $7 WHERE code = $1",
 		0, "tttti" "ti", "", 0 },
@@ -55,9 +68,7 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_UNIT_ROOTS] = { "unit_roots", "SELECT code, path FROM units WHERE parent_id IS NULL",
 		0, "", "tt", 0 },
 	/* A unit's own path from its parent's (written once the unit row is). */
-	[S_UNIT_SET_PATH] = { "unit_set_path", "UPDATE units SET path = COALESCE((SELECT p.path "
-		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1 "
-		"RETURNING path", 0, "t", "t", 0 },
+	[S_UNIT_SET_PATH] = { "unit_set_path", UNIT_SET_PATH " RETURNING path", 0, "t", "t", 0 },
 	/* Every unit's path from the parent links, as migration 006 numbered
 	 * them (store_unit_paths_rebuild: after a bulk load of units). */
 	[S_UNIT_PATHS_ALL] = { "unit_paths_all", "WITH RECURSIVE t(id, path) AS (SELECT id, "
@@ -87,12 +98,7 @@ const struct stmt store_stmts[S__COUNT] = {
 		"t", PERSON_TYPES, 0 },
 	[S_PERSON_GET_ID] = { "person_get_id", "SELECT " PERSON_COLS PERSON_FROM
 		"WHERE p.id = $1", 0, "i", PERSON_TYPES, 0 },
-	[S_PERSON_INSERT] = { "person_insert", "INSERT INTO people (ref, full_name, search_name, "
-		"sex, birth_date, unit_id, ethnicity, religion, education, qualification, occupation, "
-		"youth_union, trade_union, member_since, official_since, phone, note, name_key, "
-		"left_on, left_reason, record_cleared_on, readmitted) "
-		"VALUES ($1, $2, $3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-		"$16, $17, $18, $19, $20, $21, $22)", 0, "tttttttttttiitttt" "t" "ttti", "", 0 },
+	[S_PERSON_INSERT] = { "person_insert", PERSON_INSERT, 0, PERSON_INSERT_PARAMS, "", 0 },
 	[S_PERSON_UPDATE] = { "person_update", "UPDATE people SET full_name = $2, "
 		"search_name = $3, sex = $4, birth_date = $5, unit_id = " BY_CODE(6) ", "
 		"ethnicity = $7, religion = $8, education = $9, qualification = $10, "
@@ -281,8 +287,7 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_QUOTA_GET] = { "quota_get", "SELECT q.target FROM quotas q JOIN units u "
 		"ON u.id = q.unit_id WHERE u.code = $1 AND q.year = $2 AND q.category = $3", 0,
 		"tit", "i", 0 },
-	[S_QUOTA_PUT] = { "quota_put", "INSERT INTO quotas (unit_id, year, category, target) "
-		"VALUES (" BY_CODE(1) ", $2, $3, $4) ON CONFLICT (unit_id, year, category) "
+	[S_QUOTA_PUT] = { "quota_put", QUOTA_INSERT " ON CONFLICT (unit_id, year, category) "
 		"DO UPDATE SET target = excluded.target", 0, "titi", "", 0 },
 	[S_QUOTA_ALL] = { "quota_all", "SELECT u.code, q.year, q.category, q.target FROM quotas q "
 		"JOIN units u ON u.id = q.unit_id ORDER BY u.code, q.year, q.category", 0, "", "titi",
@@ -860,24 +865,15 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * store_quota_add): no read before the write, so that PostgreSQL can
 	 * send the inserts ahead in one pipeline (store_pg.c, "writes sent
 	 * ahead"). The texts are S_PERSON_INSERT's and S_QUOTA_PUT's without
-	 * the upsert: a row that is there after all is a unique violation. */
-	[S_PERSON_ADD] = { "person_add", "INSERT INTO people (ref, full_name, search_name, "
-		"sex, birth_date, unit_id, ethnicity, religion, education, qualification, occupation, "
-		"youth_union, trade_union, member_since, official_since, phone, note, name_key, "
-		"left_on, left_reason, record_cleared_on, readmitted) "
-		"VALUES ($1, $2, $3, $4, $5, " BY_CODE(6) ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-		"$16, $17, $18, $19, $20, $21, $22)", 0, "tttttttttttiitttt" "t" "ttti", "", 0 },
-	[S_QUOTA_ADD] = { "quota_add", "INSERT INTO quotas (unit_id, year, category, target) "
-		"VALUES (" BY_CODE(1) ", $2, $3, $4)", 0, "titi", "", 0 },
+	 * the upsert (PERSON_INSERT, QUOTA_INSERT): a row that is there after
+	 * all is a unique violation. */
+	[S_PERSON_ADD] = { "person_add", PERSON_INSERT, 0, PERSON_INSERT_PARAMS, "", 0 },
+	[S_QUOTA_ADD] = { "quota_add", QUOTA_INSERT, 0, "titi", "", 0 },
 	/* A unit the units importer knows is new, its parent already written
 	 * (store_unit_add): S_UNIT_INSERT's text, then S_UNIT_SET_PATH's
 	 * without RETURNING, both sent ahead by PostgreSQL. */
-	[S_UNIT_ADD] = { "unit_add", "INSERT INTO units (code, parent_id, name, kind, "
-		"may_admit, sector, special_area) VALUES ($1, " BY_CODE(2) ", $3, $4, $5, $6, $7)",
-		0, "tttti" "ti", "", 0 },
-	[S_UNIT_ADD_PATH] = { "unit_add_path", "UPDATE units SET path = COALESCE((SELECT p.path "
-		"FROM units p WHERE p.id = units.parent_id), '/') || id || '/' WHERE code = $1", 0,
-		"t", "", 0 },
+	[S_UNIT_ADD] = { "unit_add", UNIT_INSERT, 0, "tttti" "ti", "", 0 },
+	[S_UNIT_ADD_PATH] = { "unit_add_path", UNIT_SET_PATH, 0, "t", "", 0 },
 
 	/* ---- issue 13: the people import streams (store_records.c) ---- */
 	/* 1 when the people table holds anyone, else 0: read from the first
