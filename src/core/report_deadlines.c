@@ -164,20 +164,25 @@ enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct
 	return e;
 }
 
+/* Every open deadline of the subtree on as_of into a (kept or counted)
+ * and the dossiers waiting. Codes and dates are all deadlines_for() and
+ * queue_waiting() read. A candidacy closed on as_of but with a later
+ * step, which store_pipeline_each() would also hand over, has no
+ * deadline and waits for nothing, so the figures are the same. */
+static enum kn_err dl_walk(const struct ctx *c, struct dl_acc *a, struct buf *err)
+{
+	enum kn_err e;
+	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, a)) != KN_OK ||
+	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, a)) != KN_OK)
+		buf_addf(err, "%s", store_errmsg(c->s));
+	return e;
+}
+
 enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err)
 {
 	enum kn_err e;
-	if ((e = dl_begin(c, a, err)) != KN_OK)
+	if ((e = dl_begin(c, a, err)) != KN_OK || (e = dl_walk(c, a, err)) != KN_OK)
 		return e;
-	/* Codes and dates are all deadlines_for() and queue_waiting() read.
-	 * A candidacy closed on as_of but with a later step, which
-	 * store_pipeline_each() would also hand over, has no deadline and
-	 * waits for nothing, so the figures are the same. */
-	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, a)) != KN_OK ||
-	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, a)) != KN_OK) {
-		buf_addf(err, "%s", store_errmsg(c->s));
-		return e;
-	}
 	xqsort(a->rows, a->n, sizeof(*a->rows), dl_cmp);
 	return KN_OK;
 }
@@ -191,9 +196,7 @@ enum kn_err report_count_deadlines(const struct ctx *c, int soon, struct deadlin
 		return e;
 	a.counts = out;
 	a.soon = soon;
-	if ((e = store_pipeline_dates(c->s, c->top->u.code, c->as_of, dl_collect, &a)) != KN_OK ||
-	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, &a)) != KN_OK)
-		buf_addf(err, "%s", store_errmsg(c->s));
+	e = dl_walk(c, &a, err);
 	out->waiting = a.waiting;
 	out->waiting_overdue = a.waiting_overdue;
 	return e;
