@@ -22,6 +22,8 @@
 #   SIZE=national|province bash bench/national.sh [path/to/ketnap]
 #
 # Knobs: SIZE (national), SEED (1), RUNS (3), DURATION (60s), PG (unset),
+# PARTS (which parts run: "demo import reports web", the default, or some
+# of them; without demo, DEMO_DB is needed; PG needs import and reports),
 # DEMO_DB (an existing demo database of SIZE to use instead of creating
 # one; its demo line is then not measured), KEEP (a directory to keep the
 # databases and CSVs in; default a temporary one, removed at the end).
@@ -39,6 +41,9 @@ export LANG=C LC_ALL=C KETNAP_TODAY=2025-12-20 KETNAP_USER=bench
 unset LC_MESSAGES LANGUAGE KETNAP_DB
 
 case $SIZE in national|province) ;; *) echo "SIZE must be national or province" >&2; exit 2;; esac
+PARTS=${PARTS:-demo import reports web}
+want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+if ! want demo && [ -z "${DEMO_DB:-}" ]; then echo "PARTS without demo needs DEMO_DB" >&2; exit 2; fi
 for t in /usr/bin/time sqlite3 curl wrk; do
 	command -v "$t" >/dev/null || { echo "bench/national.sh needs $t" >&2; exit 2; }
 done
@@ -99,10 +104,12 @@ echo "ketnap $("$K" --version 2>/dev/null | head -1 || echo "?"), SQLite $(sqlit
 printf '%-44s %14s  %-22s %s\n' figure value goal "baseline (same run) / verdict"
 
 # ---- the demo ----
-timed city "$K" --db "$dir/city.db" demo --size city --seed "$SEED"
-city_steps=$(sqlite3 "$dir/city.db" 'SELECT COUNT(*) FROM steps')
-city_us=$(awk -v s="$(cat city.s)" -v n="$city_steps" 'BEGIN { printf "%.0f", s * 1e6 / n }')
 DB=$dir/demo.db
+if want demo && [ -z "${DEMO_DB:-}" ]; then
+	timed city "$K" --db "$dir/city.db" demo --size city --seed "$SEED"
+	city_steps=$(sqlite3 "$dir/city.db" 'SELECT COUNT(*) FROM steps')
+	city_us=$(awk -v s="$(cat city.s)" -v n="$city_steps" 'BEGIN { printf "%.0f", s * 1e6 / n }')
+fi
 if [ -n "${DEMO_DB:-}" ]; then
 	DB=$(realpath "$DEMO_DB")
 	row "demo --size $SIZE" "(given)" "<= 900 s, <= 1024 MB" "DEMO_DB=$DB"
@@ -125,6 +132,7 @@ printf '  %s units, %s people, %s candidacies, %s steps, %s quotas; database %s 
 	"$(sqlite3 "$DB" 'SELECT COUNT(*) FROM quotas')" "$(( $(stat -c %s "$DB") / 1048576 ))"
 
 # ---- export, and import into an empty database ----
+if want import; then
 mkdir -p csv
 for k in units people quotas steps; do
 	timed "export-$k" "$K" --db "$DB" export "$k" -o "csv/$k.csv"
@@ -151,12 +159,15 @@ row "import steps: peak RSS" "$(cat import-steps.mb) MB" "<= 500 MB" "-" \
 "$K" --db "$IMP" export steps -o reimported.csv
 if cmp -s csv/steps.csv reimported.csv; then echo "  (the re-imported steps export byte-identical: every step obeyed the rules)"; else
 	echo "  WARNING: the re-imported steps differ from the demo's"; fi
+fi
 
 # ---- reports, beside hand-written SQL ----
 root=$(sqlite3 "$DB" "SELECT code FROM units WHERE parent_id IS NULL ORDER BY code LIMIT 1")
 # A district (the first by code), not a bloc.
 district=$(sqlite3 "$DB" "SELECT code FROM units WHERE kind = 'upper' AND code LIKE '%.H__'
 	ORDER BY code LIMIT 1")
+declare -A SQLITE_S
+if want reports; then
 subtree() {	# subtree CODE: a recursive CTE "sub(id)" of the subtree of CODE
 	echo "sub(id) AS (SELECT id FROM units WHERE code = '$1'
 	   UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
@@ -222,7 +233,6 @@ deadlines_sql "$district" >deadlines-district.sql
 deadlines_sql "$root" >deadlines-root.sql
 
 # report LABEL SQLFILE GOALRATIO ARGS…: ketnap's report on $DB beside the SQL.
-declare -A SQLITE_S
 report() {
 	local label=$1 sql=$2 goal=$3 ours best r
 	shift 3
@@ -250,7 +260,10 @@ sqlite3 -csv "$DB" ".read $dir/ach1.sql" | python3 -c "$pick" 0 3 | sort >best.t
 if cmp -s ours.txt best.txt; then echo "  (achievement: ketnap and the SQL agree on every unit's admissions)"; else
 	echo "  WARNING: achievement: ketnap and the SQL disagree:"; diff ours.txt best.txt | head -5; fi
 
+fi
+
 # ---- the web ----
+if want web; then
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 echo 'bench-password' | "$K" --db "$DB" user add bench --unit "$root" --role admin >/dev/null 2>&1 || true
 # The pages are read as another account than the writer's (bench): the
@@ -349,9 +362,10 @@ row "wrk: errors" "${errs:-none}" "0" "writer: $(awk '{ print $1 " steps recorde
 peak=$(( $(awk '/VmHWM/ { print $2 }' /proc/$spid/status) / 1024 ))
 row "serve peak resident memory" "$peak MB" "<= 200 MB" "-" "$(verdict "$peak" 200)"
 kill "$spid" 2>/dev/null || true
+fi
 
 # ---- PostgreSQL ----
-if [ -n "${PG:-}" ]; then
+if [ -n "${PG:-}" ] && want import && want reports; then
 	if [ "$PG" = 1 ]; then
 		base=$(sh "$here/../scripts/pg-cluster.sh" start "$dir/pg" bench)
 		psql "$base" -qAtX -c "DROP DATABASE IF EXISTS kn_national" -c "CREATE DATABASE kn_national" >/dev/null

@@ -24,10 +24,17 @@
  * steps several times a second while 64 clients read) every entry would
  * be stale at every request, and a province's root dashboard, 0.6 s of a
  * core, would be rebuilt without pause. So an entry is "hot" once two
- * rebuilds in a row were caused by writes, the second less than the lag
- * after the first; a hot entry whose counter moved is served as it is
+ * rebuilds in a row were caused by writes, the second begun less than the
+ * lag after the first was done (begun, not done: a national root
+ * dashboard's build, 3.5–12 s, is longer than the longest lag, and was
+ * never hot); a hot entry whose counter moved is served as it is
  * until it is the lag old: the lag is 8 times its last build's time,
  * from 1 s to 5 s (KETNAP_CACHE_LAG=S sets it to S seconds, for tests).
+ * Past its lag, a hot entry is still served to the request that finds
+ * it so, and `ketnap serve` rebuilds it on a thread of its own
+ * (cache_bg_take(), server.c), as it does an entry that is only older
+ * than CACHE_TTL: nobody waits for those rebuilds, which at national
+ * size took longer than a client's patience.
  * Three exceptions keep the promise that a clerk sees their own step: a
  * user who wrote through this process (cache_wrote(), called by the
  * server after every write request) is never given a text built before
@@ -39,9 +46,10 @@
  * write now and then) is rebuilt at the first request after the write,
  * on this server and on every other one (tests/cli/servers.sh). What may
  * lag, then: under a stream of writes, for the users who did not write
- * since, by at most the lag (5 s); and, as before, while one request
- * rebuilds an entry, the others get the previous text (a user who wrote
- * through another server while that rebuild was starting among them).
+ * since, by at most the lag (5 s) and the time of one rebuild; and, as
+ * before, while one request rebuilds an entry, the others get the
+ * previous text (a user who wrote through another server while that
+ * rebuild was starting among them).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -72,6 +80,7 @@ struct cache_slot {
 	int failed;		/* the last rebuild failed: the next request retries */
 	int for_write;		/* this text replaced one whose counter had moved */
 	int hot;		/* rebuilt for writes twice in a row within the lag */
+	int bg;			/* being rebuilt by a background build (cache_bg_*) */
 	unsigned long long used;
 };
 
@@ -89,12 +98,32 @@ static long long fixed_lag = -1;	/* KETNAP_CACHE_LAG, ms; -1: none */
 static pthread_once_t lag_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cache_cond = PTHREAD_COND_INITIALIZER;
+static int bg_on;			/* cache_background(1): ketnap serve */
+static __thread char *bg_want;		/* the key this thread is to have rebuilt */
+static __thread char *bg_key;		/* the key this (background) thread builds */
 
-static long long mono_ms(void)
+static long long real_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long (*clock_ms)(void) = real_mono_ms;
+
+static long long mono_ms(void)
+{
+	return clock_ms();
+}
+
+void cache_set_clock(long long (*now_ms)(void))
+{
+	clock_ms = now_ms ? now_ms : real_mono_ms;
+}
+
+void cache_background(int on)
+{
+	bg_on = on;
 }
 
 static void read_lag(void)
@@ -198,9 +227,21 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 	for (;;) {
 		struct cache_slot *c = cache_find(key);
 		long long now = mono_ms();
+		if (bg_key && strcmp(bg_key, key) == 0) {
+			/* The background build handed this thread (cache_bg_begin):
+			 * the entry is already marked as being built. */
+			free(bg_key);
+			bg_key = NULL;
+			if (c && c->building && c->bg) {
+				c->start = now;
+				break;
+			}
+			continue;	/* released meanwhile: as any request */
+		}
 		if (c && c->json && !c->failed && c->head >= need) {
 			long long age = now - c->built;
-			int lagging = c->hot && !no_hot && age < slot_lag(c);
+			int hot = c->hot && !no_hot;
+			int lagging = hot && age < slot_lag(c);
 			/* Current; or being rebuilt by another request; or hot
 			 * and younger than its lag. */
 			if ((c->head >= head && age < slot_ttl()) || c->building ||
@@ -209,12 +250,11 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 				out = xstrdup(c->json);
 				break;
 			}
-			if (lagging) {
-				/* Hot and lagging: not for someone who wrote since
-				 * it was built through another server or a command
-				 * (the audit's times are seconds: two spare). Asked
-				 * without the lock; then everything is looked at
-				 * again. */
+			if (hot && !checked && user && s) {
+				/* Hot: not for someone who wrote since it was built
+				 * through another server or a command (the audit's
+				 * times are seconds: two spare). Asked without the
+				 * lock; then everything is looked at again. */
 				long long since = c->built_wall - 2;
 				int wrote = 0;
 				pthread_mutex_unlock(&cache_lock);
@@ -224,6 +264,19 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 				checked = 1;
 				no_hot = wrote;
 				continue;
+			}
+			if (bg_on && !bg_want && (hot || c->head >= head)) {
+				/* Hot and past its lag, or only past its age: this
+				 * request too gets the text it may be given, and the
+				 * server rebuilds it on a thread of its own
+				 * (cache_bg_take()); the others meanwhile as above. */
+				c->building = 1;
+				c->bg = 1;
+				c->start = now;
+				c->used = ++cache_clock;
+				bg_want = xstrdup(key);
+				out = xstrdup(c->json);
+				break;
 			}
 		}
 		if (c && c->building) {
@@ -262,6 +315,37 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 	return out;
 }
 
+char *cache_bg_take(void)
+{
+	char *k = bg_want;
+	bg_want = NULL;
+	return k;
+}
+
+void cache_bg_begin(const char *key)
+{
+	free(bg_key);
+	bg_key = key ? xstrdup(key) : NULL;
+}
+
+void cache_bg_end(const char *key)
+{
+	free(bg_key);
+	bg_key = NULL;
+	pthread_mutex_lock(&cache_lock);
+	struct cache_slot *c = cache_find(key);
+	if (c && c->building && c->bg) {
+		/* Not put: the build failed before it began (no worker, the
+		 * server stopping) or asked under another key (a new day).
+		 * Kept, marked failed: the next request builds it. */
+		c->building = 0;
+		c->bg = 0;
+		c->failed = 1;
+		pthread_cond_broadcast(&cache_cond);
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
 void cache_put(const char *key, int64_t head, const char *json)
 {
 	pthread_mutex_lock(&cache_lock);
@@ -273,7 +357,7 @@ void cache_put(const char *key, int64_t head, const char *json)
 		 * within the lag of the first, makes it hot; it stays hot
 		 * while its rebuilds are for writes. */
 		int for_write = c->json && !c->failed && c->head != head;
-		c->hot = for_write && (c->hot || (c->for_write && now - c->built < slot_lag(c)));
+		c->hot = for_write && (c->hot || (c->for_write && c->start - c->built < slot_lag(c)));
 		c->for_write = for_write;
 		free(c->json);
 		c->json = xstrdup(json);
@@ -282,12 +366,14 @@ void cache_put(const char *key, int64_t head, const char *json)
 		c->built_wall = (long long)time(NULL);
 		c->cost = now - c->start;
 		c->building = 0;
+		c->bg = 0;
 		c->failed = 0;
 	} else if (c && c->json) {
 		/* The rebuild failed: the previous text stays, for the others,
 		 * and the next request to come tries again. */
 		c->failed = 1;
 		c->building = 0;
+		c->bg = 0;
 	} else if (c) {
 		/* The first build failed: the waiters start over (one of them
 		 * builds). */

@@ -34,4 +34,27 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 void cache_put(const char *key, int64_t head, const char *text);
 void cache_wrote(const char *user, int64_t head);
 
+/*
+ * Background rebuilds (`ketnap serve` turns them on with
+ * cache_background(1); off, as in the fuzzer's embedded server, nothing
+ * below happens). A request that would rebuild an entry which may still
+ * be served (hot and past its lag, or only older than its age limit: see
+ * cache.c) is given that text at once instead, and the entry is marked as
+ * being rebuilt for it. cache_bg_take(), called by the server after the
+ * handler, then returns that key (the caller frees it), or NULL: the
+ * server answers the request and runs the same handler again on a thread
+ * of its own, between cache_bg_begin(key), which makes that thread's
+ * cache_get(key, …) return NULL at once (it is the builder; it must
+ * cache_put() as any builder), and cache_bg_end(key), which releases the
+ * entry if the build never put it. A server that cannot start the thread
+ * calls cache_bg_end(key) alone: the next request then rebuilds.
+ */
+void cache_background(int on);
+char *cache_bg_take(void);
+void cache_bg_begin(const char *key);
+void cache_bg_end(const char *key);
+
+/* Tests: the monotonic clock in ms the cache reads (NULL: the real one). */
+void cache_set_clock(long long (*now_ms)(void));
+
 #endif

@@ -560,6 +560,155 @@ static const char *client_address(struct MHD_Connection *conn, char *buf, size_t
 	return buf;
 }
 
+/* ---- background rebuilds (issue 13) ----
+ *
+ * A request the cache gave a text it is allowed to serve while that text
+ * is rebuilt (web/cache.h: hot and past its lag, or older than its age
+ * limit) is answered at once; the same route is then run again, with a
+ * copy of what the answer depends on (the path and query, the user and
+ * their role, the language), on a thread of its own with a worker of its
+ * own, and its answer is thrown away: only what it puts in the cache is
+ * kept. At national size the root dashboard's rebuild is 3–12 s, and the
+ * request that started it waited for it: past wrk's 10 s, a timeout. The
+ * threads are counted among the requests in flight, so that a stopping
+ * server waits for them as for the others. */
+struct bg_job {
+	const struct route *route;
+	char *path;
+	char *key;
+	struct kvlist query;
+	const char *lang;	/* "vi" or "en": static */
+	int authed, bearer, secure, is_api;
+	enum role role;
+	struct user user;
+	struct session sess;
+	char remote[64];
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void bg_job_free(struct bg_job *j)
+{
+	free(j->path);
+	free(j->key);
+	kv_free(&j->query);
+	user_release(&j->user);
+	session_release(&j->sess);
+	free(j);
+}
+
+static void *bg_main(void *arg)
+{
+	struct bg_job *j = arg;
+	struct request rq;
+	struct response rs;
+	struct buf err = BUF_INIT;
+	int known;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&rs, 0, sizeof(rs));
+	buf_init(&rs.body);
+	i18n_set_thread_lang(j->lang);
+	if (!stopping && route_find(j->path, "GET", &rq.arg, &known) == j->route &&
+	    (rq.w = worker_take(&err))) {
+		rq.method = "GET";
+		rq.path = j->path;
+		rq.query = j->query;
+		rq.remote = j->remote;
+		rq.lang = j->lang;
+		rq.authed = j->authed;
+		rq.bearer = j->bearer;
+		rq.secure = j->secure;
+		rq.is_api = j->is_api;
+		rq.role = j->role;
+		rq.user = j->user;
+		rq.sess = j->sess;
+		rq.store = rq.w->store;
+		rq.cal = rq.w->cal;
+		rs.status = 200;
+		store_busy(rq.store);
+		cache_bg_begin(j->key);
+		j->route->fn(&rq, &rs);
+		/* Another stale entry it met: not rebuilt from here. */
+		char *other = cache_bg_take();
+		if (other) {
+			cache_bg_end(other);
+			free(other);
+		}
+		/* The request owns these now: freed by request_release(). */
+		memset(&j->query, 0, sizeof(j->query));
+		memset(&j->user, 0, sizeof(j->user));
+		memset(&j->sess, 0, sizeof(j->sess));
+		request_release(&rq);
+		worker_give(rq.w);
+	}
+	cache_bg_end(j->key);
+	response_release(&rs);
+	buf_release(&err);
+	i18n_set_thread_lang(NULL);
+	bg_job_free(j);
+	pthread_mutex_lock(&inflight_lock);
+	inflight--;
+	pthread_mutex_unlock(&inflight_lock);
+	return NULL;
+}
+
+/* Run route again for key on a thread of its own (see above); when it
+ * cannot, the entry is released and the next request rebuilds it. */
+static void bg_rebuild(const struct route *route, const struct request *rq, char *key)
+{
+	struct bg_job *j;
+	pthread_attr_t attr;
+	pthread_t th;
+	int ok;
+
+	if (strcmp(rq->method, "GET") != 0) {
+		cache_bg_end(key);
+		free(key);
+		return;
+	}
+	j = xcalloc(1, sizeof(*j));
+	j->route = route;
+	j->path = xstrdup(rq->path);
+	j->key = key;
+	for (size_t i = 0; i < rq->query.n; i++)
+		kv_add(&j->query, rq->query.v[i].key, rq->query.v[i].val, rq->query.v[i].len);
+	j->lang = rq->lang;
+	j->authed = rq->authed;
+	j->bearer = rq->bearer;
+	j->secure = rq->secure;
+	j->is_api = rq->is_api;
+	j->role = rq->role;
+	j->user.id = rq->user.id;
+	j->user.name = dup_or_null(rq->user.name);
+	j->user.unit = dup_or_null(rq->user.unit);
+	j->user.role = dup_or_null(rq->user.role);
+	j->user.disabled = rq->user.disabled;
+	j->sess.user = dup_or_null(rq->sess.user);
+	j->sess.csrf = dup_or_null(rq->sess.csrf);
+	snprintf(j->remote, sizeof(j->remote), "%s", rq->remote ? rq->remote : "");
+
+	pthread_mutex_lock(&inflight_lock);
+	inflight++;
+	pthread_mutex_unlock(&inflight_lock);
+	ok = pthread_attr_init(&attr) == 0;
+	if (ok) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		ok = pthread_create(&th, &attr, bg_main, j) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!ok) {
+		cache_bg_end(j->key);
+		bg_job_free(j);
+		pthread_mutex_lock(&inflight_lock);
+		inflight--;
+		pthread_mutex_unlock(&inflight_lock);
+	}
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, const char *method,
 				struct conn *c)
 {
@@ -675,6 +824,11 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, const char *url, co
 	rs.status = 200;
 	store_busy(rq.store);	/* forget an earlier request's */
 	route->fn(&rq, &rs);
+	{
+		char *bgkey = cache_bg_take();
+		if (bgkey)
+			bg_rebuild(route, &rq, bgkey);
+	}
 	/* A request that may have written: this user's next cached answers
 	 * are built after it (web/cache.h), however fast others write. */
 	if (rq.authed && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
@@ -851,6 +1005,7 @@ int server_run(const struct server_opts *o, struct buf *err)
 	mallopt(M_ARENA_MAX, 2);
 #endif
 	pooled = 1;
+	cache_background(1);
 	pool_idle = xcalloc((size_t)(o->threads > 0 ? o->threads : 1), sizeof(*pool_idle));
 	if (sodium_init() < 0) {
 		buf_adds(err, "libsodium cannot start");

@@ -19,6 +19,13 @@
  * except to a user who wrote through this process since it was built
  * (cache_wrote()), who gets a text built after their write — and a
  * rebuild begun before that write is waited for and then built again.
+ *
+ * Background rebuilds (`ketnap serve`: cache_background(1)): once a hot
+ * entry is past its lag, the request that would rebuild it gets the text
+ * too, and cache_bg_take() hands the server the key to rebuild on a
+ * thread of its own (here: this one, between cache_bg_begin() and
+ * cache_bg_end(), as server.c does). The clock is the test's own
+ * (cache_set_clock()), moved by hand past the hour's lag.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -184,6 +191,103 @@ static void test_hot_and_own_writes(void)
 	CHECK_STR(get("cool", 5), "c5");
 }
 
+static long long fake_now;
+static long long fake_clock(void)
+{
+	return fake_now;
+}
+
+/* The key the last cache_get() of this thread left to rebuild in the
+ * background, or "-" for none. */
+static char taken[64];
+static const char *take(void)
+{
+	char *k = cache_bg_take();
+	snprintf(taken, sizeof(taken), "%s", k ? k : "-");
+	free(k);
+	return taken;
+}
+
+static void test_background(void)
+{
+	const long long lag = 3600LL * 1000;
+	pthread_t th;
+
+	cache_set_clock(fake_clock);
+	cache_background(1);
+	fake_now = 1000000;
+	CHECK_STR(get("b", 1), "(build)");
+	cache_put("b", 1, "b1");
+	CHECK_STR(get("b", 2), "(build)");
+	cache_put("b", 2, "b2");
+	CHECK_STR(get("b", 3), "(build)");
+	cache_put("b", 3, "b3");	/* hot */
+	CHECK_STR(get("b", 4), "b3");
+	CHECK_STR(take(), "-");		/* within its lag: nothing to rebuild */
+
+	/* Past its lag: served as it is, and handed over for a rebuild;
+	 * while that runs the others are served it as well. */
+	fake_now += lag + 1;
+	CHECK_STR(get("b", 4), "b3");
+	CHECK_STR(take(), "b");
+	CHECK_STR(get_as("b", 5, "reader"), "b3");
+	CHECK_STR(take(), "-");
+	/* A clerk who wrote (counter 4) since is not given b3: they wait
+	 * for the rebuild, which they may be given, as it began after their
+	 * write. */
+	cache_wrote("clerk3", 4);
+	struct waiter w = { "b", 4, "clerk3", "", NULL };
+	CHECK_EQ(pthread_create(&th, NULL, wait_for, &w), 0);
+	/* The background build: its cache_get() is the builder's. */
+	cache_bg_begin("b");
+	CHECK_STR(get("b", 4), "(build)");
+	cache_put("b", 4, "b4");
+	cache_bg_end("b");
+	pthread_join(th, NULL);
+	CHECK_STR(w.answer, "b4");
+	CHECK_STR(get("b", 4), "b4");
+	CHECK_STR(take(), "-");
+
+	/* A background build that never put (a failure, a new day's key):
+	 * released by cache_bg_end(); the next request rebuilds, the others
+	 * are still served meanwhile. */
+	fake_now += lag + 1;
+	CHECK_STR(get("b", 5), "b4");
+	CHECK_STR(take(), "b");
+	cache_bg_begin("b");
+	cache_bg_end("b");
+	CHECK_STR(get("b", 5), "(build)");
+	CHECK_STR(take(), "-");
+	CHECK_STR(get("b", 5), "b4");
+	cache_put("b", 5, "b5");
+	CHECK_STR(get("b", 5), "b5");
+
+	/* Not hot (the last rebuild followed a failure), counter moved: the
+	 * request rebuilds itself, as on a quiet database. */
+	CHECK_STR(get("b", 6), "(build)");
+	CHECK_STR(take(), "-");
+	cache_put("b", 6, "b6");
+
+	/* Current but past its age limit (the hour, with this lag): served,
+	 * and rebuilt in the background. */
+	fake_now += lag + 1;
+	CHECK_STR(get("b", 6), "b6");
+	CHECK_STR(take(), "b");
+	cache_bg_begin("b");
+	CHECK_STR(get("b", 6), "(build)");
+	cache_put("b", 6, "b6'");
+	cache_bg_end("b");
+	CHECK_STR(get("b", 6), "b6'");
+
+	/* Off (the fuzzer's embedded server): the request rebuilds. */
+	cache_background(0);
+	fake_now += lag + 1;
+	CHECK_STR(get("b", 6), "(build)");
+	CHECK_STR(take(), "-");
+	cache_put("b", 6, "b6''");
+	cache_set_clock(NULL);
+}
+
 int main(void)
 {
 	/* An hour's lag: the checks above do not depend on how fast they run. */
@@ -191,5 +295,6 @@ int main(void)
 	test_current_and_stale();
 	test_first_build();
 	test_hot_and_own_writes();
+	test_background();
 	return T_DONE();
 }

@@ -1,0 +1,79 @@
+/*
+ * test_cache_lag.c — the web server's answer cache (src/web/cache.c) with
+ * its own lag, as `ketnap serve` runs without KETNAP_CACHE_LAG: 8 times the
+ * last build's time, from 1 s to 5 s. test_cache.c fixes the lag at an
+ * hour; this program cannot, so it has a program of its own.
+ *
+ * The bug it would have caught (issue 13, national size): an entry became
+ * hot only when a rebuild ENDED within the lag of the one before, so a
+ * rebuild longer than the longest lag (the national root dashboard: 3.5 s
+ * alone, 7–12 s under load, against 5 s) never made it hot, and every
+ * write under a writer's stream made the next request rebuild and wait.
+ * Now the rebuild's START is what counts: requests asking for it at once
+ * after the last one ended. The clock is the test's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web/cache.h"
+#include "t.h"
+#include "util/banned.h"
+
+static long long fake_now;
+static long long fake_clock(void)
+{
+	return fake_now;
+}
+
+static char got[256];
+static const char *get(const char *key, int64_t head)
+{
+	char *t = cache_get(key, head, NULL, NULL);
+	snprintf(got, sizeof(got), "%s", t ? t : "(build)");
+	free(t);
+	return got;
+}
+
+int main(void)
+{
+	unsetenv("KETNAP_CACHE_LAG");
+	cache_set_clock(fake_clock);
+	fake_now = 1000000;
+
+	/* Builds of 7 s each (lag: 5 s, the most), each asked for at once
+	 * after the one before: writes keep coming, so hot after two. */
+	CHECK_STR(get("slow", 1), "(build)");
+	fake_now += 7000;
+	cache_put("slow", 1, "s1");
+	CHECK_STR(get("slow", 2), "(build)");
+	fake_now += 7000;
+	cache_put("slow", 2, "s2");
+	fake_now += 100;
+	CHECK_STR(get("slow", 3), "(build)");
+	fake_now += 7000;
+	cache_put("slow", 3, "s3");
+	fake_now += 100;
+	CHECK_STR(get("slow", 4), "s3");	/* hot: within its 5 s lag */
+	fake_now += 5000;
+	CHECK_STR(get("slow", 4), "(build)");	/* past it: rebuilt */
+	fake_now += 7000;
+	cache_put("slow", 4, "s4");
+
+	/* Fast builds (10 ms: lag 1 s, the least), writes 2 s apart: each
+	 * rebuild asked for after the lag, so never hot — every request
+	 * after a write sees it. */
+	CHECK_STR(get("quiet", 1), "(build)");
+	fake_now += 10;
+	cache_put("quiet", 1, "q1");
+	for (int i = 2; i <= 5; i++) {
+		fake_now += 2000;
+		CHECK_STR(get("quiet", i), "(build)");
+		fake_now += 10;
+		cache_put("quiet", i, i == 5 ? "q5" : "q");
+	}
+	fake_now += 2000;
+	CHECK_STR(get("quiet", 5), "q5");
+	cache_set_clock(NULL);
+	return T_DONE();
+}
