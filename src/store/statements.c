@@ -226,15 +226,20 @@ const struct stmt store_stmts[S__COUNT] = {
 #define CAND_OPEN_FIRST "AND ($5 <> 1 OR EXISTS (SELECT 1 FROM candidacies o " \
 	"WHERE o.person_id = p.id AND o.is_open = 1)) "
 #define CAND_PAGE(from, plus, collate, scan) CAND_PAGE_PRE(from, plus, collate, scan, "")
-#define CAND_PAGE_PRE(from, plus, collate, scan, pre) CAND_SUB "SELECT c.id, p.ref, " \
+#define CAND_PAGE_PRE(from, plus, collate, scan, pre) \
+	CAND_PAGE_DIR(from, plus, collate, scan, pre, ">", "")
+/* cmp ">" and desc "": the page after $8 (the pager's "next"); "<" and
+ * " DESC": the page before it ("previous"), read backwards and put back
+ * in order by the outer ORDER BY. */
+#define CAND_PAGE_DIR(from, plus, collate, scan, pre, cmp, desc) CAND_SUB "SELECT c.id, p.ref, " \
 	"p.full_name, u.code, " \
 	"c.stage, c.is_open, (SELECT MAX(date) FROM steps x WHERE x.candidacy_id = c.id), " \
 	CAND_DECISION(plus) ", p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
 	"p.occupation, p.qualification, p.member_since, p.official_since, c.readmission " \
 	"FROM (SELECT c.id AS " \
 	"cid, p.id AS pid, p.name_key AS nk, p.ref AS kref " from CAND_WHERE(plus) pre \
-	"AND (p.name_key, p.ref" collate ") > (CASE WHEN $8 IS NULL THEN '' ELSE (SELECT " \
-	"k.name_key FROM people k WHERE k.ref = $8) END, COALESCE($8, '')" collate ") ORDER BY " scan "p.name_key, p.ref" collate " LIMIT $9 " \
+	"AND (p.name_key, p.ref" collate ") " cmp " (CASE WHEN $8 IS NULL THEN '' ELSE (SELECT " \
+	"k.name_key FROM people k WHERE k.ref = $8) END, COALESCE($8, '')" collate ") ORDER BY " scan "p.name_key" desc ", p.ref" collate desc " LIMIT $9 " \
 	"OFFSET $10) k JOIN people p ON p.id = k.pid LEFT JOIN candidacies c ON c.id = k.cid " \
 	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
 #define CAND_PAGE_TYPES "tttti" "it" "tii", "itttti" "tt" "ttttitt" "tt" "i", ST_REPLAN
@@ -718,6 +723,16 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_CAND_PAGE_OSCAN] = { "cand_page_oscan", CAND_PAGE(CAND_BY_CAND("CROSS JOIN",
 		CAND_OPEN_ONLY), "+", "", "+"), CAND_PAGE(CAND_BY_CAND("JOIN", CAND_OPEN_ONLY), "",
 		" COLLATE \"C\"", ""), CAND_PAGE_TYPES },
+	/* The page before the person $8 (the pager's "previous" on a long
+	 * list), as S_CAND_PAGE and S_CAND_PAGE_UNIT read the page after it:
+	 * the same index walked the other way, so that going back costs what
+	 * going forward does at any depth. $10 (the offset) is 0. */
+	[S_CAND_PAGE_BEFORE] = { "cand_page_before", CAND_PAGE_DIR(CAND_BY_NAME, "+", "", "",
+		CAND_OPEN_FIRST, "<", " DESC"), CAND_PAGE_DIR(CAND_BY_NAME, "", " COLLATE \"C\"", "",
+		"", "<", " DESC"), CAND_PAGE_TYPES },
+	[S_CAND_PAGE_UNIT_BEFORE] = { "cand_page_unit_before", CAND_PAGE_DIR(
+		CAND_BY_UNIT("CROSS JOIN"), "+", "", "", "", "<", " DESC"), CAND_PAGE_DIR(
+		CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\"", "", "", "<", " DESC"), CAND_PAGE_TYPES },
 	/* issue 13: web lists */
 	/* The decisions queue (core/queue.h) of the subtree $2 <= path < $3
 	 * on as_of $1: the rows of S_PIPELINE_DATES for only the candidacies

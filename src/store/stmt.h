@@ -69,6 +69,7 @@ enum stmt_id {
 	S_PERSON_LEAVE, S_PERSON_READMITTED,
 	/* issue 13: web lists */
 	S_CAND_COUNT_CAND, S_CAND_COUNT_OPEN, S_CAND_PAGE_CSCAN, S_CAND_PAGE_OSCAN,
+	S_CAND_PAGE_BEFORE, S_CAND_PAGE_UNIT_BEFORE,
 	S_QUEUE_DATES, S_CAND_STEP_DATES,
 	/* issue 13: steps import (store_steps.c: store_step_append, store_candidacy_stage_n) */
 	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_ROWID, S_CAND_STAGE_N, S_CAND_NEW_BULK,

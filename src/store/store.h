@@ -401,6 +401,13 @@ struct cand_filter {
  * *out is the caller's (store_cand_summaries_free). */
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
 			    long long offset, size_t limit, struct cand_summary **out, size_t *n);
+/* The same list's `limit` rows just before the person whose ref is
+ * `before`, in the same order (the pager's "previous": as cheap as
+ * "next" at any depth); fewer at the start of the list, none when
+ * `before` is no longer in it. */
+enum kn_err store_cand_page_before(struct store *s, const struct cand_filter *f,
+				   const char *before, size_t limit, struct cand_summary **out,
+				   size_t *n);
 /* How many rows the filters let through, counted up to `cap` (*n = cap
  * means "cap or more"): the cost grows with the rows counted. */
 enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long long cap,

@@ -456,6 +456,24 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 	return e;
 }
 
+enum kn_err store_cand_page_before(struct store *s, const struct cand_filter *f,
+				   const char *before, size_t limit, struct cand_summary **out,
+				   size_t *n)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf pat = BUF_INIT;
+	enum kn_err e;
+
+	cand_filter_args(f, &pat, &a);
+	arg_text(&a, before);
+	arg_int(&a, (int64_t)limit);
+	arg_int(&a, 0);
+	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT_BEFORE : S_CAND_PAGE_BEFORE, &a,
+		     (void **)out, n, sizeof(**out), cand_summary_row, cand_summaries_drop);
+	buf_release(&pat);
+	return e;
+}
+
 enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long long cap,
 			     long long *n)
 {

@@ -125,8 +125,11 @@ static struct unode *unit_pick(struct unitree *t, struct unode *scope, const cha
  * the stage, whom it shows and the search are in the query, the order is
  * the people's stored name keys, and the next page starts after the last
  * row's ref (`after=REF` in the pager's link), so that a page costs the
- * same at any depth and nothing of the list is kept between requests.
- * `page=N` alone (old links, "previous") skips rows in the query instead.
+ * same at any depth and nothing of the list is kept between requests;
+ * the previous page ends before the first row's ref (`before=REF`), read
+ * the same way backwards. `page=N` alone (old or typed links, and
+ * "previous" on the short lists read whole and on those judged here)
+ * skips rows in the query instead.
  * The structure category and the overdue filter are judged here, by
  * report_in_category() and deadlines_for() over each row's facts and
  * steps: the list is then read in batches until the page is full.
@@ -429,19 +432,28 @@ static void list_table(struct request *rq, struct response *rs, const struct can
 	html_printf(b, "</tbody></table>\n");
 }
 
-/* The pager: "previous" goes back by page number (the query skips the
- * rows before it), "next" starts after the last row shown (`after`, the
+/* The pager: "next" starts after the last row shown (`after`, the
  * keyset: no row is skipped or shown twice when people are added
- * meanwhile). pages: the count of pages when known, else 0. */
+ * meanwhile); "previous" ends before the first row shown (`before`), or,
+ * with first_ref NULL, goes back by page number (the query skips the rows
+ * before it). pages: the count of pages when known, else 0. */
 static void list_pager(struct request *rq, struct response *rs, long page, size_t pages,
-		       const char *last_ref)
+		       const char *last_ref, const char *first_ref)
 {
 	struct buf qs = BUF_INIT, p1 = BUF_INIT, p2 = BUF_INIT, *b = &rs->body;
 	list_query(rq, &qs);
 	html_printf(b, "<nav class=\"pager\" aria-label=\"%s\">", _("Pages"));
-	if (page > 1)
+	if (page > 1 && first_ref) {
+		struct buf before = BUF_INIT;
+		url_encode(&before, first_ref);
+		html_printf(b, "<a href=\"/candidates%s%Sbefore=%s&amp;page=%ld\" rel=\"prev\">‹ "
+			    "%s</a>", qs.s, qs.len ? "&amp;" : "?", before.s, page - 1,
+			    _("Previous"));
+		buf_release(&before);
+	} else if (page > 1) {
 		html_printf(b, "<a href=\"/candidates%s%Spage=%ld\" rel=\"prev\">‹ %s</a>", qs.s,
 			    qs.len ? "&amp;" : "?", page - 1, _("Previous"));
+	}
 	if (pages) {
 		text_int(&p1, page);
 		text_int(&p2, (long long)pages);
@@ -473,6 +485,7 @@ int h_candidates(struct request *rq, struct response *rs)
 	const char *ov = kv_get(&rq->query, "overdue");
 	const char *pg = kv_get(&rq->query, "page");
 	const char *after = kv_get(&rq->query, "after");
+	const char *before = kv_get(&rq->query, "before");
 	const char *stname = kv_get(&rq->query, "status");
 	enum list_status lstatus = LIST_OPEN;
 	int overdue = ov && *ov && strcmp(ov, "0") != 0;
@@ -480,6 +493,7 @@ int h_candidates(struct request *rq, struct response *rs)
 	struct cand_summary *rows = NULL;
 	int *late = NULL;
 	size_t nrows = 0, shown, pages = 0;
+	int has_next;
 	long long total = -1;
 	struct buf folded = BUF_INIT, err = BUF_INIT;
 	struct ledger l;
@@ -525,6 +539,8 @@ int h_candidates(struct request *rq, struct response *rs)
 	}
 	if (after && !*after)
 		after = NULL;
+	if (before && (!*before || after))
+		before = NULL;
 	if (cand_ledger_open(rq, &l, &err) != KN_OK) {
 		buf_release(&err);
 		return cand_store_failed(rq, rs);
@@ -562,8 +578,38 @@ int h_candidates(struct request *rq, struct response *rs)
 			}
 		}
 	}
-	if ((e = page_read(rq, &f, &lf, after, skip, PAGE_SIZE + 1, &rows, &nrows)) != KN_OK)
+	/* Backwards by keyset on the long lists read in name order; the short
+	 * ones (read whole) and those judged here go by page number. */
+	int keyset_back = exact && f.plan != CAND_SCAN;
+	if (before && !keyset_back)
+		before = NULL;
+	if (before) {
+		/* The page before `before`, and one row more to know whether
+		 * there is another before it; at the start of the list (or
+		 * `before` gone), the first page instead. */
+		if ((e = store_cand_page_before(rq->store, &f, before, PAGE_SIZE + 1, &rows,
+						&nrows)) != KN_OK)
+			goto failed;
+		if (nrows > PAGE_SIZE) {
+			struct cand_summary *first = xcalloc(1, sizeof(*first));
+			*first = rows[0];	/* its strings, freed with it */
+			store_cand_summaries_free(first, 1);
+			memmove(rows, rows + 1, (nrows - 1) * sizeof(*rows));
+			nrows--;
+		} else {
+			store_cand_summaries_free(rows, nrows);
+			rows = NULL;
+			nrows = 0;
+			before = NULL;
+			page = 1;
+			skip = 0;
+		}
+	}
+	if (!before &&
+	    (e = page_read(rq, &f, &lf, after, skip, PAGE_SIZE + 1, &rows, &nrows)) != KN_OK)
 		goto failed;
+	/* Read backwards, the page is followed at least by `before`. */
+	has_next = before ? 1 : nrows > PAGE_SIZE;
 	shown = nrows > PAGE_SIZE ? PAGE_SIZE : nrows;
 	/* The overdue mark of the rows shown. */
 	late = xcalloc(shown ? shown : 1, sizeof(*late));
@@ -599,9 +645,9 @@ int h_candidates(struct request *rq, struct response *rs)
 		buf_release(&a);
 		buf_release(&z);
 		list_table(rq, rs, rows, late, shown);
-		if (page > 1 || nrows > PAGE_SIZE)
-			list_pager(rq, rs, page, pages, nrows > PAGE_SIZE ? rows[shown - 1].ref
-				   : NULL);
+		if (page > 1 || has_next)
+			list_pager(rq, rs, page, pages, has_next && shown ? rows[shown - 1].ref : NULL,
+				   keyset_back && shown ? rows[0].ref : NULL);
 	}
 	page_end(rq, rs);
 	goto out;

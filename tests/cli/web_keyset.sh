@@ -81,6 +81,26 @@ one_plan() {
 			n=$((n + 1))
 			[ $n -lt 50 ] || { bad "htmlwalk does not end"; break; }
 		done
+		echo "$url" >last.url
+	}
+	# htmlback: from the page htmlwalk ended on (last.url) back to the
+	# first by the rel="prev" links; one line of refs per page, the last
+	# page first. prev.urls: the links followed.
+	htmlback() {
+		local url n=0
+		url=$(cat last.url)
+		: >prev.urls
+		while :; do
+			curl -s -o list.html -H "Authorization: Bearer $TA" "$url"
+			grep -o 'href="/people/[^"]*"' list.html | sed 's/href="\/people\///;s/"$//' | tr '\n' ' ' | sed 's/ $//'
+			echo
+			prev=$(grep -o '<a href="[^"]*" rel="prev"' list.html | sed 's/<a href="//;s/" rel="prev"//;s/&amp;/\&/g')
+			[ -n "$prev" ] || break
+			echo "$prev" >>prev.urls
+			url="$base$prev"
+			n=$((n + 1))
+			[ $n -lt 50 ] || { bad "htmlback does not end"; break; }
+		done
 	}
 
 	# ---- empty ----
@@ -182,6 +202,17 @@ one_plan() {
 		echo KS-9
 	} >want.refs
 	cmp -s walk.refs want.refs && ok || bad "1 052 rows walked by next links: $(diff want.refs walk.refs | head -5 | tr '\n' ' ')"
+	# and back from the last page by the previous links: the same pages,
+	# the first of them a whole page again (50 rows before the second
+	# page's first row: the start of the list) — on the lists read in
+	# name order by the keyset backwards (before=), on a scan by number
+	htmlback | tac | tr ' ' '\n' | grep -v '^$' >back.refs
+	cmp -s back.refs want.refs && ok || bad "1 052 rows walked back by previous links: $(diff want.refs back.refs | head -5 | tr '\n' ' ')"
+	same "pages walked back" "$(wc -l <prev.urls)" 21
+	case $KETNAP_LIST_PLAN in
+	scan) same "previous links by number" "$(grep -c 'before=' prev.urls)" 0 ;;
+	*) same "previous links by keyset" "$(grep -c '?q=keyz&before=KS-[LX0-9]*&page=' prev.urls)" 21 ;;
+	esac
 	curl -s -G -o body -H "Authorization: Bearer $TA" -d q=keyz -d per_page=3 "$api/people"
 	same "API total at the cap" "$(python3 -c "import json; d=json.load(open('body')); print(d['total'], d['total_exact'])")" "1000 False"
 	kn_web_stop
