@@ -8,7 +8,7 @@
 #    the next request rebuilds), and so is a second;
 #  - two rebuilds for writes in a row make the entry hot: after a third
 #    rename the reader is still shown the second name (the documented lag,
-#    here an hour; by default 1–5 s);
+#    here an hour; by default 1–30 s);
 #  - but the clerk who wrote is shown the third (the audit says they wrote
 #    since the text was built), and that rebuild serves the reader too;
 #  - the count of the candidates' list likewise: the clerk's new candidate

@@ -1,13 +1,14 @@
 /*
  * test_cache_lag.c — the web server's answer cache (src/web/cache.c) with
  * its own lag, as `ketnap serve` runs without KETNAP_CACHE_LAG: 8 times the
- * last build's time, from 1 s to 5 s. test_cache.c fixes the lag at an
+ * last build's time, from 1 s to 30 s. test_cache.c fixes the lag at an
  * hour; this program cannot, so it has a program of its own.
  *
  * The bug it would have caught (issue 13, national size): an entry became
  * hot only when a rebuild ENDED within the lag of the one before, so a
  * rebuild longer than the longest lag (the national root dashboard: 3.5 s
- * alone, 7–12 s under load, against 5 s) never made it hot, and every
+ * alone, 7–12 s under load, against the 5 s the lag was capped at then)
+ * never made it hot, and every
  * write under a writer's stream made the next request rebuild and wait.
  * Now the rebuild's START is what counts: requests asking for it at once
  * after the last one ended. The clock is the test's own.
@@ -41,24 +42,45 @@ int main(void)
 	cache_set_clock(fake_clock);
 	fake_now = 1000000;
 
-	/* Builds of 7 s each (lag: 5 s, the most), each asked for at once
+	/* Builds of 40 s each (lag: 30 s, the most), each asked for at once
 	 * after the one before: writes keep coming, so hot after two. */
 	CHECK_STR(get("slow", 1), "(build)");
-	fake_now += 7000;
+	fake_now += 40000;
 	cache_put("slow", 1, "s1");
 	CHECK_STR(get("slow", 2), "(build)");
-	fake_now += 7000;
+	fake_now += 40000;
 	cache_put("slow", 2, "s2");
 	fake_now += 100;
 	CHECK_STR(get("slow", 3), "(build)");
-	fake_now += 7000;
+	fake_now += 40000;
 	cache_put("slow", 3, "s3");
 	fake_now += 100;
-	CHECK_STR(get("slow", 4), "s3");	/* hot: within its 5 s lag */
-	fake_now += 5000;
+	CHECK_STR(get("slow", 4), "s3");	/* hot: within its 30 s lag */
+	fake_now += 29000;
+	CHECK_STR(get("slow", 4), "s3");
+	fake_now += 1000;
 	CHECK_STR(get("slow", 4), "(build)");	/* past it: rebuilt */
-	fake_now += 7000;
+	fake_now += 40000;
 	cache_put("slow", 4, "s4");
+
+	/* A national root dashboard's 3.5 s: a lag of 28 s (8 builds), not
+	 * the 5 s the cap once made it, when it was rebuilt 40% of the time
+	 * under a writer. */
+	CHECK_STR(get("nat", 1), "(build)");
+	fake_now += 3500;
+	cache_put("nat", 1, "n1");
+	CHECK_STR(get("nat", 2), "(build)");
+	fake_now += 3500;
+	cache_put("nat", 2, "n2");
+	fake_now += 10;
+	CHECK_STR(get("nat", 3), "(build)");
+	fake_now += 3500;
+	cache_put("nat", 3, "n3");
+	fake_now += 27900;
+	CHECK_STR(get("nat", 4), "n3");		/* 27.9 s: within */
+	fake_now += 200;
+	CHECK_STR(get("nat", 4), "(build)");	/* 28.1 s: past */
+	cache_put("nat", 4, "n4");
 
 	/* Fast builds (10 ms: lag 1 s, the least), writes 2 s apart: each
 	 * rebuild asked for after the lag, so never hot — every request
