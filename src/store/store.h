@@ -315,6 +315,8 @@ struct pipeline {
 	 * without one (store_pipeline_dates only; store_pipeline_each
 	 * leaves it KN_DATE_NONE). */
 	kn_date decision_extended;
+	/* The person's id (store_pipeline_dates_bare only; else 0). */
+	int64_t person_id;
 };
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
@@ -337,6 +339,17 @@ enum kn_err store_pipeline_dates(struct store *s, const char *top, kn_date as_of
  * keeps comes, with the same steps. */
 enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
 			      store_pipeline_fn fn, void *arg);
+/* Issue 13: store_pipeline_dates without the people: person_ref and
+ * full_name NULL, person_id set, for a caller that needs the names of a
+ * few of them (store_people_names) or none. */
+enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date as_of,
+				      store_pipeline_fn fn, void *arg);
+/* The ref and full name of each person of ids[0..n) (any order, repeats
+ * allowed; an unknown id is skipped), handed to fn in no given order;
+ * read in batches, one statement each. fn returns nonzero to stop. */
+typedef int (*store_name_fn)(void *arg, int64_t id, const char *ref, const char *full_name);
+enum kn_err store_people_names(struct store *s, const int64_t *ids, size_t n, store_name_fn fn,
+			       void *arg);
 
 /* A person's latest candidacy (or the person alone: candidacy_id 0,
  * stage STEP_NONE, open 0), with what a list of candidates shows and

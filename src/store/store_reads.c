@@ -287,15 +287,18 @@ enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn
 /* Rows of S_PIPELINE or S_PIPELINE_DATES (candidacy id, person's ref and
  * name, unit, then the step), gathered into one candidacy at a time for
  * fn. `facts`: the step has every fact (STEP_COLS), else only its id,
- * code and date. A candidacy is handed over once its last row was read:
- * after a failure, the one being gathered is dropped. */
+ * code and date; PIPE_BARE: S_PIPELINE_DATES_BARE's rows, the person's
+ * id instead of the ref (and no name). A candidacy is handed over once
+ * its last row was read: after a failure, the one being gathered is
+ * dropped. */
+#define PIPE_BARE 2
 static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct sargs *a,
 				int facts, store_pipeline_fn fn, void *arg)
 {
 	struct srows r;
 	struct step *steps = NULL;
 	size_t nsteps = 0, cap = 0;
-	int64_t cur = -1;
+	int64_t cur = -1, pid = 0;
 	char *ref = NULL, *name = NULL, *unit = NULL;
 	kn_date ext = KN_DATE_NONE;
 	int rc, stop = 0;
@@ -308,7 +311,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
 		if (cur >= 0 && at != cur) {
 			if (rc >= 0) {
-				struct pipeline p = { ref, name, unit, steps, nsteps, ext };
+				struct pipeline p = { ref, name, unit, steps, nsteps, ext, pid };
 				stop = fn(arg, &p);
 			}
 			for (size_t i = 0; i < nsteps; i++)
@@ -323,18 +326,22 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 			break;
 		if (at != cur) {
 			cur = at;
-			ref = row_dup(&r, 1);
-			name = row_dup(&r, 2);
+			if (facts == PIPE_BARE) {
+				pid = row_int(&r, 1);
+			} else {
+				ref = row_dup(&r, 1);
+				name = row_dup(&r, 2);
+			}
 			unit = row_dup(&r, 3);
 			/* S_PIPELINE_DATES's last column (issue 15) */
-			ext = facts ? KN_DATE_NONE : row_date(&r, 7);
+			ext = facts == 1 ? KN_DATE_NONE : row_date(&r, 7);
 		}
 		if (nsteps == cap) {
 			cap = cap ? cap * 2 : 16;
 			steps = xreallocarray(steps, cap, sizeof(*steps));
 		}
 		struct step *x = &steps[nsteps++];
-		if (facts) {
+		if (facts == 1) {
 			row_step(&r, 4, x);
 		} else {
 			step_init(x);
@@ -363,7 +370,7 @@ static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, const char *to
 	enum kn_err e;
 	arg_date(&a, as_of);
 	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
-		e = pipeline_run(s, id, &a, 0, fn, arg);
+		e = pipeline_run(s, id, &a, id == S_PIPELINE_DATES_BARE ? PIPE_BARE : 0, fn, arg);
 	buf_release(&lo);
 	buf_release(&hi);
 	return e;
@@ -379,6 +386,41 @@ enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
 			      store_pipeline_fn fn, void *arg)
 {
 	return pipeline_sub(s, S_QUEUE_DATES, top, as_of, fn, arg);
+}
+
+enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date as_of,
+				      store_pipeline_fn fn, void *arg)
+{
+	return pipeline_sub(s, S_PIPELINE_DATES_BARE, top, as_of, fn, arg);
+}
+
+#define NAMES_BATCH 500
+
+enum kn_err store_people_names(struct store *s, const int64_t *ids, size_t n, store_name_fn fn,
+			       void *arg)
+{
+	struct buf json = BUF_INIT;
+	enum kn_err e = KN_OK;
+	int stop = 0;
+
+	for (size_t i = 0; i < n && e == KN_OK && !stop; i += NAMES_BATCH) {
+		struct sargs a = SARGS_INIT;
+		struct srows r;
+		int rc;
+		buf_reset(&json);
+		buf_addc(&json, '[');
+		for (size_t k = i; k < n && k < i + NAMES_BATCH; k++)
+			buf_addf(&json, "%s%lld", k > i ? "," : "", (long long)ids[k]);
+		buf_addc(&json, ']');
+		arg_text(&a, json.s);
+		if ((e = q_open(s, S_PEOPLE_NAMES, &a, &r)) != KN_OK)
+			break;
+		while (!stop && (rc = q_next(&r)) > 0)
+			stop = fn(arg, row_int(&r, 0), row_str(&r, 1), row_str(&r, 2));
+		e = q_close(&r);
+	}
+	buf_release(&json);
+	return e;
 }
 
 /* ---- the list of candidates ---- */

@@ -49,19 +49,21 @@
 /* ---- the deadlines and the decision queue, from one walk ---- */
 
 struct dl_item {
-	char *ref, *name, *unit;
+	char *ref, *name, *unit;	/* ref and name: NULL until names() */
+	int64_t pid;			/* the person's id */
 	const char *code;	/* "DL-DECISION" (static) */
 	kn_date due;
 	int left;
 };
 
 struct wait_item {
-	char *ref, *name, *unit;
+	char *ref, *name, *unit;	/* ref and name: NULL until names() */
+	int64_t pid;			/* the person's id */
 	kn_date cell_vote, committee_vote;
 	kn_date arrived;	/* the latest of the two votes */
 	kn_date due;		/* DL-DECISION, or KN_DATE_NONE */
 	int left;
-	char *key;		/* Vietnamese name order, for ties */
+	char *key;		/* Vietnamese name order, for ties; NULL until names() */
 };
 
 struct walk {
@@ -71,10 +73,10 @@ struct walk {
 	struct policy pol;
 	kn_date today;
 	struct dl_item *dl;
-	size_t ndl;
+	size_t ndl, dlcap;
 	size_t overdue;		/* deadlines past due in the subtree */
 	struct wait_item *wait;
-	size_t nwait;
+	size_t nwait, waitcap;
 };
 
 static int walk_one(void *arg, const struct pipeline *p)
@@ -92,10 +94,13 @@ static int walk_one(void *arg, const struct pipeline *p)
 			w->overdue++;
 		if (dl[i].workdays_left > SOON_WORKDAYS)
 			continue;
-		w->dl = xreallocarray(w->dl, w->ndl + 1, sizeof(*w->dl));
+		if (w->ndl == w->dlcap) {
+			w->dlcap = w->dlcap ? 2 * w->dlcap : 64;
+			w->dl = xreallocarray(w->dl, w->dlcap, sizeof(*w->dl));
+		}
 		struct dl_item *d = &w->dl[w->ndl++];
-		d->ref = xstrdup(p->person_ref);
-		d->name = xstrdup(p->full_name);
+		d->ref = d->name = NULL;
+		d->pid = p->person_id;
 		d->unit = xstrdup(p->unit);
 		d->code = dl[i].code;
 		d->due = dl[i].due;
@@ -110,20 +115,19 @@ static int walk_one(void *arg, const struct pipeline *p)
 			      w->cal, &qd) &&
 	    queue_counts_for(&qd, w->top)) {
 		struct wait_item *x;
-		struct buf key = BUF_INIT;
-		w->wait = xreallocarray(w->wait, w->nwait + 1, sizeof(*w->wait));
+		if (w->nwait == w->waitcap) {
+			w->waitcap = w->waitcap ? 2 * w->waitcap : 64;
+			w->wait = xreallocarray(w->wait, w->waitcap, sizeof(*w->wait));
+		}
 		x = &w->wait[w->nwait++];
 		memset(x, 0, sizeof(*x));
 		x->cell_vote = qd.cell_vote;
 		x->committee_vote = qd.committee_vote;
 		x->arrived = qd.arrived;
-		x->ref = xstrdup(p->person_ref);
-		x->name = xstrdup(p->full_name);
+		x->pid = p->person_id;
 		x->unit = xstrdup(p->unit);
 		x->due = qd.has_due ? qd.due : KN_DATE_NONE;
 		x->left = qd.has_due ? qd.workdays_left : 0;
-		text_name_key(p->full_name, &key);
-		x->key = buf_detach(&key);
 	}
 	free(dl);
 	return 0;
@@ -186,6 +190,102 @@ static enum kn_err policy_on(struct store *s, kn_date on, struct policy *out)
 	return KN_OK;
 }
 
+/* A person's ref and name, as store_people_names() hands them over. */
+struct pname {
+	int64_t id;
+	char *ref, *name;
+};
+
+struct pnames {
+	struct pname *v;
+	size_t n, cap;
+};
+
+static int pname_add(void *arg, int64_t id, const char *ref, const char *name)
+{
+	struct pnames *pn = arg;
+	if (pn->n == pn->cap) {
+		pn->cap = pn->cap ? 2 * pn->cap : 64;
+		pn->v = xreallocarray(pn->v, pn->cap, sizeof(*pn->v));
+	}
+	pn->v[pn->n].id = id;
+	pn->v[pn->n].ref = xstrdup(ref ? ref : "");
+	pn->v[pn->n].name = xstrdup(name ? name : "");
+	pn->n++;
+	return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static const struct pname *pname_find(const struct pnames *pn, int64_t id)
+{
+	/* struct pname begins with its id: id_cmp compares both. */
+	return pn->n ? bsearch(&id, pn->v, pn->n, sizeof(*pn->v), id_cmp) : NULL;
+}
+
+/* The refs and names of the people on the two lists, read after the walk
+ * for them only (the walk reads none: at the national root 251,000 open
+ * candidacies, a few thousand of them listed), in the order of their ids.
+ * A row whose person is no longer there (merged meanwhile) is dropped. */
+static enum kn_err walk_names(struct store *s, struct walk *w)
+{
+	size_t n = w->ndl + w->nwait, m = 0, k;
+	int64_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	struct pnames pn = { NULL, 0, 0 };
+	enum kn_err e;
+
+	for (size_t i = 0; i < w->ndl; i++)
+		ids[m++] = w->dl[i].pid;
+	for (size_t i = 0; i < w->nwait; i++)
+		ids[m++] = w->wait[i].pid;
+	xqsort(ids, m, sizeof(*ids), id_cmp);
+	for (size_t i = k = 0; i < m; i++)
+		if (!k || ids[k - 1] != ids[i])
+			ids[k++] = ids[i];
+	e = store_people_names(s, ids, k, pname_add, &pn);
+	free(ids);
+	if (e == KN_OK) {
+		xqsort(pn.v, pn.n, sizeof(*pn.v), id_cmp);
+		for (size_t i = k = 0; i < w->ndl; i++) {
+			struct dl_item d = w->dl[i];
+			const struct pname *x = pname_find(&pn, d.pid);
+			if (!x) {
+				free(d.unit);
+				continue;
+			}
+			d.ref = xstrdup(x->ref);
+			d.name = xstrdup(x->name);
+			w->dl[k++] = d;
+		}
+		w->ndl = k;
+		for (size_t i = k = 0; i < w->nwait; i++) {
+			struct wait_item it = w->wait[i];
+			const struct pname *x = pname_find(&pn, it.pid);
+			struct buf key = BUF_INIT;
+			if (!x) {
+				free(it.unit);
+				continue;
+			}
+			it.ref = xstrdup(x->ref);
+			it.name = xstrdup(x->name);
+			text_name_key(it.name, &key);
+			it.key = buf_detach(&key);
+			w->wait[k++] = it;
+		}
+		w->nwait = k;
+	}
+	for (size_t i = 0; i < pn.n; i++) {
+		free(pn.v[i].ref);
+		free(pn.v[i].name);
+	}
+	free(pn.v);
+	return e;
+}
+
 static enum kn_err walk_run(struct request *rq, struct unode *top, kn_date today, struct walk *w)
 {
 	enum kn_err e;
@@ -196,7 +296,8 @@ static enum kn_err walk_run(struct request *rq, struct unode *top, kn_date today
 	w->today = today;
 	if ((e = policy_on(rq->store, today, &w->pol)) != KN_OK)
 		return e;
-	if ((e = store_pipeline_dates(rq->store, top->u.code, today, walk_one, w)) != KN_OK)
+	if ((e = store_pipeline_dates_bare(rq->store, top->u.code, today, walk_one, w)) != KN_OK ||
+	    (e = walk_names(rq->store, w)) != KN_OK)
 		return e;
 	xqsort(w->dl, w->ndl, sizeof(*w->dl), dl_cmp);
 	xqsort(w->wait, w->nwait, sizeof(*w->wait), wait_cmp);
