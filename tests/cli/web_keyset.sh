@@ -67,41 +67,30 @@ one_plan() {
 			[ $n -lt 200 ] || { bad "apiwalk does not end"; break; }
 		done
 	}
-	# htmlwalk [MORE]: every page of /candidates?q=keyz[&MORE] by the
-	# rel="next" links; prints one line of refs per page.
-	htmlwalk() {
-		local url="$base/candidates?q=keyz${1:+&$1}" n=0
+	# follow REL URL: the HTML list's pages from URL on by its rel=REL
+	# links (next or prev); prints one line of refs per page; REL.urls
+	# gets the links followed, last.url the page it ended on.
+	follow() {
+		local rel=$1 url=$2 n=0 link
+		: >"$rel.urls"
 		while :; do
 			curl -s -o list.html -H "Authorization: Bearer $TA" "$url"
 			grep -o 'href="/people/[^"]*"' list.html | sed 's/href="\/people\///;s/"$//' | tr '\n' ' ' | sed 's/ $//'
 			echo
-			next=$(grep -o '<a href="[^"]*" rel="next"' list.html | sed 's/<a href="//;s/" rel="next"//;s/&amp;/\&/g')
-			[ -n "$next" ] || break
-			url="$base$next"
+			link=$(grep -o "<a href=\"[^\"]*\" rel=\"$rel\"" list.html | sed "s/<a href=\"//;s/\" rel=\"$rel\"//;s/&amp;/\\&/g")
+			[ -n "$link" ] || break
+			echo "$link" >>"$rel.urls"
+			url="$base$link"
 			n=$((n + 1))
-			[ $n -lt 50 ] || { bad "htmlwalk does not end"; break; }
+			[ $n -lt 50 ] || { bad "follow $rel does not end"; break; }
 		done
 		echo "$url" >last.url
 	}
-	# htmlback: from the page htmlwalk ended on (last.url) back to the
-	# first by the rel="prev" links; one line of refs per page, the last
-	# page first. prev.urls: the links followed.
-	htmlback() {
-		local url n=0
-		url=$(cat last.url)
-		: >prev.urls
-		while :; do
-			curl -s -o list.html -H "Authorization: Bearer $TA" "$url"
-			grep -o 'href="/people/[^"]*"' list.html | sed 's/href="\/people\///;s/"$//' | tr '\n' ' ' | sed 's/ $//'
-			echo
-			prev=$(grep -o '<a href="[^"]*" rel="prev"' list.html | sed 's/<a href="//;s/" rel="prev"//;s/&amp;/\&/g')
-			[ -n "$prev" ] || break
-			echo "$prev" >>prev.urls
-			url="$base$prev"
-			n=$((n + 1))
-			[ $n -lt 50 ] || { bad "htmlback does not end"; break; }
-		done
-	}
+	# htmlwalk [MORE]: every page of /candidates?q=keyz[&MORE] by the
+	# rel="next" links. htmlback: from the page htmlwalk ended on back to
+	# the first by the rel="prev" links, the last page first.
+	htmlwalk() { follow next "$base/candidates?q=keyz${1:+&$1}"; }
+	htmlback() { follow prev "$(cat last.url)"; }
 
 	# ---- empty ----
 	same "empty API list" "$(apiwalk 5)" ""
