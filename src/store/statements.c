@@ -315,11 +315,33 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * middle columns of S_ADMISSIONS and S_ADMISSIONS_ALL. */
 #define ADMISSION_COLS "s.date, p.sex, p.birth_date, p.ethnicity, p.religion, " \
 	"p.youth_union, p.occupation, p.qualification, c.readmission"
-	[S_ADMISSIONS] = { "admissions", "SELECT u.code, " ADMISSION_COLS ", u.id FROM steps s "
+	/* SQLite reads the candidacies, then the people, in the order of
+	 * their ids: the period's decisions sorted by candidacy (k), those
+	 * with their candidacy sorted by person (d), each MATERIALIZED and
+	 * then the left of a CROSS JOIN so that it stays the outer loop. A
+	 * year's admitted people were candidates together and lie near each
+	 * other in both tables; in decision order each of a nation's 150 k
+	 * was a page read through the small page cache (a pread), most of the
+	 * national root's structure report, and in id order most share the
+	 * page read before. "LIMIT -1" keeps the ORDER BY: SQLite drops that
+	 * of a FROM subquery in a join unless it has a LIMIT. PostgreSQL
+	 * joins them as it sees fit. */
+#define ADMISSIONS_BY_PERSON(cols, joins, where) "WITH k AS MATERIALIZED (SELECT " \
+	"candidacy_id, date, unit_id FROM steps WHERE step = 'decision' AND date BETWEEN $1 " \
+	"AND $2 ORDER BY candidacy_id LIMIT -1), d AS MATERIALIZED (SELECT k.date, " \
+	"c.person_id, c.readmission, " cols " FROM k CROSS JOIN candidacies c " \
+	"ON c.id = k.candidacy_id " joins where "ORDER BY c.person_id LIMIT -1) " \
+	"SELECT d.code, d.date, p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
+	"p.occupation, p.qualification, d.readmission, d.unit_id FROM d CROSS JOIN people p " \
+	"ON p.id = d.person_id"
+	[S_ADMISSIONS] = { "admissions", ADMISSIONS_BY_PERSON("u.code, u.id AS unit_id",
+		"JOIN units u ON u.id = COALESCE(k.unit_id, c.unit_id) ",
+		"WHERE u.path >= $3 AND u.path < $4 "),
+		"SELECT u.code, " ADMISSION_COLS ", u.id FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
 		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
 		"AND s.date BETWEEN $1 "
-		"AND $2 AND u.path >= $3 AND u.path < $4", 0, "tttt", "ttttttitt" "ii", 0 },
+		"AND $2 AND u.path >= $3 AND u.path < $4", "tttt", "ttttttitt" "ii", 0 },
 	/* The candidacies of the subtree ($3 <= path < $4) with a step of
 	 * each code dated in the period. Per step, not per unit and step: the
 	 * funnel adds the units up anyway, a candidacy has one unit so the
@@ -812,10 +834,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * units, 8.6 M steps) the subtree statements listed every unit once
 	 * or twice and read every candidacy's steps of every year. */
 	/* S_ADMISSIONS with the unit as its id only (column 11). */
-	[S_ADMISSIONS_ALL] = { "admissions_all", "SELECT NULL, " ADMISSION_COLS ", "
+	/* The people in the order of their ids, as S_ADMISSIONS reads them. */
+	[S_ADMISSIONS_ALL] = { "admissions_all", ADMISSIONS_BY_PERSON("NULL AS code, "
+		"COALESCE(k.unit_id, c.unit_id) AS unit_id", "", ""),
+		"SELECT NULL, " ADMISSION_COLS ", "
 		"COALESCE(s.unit_id, c.unit_id) FROM steps s "
 		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id "
-		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2", 0, "tt",
+		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2", "tt",
 		"ttttttitt" "ii", 0 },
 	/* The candidacies with a step of code $3 dated $1..$2, one row per
 	 * step: the caller counts them once each (a trained or introduced
