@@ -159,7 +159,7 @@ enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct
 	enum kn_err e;
 	if ((e = dl_begin(c, a, err)) != KN_OK)
 		return e;
-	if ((e = store_queue_dates(c->s, c->top->u.code, c->as_of, dl_wait, a)) != KN_OK)
+	if ((e = store_queue_wait(c->s, c->scope, c->as_of, dl_wait, a)) != KN_OK)
 		buf_addf(err, "%s", store_errmsg(c->s));
 	return e;
 }

@@ -117,7 +117,7 @@ struct dl_acc {
  * deadline); report_dl_release() frees them. */
 enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, struct buf *err);
 /* Only a->waiting and a->waiting_overdue, the same figures, from the
- * candidacies that may be waiting (store_queue_dates): the summary's
+ * candidacies that may be waiting (store_queue_wait): the summary's
  * sentence, without every open candidacy's deadlines. */
 enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct buf *err);
 /* The same deadlines counted into *out (report.h), none kept. */

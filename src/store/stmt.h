@@ -81,6 +81,8 @@ enum stmt_id {
 	S_PERSON_ADD, S_QUOTA_ADD, S_UNIT_ADD, S_UNIT_ADD_PATH,
 	/* issue 13: the people import streams (store_records.c) */
 	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS, S_UNIT_CODES_SORTED,
+	/* issue 13: the summary's waiting dossiers (store_queue_wait) */
+	S_QUEUE_WAIT, S_QUEUE_WAIT_ALL,
 	S__COUNT
 };
 

@@ -350,6 +350,11 @@ enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date 
 typedef int (*store_name_fn)(void *arg, int64_t id, const char *ref, const char *full_name);
 enum kn_err store_people_names(struct store *s, const int64_t *ids, size_t n, store_name_fn fn,
 			       void *arg);
+/* The same candidacies and steps for a count of the dossiers waiting
+ * (the summary's): the person's ref and full name NULL; top NULL: every
+ * unit (top the only root), without comparing the units' paths. */
+enum kn_err store_queue_wait(struct store *s, const char *top, kn_date as_of,
+			     store_pipeline_fn fn, void *arg);
 
 /* A person's latest candidacy (or the person alone: candidacy_id 0,
  * stage STEP_NONE, open 0), with what a list of candidates shows and

@@ -423,6 +423,16 @@ enum kn_err store_people_names(struct store *s, const int64_t *ids, size_t n, st
 	return e;
 }
 
+enum kn_err store_queue_wait(struct store *s, const char *top, kn_date as_of,
+			     store_pipeline_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	if (top)
+		return pipeline_sub(s, S_QUEUE_WAIT, top, as_of, fn, arg);
+	arg_date(&a, as_of);
+	return pipeline_run(s, S_QUEUE_WAIT_ALL, &a, 0, fn, arg);
+}
+
 /* ---- the list of candidates ---- */
 
 static void cand_summary_row(const struct srows *r, void *item)
