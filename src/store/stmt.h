@@ -80,6 +80,8 @@ enum stmt_id {
 	S_PERSON_ADD, S_QUOTA_ADD, S_UNIT_ADD, S_UNIT_ADD_PATH,
 	/* issue 13: the people import streams (store_records.c) */
 	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS, S_UNIT_CODES_SORTED,
+	/* issue 13: the steps import reads its people ahead (store_ahead.c) */
+	S_AHEAD_PEOPLE, S_AHEAD_CANDS, S_AHEAD_STEPS, S_AHEAD_TRANSFERS,
 	S__COUNT
 };
 
