@@ -299,15 +299,15 @@ void ledger_forget(struct ledger *l)
 	ahead_clear(l);
 }
 
-/* The people cache's entry of ref with its membership dates, or NULL. */
-static const struct pcache_ent *pcache_known(struct ledger *l, const char *ref)
+/* Whether the people cache holds ref. */
+static int pcache_known(struct ledger *l, const char *ref)
 {
 	if (!l->pcache || l->pcache->actor_unit != l->actor_unit)
-		return NULL;
+		return 0;
 	for (const struct pcache_ent *e = l->pcache->b[pc_hash(ref)]; e; e = e->next)
 		if (strcmp(e->p.ref, ref) == 0)
-			return e->has_m ? e : NULL;
-	return NULL;
+			return 1;
+	return 0;
 }
 
 enum kn_err ledger_read_ahead(struct ledger *l, const char *const *own, size_t nown,
@@ -327,8 +327,9 @@ enum kn_err ledger_read_ahead(struct ledger *l, const char *const *own, size_t n
 	refs = xreallocarray(NULL, nown + nnamed + 1, sizeof(*refs));
 	for (size_t i = 0; i < nown; i++)
 		refs[n++] = own[i];
-	/* A person named whom the cache knows with their dates is read no
-	 * more (intro_facts()). */
+	/* A person named whom the cache knows is read no more: a mentor is
+	 * the person alone, and an introducer's dates are read once
+	 * (intro_facts() keeps them in the cache's entry). */
 	for (size_t i = 0; i < nnamed; i++)
 		if (named[i] && !pcache_known(l, named[i]))
 			refs[n++] = named[i];
