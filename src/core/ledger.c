@@ -157,6 +157,87 @@ static void pcache_drop(struct ledger *l, const char *ref)
 		}
 }
 
+/*
+ * struct ledger's ahead (issue 13): on PostgreSQL each read is a round
+ * trip, and a steps import read some three for each person (the person,
+ * their candidacies with steps, their transfers) besides those of the
+ * people their steps name, while its writes went ahead without waiting.
+ * ledger_read_ahead() reads them for a batch of people in four statements;
+ * a record is what those reads would give as long as no step is written
+ * for that person, which holds for a bulk writer in defer mode (every
+ * write of its transaction goes through ledger_step(), which takes a
+ * person's record before it writes for them and drops it, as the people
+ * cache's entry, before it writes). Records sorted by ref; one taken or
+ * dropped keeps only its ref (gone set).
+ */
+struct ledger_ahead {
+	struct person_record *r;
+	size_t n;
+	unsigned char *gone;
+};
+
+static void ahead_clear(struct ledger *l)
+{
+	if (!l->ahead)
+		return;
+	person_records_free(l->ahead->r, l->ahead->n);
+	free(l->ahead->gone);
+	free(l->ahead);
+	l->ahead = NULL;
+}
+
+static int ahead_cmp(const void *key, const void *item)
+{
+	const struct person_record *x = item;
+	return strcmp(key, x->p.ref ? x->p.ref : "");
+}
+
+/* The record of ref read ahead and still good, or NULL. */
+static struct person_record *ahead_find(struct ledger *l, const char *ref)
+{
+	struct person_record *x;
+	if (!l->ahead || !l->ahead->n || !ref || !l->defer || !l->bulk)
+		return NULL;
+	x = bsearch(ref, l->ahead->r, l->ahead->n, sizeof(*x), ahead_cmp);
+	return x && !l->ahead->gone[x - l->ahead->r] ? x : NULL;
+}
+
+/* Record x no longer stands for its person: emptied but for its ref
+ * (the caller took what it wanted first). */
+static void ahead_gone(struct ledger *l, struct person_record *x)
+{
+	char *ref = x->p.ref;
+	x->p.ref = NULL;
+	person_release(&x->p);
+	memset(&x->p, 0, sizeof(x->p));
+	x->p.ref = ref;
+	store_candidacies_free(x->c, x->nc);
+	transfers_free(x->tr, x->ntr);
+	x->c = NULL;
+	x->tr = NULL;
+	x->nc = x->ntr = 0;
+	l->ahead->gone[x - l->ahead->r] = 1;
+}
+
+/* A step is about to be written for ref: its record is stale from now. */
+static void ahead_drop(struct ledger *l, const char *ref)
+{
+	struct person_record *x = ahead_find(l, ref);
+	if (x)
+		ahead_gone(l, x);
+}
+
+/* Whether the acting user may know person p (ledger_person_get()). */
+static int person_in_scope(struct ledger *l, const struct person *p)
+{
+	struct unode *scope, *n;
+	if (!l->actor_unit)
+		return 1;
+	scope = unitree_find(&l->tree, l->actor_unit);
+	n = p->unit ? unitree_find(&l->tree, p->unit) : NULL;
+	return scope && n && unitree_within(n, scope);
+}
+
 /* ledger_person_get() through the cache when l->defer is set: out is the
  * caller's to person_release() either way; *ent the entry (NULL when not
  * kept), whose membership dates the caller may fill in. */
@@ -165,6 +246,7 @@ static enum kn_err person_cached(struct ledger *l, const char *ref, struct perso
 {
 	struct ledger_pcache *c;
 	struct pcache_ent *e;
+	struct person_record *x;
 	enum kn_err err;
 	size_t h;
 
@@ -181,9 +263,18 @@ static enum kn_err person_cached(struct ledger *l, const char *ref, struct perso
 				*ent = e;
 				return KN_OK;
 			}
-	if ((err = ledger_person_get(l, ref, out)) != KN_OK || !out->ref ||
-	    strcmp(out->ref, ref) != 0)
+	if ((x = ahead_find(l, ref)) != NULL) {
+		/* Read ahead: as ledger_person_get() would give it. */
+		person_copy(out, &x->p);
+		if (!person_in_scope(l, out)) {
+			person_release(out);
+			memset(out, 0, sizeof(*out));
+			return KN_ENOTFOUND;
+		}
+	} else if ((err = ledger_person_get(l, ref, out)) != KN_OK || !out->ref ||
+		   strcmp(out->ref, ref) != 0) {
 		return err;
+	}
 	if (l->pcache && l->pcache->n >= PCACHE_MAX)
 		pcache_clear(l);
 	if (!l->pcache) {
@@ -205,6 +296,52 @@ void ledger_forget(struct ledger *l)
 	memo_drop(l);
 	pend_drop(l);
 	pcache_clear(l);
+	ahead_clear(l);
+}
+
+/* Whether the people cache holds ref. */
+static int pcache_known(struct ledger *l, const char *ref)
+{
+	if (!l->pcache || l->pcache->actor_unit != l->actor_unit)
+		return 0;
+	for (const struct pcache_ent *e = l->pcache->b[pc_hash(ref)]; e; e = e->next)
+		if (strcmp(e->p.ref, ref) == 0)
+			return 1;
+	return 0;
+}
+
+enum kn_err ledger_read_ahead(struct ledger *l, const char *const *own, size_t nown,
+			      const char *const *named, size_t nnamed)
+{
+	const char **refs;
+	size_t n = 0;
+	struct person_record *r = NULL;
+	size_t nr = 0;
+	enum kn_err e;
+
+	ahead_clear(l);
+	if (!l->defer || !l->bulk || l->no_memo || l->expect_version >= 0)
+		return KN_OK;
+	if ((e = ledger_flush(l)) != KN_OK)
+		return e;
+	refs = xreallocarray(NULL, nown + nnamed + 1, sizeof(*refs));
+	for (size_t i = 0; i < nown; i++)
+		refs[n++] = own[i];
+	/* A person named whom the cache knows is read no more: a mentor is
+	 * the person alone, and an introducer's dates are read once
+	 * (intro_facts() keeps them in the cache's entry). */
+	for (size_t i = 0; i < nnamed; i++)
+		if (named[i] && !pcache_known(l, named[i]))
+			refs[n++] = named[i];
+	e = store_person_records(l->store, refs, n, &r, &nr);
+	free(refs);
+	if (e != KN_OK)
+		return e;
+	l->ahead = xcalloc(1, sizeof(*l->ahead));
+	l->ahead->r = r;
+	l->ahead->n = nr;
+	l->ahead->gone = xcalloc(nr + 1, 1);
+	return KN_OK;
 }
 
 int ledger_memo_peek(struct ledger *l, const char *ref, const struct person **p,
@@ -689,10 +826,16 @@ static enum kn_err intro_facts(struct ledger *l, const char *ref, kn_date since,
 		f->member_since = ent->ms;
 		f->official_since = ent->os;
 	} else {
-		if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
-			return e;
-		ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
-		store_candidacies_free(c, nc);
+		struct person_record *x = ahead_find(l, ref);
+		if (x) {	/* read ahead */
+			ledger_membership(l, hold, x->c, x->nc, &f->member_since,
+					  &f->official_since);
+		} else {
+			if ((e = store_candidacies_of(l->store, hold->id, &c, &nc)) != KN_OK)
+				return e;
+			ledger_membership(l, hold, c, nc, &f->member_since, &f->official_since);
+			store_candidacies_free(c, nc);
+		}
 		if (ent) {
 			ent->has_m = 1;
 			ent->ms = f->member_since;
@@ -861,6 +1004,7 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	int memo_on = l->bulk && !l->no_memo && l->expect_version < 0;
 	int keep = 0;
 	int64_t memo_vid = 0, memo_version = -1;
+	struct person_record *ahead = NULL;	/* the person's, read ahead */
 
 	*outcome = LEDGER_RECORDED;
 	memset(&p, 0, sizeof(p));
@@ -910,7 +1054,29 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 	}
 	memo_drop(l);
 	pend_drop(l);
-	e = ledger_person_get(l, person_ref, &p);
+	if ((ahead = ahead_find(l, person_ref)) != NULL) {
+		/* Read ahead (struct ledger's ahead): the person, their
+		 * candidacies and transfers, as the reads below give them. */
+		p = ahead->p;
+		cands = ahead->c;
+		ncands = ahead->nc;
+		trs = ahead->tr;
+		ntrs = ahead->ntr;
+		memset(&ahead->p, 0, sizeof(ahead->p));
+		ahead->p.ref = xstrdup(p.ref);	/* its key, for the search */
+		ahead->c = NULL;
+		ahead->tr = NULL;
+		ahead->nc = ahead->ntr = 0;
+		l->ahead->gone[ahead - l->ahead->r] = 1;
+		e = KN_OK;
+		if (!person_in_scope(l, &p)) {
+			person_release(&p);
+			memset(&p, 0, sizeof(p));
+			e = KN_ENOTFOUND;
+		}
+	} else {
+		e = ledger_person_get(l, person_ref, &p);
+	}
 	if (e == KN_ENOTFOUND) {
 		buf_addf(err, "person: ");
 		if (!merged_note(l, person_ref, err))
@@ -923,8 +1089,8 @@ enum kn_err ledger_step(struct ledger *l, const char *person_ref, const struct s
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
-	if ((e = store_candidacies_of(l->store, p.id, &cands, &ncands)) != KN_OK ||
-	    (e = store_transfers_of(l->store, p.id, &trs, &ntrs)) != KN_OK) {
+	if (!ahead && ((e = store_candidacies_of(l->store, p.id, &cands, &ncands)) != KN_OK ||
+		       (e = store_transfers_of(l->store, p.id, &trs, &ntrs)) != KN_OK)) {
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;
 	}
@@ -1106,6 +1272,7 @@ have_cands:
 		step_describe(updating, &desc);
 		step_describe(&st, &after);
 		pcache_drop(l, person_ref);
+		ahead_drop(l, person_ref);
 		if ((e = store_begin(l->store)) == KN_OK &&
 		    (e = store_step_update(l->store, updating->id, &st)) == KN_OK &&
 		    (e = store_audit(l->store, l->actor, "update", "step", person_ref,
@@ -1123,6 +1290,7 @@ have_cands:
 	 * The memo is kept only when the step is appended to it below. */
 	keep = 0;
 	pcache_drop(l, person_ref);
+	ahead_drop(l, person_ref);
 	if ((e = store_begin(l->store)) != KN_OK) {
 		buf_addf(err, "%s\n", store_errmsg(l->store));
 		goto out;

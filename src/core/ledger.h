@@ -82,6 +82,12 @@ struct ledger {
 	 * with them, each dropped when a step is written for that person.
 	 * Private to ledger.c; ledger_forget() empties it. */
 	struct ledger_pcache *pcache;
+	/* With defer: the people ledger_read_ahead() read for the caller's
+	 * next steps, each taken by the first ledger_step() of that person
+	 * (instead of three reads or more), lent to the people cache above
+	 * for an introducer or mentor, and dropped when a step is written
+	 * for that person. Private to ledger.c; ledger_forget() empties it. */
+	struct ledger_ahead *ahead;
 };
 
 /* Load the unit tree and policy rows. err gets the reason on failure. */
@@ -107,6 +113,17 @@ void ledger_forget(struct ledger *l);
  * memo holds nobody or someone else: read them from the store. */
 int ledger_memo_peek(struct ledger *l, const char *ref, const struct person **p,
 		     const struct candidacy **c, size_t *nc);
+
+/* issue 13 (struct ledger's ahead): with defer and bulk set (and the memo
+ * on), read the people of own[0..nown), whose steps the caller records
+ * next, and of named[0..nnamed), the introducers and mentors those steps
+ * name, in a few statements (store_person_records()) instead of some
+ * three each as ledger_step() reaches them. Whatever was read ahead
+ * before is dropped, and a deferred stage written first (ledger_flush()).
+ * What ledger_step() then reads, refuses, writes and says is the same as
+ * without. A store error's message is store_errmsg()'s; nothing read. */
+enum kn_err ledger_read_ahead(struct ledger *l, const char *const *own, size_t nown,
+			      const char *const *named, size_t nnamed);
 
 /* Write the stage of the candidacy whose steps struct ledger's defer
  * left pending (nothing when none), in the caller's transaction. A store

@@ -613,22 +613,144 @@ out:
 	return e;
 }
 
+/*
+ * The people whose rows are written next (issue 13): on PostgreSQL every
+ * read is a round trip, and the ledger's reads of each person (the person,
+ * their candidacies, their transfers; an introducer's candidacies) were
+ * most of a steps import's time. So the rows are handed over in batches
+ * of BATCH_PEOPLE people, whose records, and those of the people their
+ * rows name, ledger_read_ahead() reads in a few statements first; each
+ * person's rows then go through steps_person() as before, in the same
+ * order, with the same messages and lines.
+ */
+#define BATCH_PEOPLE 1024
+
+struct group {
+	struct srow *rows;	/* one person's, in rec_cmp_raw()'s order */
+	size_t n, cap;
+};
+
+struct batch {
+	struct group *g;
+	size_t n, cap;		/* g[0..n) in use; g[n..cap) empty, kept for reuse */
+	size_t max;		/* BATCH_PEOPLE, or KETNAP_IMPORT_BATCH (tests) */
+};
+
+static void group_empty(struct group *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->rows[i].person);
+		step_release(&g->rows[i].st);
+	}
+	g->n = 0;
+}
+
+static void batch_empty(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		group_empty(&b->g[i]);
+	b->n = 0;
+}
+
+static void batch_release(struct batch *b)
+{
+	batch_empty(b);
+	for (size_t i = 0; i < b->cap; i++)
+		free(b->g[i].rows);
+	free(b->g);
+}
+
+/* A new group for the next person, at the end of the batch. */
+static struct group *batch_new_group(struct batch *b)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		b->g = xreallocarray(b->g, cap, sizeof(*b->g));
+		memset(b->g + b->cap, 0, (cap - b->cap) * sizeof(*b->g));
+		b->cap = cap;
+	}
+	return &b->g[b->n++];
+}
+
+/* Write the batch's people: their records read ahead, then each one's
+ * rows through steps_person(). The batch is emptied whatever happens. */
+static enum kn_err batch_write(struct imp *im, struct ledger *l, struct batch *b,
+			       struct srow ***by, size_t *capby, size_t *done, size_t total,
+			       struct buf *lerr, struct buf *err)
+{
+	const char **own = xreallocarray(NULL, b->n + 1, sizeof(*own));
+	const char **named = NULL;
+	size_t nnamed = 0, capnamed = 0;
+	enum kn_err e = KN_OK;
+
+	for (size_t i = 0; i < b->n; i++) {
+		own[i] = b->g[i].rows[0].person;
+		for (size_t j = 0; j < b->g[i].n; j++) {
+			const struct step *st = &b->g[i].rows[j].st;
+			const char *v[3] = { NULL, NULL, NULL };
+			if (st->code == STEP_INTRODUCED) {
+				v[0] = st->intro1;
+				v[1] = st->intro2;
+			} else if (st->code == STEP_MENTOR) {
+				v[0] = st->member;
+			}
+			for (int k = 0; k < 3; k++) {
+				if (!v[k])
+					continue;
+				if (nnamed == capnamed) {
+					capnamed = capnamed ? capnamed * 2 : 256;
+					named = xreallocarray(named, capnamed, sizeof(*named));
+				}
+				named[nnamed++] = v[k];
+			}
+		}
+	}
+	e = ledger_read_ahead(l, own, b->n, named, nnamed);
+	free(own);
+	free(named);
+	if (e != KN_OK) {
+		buf_addf(err, "%s: %s\n", im->file, store_errmsg(im->s));
+		goto out;
+	}
+	for (size_t i = 0; i < b->n && e == KN_OK; i++) {
+		struct group *g = &b->g[i];
+		if (g->n > *capby) {
+			*capby = g->n;
+			*by = xreallocarray(*by, *capby, sizeof(**by));
+		}
+		for (size_t j = 0; j < g->n; j++)
+			(*by)[j] = &g->rows[j];
+		e = steps_person(im, l, *by, g->n, done, total, lerr, err);
+	}
+out:
+	batch_empty(b);
+	return e;
+}
+
 enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct buf *err)
 {
 	struct steps_ctx sc;
 	struct merge m;
-	struct srow *grp = NULL;	/* the current person's rows */
+	struct batch b;		/* the people whose rows are written next */
+	struct group *grp = NULL;	/* the current person's rows, b's last */
 	struct srow **by = NULL;
-	size_t ngrp = 0, capgrp = 0, done = 0, which = SIZE_MAX;
+	size_t capby = 0, done = 0, which = SIZE_MAX;
 	struct ledger l;
 	struct buf lerr = BUF_INIT;
 	const char *rec;
-	const char *env = getenv("KETNAP_IMPORT_RUN_BYTES");
+	const char *env;
 	int have_ledger = 0, merging = 0;
 	enum kn_err e = KN_OK;
 
 	memset(&sc, 0, sizeof(sc));
+	memset(&b, 0, sizeof(b));
 	buf_init(&sc.arena);
+	/* A smaller batch, for the tests that cross its boundaries. */
+	env = getenv("KETNAP_IMPORT_BATCH");
+	b.max = env && *env ? strtoull(env, NULL, 10) : 0;
+	if (!b.max)
+		b.max = BATCH_PEOPLE;
+	env = getenv("KETNAP_IMPORT_RUN_BYTES");
 	/* A smaller run, for the tests that make a small file spill. */
 	sc.run_bytes = env && *env ? strtoull(env, NULL, 10) : 0;
 	if (!sc.run_bytes)
@@ -687,35 +809,29 @@ enum kn_err import_steps(struct imp *im, const char *data, size_t len, struct bu
 	merging = 1;
 	for (;;) {
 		rec = m.failed ? NULL : merge_next(&m, &which);
-		if (rec && ngrp) {
+		if (rec && grp) {
 			struct rec h;
 			memcpy(&h, rec, sizeof(h));
 			const char *p = rec + sizeof(h) + sizeof(uint32_t);
-			if (strlen(grp[0].person) == h.nperson && memcmp(grp[0].person, p, h.nperson) == 0)
+			if (strlen(grp->rows[0].person) == h.nperson &&
+			    memcmp(grp->rows[0].person, p, h.nperson) == 0)
 				goto add;	/* the same person */
 		}
-		if (ngrp) {
-			/* A person's rows are complete: write them. */
-			by = xreallocarray(by, ngrp, sizeof(*by));
-			for (size_t i = 0; i < ngrp; i++)
-				by[i] = &grp[i];
-			e = steps_person(im, &l, by, ngrp, &done, sc.total, &lerr, err);
-			for (size_t i = 0; i < ngrp; i++) {
-				free(grp[i].person);
-				step_release(&grp[i].st);
-			}
-			ngrp = 0;
-			if (e != KN_OK)
-				goto out;
-		}
+		/* A person's rows are complete; a full batch (or the last) is
+		 * written. */
+		grp = NULL;
+		if (b.n && (!rec || b.n >= b.max) &&
+		    (e = batch_write(im, &l, &b, &by, &capby, &done, sc.total, &lerr, err)) != KN_OK)
+			goto out;
 		if (!rec)
 			break;
+		grp = batch_new_group(&b);
 add:
-		if (ngrp == capgrp) {
-			capgrp = capgrp ? capgrp * 2 : 16;
-			grp = xreallocarray(grp, capgrp, sizeof(*grp));
+		if (grp->n == grp->cap) {
+			grp->cap = grp->cap ? grp->cap * 2 : 16;
+			grp->rows = xreallocarray(grp->rows, grp->cap, sizeof(*grp->rows));
 		}
-		rec_get(rec, &grp[ngrp++]);
+		rec_get(rec, &grp->rows[grp->n++]);
 	}
 	if (m.failed || sc.failed) {
 		buf_addf(err, "%s: %s\n", im->file,
@@ -730,11 +846,7 @@ out:
 		merge_end(&m);
 	if (have_ledger)
 		ledger_release(&l);
-	for (size_t i = 0; i < ngrp; i++) {
-		free(grp[i].person);
-		step_release(&grp[i].st);
-	}
-	free(grp);
+	batch_release(&b);
 	free(by);
 	buf_release(&sc.arena);
 	free(sc.off);

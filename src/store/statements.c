@@ -1010,4 +1010,43 @@ const struct stmt store_stmts[S__COUNT] = {
 		"itttittt", ST_STREAM },
 #undef QUEUE_WAIT_SUB
 #undef QUEUE_WAIT
+	/* ---- issue 13: the steps import reads its people ahead (store_ahead.c) ----
+	 * What the ledger reads of a person before judging their steps
+	 * (S_PERSON_GET, S_CAND_OF with S_STEPS_OF, S_TRANSFERS_OF), for a
+	 * batch of people at once: $1 is a JSON array of refs (S_AHEAD_PEOPLE)
+	 * or of the ids it found (the others), taken apart by each backend's
+	 * own JSON functions: one round trip per batch, not three or more per
+	 * person, and each ref looked up once. Ordered by person id, so that
+	 * the store hands each person their rows in one walk. The refs are
+	 * compared as "C" text on PostgreSQL, as people.ref is: its index
+	 * serves only that collation. PostgreSQL plans them again for each
+	 * batch (ST_REPLAN): candidacies and steps grow from empty during an
+	 * import, and a plan made at its first batch could scan them whole at
+	 * its last. */
+#define AHEAD_IN "(SELECT value FROM json_each($1))"
+#define AHEAD_REFS_PG "(SELECT json_array_elements_text($1::json) COLLATE \"C\")"
+#define AHEAD_IDS_PG "(SELECT json_array_elements_text($1::json)::bigint)"
+#define AHEAD_PEOPLE(refs) "SELECT " PERSON_COLS PERSON_FROM "WHERE p.ref IN " refs \
+	" ORDER BY p.id"
+#define AHEAD_CANDS(ids) "SELECT id, person_id, stage, is_open, readmission " \
+	"FROM candidacies WHERE person_id IN " ids " ORDER BY person_id, id"
+#define AHEAD_STEPS(ids) "SELECT s.candidacy_id, " STEP_COLS " FROM steps s " \
+	"JOIN candidacies c ON c.id = s.candidacy_id" STEP_JOINS " WHERE c.person_id IN " ids \
+	" ORDER BY c.person_id, s.candidacy_id, s.seq"
+/* TRANSFER_COLS from the person's transfers first (on PostgreSQL OFFSET 0
+ * keeps the subquery whole): there are few, and a plan led by the ids
+ * looked up every person in people's index for none. */
+#define AHEAD_TRANSFERS(ids, fence) "SELECT t.id, p.ref, t.out_date, f.code, d.code, t.in_date, " \
+	"t.doc_no, t.note, t.override, t.override_by, t.recorded_by, t.recorded_at " \
+	"FROM (SELECT * FROM transfers WHERE person_id IN " ids fence ") t " \
+	"JOIN people p ON p.id = t.person_id JOIN units f ON f.id = t.from_unit_id " \
+	"JOIN units d ON d.id = t.to_unit_id ORDER BY t.person_id, t.out_date, t.id"
+	[S_AHEAD_PEOPLE] = { "ahead_people", AHEAD_PEOPLE(AHEAD_IN), AHEAD_PEOPLE(AHEAD_REFS_PG),
+		"t", PERSON_TYPES, ST_REPLAN },
+	[S_AHEAD_CANDS] = { "ahead_cands", AHEAD_CANDS(AHEAD_IN), AHEAD_CANDS(AHEAD_IDS_PG),
+		"t", "iiti" "i", ST_REPLAN },
+	[S_AHEAD_STEPS] = { "ahead_steps", AHEAD_STEPS(AHEAD_IN), AHEAD_STEPS(AHEAD_IDS_PG),
+		"t", "i" STEP_TYPES, ST_REPLAN },
+	[S_AHEAD_TRANSFERS] = { "ahead_transfers", AHEAD_TRANSFERS(AHEAD_IN, ""),
+		AHEAD_TRANSFERS(AHEAD_IDS_PG, " OFFSET 0"), "t", TRANSFER_TYPES, ST_REPLAN },
 };

@@ -776,4 +776,24 @@ enum kn_err store_transfers_transit(struct store *s, const char *top, kn_date as
 enum kn_err store_transfers_arriving(struct store *s, const char *top, long long limit,
 				     store_transit_fn fn, void *arg);
 
+/* ---- issue 13: the steps import reads its people ahead (store_ahead.c) ---- */
+/* A person with what ledger_step() reads of them: their candidacies, each
+ * with its steps, as store_candidacies_of() gives them, and their
+ * transfers as store_transfers_of() does. */
+struct person_record {
+	struct person p;
+	struct candidacy *c;
+	size_t nc;
+	struct transfer *tr;
+	size_t ntr;
+};
+/* The records of the people of refs[0..n) (duplicates allowed), in a few
+ * statements whatever n: one each for the people, their candidacies,
+ * their steps and their transfers. *out (person_records_free()) holds one
+ * record per ref found, sorted by ref as bytes (strcmp); a ref not found
+ * (unknown, merged away) or not valid UTF-8 has none. Nothing on failure. */
+enum kn_err store_person_records(struct store *s, const char *const *refs, size_t n,
+				 struct person_record **out, size_t *nout);
+void person_records_free(struct person_record *r, size_t n);
+
 #endif
