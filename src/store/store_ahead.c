@@ -43,36 +43,6 @@ static void rec_row(const struct srows *r, void *item)
 	row_person(r, 0, &x->p);
 }
 
-/* The columns of S_AHEAD_CANDS, as store_steps.c's cand_row. */
-static void cand_row(const struct srows *r, void *item)
-{
-	struct candidacy *c = item;
-	c->id = row_int(r, 0);
-	c->person_id = row_int(r, 1);
-	c->stage = step_from_name(row_str(r, 2));
-	c->open = (int)row_int(r, 3);
-	c->readmission = (int)row_int(r, 4);
-}
-
-/* The columns of TRANSFER_COLS, as store_transfers.c's transfer_row. */
-static void transfer_row(const struct srows *r, void *item)
-{
-	struct transfer *t = item;
-	transfer_init(t);
-	t->id = row_int(r, 0);
-	t->person = row_dup(r, 1);
-	t->out_date = row_date(r, 2);
-	t->from = row_dup(r, 3);
-	t->to = row_dup(r, 4);
-	t->in_date = row_date(r, 5);
-	t->doc_no = row_dup(r, 6);
-	t->note = row_dup(r, 7);
-	t->override = row_dup(r, 8);
-	t->override_by = row_dup(r, 9);
-	t->recorded_by = row_dup(r, 10);
-	t->recorded_at = row_dup(r, 11);
-}
-
 static int rec_by_ref(const void *a, const void *b)
 {
 	const struct person_record *x = a, *y = b;
@@ -152,10 +122,10 @@ enum kn_err store_person_records(struct store *s, const char *const *refs, size_
 	jids = json_dumps(ids, JSON_COMPACT);
 	arg_text(&b, jids);
 	if ((e = q_all(s, S_AHEAD_CANDS, &b, (void **)&cands, &ncands, sizeof(*cands),
-		       cand_row)) != KN_OK ||
+		       store_cand_row)) != KN_OK ||
 	    (ncands && (e = steps_onto(s, &b, cands, ncands)) != KN_OK) ||
 	    (e = q_all(s, S_AHEAD_TRANSFERS, &b, (void **)&trs, &ntrs, sizeof(*trs),
-		       transfer_row)) != KN_OK)
+		       store_transfer_row)) != KN_OK)
 		goto out;
 	/* Each person's candidacies, a run of cands (both by person id). */
 	for (size_t i = 0, at = 0; i < nrecs; i++) {

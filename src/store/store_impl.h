@@ -96,6 +96,11 @@ void row_person(const struct srows *r, int at, struct person *p);
 void row_step(const struct srows *r, int at, struct step *x);
 void row_user(const struct srows *r, int at, struct user *u);
 void row_audit(const struct srows *r, int at, struct audit_entry *a);	/* borrowed texts */
+/* q_all() row readers: a candidacy of S_CAND_OF's columns (id, person_id,
+ * stage, is_open, readmission; store_steps.c), a transfer of
+ * TRANSFER_COLS (store_transfers.c). */
+void store_cand_row(const struct srows *r, void *item);
+void store_transfer_row(const struct srows *r, void *item);
 
 /* Shared small helpers. */
 int store_streq(const char *a, const char *b);	/* NULL equals only NULL */

@@ -28,7 +28,7 @@
 
 /* ---- candidacies and steps ---- */
 
-static void cand_row(const struct srows *r, void *item)
+void store_cand_row(const struct srows *r, void *item)
 {
 	struct candidacy *c = item;
 	c->id = row_int(r, 0);
@@ -50,7 +50,7 @@ enum kn_err store_candidacies_of(struct store *s, int64_t person_id, struct cand
 	enum kn_err e;
 
 	arg_int(&a, person_id);
-	e = q_all(s, S_CAND_OF, &a, (void **)out, n, sizeof(**out), cand_row);
+	e = q_all(s, S_CAND_OF, &a, (void **)out, n, sizeof(**out), store_cand_row);
 	for (size_t i = 0; i < *n && e == KN_OK; i++) {
 		struct candidacy *c = &(*out)[i];
 		struct sargs b = SARGS_INIT;

@@ -20,7 +20,7 @@
 #include "util/banned.h"
 
 /* The columns of TRANSFER_COLS (statements.c). */
-static void transfer_row(const struct srows *r, void *item)
+void store_transfer_row(const struct srows *r, void *item)
 {
 	struct transfer *t = item;
 	transfer_init(t);
@@ -44,7 +44,7 @@ enum kn_err store_transfers_of(struct store *s, int64_t person_id, struct transf
 	struct sargs a = SARGS_INIT;
 	enum kn_err e;
 	arg_int(&a, person_id);
-	e = q_all(s, S_TRANSFERS_OF, &a, (void **)out, n, sizeof(**out), transfer_row);
+	e = q_all(s, S_TRANSFERS_OF, &a, (void **)out, n, sizeof(**out), store_transfer_row);
 	Q_ALL_OR_NONE(e, out, n, transfers_free);
 	return e;
 }
@@ -58,7 +58,7 @@ enum kn_err store_transfer_each(struct store *s, store_transfer_fn fn, void *arg
 		return e;
 	while ((rc = q_next(&r)) > 0) {
 		struct transfer t;
-		transfer_row(&r, &t);
+		store_transfer_row(&r, &t);
 		int stop = fn(arg, &t);
 		transfer_release(&t);
 		if (stop)
