@@ -38,7 +38,11 @@
  * it so, and `ketnap serve` rebuilds it on a thread of its own
  * (cache_bg_take(), server.c), as it does an entry that is only older
  * than CACHE_TTL: nobody waits for those rebuilds, which at national
- * size took longer than a client's patience.
+ * size took longer than a client's patience. So is an entry that is not
+ * hot but whose last build took SLOW_MS or more, once its counter moved:
+ * before it got hot (two rebuilds for writes), the national root
+ * dashboard's first rebuilds after a writer started took 7–17 s each
+ * under load, and one or two requests a run timed out waiting for them.
  * Three exceptions keep the promise that a clerk sees their own step: a
  * user who wrote through this process (cache_wrote(), called by the
  * server after every write request) is never given a text built before
@@ -48,7 +52,10 @@
  * the servers' clocks in step, as docs/deploy.md asks); and an entry that
  * was not rebuilt for a write just before (a quiet database, one clerk's
  * write now and then) is rebuilt at the first request after the write,
- * on this server and on every other one (tests/cli/servers.sh). What may
+ * on this server and on every other one (tests/cli/servers.sh) — and
+ * that request waits for it, unless the build is slow (above); then the
+ * requests that come while it runs in the background, the first one
+ * among them, get the previous text, but not the user who wrote. What may
  * lag, then: under a stream of writes, for the users who did not write
  * since, by at most the lag (30 s) and the time of one rebuild; and, as
  * before, while one request rebuilds an entry, the others get the
@@ -70,6 +77,7 @@
 #define LAG_MIN_MS 1000LL
 #define LAG_MAX_MS 30000LL
 #define LAG_PER_BUILD 8
+#define SLOW_MS 1000LL		/* a build nobody waits for after a write */
 #define WRITERS 256
 
 struct cache_slot {
@@ -246,6 +254,9 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 			long long age = now - c->built;
 			int hot = c->hot && !no_hot;
 			int lagging = hot && age < slot_lag(c);
+			/* Hot, or too slow to make anyone wait for (SLOW_MS):
+			 * past the audit check, served and rebuilt behind. */
+			int behind = (c->hot || c->cost >= SLOW_MS) && !no_hot;
 			/* Current; or being rebuilt by another request; or hot
 			 * and younger than its lag. */
 			if ((c->head >= head && age < slot_ttl()) || c->building ||
@@ -254,7 +265,7 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 				out = xstrdup(c->json);
 				break;
 			}
-			if (hot && !checked && user && s) {
+			if (behind && !checked && user && s) {
 				/* Hot: not for someone who wrote since it was built
 				 * through another server or a command (the audit's
 				 * times are seconds: two spare). Asked without the
@@ -269,10 +280,10 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 				no_hot = wrote;
 				continue;
 			}
-			if (bg_on && !bg_want && (hot || c->head >= head)) {
-				/* Hot and past its lag, or only past its age: this
-				 * request too gets the text it may be given, and the
-				 * server rebuilds it on a thread of its own
+			if (bg_on && !bg_want && (behind || c->head >= head)) {
+				/* Hot and past its lag, slow, or only past its age:
+				 * this request too gets the text it may be given, and
+				 * the server rebuilds it on a thread of its own
 				 * (cache_bg_take()); the others meanwhile as above. */
 				c->building = 1;
 				c->bg = 1;

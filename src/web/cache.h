@@ -38,8 +38,8 @@ void cache_wrote(const char *user, int64_t head);
  * Background rebuilds (`ketnap serve` turns them on with
  * cache_background(1); off, as in the fuzzer's embedded server, nothing
  * below happens). A request that would rebuild an entry which may still
- * be served (hot and past its lag, or only older than its age limit: see
- * cache.c) is given that text at once instead, and the entry is marked as
+ * be served (hot and past its lag, slow to build, or only older than its
+ * age limit: see cache.c) is given that text at once instead, and the entry is marked as
  * being rebuilt for it. cache_bg_take(), called by the server after the
  * handler, then returns that key (the caller frees it), or NULL: the
  * server answers the request and runs the same handler again on a thread

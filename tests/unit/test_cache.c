@@ -24,7 +24,8 @@
  * entry is past its lag, the request that would rebuild it gets the text
  * too, and cache_bg_take() hands the server the key to rebuild on a
  * thread of its own (here: this one, between cache_bg_begin() and
- * cache_bg_end(), as server.c does). The clock is the test's own
+ * cache_bg_end(), as server.c does); so does an entry whose last build
+ * took a second or more, hot or not, once its counter moved. The clock is the test's own
  * (cache_set_clock()), moved by hand past the hour's lag.
  */
 #include <pthread.h>
@@ -278,6 +279,38 @@ static void test_background(void)
 	cache_put("b", 6, "b6'");
 	cache_bg_end("b");
 	CHECK_STR(get("b", 6), "b6'");
+
+	/* Not hot, but its last build took a second or more (the national
+	 * root dashboard's takes several): after a write, the request that
+	 * finds it stale is served it too, and it is rebuilt in the
+	 * background — but not for a user who wrote since it was built. */
+	CHECK_STR(get("s", 1), "(build)");
+	fake_now += 1000;
+	cache_put("s", 1, "s1");
+	CHECK_STR(get("s", 2), "s1");
+	CHECK_STR(take(), "s");
+	CHECK_STR(get("s", 2), "s1");	/* while it is rebuilt */
+	CHECK_STR(take(), "-");
+	cache_bg_begin("s");
+	CHECK_STR(get("s", 2), "(build)");
+	fake_now += 1000;
+	cache_put("s", 2, "s2");
+	cache_bg_end("s");
+	CHECK_STR(get("s", 2), "s2");
+	cache_wrote("clerk4", 3);
+	CHECK_STR(get_as("s", 3, "clerk4"), "(build)");
+	CHECK_STR(take(), "-");
+	fake_now += 1000;
+	cache_put("s", 3, "s3");
+	CHECK_STR(get_as("s", 3, "clerk4"), "s3");
+	/* One ms quicker: after a write, the request rebuilds and waits, as
+	 * on a quiet database. */
+	CHECK_STR(get("q", 1), "(build)");
+	fake_now += 999;
+	cache_put("q", 1, "q1");
+	CHECK_STR(get("q", 2), "(build)");
+	CHECK_STR(take(), "-");
+	cache_put("q", 2, "q2");
 
 	/* Off (the fuzzer's embedded server): the request rebuilds. */
 	cache_background(0);
