@@ -24,6 +24,7 @@ unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_DB KETNAP_IMPORT_NOMEMO
 export KETNAP_USER=tester
 
 . "$SRC/tests/lib/db.sh"
+. "$SRC/tests/lib/k1_fixture.sh"
 tmp=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -208,32 +209,8 @@ Z9,Phạm Văn Bốn,M,2000-04-04,X.G.C1,12/12,,
 EOF
 {
 	echo "person,step,date,doc_no,org,member,introducer1,introducer1_since,introducer2,introducer2_since,votes_for,votes_total,consent,override,note"
-	cat <<'EOF'
-K1,source,2019-01-11,,trade_union,,,,,,,,,,
-K1,mentor,2019-01-18,,,M1,,,,,,,,,
-K1,trained,2019-02-11,CN 1/2019,,,,,,,,,,,
-K1,applied,2019-02-28,,,,,,,,,,,,
-K1,verified,2019-03-31,,,,,,,,,,,,
-K1,introduced,2019-04-12,,,,M1,2017-04-12,M2,2017-04-12,,,,,
-K1,cell_vote,2019-05-07,,,,,,,,4,4,,,
-K1,committee_vote,2019-05-19,,,,,,,,9,9,,,
-K1,decision,2019-06-10,1-QĐ/ĐU,X.G,,,,,,,,,,
-K1,ceremony,2019-06-20,,,,,,,,,,,,
-K1,probation_vote,2020-06-27,,,,,,,,4,4,,,
-K1,official,2020-07-12,2-QĐ/ĐU,X.G,,,,,,,,,,
-EOF
-	for p in A0 Z9; do
-		o=
-		[ "$p" = A0 ] && o="K1 chưa là đảng viên chính thức"
-		cat <<EOF
-$p,source,2020-08-03,,youth_union,,,,,,,,,,
-$p,mentor,2020-08-10,,,M1,,,,,,,,,
-$p,trained,2020-09-07,CN 2/2020,,,,,,,,,,,
-$p,applied,2020-09-14,,,,,,,,,,,,
-$p,verified,2020-09-28,,,,,,,,,,,,
-$p,introduced,2020-10-05,,,,K1,2019-01-01,M1,2019-01-01,,,,$o,
-EOF
-	done
+	k1_admitted
+	for p in A0 Z9; do k1_introduces "$p"; done
 } >steps3.csv
 for db in "$A" "$B"; do
 	on "$db" init >/dev/null
