@@ -13,19 +13,8 @@ cd "$dir"
 export KN_DB_DIR=$dir
 K2=$(kn_db k2)
 export KETNAP_DB=$(kn_db k) KETNAP_TODAY=2013-06-30 KETNAP_USER=tester LANG=C
-pass=0 fail=0
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect STATUS CMD... : run, keep stdout/stderr in out/err, check status.
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
 has() { # has FILE TEXT
 	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
 }
@@ -178,5 +167,4 @@ has out "1 updated"
 "$K" --db "$K2" export steps -o steps.now
 if cmp -s steps-fix.csv steps.now; then ok; else bad "the accepted update is not in the export"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

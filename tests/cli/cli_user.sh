@@ -20,23 +20,10 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db city) KETNAP_TODAY=2025-12-20 LANG=C
 unset KETNAP_USER
 K=$KETNAP
-pass=0 fail=0
+. "$src/tests/lib/check.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect STATUS CMD... : run, keep stdout/stderr in out/err, check status.
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
 has() { # has FILE TEXT
 	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-lacks() {
-	if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; sed 's/^/  | /' "$1" >&2; else ok; fi
 }
 same() { # same WHAT GOT WANT
 	if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi
@@ -262,5 +249,4 @@ for f in x m; do
 done
 kn_web_stop
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -23,9 +23,7 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db conc) KETNAP_TODAY=2025-06-30 LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_USER
 K=$KETNAP
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
 CLERKS=8 EACH=200 API=2 API_EACH=100 RACE=40
 
@@ -134,5 +132,4 @@ steps_audited=$(kn_sql "$KETNAP_DB" "SELECT count(*) FROM audit WHERE action = '
 [ "$steps_audited" -eq $((want - before)) ] && ok || bad "audit: $steps_audited step entries for $((want - before)) steps"
 
 echo "concurrency: $((CLERKS * EACH)) CLI steps from $CLERKS processes, $((API * API_EACH)) API steps, $RACE races: $clerk_ok recorded, $clerk_io storage failures, $api_ok API 201, $race_won won / $race_lost refused"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -31,10 +31,8 @@ FRESH=$(kn_db fresh)
 export KETNAP_DB=$DB KETNAP_TODAY=2025-12-20 LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_USER
 K=$KETNAP
-pass=0 fail=0
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 expect() { # expect STATUS CMD...: stdout in out, stderr in err
 	local want=$1; shift
 	"$@" >out 2>err

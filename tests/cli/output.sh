@@ -18,9 +18,7 @@ export KN_DB_DIR=$dir KETNAP_TODAY=2025-12-20 LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_USER
 export KETNAP_DB=$(kn_db out)
 K=$KETNAP
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
 "$K" demo --size small >/dev/null || { echo "demo failed" >&2; exit 1; }
 nunits=$(("$(kn_sql "$KETNAP_DB" "SELECT count(*) FROM units")" + 1))
@@ -73,5 +71,4 @@ if grep -q "^ *[0-9]* .* DL-[A-Z-]* " dl.txt; then bad "deadlines table: a bare 
 if grep -q "Deadline\|Hạn" dl.csv; then bad "deadlines CSV carries words"; else ok; fi
 grep -q ",DL-" dl.csv && ok || bad "deadlines CSV lacks the codes"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

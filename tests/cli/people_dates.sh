@@ -22,10 +22,8 @@ export KETNAP_DB=$(kn_db k) KETNAP_TODAY=2013-06-30 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 KINDS="units people quotas holidays steps"
 K=$KETNAP
-pass=0 fail=0
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 expect() { # expect STATUS CMD...: stdout in out, stderr in err
 	local want=$1; shift
 	"$@" >out 2>err
@@ -221,5 +219,4 @@ line=$(grep -n '^C1,official,' one/steps.csv | cut -d: -f1)
 has err "steps.csv:$line: date:"
 has err "2012-08-20"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -22,9 +22,7 @@ cd "$dir"
 ln -s "$src/examples" examples
 export KETNAP_TODAY=2025-12-20 LANG=C
 unset KETNAP_DB KETNAP_USER KN_TEST_PG
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$src/tests/lib/check.sh"
 
 # The README's examples are written as `ketnap …`: this function is that.
 ketnap() { "$KETNAP" "$@"; }
@@ -84,5 +82,4 @@ for f in steps.csv review.html review.xlsx demo.db; do
 	[ -s "$f" ] && ok || bad "the README's $f was not written"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

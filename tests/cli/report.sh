@@ -14,25 +14,11 @@ cd "$dir"
 # 2012-03-31 is a Saturday; every step of the dataset is on or before it.
 export KETNAP_DB=$(KN_DB_DIR=$dir kn_db k) KETNAP_TODAY=2012-03-31 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
-pass=0 fail=0
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 K=$KETNAP
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect STATUS CMD... : run, keep stdout/stderr in out/err, check status.
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
 has() { # has FILE TEXT
 	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-lacks() {
-	if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; sed 's/^/  | /' "$1" >&2; else ok; fi
 }
 # same WHAT EXPECTED-FILE : the last command's stdout is exactly the file.
 same() {
@@ -877,5 +863,4 @@ report "ranking after quota set" want ranking --year 2011 --format csv
 expect 0 "$K" report summary --year 2011
 has out "2/4"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

@@ -12,18 +12,9 @@ trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
 export KETNAP_DB=$(KN_DB_DIR=$dir kn_db k) KETNAP_TODAY=2012-03-31 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
-pass=0 fail=0
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 K=$KETNAP
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() {
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
 has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi; }
 lacks() { if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; sed 's/^/  | /' "$1" >&2; else ok; fi; }
 same() {

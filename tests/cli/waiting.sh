@@ -24,9 +24,7 @@ cd "$dir" || exit 1
 export KETNAP_DB=$(KN_DB_DIR=$dir kn_db w) KETNAP_TODAY=2025-08-15 KETNAP_USER=city LANG=C.UTF-8
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$SRC/tests/lib/check.sh"
 eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', expected '$2'"; fi; }
 has() { if grep -qF -- "$2" <<<"$1"; then ok; else bad "$3: '$2' not found"; fi; }
 lacks() { if grep -qF -- "$2" <<<"$1"; then bad "$3: '$2' found"; else ok; fi; }

@@ -25,10 +25,7 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db web) KETNAP_TODAY=2025-12-20 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
 "$K" demo --size small >/dev/null || { echo "demo failed" >&2; exit 1; }
 # The command line acts as the account tester (KETNAP_USER), the first.
@@ -378,5 +375,4 @@ is "no extra rows" 'd["total"]' 0
 kn_web_stop
 if grep -qi "assert\|sanitizer\|segmentation" serve.out; then bad "server log: $(head -3 serve.out)"; else ok; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

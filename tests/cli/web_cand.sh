@@ -25,10 +25,8 @@ cd "$dir"
 export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db web) KETNAP_TODAY=2025-12-20 KETNAP_USER=admin LANG=C
 K=$KETNAP
-pass=0 fail=0
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 has() { # has FILE TEXT
 	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; fi
 }
@@ -388,5 +386,4 @@ has page.html 'id="err-unit"'
 # ---- the access log: every request answered ----
 [ -s access.log ] && ok || bad "no access log"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done

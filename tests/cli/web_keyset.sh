@@ -25,9 +25,7 @@ export KN_DB_DIR=$dir
 export KETNAP_TODAY=2025-12-20 KETNAP_USER=tester LANG=C
 unset LC_ALL LC_MESSAGES LANGUAGE
 K=$KETNAP
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
 same() { # same WHAT GOT WANT
 	if [ "$2" = "$3" ]; then ok; else bad "$1: got '$2', wanted '$3'"; fi
 }
