@@ -14,7 +14,8 @@
 # client's CPU and the server's CPU (the backend's user+sys, read from the
 # postmaster's reaped children, so wall − client − server is roughly the
 # time spent waiting on round trips), then PostgreSQL's wall as a ratio
-# to SQLite's from the same run. Each kind's export from the two
+# to SQLite's from the same run, and its CPU (client + server) as a ratio
+# to SQLite's CPU. Each kind's export from the two
 # databases is then compared byte for byte.
 #
 # The cluster is scripts/pg-cluster.sh's bench flavour (fsync on,
@@ -69,13 +70,13 @@ timed() {	# timed CMD…: "wall cpu server" seconds of one run (output dropped)
 "$K" --db "$S" init >/dev/null
 "$K" --db "$P" init >/dev/null
 echo "imports, ketnap on PostgreSQL ($(psql "$base" -qAtX -c 'SHOW server_version')) vs SQLite, $(nproc) CPUs, $CSV"
-printf '%-8s %9s %8s | %8s %8s %8s | %9s\n' "" "SQLite s" "cpu" "PG s" "client" "server" "PG/SQLite"
+printf '%-8s %9s %8s | %8s %8s %8s | %9s %9s\n' "" "SQLite s" "cpu" "PG s" "client" "server" "PG/SQLite" "by CPU"
 for k in $KINDS; do
 	read -r sw sc _ <<<"$(timed "$K" --db "$S" import "$k" "$CSV/$k.csv")"
 	read -r pw pc ps <<<"$(timed "$K" --db "$P" import "$k" "$CSV/$k.csv")"
 	awk -v l="$k" -v sw="$sw" -v sc="$sc" -v pw="$pw" -v pc="$pc" -v ps="$ps" 'BEGIN {
-		printf "%-8s %9.3f %8.3f | %8.3f %8.3f %8.3f | %8.2fx\n", l, sw, sc, pw, pc, ps,
-			(sw > 0 ? pw / sw : 0) }'
+		printf "%-8s %9.3f %8.3f | %8.3f %8.3f %8.3f | %8.2fx %8.2fx\n", l, sw, sc, pw, pc, ps,
+			(sw > 0 ? pw / sw : 0), (sc > 0 ? (pc + ps) / sc : 0) }'
 done
 same=1
 for k in $KINDS; do
