@@ -14,7 +14,8 @@
 # client's CPU and the server's CPU (the backend's user+sys, read from the
 # postmaster's reaped children, so wall − client − server is roughly the
 # time spent waiting on round trips), then PostgreSQL's wall as a ratio
-# to SQLite's from the same run. Each kind's export from the two
+# to SQLite's from the same run, and its CPU (client + server) as a ratio
+# to SQLite's CPU. Each kind's export from the two
 # databases is then compared byte for byte.
 #
 # The cluster is scripts/pg-cluster.sh's bench flavour (fsync on,
@@ -24,6 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 K=$(realpath "${1:-$here/../build/ketnap}")
 CSV=${2:-}
 SIZE=${SIZE:-province}
+KINDS=${KINDS:-units people quotas steps}	# a prefix of them, in that order
 export LANG=C LC_ALL=C KETNAP_TODAY=2025-12-20 KETNAP_USER=bench
 unset LC_MESSAGES LANGUAGE KETNAP_DB
 
@@ -68,18 +70,18 @@ timed() {	# timed CMD…: "wall cpu server" seconds of one run (output dropped)
 "$K" --db "$S" init >/dev/null
 "$K" --db "$P" init >/dev/null
 echo "imports, ketnap on PostgreSQL ($(psql "$base" -qAtX -c 'SHOW server_version')) vs SQLite, $(nproc) CPUs, $CSV"
-printf '%-8s %9s %8s | %8s %8s %8s | %9s\n' "" "SQLite s" "cpu" "PG s" "client" "server" "PG/SQLite"
-for k in units people quotas steps; do
+printf '%-8s %9s %8s | %8s %8s %8s | %9s %9s\n' "" "SQLite s" "cpu" "PG s" "client" "server" "PG/SQLite" "by CPU"
+for k in $KINDS; do
 	read -r sw sc _ <<<"$(timed "$K" --db "$S" import "$k" "$CSV/$k.csv")"
 	read -r pw pc ps <<<"$(timed "$K" --db "$P" import "$k" "$CSV/$k.csv")"
 	awk -v l="$k" -v sw="$sw" -v sc="$sc" -v pw="$pw" -v pc="$pc" -v ps="$ps" 'BEGIN {
-		printf "%-8s %9.3f %8.3f | %8.3f %8.3f %8.3f | %8.2fx\n", l, sw, sc, pw, pc, ps,
-			(sw > 0 ? pw / sw : 0) }'
+		printf "%-8s %9.3f %8.3f | %8.3f %8.3f %8.3f | %8.2fx %8.2fx\n", l, sw, sc, pw, pc, ps,
+			(sw > 0 ? pw / sw : 0), (sc > 0 ? (pc + ps) / sc : 0) }'
 done
 same=1
-for k in units people quotas steps; do
+for k in $KINDS; do
 	"$K" --db "$S" export "$k" -o "$dir/s.csv" >/dev/null
 	"$K" --db "$P" export "$k" -o "$dir/p.csv" >/dev/null
 	cmp -s "$dir/s.csv" "$dir/p.csv" || { echo "WARNING: the exports of $k differ"; same=0; }
 done
-[ $same = 1 ] && echo "(the exports of the four kinds from both databases are byte-identical)"
+[ $same = 1 ] && echo "(the exports of $KINDS from both databases are byte-identical)"

@@ -6,7 +6,10 @@
  * array (the file's version winning) and walked up from each unit, which
  * finds the cycles and each unit's depth; when nothing is refused, the
  * units are written parents first, so that a file may list a child before
- * its parent.
+ * its parent: the new ones a depth at a time, many in one statement
+ * (store_units_add; issue 13: on PostgreSQL two statements a unit cost
+ * the server more than SQLite's whole import), a stored one that the file
+ * changes by itself (store_unit_put), one it leaves as it is not at all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +132,57 @@ static int unit_code_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct unit *)elem)->code);
 }
 
+/* New units written a batch at a time (store_units_add); fewer with
+ * KETNAP_IMPORT_BATCH (tests). */
+#define UNITS_BATCH 2048
+
+/* Two texts equal, NULL equal only to NULL. */
+static int str_eq(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* A stored unit that the file's row leaves as it is (store_unit_put's
+ * "same": nothing to write). */
+static int unit_unchanged(const struct unit *was, const struct unit *u)
+{
+	return str_eq(was->parent, u->parent) && str_eq(was->name, u->name) &&
+	       was->kind == u->kind && !was->may_admit == !u->may_admit &&
+	       str_eq(was->sector, u->sector) && !was->special_area == !u->special_area;
+}
+
+/* Write the new units news[0..*nnew), the rows by[first…] of the sorted
+ * file, and count them added. */
+static enum kn_err units_flush(struct imp *im, struct urow **by, size_t first,
+			       const struct unit **news, size_t *nnew, size_t total,
+			       struct buf *err)
+{
+	size_t n = *nnew;
+	enum kn_err e;
+
+	*nnew = 0;
+	if ((e = store_units_add(im->s, news, n)) != KN_OK) {
+		/* The batch's lines: one of them, the message's key says which. */
+		size_t hi = by[first]->line;
+		for (size_t k = 1; k < n; k++)
+			if (by[first + k]->line > hi)
+				hi = by[first + k]->line;
+		if (n > 1)
+			buf_addf(err, "%s:%zu-%zu: %s\n", im->file, by[first]->line, hi,
+				 store_errmsg(im->s));
+		else
+			buf_addf(err, "%s:%zu: %s\n", im->file, by[first]->line, store_errmsg(im->s));
+		return e;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct buf after = BUF_INIT;
+		if ((e = imp_after_put(im, 2, "unit", news[k]->code, NULL, &after, first + k + 1,
+				       total, err)) != KN_OK)
+			return e;
+	}
+	return KN_OK;
+}
+
 enum kn_err import_units(struct imp *im, const char *data, size_t len, struct buf *err)
 {
 	struct units_ctx uc = { 0 };
@@ -138,6 +192,9 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 	struct unode_x *nodes = NULL;
 	size_t nn = 0;
 	long *path = NULL;
+	const struct unit **news = NULL;
+	size_t nnew = 0, first = 0, batch;
+	const char *env;
 	enum kn_err e;
 
 	if ((e = store_unit_all(im->s, &old, &nold)) != KN_OK) {
@@ -223,13 +280,22 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 	if (im->nprobs || im->header_bad)
 		goto out;
 
-	/* Write, parents before children. */
+	/* Write, parents before children: the new units a batch at a time
+	 * (one depth of the tree in each: none the parent of another), each
+	 * unit of the database that the file changes by itself between them.
+	 * A unit the file leaves as it is, is not written. */
 	for (size_t i = 0; i < nn; i++)
 		if (nodes[i].row)
 			nodes[i].row->depth = nodes[i].depth;
 	for (size_t i = 0; i < uc.n; i++)
 		by[i] = &uc.rows[i];
 	xqsort(by, uc.n, sizeof(*by), urow_cmp_depth);
+	/* A smaller batch, for the tests that cross its boundaries. */
+	env = getenv("KETNAP_IMPORT_BATCH");
+	batch = env && *env ? strtoull(env, NULL, 10) : 0;
+	if (!batch || batch > UNITS_BATCH)
+		batch = UNITS_BATCH;
+	news = xreallocarray(NULL, batch, sizeof(*news));
 	for (size_t i = 0; i < uc.n; i++) {
 		const struct unit *u = &by[i]->u;
 		const struct unit *was = nold ? bsearch(u->code, old, nold, sizeof(*old),
@@ -237,23 +303,34 @@ enum kn_err import_units(struct imp *im, const char *data, size_t len, struct bu
 		struct buf before = BUF_INIT, after = BUF_INIT;
 		int changed;
 
-		/* A unit not read at the start is new (issue 13: no read before
-		 * the insert, which PostgreSQL then sends ahead). */
-		changed = 2;
-		e = was ? store_unit_put(im->s, u, &changed) : store_unit_add(im->s, u);
-		if (e != KN_OK) {
+		if (!was) {
+			/* A unit not read at the start is new (issue 13: no
+			 * read before the insert). */
+			if (nnew && (nnew == batch || by[i]->depth != by[first]->depth) &&
+			    (e = units_flush(im, by, first, news, &nnew, uc.n, err)) != KN_OK)
+				goto out;
+			if (!nnew)
+				first = i;
+			news[nnew++] = u;
+			continue;
+		}
+		if (nnew && (e = units_flush(im, by, first, news, &nnew, uc.n, err)) != KN_OK)
+			goto out;
+		changed = 0;
+		if (!unit_unchanged(was, u) && (e = store_unit_put(im->s, u, &changed)) != KN_OK) {
 			buf_addf(err, "%s:%zu: %s\n", im->file, by[i]->line, store_errmsg(im->s));
 			goto out;
 		}
 		if (changed == 1) {
-			if (was)
-				export_unit_row(&before, was);
+			export_unit_row(&before, was);
 			export_unit_row(&after, u);
 		}
-		if ((e = imp_after_put(im, changed, "unit", u->code, was ? &before : NULL, &after,
-				       i + 1, uc.n, err)) != KN_OK)
+		if ((e = imp_after_put(im, changed, "unit", u->code, &before, &after, i + 1, uc.n,
+				       err)) != KN_OK)
 			goto out;
 	}
+	if (nnew)
+		e = units_flush(im, by, first, news, &nnew, uc.n, err);
 out:
 	for (size_t i = 0; i < uc.n; i++)
 		unit_release(&uc.rows[i].u);
@@ -261,6 +338,7 @@ out:
 	free(by);
 	free(nodes);
 	free(path);
+	free(news);
 	store_units_free(old, nold);
 	return e;
 }

@@ -1049,4 +1049,36 @@ const struct stmt store_stmts[S__COUNT] = {
 		"t", "i" STEP_TYPES, ST_REPLAN },
 	[S_AHEAD_TRANSFERS] = { "ahead_transfers", AHEAD_TRANSFERS(AHEAD_IN, ""),
 		AHEAD_TRANSFERS(AHEAD_IDS_PG, " OFFSET 0"), "t", TRANSFER_TYPES, ST_REPLAN },
+
+	/* ---- issue 13: the units import's new units, a batch a statement
+	 * (store_units_add) ----
+	 * $1 is a JSON array of [code, parent, name, kind, may_admit, sector,
+	 * special_area], none the parent of another of the array. Each row
+	 * gets the id a lone S_UNIT_ADD would have given it in array order
+	 * (PostgreSQL: the next of units' sequence, drawn in array order;
+	 * SQLite: the largest id + 1, as a rowid is chosen) and the path
+	 * S_UNIT_ADD_PATH would have written, from its parent's, in the same
+	 * statement. A row whose parent is not stored is not written, so that
+	 * the count of rows written says so (store_units_add). Replanned for
+	 * each batch: units grows from empty during an import. */
+#define UNITS_ADD_COLS "INSERT INTO units (id, code, parent_id, name, kind, may_admit, sector, " \
+	"special_area, path) "
+	[S_UNITS_ADD] = { "units_add", UNITS_ADD_COLS "SELECT x.id, x.code, p.id, x.name, x.kind, "
+		"x.may_admit, x.sector, x.special_area, COALESCE(p.path, '/') || x.id || '/' "
+		"FROM (SELECT m.top + e.key + 1 AS id, json_extract(e.value, '$[0]') AS code, "
+		"json_extract(e.value, '$[1]') AS parent, json_extract(e.value, '$[2]') AS name, "
+		"json_extract(e.value, '$[3]') AS kind, json_extract(e.value, '$[4]') AS may_admit, "
+		"json_extract(e.value, '$[5]') AS sector, json_extract(e.value, '$[6]') AS special_area "
+		"FROM json_each($1) e, (SELECT COALESCE(MAX(id), 0) AS top FROM units) m) x "
+		"LEFT JOIN units p ON p.code = x.parent WHERE x.parent IS NULL OR p.id IS NOT NULL "
+		"ORDER BY x.id",
+		UNITS_ADD_COLS "SELECT x.id, x.code, p.id, x.name, x.kind, x.may_admit, x.sector, "
+		"x.special_area, COALESCE(p.path, '/') || x.id || '/' "
+		"FROM (SELECT nextval('units_id_seq') AS id, e.v->>0 AS code, e.v->>1 AS parent, "
+		"e.v->>2 AS name, e.v->>3 AS kind, (e.v->>4)::integer AS may_admit, e.v->>5 AS sector, "
+		"(e.v->>6)::integer AS special_area FROM (SELECT v, n FROM jsonb_array_elements($1::jsonb) "
+		"WITH ORDINALITY AS a(v, n) ORDER BY n OFFSET 0) e) x "
+		"LEFT JOIN units p ON p.code = x.parent WHERE x.parent IS NULL OR p.id IS NOT NULL "
+		"ORDER BY x.id", "t", "", ST_REPLAN },
+#undef UNITS_ADD_COLS
 };

@@ -85,6 +85,8 @@ enum stmt_id {
 	S_QUEUE_WAIT, S_QUEUE_WAIT_ALL,
 	/* issue 13: the steps import reads its people ahead (store_ahead.c) */
 	S_AHEAD_PEOPLE, S_AHEAD_CANDS, S_AHEAD_STEPS, S_AHEAD_TRANSFERS,
+	/* issue 13: the units import writes its new units in batches (store_units_add) */
+	S_UNITS_ADD,
 	S__COUNT
 };
 

@@ -84,6 +84,14 @@ enum kn_err store_unit_put(struct store *s, const struct unit *u, int *changed);
  * importer, which read every unit in its own open transaction and
  * checked each parent), without reading first, as store_person_add(). */
 enum kn_err store_unit_add(struct store *s, const struct unit *u);
+/* issue 13: store_unit_add() of u[0..n) in that order, in one statement
+ * (S_UNITS_ADD) for the lot: each gets the id and the path that n calls
+ * would have given it. No unit of u[] may be the parent of another (a
+ * caller writes a tree a depth at a time); each parent must be stored.
+ * A unit whose parent is not stored fails the whole batch (KN_EINVAL,
+ * said), as does anything the database refuses; nothing is written then
+ * (the caller's transaction is failed on PostgreSQL). */
+enum kn_err store_units_add(struct store *s, const struct unit *const *u, size_t n);
 /* Write every unit's path in the tree again from the parent links (one
  * statement; *changed, may be NULL, gets how many paths it changed): for
  * a bulk writer of units that does not go through store_unit_put. */

@@ -155,6 +155,21 @@ static enum kn_err fail_res(struct pg *s, const char *what, const PGresult *r)
 	return is_conflict(state) ? KN_ECONFLICT : KN_EIO;
 }
 
+/* PostgreSQL's detail of failure r, which names the row's key ("Key
+ * (code)=(…) already exists"), after the message fail_res() set: for a
+ * statement that writes many rows (S_UNITS_ADD), where the message alone
+ * does not say which. */
+static void detail_add(struct pg *s, const PGresult *r)
+{
+	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	char line[200];
+	size_t at = strlen(s->base.errmsg);
+
+	one_line(line, sizeof(line), detail);
+	if (*line && at + 4 < sizeof(s->base.errmsg))
+		snprintf(s->base.errmsg + at, sizeof(s->base.errmsg) - at, " (%s)", line);
+}
+
 /* ---- connection ---- */
 
 static enum kn_err pipe_end(struct pg *s, PGresult **keep);
@@ -761,13 +776,12 @@ static const struct {
 	 * with its number, and a candidacy's stage once for its steps. */
 	{ S_STEP_APPEND_RET, 1, 0, 0 },
 	{ S_CAND_STAGE_N, 1, -1, 0 },
-	/* issue 13, the units import: a unit known to be new and its path
-	 * (store_unit_add), in any transaction. The importer reads nothing
-	 * between two of them, so that a file's units go in one stream, read
-	 * back every AHEAD_MAX statements; what can fail is a fault of the
-	 * program (the importer read every stored unit in the same
-	 * transaction and checked each parent and cycle), reported with the
-	 * unit's code by whatever runs next. */
+	/* issue 13: a unit known to be new and its path (store_unit_add),
+	 * in any transaction; what can fail is a fault of the program,
+	 * reported with the unit's code by whatever runs next. The units
+	 * import writes its new units a batch a statement instead
+	 * (store_units_add, S_UNITS_ADD), and these only for a batch with a
+	 * text that is not valid UTF-8. */
 	{ S_UNIT_ADD, 1, -1, 1 },
 	{ S_UNIT_ADD_PATH, 1, -1, 1 },
 };
@@ -1642,6 +1656,8 @@ static enum kn_err pg_q_open(struct store *base, enum stmt_id id, const struct s
 			continue;
 		}
 		e = fail_res(s, t->name, res);
+		if (id == S_UNITS_ADD)
+			detail_add(s, res);
 		PQclear(res);
 		return e;
 	}
