@@ -331,6 +331,19 @@ static int check_candidacy(void *arg, const struct cand_facts *f)
 	return 0;
 }
 
+/* Migration 016: the dates a candidacy carries for the deadlines and the
+ * dashboard (store_pipeline_latest), which the database keeps from the
+ * steps on every write, must be theirs: one changed behind the program's
+ * back would move deadlines without a step saying so. */
+static int check_dates(void *arg, int64_t id, const char *ref)
+{
+	struct vctx *v = arg;
+	finding(v, _("%s (candidacy %lld): the step dates stored with the candidacy are not "
+		     "those of its steps; they were changed outside ketnap: restore a backup"),
+		ref ? ref : "?", (long long)id);
+	return 0;
+}
+
 /* ---- the audit chain ---- */
 
 static int check_audit(void *arg, const struct audit_entry *a, const char *hash)
@@ -424,6 +437,10 @@ enum kn_err verify_run(struct store *s, struct calendar *cal, verify_finding_fn 
 		goto out;
 	}
 	person_done(&v);
+	if ((e = store_cand_dates_wrong(s, check_dates, &v)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(s));
+		goto out;
+	}
 
 	memcpy(v.prev, store_audit_genesis, STORE_HASH_HEX);
 	if ((e = store_audit_each(s, check_audit, &v)) != KN_OK) {

@@ -413,6 +413,66 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * (at the national root 251,000 of them, a third of the time). */
 	[S_PIPELINE_DATES_BARE] = { "pipeline_dates_bare", PIPELINE_DATES("c.person_id, NULL", ""),
 		0, "ttt", "iittittt", ST_STREAM },
+	/* Issue 13 (migration 016): the candidacies of S_PIPELINE_DATES, but
+	 * one whose steps are all dated on or before as_of and none of them
+	 * official or an ending step (fast = 1) comes as one row with the
+	 * latest date of each kind the deadlines and the decisions queue read
+	 * (candidacies.trained_on … probation_vote_on), the step's columns
+	 * NULL; the others (closed after as_of, or with a step after it) with
+	 * their steps as before. The same candidacies in the same order (id).
+	 * The subtree is tested on each candidacy's unit (its path), not by
+	 * listing the subtree's units, which at the root are every unit. */
+#define PIPELINE_LATEST(person, join) "WITH live(id) AS (SELECT c.id FROM candidacies c " \
+		"JOIN units w ON w.id = c.unit_id WHERE c.is_open = 1 " \
+		"AND w.path >= $2 AND w.path < $3 " \
+		"UNION SELECT candidacy_id FROM steps " \
+		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1 " \
+		"UNION SELECT c.id FROM transfers t JOIN units f ON f.id = t.from_unit_id " \
+		"JOIN candidacies c ON c.person_id = t.person_id " \
+		"WHERE f.path >= $2 AND f.path < $3 AND t.in_date > $1), " \
+		"cand(id, person_id, unit_id, fast, tr, intro, cv, cmv, dcs, cer, pv) AS (SELECT " \
+		"c.id, c.person_id, COALESCE((SELECT " \
+		"t.from_unit_id FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1 " \
+		"ORDER BY t.out_date, t.id LIMIT 1), c.unit_id), CASE WHEN c.last_date <= $1 " \
+		"AND c.closed_on IS NULL THEN 1 ELSE 0 END, c.trained_on, c.introduced_on, " \
+		"c.cell_vote_on, c.committee_vote_on, c.decision_on, c.ceremony_on, " \
+		"c.probation_vote_on FROM candidacies c " \
+		"WHERE c.id IN (SELECT id FROM live)) " \
+		"SELECT c.id, " person ", u.code, s.id, s.step, s.date, ext.date, c.fast, " \
+		"c.tr, c.intro, c.cv, c.cmv, c.dcs, c.cer, c.pv FROM cand c " \
+		join "JOIN units u ON u.id = c.unit_id " \
+		"LEFT JOIN steps s ON s.candidacy_id = c.id AND c.fast = 0 " \
+		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id " \
+		"WHERE u.path >= $2 AND u.path < $3 AND (c.fast = 1 " \
+		"OR EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 " \
+		"AND x.date <= $1)) ORDER BY c.id, s.seq"
+	[S_PIPELINE_LATEST] = { "pipeline_latest", PIPELINE_LATEST("p.ref, p.full_name",
+		"JOIN people p ON p.id = c.person_id "), 0, "ttt", "itttittti" "ttttttt", ST_STREAM },
+	[S_PIPELINE_LATEST_BARE] = { "pipeline_latest_bare", PIPELINE_LATEST("c.person_id, NULL",
+		""), 0, "ttt", "iittittti" "ttttttt", ST_STREAM },
+#undef PIPELINE_LATEST
+	/* `ketnap verify`: the candidacies whose dates of migration 016
+	 * (kept by its triggers) are not those of their steps, by id, with
+	 * the person's ref (NULL: none). IS NOT is SQLite's spelling of IS
+	 * DISTINCT FROM. */
+#define CAND_DATES_WRONG(ne) "SELECT c.id, p.ref FROM candidacies c " \
+	"LEFT JOIN people p ON p.id = c.person_id LEFT JOIN (SELECT candidacy_id, " \
+	"MAX(date) AS d0, MAX(CASE WHEN step = 'trained' THEN date END) AS d1, " \
+	"MAX(CASE WHEN step = 'introduced' THEN date END) AS d2, " \
+	"MAX(CASE WHEN step = 'cell_vote' THEN date END) AS d3, " \
+	"MAX(CASE WHEN step = 'committee_vote' THEN date END) AS d4, " \
+	"MAX(CASE WHEN step = 'decision' THEN date END) AS d5, " \
+	"MAX(CASE WHEN step = 'ceremony' THEN date END) AS d6, " \
+	"MAX(CASE WHEN step = 'probation_vote' THEN date END) AS d7, " \
+	"MAX(CASE WHEN step IN ('official', 'withdrawn', 'rejected', 'struck_off') " \
+	"THEN date END) AS d8 FROM steps GROUP BY candidacy_id) a ON a.candidacy_id = c.id " \
+	"WHERE c.last_date " ne " a.d0 OR c.trained_on " ne " a.d1 OR c.introduced_on " ne \
+	" a.d2 OR c.cell_vote_on " ne " a.d3 OR c.committee_vote_on " ne " a.d4 " \
+	"OR c.decision_on " ne " a.d5 OR c.ceremony_on " ne " a.d6 OR c.probation_vote_on " \
+	ne " a.d7 OR c.closed_on " ne " a.d8 ORDER BY c.id"
+	[S_CAND_DATES_WRONG] = { "cand_dates_wrong", CAND_DATES_WRONG("IS NOT"),
+		CAND_DATES_WRONG("IS DISTINCT FROM"), "", "it", ST_STREAM },
+#undef CAND_DATES_WRONG
 	/* The refs and names of the people whose ids are the JSON array $1. */
 	[S_PEOPLE_NAMES] = { "people_names", "SELECT p.id, p.ref, p.full_name FROM json_each($1) j "
 		"JOIN people p ON p.id = j.value", "SELECT p.id, p.ref, p.full_name FROM "

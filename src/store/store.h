@@ -352,6 +352,22 @@ enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
  * few of them (store_people_names) or none. */
 enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date as_of,
 				      store_pipeline_fn fn, void *arg);
+/* Issue 13 (migration 016): the candidacies of store_pipeline_dates (or,
+ * bare, of store_pipeline_dates_bare), in the same order, for a caller
+ * that reads of the steps only what deadlines_for_ext() and
+ * queue_waiting_ext() read: one whose steps are all dated on or before
+ * as_of and that is not closed comes with one step (code and date, id 0)
+ * for each of trained, introduced, cell_vote, committee_vote, decision,
+ * ceremony and probation_vote it has, dated the latest of that kind
+ * (candidacies' stored dates), instead of all its steps; those two
+ * functions answer the same from either. */
+enum kn_err store_pipeline_latest(struct store *s, const char *top, kn_date as_of, int bare,
+				  store_pipeline_fn fn, void *arg);
+/* `ketnap verify`: each candidacy whose stored dates (store_pipeline_latest)
+ * are not those of its steps, by id, with its person's ref (NULL when the
+ * person is missing). fn returns nonzero to stop. */
+typedef int (*store_wrong_fn)(void *arg, int64_t candidacy_id, const char *person_ref);
+enum kn_err store_cand_dates_wrong(struct store *s, store_wrong_fn fn, void *arg);
 /* The ref and full name of each person of ids[0..n) (any order, repeats
  * allowed; an unknown id is skipped), handed to fn in no given order;
  * read in batches, one statement each. fn returns nonzero to stop. */

@@ -292,6 +292,16 @@ enum kn_err store_step_counts(struct store *s, const char *top, kn_date from, kn
  * its last row was read: after a failure, the one being gathered is
  * dropped. */
 #define PIPE_BARE 2
+/* S_PIPELINE_LATEST's rows (| PIPE_BARE: S_PIPELINE_LATEST_BARE's): a
+ * candidacy with column 8 set comes as one row whose columns 9–15 hold
+ * the latest date of each of latest_kinds (NULL: none), made into one
+ * step each. */
+#define PIPE_LATEST 4
+static const enum step_code latest_kinds[] = {
+	STEP_TRAINED, STEP_INTRODUCED, STEP_CELL_VOTE, STEP_COMMITTEE_VOTE, STEP_DECISION,
+	STEP_CEREMONY, STEP_PROBATION_VOTE,
+};
+#define NLATEST (sizeof(latest_kinds) / sizeof(*latest_kinds))
 static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct sargs *a,
 				int facts, store_pipeline_fn fn, void *arg)
 {
@@ -326,7 +336,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 			break;
 		if (at != cur) {
 			cur = at;
-			if (facts == PIPE_BARE) {
+			if (facts & PIPE_BARE) {
 				pid = row_int(&r, 1);
 			} else {
 				ref = row_dup(&r, 1);
@@ -335,6 +345,21 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 			unit = row_dup(&r, 3);
 			/* S_PIPELINE_DATES's last column (issue 15) */
 			ext = facts == 1 ? KN_DATE_NONE : row_date(&r, 7);
+		}
+		if ((facts & PIPE_LATEST) && row_int(&r, 8)) {
+			if (cap < NLATEST) {
+				cap = 16;
+				steps = xreallocarray(steps, cap, sizeof(*steps));
+			}
+			for (size_t k = 0; k < NLATEST; k++) {
+				kn_date d = row_date(&r, 9 + (int)k);
+				if (d == KN_DATE_NONE)
+					continue;
+				step_init(&steps[nsteps]);
+				steps[nsteps].code = latest_kinds[k];
+				steps[nsteps++].date = d;
+			}
+			continue;
 		}
 		if (nsteps == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -370,7 +395,10 @@ static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, const char *to
 	enum kn_err e;
 	arg_date(&a, as_of);
 	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
-		e = pipeline_run(s, id, &a, id == S_PIPELINE_DATES_BARE ? PIPE_BARE : 0, fn, arg);
+		e = pipeline_run(s, id, &a, (id == S_PIPELINE_DATES_BARE ||
+					     id == S_PIPELINE_LATEST_BARE ? PIPE_BARE : 0) |
+					    (id == S_PIPELINE_LATEST || id == S_PIPELINE_LATEST_BARE ?
+					     PIPE_LATEST : 0), fn, arg);
 	buf_release(&lo);
 	buf_release(&hi);
 	return e;
@@ -392,6 +420,26 @@ enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date 
 				      store_pipeline_fn fn, void *arg)
 {
 	return pipeline_sub(s, S_PIPELINE_DATES_BARE, top, as_of, fn, arg);
+}
+
+enum kn_err store_pipeline_latest(struct store *s, const char *top, kn_date as_of, int bare,
+				  store_pipeline_fn fn, void *arg)
+{
+	return pipeline_sub(s, bare ? S_PIPELINE_LATEST_BARE : S_PIPELINE_LATEST, top, as_of, fn,
+			    arg);
+}
+
+enum kn_err store_cand_dates_wrong(struct store *s, store_wrong_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	int stop = 0;
+	enum kn_err e = q_open(s, S_CAND_DATES_WRONG, &a, &r);
+	if (e != KN_OK)
+		return e;
+	while (!stop && q_next(&r) > 0)
+		stop = fn(arg, row_int(&r, 0), row_str(&r, 1));
+	return q_close(&r);
 }
 
 #define NAMES_BATCH 500

@@ -296,7 +296,9 @@ static enum kn_err walk_run(struct request *rq, struct unode *top, kn_date today
 	w->today = today;
 	if ((e = policy_on(rq->store, today, &w->pol)) != KN_OK)
 		return e;
-	if ((e = store_pipeline_dates_bare(rq->store, top->u.code, today, walk_one, w)) != KN_OK ||
+	/* walk_one reads of the steps only the latest date of each kind
+	 * (store_pipeline_latest). */
+	if ((e = store_pipeline_latest(rq->store, top->u.code, today, 1, walk_one, w)) != KN_OK ||
 	    (e = walk_names(rq->store, w)) != KN_OK)
 		return e;
 	xqsort(w->dl, w->ndl, sizeof(*w->dl), dl_cmp);

@@ -95,6 +95,7 @@ for c in left_on left_reason record_cleared_on readmitted; do
 	sql "ALTER TABLE people DROP COLUMN $c" >/dev/null
 done
 sql "ALTER TABLE candidacies DROP COLUMN readmission" >/dev/null
+kn_undo_016 "$KETNAP_DB" >/dev/null	# 016's (issue 13)
 sql "DELETE FROM schema_migrations WHERE version >= 7" >/dev/null
 "$K" person find x >/dev/null 2>&1 && bad "an old database was used without init" || ok
 "$K" init >init.out 2>&1 || bad "init: $(cat init.out)"

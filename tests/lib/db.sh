@@ -67,3 +67,23 @@ kn_db_cleanup() {
 	done
 	return 0
 }
+
+# kn_undo_016 URL: take migration 016 (issue 13: the candidacies' step
+# dates and the triggers on steps that keep them) out of the database of
+# URL, for a test that makes an older schema by hand.
+kn_undo_016() {
+	local t c
+	case $1 in
+	postgres://* | postgresql://*)
+		for t in insert update delete; do kn_sql "$1" "DROP TRIGGER steps_dates_$t ON steps"; done
+		kn_sql "$1" "DROP FUNCTION steps_dates_insert()"
+		kn_sql "$1" "DROP FUNCTION steps_dates_change()"
+		kn_sql "$1" "DROP FUNCTION candidacy_dates_recompute(BIGINT)" ;;
+	*)
+		for t in insert update delete; do kn_sql "$1" "DROP TRIGGER steps_dates_$t"; done ;;
+	esac
+	for c in last_date trained_on introduced_on cell_vote_on committee_vote_on decision_on \
+		ceremony_on probation_vote_on closed_on; do
+		kn_sql "$1" "ALTER TABLE candidacies DROP COLUMN $c"
+	done
+}
