@@ -127,18 +127,14 @@ int ctx_actor(struct cmd_ctx *ctx)
 
 struct unitree *ctx_tree(struct cmd_ctx *ctx)
 {
-	struct unit *u;
-	size_t n;
-
 	if (ctx->have_tree)
 		return &ctx->tree;
 	if (!ctx->store)
 		return NULL;
-	if (store_unit_all(ctx->store, &u, &n) != KN_OK) {
+	if (unitree_load(&ctx->tree, ctx->store) != KN_OK) {
 		cmd_error("%s", store_errmsg(ctx->store));
 		return NULL;
 	}
-	unitree_build(&ctx->tree, u, n);
 	ctx->have_tree = 1;
 	return &ctx->tree;
 }

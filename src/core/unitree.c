@@ -13,9 +13,16 @@
 #include <string.h>
 
 #include "core/unitree.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 #include "util/sort.h"
 #include "util/banned.h"
+
+struct unitree_block {
+	struct unitree_block *next;
+	size_t size, used;
+	char data[];
+};
 
 static int node_ptr_cmp(const void *a, const void *b)
 {
@@ -28,15 +35,36 @@ static size_t str_size(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-/* Moves s into the arena at *at and frees it; NULL stays NULL. */
-static char *arena_take(char **at, char *s)
+/* n bytes of t's arena, in a new block (of at least `least` bytes) when
+ * the newest one is full; blocks never move. */
+static char *arena_alloc(struct unitree *t, size_t n, size_t least)
+{
+	struct unitree_block *b = t->arena;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > least ? n : least;
+		b = xmalloc(sizeof(*b) + (size ? size : 1));
+		b->next = t->arena;
+		b->size = size;
+		b->used = 0;
+		t->arena = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+/* A copy of s in t's arena; NULL stays NULL. */
+static char *arena_dup(struct unitree *t, const char *s)
 {
 	if (!s)
 		return NULL;
 	size_t n = strlen(s) + 1;
-	char *d = *at;
-	memcpy(d, s, n);
-	*at += n;
+	return memcpy(arena_alloc(t, n, 256 * 1024), s, n);
+}
+
+/* Moves s into the arena (reserved by the caller) and frees it. */
+static char *arena_take(struct unitree *t, char *s)
+{
+	char *d = arena_dup(t, s);
 	free(s);
 	return d;
 }
@@ -76,32 +104,14 @@ static void index_build(struct unitree *t)
 	}
 }
 
-/* A nation has about 330 thousand units, and the web server keeps one
- * tree of them for as long as they do not change: so the tree is built
- * compact. Every node's strings move into one arena (a unit's parent
- * code is its parent node's code), and every child list is a slice of
- * one array of n pointers, counted before it is filled — a few large
- * allocations instead of five or six small ones per unit. */
-void unitree_build(struct unitree *t, struct unit *units, size_t n)
+/* Links the nodes of t (each node's parent set, or NULL for a root):
+ * the children lists, the roots, the depths. */
+static void link(struct unitree *t)
 {
-	size_t bytes = 0, *at;
+	size_t n = t->n, *at;
 
-	memset(t, 0, sizeof(*t));
-	t->nodes = xcalloc(n ? n : 1, sizeof(*t->nodes));
-	t->n = n;
-	for (size_t i = 0; i < n; i++)
-		t->nodes[i].u = units[i];
-	free(units);
-	/* The nodes stay in the order read; only each list of children and
-	 * the roots are sorted by code, which is what the tree's readers
-	 * walk. Sorting all 325 k nodes of a nation by code (codes that share
-	 * their first ten bytes) was half of building the tree. */
-	index_build(t);
-
-	/* Parents, and how many children each has. */
 	for (size_t i = 0; i < n; i++) {
 		struct unode *nd = &t->nodes[i];
-		nd->parent = nd->u.parent ? unitree_find(t, nd->u.parent) : NULL;
 		if (nd->parent)
 			nd->parent->nchildren++;
 		else
@@ -136,23 +146,50 @@ void unitree_build(struct unitree *t, struct unit *units, size_t n)
 			d++;
 		t->nodes[i].depth = d;
 	}
+}
 
-	/* The strings, into the arena: codes first, since a parent's code is
-	 * shared by its children; a parent code not in the tree keeps its
-	 * own copy. */
+/* A nation has about 330 thousand units, and the web server keeps one
+ * tree of them for as long as they do not change: so the tree is built
+ * compact. Every node's strings move into one arena (a unit's parent
+ * code is its parent node's code), and every child list is a slice of
+ * one array of n pointers, counted before it is filled — a few large
+ * allocations instead of five or six small ones per unit. */
+void unitree_build(struct unitree *t, struct unit *units, size_t n)
+{
+	size_t bytes = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->nodes = xcalloc(n ? n : 1, sizeof(*t->nodes));
+	t->n = n;
+	for (size_t i = 0; i < n; i++)
+		t->nodes[i].u = units[i];
+	free(units);
+	/* The nodes stay in the order read; only each list of children and
+	 * the roots are sorted by code, which is what the tree's readers
+	 * walk. Sorting all 325 k nodes of a nation by code (codes that share
+	 * their first ten bytes) was half of building the tree. */
+	index_build(t);
+	for (size_t i = 0; i < n; i++) {
+		struct unode *nd = &t->nodes[i];
+		nd->parent = nd->u.parent ? unitree_find(t, nd->u.parent) : NULL;
+	}
+	link(t);
+
+	/* The strings, into the arena (one block): codes first, since a
+	 * parent's code is shared by its children; a parent code not in the
+	 * tree keeps its own copy. */
 	for (size_t i = 0; i < n; i++) {
 		const struct unit *u = &t->nodes[i].u;
 		bytes += str_size(u->code) + str_size(u->name) + str_size(u->sector);
 		if (!t->nodes[i].parent)
 			bytes += str_size(u->parent);
 	}
-	t->arena = xmalloc(bytes ? bytes : 1);
-	char *w = t->arena;
+	arena_alloc(t, 0, bytes);
 	for (size_t i = 0; i < n; i++) {
 		struct unit *u = &t->nodes[i].u;
-		u->code = arena_take(&w, u->code);
-		u->name = arena_take(&w, u->name);
-		u->sector = arena_take(&w, u->sector);
+		u->code = arena_take(t, u->code);
+		u->name = arena_take(t, u->name);
+		u->sector = arena_take(t, u->sector);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct unode *nd = &t->nodes[i];
@@ -160,15 +197,83 @@ void unitree_build(struct unitree *t, struct unit *units, size_t n)
 			free(nd->u.parent);
 			nd->u.parent = nd->parent->u.code;
 		} else {
-			nd->u.parent = arena_take(&w, nd->u.parent);
+			nd->u.parent = arena_take(t, nd->u.parent);
 		}
 	}
 }
 
+/* unitree_load's reading: the nodes as read, and each one's parent id
+ * (0 and has[i] unset for a root). */
+struct loading {
+	struct unitree *t;
+	size_t cap;
+	int64_t *pid;
+	unsigned char *has;
+};
+
+static int load_row(void *arg, const struct unit *u, const int64_t *parent_id)
+{
+	struct loading *ld = arg;
+	struct unitree *t = ld->t;
+	if (t->n == ld->cap) {
+		ld->cap = ld->cap ? 2 * ld->cap : 1024;
+		t->nodes = xreallocarray(t->nodes, ld->cap, sizeof(*t->nodes));
+		ld->pid = xreallocarray(ld->pid, ld->cap, sizeof(*ld->pid));
+		ld->has = xreallocarray(ld->has, ld->cap, sizeof(*ld->has));
+	}
+	struct unode *nd = &t->nodes[t->n];
+	memset(nd, 0, sizeof(*nd));
+	nd->u.id = u->id;
+	nd->u.code = arena_dup(t, u->code);
+	nd->u.name = arena_dup(t, u->name);
+	nd->u.kind = u->kind;
+	nd->u.may_admit = u->may_admit;
+	nd->u.sector = arena_dup(t, u->sector);
+	nd->u.special_area = u->special_area;
+	ld->pid[t->n] = parent_id ? *parent_id : 0;
+	ld->has[t->n] = parent_id != NULL;
+	t->n++;
+	return 0;
+}
+
+/* The whole tree straight from the table: one sequential read of the
+ * units (a read by code, as store_unit_all's, costs a random page per
+ * unit), no join for the parent's code (the parent is found by id
+ * here), no string allocated one by one. */
+enum kn_err unitree_load(struct unitree *t, struct store *s)
+{
+	struct loading ld = { t, 0, NULL, NULL };
+	enum kn_err e;
+
+	memset(t, 0, sizeof(*t));
+	e = store_unit_each(s, load_row, &ld);
+	if (e != KN_OK) {
+		free(ld.pid);
+		free(ld.has);
+		unitree_free(t);
+		return e;
+	}
+	if (!t->nodes)
+		t->nodes = xcalloc(1, sizeof(*t->nodes));
+	index_build(t);
+	for (size_t i = 0; i < t->n; i++) {
+		struct unode *nd = &t->nodes[i];
+		nd->parent = ld.has[i] ? unitree_find_id(t, ld.pid[i]) : NULL;
+		nd->u.parent = nd->parent ? nd->parent->u.code : NULL;
+	}
+	free(ld.pid);
+	free(ld.has);
+	link(t);
+	return KN_OK;
+}
+
 void unitree_free(struct unitree *t)
 {
-	/* The units' strings are in the arena (unitree_build). */
-	free(t->arena);
+	/* The units' strings are in the arena. */
+	for (struct unitree_block *b = t->arena, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(t->kids);
 	free(t->nodes);
 	free(t->roots);

@@ -18,6 +18,10 @@
 #include <stdint.h>
 
 #include "core/model.h"
+#include "util/err.h"
+
+struct store;
+struct unitree_block;
 
 struct unode {
 	struct unit u;
@@ -32,9 +36,9 @@ struct unitree {
 	size_t n;
 	struct unode **roots;		/* sorted by code */
 	size_t nroots;
-	/* Owned storage (unitree_build): every unit's strings, and the
-	 * children lists, each a slice of kids. */
-	char *arena;
+	/* Owned storage: every unit's strings, in a list of blocks that
+	 * never move, and the children lists, each a slice of kids. */
+	struct unitree_block *arena;
 	struct unode **kids;
 	/* Lookup by code and by id (unitree_build): open addressing, each
 	 * slot a node index + 1 (0: empty), nslots a power of two at least
@@ -43,9 +47,15 @@ struct unitree {
 	size_t nslots;
 };
 
-/* Takes ownership of units (an array as store_unit_all returns, sorted by
- * code) and links parents and children. */
+/* Takes ownership of units (an array as store_unit_all returns, in any
+ * order) and links parents and children. */
 void unitree_build(struct unitree *t, struct unit *units, size_t n);
+/* Every unit of the store (store_unit_each: in table order, the strings
+ * copied straight into the tree's arena), linked as unitree_build links
+ * them: the same tree as unitree_build of store_unit_all, but for the
+ * order of t->nodes, at a fraction of the cost. On failure t is left
+ * empty (unitree_free is still safe) and the store's message says why. */
+enum kn_err unitree_load(struct unitree *t, struct store *s);
 void unitree_free(struct unitree *t);
 
 struct unode *unitree_find(const struct unitree *t, const char *code);

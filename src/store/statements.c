@@ -53,6 +53,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* ---- units ---- */
 	[S_UNIT_GET] = { "unit_get", "SELECT " UNIT_COLS " WHERE u.code = $1", 0, "t", UNIT_TYPES, 0 },
 	[S_UNIT_ALL] = { "unit_all", "SELECT " UNIT_COLS " ORDER BY u.code", 0, "", UNIT_TYPES, 0 },
+	/* store_unit_each: the table in id order (SQLite: its rowid order, read
+	 * sequentially), the parent by id (unitree_load links it); whether
+	 * there is one as a number (reading the id as text to see a NULL
+	 * would format it). */
+	[S_UNIT_TREE] = { "unit_tree", "SELECT id, parent_id, code, name, kind, may_admit, "
+		"sector, special_area, CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END FROM units "
+		"ORDER BY id", 0, "", "iitttiti" "i", 0 },
 	[S_UNIT_INSERT] = { "unit_insert", UNIT_INSERT, 0, "tttti" "ti", "", 0 },
 	[S_UNIT_UPDATE] = { "unit_update", "UPDATE units SET parent_id = " BY_CODE(2) ", "
 		"name = $3, kind = $4, may_admit = $5, sector = $6, special_area = $7 WHERE code = $1",

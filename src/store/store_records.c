@@ -75,6 +75,28 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
 	return e;
 }
 
+enum kn_err store_unit_each(struct store *s, store_unit_fn fn, void *arg)
+{
+	struct srows r;
+	enum kn_err e = q_open(s, S_UNIT_TREE, NULL, &r);
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		struct unit u = { 0 };
+		int64_t pid = row_int(&r, 1);
+		u.id = row_int(&r, 0);
+		u.code = (char *)row_str(&r, 2);
+		u.name = (char *)row_str(&r, 3);
+		unit_kind_parse(row_str(&r, 4), &u.kind);
+		u.may_admit = (int)row_int(&r, 5);
+		u.sector = (char *)row_str(&r, 6);
+		u.special_area = (int)row_int(&r, 7);
+		if (fn(arg, &u, row_int(&r, 8) ? NULL : &pid))
+			break;
+	}
+	return q_close(&r);
+}
+
 /* The code and path of the first root as unitree_build orders codes
  * (strcmp), not as the database's collation would; both left empty when
  * there are no units. */
