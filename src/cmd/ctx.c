@@ -131,12 +131,22 @@ struct unitree *ctx_tree(struct cmd_ctx *ctx)
 		return &ctx->tree;
 	if (!ctx->store)
 		return NULL;
-	if (unitree_load(&ctx->tree, ctx->store) != KN_OK) {
+	if (ctx->lazy_tree) {
+		unitree_lazy(&ctx->tree, ctx->store);
+	} else if (unitree_load(&ctx->tree, ctx->store) != KN_OK) {
 		cmd_error("%s", store_errmsg(ctx->store));
 		return NULL;
 	}
 	ctx->have_tree = 1;
 	return &ctx->tree;
+}
+
+int ctx_tree_status(struct cmd_ctx *ctx, int status)
+{
+	if (!ctx->have_tree || !unitree_lazy_failed(&ctx->tree))
+		return status;
+	cmd_error("%s", store_errmsg(ctx->store));
+	return EXIT_IO;
 }
 
 static struct unode *find_unit(struct cmd_ctx *ctx, const char *unit)

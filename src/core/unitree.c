@@ -267,8 +267,228 @@ enum kn_err unitree_load(struct unitree *t, struct store *s)
 	return KN_OK;
 }
 
+/* ---- the lazy tree ---- */
+
+/* A node of a lazy tree: the node, and the tree it belongs to (for
+ * unitree_is_basic_cell on a partial node). */
+struct lnode {
+	struct unode n;
+	struct unitree_lazy *lz;
+	struct lnode *next;	/* every node, for unitree_free */
+};
+
+struct unitree_lazy {
+	struct store *s;
+	struct unitree arena;		/* only its arena is used */
+	struct lnode *all;
+	size_t n;
+	/* Open addressing by code and by id, node pointers, nslots a power
+	 * of two at least twice n. */
+	struct lnode **by_code, **by_id;
+	size_t nslots;
+	int failed;
+	/* The rows of one read (lazy_read), before they are linked. */
+	struct lnode **got;
+	int64_t *pid;
+	unsigned char *has;
+	size_t ngot, capgot;
+};
+
+static void lazy_slot_put(struct unitree_lazy *lz, struct lnode *x)
+{
+	size_t m = lz->nslots - 1, j = (size_t)code_hash(x->n.u.code) & m;
+	while (lz->by_code[j])
+		j = (j + 1) & m;
+	lz->by_code[j] = x;
+	j = (size_t)id_hash(x->n.u.id) & m;
+	while (lz->by_id[j])
+		j = (j + 1) & m;
+	lz->by_id[j] = x;
+}
+
+static void lazy_add(struct unitree_lazy *lz, struct lnode *x)
+{
+	if (2 * (lz->n + 1) > lz->nslots) {
+		free(lz->by_code);
+		free(lz->by_id);
+		lz->nslots = lz->nslots ? 2 * lz->nslots : 64;
+		lz->by_code = xcalloc(lz->nslots, sizeof(*lz->by_code));
+		lz->by_id = xcalloc(lz->nslots, sizeof(*lz->by_id));
+		for (struct lnode *y = lz->all; y; y = y->next)
+			lazy_slot_put(lz, y);
+	}
+	x->next = lz->all;
+	lz->all = x;
+	lz->n++;
+	lazy_slot_put(lz, x);
+}
+
+static struct lnode *lazy_get(const struct unitree_lazy *lz, const char *code, int64_t id)
+{
+	if (!lz->nslots)
+		return NULL;
+	size_t m = lz->nslots - 1;
+	if (code) {
+		for (size_t j = (size_t)code_hash(code) & m; lz->by_code[j]; j = (j + 1) & m)
+			if (strcmp(lz->by_code[j]->n.u.code, code) == 0)
+				return lz->by_code[j];
+	} else {
+		for (size_t j = (size_t)id_hash(id) & m; lz->by_id[j]; j = (j + 1) & m)
+			if (lz->by_id[j]->n.u.id == id)
+				return lz->by_id[j];
+	}
+	return NULL;
+}
+
+/* A row of store_unit_near: a node known already, or a new one. */
+static int lazy_row(void *arg, const struct unit *u, const int64_t *parent_id)
+{
+	struct unitree_lazy *lz = arg;
+	struct lnode *x = lazy_get(lz, NULL, u->id);
+
+	if (lz->ngot == lz->capgot) {
+		lz->capgot = lz->capgot ? 2 * lz->capgot : 64;
+		lz->got = xreallocarray(lz->got, lz->capgot, sizeof(*lz->got));
+		lz->pid = xreallocarray(lz->pid, lz->capgot, sizeof(*lz->pid));
+		lz->has = xreallocarray(lz->has, lz->capgot, sizeof(*lz->has));
+	}
+	if (!x) {
+		x = xcalloc(1, sizeof(*x));
+		x->lz = lz;
+		x->n.partial = 1;
+		x->n.depth = -1;	/* not linked yet */
+		x->n.u.id = u->id;
+		x->n.u.code = arena_dup(&lz->arena, u->code);
+		x->n.u.name = arena_dup(&lz->arena, u->name);
+		x->n.u.kind = u->kind;
+		x->n.u.may_admit = u->may_admit;
+		x->n.u.sector = arena_dup(&lz->arena, u->sector);
+		x->n.u.special_area = u->special_area;
+	}
+	lz->got[lz->ngot] = x;
+	lz->pid[lz->ngot] = parent_id ? *parent_id : 0;
+	lz->has[lz->ngot] = parent_id != NULL;
+	lz->ngot++;
+	return 0;
+}
+
+static int lnode_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct unode *const *)a)->u.code, (*(struct unode *const *)b)->u.code);
+}
+
+/* The depth of x, its parents linked (every node above it is). */
+static int lazy_depth(struct unode *x)
+{
+	if (x->depth < 0)
+		x->depth = x->parent ? lazy_depth(x->parent) + 1 : 0;
+	return x->depth;
+}
+
+/* Reads the unit of code (or of id when code is NULL), every unit above
+ * it and its children into lz; the node, NULL when there is none. */
+static struct lnode *lazy_read(struct unitree_lazy *lz, const char *code, int64_t id)
+{
+	struct lnode *x = NULL;
+	size_t nkids = 0;
+
+	lz->ngot = 0;
+	if (store_unit_near(lz->s, code, id, lazy_row, lz) != KN_OK) {
+		lz->failed = 1;
+		/* The new nodes of a failed read are dropped. */
+		for (size_t i = 0; i < lz->ngot; i++)
+			if (!lazy_get(lz, NULL, lz->got[i]->n.u.id))
+				free(lz->got[i]);
+		return NULL;
+	}
+	for (size_t i = 0; i < lz->ngot; i++) {
+		struct lnode *y = lz->got[i], *had = lazy_get(lz, NULL, y->n.u.id);
+		if (had && had != y) {	/* a unit read twice (a cycle) */
+			free(y);
+			lz->got[i] = y = had;
+		} else if (!had) {
+			lazy_add(lz, y);
+		}
+		if (code ? strcmp(y->n.u.code, code) == 0 : y->n.u.id == id)
+			x = y;
+	}
+	if (!x)
+		return NULL;
+	/* The new nodes' parents (every one is read with its ancestors). */
+	for (size_t i = 0; i < lz->ngot; i++) {
+		struct lnode *y = lz->got[i];
+		if (y->n.depth >= 0)
+			continue;
+		struct lnode *p = lz->has[i] ? lazy_get(lz, NULL, lz->pid[i]) : NULL;
+		y->n.parent = p ? &p->n : NULL;
+		y->n.u.parent = p ? p->n.u.code : NULL;
+	}
+	for (size_t i = 0; i < lz->ngot; i++)
+		lazy_depth(&lz->got[i]->n);
+	/* x's children, sorted by code as a whole tree's. */
+	if (x->n.partial) {
+		for (size_t i = 0; i < lz->ngot; i++)
+			if (lz->got[i]->n.parent == &x->n)
+				nkids++;
+		x->n.children = nkids ? xcalloc(nkids, sizeof(*x->n.children)) : NULL;
+		x->n.nchildren = 0;
+		for (size_t i = 0; i < lz->ngot; i++)
+			if (lz->got[i]->n.parent == &x->n)
+				x->n.children[x->n.nchildren++] = &lz->got[i]->n;
+		if (x->n.nchildren > 1)
+			xqsort(x->n.children, x->n.nchildren, sizeof(*x->n.children), lnode_ptr_cmp);
+		x->n.partial = 0;
+	}
+	return x;
+}
+
+static struct unode *lazy_find(struct unitree_lazy *lz, const char *code, int64_t id)
+{
+	struct lnode *x = lazy_get(lz, code, id);
+	if (!x || x->n.partial)
+		x = lazy_read(lz, code, id);
+	return x ? &x->n : NULL;
+}
+
+static void lazy_kids(struct unode *n)
+{
+	struct lnode *x = (struct lnode *)n;	/* n is the first member */
+	lazy_read(x->lz, NULL, n->u.id);
+}
+
+static void lazy_free(struct unitree_lazy *lz)
+{
+	for (struct lnode *x = lz->all, *next; x; x = next) {
+		next = x->next;
+		free(x->n.children);
+		free(x);
+	}
+	free(lz->by_code);
+	free(lz->by_id);
+	free(lz->got);
+	free(lz->pid);
+	free(lz->has);
+	lz->arena.lazy = NULL;
+	unitree_free(&lz->arena);
+	free(lz);
+}
+
+void unitree_lazy(struct unitree *t, struct store *s)
+{
+	memset(t, 0, sizeof(*t));
+	t->lazy = xcalloc(1, sizeof(*t->lazy));
+	t->lazy->s = s;
+}
+
+int unitree_lazy_failed(const struct unitree *t)
+{
+	return t->lazy && t->lazy->failed;
+}
+
 void unitree_free(struct unitree *t)
 {
+	if (t->lazy)
+		lazy_free(t->lazy);
 	/* The units' strings are in the arena. */
 	for (struct unitree_block *b = t->arena, *next; b; b = next) {
 		next = b->next;
@@ -284,6 +504,8 @@ void unitree_free(struct unitree *t)
 
 struct unode *unitree_find(const struct unitree *t, const char *code)
 {
+	if (code && t->lazy)
+		return lazy_find(t->lazy, code, 0);
 	if (!code || !t->nslots)
 		return NULL;
 	for (size_t j = (size_t)code_hash(code) & (t->nslots - 1); t->by_code[j];
@@ -297,6 +519,8 @@ struct unode *unitree_find(const struct unitree *t, const char *code)
 
 struct unode *unitree_find_id(const struct unitree *t, int64_t id)
 {
+	if (t->lazy)
+		return lazy_find(t->lazy, NULL, id);
 	if (!t->nslots)
 		return NULL;
 	for (size_t j = (size_t)id_hash(id) & (t->nslots - 1); t->by_id[j];
@@ -320,6 +544,8 @@ int unitree_is_basic_cell(const struct unode *n)
 {
 	if (!n || n->u.kind != UNIT_GRASSROOTS)
 		return 0;
+	if (n->partial)
+		lazy_kids((struct unode *)n);
 	for (size_t i = 0; i < n->nchildren; i++)
 		if (n->children[i]->u.kind == UNIT_CELL)
 			return 0;

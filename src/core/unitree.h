@@ -29,6 +29,11 @@ struct unode {
 	struct unode **children;	/* sorted by code */
 	size_t nchildren;
 	int depth;			/* 0 for a root */
+	/* A node of a lazy tree (unitree_lazy) whose children have not been
+	 * read yet: children and nchildren are not to be trusted, but
+	 * unitree_is_basic_cell() reads them first. Never set in a whole
+	 * tree. */
+	int partial;
 };
 
 struct unitree {
@@ -45,6 +50,10 @@ struct unitree {
 	 * twice n. */
 	uint32_t *by_code, *by_id;
 	size_t nslots;
+	/* A lazy tree (unitree_lazy): everything above is empty, and the
+	 * units are read on demand into this, which a shallow copy of the
+	 * struct (ledger_open_tree) shares. NULL for a whole tree. */
+	struct unitree_lazy *lazy;
 };
 
 /* Takes ownership of units (an array as store_unit_all returns, in any
@@ -57,6 +66,23 @@ void unitree_build(struct unitree *t, struct unit *units, size_t n);
  * empty (unitree_free is still safe) and the store's message says why. */
 enum kn_err unitree_load(struct unitree *t, struct store *s);
 void unitree_free(struct unitree *t);
+
+/* A lazy tree over s (borrowed; it must outlive t): a unit is read from
+ * the store the first time unitree_find or unitree_find_id asks for it,
+ * with every unit above it and its children, so that what the functions
+ * below answer of a node found, and of the nodes above it, is what they
+ * answer of the whole tree; a command that looks at a handful of units
+ * (a step, a check, a person, a report's scope) then reads a handful of
+ * rows instead of the nation's 325 thousand. What it does not have:
+ * t->nodes, t->n and the roots (empty), and the children of a node that
+ * was not itself found (the nodes above one found): a caller that walks
+ * the tree downwards or lists it needs unitree_load. A failure of the
+ * store reads as "no such unit" (unitree_lazy_failed says it was one).
+ * unitree_free releases it. */
+void unitree_lazy(struct unitree *t, struct store *s);
+/* 1 when a read of the lazy tree t failed (the store's message says
+ * why); 0 for a whole tree. */
+int unitree_lazy_failed(const struct unitree *t);
 
 struct unode *unitree_find(const struct unitree *t, const char *code);
 /* The node of the unit with database id `id`; NULL when not in the tree. */

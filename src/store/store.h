@@ -70,6 +70,11 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
  * nonzero return stops the walk. What unitree_load reads. */
 typedef int (*store_unit_fn)(void *arg, const struct unit *u, const int64_t *parent_id);
 enum kn_err store_unit_each(struct store *s, store_unit_fn fn, void *arg);
+/* The same for the unit of code (or, code NULL, of id), every unit above
+ * it and its children, in no set order: none when there is no such unit.
+ * What a lazy unit tree (unitree_lazy) reads. */
+enum kn_err store_unit_near(struct store *s, const char *code, int64_t id, store_unit_fn fn,
+			    void *arg);
 /* The units of the subtree of `top` (NULL: of the first root in code
  * order) and the ancestors of top, in no set order: what a report over
  * top needs of the tree (unitree_build sorts them). KN_ENOTFOUND for an
