@@ -1,8 +1,9 @@
 /*
  * unitree.h — the unit tree in memory.
  *
- * Loaded once per command from the store, or shared by every request of
- * a web server (core/treecache.h; a city has hundreds of units, a nation
+ * Loaded once per command from the store (whole, or lazily: only the
+ * units a command asks about), or shared by every request of a web
+ * server (core/treecache.h; a city has hundreds of units, a nation
  * about 330 thousand), it answers the structural questions
  * of RULES.md §1 without a query each: the considering cell's grassroots
  * unit, whether it is a chi bộ cơ sở, the special-area flag up the tree,
