@@ -27,23 +27,7 @@ export KN_DB_DIR=$dir
 export KETNAP_DB=$(kn_db lazy) KETNAP_TODAY=2025-12-20 LANG=C
 unset KETNAP_USER
 K=$KETNAP
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect() { # expect STATUS CMD...: stdout in out, stderr in err
-	local want=$1; shift
-	"$@" >out 2>err
-	local got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "exit $got (wanted $want): $*"; sed 's/^/  stderr: /' err >&2; fi
-}
-has() { # has FILE TEXT
-	if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" >&2; fi
-}
-lacks() {
-	if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; sed 's/^/  | /' "$1" >&2; else ok; fi
-}
+. "$src/tests/lib/check.sh"
 
 "$K" init >/dev/null || { echo "init failed"; exit 1; }
 for kind in units people quotas holidays steps; do
@@ -108,5 +92,4 @@ expect 0 "$K" --user adm check 092300000204 cell_vote --for 9 --of 10
 has out "092300000204 cell_vote on 2025-12-20: no rule refuses it."
 expect 0 "$K" --user adm step 092300000204 cell_vote --for 9 --of 10
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+check_done
