@@ -41,6 +41,11 @@ struct cmd_ctx {
 	char *actor_unit;	/* owns actor.unit */
 	struct unitree tree;	/* loaded by ctx_tree() */
 	int have_tree;
+	/* Set by a command that looks at a few units only (step, check,
+	 * person show, report) before the tree is first asked for: ctx_tree()
+	 * is then a lazy tree (unitree_lazy), which reads the units it is
+	 * asked about instead of the whole nation's. */
+	int lazy_tree;
 };
 
 /* One option of a command, for `ketnap help` and for main(), which pulls
@@ -89,8 +94,13 @@ struct store *ctx_store(struct cmd_ctx *ctx, int create);
  * store failed). */
 int ctx_actor(struct cmd_ctx *ctx);
 
-/* The unit tree (loaded once); NULL (reported) when the store fails. */
+/* The unit tree (loaded once; lazy when ctx->lazy_tree is set); NULL
+ * (reported) when the store fails. */
 struct unitree *ctx_tree(struct cmd_ctx *ctx);
+/* status, or EXIT_IO after printing the store's message when a read of
+ * a lazy tree failed (its units then read as unknown): for the return of
+ * a command that set ctx->lazy_tree. */
+int ctx_tree_status(struct cmd_ctx *ctx, int status);
 
 /* The actor's permissions (core/actor.h) for the unit with code `unit`;
  * everything is allowed on a database without accounts. An unknown

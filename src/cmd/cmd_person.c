@@ -310,7 +310,7 @@ static void show_steps(const struct candidacy *c, size_t i)
 	table_free(t);
 }
 
-static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
+static int show(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct store *s;
 	struct svc sv;
@@ -447,6 +447,14 @@ out:
 	person_release(&p);
 	ledger_release(&l);
 	return status;
+}
+
+/* One person: a few units (theirs, the actor's, those of their steps),
+ * read as asked for. */
+static int cmd_show(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	ctx->lazy_tree = 1;
+	return ctx_tree_status(ctx, show(argc, argv, ctx));
 }
 
 static int run(int argc, char **argv, struct cmd_ctx *ctx)

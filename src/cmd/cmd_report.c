@@ -166,6 +166,9 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	if (o.as_of == KN_DATE_NONE && to < date_today())
 		o.as_of = to;
 
+	/* The scope is checked on the report unit and the units above it
+	 * (report_build reads the subtree itself). */
+	ctx->lazy_tree = 1;
 	if (!(s = ctx_store(ctx, 0)))
 		return ctx->open_status;
 	/* The actor's subtree only: its own unit by default. */
@@ -173,6 +176,8 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		o.unit = ctx_scope(ctx);
 	else if (!ctx_may_see(ctx, o.unit)) {
 		struct buf safe = BUF_INIT;
+		if (ctx_tree_status(ctx, EXIT_DONE) != EXIT_DONE)
+			return EXIT_IO;
 		cmd_error(_("no unit with code %s; `ketnap unit tree` lists them"),
 			  cmd_safe(&safe, o.unit));
 		buf_release(&safe);

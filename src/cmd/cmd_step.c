@@ -163,6 +163,7 @@ static int record(int argc, char **argv, struct cmd_ctx *ctx, int check)
 	ref = argv[optind];
 	if (argc - optind == 2)
 		code = argv[optind + 1];
+	ctx->lazy_tree = 1;	/* the person's units, the actor's, the step's */
 	if (!ctx_store(ctx, 0)) {
 		step_release(&st);
 		return ctx->open_status;
@@ -284,7 +285,7 @@ out:
 	svc_step_res_release(&res);
 	svc_release(&svc);
 	step_release(&st);
-	return status;
+	return ctx_tree_status(ctx, status);
 }
 
 static int run_step(int argc, char **argv, struct cmd_ctx *ctx)

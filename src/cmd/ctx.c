@@ -127,20 +127,26 @@ int ctx_actor(struct cmd_ctx *ctx)
 
 struct unitree *ctx_tree(struct cmd_ctx *ctx)
 {
-	struct unit *u;
-	size_t n;
-
 	if (ctx->have_tree)
 		return &ctx->tree;
 	if (!ctx->store)
 		return NULL;
-	if (store_unit_all(ctx->store, &u, &n) != KN_OK) {
+	if (ctx->lazy_tree) {
+		unitree_lazy(&ctx->tree, ctx->store);
+	} else if (unitree_load(&ctx->tree, ctx->store) != KN_OK) {
 		cmd_error("%s", store_errmsg(ctx->store));
 		return NULL;
 	}
-	unitree_build(&ctx->tree, u, n);
 	ctx->have_tree = 1;
 	return &ctx->tree;
+}
+
+int ctx_tree_status(struct cmd_ctx *ctx, int status)
+{
+	if (!ctx->have_tree || !unitree_lazy_failed(&ctx->tree))
+		return status;
+	cmd_error("%s", store_errmsg(ctx->store));
+	return EXIT_IO;
 }
 
 static struct unode *find_unit(struct cmd_ctx *ctx, const char *unit)

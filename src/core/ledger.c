@@ -386,15 +386,14 @@ void ledger_release(struct ledger *l)
 
 enum kn_err ledger_reload_units(struct ledger *l)
 {
-	struct unit *u;
-	size_t n;
-	enum kn_err e = store_unit_all(l->store, &u, &n);
+	struct unitree t;
+	enum kn_err e = unitree_load(&t, l->store);
 	if (e != KN_OK)
 		return e;
 	if (!l->tree_borrowed)
 		unitree_free(&l->tree);
 	l->tree_borrowed = 0;
-	unitree_build(&l->tree, u, n);
+	l->tree = t;
 	return KN_OK;
 }
 

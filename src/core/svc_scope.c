@@ -33,14 +33,10 @@ void svc_release(struct svc *sv)
 
 struct unitree *svc_tree(struct svc *sv)
 {
-	struct unit *u;
-	size_t n;
-
 	if (sv->tree)
 		return sv->tree;
-	if (store_unit_all(sv->store, &u, &n) != KN_OK)
+	if (unitree_load(&sv->own, sv->store) != KN_OK)
 		return NULL;
-	unitree_build(&sv->own, u, n);
 	sv->own_loaded = 1;
 	sv->tree = &sv->own;
 	return sv->tree;

@@ -55,14 +55,13 @@ static struct treesnap *snap_ref(struct treesnap *snap)
  * cache, one for the caller. */
 static enum kn_err snap_load(struct store *s, long long v, struct treesnap **out)
 {
-	struct unit *u;
-	size_t n;
-	enum kn_err e = store_unit_all(s, &u, &n);
-	*out = NULL;
-	if (e != KN_OK)
-		return e;
 	struct treesnap *snap = xcalloc(1, sizeof(*snap));
-	unitree_build(&snap->t, u, n);
+	enum kn_err e = unitree_load(&snap->t, s);
+	*out = NULL;
+	if (e != KN_OK) {
+		free(snap);
+		return e;
+	}
 	snap->version = v;
 	snap->refs = 2;
 	*out = snap;

@@ -26,6 +26,10 @@
 #define UNIT_COLS "u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, u.special_area " \
 	"FROM units u LEFT JOIN units p ON p.id = u.parent_id"
 #define UNIT_TYPES "itttti" "ti"
+/* A unit with its parent's id (store_unit_each, store_unit_near). */
+#define UNIT_TREE_COLS "id, parent_id, code, name, kind, may_admit, sector, special_area, " \
+	"CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END FROM units"
+#define UNIT_TREE_TYPES "iitttiti" "i"
 #define USER_COLS "x.id, x.name, u.code, x.role, x.pw_hash, x.disabled, x.created_at " \
 	"FROM users x JOIN units u ON u.id = x.unit_id"
 #define USER_TYPES "itttt" "it"
@@ -53,6 +57,25 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* ---- units ---- */
 	[S_UNIT_GET] = { "unit_get", "SELECT " UNIT_COLS " WHERE u.code = $1", 0, "t", UNIT_TYPES, 0 },
 	[S_UNIT_ALL] = { "unit_all", "SELECT " UNIT_COLS " ORDER BY u.code", 0, "", UNIT_TYPES, 0 },
+	/* store_unit_each: the table in id order (SQLite: its rowid order, read
+	 * sequentially), the parent by id (unitree_load links it); whether
+	 * there is one as a number (reading the id as text to see a NULL
+	 * would format it). */
+	[S_UNIT_TREE] = { "unit_tree", "SELECT " UNIT_TREE_COLS " ORDER BY id", 0, "",
+		UNIT_TREE_TYPES, 0 },
+	/* store_unit_near: a unit ($1: its code; _ID: its id), every unit
+	 * above it (by the parent links, as the whole tree is linked) and its
+	 * children, with S_UNIT_TREE's columns. */
+	[S_UNIT_NEAR] = { "unit_near", "WITH RECURSIVE up(id) AS (SELECT id FROM units "
+		"WHERE code = $1 UNION SELECT x.parent_id FROM units x JOIN up ON x.id = up.id "
+		"WHERE x.parent_id IS NOT NULL) SELECT " UNIT_TREE_COLS " WHERE id IN "
+		"(SELECT id FROM up) UNION ALL SELECT " UNIT_TREE_COLS " WHERE parent_id = "
+		"(SELECT id FROM units WHERE code = $1)", 0, "t", UNIT_TREE_TYPES, 0 },
+	[S_UNIT_NEAR_ID] = { "unit_near_id", "WITH RECURSIVE up(id) AS (SELECT id FROM units "
+		"WHERE id = $1 UNION SELECT x.parent_id FROM units x JOIN up ON x.id = up.id "
+		"WHERE x.parent_id IS NOT NULL) SELECT " UNIT_TREE_COLS " WHERE id IN "
+		"(SELECT id FROM up) UNION ALL SELECT " UNIT_TREE_COLS " WHERE parent_id = $1",
+		0, "i", UNIT_TREE_TYPES, 0 },
 	[S_UNIT_INSERT] = { "unit_insert", UNIT_INSERT, 0, "tttti" "ti", "", 0 },
 	[S_UNIT_UPDATE] = { "unit_update", "UPDATE units SET parent_id = " BY_CODE(2) ", "
 		"name = $3, kind = $4, may_admit = $5, sector = $6, special_area = $7 WHERE code = $1",

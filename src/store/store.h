@@ -64,6 +64,17 @@ enum kn_err store_backup(struct store *s, const char *path);
 enum kn_err store_unit_get(struct store *s, const char *code, struct unit *out);
 /* Every unit, ordered by code. */
 enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n);
+/* fn for every unit, in table order (by id), with u's strings borrowed
+ * for the call and u->parent NULL: parent_id points to the parent's id,
+ * or is NULL for a unit without a parent. fn runs no statement; a
+ * nonzero return stops the walk. What unitree_load reads. */
+typedef int (*store_unit_fn)(void *arg, const struct unit *u, const int64_t *parent_id);
+enum kn_err store_unit_each(struct store *s, store_unit_fn fn, void *arg);
+/* The same for the unit of code (or, code NULL, of id), every unit above
+ * it and its children, in no set order: none when there is no such unit.
+ * What a lazy unit tree (unitree_lazy) reads. */
+enum kn_err store_unit_near(struct store *s, const char *code, int64_t id, store_unit_fn fn,
+			    void *arg);
 /* The units of the subtree of `top` (NULL: of the first root in code
  * order) and the ancestors of top, in no set order: what a report over
  * top needs of the tree (unitree_build sorts them). KN_ENOTFOUND for an

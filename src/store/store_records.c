@@ -75,6 +75,46 @@ enum kn_err store_unit_all(struct store *s, struct unit **out, size_t *n)
 	return e;
 }
 
+/* The rows of S_UNIT_TREE's columns, each to fn. */
+static enum kn_err unit_rows(struct store *s, enum stmt_id id, const struct sargs *a,
+			     store_unit_fn fn, void *arg)
+{
+	struct srows r;
+	enum kn_err e = q_open(s, id, a, &r);
+	if (e != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		struct unit u = { 0 };
+		int64_t pid = row_int(&r, 1);
+		u.id = row_int(&r, 0);
+		u.code = (char *)row_str(&r, 2);
+		u.name = (char *)row_str(&r, 3);
+		unit_kind_parse(row_str(&r, 4), &u.kind);
+		u.may_admit = (int)row_int(&r, 5);
+		u.sector = (char *)row_str(&r, 6);
+		u.special_area = (int)row_int(&r, 7);
+		if (fn(arg, &u, row_int(&r, 8) ? NULL : &pid))
+			break;
+	}
+	return q_close(&r);
+}
+
+enum kn_err store_unit_each(struct store *s, store_unit_fn fn, void *arg)
+{
+	return unit_rows(s, S_UNIT_TREE, NULL, fn, arg);
+}
+
+enum kn_err store_unit_near(struct store *s, const char *code, int64_t id, store_unit_fn fn,
+			    void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	if (code)
+		arg_text(&a, code);
+	else
+		arg_int(&a, id);
+	return unit_rows(s, code ? S_UNIT_NEAR : S_UNIT_NEAR_ID, &a, fn, arg);
+}
+
 /* The code and path of the first root as unitree_build orders codes
  * (strcmp), not as the database's collation would; both left empty when
  * there are no units. */
