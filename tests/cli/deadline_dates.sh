@@ -16,6 +16,7 @@ set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/dossier.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
 cd "$dir"
@@ -59,14 +60,6 @@ expect 0 "$K" init
 expect 0 "$K" import units units.csv
 expect 0 "$K" import people people.csv
 
-dossier() { # dossier REF: every step up to introduced, in the first half of 2025
-	"$K" step "$1" source --date 2025-01-10 --org youth_union >/dev/null &&
-	"$K" step "$1" trained --date 2025-02-03 --doc "CN-$1" >/dev/null &&
-	"$K" step "$1" applied --date 2025-03-03 >/dev/null &&
-	"$K" step "$1" verified --date 2025-03-17 >/dev/null &&
-	"$K" step "$1" introduced --date 2025-04-01 --introducer M1:2009-01-01 \
-		--introducer M2:2009-01-01 >/dev/null && ok || bad "dossier $1"
-}
 dossier C1
 dossier C2
 dossier C3

@@ -9,6 +9,7 @@ set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/db.sh"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/check.sh"
+. "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/dossier.sh"
 . "${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/web.sh"
 dir=$(mktemp -d)
 trap 'kn_db_cleanup; rm -rf "$dir"' EXIT
@@ -45,14 +46,6 @@ echo 'p1-password-1' | "$K" user add p1appr --unit CT.BT.P1 --role approver >/de
 echo 'ed-password-1' | "$K" user add btedit --unit CT.BT --role editor >/dev/null
 echo 'dn-password-1' | "$K" user add dnappr --unit CT.DN --role approver >/dev/null
 
-dossier() { # dossier REF: every step up to introduced, in the first half of 2025
-	"$K" step "$1" source --date 2025-01-10 --org youth_union >/dev/null &&
-	"$K" step "$1" trained --date 2025-02-03 --doc "CN-$1" >/dev/null &&
-	"$K" step "$1" applied --date 2025-03-03 >/dev/null &&
-	"$K" step "$1" verified --date 2025-03-17 >/dev/null &&
-	"$K" step "$1" introduced --date 2025-04-01 --introducer M1:2009-01-01 \
-		--introducer M2:2009-01-01 >/dev/null && ok || bad "dossier $1"
-}
 dossier C1
 dossier C2
 dossier C3
