@@ -174,6 +174,29 @@ enum kn_err cache_head(struct store *s, int64_t *head)
 	return e;
 }
 
+enum kn_err cache_text(struct store *s, const char *key, const char *user,
+		       enum kn_err (*build)(void *arg, struct buf *text), void *arg,
+		       char **text)
+{
+	struct buf b = BUF_INIT;
+	int64_t head = 0;
+	enum kn_err e;
+
+	*text = NULL;
+	if ((e = cache_head(s, &head)) != KN_OK)
+		return e;
+	if ((*text = cache_get(key, head, user, s)))
+		return KN_OK;
+	if ((e = build(arg, &b)) != KN_OK) {
+		cache_put(key, head, NULL);
+		buf_release(&b);
+		return e;
+	}
+	cache_put(key, head, b.s);
+	*text = buf_detach(&b);
+	return KN_OK;
+}
+
 static struct cache_slot *cache_find(const char *key)
 {
 	for (size_t i = 0; i < CACHE_SLOTS; i++)

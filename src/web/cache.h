@@ -28,11 +28,23 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 enum kn_err cache_head(struct store *s, int64_t *head);
 char *cache_get(const char *key, int64_t head, const char *user, struct store *s);
 void cache_put(const char *key, int64_t head, const char *text);
 void cache_wrote(const char *user, int64_t head);
+
+/*
+ * The text of key as of now, for `user` (as cache_get()): the cached one,
+ * or the one build(arg, text) makes, then kept for the next requests — the
+ * counter read first, cache_get() and cache_put() around the build. On
+ * KN_OK *text is the caller's to free; a failed build puts nothing and
+ * returns its error (the store's message is in s).
+ */
+enum kn_err cache_text(struct store *s, const char *key, const char *user,
+		       enum kn_err (*build)(void *arg, struct buf *text), void *arg,
+		       char **text);
 
 /*
  * Background rebuilds (`ketnap serve` turns them on with

@@ -8,7 +8,8 @@
  * and categories through report_in_category() — what `ketnap person
  * find` and the reports use. Only the user's subtree is listed; a unit
  * outside it answers 404. Each request reads only its page from the
- * database; nothing of the list is kept between requests.
+ * database; the page's rows, as HTML, are kept in the answer cache until
+ * the next write (h_candidates).
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -52,6 +53,32 @@ static void walk_datalist(struct buf *b, const struct unode *n, int below)
 	html_printf(b, "<option value=\"%s\">%s</option>", n->u.code, n->u.name);
 	for (size_t i = 0; below > 0 && i < n->nchildren; i++)
 		walk_datalist(b, n->children[i], below - 1);
+}
+
+static enum kn_err datalist_build(void *arg, struct buf *text)
+{
+	const struct unode *scope = arg;
+	walk_datalist(text, scope, page_units_depth(scope));
+	return KN_OK;
+}
+
+/* The picker's options, kept in the answer cache under the user's unit
+ * (and KETNAP_DATALIST_MAX, read by page_units_depth): up to 2,000 units
+ * written out and escaped for every page of the list was a tenth of its
+ * time once the rows were kept. */
+static void scope_datalist(struct request *rq, struct buf *b, const struct unode *scope)
+{
+	struct buf key = BUF_INIT;
+	char *text = NULL;
+	buf_addf(&key, "datalist|%zu|%zu:%s", page_units_max(), strlen(scope->u.code),
+		 scope->u.code);
+	if (cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, datalist_build,
+		       (void *)scope, &text) == KN_OK)
+		buf_adds(b, text);
+	else
+		walk_datalist(b, scope, page_units_depth(scope));	/* unkept */
+	free(text);
+	buf_release(&key);
 }
 
 struct unit_match {
@@ -154,12 +181,28 @@ static void key_str(struct buf *key, const char *v)
 	buf_addf(key, "|%zu:%s", v ? strlen(v) : (size_t)0, v ? v : "");
 }
 
+struct count_args {
+	struct request *rq;
+	const struct cand_filter *f;
+	long long cap;
+};
+
+static enum kn_err count_build(void *arg, struct buf *text)
+{
+	struct count_args *ca = arg;
+	long long n = 0;
+	enum kn_err e = store_cand_count(ca->rq->store, ca->f, ca->cap, &n);
+	if (e == KN_OK)
+		buf_addf(text, "%lld", n);
+	return e;
+}
+
 enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long long cap,
 		       long long *n)
 {
 	struct buf key = BUF_INIT;
-	int64_t head = 0;
-	char *hit, *end;
+	struct count_args ca = { rq, f, cap };
+	char *text = NULL;
 	enum kn_err e;
 
 	*n = 0;
@@ -168,24 +211,11 @@ enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long lon
 	key_str(&key, f->ref);
 	key_str(&key, f->unit);
 	key_str(&key, f->stage);
-	if ((e = cache_head(rq->store, &head)) != KN_OK) {
-		buf_release(&key);
-		return e;
-	}
-	if ((hit = cache_get(key.s, head, rq->authed ? rq->user.name : NULL, rq->store))) {
-		*n = strtoll(hit, &end, 10);
-		free(hit);
-		buf_release(&key);
-		return KN_OK;
-	}
-	e = store_cand_count(rq->store, f, cap, n);
-	if (e == KN_OK) {
-		char num[32];
-		snprintf(num, sizeof(num), "%lld", *n);
-		cache_put(key.s, head, num);
-	} else {
-		cache_put(key.s, head, NULL);
-	}
+	e = cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, count_build, &ca,
+		       &text);
+	if (e == KN_OK)
+		*n = strtoll(text, NULL, 10);
+	free(text);
 	buf_release(&key);
 	return e;
 }
@@ -377,7 +407,7 @@ static void list_filters(struct request *rq, struct response *rs, struct unode *
 		    "value=\"%s\" placeholder=\"%s\" autocomplete=\"off\" class=\"unit-pick\">"
 		    "</label>\n<datalist id=\"units-in-scope\">", _("Unit (name or code)"), nz(unit),
 		    _("e.g. Bình Thủy or CT.BT"));
-	walk_datalist(b, scope, page_units_depth(scope));
+	scope_datalist(rq, b, scope);
 	html_printf(b, "</datalist>\n<label>%s <select name=\"status\">", _("Show"));
 	for (int i = 0; i < LIST__COUNT; i++)
 		html_printf(b, "<option value=\"%s\"%S>%s</option>", list_status_names[i],
@@ -474,6 +504,136 @@ static void list_pager(struct request *rq, struct response *rs, long page, size_
 	buf_release(&p2);
 }
 
+/* What the list below the filters is made of (list_build). */
+struct list_args {
+	struct request *rq;
+	struct cand_filter f;
+	struct late_filter lf;
+	struct unode *top;
+	long page;
+	const char *after, *before;
+};
+
+/* The list below the filters: the count line, the rows and the pager. */
+static enum kn_err list_build(void *arg, struct buf *text)
+{
+	struct list_args *la = arg;
+	struct request *rq = la->rq;
+	struct cand_filter *f = &la->f;
+	const char *after = la->after, *before = la->before;
+	long page = la->page;
+	struct cand_summary *rows = NULL;
+	int *late = NULL;
+	size_t nrows = 0, shown, pages = 0;
+	int has_next;
+	long long total = -1;
+	int exact = !la->lf.category && !la->lf.overdue;
+	size_t skip = after ? 0 : (size_t)(page - 1) * PAGE_SIZE;
+	struct response frag;
+	enum kn_err e;
+
+	memset(&frag, 0, sizeof(frag));
+	frag.body = *text;
+	/* How many, counted by the database with the same filters (when
+	 * nothing is left to judge here); a page beyond the end shows the
+	 * last one, as the pager's links may be old. */
+	if (exact) {
+		if ((e = cand_count(rq, f, COUNT_CAP, &total)) != KN_OK)
+			goto out;
+		f->plan = cand_plan(rq, la->top, total, COUNT_CAP);
+		if (total < COUNT_CAP) {
+			pages = total ? ((size_t)total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
+			if (!after && (size_t)page > pages) {
+				page = (long)pages;
+				skip = (size_t)(page - 1) * PAGE_SIZE;
+			}
+		}
+	}
+	/* Backwards by keyset on the long lists read in name order; the short
+	 * ones (read whole) and those judged here go by page number. */
+	int keyset_back = exact && f->plan != CAND_SCAN;
+	if (before && !keyset_back)
+		before = NULL;
+	if (before) {
+		/* The page before `before`, and one row more to know whether
+		 * there is another before it; at the start of the list (or
+		 * `before` gone), the first page instead. */
+		if ((e = store_cand_page_before(rq->store, f, before, PAGE_SIZE + 1, &rows,
+						&nrows)) != KN_OK)
+			goto out;
+		if (nrows > PAGE_SIZE) {
+			struct cand_summary *first = xcalloc(1, sizeof(*first));
+			*first = rows[0];	/* its strings, freed with it */
+			store_cand_summaries_free(first, 1);
+			memmove(rows, rows + 1, (nrows - 1) * sizeof(*rows));
+			nrows--;
+		} else {
+			store_cand_summaries_free(rows, nrows);
+			rows = NULL;
+			nrows = 0;
+			before = NULL;
+			page = 1;
+			skip = 0;
+		}
+	}
+	if (!before &&
+	    (e = page_read(rq, f, &la->lf, after, skip, PAGE_SIZE + 1, &rows, &nrows)) != KN_OK)
+		goto out;
+	/* Read backwards, the page is followed at least by `before`. */
+	has_next = before ? 1 : nrows > PAGE_SIZE;
+	shown = nrows > PAGE_SIZE ? PAGE_SIZE : nrows;
+	/* The overdue mark of the rows shown. */
+	late = xcalloc(shown ? shown : 1, sizeof(*late));
+	for (size_t i = 0; i < shown; i++)
+		late[i] = la->lf.overdue || one_overdue(rq, la->lf.l, &rows[i]);
+
+	struct buf *b = &frag.body;
+	if (shown == 0 && page == 1) {
+		html_printf(b, "<p class=\"muted\">%s</p>\n", _("Nobody matches these filters."));
+	} else {
+		struct buf n = BUF_INIT, a = BUF_INIT, z = BUF_INIT;
+		size_t first = (size_t)(page - 1) * PAGE_SIZE;
+		text_int(&n, total);
+		text_int(&a, shown ? (long long)first + 1 : (long long)first);
+		text_int(&z, (long long)(first + shown));
+		html_printf(b, "<p class=\"count\">");
+		if (total >= COUNT_CAP) {
+			html_printf(b, _("more than %s candidates"), n.s);
+			html_printf(b, " · ");
+		} else if (total >= 0) {
+			html_printf(b, ngettext("%s candidate", "%s candidates", (unsigned long)total),
+				    n.s);
+			html_printf(b, " · ");
+		}
+		html_printf(b, _("showing %s–%s"), a.s, z.s);
+		html_printf(b, "</p>\n");
+		buf_release(&n);
+		buf_release(&a);
+		buf_release(&z);
+		list_table(rq, &frag, rows, late, shown);
+		if (page > 1 || has_next)
+			list_pager(rq, &frag, page, pages, has_next && shown ? rows[shown - 1].ref : NULL,
+				   keyset_back && shown ? rows[0].ref : NULL);
+	}
+	e = KN_OK;
+out:
+	*text = frag.body;
+	store_cand_summaries_free(rows, nrows);
+	free(late);
+	return e;
+}
+
+/*
+ * The list below the filters is kept in the answer cache (cache.c) under
+ * everything it is made of: the language, the day, the unit listed (the
+ * user's own or one within it, checked first), the filters as typed (the
+ * pager's links repeat them) and the place in the list. Between two
+ * writes, issue 13's 64 clients asked for the same pages again and again,
+ * at 5–8 ms of a core each at national size (the name index walked past
+ * the people without an open candidacy). The filters' form and the
+ * "new candidate" button depend on the user's unit and role: made for
+ * each request.
+ */
 int h_candidates(struct request *rq, struct response *rs)
 {
 	struct unitree *t = req_tree(rq);
@@ -490,15 +650,10 @@ int h_candidates(struct request *rq, struct response *rs)
 	enum list_status lstatus = LIST_OPEN;
 	int overdue = ov && *ov && strcmp(ov, "0") != 0;
 	enum step_code step = STEP_NONE;
-	struct cand_summary *rows = NULL;
-	int *late = NULL;
-	size_t nrows = 0, shown, pages = 0;
-	int has_next;
-	long long total = -1;
-	struct buf folded = BUF_INIT, err = BUF_INIT;
+	struct buf folded = BUF_INIT, err = BUF_INIT, key = BUF_INIT;
 	struct ledger l;
 	long page = 1;
-	enum kn_err e;
+	char *list = NULL;
 
 	if (!t || !scope)
 		return cand_store_failed(rq, rs);
@@ -549,72 +704,36 @@ int h_candidates(struct request *rq, struct response *rs)
 		text_fold(q, &folded);
 
 	/* The whole organisation needs no subtree walk. */
-	struct cand_filter f = {
-		.folded = folded.len ? folded.s : NULL,
-		.unit = top->parent || t->nroots > 1 ? top->u.code : NULL,
-		.stage = step != STEP_NONE ? step_name(step) : NULL,
-		.whom = overdue ? CAND_OPEN : list_status_whom[lstatus],
-		.today = l.today,
-		.plan = cand_plan(rq, top, -1, COUNT_CAP),
+	struct list_args la = {
+		.rq = rq, .top = top, .page = page, .after = after, .before = before,
+		.f = {
+			.folded = folded.len ? folded.s : NULL,
+			.unit = top->parent || t->nroots > 1 ? top->u.code : NULL,
+			.stage = step != STEP_NONE ? step_name(step) : NULL,
+			.whom = overdue ? CAND_OPEN : list_status_whom[lstatus],
+			.today = l.today,
+			.plan = cand_plan(rq, top, -1, COUNT_CAP),
+		},
+		.lf = { rq, &l, category, overdue },
 	};
 	if (overdue && lstatus != LIST_OPEN && lstatus != LIST_ALL)
-		f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */
-	struct late_filter lf = { rq, &l, category, overdue };
-	int exact = !category && !overdue;
-	size_t skip = after ? 0 : (size_t)(page - 1) * PAGE_SIZE;
+		la.f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */
 
-	/* How many, counted by the database with the same filters (when
-	 * nothing is left to judge here); a page beyond the end shows the
-	 * last one, as the pager's links may be old. */
-	if (exact) {
-		if ((e = cand_count(rq, &f, COUNT_CAP, &total)) != KN_OK)
-			goto failed;
-		f.plan = cand_plan(rq, top, total, COUNT_CAP);
-		if (total < COUNT_CAP) {
-			pages = total ? ((size_t)total + PAGE_SIZE - 1) / PAGE_SIZE : 1;
-			if (!after && (size_t)page > pages) {
-				page = (long)pages;
-				skip = (size_t)(page - 1) * PAGE_SIZE;
-			}
-		}
+	buf_addf(&key, "cands|%s|%ld|%ld", rq->lang ? rq->lang : "", (long)l.today, page);
+	key_str(&key, top->u.code);
+	key_str(&key, after);
+	key_str(&key, before);
+	{
+		static const char *const keys[] = { "q", "unit", "status", "step", "category",
+						    "overdue" };
+		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+			key_str(&key, kv_get(&rq->query, keys[i]));
 	}
-	/* Backwards by keyset on the long lists read in name order; the short
-	 * ones (read whole) and those judged here go by page number. */
-	int keyset_back = exact && f.plan != CAND_SCAN;
-	if (before && !keyset_back)
-		before = NULL;
-	if (before) {
-		/* The page before `before`, and one row more to know whether
-		 * there is another before it; at the start of the list (or
-		 * `before` gone), the first page instead. */
-		if ((e = store_cand_page_before(rq->store, &f, before, PAGE_SIZE + 1, &rows,
-						&nrows)) != KN_OK)
-			goto failed;
-		if (nrows > PAGE_SIZE) {
-			struct cand_summary *first = xcalloc(1, sizeof(*first));
-			*first = rows[0];	/* its strings, freed with it */
-			store_cand_summaries_free(first, 1);
-			memmove(rows, rows + 1, (nrows - 1) * sizeof(*rows));
-			nrows--;
-		} else {
-			store_cand_summaries_free(rows, nrows);
-			rows = NULL;
-			nrows = 0;
-			before = NULL;
-			page = 1;
-			skip = 0;
-		}
+	if (cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, list_build, &la,
+		       &list) != KN_OK) {
+		cand_store_failed(rq, rs);
+		goto out;
 	}
-	if (!before &&
-	    (e = page_read(rq, &f, &lf, after, skip, PAGE_SIZE + 1, &rows, &nrows)) != KN_OK)
-		goto failed;
-	/* Read backwards, the page is followed at least by `before`. */
-	has_next = before ? 1 : nrows > PAGE_SIZE;
-	shown = nrows > PAGE_SIZE ? PAGE_SIZE : nrows;
-	/* The overdue mark of the rows shown. */
-	late = xcalloc(shown ? shown : 1, sizeof(*late));
-	for (size_t i = 0; i < shown; i++)
-		late[i] = overdue || one_overdue(rq, &l, &rows[i]);
 
 	page_begin(rq, rs, "candidates", _("Candidates"));
 	struct buf *b = &rs->body;
@@ -622,42 +741,13 @@ int h_candidates(struct request *rq, struct response *rs)
 		html_printf(b, "<p class=\"no-print\"><a class=\"button\" href=\"/candidates/new\">%s"
 			    "</a></p>\n", _("New candidate"));
 	list_filters(rq, rs, scope, unit, lstatus, step, category, overdue);
-	if (shown == 0 && page == 1) {
-		html_printf(b, "<p class=\"muted\">%s</p>\n", _("Nobody matches these filters."));
-	} else {
-		struct buf n = BUF_INIT, a = BUF_INIT, z = BUF_INIT;
-		size_t first = (size_t)(page - 1) * PAGE_SIZE;
-		text_int(&n, total);
-		text_int(&a, shown ? (long long)first + 1 : (long long)first);
-		text_int(&z, (long long)(first + shown));
-		html_printf(b, "<p class=\"count\">");
-		if (total >= COUNT_CAP) {
-			html_printf(b, _("more than %s candidates"), n.s);
-			html_printf(b, " · ");
-		} else if (total >= 0) {
-			html_printf(b, ngettext("%s candidate", "%s candidates", (unsigned long)total),
-				    n.s);
-			html_printf(b, " · ");
-		}
-		html_printf(b, _("showing %s–%s"), a.s, z.s);
-		html_printf(b, "</p>\n");
-		buf_release(&n);
-		buf_release(&a);
-		buf_release(&z);
-		list_table(rq, rs, rows, late, shown);
-		if (page > 1 || has_next)
-			list_pager(rq, rs, page, pages, has_next && shown ? rows[shown - 1].ref : NULL,
-				   keyset_back && shown ? rows[0].ref : NULL);
-	}
+	buf_adds(b, list);
 	page_end(rq, rs);
-	goto out;
-failed:
-	cand_store_failed(rq, rs);
 out:
-	store_cand_summaries_free(rows, nrows);
-	free(late);
+	free(list);
 	ledger_release(&l);
 	buf_release(&folded);
 	buf_release(&err);
+	buf_release(&key);
 	return 0;
 }
