@@ -56,6 +56,10 @@ struct ctx {
 	 * would be 36 MB a table. */
 	long long quota_top[CAT__COUNT], adm_top[CAT__COUNT];
 	long long *quota, *adm;
+	/* The tree read only down to the levels the report shows (own,
+	 * read by report.c's load_shown): the total's quota of each of its
+	 * nodes, by index in own.nodes (-1: none); NULL for a whole tree. */
+	long long *own_quota;
 };
 
 /* The quota of unit n for the period's year and category; -1 when none,
