@@ -331,6 +331,10 @@ static int shown_depth(enum report_kind kind, const struct report_opts *o)
 	case REPORT_ACHIEVEMENT: return o->depth > 0 ? o->depth : 0;
 	case REPORT_RANKING: return o->level > 0 ? o->level : 0;
 	case REPORT_STRUCTURE: return 0;
+	/* Its own figures: the top's and its children's. The dossiers
+	 * waiting, which need every unit, get a tree of their own
+	 * (report_whole_tree). */
+	case REPORT_SUMMARY: return 1;
 	default: return -1;
 	}
 }
@@ -513,6 +517,46 @@ static enum kn_err load_shown_admissions(struct ctx *c, int categories, struct b
 		return e;
 	for (size_t i = c->nsub; i-- > 1;)
 		c->adm[sub_place(c, c->sub[i]->parent)] += c->adm[i];
+	return KN_OK;
+}
+
+enum kn_err report_whole_tree(const struct ctx *c, struct unitree *own, struct ctx *w,
+			      struct buf *err)
+{
+	struct unit *units;
+	size_t n;
+	enum kn_err e;
+
+	memset(own, 0, sizeof(*own));
+	*w = *c;
+	if (!c->own_quota)	/* c's tree is the whole subtree already */
+		return KN_OK;
+	if (c->o->tree) {
+		w->tree = c->o->tree;
+	} else {
+		/* The whole organisation in table order (unitree_load), or
+		 * the top's subtree and the units above it. */
+		e = !c->scope ? unitree_load(own, c->s)
+			      : store_unit_subtree(c->s, c->scope, &units, &n);
+		if (e != KN_OK) {
+			buf_addf(err, "%s", store_errmsg(c->s));
+			return e;
+		}
+		if (c->scope)
+			unitree_build(own, units, n);
+		w->tree = own;
+	}
+	w->top = unitree_find(w->tree, c->top->u.code);
+	if (!w->top) {	/* removed meanwhile: as ctx_open says it */
+		buf_addf(err, _("no unit with code %s; `ketnap unit tree` lists them"),
+			 c->top->u.code);
+		return KN_ENOTFOUND;
+	}
+	/* Nothing of c's figures is w's: they belong to c's tree. */
+	w->sub = NULL;
+	w->nsub = 0;
+	w->slot = NULL;
+	w->quota = w->adm = w->own_quota = NULL;
 	return KN_OK;
 }
 
@@ -788,7 +832,7 @@ static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal
 	/* Before the tree: load_shown reads the year's quotas with it. */
 	c->quota_year = date_year(o->from) == date_year(o->to) ? date_year(o->from) : 0;
 	int shown = shown_depth(kind, o);
-	if (o->tree) {
+	if (o->tree && shown < 0) {
 		c->tree = o->tree;
 	} else if (shown >= 0) {
 		if ((e = load_shown(c, shown, err)) != KN_OK)

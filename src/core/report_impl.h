@@ -68,6 +68,15 @@ long long report_quota_of(const struct ctx *c, const struct unode *n, enum categ
 /* The admissions of the period in n's subtree (n in the top's). */
 long long report_admitted(const struct ctx *c, const struct unode *n);
 
+/* For what needs every unit of c's subtree when c has read only the
+ * levels its report shows (the summary's dossiers waiting: each one's
+ * unit and the units above it): *w a copy of c whose tree is the whole
+ * subtree, read into own (unitree_free it, whatever this returns) or
+ * the caller's (o->tree), and top its node there; without c's figures.
+ * When c's tree is whole already, *w is c. */
+enum kn_err report_whole_tree(const struct ctx *c, struct unitree *own, struct ctx *w,
+			      struct buf *err);
+
 /* ---- building the table (report.c) ---- */
 
 /* A new report of kind with these columns, for c's unit and period (no
