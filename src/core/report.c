@@ -7,10 +7,15 @@
  * period counted per step in SQL (the funnel), and the candidacies open
  * on the as-of date (deadlines; the dossiers waiting for the decision as
  * core/queue.h defines them) — rolled up the unit tree in memory, so a
- * report over a unit covers its whole subtree and only it. The tree and
- * the quotas are loaded for the subtree too (the tree with the top's
- * ancestors, which the rules look up). Nothing here formats numbers for
- * people: that is the writers' job (io/).
+ * report over a unit covers its whole subtree and only it. The reports
+ * that show a few levels (the achievement, the ranking, the structure,
+ * the summary's own figures) read the tree only down to those levels,
+ * with the top's ancestors and the quotas, and the decisions counted per
+ * unit in SQL with the unit's path: each count goes to the nearest unit
+ * read on its path and is rolled up from there (issue 13: at a nation's
+ * root 64 units instead of 325 thousand); the deadlines read the whole
+ * subtree. Nothing here formats numbers for people: that is the
+ * writers' job (io/).
  *
  * Here: the categories, the loading, the table helpers, the achievement,
  * structure and funnel reports and report_build(); the deadlines report
