@@ -20,7 +20,7 @@ export LANG=C LC_ALL=C KETNAP_TODAY=${KETNAP_TODAY:-2025-12-20} KETNAP_USER=${KE
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
-root=$(sqlite3 -readonly "$DB" "SELECT code FROM units WHERE parent_id IS NULL ORDER BY code LIMIT 1")
+root=$(sqlite3 -readonly -cmd ".timeout 10000" "$DB" "SELECT code FROM units WHERE parent_id IS NULL ORDER BY code LIMIT 1")
 # The hand SQL of bench/national.sh, as it writes it.
 eval "$(sed -n '/^subtree() {/,/^}/p;/^ach_sql() {/,/^}/p' "$here/national.sh")"
 ach_sql 1 u.code >ach1.sql
@@ -42,7 +42,7 @@ while read -r label sql args; do
 		cpu "$old" --db "$DB" report $args --year "$YEAR" --format csv >>o
 		# shellcheck disable=SC2086
 		cpu "$new" --db "$DB" report $args --year "$YEAR" --format csv >>n
-		cpu sqlite3 -readonly -csv "$DB" ".read $sql" >>q
+		cpu sqlite3 -readonly -cmd ".timeout 10000" -csv "$DB" ".read $sql" >>q
 	done
 	o=$(median <o); n=$(median <n); q=$(median <q)
 	printf '%-22s %8s %8s %8s %9s\n' "$label" "$o" "$n" "$q" \
