@@ -7,10 +7,15 @@
  * period counted per step in SQL (the funnel), and the candidacies open
  * on the as-of date (deadlines; the dossiers waiting for the decision as
  * core/queue.h defines them) — rolled up the unit tree in memory, so a
- * report over a unit covers its whole subtree and only it. The tree and
- * the quotas are loaded for the subtree too (the tree with the top's
- * ancestors, which the rules look up). Nothing here formats numbers for
- * people: that is the writers' job (io/).
+ * report over a unit covers its whole subtree and only it. The reports
+ * that show a few levels (the achievement, the ranking, the structure,
+ * the summary's own figures) read the tree only down to those levels,
+ * with the top's ancestors and the quotas, and the decisions counted per
+ * unit in SQL with the unit's path: each count goes to the nearest unit
+ * read on its path and is rolled up from there (issue 13: at a nation's
+ * root 64 units instead of 325 thousand); the deadlines read the whole
+ * subtree. Nothing here formats numbers for people: that is the
+ * writers' job (io/).
  *
  * Here: the categories, the loading, the table helpers, the achievement,
  * structure and funnel reports and report_build(); the deadlines report
@@ -29,6 +34,7 @@
 #include "core/unitree.h"
 #include "core/verify.h"
 #include "store/store.h"
+#include "store/store_report.h"
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -91,9 +97,10 @@ static const char *unit_sector(const struct unode *n)
 	return NULL;
 }
 
-static void categorise(const struct admission *a, const struct unode *un, int in[CAT__COUNT])
+/* The categories of a's person, the admitting unit's sector (its own or
+ * its nearest ancestor's) being `sector`. */
+static void categorise(const struct admission *a, const char *sector, int in[CAT__COUNT])
 {
-	const char *sector = unit_sector(un);
 	memset(in, 0, sizeof(int) * CAT__COUNT);
 	in[CAT_TOTAL] = 1;
 	in[CAT_FEMALE] = a->sex == 'F';
@@ -137,7 +144,7 @@ int report_in_category(const struct admission *a, const struct unode *un, const 
 	for (int k = 0; k < CAT__COUNT; k++) {
 		if (!code || strcmp(code, report_cat_codes[k]) != 0)
 			continue;
-		categorise(a, un, in);
+		categorise(a, unit_sector(un), in);
 		return in[k];
 	}
 	return -1;
@@ -243,7 +250,7 @@ static int admission_one(void *arg, const struct admission *a)
 	int in[CAT__COUNT];
 	if (p < 0)
 		return 0;
-	categorise(a, un, in);
+	categorise(a, unit_sector(un), in);
 	for (int k = 0; k < CAT__COUNT; k++)
 		c->adm_top[k] += in[k];
 	c->adm[p] += in[CAT_TOTAL];
@@ -282,6 +289,279 @@ static enum kn_err load_admissions(struct ctx *c, int categories, struct buf *er
 	}
 	for (size_t i = c->nsub; i-- > 1;)
 		c->adm[sub_place(c, c->sub[i]->parent)] += c->adm[i];
+	return KN_OK;
+}
+
+/* ---- a tree of the levels shown (issue 13) ---- */
+
+/* The place in c->sub of the unit `id` whose path is `path`, or else of
+ * its nearest ancestor in c->tree: a tree read down to the levels a
+ * report shows (load_shown) has no units below them, and their counts
+ * go to their ancestor at the last level read, which the roll-up then
+ * carries up as before. -1 outside the top's subtree. */
+static long place_on_path(const struct ctx *c, int64_t id, const char *path)
+{
+	const struct unode *un = unitree_find_id(c->tree, id);
+	size_t end;
+
+	if (un)
+		return sub_place(c, un);
+	if (!path)
+		return -1;
+	/* "/1/5/77/": the ids from the last, which is the unit's own. */
+	end = strlen(path);
+	while (end > 1 && path[end - 1] == '/') {
+		size_t b = end - 1;
+		int64_t v = 0;
+		while (b > 0 && path[b - 1] != '/')
+			b--;
+		for (size_t i = b; i < end - 1; i++) {
+			if (path[i] < '0' || path[i] > '9')
+				return -1;
+			v = v * 10 + (path[i] - '0');
+		}
+		if ((un = unitree_find_id(c->tree, v)))
+			return sub_place(c, un);
+		end = b;
+	}
+	return -1;
+}
+
+/* How many levels below the top a report of kind shows (the units it
+ * reads); -1 when it needs the whole subtree: the summary and the
+ * deadlines look up the unit of every open candidacy. */
+static int shown_depth(enum report_kind kind, const struct report_opts *o)
+{
+	switch (kind) {
+	case REPORT_ACHIEVEMENT: return o->depth > 0 ? o->depth : 0;
+	case REPORT_RANKING: return o->level > 0 ? o->level : 0;
+	case REPORT_STRUCTURE: return 0;
+	/* Its own figures: the top's and its children's. The dossiers
+	 * waiting, which need every unit, get a tree of their own
+	 * (report_whole_tree). */
+	case REPORT_SUMMARY: return 1;
+	default: return -1;
+	}
+}
+
+/* c->own: the top (o->unit, or the first root), the units down to
+ * `depth` levels below it and its ancestors, with the quotas of the
+ * total of the period's year (c->own_quota). At a nation's root an
+ * achievement to depth 1 reads 64 units instead of 325 thousand. */
+static enum kn_err load_shown(struct ctx *c, int depth, struct buf *err)
+{
+	struct unit root, *units;
+	long long *quota;
+	size_t n;
+	const char *code = c->o->unit;
+	enum kn_err e = KN_OK;
+
+	memset(&root, 0, sizeof(root));
+	if (!code) {
+		e = store_unit_first_root(c->s, &root);
+		if (e == KN_ENOTFOUND) {	/* no units: an empty tree */
+			unit_release(&root);
+			unitree_build(&c->own, NULL, 0);
+			c->tree = &c->own;
+			return KN_OK;
+		}
+		code = root.code;
+	}
+	if (e == KN_OK)
+		e = store_report_units(c->s, code, depth,
+				       c->quota_year ? c->quota_year : 0, &units, &quota, &n);
+	unit_release(&root);
+	if (e != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(c->s));
+		return e;
+	}
+	unitree_build(&c->own, units, n);	/* nodes in the order read */
+	c->tree = &c->own;
+	c->own_quota = quota;
+	return KN_OK;
+}
+
+/* load_quotas() from what load_shown read: the total's of each unit, and
+ * the top's of every category. */
+static int quota_top_one(void *arg, const char *category, long long target)
+{
+	struct ctx *c = arg;
+	for (int k = 0; k < CAT__COUNT; k++)
+		if (category && strcmp(category, report_cat_codes[k]) == 0)
+			c->quota_top[k] = target;
+	return 0;
+}
+
+static enum kn_err load_shown_quotas(struct ctx *c, struct buf *err)
+{
+	enum kn_err e;
+
+	if (!c->quota_year)
+		return KN_OK;
+	c->quota = xreallocarray(NULL, c->nsub, sizeof(*c->quota));
+	for (size_t i = 0; i < c->nsub; i++)
+		c->quota[i] = c->own_quota[c->sub[i] - c->tree->nodes];
+	e = store_report_quota_top(c->s, c->top->u.code, c->quota_year, quota_top_one, c);
+	if (e != KN_OK)
+		buf_addf(err, "%s", store_errmsg(c->s));
+	return e;
+}
+
+static int shown_units_one(void *arg, int64_t unit_id, const char *path, long long n)
+{
+	struct ctx *c = arg;
+	long p = place_on_path(c, unit_id, path);
+	if (p >= 0) {
+		c->adm_top[CAT_TOTAL] += n;
+		c->adm[p] += n;
+	}
+	return 0;
+}
+
+/* The admissions by category over a tree of the levels shown: the units
+ * below them are not in it, so a unit without a sector of its own whose
+ * node is not there either has its sector's categories counted after
+ * the read (pending: its id once per admission). */
+struct shown_cats {
+	struct ctx *c;
+	int64_t *pending;
+	size_t npending, cap;
+};
+
+static int shown_cats_one(void *arg, const struct admission *a, const char *path,
+			  const char *sector)
+{
+	struct shown_cats *sc = arg;
+	struct ctx *c = sc->c;
+	long p = place_on_path(c, a->unit_id, path);
+	int in[CAT__COUNT];
+
+	if (p < 0)
+		return 0;
+	if (!sector) {
+		const struct unode *un = unitree_find_id(c->tree, a->unit_id);
+		if (un) {
+			sector = unit_sector(un);
+		} else {
+			if (sc->npending == sc->cap) {
+				sc->cap = sc->cap ? 2 * sc->cap : 64;
+				sc->pending = xreallocarray(sc->pending, sc->cap,
+							    sizeof(*sc->pending));
+			}
+			sc->pending[sc->npending++] = a->unit_id;
+		}
+	}
+	categorise(a, sector, in);
+	for (int k = 0; k < CAT__COUNT; k++)
+		c->adm_top[k] += in[k];
+	c->adm[p] += 1;
+	return 0;
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* The sector categories of the pending admissions: each unit's sector
+ * up its ancestors, read now that the stream is closed (a lazy tree:
+ * each unit once, with the units above it). */
+static enum kn_err shown_cats_pending(struct shown_cats *sc, struct buf *err)
+{
+	struct ctx *c = sc->c;
+	struct unitree lazy;
+	enum kn_err e = KN_OK;
+
+	if (!sc->npending)
+		return KN_OK;
+	xqsort(sc->pending, sc->npending, sizeof(*sc->pending), id_cmp);
+	unitree_lazy(&lazy, c->s);
+	for (size_t i = 0, j; i < sc->npending; i = j) {
+		for (j = i + 1; j < sc->npending && sc->pending[j] == sc->pending[i]; j++)
+			;
+		const struct unode *un = unitree_find_id(&lazy, sc->pending[i]);
+		if (!un) {
+			if (unitree_lazy_failed(&lazy)) {
+				buf_addf(err, "%s", store_errmsg(c->s));
+				e = KN_EIO;
+				break;
+			}
+			continue;
+		}
+		const char *sector = unit_sector(un);
+		if (sector && strcmp(sector, "nonstate_enterprise") == 0)
+			c->adm_top[CAT_NONSTATE] += (long long)(j - i);
+		if (sector && strcmp(sector, "hamlet") == 0)
+			c->adm_top[CAT_HAMLET] += (long long)(j - i);
+	}
+	unitree_free(&lazy);
+	return e;
+}
+
+/* load_admissions() over a tree of the levels shown: the decisions
+ * counted per unit in the database (or read one by one for the
+ * categories), each count put on the nearest unit read, then rolled up
+ * the same way. */
+static enum kn_err load_shown_admissions(struct ctx *c, int categories, struct buf *err)
+{
+	struct shown_cats sc = { c, NULL, 0, 0 };
+	enum kn_err e;
+
+	c->adm = xcalloc(c->nsub ? c->nsub : 1, sizeof(*c->adm));
+	e = categories
+		? store_report_admissions(c->s, c->scope, c->o->from, c->to, shown_cats_one, &sc)
+		: store_report_admission_units(c->s, c->scope, c->o->from, c->to,
+					       shown_units_one, c);
+	if (e != KN_OK)
+		buf_addf(err, "%s", store_errmsg(c->s));
+	else
+		e = shown_cats_pending(&sc, err);
+	free(sc.pending);
+	if (e != KN_OK)
+		return e;
+	for (size_t i = c->nsub; i-- > 1;)
+		c->adm[sub_place(c, c->sub[i]->parent)] += c->adm[i];
+	return KN_OK;
+}
+
+enum kn_err report_whole_tree(const struct ctx *c, struct unitree *own, struct ctx *w,
+			      struct buf *err)
+{
+	struct unit *units;
+	size_t n;
+	enum kn_err e;
+
+	memset(own, 0, sizeof(*own));
+	*w = *c;
+	if (!c->own_quota)	/* c's tree is the whole subtree already */
+		return KN_OK;
+	if (c->o->tree) {
+		w->tree = c->o->tree;
+	} else {
+		/* The whole organisation in table order (unitree_load), or
+		 * the top's subtree and the units above it. */
+		e = !c->scope ? unitree_load(own, c->s)
+			      : store_unit_subtree(c->s, c->scope, &units, &n);
+		if (e != KN_OK) {
+			buf_addf(err, "%s", store_errmsg(c->s));
+			return e;
+		}
+		if (c->scope)
+			unitree_build(own, units, n);
+		w->tree = own;
+	}
+	w->top = unitree_find(w->tree, c->top->u.code);
+	if (!w->top) {	/* removed meanwhile: as ctx_open says it */
+		buf_addf(err, _("no unit with code %s; `ketnap unit tree` lists them"),
+			 c->top->u.code);
+		return KN_ENOTFOUND;
+	}
+	/* Nothing of c's figures is w's: they belong to c's tree. */
+	w->sub = NULL;
+	w->nsub = 0;
+	w->slot = NULL;
+	w->quota = w->adm = w->own_quota = NULL;
 	return KN_OK;
 }
 
@@ -531,6 +811,7 @@ static void ctx_close(struct ctx *c)
 	free(c->quota);
 	free(c->sub);
 	free(c->slot);
+	free(c->own_quota);
 	unitree_free(&c->own);
 }
 
@@ -553,8 +834,14 @@ static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal
 	 * and the sources, which count in SQL, only the unit itself, the
 	 * first root when none is given (at the national root the subtree is
 	 * 325 k units: 0.45 s and some 100 MB). */
-	if (o->tree) {
+	/* Before the tree: load_shown reads the year's quotas with it. */
+	c->quota_year = date_year(o->from) == date_year(o->to) ? date_year(o->from) : 0;
+	int shown = shown_depth(kind, o);
+	if (o->tree && shown < 0) {
 		c->tree = o->tree;
+	} else if (shown >= 0) {
+		if ((e = load_shown(c, shown, err)) != KN_OK)
+			return e;
 	} else {
 		if (kind == REPORT_FUNNEL || kind == REPORT_SOURCES) {
 			units = xcalloc(1, sizeof(*units));
@@ -608,7 +895,6 @@ static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal
 	}
 	c->as_of = o->as_of != KN_DATE_NONE ? o->as_of : date_today();
 	c->to = o->to < c->as_of ? o->to : c->as_of;
-	c->quota_year = date_year(o->from) == date_year(o->to) ? date_year(o->from) : 0;
 	/* The quotas and the admissions only for the reports that show
 	 * them: at the national root they are most of a report's time, and
 	 * the funnel, the sources and the deadlines never read them. */
@@ -619,9 +905,14 @@ static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal
 		 * targets that fell short; the others count totals. */
 		int categories = kind == REPORT_STRUCTURE || kind == REPORT_SUMMARY;
 		subtree_list(c);
-		if ((e = load_quotas(c, err)) != KN_OK ||
-		    (e = load_admissions(c, categories, err)) != KN_OK)
+		if (c->own_quota) {
+			if ((e = load_shown_quotas(c, err)) != KN_OK ||
+			    (e = load_shown_admissions(c, categories, err)) != KN_OK)
+				return e;
+		} else if ((e = load_quotas(c, err)) != KN_OK ||
+			   (e = load_admissions(c, categories, err)) != KN_OK) {
 			return e;
+		}
 	}
 	return KN_OK;
 }

@@ -104,8 +104,12 @@ struct report_opts {
 	int level;		/* ranking: levels below the unit (default 1) */
 	const char *lang;	/* "vi" or "en": the summary's language */
 	/* The tree of every unit, when the caller holds one (a server's,
-	 * core/treecache.h): then no units are read; NULL: the build reads
-	 * the subtree it needs. */
+	 * core/treecache.h): then the deadlines and the summary's waiting
+	 * dossiers read no units; NULL: the build reads the subtree they
+	 * need. The achievement, the ranking, the structure and the
+	 * summary's own figures read the levels they show whatever this is
+	 * (report.c, load_shown): 64 units at a nation's root for depth 1,
+	 * where the whole tree's quotas and lookups cost more. */
 	const struct unitree *tree;
 };
 

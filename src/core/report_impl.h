@@ -56,6 +56,10 @@ struct ctx {
 	 * would be 36 MB a table. */
 	long long quota_top[CAT__COUNT], adm_top[CAT__COUNT];
 	long long *quota, *adm;
+	/* The tree read only down to the levels the report shows (own,
+	 * read by report.c's load_shown): the total's quota of each of its
+	 * nodes, by index in own.nodes (-1: none); NULL for a whole tree. */
+	long long *own_quota;
 };
 
 /* The quota of unit n for the period's year and category; -1 when none,
@@ -63,6 +67,15 @@ struct ctx {
 long long report_quota_of(const struct ctx *c, const struct unode *n, enum category cat);
 /* The admissions of the period in n's subtree (n in the top's). */
 long long report_admitted(const struct ctx *c, const struct unode *n);
+
+/* For what needs every unit of c's subtree when c has read only the
+ * levels its report shows (the summary's dossiers waiting: each one's
+ * unit and the units above it): *w a copy of c whose tree is the whole
+ * subtree, read into own (unitree_free it, whatever this returns) or
+ * the caller's (o->tree), and top its node there; without c's figures.
+ * When c's tree is whole already, *w is c. */
+enum kn_err report_whole_tree(const struct ctx *c, struct unitree *own, struct ctx *w,
+			      struct buf *err);
 
 /* ---- building the table (report.c) ---- */
 

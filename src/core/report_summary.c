@@ -272,9 +272,15 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 		return e;
 	}
 
-	/* Dossiers waiting for the competent committee. */
-	if ((e = report_collect_waiting(c, &dl, err)) != KN_OK) {
+	/* Dossiers waiting for the competent committee: their units are
+	 * anywhere in the subtree. */
+	struct unitree whole;
+	struct ctx wc;
+	memset(&dl, 0, sizeof(dl));	/* released below whatever fails */
+	if ((e = report_whole_tree(c, &whole, &wc, err)) != KN_OK ||
+	    (e = report_collect_waiting(&wc, &dl, err)) != KN_OK) {
 		report_dl_release(&dl);
+		unitree_free(&whole);
 		buf_release(&p);
 		buf_release(&num);
 		report_free(r);
@@ -299,6 +305,7 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 	r->waiting = dl.waiting;
 	r->waiting_overdue = dl.waiting_overdue;
 	report_dl_release(&dl);
+	unitree_free(&whole);
 	buf_release(&num);
 	r->summary = buf_detach(&p);
 	*out = r;

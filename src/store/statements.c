@@ -1020,6 +1020,74 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_ADMISSION_UNITS_ALL] = { "admission_units_all", "SELECT COALESCE(s.unit_id, c.unit_id) "
 		"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id "
 		"WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2", 0, "tt", "i", 0 },
+	/* ---- issue 13: the root reports read what they print (store_report.c) ----
+	 * The units of the subtree of the unit coded $1 down to $2 levels
+	 * below it, each with its quota of the total for year $3 (NULL:
+	 * none), then the ancestors of that unit (no quota: a report shows
+	 * none of them): an achievement to depth 1 at a nation's root reads
+	 * 64 units, not 325 thousand. Through units_parent, level by level. */
+#define REPORT_UNIT_COLS "u.id, u.code, p.code, u.name, u.kind, u.may_admit, u.sector, " \
+	"u.special_area"
+	[S_REPORT_UNITS] = { "report_units", "WITH RECURSIVE t(id, d) AS (SELECT id, 0 "
+		"FROM units WHERE code = $1 UNION ALL SELECT u.id, t.d + 1 FROM units u "
+		"JOIN t ON u.parent_id = t.id WHERE t.d < $2), up(id) AS (SELECT parent_id "
+		"FROM units WHERE code = $1 UNION ALL SELECT x.parent_id FROM units x "
+		"JOIN up ON x.id = up.id WHERE x.parent_id IS NOT NULL) "
+		"SELECT " REPORT_UNIT_COLS ", q.target FROM units u LEFT JOIN units p "
+		"ON p.id = u.parent_id LEFT JOIN quotas q ON q.unit_id = u.id AND q.year = $3 "
+		"AND q.category = 'total' WHERE u.id IN (SELECT id FROM t) "
+		"UNION ALL SELECT " REPORT_UNIT_COLS ", NULL FROM units u LEFT JOIN units p "
+		"ON p.id = u.parent_id WHERE u.id IN (SELECT id FROM up)", 0, "tii",
+		UNIT_TYPES "i", 0 },
+#undef REPORT_UNIT_COLS
+	/* The quotas of year $2 of the unit coded $1, every category. */
+	[S_REPORT_QUOTA_TOP] = { "report_quota_top", "SELECT q.category, q.target FROM quotas q "
+		"JOIN units u ON u.id = q.unit_id WHERE u.code = $1 AND q.year = $2", 0, "ti",
+		"ti", 0 },
+	/* The decisions dated $1..$2 counted per unit (the unit the
+	 * candidacy was in on the decision's date, RULES.md §8), with the
+	 * unit's path: the caller adds each count to the nearest unit on the
+	 * path that it shows, then rolls them up over those units. Of the
+	 * subtree $3 <= path < $4, or (_ALL) of every unit; on SQLite the
+	 * decisions sorted by candidacy first (k, as ADMISSIONS_BY_PERSON
+	 * says why) and the counts joined to units once per unit. */
+	[S_REPORT_ADM_UNITS] = { "report_adm_units", "SELECT u.id, u.path, COUNT(*) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id "
+		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
+		"AND s.date BETWEEN $1 AND $2 AND u.path >= $3 AND u.path < $4 "
+		"GROUP BY u.id, u.path", 0, "tttt", "iti", 0 },
+	[S_REPORT_ADM_UNITS_ALL] = { "report_adm_units_all", "WITH k AS MATERIALIZED (SELECT "
+		"candidacy_id, unit_id FROM steps WHERE step = 'decision' AND date BETWEEN $1 AND $2 "
+		"ORDER BY candidacy_id LIMIT -1), g AS MATERIALIZED (SELECT COALESCE(k.unit_id, "
+		"c.unit_id) AS unit_id, COUNT(*) AS n FROM k CROSS JOIN candidacies c "
+		"ON c.id = k.candidacy_id GROUP BY 1) SELECT u.id, u.path, g.n FROM g "
+		"CROSS JOIN units u ON u.id = g.unit_id",
+		"SELECT u.id, u.path, COUNT(*) FROM steps s "
+		"JOIN candidacies c ON c.id = s.candidacy_id "
+		"JOIN units u ON u.id = COALESCE(s.unit_id, c.unit_id) WHERE s.step = 'decision' "
+		"AND s.date BETWEEN $1 AND $2 GROUP BY u.id, u.path", "tt", "iti", 0 },
+	/* S_ADMISSIONS' decisions and people (ADMISSION_COLS), with the
+	 * unit's id, path and own sector instead of its code: the structure
+	 * categories without a tree of every unit (store_report.c). */
+#define REPORT_CATS(where) "WITH k AS MATERIALIZED (SELECT candidacy_id, date, unit_id " \
+	"FROM steps WHERE step = 'decision' AND date BETWEEN $1 AND $2 ORDER BY candidacy_id " \
+	"LIMIT -1), d AS MATERIALIZED (SELECT k.date, c.person_id, c.readmission, u.id AS " \
+	"unit_id, u.path, u.sector FROM k CROSS JOIN candidacies c ON c.id = k.candidacy_id " \
+	"JOIN units u ON u.id = COALESCE(k.unit_id, c.unit_id) " where "ORDER BY c.person_id " \
+	"LIMIT -1) SELECT d.date, p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
+	"p.occupation, p.qualification, d.readmission, d.unit_id, d.path, d.sector FROM d " \
+	"CROSS JOIN people p ON p.id = d.person_id"
+#define REPORT_CATS_PG(where) "SELECT " ADMISSION_COLS ", u.id, u.path, u.sector " \
+	"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id " \
+	"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = COALESCE(s.unit_id, " \
+	"c.unit_id) WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2" where
+	[S_REPORT_ADM_CATS] = { "report_adm_cats",
+		REPORT_CATS("WHERE u.path >= $3 AND u.path < $4 "),
+		REPORT_CATS_PG(" AND u.path >= $3 AND u.path < $4"), "tttt", "tttttitt" "iitt", 0 },
+	[S_REPORT_ADM_CATS_ALL] = { "report_adm_cats_all", REPORT_CATS(""), REPORT_CATS_PG(""),
+		"tt", "tttttitt" "iitt", 0 },
+#undef REPORT_CATS
+#undef REPORT_CATS_PG
 
 	/* ---- issue 13, PostgreSQL imports (i18-pgimp) ----
 	 * A row the importer knows is new, since it read every stored row
