@@ -3,10 +3,12 @@
 # sqlite3 shell's bare `.import --csv` of the same steps file (no checks,
 # no rules, one table) as the baseline.
 #
-#   [SCALE=10] [RUNS=3] bash bench/import.sh [BUILD/ketnap] [SEED]
+#   [SCALE=10] [RUNS=3] [CSV=DIR] bash bench/import.sh [BUILD/ketnap] [SEED]
 #
 # Generates the city with bench/gen_city.py --scale SCALE (default 1) into
-# a temporary directory, times the import of units, people and steps
+# a temporary directory (or, with CSV=DIR, takes the units.csv,
+# people.csv, quotas.csv and steps.csv that `ketnap export` wrote there:
+# a province or the national demo), times the import of units, people and steps
 # (peak RSS by /usr/bin/time), and prints e.g.
 #   import steps: 2.31 s, peak 38 MB; sqlite3 .import: 0.09 s; ratio 25.7x
 # the same import without the ledger's per-person memo
@@ -30,7 +32,12 @@ unset LC_ALL LC_MESSAGES LANGUAGE KETNAP_TODAY KETNAP_DB
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 "$here/gen_city.py" "$tmp/city" --seed "$seed" --scale "$scale"
+if [ -n "${CSV:-}" ]; then
+	ln -s "$(cd "$CSV" && pwd)" "$tmp/city"
+	export KETNAP_TODAY=2025-12-20 KETNAP_USER=bench
+else
+	python3 "$here/gen_city.py" "$tmp/city" --seed "$seed" --scale "$scale"
+fi
 "$ketnap" --db "$tmp/k.db" init >/dev/null
 
 # measure LABEL CMD…: prints "LABEL: S s (C s CPU), peak M MB". The CPU
@@ -45,7 +52,9 @@ measure() {
 
 measure "import units" "$ketnap" --db "$tmp/k.db" import units "$tmp/city/units.csv"
 measure "import people" "$ketnap" --db "$tmp/k.db" import people "$tmp/city/people.csv"
-"$ketnap" --db "$tmp/k.db" import holidays "$tmp/city/holidays.csv" >/dev/null
+for k in quotas holidays; do
+	[ ! -f "$tmp/city/$k.csv" ] || "$ketnap" --db "$tmp/k.db" import "$k" "$tmp/city/$k.csv" >/dev/null
+done
 cp "$tmp/k.db" "$tmp/nomemo.db"
 cp "$tmp/k.db" "$tmp/pre.db"
 # cpu_of LINE: the CPU seconds of a measure() line.

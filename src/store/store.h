@@ -749,9 +749,11 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
  * (the date indexes; with an empty candidacies table, its unit and stage
  * indexes too) dropped, to be built again by store_bulk_end() with a
  * smaller cache that also bounds SQLite's sorter (or, should the caller
- * forget, by the commit). SQLite's DDL is
+ * forget, by the commit); and migration 016's insert trigger on steps
+ * dropped, the dates of the candidacies given steps set once by
+ * store_bulk_end() and the trigger created again. SQLite's DDL is
  * transactional: a rollback, an error or a kill -9 brings the indexes
- * back with the data as it was. On PostgreSQL (store_pg.c, "bulk loads"):
+ * and the trigger back with the data as it was. On PostgreSQL (store_pg.c, "bulk loads"):
  * the writes of the steps import sent ahead in pipeline mode, step and
  * candidacy ids drawn in blocks, steps and candidacies locked against
  * other writers until the commit, and the same indexes deferred. Calls do

@@ -77,6 +77,7 @@ struct pg {
 	} held;
 	char **idx;		/* dropped indexes: name, definition, … */
 	size_t nidx;
+	long long bulk_step_max;	/* the largest step id before the load */
 	char idtext[24];	/* a pipelined insert's id, as its one-row result */
 	/* New rows by COPY (see there). */
 	struct {
@@ -745,7 +746,12 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  *   against readers too until the commit: the price of building an index
  *   once from the finished table instead of row by row; only a load into
  *   a (nearly) empty table pays it. PostgreSQL's DDL is transactional: a
- *   rollback, an error or a kill -9 brings the indexes back.
+ *   rollback, an error or a kill -9 brings the indexes back;
+ * - says `SET LOCAL ketnap.bulk TO 'on'`, which the insert trigger of
+ *   migration 016 (steps_dates_insert: an UPDATE of the candidacy per
+ *   step) checks in its WHEN condition (migration 017), and at
+ *   store_bulk_end() sets the dates of the candidacies given steps in one
+ *   statement (S_CAND_DATES_SINCE), then the setting off again.
  *
  * What can still fail once a write was sent ahead: the rules judged every
  * row before the ledger wrote it, and the transaction holds the candidacy's
@@ -1192,7 +1198,8 @@ static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 	    (e = bulk_exec(s, "SET LOCAL maintenance_work_mem TO '256MB'")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL plan_cache_mode TO force_generic_plan")) != KN_OK ||
 	    (e = bulk_exec(s, "LOCK TABLE steps, candidacies IN SHARE ROW EXCLUSIVE MODE")) !=
-	    KN_OK)
+	    KN_OK ||
+	    (e = bulk_exec(s, "SET LOCAL ketnap.bulk TO 'on'")) != KN_OK)
 		return e;
 	r = PQexec(s->conn, "SELECT pg_get_serial_sequence('steps', 'id'), "
 		   "pg_get_serial_sequence('candidacies', 'id'), "
@@ -1207,6 +1214,7 @@ static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 			s->pool[k].seq = xstrdup(PQgetvalue(r, 0, k));
 	have = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	PQclear(r);
+	s->bulk_step_max = have;
 	if (have >= 0 && (size_t)have >= rows)
 		return KN_OK;	/* a big table: inserting into its indexes is cheaper */
 	r = PQexec(s->conn, bulk_index_sql);
@@ -1243,6 +1251,18 @@ static enum kn_err pg_bulk_end(struct store *base)
 		return KN_OK;
 	if ((e = ensure_conn(s)) != KN_OK)	/* the writes sent ahead, read */
 		return e;
+	/* The dates of the candidacies given steps, which the insert trigger
+	 * skipped (migration 017), before the indexes: they read steps by
+	 * candidacy only. The steps' ids come from their sequence, and no
+	 * other writer of steps since store_bulk_begin() (the lock): the
+	 * load's are those above the largest before it. */
+	{
+		struct sargs a = SARGS_INIT;
+		arg_int(&a, s->bulk_step_max);
+		if ((e = q_exec(base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK ||
+		    (e = bulk_exec(s, "SET LOCAL ketnap.bulk TO 'off'")) != KN_OK)
+			return e;
+	}
 	for (size_t i = 0; i < s->nidx; i += 2)
 		if ((e = bulk_exec(s, s->idx[i + 1])) != KN_OK)
 			return e;	/* the caller rolls back: the indexes come back */
