@@ -174,10 +174,11 @@ static enum kn_err dl_walk(const struct ctx *c, struct dl_acc *a, struct buf *er
 	enum kn_err e;
 	/* Counting only (the dashboard's API): no names read at all. The
 	 * latest date of each kind is all dl_collect reads of the steps
-	 * (store_pipeline_latest). */
-	if ((e = store_pipeline_latest(c->s, c->top->u.code, c->as_of, a->counts != NULL,
+	 * (store_pipeline_latest). The only root (c->scope NULL) is every
+	 * unit: a scan, without the units' paths. */
+	if ((e = store_pipeline_latest(c->s, c->scope, c->as_of, a->counts != NULL,
 				       dl_collect, a)) != KN_OK ||
-	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, a)) != KN_OK)
+	    (e = store_transfers_transit(c->s, c->scope, c->as_of, dl_transit, a)) != KN_OK)
 		buf_addf(err, "%s", store_errmsg(c->s));
 	return e;
 }
