@@ -321,7 +321,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
 		if (cur >= 0 && at != cur) {
 			if (rc >= 0) {
-				struct pipeline p = { ref, name, unit, steps, nsteps, ext, pid };
+				struct pipeline p = { ref, name, unit, steps, nsteps, ext, pid, 0 };
 				stop = fn(arg, &p);
 			}
 			for (size_t i = 0; i < nsteps; i++)
@@ -432,6 +432,8 @@ static enum kn_err settled_run(struct store *s, enum stmt_id id, const struct sa
 {
 	struct srows r;
 	struct step steps[NLATEST];
+	/* the statements of every unit give the unit's id */
+	int by_id = id == S_PIPELINE_SETTLED_ALL || id == S_PIPELINE_SETTLED_ALL_BARE;
 	enum kn_err e = q_open(s, id, a, &r);
 
 	if (e != KN_OK)
@@ -447,8 +449,8 @@ static enum kn_err settled_run(struct store *s, enum stmt_id id, const struct sa
 			steps[n++].date = d;
 		}
 		struct pipeline p = { bare ? NULL : row_str(&r, 1), bare ? NULL : row_str(&r, 2),
-				      row_str(&r, 3), steps, n, row_date(&r, 4),
-				      bare ? row_int(&r, 1) : 0 };
+				      by_id ? NULL : row_str(&r, 3), steps, n, row_date(&r, 4),
+				      bare ? row_int(&r, 1) : 0, by_id ? row_int(&r, 3) : 0 };
 		*stop = fn(arg, &p);
 		for (size_t k = 0; k < n; k++)
 			step_release(&steps[k]);
