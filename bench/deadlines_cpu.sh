@@ -2,7 +2,9 @@
 # Issue 13: the CPU time of the root's deadlines report and of the
 # uncached root dashboard, an old binary on its database against a new
 # one on its own (a copy made at the new binary's schema: `ketnap init`),
-# run back to back, RUNS times each (default 3), each figure the least.
+# and of bench/national.sh's hand SQL for the report's rows (the sqlite3
+# shell on the new database), RUNS rounds (default 3) of old, new, SQL
+# back to back; each figure the median (and the least) of its runs.
 #
 #   bash bench/deadlines_cpu.sh OLD_KETNAP OLD_DB NEW_KETNAP NEW_DB [UNIT]
 #
@@ -52,18 +54,41 @@ dashboard() { # binary db -> "html_ms api_ms"
 }
 
 best() { sort -n | head -1; }
-for side in old new; do
-	if [ $side = old ]; then k=$old db=$odb; else k=$new db=$ndb; fi
-	: >"$dir/r.$side"
-	: >"$dir/d.$side"
-	for _ in $(seq "$RUNS"); do
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+both() { echo "$(median <"$1") (least $(best <"$1"))"; }
+# bench/national.sh's deadlines_sql: the open candidacies of the subtree
+# with their person, unit, stage and latest step date, by that date.
+cat >"$dir/hand.sql" <<SQL
+WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code = '$unit'
+   UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
+SELECT c.id, p.ref, p.full_name, u.code, c.stage, MAX(s.date)
+FROM candidacies c JOIN people p ON p.id = c.person_id
+JOIN units u ON u.id = c.unit_id JOIN steps s ON s.candidacy_id = c.id
+WHERE c.is_open = 1 AND c.unit_id IN (SELECT id FROM sub) GROUP BY c.id ORDER BY 6;
+SQL
+hand() { # db -> cpu_s
+	/usr/bin/time -f "%U %S" -o "$dir/t" sqlite3 -readonly -csv "$1" ".read $dir/hand.sql" \
+		>/dev/null
+	awk '{printf "%.2f\n", $1 + $2}' "$dir/t"
+}
+for side in old new; do : >"$dir/r.$side"; : >"$dir/d.$side"; done
+: >"$dir/sql"
+for _ in $(seq "$RUNS"); do
+	for side in old new; do
+		if [ $side = old ]; then k=$old db=$odb; else k=$new db=$ndb; fi
 		report "$k" "$db" >>"$dir/r.$side"
 		dashboard "$k" "$db" >>"$dir/d.$side"
 	done
+	hand "$ndb" >>"$dir/sql"
 done
 for side in old new; do
-	echo "$side: deadlines --unit $unit: $(cut -d' ' -f1 "$dir/r.$side" | best) s CPU," \
-		"peak $(cut -d' ' -f2 "$dir/r.$side" | best) KB; dashboard (uncached):" \
-		"page $(cut -d' ' -f1 "$dir/d.$side" | best) ms CPU, API $(cut -d' ' -f2 "$dir/d.$side" | best) ms CPU"
+	cut -d' ' -f1 "$dir/r.$side" >"$dir/rc.$side"
+	cut -d' ' -f2 "$dir/r.$side" >"$dir/rm.$side"
+	cut -d' ' -f1 "$dir/d.$side" >"$dir/dp.$side"
+	cut -d' ' -f2 "$dir/d.$side" >"$dir/da.$side"
+	echo "$side: deadlines --unit $unit: $(both "$dir/rc.$side") s CPU, peak" \
+		"$(median <"$dir/rm.$side") KB; dashboard (uncached): page $(both "$dir/dp.$side") ms" \
+		"CPU, API $(both "$dir/da.$side") ms CPU"
 done
+echo "hand SQL (bench/national.sh's deadlines_sql): $(both "$dir/sql") s CPU"
 echo "load: $(uptime | sed 's/.*load average: //')"

@@ -72,10 +72,17 @@ static struct dl_row *dl_add(struct dl_acc *a, const char *code, kn_date due, in
 	return r;
 }
 
+/* The candidacy's considering unit: by code, or by id when the store
+ * gave that (store_pipeline_latest of every unit). */
+static struct unode *dl_unit(const struct dl_acc *a, const struct pipeline *p)
+{
+	return p->unit ? unitree_find(a->c->tree, p->unit) : unitree_find_id(a->c->tree, p->unit_id);
+}
+
 static int dl_wait(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
-	struct unode *un = unitree_find(a->c->tree, p->unit);
+	struct unode *un = dl_unit(a, p);
 	if (un && unitree_within(un, a->c->top))
 		dl_count_waiting(a, un, p);
 	return 0;
@@ -84,7 +91,7 @@ static int dl_wait(void *arg, const struct pipeline *p)
 static int dl_collect(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
-	struct unode *un = unitree_find(a->c->tree, p->unit);
+	struct unode *un = dl_unit(a, p);
 	struct deadline *dl = NULL;
 	if (!un || !unitree_within(un, a->c->top))
 		return 0;
@@ -96,7 +103,7 @@ static int dl_collect(void *arg, const struct pipeline *p)
 		if (r) {
 			r->person = xstrdup(p->person_ref);
 			r->name = xstrdup(p->full_name);
-			r->unit = xstrdup(p->unit);
+			r->unit = xstrdup(un->u.code);
 		}
 	}
 	free(dl);
@@ -174,10 +181,11 @@ static enum kn_err dl_walk(const struct ctx *c, struct dl_acc *a, struct buf *er
 	enum kn_err e;
 	/* Counting only (the dashboard's API): no names read at all. The
 	 * latest date of each kind is all dl_collect reads of the steps
-	 * (store_pipeline_latest). */
-	if ((e = store_pipeline_latest(c->s, c->top->u.code, c->as_of, a->counts != NULL,
+	 * (store_pipeline_latest). The only root (c->scope NULL) is every
+	 * unit: a scan, without the units' paths. */
+	if ((e = store_pipeline_latest(c->s, c->scope, c->as_of, a->counts != NULL,
 				       dl_collect, a)) != KN_OK ||
-	    (e = store_transfers_transit(c->s, c->top->u.code, c->as_of, dl_transit, a)) != KN_OK)
+	    (e = store_transfers_transit(c->s, c->scope, c->as_of, dl_transit, a)) != KN_OK)
 		buf_addf(err, "%s", store_errmsg(c->s));
 	return e;
 }

@@ -442,12 +442,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * latest date of each kind the deadlines and the decisions queue read
 	 * (candidacies.trained_on … probation_vote_on), the step's columns
 	 * NULL; the others (closed after as_of, or with a step after it) with
-	 * their steps as before. The same candidacies in the same order (id).
+	 * their steps as before, in the order of their ids. The open ones of
+	 * the subtree settled on as_of (S_PIPELINE_SETTLED's, which reads
+	 * them without the union, the transfers' lookup of the unit and the
+	 * join of the steps) are left out: store_pipeline_latest runs both.
 	 * The subtree is tested on each candidacy's unit (its path), not by
 	 * listing the subtree's units, which at the root are every unit. */
-#define PIPELINE_LATEST(person, join) "WITH live(id) AS (SELECT c.id FROM candidacies c " \
-		"JOIN units w ON w.id = c.unit_id WHERE c.is_open = 1 " \
-		"AND w.path >= $2 AND w.path < $3 " \
+#define PIPELINE_LATEST(person, join, open) "WITH live(id) AS (" open " " \
 		"UNION SELECT candidacy_id FROM steps " \
 		"WHERE step IN ('official', 'withdrawn', 'rejected', 'struck_off') AND date > $1 " \
 		"UNION SELECT c.id FROM transfers t JOIN units f ON f.id = t.from_unit_id " \
@@ -469,11 +470,73 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE u.path >= $2 AND u.path < $3 AND (c.fast = 1 " \
 		"OR EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND x.seq = 1 " \
 		"AND x.date <= $1)) ORDER BY c.id, s.seq"
+	/* The open ones of the subtree with a step after as_of: the others
+	 * are settled, or come in through a transfer from the subtree (the
+	 * third part of live), or have nothing open (closed by as_of, or no
+	 * step). Found through the subtree's units (LATEST_PATH: half a
+	 * second at the national root), or, when few steps are dated after
+	 * as_of (S_STEPS_LATER), through those steps (LATEST_LATER: the
+	 * (step, date) index, one range a step code; steps.step holds the
+	 * codes of core/model.h's step table). */
+#define LATEST_PATH "SELECT c.id FROM candidacies c JOIN units w ON w.id = c.unit_id " \
+		"WHERE c.is_open = 1 AND w.path >= $2 AND w.path < $3 AND c.last_date > $1"
+#define STEP_CODES "('source', 'mentor', 'trained', 'applied', 'verified', 'introduced', " \
+		"'cell_vote', 'committee_vote', 'decision', 'ceremony', 'probation_vote', " \
+		"'official', 'withdrawn', 'rejected', 'struck_off')"
+#define LATEST_LATER "SELECT c.id FROM steps s JOIN candidacies c ON c.id = s.candidacy_id " \
+		"JOIN units w ON w.id = c.unit_id WHERE s.step IN " STEP_CODES " AND s.date > $1 " \
+		"AND c.is_open = 1 AND w.path >= $2 AND w.path < $3"
+#define PEOPLE_JOIN "JOIN people p ON p.id = c.person_id "
 	[S_PIPELINE_LATEST] = { "pipeline_latest", PIPELINE_LATEST("p.ref, p.full_name",
-		"JOIN people p ON p.id = c.person_id "), 0, "ttt", "itttittti" "ttttttt", ST_STREAM },
+		PEOPLE_JOIN, LATEST_PATH), 0, "ttt", "itttittti" "ttttttt", ST_STREAM },
 	[S_PIPELINE_LATEST_BARE] = { "pipeline_latest_bare", PIPELINE_LATEST("c.person_id, NULL",
-		""), 0, "ttt", "iittittti" "ttttttt", ST_STREAM },
+		"", LATEST_PATH), 0, "ttt", "iittittti" "ttttttt", ST_STREAM },
+	[S_PIPELINE_LATER] = { "pipeline_later", PIPELINE_LATEST("p.ref, p.full_name",
+		PEOPLE_JOIN, LATEST_LATER), 0, "ttt", "itttittti" "ttttttt", ST_STREAM },
+	[S_PIPELINE_LATER_BARE] = { "pipeline_later_bare", PIPELINE_LATEST("c.person_id, NULL",
+		"", LATEST_LATER), 0, "ttt", "iittittti" "ttttttt", ST_STREAM },
+	/* How many steps are dated after $1, counted up to $2. */
+	[S_STEPS_LATER] = { "steps_later", "SELECT COUNT(*) FROM (SELECT 1 FROM steps "
+		"WHERE step IN " STEP_CODES " AND date > $1 LIMIT $2) x", 0, "ti", "i", 0 },
 #undef PIPELINE_LATEST
+#undef LATEST_PATH
+#undef LATEST_LATER
+#undef STEP_CODES
+	/* Issue 13: the open candidacies of the subtree settled on as_of —
+	 * every step dated on or before it, none closing (closed_on NULL),
+	 * the person in no transfer arriving after it (so the candidacy's
+	 * own unit considers it) — one row each: the latest date of each
+	 * kind (as S_PIPELINE_LATEST's fast rows) and the DL-DECISION
+	 * extension, in no particular order (the callers sort what they
+	 * show). _ALL: every unit, a scan of the candidacies (at the
+	 * national root 0.5 s against 0.9 s through the units' paths), with
+	 * the unit's id instead of its code (the caller's tree knows it:
+	 * another 0.2 s); the others: the subtree's units by path, then
+	 * their open candidacies. */
+#define PIPELINE_SETTLED(person, unit, join, from, where) "SELECT c.id, " person ", " unit ", " \
+		"ext.date, c.trained_on, c.introduced_on, c.cell_vote_on, c.committee_vote_on, " \
+		"c.decision_on, c.ceremony_on, c.probation_vote_on FROM " from " " join \
+		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id WHERE " where \
+		"c.is_open = 1 AND c.last_date <= $1 AND c.closed_on IS NULL AND NOT EXISTS " \
+		"(SELECT 1 FROM transfers t WHERE t.person_id = c.person_id AND t.in_date > $1)"
+#define SETTLED_ALL "candidacies c"
+#define SETTLED_SUB "units u CROSS JOIN candidacies c"
+#define SETTLED_IN_SUB "c.unit_id = u.id AND u.path >= $2 AND u.path < $3 AND "
+	[S_PIPELINE_SETTLED] = { "pipeline_settled", PIPELINE_SETTLED("p.ref, p.full_name",
+		"u.code", PEOPLE_JOIN, SETTLED_SUB, SETTLED_IN_SUB), 0, "ttt", "itttt" "ttttttt", ST_STREAM },
+	[S_PIPELINE_SETTLED_BARE] = { "pipeline_settled_bare", PIPELINE_SETTLED("c.person_id, NULL",
+		"u.code", "", SETTLED_SUB, SETTLED_IN_SUB), 0, "ttt", "iittt" "ttttttt", ST_STREAM },
+	[S_PIPELINE_SETTLED_ALL] = { "pipeline_settled_all", PIPELINE_SETTLED("p.ref, p.full_name",
+		"c.unit_id", PEOPLE_JOIN, SETTLED_ALL, ""), 0, "t", "ittit" "ttttttt", ST_STREAM },
+	[S_PIPELINE_SETTLED_ALL_BARE] = { "pipeline_settled_all_bare",
+		PIPELINE_SETTLED("c.person_id, NULL", "c.unit_id", "", SETTLED_ALL, ""), 0, "t",
+		"iitit" "ttttttt",
+		ST_STREAM },
+#undef PIPELINE_SETTLED
+#undef SETTLED_ALL
+#undef SETTLED_SUB
+#undef SETTLED_IN_SUB
+#undef PEOPLE_JOIN
 	/* `ketnap verify`: the candidacies whose dates of migration 016
 	 * (kept by its triggers) are not those of their steps, by id, with
 	 * the person's ref (NULL: none). IS NOT is SQLite's spelling of IS
@@ -731,6 +794,13 @@ const struct stmt store_stmts[S__COUNT] = {
 		"FROM transfers t JOIN people p ON p.id = t.person_id JOIN units f "
 		"ON f.id = t.from_unit_id JOIN units d ON d.id = t.to_unit_id "
 		"WHERE t.id IN (SELECT id FROM x) ORDER BY t.out_date, t.id", 0, "ttt", "ttttti", 0 },
+	/* The same over every unit (the sending side is always inside): the
+	 * transfers read once, not looked up for each of the nation's units. */
+	[S_TRANSFER_TRANSIT_ALL] = { "transfer_transit_all", "SELECT p.ref, p.full_name, f.code, "
+		"d.code, t.out_date, 1 FROM transfers t JOIN people p ON p.id = t.person_id "
+		"JOIN units f ON f.id = t.from_unit_id JOIN units d ON d.id = t.to_unit_id "
+		"WHERE t.out_date <= $1 AND (t.in_date IS NULL OR t.in_date > $1) "
+		"ORDER BY t.out_date, t.id", 0, "t", "ttttti", 0 },
 
 	/* ---- issue 15: the DL-DECISION extension (migration 012) ---- */
 	[S_EXT_GET] = { "ext_get", "SELECT x.date, x.doc_no, u.code, x.actor "

@@ -336,6 +336,10 @@ struct pipeline {
 	kn_date decision_extended;
 	/* The person's id (store_pipeline_dates_bare only; else 0). */
 	int64_t person_id;
+	/* Issue 13: store_pipeline_latest of every unit (top NULL) hands
+	 * most candidacies over with unit NULL and the unit's id here (0
+	 * when unit is set): the caller's tree has it (unitree_find_id). */
+	int64_t unit_id;
 };
 typedef int (*store_pipeline_fn)(void *arg, const struct pipeline *p);
 enum kn_err store_pipeline_each(struct store *s, kn_date as_of, store_pipeline_fn fn, void *arg);
@@ -364,14 +368,16 @@ enum kn_err store_queue_dates(struct store *s, const char *top, kn_date as_of,
 enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date as_of,
 				      store_pipeline_fn fn, void *arg);
 /* Issue 13 (migration 016): the candidacies of store_pipeline_dates (or,
- * bare, of store_pipeline_dates_bare), in the same order, for a caller
- * that reads of the steps only what deadlines_for_ext() and
- * queue_waiting_ext() read: one whose steps are all dated on or before
- * as_of and that is not closed comes with one step (code and date, id 0)
- * for each of trained, introduced, cell_vote, committee_vote, decision,
- * ceremony and probation_vote it has, dated the latest of that kind
- * (candidacies' stored dates), instead of all its steps; those two
- * functions answer the same from either. */
+ * bare, of store_pipeline_dates_bare), for a caller that reads of the
+ * steps only what deadlines_for_ext() and queue_waiting_ext() read: one
+ * whose steps are all dated on or before as_of and that is not closed
+ * comes with one step (code and date, id 0) for each of trained,
+ * introduced, cell_vote, committee_vote, decision, ceremony and
+ * probation_vote it has, dated the latest of that kind (candidacies'
+ * stored dates), instead of all its steps; those two functions answer
+ * the same from either. Not in the order of ids: those settled first (in
+ * no order), then the others by id. top NULL: every unit, and the
+ * settled ones come with unit NULL and unit_id set. */
 enum kn_err store_pipeline_latest(struct store *s, const char *top, kn_date as_of, int bare,
 				  store_pipeline_fn fn, void *arg);
 /* `ketnap verify`: each candidacy whose stored dates (store_pipeline_latest)

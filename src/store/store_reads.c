@@ -321,7 +321,7 @@ static enum kn_err pipeline_run(struct store *s, enum stmt_id id, const struct s
 		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
 		if (cur >= 0 && at != cur) {
 			if (rc >= 0) {
-				struct pipeline p = { ref, name, unit, steps, nsteps, ext, pid };
+				struct pipeline p = { ref, name, unit, steps, nsteps, ext, pid, 0 };
 				stop = fn(arg, &p);
 			}
 			for (size_t i = 0; i < nsteps; i++)
@@ -396,8 +396,10 @@ static enum kn_err pipeline_sub(struct store *s, enum stmt_id id, const char *to
 	arg_date(&a, as_of);
 	if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
 		e = pipeline_run(s, id, &a, (id == S_PIPELINE_DATES_BARE ||
-					     id == S_PIPELINE_LATEST_BARE ? PIPE_BARE : 0) |
-					    (id == S_PIPELINE_LATEST || id == S_PIPELINE_LATEST_BARE ?
+					     id == S_PIPELINE_LATEST_BARE ||
+					     id == S_PIPELINE_LATER_BARE ? PIPE_BARE : 0) |
+					    (id == S_PIPELINE_LATEST || id == S_PIPELINE_LATEST_BARE ||
+					     id == S_PIPELINE_LATER || id == S_PIPELINE_LATER_BARE ?
 					     PIPE_LATEST : 0), fn, arg);
 	buf_release(&lo);
 	buf_release(&hi);
@@ -422,9 +424,81 @@ enum kn_err store_pipeline_dates_bare(struct store *s, const char *top, kn_date 
 	return pipeline_sub(s, S_PIPELINE_DATES_BARE, top, as_of, fn, arg);
 }
 
+/* The rows of an S_PIPELINE_SETTLED statement, one candidacy each, to fn;
+ * *stop set when fn asked to stop. The strings are the row's, valid
+ * during the call. */
+static enum kn_err settled_run(struct store *s, enum stmt_id id, const struct sargs *a, int bare,
+			       store_pipeline_fn fn, void *arg, int *stop)
+{
+	struct srows r;
+	struct step steps[NLATEST];
+	/* the statements of every unit give the unit's id */
+	int by_id = id == S_PIPELINE_SETTLED_ALL || id == S_PIPELINE_SETTLED_ALL_BARE;
+	enum kn_err e = q_open(s, id, a, &r);
+
+	if (e != KN_OK)
+		return e;
+	while (!*stop && q_next(&r) > 0) {
+		size_t n = 0;
+		for (size_t k = 0; k < NLATEST; k++) {
+			kn_date d = row_date(&r, 5 + (int)k);
+			if (d == KN_DATE_NONE)
+				continue;
+			step_init(&steps[n]);
+			steps[n].code = latest_kinds[k];
+			steps[n++].date = d;
+		}
+		struct pipeline p = { bare ? NULL : row_str(&r, 1), bare ? NULL : row_str(&r, 2),
+				      by_id ? NULL : row_str(&r, 3), steps, n, row_date(&r, 4),
+				      bare ? row_int(&r, 1) : 0, by_id ? row_int(&r, 3) : 0 };
+		*stop = fn(arg, &p);
+		for (size_t k = 0; k < n; k++)
+			step_release(&steps[k]);
+	}
+	return q_close(&r);
+}
+
+/* Fewer steps than this dated after as_of are read rather than the
+ * subtree's open candidacies (S_PIPELINE_LATER): 10,000 of them cost
+ * some 30 ms wherever the subtree is. */
+#define LATER_FEW 10000
+
 enum kn_err store_pipeline_latest(struct store *s, const char *top, kn_date as_of, int bare,
 				  store_pipeline_fn fn, void *arg)
 {
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	enum kn_err e = KN_OK;
+	int stop = 0;
+
+	/* The settled candidacies first, one row each, then the others. */
+	arg_date(&a, as_of);
+	if (!top)
+		e = settled_run(s, bare ? S_PIPELINE_SETTLED_ALL_BARE : S_PIPELINE_SETTLED_ALL, &a,
+				bare, fn, arg, &stop);
+	else if ((e = arg_subtree(s, top, &a, &lo, &hi)) == KN_OK)
+		e = settled_run(s, bare ? S_PIPELINE_SETTLED_BARE : S_PIPELINE_SETTLED, &a, bare, fn,
+				arg, &stop);
+	buf_release(&lo);
+	buf_release(&hi);
+	if (e != KN_OK || stop)
+		return e;
+	/* The others: those with a step after as_of found through those
+	 * steps when they are few (as of today, none), else through the
+	 * subtree's units. */
+	struct sargs b = SARGS_INIT;
+	struct srows r;
+	long long later = LATER_FEW;
+	arg_date(&b, as_of);
+	arg_int(&b, LATER_FEW);
+	if ((e = q_first(s, S_STEPS_LATER, &b, &r)) != KN_OK)
+		return e;
+	later = row_int(&r, 0);
+	if ((e = q_close(&r)) != KN_OK)
+		return e;
+	if (later < LATER_FEW)
+		return pipeline_sub(s, bare ? S_PIPELINE_LATER_BARE : S_PIPELINE_LATER, top, as_of,
+				    fn, arg);
 	return pipeline_sub(s, bare ? S_PIPELINE_LATEST_BARE : S_PIPELINE_LATEST, top, as_of, fn,
 			    arg);
 }

@@ -191,9 +191,22 @@ enum kn_err store_transfers_transit(struct store *s, const char *top, kn_date as
 				    store_transit_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e;
 
 	arg_date(&a, as_of);
-	return transit_each(s, S_TRANSFER_TRANSIT, top, &a, -1, fn, arg);
+	if (top)
+		return transit_each(s, S_TRANSFER_TRANSIT, top, &a, -1, fn, arg);
+	/* Every unit (issue 13): no subtree to test. */
+	if ((e = q_open(s, S_TRANSFER_TRANSIT_ALL, &a, &r)) != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		struct transit t = { row_str(&r, 0), row_str(&r, 1), row_str(&r, 2),
+				     row_str(&r, 3), row_date(&r, 4), (int)row_int(&r, 5) };
+		if (fn(arg, &t))
+			break;
+	}
+	return q_close(&r);
 }
 
 enum kn_err store_transfers_arriving(struct store *s, const char *top, long long limit,

@@ -82,7 +82,9 @@ struct walk {
 static int walk_one(void *arg, const struct pipeline *p)
 {
 	struct walk *w = arg;
-	struct unode *un = unitree_find(w->tree, p->unit);
+	/* by id when the store gave that (store_pipeline_latest of every unit) */
+	struct unode *un = p->unit ? unitree_find(w->tree, p->unit)
+				   : unitree_find_id(w->tree, p->unit_id);
 	struct deadline *dl = NULL;
 	size_t n;
 
@@ -101,7 +103,7 @@ static int walk_one(void *arg, const struct pipeline *p)
 		struct dl_item *d = &w->dl[w->ndl++];
 		d->ref = d->name = NULL;
 		d->pid = p->person_id;
-		d->unit = xstrdup(p->unit);
+		d->unit = xstrdup(un->u.code);
 		d->code = dl[i].code;
 		d->due = dl[i].due;
 		d->left = dl[i].workdays_left;
@@ -125,7 +127,7 @@ static int walk_one(void *arg, const struct pipeline *p)
 		x->committee_vote = qd.committee_vote;
 		x->arrived = qd.arrived;
 		x->pid = p->person_id;
-		x->unit = xstrdup(p->unit);
+		x->unit = xstrdup(un->u.code);
 		x->due = qd.has_due ? qd.due : KN_DATE_NONE;
 		x->left = qd.has_due ? qd.workdays_left : 0;
 	}
@@ -227,53 +229,65 @@ static const struct pname *pname_find(const struct pnames *pn, int64_t id)
 	return pn->n ? bsearch(&id, pn->v, pn->n, sizeof(*pn->v), id_cmp) : NULL;
 }
 
-/* The refs and names of the people on the two lists, read after the walk
- * for them only (the walk reads none: at the national root 251,000 open
- * candidacies, a few thousand of them listed), in the order of their ids.
- * A row whose person is no longer there (merged meanwhile) is dropped. */
-static enum kn_err walk_names(struct store *s, struct walk *w)
+/* The refs and names of the people of the rows listed, read after the
+ * walk for them only (the walk reads none: at the national root 251,000
+ * open candidacies), in the order of their ids: dl[0..dl_end) and
+ * wait[0..wait_end), but the rows already named. A row whose person is
+ * no longer there (merged meanwhile) is dropped; *dl_end and *wait_end
+ * move down with the rows dropped below them. */
+static enum kn_err walk_names(struct store *s, struct walk *w, size_t *dl_end, size_t *wait_end)
 {
-	size_t n = w->ndl + w->nwait, m = 0, k;
+	size_t n = *dl_end + *wait_end, m = 0, k, end;
 	int64_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
 	struct pnames pn = { NULL, 0, 0 };
 	enum kn_err e;
 
-	for (size_t i = 0; i < w->ndl; i++)
-		ids[m++] = w->dl[i].pid;
-	for (size_t i = 0; i < w->nwait; i++)
-		ids[m++] = w->wait[i].pid;
+	for (size_t i = 0; i < *dl_end; i++)
+		if (!w->dl[i].ref)
+			ids[m++] = w->dl[i].pid;
+	for (size_t i = 0; i < *wait_end; i++)
+		if (!w->wait[i].ref)
+			ids[m++] = w->wait[i].pid;
 	xqsort(ids, m, sizeof(*ids), id_cmp);
 	for (size_t i = k = 0; i < m; i++)
 		if (!k || ids[k - 1] != ids[i])
 			ids[k++] = ids[i];
-	e = store_people_names(s, ids, k, pname_add, &pn);
+	e = m ? store_people_names(s, ids, k, pname_add, &pn) : KN_OK;
 	free(ids);
-	if (e == KN_OK) {
+	if (e == KN_OK && m) {
 		xqsort(pn.v, pn.n, sizeof(*pn.v), id_cmp);
+		end = *dl_end;
 		for (size_t i = k = 0; i < w->ndl; i++) {
 			struct dl_item d = w->dl[i];
-			const struct pname *x = pname_find(&pn, d.pid);
-			if (!x) {
-				free(d.unit);
-				continue;
+			if (i < end && !d.ref) {
+				const struct pname *x = pname_find(&pn, d.pid);
+				if (!x) {
+					free(d.unit);
+					(*dl_end)--;
+					continue;
+				}
+				d.ref = xstrdup(x->ref);
+				d.name = xstrdup(x->name);
 			}
-			d.ref = xstrdup(x->ref);
-			d.name = xstrdup(x->name);
 			w->dl[k++] = d;
 		}
 		w->ndl = k;
+		end = *wait_end;
 		for (size_t i = k = 0; i < w->nwait; i++) {
 			struct wait_item it = w->wait[i];
-			const struct pname *x = pname_find(&pn, it.pid);
-			struct buf key = BUF_INIT;
-			if (!x) {
-				free(it.unit);
-				continue;
+			if (i < end && !it.ref) {
+				const struct pname *x = pname_find(&pn, it.pid);
+				struct buf key = BUF_INIT;
+				if (!x) {
+					free(it.unit);
+					(*wait_end)--;
+					continue;
+				}
+				it.ref = xstrdup(x->ref);
+				it.name = xstrdup(x->name);
+				text_name_key(it.name, &key);
+				it.key = buf_detach(&key);
 			}
-			it.ref = xstrdup(x->ref);
-			it.name = xstrdup(x->name);
-			text_name_key(it.name, &key);
-			it.key = buf_detach(&key);
 			w->wait[k++] = it;
 		}
 		w->nwait = k;
@@ -286,23 +300,79 @@ static enum kn_err walk_names(struct store *s, struct walk *w)
 	return e;
 }
 
+/* Before the names: by due date (then person id and code, so that the
+ * order is the same every time), and by the date the dossier arrived. */
+static int dl_due_cmp(const void *a, const void *b)
+{
+	const struct dl_item *x = a, *y = b;
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
+static int wait_arrived_cmp(const void *a, const void *b)
+{
+	const struct wait_item *x = a, *y = b;
+	if (x->arrived != y->arrived)
+		return x->arrived < y->arrived ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Of n rows sorted by a date (date(i)), the first ones that may be among
+ * the MAX_ROWS listed once the ties are broken by names: those dated no
+ * later than the MAX_ROWS-th. */
+static size_t listed_end(size_t n, kn_date (*date)(const struct walk *, size_t),
+			 const struct walk *w)
+{
+	size_t end = MAX_ROWS;
+	if (n <= MAX_ROWS)
+		return n;
+	while (end < n && date(w, end) == date(w, MAX_ROWS - 1))
+		end++;
+	return end;
+}
+
+static kn_date dl_due(const struct walk *w, size_t i) { return w->dl[i].due; }
+static kn_date wait_arrived(const struct walk *w, size_t i) { return w->wait[i].arrived; }
+
 static enum kn_err walk_run(struct request *rq, struct unode *top, kn_date today, struct walk *w)
 {
+	struct unitree *t = req_tree(rq);
+	size_t dl_end, wait_end;
 	enum kn_err e;
 	memset(w, 0, sizeof(*w));
-	w->tree = req_tree(rq);
+	w->tree = t;
 	w->top = top;
 	w->cal = rq->cal;
 	w->today = today;
 	if ((e = policy_on(rq->store, today, &w->pol)) != KN_OK)
 		return e;
 	/* walk_one reads of the steps only the latest date of each kind
-	 * (store_pipeline_latest). */
-	if ((e = store_pipeline_latest(rq->store, top->u.code, today, 1, walk_one, w)) != KN_OK ||
-	    (e = walk_names(rq->store, w)) != KN_OK)
+	 * (store_pipeline_latest); the only root is every unit (NULL: no
+	 * subtree to test). */
+	if ((e = store_pipeline_latest(rq->store, !top->u.parent && t->nroots == 1 ? NULL
+				       : top->u.code, today, 1, walk_one, w)) != KN_OK)
 		return e;
-	xqsort(w->dl, w->ndl, sizeof(*w->dl), dl_cmp);
-	xqsort(w->wait, w->nwait, sizeof(*w->wait), wait_cmp);
+	/* Only the rows that may be listed are named and sorted in full:
+	 * the cards count the others (at the national root some thousands
+	 * of deadlines a week, each a person's name read at random). */
+	xqsort(w->dl, w->ndl, sizeof(*w->dl), dl_due_cmp);
+	xqsort(w->wait, w->nwait, sizeof(*w->wait), wait_arrived_cmp);
+	dl_end = listed_end(w->ndl, dl_due, w);
+	wait_end = listed_end(w->nwait, wait_arrived, w);
+	if ((e = walk_names(rq->store, w, &dl_end, &wait_end)) != KN_OK)
+		return e;
+	/* A person gone meanwhile left fewer named than listed: name all. */
+	if ((dl_end < MAX_ROWS && dl_end < w->ndl) || (wait_end < MAX_ROWS && wait_end < w->nwait)) {
+		dl_end = w->ndl;
+		wait_end = w->nwait;
+		if ((e = walk_names(rq->store, w, &dl_end, &wait_end)) != KN_OK)
+			return e;
+	}
+	xqsort(w->dl, dl_end, sizeof(*w->dl), dl_cmp);
+	xqsort(w->wait, wait_end, sizeof(*w->wait), wait_cmp);
 	return KN_OK;
 }
 
