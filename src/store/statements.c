@@ -537,21 +537,24 @@ const struct stmt store_stmts[S__COUNT] = {
 #undef SETTLED_SUB
 #undef SETTLED_IN_SUB
 #undef PEOPLE_JOIN
+	/* A candidacy's dates of migration 016 from its steps, in the order
+	 * of CAND_DATES_COLS below (the aggregate its triggers compute). */
+#define CAND_DATES_MAX "MAX(date), MAX(CASE WHEN step = 'trained' THEN date END), " \
+	"MAX(CASE WHEN step = 'introduced' THEN date END), " \
+	"MAX(CASE WHEN step = 'cell_vote' THEN date END), " \
+	"MAX(CASE WHEN step = 'committee_vote' THEN date END), " \
+	"MAX(CASE WHEN step = 'decision' THEN date END), " \
+	"MAX(CASE WHEN step = 'ceremony' THEN date END), " \
+	"MAX(CASE WHEN step = 'probation_vote' THEN date END), " \
+	"MAX(CASE WHEN step IN ('official', 'withdrawn', 'rejected', 'struck_off') THEN date END)"
 	/* `ketnap verify`: the candidacies whose dates of migration 016
 	 * (kept by its triggers) are not those of their steps, by id, with
 	 * the person's ref (NULL: none). IS NOT is SQLite's spelling of IS
 	 * DISTINCT FROM. */
-#define CAND_DATES_WRONG(ne) "SELECT c.id, p.ref FROM candidacies c " \
-	"LEFT JOIN people p ON p.id = c.person_id LEFT JOIN (SELECT candidacy_id, " \
-	"MAX(date) AS d0, MAX(CASE WHEN step = 'trained' THEN date END) AS d1, " \
-	"MAX(CASE WHEN step = 'introduced' THEN date END) AS d2, " \
-	"MAX(CASE WHEN step = 'cell_vote' THEN date END) AS d3, " \
-	"MAX(CASE WHEN step = 'committee_vote' THEN date END) AS d4, " \
-	"MAX(CASE WHEN step = 'decision' THEN date END) AS d5, " \
-	"MAX(CASE WHEN step = 'ceremony' THEN date END) AS d6, " \
-	"MAX(CASE WHEN step = 'probation_vote' THEN date END) AS d7, " \
-	"MAX(CASE WHEN step IN ('official', 'withdrawn', 'rejected', 'struck_off') " \
-	"THEN date END) AS d8 FROM steps GROUP BY candidacy_id) a ON a.candidacy_id = c.id " \
+#define CAND_DATES_WRONG(ne) "WITH a(candidacy_id, d0, d1, d2, d3, d4, d5, d6, d7, d8) " \
+	"AS (SELECT candidacy_id, " CAND_DATES_MAX " FROM steps GROUP BY candidacy_id) " \
+	"SELECT c.id, p.ref FROM candidacies c LEFT JOIN people p ON p.id = c.person_id " \
+	"LEFT JOIN a ON a.candidacy_id = c.id " \
 	"WHERE c.last_date " ne " a.d0 OR c.trained_on " ne " a.d1 OR c.introduced_on " ne \
 	" a.d2 OR c.cell_vote_on " ne " a.d3 OR c.committee_vote_on " ne " a.d4 " \
 	"OR c.decision_on " ne " a.d5 OR c.ceremony_on " ne " a.d6 OR c.probation_vote_on " \
@@ -569,14 +572,6 @@ const struct stmt store_stmts[S__COUNT] = {
 	 * PostgreSQL's text, which materialises the aggregate first.
 	 * PostgreSQL: one aggregate joined to the candidacies (a hash join),
 	 * rather than a subplan run per candidacy. */
-#define CAND_DATES_MAX "MAX(date), MAX(CASE WHEN step = 'trained' THEN date END), " \
-	"MAX(CASE WHEN step = 'introduced' THEN date END), " \
-	"MAX(CASE WHEN step = 'cell_vote' THEN date END), " \
-	"MAX(CASE WHEN step = 'committee_vote' THEN date END), " \
-	"MAX(CASE WHEN step = 'decision' THEN date END), " \
-	"MAX(CASE WHEN step = 'ceremony' THEN date END), " \
-	"MAX(CASE WHEN step = 'probation_vote' THEN date END), " \
-	"MAX(CASE WHEN step IN ('official', 'withdrawn', 'rejected', 'struck_off') THEN date END)"
 #define CAND_DATES_COLS "(last_date, trained_on, introduced_on, cell_vote_on, " \
 	"committee_vote_on, decision_on, ceremony_on, probation_vote_on, closed_on)"
 	[S_CAND_DATES_SINCE] = { "cand_dates_since", "UPDATE candidacies SET " CAND_DATES_COLS
