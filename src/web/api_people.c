@@ -44,13 +44,6 @@ static int status_valid(const char *s)
 	       strcmp(s, "official") == 0;
 }
 
-/* One text field of a cache key: its length first, so that no text can
- * pass for two fields. */
-static void key_field(struct buf *key, const char *v)
-{
-	buf_addf(key, "|%zu:%s", v ? strlen(v) : (size_t)0, v ? v : "");
-}
-
 /* What one page of the list is made of (api_people). */
 struct people_page {
 	struct request *rq;
@@ -167,11 +160,11 @@ HANDLER(api_people)
 		},
 	};
 	buf_addf(&key, "people|%ld|%lld|%lld", (long)today, page, per_page);
-	key_field(&key, top->u.code);
-	key_field(&key, q);
-	key_field(&key, step);
-	key_field(&key, open_s);
-	key_field(&key, after);
+	cache_key_add(&key, top->u.code);
+	cache_key_add(&key, q);
+	cache_key_add(&key, step);
+	cache_key_add(&key, open_s);
+	cache_key_add(&key, after);
 	e = cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, people_build, &pp,
 		       &text);
 	if (e != KN_OK) {

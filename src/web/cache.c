@@ -174,6 +174,11 @@ enum kn_err cache_head(struct store *s, int64_t *head)
 	return e;
 }
 
+void cache_key_add(struct buf *key, const char *v)
+{
+	buf_addf(key, "|%zu:%s", v ? strlen(v) : (size_t)0, v ? v : "");
+}
+
 enum kn_err cache_text(struct store *s, const char *key, const char *user,
 		       enum kn_err (*build)(void *arg, struct buf *text), void *arg,
 		       char **text)

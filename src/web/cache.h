@@ -35,6 +35,10 @@ char *cache_get(const char *key, int64_t head, const char *user, struct store *s
 void cache_put(const char *key, int64_t head, const char *text);
 void cache_wrote(const char *user, int64_t head);
 
+/* One text field of a key ("|LEN:TEXT"; NULL as empty): its length first,
+ * so that no text can pass for two fields. */
+void cache_key_add(struct buf *key, const char *v);
+
 /*
  * The text of key as of now, for `user` (as cache_get()): the cached one,
  * or the one build(arg, text) makes, then kept for the next requests — the

@@ -174,13 +174,6 @@ static size_t subtree_size(const struct unode *n, size_t stop)
 }
 
 
-/* One text field of a cache key: its length first, so that no text can
- * pass for two fields. */
-static void key_str(struct buf *key, const char *v)
-{
-	buf_addf(key, "|%zu:%s", v ? strlen(v) : (size_t)0, v ? v : "");
-}
-
 struct count_args {
 	struct request *rq;
 	const struct cand_filter *f;
@@ -207,10 +200,10 @@ enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long lon
 
 	*n = 0;
 	buf_addf(&key, "count|%d|%d|%ld|%lld", (int)f->whom, f->people, (long)f->today, cap);
-	key_str(&key, f->folded);
-	key_str(&key, f->ref);
-	key_str(&key, f->unit);
-	key_str(&key, f->stage);
+	cache_key_add(&key, f->folded);
+	cache_key_add(&key, f->ref);
+	cache_key_add(&key, f->unit);
+	cache_key_add(&key, f->stage);
 	e = cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, count_build, &ca,
 		       &text);
 	if (e == KN_OK)
@@ -720,14 +713,14 @@ int h_candidates(struct request *rq, struct response *rs)
 		la.f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */
 
 	buf_addf(&key, "cands|%s|%ld|%ld", rq->lang ? rq->lang : "", (long)l.today, page);
-	key_str(&key, top->u.code);
-	key_str(&key, after);
-	key_str(&key, before);
+	cache_key_add(&key, top->u.code);
+	cache_key_add(&key, after);
+	cache_key_add(&key, before);
 	{
 		static const char *const keys[] = { "q", "unit", "status", "step", "category",
 						    "overdue" };
 		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-			key_str(&key, kv_get(&rq->query, keys[i]));
+			cache_key_add(&key, kv_get(&rq->query, keys[i]));
 	}
 	if (cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, list_build, &la,
 		       &list) != KN_OK) {
