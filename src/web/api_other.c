@@ -56,7 +56,7 @@ static int cached(struct request *rq, struct response *rs, const char *key,
 {
 	int64_t head;
 	char *hit;
-	enum kn_err e = cache_head(rq->store, &head);
+	enum kn_err e = req_cache_head(rq, &head);
 	if (e != KN_OK)
 		return api_store_error(rq, rs, e);
 	if ((hit = cache_get(key, head, rq->authed ? rq->user.name : NULL, rq->store)))

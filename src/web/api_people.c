@@ -165,8 +165,7 @@ HANDLER(api_people)
 	cache_key_add(&key, step);
 	cache_key_add(&key, open_s);
 	cache_key_add(&key, after);
-	e = cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, people_build, &pp,
-		       &text);
+	e = req_cache_text(rq, key.s, people_build, &pp, &text);
 	if (e != KN_OK) {
 		api_store_error(rq, rs, e);
 	} else {

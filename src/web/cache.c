@@ -179,17 +179,14 @@ void cache_key_add(struct buf *key, const char *v)
 	buf_addf(key, "|%zu:%s", v ? strlen(v) : (size_t)0, v ? v : "");
 }
 
-enum kn_err cache_text(struct store *s, const char *key, const char *user,
+enum kn_err cache_text(struct store *s, int64_t head, const char *key, const char *user,
 		       enum kn_err (*build)(void *arg, struct buf *text), void *arg,
 		       char **text)
 {
 	struct buf b = BUF_INIT;
-	int64_t head = 0;
 	enum kn_err e;
 
 	*text = NULL;
-	if ((e = cache_head(s, &head)) != KN_OK)
-		return e;
 	if ((*text = cache_get(key, head, user, s)))
 		return KN_OK;
 	if ((e = build(arg, &b)) != KN_OK) {

@@ -40,13 +40,14 @@ void cache_wrote(const char *user, int64_t head);
 void cache_key_add(struct buf *key, const char *v);
 
 /*
- * The text of key as of now, for `user` (as cache_get()): the cached one,
- * or the one build(arg, text) makes, then kept for the next requests — the
- * counter read first, cache_get() and cache_put() around the build. On
+ * The text of key as of `head` (the counter read first: req_cache_head()),
+ * for `user` (as cache_get()): the cached one, or the one build(arg, text)
+ * makes, then kept for the next requests — cache_get() and cache_put()
+ * around the build. On
  * KN_OK *text is the caller's to free; a failed build puts nothing and
  * returns its error (the store's message is in s).
  */
-enum kn_err cache_text(struct store *s, const char *key, const char *user,
+enum kn_err cache_text(struct store *s, int64_t head, const char *key, const char *user,
 		       enum kn_err (*build)(void *arg, struct buf *text), void *arg,
 		       char **text);
 

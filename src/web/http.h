@@ -73,6 +73,10 @@ struct request {
 	/* The process's shared unit tree, one reference taken on first use
 	 * by req_tree() and held to the request's end. */
 	struct treesnap *snap;
+	/* The change counter read just before snap was taken (tree_head_ok:
+	 * it could be read): req_cache_head(). */
+	int64_t tree_head;
+	int tree_head_ok;
 };
 
 struct header {
@@ -98,6 +102,18 @@ void resp_redirect(struct response *rs, const char *url);
  * it); NULL on a storage error. The user's own unit: req_scope(). */
 struct unitree *req_tree(struct request *rq);
 struct unode *req_scope(struct request *rq);
+/* The change counter a cached answer of this request is looked up and
+ * kept under (web/cache.h): the counter now, or, when the request already
+ * holds its unit tree, the counter read before that tree was — so that a
+ * page built from an older tree than the counter says (a unit renamed in
+ * between) is kept as stale, not as current. A request that may write
+ * (not GET or HEAD) always reads it afresh. */
+enum kn_err req_cache_head(struct request *rq, int64_t *head);
+/* cache_text() (web/cache.h) for this request: under req_cache_head(), for
+ * the signed-in user. */
+enum kn_err req_cache_text(struct request *rq, const char *key,
+			   enum kn_err (*build)(void *arg, struct buf *text), void *arg,
+			   char **text);
 /* 1 when the unit with this code is in the user's subtree. */
 int req_can_see(struct request *rq, const char *unit_code);
 

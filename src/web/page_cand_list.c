@@ -72,8 +72,7 @@ static void scope_datalist(struct request *rq, struct buf *b, const struct unode
 	char *text = NULL;
 	buf_addf(&key, "datalist|%zu|%zu:%s", page_units_max(), strlen(scope->u.code),
 		 scope->u.code);
-	if (cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, datalist_build,
-		       (void *)scope, &text) == KN_OK)
+	if (req_cache_text(rq, key.s, datalist_build, (void *)scope, &text) == KN_OK)
 		buf_adds(b, text);
 	else
 		walk_datalist(b, scope, page_units_depth(scope));	/* unkept */
@@ -204,8 +203,7 @@ enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long lon
 	cache_key_add(&key, f->ref);
 	cache_key_add(&key, f->unit);
 	cache_key_add(&key, f->stage);
-	e = cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, count_build, &ca,
-		       &text);
+	e = req_cache_text(rq, key.s, count_build, &ca, &text);
 	if (e == KN_OK)
 		*n = strtoll(text, NULL, 10);
 	free(text);
@@ -722,8 +720,7 @@ int h_candidates(struct request *rq, struct response *rs)
 		for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
 			cache_key_add(&key, kv_get(&rq->query, keys[i]));
 	}
-	if (cache_text(rq->store, key.s, rq->authed ? rq->user.name : NULL, list_build, &la,
-		       &list) != KN_OK) {
+	if (req_cache_text(rq, key.s, list_build, &la, &list) != KN_OK) {
 		cand_store_failed(rq, rs);
 		goto out;
 	}

@@ -824,7 +824,7 @@ static int dashboard(struct request *rq, struct response *rs, struct unode *n)
 	size_t start = 0;
 	buf_addf(&key, "dashboard|%s|%s|%d|%s|%ld|%d", scope ? scope->u.code : "", n->u.code, year,
 		 rq->lang, (long)today, (int)order_param(rq));
-	if (cache_head(rq->store, &head) == KN_OK) {
+	if (req_cache_head(rq, &head) == KN_OK) {
 		char *hit = cache_get(key.s, head, rq->authed ? rq->user.name : NULL, rq->store);
 		if (hit) {
 			page_begin(rq, rs, "dashboard", n->u.name);

@@ -312,11 +312,60 @@ void server_reload_calendar(struct request *rq)
  * request_release(), so all its answers agree on one tree. */
 static struct treecache trees = TREECACHE_INIT;
 
+/* For tests only (tests/cli/web_list_cache.sh): with
+ * KETNAP_TEST_TREE_GATE=PATH, a request that takes its tree while PATH
+ * exists renames PATH to PATH.held and waits, 10 s at most, until
+ * PATH.held is gone — so that a test can commit a write between a
+ * request's tree and the rest of its reads. Unset, nothing happens. */
+static void tree_gate(void)
+{
+	const char *gate = getenv("KETNAP_TEST_TREE_GATE");
+	char held[4096];
+	if (!gate || !*gate || (size_t)snprintf(held, sizeof(held), "%s.held", gate) >= sizeof(held))
+		return;
+	if (rename(gate, held) != 0)
+		return;
+	for (int i = 0; i < 1000 && access(held, F_OK) == 0; i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 struct unitree *req_tree(struct request *rq)
 {
-	if (!rq->snap && treecache_get(&trees, rq->store, &rq->snap) != KN_OK)
-		return NULL;
+	if (!rq->snap) {
+		/* The counter first: a write committed after it may or may
+		 * not be in the tree, and req_cache_head() then answers the
+		 * older figure (cache.h: read it BEFORE what a text is built
+		 * from). */
+		rq->tree_head_ok = cache_head(rq->store, &rq->tree_head) == KN_OK;
+		if (treecache_get(&trees, rq->store, &rq->snap) != KN_OK)
+			return NULL;
+		tree_gate();
+	}
 	return &rq->snap->t;
+}
+
+enum kn_err req_cache_head(struct request *rq, int64_t *head)
+{
+	enum kn_err e = cache_head(rq->store, head);
+	int reads = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+	if (e == KN_OK && reads && rq->snap && rq->tree_head_ok && rq->tree_head < *head)
+		*head = rq->tree_head;
+	return e;
+}
+
+enum kn_err req_cache_text(struct request *rq, const char *key,
+			   enum kn_err (*build)(void *arg, struct buf *text), void *arg,
+			   char **text)
+{
+	int64_t head = 0;
+	enum kn_err e = req_cache_head(rq, &head);
+	*text = NULL;
+	if (e != KN_OK)
+		return e;
+	return cache_text(rq->store, head, key, rq->authed ? rq->user.name : NULL, build, arg,
+			  text);
 }
 
 struct unode *req_scope(struct request *rq)

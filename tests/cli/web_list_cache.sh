@@ -15,7 +15,8 @@
 #  - the same address in Vietnamese and in English gets each language's
 #    headings;
 #  - a unit renamed by `ketnap import units` shows its new name on the
-#    list at once.
+#    list at once, also when the rename commits while a request for the
+#    same page holds the old tree (KETNAP_TEST_TREE_GATE).
 set -u
 : "${KETNAP:?set KETNAP to the built ketnap binary}"
 src=${KN_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -61,6 +62,9 @@ apitotal() {
 	python3 -c 'import json; d=json.load(open("page")); print(d["unit"], d["total"])'
 }
 
+# The gate of src/web/server.c: a request taking its unit tree while
+# ./gate exists waits there until ./gate.held is removed.
+export KETNAP_TEST_TREE_GATE=$dir/gate
 kn_web_start "$KETNAP_DB" --access-log off || exit 1
 
 # ---- asked twice, then written from another process ----
@@ -128,6 +132,25 @@ expect 0 "$K" import units units.csv
 get "$TA" "/candidates?unit=CT.BT.P01" >/dev/null
 has page "Chi bộ Cơ quan Đổi Tên"
 lacks page "$before "
+
+# ---- renamed while a request holds the old tree ----
+# The request takes its tree (the name "Chi bộ Cơ quan Đổi Tên"), the
+# rename commits, then the request reads the change counter and builds
+# its page from the old tree: that page must not be kept as current, or
+# the next request is served the old name until the next write.
+: >gate
+curl -s -o held.html -H "Authorization: Bearer $TA" "$KN_WEB_URL/candidates?unit=CT.BT.P01&q=092191000129" &
+held=$!
+for _ in $(seq 100); do [ -e gate.held ] && break; sleep 0.1; done
+[ -e gate.held ] || bad "the request never reached the gate"
+sed -i 's/Chi bộ Cơ quan Đổi Tên/Chi bộ Cơ quan Tên Thứ Ba/' units.csv
+expect 0 "$K" import units units.csv
+rm -f gate.held
+wait "$held"
+grep -q "092191000129" held.html || bad "the held request's page lacks 092191000129"
+same "the list after the held request" "$(get "$TA" "/candidates?unit=CT.BT.P01&q=092191000129")" 200
+has page "Chi bộ Cơ quan Tên Thứ Ba"
+lacks page "Chi bộ Cơ quan Đổi Tên"
 
 kn_web_stop
 check_done
