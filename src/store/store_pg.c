@@ -751,7 +751,9 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  *   migration 016 (steps_dates_insert: an UPDATE of the candidacy per
  *   step) checks in its WHEN condition (migration 017), and at
  *   store_bulk_end() sets the dates of the candidacies given steps in one
- *   statement (S_CAND_DATES_SINCE), then the setting off again.
+ *   statement (S_CAND_DATES_SINCE) — none when the ledger wrote every
+ *   candidacy's dates with its stage (store_candidacy_stage_n) — then the
+ *   setting off again.
  *
  * What can still fail once a write was sent ahead: the rules judged every
  * row before the ledger wrote it, and the transaction holds the candidacy's
@@ -1194,6 +1196,7 @@ static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 	if (s->bulk)
 		return KN_OK;
 	s->bulk = 1;
+	s->base.bulk_dated = 0;
 	if ((e = bulk_exec(s, "SET LOCAL synchronous_commit TO off")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL maintenance_work_mem TO '256MB'")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL plan_cache_mode TO force_generic_plan")) != KN_OK ||
@@ -1258,8 +1261,12 @@ static enum kn_err pg_bulk_end(struct store *base)
 	 * load's are those above the largest before it. */
 	{
 		struct sargs a = SARGS_INIT;
+		int undated = 1;
 		arg_int(&a, s->bulk_step_max);
-		if ((e = q_exec(base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK ||
+		/* None when the ledger wrote each candidacy's dates with its
+		 * stage (store.h: store_candidacy_stage_n). */
+		if ((e = store_bulk_undated(base, s->bulk_step_max, &undated)) != KN_OK ||
+		    (undated && (e = q_exec(base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK) ||
 		    (e = bulk_exec(s, "SET LOCAL ketnap.bulk TO 'off'")) != KN_OK)
 			return e;
 	}
