@@ -86,6 +86,8 @@ static void pend_drop(struct ledger *l)
 	l->pend_cid = l->pend_seq = l->pend_n = 0;
 	l->pend_stage = STEP_NONE;
 	l->pend_open = 0;
+	for (int i = 0; i < CDATE_NDATES; i++)
+		l->pend_dates[i] = KN_DATE_NONE;
 }
 
 /*
@@ -361,7 +363,8 @@ enum kn_err ledger_flush(struct ledger *l)
 	enum kn_err e;
 	if (!l->pend_cid || !l->pend_n)
 		return KN_OK;
-	e = store_candidacy_stage_n(l->store, l->pend_cid, l->pend_stage, l->pend_open, l->pend_n);
+	e = store_candidacy_stage_n(l->store, l->pend_cid, l->pend_stage, l->pend_open, l->pend_n,
+				    l->pend_dates);
 	if (e != KN_OK) {
 		pend_drop(l);
 		return e;
@@ -1364,6 +1367,7 @@ have_cands:
 					l->pend_n++;
 					l->pend_stage = stage;
 					l->pend_open = still_open;
+					cand_dates_fold(l->pend_dates, st.code, st.date);
 				}
 			} else {
 				e = store_step_add(l->store, cid, &st, stage, still_open, version,

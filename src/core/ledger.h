@@ -16,6 +16,7 @@
 #include "core/policy.h"
 #include "core/rules.h"
 #include "core/unitree.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -77,6 +78,9 @@ struct ledger {
 	int64_t pend_cid, pend_seq, pend_n;
 	enum step_code pend_stage;
 	int pend_open;
+	/* The dates of candidacy pend_cid, folded from all its steps (each
+	 * appended since its source), written with its stage. */
+	kn_date pend_dates[CDATE_NDATES];
 	/* With defer: the people steps named (introducers, mentors) as
 	 * ledger_person_get() read them, an introducer's membership dates
 	 * with them, each dropped when a step is written for that person.

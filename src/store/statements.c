@@ -1049,7 +1049,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* The stage of a candidacy after n steps appended by one bulk writer
 	 * (store_candidacy_stage_n): S_CAND_STAGE's writes, once. */
 	[S_CAND_STAGE_N] = { "cand_stage_n", "UPDATE candidacies SET stage = $2, is_open = $3, "
-		"version = version + $4 WHERE id = $1", 0, "itii", "", 0 },
+		"version = version + $4, last_date = $5, trained_on = $6, introduced_on = $7, "
+		"cell_vote_on = $8, committee_vote_on = $9, decision_on = $10, ceremony_on = $11, "
+		"probation_vote_on = $12, closed_on = $13 WHERE id = $1", 0,
+		"itii" "ttttttttt", "", 0 },
+	/* The steps above id $1: those of a bulk load (store_bulk_end). */
+	[S_STEPS_SINCE] = { "steps_since", "SELECT COUNT(*) FROM steps WHERE id > $1", 0, "i",
+		"i", 0 },
 
 	/* ---- issue 13: reports of the whole organisation ---- */
 	/* When the report's unit is the one root, every step is in its

@@ -77,7 +77,8 @@ enum stmt_id {
 	S_CAND_DATES_WRONG, S_CAND_DATES_SINCE, S_PEOPLE_NAMES,
 	S_QUEUE_DATES, S_CAND_STEP_DATES,
 	/* issue 13: steps import (store_steps.c: store_step_append, store_candidacy_stage_n) */
-	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_ROWID, S_CAND_STAGE_N, S_CAND_NEW_BULK,
+	S_STEP_APPEND, S_STEP_APPEND_RET, S_LAST_ROWID, S_CAND_STAGE_N, S_STEPS_SINCE,
+	S_CAND_NEW_BULK,
 	/* issue 13: reports of the whole organisation (store_reads.c) */
 	S_ADMISSIONS_ALL, S_STEP_CANDS_ALL, S_SOURCE_COUNTS_ALL, S_UNIT_NROOTS,
 	/* the reports' quotas by unit id, and admissions by unit only */

@@ -194,12 +194,29 @@ enum kn_err store_candidacy_version(struct store *s, int64_t candidacy_id, int64
  * (member_id, intro1_id, intro2_id: 0 for none; each must be the id of
  * st's ref), without moving the candidacy; store_candidacy_stage_n() then
  * writes the stage and open flag after n such steps (the version moves
- * on by n, as n store_step_add() calls would have moved it). */
+ * on by n, as n store_step_add() calls would have moved it), and with
+ * them the candidacy's dates of migration 016 (dates[], in the order of
+ * enum cand_date_col: the latest date of its steps, of each kind), which
+ * the caller folds from every step of the candidacy (cand_dates_fold()).
+ * Issue 13: a bulk load (store_bulk_begin) drops or skips the insert
+ * trigger that keeps those dates; when every step it inserted was counted
+ * by a dated store_candidacy_stage_n() (n of them, its candidacy's
+ * steps all appended in the load), store_bulk_end() recomputes none, and
+ * the candidacy is written twice (insert, stage with dates), not three
+ * times. */
+enum cand_date_col {
+	CDATE_LAST, CDATE_TRAINED, CDATE_INTRODUCED, CDATE_CELL_VOTE, CDATE_COMMITTEE_VOTE,
+	CDATE_DECISION, CDATE_CEREMONY, CDATE_PROBATION_VOTE, CDATE_CLOSED, CDATE_NDATES
+};
+/* Fold a step of code on date into dates[CDATE_NDATES] (KN_DATE_NONE: none
+ * yet), as S_CAND_DATES_SINCE's MAX() terms would count it. */
+void cand_dates_fold(kn_date *dates, enum step_code code, kn_date date);
 enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq,
 			      const struct step *st, int64_t member_id, int64_t intro1_id,
 			      int64_t intro2_id, int64_t *step_id);
 enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
-				    enum step_code stage, int open, int64_t n);
+				    enum step_code stage, int open, int64_t n,
+				    const kn_date dates[CDATE_NDATES]);
 /* store_candidacy_open() for the same bulk writer, holding the store
  * alone (on SQLite the new id is the connection's last inserted row). */
 enum kn_err store_candidacy_open_bulk(struct store *s, int64_t person_id,

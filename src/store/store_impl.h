@@ -176,10 +176,18 @@ struct store {
 	int txerr;		/* a statement failed: PostgreSQL aborted the transaction */
 	int wrote;		/* a write statement ran in the open transaction (query.c):
 				 * its outermost commit bumps the change counter */
+	/* Steps counted by a dated store_candidacy_stage_n() in the open
+	 * bulk load (store.h); the backends' bulk_begin zero it. */
+	long long bulk_dated;
 	struct audit_pend *pend;	/* audit entries of the open transaction */
 	size_t npend, cappend;
 	char errmsg[512];	/* store_errmsg() */
 };
+
+/* Whether a bulk load inserted steps (those above id step_max) that no
+ * dated store_candidacy_stage_n() counted (store.h): then their
+ * candidacies' dates must be recomputed (S_CAND_DATES_SINCE). */
+enum kn_err store_bulk_undated(struct store *s, int64_t step_max, int *undated);
 
 /* The raw copy's statements, built from a struct store_table (names
  * only, never values): "SELECT cols FROM name ORDER BY order" and

@@ -742,7 +742,11 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  *   fewer rows than are coming, drops the secondary indexes of steps the
  *   writer never reads (as store_sqlite.c
  *   does: not unique, not led by candidacy_id — the date indexes and
- *   steps_unit) and builds them again at the end. DROP INDEX locks steps
+ *   steps_unit), and, when candidacies is empty, those of candidacies not
+ *   led by person_id (its unit and open-stage indexes: the stage write
+ *   of a new candidacy then updates two indexes, not five, or none when
+ *   PostgreSQL can make it a HOT update), and builds them again at the
+ *   end. DROP INDEX locks steps
  *   against readers too until the commit: the price of building an index
  *   once from the finished table instead of row by row; only a load into
  *   a (nearly) empty table pays it. PostgreSQL's DDL is transactional: a
@@ -751,7 +755,9 @@ static enum kn_err pg_q_describe(struct store *base, enum stmt_id id, int *npara
  *   migration 016 (steps_dates_insert: an UPDATE of the candidacy per
  *   step) checks in its WHEN condition (migration 017), and at
  *   store_bulk_end() sets the dates of the candidacies given steps in one
- *   statement (S_CAND_DATES_SINCE), then the setting off again.
+ *   statement (S_CAND_DATES_SINCE) — none when the ledger wrote every
+ *   candidacy's dates with its stage (store_candidacy_stage_n) — then the
+ *   setting off again.
  *
  * What can still fail once a write was sent ahead: the rules judged every
  * row before the ledger wrote it, and the transaction holds the candidacy's
@@ -1175,14 +1181,19 @@ static void bulk_forget(struct pg *s)
 	s->bulk = 0;
 }
 
-/* The secondary indexes of steps that a bulk writer never reads (see
- * above and store_sqlite.c's bulk_index_sql): name, definition. */
+/* The secondary indexes of steps and candidacies that a bulk writer never
+ * reads (see above and store_sqlite.c's bulk_tables): name, definition.
+ * $1: steps holds fewer rows than are coming; $2: rows are coming (the
+ * candidacies' only when that table is empty). */
 static const char bulk_index_sql[] =
 	"SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-	"JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'steps'::regclass "
-	"AND NOT i.indisunique AND NOT i.indisprimary AND (SELECT a.attname FROM pg_attribute a "
-	"WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0]) IS DISTINCT FROM "
-	"'candidacy_id' ORDER BY c.relname";
+	"JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisunique AND NOT i.indisprimary "
+	"AND ((i.indrelid = 'steps'::regclass AND $1::boolean AND (SELECT a.attname "
+	"FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0]) "
+	"IS DISTINCT FROM 'candidacy_id') OR (i.indrelid = 'candidacies'::regclass "
+	"AND $2::boolean AND NOT EXISTS (SELECT 1 FROM candidacies) AND (SELECT a.attname "
+	"FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[0]) "
+	"IS DISTINCT FROM 'person_id')) ORDER BY c.relname";
 
 static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 {
@@ -1194,6 +1205,7 @@ static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 	if (s->bulk)
 		return KN_OK;
 	s->bulk = 1;
+	s->base.bulk_dated = 0;
 	if ((e = bulk_exec(s, "SET LOCAL synchronous_commit TO off")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL maintenance_work_mem TO '256MB'")) != KN_OK ||
 	    (e = bulk_exec(s, "SET LOCAL plan_cache_mode TO force_generic_plan")) != KN_OK ||
@@ -1215,9 +1227,14 @@ static enum kn_err pg_bulk_begin(struct store *base, size_t rows)
 	have = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
 	PQclear(r);
 	s->bulk_step_max = have;
-	if (have >= 0 && (size_t)have >= rows)
-		return KN_OK;	/* a big table: inserting into its indexes is cheaper */
-	r = PQexec(s->conn, bulk_index_sql);
+	/* steps' indexes unless it is a big table (inserting into its
+	 * indexes is then cheaper); candidacies' when it is empty and rows
+	 * are coming (not the people import's 0). */
+	{
+		const char *v[2] = { have >= 0 && (size_t)have >= rows ? "f" : "t",
+				     rows > 0 ? "t" : "f" };
+		r = PQexecParams(s->conn, bulk_index_sql, 2, NULL, v, NULL, NULL, 0);
+	}
 	if (!ok_status(r)) {
 		e = fail_res(s, "bulk indexes", r);
 		PQclear(r);
@@ -1258,8 +1275,12 @@ static enum kn_err pg_bulk_end(struct store *base)
 	 * load's are those above the largest before it. */
 	{
 		struct sargs a = SARGS_INIT;
+		int undated = 1;
 		arg_int(&a, s->bulk_step_max);
-		if ((e = q_exec(base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK ||
+		/* None when the ledger wrote each candidacy's dates with its
+		 * stage (store.h: store_candidacy_stage_n). */
+		if ((e = store_bulk_undated(base, s->bulk_step_max, &undated)) != KN_OK ||
+		    (undated && (e = q_exec(base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK) ||
 		    (e = bulk_exec(s, "SET LOCAL ketnap.bulk TO 'off'")) != KN_OK)
 			return e;
 	}

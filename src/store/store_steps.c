@@ -232,8 +232,33 @@ enum kn_err store_step_append(struct store *s, int64_t candidacy_id, int64_t seq
 	return insert_id(s, S_LAST_ROWID, &a0, step_id);
 }
 
+void cand_dates_fold(kn_date *dates, enum step_code code, kn_date date)
+{
+	int col;
+
+	if (date == KN_DATE_NONE)
+		return;
+	switch (code) {
+	case STEP_TRAINED: col = CDATE_TRAINED; break;
+	case STEP_INTRODUCED: col = CDATE_INTRODUCED; break;
+	case STEP_CELL_VOTE: col = CDATE_CELL_VOTE; break;
+	case STEP_COMMITTEE_VOTE: col = CDATE_COMMITTEE_VOTE; break;
+	case STEP_DECISION: col = CDATE_DECISION; break;
+	case STEP_CEREMONY: col = CDATE_CEREMONY; break;
+	case STEP_PROBATION_VOTE: col = CDATE_PROBATION_VOTE; break;
+	case STEP_OFFICIAL: case STEP_WITHDRAWN: case STEP_REJECTED: case STEP_STRUCK_OFF:
+		col = CDATE_CLOSED; break;
+	default: col = -1; break;
+	}
+	if (dates[CDATE_LAST] == KN_DATE_NONE || date > dates[CDATE_LAST])
+		dates[CDATE_LAST] = date;
+	if (col >= 0 && (dates[col] == KN_DATE_NONE || date > dates[col]))
+		dates[col] = date;
+}
+
 enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
-				    enum step_code stage, int open, int64_t n)
+				    enum step_code stage, int open, int64_t n,
+				    const kn_date dates[CDATE_NDATES])
 {
 	struct sargs a = SARGS_INIT;
 	long long changes = 0;
@@ -243,11 +268,27 @@ enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
 	arg_text(&a, step_name(stage));
 	arg_int(&a, !!open);
 	arg_int(&a, n);
+	for (int i = 0; i < CDATE_NDATES; i++)
+		arg_date(&a, dates[i]);
 	if ((e = q_exec(s, S_CAND_STAGE_N, &a, &changes)) != KN_OK)
 		return e;
 	if (changes != 1)
 		return store_fail(s, KN_ENOTFOUND, "%s: no candidacy %lld",
 				  store_stmts[S_CAND_STAGE_N].name, (long long)candidacy_id);
+	s->bulk_dated += n;
+	return KN_OK;
+}
+
+enum kn_err store_bulk_undated(struct store *s, int64_t step_max, int *undated)
+{
+	struct sargs a = SARGS_INIT;
+	int64_t n = 0;
+	enum kn_err e;
+
+	arg_int(&a, step_max);
+	if ((e = first_int(s, S_STEPS_SINCE, &a, &n)) != KN_OK)
+		return e;
+	*undated = n != s->bulk_dated;
 	return KN_OK;
 }
 
