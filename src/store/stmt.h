@@ -90,7 +90,7 @@ enum stmt_id {
 	/* issue 13: the people import streams (store_records.c) */
 	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS, S_UNIT_CODES_SORTED,
 	/* issue 13: the summary's waiting dossiers (store_queue_wait) */
-	S_QUEUE_WAIT, S_QUEUE_WAIT_ALL,
+	S_QUEUE_WAIT, S_QUEUE_WAIT_ALL, S_QUEUE_WAIT_ROOT,
 	/* issue 13: the steps import reads its people ahead (store_ahead.c) */
 	S_AHEAD_PEOPLE, S_AHEAD_CANDS, S_AHEAD_STEPS, S_AHEAD_TRANSFERS,
 	/* issue 13: the units import writes its new units in batches (store_units_add) */

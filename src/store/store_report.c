@@ -138,3 +138,45 @@ enum kn_err store_report_admissions(struct store *s, const char *top, kn_date fr
 	buf_release(&hi);
 	return e;
 }
+
+enum kn_err store_report_waiting_root(struct store *s, kn_date as_of, store_report_wait_fn fn,
+				      void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	struct step *steps = NULL;
+	size_t n = 0, cap = 0;
+	int64_t cur = -1;
+	kn_date ext = KN_DATE_NONE;
+	int basic = 0, rc, stop = 0;
+	enum kn_err e;
+
+	arg_date(&a, as_of);
+	if ((e = q_open(s, S_QUEUE_WAIT_ROOT, &a, &r)) != KN_OK)
+		return e;
+	do {
+		rc = q_next(&r);
+		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
+		if (cur >= 0 && at != cur) {
+			if (rc >= 0)
+				stop = fn(arg, steps, n, ext, basic);
+			n = 0;
+		}
+		if (rc <= 0 || stop)
+			break;
+		if (at != cur) {
+			cur = at;
+			basic = (int)row_int(&r, 1);
+			ext = row_date(&r, 4);
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			steps = xreallocarray(steps, cap, sizeof(*steps));
+		}
+		step_init(&steps[n]);
+		steps[n].code = step_from_name(row_str(&r, 2));
+		steps[n++].date = row_date(&r, 3);
+	} while (rc > 0);
+	free(steps);
+	return q_close(&r);
+}

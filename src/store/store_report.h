@@ -51,4 +51,13 @@ typedef int (*store_report_adm_fn)(void *arg, const struct admission *a, const c
 enum kn_err store_report_admissions(struct store *s, const char *top, kn_date from, kn_date to,
 				    store_report_adm_fn fn, void *arg);
 
+/* What store_queue_wait hands over of every unit (top the only root),
+ * one candidacy at a time: its steps (code and date only), the
+ * DL-DECISION extension's date, and whether its unit is a chi bộ cơ sở
+ * (unitree_is_basic_cell) instead of the unit. */
+typedef int (*store_report_wait_fn)(void *arg, const struct step *steps, size_t nsteps,
+				    kn_date extended, int basic);
+enum kn_err store_report_waiting_root(struct store *s, kn_date as_of, store_report_wait_fn fn,
+				      void *arg);
+
 #endif
