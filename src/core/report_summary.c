@@ -139,7 +139,10 @@ static enum kn_err sources_sentence(const struct ctx *c, long long admitted_tota
 
 	if (admitted_total <= 0)
 		return KN_OK;
-	if ((e = report_source_counts(c, sourced, admitted, err)) != KN_OK)
+	/* Read with the categories (report.c), else now. */
+	if (c->adm_org_read)
+		memcpy(admitted, c->adm_org, sizeof(admitted));
+	else if ((e = report_source_counts(c, sourced, admitted, err)) != KN_OK)
 		return e;
 	for (size_t i = 0; i < NMASS; i++) {
 		if (admitted[i] <= 0)

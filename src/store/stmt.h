@@ -84,7 +84,7 @@ enum stmt_id {
 	S_QUOTA_YEAR, S_QUOTA_YEAR_ALL, S_ADMISSION_UNITS, S_ADMISSION_UNITS_ALL,
 	/* issue 13: the root reports read what they print (store_report.c) */
 	S_REPORT_UNITS, S_REPORT_QUOTA_TOP, S_REPORT_ADM_UNITS, S_REPORT_ADM_UNITS_ALL,
-	S_REPORT_ADM_CATS, S_REPORT_ADM_CATS_ALL,
+	S_REPORT_ADM_CATS, S_REPORT_ADM_CATS_ALL, S_REPORT_ADM_CATS_ORG, S_REPORT_ADM_CATS_ORG_ALL,
 	/* issue 13, PostgreSQL imports (i18-pgimp): rows an importer knows are new */
 	S_PERSON_ADD, S_QUOTA_ADD, S_UNIT_ADD, S_UNIT_ADD_PATH,
 	/* issue 13: the people import streams (store_records.c) */

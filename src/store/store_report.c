@@ -105,13 +105,15 @@ enum kn_err store_report_admission_units(struct store *s, const char *top, kn_da
 }
 
 enum kn_err store_report_admissions(struct store *s, const char *top, kn_date from, kn_date to,
-				    store_report_adm_fn fn, void *arg)
+				    int org, store_report_adm_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	struct srows r;
-	enum kn_err e = open_period(s, top, from, to, S_REPORT_ADM_CATS_ALL, S_REPORT_ADM_CATS,
-				    &a, &lo, &hi, &r);
+	enum kn_err e = open_period(s, top, from, to,
+				    org ? S_REPORT_ADM_CATS_ORG_ALL : S_REPORT_ADM_CATS_ALL,
+				    org ? S_REPORT_ADM_CATS_ORG : S_REPORT_ADM_CATS, &a, &lo, &hi,
+				    &r);
 
 	if (e == KN_OK) {
 		while (q_next(&r) > 0) {
@@ -129,7 +131,8 @@ enum kn_err store_report_admissions(struct store *s, const char *top, kn_date fr
 				.readmission = (int)row_int(&r, 8),
 				.unit_id = row_int(&r, 9),
 			};
-			if (fn(arg, &x, row_str(&r, 10), row_str(&r, 11)))
+			if (fn(arg, &x, row_str(&r, 10), row_str(&r, 11),
+			       org ? row_str(&r, 12) : NULL))
 				break;
 		}
 		e = q_close(&r);
