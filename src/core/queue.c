@@ -20,16 +20,14 @@ int queue_waiting(struct unode *un, const struct step *steps, size_t nsteps, kn_
 	return queue_waiting_ext(un, steps, nsteps, KN_DATE_NONE, as_of, policy, cal, d);
 }
 
-int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
-		      kn_date extended, kn_date as_of, const struct policy *policy,
-		      struct calendar *cal, struct queue_dossier *d)
+/* What queue_waiting_ext reads of the steps dated on or before as_of:
+ * the latest ordered step and the latest cell and committee votes. 0 when
+ * the candidacy was closed on as_of. */
+static int waiting_steps(const struct step *steps, size_t nsteps, kn_date as_of,
+			 enum step_code *last, kn_date *cell, kn_date *committee)
 {
-	enum step_code last = STEP_NONE;
-	kn_date cell = KN_DATE_NONE, committee = KN_DATE_NONE;
-	int basic;
-
-	if (!un)
-		return 0;
+	*last = STEP_NONE;
+	*cell = *committee = KN_DATE_NONE;
 	for (size_t i = 0; i < nsteps; i++) {
 		const struct step *s = &steps[i];
 		const struct step_info *si = step_info(s->code);
@@ -38,27 +36,23 @@ int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
 		/* Closed on as_of: nothing waits. */
 		if (si->ending || s->code == STEP_OFFICIAL)
 			return 0;
-		if (si->ordered && s->code > last)
-			last = s->code;
-		if (s->code == STEP_CELL_VOTE && (cell == KN_DATE_NONE || s->date > cell))
-			cell = s->date;
-		if (s->code == STEP_COMMITTEE_VOTE && (committee == KN_DATE_NONE || s->date > committee))
-			committee = s->date;
+		if (si->ordered && s->code > *last)
+			*last = s->code;
+		if (s->code == STEP_CELL_VOTE && (*cell == KN_DATE_NONE || s->date > *cell))
+			*cell = s->date;
+		if (s->code == STEP_COMMITTEE_VOTE &&
+		    (*committee == KN_DATE_NONE || s->date > *committee))
+			*committee = s->date;
 	}
-	basic = unitree_is_basic_cell(un);
-	if (!(last == STEP_COMMITTEE_VOTE || (last == STEP_CELL_VOTE && basic)))
-		return 0;
-	if (!d)
-		return 1;
-	memset(d, 0, sizeof(*d));
-	d->unit = un;
-	d->competent = unitree_competent(un);
-	d->owner = d->competent;
-	if (!d->owner) {
-		d->owner = unitree_grassroots(un);
-		if (!d->owner)
-			d->owner = un;
-	}
+	return 1;
+}
+
+/* d's dates and DL-DECISION, its units left as they are. */
+static void waiting_fill(const struct step *steps, size_t nsteps, kn_date extended,
+			 kn_date as_of, const struct policy *policy, struct calendar *cal,
+			 enum step_code last, kn_date cell, kn_date committee,
+			 struct queue_dossier *d)
+{
 	d->after = last;
 	d->cell_vote = cell;
 	d->committee_vote = last == STEP_COMMITTEE_VOTE ? committee : KN_DATE_NONE;
@@ -74,6 +68,51 @@ int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
 				d->workdays_left = dl[i].workdays_left;
 			}
 		free(dl);
+	}
+}
+
+int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
+		      kn_date extended, kn_date as_of, const struct policy *policy,
+		      struct calendar *cal, struct queue_dossier *d)
+{
+	enum step_code last;
+	kn_date cell, committee;
+	int basic;
+
+	if (!un || !waiting_steps(steps, nsteps, as_of, &last, &cell, &committee))
+		return 0;
+	basic = unitree_is_basic_cell(un);
+	if (!(last == STEP_COMMITTEE_VOTE || (last == STEP_CELL_VOTE && basic)))
+		return 0;
+	if (!d)
+		return 1;
+	memset(d, 0, sizeof(*d));
+	d->unit = un;
+	d->competent = unitree_competent(un);
+	d->owner = d->competent;
+	if (!d->owner) {
+		d->owner = unitree_grassroots(un);
+		if (!d->owner)
+			d->owner = un;
+	}
+	waiting_fill(steps, nsteps, extended, as_of, policy, cal, last, cell, committee, d);
+	return 1;
+}
+
+int queue_waiting_basic(int basic, const struct step *steps, size_t nsteps, kn_date extended,
+			kn_date as_of, const struct policy *policy, struct calendar *cal,
+			struct queue_dossier *d)
+{
+	enum step_code last;
+	kn_date cell, committee;
+
+	if (!waiting_steps(steps, nsteps, as_of, &last, &cell, &committee) ||
+	    !(last == STEP_COMMITTEE_VOTE || (last == STEP_CELL_VOTE && basic)))
+		return 0;
+	if (d) {
+		memset(d, 0, sizeof(*d));
+		waiting_fill(steps, nsteps, extended, as_of, policy, cal, last, cell, committee,
+			     d);
 	}
 	return 1;
 }

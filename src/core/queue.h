@@ -62,6 +62,14 @@ int queue_waiting_ext(struct unode *un, const struct step *steps, size_t nsteps,
 		      kn_date extended, kn_date as_of, const struct policy *policy,
 		      struct calendar *cal, struct queue_dossier *d);
 
+/* queue_waiting_ext without the unit's node, for a caller that knows
+ * only whether the unit is a chi bộ cơ sở (unitree_is_basic_cell):
+ * d->unit, competent and owner are left NULL (issue 13: the summary of the
+ * only root, where every owner counts, without a tree of every unit). */
+int queue_waiting_basic(int basic, const struct step *steps, size_t nsteps, kn_date extended,
+			kn_date as_of, const struct policy *policy, struct calendar *cal,
+			struct queue_dossier *d);
+
 /* 1 when the waiting dossier d counts for unit `at`: at is d's competent
  * committee (its owner) or a unit above it. */
 int queue_counts_for(const struct queue_dossier *d, const struct unode *at);

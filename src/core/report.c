@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "core/deadline.h"
+#include "core/label.h"
 #include "core/model.h"
 #include "core/policy.h"
 #include "core/queue.h"
@@ -429,13 +430,21 @@ struct shown_cats {
 };
 
 static int shown_cats_one(void *arg, const struct admission *a, const char *path,
-			  const char *sector)
+			  const char *sector, const char *org)
 {
 	struct shown_cats *sc = arg;
 	struct ctx *c = sc->c;
 	long p = place_on_path(c, a->unit_id, path);
 	int in[CAT__COUNT];
 
+	/* Every decision the store hands counts for its source's
+	 * organisation (an unknown one as "other", the last). */
+	if (c->adm_org_read) {
+		size_t i = 0;
+		while (i < STORE_NORGS - 1 && (!org || strcmp(org, label_orgs[i].code) != 0))
+			i++;
+		c->adm_org[i]++;
+	}
 	if (p < 0)
 		return 0;
 	if (!sector) {
@@ -510,7 +519,8 @@ static enum kn_err load_shown_admissions(struct ctx *c, int categories, struct b
 
 	c->adm = xcalloc(c->nsub ? c->nsub : 1, sizeof(*c->adm));
 	e = categories
-		? store_report_admissions(c->s, c->scope, c->o->from, c->to, shown_cats_one, &sc)
+		? store_report_admissions(c->s, c->scope, c->o->from, c->to, c->adm_org_read,
+					  shown_cats_one, &sc)
 		: store_report_admission_units(c->s, c->scope, c->o->from, c->to,
 					       shown_units_one, c);
 	if (e != KN_OK)
@@ -906,6 +916,8 @@ static enum kn_err ctx_open(struct ctx *c, struct store *s, struct calendar *cal
 		int categories = kind == REPORT_STRUCTURE || kind == REPORT_SUMMARY;
 		subtree_list(c);
 		if (c->own_quota) {
+			/* The summary's organisations with its categories. */
+			c->adm_org_read = kind == REPORT_SUMMARY;
 			if ((e = load_shown_quotas(c, err)) != KN_OK ||
 			    (e = load_shown_admissions(c, categories, err)) != KN_OK)
 				return e;

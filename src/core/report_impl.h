@@ -60,6 +60,11 @@ struct ctx {
 	 * read by report.c's load_shown): the total's quota of each of its
 	 * nodes, by index in own.nodes (-1: none); NULL for a whole tree. */
 	long long *own_quota;
+	/* The summary's admissions per nominating organisation of their
+	 * source (store_source_counts' admitted, in label_orgs order), read
+	 * with the categories; adm_org_read 0 when they were not. */
+	long long adm_org[STORE_NORGS];
+	int adm_org_read;
 };
 
 /* The quota of unit n for the period's year and category; -1 when none,

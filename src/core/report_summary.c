@@ -17,6 +17,7 @@
 #include "core/unitree.h"
 #include "core/verify.h"
 #include "store/store.h"
+#include "store/store_report.h"
 #include "util/i18n.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -138,7 +139,10 @@ static enum kn_err sources_sentence(const struct ctx *c, long long admitted_tota
 
 	if (admitted_total <= 0)
 		return KN_OK;
-	if ((e = report_source_counts(c, sourced, admitted, err)) != KN_OK)
+	/* Read with the categories (report.c), else now. */
+	if (c->adm_org_read)
+		memcpy(admitted, c->adm_org, sizeof(admitted));
+	else if ((e = report_source_counts(c, sourced, admitted, err)) != KN_OK)
 		return e;
 	for (size_t i = 0; i < NMASS; i++) {
 		if (admitted[i] <= 0)
@@ -173,13 +177,86 @@ static enum kn_err sources_sentence(const struct ctx *c, long long admitted_tota
 	return KN_OK;
 }
 
+/* ---- the dossiers waiting, at the only root (issue 13) ---- */
+
+struct wait_acc {
+	const struct ctx *c;
+	struct policy pol;
+	long long waiting, overdue;
+};
+
+static int wait_one(void *arg, const struct step *steps, size_t nsteps, kn_date extended,
+		    int basic)
+{
+	struct wait_acc *w = arg;
+	struct queue_dossier qd;
+	if (queue_waiting_basic(basic, steps, nsteps, extended, w->c->as_of, &w->pol, w->c->cal,
+				&qd)) {
+		w->waiting++;
+		w->overdue += queue_overdue(&qd);
+	}
+	return 0;
+}
+
+/* report_collect_waiting's figures for the only root (c->scope NULL):
+ * every dossier's owner is inside it, so of a dossier's unit only
+ * whether it is a chi bộ cơ sở counts, which the store says beside the
+ * steps; no tree of every unit. */
+static enum kn_err waiting_root(const struct ctx *c, long long *waiting, long long *overdue,
+				struct buf *err)
+{
+	struct wait_acc w;
+	struct policy_row *rows;
+	size_t n;
+	enum kn_err e;
+
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	/* The policy in force on as_of, as the deadlines report's. */
+	if ((e = store_policy_all(c->s, &rows, &n)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(c->s));
+		return e;
+	}
+	if (policy_resolve(rows, n, c->as_of, &w.pol, NULL) != 0) {
+		const struct policy_row *def = policy_default_rows(&n);
+		policy_resolve(def, n, c->as_of, &w.pol, NULL);
+	}
+	store_policy_free(rows, n);
+	if ((e = store_report_waiting_root(c->s, c->as_of, wait_one, &w)) != KN_OK)
+		buf_addf(err, "%s", store_errmsg(c->s));
+	*waiting = w.waiting;
+	*overdue = w.overdue;
+	return e;
+}
+
+/* The dossiers waiting for the competent committee in the subtree. */
+static enum kn_err summary_waiting(const struct ctx *c, long long *waiting, long long *overdue,
+				   struct buf *err)
+{
+	struct unitree whole;
+	struct ctx wc;
+	struct dl_acc dl;
+	enum kn_err e;
+
+	if (!c->scope)
+		return waiting_root(c, waiting, overdue, err);
+	/* Their units are anywhere in the subtree. */
+	memset(&dl, 0, sizeof(dl));	/* released below whatever fails */
+	if ((e = report_whole_tree(c, &whole, &wc, err)) == KN_OK)
+		e = report_collect_waiting(&wc, &dl, err);
+	*waiting = dl.waiting;
+	*overdue = dl.waiting_overdue;
+	report_dl_release(&dl);
+	unitree_free(&whole);
+	return e;
+}
+
 enum kn_err report_build_summary(const struct ctx *c, struct report **out, struct buf *err)
 {
 	struct report *r = report_new(REPORT_SUMMARY, NULL, 0, c);
 	struct buf p = BUF_INIT, num = BUF_INIT;
 	const long long *adm = c->adm_top;
 	long long q = report_quota_of(c, c->top, CAT_TOTAL);
-	struct dl_acc dl;
 	enum kn_err e;
 
 	report_set_title(r, _("Summary of the admission of new members"), c);
@@ -272,29 +349,23 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 		return e;
 	}
 
-	/* Dossiers waiting for the competent committee: their units are
-	 * anywhere in the subtree. */
-	struct unitree whole;
-	struct ctx wc;
-	memset(&dl, 0, sizeof(dl));	/* released below whatever fails */
-	if ((e = report_whole_tree(c, &whole, &wc, err)) != KN_OK ||
-	    (e = report_collect_waiting(&wc, &dl, err)) != KN_OK) {
-		report_dl_release(&dl);
-		unitree_free(&whole);
+	/* Dossiers waiting for the competent committee. */
+	long long waiting, overdue;
+	if ((e = summary_waiting(c, &waiting, &overdue, err)) != KN_OK) {
 		buf_release(&p);
 		buf_release(&num);
 		report_free(r);
 		return e;
 	}
-	if (dl.waiting) {
+	if (waiting) {
 		struct buf w = BUF_INIT;
-		text_int(&w, dl.waiting);
+		text_int(&w, waiting);
 		buf_addf(&p, ngettext(" %s complete dossier is waiting for the competent committee's decision",
 				      " %s complete dossiers are waiting for the competent committee's decision",
-				      (unsigned long)dl.waiting), w.s);
-		if (dl.waiting_overdue) {
+				      (unsigned long)waiting), w.s);
+		if (overdue) {
 			buf_reset(&w);
-			text_int(&w, dl.waiting_overdue);
+			text_int(&w, overdue);
 			buf_addf(&p, _(", %s of them past the deadline"), w.s);
 		}
 		buf_adds(&p, ".");
@@ -302,10 +373,8 @@ enum kn_err report_build_summary(const struct ctx *c, struct report **out, struc
 	} else {
 		buf_adds(&p, _(" No dossier is waiting for a decision."));
 	}
-	r->waiting = dl.waiting;
-	r->waiting_overdue = dl.waiting_overdue;
-	report_dl_release(&dl);
-	unitree_free(&whole);
+	r->waiting = waiting;
+	r->waiting_overdue = overdue;
 	buf_release(&num);
 	r->summary = buf_detach(&p);
 	*out = r;

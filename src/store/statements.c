@@ -1170,23 +1170,44 @@ const struct stmt store_stmts[S__COUNT] = {
 	/* S_ADMISSIONS' decisions and people (ADMISSION_COLS), with the
 	 * unit's id, path and own sector instead of its code: the structure
 	 * categories without a tree of every unit (store_report.c). */
-#define REPORT_CATS(where) "WITH k AS MATERIALIZED (SELECT candidacy_id, date, unit_id " \
-	"FROM steps WHERE step = 'decision' AND date BETWEEN $1 AND $2 ORDER BY candidacy_id " \
-	"LIMIT -1), d AS MATERIALIZED (SELECT k.date, c.person_id, c.readmission, u.id AS " \
-	"unit_id, u.path, u.sector FROM k CROSS JOIN candidacies c ON c.id = k.candidacy_id " \
-	"JOIN units u ON u.id = COALESCE(k.unit_id, c.unit_id) " where "ORDER BY c.person_id " \
-	"LIMIT -1) SELECT d.date, p.sex, p.birth_date, p.ethnicity, p.religion, p.youth_union, " \
-	"p.occupation, p.qualification, d.readmission, d.unit_id, d.path, d.sector FROM d " \
-	"CROSS JOIN people p ON p.id = d.person_id"
-#define REPORT_CATS_PG(where) "SELECT " ADMISSION_COLS ", u.id, u.path, u.sector " \
-	"FROM steps s JOIN candidacies c ON c.id = s.candidacy_id " \
+#define REPORT_CATS(where, org, dorg, ojoin) "WITH k AS MATERIALIZED (SELECT candidacy_id, date, " \
+	"unit_id FROM steps WHERE step = 'decision' AND date BETWEEN $1 AND $2 ORDER BY " \
+	"candidacy_id LIMIT -1), d AS MATERIALIZED (SELECT k.date, c.person_id, c.readmission, " \
+	"u.id AS unit_id, u.path, u.sector" org " FROM k CROSS JOIN candidacies c " \
+	"ON c.id = k.candidacy_id JOIN units u ON u.id = COALESCE(k.unit_id, c.unit_id) " ojoin \
+	where "ORDER BY c.person_id LIMIT -1) SELECT d.date, p.sex, p.birth_date, p.ethnicity, " \
+	"p.religion, p.youth_union, p.occupation, p.qualification, d.readmission, d.unit_id, " \
+	"d.path, d.sector" dorg " FROM d CROSS JOIN people p ON p.id = d.person_id"
+#define REPORT_CATS_PG(where, org, ojoin) "SELECT " ADMISSION_COLS ", u.id, u.path, " \
+	"u.sector" org " FROM steps s JOIN candidacies c ON c.id = s.candidacy_id " \
 	"JOIN people p ON p.id = c.person_id JOIN units u ON u.id = COALESCE(s.unit_id, " \
-	"c.unit_id) WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2" where
+	"c.unit_id) " ojoin "WHERE s.step = 'decision' AND s.date BETWEEN $1 AND $2" where
 	[S_REPORT_ADM_CATS] = { "report_adm_cats",
-		REPORT_CATS("WHERE u.path >= $3 AND u.path < $4 "),
-		REPORT_CATS_PG(" AND u.path >= $3 AND u.path < $4"), "tttt", "tttttitt" "iitt", 0 },
-	[S_REPORT_ADM_CATS_ALL] = { "report_adm_cats_all", REPORT_CATS(""), REPORT_CATS_PG(""),
-		"tt", "tttttitt" "iitt", 0 },
+		REPORT_CATS("WHERE u.path >= $3 AND u.path < $4 ", "", "", ""),
+		REPORT_CATS_PG(" AND u.path >= $3 AND u.path < $4", "", ""), "tttt",
+		"tttttitt" "iitt", 0 },
+	[S_REPORT_ADM_CATS_ALL] = { "report_adm_cats_all", REPORT_CATS("", "", "", ""),
+		REPORT_CATS_PG("", "", ""), "tt", "tttttitt" "iitt", 0 },
+	/* The same with the nominating organisation of each one's source
+	 * (its first step, as S_SOURCE_COUNTS reads it): the summary's
+	 * sentence on the mass organisations (report_summary.c) from the
+	 * decisions it reads anyway, looked up in the order of the
+	 * candidacies, rather than from a second read of them (0.5 s at the
+	 * national root). */
+#define SOURCE_ORG ", o.org"
+#define SOURCE_JOIN "LEFT JOIN steps o ON o.candidacy_id = c.id AND o.seq = 1 " \
+	"AND o.step = 'source' "
+	[S_REPORT_ADM_CATS_ORG] = { "report_adm_cats_org",
+		REPORT_CATS("WHERE u.path >= $3 AND u.path < $4 ", SOURCE_ORG " AS org", ", d.org",
+			    SOURCE_JOIN),
+		REPORT_CATS_PG(" AND u.path >= $3 AND u.path < $4", SOURCE_ORG, SOURCE_JOIN),
+		"tttt", "tttttitt" "iitt" "t", 0 },
+	[S_REPORT_ADM_CATS_ORG_ALL] = { "report_adm_cats_org_all",
+		REPORT_CATS("", SOURCE_ORG " AS org", ", d.org", SOURCE_JOIN),
+		REPORT_CATS_PG("", SOURCE_ORG, SOURCE_JOIN),
+		"tt", "tttttitt" "iitt" "t", 0 },
+#undef SOURCE_ORG
+#undef SOURCE_JOIN
 #undef REPORT_CATS
 #undef REPORT_CATS_PG
 
@@ -1260,6 +1281,45 @@ const struct stmt store_stmts[S__COUNT] = {
 		"ttt", "itttittt", ST_STREAM },
 	[S_QUEUE_WAIT_ALL] = { "queue_wait_all", QUEUE_WAIT("", "", "", "", ""), 0, "t",
 		"itttittt", ST_STREAM },
+	/* S_QUEUE_WAIT_ALL for the summary of the only root, where every
+	 * dossier's owner is inside the top (store_report_waiting_root): the
+	 * same candidacies and steps, the unit's code replaced by whether it
+	 * is a chi bộ cơ sở (a grassroots unit without cells,
+	 * unitree_is_basic_cell), the one fact of it a count needs, so that
+	 * no tree of every unit is read (0.5 s at the national root). Those
+	 * with a later closing step are found by a scan of the candidacies'
+	 * dates of migration 016 instead of every such step of the steps:
+	 * the latest of each kind after $1 says there is one after it, and
+	 * one on or before $1 that there is one then (the NOT EXISTS would
+	 * drop it), so only the others are looked up in steps (1.1 s of the
+	 * summary of 2024 at the national root, all but one of its steps
+	 * dated after the year's end). */
+	[S_QUEUE_WAIT_ROOT] = { "queue_wait_root", "WITH later(id) AS MATERIALIZED "
+		"(SELECT c.id FROM candidacies c WHERE (c.decision_on > $1 OR c.ceremony_on > $1 "
+		"OR c.probation_vote_on > $1 OR c.closed_on > $1) "
+		"AND (c.decision_on IS NULL OR c.decision_on > $1) "
+		"AND (c.ceremony_on IS NULL OR c.ceremony_on > $1) "
+		"AND (c.probation_vote_on IS NULL OR c.probation_vote_on > $1) "
+		"AND (c.closed_on IS NULL OR c.closed_on > $1) "
+		"AND (c.cell_vote_on IS NOT NULL OR c.committee_vote_on IS NOT NULL) "
+		"AND (c.cell_vote_on <= $1 OR c.committee_vote_on <= $1 OR EXISTS (SELECT 1 "
+		"FROM steps v WHERE v.candidacy_id = c.id AND v.step IN ('cell_vote', "
+		"'committee_vote') AND v.date <= $1)) AND NOT EXISTS (SELECT 1 FROM steps y "
+		"WHERE y.candidacy_id = c.id AND y.step IN " QUEUE_PAST " AND y.date <= $1)), "
+		"live(id) AS (SELECT c.id FROM candidacies c WHERE c.is_open = 1 "
+		"AND c.stage IN ('cell_vote', 'committee_vote') UNION SELECT id FROM later "
+		"UNION SELECT c.id FROM transfers t JOIN candidacies c ON c.person_id = t.person_id "
+		"WHERE t.in_date > $1), "
+		"cand(id, unit_id) AS (SELECT c.id, COALESCE((SELECT t.from_unit_id FROM transfers t "
+		"WHERE t.person_id = c.person_id AND t.in_date > $1 ORDER BY t.out_date, t.id "
+		"LIMIT 1), c.unit_id) FROM candidacies c WHERE c.id IN (SELECT id FROM live)) "
+		"SELECT c.id, CASE WHEN u.kind = 'grassroots' AND NOT EXISTS (SELECT 1 FROM units k "
+		"WHERE k.parent_id = u.id AND k.kind = 'cell') THEN 1 ELSE 0 END, s.step, s.date, "
+		"ext.date FROM cand c JOIN units u ON u.id = c.unit_id "
+		"JOIN steps s ON s.candidacy_id = c.id "
+		"LEFT JOIN decision_extensions ext ON ext.candidacy_id = c.id "
+		"WHERE EXISTS (SELECT 1 FROM steps x WHERE x.candidacy_id = c.id AND +x.seq = 1 "
+		"AND x.date <= $1) ORDER BY c.id, s.seq", 0, "t", "iittt", ST_STREAM },
 #undef QUEUE_WAIT_SUB
 #undef QUEUE_WAIT
 	/* ---- issue 13: the steps import reads its people ahead (store_ahead.c) ----

@@ -85,13 +85,13 @@ enum stmt_id {
 	S_QUOTA_YEAR, S_QUOTA_YEAR_ALL, S_ADMISSION_UNITS, S_ADMISSION_UNITS_ALL,
 	/* issue 13: the root reports read what they print (store_report.c) */
 	S_REPORT_UNITS, S_REPORT_QUOTA_TOP, S_REPORT_ADM_UNITS, S_REPORT_ADM_UNITS_ALL,
-	S_REPORT_ADM_CATS, S_REPORT_ADM_CATS_ALL,
+	S_REPORT_ADM_CATS, S_REPORT_ADM_CATS_ALL, S_REPORT_ADM_CATS_ORG, S_REPORT_ADM_CATS_ORG_ALL,
 	/* issue 13, PostgreSQL imports (i18-pgimp): rows an importer knows are new */
 	S_PERSON_ADD, S_QUOTA_ADD, S_UNIT_ADD, S_UNIT_ADD_PATH,
 	/* issue 13: the people import streams (store_records.c) */
 	S_PEOPLE_ANY, S_PEOPLE_DUP_ROWS, S_UNIT_CODES_SORTED,
 	/* issue 13: the summary's waiting dossiers (store_queue_wait) */
-	S_QUEUE_WAIT, S_QUEUE_WAIT_ALL,
+	S_QUEUE_WAIT, S_QUEUE_WAIT_ALL, S_QUEUE_WAIT_ROOT,
 	/* issue 13: the steps import reads its people ahead (store_ahead.c) */
 	S_AHEAD_PEOPLE, S_AHEAD_CANDS, S_AHEAD_STEPS, S_AHEAD_TRANSFERS,
 	/* issue 13: the units import writes its new units in batches (store_units_add) */

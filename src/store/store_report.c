@@ -105,13 +105,15 @@ enum kn_err store_report_admission_units(struct store *s, const char *top, kn_da
 }
 
 enum kn_err store_report_admissions(struct store *s, const char *top, kn_date from, kn_date to,
-				    store_report_adm_fn fn, void *arg)
+				    int org, store_report_adm_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
 	struct buf lo = BUF_INIT, hi = BUF_INIT;
 	struct srows r;
-	enum kn_err e = open_period(s, top, from, to, S_REPORT_ADM_CATS_ALL, S_REPORT_ADM_CATS,
-				    &a, &lo, &hi, &r);
+	enum kn_err e = open_period(s, top, from, to,
+				    org ? S_REPORT_ADM_CATS_ORG_ALL : S_REPORT_ADM_CATS_ALL,
+				    org ? S_REPORT_ADM_CATS_ORG : S_REPORT_ADM_CATS, &a, &lo, &hi,
+				    &r);
 
 	if (e == KN_OK) {
 		while (q_next(&r) > 0) {
@@ -129,7 +131,8 @@ enum kn_err store_report_admissions(struct store *s, const char *top, kn_date fr
 				.readmission = (int)row_int(&r, 8),
 				.unit_id = row_int(&r, 9),
 			};
-			if (fn(arg, &x, row_str(&r, 10), row_str(&r, 11)))
+			if (fn(arg, &x, row_str(&r, 10), row_str(&r, 11),
+			       org ? row_str(&r, 12) : NULL))
 				break;
 		}
 		e = q_close(&r);
@@ -137,4 +140,46 @@ enum kn_err store_report_admissions(struct store *s, const char *top, kn_date fr
 	buf_release(&lo);
 	buf_release(&hi);
 	return e;
+}
+
+enum kn_err store_report_waiting_root(struct store *s, kn_date as_of, store_report_wait_fn fn,
+				      void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	struct step *steps = NULL;
+	size_t n = 0, cap = 0;
+	int64_t cur = -1;
+	kn_date ext = KN_DATE_NONE;
+	int basic = 0, rc, stop = 0;
+	enum kn_err e;
+
+	arg_date(&a, as_of);
+	if ((e = q_open(s, S_QUEUE_WAIT_ROOT, &a, &r)) != KN_OK)
+		return e;
+	do {
+		rc = q_next(&r);
+		int64_t at = rc > 0 ? row_int(&r, 0) : -2;
+		if (cur >= 0 && at != cur) {
+			if (rc >= 0)
+				stop = fn(arg, steps, n, ext, basic);
+			n = 0;
+		}
+		if (rc <= 0 || stop)
+			break;
+		if (at != cur) {
+			cur = at;
+			basic = (int)row_int(&r, 1);
+			ext = row_date(&r, 4);
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			steps = xreallocarray(steps, cap, sizeof(*steps));
+		}
+		step_init(&steps[n]);
+		steps[n].code = step_from_name(row_str(&r, 2));
+		steps[n++].date = row_date(&r, 3);
+	} while (rc > 0);
+	free(steps);
+	return q_close(&r);
 }

@@ -45,10 +45,21 @@ enum kn_err store_report_admission_units(struct store *s, const char *top, kn_da
 
 /* The same decisions one by one as store_admissions_each hands them
  * (a->unit NULL: the unit by a->unit_id), with the unit's path and its
- * own sector (NULL: none of its own, its ancestors' holds). */
+ * own sector (NULL: none of its own, its ancestors' holds); with `org`
+ * set, also the nominating organisation of the candidacy's source step
+ * as store_source_counts reads it (NULL: none), else org NULL. */
 typedef int (*store_report_adm_fn)(void *arg, const struct admission *a, const char *path,
-				   const char *sector);
+				   const char *sector, const char *org);
 enum kn_err store_report_admissions(struct store *s, const char *top, kn_date from, kn_date to,
-				    store_report_adm_fn fn, void *arg);
+				    int org, store_report_adm_fn fn, void *arg);
+
+/* What store_queue_wait hands over of every unit (top the only root),
+ * one candidacy at a time: its steps (code and date only), the
+ * DL-DECISION extension's date, and whether its unit is a chi bộ cơ sở
+ * (unitree_is_basic_cell) instead of the unit. */
+typedef int (*store_report_wait_fn)(void *arg, const struct step *steps, size_t nsteps,
+				    kn_date extended, int basic);
+enum kn_err store_report_waiting_root(struct store *s, kn_date as_of, store_report_wait_fn fn,
+				      void *arg);
 
 #endif
