@@ -66,7 +66,7 @@ static struct dl_row *dl_add(struct dl_acc *a, const char *code, kn_date due, in
 		a->rows = xreallocarray(a->rows, a->cap, sizeof(*a->rows));
 	}
 	r = &a->rows[a->n++];
-	r->text = 0;
+	r->text = r->name = 0;
 	r->un = NULL;
 	r->code = code;
 	r->due = due;
@@ -80,6 +80,7 @@ static size_t dl_text(struct dl_acc *a, const char *ref, const char *name)
 	size_t at = a->text.len;
 	buf_add(&a->text, ref, strlen(ref) + 1);
 	buf_add(&a->text, name, strlen(name) + 1);
+	a->name_at = at + strlen(ref) + 1;
 	return at;
 }
 
@@ -88,6 +89,25 @@ static size_t dl_text(struct dl_acc *a, const char *ref, const char *name)
 static struct unode *dl_unit(const struct dl_acc *a, const struct pipeline *p)
 {
 	return p->unit ? unitree_find(a->c->tree, p->unit) : unitree_find_id(a->c->tree, p->unit_id);
+}
+
+/* dl_unit() if within the report's subtree, else NULL. A unit's
+ * candidacies come in a run (a scan of the candidacies in the order
+ * they were recorded, a unit's at a time): the last unit's answer is
+ * kept. */
+static struct unode *dl_unit_within(struct dl_acc *a, const struct pipeline *p)
+{
+	struct unode *un;
+	if (!p->unit && p->unit_id && p->unit_id == a->last_id)
+		return a->last_un;
+	un = dl_unit(a, p);
+	if (un && !unitree_within(un, a->c->top))
+		un = NULL;
+	if (!p->unit) {
+		a->last_id = p->unit_id;
+		a->last_un = un;
+	}
+	return un;
 }
 
 static int dl_wait(void *arg, const struct pipeline *p)
@@ -102,9 +122,9 @@ static int dl_wait(void *arg, const struct pipeline *p)
 static int dl_collect(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
-	struct unode *un = dl_unit(a, p);
+	struct unode *un = dl_unit_within(a, p);
 	struct deadline *dl = NULL;
-	if (!un || !unitree_within(un, a->c->top))
+	if (!un)
 		return 0;
 	dl_count_waiting(a, un, p);
 	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, a->c->as_of,
@@ -116,6 +136,7 @@ static int dl_collect(void *arg, const struct pipeline *p)
 			if (text == SIZE_MAX)
 				text = dl_text(a, p->person_ref, p->full_name);
 			r->text = text;
+			r->name = a->name_at;
 			r->un = un;
 		}
 	}
@@ -139,6 +160,7 @@ static int dl_transit(void *arg, const struct transit *t)
 				  calendar_count_workdays(a->c->cal, a->c->as_of, due));
 	if (r) {
 		r->text = dl_text(a, t->person_ref, t->full_name);
+		r->name = a->name_at;
 		r->un = un;
 	}
 	return 0;

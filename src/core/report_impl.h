@@ -10,7 +10,6 @@
 #define KN_REPORT_IMPL_H
 
 #include <stdint.h>
-#include <string.h>
 
 #include "core/calendar.h"
 #include "core/policy.h"
@@ -109,10 +108,10 @@ void report_set_title(struct report *r, const char *what, const struct ctx *c);
 
 /* One open deadline, compact (issue 13: a nation's root has 240
  * thousand): the person's ref and name are one entry of the walk's text
- * ("REF\0NAME\0" at offset text), the unit a node of the ctx's tree,
- * the code one of core/deadline.c's (static). */
+ * ("REF\0NAME\0" at offsets text and name), the unit a node of the
+ * ctx's tree, the code one of core/deadline.c's (static). */
 struct dl_row {
-	size_t text;
+	size_t text, name;
 	const struct unode *un;
 	const char *code;
 	kn_date due;
@@ -125,6 +124,11 @@ struct dl_acc {
 	struct dl_row *rows;
 	size_t n, cap;
 	struct buf text;	/* the rows' refs and names */
+	size_t name_at;		/* the last name's offset there */
+	/* the last unit by id dl_collect looked up: its node, or NULL
+	 * outside the subtree */
+	int64_t last_id;
+	struct unode *last_un;
 	long long waiting;	/* dossiers waiting for the decision (core/queue.h) */
 	long long waiting_overdue;
 	/* report_count_deadlines(): counted, no rows kept */
@@ -139,8 +143,7 @@ static inline const char *dl_person(const struct dl_acc *a, const struct dl_row 
 }
 static inline const char *dl_name(const struct dl_acc *a, const struct dl_row *r)
 {
-	const char *p = a->text.s + r->text;
-	return p + strlen(p) + 1;
+	return a->text.s + r->name;
 }
 
 /* Every deadline of the candidacies open on c->as_of in the subtree, and
