@@ -67,13 +67,13 @@ serve() { # binary port -> pid in spid
 }
 
 for db in "$@"; do
-	root=$(sqlite3 "$db" "SELECT MIN(code) FROM units WHERE parent_id IS NULL")
-	below=$(sqlite3 "$db" "SELECT u.code FROM units u JOIN units r ON r.id = u.parent_id
+	root=$(sqlite3 -readonly "$db" "SELECT MIN(code) FROM units WHERE parent_id IS NULL")
+	below=$(sqlite3 -readonly "$db" "SELECT u.code FROM units u JOIN units r ON r.id = u.parent_id
 		WHERE r.parent_id IS NULL ORDER BY u.code LIMIT 2")
-	deep=$(sqlite3 "$db" "SELECT u.code FROM units u JOIN candidacies c ON c.unit_id = u.id
+	deep=$(sqlite3 -readonly "$db" "SELECT u.code FROM units u JOIN candidacies c ON c.unit_id = u.id
 		WHERE length(u.path) = (SELECT MAX(length(path)) FROM units w JOIN candidacies d
 		ON d.unit_id = w.id) GROUP BY u.id ORDER BY COUNT(*) DESC, u.code LIMIT 1")
-	units="$root $below $deep"
+	units="$root $below $deep ${EXTRA_UNITS:-}"
 	if [ "$WEB" = 1 ]; then
 		sqlite3 "$db" "SELECT 1 FROM users WHERE name = '$KETNAP_USER'" | grep -q 1 ||
 			echo 'idcheck-password' | "$new" --db "$db" user add "$KETNAP_USER" \
