@@ -17,7 +17,10 @@
 # init` with the new one first: the old one reads it). The user
 # KETNAP_USER (default bench) is added to each database as an admin of
 # the root when missing. Prints one line per database; exits 1 on
-# the first difference, naming it.
+# the first difference, naming it. Each report is made in each of LANGS
+# (--lang; default "vi en") and as each of USERS (--user; default
+# "$KETNAP_USER", "-" for none). DATES, when set, replaces YEARS, MONTHS
+# and DAYS (e.g. "2024-06-30 2025-12-20" for a nation's root).
 set -euo pipefail
 old=$(realpath "$1")
 new=$(realpath "$2")
@@ -26,8 +29,10 @@ YEARS=${YEARS:-2021 2022 2023 2024 2025 2026}
 DAYS=${DAYS:-01 15}
 MONTHS=${MONTHS:-01 02 03 04 05 06 07 08 09 10 11 12}
 FORMATS=${FORMATS:-table csv json html xlsx}
+LANGS=${LANGS:-vi en}
 WEB=${WEB:-1}
 export KETNAP_USER=${KETNAP_USER:-bench} LANG=${LANG:-C}
+USERS=${USERS:-$KETNAP_USER}
 # both binaries speak from the same catalogues (the new one's build)
 export KETNAP_LOCALEDIR=${KETNAP_LOCALEDIR:-$(dirname "$new")/locale}
 dir=$(mktemp -d)
@@ -62,13 +67,13 @@ serve() { # binary port -> pid in spid
 }
 
 for db in "$@"; do
-	root=$(sqlite3 "$db" "SELECT MIN(code) FROM units WHERE parent_id IS NULL")
-	below=$(sqlite3 "$db" "SELECT u.code FROM units u JOIN units r ON r.id = u.parent_id
+	root=$(sqlite3 -readonly "$db" "SELECT MIN(code) FROM units WHERE parent_id IS NULL")
+	below=$(sqlite3 -readonly "$db" "SELECT u.code FROM units u JOIN units r ON r.id = u.parent_id
 		WHERE r.parent_id IS NULL ORDER BY u.code LIMIT 2")
-	deep=$(sqlite3 "$db" "SELECT u.code FROM units u JOIN candidacies c ON c.unit_id = u.id
+	deep=$(sqlite3 -readonly "$db" "SELECT u.code FROM units u JOIN candidacies c ON c.unit_id = u.id
 		WHERE length(u.path) = (SELECT MAX(length(path)) FROM units w JOIN candidacies d
 		ON d.unit_id = w.id) GROUP BY u.id ORDER BY COUNT(*) DESC, u.code LIMIT 1")
-	units="$root $below $deep"
+	units="$root $below $deep ${EXTRA_UNITS:-}"
 	if [ "$WEB" = 1 ]; then
 		sqlite3 "$db" "SELECT 1 FROM users WHERE name = '$KETNAP_USER'" | grep -q 1 ||
 			echo 'idcheck-password' | "$new" --db "$db" user add "$KETNAP_USER" \
@@ -76,23 +81,33 @@ for db in "$@"; do
 		token=$("$new" --db "$db" user token "$KETNAP_USER")
 	fi
 	n=0
-	for year in $YEARS; do
-		for month in $MONTHS; do
-			for day in $DAYS; do
-				date=$year-$month-$day
+	dates=${DATES:-$(for year in $YEARS; do for month in $MONTHS; do for day in $DAYS; do
+		echo "$year-$month-$day"; done; done; done)}
+	for date in $dates; do
 				for unit in $units; do
-					for fmt in $FORMATS; do
-						set -- report deadlines --unit "$unit" --as-of "$date" --format "$fmt"
-						KETNAP_TODAY=$date "$old" --db "$db" "$@" -o "$dir/old" >"$dir/old.err" 2>&1 || echo "exit $?" >>"$dir/old.err"
-						KETNAP_TODAY=$date "$new" --db "$db" "$@" -o "$dir/new" >"$dir/new.err" 2>&1 || echo "exit $?" >>"$dir/new.err"
-						touch "$dir/old" "$dir/new"
-						if [ "$fmt" = xlsx ] && [ -s "$dir/old" ]; then
-							rm -rf "$dir/xo" "$dir/xn"
-							unzip -q "$dir/old" -d "$dir/xo" && unzip -q "$dir/new" -d "$dir/xn" &&
-								diff -r -x core.xml "$dir/xo" "$dir/xn" >/dev/null && cp "$dir/old" "$dir/new"
-						fi
-						same "$*"
-					done
+				for fmt in $FORMATS; do
+				for lang in $LANGS; do
+				for user in $USERS; do
+					if [ "$user" = - ]; then as=(env -u KETNAP_USER); else as=(env KETNAP_USER="$user"); fi
+					set -- --lang "$lang" report deadlines --unit "$unit" --as-of "$date" --format "$fmt"
+					rm -f "$dir/old" "$dir/new"
+					"${as[@]}" KETNAP_TODAY="$date" "$old" --db "$db" "$@" -o "$dir/old" >"$dir/old.err" 2>&1 || echo "exit $?" >>"$dir/old.err"
+					"${as[@]}" KETNAP_TODAY="$date" "$new" --db "$db" "$@" -o "$dir/new" >"$dir/new.err" 2>&1 || echo "exit $?" >>"$dir/new.err"
+					touch "$dir/old" "$dir/new"
+					if [ "$fmt" = xlsx ] && [ -s "$dir/old" ]; then
+						rm -rf "$dir/xo" "$dir/xn"
+						unzip -q "$dir/old" -d "$dir/xo" && unzip -q "$dir/new" -d "$dir/xn" &&
+							diff -r -x core.xml "$dir/xo" "$dir/xn" >/dev/null && cp "$dir/old" "$dir/new"
+					fi
+					# the same text on standard output (tables through text_printable)
+					[ "$fmt" = xlsx ] || {
+						"${as[@]}" KETNAP_TODAY="$date" "$old" --db "$db" "$@" >>"$dir/old" 2>>"$dir/old.err" || echo "exit $?" >>"$dir/old.err"
+						"${as[@]}" KETNAP_TODAY="$date" "$new" --db "$db" "$@" >>"$dir/new" 2>>"$dir/new.err" || echo "exit $?" >>"$dir/new.err"
+					}
+					same "user $user: $*"
+				done
+				done
+				done
 				done
 				[ "$WEB" = 1 ] || continue
 				po=$(free_port); serve "$old" "$po"; opid=$spid
@@ -109,8 +124,6 @@ for db in "$@"; do
 				done
 				kill "$opid" "$npid"
 				wait "$opid" "$npid" 2>/dev/null || true
-			done
-		done
 	done
-	echo "$db: $n outputs identical (units:" $units"; years $YEARS; months $MONTHS; days $DAYS)"
+	echo "$db: $n outputs identical (units:" $units"; dates" $dates"; langs $LANGS; users $USERS)"
 done

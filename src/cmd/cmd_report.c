@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,180 @@ static void printable_lines(const struct buf *in, struct buf *out)
 		p += n + (nl ? 1 : 0);
 	}
 	buf_release(&line);
+}
+
+/* Issue 13: the deadlines report written as its rows come, to standard
+ * output or to a file made as cmd_write_file() makes one (a temporary
+ * file beside it renamed over it once whole; a device, a pipe or a link
+ * written through). */
+struct stream_out {
+	enum format fmt;
+	const char *path;	/* NULL: standard output */
+	FILE *f;
+	char *tmp;		/* the temporary file, or NULL */
+	struct buf line;	/* table: the lines made printable */
+	struct report_sink k;
+};
+
+/* The rows are flushed every this many bytes; KETNAP_REPORT_FLUSH_BYTES
+ * (a test's: a few rows a flush) sets it. */
+#define FLUSH_BYTES (64 * 1024)
+
+static int stream_flush(struct report_sink *k)
+{
+	struct stream_out *so = k->arg;
+	const struct buf *b = &k->buf;
+
+	if (so->fmt == F_TABLE) {
+		buf_reset(&so->line);
+		printable_lines(&k->buf, &so->line);
+		b = &so->line;
+	}
+	if (fwrite(b->s, 1, b->len, so->f) != b->len) {
+		if (so->path)
+			cmd_error(_("cannot write %s: %s"), so->path, strerror(errno));
+		else
+			cmd_error(_("cannot write the report: %s"), strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int stream_open(struct stream_out *so, enum format fmt, const char *path)
+{
+	struct stat st;
+	const char *v = getenv("KETNAP_REPORT_FLUSH_BYTES");
+
+	memset(so, 0, sizeof(*so));
+	so->fmt = fmt;
+	buf_init(&so->line);
+	buf_init(&so->k.buf);
+	so->k.flush = stream_flush;
+	so->k.arg = so;
+	so->k.flush_at = v && strtoul(v, NULL, 10) > 0 ? strtoul(v, NULL, 10) : FLUSH_BYTES;
+	if (!path || strcmp(path, "-") == 0 || fmt == F_XLSX) {
+		so->f = stdout;
+		so->path = fmt == F_XLSX ? path : NULL;
+		return 0;
+	}
+	so->path = path;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		so->f = fopen(path, "wb");
+	} else {
+		struct buf tmp = BUF_INIT;
+		int fd;
+		buf_addf(&tmp, "%s.XXXXXX", path);
+		if ((fd = mkstemp(tmp.s)) >= 0) {
+			fchmod(fd, 0644);
+			if (!(so->f = fdopen(fd, "wb"))) {
+				close(fd);
+				unlink(tmp.s);
+			}
+		}
+		so->tmp = buf_detach(&tmp);
+	}
+	if (!so->f) {
+		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
+		free(so->tmp);
+		so->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Close the output; ok: the report is whole (else a temporary file is
+ * removed). EXIT_DONE or EXIT_IO. */
+static int stream_close(struct stream_out *so, int ok)
+{
+	if (so->f == stdout || !so->f) {
+		if (ok && so->f && fflush(stdout) != 0) {
+			cmd_error(_("cannot write the report: %s"), strerror(errno));
+			ok = 0;
+		}
+	} else {
+		int said = !ok;
+		ok = ok && fflush(so->f) == 0;
+		ok = ok && (!so->tmp || fsync(fileno(so->f)) == 0);
+		if (fclose(so->f) != 0)
+			ok = 0;
+		if (ok && so->tmp && rename(so->tmp, so->path) != 0)
+			ok = 0;
+		if (!ok && !said)
+			cmd_error(_("cannot write %s: %s"), so->path, strerror(errno));
+		if (!ok && so->tmp)
+			unlink(so->tmp);
+	}
+	free(so->tmp);
+	buf_release(&so->line);
+	buf_release(&so->k.buf);
+	return ok ? EXIT_DONE : EXIT_IO;
+}
+
+struct stream_arg {
+	struct stream_out *so;
+	enum format fmt;
+	const char *path;
+	int opened, failed;	/* the output opened; a write failed (and said so) */
+	struct buf *err;
+};
+
+static int stream_body(struct stream_arg *sa, struct report *head,
+		       const struct report_rows *rows)
+{
+	struct report_sink *k = &sa->so->k;
+
+	switch (sa->so->fmt) {
+	case F_TABLE: return report_stream_table(head, rows, k);
+	case F_CSV: return report_stream_csv(head, rows, k);
+	case F_JSON: return report_stream_json(head, rows, k);
+	case F_HTML: return report_stream_html(head, rows, k);
+	case F_XLSX:
+		if (report_stream_xlsx(head, rows, sa->so->path, sa->err) != KN_OK) {
+			cmd_error("%s", sa->err->s);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* The output is opened once the report is ready (as cmd_write_file()
+ * after a build), so a report that fails leaves it alone. */
+static int stream_write(void *arg, struct report *head, const struct report_rows *rows)
+{
+	struct stream_arg *sa = arg;
+
+	if (stream_open(sa->so, sa->fmt, sa->path) != 0) {
+		sa->failed = 1;
+		return -1;
+	}
+	sa->opened = 1;
+	if (stream_body(sa, head, rows) != 0) {
+		sa->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* The deadlines report streamed: EXIT_DONE, or the failure's status. */
+static int stream_deadlines(struct store *s, struct calendar *cal, const struct report_opts *o,
+			    enum format fmt, const char *out_path)
+{
+	struct stream_out so;
+	struct buf err = BUF_INIT;
+	struct stream_arg sa = { &so, fmt, out_path, 0, 0, &err };
+	enum kn_err e;
+	int status = EXIT_IO;
+
+	e = report_stream_deadlines(s, cal, o, stream_write, &sa, &err);
+	if (e != KN_OK && !sa.failed)	/* else the writer said why */
+		cmd_error("%s", err.s);
+	if (sa.opened)
+		status = stream_close(&so, e == KN_OK);
+	if (!sa.failed && e != KN_OK)
+		status = kn_exit_status(e);
+	buf_release(&err);
+	return status;
 }
 
 static int run(int argc, char **argv, struct cmd_ctx *ctx)
@@ -183,6 +358,10 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 		buf_release(&safe);
 		return EXIT_REFUSED;
 	}
+
+	/* A nation's deadlines are 240 thousand rows: written as they come. */
+	if (kind == REPORT_DEADLINES)
+		return stream_deadlines(s, ctx_calendar(ctx), &o, fmt, out_path);
 
 	/* The whole review for summary as a page or a workbook. */
 	int all = kind == REPORT_SUMMARY && (fmt == F_XLSX || fmt == F_HTML);

@@ -979,6 +979,19 @@ enum kn_err report_deadline_counts(struct store *s, struct calendar *cal,
 	return e;
 }
 
+enum kn_err report_stream_deadlines(struct store *s, struct calendar *cal,
+				    const struct report_opts *o, report_write_fn write, void *arg,
+				    struct buf *err)
+{
+	struct ctx c;
+	enum kn_err e;
+
+	if ((e = ctx_open(&c, s, cal, REPORT_DEADLINES, o, err)) == KN_OK)
+		e = report_write_deadlines(&c, write, arg, err);
+	ctx_close(&c);
+	return e;
+}
+
 void report_free(struct report *r)
 {
 	if (!r)

@@ -136,6 +136,28 @@ enum kn_err report_deadline_counts(struct store *s, struct calendar *cal,
 				   const struct report_opts *o, int soon,
 				   struct deadline_counts *out, struct buf *err);
 
+/* Issue 13: a report whose rows are too many to hold as cells (the
+ * deadlines of a nation's root, 240 thousand), written as they come. The
+ * rows are n; fill() puts the i-th (0 <= i < n, any order, as often as
+ * the writer needs: a table measures its columns first) into row 0 of r,
+ * a report of the same columns with exactly one row (nrows 1) whose
+ * cells' strings belong to the rows (pooled 3: report_free frees none). */
+struct report_rows {
+	size_t n;
+	void (*fill)(const struct report_rows *rows, size_t i, struct report *r);
+	void *arg;
+};
+/* Write the report: head (title, unit, dates, waiting; its one row the
+ * window fill() writes into) and its rows. Returns 0, or -1 on a write
+ * error the writer has reported. */
+typedef int (*report_write_fn)(void *arg, struct report *head, const struct report_rows *rows);
+/* The deadlines report of report_build(), given to write instead of
+ * built: each row kept as a few ids, its strings read as write asks.
+ * KN_EIO when write returns -1 (nothing added to err). */
+enum kn_err report_stream_deadlines(struct store *s, struct calendar *cal,
+				    const struct report_opts *o, report_write_fn write, void *arg,
+				    struct buf *err);
+
 /* ---- structure categories (RULES.md §6) ---- */
 struct admission;
 struct unode;

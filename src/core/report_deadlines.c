@@ -66,10 +66,22 @@ static struct dl_row *dl_add(struct dl_acc *a, const char *code, kn_date due, in
 		a->rows = xreallocarray(a->rows, a->cap, sizeof(*a->rows));
 	}
 	r = &a->rows[a->n++];
+	r->text = r->name = 0;
+	r->un = NULL;
 	r->code = code;
 	r->due = due;
 	r->left = left;
 	return r;
+}
+
+/* The person's ref and name into a's text; their offset there. */
+static size_t dl_text(struct dl_acc *a, const char *ref, const char *name)
+{
+	size_t at = a->text.len;
+	buf_add(&a->text, ref, strlen(ref) + 1);
+	buf_add(&a->text, name, strlen(name) + 1);
+	a->name_at = at + strlen(ref) + 1;
+	return at;
 }
 
 /* The candidacy's considering unit: by code, or by id when the store
@@ -77,6 +89,25 @@ static struct dl_row *dl_add(struct dl_acc *a, const char *code, kn_date due, in
 static struct unode *dl_unit(const struct dl_acc *a, const struct pipeline *p)
 {
 	return p->unit ? unitree_find(a->c->tree, p->unit) : unitree_find_id(a->c->tree, p->unit_id);
+}
+
+/* dl_unit() if within the report's subtree, else NULL. A unit's
+ * candidacies come in a run (a scan of the candidacies in the order
+ * they were recorded, a unit's at a time): the last unit's answer is
+ * kept. */
+static struct unode *dl_unit_within(struct dl_acc *a, const struct pipeline *p)
+{
+	struct unode *un;
+	if (!p->unit && p->unit_id && p->unit_id == a->last_id)
+		return a->last_un;
+	un = dl_unit(a, p);
+	if (un && !unitree_within(un, a->c->top))
+		un = NULL;
+	if (!p->unit) {
+		a->last_id = p->unit_id;
+		a->last_un = un;
+	}
+	return un;
 }
 
 static int dl_wait(void *arg, const struct pipeline *p)
@@ -91,19 +122,22 @@ static int dl_wait(void *arg, const struct pipeline *p)
 static int dl_collect(void *arg, const struct pipeline *p)
 {
 	struct dl_acc *a = arg;
-	struct unode *un = dl_unit(a, p);
+	struct unode *un = dl_unit_within(a, p);
 	struct deadline *dl = NULL;
-	if (!un || !unitree_within(un, a->c->top))
+	if (!un)
 		return 0;
 	dl_count_waiting(a, un, p);
 	size_t n = deadlines_for_ext(p->steps, p->nsteps, p->decision_extended, a->c->as_of,
 				     &a->pol, a->c->cal, &dl);
+	size_t text = SIZE_MAX;	/* one copy for the candidacy's deadlines */
 	for (size_t i = 0; i < n; i++) {
 		struct dl_row *r = dl_add(a, dl[i].code, dl[i].due, dl[i].workdays_left);
 		if (r) {
-			r->person = xstrdup(p->person_ref);
-			r->name = xstrdup(p->full_name);
-			r->unit = xstrdup(un->u.code);
+			if (text == SIZE_MAX)
+				text = dl_text(a, p->person_ref, p->full_name);
+			r->text = text;
+			r->name = a->name_at;
+			r->un = un;
 		}
 	}
 	free(dl);
@@ -125,19 +159,20 @@ static int dl_transit(void *arg, const struct transit *t)
 	struct dl_row *r = dl_add(a, "DL-TRANSFER", due,
 				  calendar_count_workdays(a->c->cal, a->c->as_of, due));
 	if (r) {
-		r->person = xstrdup(t->person_ref);
-		r->name = xstrdup(t->full_name);
-		r->unit = xstrdup(unit);
+		r->text = dl_text(a, t->person_ref, t->full_name);
+		r->name = a->name_at;
+		r->un = un;
 	}
 	return 0;
 }
 
-static int dl_cmp(const void *x, const void *y)
+static int dl_cmp(const void *x, const void *y, void *arg)
 {
 	const struct dl_row *a = x, *b = y;
+	const struct dl_acc *acc = arg;
 	if (a->due != b->due)
 		return a->due < b->due ? -1 : 1;
-	int c = strcmp(a->person, b->person);
+	int c = strcmp(dl_person(acc, a), dl_person(acc, b));
 	return c ? c : strcmp(a->code, b->code);
 }
 
@@ -148,6 +183,7 @@ static enum kn_err dl_begin(const struct ctx *c, struct dl_acc *a, struct buf *e
 	size_t n;
 	enum kn_err e;
 	memset(a, 0, sizeof(*a));
+	buf_init(&a->text);
 	a->c = c;
 	if ((e = store_policy_all(c->s, &rows, &n)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
@@ -195,7 +231,7 @@ enum kn_err report_collect_deadlines(const struct ctx *c, struct dl_acc *a, stru
 	enum kn_err e;
 	if ((e = dl_begin(c, a, err)) != KN_OK || (e = dl_walk(c, a, err)) != KN_OK)
 		return e;
-	xqsort(a->rows, a->n, sizeof(*a->rows), dl_cmp);
+	xqsort_r(a->rows, a->n, sizeof(*a->rows), dl_cmp, a);
 	return KN_OK;
 }
 
@@ -216,12 +252,8 @@ enum kn_err report_count_deadlines(const struct ctx *c, int soon, struct deadlin
 
 void report_dl_release(struct dl_acc *a)
 {
-	for (size_t i = 0; i < a->n; i++) {
-		free(a->rows[i].person);
-		free(a->rows[i].name);
-		free(a->rows[i].unit);
-	}
 	free(a->rows);
+	buf_release(&a->text);
 }
 
 /* The overdue deadlines per unit, for the year-end review: a commission
@@ -247,7 +279,7 @@ static const struct rcol overdue_cols[] = {
 static int dl_unit_cmp(const void *x, const void *y)
 {
 	const struct dl_row *const *a = x, *const *b = y;
-	return strcmp((*a)->unit, (*b)->unit);
+	return strcmp((*a)->un->u.code, (*b)->un->u.code);
 }
 
 /* Add one overdue deadline of kind code to row (its column and the total). */
@@ -279,11 +311,11 @@ static struct report *build_overdue(const struct ctx *c, const struct dl_acc *a)
 			late[nlate++] = &a->rows[i];
 	xqsort(late, nlate, sizeof(*late), dl_unit_cmp);
 	for (size_t i = 0; i < nlate; i++) {
-		if (i == 0 || strcmp(late[i]->unit, late[i - 1]->unit) != 0) {
-			const struct unode *un = unitree_find(c->tree, late[i]->unit);
+		if (i == 0 || strcmp(late[i]->un->u.code, late[i - 1]->un->u.code) != 0) {
+			const struct unode *un = late[i]->un;
 			size_t row = report_add_row(r);
-			report_set_text(r, row, 0, late[i]->unit);
-			report_set_text(r, row, 1, un ? un->u.name : NULL);
+			report_set_text(r, row, 0, un->u.code);
+			report_set_text(r, row, 1, un->u.name);
 		}
 		overdue_count(r, r->nrows - 1, late[i]->code);
 	}
@@ -296,7 +328,114 @@ static struct report *build_overdue(const struct ctx *c, const struct dl_acc *a)
 	return r;
 }
 
+/* The deadlines report without its rows: title, unit, dates. */
+static struct report *dl_head(const struct ctx *c)
+{
+	struct report *r = report_new(REPORT_DEADLINES, deadline_cols, 7, c);
+	struct buf t = BUF_INIT;
+	char d[11];
+	date_format_user(c->as_of, d);
+	buf_addf(&t, _("Open deadlines — %s, as of %s"), c->top->u.name, d);
+	r->title = buf_detach(&t);
+	return r;
+}
+
+/* A deadline's words (deadline_label), made once per code. */
+struct dl_labels {
+	const char *code[16];
+	char *label[16];
+	size_t n;
+};
+
+static const char *dl_label(struct dl_labels *l, const char *code)
+{
+	struct buf t = BUF_INIT;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->code[i] == code || strcmp(l->code[i], code) == 0)
+			return l->label[i];
+	deadline_label(code, &t);
+	if (l->n == sizeof(l->code) / sizeof(*l->code)) {	/* never: a few kinds */
+		free(l->label[0]);
+		memmove(l->code, l->code + 1, (l->n - 1) * sizeof(*l->code));
+		memmove(l->label, l->label + 1, (l->n - 1) * sizeof(*l->label));
+		l->n--;
+	}
+	l->code[l->n] = code;
+	l->label[l->n] = buf_detach(&t);
+	return l->label[l->n++];
+}
+
+static void dl_labels_release(struct dl_labels *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->label[i]);
+}
+
 enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err)
+{
+	struct dl_acc a;
+	struct dl_labels l = { 0 };
+	enum kn_err e = report_collect_deadlines(c, &a, err);
+	if (e != KN_OK) {
+		report_dl_release(&a);
+		return e;
+	}
+	struct report *r = dl_head(c);
+	/* The overdue table is counted first; the few codes and words every
+	 * row repeats come from the report's pool. */
+	r->overdue = build_overdue(c, &a);
+	for (size_t i = 0; i < a.n; i++) {
+		const struct dl_row *d = &a.rows[i];
+		size_t row = report_add_row(r);
+		report_set_text(r, row, 0, dl_person(&a, d));
+		report_set_text(r, row, 1, dl_name(&a, d));
+		report_set_text(r, row, 2, d->un->u.code);
+		report_set_text_pooled(r, row, 3, d->code);
+		report_set_label_pooled(r, row, 3, dl_label(&l, d->code));
+		report_set_date(r, row, 4, d->due);
+		report_set_num(r, row, 5, d->left, 0);
+		report_set_text_pooled(r, row, 6, d->left < 0 ? "overdue" : "due");
+		report_set_label_pooled(r, row, 6, d->left < 0 ? _("overdue") : _("due"));
+	}
+	dl_labels_release(&l);
+	r->waiting = a.waiting;
+	r->waiting_overdue = a.waiting_overdue;
+	report_dl_release(&a);
+	*out = r;
+	return KN_OK;
+}
+
+/* The rows of report_write_deadlines: a's, in its order. */
+struct dl_window {
+	const struct dl_acc *a;
+	struct dl_labels l;
+};
+
+static void dl_fill(const struct report_rows *rows, size_t i, struct report *r)
+{
+	struct dl_window *w = rows->arg;
+	const struct dl_row *d = &w->a->rows[i];
+	struct rcell *x = r->rows;	/* row 0 */
+	/* The strings are the walk's, the labels' and the catalogue's. */
+	memset(x, 0, 7 * sizeof(*x));
+	for (size_t c = 0; c < 7; c++) {
+		x[c].date = KN_DATE_NONE;
+		x[c].pooled = 3;
+	}
+	x[0].text = (char *)dl_person(w->a, d);
+	x[1].text = (char *)dl_name(w->a, d);
+	x[2].text = (char *)d->un->u.code;
+	x[3].text = (char *)d->code;
+	x[3].label = (char *)dl_label(&w->l, d->code);
+	x[4].date = d->due;
+	x[4].null = d->due == KN_DATE_NONE;
+	x[5].num = d->left;
+	x[6].text = (char *)(d->left < 0 ? "overdue" : "due");
+	x[6].label = (char *)(d->left < 0 ? _("overdue") : _("due"));
+}
+
+enum kn_err report_write_deadlines(const struct ctx *c, report_write_fn write, void *arg,
+				   struct buf *err)
 {
 	struct dl_acc a;
 	enum kn_err e = report_collect_deadlines(c, &a, err);
@@ -304,36 +443,17 @@ enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, str
 		report_dl_release(&a);
 		return e;
 	}
-	struct report *r = report_new(REPORT_DEADLINES, deadline_cols, 7, c);
-	struct buf t = BUF_INIT;
-	char d[11];
-	date_format_user(c->as_of, d);
-	buf_addf(&t, _("Open deadlines — %s, as of %s"), c->top->u.name, d);
-	r->title = buf_detach(&t);
-	/* A nation's root has 240 thousand rows: the overdue table is
-	 * counted first, then each row's strings move into the report (the
-	 * unit's too: the table needs them no more), and the few codes and
-	 * words every row repeats come from the report's pool. */
-	r->overdue = build_overdue(c, &a);
-	for (size_t i = 0; i < a.n; i++) {
-		size_t row = report_add_row(r);
-		report_take_text(r, row, 0, a.rows[i].person);
-		report_take_text(r, row, 1, a.rows[i].name);
-		report_take_text(r, row, 2, a.rows[i].unit);
-		a.rows[i].person = a.rows[i].name = a.rows[i].unit = NULL;
-		report_set_text_pooled(r, row, 3, a.rows[i].code);
-		buf_reset(&t);
-		deadline_label(a.rows[i].code, &t);
-		report_set_label_pooled(r, row, 3, t.s);
-		report_set_date(r, row, 4, a.rows[i].due);
-		report_set_num(r, row, 5, a.rows[i].left, 0);
-		report_set_text_pooled(r, row, 6, a.rows[i].left < 0 ? "overdue" : "due");
-		report_set_label_pooled(r, row, 6, a.rows[i].left < 0 ? _("overdue") : _("due"));
-	}
-	buf_release(&t);
+	struct report *r = dl_head(c);
+	struct dl_window w = { .a = &a };
+	struct report_rows rows = { a.n, dl_fill, &w };
 	r->waiting = a.waiting;
 	r->waiting_overdue = a.waiting_overdue;
+	report_add_row(r);	/* the window fill() writes into */
+	if (write(arg, r, &rows) != 0)
+		e = KN_EIO;
+	memset(r->rows, 0, r->ncols * sizeof(*r->rows));	/* none of its strings */
+	report_free(r);
+	dl_labels_release(&w.l);
 	report_dl_release(&a);
-	*out = r;
-	return KN_OK;
+	return e;
 }

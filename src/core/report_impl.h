@@ -111,8 +111,13 @@ void report_set_title(struct report *r, const char *what, const struct ctx *c);
 
 /* ---- deadlines (report_deadlines.c) ---- */
 
+/* One open deadline, compact (issue 13: a nation's root has 240
+ * thousand): the person's ref and name are one entry of the walk's text
+ * ("REF\0NAME\0" at offsets text and name), the unit a node of the
+ * ctx's tree, the code one of core/deadline.c's (static). */
 struct dl_row {
-	char *person, *name, *unit;
+	size_t text, name;
+	const struct unode *un;
 	const char *code;
 	kn_date due;
 	int left;
@@ -123,12 +128,28 @@ struct dl_acc {
 	struct policy pol;
 	struct dl_row *rows;
 	size_t n, cap;
+	struct buf text;	/* the rows' refs and names */
+	size_t name_at;		/* the last name's offset there */
+	/* the last unit by id dl_collect looked up: its node, or NULL
+	 * outside the subtree */
+	int64_t last_id;
+	struct unode *last_un;
 	long long waiting;	/* dossiers waiting for the decision (core/queue.h) */
 	long long waiting_overdue;
 	/* report_count_deadlines(): counted, no rows kept */
 	struct deadline_counts *counts;
 	int soon;
 };
+
+/* The person's ref and full name of row r of a. */
+static inline const char *dl_person(const struct dl_acc *a, const struct dl_row *r)
+{
+	return a->text.s + r->text;
+}
+static inline const char *dl_name(const struct dl_acc *a, const struct dl_row *r)
+{
+	return a->text.s + r->name;
+}
 
 /* Every deadline of the candidacies open on c->as_of in the subtree, and
  * the dossiers waiting for the decision, into a (sorted by person and
@@ -143,6 +164,10 @@ enum kn_err report_count_deadlines(const struct ctx *c, int soon, struct deadlin
 				   struct buf *err);
 void report_dl_release(struct dl_acc *a);
 enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err);
+/* The same report streamed (report_stream_deadlines, report.h): the
+ * header (no rows) and the rows given to write one at a time. */
+enum kn_err report_write_deadlines(const struct ctx *c, report_write_fn write, void *arg,
+				   struct buf *err);
 
 /* ---- issue 15: the sources report (report_sources.c) ---- */
 

@@ -18,6 +18,7 @@
 #include "core/report.h"
 #include "io/chart.h"
 #include "io/html.h"
+#include "io/report_text.h"
 #include "util/date.h"
 #include "util/i18n.h"
 #include "util/text.h"
@@ -190,21 +191,11 @@ static void add_cell(struct buf *out, const struct report *r, size_t row, size_t
 	}
 }
 
-static void report_table(struct buf *out, const struct report *r)
+/* The table's head: <table> and its header row. */
+static void table_begin(struct buf *out, const struct report *r)
 {
 	int cdepth = r->depth ? col_find(r, "depth") : -1;
-	int cindent = col_find(r, "name");
 
-	if (r->ncols == 0)
-		return;
-	if (r->nrows == 0) {
-		buf_adds(out, "<p class=\"empty\">");
-		html_escape(out, _("No rows."));
-		buf_adds(out, "</p>\n");
-		return;
-	}
-	if (cindent < 0)
-		cindent = 0;
 	buf_adds(out, "<table>\n<thead><tr>");
 	for (size_t c = 0; c < r->ncols; c++) {
 		const struct rcol *col = &r->cols[c];
@@ -222,33 +213,59 @@ static void report_table(struct buf *out, const struct report *r)
 		buf_adds(out, "</th>");
 	}
 	buf_adds(out, "</tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < r->nrows; i++) {
-		int d = r->depth ? r->depth[i] : -1;
+}
 
-		if (d >= 0)
-			buf_addf(out, "<tr class=\"d%d\">", d < 9 ? d : 9);
-		else
-			buf_adds(out, "<tr>");
-		for (size_t c = 0; c < r->ncols; c++) {
-			const struct rcol *col = &r->cols[c];
-			const struct rcell *cell = report_cell(r, i, c);
+static void table_row(struct buf *out, const struct report *r, size_t i)
+{
+	int cdepth = r->depth ? col_find(r, "depth") : -1;
+	int cindent = col_find(r, "name");
+	int d = r->depth ? r->depth[i] : -1;
 
-			if ((int)c == cdepth)
-				continue;
-			buf_adds(out, "<td");
-			if (is_numeric(col->type))
-				buf_adds(out, " class=\"num\"");
-			else if (col->type == RC_YESNO && !cell->null)
-				buf_adds(out, cell->num ? " class=\"yes\"" : " class=\"no\"");
-			if ((int)c == cindent && d > 0)
-				buf_addf(out, " style=\"padding-left:%d.%dem\"",
-					 (5 + d * 12) / 10, (5 + d * 12) % 10);
-			buf_addc(out, '>');
-			add_cell(out, r, i, c);
-			buf_adds(out, "</td>");
-		}
-		buf_adds(out, "</tr>\n");
+	if (cindent < 0)
+		cindent = 0;
+	if (d >= 0)
+		buf_addf(out, "<tr class=\"d%d\">", d < 9 ? d : 9);
+	else
+		buf_adds(out, "<tr>");
+	for (size_t c = 0; c < r->ncols; c++) {
+		const struct rcol *col = &r->cols[c];
+		const struct rcell *cell = report_cell(r, i, c);
+
+		if ((int)c == cdepth)
+			continue;
+		buf_adds(out, "<td");
+		if (is_numeric(col->type))
+			buf_adds(out, " class=\"num\"");
+		else if (col->type == RC_YESNO && !cell->null)
+			buf_adds(out, cell->num ? " class=\"yes\"" : " class=\"no\"");
+		if ((int)c == cindent && d > 0)
+			buf_addf(out, " style=\"padding-left:%d.%dem\"",
+				 (5 + d * 12) / 10, (5 + d * 12) % 10);
+		buf_addc(out, '>');
+		add_cell(out, r, i, c);
+		buf_adds(out, "</td>");
 	}
+	buf_adds(out, "</tr>\n");
+}
+
+static void no_rows(struct buf *out)
+{
+	buf_adds(out, "<p class=\"empty\">");
+	html_escape(out, _("No rows."));
+	buf_adds(out, "</p>\n");
+}
+
+static void report_table(struct buf *out, const struct report *r)
+{
+	if (r->ncols == 0)
+		return;
+	if (r->nrows == 0) {
+		no_rows(out);
+		return;
+	}
+	table_begin(out, r);
+	for (size_t i = 0; i < r->nrows; i++)
+		table_row(out, r, i);
 	buf_adds(out, "</tbody>\n</table>\n");
 }
 
@@ -323,7 +340,8 @@ static const struct report *review_report(struct report *const *reports, size_t 
 	return r;
 }
 
-void report_write_html(struct report *const *reports, size_t n, struct buf *out)
+/* The page up to the sections. */
+static void page_begin(struct report *const *reports, size_t n, struct buf *out)
 {
 	const char *title = n > 0 && reports[0]->title ? reports[0]->title : _("Report");
 
@@ -346,27 +364,31 @@ void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 	for (size_t i = 0; i < n; i++)
 		if (reports[i]->summary)
 			add_summary(out, reports[i]->summary);
-	for (size_t i = 0; i < n; i++) {
-		const struct report *r = review_report(reports, n, i);
+}
 
-		buf_adds(out, "<section class=\"report report-");
-		html_escape(out, r->name);
-		buf_adds(out, "\">\n");
-		/* The page heading is the first report's title already. */
-		if (i > 0 && r->title) {
-			buf_adds(out, "<h2>");
-			html_escape(out, r->title);
-			buf_adds(out, "</h2>\n");
-		}
-		if (r->note) {
-			buf_adds(out, "<p class=\"note\">");
-			html_escape(out, r->note);
-			buf_adds(out, "</p>\n");
-		}
-		chart_report(out, r);
-		report_table(out, r);
-		buf_adds(out, "</section>\n");
+/* The i-th section up to its table. */
+static void section_begin(struct buf *out, const struct report *r, size_t i)
+{
+	buf_adds(out, "<section class=\"report report-");
+	html_escape(out, r->name);
+	buf_adds(out, "\">\n");
+	/* The page heading is the first report's title already. */
+	if (i > 0 && r->title) {
+		buf_adds(out, "<h2>");
+		html_escape(out, r->title);
+		buf_adds(out, "</h2>\n");
 	}
+	if (r->note) {
+		buf_adds(out, "<p class=\"note\">");
+		html_escape(out, r->note);
+		buf_adds(out, "</p>\n");
+	}
+	chart_report(out, r);
+}
+
+/* The page after the sections. */
+static void page_end(struct report *const *reports, size_t n, struct buf *out)
+{
 	/* The audit chain's head: a printed, signed review names the data it
 	 * was made from (`ketnap verify` prints the same hash). */
 	for (size_t i = 0; i < n; i++)
@@ -377,4 +399,42 @@ void report_write_html(struct report *const *reports, size_t n, struct buf *out)
 			break;
 		}
 	buf_adds(out, "</body>\n</html>\n");
+}
+
+void report_write_html(struct report *const *reports, size_t n, struct buf *out)
+{
+	page_begin(reports, n, out);
+	for (size_t i = 0; i < n; i++) {
+		const struct report *r = review_report(reports, n, i);
+
+		section_begin(out, r, i);
+		report_table(out, r);
+		buf_adds(out, "</section>\n");
+	}
+	page_end(reports, n, out);
+}
+
+int report_stream_html(struct report *head, const struct report_rows *rows,
+		       struct report_sink *k)
+{
+	int rc = 0;
+
+	page_begin(&head, 1, &k->buf);
+	section_begin(&k->buf, head, 0);
+	if (head->ncols && rows->n == 0)
+		no_rows(&k->buf);
+	else if (head->ncols) {
+		table_begin(&k->buf, head);
+		for (size_t i = 0; i < rows->n && rc == 0; i++) {
+			rows->fill(rows, i, head);
+			table_row(&k->buf, head, 0);
+			rc = report_sink_row(k);
+		}
+		buf_adds(&k->buf, "</tbody>\n</table>\n");
+	}
+	if (rc)
+		return rc;
+	buf_adds(&k->buf, "</section>\n");
+	page_end(&head, 1, &k->buf);
+	return report_sink_flush(k);
 }

@@ -38,4 +38,12 @@ void html_printf(struct buf *out, const char *fmt, ...);
  * prints on A4. */
 void report_write_html(struct report *const *reports, size_t n, struct buf *out);
 
+/* Issue 13: the page of one report written as its rows come
+ * (core/report.h, struct report_rows; head without its rows) into k
+ * (io/report_text.h), flushed at the end: 0, or -1 when a flush failed. */
+struct report_rows;
+struct report_sink;
+int report_stream_html(struct report *head, const struct report_rows *rows,
+		       struct report_sink *k);
+
 #endif

@@ -54,50 +54,102 @@ void report_cell_human(const struct report *r, size_t row, size_t col, struct bu
 	}
 }
 
-void report_write_csv(const struct report *r, struct buf *out)
+int report_sink_row(struct report_sink *k)
 {
-	const char **fields = xcalloc(r->ncols ? r->ncols : 1, sizeof(*fields));
-	struct buf *cells = xcalloc(r->ncols ? r->ncols : 1, sizeof(*cells));
-	size_t n = 0;
+	return k->buf.len >= k->flush_at ? report_sink_flush(k) : 0;
+}
 
-	if (r->summary) {
-		const char *h = "summary";
-		csv_write_row(out, &h, 1);
-		csv_write_row_guarded(out, (const char *const *)&r->summary, 1, 1u);
-		free(fields);
-		free(cells);
-		return;
-	}
+int report_sink_flush(struct report_sink *k)
+{
+	if (k->failed)
+		return -1;
+	if (k->buf.len && k->flush(k) != 0)
+		k->failed = 1;
+	buf_reset(&k->buf);
+	return k->failed ? -1 : 0;
+}
+
+/* CSV: the header, then each row (csv_row). */
+struct csv_w {
+	const char **fields;
+	struct buf *cells;
+	unsigned text_cols;
+};
+
+static void csv_begin(const struct report *r, struct csv_w *w, struct buf *out)
+{
+	size_t n = 0;
+	w->fields = xcalloc(r->ncols ? r->ncols : 1, sizeof(*w->fields));
+	w->cells = xcalloc(r->ncols ? r->ncols : 1, sizeof(*w->cells));
+	for (size_t c = 0; c < r->ncols; c++)
+		buf_init(&w->cells[c]);
 	for (size_t c = 0; c < r->ncols; c++)
 		if (!r->cols[c].human_only)
-			fields[n++] = r->cols[c].key;
-	csv_write_row(out, fields, n);
+			w->fields[n++] = r->cols[c].key;
+	csv_write_row(out, w->fields, n);
 	/* Names are guarded against spreadsheet formulas, as in exports
 	 * (io/csv.h); codes, numbers and dates need not be. */
-	unsigned text_cols = 0;
+	w->text_cols = 0;
 	n = 0;
 	for (size_t c = 0; c < r->ncols; c++) {
 		if (r->cols[c].human_only)
 			continue;
 		if (r->cols[c].type == RC_TEXT && n < 32)
-			text_cols |= 1u << n;
+			w->text_cols |= 1u << n;
 		n++;
 	}
-	for (size_t row = 0; row < r->nrows; row++) {
-		n = 0;
-		for (size_t c = 0; c < r->ncols; c++) {
-			if (r->cols[c].human_only)
-				continue;
-			buf_reset(&cells[c]);
-			cell_machine(r, row, c, &cells[c]);
-			fields[n++] = cells[c].s;
-		}
-		csv_write_row_guarded(out, fields, n, text_cols);
+}
+
+static void csv_row(const struct report *r, size_t row, struct csv_w *w, struct buf *out)
+{
+	size_t n = 0;
+	for (size_t c = 0; c < r->ncols; c++) {
+		if (r->cols[c].human_only)
+			continue;
+		buf_reset(&w->cells[c]);
+		cell_machine(r, row, c, &w->cells[c]);
+		w->fields[n++] = w->cells[c].s;
 	}
+	csv_write_row_guarded(out, w->fields, n, w->text_cols);
+}
+
+static void csv_end(const struct report *r, struct csv_w *w)
+{
 	for (size_t c = 0; c < r->ncols; c++)
-		buf_release(&cells[c]);
-	free(cells);
-	free(fields);
+		buf_release(&w->cells[c]);
+	free(w->cells);
+	free(w->fields);
+}
+
+void report_write_csv(const struct report *r, struct buf *out)
+{
+	struct csv_w w;
+
+	if (r->summary) {
+		const char *h = "summary";
+		csv_write_row(out, &h, 1);
+		csv_write_row_guarded(out, (const char *const *)&r->summary, 1, 1u);
+		return;
+	}
+	csv_begin(r, &w, out);
+	for (size_t row = 0; row < r->nrows; row++)
+		csv_row(r, row, &w, out);
+	csv_end(r, &w);
+}
+
+int report_stream_csv(struct report *head, const struct report_rows *rows, struct report_sink *k)
+{
+	struct csv_w w;
+	int rc = 0;
+
+	csv_begin(head, &w, &k->buf);
+	for (size_t i = 0; i < rows->n && rc == 0; i++) {
+		rows->fill(rows, i, head);
+		csv_row(head, 0, &w, &k->buf);
+		rc = report_sink_row(k);
+	}
+	csv_end(head, &w);
+	return rc ? rc : report_sink_flush(k);
 }
 
 static json_t *cell_json(const struct report *r, size_t row, size_t col)
@@ -118,9 +170,13 @@ static json_t *cell_json(const struct report *r, size_t row, size_t col)
 	}
 }
 
-void report_write_json(const struct report *r, struct buf *out)
+/* 15 significant digits print 127.1 as 127.1, not 127.09999999999999. */
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+/* The report's object without its rows or summary. */
+static json_t *json_head(const struct report *r)
 {
-	json_t *root = json_object(), *rows = json_array();
+	json_t *root = json_object();
 	char d[11];
 
 	json_object_set_new(root, "report", json_string(r->name));
@@ -132,26 +188,76 @@ void report_write_json(const struct report *r, struct buf *out)
 	json_object_set_new(root, "to", json_string(d));
 	date_format_iso(r->as_of, d);
 	json_object_set_new(root, "as_of", json_string(d));
+	return root;
+}
+
+static json_t *json_row(const struct report *r, size_t row)
+{
+	json_t *o = json_object();
+	for (size_t c = 0; c < r->ncols; c++)
+		if (!r->cols[c].human_only)
+			json_object_set_new(o, r->cols[c].key, cell_json(r, row, c));
+	return o;
+}
+
+void report_write_json(const struct report *r, struct buf *out)
+{
+	json_t *root = json_head(r), *rows = json_array();
+
 	if (r->summary) {
 		json_object_set_new(root, "summary", json_string(r->summary));
 	} else {
-		for (size_t row = 0; row < r->nrows; row++) {
-			json_t *o = json_object();
-			for (size_t c = 0; c < r->ncols; c++)
-				if (!r->cols[c].human_only)
-					json_object_set_new(o, r->cols[c].key, cell_json(r, row, c));
-			json_array_append_new(rows, o);
-		}
+		for (size_t row = 0; row < r->nrows; row++)
+			json_array_append_new(rows, json_row(r, row));
 		json_object_set_new(root, "rows", rows);
 		rows = NULL;
 	}
 	json_decref(rows);
-	/* 15 significant digits print 127.1 as 127.1, not 127.09999999999999. */
-	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	char *s = json_dumps(root, JSON_FLAGS);
 	buf_adds(out, s);
 	buf_addc(out, '\n');
 	free(s);
 	json_decref(root);
+}
+
+/* The text json_dumps() gives the whole document, a row at a time: the
+ * head's members, then "rows" with each row dumped alone and indented
+ * two levels (a string holds no raw newline: each is a line break of the
+ * layout). */
+int report_stream_json(struct report *head, const struct report_rows *rows,
+		       struct report_sink *k)
+{
+	json_t *root = json_head(head);
+	char *s = json_dumps(root, JSON_FLAGS);
+	size_t len = strlen(s);
+	int rc = 0;
+
+	json_decref(root);
+	/* "{\n  …\n}" without its closing "\n}" */
+	buf_add(&k->buf, s, len >= 2 ? len - 2 : len);
+	free(s);
+	buf_adds(&k->buf, rows->n ? ",\n  \"rows\": [" : ",\n  \"rows\": []");
+	for (size_t i = 0; i < rows->n && rc == 0; i++) {
+		rows->fill(rows, i, head);
+		json_t *o = json_row(head, 0);
+		s = json_dumps(o, JSON_FLAGS);
+		json_decref(o);
+		buf_adds(&k->buf, i ? ",\n    " : "\n    ");
+		for (const char *p = s; *p; p++) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			buf_add(&k->buf, p, n);
+			if (!nl)
+				break;
+			buf_adds(&k->buf, "\n    ");
+			p = nl;
+		}
+		free(s);
+		rc = report_sink_row(k);
+	}
+	if (rc == 0)
+		buf_adds(&k->buf, rows->n ? "\n  ]\n}\n" : "\n}\n");
+	return rc ? rc : report_sink_flush(k);
 }
 
 /* Wrap a paragraph at `width` columns of screen width. */
@@ -219,4 +325,53 @@ void report_write_table(const struct report *r, struct buf *out)
 	free(b);
 	free(cells);
 	table_free(t);
+}
+
+/* The table streamed: its columns measured over every row first (the
+ * rows filled twice), then written a row at a time. */
+int report_stream_table(struct report *head, const struct report_rows *rows,
+			struct report_sink *k)
+{
+	const struct report *r = head;
+	int rc = 0;
+
+	buf_addf(&k->buf, "%s\n\n", r->title);
+	if (rows->n == 0) {
+		buf_addf(&k->buf, "%s\n", _("(nothing to report)"));
+		return report_sink_flush(k);
+	}
+	struct table *t = table_new(r->ncols);
+	const char **cells = xcalloc(r->ncols, sizeof(*cells));
+	struct buf *b = xcalloc(r->ncols, sizeof(*b));
+	for (size_t c = 0; c < r->ncols; c++) {
+		buf_init(&b[c]);
+		cells[c] = _(r->cols[c].label);
+		if (r->cols[c].type == RC_INT || r->cols[c].type == RC_PERCENT)
+			table_align_right(t, c);
+	}
+	table_header(t, cells);
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		if (pass == 1)
+			table_render_head(t, &k->buf);
+		for (size_t i = 0; i < rows->n && rc == 0; i++) {
+			rows->fill(rows, i, head);
+			for (size_t c = 0; c < r->ncols; c++) {
+				buf_reset(&b[c]);
+				report_cell_human(r, 0, c, &b[c]);
+				cells[c] = b[c].s;
+			}
+			if (pass == 0) {
+				table_widen(t, cells);
+			} else {
+				table_render_row(t, cells, &k->buf);
+				rc = report_sink_row(k);
+			}
+		}
+	}
+	for (size_t c = 0; c < r->ncols; c++)
+		buf_release(&b[c]);
+	free(b);
+	free(cells);
+	table_free(t);
+	return rc ? rc : report_sink_flush(k);
 }

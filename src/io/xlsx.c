@@ -218,28 +218,54 @@ static void cell_display(struct buf *out, const struct rcol *col, const struct r
 /* Column widths, in characters: the widest of the label and the cells
  * (tree rows counted with their indent) plus a margin, capped. Each is
  * also stored in widths[c]. */
-static void set_widths(struct xlsx *x, lxw_worksheet *ws, const struct report *r,
+/* The sheet's rows: r's own, or (streamed) rows, each filled into r's
+ * one row when asked for. */
+struct sheet_rows {
+	struct report *r;
+	const struct report_rows *rows;
+};
+
+static size_t sheet_nrows(const struct sheet_rows *s)
+{
+	return s->rows ? s->rows->n : s->r->nrows;
+}
+
+/* The index in s->r of the sheet's i-th row. */
+static size_t sheet_row(const struct sheet_rows *s, size_t i)
+{
+	if (!s->rows)
+		return i;
+	s->rows->fill(s->rows, i, s->r);
+	return 0;
+}
+
+static void set_widths(struct xlsx *x, lxw_worksheet *ws, const struct sheet_rows *sr,
 		       size_t indent_col, double *widths, const char *sheet)
 {
+	const struct report *r = sr->r;
 	struct buf b = BUF_INIT;
+	int *w = xcalloc(r->ncols ? r->ncols : 1, sizeof(*w));
 
-	for (size_t c = 0; c < r->ncols; c++) {
-		const struct rcol *col = &r->cols[c];
-		int w = text_width(col->label ? _(col->label) : "");
-		double width;
+	for (size_t c = 0; c < r->ncols; c++)
+		w[c] = text_width(r->cols[c].label ? _(r->cols[c].label) : "");
+	/* Row by row, each filled once (streamed). */
+	for (size_t k = 0; k < sheet_nrows(sr); k++) {
+		size_t i = sheet_row(sr, k);
 
-		for (size_t i = 0; i < r->nrows; i++) {
+		for (size_t c = 0; c < r->ncols; c++) {
 			int cw;
 
 			buf_reset(&b);
-			cell_display(&b, col, report_cell(r, i, c));
+			cell_display(&b, &r->cols[c], report_cell(r, i, c));
 			cw = text_width(b.s);
 			if (c == indent_col && r->depth && r->depth[i] > 0)
 				cw += 2 * (r->depth[i] > MAX_INDENT ? MAX_INDENT : r->depth[i]);
-			if (cw > w)
-				w = cw;
+			if (cw > w[c])
+				w[c] = cw;
 		}
-		width = w + 2.0;
+	}
+	for (size_t c = 0; c < r->ncols; c++) {
+		double width = w[c] + 2.0;
 		if (width > WIDTH_MAX)
 			width = WIDTH_MAX;
 		if (width < WIDTH_MIN)
@@ -247,6 +273,7 @@ static void set_widths(struct xlsx *x, lxw_worksheet *ws, const struct report *r
 		widths[c] = width;
 		note(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL), sheet);
 	}
+	free(w);
 	buf_release(&b);
 }
 
@@ -414,8 +441,9 @@ static void write_chart(struct xlsx *x, lxw_worksheet *ws, const struct report *
 	     sheet);
 }
 
-static void write_sheet(struct xlsx *x, const struct report *r)
+static void write_sheet(struct xlsx *x, struct report *r, const struct report_rows *rows)
 {
+	struct sheet_rows sr = { r, rows };
 	const char *sheet = sheet_name(x, r);
 	lxw_worksheet *ws = workbook_add_worksheet(x->wb, sheet);
 	struct buf b = BUF_INIT;
@@ -454,7 +482,7 @@ static void write_sheet(struct xlsx *x, const struct report *r)
 			break;
 		}
 	widths = xcalloc(r->ncols ? r->ncols : 1, sizeof(*widths));
-	set_widths(x, ws, r, indent_col, widths, sheet);
+	set_widths(x, ws, &sr, indent_col, widths, sheet);
 	if (r->summary) {
 		write_summary(x, ws, r, widths, sheet);
 		head = 4;
@@ -473,18 +501,20 @@ static void write_sheet(struct xlsx *x, const struct report *r)
 		worksheet_freeze_panes(ws, head + 1, 0);
 	note(x, worksheet_repeat_rows(ws, head, head), sheet);
 
-	for (size_t i = 0; i < r->nrows; i++) {
+	for (size_t k = 0; k < sheet_nrows(&sr); k++) {
+		size_t i = sheet_row(&sr, k);
 		lxw_format *indent = r->depth ? indent_format(x, r->depth[i]) : NULL;
 
 		for (size_t c = 0; c < r->ncols; c++)
-			write_cell(x, ws, head + 1 + (lxw_row_t)i, (lxw_col_t)c, &r->cols[c],
+			write_cell(x, ws, head + 1 + (lxw_row_t)k, (lxw_col_t)c, &r->cols[c],
 				   report_cell(r, i, c), c == indent_col ? indent : NULL, sheet);
 	}
 	write_chart(x, ws, r, sheet, head);
 }
 
-enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const char *path,
-			      struct buf *err)
+/* report_write_xlsx(), or with rows (streamed) the one report of reports. */
+static enum kn_err write_xlsx(struct report *const *reports, size_t n,
+			      const struct report_rows *rows, const char *path, struct buf *err)
 {
 	struct xlsx x;
 	lxw_doc_properties props;
@@ -528,7 +558,7 @@ enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const cha
 	for (size_t i = 0; i < n; i++)
 		write_sheet(&x, n > 1 && reports[0]->kind == REPORT_SUMMARY &&
 			    reports[i]->kind == REPORT_DEADLINES && reports[i]->overdue
-			    ? reports[i]->overdue : reports[i]);
+			    ? reports[i]->overdue : reports[i], rows);
 
 	e = workbook_close(x.wb);	/* frees the workbook in every case */
 	if (x.first != LXW_NO_ERROR) {
@@ -546,4 +576,16 @@ enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const cha
 		free(x.names[i]);
 	free(x.names);
 	return rc;
+}
+
+enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const char *path,
+			      struct buf *err)
+{
+	return write_xlsx(reports, n, NULL, path, err);
+}
+
+enum kn_err report_stream_xlsx(struct report *head, const struct report_rows *rows,
+			       const char *path, struct buf *err)
+{
+	return write_xlsx(&head, 1, rows, path, err);
 }

@@ -32,4 +32,10 @@
 enum kn_err report_write_xlsx(struct report *const *reports, size_t n, const char *path,
 			      struct buf *err);
 
+/* Issue 13: the workbook of one report whose rows come one at a time
+ * (core/report.h, struct report_rows; head without its rows), each filled
+ * twice (the columns' widths first). The same errors. */
+enum kn_err report_stream_xlsx(struct report *head, const struct report_rows *rows,
+			       const char *path, struct buf *err);
+
 #endif

@@ -22,6 +22,7 @@ struct table {
 	char **cells;		/* nrows * ncols strings */
 	size_t nrows, alloc;	/* alloc counts rows */
 	unsigned char *right;	/* per column: right-aligned? */
+	size_t *wide;		/* per column: the widest cell table_widen() saw */
 };
 
 struct table *table_new(size_t ncols)
@@ -31,6 +32,7 @@ struct table *table_new(size_t ncols)
 	assert(ncols > 0);
 	t->ncols = ncols ? ncols : 1;
 	t->right = xcalloc(t->ncols, 1);
+	t->wide = xcalloc(t->ncols, sizeof(*t->wide));
 	return t;
 }
 
@@ -130,13 +132,15 @@ static void render_line(const struct table *t, char *const *row,
 	buf_addc(out, '\n');
 }
 
-void table_render(const struct table *t, struct buf *out)
+/* The columns' widths: the header's, the rows' and table_widen()'s. */
+static size_t *widths(const struct table *t)
 {
 	size_t *width = xcalloc(t->ncols, sizeof(size_t));
 	size_t i, j;
 
 	for (j = 0; j < t->ncols; j++) {
-		if (t->header)
+		width[j] = t->wide[j];
+		if (t->header && (size_t)text_width(t->header[j]) > width[j])
 			width[j] = (size_t)text_width(t->header[j]);
 		for (i = 0; i < t->nrows; i++) {
 			size_t w = (size_t)text_width(t->cells[i * t->ncols + j]);
@@ -144,6 +148,14 @@ void table_render(const struct table *t, struct buf *out)
 				width[j] = w;
 		}
 	}
+	return width;
+}
+
+/* The header and its underline, when there is a header. */
+static void render_head(const struct table *t, const size_t *width, struct buf *out)
+{
+	size_t i, j;
+
 	if (t->header) {
 		size_t start;
 
@@ -158,8 +170,49 @@ void table_render(const struct table *t, struct buf *out)
 		trim_line(out, start);
 		buf_addc(out, '\n');
 	}
-	for (i = 0; i < t->nrows; i++)
+}
+
+void table_render(const struct table *t, struct buf *out)
+{
+	size_t *width = widths(t);
+
+	render_head(t, width, out);
+	for (size_t i = 0; i < t->nrows; i++)
 		render_line(t, t->cells + i * t->ncols, width, out);
+	free(width);
+}
+
+void table_widen(struct table *t, const char *const *cells)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		buf_reset(&b);
+		text_printable(cells && cells[i] ? cells[i] : "", &b);
+		if ((size_t)text_width(b.s) > t->wide[i])
+			t->wide[i] = (size_t)text_width(b.s);
+	}
+	buf_release(&b);
+}
+
+void table_render_head(const struct table *t, struct buf *out)
+{
+	size_t *width = widths(t);
+
+	render_head(t, width, out);
+	free(width);
+}
+
+void table_render_row(const struct table *t, const char *const *cells, struct buf *out)
+{
+	size_t *width = widths(t);
+	char **row = xcalloc(t->ncols, sizeof(*row));
+
+	for (size_t i = 0; i < t->ncols; i++)
+		row[i] = cell_dup(cells ? cells[i] : NULL);
+	render_line(t, row, width, out);
+	free_strings(row, t->ncols);
+	free(row);
 	free(width);
 }
 
@@ -174,5 +227,6 @@ void table_free(struct table *t)
 	free_strings(t->cells, t->nrows * t->ncols);
 	free(t->cells);
 	free(t->right);
+	free(t->wide);
 	free(t);
 }

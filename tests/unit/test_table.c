@@ -1,7 +1,8 @@
 /*
  * test_table.c — unit tests for util/table: column widths by display width
  * (Vietnamese text, decomposed marks, wide characters), right alignment of
- * numbers, the underlined header, no trailing spaces, copies of cells.
+ * numbers, the underlined header, no trailing spaces, copies of cells,
+ * a table streamed (measured, then rendered a row at a time).
  * Expected output is written out by hand.
  */
 #include <stdlib.h>
@@ -90,10 +91,44 @@ static void test_wide_and_plain(void)
 	buf_release(&out);
 }
 
+/* Streamed (issue 13): every row measured, none kept, then rendered a
+ * row at a time as table_render() would have; a control character in a
+ * cell is a space there too. */
+static void test_streamed(void)
+{
+	static const char *const head[] = { "STT", "Họ và tên", "Điểm" };
+	static const char *const rows[][3] = {
+		{ "1", "Nguyễn Văn Đức", "2.669" },
+		{ "2", "Lê\tThị Ánh", "127,1" },
+		{ "10", "Võ Thị Hà", "5" },
+	};
+	struct table *t = table_new(3);
+	struct buf out = BUF_INIT;
+
+	table_header(t, head);
+	table_align_right(t, 0);
+	table_align_right(t, 2);
+	for (size_t i = 0; i < 3; i++)
+		table_widen(t, rows[i]);
+	CHECK_EQ(table_nrows(t), 0);
+	table_render_head(t, &out);
+	for (size_t i = 0; i < 3; i++)
+		table_render_row(t, rows[i], &out);
+	CHECK_STR(out.s,
+		  "STT  Họ và tên        Điểm\n"
+		  "---  --------------  -----\n"
+		  "  1  Nguyễn Văn Đức  2.669\n"
+		  "  2  Lê Thị Ánh      127,1\n"
+		  " 10  Võ Thị Hà           5\n");
+	table_free(t);
+	buf_release(&out);
+}
+
 int main(void)
 {
 	test_vietnamese();
 	test_trailing();
 	test_wide_and_plain();
+	test_streamed();
 	return T_DONE();
 }
