@@ -10,6 +10,8 @@
 #ifndef KN_CMD_H
 #define KN_CMD_H
 
+#include <stdio.h>
+
 #include "core/actor.h"
 #include "core/calendar.h"
 #include "core/unitree.h"
@@ -145,6 +147,20 @@ int cmd_usage(const struct command *c);
  * it; a device, pipe or link is written through and left what it is.
  * 0, or -1 with the reason printed. */
 int cmd_write_file(const char *path, const char *data, size_t len);
+
+/* The same for a writer that writes as it goes (issue 13: a report too
+ * long to hold): cmd_file_open() opens o->f for path, as cmd_write_file()
+ * would write it; cmd_file_close() with ok makes the file whole (flushed,
+ * synced, renamed over path), without ok leaves path as it was (the
+ * writer has said why). Each returns 0, or -1 with the reason printed;
+ * after a failed open there is nothing to close. */
+struct cmd_file {
+	FILE *f;
+	const char *path;
+	char *tmp;		/* the temporary file; NULL: path written through */
+};
+int cmd_file_open(struct cmd_file *o, const char *path);
+int cmd_file_close(struct cmd_file *o, int ok);
 
 /* Progress bar on stderr, only when stderr is a terminal. */
 void progress(const char *what, size_t done, size_t total);

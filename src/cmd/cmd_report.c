@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,14 +78,14 @@ static void printable_lines(const struct buf *in, struct buf *out)
 }
 
 /* Issue 13: the deadlines report written as its rows come, to standard
- * output or to a file made as cmd_write_file() makes one (a temporary
- * file beside it renamed over it once whole; a device, a pipe or a link
- * written through). */
+ * output or to a file made as cmd_write_file() makes one (cmd_file_open:
+ * a temporary file beside it renamed over it once whole; a device, a
+ * pipe or a link written through). */
 struct stream_out {
 	enum format fmt;
 	const char *path;	/* NULL: standard output */
-	FILE *f;
-	char *tmp;		/* the temporary file, or NULL */
+	FILE *f;		/* stdout or file.f */
+	struct cmd_file file;	/* with path, unless xlsx */
 	struct buf line;	/* table: the lines made printable */
 	struct report_sink k;
 };
@@ -117,7 +116,6 @@ static int stream_flush(struct report_sink *k)
 
 static int stream_open(struct stream_out *so, enum format fmt, const char *path)
 {
-	struct stat st;
 	const char *v = getenv("KETNAP_REPORT_FLUSH_BYTES");
 
 	memset(so, 0, sizeof(*so));
@@ -133,27 +131,9 @@ static int stream_open(struct stream_out *so, enum format fmt, const char *path)
 		return 0;
 	}
 	so->path = path;
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		so->f = fopen(path, "wb");
-	} else {
-		struct buf tmp = BUF_INIT;
-		int fd;
-		buf_addf(&tmp, "%s.XXXXXX", path);
-		if ((fd = mkstemp(tmp.s)) >= 0) {
-			fchmod(fd, 0644);
-			if (!(so->f = fdopen(fd, "wb"))) {
-				close(fd);
-				unlink(tmp.s);
-			}
-		}
-		so->tmp = buf_detach(&tmp);
-	}
-	if (!so->f) {
-		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
-		free(so->tmp);
-		so->tmp = NULL;
+	if (cmd_file_open(&so->file, path) != 0)
 		return -1;
-	}
+	so->f = so->file.f;
 	return 0;
 }
 
@@ -167,19 +147,8 @@ static int stream_close(struct stream_out *so, int ok)
 			ok = 0;
 		}
 	} else {
-		int said = !ok;
-		ok = ok && fflush(so->f) == 0;
-		ok = ok && (!so->tmp || fsync(fileno(so->f)) == 0);
-		if (fclose(so->f) != 0)
-			ok = 0;
-		if (ok && so->tmp && rename(so->tmp, so->path) != 0)
-			ok = 0;
-		if (!ok && !said)
-			cmd_error(_("cannot write %s: %s"), so->path, strerror(errno));
-		if (!ok && so->tmp)
-			unlink(so->tmp);
+		ok = cmd_file_close(&so->file, ok) == 0;
 	}
-	free(so->tmp);
 	buf_release(&so->line);
 	buf_release(&so->k.buf);
 	return ok ? EXIT_DONE : EXIT_IO;

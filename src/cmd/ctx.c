@@ -324,46 +324,74 @@ void progress_done(void)
 	}
 }
 
-int cmd_write_file(const char *path, const char *data, size_t len)
+int cmd_file_open(struct cmd_file *o, const char *path)
 {
 	struct stat st;
 	struct buf tmp = BUF_INIT;
-	FILE *f;
-	int fd, ok;
+	int fd;
 
+	o->path = path;
+	o->tmp = NULL;
+	o->f = NULL;
 	/* A device, a pipe or a link is written through, never replaced: a
 	 * rename over /dev/null would make it a plain file for everyone. */
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		f = fopen(path, "wb");
-		ok = f && fwrite(data, 1, len, f) == len;
-		if (f && fclose(f) != 0)
-			ok = 0;
-		if (!ok)
+		if (!(o->f = fopen(path, "wb"))) {
 			cmd_error(_("cannot write %s: %s"), path, strerror(errno));
-		return ok ? 0 : -1;
+			return -1;
+		}
+		return 0;
 	}
 	/* A file: through a temporary file beside it and a rename, so that a
 	 * reader (or a crash) never sees half of it. */
 	buf_addf(&tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp.s);
-	if (fd < 0) {
+	if (fd >= 0) {
+		fchmod(fd, 0644);
+		if (!(o->f = fdopen(fd, "wb"))) {
+			int saved = errno;
+			close(fd);
+			unlink(tmp.s);
+			errno = saved;
+		}
+	}
+	if (!o->f) {
 		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
 		buf_release(&tmp);
 		return -1;
 	}
-	fchmod(fd, 0644);
-	f = fdopen(fd, "wb");
-	ok = f && fwrite(data, 1, len, f) == len;
-	ok = f && fflush(f) == 0 && ok;
-	ok = f && fsync(fileno(f)) == 0 && ok;
-	if (f ? fclose(f) != 0 : close(fd) != 0)
-		ok = 0;
-	if (!ok || rename(tmp.s, path) != 0) {
-		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
-		unlink(tmp.s);
-		buf_release(&tmp);
-		return -1;
-	}
-	buf_release(&tmp);
+	o->tmp = buf_detach(&tmp);
 	return 0;
+}
+
+int cmd_file_close(struct cmd_file *o, int ok)
+{
+	int said = !ok;
+
+	ok = ok && fflush(o->f) == 0;
+	ok = ok && (!o->tmp || fsync(fileno(o->f)) == 0);
+	if (fclose(o->f) != 0)
+		ok = 0;
+	if (ok && o->tmp && rename(o->tmp, o->path) != 0)
+		ok = 0;
+	if (!ok && !said)
+		cmd_error(_("cannot write %s: %s"), o->path, strerror(errno));
+	if (!ok && o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	o->tmp = NULL;
+	o->f = NULL;
+	return ok ? 0 : -1;
+}
+
+int cmd_write_file(const char *path, const char *data, size_t len)
+{
+	struct cmd_file o;
+	int wrote;
+
+	if (cmd_file_open(&o, path) != 0)
+		return -1;
+	if (!(wrote = fwrite(data, 1, len, o.f) == len))
+		cmd_error(_("cannot write %s: %s"), path, strerror(errno));
+	return cmd_file_close(&o, wrote);
 }
