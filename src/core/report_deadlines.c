@@ -176,25 +176,30 @@ static int dl_cmp(const void *x, const void *y, void *arg)
 	return c ? c : strcmp(a->code, b->code);
 }
 
-/* a emptied, with the policy in force on c->as_of. */
-static enum kn_err dl_begin(const struct ctx *c, struct dl_acc *a, struct buf *err)
+enum kn_err report_policy_at(const struct ctx *c, struct policy *pol, struct buf *err)
 {
 	struct policy_row *rows;
 	size_t n;
 	enum kn_err e;
-	memset(a, 0, sizeof(*a));
-	buf_init(&a->text);
-	a->c = c;
 	if ((e = store_policy_all(c->s, &rows, &n)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(c->s));
 		return e;
 	}
-	if (policy_resolve(rows, n, c->as_of, &a->pol, NULL) != 0) {
+	if (policy_resolve(rows, n, c->as_of, pol, NULL) != 0) {
 		const struct policy_row *def = policy_default_rows(&n);
-		policy_resolve(def, n, c->as_of, &a->pol, NULL);
+		policy_resolve(def, n, c->as_of, pol, NULL);
 	}
 	store_policy_free(rows, n);
 	return KN_OK;
+}
+
+/* a emptied, with the policy in force on c->as_of. */
+static enum kn_err dl_begin(const struct ctx *c, struct dl_acc *a, struct buf *err)
+{
+	memset(a, 0, sizeof(*a));
+	buf_init(&a->text);
+	a->c = c;
+	return report_policy_at(c, &a->pol, err);
 }
 
 enum kn_err report_collect_waiting(const struct ctx *c, struct dl_acc *a, struct buf *err)
@@ -340,10 +345,10 @@ static struct report *dl_head(const struct ctx *c)
 	return r;
 }
 
-/* A deadline's words (deadline_label), made once per code. */
+/* A deadline's words (deadline_label), made once per code: a few kinds. */
 struct dl_labels {
-	const char *code[16];
-	char *label[16];
+	const char **code;
+	char **label;
 	size_t n;
 };
 
@@ -354,12 +359,8 @@ static const char *dl_label(struct dl_labels *l, const char *code)
 		if (l->code[i] == code || strcmp(l->code[i], code) == 0)
 			return l->label[i];
 	deadline_label(code, &t);
-	if (l->n == sizeof(l->code) / sizeof(*l->code)) {	/* never: a few kinds */
-		free(l->label[0]);
-		memmove(l->code, l->code + 1, (l->n - 1) * sizeof(*l->code));
-		memmove(l->label, l->label + 1, (l->n - 1) * sizeof(*l->label));
-		l->n--;
-	}
+	l->code = xreallocarray(l->code, l->n + 1, sizeof(*l->code));
+	l->label = xreallocarray(l->label, l->n + 1, sizeof(*l->label));
 	l->code[l->n] = code;
 	l->label[l->n] = buf_detach(&t);
 	return l->label[l->n++];
@@ -369,6 +370,8 @@ static void dl_labels_release(struct dl_labels *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->label[i]);
+	free(l->code);
+	free(l->label);
 }
 
 enum kn_err report_build_deadlines(const struct ctx *c, struct report **out, struct buf *err)

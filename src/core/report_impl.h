@@ -151,6 +151,10 @@ static inline const char *dl_name(const struct dl_acc *a, const struct dl_row *r
 	return a->text.s + r->name;
 }
 
+/* The policy in force on c->as_of (the defaults when none is recorded
+ * for it), as the deadlines and the waiting count judge by. */
+enum kn_err report_policy_at(const struct ctx *c, struct policy *pol, struct buf *err);
+
 /* Every deadline of the candidacies open on c->as_of in the subtree, and
  * the dossiers waiting for the decision, into a (sorted by person and
  * deadline); report_dl_release() frees them. */

@@ -206,22 +206,12 @@ static enum kn_err waiting_root(const struct ctx *c, long long *waiting, long lo
 				struct buf *err)
 {
 	struct wait_acc w;
-	struct policy_row *rows;
-	size_t n;
 	enum kn_err e;
 
 	memset(&w, 0, sizeof(w));
 	w.c = c;
-	/* The policy in force on as_of, as the deadlines report's. */
-	if ((e = store_policy_all(c->s, &rows, &n)) != KN_OK) {
-		buf_addf(err, "%s", store_errmsg(c->s));
+	if ((e = report_policy_at(c, &w.pol, err)) != KN_OK)
 		return e;
-	}
-	if (policy_resolve(rows, n, c->as_of, &w.pol, NULL) != 0) {
-		const struct policy_row *def = policy_default_rows(&n);
-		policy_resolve(def, n, c->as_of, &w.pol, NULL);
-	}
-	store_policy_free(rows, n);
 	if ((e = store_report_waiting_root(c->s, c->as_of, wait_one, &w)) != KN_OK)
 		buf_addf(err, "%s", store_errmsg(c->s));
 	*waiting = w.waiting;
