@@ -184,10 +184,12 @@ struct store {
 	char errmsg[512];	/* store_errmsg() */
 };
 
-/* Whether a bulk load inserted steps (those above id step_max) that no
- * dated store_candidacy_stage_n() counted (store.h): then their
- * candidacies' dates must be recomputed (S_CAND_DATES_SINCE). */
-enum kn_err store_bulk_undated(struct store *s, int64_t step_max, int *undated);
+/* The end of a bulk load that skipped the insert trigger of migration
+ * 016: the dates of the candidacies of its steps (those above id
+ * step_max) recomputed in one statement (S_CAND_DATES_SINCE) — none when
+ * every step it inserted was counted by a dated store_candidacy_stage_n()
+ * (store.h), which wrote them already. */
+enum kn_err store_bulk_redate(struct store *s, int64_t step_max);
 
 /* The raw copy's statements, built from a struct store_table (names
  * only, never values): "SELECT cols FROM name ORDER BY order" and

@@ -1273,17 +1273,9 @@ static enum kn_err pg_bulk_end(struct store *base)
 	 * candidacy only. The steps' ids come from their sequence, and no
 	 * other writer of steps since store_bulk_begin() (the lock): the
 	 * load's are those above the largest before it. */
-	{
-		struct sargs a = SARGS_INIT;
-		int undated = 1;
-		arg_int(&a, s->bulk_step_max);
-		/* None when the ledger wrote each candidacy's dates with its
-		 * stage (store.h: store_candidacy_stage_n). */
-		if ((e = store_bulk_undated(base, s->bulk_step_max, &undated)) != KN_OK ||
-		    (undated && (e = q_exec(base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK) ||
-		    (e = bulk_exec(s, "SET LOCAL ketnap.bulk TO 'off'")) != KN_OK)
-			return e;
-	}
+	if ((e = store_bulk_redate(base, s->bulk_step_max)) != KN_OK ||
+	    (e = bulk_exec(s, "SET LOCAL ketnap.bulk TO 'off'")) != KN_OK)
+		return e;
 	for (size_t i = 0; i < s->nidx; i += 2)
 		if ((e = bulk_exec(s, s->idx[i + 1])) != KN_OK)
 			return e;	/* the caller rolls back: the indexes come back */

@@ -287,11 +287,12 @@ static void sq_tx_rollback(struct store *base)
  * raises its candidacy's stored dates) cost the national steps import
  * 133 → 171 s of CPU, an UPDATE of the candidacy per step. A bulk load
  * drops it (its text read from sqlite_master) and notes the largest step
- * id; bulk_end() recomputes, in one statement (S_CAND_DATES_SINCE), the
+ * id; bulk_end() recomputes, in one statement (store_bulk_redate), the
  * dates of the candidacies of the steps above that id (none when the
  * ledger wrote every one's dates with its stage: store.h,
- * store_candidacy_stage_n), and creates the trigger again from its text. Nothing reads those dates inside the
- * load: the ledger reads a candidacy's steps, never its stored dates.
+ * store_candidacy_stage_n), and creates the trigger again from its
+ * text. Nothing reads those dates inside the load: the ledger reads a
+ * candidacy's steps, never its stored dates.
  * The update and delete triggers stay (they recompute from the steps,
  * whatever came before). The new steps are those above the largest id
  * of before: SQLite gives a new row the largest rowid + 1, and the bulk
@@ -419,18 +420,11 @@ static enum kn_err bulk_trigger_drop(struct sq *s)
  * back (see above). */
 static enum kn_err bulk_trigger_restore(struct sq *s)
 {
-	struct sargs a = SARGS_INIT;
 	enum kn_err e;
-
-	int undated = 1;
 
 	if (!s->bulk_trigger)
 		return KN_OK;
-	arg_int(&a, s->bulk_step_max);
-	/* None to recompute when the ledger wrote each candidacy's dates
-	 * with its stage (store.h: store_candidacy_stage_n). */
-	if ((e = store_bulk_undated(&s->base, s->bulk_step_max, &undated)) != KN_OK ||
-	    (undated && (e = q_exec(&s->base, S_CAND_DATES_SINCE, &a, NULL)) != KN_OK))
+	if ((e = store_bulk_redate(&s->base, s->bulk_step_max)) != KN_OK)
 		return e;
 	if ((e = exec(s, s->bulk_trigger)) != KN_OK)
 		return e;

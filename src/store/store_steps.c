@@ -279,17 +279,16 @@ enum kn_err store_candidacy_stage_n(struct store *s, int64_t candidacy_id,
 	return KN_OK;
 }
 
-enum kn_err store_bulk_undated(struct store *s, int64_t step_max, int *undated)
+enum kn_err store_bulk_redate(struct store *s, int64_t step_max)
 {
 	struct sargs a = SARGS_INIT;
 	int64_t n = 0;
 	enum kn_err e;
 
 	arg_int(&a, step_max);
-	if ((e = first_int(s, S_STEPS_SINCE, &a, &n)) != KN_OK)
+	if ((e = first_int(s, S_STEPS_SINCE, &a, &n)) != KN_OK || n == s->bulk_dated)
 		return e;
-	*undated = n != s->bulk_dated;
-	return KN_OK;
+	return q_exec(s, S_CAND_DATES_SINCE, &a, NULL);
 }
 
 enum kn_err store_step_update(struct store *s, int64_t step_id, const struct step *x)
