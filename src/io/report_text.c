@@ -287,6 +287,20 @@ static void wrap(struct buf *out, const char *text, int width)
 	buf_addc(out, '\n');
 }
 
+/* The table of r's columns: their labels as the header, numbers on the
+ * right. cells (r->ncols) is the caller's, used for the header. */
+static struct table *table_of(const struct report *r, const char **cells)
+{
+	struct table *t = table_new(r->ncols);
+	for (size_t c = 0; c < r->ncols; c++) {
+		cells[c] = _(r->cols[c].label);
+		if (r->cols[c].type == RC_INT || r->cols[c].type == RC_PERCENT)
+			table_align_right(t, c);
+	}
+	table_header(t, cells);
+	return t;
+}
+
 void report_write_table(const struct report *r, struct buf *out)
 {
 	buf_addf(out, "%s\n\n", r->title);
@@ -298,15 +312,9 @@ void report_write_table(const struct report *r, struct buf *out)
 		buf_addf(out, "%s\n", _("(nothing to report)"));
 		return;
 	}
-	struct table *t = table_new(r->ncols);
 	const char **cells = xcalloc(r->ncols, sizeof(*cells));
 	struct buf *b = xcalloc(r->ncols, sizeof(*b));
-	for (size_t c = 0; c < r->ncols; c++) {
-		cells[c] = _(r->cols[c].label);
-		if (r->cols[c].type == RC_INT || r->cols[c].type == RC_PERCENT)
-			table_align_right(t, c);
-	}
-	table_header(t, cells);
+	struct table *t = table_of(r, cells);
 	for (size_t row = 0; row < r->nrows; row++) {
 		for (size_t c = 0; c < r->ncols; c++) {
 			buf_reset(&b[c]);
@@ -340,16 +348,11 @@ int report_stream_table(struct report *head, const struct report_rows *rows,
 		buf_addf(&k->buf, "%s\n", _("(nothing to report)"));
 		return report_sink_flush(k);
 	}
-	struct table *t = table_new(r->ncols);
 	const char **cells = xcalloc(r->ncols, sizeof(*cells));
 	struct buf *b = xcalloc(r->ncols, sizeof(*b));
-	for (size_t c = 0; c < r->ncols; c++) {
+	struct table *t = table_of(r, cells);
+	for (size_t c = 0; c < r->ncols; c++)
 		buf_init(&b[c]);
-		cells[c] = _(r->cols[c].label);
-		if (r->cols[c].type == RC_INT || r->cols[c].type == RC_PERCENT)
-			table_align_right(t, c);
-	}
-	table_header(t, cells);
 	for (int pass = 0; pass < 2 && rc == 0; pass++) {
 		if (pass == 1)
 			table_render_head(t, &k->buf);

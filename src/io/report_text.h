@@ -16,8 +16,6 @@
 #include "util/buf.h"
 
 void report_write_csv(const struct report *r, struct buf *out);
-/* Issue 13: the same written as the rows come (core/report.h, struct
- * report_rows: head is the report without its rows), into a sink. */
 void report_write_json(const struct report *r, struct buf *out);
 void report_write_table(const struct report *r, struct buf *out);
 
@@ -37,8 +35,10 @@ int report_sink_row(struct report_sink *k);
 /* Flush what buf holds. 0, or -1 once a flush failed. */
 int report_sink_flush(struct report_sink *k);
 
-/* report_write_csv(), _json(), _table() of head and its rows, streamed
- * into k and flushed at the end: 0, or -1 when a flush failed. */
+/* Issue 13: report_write_csv(), _json(), _table() of head and its rows,
+ * written as the rows come (core/report.h, struct report_rows: head is
+ * the report without its rows), streamed into k and flushed at the end:
+ * 0, or -1 when a flush failed. */
 int report_stream_csv(struct report *head, const struct report_rows *rows, struct report_sink *k);
 int report_stream_json(struct report *head, const struct report_rows *rows,
 		       struct report_sink *k);

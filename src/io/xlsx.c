@@ -215,9 +215,6 @@ static void cell_display(struct buf *out, const struct rcol *col, const struct r
 	}
 }
 
-/* Column widths, in characters: the widest of the label and the cells
- * (tree rows counted with their indent) plus a margin, capped. Each is
- * also stored in widths[c]. */
 /* The sheet's rows: r's own, or (streamed) rows, each filled into r's
  * one row when asked for. */
 struct sheet_rows {
@@ -239,6 +236,9 @@ static size_t sheet_row(const struct sheet_rows *s, size_t i)
 	return 0;
 }
 
+/* Column widths, in characters: the widest of the label and the cells
+ * (tree rows counted with their indent) plus a margin, capped. Each is
+ * also stored in widths[c]. */
 static void set_widths(struct xlsx *x, lxw_worksheet *ws, const struct sheet_rows *sr,
 		       size_t indent_col, double *widths, const char *sheet)
 {

@@ -195,25 +195,25 @@ void table_widen(struct table *t, const char *const *cells)
 	buf_release(&b);
 }
 
-void table_render_head(const struct table *t, struct buf *out)
+void table_render_head(struct table *t, struct buf *out)
 {
 	size_t *width = widths(t);
 
+	/* The widths are final now: kept for table_render_row(). */
+	memcpy(t->wide, width, t->ncols * sizeof(*width));
 	render_head(t, width, out);
 	free(width);
 }
 
 void table_render_row(const struct table *t, const char *const *cells, struct buf *out)
 {
-	size_t *width = widths(t);
 	char **row = xcalloc(t->ncols, sizeof(*row));
 
 	for (size_t i = 0; i < t->ncols; i++)
 		row[i] = cell_dup(cells ? cells[i] : NULL);
-	render_line(t, row, width, out);
+	render_line(t, row, t->wide, out);
 	free_strings(row, t->ncols);
 	free(row);
-	free(width);
 }
 
 void table_free(struct table *t)

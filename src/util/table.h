@@ -43,10 +43,10 @@ void table_render(const struct table *t, struct buf *out);
 
 /* A table too long to hold (issue 13: a nation's deadlines), streamed:
  * table_widen() each row (measured, not kept), then table_render_head()
- * and table_render_row() each row again, rendered as table_render()
- * would have. */
+ * (which fixes the columns' widths) and table_render_row() each row
+ * again, rendered as table_render() would have. */
 void table_widen(struct table *t, const char *const *cells);
-void table_render_head(const struct table *t, struct buf *out);
+void table_render_head(struct table *t, struct buf *out);
 void table_render_row(const struct table *t, const char *const *cells, struct buf *out);
 
 void table_free(struct table *t);
