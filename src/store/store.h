@@ -784,10 +784,11 @@ enum kn_err store_candidacy_each(struct store *s, store_cand_fn fn, void *arg);
  * Errors: KN_EIO (message in store_errmsg()). */
 #define STORE_BULK_CACHE_MB 128
 /* rows for a writer that fills an empty database with units, people,
- * candidacies and steps (the province and national demo): the steps'
- * indexes deferred as above whatever their count, and on SQLite those of
- * people and candidacies that the ledger does not read (it reads people
- * by ref and id, candidacies by person), when those tables are empty. */
+ * candidacies and steps (the province and national demo), or an empty
+ * people table (a first people import): the steps' indexes deferred as
+ * above whatever their count, and on SQLite those of people and
+ * candidacies that the ledger does not read (it reads people by ref and
+ * id, candidacies by person), when those tables are empty. */
 #define STORE_BULK_FILL SIZE_MAX
 enum kn_err store_bulk_begin(struct store *s, size_t rows);
 enum kn_err store_bulk_end(struct store *s);

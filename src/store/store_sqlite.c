@@ -346,7 +346,7 @@ static const char bulk_index_sql[] =
  * candidacy's steps through candidacy_id, so the migrations' date and
  * unit indexes (steps_step_date, steps_unit; steps_date before 014
  * dropped it) go, when fewer steps are there than are coming. people only
- * for STORE_BULK_FILL (the demo) and when empty: the ledger reads people
+ * for STORE_BULK_FILL (the demo, a first people import) and when empty: the ledger reads people
  * by ref and id (unique), so the search and report indexes (people_unit,
  * people_name_key, people_dup) go. candidacies when empty, for any bulk
  * load: the ledger reads them by person_id, so candidacies_unit,
