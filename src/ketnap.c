@@ -192,7 +192,11 @@ static const char *os_user(void)
 	return pw && pw->pw_name ? pw->pw_name : "local";
 }
 
-int main(int argc, char **argv)
+/* The program, after main() has made room for the argv with the global
+ * options moved before the command: *hoisted holds that argv, which
+ * getopt and the command keep pointers into, for main() to free once
+ * the command has returned. */
+static int run_cli(int argc, char **argv, char ***hoisted)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -212,11 +216,7 @@ int main(int argc, char **argv)
 	if (cmdi < argc && !(cmd = command_find(argv[cmdi])) && strcmp(argv[cmdi], "help") == 0)
 		cmd = &help_command;
 	if (cmd) {
-		/* The new argv lives as long as the process (getopt and the
-		 * command keep pointers into it): held by a static, so it is
-		 * reachable to the end and no leak checker reports it. */
-		static char **hoisted;
-		argv = hoisted = hoist_globals(argc, argv, cmdi, cmd, &help);
+		argv = *hoisted = hoist_globals(argc, argv, cmdi, cmd, &help);
 		for (argc = 0; argv[argc]; argc++)
 			;
 	}
@@ -296,4 +296,13 @@ int main(int argc, char **argv)
 	fprintf(stderr, "\n");
 	usage(stderr);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	char **hoisted = NULL;
+	int status = run_cli(argc, argv, &hoisted);
+
+	free(hoisted);
+	return status;
 }
