@@ -312,11 +312,33 @@ static enum kn_err export_rows(struct store *s, enum io_kind kind, const char *t
 	}
 }
 
+/* The scope to read: NULL for an account at the only root, whose subtree
+ * is everything (read as the whole export, in its order, rather than
+ * gathered from the units down and sorted); else top. */
+static enum kn_err scope_of(struct store *s, const char *top, const char **out)
+{
+	struct unit u;
+	long long nroots = 0;
+	enum kn_err e;
+
+	*out = top;
+	if (!top)
+		return KN_OK;
+	e = store_unit_get(s, top, &u);
+	if (e == KN_OK && !u.parent && (e = store_unit_nroots(s, &nroots)) == KN_OK &&
+	    nroots == 1)
+		*out = NULL;
+	unit_release(&u);
+	return e == KN_ENOTFOUND ? KN_OK : e;	/* the read says it */
+}
+
 enum kn_err export_stream(struct store *s, enum io_kind kind, const char *top,
 			  struct report_sink *k)
 {
 	enum kn_err e;
 
+	if ((e = scope_of(s, top, &top)) != KN_OK)
+		return e;
 	export_header(&k->buf, kind);
 	if (sink_row(k))
 		return KN_EIO;

@@ -68,9 +68,11 @@
  * ref with the steps that give their membership dates (ledger.h,
  * ledger_membership_recorded), a row per such step of each candidacy in
  * candidacy and recorded order, or one row with NULLs when there is none. */
+#define PERSON_EXPORT_JOINS " LEFT JOIN candidacies c ON c.person_id = p.id LEFT JOIN " \
+	"steps s ON s.candidacy_id = c.id AND s.step IN ('decision', 'ceremony', 'official', " \
+	"'struck_off') "
 #define PERSON_EXPORT "SELECT " PERSON_COLS ", c.id, s.step, s.date" PERSON_FROM \
-	"LEFT JOIN candidacies c ON c.person_id = p.id LEFT JOIN steps s ON s.candidacy_id = " \
-	"c.id AND s.step IN ('decision', 'ceremony', 'official', 'struck_off') "
+	PERSON_EXPORT_JOINS
 #define PERSON_EXPORT_ORDER "ORDER BY p.ref, c.id, s.seq"
 /* issue 13: the units export (store_unit_export_each): depth-first from
  * the roots ($1 NULL) or from the unit of code $1, children in code
@@ -171,9 +173,13 @@ const struct stmt store_stmts[S__COUNT] = {
 		"", PERSON_TYPES, 0 },
 	[S_PERSON_EXPORT] = { "person_export", PERSON_EXPORT PERSON_EXPORT_ORDER, 0, "",
 		PERSON_TYPES "itt", ST_STREAM },
-	/* The people whose unit is in the subtree $1 <= path < $2. */
-	[S_PERSON_EXPORT_SUB] = { "person_export_sub", PERSON_EXPORT "WHERE u.path >= $1 "
-		"AND u.path < $2 " PERSON_EXPORT_ORDER, 0, "tt", PERSON_TYPES "itt", ST_STREAM },
+	/* The people whose unit is in the subtree $1 <= path < $2, read from
+	 * the subtree's units (CROSS JOIN: S_STEP_EACH_SUB says why) and
+	 * sorted. */
+	[S_PERSON_EXPORT_SUB] = { "person_export_sub", "SELECT " PERSON_COLS ", c.id, s.step, "
+		"s.date FROM units u CROSS JOIN people p" PERSON_EXPORT_JOINS "WHERE u.path >= $1 "
+		"AND u.path < $2 AND p.unit_id = u.id " PERSON_EXPORT_ORDER, 0, "tt",
+		PERSON_TYPES "itt", ST_STREAM },
 
 	/* ---- candidacies and steps ---- */
 	/* Two simple statements rather than one join: a database filled in
@@ -226,10 +232,14 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_STEP_EACH] = { "step_each", STEP_EACH_FROM STEP_EACH_ORDER, 0, "", "t" STEP_TYPES,
 		ST_STREAM },
 	/* issue 13: the same for the people whose unit is in the subtree
-	 * $1 <= path < $2 (an account's export). */
-	[S_STEP_EACH_SUB] = { "step_each_sub", STEP_EACH_FROM " JOIN units pu ON pu.id = "
-		"p.unit_id WHERE pu.path >= $1 AND pu.path < $2" STEP_EACH_ORDER, 0, "tt",
-		"t" STEP_TYPES, ST_STREAM },
+	 * $1 <= path < $2 (an account's export). CROSS JOIN: SQLite keeps
+	 * the order written (PostgreSQL plans its own), from the subtree's
+	 * units down, rather than every step of the nation in ref order, each
+	 * looked up to see whether its person is in the subtree. */
+	[S_STEP_EACH_SUB] = { "step_each_sub", "SELECT p.ref, " STEP_COLS " FROM units pu "
+		"CROSS JOIN people p CROSS JOIN candidacies c CROSS JOIN steps s" STEP_JOINS
+		" WHERE pu.path >= $1 AND pu.path < $2 AND p.unit_id = pu.id AND c.person_id = p.id "
+		"AND s.candidacy_id = c.id" STEP_EACH_ORDER, 0, "tt", "t" STEP_TYPES, ST_STREAM },
 	/* The candidates' list and /api/v1/people, one page at a time: each
 	 * person's latest candidacy (or none, when $6 = 1 lets people without
 	 * one in), in Vietnamese name order (people.name_key, 007, then the
