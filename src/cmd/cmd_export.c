@@ -1,13 +1,17 @@
 /*
  * cmd_export.c — `ketnap export units|people|quotas|steps|holidays|transfers [-o FILE]`:
  * write one list as CSV (spec/FORMATS.md) through io/export.c, to standard
- * output or to FILE. A file is written as FILE.tmp and renamed over FILE
- * once complete, so a reader never sees half an export.
+ * output or to FILE. Issue 13: the rows are written as they are read,
+ * flushed every 64 KB (KETNAP_REPORT_FLUSH_BYTES, as the streamed reports:
+ * a test's few rows a flush), so that the nation's export takes the memory
+ * of a district's. A file is written beside FILE and renamed over it once
+ * complete (cmd_file_open), so a reader never sees half an export and a
+ * failure midway leaves FILE as it was.
  *
  * An account exports its own subtree only (cmd/ctx.c): the units from its
- * unit down, the people of those units and their steps, the quotas of
- * those units; holidays are everyone's. The rows are the same as the
- * whole export's (io/export.h), in the same order.
+ * unit down, the people of those units and their steps and transfers, the
+ * quotas of those units; holidays are everyone's. The rows are the same
+ * as the whole export's (io/export.h), in the same order.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,103 +22,67 @@
 
 #include "cmd/cmd.h"
 #include "io/export.h"
+#include "io/report_text.h"
 #include "store/store.h"
 #include "util/i18n.h"
-#include "util/sort.h"
-#include "util/xalloc.h"
-#include "core/transfer.h"
 #include "util/banned.h"
 
-/* Depth-first from n, children sorted by code, as io/export.c does. */
-static void units_walk(struct buf *out, const struct unode *n)
-{
-	export_unit_row(out, &n->u);
-	for (size_t i = 0; i < n->nchildren; i++)
-		units_walk(out, n->children[i]);
-}
-
-static int ref_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-struct scoped_steps {
-	char **refs;		/* the visible people's refs, sorted by strcmp */
-	size_t n;
-	struct buf *out;
+/* Where the rows go: standard output or a file opened by cmd_file_open. */
+struct export_out {
+	FILE *f;
+	const char *path;	/* NULL: standard output */
+	struct cmd_file file;
 };
 
-static int step_cb(void *arg, const char *person_ref, const struct step *st)
+/* The rows are flushed every this many bytes (as cmd_report.c's). */
+#define FLUSH_BYTES (64 * 1024)
+
+static int out_flush(struct report_sink *k)
 {
-	struct scoped_steps *x = arg;
-	if (bsearch(&person_ref, x->refs, x->n, sizeof(*x->refs), ref_cmp))
-		export_step_row(x->out, person_ref, st);
-	return 0;
+	struct export_out *o = k->arg;
+
+	if (fwrite(k->buf.s, 1, k->buf.len, o->f) == k->buf.len)
+		return 0;
+	if (o->path)
+		cmd_error(_("cannot write %s: %s"), o->path, strerror(errno));
+	else
+		cmd_error(_("cannot write the export: %s"), strerror(errno));
+	return -1;
 }
 
-/* issue 15: the transfers of the people of the subtree (as their steps). */
-static int transfer_cb(void *arg, const struct transfer *t)
-{
-	struct scoped_steps *x = arg;
-	if (bsearch(&t->person, x->refs, x->n, sizeof(*x->refs), ref_cmp))
-		export_transfer_row(x->out, t);
-	return 0;
-}
-
-/* The export of kind for the actor's subtree only. */
-static enum kn_err export_scoped(struct cmd_ctx *ctx, enum io_kind kind, struct buf *out)
+/* The export of kind (the actor's subtree only, with an account) written
+ * to path (NULL: standard output): EXIT_DONE, or the failure's status. */
+static int export_write(struct cmd_ctx *ctx, enum io_kind kind, const char *path)
 {
 	struct store *s = ctx->store;
-	struct unitree *t = ctx_tree(ctx);
-	enum kn_err e = KN_OK;
+	struct export_out o = { stdout, path, { NULL, NULL, NULL } };
+	struct report_sink k = { BUF_INIT, FLUSH_BYTES, out_flush, &o, 0 };
+	const char *v = getenv("KETNAP_REPORT_FLUSH_BYTES");
+	enum kn_err e;
+	int ok;
 
-	if (!t)
-		return KN_EIO;
-	if (kind == IO_HOLIDAYS)
-		return export_csv(s, kind, out);
-	export_header(out, kind);
-	if (kind == IO_UNITS) {
-		struct unode *top = unitree_find(t, ctx_scope(ctx));
-		if (top)
-			units_walk(out, top);
-	} else if (kind == IO_QUOTAS) {
-		struct quota *q;
-		size_t n;
-		if ((e = store_quota_all(s, &q, &n)) != KN_OK)
-			return e;
-		for (size_t i = 0; i < n; i++)
-			if (ctx_may_see(ctx, q[i].unit))
-				export_quota_row(out, &q[i]);
-		store_quotas_free(q, n);
-	} else {
-		struct person *p;
-		size_t n;
-		struct scoped_steps x = { NULL, 0, out };
-		if ((e = store_person_all(s, &p, &n)) != KN_OK)
-			return e;
-		if (kind == IO_PEOPLE && (e = export_people_dates(s, p, n)) != KN_OK) {
-			store_people_free(p, n);
-			return e;
-		}
-		x.refs = xcalloc(n ? n : 1, sizeof(*x.refs));
-		for (size_t i = 0; i < n; i++) {
-			if (!ctx_may_see(ctx, p[i].unit))
-				continue;
-			if (kind == IO_PEOPLE)
-				export_person_row(out, &p[i]);
-			x.refs[x.n++] = p[i].ref;
-		}
-		if (kind == IO_STEPS) {
-			xqsort(x.refs, x.n, sizeof(*x.refs), ref_cmp);
-			e = store_step_each(s, step_cb, &x);
-		} else if (kind == IO_TRANSFERS) {	/* issue 15 */
-			xqsort(x.refs, x.n, sizeof(*x.refs), ref_cmp);
-			e = store_transfer_each(s, transfer_cb, &x);
-		}
-		free(x.refs);
-		store_people_free(p, n);
+	if (v && strtoul(v, NULL, 10) > 0)
+		k.flush_at = strtoul(v, NULL, 10);
+	if (path) {
+		if (cmd_file_open(&o.file, path) != 0)
+			return EXIT_IO;
+		o.f = o.file.f;
 	}
-	return e;
+	e = export_stream(s, kind, ctx_scope(ctx), &k);
+	if (e != KN_OK && !k.failed)	/* else the flush said why */
+		cmd_error("%s", store_errmsg(s));
+	ok = e == KN_OK;
+	if (path) {
+		if (cmd_file_close(&o.file, ok) != 0 && ok) {
+			ok = 0;
+			e = KN_EIO;
+		}
+	} else if (ok && fflush(stdout) != 0) {
+		cmd_error(_("cannot write the export: %s"), strerror(errno));
+		e = KN_EIO;
+	}
+	buf_release(&k.buf);
+	return e == KN_OK ? EXIT_DONE : kn_exit_status(e);
 }
 
 static int run(int argc, char **argv, struct cmd_ctx *ctx)
@@ -126,10 +94,7 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	const char *path = NULL;
 	enum io_kind kind;
-	struct store *s;
-	struct buf out = BUF_INIT;
-	int c, status = EXIT_DONE;
-	enum kn_err e;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -150,21 +115,10 @@ static int run(int argc, char **argv, struct cmd_ctx *ctx)
 			  argv[optind]);
 		return cmd_usage(&cmd_export);
 	}
-	if (!(s = ctx_store(ctx, 0)))
+	if (!ctx_store(ctx, 0))
 		return ctx->open_status;
-	e = ctx_scope(ctx) ? export_scoped(ctx, kind, &out) : export_csv(s, kind, &out);
-	if (e != KN_OK) {
-		cmd_error("%s", store_errmsg(s));
-		status = kn_exit_status(e);
-	} else if (path) {
-		if (cmd_write_file(path, out.s, out.len) != 0)
-			status = EXIT_IO;
-	} else if (fwrite(out.s, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-		cmd_error(_("cannot write the export: %s"), strerror(errno));
-		status = EXIT_IO;
-	}
-	buf_release(&out);
-	return status;
+	/* "-": standard output, as for the reports (cmd_report.c). */
+	return export_write(ctx, kind, path && strcmp(path, "-") != 0 ? path : NULL);
 }
 
 static const struct cmd_option export_options[] = {

@@ -1,11 +1,15 @@
 /*
- * export.c — see export.h. Each list is read whole through the store API
- * (a city-year is a few MB), turned into rows by the export_*_row writers
- * and appended to one buffer; the caller decides where the bytes go. The
- * row writers are shared with the importer, whose audit entries record a
- * record's before and after as its CSV line. People's member_since and
- * official_since are written as the record shows them: from the recorded
- * steps for anyone admitted through them (export_people_dates()).
+ * export.c — see export.h. Issue 13: each list is one read of the store
+ * whose rows come one at a time (store_*_each), in the export's order,
+ * each turned into its CSV line by the export_*_row writers and put in the
+ * caller's sink (report_text.h), which writes it out every so many bytes:
+ * the memory an export takes does not grow with the rows, whether the
+ * nation's 6.5 million people or a district's. The row writers are shared
+ * with the importer, whose audit entries record a record's before and
+ * after as its CSV line. People's member_since and official_since are
+ * written as the record shows them: from the recorded steps for anyone
+ * admitted through them (ledger_membership_recorded(), over the steps the
+ * people's read brings with each person).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 #include "core/unitree.h"
 #include "io/csv.h"
 #include "io/export.h"
+#include "io/report_text.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
 #include "core/transfer.h"
@@ -205,157 +210,157 @@ void export_transfer_row(struct buf *out, const struct transfer *t)
 	csv_write_row_guarded(out, f, NELEM(f), TRANSFER_TEXT);
 }
 
-/* Depth-first from n, children already sorted by code in the tree. */
-static void units_walk(struct buf *out, const struct unode *n)
+/* A row has been put in k->buf: nonzero (stop the read) once the sink
+ * failed. */
+static int sink_row(struct report_sink *k)
 {
-	export_unit_row(out, &n->u);
-	for (size_t i = 0; i < n->nchildren; i++)
-		units_walk(out, n->children[i]);
+	return report_sink_row(k) != 0;
 }
 
-static enum kn_err export_units(struct store *s, struct buf *out)
+static int unit_cb(void *arg, const struct unit *u)
 {
-	struct unit *u;
-	size_t n;
-	struct unitree t;
-	enum kn_err e = store_unit_all(s, &u, &n);
-
-	if (e != KN_OK)
-		return e;
-	memset(&t, 0, sizeof(t));
-	unitree_build(&t, u, n);
-	for (size_t i = 0; i < t.nroots; i++)
-		units_walk(out, t.roots[i]);
-	unitree_free(&t);
-	return KN_OK;
+	struct report_sink *k = arg;
+	export_unit_row(&k->buf, u);
+	return sink_row(k);
 }
 
-struct admitted_refs {
-	char **v;
-	size_t n, cap;
+struct people_w {
+	struct report_sink *k;
+	struct ledger *l;
 };
 
-/* Collect the refs of people with a recorded decision step (the steps
- * come grouped by person ref, so a ref is added once). */
-static int admitted_cb(void *arg, const char *person_ref, const struct step *st)
+static int person_cb(void *arg, const struct person *p, const struct candidacy *c, size_t nc)
 {
-	struct admitted_refs *a = arg;
+	struct people_w *w = arg;
+	struct person x = *p;
 
-	if (st->code != STEP_DECISION || (a->n && strcmp(a->v[a->n - 1], person_ref) == 0))
-		return 0;
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 256;
-		a->v = xreallocarray(a->v, a->cap, sizeof(*a->v));
-	}
-	a->v[a->n++] = xstrdup(person_ref);
-	return 0;
+	ledger_membership_recorded(w->l, p, c, nc, &x.member_since, &x.official_since);
+	export_person_row(&w->k->buf, &x);
+	return sink_row(w->k);
 }
 
-static int ref_cmp(const void *a, const void *b)
+/* The ledger reads the policy in force on a ceremony date (the probation
+ * months); it needs no unit tree, so it borrows an empty one. Opened
+ * before the read: no other statement may run during a streamed one. */
+static enum kn_err export_people(struct store *s, const char *top, struct report_sink *k)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-enum kn_err export_people_dates(struct store *s, struct person *p, size_t n)
-{
-	struct admitted_refs a = { NULL, 0, 0 };
+	struct unitree none;
 	struct ledger l;
 	struct buf err = BUF_INIT;
-	int have_ledger = 0;
+	struct people_w w = { k, &l };
 	enum kn_err e;
 
-	if ((e = store_step_each(s, admitted_cb, &a)) != KN_OK || a.n == 0)
-		goto out;
-	xqsort(a.v, a.n, sizeof(*a.v), ref_cmp);
-	if ((e = ledger_open(&l, s, NULL, NULL, &err)) != KN_OK)
-		goto out;
-	have_ledger = 1;
-	for (size_t i = 0; i < n; i++) {
-		struct candidacy *c = NULL;
-		size_t nc = 0;
-		const char *ref = p[i].ref;
-
-		if (!ref || !bsearch(&ref, a.v, a.n, sizeof(*a.v), ref_cmp))
-			continue;
-		if ((e = store_candidacies_of(s, p[i].id, &c, &nc)) != KN_OK)
-			goto out;
-		ledger_membership_recorded(&l, &p[i], c, nc, &p[i].member_since,
-					   &p[i].official_since);
-		store_candidacies_free(c, nc);
+	memset(&none, 0, sizeof(none));
+	if ((e = ledger_open_tree(&l, s, NULL, NULL, &none, &err)) != KN_OK) {
+		buf_release(&err);
+		return e;
 	}
-out:
-	if (have_ledger)
-		ledger_release(&l);
-	for (size_t i = 0; i < a.n; i++)
-		free(a.v[i]);
-	free(a.v);
+	e = store_person_export_each(s, top, person_cb, &w);
+	ledger_release(&l);
 	buf_release(&err);
 	return e;
 }
 
-static enum kn_err export_people(struct store *s, struct buf *out)
+static int quota_cb(void *arg, const struct quota *q)
 {
-	struct person *p;
-	size_t n;
-	enum kn_err e = store_person_all(s, &p, &n);
-
-	if (e == KN_OK)
-		e = export_people_dates(s, p, n);
-	if (e == KN_OK)
-		for (size_t i = 0; i < n; i++)
-			export_person_row(out, &p[i]);
-	store_people_free(p, n);
-	return e;
-}
-
-static enum kn_err export_quotas(struct store *s, struct buf *out)
-{
-	struct quota *q;
-	size_t n;
-	enum kn_err e = store_quota_all(s, &q, &n);
-
-	if (e == KN_OK)
-		for (size_t i = 0; i < n; i++)
-			export_quota_row(out, &q[i]);
-	store_quotas_free(q, n);
-	return e;
+	struct report_sink *k = arg;
+	export_quota_row(&k->buf, q);
+	return sink_row(k);
 }
 
 static int step_cb(void *arg, const char *person_ref, const struct step *st)
 {
-	export_step_row(arg, person_ref, st);
-	return 0;
+	struct report_sink *k = arg;
+	export_step_row(&k->buf, person_ref, st);
+	return sink_row(k);
 }
 
 static int transfer_cb(void *arg, const struct transfer *t)
 {
-	export_transfer_row(arg, t);
-	return 0;
+	struct report_sink *k = arg;
+	export_transfer_row(&k->buf, t);
+	return sink_row(k);
 }
 
-static enum kn_err export_holidays(struct store *s, struct buf *out)
+/* A few hundred days: read whole. */
+static enum kn_err export_holidays(struct store *s, struct report_sink *k)
 {
 	struct holiday *h;
 	size_t n;
 	enum kn_err e = store_holiday_all(s, &h, &n);
 
-	if (e == KN_OK)
-		for (size_t i = 0; i < n; i++)
-			export_holiday_row(out, &h[i]);
+	for (size_t i = 0; e == KN_OK && i < n; i++) {
+		export_holiday_row(&k->buf, &h[i]);
+		if (sink_row(k))
+			e = KN_EIO;
+	}
 	holidays_free(h, n);
 	return e;
 }
 
-enum kn_err export_csv(struct store *s, enum io_kind k, struct buf *out)
+static enum kn_err export_rows(struct store *s, enum io_kind kind, const char *top,
+			       struct report_sink *k)
 {
-	export_header(out, k);
-	switch (k) {
-	case IO_UNITS: return export_units(s, out);
-	case IO_PEOPLE: return export_people(s, out);
-	case IO_QUOTAS: return export_quotas(s, out);
-	case IO_STEPS: return store_step_each(s, step_cb, out);
-	case IO_HOLIDAYS: return export_holidays(s, out);
-	case IO_TRANSFERS: return store_transfer_each(s, transfer_cb, out);
+	switch (kind) {
+	case IO_UNITS: return store_unit_export_each(s, top, unit_cb, k);
+	case IO_PEOPLE: return export_people(s, top, k);
+	case IO_QUOTAS: return store_quota_each(s, top, quota_cb, k);
+	case IO_STEPS: return store_step_each_in(s, top, step_cb, k);
+	case IO_HOLIDAYS: return export_holidays(s, k);
+	case IO_TRANSFERS: return store_transfer_each_in(s, top, transfer_cb, k);
 	default: return KN_EINVAL;
 	}
+}
+
+/* The scope to read: NULL for an account at the only root, whose subtree
+ * is everything (read as the whole export, in its order, rather than
+ * gathered from the units down and sorted); else top. */
+static enum kn_err scope_of(struct store *s, const char *top, const char **out)
+{
+	struct unit u;
+	long long nroots = 0;
+	enum kn_err e;
+
+	*out = top;
+	if (!top)
+		return KN_OK;
+	e = store_unit_get(s, top, &u);
+	if (e == KN_OK && !u.parent && (e = store_unit_nroots(s, &nroots)) == KN_OK &&
+	    nroots == 1)
+		*out = NULL;
+	unit_release(&u);
+	return e == KN_ENOTFOUND ? KN_OK : e;	/* the read says it */
+}
+
+enum kn_err export_stream(struct store *s, enum io_kind kind, const char *top,
+			  struct report_sink *k)
+{
+	enum kn_err e;
+
+	if ((e = scope_of(s, top, &top)) != KN_OK)
+		return e;
+	export_header(&k->buf, kind);
+	if (sink_row(k))
+		return KN_EIO;
+	e = export_rows(s, kind, top, k);
+	if (k->failed)
+		return KN_EIO;
+	if (e != KN_OK)
+		return e;
+	return report_sink_flush(k) == 0 ? KN_OK : KN_EIO;
+}
+
+static int append_flush(struct report_sink *k)
+{
+	buf_add(k->arg, k->buf.s, k->buf.len);
+	return 0;
+}
+
+enum kn_err export_csv(struct store *s, enum io_kind k, struct buf *out)
+{
+	struct report_sink sink = { BUF_INIT, 64 * 1024, append_flush, out, 0 };
+	enum kn_err e = export_stream(s, k, NULL, &sink);
+
+	buf_release(&sink.buf);
+	return e;
 }

@@ -49,17 +49,21 @@ void export_holiday_row(struct buf *out, const struct holiday *h);
 struct transfer;
 void export_transfer_row(struct buf *out, const struct transfer *t);
 
-/* Set member_since and official_since of each of the n people (from
- * store_person_all(), ids filled) to what the record shows, as people.csv
- * carries them (spec/FORMATS.md): for a person with a recorded `decision`,
- * the decision date and, once `official` is recorded, the probation end
- * (ceremony + probation.months), or none after `struck_off`
- * (ledger_membership_recorded()); the stored dates of everyone else are
- * left as they are. KN_EIO with store_errmsg() on a storage failure. */
-enum kn_err export_people_dates(struct store *s, struct person *p, size_t n);
+/* Issue 13: the whole CSV file of kind k (header and rows), each line put
+ * in k->buf and handed to report_sink_row(), then report_sink_flush(): the
+ * rows are read one at a time and never all held. top: the subtree of the
+ * unit of that code only (an account's export: its units from top down,
+ * the people whose unit is in it with their steps and transfers, the
+ * quotas of its units; holidays are everyone's), NULL: everything; the
+ * rows are those of the whole export, in the same order. KN_OK; KN_EIO
+ * with k->failed when the sink failed (its flush said why); else the
+ * store's error (store_errmsg() says it: KN_ENOTFOUND for an unknown
+ * top, KN_EIO for a storage failure). */
+struct report_sink;
+enum kn_err export_stream(struct store *s, enum io_kind kind, const char *top,
+			  struct report_sink *k);
 
-/* Append the whole CSV file of kind k (header and rows) to out. KN_EIO
- * with store_errmsg() on a storage failure. */
+/* The same for everything, appended to out (tests, small databases). */
 enum kn_err export_csv(struct store *s, enum io_kind k, struct buf *out);
 
 #endif

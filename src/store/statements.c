@@ -53,10 +53,47 @@
 #define QUOTA_INSERT "INSERT INTO quotas (unit_id, year, category, target) VALUES (" \
 	BY_CODE(1) ", $2, $3, $4)"
 
+/* The export's steps (S_STEP_EACH): by person ref, candidacy, date, the
+ * pipeline order of model.h, then the recorded id. */
+#define STEP_EACH_FROM "SELECT p.ref, " STEP_COLS " FROM steps s " \
+	"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id" \
+	STEP_JOINS
+#define STEP_EACH_ORDER " ORDER BY p.ref, c.id, s.date, " \
+	"CASE s.step WHEN 'source' THEN 1 WHEN 'mentor' THEN 2 WHEN 'trained' THEN 3 " \
+	"WHEN 'applied' THEN 4 WHEN 'verified' THEN 5 WHEN 'introduced' THEN 6 " \
+	"WHEN 'cell_vote' THEN 7 WHEN 'committee_vote' THEN 8 WHEN 'decision' THEN 9 " \
+	"WHEN 'ceremony' THEN 10 WHEN 'probation_vote' THEN 11 WHEN 'official' THEN 12 " \
+	"WHEN 'withdrawn' THEN 13 WHEN 'rejected' THEN 14 WHEN 'struck_off' THEN 15 END, s.id"
+/* issue 13: the people export (store_person_export_each): each person by
+ * ref with the steps that give their membership dates (ledger.h,
+ * ledger_membership_recorded), a row per such step of each candidacy in
+ * candidacy and recorded order, or one row with NULLs when there is none. */
+#define PERSON_EXPORT_JOINS " LEFT JOIN candidacies c ON c.person_id = p.id LEFT JOIN " \
+	"steps s ON s.candidacy_id = c.id AND s.step IN ('decision', 'ceremony', 'official', " \
+	"'struck_off') "
+#define PERSON_EXPORT "SELECT " PERSON_COLS ", c.id, s.step, s.date" PERSON_FROM \
+	PERSON_EXPORT_JOINS
+#define PERSON_EXPORT_ORDER "ORDER BY p.ref, c.id, s.seq"
+/* issue 13: the units export (store_unit_export_each): depth-first from
+ * the roots ($1 NULL) or from the unit of code $1, children in code
+ * order: sorted by the codes from the top down joined by ' ', a byte
+ * below every character a code may hold, so that a unit's descendants
+ * come right after it and before its next sibling. C: PostgreSQL's
+ * collation of the key (byte order, as SQLite's BINARY), which its
+ * recursive term must also name. */
+#define UNIT_EXPORT(C) "WITH RECURSIVE t(id, k) AS (SELECT id, code" C " FROM units WHERE " \
+	"CASE WHEN $1 IS NULL THEN parent_id IS NULL ELSE code = $1 END UNION ALL " \
+	"SELECT x.id, (t.k || ' ' || x.code)" C " FROM units x JOIN t ON x.parent_id = t.id) " \
+	"SELECT " UNIT_COLS " JOIN t ON t.id = u.id ORDER BY t.k"
+#define QUOTA_EACH "SELECT u.code, q.year, q.category, q.target FROM quotas q " \
+	"JOIN units u ON u.id = q.unit_id "
+
 const struct stmt store_stmts[S__COUNT] = {
 	/* ---- units ---- */
 	[S_UNIT_GET] = { "unit_get", "SELECT " UNIT_COLS " WHERE u.code = $1", 0, "t", UNIT_TYPES, 0 },
 	[S_UNIT_ALL] = { "unit_all", "SELECT " UNIT_COLS " ORDER BY u.code", 0, "", UNIT_TYPES, 0 },
+	[S_UNIT_EXPORT] = { "unit_export", UNIT_EXPORT(""), UNIT_EXPORT(" COLLATE \"C\""), "t",
+		UNIT_TYPES, ST_STREAM },
 	/* store_unit_each: the table in id order (SQLite: its rowid order, read
 	 * sequentially), the parent by id (unitree_load links it); whether
 	 * there is one as a number (reading the id as text to see a NULL
@@ -134,6 +171,15 @@ const struct stmt store_stmts[S__COUNT] = {
 		"WHERE p.search_name LIKE '%' || $1 || '%' ESCAPE '\\'", 0, "t", PERSON_TYPES, 0 },
 	[S_PERSON_ALL] = { "person_all", "SELECT " PERSON_COLS PERSON_FROM "ORDER BY p.ref", 0,
 		"", PERSON_TYPES, 0 },
+	[S_PERSON_EXPORT] = { "person_export", PERSON_EXPORT PERSON_EXPORT_ORDER, 0, "",
+		PERSON_TYPES "itt", ST_STREAM },
+	/* The people whose unit is in the subtree $1 <= path < $2, read from
+	 * the subtree's units (CROSS JOIN: S_STEP_EACH_SUB says why) and
+	 * sorted. */
+	[S_PERSON_EXPORT_SUB] = { "person_export_sub", "SELECT " PERSON_COLS ", c.id, s.step, "
+		"s.date FROM units u CROSS JOIN people p" PERSON_EXPORT_JOINS "WHERE u.path >= $1 "
+		"AND u.path < $2 AND p.unit_id = u.id " PERSON_EXPORT_ORDER, 0, "tt",
+		PERSON_TYPES "itt", ST_STREAM },
 
 	/* ---- candidacies and steps ---- */
 	/* Two simple statements rather than one join: a database filled in
@@ -183,15 +229,17 @@ const struct stmt store_stmts[S__COUNT] = {
 		"SELECT version FROM candidacies WHERE id = $1 FOR UPDATE", "i", "i", 0 },
 	/* The canonical order of the export (store.h): the pipeline order of
 	 * model.h, then the recorded id. */
-	[S_STEP_EACH] = { "step_each", "SELECT p.ref, " STEP_COLS " FROM steps s "
-		"JOIN candidacies c ON c.id = s.candidacy_id JOIN people p ON p.id = c.person_id"
-		STEP_JOINS " ORDER BY p.ref, c.id, s.date, "
-		"CASE s.step WHEN 'source' THEN 1 WHEN 'mentor' THEN 2 WHEN 'trained' THEN 3 "
-		"WHEN 'applied' THEN 4 WHEN 'verified' THEN 5 WHEN 'introduced' THEN 6 "
-		"WHEN 'cell_vote' THEN 7 WHEN 'committee_vote' THEN 8 WHEN 'decision' THEN 9 "
-		"WHEN 'ceremony' THEN 10 WHEN 'probation_vote' THEN 11 WHEN 'official' THEN 12 "
-		"WHEN 'withdrawn' THEN 13 WHEN 'rejected' THEN 14 WHEN 'struck_off' THEN 15 END, s.id",
-		0, "", "t" STEP_TYPES, ST_STREAM },
+	[S_STEP_EACH] = { "step_each", STEP_EACH_FROM STEP_EACH_ORDER, 0, "", "t" STEP_TYPES,
+		ST_STREAM },
+	/* issue 13: the same for the people whose unit is in the subtree
+	 * $1 <= path < $2 (an account's export). CROSS JOIN: SQLite keeps
+	 * the order written (PostgreSQL plans its own), from the subtree's
+	 * units down, rather than every step of the nation in ref order, each
+	 * looked up to see whether its person is in the subtree. */
+	[S_STEP_EACH_SUB] = { "step_each_sub", "SELECT p.ref, " STEP_COLS " FROM units pu "
+		"CROSS JOIN people p CROSS JOIN candidacies c CROSS JOIN steps s" STEP_JOINS
+		" WHERE pu.path >= $1 AND pu.path < $2 AND p.unit_id = pu.id AND c.person_id = p.id "
+		"AND s.candidacy_id = c.id" STEP_EACH_ORDER, 0, "tt", "t" STEP_TYPES, ST_STREAM },
 	/* The candidates' list and /api/v1/people, one page at a time: each
 	 * person's latest candidacy (or none, when $6 = 1 lets people without
 	 * one in), in Vietnamese name order (people.name_key, 007, then the
@@ -320,6 +368,12 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_QUOTA_ALL] = { "quota_all", "SELECT u.code, q.year, q.category, q.target FROM quotas q "
 		"JOIN units u ON u.id = q.unit_id ORDER BY u.code, q.year, q.category", 0, "", "titi",
 		0 },
+	/* issue 13: S_QUOTA_ALL streamed (the export); _SUB: of the units of
+	 * the subtree $1 <= path < $2. */
+	[S_QUOTA_EACH] = { "quota_each", QUOTA_EACH "ORDER BY u.code, q.year, q.category", 0, "",
+		"titi", ST_STREAM },
+	[S_QUOTA_EACH_SUB] = { "quota_each_sub", QUOTA_EACH "WHERE u.path >= $1 AND u.path < $2 "
+		"ORDER BY u.code, q.year, q.category", 0, "tt", "titi", ST_STREAM },
 	/* The quotas of year $3 of the units of the subtree $1 <= path < $2. */
 	[S_QUOTA_SUB] = { "quota_sub", "SELECT u.code, q.year, q.category, q.target FROM units u "
 		"JOIN quotas q ON q.unit_id = u.id WHERE u.path >= $1 AND u.path < $2 "
@@ -725,6 +779,13 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_TRANSFER_EACH] = { "transfer_each", "SELECT " TRANSFER_COLS "ORDER BY p.ref, "
 		"t.out_date, t.id", "SELECT " TRANSFER_COLS "ORDER BY p.ref COLLATE \"C\", "
 		"t.out_date, t.id", "", TRANSFER_TYPES, ST_STREAM },
+	/* issue 13: the same for the people whose unit is in the subtree
+	 * $1 <= path < $2. */
+	[S_TRANSFER_EACH_SUB] = { "transfer_each_sub", "SELECT " TRANSFER_COLS "JOIN units pu "
+		"ON pu.id = p.unit_id WHERE pu.path >= $1 AND pu.path < $2 ORDER BY p.ref, "
+		"t.out_date, t.id", "SELECT " TRANSFER_COLS "JOIN units pu ON pu.id = p.unit_id "
+		"WHERE pu.path >= $1 AND pu.path < $2 ORDER BY p.ref COLLATE \"C\", t.out_date, "
+		"t.id", "tt", TRANSFER_TYPES, ST_STREAM },
 	[S_TRANSFER_INSERT] = { "transfer_insert", "INSERT INTO transfers (person_id, out_date, "
 		"from_unit_id, to_unit_id, in_date, doc_no, note, override, override_by, recorded_by, "
 		"recorded_at) VALUES ($1, $2, " BY_CODE(3) ", " BY_CODE(4) ", $5, $6, $7, $8, $9, "

@@ -232,6 +232,29 @@ enum kn_err store_candidacy_open_bulk(struct store *s, int64_t person_id,
 typedef int (*store_step_fn)(void *arg, const char *person_ref, const struct step *st);
 enum kn_err store_step_each(struct store *s, store_step_fn fn, void *arg);
 
+/* issue 13: the reads of `ketnap export` (io/export.c), each one
+ * statement whose rows come to fn as they are read (fn runs no statement;
+ * texts are borrowed for the call; a nonzero return stops), in the order
+ * of the whole export's; top: only what belongs to the subtree of that
+ * unit (an account's export: the people whose unit is in it, their steps
+ * and transfers, the quotas of its units, the units from top down), NULL:
+ * everything. An unknown top is KN_ENOTFOUND (said), except for the
+ * units, which are then none. */
+enum kn_err store_step_each_in(struct store *s, const char *top, store_step_fn fn, void *arg);
+/* Every person by ref, with the steps that show their membership dates
+ * (decision, ceremony, official and struck_off, code and date only) in
+ * their candidacies (by id, steps in recorded order; candidacies without
+ * such steps have none): what ledger_membership_recorded() reads. */
+typedef int (*store_person_export_fn)(void *arg, const struct person *p,
+				      const struct candidacy *c, size_t nc);
+enum kn_err store_person_export_each(struct store *s, const char *top,
+				     store_person_export_fn fn, void *arg);
+/* Units depth-first, children sorted by code (strcmp), from the roots in
+ * code order or from top. */
+typedef int (*store_unit_row_fn)(void *arg, const struct unit *u);
+enum kn_err store_unit_export_each(struct store *s, const char *top, store_unit_row_fn fn,
+				   void *arg);
+
 /* ---- quotas ---- */
 struct quota {
 	char *unit;
@@ -257,6 +280,10 @@ typedef int (*store_quota_fn)(void *arg, int64_t unit_id, const char *category,
 			      long long target);
 enum kn_err store_quota_year_each(struct store *s, const char *top, int year, store_quota_fn fn,
 				  void *arg);
+/* issue 13: the quotas as store_quota_all() orders them, one at a time
+ * (store_step_each_in() says how). */
+typedef int (*store_quota_row_fn)(void *arg, const struct quota *q);
+enum kn_err store_quota_each(struct store *s, const char *top, store_quota_row_fn fn, void *arg);
 void store_quotas_free(struct quota *q, size_t n);
 
 /* ---- holidays ---- */
@@ -802,6 +829,9 @@ enum kn_err store_transfers_of(struct store *s, int64_t person_id, struct transf
  * returns nonzero to stop. */
 typedef int (*store_transfer_fn)(void *arg, const struct transfer *t);
 enum kn_err store_transfer_each(struct store *s, store_transfer_fn fn, void *arg);
+/* issue 13: the same for the subtree of top (store_step_each_in()). */
+enum kn_err store_transfer_each_in(struct store *s, const char *top, store_transfer_fn fn,
+				   void *arg);
 /* Insert t (out_date, from, to, in_date, doc_no, note, override,
  * override_by, recorded_by; recorded_at is stamped) for the person, in
  * the caller's transaction. The person's unit is not moved: see

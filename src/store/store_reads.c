@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/transfer.h"
 #include "store/store_impl.h"
 #include "util/buf.h"
 #include "util/sort.h"
@@ -789,6 +790,251 @@ enum kn_err store_source_counts(struct store *s, const char *top, kn_date from, 
 		}
 		e = q_close(&r);
 	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+/* ---- issue 13: the export's reads, streamed ---- */
+
+/* The subtree of top as S_..._SUB's $1, $2 (lo and hi must live as long
+ * as a); nothing for top NULL. */
+static enum kn_err arg_scope(struct store *s, const char *top, struct sargs *a, struct buf *lo,
+			     struct buf *hi)
+{
+	return top ? arg_subtree(s, top, a, lo, hi) : KN_OK;
+}
+
+enum kn_err store_step_each_in(struct store *s, const char *top, store_step_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	if (!top)
+		return store_step_each(s, fn, arg);
+	if ((e = arg_scope(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, S_STEP_EACH_SUB, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			struct step x;
+			int stop;
+			row_step(&r, 1, &x);
+			stop = fn(arg, row_str(&r, 0), &x);
+			step_release(&x);
+			if (stop)
+				break;
+		}
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+enum kn_err store_transfer_each_in(struct store *s, const char *top, store_transfer_fn fn,
+				   void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	if (!top)
+		return store_transfer_each(s, fn, arg);
+	if ((e = arg_scope(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, S_TRANSFER_EACH_SUB, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			struct transfer t;
+			int stop;
+			store_transfer_row(&r, &t);
+			stop = fn(arg, &t);
+			transfer_release(&t);
+			if (stop)
+				break;
+		}
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+enum kn_err store_quota_each(struct store *s, const char *top, store_quota_row_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	if ((e = arg_scope(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, top ? S_QUOTA_EACH_SUB : S_QUOTA_EACH, &a, &r)) == KN_OK) {
+		while (q_next(&r) > 0) {
+			struct quota q = {
+				(char *)row_str(&r, 0), (int)row_int(&r, 1), (char *)row_str(&r, 2),
+				row_int(&r, 3),
+			};
+			if (fn(arg, &q))
+				break;
+		}
+		e = q_close(&r);
+	}
+	buf_release(&lo);
+	buf_release(&hi);
+	return e;
+}
+
+enum kn_err store_unit_export_each(struct store *s, const char *top, store_unit_row_fn fn,
+				   void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct srows r;
+	enum kn_err e;
+
+	arg_text(&a, top);
+	if ((e = q_open(s, S_UNIT_EXPORT, &a, &r)) != KN_OK)
+		return e;
+	while (q_next(&r) > 0) {
+		struct unit u;
+		int stop;
+		row_unit(&r, 0, &u);
+		stop = fn(arg, &u);
+		unit_release(&u);
+		if (stop)
+			break;
+	}
+	return q_close(&r);
+}
+
+/* One person of S_PERSON_EXPORT being gathered: their texts copied into
+ * one arena (no allocation per row once it has grown), their candidacies
+ * and the steps of those (code and date only) in arrays reused from one
+ * person to the next. */
+struct person_acc {
+	int have;
+	struct person p;
+	struct buf arena;
+	size_t off[11];		/* each text's offset in arena, (size_t)-1 for NULL */
+	struct candidacy *c;
+	size_t nc, ccap;
+	size_t *cfirst;		/* index in st of each candidacy's first step */
+	struct step *st;
+	size_t nst, stcap;
+};
+
+/* PERSON_COLS' texts in the order of off[]: column, and the field. */
+static char **acc_field(struct person *p, int i)
+{
+	char **f[] = {
+		&p->ref, &p->full_name, &p->unit, &p->ethnicity, &p->religion, &p->education,
+		&p->qualification, &p->occupation, &p->phone, &p->note, &p->left_reason,
+	};
+	return f[i];
+}
+static const int acc_col[11] = { 1, 2, 5, 6, 7, 8, 9, 10, 15, 16, 18 };
+
+static void acc_person(struct person_acc *x, const struct srows *r)
+{
+	struct person *p = &x->p;
+
+	memset(p, 0, sizeof(*p));
+	buf_reset(&x->arena);
+	for (int i = 0; i < 11; i++) {
+		const char *t = row_str(r, acc_col[i]);
+		x->off[i] = (size_t)-1;
+		if (t) {
+			x->off[i] = x->arena.len;
+			buf_add(&x->arena, t, strlen(t) + 1);
+		}
+	}
+	p->id = row_int(r, 0);
+	p->sex = row_sex(r, 3);
+	p->birth_date = row_date(r, 4);
+	p->youth_union = (int)row_int(r, 11);
+	p->trade_union = (int)row_int(r, 12);
+	p->member_since = row_date(r, 13);
+	p->official_since = row_date(r, 14);
+	p->left_on = row_date(r, 17);
+	p->record_cleared_on = row_date(r, 19);
+	p->readmitted = (int)row_int(r, 20);
+	x->nc = x->nst = 0;
+	x->have = 1;
+}
+
+static void acc_step(struct person_acc *x, const struct srows *r)
+{
+	int64_t cid = row_int(r, 21);
+
+	if (!row_str(r, 21))
+		return;
+	if (!x->nc || x->c[x->nc - 1].id != cid) {
+		if (x->nc == x->ccap) {
+			x->ccap = x->ccap ? x->ccap * 2 : 8;
+			x->c = xreallocarray(x->c, x->ccap, sizeof(*x->c));
+			x->cfirst = xreallocarray(x->cfirst, x->ccap, sizeof(*x->cfirst));
+		}
+		memset(&x->c[x->nc], 0, sizeof(x->c[0]));
+		x->c[x->nc].id = cid;
+		x->c[x->nc].person_id = x->p.id;
+		x->cfirst[x->nc++] = x->nst;
+	}
+	if (!row_str(r, 22))
+		return;
+	if (x->nst == x->stcap) {
+		x->stcap = x->stcap ? x->stcap * 2 : 16;
+		x->st = xreallocarray(x->st, x->stcap, sizeof(*x->st));
+	}
+	step_init(&x->st[x->nst]);
+	x->st[x->nst].code = step_from_name(row_str(r, 22));
+	x->st[x->nst].date = row_date(r, 23);
+	x->nst++;
+	x->c[x->nc - 1].nsteps++;
+}
+
+/* Hand the gathered person to fn: the texts and the steps pointed at
+ * where they now are. */
+static int acc_emit(struct person_acc *x, store_person_export_fn fn, void *arg)
+{
+	for (int i = 0; i < 11; i++)
+		*acc_field(&x->p, i) = x->off[i] == (size_t)-1 ? NULL : x->arena.s + x->off[i];
+	for (size_t i = 0; i < x->nc; i++)
+		x->c[i].steps = x->c[i].nsteps ? x->st + x->cfirst[i] : NULL;
+	x->have = 0;
+	return fn(arg, &x->p, x->c, x->nc);
+}
+
+enum kn_err store_person_export_each(struct store *s, const char *top,
+				     store_person_export_fn fn, void *arg)
+{
+	struct sargs a = SARGS_INIT;
+	struct buf lo = BUF_INIT, hi = BUF_INIT;
+	struct person_acc x;
+	struct srows r;
+	enum kn_err e;
+	int stop = 0;
+
+	memset(&x, 0, sizeof(x));
+	buf_init(&x.arena);
+	if ((e = arg_scope(s, top, &a, &lo, &hi)) == KN_OK &&
+	    (e = q_open(s, top ? S_PERSON_EXPORT_SUB : S_PERSON_EXPORT, &a, &r)) == KN_OK) {
+		while (!stop && q_next(&r) > 0) {
+			if (x.have && row_int(&r, 0) != x.p.id)
+				stop = acc_emit(&x, fn, arg);
+			if (stop)
+				break;
+			if (!x.have)
+				acc_person(&x, &r);
+			acc_step(&x, &r);
+		}
+		e = q_close(&r);
+		/* The last person, once the read has ended well. */
+		if (e == KN_OK && !stop && x.have)
+			acc_emit(&x, fn, arg);
+	}
+	buf_release(&x.arena);
+	free(x.c);
+	free(x.cfirst);
+	free(x.st);
 	buf_release(&lo);
 	buf_release(&hi);
 	return e;
