@@ -9,7 +9,8 @@
 #
 # DB gets the user `reader` (admin at ROOT) if it has none: use a copy of
 # the national demo (never /work/data/nat.db itself). Prints one line a
-# path: "ms path". Defaults: VN VN.T01 VN.T01.H01 nguyen.
+# path: "ms path". Defaults: VN VN.T01 VN.T01.H01 nguyen. PATHS=FILE:
+# the paths of FILE (one a line) instead.
 set -euo pipefail
 K=$(realpath "$1")
 DB=$2
@@ -47,6 +48,11 @@ one() {
 }
 # a "next" link of the page just read
 next_of() { grep -o 'href="[^"]*" rel="next"' "$dir/last" | sed 's/href="//; s/" rel=.*//; s/&amp;/\&/g'; }
+# PATHS=FILE: those paths (one a line) instead of the table below
+if [ -n "${PATHS:-}" ]; then
+	while read -r p; do one "$p"; done <"$PATHS"
+	exit 0
+fi
 for u in "" "unit=$prov&" "unit=$dist&" "q=$name&" "unit=$prov&q=$name&" "status=all&" \
 	 "status=closed&" "step=applied&" "unit=$prov&step=verified&" "q=xyzxyz&" "category=women&"; do
 	for p in 1 2 5 7 20 100 1000 5000; do

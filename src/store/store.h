@@ -481,9 +481,10 @@ struct cand_filter {
  * *out is the caller's (store_cand_summaries_free). */
 /* Whether store_cand_page reads this list from the indexes of migration
  * 018 (the person's latest candidacy any, open or not open; no stage, no
- * people without one, no ref searched): a page number then skips index
- * entries only, at a few ms per 10,000 rows. The other lists skip rows
- * that each cost reads. */
+ * people without one, no ref searched), or reads a small subtree by
+ * unit (f->plan, whole and sorted): a page number then skips index
+ * entries or sorted rows only, at a few ms per 10,000 rows. The other
+ * lists skip rows that each cost reads. */
 int store_cand_keyed(const struct cand_filter *f);
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
 			    long long offset, size_t limit, struct cand_summary **out, size_t *n);

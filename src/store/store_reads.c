@@ -624,12 +624,15 @@ static enum stmt_id cand_side(const struct cand_filter *f, enum stmt_id all, enu
 /* Migration 018: a list whose rows are judged by the person's latest
  * candidacy alone (any, open or not open; no stage, no people without
  * one, no ref searched) is read from people_latest_open or people_latest
- * (S_CAND_PAGE_LOPEN …), whatever the plan: the subtree and the search
- * are judged in the index. open, any: the statements of each index;
+ * (S_CAND_PAGE_LOPEN …) unless the plan reads a small subtree by unit:
+ * the subtree and the search are judged in the index. open, any: the statements of each index;
  * S__COUNT: the list's own statements. */
 static enum stmt_id cand_latest(const struct cand_filter *f, enum stmt_id open, enum stmt_id any)
 {
-	if (f->people || (f->ref && *f->ref) || f->stage)
+	/* A small subtree (by_unit) is cheaper read whole and sorted: a
+	 * district's few hundred candidacies, against a walk of the whole
+	 * index when a search leaves few rows. */
+	if (f->people || (f->ref && *f->ref) || f->stage || by_unit(f))
 		return S__COUNT;
 	if (f->whom == CAND_OPEN)
 		return open;
@@ -640,7 +643,7 @@ static enum stmt_id cand_latest(const struct cand_filter *f, enum stmt_id open, 
 
 int store_cand_keyed(const struct cand_filter *f)
 {
-	return cand_latest(f, S_CAND_PAGE_LOPEN, S_CAND_PAGE_LANY) != S__COUNT;
+	return by_unit(f) || cand_latest(f, S_CAND_PAGE_LOPEN, S_CAND_PAGE_LANY) != S__COUNT;
 }
 
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
