@@ -344,6 +344,16 @@ static int check_dates(void *arg, int64_t id, const char *ref)
 	return 0;
 }
 
+static int check_latest(void *arg, int64_t id, const char *ref)
+{
+	struct vctx *v = arg;
+	(void)id;
+	finding(v, _("%s: the unit and state of the latest candidacy stored with the person are "
+		     "not those of their candidacies; they were changed outside ketnap: restore a "
+		     "backup"), ref ? ref : "?");
+	return 0;
+}
+
 /* ---- the audit chain ---- */
 
 static int check_audit(void *arg, const struct audit_entry *a, const char *hash)
@@ -438,6 +448,10 @@ enum kn_err verify_run(struct store *s, struct calendar *cal, verify_finding_fn 
 	}
 	person_done(&v);
 	if ((e = store_cand_dates_wrong(s, check_dates, &v)) != KN_OK) {
+		buf_addf(err, "%s", store_errmsg(s));
+		goto out;
+	}
+	if ((e = store_people_latest_wrong(s, check_latest, &v)) != KN_OK) {
 		buf_addf(err, "%s", store_errmsg(s));
 		goto out;
 	}

@@ -318,6 +318,54 @@ const struct stmt store_stmts[S__COUNT] = {
 		CAND_PAGE(CAND_BY_NAME, "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
 	[S_CAND_PAGE_UNIT] = { "cand_page_unit", CAND_PAGE(CAND_BY_UNIT("CROSS JOIN"), "+", "",
 		""), CAND_PAGE(CAND_BY_UNIT("JOIN"), "", " COLLATE \"C\"", ""), CAND_PAGE_TYPES },
+	/* Migration 018: the lists whose rows are judged by the person's latest
+	 * candidacy alone — any (whom 0), open (1) or not open (2), people
+	 * without one left out ($6 = 0, no ref $2 searched), no stage $4 —
+	 * walk people_latest_open (the open ones) or people_latest (those with
+	 * a candidacy), which hold in name order the unit and the folded name:
+	 * the subtree and the search are judged in the index, and the rows a
+	 * page number skips ($10) are index entries, not lookups. Only the
+	 * page's rows read their candidacy, unit and steps. The rows are
+	 * those of S_CAND_PAGE for the same arguments: latest_unit and
+	 * latest_open are the latest candidacy's unit_id and is_open (the
+	 * triggers of 018; `ketnap verify`). */
+#define CAND_LATEST_WHERE(which) "WHERE " which " AND $2 IS NULL AND $4 IS NULL AND $6 = 0 " \
+	"AND $7 IS NOT NULL AND ($1 IS NULL OR p.search_name LIKE '%' || $1 || '%' ESCAPE '\\') " \
+	"AND ($3 IS NULL OR p.latest_unit IN (SELECT id FROM sub)) "
+/* Open: people_latest_open's own condition; any or not open: people_latest's. */
+#define CAND_LATEST_OPEN "p.latest_open = 1 AND $5 = 1"
+#define CAND_LATEST_ANY "p.latest_unit IS NOT NULL AND ($5 = 0 OR ($5 = 2 AND p.latest_open = 0))"
+#define CAND_LATEST_PAGE(which, plus, collate, cmp, desc) CAND_SUB "SELECT c.id, p.ref, " \
+	"p.full_name, u.code, c.stage, c.is_open, (SELECT MAX(date) FROM steps x " \
+	"WHERE x.candidacy_id = c.id), " CAND_DECISION(plus) ", p.sex, p.birth_date, " \
+	"p.ethnicity, p.religion, p.youth_union, p.occupation, p.qualification, p.member_since, " \
+	"p.official_since, c.readmission FROM (SELECT p.id AS pid, p.name_key AS nk, " \
+	"p.ref AS kref FROM people p " CAND_LATEST_WHERE(which) "AND (p.name_key, p.ref" collate \
+	") " cmp " (CASE WHEN $8 IS NULL THEN '' ELSE (SELECT k.name_key FROM people k " \
+	"WHERE k.ref = $8) END, COALESCE($8, '')" collate ") ORDER BY p.name_key" desc ", " \
+	"p.ref" collate desc " LIMIT $9 OFFSET $10) k JOIN people p ON p.id = k.pid " \
+	"LEFT JOIN candidacies c ON c.id = " CAND_LATEST("p.id") " " \
+	"JOIN units u ON u.id = COALESCE(c.unit_id, p.unit_id) ORDER BY k.nk, k.kref" collate
+#define CAND_LATEST_PAGES(which) \
+	CAND_LATEST_PAGE(which, "+", "", ">", ""), \
+	CAND_LATEST_PAGE(which, "", " COLLATE \"C\"", ">", "")
+#define CAND_LATEST_BEFORE(which) CAND_LATEST_PAGE(which, "+", "", "<", " DESC"), \
+	CAND_LATEST_PAGE(which, "", " COLLATE \"C\"", "<", " DESC")
+	[S_CAND_PAGE_LOPEN] = { "cand_page_lopen", CAND_LATEST_PAGES(CAND_LATEST_OPEN),
+		CAND_PAGE_TYPES },
+	[S_CAND_PAGE_LANY] = { "cand_page_lany", CAND_LATEST_PAGES(CAND_LATEST_ANY),
+		CAND_PAGE_TYPES },
+	[S_CAND_PAGE_LOPEN_BEFORE] = { "cand_page_lopen_before",
+		CAND_LATEST_BEFORE(CAND_LATEST_OPEN), CAND_PAGE_TYPES },
+	[S_CAND_PAGE_LANY_BEFORE] = { "cand_page_lany_before",
+		CAND_LATEST_BEFORE(CAND_LATEST_ANY), CAND_PAGE_TYPES },
+	/* Their counts, up to $8, from the same index entries. */
+#define CAND_LATEST_COUNT(which) CAND_SUB "SELECT COUNT(*) FROM (SELECT 1 FROM people p " \
+	CAND_LATEST_WHERE(which) "LIMIT $8) n"
+	[S_CAND_COUNT_LOPEN] = { "cand_count_lopen", CAND_LATEST_COUNT(CAND_LATEST_OPEN), 0,
+		"tttti" "it" "i", "i", ST_REPLAN },
+	[S_CAND_COUNT_LANY] = { "cand_count_lany", CAND_LATEST_COUNT(CAND_LATEST_ANY), 0,
+		"tttti" "it" "i", "i", ST_REPLAN },
 	/* A few rows in all (the count said so): read them in any order and
 	 * sort them; "+" keeps SQLite off people_name_key (PostgreSQL's
 	 * planner judges by its statistics). */
@@ -616,6 +664,17 @@ const struct stmt store_stmts[S__COUNT] = {
 	[S_CAND_DATES_WRONG] = { "cand_dates_wrong", CAND_DATES_WRONG("IS NOT"),
 		CAND_DATES_WRONG("IS DISTINCT FROM"), "", "it", ST_STREAM },
 #undef CAND_DATES_WRONG
+	/* `ketnap verify`: the people whose latest candidacy's unit and
+	 * openness of migration 018 (kept by its triggers) are not those of
+	 * their candidacy of the largest id (none: NULL and 0), by id. */
+#define PEOPLE_LATEST_WRONG(ne) "WITH m(person_id, id) AS (SELECT person_id, MAX(id) " \
+	"FROM candidacies GROUP BY person_id) SELECT p.id, p.ref FROM people p " \
+	"LEFT JOIN m ON m.person_id = p.id LEFT JOIN candidacies c ON c.id = m.id " \
+	"WHERE p.latest_unit " ne " c.unit_id OR p.latest_open " ne " COALESCE(c.is_open, 0) " \
+	"ORDER BY p.id"
+	[S_PEOPLE_LATEST_WRONG] = { "people_latest_wrong", PEOPLE_LATEST_WRONG("IS NOT"),
+		PEOPLE_LATEST_WRONG("IS DISTINCT FROM"), "", "it", ST_STREAM },
+#undef PEOPLE_LATEST_WRONG
 	/* Issue 13: the dates of migration 016 recomputed from the steps for
 	 * the candidacies of the steps whose id is above $1: a bulk load
 	 * (store_bulk_begin) writes its steps without the insert trigger

@@ -429,6 +429,10 @@ enum kn_err store_pipeline_latest(struct store *s, const char *top, kn_date as_o
  * person is missing). fn returns nonzero to stop. */
 typedef int (*store_wrong_fn)(void *arg, int64_t candidacy_id, const char *person_ref);
 enum kn_err store_cand_dates_wrong(struct store *s, store_wrong_fn fn, void *arg);
+/* `ketnap verify`: each person whose stored latest candidacy's unit and
+ * openness (migration 018, the list's indexes) are not those of their
+ * candidacies, by id, with the ref; fn as above, the id a person's. */
+enum kn_err store_people_latest_wrong(struct store *s, store_wrong_fn fn, void *arg);
 /* The ref and full name of each person of ids[0..n) (any order, repeats
  * allowed; an unknown id is skipped), handed to fn in no given order;
  * read in batches, one statement each. fn returns nonzero to stop. */
@@ -502,6 +506,13 @@ struct cand_filter {
  * what it returns (people_name_key's order; the filters in the query),
  * so that a page costs the same at any depth when walked by `after`.
  * *out is the caller's (store_cand_summaries_free). */
+/* Whether store_cand_page reads this list from the indexes of migration
+ * 018 (the person's latest candidacy any, open or not open; no stage, no
+ * people without one, no ref searched), or reads a small subtree by
+ * unit (f->plan, whole and sorted): a page number then skips index
+ * entries or sorted rows only, at a few ms per 10,000 rows. The other
+ * lists skip rows that each cost reads. */
+int store_cand_keyed(const struct cand_filter *f);
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
 			    long long offset, size_t limit, struct cand_summary **out, size_t *n);
 /* The same list's `limit` rows just before the person whose ref is

@@ -504,17 +504,27 @@ enum kn_err store_pipeline_latest(struct store *s, const char *top, kn_date as_o
 			    arg);
 }
 
-enum kn_err store_cand_dates_wrong(struct store *s, store_wrong_fn fn, void *arg)
+static enum kn_err wrong_run(struct store *s, enum stmt_id id, store_wrong_fn fn, void *arg)
 {
 	struct sargs a = SARGS_INIT;
 	struct srows r;
 	int stop = 0;
-	enum kn_err e = q_open(s, S_CAND_DATES_WRONG, &a, &r);
+	enum kn_err e = q_open(s, id, &a, &r);
 	if (e != KN_OK)
 		return e;
 	while (!stop && q_next(&r) > 0)
 		stop = fn(arg, row_int(&r, 0), row_str(&r, 1));
 	return q_close(&r);
+}
+
+enum kn_err store_cand_dates_wrong(struct store *s, store_wrong_fn fn, void *arg)
+{
+	return wrong_run(s, S_CAND_DATES_WRONG, fn, arg);
+}
+
+enum kn_err store_people_latest_wrong(struct store *s, store_wrong_fn fn, void *arg)
+{
+	return wrong_run(s, S_PEOPLE_LATEST_WRONG, fn, arg);
 }
 
 #define NAMES_BATCH 500
@@ -612,6 +622,31 @@ static enum stmt_id cand_side(const struct cand_filter *f, enum stmt_id all, enu
 	return f->whom == CAND_OPEN ? open : all;
 }
 
+/* Migration 018: a list whose rows are judged by the person's latest
+ * candidacy alone (any, open or not open; no stage, no people without
+ * one, no ref searched) is read from people_latest_open or people_latest
+ * (S_CAND_PAGE_LOPEN …) unless the plan reads a small subtree by unit:
+ * the subtree and the search are judged in the index. open, any: the statements of each index;
+ * S__COUNT: the list's own statements. */
+static enum stmt_id cand_latest(const struct cand_filter *f, enum stmt_id open, enum stmt_id any)
+{
+	/* A small subtree (by_unit) is cheaper read whole and sorted: a
+	 * district's few hundred candidacies, against a walk of the whole
+	 * index when a search leaves few rows. */
+	if (f->people || (f->ref && *f->ref) || f->stage || by_unit(f))
+		return S__COUNT;
+	if (f->whom == CAND_OPEN)
+		return open;
+	if (f->whom == CAND_ALL || f->whom == CAND_NOT_OPEN)
+		return any;
+	return S__COUNT;
+}
+
+int store_cand_keyed(const struct cand_filter *f)
+{
+	return by_unit(f) || cand_latest(f, S_CAND_PAGE_LOPEN, S_CAND_PAGE_LANY) != S__COUNT;
+}
+
 enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const char *after,
 			    long long offset, size_t limit, struct cand_summary **out, size_t *n)
 {
@@ -623,9 +658,12 @@ enum kn_err store_cand_page(struct store *s, const struct cand_filter *f, const 
 	arg_text(&a, after && *after ? after : NULL);
 	arg_int(&a, (int64_t)limit);
 	arg_int(&a, offset > 0 ? offset : 0);
-	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT : f->plan == CAND_SCAN
+	enum stmt_id id = cand_latest(f, S_CAND_PAGE_LOPEN, S_CAND_PAGE_LANY);
+	if (id == S__COUNT)
+		id = by_unit(f) ? S_CAND_PAGE_UNIT : f->plan == CAND_SCAN
 		     ? cand_side(f, S_CAND_PAGE_CSCAN, S_CAND_PAGE_OSCAN, S_CAND_PAGE_SCAN)
-		     : S_CAND_PAGE, &a, (void **)out, n,
+		     : S_CAND_PAGE;
+	e = all_rows(s, id, &a, (void **)out, n,
 		     sizeof(**out), cand_summary_row, cand_summaries_drop);
 	buf_release(&pat);
 	return e;
@@ -643,7 +681,10 @@ enum kn_err store_cand_page_before(struct store *s, const struct cand_filter *f,
 	arg_text(&a, before);
 	arg_int(&a, (int64_t)limit);
 	arg_int(&a, 0);
-	e = all_rows(s, by_unit(f) ? S_CAND_PAGE_UNIT_BEFORE : S_CAND_PAGE_BEFORE, &a,
+	enum stmt_id id = cand_latest(f, S_CAND_PAGE_LOPEN_BEFORE, S_CAND_PAGE_LANY_BEFORE);
+	if (id == S__COUNT)
+		id = by_unit(f) ? S_CAND_PAGE_UNIT_BEFORE : S_CAND_PAGE_BEFORE;
+	e = all_rows(s, id, &a,
 		     (void **)out, n, sizeof(**out), cand_summary_row, cand_summaries_drop);
 	buf_release(&pat);
 	return e;
@@ -660,9 +701,11 @@ enum kn_err store_cand_count(struct store *s, const struct cand_filter *f, long 
 	cand_filter_args(f, &pat, &a);
 	arg_int(&a, cap);
 	*n = 0;
-	if ((e = q_first(s, by_unit(f) ? S_CAND_COUNT_UNIT
-			 : cand_side(f, S_CAND_COUNT_CAND, S_CAND_COUNT_OPEN, S_CAND_COUNT), &a,
-			 &r)) == KN_OK) {
+	enum stmt_id id = cand_latest(f, S_CAND_COUNT_LOPEN, S_CAND_COUNT_LANY);
+	if (id == S__COUNT)
+		id = by_unit(f) ? S_CAND_COUNT_UNIT
+		     : cand_side(f, S_CAND_COUNT_CAND, S_CAND_COUNT_OPEN, S_CAND_COUNT);
+	if ((e = q_first(s, id, &a, &r)) == KN_OK) {
 		*n = row_int(&r, 0);
 		e = q_close(&r);
 	}

@@ -159,6 +159,22 @@ HANDLER(api_people)
 			.plan = cand_plan(rq, top, -1, TOTAL_CAP),
 		},
 	};
+	/* A long list that is not keyed: a typed page far down is refused
+	 * (cand.h, CAND_TYPED_SKIP_MAX); `after` reaches any page. */
+	if (!after && (page - 1) * per_page > CAND_TYPED_SKIP_MAX && !store_cand_keyed(&pp.f)) {
+		long long total = 0;
+		if ((e = cand_count(rq, &pp.f, TOTAL_CAP, &total)) != KN_OK) {
+			api_store_error(rq, rs, e);
+			goto out;
+		}
+		if (total >= TOTAL_CAP) {
+			api_error(rq, rs, 400, _("With these filters a page this far is reached "
+						 "through `next` (after=), or narrow the list."),
+				  json_pack("{s:s, s:I}", "parameter", "page", "max_skip",
+					    (json_int_t)CAND_TYPED_SKIP_MAX));
+			goto out;
+		}
+	}
 	buf_addf(&key, "people|%ld|%lld|%lld", (long)today, page, per_page);
 	cache_key_add(&key, top->u.code);
 	cache_key_add(&key, q);
@@ -174,6 +190,7 @@ HANDLER(api_people)
 		buf_reset(&rs->body);
 		buf_adds(&rs->body, text);
 	}
+out:
 	free(text);
 	buf_release(&key);
 	buf_release(&folded);

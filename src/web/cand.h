@@ -58,6 +58,14 @@ enum cand_plan cand_plan(struct request *rq, const struct unode *top, long long 
 enum kn_err cand_count(struct request *rq, const struct cand_filter *f, long long cap,
 		       long long *n);
 
+/* Issue 13: the rows a typed page number (`page=N` without a cursor) may
+ * skip on a long list (its count reached the cap) that is not read from
+ * the indexes of migration 018 (store_cand_keyed): a status judged by the
+ * steps or a stage skips rows at some 0.5 ms each at a nation's root, so
+ * page 1000 took 10–20 s of a core. Beyond, the request is refused with
+ * a message; the pager's links (`after`, `before`) reach any page. */
+#define CAND_TYPED_SKIP_MAX 100
+
 /* page_step.c */
 /* The outcome of a check or a refusal: what is missing, which rules refuse. */
 void cand_judged(struct response *rs, const struct step_view *sv, enum step_code code);

@@ -710,6 +710,28 @@ int h_candidates(struct request *rq, struct response *rs)
 	if (overdue && lstatus != LIST_OPEN && lstatus != LIST_ALL)
 		la.f.whom = list_status_whom[lstatus];	/* and open: nobody, as before */
 
+	/* A long list that is not keyed: a typed page number far down is
+	 * refused (cand.h, CAND_TYPED_SKIP_MAX) rather than walked; the short
+	 * ones (counted under the cap) and those with late filters go by
+	 * page number in their own pager, and are not. */
+	if (!after && !before && !category && !overdue &&
+	    (page - 1) * PAGE_SIZE > CAND_TYPED_SKIP_MAX && !store_cand_keyed(&la.f)) {
+		long long total = 0;
+		if (cand_count(rq, &la.f, COUNT_CAP, &total) != KN_OK) {
+			cand_store_failed(rq, rs);
+			goto out;
+		}
+		if (total >= COUNT_CAP) {
+			struct buf msg = BUF_INIT, n = BUF_INIT;
+			text_int(&n, CAND_TYPED_SKIP_MAX / PAGE_SIZE + 1);
+			buf_addf(&msg, _("With these filters a page after page %s is reached with the "
+					 "Next links, or narrow the list (a unit, a name)."), n.s);
+			resp_error(rq, rs, 400, msg.s);
+			buf_release(&msg);
+			buf_release(&n);
+			goto out;
+		}
+	}
 	buf_addf(&key, "cands|%s|%ld|%ld", rq->lang ? rq->lang : "", (long)l.today, page);
 	cache_key_add(&key, top->u.code);
 	cache_key_add(&key, after);

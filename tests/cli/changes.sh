@@ -125,6 +125,7 @@ postgres://* | postgresql://*)
 		kn_sql "$KDB" "DROP TRIGGER units_version_$t" >/dev/null
 	done ;;
 esac
+kn_undo_018 "$KDB" >/dev/null	# 018's (issue 13)
 kn_undo_016 "$KDB" >/dev/null	# 016's (issue 13)
 kn_sql "$KDB" "DROP TABLE changes" >/dev/null
 # and migration 014's (steps_step_date as it was: it covers unit_id now;

@@ -60,6 +60,7 @@ same "collator version after the rebuild" "$(sql "SELECT collator FROM name_key_
 
 # a database from before 007: `ketnap init` upgrades it with its people
 # (and without what came after: 011's index and table, issue 15)
+kn_undo_018 "$KETNAP_DB" >/dev/null	# 018's (issue 13)
 sql "DROP TABLE merged_refs" >/dev/null
 sql "DROP INDEX people_dup" >/dev/null
 sql "DROP INDEX people_name_key" >/dev/null

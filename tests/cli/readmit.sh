@@ -328,6 +328,7 @@ for q in "DROP TABLE merged_refs" "DROP INDEX people_dup" "DROP TABLE decision_e
 	 "CREATE INDEX steps_date ON steps(date, step, candidacy_id)"; do
 	kn_sql "$K3" "$q" >/dev/null
 done
+kn_undo_018 "$K3" >/dev/null	# 018's (issue 13)
 kn_undo_016 "$K3" >/dev/null	# 016's (issue 13)
 kn_sql "$K3" "DELETE FROM schema_migrations WHERE version >= 10" >/dev/null
 expect 0 "$K" --db "$K3" init

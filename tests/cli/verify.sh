@@ -276,6 +276,7 @@ postgres://* | postgresql://*)
 *)
 	for t in insert update delete; do sql "DROP TRIGGER units_version_$t"; done ;;
 esac
+kn_undo_018 "$DB" >/dev/null	# 018's (issue 13)
 kn_undo_016 "$DB" >/dev/null	# 016's (issue 13)
 sql "DROP TABLE changes"	# migration 005's
 sql "DROP INDEX steps_step_date"	# 014's (issue 13): the index as it was

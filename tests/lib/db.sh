@@ -68,6 +68,26 @@ kn_db_cleanup() {
 	return 0
 }
 
+# kn_undo_018 URL: take migration 018 (issue 13: the people's latest
+# candidacy's unit and openness, for the list's indexes) out again.
+kn_undo_018() {
+	local t
+	case $1 in
+	postgres://* | postgresql://*)
+		for t in insert update delete; do
+			kn_sql "$1" "DROP TRIGGER candidacies_latest_$t ON candidacies"
+		done
+		kn_sql "$1" "DROP FUNCTION candidacies_latest()"
+		kn_sql "$1" "DROP FUNCTION people_latest_recompute(BIGINT)" ;;
+	*)
+		for t in insert update delete; do kn_sql "$1" "DROP TRIGGER candidacies_latest_$t"; done ;;
+	esac
+	kn_sql "$1" "DROP INDEX people_latest_open"
+	kn_sql "$1" "DROP INDEX people_latest"
+	kn_sql "$1" "ALTER TABLE people DROP COLUMN latest_unit"
+	kn_sql "$1" "ALTER TABLE people DROP COLUMN latest_open"
+}
+
 # kn_undo_016 URL: take migration 016 (issue 13: the candidacies' step
 # dates and the triggers on steps that keep them) out of the database of
 # URL, for a test that makes an older schema by hand.
