@@ -162,6 +162,11 @@ struct cmd_file {
 int cmd_file_open(struct cmd_file *o, const char *path);
 int cmd_file_close(struct cmd_file *o, int ok);
 
+/* How many bytes a streamed writer (a report's rows, an export's) holds
+ * before it writes them out: 64 KB, or KETNAP_REPORT_FLUSH_BYTES (a
+ * test's: a few rows a flush). */
+size_t cmd_flush_bytes(void);
+
 /* Progress bar on stderr, only when stderr is a terminal. */
 void progress(const char *what, size_t done, size_t total);
 void progress_done(void);

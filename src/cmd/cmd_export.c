@@ -34,9 +34,6 @@ struct export_out {
 	struct cmd_file file;
 };
 
-/* The rows are flushed every this many bytes (as cmd_report.c's). */
-#define FLUSH_BYTES (64 * 1024)
-
 static int out_flush(struct report_sink *k)
 {
 	struct export_out *o = k->arg;
@@ -56,13 +53,10 @@ static int export_write(struct cmd_ctx *ctx, enum io_kind kind, const char *path
 {
 	struct store *s = ctx->store;
 	struct export_out o = { stdout, path, { NULL, NULL, NULL } };
-	struct report_sink k = { BUF_INIT, FLUSH_BYTES, out_flush, &o, 0 };
-	const char *v = getenv("KETNAP_REPORT_FLUSH_BYTES");
+	struct report_sink k = { BUF_INIT, cmd_flush_bytes(), out_flush, &o, 0 };
 	enum kn_err e;
 	int ok;
 
-	if (v && strtoul(v, NULL, 10) > 0)
-		k.flush_at = strtoul(v, NULL, 10);
 	if (path) {
 		if (cmd_file_open(&o.file, path) != 0)
 			return EXIT_IO;

@@ -90,10 +90,6 @@ struct stream_out {
 	struct report_sink k;
 };
 
-/* The rows are flushed every this many bytes; KETNAP_REPORT_FLUSH_BYTES
- * (a test's: a few rows a flush) sets it. */
-#define FLUSH_BYTES (64 * 1024)
-
 static int stream_flush(struct report_sink *k)
 {
 	struct stream_out *so = k->arg;
@@ -116,15 +112,13 @@ static int stream_flush(struct report_sink *k)
 
 static int stream_open(struct stream_out *so, enum format fmt, const char *path)
 {
-	const char *v = getenv("KETNAP_REPORT_FLUSH_BYTES");
-
 	memset(so, 0, sizeof(*so));
 	so->fmt = fmt;
 	buf_init(&so->line);
 	buf_init(&so->k.buf);
 	so->k.flush = stream_flush;
 	so->k.arg = so;
-	so->k.flush_at = v && strtoul(v, NULL, 10) > 0 ? strtoul(v, NULL, 10) : FLUSH_BYTES;
+	so->k.flush_at = cmd_flush_bytes();
 	if (!path || strcmp(path, "-") == 0 || fmt == F_XLSX) {
 		so->f = stdout;
 		so->path = fmt == F_XLSX ? path : NULL;

@@ -384,6 +384,14 @@ int cmd_file_close(struct cmd_file *o, int ok)
 	return ok ? 0 : -1;
 }
 
+size_t cmd_flush_bytes(void)
+{
+	const char *v = getenv("KETNAP_REPORT_FLUSH_BYTES");
+	unsigned long n = v ? strtoul(v, NULL, 10) : 0;
+
+	return n > 0 ? (size_t)n : (size_t)64 * 1024;
+}
+
 int cmd_write_file(const char *path, const char *data, size_t len)
 {
 	struct cmd_file o;

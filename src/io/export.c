@@ -20,8 +20,6 @@
 #include "io/csv.h"
 #include "io/export.h"
 #include "io/report_text.h"
-#include "util/sort.h"
-#include "util/xalloc.h"
 #include "core/transfer.h"
 #include "util/banned.h"
 
